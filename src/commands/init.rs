@@ -1,0 +1,76 @@
+//! `datapact init [DIR]`: create a workspace (and a git repository if there is none).
+//! Never overwrites an existing file; says what it kept.
+
+use crate::cli::Cli;
+use crate::config::DEFAULT_CONFIG_TOML;
+use crate::error::{Error, Outcome, Result};
+use crate::fsutil::{Overwrite, write_atomic};
+use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
+use crate::{git, term};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Create a workspace: datapact.toml, agreements/, keys/ and .gitattributes, in a git repository.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directory to create the workspace in (created if needed); default: the current directory.
+    pub dir: Option<PathBuf>,
+}
+
+/// Stops git from converting line endings in files whose exact bytes are signed or hashed.
+pub const GITATTRIBUTES: &str = "\
+# datapact: agreements, signatures and keys are signed byte for byte.
+# Git must never convert their line endings (core.autocrlf would break every signature).
+*.toml -text
+agreements/** -text
+signatures/** -text
+keys/** -text
+";
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    let dir = match (&args.dir, &cli.workspace) {
+        (Some(d), _) => d.clone(),
+        (None, Some(w)) => w.clone(),
+        (None, None) => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
+    let dir = std::fs::canonicalize(&dir).map_err(|e| Error::io("open", &dir, e))?;
+    let mut out = term::stdout();
+    let say = |out: &mut dyn Write, what: &str, path: &str| {
+        let _ = writeln!(out, "  {what:<8} {path}");
+    };
+    let _ = writeln!(out, "Workspace {}", dir.display());
+
+    if git::ensure_repository(&dir)? {
+        say(&mut out, "created", "git repository");
+    } else {
+        say(&mut out, "kept", "git repository (already there)");
+    }
+    for (name, content) in [(CONFIG_FILE, DEFAULT_CONFIG_TOML), (".gitattributes", GITATTRIBUTES)] {
+        let path = dir.join(name);
+        if path.exists() {
+            say(&mut out, "kept", &format!("{name} (already there, not changed)"));
+        } else {
+            write_atomic(&path, content.as_bytes(), Overwrite::Refuse)?;
+            say(&mut out, "created", name);
+        }
+    }
+    for sub in [AGREEMENTS_DIR, KEYS_DIR] {
+        let path = dir.join(sub);
+        if path.is_dir() {
+            say(&mut out, "kept", &format!("{sub}/"));
+        } else {
+            std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, e))?;
+            // An empty directory is invisible to git; a .gitkeep makes it part of the first commit.
+            write_atomic(&path.join(".gitkeep"), b"", Overwrite::Refuse)?;
+            say(&mut out, "created", &format!("{sub}/"));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nNext steps:\n  datapact new my-first-agreement --title \"...\" --party org-a --party org-b\n  \
+         (edit agreements/my-first-agreement.toml; every TODO is a clause still to fill in)\n  \
+         datapact validate"
+    );
+    Ok(Outcome::Clean)
+}

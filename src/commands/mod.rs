@@ -1,0 +1,13 @@
+//! One module per subcommand, each with its clap `Args` and a `run`. This module only dispatches.
+
+pub mod init;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Outcome, Result};
+
+/// Runs the subcommand named on the command line.
+pub fn dispatch(cli: &Cli) -> Result<Outcome> {
+    match &cli.command {
+        Command::Init(args) => init::run(cli, args),
+    }
+}

@@ -1,0 +1,160 @@
+//! Workspace settings: `datapact.toml` at the workspace root. Every setting has a default, so
+//! an empty file is a valid configuration.
+
+use crate::diagnostics::Severity;
+use crate::error::{Error, Result};
+use crate::rules;
+use crate::source::SourceFile;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A rule's configured level: a severity, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub workspace: WorkspaceSettings,
+    pub limits: Limits,
+    pub windows: Windows,
+    /// Severity overrides by rule code (`DP104 = "warning"`) or rule name.
+    pub rules: BTreeMap<String, RuleLevel>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkspaceSettings {
+    /// Shown in the register's heading.
+    pub name: String,
+    /// IANA time zone that decides what "today" is.
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Longest allowed term, effective to expiry, in months.
+    pub max_term_months: u32,
+    /// Longest allowed review interval in months.
+    pub max_review_interval_months: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Windows {
+    /// Days before the review date when an agreement becomes "review due".
+    pub review_notice_days: u32,
+    /// Days past the review date after which "review overdue" is an error.
+    pub review_grace_days: u32,
+    /// Days before expiry when an agreement becomes "expiring".
+    pub expiry_notice_days: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            workspace: WorkspaceSettings::default(),
+            limits: Limits::default(),
+            windows: Windows::default(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+impl Default for WorkspaceSettings {
+    fn default() -> Self {
+        WorkspaceSettings { name: "Data-sharing agreements".into(), timezone: "Europe/London".into() }
+    }
+}
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_term_months: 36, max_review_interval_months: 24 }
+    }
+}
+impl Default for Windows {
+    fn default() -> Self {
+        Windows { review_notice_days: 90, review_grace_days: 90, expiry_notice_days: 90 }
+    }
+}
+
+/// The commented default `datapact.toml` that `datapact init` writes.
+pub const DEFAULT_CONFIG_TOML: &str = include_str!("../templates/datapact.toml");
+
+impl Config {
+    /// Parses `datapact.toml`; any problem is an input error naming file, line and column.
+    pub fn parse(source: &SourceFile) -> Result<Config> {
+        let text = source.text.as_deref().ok_or_else(|| {
+            Error::input(format!("{} is not a readable UTF-8 text file", source.display))
+                .with_hint("save datapact.toml as UTF-8")
+        })?;
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let pos = source.position(e.span().map_or(0, |s| s.start));
+            Error::input(format!(
+                "{}:{}:{}: invalid workspace settings: {}",
+                source.display,
+                pos.line,
+                pos.column,
+                e.message()
+            ))
+            .with_hint("see docs/format.md, section \"Workspace settings\", for the keys datapact.toml accepts")
+        })?;
+        config.check(source)?;
+        Ok(config)
+    }
+
+    fn check(&self, source: &SourceFile) -> Result<()> {
+        if self.workspace.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(Error::input(format!(
+                "{}: unknown time zone {:?} in [workspace] timezone",
+                source.display, self.workspace.timezone
+            ))
+            .with_hint("use an IANA time zone name such as \"Europe/London\""));
+        }
+        for key in self.rules.keys() {
+            let rule = rules::ALL.iter().find(|r| r.code == key || r.name == key).ok_or_else(|| {
+                Error::input(format!("{}: [rules] names unknown rule {key:?}", source.display))
+                    .with_hint("use a code or name listed in docs/rules.md")
+            })?;
+            if !rule.configurable {
+                return Err(Error::input(format!(
+                    "{}: rule {} ({}) cannot be changed in [rules]",
+                    source.display, rule.code, rule.name
+                ))
+                .with_hint("only rules marked configurable in docs/rules.md may be changed"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The severity of `rule` in this workspace, or `None` when it is turned off.
+    pub fn severity(&self, rule: &rules::Rule) -> Option<Severity> {
+        let level = self.rules.get(rule.code).or_else(|| self.rules.get(rule.name));
+        match level {
+            None => Some(rule.default_severity),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Off) => None,
+        }
+    }
+
+    /// Applies the configured severities to findings, dropping those turned off.
+    pub fn apply(&self, findings: Vec<crate::diagnostics::Finding>) -> Vec<crate::diagnostics::Finding> {
+        findings
+            .into_iter()
+            .filter_map(|mut f| {
+                let sev = self.severity(f.rule())?;
+                f.severity = sev;
+                Some(f)
+            })
+            .collect()
+    }
+
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.workspace.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
+}

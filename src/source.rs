@@ -1,0 +1,120 @@
+//! Reading an input file: size cap, byte-level hygiene (UTF-8, BOM, line endings) and the
+//! mapping from byte offsets to line and column. The bytes are kept exactly as read, because
+//! they are what a signature covers.
+
+use crate::diagnostics::{Finding, LineIndex, Position};
+use crate::error::{Error, Result};
+use crate::rules;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused before they are parsed.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A file as read from disk, with the findings about its bytes.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// How findings name it: relative to the workspace root, `/`-separated.
+    pub display: String,
+    /// The exact bytes read.
+    pub bytes: Vec<u8>,
+    /// The text, when the bytes are UTF-8 (a leading BOM removed). `None` when not UTF-8 or too large.
+    pub text: Option<String>,
+    lines: LineIndex,
+    /// Byte-level findings (DP001-DP004).
+    pub findings: Vec<Finding>,
+}
+
+impl SourceFile {
+    /// Reads `path`. Only a failure to open or read is an `Err`; problems with the content
+    /// become findings.
+    pub fn read(path: &Path, display: String) -> Result<Self> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+        if meta.is_dir() {
+            return Err(Error::input(format!("{} is a directory, not an agreement file", path.display()))
+                .with_hint("name a .toml file, or an agreement id"));
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+        let mut bytes = Vec::new();
+        // Read one byte past the cap so an oversized file is detected without reading it all.
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("read", path, e))?;
+        Ok(Self::from_bytes(path.to_path_buf(), display, bytes))
+    }
+
+    /// Builds a source from bytes already in memory (a git blob, a test input).
+    pub fn from_bytes(path: PathBuf, display: String, bytes: Vec<u8>) -> Self {
+        let mut findings = Vec::new();
+        let mut text = None;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            findings.push(Finding::new(
+                &rules::FILE_TOO_LARGE,
+                &display,
+                Position::START,
+                format!("file is larger than {} bytes", MAX_FILE_BYTES),
+                "an agreement is normally a few kilobytes; check that this is the right file",
+            ));
+        } else {
+            match std::str::from_utf8(&bytes) {
+                Err(e) => {
+                    let good = &bytes[..e.valid_up_to()];
+                    let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let col = String::from_utf8_lossy(&good[good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..])
+                        .chars()
+                        .count()
+                        + 1;
+                    findings.push(Finding::new(
+                        &rules::NOT_UTF8,
+                        &display,
+                        Position { line, column: col },
+                        format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                        "save the file as UTF-8 (without BOM); if it is not an agreement, move it out of agreements/",
+                    ));
+                }
+                Ok(s) => {
+                    let mut s = s;
+                    if let Some(rest) = s.strip_prefix('\u{feff}') {
+                        findings.push(Finding::new(
+                            &rules::BYTE_ORDER_MARK,
+                            &display,
+                            Position::START,
+                            "file starts with a UTF-8 byte order mark (BOM)",
+                            "save the file as UTF-8 without BOM (most editors have this option in the encoding menu)",
+                        ));
+                        s = rest;
+                    }
+                    if let Some(i) = s.find('\r') {
+                        let idx = LineIndex::new(s);
+                        findings.push(Finding::new(
+                            &rules::CRLF_LINE_ENDINGS,
+                            &display,
+                            idx.position(s, i),
+                            "file has CRLF line endings; agreements must use LF only",
+                            "convert the file to LF line endings; if git converted it, check that .gitattributes has \
+                             `*.toml -text` (run `datapact init` to add it) and run `git rm --cached -r . && git reset --hard`",
+                        ));
+                    }
+                    text = Some(s.to_string());
+                }
+            }
+        }
+        let lines = LineIndex::new(text.as_deref().unwrap_or(""));
+        SourceFile { path, display, bytes, text, lines, findings }
+    }
+
+    /// Whether the text can be parsed at all (it is UTF-8 and within the size cap).
+    pub fn is_readable(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// Line and column of a byte offset into [`SourceFile::text`].
+    pub fn position(&self, offset: usize) -> Position {
+        match &self.text {
+            Some(t) => self.lines.position(t, offset),
+            None => Position::START,
+        }
+    }
+}

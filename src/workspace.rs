@@ -1,0 +1,190 @@
+//! The workspace: a directory with `datapact.toml`, `agreements/<id>.toml`, `keys/` and optional
+//! `templates/`. Found like git finds a repository, from a directory upward. Every path built
+//! from user input goes through this module, which keeps it inside the workspace.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::source::SourceFile;
+use std::path::{Component, Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "datapact.toml";
+pub const AGREEMENTS_DIR: &str = "agreements";
+pub const KEYS_DIR: &str = "keys";
+pub const SIGNATURES_DIR: &str = "signatures";
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// An opened workspace.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl Workspace {
+    /// Finds the workspace containing `start` (searching upward) and reads its settings.
+    pub fn discover(start: &Path) -> Result<Workspace> {
+        let start = std::fs::canonicalize(start).map_err(|e| Error::io("open", start, e))?;
+        let root = start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .ok_or_else(|| {
+                Error::usage(format!("no datapact workspace found in {} or any parent directory", start.display()))
+                    .with_hint("run `datapact init` to create one, or pass `-C DIR` to name one")
+            })?
+            .to_path_buf();
+        Self::open(root)
+    }
+
+    /// Opens the workspace rooted exactly at `root`.
+    pub fn open(root: PathBuf) -> Result<Workspace> {
+        let config_path = root.join(CONFIG_FILE);
+        let source = SourceFile::read(&config_path, CONFIG_FILE.to_string())?;
+        let config = Config::parse(&source)?;
+        Ok(Workspace { root, config })
+    }
+
+    pub fn agreements_dir(&self) -> PathBuf {
+        self.root.join(AGREEMENTS_DIR)
+    }
+
+    /// The file of agreement `id` (which must already be a valid id).
+    pub fn agreement_path(&self, id: &AgreementId) -> PathBuf {
+        self.agreements_dir().join(format!("{}.toml", id.as_str()))
+    }
+
+    /// All agreement files, sorted by name, so every command sees them in one order.
+    pub fn agreement_files(&self) -> Result<Vec<PathBuf>> {
+        let dir = self.agreements_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("read directory", &dir, e)),
+        };
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("read directory", &dir, e))?;
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Resolves a command-line target, an agreement id or a path to a file inside the workspace,
+    /// to a file path. Paths outside the workspace are refused.
+    pub fn resolve_target(&self, target: &str) -> Result<PathBuf> {
+        let as_path = Path::new(target);
+        let looks_like_path = target.ends_with(".toml") || target.contains('/') || target.contains('\\');
+        if looks_like_path {
+            let abs = if as_path.is_absolute() {
+                as_path.to_path_buf()
+            } else {
+                std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?.join(as_path)
+            };
+            let canon = std::fs::canonicalize(&abs).map_err(|e| Error::io("open", &abs, e))?;
+            if !canon.starts_with(&self.root) {
+                return Err(Error::usage(format!("{target} is outside the workspace {}", self.root.display()))
+                    .with_hint("name an agreement id, or a file under this workspace's agreements/ directory"));
+            }
+            return Ok(canon);
+        }
+        let id = AgreementId::parse(target)?;
+        let path = self.agreement_path(&id);
+        if !path.exists() {
+            return Err(Error::usage(format!("no agreement {target:?} in this workspace (looked for {})", self.display(&path)))
+                .with_hint("run `datapact status` to list the agreements, or `datapact new ID` to create one"));
+        }
+        Ok(path)
+    }
+
+    /// How findings name `path`: relative to the workspace root with `/` separators.
+    pub fn display(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Reads an agreement (or any workspace) file for checking.
+    pub fn read_source(&self, path: &Path) -> Result<SourceFile> {
+        SourceFile::read(path, self.display(path))
+    }
+}
+
+/// An agreement or party id: 3 to 64 lowercase ASCII letters, digits and single hyphens, not
+/// starting or ending with a hyphen. Such an id is always safe as a file name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct AgreementId(String);
+
+/// The rule for ids, worded for error messages.
+pub const ID_RULE: &str =
+    "3 to 64 characters: lowercase letters a-z, digits 0-9 and single hyphens, starting and ending with a letter or digit";
+
+/// Checks `s` against the id rule; returns the reason it fails.
+pub fn check_id(s: &str) -> Result<(), String> {
+    if s.len() < 3 || s.len() > 64 {
+        return Err(format!("{} characters long", s.chars().count()));
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+        return Err(format!("contains {c:?}"));
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err("starts or ends with a hyphen".into());
+    }
+    if s.contains("--") {
+        return Err("contains two hyphens in a row".into());
+    }
+    Ok(())
+}
+
+impl AgreementId {
+    pub fn parse(s: &str) -> Result<AgreementId> {
+        check_id(s).map_err(|why| {
+            Error::usage(format!("invalid agreement id {s:?}: it is {why}")).with_hint(format!("an id must be {ID_RULE}"))
+        })?;
+        Ok(AgreementId(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AgreementId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ids_follow_the_rule() {
+        for ok in ["abc", "icb-ecc-2026", "a1b", &"a".repeat(64)] {
+            assert!(check_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "ab", "../x", "A B", "a--b", "-ab", "ab-", "abc.toml", "é-abc", &"a".repeat(65)] {
+            assert!(check_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_valid_id_is_a_plain_file_name(s in ".{0,80}") {
+            if check_id(&s).is_ok() {
+                let p = Path::new(&s);
+                prop_assert_eq!(p.components().count(), 1);
+                prop_assert!(matches!(p.components().next(), Some(Component::Normal(_))));
+            }
+        }
+    }
+}
