@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod term;
