@@ -128,4 +128,34 @@ mod tests {
             })
         );
     }
+
+    /// The object keys of a JSON value, recursively, with array elements merged.
+    fn shape(value: &Value) -> std::collections::BTreeSet<String> {
+        let mut keys = std::collections::BTreeSet::new();
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    keys.insert(key.clone());
+                    keys.extend(shape(child).into_iter().map(|k| format!("{key}.{k}")));
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| keys.extend(shape(item))),
+            _ => {}
+        }
+        keys
+    }
+
+    #[test]
+    fn docs_example_has_the_real_shape() {
+        let doc = include_str!("../../docs/output.md");
+        let example = doc
+            .split("```json\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("docs/output.md has a json example");
+        let example: Value = serde_json::from_str(example).unwrap();
+        let real: Value =
+            serde_json::from_str(&render(Format::Json, &sample(), &context())).unwrap();
+        assert_eq!(shape(&example), shape(&real));
+    }
 }
