@@ -223,4 +223,30 @@ mod tests {
             first.len()
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_line_folds_within_75_octets_and_unfolds_to_itself(line in "\\PC{0,300}") {
+            let folded = fold_line(&line);
+            proptest::prop_assert!(folded.ends_with("\r\n"));
+            for physical in folded.split_terminator("\r\n") {
+                proptest::prop_assert!(physical.len() <= MAX_LINE_OCTETS);
+            }
+            proptest::prop_assert_eq!(folded.trim_end_matches("\r\n").replace("\r\n ", ""), line);
+        }
+
+        #[test]
+        fn escaped_text_has_no_line_breaks_or_bare_separators(text in "\\PC{0,100}|[\\\\;,\r\n a]{0,40}") {
+            let escaped = escape_text(&text);
+            proptest::prop_assert!(!escaped.contains(['\r', '\n']));
+            let mut chars = escaped.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    proptest::prop_assert!(matches!(chars.next(), Some('\\' | ';' | ',' | 'n')));
+                } else {
+                    proptest::prop_assert!(c != ';' && c != ',');
+                }
+            }
+        }
+    }
 }

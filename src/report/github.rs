@@ -83,4 +83,25 @@ mod tests {
             ]
         );
     }
+
+    /// Undoes [`escape`], as the Actions runner does.
+    fn unescape(text: &str) -> String {
+        text.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_round_trips_and_leaves_no_separator(text in "[%:,\r\na0]{0,40}|\\PC{0,60}") {
+            let property = escape_property(&text);
+            proptest::prop_assert!(!property.contains([':', ',', '\r', '\n']));
+            proptest::prop_assert_eq!(unescape(&property), text.clone());
+            let message = escape_message(&text);
+            proptest::prop_assert!(!message.contains(['\r', '\n']));
+            proptest::prop_assert_eq!(unescape(&message), text);
+        }
+    }
 }
