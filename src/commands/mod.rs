@@ -1,5 +1,6 @@
 //! One module per subcommand, each with its clap `Args` and a `run`. This module only dispatches.
 
+pub mod calendar;
 pub mod init;
 pub mod new;
 pub mod validate;
@@ -10,6 +11,7 @@ use crate::error::{Outcome, Result};
 /// Runs the subcommand named on the command line.
 pub fn dispatch(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
+        Command::Calendar(args) => calendar::run(cli, args),
         Command::Init(args) => init::run(cli, args),
         Command::New(args) => new::run(cli, args),
         Command::Validate(args) => validate::run(cli, args),
