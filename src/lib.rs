@@ -10,6 +10,7 @@ pub mod error;
 pub mod fsutil;
 pub mod git;
 pub mod rules;
+pub mod signing;
 pub mod source;
 pub mod term;
 pub mod workspace;
@@ -34,7 +35,8 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 pub fn open_workspace(cli: &cli::Cli) -> Result<Workspace> {
     match &cli.workspace {
         Some(dir) => {
-            let canon = std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
+            let canon =
+                std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
             Workspace::discover(&canon)
         }
         None => {
