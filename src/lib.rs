@@ -35,8 +35,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 pub fn open_workspace(cli: &cli::Cli) -> Result<Workspace> {
     match &cli.workspace {
         Some(dir) => {
-            let canon =
-                std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
+            let canon = std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
             Workspace::discover(&canon)
         }
         None => {

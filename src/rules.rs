@@ -254,11 +254,7 @@ mod tests {
         for r in ALL {
             assert!(codes.insert(r.code), "duplicate code {}", r.code);
             assert!(names.insert(r.name), "duplicate name {}", r.name);
-            assert!(
-                r.code.len() == 5 && r.code.starts_with("DP"),
-                "bad code {}",
-                r.code
-            );
+            assert!(r.code.len() == 5 && r.code.starts_with("DP"), "bad code {}", r.code);
         }
     }
 
@@ -266,11 +262,7 @@ mod tests {
     fn every_code_is_documented_in_rules_md() {
         let doc = include_str!("../docs/rules.md");
         for r in ALL {
-            assert!(
-                doc.contains(&format!("`{}`", r.code)),
-                "{} is not documented in docs/rules.md",
-                r.code
-            );
+            assert!(doc.contains(&format!("`{}`", r.code)), "{} is not documented in docs/rules.md", r.code);
         }
     }
 }

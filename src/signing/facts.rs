@@ -60,17 +60,11 @@ pub fn load(ws: &Workspace, path: &Path) -> Result<AgreementFacts> {
     let normalised = text.replace("\r\n", "\n");
     let raw: Raw = toml::from_str(&normalised).map_err(|e| {
         let pos = source.position(e.span().map_or(0, |s| s.start));
-        Error::input(format!(
-            "{display}:{}:{}: cannot read the agreement: {}",
-            pos.line,
-            pos.column,
-            e.message()
-        ))
-        .with_hint("run `datapact validate` and fix the errors it reports")
+        Error::input(format!("{display}:{}:{}: cannot read the agreement: {}", pos.line, pos.column, e.message()))
+            .with_hint("run `datapact validate` and fix the errors it reports")
     })?;
-    let id = AgreementId::parse(&raw.agreement.id).map_err(|e| {
-        Error::input(format!("{display}: {}", e.message)).with_hint("fix [agreement] id")
-    })?;
+    let id = AgreementId::parse(&raw.agreement.id)
+        .map_err(|e| Error::input(format!("{display}: {}", e.message)).with_hint("fix [agreement] id"))?;
     Ok(AgreementFacts {
         id,
         title: raw.agreement.title,

@@ -39,10 +39,7 @@ pub fn check_role(role: &str) -> Result<(), String> {
     if ROLES.contains(&role) {
         Ok(())
     } else {
-        Err(format!(
-            "unknown role {role:?}; a role is one of: {}",
-            ROLES.join(", ")
-        ))
+        Err(format!("unknown role {role:?}; a role is one of: {}", ROLES.join(", ")))
     }
 }
 
