@@ -26,4 +26,6 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(commands::init::Args),
+    New(commands::new::Args),
+    Validate(commands::validate::Args),
 }

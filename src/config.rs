@@ -17,7 +17,7 @@ pub enum RuleLevel {
     Off,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub workspace: WorkspaceSettings,
@@ -56,16 +56,6 @@ pub struct Windows {
     pub expiry_notice_days: u32,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            workspace: WorkspaceSettings::default(),
-            limits: Limits::default(),
-            windows: Windows::default(),
-            rules: BTreeMap::new(),
-        }
-    }
-}
 impl Default for WorkspaceSettings {
     fn default() -> Self {
         WorkspaceSettings { name: "Data-sharing agreements".into(), timezone: "Europe/London".into() }

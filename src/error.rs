@@ -81,6 +81,8 @@ pub enum Outcome {
     Clean,
     /// The command found problems (exit 1).
     Problems,
+    /// Some input could not be read or parsed at all; reported, and exit 2.
+    Unreadable,
 }
 
 impl Outcome {
@@ -91,6 +93,7 @@ impl Outcome {
         match self {
             Outcome::Clean => 0,
             Outcome::Problems => 1,
+            Outcome::Unreadable => 2,
         }
     }
 }

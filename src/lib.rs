@@ -2,6 +2,7 @@
 //!
 //! The binary is a thin wrapper around [`run`]. See ARCHITECTURE.md for the code map.
 
+pub mod agreement;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -9,10 +10,13 @@ pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod report;
 pub mod rules;
 pub mod signing;
 pub mod source;
+pub mod templates;
 pub mod term;
+pub mod vocab;
 pub mod workspace;
 
 use error::{Error, Result};

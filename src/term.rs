@@ -22,6 +22,17 @@ pub fn stderr() -> anstream::AutoStream<std::io::Stderr> {
     anstream::AutoStream::auto(std::io::stderr())
 }
 
+/// Writes a command's output to standard output. A closed pipe (`datapact status | head`) is
+/// not an error: the reader has what it wanted.
+pub fn emit(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = stdout();
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("write", std::path::Path::new("standard output"), e)),
+    }
+}
+
 /// Writes `text` in `style` (the codes are stripped later when colour is off).
 pub fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")

@@ -130,7 +130,7 @@ pub const ID_RULE: &str =
 /// Checks `s` against the id rule; returns the reason it fails.
 pub fn check_id(s: &str) -> Result<(), String> {
     if s.len() < 3 || s.len() > 64 {
-        return Err(format!("{} characters long", s.chars().count()));
+        return Err(format!("is {} characters long", s.chars().count()));
     }
     if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
         return Err(format!("contains {c:?}"));
@@ -147,7 +147,7 @@ pub fn check_id(s: &str) -> Result<(), String> {
 impl AgreementId {
     pub fn parse(s: &str) -> Result<AgreementId> {
         check_id(s).map_err(|why| {
-            Error::usage(format!("invalid agreement id {s:?}: it is {why}")).with_hint(format!("an id must be {ID_RULE}"))
+            Error::usage(format!("invalid agreement id {s:?}: it {why}")).with_hint(format!("an id must be {ID_RULE}"))
         })?;
         Ok(AgreementId(s.to_string()))
     }

@@ -1,6 +1,8 @@
 //! One module per subcommand, each with its clap `Args` and a `run`. This module only dispatches.
 
 pub mod init;
+pub mod new;
+pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Outcome, Result};
@@ -9,5 +11,7 @@ use crate::error::{Outcome, Result};
 pub fn dispatch(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Init(args) => init::run(cli, args),
+        Command::New(args) => new::run(cli, args),
+        Command::Validate(args) => validate::run(cli, args),
     }
 }

@@ -1,7 +1,9 @@
 //! The facts signing needs about one agreement file: id, title, version, the parties' ids and
 //! the exact bytes. Signing and verification take these, never the full agreement model.
 
+use crate::agreement::{self, Checked};
 use crate::error::{Error, Result};
+use crate::source::SourceFile;
 use crate::workspace::{AgreementId, Workspace};
 use std::path::{Path, PathBuf};
 
@@ -28,51 +30,45 @@ impl AgreementFacts {
     pub fn digest(&self) -> String {
         super::sha256_hex(&self.bytes)
     }
+
+    /// The facts of an agreement that validation could read (content findings may remain).
+    pub fn from_checked(checked: &Checked) -> Option<AgreementFacts> {
+        let a = checked.agreement.as_ref()?;
+        Some(AgreementFacts {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            version: a.version,
+            party_ids: a.party_ids().map(str::to_string).collect(),
+            bytes: checked.source.bytes.clone(),
+            display_path: checked.source.display.clone(),
+            path: checked.source.path.clone(),
+            has_errors: checked.has_errors(),
+        })
+    }
 }
 
-/// TEMPORARY adapter until `crate::agreement::check_file` lands on main: reads the facts with
-/// plain `toml`. It does not validate the agreement; it only refuses a file it cannot read the
-/// facts from, and marks CRLF / BOM / non-UTF-8 files as having errors (as validation would).
+/// Reads and validates an agreement file and returns its facts. A file whose line endings were
+/// converted to CRLF is read in its LF form, so that verification can name the real cause;
+/// its facts keep the bytes on disk and count as having errors.
 pub fn load(ws: &Workspace, path: &Path) -> Result<AgreementFacts> {
-    #[derive(serde::Deserialize)]
-    struct Raw {
-        agreement: RawAgreement,
-        #[serde(default)]
-        parties: Vec<RawParty>,
+    let checked = agreement::check_file(ws, path)?;
+    if let Some(facts) = AgreementFacts::from_checked(&checked) {
+        return Ok(facts);
     }
-    #[derive(serde::Deserialize)]
-    struct RawAgreement {
-        id: String,
-        title: String,
-        version: u32,
+    if checked.source.bytes.contains(&b'\r') {
+        let lf = super::verify::strip_cr_before_lf(&checked.source.bytes);
+        let source = SourceFile::from_bytes(checked.source.path.clone(), checked.source.display.clone(), lf);
+        if let Some(mut facts) = AgreementFacts::from_checked(&agreement::check_source(ws, source)) {
+            facts.bytes = checked.source.bytes.clone();
+            facts.has_errors = true;
+            return Ok(facts);
+        }
     }
-    #[derive(serde::Deserialize)]
-    struct RawParty {
-        id: String,
-    }
-    let source = ws.read_source(path)?;
-    let display = source.display.clone();
-    let text = source.text.as_deref().ok_or_else(|| {
-        Error::input(format!("{display} is not a readable UTF-8 agreement file"))
-            .with_hint("run `datapact validate` to see what is wrong with it")
-    })?;
-    // A CRLF-converted file still has its facts; keep going so verification can say so plainly.
-    let normalised = text.replace("\r\n", "\n");
-    let raw: Raw = toml::from_str(&normalised).map_err(|e| {
-        let pos = source.position(e.span().map_or(0, |s| s.start));
-        Error::input(format!("{display}:{}:{}: cannot read the agreement: {}", pos.line, pos.column, e.message()))
-            .with_hint("run `datapact validate` and fix the errors it reports")
-    })?;
-    let id = AgreementId::parse(&raw.agreement.id)
-        .map_err(|e| Error::input(format!("{display}: {}", e.message)).with_hint("fix [agreement] id"))?;
-    Ok(AgreementFacts {
-        id,
-        title: raw.agreement.title,
-        version: raw.agreement.version,
-        party_ids: raw.parties.into_iter().map(|p| p.id).collect(),
-        bytes: source.bytes.clone(),
-        display_path: display,
-        path: path.to_path_buf(),
-        has_errors: !source.findings.is_empty(),
-    })
+    let first = checked.findings.iter().find(|f| f.severity == crate::diagnostics::Severity::Error);
+    let detail = first.map(|f| format!(" (first: {}:{}:{}: {})", f.file, f.line, f.column, f.message)).unwrap_or_default();
+    Err(Error::input(format!(
+        "{}: cannot read the agreement's id, version and parties{detail}",
+        checked.source.display
+    ))
+    .with_hint(format!("run `datapact validate {}` and fix the errors it reports", checked.source.display)))
 }

@@ -328,7 +328,7 @@ fn evaluate(
     Ok(Valid { principal: entry.principal.clone(), statement, display })
 }
 
-fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {

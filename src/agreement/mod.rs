@@ -1,0 +1,65 @@
+//! Agreements: the raw file shape (`raw`), the validated domain types (`model`), and the
+//! validation that turns one into the other (`validate`). [`check_file`] is the entry point every
+//! command uses to read an agreement.
+
+pub mod model;
+pub mod raw;
+pub mod validate;
+
+pub use model::Agreement;
+
+use crate::diagnostics::{Finding, Severity};
+use crate::error::Result;
+use crate::source::SourceFile;
+use crate::workspace::Workspace;
+use std::path::Path;
+
+/// An agreement file after validation.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub source: SourceFile,
+    /// The agreement, when its structure is complete (content findings may still exist).
+    pub agreement: Option<Agreement>,
+    pub findings: Vec<Finding>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+    /// Whether the file could not be read or parsed at all (exit 2 territory).
+    pub fn is_unreadable(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| matches!(f.code, "DP001" | "DP004" | "DP005" | "DP006"))
+    }
+    /// The agreement id: from the content when valid, else from the file name.
+    pub fn id(&self) -> Option<String> {
+        self.agreement
+            .as_ref()
+            .map(|a| a.id.to_string())
+            .or_else(|| expected_id(&self.source.path).map(str::to_string))
+    }
+}
+
+/// The id implied by a file's name, for files directly inside `agreements/`.
+pub fn expected_id(path: &Path) -> Option<&str> {
+    let parent = path.parent()?.file_name()?;
+    if parent != crate::workspace::AGREEMENTS_DIR {
+        return None;
+    }
+    path.file_stem()?.to_str()
+}
+
+/// Reads and validates one agreement file of the workspace.
+pub fn check_file(ws: &Workspace, path: &Path) -> Result<Checked> {
+    let source = ws.read_source(path)?;
+    Ok(check_source(ws, source))
+}
+
+/// Validates an already-read source.
+pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
+    let expected = expected_id(&source.path).map(str::to_string);
+    let (agreement, findings) = validate::validate(&source, expected.as_deref(), &ws.config);
+    Checked { source, agreement, findings }
+}

@@ -1,0 +1,331 @@
+//! The raw, unvalidated shape of an agreement file, exactly as serde reads it. Every leaf is a
+//! [`Slot`], so a wrong type or a `TODO` placeholder becomes a finding at its own line rather
+//! than stopping the parse. Tables stay flat (no `flatten`, no `untagged`) so positions hold.
+//! `validate` turns this into the domain types in `model`.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
+
+/// A leaf value: the expected type, a placeholder still to fill in, or a value of another type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot<T> {
+    Value(T),
+    /// A text starting with `TODO` (the templates' marker for "still to fill in").
+    Placeholder(String),
+    /// Anything else that is not a `T`; kept so the message can say what was found.
+    WrongType(toml::Value),
+}
+
+/// Whether a text is a template placeholder.
+pub fn is_placeholder(s: &str) -> bool {
+    s.trim_start().starts_with("TODO")
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Slot<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(d)?;
+        if let toml::Value::String(s) = &value {
+            if is_placeholder(s) {
+                return Ok(Slot::Placeholder(s.clone()));
+            }
+        }
+        match T::deserialize(value.clone()) {
+            Ok(v) => Ok(Slot::Value(v)),
+            Err(_) => Ok(Slot::WrongType(value)),
+        }
+    }
+}
+
+pub type Text = Option<Slot<String>>;
+pub type Flag = Option<Slot<bool>>;
+pub type Int = Option<Slot<i64>>;
+pub type Date = Option<Slot<toml::value::Datetime>>;
+pub type TextList = Option<Slot<Vec<Slot<String>>>>;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawFile {
+    pub schema: Int,
+    pub agreement: Option<RawIdentity>,
+    pub parties: Option<Vec<RawParty>>,
+    pub purpose: Option<RawPurpose>,
+    pub necessity: Option<RawNecessity>,
+    pub data: Option<RawData>,
+    pub lawful_basis: Option<RawLawfulBasis>,
+    pub consent: Option<RawConsent>,
+    pub risk: Option<RawRisk>,
+    pub security: Option<RawSecurity>,
+    pub transfer: Option<RawTransfer>,
+    pub retention: Option<RawRetention>,
+    pub onward_sharing: Option<RawOnwardSharing>,
+    pub rights: Option<RawRights>,
+    pub research: Option<RawResearch>,
+    pub responsibilities: Option<RawResponsibilities>,
+    pub incidents: Option<RawIncidents>,
+    pub dates: Option<RawDates>,
+    pub changes: Option<Vec<RawChange>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawIdentity {
+    pub id: Text,
+    pub title: Text,
+    pub version: Int,
+    pub kind: Text,
+    pub reference: Text,
+    pub lead: Text,
+    pub summary: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawParty {
+    pub id: Text,
+    pub name: Text,
+    pub public_authority: Flag,
+    pub health_or_care: Flag,
+    pub role: Text,
+    pub ico_registration: Text,
+    pub dpo: Option<RawContact>,
+    pub caldicott_guardian: Option<RawContact>,
+    pub senior_officer: Option<RawContact>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawContact {
+    pub name: Text,
+    pub title: Text,
+    /// A personal e-mail address (left out of public renditions).
+    pub email: Text,
+    /// A role mailbox (published).
+    pub mailbox: Text,
+    pub phone: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPurpose {
+    pub description: Text,
+    pub categories: TextList,
+    pub legal_powers: TextList,
+    pub benefits: TextList,
+    pub frequency: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawNecessity {
+    pub why_sharing: Text,
+    pub why_personal_data: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawData {
+    pub subjects: TextList,
+    pub identifiability: Text,
+    pub why_not_anonymised: Text,
+    pub items: Option<Vec<RawDataItem>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDataItem {
+    pub name: Text,
+    pub justification: Text,
+    pub special_category: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawLawfulBasis {
+    pub article6: TextList,
+    pub recognised_interest: Text,
+    pub article9: TextList,
+    pub dpa_schedule1: TextList,
+    pub confidentiality: Text,
+    pub s251_reference: Text,
+    pub explanation: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawConsent {
+    pub sought: Flag,
+    pub model: Text,
+    pub exception: Text,
+    pub justification: Text,
+    pub objections: Text,
+    pub national_data_opt_out: Text,
+    pub opt_out_explanation: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRisk {
+    pub dpia: Text,
+    pub dpia_reference: Text,
+    pub dpia_outcome: Text,
+    pub no_dpia_reason: Text,
+    pub risks: Option<Vec<RawRiskItem>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRiskItem {
+    pub risk: Text,
+    pub mitigation: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSecurity {
+    pub storage: Text,
+    pub access: Text,
+    pub systems: TextList,
+    pub standards: TextList,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawTransfer {
+    pub methods: TextList,
+    pub protection: Text,
+    pub outside_uk: Flag,
+    pub safeguards: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRetention {
+    pub rules: Option<Vec<RawRetentionRule>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRetentionRule {
+    pub party: Text,
+    pub period: Text,
+    pub disposal: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawOnwardSharing {
+    pub permitted: Flag,
+    pub conditions: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRights {
+    pub privacy_notice: Text,
+    pub requests: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawResearch {
+    pub anonymised_where_possible: Flag,
+    pub identity_protection: Text,
+    pub approvals: TextList,
+    pub outputs: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawResponsibilities {
+    pub training: Text,
+    pub confidentiality: Text,
+    pub systems_and_guidance: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawIncidents {
+    pub procedure: Text,
+    pub report_within_hours: Int,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDates {
+    pub approved: Date,
+    pub effective: Date,
+    pub review: Date,
+    pub expires: Date,
+    pub review_interval_months: Int,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawChange {
+    pub version: Int,
+    #[serde(rename = "type")]
+    pub change_type: Text,
+    pub change: Text,
+    pub reason: Text,
+}
+
+/// The field names serde knows for a struct type, read from its `Deserialize` impl, so the
+/// "did you mean" list for unknown keys never drifts from the model.
+pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    struct Capture(Option<&'static [&'static str]>);
+    impl<'de> Deserializer<'de> for &mut Capture {
+        type Error = serde::de::value::Error;
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = Some(fields);
+            Err(serde::de::Error::custom("captured"))
+        }
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut capture = Capture(None);
+    let _ = T::deserialize(&mut capture);
+    capture.0.unwrap_or(&[])
+}
+
+/// Known keys of the table at `path` (keys only, array indices removed), for suggestions.
+pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
+    match path {
+        [] => field_names::<RawFile>(),
+        ["agreement"] => field_names::<RawIdentity>(),
+        ["parties"] => field_names::<RawParty>(),
+        ["parties", "dpo" | "caldicott_guardian" | "senior_officer"] => field_names::<RawContact>(),
+        ["purpose"] => field_names::<RawPurpose>(),
+        ["necessity"] => field_names::<RawNecessity>(),
+        ["data"] => field_names::<RawData>(),
+        ["data", "items"] => field_names::<RawDataItem>(),
+        ["lawful_basis"] => field_names::<RawLawfulBasis>(),
+        ["consent"] => field_names::<RawConsent>(),
+        ["risk"] => field_names::<RawRisk>(),
+        ["risk", "risks"] => field_names::<RawRiskItem>(),
+        ["security"] => field_names::<RawSecurity>(),
+        ["transfer"] => field_names::<RawTransfer>(),
+        ["retention"] => field_names::<RawRetention>(),
+        ["retention", "rules"] => field_names::<RawRetentionRule>(),
+        ["onward_sharing"] => field_names::<RawOnwardSharing>(),
+        ["rights"] => field_names::<RawRights>(),
+        ["research"] => field_names::<RawResearch>(),
+        ["responsibilities"] => field_names::<RawResponsibilities>(),
+        ["incidents"] => field_names::<RawIncidents>(),
+        ["dates"] => field_names::<RawDates>(),
+        ["changes"] => field_names::<RawChange>(),
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_come_from_serde() {
+        assert!(field_names::<RawDates>().contains(&"review_interval_months"));
+        assert!(known_keys(&["changes"]).contains(&"type"));
+        assert!(known_keys(&["parties", "dpo"]).contains(&"mailbox"));
+    }
+
+    #[test]
+    fn slots_keep_wrong_types_and_placeholders() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Int,
+            b: Int,
+            c: Text,
+        }
+        let t: T = toml::from_str("a = \"x\"\nb = \"TODO: a number\"\nc = \"ok\"").unwrap();
+        assert!(matches!(t.a, Some(Slot::WrongType(_))));
+        assert!(matches!(t.b, Some(Slot::Placeholder(_))));
+        assert_eq!(t.c, Some(Slot::Value("ok".into())));
+    }
+}

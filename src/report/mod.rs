@@ -1,0 +1,240 @@
+//! Report formats: turns the findings of `validate` and `check` into human text, JSON, GitHub
+//! Actions annotations, SARIF 2.1.0 or JUnit XML, and agreement dates into an iCalendar file
+//! ([`calendar`]).
+//!
+//! Every function here is pure: it writes to the `Write` it is given and never touches the
+//! terminal (colour codes are added with [`crate::term::paint`] and stripped by the caller's
+//! stream) nor the file system. The order of files and findings in every format is fixed
+//! (files by path, findings by position and code), so output is stable between runs.
+
+pub mod calendar;
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use crate::diagnostics::{Finding, Tally};
+use crate::rules::{self, Family, Rule};
+use std::io::{self, Write};
+
+/// The output formats of `validate` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for people, coloured on a terminal.
+    Human,
+    /// The stable JSON shape documented in docs/output.md.
+    Json,
+    /// GitHub Actions workflow annotations (`::error file=...::message`).
+    Github,
+    /// SARIF 2.1.0 for GitHub code scanning and other static-analysis viewers.
+    Sarif,
+    /// JUnit XML: one test suite per check family, one test case per file per family.
+    Junit,
+}
+
+/// The findings about one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// Path relative to the workspace root, with `/` separators.
+    pub file: String,
+    /// The agreement id, when the file could be read far enough to know it.
+    pub agreement: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The check families that were run on this file.
+    pub families: Vec<Family>,
+}
+
+/// What every format needs to know about the run that produced the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportContext {
+    /// `"validate"` or `"check"`.
+    pub command: &'static str,
+    pub tool_version: &'static str,
+    /// Whether warnings fail the run (JUnit then reports them as failures).
+    pub deny_warnings: bool,
+}
+
+/// The tool name written into JSON, SARIF and JUnit output.
+pub const TOOL_NAME: &str = "datapact";
+
+/// Writes `reports` to `out` in `format`.
+pub fn write_report(
+    out: &mut dyn Write,
+    format: Format,
+    reports: &[FileReport],
+    ctx: &ReportContext,
+) -> io::Result<()> {
+    let files = files_in_order(reports);
+    match format {
+        Format::Human => human::write(out, &files),
+        Format::Json => json::write(out, &files, ctx),
+        Format::Github => github::write(out, &files),
+        Format::Sarif => sarif::write(out, &files, ctx),
+        Format::Junit => junit::write(out, &files, ctx),
+    }
+}
+
+/// A file report with its findings in output order.
+struct OrderedFile<'a> {
+    report: &'a FileReport,
+    findings: Vec<&'a Finding>,
+}
+
+/// Files sorted by path, each with its findings sorted by line, column, code and message.
+fn files_in_order(reports: &[FileReport]) -> Vec<OrderedFile<'_>> {
+    let mut files: Vec<OrderedFile<'_>> = reports
+        .iter()
+        .map(|report| {
+            let mut findings: Vec<&Finding> = report.findings.iter().collect();
+            findings.sort_by(|a, b| {
+                (a.line, a.column, a.code, &a.message).cmp(&(b.line, b.column, b.code, &b.message))
+            });
+            OrderedFile { report, findings }
+        })
+        .collect();
+    files.sort_by(|a, b| a.report.file.cmp(&b.report.file));
+    files
+}
+
+/// Counts of errors and warnings over all files.
+fn total_tally(files: &[OrderedFile<'_>]) -> Tally {
+    let mut tally = Tally::default();
+    for file in files {
+        tally.add(Tally::of(file.findings.iter().copied()));
+    }
+    tally
+}
+
+/// The catalogue rule of a finding; `None` only for a code outside the catalogue.
+fn rule_of(finding: &Finding) -> Option<&'static Rule> {
+    rules::by_code(finding.code)
+}
+
+/// The rule's short name (`missing-required`), or the code itself for an unknown code.
+fn rule_name(finding: &Finding) -> &'static str {
+    rule_of(finding).map_or(finding.code, |rule| rule.name)
+}
+
+/// The check family of a finding. A code outside the catalogue cannot be made through
+/// [`Finding::new`]; should one appear it is counted with the file checks rather than panicking.
+fn family_of(finding: &Finding) -> Family {
+    rule_of(finding).map_or(Family::File, |rule| rule.family)
+}
+
+/// A one-line title such as `DP011 missing-required`.
+fn finding_title(finding: &Finding) -> String {
+    format!("{} {}", finding.code, rule_name(finding))
+}
+
+/// The message followed, when there is one, by the hint on its own line.
+fn message_with_hint(finding: &Finding) -> String {
+    if finding.hint.is_empty() {
+        finding.message.clone()
+    } else {
+        format!("{}\nhint: {}", finding.message, finding.hint)
+    }
+}
+
+/// `file:line:column` of a finding.
+fn location(finding: &Finding) -> String {
+    format!("{}:{}:{}", finding.file, finding.line, finding.column)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Findings and reports shared by the unit tests of the format modules.
+    use super::*;
+    use crate::diagnostics::Position;
+
+    pub fn finding(
+        rule: &'static Rule,
+        file: &str,
+        line: usize,
+        column: usize,
+        message: &str,
+        hint: &str,
+    ) -> Finding {
+        Finding::new(rule, file, Position { line, column }, message, hint)
+    }
+
+    pub fn context() -> ReportContext {
+        ReportContext {
+            command: "check",
+            tool_version: "0.1.0",
+            deny_warnings: false,
+        }
+    }
+
+    /// Two files: one with an error and a warning, one clean.
+    pub fn sample() -> Vec<FileReport> {
+        vec![
+            FileReport {
+                file: "agreements/zeta.toml".into(),
+                agreement: Some("zeta".into()),
+                findings: vec![],
+                families: vec![Family::File, Family::Structure],
+            },
+            FileReport {
+                file: "agreements/alpha.toml".into(),
+                agreement: Some("alpha".into()),
+                findings: vec![
+                    finding(
+                        &rules::RETENTION_PARTY,
+                        "agreements/alpha.toml",
+                        30,
+                        1,
+                        "party essex-cc has no retention rule",
+                        "add [[retention]] for essex-cc",
+                    ),
+                    finding(
+                        &rules::MISSING_REQUIRED,
+                        "agreements/alpha.toml",
+                        12,
+                        5,
+                        "missing required key purpose.description",
+                        "describe the purpose",
+                    ),
+                ],
+                families: vec![Family::File, Family::Structure, Family::Content],
+            },
+        ]
+    }
+
+    pub fn render(format: Format, reports: &[FileReport], ctx: &ReportContext) -> String {
+        let mut out = Vec::new();
+        write_report(&mut out, format, reports, ctx).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("reports are UTF-8")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn files_are_sorted_by_path_and_findings_by_position() {
+        let reports = sample();
+        let files = files_in_order(&reports);
+        assert_eq!(files[0].report.file, "agreements/alpha.toml");
+        assert_eq!(files[0].findings[0].code, "DP011");
+        assert_eq!(files[0].findings[1].code, "DP117");
+    }
+
+    #[test]
+    fn hint_follows_message_on_its_own_line() {
+        let f = finding(&rules::MISSING_REQUIRED, "a.toml", 1, 1, "m", "h");
+        assert_eq!(message_with_hint(&f), "m\nhint: h");
+        let no_hint = finding(&rules::MISSING_REQUIRED, "a.toml", 1, 1, "m", "");
+        assert_eq!(message_with_hint(&no_hint), "m");
+    }
+
+    #[test]
+    fn unknown_code_does_not_panic() {
+        let mut f = finding(&rules::MISSING_REQUIRED, "a.toml", 1, 1, "m", "h");
+        f.code = "DP999";
+        assert_eq!(finding_title(&f), "DP999 DP999");
+        assert_eq!(family_of(&f), Family::File);
+    }
+}

@@ -1,0 +1,124 @@
+//! Templates: minijinja templates built into the binary, each overridable by a file of the same
+//! name in the workspace's `templates/` directory. Undefined variables are errors (strict mode)
+//! that name the template and line; `.html` templates are auto-escaped.
+
+use crate::error::{Error, Result};
+use minijinja::{Environment, UndefinedBehavior};
+use std::path::{Path, PathBuf};
+
+/// Every built-in template: (file name, contents, what it is for).
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("new-specific.toml.j2", include_str!("../templates/new-specific.toml.j2"), "`datapact new --template specific`"),
+    ("new-overarching.toml.j2", include_str!("../templates/new-overarching.toml.j2"), "`datapact new --template overarching`"),
+    ("new-agreement.toml.j2", include_str!("../templates/new-agreement.toml.j2"), "the body shared by both new-agreement templates"),
+];
+
+/// Where a template came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn,
+    Workspace(PathBuf),
+}
+
+/// The template environment for a workspace (or none, for built-ins only).
+pub struct Templates {
+    env: Environment<'static>,
+    overrides: Option<PathBuf>,
+}
+
+fn builtin(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _, _)| *n == name).map(|(_, src, _)| *src)
+}
+
+/// Quotes a text as a TOML basic string (for templates that write TOML).
+fn toml_string(value: String) -> String {
+    toml::Value::String(value).to_string()
+}
+
+impl Templates {
+    /// Templates for a workspace rooted at `root`: its `templates/` files win over built-ins.
+    pub fn new(root: Option<&Path>) -> Templates {
+        let overrides = root.map(|r| r.join(crate::workspace::TEMPLATES_DIR)).filter(|d| d.is_dir());
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        env.add_filter("toml", toml_string);
+        let dir = overrides.clone();
+        env.set_loader(move |name| {
+            // Names are plain file names: never a path that could leave the templates directory.
+            if name.contains('/') || name.contains('\\') || name.starts_with('.') {
+                return Ok(None);
+            }
+            if let Some(dir) = &dir {
+                let path = dir.join(name);
+                if path.is_file() {
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+                    });
+                }
+            }
+            Ok(builtin(name).map(str::to_string))
+        });
+        Templates { env, overrides }
+    }
+
+    /// Where template `name` would be loaded from.
+    pub fn origin(&self, name: &str) -> Origin {
+        match &self.overrides {
+            Some(dir) if dir.join(name).is_file() => Origin::Workspace(dir.join(name)),
+            _ => Origin::BuiltIn,
+        }
+    }
+
+    /// Renders template `name` with `context`. Errors name the template, its origin and line.
+    /// Pass `minijinja::context!{..}`, or `minijinja::Value::from(Serde(&x))` for a serde type.
+    pub fn render(&self, name: &str, context: impl Into<minijinja::Value>) -> Result<String> {
+        let context = context.into();
+        let result = self.env.get_template(name).and_then(|t| t.render(context));
+        result.map_err(|e| self.describe(name, &e))
+    }
+
+    fn describe(&self, name: &str, err: &minijinja::Error) -> Error {
+        let file = err.name().unwrap_or(name);
+        let place = match self.origin(file) {
+            Origin::BuiltIn => format!("built-in template {file}"),
+            Origin::Workspace(p) => p.display().to_string(),
+        };
+        let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
+        let mut detail = err.kind().to_string();
+        if let Some(d) = err.detail() {
+            detail = format!("{detail}: {d}");
+        }
+        Error::input(format!("template error in {place}{line}: {detail}"))
+            .with_hint("fix the template (datapact templates export DIR shows the built-in ones), or remove the override")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_mode_names_template_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/new-specific.toml.j2"), "ok\n{{ nope }}\n").unwrap();
+        let t = Templates::new(Some(dir.path()));
+        let err = t.render("new-specific.toml.j2", minijinja::context! {}).unwrap_err();
+        assert!(err.message.contains("new-specific.toml.j2:2"), "{}", err.message);
+        assert!(err.message.contains("undefined"), "{}", err.message);
+    }
+
+    #[test]
+    fn loader_refuses_paths() {
+        let t = Templates::new(None);
+        assert!(t.render("../Cargo.toml", minijinja::context! {}).is_err());
+    }
+}

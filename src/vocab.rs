@@ -1,0 +1,145 @@
+//! Controlled vocabularies (UK GDPR Art 6 and 9, DPA 2018 Schedule 1, confidentiality bases, the
+//! policy's consent exceptions, roles, purposes...). The data lives in `src/vocabulary.toml`,
+//! built into the binary, with a version and date because it changes with the law.
+
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// One entry of a vocabulary: the short id stored in agreements and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    pub label: String,
+    /// The legal or policy wording shown in rendered agreements.
+    pub wording: String,
+    /// W3C Data Privacy Vocabulary identifier, where one exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpv: Option<String>,
+    /// Art 9(2) conditions that need a DPA 2018 Schedule 1 condition in the UK.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_schedule1: bool,
+    /// For Schedule 1 conditions: the Art 9(2) points they complete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub satisfies: Vec<String>,
+}
+
+/// Every vocabulary, by name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabularies {
+    pub version: String,
+    pub date: toml::value::Datetime,
+    pub agreement_kind: Vec<Entry>,
+    pub party_role: Vec<Entry>,
+    pub purpose_category: Vec<Entry>,
+    pub identifiability: Vec<Entry>,
+    pub special_category: Vec<Entry>,
+    pub article6: Vec<Entry>,
+    pub recognised_interest: Vec<Entry>,
+    pub article9: Vec<Entry>,
+    pub dpa_schedule1: Vec<Entry>,
+    pub confidentiality: Vec<Entry>,
+    pub consent_model: Vec<Entry>,
+    pub consent_exception: Vec<Entry>,
+    pub opt_out: Vec<Entry>,
+    pub dpia: Vec<Entry>,
+    pub frequency: Vec<Entry>,
+    pub change_type: Vec<Entry>,
+}
+
+const VOCABULARY_TOML: &str = include_str!("vocabulary.toml");
+
+/// The built-in vocabularies (parsed once).
+pub fn get() -> &'static Vocabularies {
+    static VOCAB: OnceLock<Vocabularies> = OnceLock::new();
+    VOCAB.get_or_init(|| toml::from_str(VOCABULARY_TOML).expect("the built-in vocabulary is valid (tested)"))
+}
+
+/// A vocabulary list together with its name (used in messages).
+#[derive(Debug, Clone, Copy)]
+pub struct List {
+    pub name: &'static str,
+    pub entries: &'static [Entry],
+}
+
+impl List {
+    pub fn find(&self, id: &str) -> Option<&'static Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The closest known id to a misspelt one, if it is close enough to be a likely typo.
+    pub fn suggest(&self, id: &str) -> Option<&'static str> {
+        suggest(id, self.entries.iter().map(|e| e.id.as_str()))
+    }
+
+    /// The ids, for "expected one of" messages.
+    pub fn ids(&self) -> String {
+        self.entries.iter().map(|e| format!("\"{}\"", e.id)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The candidate closest to `input` when it is likely a typo of it.
+pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = input.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+macro_rules! lists {
+    ($($f:ident),*) => { $( pub fn $f() -> List { List { name: stringify!($f), entries: &get().$f } } )* };
+}
+lists!(
+    agreement_kind,
+    party_role,
+    purpose_category,
+    identifiability,
+    special_category,
+    article6,
+    recognised_interest,
+    article9,
+    dpa_schedule1,
+    confidentiality,
+    consent_model,
+    consent_exception,
+    opt_out,
+    dpia,
+    frequency,
+    change_type
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_vocabulary_parses_and_is_consistent() {
+        let v = get();
+        assert!(!v.version.is_empty());
+        for list in [article6(), article9(), dpa_schedule1(), confidentiality(), consent_exception()] {
+            let mut ids = std::collections::HashSet::new();
+            for e in list.entries {
+                assert!(ids.insert(&e.id), "duplicate id {} in {}", e.id, list.name);
+                assert!(!e.wording.is_empty());
+            }
+        }
+        for s in dpa_schedule1().entries {
+            for point in &s.satisfies {
+                assert!(article9().find(point).is_some_and(|e| e.needs_schedule1), "{} satisfies {point}", s.id);
+            }
+        }
+        // The policy's three exceptions, in its words.
+        assert_eq!(consent_exception().entries.len(), 3);
+    }
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        assert_eq!(article9().suggest("H"), Some("h"));
+        assert_eq!(confidentiality().suggest("implied-consnet"), Some("implied-consent"));
+        assert_eq!(confidentiality().suggest("zzzzzz"), None);
+    }
+}

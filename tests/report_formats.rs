@@ -1,0 +1,431 @@
+//! Structural checks of every report format through the library API: GitHub annotations and
+//! their escaping, SARIF against the vendored OASIS schema and GitHub's upload requirements,
+//! JUnit parsed back as XML, and the iCalendar file read back by a calendar parser.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use datapact::diagnostics::{Finding, Position};
+use datapact::report::calendar::{CalendarEntry, write_calendar};
+use datapact::report::{FileReport, Format, ReportContext, write_report};
+use datapact::rules::{self, Family};
+use icalendar::Component as _;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde_json::Value;
+
+const CONTEXT: ReportContext = ReportContext {
+    command: "check",
+    tool_version: "0.1.0",
+    deny_warnings: false,
+};
+
+/// Text with every character the GitHub format must escape.
+const AWKWARD: &str = "50% done: a,b\r\nnext line";
+
+fn reports() -> Vec<FileReport> {
+    let at = |line, column| Position { line, column };
+    let file = "agreements/odd,name:x.toml";
+    vec![
+        FileReport {
+            file: file.into(),
+            agreement: Some("odd-name".into()),
+            findings: vec![
+                Finding::new(
+                    &rules::MISSING_REQUIRED,
+                    file,
+                    at(12, 5),
+                    AWKWARD,
+                    "add it: see docs, 100%",
+                ),
+                Finding::new(
+                    &rules::RETENTION_PARTY,
+                    file,
+                    at(40, 3),
+                    "party essex-cc has no retention rule",
+                    "add one",
+                ),
+                Finding::new(
+                    &rules::DATE_ORDER,
+                    file,
+                    at(7, 1),
+                    "review is before effective",
+                    "swap them",
+                ),
+            ],
+            families: vec![
+                Family::File,
+                Family::Structure,
+                Family::Content,
+                Family::Expiry,
+            ],
+        },
+        FileReport {
+            file: "agreements/clean.toml".into(),
+            agreement: None,
+            findings: vec![],
+            families: vec![
+                Family::File,
+                Family::Structure,
+                Family::Content,
+                Family::Expiry,
+            ],
+        },
+    ]
+}
+
+fn render(format: Format, ctx: &ReportContext) -> String {
+    let mut out = Vec::new();
+    write_report(&mut out, format, &reports(), ctx).expect("writing to memory");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+// ---- GitHub ----
+
+#[test]
+fn github_annotations_escape_message_and_properties() {
+    let text = render(Format::Github, &CONTEXT);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "one line per finding, none broken by CR/LF: {text}"
+    );
+    assert_eq!(
+        lines[1],
+        "::error file=agreements/odd%2Cname%3Ax.toml,line=12,col=5,title=DP011 missing-required::\
+         50%25 done: a,b%0D%0Anext line%0Ahint: add it: see docs, 100%25"
+    );
+    assert!(lines[2].starts_with(
+        "::warning file=agreements/odd%2Cname%3Ax.toml,line=40,col=3,title=DP117 retention-party::"
+    ));
+    for line in lines {
+        let (properties, message) = line
+            .split_once(' ')
+            .and_then(|(_, rest)| rest.split_once("::"))
+            .expect("::command properties::message");
+        assert!(!message.contains(['\r', '\n']));
+        let keys: Vec<&str> = properties
+            .split(',')
+            .filter_map(|p| p.split_once('=').map(|(k, _)| k))
+            .collect();
+        assert_eq!(
+            keys,
+            ["file", "line", "col", "title"],
+            "a raw ',' would split a value: {properties}"
+        );
+        assert!(
+            !properties.contains(':'),
+            "a raw ':' would end the properties: {properties}"
+        );
+    }
+}
+
+// ---- SARIF ----
+
+fn sarif() -> Value {
+    serde_json::from_str(&render(Format::Sarif, &CONTEXT)).expect("SARIF is JSON")
+}
+
+#[test]
+fn sarif_validates_against_the_oasis_schema() {
+    let schema: Value = serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json"))
+        .expect("schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles");
+    let log = sarif();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // The validator really rejects what GitHub rejects: a plain-string message.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["message"] = Value::String("plain".into());
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_requires() {
+    let log = sarif();
+    assert_eq!(log["version"], "2.1.0");
+    assert!(
+        log["$schema"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("sarif-schema-2.1.0.json"))
+    );
+    let run = &log["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "datapact");
+    assert_eq!(driver["version"], "0.1.0");
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        ["DP011", "DP117", "DP130"],
+        "each rule used, once, in code order"
+    );
+    for rule in rules {
+        for key in [
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "defaultConfiguration",
+        ] {
+            assert!(!rule[key].is_null(), "rule {} lacks {key}", rule["id"]);
+        }
+        assert!(
+            rule["help"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("Source: "))
+        );
+    }
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+        let locations = result["locations"].as_array().expect("locations");
+        assert!(!locations.is_empty());
+        let physical = &locations[0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "agreements/odd%2Cname%3Ax.toml"
+        );
+        assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(
+            physical["region"]["startLine"]
+                .as_u64()
+                .is_some_and(|l| l >= 1)
+        );
+    }
+    // Findings in position order: DP130 (line 7), DP011 (line 12), DP117 (line 40).
+    let order: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    assert_eq!(order, ["DP130", "DP011", "DP117"]);
+    assert_eq!(results[2]["level"], "warning");
+}
+
+#[test]
+fn sarif_is_stable_between_runs() {
+    assert_eq!(
+        render(Format::Sarif, &CONTEXT),
+        render(Format::Sarif, &CONTEXT)
+    );
+}
+
+// ---- JUnit ----
+
+/// Test suites as (name, tests, failures, number of testcase elements, number of failure elements).
+fn junit_suites(xml: &str) -> Vec<(String, usize, usize, usize, usize)> {
+    let mut reader = Reader::from_str(xml);
+    let mut suites = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |name: &str| {
+                    e.try_get_attribute(name)
+                        .expect("attribute")
+                        .map(|a| a.unescape_value().expect("escaped value").into_owned())
+                        .unwrap_or_default()
+                };
+                match e.name().as_ref() {
+                    b"testsuite" => suites.push((
+                        attr("name"),
+                        attr("tests").parse().unwrap(),
+                        attr("failures").parse().unwrap(),
+                        0,
+                        0,
+                    )),
+                    b"testcase" => suites.last_mut().expect("testcase inside testsuite").3 += 1,
+                    b"failure" => {
+                        assert!(!attr("message").is_empty() && attr("type").starts_with("DP"));
+                        suites.last_mut().expect("failure inside testsuite").4 += 1;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    suites
+}
+
+#[test]
+fn junit_parses_and_counts_match() {
+    let xml = render(Format::Junit, &CONTEXT);
+    let suites = junit_suites(&xml);
+    let names: Vec<&str> = suites.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(names, ["file", "structure", "content", "expiry"]);
+    for (name, tests, failures, cases, failure_elements) in &suites {
+        assert_eq!(tests, cases, "suite {name}");
+        assert_eq!(failures, failure_elements, "suite {name}");
+        assert_eq!(*tests, 2, "suite {name}: one case per file");
+    }
+    let failures: Vec<usize> = suites.iter().map(|s| s.2).collect();
+    assert_eq!(
+        failures,
+        [0, 1, 1, 0],
+        "the DP117 warning does not fail content; DP130 does"
+    );
+    assert!(
+        xml.contains(r#"classname="agreements/clean.toml""#),
+        "file stands in for an unknown id"
+    );
+    assert!(xml.contains("50% done: a,b"), "{xml}");
+}
+
+#[test]
+fn junit_warnings_fail_when_denied() {
+    let ctx = ReportContext {
+        deny_warnings: true,
+        ..CONTEXT
+    };
+    let suites = junit_suites(&render(Format::Junit, &ctx));
+    let content = suites
+        .iter()
+        .find(|s| s.0 == "content")
+        .expect("content suite");
+    assert_eq!(
+        (content.2, content.4),
+        (1, 1),
+        "one failing case whose failure lists both findings"
+    );
+}
+
+// ---- iCalendar ----
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+const LONG_TITLE: &str = "Échange de données — Mid and South Essex ICB ↔ Essex County Council: adult social care, direct care; “special” data 🏥";
+
+fn entries() -> Vec<CalendarEntry> {
+    vec![
+        CalendarEntry {
+            agreement: "icb-ecc-adult-care".into(),
+            title: LONG_TITLE.into(),
+            file: "agreements/icb-ecc-adult-care.toml".into(),
+            review: date(2026, 3, 31),
+            expires: date(2027, 12, 31),
+            review_notice_days: 90,
+            expiry_notice_days: 60,
+        },
+        CalendarEntry {
+            agreement: "acute-police".into(),
+            title: "Safeguarding; disclosure, police\\trust".into(),
+            file: "agreements/acute-police.toml".into(),
+            review: date(2025, 6, 1),
+            expires: date(2026, 6, 1),
+            review_notice_days: 30,
+            expiry_notice_days: 0,
+        },
+    ]
+}
+
+fn calendar() -> String {
+    let stamp = Utc
+        .with_ymd_and_hms(2025, 1, 2, 3, 4, 5)
+        .single()
+        .expect("valid instant");
+    let mut out = Vec::new();
+    write_calendar(
+        &mut out,
+        &entries(),
+        stamp,
+        "Data-sharing agreements, Essex",
+    )
+    .expect("writing to memory");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+#[test]
+fn calendar_lines_end_in_crlf_and_fit_75_octets() {
+    let text = calendar();
+    assert!(text.ends_with("\r\n"));
+    for line in text.split_inclusive('\n') {
+        assert!(line.ends_with("\r\n"), "bare LF in {line:?}");
+        let content = &line[..line.len() - 2];
+        assert!(!content.contains('\r'), "bare CR in {line:?}");
+        assert!(content.len() <= 75, "{} octets: {content:?}", content.len());
+    }
+    assert!(text.contains("\r\n "), "the long title must be folded");
+}
+
+#[test]
+fn calendar_parses_and_round_trips() {
+    let text = calendar();
+    let unfolded = icalendar::parser::unfold(&text);
+    let parsed = icalendar::parser::read_calendar(&unfolded).expect("a calendar parser accepts it");
+    let calendar = icalendar::Calendar::from(parsed);
+    let events: Vec<&icalendar::Event> = calendar.events().collect();
+    assert_eq!(events.len(), 4);
+
+    let uids: Vec<&str> = events.iter().filter_map(|e| e.get_uid()).collect();
+    assert_eq!(
+        uids,
+        [
+            "review-acute-police@datapact",
+            "expires-acute-police@datapact",
+            "review-icb-ecc-adult-care@datapact",
+            "expires-icb-ecc-adult-care@datapact"
+        ]
+    );
+    let stamp = Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).single();
+    assert!(
+        events.iter().all(|e| e.get_timestamp() == stamp),
+        "DTSTAMP is the injected one"
+    );
+
+    let review = events[2];
+    assert_eq!(
+        review.get_start(),
+        Some(icalendar::DatePerhapsTime::Date(date(2026, 3, 31)))
+    );
+    assert_eq!(
+        review.get_end(),
+        Some(icalendar::DatePerhapsTime::Date(date(2026, 4, 1)))
+    );
+    let summary = review.get_summary().expect("summary");
+    assert!(
+        summary.contains(LONG_TITLE),
+        "folding and escaping round-trip the title: {summary:?}"
+    );
+    assert!(
+        unfolded.contains(r"Safeguarding\; disclosure\, police\\trust"),
+        "TEXT escaping"
+    );
+    assert!(unfolded.contains("DTSTART;VALUE=DATE:20250601\r\n"));
+    assert!(unfolded.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P30D\r\n"));
+    assert!(unfolded.contains("TRIGGER:-P90D\r\n") && unfolded.contains("TRIGGER:-P60D\r\n"));
+}
+
+#[test]
+fn calendar_is_stable_between_runs() {
+    assert_eq!(calendar(), calendar());
+    let mut reversed = entries();
+    reversed.reverse();
+    let stamp = Utc
+        .with_ymd_and_hms(2025, 1, 2, 3, 4, 5)
+        .single()
+        .expect("valid instant");
+    let mut out = Vec::new();
+    write_calendar(&mut out, &reversed, stamp, "Data-sharing agreements, Essex")
+        .expect("writing to memory");
+    assert_eq!(
+        String::from_utf8(out).expect("UTF-8"),
+        calendar(),
+        "input order does not matter"
+    );
+}
