@@ -3,7 +3,6 @@
 
 use crate::agreement::{self, Checked};
 use crate::error::{Error, Result};
-use crate::source::SourceFile;
 use crate::workspace::{AgreementId, Workspace};
 use std::path::{Path, PathBuf};
 
@@ -47,28 +46,57 @@ impl AgreementFacts {
     }
 }
 
-/// Reads and validates an agreement file and returns its facts. A file whose line endings were
-/// converted to CRLF is read in its LF form, so that verification can name the real cause;
-/// its facts keep the bytes on disk and count as having errors.
+/// Reads and validates an agreement file and returns its facts. When validation cannot build
+/// the agreement (a changed file may well not validate), the facts are read from the TOML
+/// directly, so verification can still say which signatures no longer cover the content; a file
+/// whose line endings were converted to CRLF is read in its LF form for the same reason. Such
+/// facts keep the bytes on disk and count as having errors.
 pub fn load(ws: &Workspace, path: &Path) -> Result<AgreementFacts> {
     let checked = agreement::check_file(ws, path)?;
     if let Some(facts) = AgreementFacts::from_checked(&checked) {
         return Ok(facts);
     }
-    if checked.source.bytes.contains(&b'\r') {
-        let lf = super::verify::strip_cr_before_lf(&checked.source.bytes);
-        let source = SourceFile::from_bytes(checked.source.path.clone(), checked.source.display.clone(), lf);
-        if let Some(mut facts) = AgreementFacts::from_checked(&agreement::check_source(ws, source)) {
-            facts.bytes = checked.source.bytes.clone();
-            facts.has_errors = true;
-            return Ok(facts);
-        }
-    }
-    let first = checked.findings.iter().find(|f| f.severity == crate::diagnostics::Severity::Error);
-    let detail = first.map(|f| format!(" (first: {}:{}:{}: {})", f.file, f.line, f.column, f.message)).unwrap_or_default();
-    Err(Error::input(format!(
-        "{}: cannot read the agreement's id, version and parties{detail}",
-        checked.source.display
-    ))
-    .with_hint(format!("run `datapact validate {}` and fix the errors it reports", checked.source.display)))
+    let source = &checked.source;
+    let unreadable = |why: String| {
+        Error::input(format!("{}: cannot read the agreement's id, version and parties: {why}", source.display))
+            .with_hint(format!("run `datapact validate {}` and fix the errors it reports", source.display))
+    };
+    let text = source.text.as_deref().ok_or_else(|| unreadable("it is not a UTF-8 text file".into()))?;
+    let lf = text.replace("\r\n", "\n");
+    let raw: RawFacts = toml::from_str(&lf).map_err(|e| {
+        let pos = source.position(e.span().map_or(0, |s| s.start));
+        unreadable(format!("{}:{}: {}", pos.line, pos.column, e.message().trim()))
+    })?;
+    let id = AgreementId::parse(&raw.agreement.id).map_err(|e| unreadable(e.message))?;
+    Ok(AgreementFacts {
+        id,
+        title: raw.agreement.title,
+        version: raw.agreement.version,
+        party_ids: raw.parties.into_iter().map(|p| p.id).collect(),
+        bytes: source.bytes.clone(),
+        display_path: source.display.clone(),
+        path: source.path.clone(),
+        has_errors: true,
+    })
+}
+
+/// Just the facts, read leniently from an agreement that does not validate.
+#[derive(serde::Deserialize)]
+struct RawFacts {
+    agreement: RawAgreement,
+    #[serde(default)]
+    parties: Vec<RawParty>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawAgreement {
+    id: String,
+    #[serde(default)]
+    title: String,
+    version: u32,
+}
+
+#[derive(serde::Deserialize)]
+struct RawParty {
+    id: String,
 }
