@@ -33,6 +33,9 @@ pub enum Command {
     Init(commands::init::Args),
     New(commands::new::Args),
     Validate(commands::validate::Args),
+    Keys(commands::keys::Args),
+    Sign(commands::sign::Args),
+    Verify(commands::verify::Args),
     Calendar(commands::calendar::Args),
 }
 

@@ -13,6 +13,7 @@ pub mod git;
 pub mod lifecycle;
 pub mod report;
 pub mod rules;
+pub mod signing;
 pub mod source;
 pub mod templates;
 pub mod term;

@@ -2,8 +2,11 @@
 
 pub mod calendar;
 pub mod init;
+pub mod keys;
 pub mod new;
+pub mod sign;
 pub mod validate;
+pub mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Outcome, Result};
@@ -15,5 +18,8 @@ pub fn dispatch(cli: &Cli) -> Result<Outcome> {
         Command::Init(args) => init::run(cli, args),
         Command::New(args) => new::run(cli, args),
         Command::Validate(args) => validate::run(cli, args),
+        Command::Keys(args) => keys::run(cli, args),
+        Command::Sign(args) => sign::run(cli, args),
+        Command::Verify(args) => verify::run(cli, args),
     }
 }
