@@ -36,6 +36,8 @@ pub enum Command {
     Keys(commands::keys::Args),
     Sign(commands::sign::Args),
     Verify(commands::verify::Args),
+    Status(commands::status::Args),
+    Check(commands::check::Args),
     Calendar(commands::calendar::Args),
 }
 

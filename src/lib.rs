@@ -11,6 +11,7 @@ pub mod error;
 pub mod fsutil;
 pub mod git;
 pub mod lifecycle;
+pub mod register;
 pub mod report;
 pub mod rules;
 pub mod signing;
