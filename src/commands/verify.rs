@@ -92,7 +92,10 @@ fn write_human(
                     writeln!(out, "  {} {}: not signed{earlier}", term::paint(term::WARNING, "missing"), p.party)?
                 }
                 PartyStatus::Invalid { code, reason, file } => {
-                    writeln!(out, "  {} {}: {reason} [{code} {file}]", term::paint(term::ERROR, "INVALID"), p.party)?
+                    writeln!(out, "  {} {}: {reason} [{code} {file}]", term::paint(term::ERROR, "INVALID"), p.party)?;
+                    if let Some(f) = r.findings.iter().find(|f| reported_with_party(p, f)) {
+                        writeln!(out, "          hint: {}", f.hint)?;
+                    }
                 }
             }
         }
