@@ -653,3 +653,34 @@ fn commit_option_commits_exactly_the_files_written() {
     assert!(log.contains("keys/nhs-essex-icb.toml"), "{log}");
     assert!(!log.contains("unrelated.txt") && !log.contains("agreements/"), "{log}");
 }
+
+#[test]
+fn passphrase_protected_keys_work_with_a_passphrase_file() {
+    let f = Fixture::new();
+    let pass = f.key_path("pass");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    let key = f.key_path("k");
+    let k = key.to_str().unwrap();
+    let p = pass.to_str().unwrap();
+    f.run(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "p@nhs.net",
+        "--role",
+        "dpo",
+        "--passphrase-file",
+        p,
+        "--out",
+        k,
+    ])
+    .success();
+    assert!(std::fs::read_to_string(&key).unwrap().starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    // Without a terminal and without --passphrase-file, sign says how to give the passphrase.
+    f.sign_at(ICB, &key, T0).code(2).stderr(predicates::str::contains("--passphrase-file"));
+    f.run(&["sign", ID, "--party", ICB, "--key", k, "--passphrase-file", p, "--signed-at", T0]).success();
+    let (_, json) = f.verify_json();
+    assert_eq!(statuses(&json)[0].1, "signed");
+}
