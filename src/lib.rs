@@ -10,6 +10,8 @@ pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod lifecycle;
+pub mod register;
 pub mod report;
 pub mod rules;
 pub mod signing;
@@ -39,7 +41,8 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 pub fn open_workspace(cli: &cli::Cli) -> Result<Workspace> {
     match &cli.workspace {
         Some(dir) => {
-            let canon = std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
+            let canon =
+                std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
             Workspace::discover(&canon)
         }
         None => {

@@ -236,6 +236,24 @@ rules! {
     TRUST_STORE_ENTRY = "DP216", "trust-store-entry", Signatures, Error, false,
         "A trust store entry cannot be used: weak or malformed key, key id not matching the key, key enrolled twice, bad role or date.",
         "Signing design: weak keys refused at enrolment and rejected at verification.";
+    REVIEW_DUE = "DP301", "review-due", Expiry, Warning, true,
+        "The review date is within the review notice window (default 90 days).",
+        "WEISF: the lead organisation is told 3 months before the review date; NHS Essex policy 'due for review'.";
+    REVIEW_OVERDUE = "DP302", "review-overdue", Expiry, Warning, true,
+        "The review date has passed (within the grace period).",
+        "NHS Essex policy review dates; WEISF register practice.";
+    REVIEW_OVERDUE_PAST_GRACE = "DP303", "review-overdue-past-grace", Expiry, Error, true,
+        "The review date passed more than the grace period ago (default 90 days).",
+        "WEISF: an agreement more than 3 months past review is removed from the register.";
+    EXPIRING = "DP304", "expiring", Expiry, Warning, true,
+        "The expiry date is within the expiry notice window (default 90 days).",
+        "DARS: expiry reminders before the end of the term.";
+    EXPIRED = "DP305", "expired", Expiry, Error, true,
+        "The agreement is past its expiry date and no longer in force.",
+        "DARS and Ireland DSGA 2019 s.19: sharing under an agreement ends with its term.";
+    NOT_FULLY_SIGNED = "DP306", "not-fully-signed", Expiry, Error, false,
+        "Not every party has signed the current version (reported only with --require-signed).",
+        "ICO Data Sharing Code (senior sign-off); DARS: all named parties must sign before the agreement takes effect.";
 }
 
 /// Looks a rule up by its code.
@@ -254,7 +272,11 @@ mod tests {
         for r in ALL {
             assert!(codes.insert(r.code), "duplicate code {}", r.code);
             assert!(names.insert(r.name), "duplicate name {}", r.name);
-            assert!(r.code.len() == 5 && r.code.starts_with("DP"), "bad code {}", r.code);
+            assert!(
+                r.code.len() == 5 && r.code.starts_with("DP"),
+                "bad code {}",
+                r.code
+            );
         }
     }
 
@@ -262,7 +284,11 @@ mod tests {
     fn every_code_is_documented_in_rules_md() {
         let doc = include_str!("../docs/rules.md");
         for r in ALL {
-            assert!(doc.contains(&format!("`{}`", r.code)), "{} is not documented in docs/rules.md", r.code);
+            assert!(
+                doc.contains(&format!("`{}`", r.code)),
+                "{} is not documented in docs/rules.md",
+                r.code
+            );
         }
     }
 }

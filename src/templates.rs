@@ -8,9 +8,21 @@ use std::path::{Path, PathBuf};
 
 /// Every built-in template: (file name, contents, what it is for).
 pub const BUILTIN: &[(&str, &str, &str)] = &[
-    ("new-specific.toml.j2", include_str!("../templates/new-specific.toml.j2"), "`datapact new --template specific`"),
-    ("new-overarching.toml.j2", include_str!("../templates/new-overarching.toml.j2"), "`datapact new --template overarching`"),
-    ("new-agreement.toml.j2", include_str!("../templates/new-agreement.toml.j2"), "the body shared by both new-agreement templates"),
+    (
+        "new-specific.toml.j2",
+        include_str!("../templates/new-specific.toml.j2"),
+        "`datapact new --template specific`",
+    ),
+    (
+        "new-overarching.toml.j2",
+        include_str!("../templates/new-overarching.toml.j2"),
+        "`datapact new --template overarching`",
+    ),
+    (
+        "new-agreement.toml.j2",
+        include_str!("../templates/new-agreement.toml.j2"),
+        "the body shared by both new-agreement templates",
+    ),
 ];
 
 /// Where a template came from.
@@ -27,7 +39,10 @@ pub struct Templates {
 }
 
 fn builtin(name: &str) -> Option<&'static str> {
-    BUILTIN.iter().find(|(n, _, _)| *n == name).map(|(_, src, _)| *src)
+    BUILTIN
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, src, _)| *src)
 }
 
 /// Quotes a text as a TOML basic string (for templates that write TOML).
@@ -38,7 +53,9 @@ fn toml_string(value: String) -> String {
 impl Templates {
     /// Templates for a workspace rooted at `root`: its `templates/` files win over built-ins.
     pub fn new(root: Option<&Path>) -> Templates {
-        let overrides = root.map(|r| r.join(crate::workspace::TEMPLATES_DIR)).filter(|d| d.is_dir());
+        let overrides = root
+            .map(|r| r.join(crate::workspace::TEMPLATES_DIR))
+            .filter(|d| d.is_dir());
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
@@ -60,7 +77,10 @@ impl Templates {
                 let path = dir.join(name);
                 if path.is_file() {
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
                     });
                 }
             }
@@ -109,10 +129,20 @@ mod tests {
     fn strict_mode_names_template_and_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(dir.path().join("templates/new-specific.toml.j2"), "ok\n{{ nope }}\n").unwrap();
+        std::fs::write(
+            dir.path().join("templates/new-specific.toml.j2"),
+            "ok\n{{ nope }}\n",
+        )
+        .unwrap();
         let t = Templates::new(Some(dir.path()));
-        let err = t.render("new-specific.toml.j2", minijinja::context! {}).unwrap_err();
-        assert!(err.message.contains("new-specific.toml.j2:2"), "{}", err.message);
+        let err = t
+            .render("new-specific.toml.j2", minijinja::context! {})
+            .unwrap_err();
+        assert!(
+            err.message.contains("new-specific.toml.j2:2"),
+            "{}",
+            err.message
+        );
         assert!(err.message.contains("undefined"), "{}", err.message);
     }
 

@@ -25,9 +25,18 @@ fn signed_workspace() -> (tempfile::TempDir, tempfile::TempDir) {
             .success();
     };
     run(&["init", "."]);
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("agreements").join(format!("{ID}.toml"));
-    std::fs::copy(example, ws.path().join("agreements").join(format!("{ID}.toml"))).unwrap();
-    for (party, who) in [("nhs-essex-icb", "a@nhs.net"), ("essex-county-council", "b@essex.gov.uk")] {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("agreements")
+        .join(format!("{ID}.toml"));
+    std::fs::copy(
+        example,
+        ws.path().join("agreements").join(format!("{ID}.toml")),
+    )
+    .unwrap();
+    for (party, who) in [
+        ("nhs-essex-icb", "a@nhs.net"),
+        ("essex-county-council", "b@essex.gov.uk"),
+    ] {
         let key = keys.path().join(who);
         let k = key.to_str().unwrap();
         run(&[
@@ -43,7 +52,16 @@ fn signed_workspace() -> (tempfile::TempDir, tempfile::TempDir) {
             "--out",
             k,
         ]);
-        run(&["sign", ID, "--party", party, "--key", k, "--signed-at", "2026-04-01T10:00:00Z"]);
+        run(&[
+            "sign",
+            ID,
+            "--party",
+            party,
+            "--key",
+            k,
+            "--signed-at",
+            "2026-04-01T10:00:00Z",
+        ]);
     }
     (ws, keys)
 }
@@ -53,8 +71,12 @@ fn any_single_byte_change_invalidates_every_signature() {
     let (dir, _keys) = signed_workspace();
     let ws = Workspace::open(std::fs::canonicalize(dir.path()).unwrap()).unwrap();
     let trust = TrustStore::load(&ws).unwrap();
-    let original: AgreementFacts = facts::load(&ws, &ws.agreements_dir().join(format!("{ID}.toml"))).unwrap();
-    assert_eq!(verify_agreement(&ws, &original, &trust).state, SignatureState::Full);
+    let original: AgreementFacts =
+        facts::load(&ws, &ws.agreements_dir().join(format!("{ID}.toml"))).unwrap();
+    assert_eq!(
+        verify_agreement(&ws, &original, &trust).state,
+        SignatureState::Full
+    );
     let len = original.bytes.len();
     proptest!(ProptestConfig::with_cases(256), |(pos in 0..len, new_byte in any::<u8>())| {
         prop_assume!(original.bytes[pos] != new_byte);

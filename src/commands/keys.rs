@@ -137,16 +137,20 @@ fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> 
             .with_hint(format!("a party id must be {ID_RULE}"))
     })?;
     check_principal(&e.principal).map_err(|why| {
-        Error::usage(format!("invalid --principal {:?}: {why}", e.principal)).with_hint("use an email address")
+        Error::usage(format!("invalid --principal {:?}: {why}", e.principal))
+            .with_hint("use an email address")
     })?;
     for role in &e.roles {
-        check_role(role)
-            .map_err(|why| Error::usage(format!("invalid --role: {why}")).with_hint("repeat --role for each role"))?;
+        check_role(role).map_err(|why| {
+            Error::usage(format!("invalid --role: {why}")).with_hint("repeat --role for each role")
+        })?;
     }
     if let (Some(from), Some(until)) = (e.valid_from, e.valid_until) {
         if until < from {
-            return Err(Error::usage(format!("--valid-until {until} is before --valid-from {from}"))
-                .with_hint("give the first and last day the key may sign, in that order"));
+            return Err(Error::usage(format!(
+                "--valid-until {until} is before --valid-from {from}"
+            ))
+            .with_hint("give the first and last day the key may sign, in that order"));
         }
     }
     Ok(NewKey {
@@ -161,10 +165,19 @@ fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> 
 }
 
 /// Commits `paths` when asked, and says so.
-pub fn commit_if_asked(ws: &Workspace, commit: bool, paths: &[PathBuf], message: &str) -> Result<()> {
+pub fn commit_if_asked(
+    ws: &Workspace,
+    commit: bool,
+    paths: &[PathBuf],
+    message: &str,
+) -> Result<()> {
     if commit {
         let id = git::commit_paths(&ws.root, paths, message)?;
-        term::note(&format!("Committed {} ({})", id.get(..12).unwrap_or(&id), message));
+        term::note(&format!(
+            "Committed {} ({})",
+            id.get(..12).unwrap_or(&id),
+            message
+        ));
     }
     Ok(())
 }
@@ -173,11 +186,17 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
     let signing_key = SigningKey::generate(&mut rand_core::OsRng);
     let verifying = signing_key.verifying_key();
     let key_id = sshsig::key_id(&verifying);
-    let entry = new_key(&a.enrolment, key_id.clone(), sshsig::public_key_line(&verifying))?;
+    let entry = new_key(
+        &a.enrolment,
+        key_id.clone(),
+        sshsig::public_key_line(&verifying),
+    )?;
     let store = TrustStore::load(ws)?;
     let out = match &a.out {
         Some(p) => p.clone(),
-        None => keyfile::default_key_dir()?.join(format!("{}_{}_ed25519", entry.party, entry.principal)),
+        None => {
+            keyfile::default_key_dir()?.join(format!("{}_{}_ed25519", entry.party, entry.principal))
+        }
     };
     if out.exists() {
         return Err(Error::usage(format!("{} already exists", out.display()))
@@ -188,16 +207,26 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
     drop(signing_key);
     let file = trust::add_key(ws, &store, &entry)?;
     let mut o = term::stdout();
-    let _ = writeln!(o, "Private key: {} (keep it secret; mode 0600)", out.display());
+    let _ = writeln!(
+        o,
+        "Private key: {} (keep it secret; mode 0600)",
+        out.display()
+    );
     let _ = writeln!(o, "Public key:  {}", keyfile::public_path(&out).display());
     let _ = writeln!(o, "Enrolled in: {}", ws.display(&file));
     let _ = writeln!(o, "Key id:      {key_id}");
-    let _ = writeln!(o, "Confirm this key id with your partners by another channel (phone, in person).");
+    let _ = writeln!(
+        o,
+        "Confirm this key id with your partners by another channel (phone, in person)."
+    );
     commit_if_asked(
         ws,
         a.enrolment.commit,
         &[file],
-        &format!("Enrol key {key_id} for {} ({})", entry.party, entry.principal),
+        &format!(
+            "Enrol key {key_id} for {} ({})",
+            entry.party, entry.principal
+        ),
     )?;
     Ok(Outcome::Clean)
 }
@@ -216,12 +245,18 @@ fn add(ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
         entry.principal,
         ws.display(&file)
     );
-    let _ = writeln!(o, "Check this key id with its holder by another channel before relying on it.");
+    let _ = writeln!(
+        o,
+        "Check this key id with its holder by another channel before relying on it."
+    );
     commit_if_asked(
         ws,
         a.enrolment.commit,
         &[file],
-        &format!("Enrol key {} for {} ({})", parsed.key_id, entry.party, entry.principal),
+        &format!(
+            "Enrol key {} for {} ({})",
+            parsed.key_id, entry.party, entry.principal
+        ),
     )?;
     Ok(Outcome::Clean)
 }
@@ -231,7 +266,11 @@ fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
     term::emit(|out| match a.format {
         ListFormat::Json => {
             let json = serde_json::json!({ "keys": store.keys, "findings": store.findings });
-            writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default())
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
         }
         ListFormat::Human => {
             if store.keys.is_empty() {
@@ -246,9 +285,20 @@ fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
                     (None, Some(d)) => term::paint(term::WARNING, &format!("revoked {d}")),
                     (None, None) => term::paint(term::GOOD, "active"),
                 };
-                let roles = if k.roles.is_empty() { "any role".to_string() } else { k.roles.join(", ") };
+                let roles = if k.roles.is_empty() {
+                    "any role".to_string()
+                } else {
+                    k.roles.join(", ")
+                };
                 writeln!(out, "{}  {}  {}", k.party, k.key_id, state)?;
-                writeln!(out, "    {} ({roles}), valid {}  [{}:{}]", k.principal, k.window(), k.file, k.line)?;
+                writeln!(
+                    out,
+                    "    {} ({roles}), valid {}  [{}:{}]",
+                    k.principal,
+                    k.window(),
+                    k.file,
+                    k.line
+                )?;
             }
             Ok(())
         }
@@ -258,13 +308,24 @@ fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
 
 fn revoke(ws: &Workspace, a: &RevokeArgs) -> Result<Outcome> {
     if a.reason.trim().is_empty() {
-        return Err(Error::usage("--reason is empty").with_hint("say why the key is revoked, for the record"));
+        return Err(Error::usage("--reason is empty")
+            .with_hint("say why the key is revoked, for the record"));
     }
     let store = TrustStore::load(ws)?;
     let date = a.date.unwrap_or_else(|| today(ws));
     let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
-    let _ = writeln!(term::stdout(), "Revoked key {} on {date} in {}", a.key_id, ws.display(&file));
-    commit_if_asked(ws, a.commit, &[file], &format!("Revoke key {}: {}", a.key_id, a.reason.trim()))?;
+    let _ = writeln!(
+        term::stdout(),
+        "Revoked key {} on {date} in {}",
+        a.key_id,
+        ws.display(&file)
+    );
+    commit_if_asked(
+        ws,
+        a.commit,
+        &[file],
+        &format!("Revoke key {}: {}", a.key_id, a.reason.trim()),
+    )?;
     Ok(Outcome::Clean)
 }
 

@@ -50,7 +50,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
             "{} has errors; an agreement with errors cannot be signed",
             facts.display_path
         ))
-        .with_hint(format!("run `datapact validate {}` and fix every error first", facts.id)));
+        .with_hint(format!(
+            "run `datapact validate {}` and fix every error first",
+            facts.id
+        )));
     }
     if !facts.party_ids.contains(&args.party) {
         return Err(Error::refused(format!(
@@ -71,12 +74,21 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         keyfile::public_path(&args.key).display()
     );
     let entry = trust.find(&key_id).ok_or_else(|| {
-        Error::refused(format!("key {key_id} ({}) is not in the trust store", args.key.display()))
-            .with_hint(enrol_hint.clone())
+        Error::refused(format!(
+            "key {key_id} ({}) is not in the trust store",
+            args.key.display()
+        ))
+        .with_hint(enrol_hint.clone())
     })?;
     if entry.party != args.party {
-        return Err(Error::refused(format!("key {key_id} is enrolled for {}, not for {}", entry.party, args.party))
-            .with_hint(format!("sign with a key enrolled for {}, or pass --party {}", args.party, entry.party)));
+        return Err(Error::refused(format!(
+            "key {key_id} is enrolled for {}, not for {}",
+            entry.party, args.party
+        ))
+        .with_hint(format!(
+            "sign with a key enrolled for {}, or pass --party {}",
+            args.party, entry.party
+        )));
     }
     if let Some(problem) = &entry.problem {
         return Err(Error::refused(format!(
@@ -86,8 +98,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         .with_hint("fix the trust store entry, or enrol the key again"));
     }
     if let Some(date) = entry.revoked {
-        return Err(Error::refused(format!("key {key_id} was revoked on {date}"))
-            .with_hint("generate a new key (`datapact keys generate`) and have it enrolled"));
+        return Err(
+            Error::refused(format!("key {key_id} was revoked on {date}"))
+                .with_hint("generate a new key (`datapact keys generate`) and have it enrolled"),
+        );
     }
     let signed_at = args.signed_at.unwrap_or_else(chrono::Utc::now);
     if !entry.valid_on(signed_at.date_naive()) {
@@ -100,8 +114,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     }
     let role = match (&args.role, entry.roles.as_slice()) {
         (Some(r), roles) if roles.is_empty() || roles.contains(r) => {
-            crate::signing::check_role(r)
-                .map_err(|why| Error::usage(format!("invalid --role: {why}")).with_hint("pass a valid role"))?;
+            crate::signing::check_role(r).map_err(|why| {
+                Error::usage(format!("invalid --role: {why}")).with_hint("pass a valid role")
+            })?;
             r.clone()
         }
         (Some(r), roles) => {
@@ -113,12 +128,17 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         }
         (None, [only]) => only.clone(),
         (None, _) => {
-            return Err(Error::usage("which role do you sign in?")
-                .with_hint(format!("pass --role (one of: {})", crate::signing::ROLES.join(", "))));
+            return Err(
+                Error::usage("which role do you sign in?").with_hint(format!(
+                    "pass --role (one of: {})",
+                    crate::signing::ROLES.join(", ")
+                )),
+            );
         }
     };
     let previous = verify::previous_signed_digest(&ws, &facts, &trust).map_err(|why| {
-        Error::refused(format!("{}: {why}", facts.id)).with_hint("look at signatures/ in git history before signing")
+        Error::refused(format!("{}: {why}", facts.id))
+            .with_hint("look at signatures/ in git history before signing")
     })?;
 
     let stmt_path = statement_path(&ws, facts.id.as_str(), facts.version, &args.party);
@@ -157,19 +177,32 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         let _ = writeln!(err, "  previous: v{v} sha256 {d}");
     }
     let _ = writeln!(err, "  parties:  {}", facts.party_ids.join(", "));
-    let _ = writeln!(err, "  as:       {} ({role}) for {} with key {key_id}", entry.principal, args.party);
+    let _ = writeln!(
+        err,
+        "  as:       {} ({role}) for {} with key {key_id}",
+        entry.principal, args.party
+    );
     let text = statement.to_text();
-    let armour = sshsig::sign(&signing_key, text.as_bytes())
-        .map_err(|why| Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug"))?;
+    let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
+        Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
+    })?;
     drop(signing_key);
     write_atomic(&stmt_path, text.as_bytes(), Overwrite::Refuse)?;
     write_atomic(&sig_path, armour.as_bytes(), Overwrite::Refuse)?;
-    let _ = writeln!(term::stdout(), "Signed: {}\n        {}", ws.display(&stmt_path), ws.display(&sig_path));
+    let _ = writeln!(
+        term::stdout(),
+        "Signed: {}\n        {}",
+        ws.display(&stmt_path),
+        ws.display(&sig_path)
+    );
     commit_if_asked(
         &ws,
         args.commit,
         &[stmt_path, sig_path],
-        &format!("Sign {} v{} for {} ({role}, key {key_id})", facts.id, facts.version, args.party),
+        &format!(
+            "Sign {} v{} for {} ({role}, key {key_id})",
+            facts.id, facts.version, args.party
+        ),
     )?;
     Ok(Outcome::Clean)
 }

@@ -48,14 +48,24 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
                 "agreements": results,
                 "trust_store_findings": trust.findings,
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default())
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
         }
         VerifyFormat::Human => write_human(out, &results, &trust.findings),
     })?;
     let invalid = results.iter().any(AgreementSignatures::has_invalid)
-        || results.iter().flat_map(|r| &r.findings).chain(&trust.findings).any(|f| f.severity == Severity::Error);
+        || results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .chain(&trust.findings)
+            .any(|f| f.severity == Severity::Error);
     let incomplete = results.iter().any(|r| r.state != SignatureState::Full);
-    Ok(Outcome::from_problems(invalid || (args.require_complete && incomplete)))
+    Ok(Outcome::from_problems(
+        invalid || (args.require_complete && incomplete),
+    ))
 }
 
 fn write_human(
@@ -72,34 +82,64 @@ fn write_human(
     for r in results {
         let state = match &r.state {
             SignatureState::Full => term::paint(term::GOOD, r.state.label()),
-            SignatureState::Partial { missing } => {
-                term::paint(term::WARNING, &format!("{} (not yet: {})", r.state.label(), missing.join(", ")))
-            }
+            SignatureState::Partial { missing } => term::paint(
+                term::WARNING,
+                &format!("{} (not yet: {})", r.state.label(), missing.join(", ")),
+            ),
             SignatureState::Unsigned => term::paint(term::WARNING, r.state.label()),
         };
-        writeln!(out, "{} v{}: {state}", term::paint(term::BOLD, &r.agreement), r.version)?;
+        writeln!(
+            out,
+            "{} v{}: {state}",
+            term::paint(term::BOLD, &r.agreement),
+            r.version
+        )?;
         writeln!(out, "  {} sha256 {}", r.file, r.sha256)?;
         for p in &r.parties {
             match &p.status {
-                PartyStatus::Signed { key_id, principal, role, signed_at, .. } => writeln!(
+                PartyStatus::Signed {
+                    key_id,
+                    principal,
+                    role,
+                    signed_at,
+                    ..
+                } => writeln!(
                     out,
                     "  {} {}: signed by {principal} ({role}) with {key_id} at {signed_at}",
                     term::paint(term::GOOD, "ok     "),
                     p.party
                 )?,
-                PartyStatus::Missing { last_signed_version } => {
-                    let earlier = last_signed_version.map(|v| format!(" (signed v{v})")).unwrap_or_default();
-                    writeln!(out, "  {} {}: not signed{earlier}", term::paint(term::WARNING, "missing"), p.party)?
+                PartyStatus::Missing {
+                    last_signed_version,
+                } => {
+                    let earlier = last_signed_version
+                        .map(|v| format!(" (signed v{v})"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "  {} {}: not signed{earlier}",
+                        term::paint(term::WARNING, "missing"),
+                        p.party
+                    )?
                 }
                 PartyStatus::Invalid { code, reason, file } => {
-                    writeln!(out, "  {} {}: {reason} [{code} {file}]", term::paint(term::ERROR, "INVALID"), p.party)?;
+                    writeln!(
+                        out,
+                        "  {} {}: {reason} [{code} {file}]",
+                        term::paint(term::ERROR, "INVALID"),
+                        p.party
+                    )?;
                     if let Some(f) = r.findings.iter().find(|f| reported_with_party(p, f)) {
                         writeln!(out, "          hint: {}", f.hint)?;
                     }
                 }
             }
         }
-        for f in r.findings.iter().filter(|f| !r.parties.iter().any(|p| reported_with_party(p, f))) {
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| !r.parties.iter().any(|p| reported_with_party(p, f)))
+        {
             write_finding(out, f)?;
         }
     }
@@ -120,6 +160,10 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
         Severity::Error => term::paint(term::ERROR, "error"),
         Severity::Warning => term::paint(term::WARNING, "warning"),
     };
-    writeln!(out, "  {label}[{}] {}:{}:{}: {}", f.code, f.file, f.line, f.column, f.message)?;
+    writeln!(
+        out,
+        "  {label}[{}] {}:{}:{}: {}",
+        f.code, f.file, f.line, f.column, f.message
+    )?;
     writeln!(out, "    hint: {}", f.hint)
 }

@@ -58,14 +58,28 @@ pub fn load(ws: &Workspace, path: &Path) -> Result<AgreementFacts> {
     }
     let source = &checked.source;
     let unreadable = |why: String| {
-        Error::input(format!("{}: cannot read the agreement's id, version and parties: {why}", source.display))
-            .with_hint(format!("run `datapact validate {}` and fix the errors it reports", source.display))
+        Error::input(format!(
+            "{}: cannot read the agreement's id, version and parties: {why}",
+            source.display
+        ))
+        .with_hint(format!(
+            "run `datapact validate {}` and fix the errors it reports",
+            source.display
+        ))
     };
-    let text = source.text.as_deref().ok_or_else(|| unreadable("it is not a UTF-8 text file".into()))?;
+    let text = source
+        .text
+        .as_deref()
+        .ok_or_else(|| unreadable("it is not a UTF-8 text file".into()))?;
     let lf = text.replace("\r\n", "\n");
     let raw: RawFacts = toml::from_str(&lf).map_err(|e| {
         let pos = source.position(e.span().map_or(0, |s| s.start));
-        unreadable(format!("{}:{}: {}", pos.line, pos.column, e.message().trim()))
+        unreadable(format!(
+            "{}:{}: {}",
+            pos.line,
+            pos.column,
+            e.message().trim()
+        ))
     })?;
     let id = AgreementId::parse(&raw.agreement.id).map_err(|e| unreadable(e.message))?;
     Ok(AgreementFacts {

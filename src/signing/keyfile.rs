@@ -43,7 +43,11 @@ impl Passphrase {
             Passphrase::None => Ok(None),
             Passphrase::Prompt => Ok(Some(Zeroizing::new(term::read_passphrase(prompt)?))),
             Passphrase::File(path) => {
-                let bytes = Zeroizing::new(read_capped_input(path, MAX_KEY_FILE_BYTES, "a passphrase file")?);
+                let bytes = Zeroizing::new(read_capped_input(
+                    path,
+                    MAX_KEY_FILE_BYTES,
+                    "a passphrase file",
+                )?);
                 let text = std::str::from_utf8(&bytes).map_err(|_| {
                     Error::input(format!("{} is not a UTF-8 text file", path.display()))
                         .with_hint("put the passphrase on the first line of a plain text file")
@@ -71,7 +75,10 @@ fn check_private_permissions(path: &Path) -> Result<()> {
             "permissions {mode:04o} for private key {} are too open: other users could read it",
             path.display()
         ))
-        .with_hint(format!("make it readable only by you: chmod 600 {}", path.display())));
+        .with_hint(format!(
+            "make it readable only by you: chmod 600 {}",
+            path.display()
+        )));
     }
     Ok(())
 }
@@ -84,7 +91,11 @@ fn check_private_permissions(_path: &Path) -> Result<()> {
 /// Reads an OpenSSH Ed25519 private key, decrypting it when it is passphrase-protected.
 pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningKey> {
     check_private_permissions(path)?;
-    let bytes = Zeroizing::new(read_capped_input(path, MAX_KEY_FILE_BYTES, "a private key")?);
+    let bytes = Zeroizing::new(read_capped_input(
+        path,
+        MAX_KEY_FILE_BYTES,
+        "a private key",
+    )?);
     let not_a_key = || {
         Error::input(format!("{} is not an OpenSSH private key", path.display())).with_hint(
             "name the private key file (such as ~/.ssh/id_ed25519, not the .pub file); \
@@ -98,7 +109,9 @@ pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningK
             path.display(),
             key.algorithm()
         ))
-        .with_hint("create an Ed25519 key with `datapact keys generate` or `ssh-keygen -t ed25519`"));
+        .with_hint(
+            "create an Ed25519 key with `datapact keys generate` or `ssh-keygen -t ed25519`",
+        ));
     }
     if key.is_encrypted() {
         let pass = passphrase.read(&format!("Passphrase for {}: ", path.display()))?.ok_or_else(|| {
@@ -112,17 +125,22 @@ pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningK
     }
     let keypair = key.key_data().ed25519().ok_or_else(not_a_key)?;
     SigningKey::try_from(keypair).map_err(|_| {
-        Error::input(format!("{} is damaged: its private and public halves do not match", path.display()))
-            .with_hint("use another copy of the key, or generate a new one and enrol it")
+        Error::input(format!(
+            "{} is damaged: its private and public halves do not match",
+            path.display()
+        ))
+        .with_hint("use another copy of the key, or generate a new one and enrol it")
     })
 }
 
 /// The default directory for private keys: `<config dir>/datapact/keys`.
 pub fn default_key_dir() -> Result<PathBuf> {
-    dirs::config_dir().map(|d| d.join("datapact").join("keys")).ok_or_else(|| {
-        Error::usage("cannot find your configuration directory for private keys")
-            .with_hint("name the file with --out FILE (outside any git repository)")
-    })
+    dirs::config_dir()
+        .map(|d| d.join("datapact").join("keys"))
+        .ok_or_else(|| {
+            Error::usage("cannot find your configuration directory for private keys")
+                .with_hint("name the file with --out FILE (outside any git repository)")
+        })
 }
 
 /// Refuses `path` when it is (or would be) inside a git work tree: a private key must never be
@@ -144,30 +162,44 @@ pub fn refuse_inside_work_tree(path: &Path) -> Result<()> {
 
 /// Writes `key` as an OpenSSH private key file (mode 0600) and its `.pub` beside it. Encrypted
 /// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses to overwrite.
-pub fn write_private_key(path: &Path, key: &SigningKey, comment: &str, passphrase: &Passphrase) -> Result<()> {
+pub fn write_private_key(
+    path: &Path,
+    key: &SigningKey,
+    comment: &str,
+    passphrase: &Passphrase,
+) -> Result<()> {
     refuse_inside_work_tree(path)?;
     let pass = passphrase.read("Passphrase for the new key (empty is not allowed): ")?;
     if let Passphrase::Prompt = passphrase {
         let again = Zeroizing::new(term::read_passphrase("Same passphrase again: ")?);
         if pass.as_deref().map(|p| p.as_str()) != Some(again.as_str()) {
-            return Err(Error::usage("the two passphrases differ").with_hint("run the command again"));
+            return Err(
+                Error::usage("the two passphrases differ").with_hint("run the command again")
+            );
         }
     }
     let keypair = Ed25519Keypair::from(Ed25519PrivateKey::from(key));
     let encode_error = |what: &str| {
-        Error::new(crate::error::ErrorKind::Io, format!("cannot {what} the new private key"))
-            .with_hint("try again; if it keeps failing, report a bug")
+        Error::new(
+            crate::error::ErrorKind::Io,
+            format!("cannot {what} the new private key"),
+        )
+        .with_hint("try again; if it keeps failing, report a bug")
     };
-    let mut private = PrivateKey::new(KeypairData::Ed25519(keypair), comment).map_err(|_| encode_error("encode"))?;
+    let mut private = PrivateKey::new(KeypairData::Ed25519(keypair), comment)
+        .map_err(|_| encode_error("encode"))?;
     if let Some(pass) = &pass {
         if pass.is_empty() {
-            return Err(
-                Error::usage("the passphrase is empty").with_hint("choose a passphrase, or pass --no-passphrase")
-            );
+            return Err(Error::usage("the passphrase is empty")
+                .with_hint("choose a passphrase, or pass --no-passphrase"));
         }
-        private = private.encrypt(&mut rand_core::OsRng, pass.as_bytes()).map_err(|_| encode_error("encrypt"))?;
+        private = private
+            .encrypt(&mut rand_core::OsRng, pass.as_bytes())
+            .map_err(|_| encode_error("encrypt"))?;
     }
-    let pem = private.to_openssh(LineEnding::LF).map_err(|_| encode_error("encode"))?;
+    let pem = private
+        .to_openssh(LineEnding::LF)
+        .map_err(|_| encode_error("encode"))?;
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() && !dir.exists() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
@@ -175,8 +207,16 @@ pub fn write_private_key(path: &Path, key: &SigningKey, comment: &str, passphras
         }
     }
     write_atomic_with_mode(path, pem.as_bytes(), Overwrite::Refuse, Some(0o600))?;
-    let public = format!("{} {comment}\n", sshsig::public_key_line(&key.verifying_key()));
-    write_atomic_with_mode(&public_path(path), public.as_bytes(), Overwrite::Refuse, Some(0o644))
+    let public = format!(
+        "{} {comment}\n",
+        sshsig::public_key_line(&key.verifying_key())
+    );
+    write_atomic_with_mode(
+        &public_path(path),
+        public.as_bytes(),
+        Overwrite::Refuse,
+        Some(0o644),
+    )
 }
 
 /// Where the public half of private key file `path` goes: `path` plus `.pub`.
@@ -215,15 +255,24 @@ pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
         return Err("it is empty".into());
     }
     if key_type != "ssh-ed25519" {
-        return Err(if key_type.starts_with("ssh-") || key_type.starts_with("ecdsa-") || key_type.starts_with("sk-") {
-            format!("it is a {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)")
-        } else {
-            "it is not an OpenSSH public key line (`ssh-ed25519 AAAA... comment`)".to_string()
-        });
+        return Err(
+            if key_type.starts_with("ssh-")
+                || key_type.starts_with("ecdsa-")
+                || key_type.starts_with("sk-")
+            {
+                format!("it is a {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)")
+            } else {
+                "it is not an OpenSSH public key line (`ssh-ed25519 AAAA... comment`)".to_string()
+            },
+        );
     }
-    let public = ssh_key::PublicKey::from_openssh(line)
-        .map_err(|_| "the key is malformed: its base64 body does not decode to an Ed25519 public key".to_string())?;
-    let ed = public.key_data().ed25519().ok_or_else(|| "the key body is not an Ed25519 key".to_string())?;
+    let public = ssh_key::PublicKey::from_openssh(line).map_err(|_| {
+        "the key is malformed: its base64 body does not decode to an Ed25519 public key".to_string()
+    })?;
+    let ed = public
+        .key_data()
+        .ed25519()
+        .ok_or_else(|| "the key body is not an Ed25519 key".to_string())?;
     let key = sshsig::usable_key(&ed.0)?;
     Ok(PublicKeyLine {
         openssh: sshsig::public_key_line(&key),
@@ -243,14 +292,23 @@ pub fn read_public_key_file(path: &Path) -> Result<PublicKeyLine> {
     };
     let text = std::str::from_utf8(&bytes).map_err(|_| refuse("the file is not text".into()))?;
     if text.contains("PRIVATE KEY") {
-        return Err(Error::refused(format!("{} is a private key; enrol the public key only", path.display()))
-            .with_hint("use the .pub file; never share or enrol a private key"));
+        return Err(Error::refused(format!(
+            "{} is a private key; enrol the public key only",
+            path.display()
+        ))
+        .with_hint("use the .pub file; never share or enrol a private key"));
     }
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect();
     match lines.as_slice() {
         [one] => parse_public_key_line(one).map_err(refuse),
         [] => Err(refuse("the file holds no key".into())),
-        _ => Err(refuse(format!("the file holds {} lines; enrol one key at a time", lines.len()))),
+        _ => Err(refuse(format!(
+            "the file holds {} lines; enrol one key at a time",
+            lines.len()
+        ))),
     }
 }
 
@@ -265,7 +323,10 @@ mod tests {
         blob.extend_from_slice(key_type.as_bytes());
         blob.extend_from_slice(&(body.len() as u32).to_be_bytes());
         blob.extend_from_slice(body);
-        format!("{key_type} {} c", base64::engine::general_purpose::STANDARD.encode(blob))
+        format!(
+            "{key_type} {} c",
+            base64::engine::general_purpose::STANDARD.encode(blob)
+        )
     }
 
     #[test]
@@ -278,10 +339,26 @@ mod tests {
 
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        assert!(parse_public_key_line(&line_for("ssh-ed25519", &identity)).unwrap_err().contains("weak"));
-        assert!(parse_public_key_line("ssh-rsa AAAAB3NzaC1yc2E x").unwrap_err().contains("Ed25519 keys only"));
-        assert!(parse_public_key_line("ssh-ed25519 AAAA!!").unwrap_err().contains("malformed"));
-        assert!(parse_public_key_line(&line_for("ssh-ed25519", &[1; 31])).unwrap_err().contains("malformed"));
+        assert!(
+            parse_public_key_line(&line_for("ssh-ed25519", &identity))
+                .unwrap_err()
+                .contains("weak")
+        );
+        assert!(
+            parse_public_key_line("ssh-rsa AAAAB3NzaC1yc2E x")
+                .unwrap_err()
+                .contains("Ed25519 keys only")
+        );
+        assert!(
+            parse_public_key_line("ssh-ed25519 AAAA!!")
+                .unwrap_err()
+                .contains("malformed")
+        );
+        assert!(
+            parse_public_key_line(&line_for("ssh-ed25519", &[1; 31]))
+                .unwrap_err()
+                .contains("malformed")
+        );
         assert!(parse_public_key_line("hello").is_err());
     }
 
@@ -295,7 +372,10 @@ mod tests {
         std::fs::write(&pass_file, "correct horse\n").unwrap();
         let key = SigningKey::from_bytes(&[8; 32]);
         write_private_key(&path, &key, "me", &Passphrase::File(pass_file.clone())).unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
         let back = read_private_key(&path, &Passphrase::File(pass_file.clone())).unwrap();

@@ -23,7 +23,9 @@ pub enum CappedReadError {
 pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, CappedReadError> {
     let file = std::fs::File::open(path).map_err(CappedReadError::Io)?;
     let mut bytes = Vec::new();
-    file.take(max + 1).read_to_end(&mut bytes).map_err(CappedReadError::Io)?;
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(CappedReadError::Io)?;
     if bytes.len() as u64 > max {
         return Err(CappedReadError::TooLarge { max });
     }

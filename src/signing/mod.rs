@@ -39,7 +39,10 @@ pub fn check_role(role: &str) -> Result<(), String> {
     if ROLES.contains(&role) {
         Ok(())
     } else {
-        Err(format!("unknown role {role:?}; a role is one of: {}", ROLES.join(", ")))
+        Err(format!(
+            "unknown role {role:?}; a role is one of: {}",
+            ROLES.join(", ")
+        ))
     }
 }
 
@@ -52,7 +55,8 @@ pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::Pa
 
 /// Parses a `YYYY-MM-DD` command-line date (clap value parser).
 pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
 }
 
 /// Parses an RFC 3339 command-line time (clap value parser), as UTC.

@@ -35,7 +35,9 @@ impl std::fmt::Display for SigProblem {
                 )
             }
             SigProblem::BadKey(why) => write!(f, "signature key is unusable: {why}"),
-            SigProblem::BadSignature => f.write_str("the signature does not match the signed file (bad signature)"),
+            SigProblem::BadSignature => {
+                f.write_str("the signature does not match the signed file (bad signature)")
+            }
         }
     }
 }
@@ -60,14 +62,21 @@ pub fn public_key_line(key: &VerifyingKey) -> String {
 /// Signs `message` in the datapact namespace (sha512, as ssh-keygen does) and returns the
 /// armoured signature, LF line endings, ending in a newline.
 pub fn sign(key: &SigningKey, message: &[u8]) -> Result<String, SigProblem> {
-    let to_sign =
-        SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message).map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    let to_sign = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
     let signature = key.sign(&to_sign);
     let ssh_signature = ssh_key::Signature::new(Algorithm::Ed25519, signature.to_bytes().to_vec())
         .map_err(|e| SigProblem::Malformed(e.to_string()))?;
-    let sig = SshSig::new(key_data(&key.verifying_key()), NAMESPACE, HashAlg::Sha512, ssh_signature)
+    let sig = SshSig::new(
+        key_data(&key.verifying_key()),
+        NAMESPACE,
+        HashAlg::Sha512,
+        ssh_signature,
+    )
+    .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    let mut pem = sig
+        .to_pem(LineEnding::LF)
         .map_err(|e| SigProblem::Malformed(e.to_string()))?;
-    let mut pem = sig.to_pem(LineEnding::LF).map_err(|e| SigProblem::Malformed(e.to_string()))?;
     if !pem.ends_with('\n') {
         pem.push('\n');
     }
@@ -76,19 +85,30 @@ pub fn sign(key: &SigningKey, message: &[u8]) -> Result<String, SigProblem> {
 
 /// Parses an armoured signature (`-----BEGIN SSH SIGNATURE-----`).
 pub fn parse(armoured: &[u8]) -> Result<SshSig, SigProblem> {
-    let text = std::str::from_utf8(armoured).map_err(|_| SigProblem::Malformed("the file is not text".into()))?;
-    if !text.trim_start().starts_with("-----BEGIN SSH SIGNATURE-----") {
-        return Err(SigProblem::Malformed("it does not start with -----BEGIN SSH SIGNATURE-----".into()));
+    let text = std::str::from_utf8(armoured)
+        .map_err(|_| SigProblem::Malformed("the file is not text".into()))?;
+    if !text
+        .trim_start()
+        .starts_with("-----BEGIN SSH SIGNATURE-----")
+    {
+        return Err(SigProblem::Malformed(
+            "it does not start with -----BEGIN SSH SIGNATURE-----".into(),
+        ));
     }
-    SshSig::from_pem(text.trim()).map_err(|e| SigProblem::Malformed(format!("cannot decode it ({e})")))
+    SshSig::from_pem(text.trim())
+        .map_err(|e| SigProblem::Malformed(format!("cannot decode it ({e})")))
 }
 
 /// Checks that a public key is a usable Ed25519 key: a valid curve point that is not of small
 /// order. Weak keys are refused because a signature under them can verify for many messages.
 pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
-    let key = VerifyingKey::from_bytes(bytes).map_err(|_| "the key is not a valid Ed25519 public key".to_string())?;
+    let key = VerifyingKey::from_bytes(bytes)
+        .map_err(|_| "the key is not a valid Ed25519 public key".to_string())?;
     if key.is_weak() {
-        return Err("the key is a weak (small-order) Ed25519 key, for which forged signatures verify".into());
+        return Err(
+            "the key is a weak (small-order) Ed25519 key, for which forged signatures verify"
+                .into(),
+        );
     }
     Ok(key)
 }
@@ -97,29 +117,41 @@ pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
 /// the key that made it. The caller decides whether that key is trusted.
 pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> {
     if sig.version() != SshSig::VERSION {
-        return Err(SigProblem::Malformed(format!("unsupported SSHSIG version {}", sig.version())));
+        return Err(SigProblem::Malformed(format!(
+            "unsupported SSHSIG version {}",
+            sig.version()
+        )));
     }
     if sig.namespace() != NAMESPACE {
         return Err(SigProblem::WrongNamespace(sig.namespace().to_string()));
     }
     if !sig.reserved().is_empty() {
-        return Err(SigProblem::Malformed("the reserved field is not empty".into()));
+        return Err(SigProblem::Malformed(
+            "the reserved field is not empty".into(),
+        ));
     }
     let public = sig.public_key().ed25519().ok_or_else(|| {
-        SigProblem::BadKey(format!("it is a {} key; datapact uses Ed25519 only", sig.public_key().algorithm()))
+        SigProblem::BadKey(format!(
+            "it is a {} key; datapact uses Ed25519 only",
+            sig.public_key().algorithm()
+        ))
     })?;
     let key = usable_key(&public.0).map_err(SigProblem::BadKey)?;
     if sig.algorithm() != Algorithm::Ed25519 {
-        return Err(SigProblem::Malformed(format!("signature algorithm is {}, not ssh-ed25519", sig.algorithm())));
+        return Err(SigProblem::Malformed(format!(
+            "signature algorithm is {}, not ssh-ed25519",
+            sig.algorithm()
+        )));
     }
     let bytes: [u8; 64] = sig
         .signature_bytes()
         .try_into()
         .map_err(|_| SigProblem::Malformed("the Ed25519 signature is not 64 bytes long".into()))?;
     let signature = ed25519_dalek::Signature::from_bytes(&bytes);
-    let signed =
-        SshSig::signed_data(NAMESPACE, sig.hash_alg(), message).map_err(|e| SigProblem::Malformed(e.to_string()))?;
-    key.verify_strict(&signed, &signature).map_err(|_| SigProblem::BadSignature)?;
+    let signed = SshSig::signed_data(NAMESPACE, sig.hash_alg(), message)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    key.verify_strict(&signed, &signature)
+        .map_err(|_| SigProblem::BadSignature)?;
     Ok(key)
 }
 
@@ -135,7 +167,9 @@ mod tests {
     fn ssh_keygen_available() -> bool {
         let found = Command::new("ssh-keygen").arg("-?").output().is_ok();
         if !found {
-            eprintln!("note: ssh-keygen is not on PATH; skipping the OpenSSH interoperability test");
+            eprintln!(
+                "note: ssh-keygen is not on PATH; skipping the OpenSSH interoperability test"
+            );
         }
         found
     }
@@ -163,9 +197,14 @@ mod tests {
         let key = test_key(9);
         for ns in ["git", "file"] {
             let data = SshSig::signed_data(ns, HashAlg::Sha512, b"m").unwrap();
-            let s = ssh_key::Signature::new(Algorithm::Ed25519, key.sign(&data).to_bytes().to_vec()).unwrap();
+            let s =
+                ssh_key::Signature::new(Algorithm::Ed25519, key.sign(&data).to_bytes().to_vec())
+                    .unwrap();
             let sig = SshSig::new(key_data(&key.verifying_key()), ns, HashAlg::Sha512, s).unwrap();
-            assert_eq!(verify(&sig, b"m"), Err(SigProblem::WrongNamespace(ns.into())));
+            assert_eq!(
+                verify(&sig, b"m"),
+                Err(SigProblem::WrongNamespace(ns.into()))
+            );
         }
     }
 
@@ -178,8 +217,17 @@ mod tests {
         let mut sig_bytes = [0u8; 64];
         sig_bytes[0] = 1;
         let s = ssh_key::Signature::new(Algorithm::Ed25519, sig_bytes.to_vec()).unwrap();
-        let sig = SshSig::new(KeyData::Ed25519(Ed25519PublicKey(identity)), NAMESPACE, HashAlg::Sha512, s).unwrap();
-        assert!(matches!(verify(&sig, b"anything"), Err(SigProblem::BadKey(_))));
+        let sig = SshSig::new(
+            KeyData::Ed25519(Ed25519PublicKey(identity)),
+            NAMESPACE,
+            HashAlg::Sha512,
+            s,
+        )
+        .unwrap();
+        assert!(matches!(
+            verify(&sig, b"anything"),
+            Err(SigProblem::BadKey(_))
+        ));
         assert!(usable_key(&identity).is_err());
     }
 
@@ -214,7 +262,10 @@ mod tests {
         let allowed = dir.path().join("allowed_signers");
         std::fs::write(
             &allowed,
-            format!("alice@example.org namespaces=\"{NAMESPACE}\" {}\n", public_key_line(&key.verifying_key())),
+            format!(
+                "alice@example.org namespaces=\"{NAMESPACE}\" {}\n",
+                public_key_line(&key.verifying_key())
+            ),
         )
         .unwrap();
         let out = Command::new("ssh-keygen")
@@ -225,7 +276,11 @@ mod tests {
             .stdin(std::fs::File::open(&msg_path).unwrap())
             .output()
             .unwrap();
-        assert!(out.status.success(), "ssh-keygen -Y verify failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "ssh-keygen -Y verify failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         // And the other way round: ssh-keygen signs, we verify.
         let key_path = dir.path().join("id_ed25519");
@@ -243,7 +298,11 @@ mod tests {
             .arg(&msg2_path)
             .output()
             .unwrap();
-        assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+        assert!(
+            signed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&signed.stderr)
+        );
         let armour = std::fs::read(dir.path().join("second.toml.sig")).unwrap();
         let sig = parse(&armour).unwrap();
         let signer = verify(&sig, message).unwrap();

@@ -44,7 +44,12 @@ impl Statement {
     pub fn signed_at(&self) -> Result<chrono::DateTime<chrono::Utc>, String> {
         chrono::DateTime::parse_from_rfc3339(&self.signed_at)
             .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|e| format!("signed_at {:?} is not an RFC 3339 time ({e})", self.signed_at))
+            .map_err(|e| {
+                format!(
+                    "signed_at {:?} is not an RFC 3339 time ({e})",
+                    self.signed_at
+                )
+            })
     }
 }
 
@@ -89,6 +94,9 @@ mod tests {
         assert!(text.contains("type = \"datapact-statement/1\"\n"));
         let back: Statement = toml::from_str(&text).unwrap();
         assert_eq!(back, s);
-        assert_eq!(signature_path(std::path::Path::new("v1/org-a.toml")), PathBuf::from("v1/org-a.toml.sig"));
+        assert_eq!(
+            signature_path(std::path::Path::new("v1/org-a.toml")),
+            PathBuf::from("v1/org-a.toml.sig")
+        );
     }
 }

@@ -48,13 +48,18 @@ pub struct TrustedKey {
 impl TrustedKey {
     /// Whether the key was inside its validity window on `date` (both ends inclusive).
     pub fn valid_on(&self, date: NaiveDate) -> bool {
-        self.valid_from.is_none_or(|from| date >= from) && self.valid_until.is_none_or(|until| date <= until)
+        self.valid_from.is_none_or(|from| date >= from)
+            && self.valid_until.is_none_or(|until| date <= until)
     }
 
     /// The validity window in words, for messages.
     pub fn window(&self) -> String {
-        let from = self.valid_from.map_or("(no start)".to_string(), |d| d.to_string());
-        let until = self.valid_until.map_or("(no end)".to_string(), |d| d.to_string());
+        let from = self
+            .valid_from
+            .map_or("(no start)".to_string(), |d| d.to_string());
+        let until = self
+            .valid_until
+            .map_or("(no end)".to_string(), |d| d.to_string());
         format!("{from} to {until}")
     }
 }
@@ -91,7 +96,9 @@ struct RawKey {
 /// A TOML local date (`2026-04-01`) as a calendar date; anything else is refused.
 fn local_date(dt: &toml::value::Datetime) -> Option<NaiveDate> {
     match (dt.date, dt.time, dt.offset) {
-        (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
         _ => None,
     }
 }
@@ -105,7 +112,10 @@ pub fn check_principal(principal: &str) -> Result<(), String> {
     if principal.starts_with('-') {
         return Err("a principal must not start with a hyphen".into());
     }
-    if let Some(c) = principal.chars().find(|c| !(c.is_ascii_alphanumeric() || "._@+-".contains(*c))) {
+    if let Some(c) = principal
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._@+-".contains(*c)))
+    {
         return Err(format!(
             "a principal may contain only letters, digits and . _ @ + - (found {c:?}); an email address works"
         ));
@@ -133,7 +143,9 @@ impl TrustStore {
         };
         let mut files = Vec::new();
         for entry in entries {
-            let path = entry.map_err(|e| Error::io("read directory", &dir, e))?.path();
+            let path = entry
+                .map_err(|e| Error::io("read directory", &dir, e))?
+                .path();
             if path.extension().is_some_and(|e| e == "toml") {
                 files.push(path);
             }
@@ -156,11 +168,14 @@ impl TrustStore {
         })?;
         let bytes = read_capped(path, MAX_TRUST_FILE_BYTES).map_err(|e| match e {
             CappedReadError::Io(e) => Error::io("read", path, e),
-            CappedReadError::TooLarge { max } => Error::input(format!("{display} is larger than {max} bytes"))
-                .with_hint("a trust store file lists a few keys; check that this is the right file"),
+            CappedReadError::TooLarge { max } => Error::input(format!(
+                "{display} is larger than {max} bytes"
+            ))
+            .with_hint("a trust store file lists a few keys; check that this is the right file"),
         })?;
         let text = String::from_utf8(bytes).map_err(|_| {
-            Error::input(format!("{display} is not valid UTF-8")).with_hint("save the trust store file as UTF-8")
+            Error::input(format!("{display} is not valid UTF-8"))
+                .with_hint("save the trust store file as UTF-8")
         })?;
         let lines = LineIndex::new(&text);
         let raw: RawFile = toml::from_str(&text).map_err(|e| {
@@ -223,7 +238,10 @@ impl TrustStore {
                     &rules::TRUST_STORE_ENTRY,
                     &display,
                     pos,
-                    format!("trust store entry for {} cannot be used: {problem}", raw.key_id),
+                    format!(
+                        "trust store entry for {} cannot be used: {problem}",
+                        raw.key_id
+                    ),
                     "fix the entry, or remove it and enrol the key again with `datapact keys add`",
                 ));
             }
@@ -251,18 +269,28 @@ impl TrustStore {
     fn mark_duplicates(&mut self) {
         let mut seen = std::collections::HashMap::<String, usize>::new();
         for k in &self.keys {
-            let id = k.key.as_ref().map_or(k.key_id.clone(), super::sshsig::key_id);
+            let id = k
+                .key
+                .as_ref()
+                .map_or(k.key_id.clone(), super::sshsig::key_id);
             *seen.entry(id).or_default() += 1;
         }
         for k in &mut self.keys {
-            let id = k.key.as_ref().map_or(k.key_id.clone(), super::sshsig::key_id);
+            let id = k
+                .key
+                .as_ref()
+                .map_or(k.key_id.clone(), super::sshsig::key_id);
             if seen.get(&id).copied().unwrap_or(0) > 1 && k.problem.is_none() {
-                let why =
-                    format!("key {id} is enrolled more than once in keys/; each key must belong to one party once");
+                let why = format!(
+                    "key {id} is enrolled more than once in keys/; each key must belong to one party once"
+                );
                 self.findings.push(Finding::new(
                     &rules::TRUST_STORE_ENTRY,
                     &k.file,
-                    Position { line: k.line, column: 1 },
+                    Position {
+                        line: k.line,
+                        column: 1,
+                    },
                     why.clone(),
                     "keep one entry for the key, under the party that holds it",
                 ));
@@ -297,11 +325,17 @@ impl TrustStore {
         out.push_str(" -s STATEMENT.toml.sig < STATEMENT.toml\n");
         for k in &self.keys {
             if k.problem.is_some() {
-                out.push_str(&format!("# left out (unusable entry in {}): {}\n", k.file, k.key_id));
+                out.push_str(&format!(
+                    "# left out (unusable entry in {}): {}\n",
+                    k.file, k.key_id
+                ));
                 continue;
             }
             if let Some(date) = k.revoked {
-                out.push_str(&format!("# left out (revoked {date}): {} {}\n", k.principal, k.key_id));
+                out.push_str(&format!(
+                    "# left out (revoked {date}): {} {}\n",
+                    k.principal, k.key_id
+                ));
                 continue;
             }
             let mut options = vec![format!("namespaces=\"{NAMESPACE}\"")];
@@ -312,7 +346,12 @@ impl TrustStore {
                 options.push(format!("valid-before=\"{}Z\"", until.format("%Y%m%d")));
             }
             out.push_str(&format!("# party {}, key {}\n", k.party, k.key_id));
-            out.push_str(&format!("{} {} {}\n", k.principal, options.join(","), k.public_key.trim()));
+            out.push_str(&format!(
+                "{} {} {}\n",
+                k.principal,
+                options.join(","),
+                k.public_key.trim()
+            ));
         }
         out
     }
@@ -333,8 +372,16 @@ pub struct NewKey {
 
 fn edit_date(d: NaiveDate) -> toml_edit::Value {
     use chrono::Datelike;
-    let date = toml_edit::Date { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 };
-    toml_edit::Value::from(toml_edit::Datetime { date: Some(date), time: None, offset: None })
+    let date = toml_edit::Date {
+        year: d.year() as u16,
+        month: d.month() as u8,
+        day: d.day() as u8,
+    };
+    toml_edit::Value::from(toml_edit::Datetime {
+        date: Some(date),
+        time: None,
+        offset: None,
+    })
 }
 
 fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::DocumentMut>> {
@@ -344,15 +391,22 @@ fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::Documen
         Err(CappedReadError::Io(e)) => return Err(Error::io("read", path, e)),
         Err(CappedReadError::TooLarge { max }) => {
             return Err(
-                Error::input(format!("{display} is larger than {max} bytes")).with_hint("check the trust store file")
+                Error::input(format!("{display} is larger than {max} bytes"))
+                    .with_hint("check the trust store file"),
             );
         }
     };
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::input(format!("{display} is not valid UTF-8")).with_hint("save it as UTF-8"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::input(format!("{display} is not valid UTF-8")).with_hint("save it as UTF-8")
+    })?;
     let doc = text.parse::<toml_edit::DocumentMut>().map_err(|e| {
-        Error::input(format!("{display}: cannot edit the trust store file: {}", e.message()))
-            .with_hint("fix the TOML syntax error first (run `datapact keys list` to see it with its line)")
+        Error::input(format!(
+            "{display}: cannot edit the trust store file: {}",
+            e.message()
+        ))
+        .with_hint(
+            "fix the TOML syntax error first (run `datapact keys list` to see it with its line)",
+        )
     })?;
     Ok(Some(doc))
 }
@@ -365,7 +419,9 @@ pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathB
             "key {} is already enrolled for party {} ({}:{})",
             key.key_id, existing.party, existing.file, existing.line
         ))
-        .with_hint("a key belongs to one party once; to change its details, revoke it or edit that entry"));
+        .with_hint(
+            "a key belongs to one party once; to change its details, revoke it or edit that entry",
+        ));
     }
     let path = party_file(ws, &key.party);
     let display = ws.display(&path);
@@ -380,17 +436,26 @@ pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathB
     });
     let array = doc
         .entry("keys")
-        .or_insert(toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ))
         .as_array_of_tables_mut()
         .ok_or_else(|| {
-            Error::input(format!("{display}: `keys` is not an array of [[keys]] tables"))
-                .with_hint("fix the file so that every key is a [[keys]] table")
+            Error::input(format!(
+                "{display}: `keys` is not an array of [[keys]] tables"
+            ))
+            .with_hint("fix the file so that every key is a [[keys]] table")
         })?;
     let mut table = toml_edit::Table::new();
     table["key_id"] = toml_edit::value(key.key_id.as_str());
     table["public_key"] = toml_edit::value(key.public_key.as_str());
     table["principal"] = toml_edit::value(key.principal.as_str());
-    table["roles"] = toml_edit::value(key.roles.iter().map(String::as_str).collect::<toml_edit::Array>());
+    table["roles"] = toml_edit::value(
+        key.roles
+            .iter()
+            .map(String::as_str)
+            .collect::<toml_edit::Array>(),
+    );
     if let Some(d) = key.valid_from {
         table["valid_from"] = toml_edit::value(edit_date(d));
     }
@@ -403,25 +468,40 @@ pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathB
 }
 
 /// Marks key `key_id` revoked on `date` with `reason`; returns the file changed.
-pub fn revoke(ws: &Workspace, store: &TrustStore, key_id: &str, date: NaiveDate, reason: &str) -> Result<PathBuf> {
+pub fn revoke(
+    ws: &Workspace,
+    store: &TrustStore,
+    key_id: &str,
+    date: NaiveDate,
+    reason: &str,
+) -> Result<PathBuf> {
     let entry = store.find(key_id).ok_or_else(|| {
         Error::usage(format!("no key {key_id} in the trust store"))
             .with_hint("run `datapact keys list` to see the key ids (they start with SHA256:)")
     })?;
     if let Some(when) = entry.revoked {
-        return Err(Error::refused(format!("key {key_id} is already revoked (since {when})"))
-            .with_hint("nothing to do; a revoked key stays revoked"));
+        return Err(
+            Error::refused(format!("key {key_id} is already revoked (since {when})"))
+                .with_hint("nothing to do; a revoked key stays revoked"),
+        );
     }
     let path = party_file(ws, &entry.party);
     let display = ws.display(&path);
-    let mut doc = read_document(&path, &display)?
-        .ok_or_else(|| Error::usage(format!("{display} has gone missing")).with_hint("run the command again"))?;
+    let mut doc = read_document(&path, &display)?.ok_or_else(|| {
+        Error::usage(format!("{display} has gone missing")).with_hint("run the command again")
+    })?;
     let table = doc
         .get_mut("keys")
         .and_then(|k| k.as_array_of_tables_mut())
-        .and_then(|a| a.iter_mut().find(|t| t.get("key_id").and_then(|v| v.as_str()) == Some(entry.key_id.as_str())))
+        .and_then(|a| {
+            a.iter_mut()
+                .find(|t| t.get("key_id").and_then(|v| v.as_str()) == Some(entry.key_id.as_str()))
+        })
         .ok_or_else(|| {
-            Error::input(format!("{display}: cannot find the [[keys]] entry for {key_id}")).with_hint("check the file")
+            Error::input(format!(
+                "{display}: cannot find the [[keys]] entry for {key_id}"
+            ))
+            .with_hint("check the file")
         })?;
     table["revoked"] = toml_edit::value(edit_date(date));
     table["revocation_reason"] = toml_edit::value(reason);

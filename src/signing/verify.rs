@@ -93,7 +93,9 @@ pub struct AgreementSignatures {
 impl AgreementSignatures {
     /// Whether any party's signature is invalid.
     pub fn has_invalid(&self) -> bool {
-        self.parties.iter().any(|p| matches!(p.status, PartyStatus::Invalid { .. }))
+        self.parties
+            .iter()
+            .any(|p| matches!(p.status, PartyStatus::Invalid { .. }))
     }
 }
 
@@ -113,25 +115,40 @@ struct Rejection {
 }
 
 fn reject(rule: &'static Rule, file: &str, line: usize, reason: impl Into<String>) -> Rejection {
-    Rejection { rule, reason: reason.into(), file: file.to_string(), line }
+    Rejection {
+        rule,
+        reason: reason.into(),
+        file: file.to_string(),
+        line,
+    }
 }
 
 /// The 1-based line on which `key = ...` appears in a statement, or 1.
 fn field_line(text: &str, key: &str) -> usize {
     text.lines()
-        .position(|l| l.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')))
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
         .map_or(1, |i| i + 1)
 }
 
 fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8>, Rejection> {
     let display = ws.display(path);
     read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
-        CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            reject(&rules::SIGNATURE_MALFORMED, &display, 1, format!("{what} {display} is missing"))
-        }
-        CappedReadError::Io(e) => {
-            reject(&rules::SIGNATURE_MALFORMED, &display, 1, format!("cannot read {what} {display}: {e}"))
-        }
+        CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("{what} {display} is missing"),
+        ),
+        CappedReadError::Io(e) => reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("cannot read {what} {display}: {e}"),
+        ),
         CappedReadError::TooLarge { max } => reject(
             &rules::SIGNATURE_MALFORMED,
             &display,
@@ -173,18 +190,31 @@ fn evaluate(
     if sig_bytes.contains(&b'\r') {
         return Err(crlf(&sig_display, "signature"));
     }
-    let sig = sshsig::parse(&sig_bytes)
-        .map_err(|p| reject(&rules::SIGNATURE_MALFORMED, &sig_display, 1, format!("{sig_display}: {p}")))?;
+    let sig = sshsig::parse(&sig_bytes).map_err(|p| {
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &sig_display,
+            1,
+            format!("{sig_display}: {p}"),
+        )
+    })?;
     let signer = sshsig::verify(&sig, &stmt_bytes).map_err(|p| {
         let rule = match p {
             sshsig::SigProblem::Malformed(_) => &rules::SIGNATURE_MALFORMED,
             sshsig::SigProblem::WrongNamespace(_) => &rules::SIGNATURE_NAMESPACE,
-            sshsig::SigProblem::BadKey(_) | sshsig::SigProblem::BadSignature => &rules::SIGNATURE_BAD,
+            sshsig::SigProblem::BadKey(_) | sshsig::SigProblem::BadSignature => {
+                &rules::SIGNATURE_BAD
+            }
         };
         reject(rule, &sig_display, 1, format!("{sig_display}: {p}"))
     })?;
     let text = String::from_utf8(stmt_bytes).map_err(|_| {
-        reject(&rules::SIGNATURE_MALFORMED, &display, 1, format!("statement {display} is not UTF-8 text"))
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("statement {display} is not UTF-8 text"),
+        )
     })?;
     let statement: Statement = toml::from_str(&text).map_err(|e| {
         let pos = LineIndex::new(&text).position(&text, e.span().map_or(0, |s| s.start));
@@ -192,7 +222,12 @@ fn evaluate(
             &rules::SIGNATURE_MALFORMED,
             &display,
             pos.line,
-            format!("statement {display}:{}:{} cannot be read: {}", pos.line, pos.column, e.message().trim()),
+            format!(
+                "statement {display}:{}:{} cannot be read: {}",
+                pos.line,
+                pos.column,
+                e.message().trim()
+            ),
         )
     })?;
     let line = |key: &str| field_line(&text, key);
@@ -201,7 +236,10 @@ fn evaluate(
             &rules::SIGNATURE_MALFORMED,
             &display,
             line("type"),
-            format!("statement type {:?} is not {STATEMENT_TYPE:?}", statement.statement_type),
+            format!(
+                "statement type {:?} is not {STATEMENT_TYPE:?}",
+                statement.statement_type
+            ),
         ));
     }
     let signer_id = sshsig::key_id(&signer);
@@ -210,7 +248,10 @@ fn evaluate(
             &rules::SIGNATURE_BAD,
             &display,
             line("key_id"),
-            format!("the statement names key {} but the signature was made with key {signer_id}", statement.key_id),
+            format!(
+                "the statement names key {} but the signature was made with key {signer_id}",
+                statement.key_id
+            ),
         ));
     }
     if statement.agreement != facts.id.as_str() {
@@ -225,7 +266,11 @@ fn evaluate(
         ));
     }
     if statement.version != facts.version {
-        let relation = if statement.version < facts.version { "an earlier" } else { "another" };
+        let relation = if statement.version < facts.version {
+            "an earlier"
+        } else {
+            "another"
+        };
         return Err(reject(
             &rules::SIGNATURE_WRONG_VERSION,
             &display,
@@ -241,7 +286,10 @@ fn evaluate(
             &rules::SIGNATURE_WRONG_PARTY,
             &display,
             line("party"),
-            format!("the statement is {}'s, but it is filed as {stem}'s signature", statement.party),
+            format!(
+                "the statement is {}'s, but it is filed as {stem}'s signature",
+                statement.party
+            ),
         ));
     }
     let entry = trust.find(&signer_id).ok_or_else(|| {
@@ -268,11 +316,18 @@ fn evaluate(
             &rules::SIGNATURE_BAD,
             &display,
             line("key_id"),
-            format!("the trust store entry for key {signer_id} is unusable ({}:{}): {problem}", entry.file, entry.line),
+            format!(
+                "the trust store entry for key {signer_id} is unusable ({}:{}): {problem}",
+                entry.file, entry.line
+            ),
         ));
     }
     if let Some(date) = entry.revoked {
-        let why = entry.revocation_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+        let why = entry
+            .revocation_reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
         return Err(reject(
             &rules::SIGNATURE_REVOKED_KEY,
             &display,
@@ -284,7 +339,12 @@ fn evaluate(
         ));
     }
     let signed_at = statement.signed_at().map_err(|why| {
-        reject(&rules::SIGNATURE_MALFORMED, &display, line("signed_at"), format!("statement {display}: {why}"))
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            line("signed_at"),
+            format!("statement {display}: {why}"),
+        )
     })?;
     if !entry.valid_on(signed_at.date_naive()) {
         return Err(reject(
@@ -312,7 +372,9 @@ fn evaluate(
     }
     let current = facts.digest();
     if statement.agreement_sha256 != current {
-        if facts.bytes.contains(&b'\r') && sha256_hex(&strip_cr_before_lf(&facts.bytes)) == statement.agreement_sha256 {
+        if facts.bytes.contains(&b'\r')
+            && sha256_hex(&strip_cr_before_lf(&facts.bytes)) == statement.agreement_sha256
+        {
             return Err(crlf(&facts.display_path, "agreement"));
         }
         return Err(reject(
@@ -325,7 +387,11 @@ fn evaluate(
             ),
         ));
     }
-    Ok(Valid { principal: entry.principal.clone(), statement, display })
+    Ok(Valid {
+        principal: entry.principal.clone(),
+        statement,
+        display,
+    })
 }
 
 pub(crate) fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
@@ -366,8 +432,9 @@ fn hint(rule: &'static Rule) -> &'static str {
 
 /// Lists the statement files (`*.toml`) and other entries of a version directory.
 fn list_dir(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> =
-        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
     out.sort();
     out
 }
@@ -383,13 +450,21 @@ fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
 }
 
 /// Verifies every signature on the current version of an agreement.
-pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> AgreementSignatures {
+pub fn verify_agreement(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+) -> AgreementSignatures {
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
     for path in list_dir(&dir) {
         let display = ws.display(&path);
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if let Some(stem) = name.strip_suffix(".toml.sig") {
             if !path.with_file_name(format!("{stem}.toml")).exists() {
                 findings.push(Finding::new(
@@ -402,7 +477,9 @@ pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustSto
             }
             continue;
         }
-        let stem = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok() && path.is_file());
+        let stem = name
+            .strip_suffix(".toml")
+            .filter(|s| check_id(s).is_ok() && path.is_file());
         let Some(stem) = stem else {
             findings.push(Finding::new(
                 &rules::SIGNATURE_UNEXPECTED_FILE,
@@ -436,10 +513,15 @@ pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustSto
         let status = match by_stem.remove(party) {
             None => {
                 let last = versions.iter().rev().copied().find(|&v| {
-                    v < facts.version && super::statement::statement_path(ws, facts.id.as_str(), v, party).is_file()
+                    v < facts.version
+                        && super::statement::statement_path(ws, facts.id.as_str(), v, party)
+                            .is_file()
                 });
                 let msg = match last {
-                    Some(v) => format!("{party} has not signed version v{} (it signed v{v})", facts.version),
+                    Some(v) => format!(
+                        "{party} has not signed version v{} (it signed v{v})",
+                        facts.version
+                    ),
                     None => format!("{party} has not signed version v{}", facts.version),
                 };
                 findings.push(Finding::new(
@@ -447,9 +529,14 @@ pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustSto
                     &facts.display_path,
                     Position::START,
                     msg,
-                    format!("{party} signs with `datapact sign {} --party {party} --key KEYFILE`", facts.id),
+                    format!(
+                        "{party} signs with `datapact sign {} --party {party} --key KEYFILE`",
+                        facts.id
+                    ),
                 ));
-                PartyStatus::Missing { last_signed_version: last }
+                PartyStatus::Missing {
+                    last_signed_version: last,
+                }
             }
             Some(Ok(valid)) => match key_owner.get(&valid.statement.key_id) {
                 Some(other) => {
@@ -457,7 +544,10 @@ pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustSto
                         &rules::SIGNATURE_DUPLICATE,
                         &valid.display,
                         1,
-                        format!("key {} already counted for {other}; each key counts once", valid.statement.key_id),
+                        format!(
+                            "key {} already counted for {other}; each key counts once",
+                            valid.statement.key_id
+                        ),
                     );
                     invalid(&mut findings, r)
                 }
@@ -474,24 +564,36 @@ pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustSto
             },
             Some(Err(r)) => invalid(&mut findings, r),
         };
-        parties.push(PartySignature { party: party.clone(), status });
+        parties.push(PartySignature {
+            party: party.clone(),
+            status,
+        });
     }
     for (stem, result) in by_stem {
         let file = ws.display(&dir.join(format!("{stem}.toml")));
         let what = match result {
-            Ok(v) => format!("a valid copy of {}'s signature, which counts once", v.statement.party),
+            Ok(v) => format!(
+                "a valid copy of {}'s signature, which counts once",
+                v.statement.party
+            ),
             Err(r) => format!("and it is invalid: {}", r.reason),
         };
         findings.push(Finding::new(
             &rules::SIGNATURE_UNEXPECTED_FILE,
             &file,
             Position::START,
-            format!("{file} is a statement for {stem}, which is not a party to {}; {what}", facts.id),
+            format!(
+                "{file} is a statement for {stem}, which is not a party to {}; {what}",
+                facts.id
+            ),
             hint(&rules::SIGNATURE_UNEXPECTED_FILE),
         ));
     }
 
-    let signed = parties.iter().filter(|p| matches!(p.status, PartyStatus::Signed { .. })).count();
+    let signed = parties
+        .iter()
+        .filter(|p| matches!(p.status, PartyStatus::Signed { .. }))
+        .count();
     let state = if signed == 0 {
         SignatureState::Unsigned
     } else if signed == parties.len() {
@@ -517,8 +619,21 @@ pub fn verify_agreement(ws: &Workspace, facts: &AgreementFacts, trust: &TrustSto
 }
 
 fn invalid(findings: &mut Vec<Finding>, r: Rejection) -> PartyStatus {
-    findings.push(Finding::new(r.rule, &r.file, Position { line: r.line, column: 1 }, r.reason.clone(), hint(r.rule)));
-    PartyStatus::Invalid { code: r.rule.code, reason: r.reason, file: r.file }
+    findings.push(Finding::new(
+        r.rule,
+        &r.file,
+        Position {
+            line: r.line,
+            column: 1,
+        },
+        r.reason.clone(),
+        hint(r.rule),
+    ));
+    PartyStatus::Invalid {
+        code: r.rule.code,
+        reason: r.reason,
+        file: r.file,
+    }
 }
 
 /// The content digest of the latest earlier signed version, for the statement's hash chain:
@@ -529,12 +644,20 @@ pub fn previous_signed_digest(
     facts: &AgreementFacts,
     trust: &TrustStore,
 ) -> Result<Option<(u32, String)>, String> {
-    for version in signed_versions(ws, facts.id.as_str()).into_iter().rev().filter(|&v| v < facts.version) {
+    for version in signed_versions(ws, facts.id.as_str())
+        .into_iter()
+        .rev()
+        .filter(|&v| v < facts.version)
+    {
         let mut digests = std::collections::BTreeSet::new();
         let mut earlier = facts.clone();
         earlier.version = version;
         for path in list_dir(&version_dir(ws, facts.id.as_str(), version)) {
-            let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".toml")) else {
+            let Some(stem) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".toml"))
+            else {
                 continue;
             };
             // Judge the earlier statement on everything except the content, which has moved on.
