@@ -926,3 +926,16 @@ fn passphrase_protected_keys_work_with_a_passphrase_file() {
     let (_, json) = f.verify_json();
     assert_eq!(statuses(&json)[0].1, "signed");
 }
+
+/// Not the full rollback defence (history verification is a later issue): signatures for a
+/// later version than the agreement's own are reported.
+#[test]
+fn signatures_for_a_later_version_than_the_agreement_are_reported() {
+    let (f, a, _) = Fixture::both_signed();
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    replace_in(&f.agreement(), "version = 2", "version = 1");
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("version number went backwards"), "{text}");
+}
