@@ -122,12 +122,17 @@ fn write_human(
                         p.party
                     )?
                 }
-                PartyStatus::Invalid { code, reason, file } => writeln!(
-                    out,
-                    "  {} {}: {reason} [{code} {file}]",
-                    term::paint(term::ERROR, "INVALID"),
-                    p.party
-                )?,
+                PartyStatus::Invalid { code, reason, file } => {
+                    writeln!(
+                        out,
+                        "  {} {}: {reason} [{code} {file}]",
+                        term::paint(term::ERROR, "INVALID"),
+                        p.party
+                    )?;
+                    if let Some(f) = r.findings.iter().find(|f| reported_with_party(p, f)) {
+                        writeln!(out, "          hint: {}", f.hint)?;
+                    }
+                }
             }
         }
         for f in r
