@@ -365,3 +365,25 @@ proptest! {
         validate_bytes(bytes, ECC);
     }
 }
+
+#[test]
+fn rules_md_tables_match_the_catalogue() {
+    let doc = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    for rule in rules::ALL
+        .iter()
+        .filter(|r| matches!(r.family, Family::File | Family::Structure | Family::Content))
+    {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", rule.code)))
+            .unwrap_or_else(|| panic!("{} has no row in docs/rules.md", rule.code));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let configurable = if rule.configurable { "yes" } else { "no" };
+        assert_eq!(
+            &cells[1..4],
+            &[rule.name, rule.default_severity.as_str(), configurable],
+            "{}: name, severity and configurable in docs/rules.md",
+            rule.code
+        );
+    }
+}
