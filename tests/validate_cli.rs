@@ -387,3 +387,88 @@ fn rules_md_tables_match_the_catalogue() {
         );
     }
 }
+
+fn format_md() -> String {
+    std::fs::read_to_string(repo().join("docs/format.md")).unwrap()
+}
+
+#[test]
+fn the_annotated_example_in_format_md_validates_cleanly() {
+    let doc = format_md();
+    let section = &doc[doc.find("## Complete annotated example").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```\n").unwrap()];
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ECC}.toml"), example);
+    let (exit, report, _) = ws.validate_json(&["--deny-warnings"]);
+    assert_eq!(findings(&report), vec![]);
+    assert_eq!(exit, 0);
+}
+
+#[test]
+fn format_md_documents_every_key_and_vocabulary_value() {
+    use datapact::agreement::raw::known_keys;
+    let doc = format_md();
+    let tables: [&[&str]; 23] = [
+        &[],
+        &["agreement"],
+        &["parties"],
+        &["parties", "dpo"],
+        &["purpose"],
+        &["necessity"],
+        &["data"],
+        &["data", "items"],
+        &["lawful_basis"],
+        &["consent"],
+        &["risk"],
+        &["risk", "risks"],
+        &["security"],
+        &["transfer"],
+        &["retention"],
+        &["retention", "rules"],
+        &["onward_sharing"],
+        &["rights"],
+        &["research"],
+        &["responsibilities"],
+        &["incidents"],
+        &["dates"],
+        &["changes"],
+    ];
+    for path in tables {
+        for key in known_keys(path) {
+            assert!(
+                ["`{key}`", "[{key}]", ".{key}]"]
+                    .iter()
+                    .any(|f| doc.contains(&f.replace("{key}", key))),
+                "docs/format.md does not document `{key}` of {path:?}"
+            );
+        }
+    }
+    let v = datapact::vocab::get();
+    for list in [
+        &v.agreement_kind,
+        &v.party_role,
+        &v.purpose_category,
+        &v.identifiability,
+        &v.special_category,
+        &v.article6,
+        &v.recognised_interest,
+        &v.article9,
+        &v.dpa_schedule1,
+        &v.confidentiality,
+        &v.consent_model,
+        &v.consent_exception,
+        &v.opt_out,
+        &v.dpia,
+        &v.frequency,
+        &v.change_type,
+    ] {
+        for entry in list {
+            assert!(
+                doc.contains(&format!("| `{}` |", entry.id)),
+                "docs/format.md does not list vocabulary value {:?}",
+                entry.id
+            );
+        }
+    }
+}
