@@ -472,3 +472,56 @@ fn format_md_documents_every_key_and_vocabulary_value() {
         }
     }
 }
+
+/// The example without section `name`: its header line, its sub-tables and its keys.
+fn without_section(text: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('[') {
+            let header = line.trim().trim_matches(|c| c == '[' || c == ']');
+            skipping = header == name || header.starts_with(&format!("{name}."));
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[test]
+fn deleting_any_required_section_of_an_example_is_reported_at_line_1() {
+    let ecc = example(ECC);
+    for name in [
+        "agreement",
+        "parties",
+        "purpose",
+        "necessity",
+        "data",
+        "lawful_basis",
+        "consent",
+        "risk",
+        "security",
+        "transfer",
+        "retention",
+        "onward_sharing",
+        "rights",
+        "responsibilities",
+        "incidents",
+        "dates",
+    ] {
+        let ws = TempWorkspace::new();
+        let text = without_section(&ecc, name);
+        assert!(text.len() < ecc.len(), "{name} was not removed");
+        ws.write(&format!("agreements/{ECC}.toml"), text);
+        let (exit, report, _) = ws.validate_json(&[]);
+        let found = findings(&report);
+        assert!(
+            found.iter().any(|(c, l, m)| c == "DP011"
+                && *l == 1
+                && m.contains(&format!("section `{name}`"))),
+            "{name}: {found:?}"
+        );
+        assert_eq!(exit, 1, "{name}");
+    }
+}
