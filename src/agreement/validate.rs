@@ -30,6 +30,16 @@ pub fn validate(
     let Some(text) = source.text.as_deref() else {
         return (None, findings);
     };
+    if let Some(offset) = nesting_too_deep(text) {
+        findings.push(Finding::new(
+            &rules::TOML_SYNTAX,
+            &source.display,
+            source.position(offset),
+            format!("invalid TOML: values are nested more than {MAX_NESTING} levels deep (`[` or `{{` inside one another)"),
+            "an agreement needs at most three levels; look for unclosed or repeated brackets at this line",
+        ));
+        return (None, findings);
+    }
     let root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -80,6 +90,55 @@ pub fn validate(
     let mut findings = config.apply(cx.findings);
     findings.sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
     (agreement, findings)
+}
+
+/// How deeply arrays and inline tables may nest. The format needs three levels; the TOML parser
+/// gives up near fifty with a misleading message, so deeper input is refused first, plainly.
+pub const MAX_NESTING: usize = 32;
+
+/// The byte offset of the first `[` or `{` that opens a level deeper than [`MAX_NESTING`],
+/// skipping strings and comments. A cheap scan, run before parsing.
+fn nesting_too_deep(text: &str) -> Option<usize> {
+    enum S {
+        Normal,
+        Comment,
+        Basic,
+        Literal,
+        MlBasic,
+        MlLiteral,
+    }
+    let b = text.as_bytes();
+    let (mut state, mut depth, mut i) = (S::Normal, 0usize, 0usize);
+    while i < b.len() {
+        let c = b[i];
+        let triple = |q: u8| b.get(i..i + 3) == Some(&[q, q, q][..]);
+        match state {
+            S::Normal => match c {
+                b'#' => state = S::Comment,
+                b'"' if triple(b'"') => (state, i) = (S::MlBasic, i + 2),
+                b'"' => state = S::Basic,
+                b'\'' if triple(b'\'') => (state, i) = (S::MlLiteral, i + 2),
+                b'\'' => state = S::Literal,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+            S::Comment if c == b'\n' => state = S::Normal,
+            S::Basic | S::MlBasic if c == b'\\' => i += 1,
+            S::Basic if c == b'"' || c == b'\n' => state = S::Normal,
+            S::Literal if c == b'\'' || c == b'\n' => state = S::Normal,
+            S::MlBasic if triple(b'"') => (state, i) = (S::Normal, i + 2),
+            S::MlLiteral if triple(b'\'') => (state, i) = (S::Normal, i + 2),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn ignored_path(p: &serde_ignored::Path<'_>) -> Vec<String> {
@@ -1432,6 +1491,24 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_guard_counts_brackets_outside_strings_and_comments() {
+        let deep = |n: usize| format!("x = {}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(nesting_too_deep(&deep(MAX_NESTING)), None);
+        assert_eq!(
+            nesting_too_deep(&deep(MAX_NESTING + 1)),
+            Some(4 + MAX_NESTING)
+        );
+        let b = "[{".repeat(100);
+        let quoted = format!(
+            "a = \"{b}\"\nb = '{b}'\nc = \"\"\"\n{b}\"\"\"\nd = '''{b}'''\n# {b}\n[t]\n[[u]]\n"
+        );
+        assert_eq!(nesting_too_deep(&quoted), None);
+        assert_eq!(nesting_too_deep("s = \"a\\\"[[[\"\nt = [1]\n"), None);
+        let inline = format!("x = {}1{}", "{a=".repeat(60), "}".repeat(60));
+        assert_eq!(nesting_too_deep(&inline), Some(4 + 3 * MAX_NESTING));
+    }
 
     #[test]
     fn months_between_counts_partial_months() {

@@ -1,0 +1,527 @@
+//! `datapact validate` run as a user runs it: every rule has a fixture that triggers it at the
+//! declared line, the shipped examples are clean, targets are resolved safely, and hostile input
+//! gives the documented exit code and a clear message, never a panic.
+
+mod common;
+
+use common::*;
+use datapact::rules::{self, Family};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+const ECC: &str = "icb-ecc-adult-social-care";
+
+/// Codes whose fixtures are made by the tests (binary or huge content kept out of the repository),
+/// with the expected line and exit code.
+fn generated_fixtures() -> Vec<(&'static str, Vec<u8>, u64, i32)> {
+    let base = example(ECC);
+    let mut not_utf8 = base.clone().into_bytes();
+    let at = base.find("integrated adult social care").unwrap();
+    not_utf8[at] = 0xff; // on line 6, inside the title
+    let mut bom = vec![0xef, 0xbb, 0xbf];
+    bom.extend_from_slice(base.as_bytes());
+    let crlf = base.replace('\n', "\r\n").into_bytes();
+    let mut huge = base.clone();
+    while huge.len() <= 2 * 1024 * 1024 {
+        huge.push_str("# padding that makes the file larger than the 1 MiB cap\n");
+    }
+    vec![
+        ("DP001", not_utf8, 6, 2),
+        ("DP002", bom, 1, 1),
+        ("DP003", crlf, 1, 1),
+        ("DP004", huge.into_bytes(), 1, 2),
+    ]
+}
+
+fn expected_exit(code: &str) -> i32 {
+    if matches!(code, "DP001" | "DP004" | "DP005" | "DP006") {
+        2
+    } else {
+        1
+    }
+}
+
+#[test]
+fn every_fixture_triggers_its_code_at_its_line() {
+    let mut failures = Vec::new();
+    for fx in fixtures() {
+        let ws = TempWorkspace::new();
+        ws.write(&fx.file, &fx.text);
+        // --deny-warnings so that warning-only rules (DP018, DP117, DP120) also fail the run.
+        let (exit, report, _) = ws.validate_json(&["--deny-warnings"]);
+        let found = findings(&report);
+        let hit = found.iter().any(|(c, l, _)| *c == fx.code && *l == fx.line);
+        let stray: Vec<_> = found
+            .iter()
+            .filter(|(c, _, _)| *c != fx.code && !fx.also.contains(c))
+            .collect();
+        if !hit || !stray.is_empty() || exit != expected_exit(&fx.code) {
+            failures.push(format!(
+                "{}: expected {} at line {} (exit {}), got exit {exit} and {found:?}",
+                fx.name,
+                fx.code,
+                fx.line,
+                expected_exit(&fx.code)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixtures that do not trigger what they declare:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn generated_hygiene_fixtures_trigger_their_codes() {
+    for (code, bytes, line, exit) in generated_fixtures() {
+        let ws = TempWorkspace::new();
+        ws.write(&format!("agreements/{ECC}.toml"), &bytes);
+        let (got_exit, report, out) = ws.validate_json(&[]);
+        let found = findings(&report);
+        assert!(
+            found.iter().any(|(c, l, _)| c == code && *l == line),
+            "{code}: expected at line {line}, got {found:?}"
+        );
+        assert_eq!(
+            got_exit,
+            exit,
+            "{code}: exit code; stderr: {}",
+            text(&out.stderr)
+        );
+        // The byte-level problem is the only one: the rest of the file is the clean example.
+        assert!(
+            found.iter().all(|(c, _, _)| c == code),
+            "{code}: other findings {found:?}"
+        );
+    }
+}
+
+#[test]
+fn every_validation_rule_has_a_fixture() {
+    let mut covered: BTreeSet<String> = fixtures().into_iter().map(|f| f.code).collect();
+    covered.extend(generated_fixtures().into_iter().map(|g| g.0.to_string()));
+    let missing: Vec<&str> = rules::ALL
+        .iter()
+        .filter(|r| matches!(r.family, Family::File | Family::Structure | Family::Content))
+        .map(|r| r.code)
+        .filter(|c| !covered.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture in tests/fixtures/invalid: {missing:?}"
+    );
+}
+
+#[test]
+fn the_examples_validate_with_no_findings() {
+    let examples = examples();
+    assert!(
+        examples.len() >= 3,
+        "expected at least three example agreements"
+    );
+    let ws = TempWorkspace::new();
+    for (name, text) in &examples {
+        ws.write(&format!("agreements/{name}"), text);
+    }
+    for args in [&[][..], &["--deny-warnings"][..]] {
+        let (exit, report, _) = ws.validate_json(args);
+        assert_eq!(findings(&report), vec![], "examples with {args:?}");
+        assert_eq!(exit, 0);
+        assert_eq!(report["summary"]["files"], examples.len());
+    }
+    // And in place: the repository root is itself a workspace.
+    let out = datapact()
+        .arg("-C")
+        .arg(repo())
+        .args(["validate", "--deny-warnings"])
+        .output()
+        .unwrap();
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn validate_by_id_and_by_path() {
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ECC}.toml"), example(ECC));
+    let broken = fixtures().into_iter().find(|f| f.code == "DP111").unwrap();
+    ws.write(&broken.file, &broken.text);
+    let clean_path = format!("agreements/{ECC}.toml");
+    let abs = ws.root().join(&clean_path).to_string_lossy().into_owned();
+    for target in [ECC, clean_path.as_str(), abs.as_str()] {
+        let (exit, report, _) = ws.validate_json(&[target]);
+        assert_eq!(exit, 0, "{target}");
+        assert_eq!(
+            report["summary"]["files"], 1,
+            "{target}: only the named agreement is checked"
+        );
+    }
+    // The whole workspace includes the broken one.
+    let (exit, report, _) = ws.validate_json(&[]);
+    assert_eq!((exit, report["summary"]["files"].as_u64()), (1, Some(2)));
+}
+
+#[test]
+fn targets_outside_the_workspace_or_unknown_are_refused() {
+    let ws = TempWorkspace::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("stray.toml");
+    std::fs::write(&outside, example(ECC)).unwrap();
+    let cases = [
+        (
+            outside.to_string_lossy().into_owned(),
+            "outside the workspace",
+        ),
+        ("../../stray.toml".to_string(), "cannot open"),
+        (
+            "no-such-agreement".to_string(),
+            "no agreement \"no-such-agreement\"",
+        ),
+        ("Bad Id".to_string(), "invalid agreement id"),
+    ];
+    for (target, message) in cases {
+        let out = ws.run(&["validate", &target]);
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(message),
+            "{target}: stderr lacks {message:?}:\n{stderr}"
+        );
+        assert!(stderr.contains("hint:"), "{target}: no hint:\n{stderr}");
+    }
+}
+
+/// (what, file content, "EXIT CODE words the message must contain")
+fn hostile_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let ecc = example(ECC);
+    let edit = |from: &str, to: &str| ecc.replacen(from, to, 1).into_bytes();
+    let nested = |open: &str, close: &str| {
+        format!(
+            "schema = 1\nx = {}1{}\n",
+            open.repeat(100_000),
+            close.repeat(100_000)
+        )
+        .into_bytes()
+    };
+    let mut garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    garbage[..2].copy_from_slice(&[0xc3, 0x28]); // never UTF-8
+    vec![
+        ("binary garbage", garbage, "2 DP001 not valid UTF-8"),
+        (
+            "invalid UTF-8",
+            b"schema = 1\ntitle = \"caf\xe9\"\n".to_vec(),
+            "2 DP001 not valid UTF-8",
+        ),
+        (
+            "byte order mark",
+            [&b"\xef\xbb\xbf"[..], ecc.as_bytes()].concat(),
+            "1 DP002 byte order mark",
+        ),
+        (
+            "CRLF line endings",
+            ecc.replace('\n', "\r\n").into_bytes(),
+            "1 DP003 CRLF",
+        ),
+        (
+            "2 MiB file",
+            vec![b'#'; 2 * 1024 * 1024],
+            "2 DP004 larger than",
+        ),
+        (
+            "NUL bytes",
+            b"schema = 1\n\0\0\0\n".to_vec(),
+            "2 DP005 invalid TOML",
+        ),
+        (
+            "duplicate keys",
+            edit("version = 1\n", "version = 1\nversion = 1\n"),
+            "2 DP005 duplicate key",
+        ),
+        (
+            "wrong types",
+            edit("public_authority = true", "public_authority = \"yes\""),
+            "1 DP014 must be true or false",
+        ),
+        (
+            "table for a text",
+            edit("kind = \"specific\"", "kind = { id = \"specific\" }"),
+            "1 DP014 found a table",
+        ),
+        (
+            "text for a table",
+            edit("schema = 1\n", "schema = 1\nresearch = \"none\"\n"),
+            "2 DP006 cannot read",
+        ),
+        (
+            "deeply nested arrays",
+            nested("[", "]"),
+            "2 DP005 nested more than 32 levels",
+        ),
+        (
+            "deeply nested inline tables",
+            nested("{a=", "}"),
+            "2 DP005 nested more than 32 levels",
+        ),
+        (
+            "unclosed brackets",
+            "[".repeat(100_000).into_bytes(),
+            "2 DP005 nested more than 32 levels",
+        ),
+        (
+            "deep table headers",
+            format!("[{}a]\nx = 1\n", "a.".repeat(100_000)).into_bytes(),
+            "2 DP005 invalid TOML",
+        ),
+        ("empty file", Vec::new(), "1 DP009 schema"),
+    ]
+}
+
+#[test]
+fn hostile_inputs_give_the_documented_exit_code_and_a_clear_message() {
+    for (what, bytes, expect) in hostile_inputs() {
+        let mut parts = expect.splitn(3, ' ');
+        let (exit, code, words) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        let ws = TempWorkspace::new();
+        ws.write("agreements/hostile.toml", &bytes);
+        let (got_exit, report, out) = ws.validate_json(&[]);
+        assert_eq!(
+            got_exit.to_string(),
+            exit,
+            "{what}: exit code; stderr {}",
+            text(&out.stderr)
+        );
+        let found = findings(&report);
+        let hit = found.iter().find(|(c, _, _)| c == code);
+        let (_, _, message) = hit.unwrap_or_else(|| panic!("{what}: no {code} in {found:?}"));
+        assert!(
+            message.contains(words),
+            "{what}: message {message:?} lacks {words:?}"
+        );
+        // The human format says where, too.
+        let human = ws.run(&["validate"]);
+        assert_no_panic(&human);
+        let stdout = text(&human.stdout);
+        assert!(
+            stdout.contains(&format!("[{code}]: agreements/hostile.toml:")),
+            "{what}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_directory_named_like_an_agreement_is_refused_clearly() {
+    let ws = TempWorkspace::new();
+    std::fs::create_dir_all(ws.root().join("agreements/x.toml")).unwrap();
+    for args in [&["validate"][..], &["validate", "agreements/x.toml"][..]] {
+        let out = ws.run(args);
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("is a directory, not an agreement file"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// Validates bytes through the library, as `validate` does for a file; must never panic.
+fn validate_bytes(bytes: Vec<u8>, id: &str) {
+    let path = format!("agreements/{id}.toml");
+    let source = datapact::source::SourceFile::from_bytes(path.clone().into(), path, bytes);
+    let _ = datapact::agreement::validate::validate(
+        &source,
+        Some(id),
+        &datapact::config::Config::default(),
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_make_validation_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        validate_bytes(bytes, "x");
+    }
+
+    #[test]
+    fn tomlish_text_never_makes_validation_panic(text in "(schema = 1\n)?(\\[[a-z_.]{1,12}\\]\n|[a-z_]{1,12} = (\"[^\"\n]{0,8}\"|[0-9]{1,3}|true|\\[|\\{|\\]|\\}|2026-0[1-9]-[0-3][0-9]|[0-9.e+-]{1,6})\n){0,30}") {
+        validate_bytes(text.into_bytes(), "x");
+    }
+
+    #[test]
+    fn mutated_examples_never_make_validation_panic(cut in 0usize..20_000, len in 0usize..40, insert in "[\\[\\]{}=\"'.#\n a-z0-9]{0,6}") {
+        let text = example(ECC);
+        let cut = cut.min(text.len());
+        let end = (cut + len).min(text.len());
+        let bytes = [&text.as_bytes()[..cut], insert.as_bytes(), &text.as_bytes()[end..]].concat();
+        validate_bytes(bytes, ECC);
+    }
+}
+
+#[test]
+fn rules_md_tables_match_the_catalogue() {
+    let doc = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    for rule in rules::ALL
+        .iter()
+        .filter(|r| matches!(r.family, Family::File | Family::Structure | Family::Content))
+    {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", rule.code)))
+            .unwrap_or_else(|| panic!("{} has no row in docs/rules.md", rule.code));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let configurable = if rule.configurable { "yes" } else { "no" };
+        assert_eq!(
+            &cells[1..4],
+            &[rule.name, rule.default_severity.as_str(), configurable],
+            "{}: name, severity and configurable in docs/rules.md",
+            rule.code
+        );
+    }
+}
+
+fn format_md() -> String {
+    std::fs::read_to_string(repo().join("docs/format.md")).unwrap()
+}
+
+#[test]
+fn the_annotated_example_in_format_md_validates_cleanly() {
+    let doc = format_md();
+    let section = &doc[doc.find("## Complete annotated example").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```\n").unwrap()];
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ECC}.toml"), example);
+    let (exit, report, _) = ws.validate_json(&["--deny-warnings"]);
+    assert_eq!(findings(&report), vec![]);
+    assert_eq!(exit, 0);
+}
+
+#[test]
+fn format_md_documents_every_key_and_vocabulary_value() {
+    use datapact::agreement::raw::known_keys;
+    let doc = format_md();
+    let tables: [&[&str]; 23] = [
+        &[],
+        &["agreement"],
+        &["parties"],
+        &["parties", "dpo"],
+        &["purpose"],
+        &["necessity"],
+        &["data"],
+        &["data", "items"],
+        &["lawful_basis"],
+        &["consent"],
+        &["risk"],
+        &["risk", "risks"],
+        &["security"],
+        &["transfer"],
+        &["retention"],
+        &["retention", "rules"],
+        &["onward_sharing"],
+        &["rights"],
+        &["research"],
+        &["responsibilities"],
+        &["incidents"],
+        &["dates"],
+        &["changes"],
+    ];
+    for path in tables {
+        for key in known_keys(path) {
+            assert!(
+                ["`{key}`", "[{key}]", ".{key}]"]
+                    .iter()
+                    .any(|f| doc.contains(&f.replace("{key}", key))),
+                "docs/format.md does not document `{key}` of {path:?}"
+            );
+        }
+    }
+    let v = datapact::vocab::get();
+    for list in [
+        &v.agreement_kind,
+        &v.party_role,
+        &v.purpose_category,
+        &v.identifiability,
+        &v.special_category,
+        &v.article6,
+        &v.recognised_interest,
+        &v.article9,
+        &v.dpa_schedule1,
+        &v.confidentiality,
+        &v.consent_model,
+        &v.consent_exception,
+        &v.opt_out,
+        &v.dpia,
+        &v.frequency,
+        &v.change_type,
+    ] {
+        for entry in list {
+            assert!(
+                doc.contains(&format!("| `{}` |", entry.id)),
+                "docs/format.md does not list vocabulary value {:?}",
+                entry.id
+            );
+        }
+    }
+}
+
+/// The example without section `name`: its header line, its sub-tables and its keys.
+fn without_section(text: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('[') {
+            let header = line.trim().trim_matches(|c| c == '[' || c == ']');
+            skipping = header == name || header.starts_with(&format!("{name}."));
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[test]
+fn deleting_any_required_section_of_an_example_is_reported_at_line_1() {
+    let ecc = example(ECC);
+    for name in [
+        "agreement",
+        "parties",
+        "purpose",
+        "necessity",
+        "data",
+        "lawful_basis",
+        "consent",
+        "risk",
+        "security",
+        "transfer",
+        "retention",
+        "onward_sharing",
+        "rights",
+        "responsibilities",
+        "incidents",
+        "dates",
+    ] {
+        let ws = TempWorkspace::new();
+        let text = without_section(&ecc, name);
+        assert!(text.len() < ecc.len(), "{name} was not removed");
+        ws.write(&format!("agreements/{ECC}.toml"), text);
+        let (exit, report, _) = ws.validate_json(&[]);
+        let found = findings(&report);
+        assert!(
+            found.iter().any(|(c, l, m)| c == "DP011"
+                && *l == 1
+                && m.contains(&format!("section `{name}`"))),
+            "{name}: {found:?}"
+        );
+        assert_eq!(exit, 1, "{name}");
+    }
+}
