@@ -28,4 +28,6 @@ pub enum Command {
     Init(commands::init::Args),
     New(commands::new::Args),
     Validate(commands::validate::Args),
+    Render(commands::render::Args),
+    Templates(commands::templates::Args),
 }

@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod git;
 pub mod report;
 pub mod rules;
+pub mod render;
 pub mod source;
 pub mod templates;
 pub mod term;

@@ -2,6 +2,8 @@
 
 pub mod init;
 pub mod new;
+pub mod render;
+pub mod templates;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -13,5 +15,7 @@ pub fn dispatch(cli: &Cli) -> Result<Outcome> {
         Command::Init(args) => init::run(cli, args),
         Command::New(args) => new::run(cli, args),
         Command::Validate(args) => validate::run(cli, args),
+        Command::Render(args) => render::run(cli, args),
+        Command::Templates(args) => templates::run(cli, args),
     }
 }

@@ -1,0 +1,133 @@
+//! `datapact render ID [--format md|html] [--public] [--out FILE]`: one agreement as a readable
+//! document; `datapact render --all --out DIR`: a static site with the register (`index.html`),
+//! one HTML page and one Markdown file per agreement. The view model lives in `crate::render`.
+
+use crate::agreement::{self, Checked};
+use crate::cli::Cli;
+use crate::error::{Error, Outcome, Result};
+use crate::fsutil::{Overwrite, write_atomic};
+use crate::render::{Audience, Document, Format, site};
+use crate::templates::Templates;
+use crate::workspace::Workspace;
+use crate::{open_workspace, term};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Render an agreement as Markdown or HTML, or every agreement as a static site.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["target", "all"]))]
+pub struct Args {
+    /// The agreement id or file to render.
+    #[arg(value_name = "ID|PATH")]
+    pub target: Option<String>,
+    /// Render every agreement as a static site into the directory given by --out.
+    #[arg(long, requires = "out")]
+    pub all: bool,
+    /// Output format of a single agreement (a site always has both).
+    #[arg(long, value_enum, default_value_t = Format::Md, conflicts_with = "all")]
+    pub format: Format,
+    /// The public rendition: no security section, transfer methods or protection, or personal
+    /// contact details (role mailboxes stay).
+    #[arg(long)]
+    pub public: bool,
+    /// Write to FILE (or, with --all, into directory DIR) instead of standard output.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// The render date. REPLACE with the global `--today` option (and the workspace time zone) when
+/// the lifecycle module lands on main: this is the only place that reads the clock.
+fn render_date(_ws: &Workspace) -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    let ws = open_workspace(cli)?;
+    let templates = Templates::new(Some(&ws.root));
+    let audience = Audience::from_public_flag(args.public);
+    let today = render_date(&ws);
+    match (&args.target, &args.out) {
+        (Some(target), out) if !args.all => render_one(
+            &ws,
+            &templates,
+            target,
+            args.format,
+            audience,
+            today,
+            out.as_deref(),
+        ),
+        (_, Some(dir)) => render_site(&ws, &templates, audience, today, dir),
+        _ => Err(Error::usage("render --all needs --out DIR")
+            .with_hint("for example: datapact render --all --out site")),
+    }
+}
+
+fn render_one(
+    ws: &Workspace,
+    templates: &Templates,
+    target: &str,
+    format: Format,
+    audience: Audience,
+    today: NaiveDate,
+    out: Option<&Path>,
+) -> Result<Outcome> {
+    let path = ws.resolve_target(target)?;
+    let checked = agreement::check_file(ws, &path)?;
+    let text = Document::new(ws, &checked, audience, today)?.render(templates, format)?;
+    match out {
+        Some(file) => {
+            write_atomic(file, text.as_bytes(), Overwrite::Allow)?;
+            term::note(&format!("Wrote {}", file.display()));
+        }
+        None => term::emit(|w| w.write_all(text.as_bytes()))?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn render_site(
+    ws: &Workspace,
+    templates: &Templates,
+    audience: Audience,
+    today: NaiveDate,
+    dir: &Path,
+) -> Result<Outcome> {
+    let files = ws.agreement_files()?;
+    let checked: Vec<Checked> = crate::commands::validate::check_all(ws, &files)?;
+    let mut documents = Vec::new();
+    let mut refused = Vec::new();
+    for c in &checked {
+        match Document::new(ws, c, audience, today) {
+            Ok(doc) => documents.push(doc),
+            Err(_) => refused.push(c.id().unwrap_or_else(|| c.source.display.clone())),
+        }
+    }
+    let site_files = site(
+        templates,
+        &ws.config.workspace.name,
+        &mut documents,
+        audience,
+        today,
+    )?;
+    for f in &site_files {
+        write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;
+    }
+    term::note(&format!(
+        "Wrote {} files for {} agreement{} to {} (open {})",
+        site_files.len(),
+        documents.len(),
+        if documents.len() == 1 { "" } else { "s" },
+        dir.display(),
+        dir.join(crate::render::SITE_INDEX).display()
+    ));
+    if refused.is_empty() {
+        return Ok(Outcome::Clean);
+    }
+    Err(Error::refused(format!(
+        "left out of the site because of validation errors: {}",
+        refused.join(", ")
+    ))
+    .with_hint(format!(
+        "run `datapact validate {}` to see them, fix them, then render again",
+        refused.join(" ")
+    )))
+}
