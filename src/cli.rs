@@ -2,6 +2,7 @@
 //! Each subcommand's own arguments live beside its `run` in `src/commands/`.
 
 use crate::commands;
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -19,6 +20,10 @@ pub struct Cli {
     #[arg(short = 'C', long = "workspace", value_name = "DIR", global = true)]
     pub workspace: Option<PathBuf>,
 
+    /// Take this date as today (for review and expiry dates); default: today in the workspace's time zone.
+    #[arg(long, value_name = "YYYY-MM-DD", env = "DATAPACT_TODAY", global = true, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -30,4 +35,16 @@ pub enum Command {
     Validate(commands::validate::Args),
     Render(commands::render::Args),
     Templates(commands::templates::Args),
+    Keys(commands::keys::Args),
+    Sign(commands::sign::Args),
+    Verify(commands::verify::Args),
+    Status(commands::status::Args),
+    Check(commands::check::Args),
+    Calendar(commands::calendar::Args),
+}
+
+/// Parses a calendar date written YYYY-MM-DD.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("{e}: expected a date written YYYY-MM-DD, such as 2026-04-01"))
 }

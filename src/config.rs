@@ -58,17 +58,27 @@ pub struct Windows {
 
 impl Default for WorkspaceSettings {
     fn default() -> Self {
-        WorkspaceSettings { name: "Data-sharing agreements".into(), timezone: "Europe/London".into() }
+        WorkspaceSettings {
+            name: "Data-sharing agreements".into(),
+            timezone: "Europe/London".into(),
+        }
     }
 }
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_term_months: 36, max_review_interval_months: 24 }
+        Limits {
+            max_term_months: 36,
+            max_review_interval_months: 24,
+        }
     }
 }
 impl Default for Windows {
     fn default() -> Self {
-        Windows { review_notice_days: 90, review_grace_days: 90, expiry_notice_days: 90 }
+        Windows {
+            review_notice_days: 90,
+            review_grace_days: 90,
+            expiry_notice_days: 90,
+        }
     }
 }
 
@@ -79,8 +89,11 @@ impl Config {
     /// Parses `datapact.toml`; any problem is an input error naming file, line and column.
     pub fn parse(source: &SourceFile) -> Result<Config> {
         let text = source.text.as_deref().ok_or_else(|| {
-            Error::input(format!("{} is not a readable UTF-8 text file", source.display))
-                .with_hint("save datapact.toml as UTF-8")
+            Error::input(format!(
+                "{} is not a readable UTF-8 text file",
+                source.display
+            ))
+            .with_hint("save datapact.toml as UTF-8")
         })?;
         let config: Config = toml::from_str(text).map_err(|e| {
             let pos = source.position(e.span().map_or(0, |s| s.start));
@@ -106,10 +119,16 @@ impl Config {
             .with_hint("use an IANA time zone name such as \"Europe/London\""));
         }
         for key in self.rules.keys() {
-            let rule = rules::ALL.iter().find(|r| r.code == key || r.name == key).ok_or_else(|| {
-                Error::input(format!("{}: [rules] names unknown rule {key:?}", source.display))
+            let rule = rules::ALL
+                .iter()
+                .find(|r| r.code == key || r.name == key)
+                .ok_or_else(|| {
+                    Error::input(format!(
+                        "{}: [rules] names unknown rule {key:?}",
+                        source.display
+                    ))
                     .with_hint("use a code or name listed in docs/rules.md")
-            })?;
+                })?;
             if !rule.configurable {
                 return Err(Error::input(format!(
                     "{}: rule {} ({}) cannot be changed in [rules]",
@@ -123,7 +142,10 @@ impl Config {
 
     /// The severity of `rule` in this workspace, or `None` when it is turned off.
     pub fn severity(&self, rule: &rules::Rule) -> Option<Severity> {
-        let level = self.rules.get(rule.code).or_else(|| self.rules.get(rule.name));
+        let level = self
+            .rules
+            .get(rule.code)
+            .or_else(|| self.rules.get(rule.name));
         match level {
             None => Some(rule.default_severity),
             Some(RuleLevel::Error) => Some(Severity::Error),
@@ -133,7 +155,10 @@ impl Config {
     }
 
     /// Applies the configured severities to findings, dropping those turned off.
-    pub fn apply(&self, findings: Vec<crate::diagnostics::Finding>) -> Vec<crate::diagnostics::Finding> {
+    pub fn apply(
+        &self,
+        findings: Vec<crate::diagnostics::Finding>,
+    ) -> Vec<crate::diagnostics::Finding> {
         findings
             .into_iter()
             .filter_map(|mut f| {
@@ -145,6 +170,9 @@ impl Config {
     }
 
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.workspace.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+        self.workspace
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::London)
     }
 }

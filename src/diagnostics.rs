@@ -6,7 +6,9 @@ use crate::rules::{self, Family, Rule};
 use serde::Serialize;
 
 /// How serious a finding is. `Error` fails a check; `Warning` fails only when asked to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -41,7 +43,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for `rule` at a position, with the rule's default severity.
-    pub fn new(rule: &'static Rule, file: &str, pos: Position, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static Rule,
+        file: &str,
+        pos: Position,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Finding {
             code: rule.code,
             severity: rule.default_severity,
@@ -96,8 +104,16 @@ impl LineIndex {
         let column = text
             .get(start..offset)
             .map(|s| s.chars().count())
-            .unwrap_or_else(|| text[start..].char_indices().take_while(|(i, _)| start + i < offset).count());
-        Position { line, column: column + 1 }
+            .unwrap_or_else(|| {
+                text[start..]
+                    .char_indices()
+                    .take_while(|(i, _)| start + i < offset)
+                    .count()
+            });
+        Position {
+            line,
+            column: column + 1,
+        }
     }
 }
 

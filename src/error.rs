@@ -32,7 +32,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), hint: None }
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
     }
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Usage, message)
@@ -51,7 +55,11 @@ impl Error {
             std::io::ErrorKind::AlreadyExists => "choose another name or remove the existing file",
             _ => "check the path and try again",
         };
-        Error::new(ErrorKind::Io, format!("cannot {action} {}: {err}", path.display())).with_hint(hint)
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot {action} {}: {err}", path.display()),
+        )
+        .with_hint(hint)
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -87,7 +95,11 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn from_problems(found: bool) -> Self {
-        if found { Outcome::Problems } else { Outcome::Clean }
+        if found {
+            Outcome::Problems
+        } else {
+            Outcome::Clean
+        }
     }
     pub fn exit_code(self) -> u8 {
         match self {

@@ -20,7 +20,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(
 
 /// Like [`write_atomic`], with Unix permission bits set on the temporary file before it is
 /// renamed into place (so a private key is never readable by others, even for a moment).
-pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], overwrite: Overwrite, mode: Option<u32>) -> Result<()> {
+pub fn write_atomic_with_mode(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: Overwrite,
+    mode: Option<u32>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -39,10 +44,16 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], overwrite: Overwrite, m
     }
     #[cfg(not(unix))]
     let _ = mode;
-    tmp.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io("write", path, e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io("write", path, e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("write", path, e))?;
     match overwrite {
-        Overwrite::Allow => tmp.persist(path).map(|_| ()).map_err(|e| Error::io("write", path, e.error)),
+        Overwrite::Allow => tmp
+            .persist(path)
+            .map(|_| ())
+            .map_err(|e| Error::io("write", path, e.error)),
         Overwrite::Refuse => tmp
             .persist_noclobber(path)
             .map(|_| ())

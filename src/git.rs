@@ -5,8 +5,11 @@ use crate::error::{Error, ErrorKind, Result};
 use std::path::{Path, PathBuf};
 
 fn git_error(action: &str, err: git2::Error) -> Error {
-    Error::new(ErrorKind::Io, format!("git: cannot {action}: {}", err.message()))
-        .with_hint("check that the directory is a healthy git repository (`git status`)")
+    Error::new(
+        ErrorKind::Io,
+        format!("git: cannot {action}: {}", err.message()),
+    )
+    .with_hint("check that the directory is a healthy git repository (`git status`)")
 }
 
 /// Whether `dir` already is, or is inside, a git work tree.
@@ -36,7 +39,8 @@ pub fn ensure_repository(dir: &Path) -> Result<bool> {
 /// the user's configured git identity. Other staged changes are left out of the commit.
 pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> Result<String> {
     let repo = git2::Repository::discover(workspace_root).map_err(|e| {
-        git_error("open the repository", e).with_hint("--commit needs the workspace to be in a git repository")
+        git_error("open the repository", e)
+            .with_hint("--commit needs the workspace to be in a git repository")
     })?;
     let workdir = repo
         .workdir()
@@ -44,7 +48,8 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
         .to_path_buf();
     let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
     let sig = repo.signature().map_err(|e| {
-        git_error("find your git identity", e).with_hint("set it with `git config user.name` and `git config user.email`")
+        git_error("find your git identity", e)
+            .with_hint("set it with `git config user.name` and `git config user.email`")
     })?;
     // Build the tree from HEAD's tree plus exactly the given files, so unrelated staged
     // changes do not sneak into the commit.
@@ -52,16 +57,24 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
     let mut index = git2::Index::new().map_err(|e| git_error("create an index", e))?;
     if let Some(c) = &head_commit {
         let tree = c.tree().map_err(|e| git_error("read HEAD", e))?;
-        index.read_tree(&tree).map_err(|e| git_error("read HEAD", e))?;
+        index
+            .read_tree(&tree)
+            .map_err(|e| git_error("read HEAD", e))?;
     }
     for p in paths {
-        let abs = if p.is_absolute() { p.clone() } else { workspace_root.join(p) };
+        let abs = if p.is_absolute() {
+            p.clone()
+        } else {
+            workspace_root.join(p)
+        };
         let abs = std::fs::canonicalize(&abs).map_err(|e| Error::io("read", &abs, e))?;
         let rel = abs
             .strip_prefix(&workdir)
             .map_err(|_| Error::usage(format!("{} is outside the git work tree", abs.display())))?;
         let bytes = std::fs::read(&abs).map_err(|e| Error::io("read", &abs, e))?;
-        let blob = repo.blob(&bytes).map_err(|e| git_error("store a file", e))?;
+        let blob = repo
+            .blob(&bytes)
+            .map_err(|e| git_error("store a file", e))?;
         let entry = git2::IndexEntry {
             ctime: git2::IndexTime::new(0, 0),
             mtime: git2::IndexTime::new(0, 0),
@@ -76,10 +89,16 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
             flags_extended: 0,
             path: rel.to_string_lossy().replace('\\', "/").into_bytes(),
         };
-        index.add(&entry).map_err(|e| git_error("stage a file", e))?;
+        index
+            .add(&entry)
+            .map_err(|e| git_error("stage a file", e))?;
     }
-    let tree_id = index.write_tree_to(&repo).map_err(|e| git_error("write the tree", e))?;
-    let tree = repo.find_tree(tree_id).map_err(|e| git_error("write the tree", e))?;
+    let tree_id = index
+        .write_tree_to(&repo)
+        .map_err(|e| git_error("write the tree", e))?;
+    let tree = repo
+        .find_tree(tree_id)
+        .map_err(|e| git_error("write the tree", e))?;
     let parents: Vec<&git2::Commit> = head_commit.iter().collect();
     let oid = repo
         .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
@@ -87,7 +106,11 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
     // Keep the on-disk index in step with the new commit for the committed paths.
     if let Ok(mut disk_index) = repo.index() {
         for p in paths {
-            let abs = if p.is_absolute() { p.clone() } else { workspace_root.join(p) };
+            let abs = if p.is_absolute() {
+                p.clone()
+            } else {
+                workspace_root.join(p)
+            };
             if let Ok(abs) = std::fs::canonicalize(&abs) {
                 if let Ok(rel) = abs.strip_prefix(&workdir) {
                     let _ = disk_index.add_path(rel);

@@ -10,9 +10,12 @@ pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod lifecycle;
+pub mod register;
+pub mod render;
 pub mod report;
 pub mod rules;
-pub mod render;
+pub mod signing;
 pub mod source;
 pub mod templates;
 pub mod term;
@@ -39,7 +42,8 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 pub fn open_workspace(cli: &cli::Cli) -> Result<Workspace> {
     match &cli.workspace {
         Some(dir) => {
-            let canon = std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
+            let canon =
+                std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
             Workspace::discover(&canon)
         }
         None => {

@@ -6,18 +6,20 @@
 //! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, and every
 //! contact's `name`, `email` and `phone`. docs/format.md documents that list; keep the two equal.
 //!
-//! A party is shown as signed only when [`signature_views`] says its signature verified against
-//! the current content at render time.
+//! Signatures and states come from [`crate::register::assess`] (verification by
+//! `crate::signing`, state by `crate::lifecycle`) at render time. A party is shown as signed only
+//! when its signature verified against the current content.
 
-use crate::agreement::Checked;
 use crate::agreement::model::{
     Agreement, Change, Consent, Contact, Dates, Incidents, LawfulBasis, Necessity, OnwardSharing,
     Purpose, Research, Responsibilities, Rights, Risk, Security,
 };
 use crate::error::{Error, Result};
+use crate::lifecycle::Standing;
+use crate::register::{Assessment, Row};
+use crate::signing::verify::{AgreementSignatures, PartyStatus};
 use crate::templates::Templates;
 use crate::vocab::Entry;
-use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -331,28 +333,71 @@ impl SignatureStatus {
     }
 }
 
-/// The signatures on the current version of `agreement`, verified now.
-///
-/// WAITING FOR THE SIGNING MODULE (branch `signing`): until `crate::signing::verify` lands,
-/// every party is reported as missing, which is the only safe answer without verification.
+/// The plain-English name of a signing role (`dpo`, `caldicott-guardian`, `senior-officer`).
+pub fn officer_label(role: &str) -> &str {
+    match role {
+        "dpo" => "Data Protection Officer",
+        "caldicott-guardian" => "Caldicott Guardian",
+        "senior-officer" => "Senior officer",
+        other => other,
+    }
+}
+
+/// The signature block of `agreement`: one entry per party, from the verification done at
+/// render time. A party without a verification result (`signatures` is `None`) is shown as
+/// missing; signer details appear only for verified signatures.
 pub fn signature_views(
-    _ws: &Workspace,
-    _checked: &Checked,
     agreement: &Agreement,
+    signatures: Option<&AgreementSignatures>,
 ) -> Vec<SignatureView> {
     agreement
         .parties
         .iter()
-        .map(|p| SignatureView {
-            party_id: p.id.clone(),
-            party_name: p.name.clone(),
-            status: SignatureStatus::Missing,
-            status_label: SignatureStatus::Missing.label(),
-            principal: None,
-            role: None,
-            key_id: None,
-            signed_at: None,
-            reason: None,
+        .map(|p| {
+            let status = signatures
+                .and_then(|s| s.parties.iter().find(|ps| ps.party == p.id))
+                .map(|ps| &ps.status);
+            let mut view = SignatureView {
+                party_id: p.id.clone(),
+                party_name: p.name.clone(),
+                status: SignatureStatus::Missing,
+                status_label: SignatureStatus::Missing.label(),
+                principal: None,
+                role: None,
+                key_id: None,
+                signed_at: None,
+                reason: None,
+            };
+            match status {
+                Some(PartyStatus::Signed {
+                    key_id,
+                    principal,
+                    role,
+                    signed_at,
+                    ..
+                }) => {
+                    view.status = SignatureStatus::Valid;
+                    view.principal = Some(principal.clone());
+                    view.role = Some(officer_label(role).to_string());
+                    view.key_id = Some(key_id.clone());
+                    view.signed_at = Some(signed_at.clone());
+                }
+                Some(PartyStatus::Invalid { code, reason, .. }) => {
+                    view.status = SignatureStatus::Invalid;
+                    view.reason = Some(format!("{reason} ({code})"));
+                }
+                Some(PartyStatus::Missing {
+                    last_signed_version: Some(v),
+                }) => {
+                    view.reason = Some(format!("signed version {v}, not this one"));
+                }
+                Some(PartyStatus::Missing {
+                    last_signed_version: None,
+                })
+                | None => {}
+            }
+            view.status_label = view.status.label();
+            view
         })
         .collect()
 }
@@ -371,45 +416,20 @@ pub struct StateView {
     pub days: i64,
     /// The next date in words: "review in 12 days", "expired 3 days ago".
     pub next_text: String,
-    /// Lower is more urgent; registers sort by it.
-    pub urgency: u8,
 }
 
-/// The state of an agreement from its signatures and dates on `today`.
-///
-/// WAITING FOR THE LIFECYCLE MODULE (`src/lifecycle.rs` on main): until it lands this knows only
-/// "expired" and "draft" (not every party has a verified signature), which is all that can be
-/// said while signatures are not verified.
-pub fn state_view(dates: &Dates, signatures: &[SignatureView], today: NaiveDate) -> StateView {
-    let fully_signed = signatures
-        .iter()
-        .all(|s| s.status == SignatureStatus::Valid);
-    let (next, next_date) = if today < dates.effective {
-        ("effective", dates.effective)
-    } else if today <= dates.review {
-        ("review", dates.review)
-    } else {
-        ("expires", dates.expires)
-    };
-    let view = |state, label, next, next_date: NaiveDate, urgency| {
-        let days = (next_date - today).num_days();
+impl StateView {
+    /// The view of a standing derived by [`crate::lifecycle::standing`].
+    pub fn of(standing: &Standing) -> StateView {
+        let next = standing.next.field();
         StateView {
-            state,
-            label,
+            state: standing.state.as_str(),
+            label: standing.state.label(),
             next,
-            next_date,
-            days,
-            next_text: next_date_text(next, days),
-            urgency,
+            next_date: standing.next_date,
+            days: standing.days,
+            next_text: next_date_text(next, standing.days),
         }
-    };
-    if today > dates.expires {
-        return view("expired", "Expired", "expires", dates.expires, 1);
-    }
-    if fully_signed {
-        view("active", "Active", next, next_date, 7)
-    } else {
-        view("draft", "Draft (awaiting signatures)", next, next_date, 5)
     }
 }
 
@@ -448,17 +468,27 @@ pub struct Document {
 }
 
 impl Document {
-    /// Builds the document for a checked agreement. Refuses (exit 1) when validation found
-    /// errors: a document must not present an agreement that does not meet the rules.
-    pub fn new(
-        ws: &Workspace,
-        checked: &Checked,
-        audience: Audience,
-        today: NaiveDate,
-    ) -> Result<Document> {
-        let agreement = usable(checked)?;
-        let signatures = signature_views(ws, checked, agreement);
-        let state = state_view(&agreement.dates, &signatures, today);
+    /// Builds the document for an assessed agreement (validated, signatures verified, state
+    /// derived). Refuses (exit 1) when validation found errors: a document must not present an
+    /// agreement that does not meet the rules.
+    pub fn new(assessment: &Assessment, audience: Audience, today: NaiveDate) -> Result<Document> {
+        let checked = &assessment.checked;
+        let (agreement, standing) = match (&checked.agreement, &assessment.standing) {
+            (Some(a), Some(standing)) if !checked.has_errors() => (a, standing),
+            _ => {
+                let name = checked
+                    .id()
+                    .unwrap_or_else(|| checked.source.display.clone());
+                return Err(Error::refused(format!(
+                    "{} has validation errors, so it cannot be rendered",
+                    checked.source.display
+                ))
+                .with_hint(format!(
+                    "run `datapact validate {name}` to see them, fix them, then render again"
+                )));
+            }
+        };
+        let signatures = signature_views(agreement, assessment.signatures.as_ref());
         Ok(Document {
             agreement: agreement_view(agreement, audience),
             signed_count: signatures
@@ -466,7 +496,7 @@ impl Document {
                 .filter(|s| s.status == SignatureStatus::Valid)
                 .count(),
             signatures,
-            state,
+            state: StateView::of(standing),
             today,
             in_site: false,
         })
@@ -481,45 +511,21 @@ impl Document {
     }
 }
 
-/// The agreement of a checked file, or the refusal that says how to see what is wrong.
-fn usable(checked: &Checked) -> Result<&Agreement> {
-    let name = checked
-        .id()
-        .unwrap_or_else(|| checked.source.display.clone());
-    match &checked.agreement {
-        Some(a) if !checked.has_errors() => Ok(a),
-        _ => Err(Error::refused(format!(
-            "{} has validation errors, so it cannot be rendered",
-            checked.source.display
-        ))
-        .with_hint(format!(
-            "run `datapact validate {name}` to see them, fix them, then render again"
-        ))),
-    }
-}
-
-/// One row of the register.
+/// One row of the register: the row `datapact status` shows, plus what a web page needs.
 #[derive(Debug, Clone, Serialize)]
-pub struct RegisterRow {
-    pub id: String,
+pub struct RegisterEntry {
+    #[serde(flatten)]
+    pub row: Row,
     /// The external reference when there is one, else the id.
     pub number: String,
-    pub title: String,
-    pub purpose: String,
-    pub lead: String,
-    pub others: Vec<String>,
-    pub version: u32,
-    pub state: StateView,
-    pub signed_count: usize,
-    pub party_count: usize,
     /// Names of the parties without a verified signature.
     pub unsigned: Vec<String>,
-    pub review: NaiveDate,
-    pub expires: NaiveDate,
-    /// The agreement's page, relative to the register.
-    pub href: String,
-    /// The agreement's Markdown file, relative to the register.
-    pub markdown_href: String,
+    /// The next date in words; empty for an agreement that fails validation.
+    pub next_text: String,
+    /// The agreement's page and Markdown file, relative to the register; `none` for an
+    /// agreement that fails validation (it has no page).
+    pub href: Option<String>,
+    pub markdown_href: Option<String>,
 }
 
 /// What the register template receives.
@@ -529,57 +535,44 @@ pub struct Register {
     pub title: String,
     pub audience: Audience,
     pub today: NaiveDate,
-    /// Most urgent first.
-    pub rows: Vec<RegisterRow>,
+    /// Most urgent first (the order of [`crate::register::assess_all`]).
+    pub rows: Vec<RegisterEntry>,
 }
 
 impl Register {
-    /// The register of `documents`, ordered by urgency, then days to the next date, then id.
+    /// The register of `assessed`, in the order given.
     pub fn new(
         title: &str,
-        documents: &[Document],
+        assessed: &[Assessment],
         audience: Audience,
         today: NaiveDate,
     ) -> Register {
-        let mut rows: Vec<RegisterRow> = documents
+        let rows = assessed
             .iter()
-            .map(|d| {
-                let a = &d.agreement;
-                RegisterRow {
-                    id: a.id.clone(),
-                    number: a.reference.clone().unwrap_or_else(|| a.id.clone()),
-                    title: a.title.clone(),
-                    purpose: a
-                        .summary
-                        .clone()
-                        .unwrap_or_else(|| a.purpose.description.clone()),
-                    lead: a.lead_name.clone(),
-                    others: a
-                        .parties
-                        .iter()
-                        .filter(|p| !p.is_lead)
-                        .map(|p| p.name.clone())
-                        .collect(),
-                    version: a.version,
-                    state: d.state.clone(),
-                    signed_count: d.signed_count,
-                    party_count: d.signatures.len(),
-                    unsigned: d
-                        .signatures
-                        .iter()
-                        .filter(|s| s.status != SignatureStatus::Valid)
-                        .map(|s| s.party_name.clone())
-                        .collect(),
-                    review: a.dates.review,
-                    expires: a.dates.expires,
-                    href: format!("{}.html", a.id),
-                    markdown_href: format!("{}.md", a.id),
+            .map(|a| {
+                let row = Row::of(a);
+                let renderable = a.standing.is_some() && !a.checked.has_errors();
+                let name_of = |id: &String| {
+                    a.checked
+                        .agreement
+                        .as_ref()
+                        .and_then(|ag| ag.party(id))
+                        .map_or_else(|| id.clone(), |p| p.name.clone())
+                };
+                RegisterEntry {
+                    number: row.reference.clone().unwrap_or_else(|| row.id.clone()),
+                    unsigned: row.missing.iter().map(name_of).collect(),
+                    next_text: a
+                        .standing
+                        .as_ref()
+                        .map(|s| StateView::of(s).next_text)
+                        .unwrap_or_default(),
+                    href: renderable.then(|| format!("{}.html", row.id)),
+                    markdown_href: renderable.then(|| format!("{}.md", row.id)),
+                    row,
                 }
             })
             .collect();
-        rows.sort_by(|x, y| {
-            (x.state.urgency, x.state.days, &x.id).cmp(&(y.state.urgency, y.state.days, &y.id))
-        });
         Register {
             title: title.to_string(),
             audience,
@@ -606,20 +599,40 @@ pub struct SiteFile {
     pub contents: String,
 }
 
-/// Renders a site from documents: `index.html`, then `<id>.html` and `<id>.md` per agreement.
+/// A rendered site and the agreements it could not include.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// `index.html` first, then `<id>.html` and `<id>.md` per renderable agreement.
+    pub files: Vec<SiteFile>,
+    /// Ids (or file names) of agreements listed in the register without a page because they
+    /// fail validation.
+    pub refused: Vec<String>,
+}
+
+/// Renders the site for `assessed` (most urgent first): the register lists every agreement;
+/// each one that validates gets an HTML page and a Markdown file.
 pub fn site(
     templates: &Templates,
     title: &str,
-    documents: &mut [Document],
+    assessed: &[Assessment],
     audience: Audience,
     today: NaiveDate,
-) -> Result<Vec<SiteFile>> {
-    let register = Register::new(title, documents, audience, today);
+) -> Result<Site> {
+    let register = Register::new(title, assessed, audience, today);
     let mut files = vec![SiteFile {
         name: SITE_INDEX.to_string(),
         contents: register.render(templates)?,
     }];
-    for doc in documents.iter_mut() {
+    let mut refused = Vec::new();
+    for a in assessed {
+        let Ok(mut doc) = Document::new(a, audience, today) else {
+            refused.push(
+                a.checked
+                    .id()
+                    .unwrap_or_else(|| a.checked.source.display.clone()),
+            );
+            continue;
+        };
         doc.in_site = true;
         for format in [Format::Html, Format::Md] {
             files.push(SiteFile {
@@ -628,7 +641,7 @@ pub fn site(
             });
         }
     }
-    Ok(files)
+    Ok(Site { files, refused })
 }
 
 /// Escapes text for Markdown running text: characters that would start emphasis, code, links

@@ -188,6 +188,72 @@ rules! {
     REVIEW_INTERVAL_TOO_LONG = "DP132", "review-interval-too-long", Content, Error, true,
         "The review interval, or the gap from the effective date to the review date, is longer than the workspace maximum (default 2 years).",
         "NHS Essex policy (2-year review); DARS (3 years); Ireland DSGA 2019 s.20 (5 years).";
+    SIGNATURE_STALE = "DP201", "signature-stale", Signatures, Error, false,
+        "A party signed this version, but the agreement file changed afterwards (its SHA-256 no longer matches).",
+        "Signing design: a signature covers the exact bytes; change means a new version and new signatures.";
+    SIGNATURE_WRONG_AGREEMENT = "DP202", "signature-wrong-agreement", Signatures, Error, false,
+        "A statement names another agreement (a signature copied from elsewhere).",
+        "Signing design, threat table: signature copied from another agreement.";
+    SIGNATURE_WRONG_VERSION = "DP203", "signature-wrong-version", Signatures, Error, false,
+        "A statement is for another version than the one it is filed under, or signatures exist for a later version than the agreement's.",
+        "Signing design, threat table: signature from version N presented for N+1; version rollback.";
+    SIGNATURE_UNKNOWN_KEY = "DP204", "signature-unknown-key", Signatures, Error, false,
+        "The signing key is not in the workspace trust store (keys/).",
+        "Signing design: only enrolled keys are trusted.";
+    SIGNATURE_WRONG_PARTY = "DP205", "signature-wrong-party", Signatures, Error, false,
+        "The signing key belongs to another party, or the statement is filed under another party's name.",
+        "Signing design, threat table: key belonging to another party.";
+    SIGNATURE_REVOKED_KEY = "DP206", "signature-revoked-key", Signatures, Error, false,
+        "The signing key is revoked; its signatures never count, whatever their claimed date.",
+        "Signing design: git's revocation semantics.";
+    SIGNATURE_KEY_VALIDITY = "DP207", "signature-key-validity", Signatures, Error, false,
+        "The key was used outside its validity window (judged at the claimed signing time).",
+        "Signing design: valid_from / valid_until in the trust store.";
+    SIGNATURE_BAD = "DP208", "signature-bad", Signatures, Error, false,
+        "The signature does not verify (verify_strict), its key is weak or unusable, or it was made with another key than the statement names.",
+        "OpenSSH PROTOCOL.sshsig; Ed25519 strict verification.";
+    SIGNATURE_NAMESPACE = "DP209", "signature-namespace", Signatures, Error, false,
+        "The signature was made for another SSHSIG namespace (such as `git` or `file`).",
+        "OpenSSH PROTOCOL.sshsig: namespaces separate signing domains.";
+    SIGNATURE_MALFORMED = "DP210", "signature-malformed", Signatures, Error, false,
+        "A statement or signature file is missing its pair, malformed, truncated or too large.",
+        "Robustness: a damaged file gets a clear error naming it.";
+    SIGNATURE_LINE_ENDINGS = "DP211", "signature-line-endings", Signatures, Error, false,
+        "A signed file has CRLF line endings: git (core.autocrlf) converted them, so the signed bytes changed.",
+        "Signing design: .gitattributes must stop git converting signed files.";
+    SIGNATURE_ROLE = "DP212", "signature-role", Signatures, Error, false,
+        "The statement's role is not one the key is enrolled for.",
+        "Signing design: the role in which a party signs (DPO, Caldicott Guardian, senior officer).";
+    SIGNATURE_MISSING = "DP213", "signature-missing", Signatures, Warning, false,
+        "A party named in the agreement has not signed the current version.",
+        "Signing design: fully signed means every party holds a valid signature on the current version.";
+    SIGNATURE_UNEXPECTED_FILE = "DP214", "signature-unexpected-file", Signatures, Warning, false,
+        "A file in a signature directory is not a party's statement or signature.",
+        "Signing design: one statement and one signature per party per version.";
+    SIGNATURE_DUPLICATE = "DP215", "signature-duplicate", Signatures, Error, false,
+        "One key signed for two parties; each key counts once.",
+        "Signing design, threat table: the same key twice counts once.";
+    TRUST_STORE_ENTRY = "DP216", "trust-store-entry", Signatures, Error, false,
+        "A trust store entry cannot be used: weak or malformed key, key id not matching the key, key enrolled twice, bad role or date.",
+        "Signing design: weak keys refused at enrolment and rejected at verification.";
+    REVIEW_DUE = "DP301", "review-due", Expiry, Warning, true,
+        "The review date is within the review notice window (default 90 days).",
+        "WEISF: the lead organisation is told 3 months before the review date; NHS Essex policy 'due for review'.";
+    REVIEW_OVERDUE = "DP302", "review-overdue", Expiry, Warning, true,
+        "The review date has passed (within the grace period).",
+        "NHS Essex policy review dates; WEISF register practice.";
+    REVIEW_OVERDUE_PAST_GRACE = "DP303", "review-overdue-past-grace", Expiry, Error, true,
+        "The review date passed more than the grace period ago (default 90 days).",
+        "WEISF: an agreement more than 3 months past review is removed from the register.";
+    EXPIRING = "DP304", "expiring", Expiry, Warning, true,
+        "The expiry date is within the expiry notice window (default 90 days).",
+        "DARS: expiry reminders before the end of the term.";
+    EXPIRED = "DP305", "expired", Expiry, Error, true,
+        "The agreement is past its expiry date and no longer in force.",
+        "DARS and Ireland DSGA 2019 s.19: sharing under an agreement ends with its term.";
+    NOT_FULLY_SIGNED = "DP306", "not-fully-signed", Expiry, Error, false,
+        "Not every party has signed the current version (reported only with --require-signed).",
+        "ICO Data Sharing Code (senior sign-off); DARS: all named parties must sign before the agreement takes effect.";
 }
 
 /// Looks a rule up by its code.
@@ -206,7 +272,11 @@ mod tests {
         for r in ALL {
             assert!(codes.insert(r.code), "duplicate code {}", r.code);
             assert!(names.insert(r.name), "duplicate name {}", r.name);
-            assert!(r.code.len() == 5 && r.code.starts_with("DP"), "bad code {}", r.code);
+            assert!(
+                r.code.len() == 5 && r.code.starts_with("DP"),
+                "bad code {}",
+                r.code
+            );
         }
     }
 
@@ -214,7 +284,11 @@ mod tests {
     fn every_code_is_documented_in_rules_md() {
         let doc = include_str!("../docs/rules.md");
         for r in ALL {
-            assert!(doc.contains(&format!("`{}`", r.code)), "{} is not documented in docs/rules.md", r.code);
+            assert!(
+                doc.contains(&format!("`{}`", r.code)),
+                "{} is not documented in docs/rules.md",
+                r.code
+            );
         }
     }
 }

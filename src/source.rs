@@ -33,8 +33,11 @@ impl SourceFile {
     pub fn read(path: &Path, display: String) -> Result<Self> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
         if meta.is_dir() {
-            return Err(Error::input(format!("{} is a directory, not an agreement file", path.display()))
-                .with_hint("name a .toml file, or an agreement id"));
+            return Err(Error::input(format!(
+                "{} is a directory, not an agreement file",
+                path.display()
+            ))
+            .with_hint("name a .toml file, or an agreement id"));
         }
         let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
         let mut bytes = Vec::new();
@@ -62,9 +65,11 @@ impl SourceFile {
                 Err(e) => {
                     let good = &bytes[..e.valid_up_to()];
                     let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-                    let col = String::from_utf8_lossy(&good[good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..])
-                        .chars()
-                        .count()
+                    let col = String::from_utf8_lossy(
+                        &good[good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
+                    )
+                    .chars()
+                    .count()
                         + 1;
                     findings.push(Finding::new(
                         &rules::NOT_UTF8,
@@ -102,7 +107,14 @@ impl SourceFile {
             }
         }
         let lines = LineIndex::new(text.as_deref().unwrap_or(""));
-        SourceFile { path, display, bytes, text, lines, findings }
+        SourceFile {
+            path,
+            display,
+            bytes,
+            text,
+            lines,
+            findings,
+        }
     }
 
     /// Whether the text can be parsed at all (it is UTF-8 and within the size cap).

@@ -10,13 +10,41 @@ use std::path::{Path, PathBuf};
 
 /// Every built-in template: (file name, contents, what it is for).
 pub const BUILTIN: &[(&str, &str, &str)] = &[
-    ("new-specific.toml.j2", include_str!("../templates/new-specific.toml.j2"), "`datapact new --template specific`"),
-    ("new-overarching.toml.j2", include_str!("../templates/new-overarching.toml.j2"), "`datapact new --template overarching`"),
-    ("new-agreement.toml.j2", include_str!("../templates/new-agreement.toml.j2"), "the body shared by both new-agreement templates"),
-    ("agreement.md.j2", include_str!("../templates/agreement.md.j2"), "`datapact render ID` (Markdown), and each agreement's .md file in a site"),
-    ("agreement.html.j2", include_str!("../templates/agreement.html.j2"), "`datapact render ID --format html`, and each agreement's page in a site"),
-    ("register.html.j2", include_str!("../templates/register.html.j2"), "the register page (index.html) of `datapact render --all`"),
-    ("style.css.j2", include_str!("../templates/style.css.j2"), "the stylesheet (screen, phone and A4 print) included inline in every HTML page"),
+    (
+        "new-specific.toml.j2",
+        include_str!("../templates/new-specific.toml.j2"),
+        "`datapact new --template specific`",
+    ),
+    (
+        "new-overarching.toml.j2",
+        include_str!("../templates/new-overarching.toml.j2"),
+        "`datapact new --template overarching`",
+    ),
+    (
+        "new-agreement.toml.j2",
+        include_str!("../templates/new-agreement.toml.j2"),
+        "the body shared by both new-agreement templates",
+    ),
+    (
+        "agreement.md.j2",
+        include_str!("../templates/agreement.md.j2"),
+        "`datapact render ID` (Markdown), and each agreement's .md file in a site",
+    ),
+    (
+        "agreement.html.j2",
+        include_str!("../templates/agreement.html.j2"),
+        "`datapact render ID --format html`, and each agreement's page in a site",
+    ),
+    (
+        "register.html.j2",
+        include_str!("../templates/register.html.j2"),
+        "the register page (index.html) of `datapact render --all`",
+    ),
+    (
+        "style.css.j2",
+        include_str!("../templates/style.css.j2"),
+        "the stylesheet (screen, phone and A4 print) included inline in every HTML page",
+    ),
 ];
 
 /// Where a template came from.
@@ -33,7 +61,10 @@ pub struct Templates {
 }
 
 fn builtin(name: &str) -> Option<&'static str> {
-    BUILTIN.iter().find(|(n, _, _)| *n == name).map(|(_, src, _)| *src)
+    BUILTIN
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, src, _)| *src)
 }
 
 /// Quotes a text as a TOML basic string (for templates that write TOML).
@@ -43,15 +74,22 @@ fn toml_string(value: String) -> String {
 
 /// Formats an ISO date ("2026-04-01") in plain English ("1 April 2026").
 fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
-    iso.parse::<chrono::NaiveDate>().map(crate::render::long_date).map_err(|e| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("long_date expects a date like 2026-04-01, got {iso:?}: {e}"))
-    })
+    iso.parse::<chrono::NaiveDate>()
+        .map(crate::render::long_date)
+        .map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("long_date expects a date like 2026-04-01, got {iso:?}: {e}"),
+            )
+        })
 }
 
 impl Templates {
     /// Templates for a workspace rooted at `root`: its `templates/` files win over built-ins.
     pub fn new(root: Option<&Path>) -> Templates {
-        let overrides = root.map(|r| r.join(crate::workspace::TEMPLATES_DIR)).filter(|d| d.is_dir());
+        let overrides = root
+            .map(|r| r.join(crate::workspace::TEMPLATES_DIR))
+            .filter(|d| d.is_dir());
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
@@ -64,7 +102,9 @@ impl Templates {
         }
         env.add_filter("toml", toml_string);
         env.add_filter("md", |text: String| crate::render::markdown_text(&text));
-        env.add_filter("md_cell", |text: String| crate::render::markdown_cell(&text));
+        env.add_filter("md_cell", |text: String| {
+            crate::render::markdown_cell(&text)
+        });
         env.add_filter("long_date", long_date);
         let dir = overrides.clone();
         env.set_loader(move |name| {
@@ -76,7 +116,10 @@ impl Templates {
                 let path = dir.join(name);
                 if path.is_file() {
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
                     });
                 }
             }
@@ -125,10 +168,20 @@ mod tests {
     fn strict_mode_names_template_and_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(dir.path().join("templates/new-specific.toml.j2"), "ok\n{{ nope }}\n").unwrap();
+        std::fs::write(
+            dir.path().join("templates/new-specific.toml.j2"),
+            "ok\n{{ nope }}\n",
+        )
+        .unwrap();
         let t = Templates::new(Some(dir.path()));
-        let err = t.render("new-specific.toml.j2", minijinja::context! {}).unwrap_err();
-        assert!(err.message.contains("new-specific.toml.j2:2"), "{}", err.message);
+        let err = t
+            .render("new-specific.toml.j2", minijinja::context! {})
+            .unwrap_err();
+        assert!(
+            err.message.contains("new-specific.toml.j2:2"),
+            "{}",
+            err.message
+        );
         assert!(err.message.contains("undefined"), "{}", err.message);
     }
 

@@ -29,7 +29,11 @@ pub fn emit(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::io("write", std::path::Path::new("standard output"), e)),
+        Err(e) => Err(Error::io(
+            "write",
+            std::path::Path::new("standard output"),
+            e,
+        )),
     }
 }
 
@@ -61,11 +65,18 @@ pub fn stdin_is_terminal() -> bool {
 /// so a script never hangs waiting for input.
 pub fn read_passphrase(prompt: &str) -> Result<String> {
     if !stdin_is_terminal() {
-        return Err(Error::usage("a passphrase is needed but there is no terminal to ask on")
-            .with_hint("pass --passphrase-file FILE (a file readable only by you)"));
+        return Err(
+            Error::usage("a passphrase is needed but there is no terminal to ask on")
+                .with_hint("pass --passphrase-file FILE (a file readable only by you)"),
+        );
     }
-    rpassword::prompt_password(prompt)
-        .map_err(|e| Error::io("read the passphrase from", std::path::Path::new("the terminal"), e))
+    rpassword::prompt_password(prompt).map_err(|e| {
+        Error::io(
+            "read the passphrase from",
+            std::path::Path::new("the terminal"),
+            e,
+        )
+    })
 }
 
 /// Asks a yes/no question on the terminal; `false` when there is no terminal.

@@ -53,7 +53,9 @@ const VOCABULARY_TOML: &str = include_str!("vocabulary.toml");
 /// The built-in vocabularies (parsed once).
 pub fn get() -> &'static Vocabularies {
     static VOCAB: OnceLock<Vocabularies> = OnceLock::new();
-    VOCAB.get_or_init(|| toml::from_str(VOCABULARY_TOML).expect("the built-in vocabulary is valid (tested)"))
+    VOCAB.get_or_init(|| {
+        toml::from_str(VOCABULARY_TOML).expect("the built-in vocabulary is valid (tested)")
+    })
 }
 
 /// A vocabulary list together with its name (used in messages).
@@ -75,7 +77,11 @@ impl List {
 
     /// The ids, for "expected one of" messages.
     pub fn ids(&self) -> String {
-        self.entries.iter().map(|e| format!("\"{}\"", e.id)).collect::<Vec<_>>().join(", ")
+        self.entries
+            .iter()
+            .map(|e| format!("\"{}\"", e.id))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -120,7 +126,13 @@ mod tests {
     fn builtin_vocabulary_parses_and_is_consistent() {
         let v = get();
         assert!(!v.version.is_empty());
-        for list in [article6(), article9(), dpa_schedule1(), confidentiality(), consent_exception()] {
+        for list in [
+            article6(),
+            article9(),
+            dpa_schedule1(),
+            confidentiality(),
+            consent_exception(),
+        ] {
             let mut ids = std::collections::HashSet::new();
             for e in list.entries {
                 assert!(ids.insert(&e.id), "duplicate id {} in {}", e.id, list.name);
@@ -129,7 +141,11 @@ mod tests {
         }
         for s in dpa_schedule1().entries {
             for point in &s.satisfies {
-                assert!(article9().find(point).is_some_and(|e| e.needs_schedule1), "{} satisfies {point}", s.id);
+                assert!(
+                    article9().find(point).is_some_and(|e| e.needs_schedule1),
+                    "{} satisfies {point}",
+                    s.id
+                );
             }
         }
         // The policy's three exceptions, in its words.
@@ -139,7 +155,10 @@ mod tests {
     #[test]
     fn suggestions_find_typos_only() {
         assert_eq!(article9().suggest("H"), Some("h"));
-        assert_eq!(confidentiality().suggest("implied-consnet"), Some("implied-consent"));
+        assert_eq!(
+            confidentiality().suggest("implied-consnet"),
+            Some("implied-consent")
+        );
         assert_eq!(confidentiality().suggest("zzzzzz"), None);
     }
 }

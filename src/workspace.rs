@@ -28,8 +28,11 @@ impl Workspace {
             .ancestors()
             .find(|dir| dir.join(CONFIG_FILE).is_file())
             .ok_or_else(|| {
-                Error::usage(format!("no datapact workspace found in {} or any parent directory", start.display()))
-                    .with_hint("run `datapact init` to create one, or pass `-C DIR` to name one")
+                Error::usage(format!(
+                    "no datapact workspace found in {} or any parent directory",
+                    start.display()
+                ))
+                .with_hint("run `datapact init` to create one, or pass `-C DIR` to name one")
             })?
             .to_path_buf();
         Self::open(root)
@@ -76,25 +79,38 @@ impl Workspace {
     /// to a file path. Paths outside the workspace are refused.
     pub fn resolve_target(&self, target: &str) -> Result<PathBuf> {
         let as_path = Path::new(target);
-        let looks_like_path = target.ends_with(".toml") || target.contains('/') || target.contains('\\');
+        let looks_like_path =
+            target.ends_with(".toml") || target.contains('/') || target.contains('\\');
         if looks_like_path {
             let abs = if as_path.is_absolute() {
                 as_path.to_path_buf()
             } else {
-                std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?.join(as_path)
+                std::env::current_dir()
+                    .map_err(|e| Error::io("read", Path::new("."), e))?
+                    .join(as_path)
             };
             let canon = std::fs::canonicalize(&abs).map_err(|e| Error::io("open", &abs, e))?;
             if !canon.starts_with(&self.root) {
-                return Err(Error::usage(format!("{target} is outside the workspace {}", self.root.display()))
-                    .with_hint("name an agreement id, or a file under this workspace's agreements/ directory"));
+                return Err(Error::usage(format!(
+                    "{target} is outside the workspace {}",
+                    self.root.display()
+                ))
+                .with_hint(
+                    "name an agreement id, or a file under this workspace's agreements/ directory",
+                ));
             }
             return Ok(canon);
         }
         let id = AgreementId::parse(target)?;
         let path = self.agreement_path(&id);
         if !path.exists() {
-            return Err(Error::usage(format!("no agreement {target:?} in this workspace (looked for {})", self.display(&path)))
-                .with_hint("run `datapact status` to list the agreements, or `datapact new ID` to create one"));
+            return Err(Error::usage(format!(
+                "no agreement {target:?} in this workspace (looked for {})",
+                self.display(&path)
+            ))
+            .with_hint(
+                "run `datapact status` to list the agreements, or `datapact new ID` to create one",
+            ));
         }
         Ok(path)
     }
@@ -124,15 +140,17 @@ impl Workspace {
 pub struct AgreementId(String);
 
 /// The rule for ids, worded for error messages.
-pub const ID_RULE: &str =
-    "3 to 64 characters: lowercase letters a-z, digits 0-9 and single hyphens, starting and ending with a letter or digit";
+pub const ID_RULE: &str = "3 to 64 characters: lowercase letters a-z, digits 0-9 and single hyphens, starting and ending with a letter or digit";
 
 /// Checks `s` against the id rule; returns the reason it fails.
 pub fn check_id(s: &str) -> Result<(), String> {
     if s.len() < 3 || s.len() > 64 {
         return Err(format!("is {} characters long", s.chars().count()));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
         return Err(format!("contains {c:?}"));
     }
     if s.starts_with('-') || s.ends_with('-') {
@@ -147,7 +165,8 @@ pub fn check_id(s: &str) -> Result<(), String> {
 impl AgreementId {
     pub fn parse(s: &str) -> Result<AgreementId> {
         check_id(s).map_err(|why| {
-            Error::usage(format!("invalid agreement id {s:?}: it {why}")).with_hint(format!("an id must be {ID_RULE}"))
+            Error::usage(format!("invalid agreement id {s:?}: it {why}"))
+                .with_hint(format!("an id must be {ID_RULE}"))
         })?;
         Ok(AgreementId(s.to_string()))
     }
@@ -172,7 +191,18 @@ mod tests {
         for ok in ["abc", "icb-ecc-2026", "a1b", &"a".repeat(64)] {
             assert!(check_id(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "ab", "../x", "A B", "a--b", "-ab", "ab-", "abc.toml", "é-abc", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "ab",
+            "../x",
+            "A B",
+            "a--b",
+            "-ab",
+            "ab-",
+            "abc.toml",
+            "é-abc",
+            &"a".repeat(65),
+        ] {
             assert!(check_id(bad).is_err(), "{bad}");
         }
     }

@@ -61,5 +61,9 @@ pub fn check_file(ws: &Workspace, path: &Path) -> Result<Checked> {
 pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
     let expected = expected_id(&source.path).map(str::to_string);
     let (agreement, findings) = validate::validate(&source, expected.as_deref(), &ws.config);
-    Checked { source, agreement, findings }
+    Checked {
+        source,
+        agreement,
+        findings,
+    }
 }

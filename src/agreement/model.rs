@@ -52,7 +52,10 @@ impl Agreement {
     }
     /// Whether a purpose category is planning or research (the policy's "beyond direct care").
     pub fn is_planning_or_research(&self) -> bool {
-        self.purpose.categories.iter().any(|c| c.id == "planning" || c.id == "research")
+        self.purpose
+            .categories
+            .iter()
+            .any(|c| c.id == "planning" || c.id == "research")
     }
 }
 

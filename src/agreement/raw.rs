@@ -3,8 +3,8 @@
 //! than stopping the parse. Tables stay flat (no `flatten`, no `untagged`) so positions hold.
 //! `validate` turns this into the domain types in `model`.
 
-use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
 
 /// A leaf value: the expected type, a placeholder still to fill in, or a value of another type.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,7 +261,10 @@ pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
             self.0 = Some(fields);
             Err(serde::de::Error::custom("captured"))
         }
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
             Err(serde::de::Error::custom("not a struct"))
         }
         serde::forward_to_deserialize_any! {

@@ -21,7 +21,11 @@ use toml::de::{DeTable, DeValue};
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// Validates one agreement's source. `expected_id` is the id implied by the file name.
-pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config) -> (Option<Agreement>, Vec<Finding>) {
+pub fn validate(
+    source: &SourceFile,
+    expected_id: Option<&str>,
+    config: &Config,
+) -> (Option<Agreement>, Vec<Finding>) {
     let mut findings = source.findings.clone();
     let Some(text) = source.text.as_deref() else {
         return (None, findings);
@@ -40,12 +44,18 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
             return (None, findings);
         }
     };
-    let mut cx = Cx { src: source, root: &root, findings, broken: false };
+    let mut cx = Cx {
+        src: source,
+        root: &root,
+        findings,
+        broken: false,
+    };
     cx.scan_floats(root.get_ref(), &mut Path::root());
 
     let mut unknown: Vec<Vec<String>> = Vec::new();
     let de = toml::de::Deserializer::from(root.clone());
-    let raw: raw::RawFile = match serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p))) {
+    let raw: raw::RawFile = match serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p)))
+    {
         Ok(raw) => raw,
         Err(e) => {
             let pos = source.position(e.span().map_or(0, |s| s.start));
@@ -86,7 +96,9 @@ fn ignored_path(p: &serde_ignored::Path<'_>) -> Vec<String> {
                 walk(parent, out);
                 out.push(key.clone());
             }
-            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => walk(parent, out),
+            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+                walk(parent, out)
+            }
         }
     }
     walk(p, &mut out);
@@ -139,6 +151,51 @@ impl std::fmt::Display for Path {
     }
 }
 
+/// The key span and value at `path` in a parsed document, if present.
+fn node_in<'a>(
+    root: &'a Spanned<DeTable<'a>>,
+    path: &Path,
+) -> Option<(Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>)> {
+    let mut table: &'a DeTable<'a> = root.get_ref();
+    let mut current: Option<(Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>)> = None;
+    for seg in &path.0 {
+        match seg {
+            Seg::Key(k) => {
+                if let Some((_, v)) = current {
+                    table = v.get_ref().as_table()?;
+                }
+                let (key, value) = table.iter().find(|(key, _)| key.get_ref() == k)?;
+                current = Some((Some(key.span()), value));
+            }
+            Seg::Index(i) => {
+                let (_, v) = current?;
+                let item = v.get_ref().as_array()?.get(*i)?;
+                current = Some((None, item));
+            }
+        }
+    }
+    current
+}
+
+/// Line and column of the value at `keys` (table keys only) in a source, for findings made
+/// outside validation (dates, versions). Falls back to the start of the file.
+pub fn locate(source: &SourceFile, keys: &[&str]) -> Position {
+    let Some(text) = source.text.as_deref() else {
+        return Position::START;
+    };
+    let Ok(root) = DeTable::parse(text) else {
+        return Position::START;
+    };
+    let mut path = Path::root();
+    for k in keys {
+        path = path.k(k);
+    }
+    match node_in(&root, &path) {
+        Some((_, value)) => source.position(value.span().start),
+        None => Position::START,
+    }
+}
+
 struct Cx<'a> {
     src: &'a SourceFile,
     root: &'a Spanned<DeTable<'a>>,
@@ -160,34 +217,27 @@ fn type_name(v: &toml::Value) -> &'static str {
 }
 
 impl<'a> Cx<'a> {
-    fn push(&mut self, rule: &'static Rule, pos: Position, message: impl Into<String>, hint: impl Into<String>) {
-        if rule.family == crate::rules::Family::Structure || rule.family == crate::rules::Family::File {
+    fn push(
+        &mut self,
+        rule: &'static Rule,
+        pos: Position,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        if rule.family == crate::rules::Family::Structure
+            || rule.family == crate::rules::Family::File
+        {
             self.broken = true;
         }
-        self.findings.push(Finding::new(rule, &self.src.display, pos, message, hint));
+        self.findings
+            .push(Finding::new(rule, &self.src.display, pos, message, hint));
     }
 
-    /// The key and value at `path`, if present.
-    fn node(&self, path: &Path) -> Option<(Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>)> {
-        let mut table: &'a DeTable<'a> = self.root.get_ref();
-        let mut current: Option<(Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>)> = None;
-        for seg in &path.0 {
-            match seg {
-                Seg::Key(k) => {
-                    if let Some((_, v)) = current {
-                        table = v.get_ref().as_table()?;
-                    }
-                    let (key, value) = table.iter().find(|(key, _)| key.get_ref() == k)?;
-                    current = Some((Some(key.span()), value));
-                }
-                Seg::Index(i) => {
-                    let (_, v) = current?;
-                    let item = v.get_ref().as_array()?.get(*i)?;
-                    current = Some((None, item));
-                }
-            }
-        }
-        current
+    fn node(
+        &self,
+        path: &Path,
+    ) -> Option<(Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>)> {
+        node_in(self.root, path)
     }
 
     /// Where a finding about the value at `path` points: the value, or for an absent value the
@@ -258,17 +308,32 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let Some((name, parent_keys)) = keys.split_last() else { return };
+        let Some((name, parent_keys)) = keys.split_last() else {
+            return;
+        };
         let known = raw::known_keys(parent_keys);
         let parent = path.parent();
-        let place = if parent.0.is_empty() { "at the top level".to_string() } else { format!("in `{parent}`") };
+        let place = if parent.0.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{parent}`")
+        };
         let hint = match vocab::suggest(name, known.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? A misspelt key is not read, so its clause would be missing"),
-            None if known.is_empty() => "remove it; this part of the file takes no keys of its own".to_string(),
+            Some(s) => format!(
+                "did you mean `{s}`? A misspelt key is not read, so its clause would be missing"
+            ),
+            None if known.is_empty() => {
+                "remove it; this part of the file takes no keys of its own".to_string()
+            }
             None => format!("remove it, or use one of: {}", known.join(", ")),
         };
         let pos = self.key_pos(&path);
-        self.push(&rules::UNKNOWN_KEY, pos, format!("unknown key `{name}` {place}"), hint);
+        self.push(
+            &rules::UNKNOWN_KEY,
+            pos,
+            format!("unknown key `{name}` {place}"),
+            hint,
+        );
     }
 
     fn missing(&mut self, path: &Path, what: &str) {
@@ -334,7 +399,12 @@ impl<'a> Cx<'a> {
         let s = self.slot(path, slot, "a text")?;
         if s.trim().is_empty() {
             let pos = self.pos(path);
-            self.push(&rules::EMPTY_VALUE, pos, format!("`{path}` is empty"), format!("write `{path}` or remove the key"));
+            self.push(
+                &rules::EMPTY_VALUE,
+                pos,
+                format!("`{path}` is empty"),
+                format!("write `{path}` or remove the key"),
+            );
             return None;
         }
         Some(s)
@@ -377,22 +447,33 @@ impl<'a> Cx<'a> {
             self.missing(path, "date");
         }
         let fallback = NaiveDate::MIN;
-        let Some(dt) = self.slot(path, slot, "a date (YYYY-MM-DD, without quotes)") else { return fallback };
+        let Some(dt) = self.slot(path, slot, "a date (YYYY-MM-DD, without quotes)") else {
+            return fallback;
+        };
         match (dt.date, dt.time, dt.offset) {
-            (Some(d), None, None) => match NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32) {
-                Some(date) => date,
-                None => {
-                    let pos = self.pos(path);
-                    self.push(&rules::INVALID_DATE, pos, format!("`{path}` is not a real date: {dt}"), "check the day and month");
-                    fallback
+            (Some(d), None, None) => {
+                match NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32) {
+                    Some(date) => date,
+                    None => {
+                        let pos = self.pos(path);
+                        self.push(
+                            &rules::INVALID_DATE,
+                            pos,
+                            format!("`{path}` is not a real date: {dt}"),
+                            "check the day and month",
+                        );
+                        fallback
+                    }
                 }
-            },
+            }
             _ => {
                 let pos = self.pos(path);
                 self.push(
                     &rules::INVALID_DATE,
                     pos,
-                    format!("`{path}` must be a calendar date without a time or offset, found {dt}"),
+                    format!(
+                        "`{path}` must be a calendar date without a time or offset, found {dt}"
+                    ),
                     "write the date as YYYY-MM-DD (for example 2026-04-01), without quotes",
                 );
                 fallback
@@ -405,10 +486,17 @@ impl<'a> Cx<'a> {
         if slot.is_none() && required {
             self.missing(path, "list");
         }
-        let Some(items) = self.slot(path, slot, "a list of texts") else { return Vec::new() };
+        let Some(items) = self.slot(path, slot, "a list of texts") else {
+            return Vec::new();
+        };
         if items.is_empty() && required {
             let pos = self.pos(path);
-            self.push(&rules::EMPTY_VALUE, pos, format!("`{path}` is an empty list"), format!("add at least one entry to `{path}`"));
+            self.push(
+                &rules::EMPTY_VALUE,
+                pos,
+                format!("`{path}` is an empty list"),
+                format!("add at least one entry to `{path}`"),
+            );
         }
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -428,7 +516,12 @@ impl<'a> Cx<'a> {
             Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
             None => format!("use one of: {}", list.ids()),
         };
-        self.push(&rules::UNKNOWN_VALUE, pos, format!("`{path}` has unknown value \"{id}\""), hint);
+        self.push(
+            &rules::UNKNOWN_VALUE,
+            pos,
+            format!("`{path}` has unknown value \"{id}\""),
+            hint,
+        );
         None
     }
 
@@ -444,14 +537,27 @@ impl<'a> Cx<'a> {
         self.opt_term(path, slot, list).unwrap_or(&list.entries[0])
     }
 
-    fn terms(&mut self, path: &Path, slot: &raw::TextList, list: List, required: bool) -> Vec<&'static Entry> {
+    fn terms(
+        &mut self,
+        path: &Path,
+        slot: &raw::TextList,
+        list: List,
+        required: bool,
+    ) -> Vec<&'static Entry> {
         let ids = self.texts(path, slot, required);
         let mut out: Vec<&'static Entry> = Vec::new();
         for (i, id) in ids.iter().enumerate() {
-            let Some(e) = self.term(&path.i(i), id, list) else { continue };
+            let Some(e) = self.term(&path.i(i), id, list) else {
+                continue;
+            };
             if out.iter().any(|o| o.id == e.id) {
                 let pos = self.pos(&path.i(i));
-                self.push(&rules::DUPLICATE_VALUE, pos, format!("\"{id}\" is listed twice in `{path}`"), "remove the repeated entry");
+                self.push(
+                    &rules::DUPLICATE_VALUE,
+                    pos,
+                    format!("\"{id}\" is listed twice in `{path}`"),
+                    "remove the repeated entry",
+                );
             } else {
                 out.push(e);
             }
@@ -459,7 +565,12 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn contact(&mut self, path: &Path, raw: &Option<raw::RawContact>, required: bool) -> Option<Contact> {
+    fn contact(
+        &mut self,
+        path: &Path,
+        raw: &Option<raw::RawContact>,
+        required: bool,
+    ) -> Option<Contact> {
         let Some(c) = raw else {
             if required {
                 self.missing(path, "contact");
@@ -473,8 +584,15 @@ impl<'a> Cx<'a> {
             mailbox: self.opt_text(&path.k("mailbox"), &c.mailbox),
             phone: self.opt_text(&path.k("phone"), &c.phone),
         };
-        if contact.email.is_none() && contact.mailbox.is_none() && c.email.is_none() && c.mailbox.is_none() {
-            self.missing(&path.k("mailbox"), "contact address (`mailbox` for a role mailbox, or `email`)");
+        if contact.email.is_none()
+            && contact.mailbox.is_none()
+            && c.email.is_none()
+            && c.mailbox.is_none()
+        {
+            self.missing(
+                &path.k("mailbox"),
+                "contact address (`mailbox` for a role mailbox, or `email`)",
+            );
         }
         Some(contact)
     }
@@ -540,13 +658,15 @@ impl<'a> Cx<'a> {
             }
         });
         let retention = self.retention(raw);
-        let onward_sharing = self.section(&root.k("onward_sharing"), &raw.onward_sharing).map(|o| {
-            let p = root.k("onward_sharing");
-            OnwardSharing {
-                permitted: self.req_bool(&p.k("permitted"), &o.permitted),
-                conditions: self.opt_text(&p.k("conditions"), &o.conditions),
-            }
-        });
+        let onward_sharing = self
+            .section(&root.k("onward_sharing"), &raw.onward_sharing)
+            .map(|o| {
+                let p = root.k("onward_sharing");
+                OnwardSharing {
+                    permitted: self.req_bool(&p.k("permitted"), &o.permitted),
+                    conditions: self.opt_text(&p.k("conditions"), &o.conditions),
+                }
+            });
         let rights = self.section(&root.k("rights"), &raw.rights).map(|r| {
             let p = root.k("rights");
             Rights {
@@ -557,25 +677,37 @@ impl<'a> Cx<'a> {
         let research = raw.research.as_ref().map(|r| {
             let p = root.k("research");
             Research {
-                anonymised_where_possible: self.req_bool(&p.k("anonymised_where_possible"), &r.anonymised_where_possible),
-                identity_protection: self.req_text(&p.k("identity_protection"), &r.identity_protection),
+                anonymised_where_possible: self.req_bool(
+                    &p.k("anonymised_where_possible"),
+                    &r.anonymised_where_possible,
+                ),
+                identity_protection: self
+                    .req_text(&p.k("identity_protection"), &r.identity_protection),
                 approvals: self.texts(&p.k("approvals"), &r.approvals, false),
                 outputs: self.opt_text(&p.k("outputs"), &r.outputs),
             }
         });
-        let responsibilities = self.section(&root.k("responsibilities"), &raw.responsibilities).map(|r| {
-            let p = root.k("responsibilities");
-            Responsibilities {
-                training: self.req_text(&p.k("training"), &r.training),
-                confidentiality: self.req_text(&p.k("confidentiality"), &r.confidentiality),
-                systems_and_guidance: self.req_text(&p.k("systems_and_guidance"), &r.systems_and_guidance),
-            }
-        });
+        let responsibilities = self
+            .section(&root.k("responsibilities"), &raw.responsibilities)
+            .map(|r| {
+                let p = root.k("responsibilities");
+                Responsibilities {
+                    training: self.req_text(&p.k("training"), &r.training),
+                    confidentiality: self.req_text(&p.k("confidentiality"), &r.confidentiality),
+                    systems_and_guidance: self
+                        .req_text(&p.k("systems_and_guidance"), &r.systems_and_guidance),
+                }
+            });
         let incidents = self.section(&root.k("incidents"), &raw.incidents).map(|i| {
             let p = root.k("incidents");
             Incidents {
                 procedure: self.req_text(&p.k("procedure"), &i.procedure),
-                report_within_hours: self.req_int(&p.k("report_within_hours"), &i.report_within_hours, 0, 10_000) as u32,
+                report_within_hours: self.req_int(
+                    &p.k("report_within_hours"),
+                    &i.report_within_hours,
+                    0,
+                    10_000,
+                ) as u32,
             }
         });
         let dates = self.dates(raw);
@@ -616,7 +748,15 @@ impl<'a> Cx<'a> {
         &mut self,
         raw: &raw::RawFile,
         expected_id: Option<&str>,
-    ) -> Option<(AgreementId, String, u32, &'static Entry, Option<String>, String, Option<String>)> {
+    ) -> Option<(
+        AgreementId,
+        String,
+        u32,
+        &'static Entry,
+        Option<String>,
+        String,
+        Option<String>,
+    )> {
         let p = Path::root().k("agreement");
         let a = self.section(&p, &raw.agreement)?;
         let id = self.req_text(&p.k("id"), &a.id);
@@ -628,8 +768,12 @@ impl<'a> Cx<'a> {
                     self.push(
                         &rules::ID_MISMATCH,
                         pos,
-                        format!("agreement id \"{id}\" does not match the file name {expected}.toml"),
-                        format!("rename the file to agreements/{id}.toml, or set `id = \"{expected}\"`"),
+                        format!(
+                            "agreement id \"{id}\" does not match the file name {expected}.toml"
+                        ),
+                        format!(
+                            "rename the file to agreements/{id}.toml, or set `id = \"{expected}\"`"
+                        ),
                     );
                 }
             }
@@ -649,7 +793,12 @@ impl<'a> Cx<'a> {
             Ok(()) => true,
             Err(why) => {
                 let pos = self.pos(path);
-                self.push(&rules::INVALID_ID, pos, format!("invalid {what} id \"{id}\": it {why}"), format!("an id must be {ID_RULE}"));
+                self.push(
+                    &rules::INVALID_ID,
+                    pos,
+                    format!("invalid {what} id \"{id}\": it {why}"),
+                    format!("an id must be {ID_RULE}"),
+                );
                 false
             }
         }
@@ -672,9 +821,17 @@ impl<'a> Cx<'a> {
                 health_or_care: self.req_bool(&pp.k("health_or_care"), &r.health_or_care),
                 role: self.req_term(&pp.k("role"), &r.role, vocab::party_role()),
                 ico_registration: self.req_text(&pp.k("ico_registration"), &r.ico_registration),
-                dpo: self.contact(&pp.k("dpo"), &r.dpo, true).unwrap_or_else(empty_contact),
-                caldicott_guardian: self.contact(&pp.k("caldicott_guardian"), &r.caldicott_guardian, false),
-                senior_officer: self.contact(&pp.k("senior_officer"), &r.senior_officer, true).unwrap_or_else(empty_contact),
+                dpo: self
+                    .contact(&pp.k("dpo"), &r.dpo, true)
+                    .unwrap_or_else(empty_contact),
+                caldicott_guardian: self.contact(
+                    &pp.k("caldicott_guardian"),
+                    &r.caldicott_guardian,
+                    false,
+                ),
+                senior_officer: self
+                    .contact(&pp.k("senior_officer"), &r.senior_officer, true)
+                    .unwrap_or_else(empty_contact),
             };
             parties.push(party);
         }
@@ -686,7 +843,12 @@ impl<'a> Cx<'a> {
         let r = self.section(&p, &raw.purpose)?;
         Some(Purpose {
             description: self.req_text(&p.k("description"), &r.description),
-            categories: self.terms(&p.k("categories"), &r.categories, vocab::purpose_category(), true),
+            categories: self.terms(
+                &p.k("categories"),
+                &r.categories,
+                vocab::purpose_category(),
+                true,
+            ),
             legal_powers: self.texts(&p.k("legal_powers"), &r.legal_powers, true),
             benefits: self.texts(&p.k("benefits"), &r.benefits, true),
             frequency: self.req_term(&p.k("frequency"), &r.frequency, vocab::frequency()),
@@ -697,7 +859,11 @@ impl<'a> Cx<'a> {
         let p = Path::root().k("data");
         let r = self.section(&p, &raw.data)?;
         let subjects = self.texts(&p.k("subjects"), &r.subjects, true);
-        let identifiability = self.req_term(&p.k("identifiability"), &r.identifiability, vocab::identifiability());
+        let identifiability = self.req_term(
+            &p.k("identifiability"),
+            &r.identifiability,
+            vocab::identifiability(),
+        );
         let why_not_anonymised = self.opt_text(&p.k("why_not_anonymised"), &r.why_not_anonymised);
         let ip = p.k("items");
         let mut items = Vec::new();
@@ -705,7 +871,12 @@ impl<'a> Cx<'a> {
             None => self.missing(&ip, "list of data items ([[data.items]])"),
             Some(list) if list.is_empty() => {
                 let pos = self.pos(&ip);
-                self.push(&rules::EMPTY_VALUE, pos, "`data.items` lists no data items", "add a [[data.items]] table for each item shared");
+                self.push(
+                    &rules::EMPTY_VALUE,
+                    pos,
+                    "`data.items` lists no data items",
+                    "add a [[data.items]] table for each item shared",
+                );
             }
             Some(list) => {
                 for (i, item) in list.iter().enumerate() {
@@ -713,12 +884,21 @@ impl<'a> Cx<'a> {
                     items.push(DataItem {
                         name: self.req_text(&pi.k("name"), &item.name),
                         justification: self.req_text(&pi.k("justification"), &item.justification),
-                        special_category: self.opt_term(&pi.k("special_category"), &item.special_category, vocab::special_category()),
+                        special_category: self.opt_term(
+                            &pi.k("special_category"),
+                            &item.special_category,
+                            vocab::special_category(),
+                        ),
                     });
                 }
             }
         }
-        Some(Data { subjects, identifiability, why_not_anonymised, items })
+        Some(Data {
+            subjects,
+            identifiability,
+            why_not_anonymised,
+            items,
+        })
     }
 
     fn lawful_basis(&mut self, raw: &raw::RawFile) -> Option<LawfulBasis> {
@@ -726,10 +906,23 @@ impl<'a> Cx<'a> {
         let r = self.section(&p, &raw.lawful_basis)?;
         Some(LawfulBasis {
             article6: self.terms(&p.k("article6"), &r.article6, vocab::article6(), true),
-            recognised_interest: self.opt_term(&p.k("recognised_interest"), &r.recognised_interest, vocab::recognised_interest()),
+            recognised_interest: self.opt_term(
+                &p.k("recognised_interest"),
+                &r.recognised_interest,
+                vocab::recognised_interest(),
+            ),
             article9: self.terms(&p.k("article9"), &r.article9, vocab::article9(), false),
-            dpa_schedule1: self.terms(&p.k("dpa_schedule1"), &r.dpa_schedule1, vocab::dpa_schedule1(), false),
-            confidentiality: self.req_term(&p.k("confidentiality"), &r.confidentiality, vocab::confidentiality()),
+            dpa_schedule1: self.terms(
+                &p.k("dpa_schedule1"),
+                &r.dpa_schedule1,
+                vocab::dpa_schedule1(),
+                false,
+            ),
+            confidentiality: self.req_term(
+                &p.k("confidentiality"),
+                &r.confidentiality,
+                vocab::confidentiality(),
+            ),
             s251_reference: self.opt_text(&p.k("s251_reference"), &r.s251_reference),
             explanation: self.req_text(&p.k("explanation"), &r.explanation),
         })
@@ -750,7 +943,11 @@ impl<'a> Cx<'a> {
             exception: self.opt_term(&p.k("exception"), &r.exception, vocab::consent_exception()),
             justification: self.opt_text(&p.k("justification"), &r.justification),
             objections: self.req_text(&p.k("objections"), &r.objections),
-            national_data_opt_out: self.req_term(&p.k("national_data_opt_out"), &r.national_data_opt_out, vocab::opt_out()),
+            national_data_opt_out: self.req_term(
+                &p.k("national_data_opt_out"),
+                &r.national_data_opt_out,
+                vocab::opt_out(),
+            ),
             opt_out_explanation: self.opt_text(&p.k("opt_out_explanation"), &r.opt_out_explanation),
         })
     }
@@ -799,7 +996,12 @@ impl<'a> Cx<'a> {
         }
         if rules.is_empty() {
             let pos = self.pos(&rp);
-            self.push(&rules::EMPTY_VALUE, pos, "`retention.rules` is empty", "add a [[retention.rules]] table for each party");
+            self.push(
+                &rules::EMPTY_VALUE,
+                pos,
+                "`retention.rules` is empty",
+                "add a [[retention.rules]] table for each party",
+            );
         }
         Some(rules)
     }
@@ -812,7 +1014,12 @@ impl<'a> Cx<'a> {
             effective: self.req_date(&p.k("effective"), &r.effective),
             review: self.req_date(&p.k("review"), &r.review),
             expires: self.req_date(&p.k("expires"), &r.expires),
-            review_interval_months: self.req_int(&p.k("review_interval_months"), &r.review_interval_months, 1, 1200) as u32,
+            review_interval_months: self.req_int(
+                &p.k("review_interval_months"),
+                &r.review_interval_months,
+                1,
+                1200,
+            ) as u32,
         })
     }
 
@@ -833,12 +1040,19 @@ impl<'a> Cx<'a> {
 }
 
 fn empty_contact() -> Contact {
-    Contact { name: String::new(), title: None, email: None, mailbox: None, phone: None }
+    Contact {
+        name: String::new(),
+        title: None,
+        email: None,
+        mailbox: None,
+        phone: None,
+    }
 }
 
 /// Whole months from `a` to `b` (partial months round up: any extra day counts).
 fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
-    let mut months = (b.year() as i64 - a.year() as i64) * 12 + (b.month() as i64 - a.month() as i64);
+    let mut months =
+        (b.year() as i64 - a.year() as i64) * 12 + (b.month() as i64 - a.month() as i64);
     if b.day() > a.day() {
         months += 1;
     }
@@ -857,21 +1071,33 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
         cx.push(
             &rules::TOO_FEW_PARTIES,
             pos,
-            format!("the agreement names {} part{}; an agreement needs at least two", a.parties.len(), if a.parties.len() == 1 { "y" } else { "ies" }),
+            format!(
+                "the agreement names {} part{}; an agreement needs at least two",
+                a.parties.len(),
+                if a.parties.len() == 1 { "y" } else { "ies" }
+            ),
             "add a [[parties]] table for each organisation that shares or receives the data",
         );
     }
     for (i, party) in a.parties.iter().enumerate() {
         if a.parties[..i].iter().any(|p| p.id == party.id) {
             let pos = cx.pos(&pp.i(i).k("id"));
-            cx.push(&rules::DUPLICATE_PARTY, pos, format!("party id \"{}\" is used twice", party.id), "give each party its own id");
+            cx.push(
+                &rules::DUPLICATE_PARTY,
+                pos,
+                format!("party id \"{}\" is used twice", party.id),
+                "give each party its own id",
+            );
         }
         if party.health_or_care && party.caldicott_guardian.is_none() {
             let pos = cx.pos(&pp.i(i));
             cx.push(
                 &rules::CALDICOTT_GUARDIAN,
                 pos,
-                format!("party \"{}\" is a health or care body but names no Caldicott Guardian", party.id),
+                format!(
+                    "party \"{}\" is a health or care body but names no Caldicott Guardian",
+                    party.id
+                ),
                 "add `caldicott_guardian = { name = \"...\", mailbox = \"...\" }` to the party",
             );
         }
@@ -884,12 +1110,27 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
                 Some(s) => format!("did you mean \"{s}\"?"),
                 None => format!("use one of the party ids: {}", known.join(", ")),
             };
-            cx.push(&rules::UNKNOWN_PARTY, pos, format!("{what} \"{id}\" is not one of the agreement's parties"), hint);
+            cx.push(
+                &rules::UNKNOWN_PARTY,
+                pos,
+                format!("{what} \"{id}\" is not one of the agreement's parties"),
+                hint,
+            );
         }
     };
-    party_ref(cx, &root.k("agreement").k("lead"), &a.lead, "lead organisation");
+    party_ref(
+        cx,
+        &root.k("agreement").k("lead"),
+        &a.lead,
+        "lead organisation",
+    );
     for (i, r) in a.retention.iter().enumerate() {
-        party_ref(cx, &root.k("retention").k("rules").i(i).k("party"), &r.party, "retention rule party");
+        party_ref(
+            cx,
+            &root.k("retention").k("rules").i(i).k("party"),
+            &r.party,
+            "retention rule party",
+        );
     }
     for party in &a.parties {
         if !a.retention.iter().any(|r| r.party == party.id) {
@@ -906,8 +1147,17 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     // Lawful basis.
     let lb_ref = &a.lawful_basis;
     let has = |list: &[&Entry], id: &str| list.iter().any(|e| e.id == id);
-    let special: Vec<&Entry> = a.data.special_categories().into_iter().filter(|c| c.id != "criminal-offence").collect();
-    let criminal = a.data.special_categories().iter().any(|c| c.id == "criminal-offence");
+    let special: Vec<&Entry> = a
+        .data
+        .special_categories()
+        .into_iter()
+        .filter(|c| c.id != "criminal-offence")
+        .collect();
+    let criminal = a
+        .data
+        .special_categories()
+        .iter()
+        .any(|c| c.id == "criminal-offence");
     if !special.is_empty() && lb_ref.article9.is_empty() {
         let pos = cx.pos(&lb.k("article9"));
         let cats: Vec<&str> = special.iter().map(|c| c.label.as_str()).collect();
@@ -919,7 +1169,12 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
         );
     }
     for (i, cond) in lb_ref.article9.iter().enumerate() {
-        if cond.needs_schedule1 && !lb_ref.dpa_schedule1.iter().any(|s| s.satisfies.contains(&cond.id)) {
+        if cond.needs_schedule1
+            && !lb_ref
+                .dpa_schedule1
+                .iter()
+                .any(|s| s.satisfies.contains(&cond.id))
+        {
             let pos = cx.pos(&lb.k("article9").i(i));
             let options: Vec<&str> = vocab::dpa_schedule1()
                 .entries
@@ -930,8 +1185,14 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
             cx.push(
                 &rules::ART9_NEEDS_SCHEDULE1,
                 pos,
-                format!("{} needs a matching DPA 2018 Schedule 1 condition in the UK", cond.label),
-                format!("add one of these to `lawful_basis.dpa_schedule1`: {}", options.join(", ")),
+                format!(
+                    "{} needs a matching DPA 2018 Schedule 1 condition in the UK",
+                    cond.label
+                ),
+                format!(
+                    "add one of these to `lawful_basis.dpa_schedule1`: {}",
+                    options.join(", ")
+                ),
             );
         }
     }
@@ -971,7 +1232,10 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
                 &rules::RECOGNISED_INTEREST_CONDITION,
                 pos,
                 "Art 6(1)(ea) is used but `lawful_basis.recognised_interest` names no condition",
-                format!("set recognised_interest to one of: {}", vocab::recognised_interest().ids()),
+                format!(
+                    "set recognised_interest to one of: {}",
+                    vocab::recognised_interest().ids()
+                ),
             );
         }
     }
@@ -987,7 +1251,9 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
 
     // Consent.
     let cp = root.k("consent");
-    let consent_basis = has(&lb_ref.article6, "a") || has(&lb_ref.article9, "a") || lb_ref.confidentiality.id == "explicit-consent";
+    let consent_basis = has(&lb_ref.article6, "a")
+        || has(&lb_ref.article9, "a")
+        || lb_ref.confidentiality.id == "explicit-consent";
     if !a.consent.sought {
         if a.consent.exception.is_none() || a.consent.justification.is_none() {
             let pos = cx.pos(&cp.k("sought"));
@@ -1026,7 +1292,8 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     }
     if a.is_planning_or_research() {
         let cat_pos = cx.pos(&root.k("purpose").k("categories"));
-        let explicit_consent = a.consent.sought && a.consent.model.is_some_and(|m| m.id == "explicit");
+        let explicit_consent =
+            a.consent.sought && a.consent.model.is_some_and(|m| m.id == "explicit");
         if identifiable && !(explicit_consent || lb_ref.confidentiality.id == "s251") {
             cx.push(
                 &rules::RESEARCH_LEGAL_BASIS,
@@ -1060,11 +1327,21 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     match a.risk.dpia.id.as_str() {
         "completed" if a.risk.dpia_reference.is_none() || a.risk.dpia_outcome.is_none() => {
             let pos = cx.pos(&rp.k("dpia"));
-            cx.push(&rules::DPIA_DETAILS, pos, "the DPIA is marked completed without its reference and outcome", "add risk.dpia_reference and risk.dpia_outcome");
+            cx.push(
+                &rules::DPIA_DETAILS,
+                pos,
+                "the DPIA is marked completed without its reference and outcome",
+                "add risk.dpia_reference and risk.dpia_outcome",
+            );
         }
         "not-required" if a.risk.no_dpia_reason.is_none() => {
             let pos = cx.pos(&rp.k("dpia"));
-            cx.push(&rules::DPIA_DETAILS, pos, "no DPIA is done but the reason is not given", "add risk.no_dpia_reason explaining the screening outcome");
+            cx.push(
+                &rules::DPIA_DETAILS,
+                pos,
+                "no DPIA is done but the reason is not given",
+                "add risk.no_dpia_reason explaining the screening outcome",
+            );
         }
         _ => {}
     }
@@ -1080,7 +1357,12 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     }
     if a.onward_sharing.permitted && a.onward_sharing.conditions.is_none() {
         let pos = cx.pos(&root.k("onward_sharing").k("permitted"));
-        cx.push(&rules::ONWARD_SHARING_CONDITIONS, pos, "onward sharing is permitted but its conditions are not stated", "add onward_sharing.conditions");
+        cx.push(
+            &rules::ONWARD_SHARING_CONDITIONS,
+            pos,
+            "onward sharing is permitted but its conditions are not stated",
+            "add onward_sharing.conditions",
+        );
     }
     if a.transfer.outside_uk && a.transfer.safeguards.is_none() {
         let pos = cx.pos(&root.k("transfer").k("outside_uk"));
@@ -1133,8 +1415,17 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     } else if months_between(d.effective, d.review) > d.review_interval_months as i64 {
         let pos = cx.pos(&dp.k("review"));
         let mut msg = String::new();
-        let _ = write!(msg, "the review date {} is more than {} months after the effective date {}", d.review, d.review_interval_months, d.effective);
-        cx.push(&rules::REVIEW_INTERVAL_TOO_LONG, pos, msg, "bring the review date forward to within the review interval");
+        let _ = write!(
+            msg,
+            "the review date {} is more than {} months after the effective date {}",
+            d.review, d.review_interval_months, d.effective
+        );
+        cx.push(
+            &rules::REVIEW_INTERVAL_TOO_LONG,
+            pos,
+            msg,
+            "bring the review date forward to within the review interval",
+        );
     }
 }
 

@@ -46,10 +46,17 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     } else {
         say(&mut out, "kept", "git repository (already there)");
     }
-    for (name, content) in [(CONFIG_FILE, DEFAULT_CONFIG_TOML), (".gitattributes", GITATTRIBUTES)] {
+    for (name, content) in [
+        (CONFIG_FILE, DEFAULT_CONFIG_TOML),
+        (".gitattributes", GITATTRIBUTES),
+    ] {
         let path = dir.join(name);
         if path.exists() {
-            say(&mut out, "kept", &format!("{name} (already there, not changed)"));
+            say(
+                &mut out,
+                "kept",
+                &format!("{name} (already there, not changed)"),
+            );
         } else {
             write_atomic(&path, content.as_bytes(), Overwrite::Refuse)?;
             say(&mut out, "created", name);

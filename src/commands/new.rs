@@ -37,44 +37,68 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let id = AgreementId::parse(&args.id)?;
     for p in &args.parties {
         check_id(p).map_err(|why| {
-            Error::usage(format!("invalid party id {p:?}: it {why}")).with_hint(format!("a party id must be {ID_RULE}"))
+            Error::usage(format!("invalid party id {p:?}: it {why}"))
+                .with_hint(format!("a party id must be {ID_RULE}"))
         })?;
     }
-    if let Some(dup) = args.parties.iter().enumerate().find(|(i, p)| args.parties[..*i].contains(p)) {
-        return Err(Error::usage(format!("party {:?} is named twice", dup.1)).with_hint("name each party once"));
+    if let Some(dup) = args
+        .parties
+        .iter()
+        .enumerate()
+        .find(|(i, p)| args.parties[..*i].contains(p))
+    {
+        return Err(Error::usage(format!("party {:?} is named twice", dup.1))
+            .with_hint("name each party once"));
     }
     let ws = open_workspace(cli)?;
     let path = ws.agreement_path(&id);
     if path.exists() {
-        return Err(Error::usage(format!("agreement {id} already exists: {}", ws.display(&path)))
-            .with_hint("choose another id, or edit the existing file (bump its version when it changes)"));
+        return Err(Error::usage(format!(
+            "agreement {id} already exists: {}",
+            ws.display(&path)
+        ))
+        .with_hint(
+            "choose another id, or edit the existing file (bump its version when it changes)",
+        ));
     }
     let parties: Vec<String> = if args.parties.is_empty() {
         vec!["TODO: lead party id".into(), "TODO: other party id".into()]
     } else {
         args.parties.clone()
     };
-    let title = args.title.clone().unwrap_or_else(|| "TODO: a title that says who shares what, and why".into());
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| "TODO: a title that says who shares what, and why".into());
     let name = match args.template {
         TemplateKind::Specific => "new-specific.toml.j2",
         TemplateKind::Overarching => "new-overarching.toml.j2",
     };
     let templates = Templates::new(Some(&ws.root));
-    let text = templates.render(name, minijinja::context! { id => id.as_str(), title => title, parties => parties })?;
+    let text = templates.render(
+        name,
+        minijinja::context! { id => id.as_str(), title => title, parties => parties },
+    )?;
     if let Err(e) = toml::de::DeTable::parse(&text) {
-        let at = e.span().map(|s| crate::diagnostics::LineIndex::new(&text).position(&text, s.start)).unwrap_or_default();
+        let at = e
+            .span()
+            .map(|s| crate::diagnostics::LineIndex::new(&text).position(&text, s.start))
+            .unwrap_or_default();
         return Err(Error::input(format!(
             "template {name} produced invalid TOML at line {} column {}: {}",
             at.line,
             at.column,
             e.message().trim()
         ))
-            .with_hint("fix the workspace's templates/ override; nothing was written"));
+        .with_hint("fix the workspace's templates/ override; nothing was written"));
     }
     write_atomic(&path, text.as_bytes(), Overwrite::Refuse)?;
     term::emit(|out| {
         writeln!(out, "Created {}", ws.display(&path))?;
-        writeln!(out, "Fill in every TODO, then run `datapact validate {id}` to see what is left.")
+        writeln!(
+            out,
+            "Fill in every TODO, then run `datapact validate {id}` to see what is left."
+        )
     })?;
     Ok(Outcome::Clean)
 }

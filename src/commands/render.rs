@@ -2,13 +2,15 @@
 //! document; `datapact render --all --out DIR`: a static site with the register (`index.html`),
 //! one HTML page and one Markdown file per agreement. The view model lives in `crate::render`.
 
-use crate::agreement::{self, Checked};
+use crate::agreement;
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::fsutil::{Overwrite, write_atomic};
-use crate::render::{Audience, Document, Format, site};
+use crate::render::{Audience, Document, Format, SITE_INDEX, site};
+use crate::signing::trust::TrustStore;
 use crate::templates::Templates;
 use crate::workspace::Workspace;
+use crate::{lifecycle, register};
 use crate::{open_workspace, term};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -35,17 +37,11 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-/// The render date. REPLACE with the global `--today` option (and the workspace time zone) when
-/// the lifecycle module lands on main: this is the only place that reads the clock.
-fn render_date(_ws: &Workspace) -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
     let templates = Templates::new(Some(&ws.root));
     let audience = Audience::from_public_flag(args.public);
-    let today = render_date(&ws);
+    let today = lifecycle::today(cli.today, ws.config.timezone());
     match (&args.target, &args.out) {
         (Some(target), out) if !args.all => render_one(
             &ws,
@@ -73,7 +69,9 @@ fn render_one(
 ) -> Result<Outcome> {
     let path = ws.resolve_target(target)?;
     let checked = agreement::check_file(ws, &path)?;
-    let text = Document::new(ws, &checked, audience, today)?.render(templates, format)?;
+    let trust = TrustStore::load(ws)?;
+    let assessment = register::assess(ws, &trust, checked, today);
+    let text = Document::new(&assessment, audience, today)?.render(templates, format)?;
     match out {
         Some(file) => {
             write_atomic(file, text.as_bytes(), Overwrite::Allow)?;
@@ -92,42 +90,34 @@ fn render_site(
     dir: &Path,
 ) -> Result<Outcome> {
     let files = ws.agreement_files()?;
-    let checked: Vec<Checked> = crate::commands::validate::check_all(ws, &files)?;
-    let mut documents = Vec::new();
-    let mut refused = Vec::new();
-    for c in &checked {
-        match Document::new(ws, c, audience, today) {
-            Ok(doc) => documents.push(doc),
-            Err(_) => refused.push(c.id().unwrap_or_else(|| c.source.display.clone())),
-        }
-    }
-    let site_files = site(
+    let assessed = register::assess_all(ws, &files, today)?;
+    let site = site(
         templates,
         &ws.config.workspace.name,
-        &mut documents,
+        &assessed,
         audience,
         today,
     )?;
-    for f in &site_files {
+    for f in &site.files {
         write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;
     }
+    let pages = assessed.len() - site.refused.len();
     term::note(&format!(
-        "Wrote {} files for {} agreement{} to {} (open {})",
-        site_files.len(),
-        documents.len(),
-        if documents.len() == 1 { "" } else { "s" },
+        "Wrote {} files for {pages} agreement{} to {} (open {})",
+        site.files.len(),
+        if pages == 1 { "" } else { "s" },
         dir.display(),
-        dir.join(crate::render::SITE_INDEX).display()
+        dir.join(SITE_INDEX).display()
     ));
-    if refused.is_empty() {
+    if site.refused.is_empty() {
         return Ok(Outcome::Clean);
     }
     Err(Error::refused(format!(
-        "left out of the site because of validation errors: {}",
-        refused.join(", ")
+        "listed in the register without a page because of validation errors: {}",
+        site.refused.join(", ")
     ))
     .with_hint(format!(
         "run `datapact validate {}` to see them, fix them, then render again",
-        refused.join(" ")
+        site.refused.join(" ")
     )))
 }

@@ -41,7 +41,10 @@ pub fn target_files(ws: &Workspace, targets: &[String]) -> Result<Vec<PathBuf>> 
 /// Validates files in parallel, keeping their order. A file that cannot be opened at all is an
 /// error for the whole command (exit 2).
 pub fn check_all(ws: &Workspace, files: &[PathBuf]) -> Result<Vec<Checked>> {
-    files.par_iter().map(|f| agreement::check_file(ws, f)).collect()
+    files
+        .par_iter()
+        .map(|f| agreement::check_file(ws, f))
+        .collect()
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
@@ -57,7 +60,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
             families: FAMILIES.to_vec(),
         })
         .collect();
-    let ctx = ReportContext { command: "validate", tool_version: env!("CARGO_PKG_VERSION"), deny_warnings: args.deny_warnings };
+    let ctx = ReportContext {
+        command: "validate",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        deny_warnings: args.deny_warnings,
+    };
     term::emit(|out| report::write_report(out, args.format, &reports, &ctx))?;
     if checked.iter().any(Checked::is_unreadable) {
         return Ok(Outcome::Unreadable);

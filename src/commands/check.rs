@@ -1,0 +1,102 @@
+//! `datapact check`: the gate CI runs. One pass over the workspace: validation, signature
+//! verification and review/expiry dates, reported in a format CI systems understand.
+
+use crate::cli::Cli;
+use crate::commands::validate::target_files;
+use crate::diagnostics::{Finding, Tally};
+use crate::error::{Outcome, Result};
+use crate::register::{self, Assessment};
+use crate::report::{self, FileReport, Format, ReportContext};
+use crate::rules::{self, Family};
+use crate::workspace::Workspace;
+use crate::{lifecycle, open_workspace, term};
+
+/// Which severity makes the check fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+/// Check every agreement: validation, signatures and review/expiry dates (the CI gate).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Agreement ids or files; default: every agreement.
+    #[arg(value_name = "ID|PATH")]
+    pub targets: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on findings of this severity or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Treat an agreement that is not fully signed as an error (DP306).
+    #[arg(long)]
+    pub require_signed: bool,
+}
+
+/// Every family of checks `check` runs.
+pub const FAMILIES: &[Family] = &[
+    Family::File,
+    Family::Structure,
+    Family::Content,
+    Family::Signatures,
+    Family::Expiry,
+];
+
+/// All findings for one assessed agreement.
+pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<Finding> {
+    let mut findings = a.checked.findings.clone();
+    if let Some(sigs) = &a.signatures {
+        // Missing signatures are summarised by the state (and DP306 with --require-signed);
+        // a draft is normal, so they are not findings of the gate.
+        findings.extend(
+            sigs.findings
+                .iter()
+                .filter(|f| f.code != rules::SIGNATURE_MISSING.code)
+                .cloned(),
+        );
+    }
+    if let Some(standing) = &a.standing {
+        let expiry = lifecycle::findings(
+            &a.checked.source,
+            standing,
+            &ws.config.windows,
+            require_signed,
+            &a.missing_parties(),
+        );
+        findings.extend(ws.config.apply(expiry));
+    }
+    findings
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    let ws = open_workspace(cli)?;
+    let today = lifecycle::today(cli.today, ws.config.timezone());
+    let files = target_files(&ws, &args.targets)?;
+    let assessed = register::assess_all(&ws, &files, today)?;
+    let reports: Vec<FileReport> = assessed
+        .iter()
+        .map(|a| FileReport {
+            file: a.checked.source.display.clone(),
+            agreement: a.checked.id(),
+            findings: findings_of(&ws, a, args.require_signed),
+            families: FAMILIES.to_vec(),
+        })
+        .collect();
+    let deny_warnings = args.fail_on == FailOn::Warning;
+    let ctx = ReportContext {
+        command: "check",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        deny_warnings,
+    };
+    term::emit(|out| report::write_report(out, args.format, &reports, &ctx))?;
+    if assessed.iter().any(|a| a.checked.is_unreadable()) {
+        return Ok(Outcome::Unreadable);
+    }
+    let mut tally = Tally::default();
+    for r in &reports {
+        tally.add(Tally::of(&r.findings));
+    }
+    Ok(Outcome::from_problems(tally.fails(deny_warnings)))
+}

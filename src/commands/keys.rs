@@ -1,0 +1,343 @@
+//! `datapact keys ...`: generate key pairs, enrol partners' public keys, list and revoke keys,
+//! and export an OpenSSH allowed_signers file from the trust store.
+
+use crate::cli::Cli;
+use crate::error::{Error, Outcome, Result};
+use crate::signing::keyfile::{self, Passphrase};
+use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
+use crate::signing::{check_role, parse_date_arg, sshsig, today};
+use crate::workspace::{ID_RULE, Workspace, check_id};
+use crate::{git, open_workspace, term};
+use chrono::NaiveDate;
+use ed25519_dalek::SigningKey;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Manage signing keys and the workspace trust store (keys/).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum KeysCommand {
+    /// Create an Ed25519 key pair and enrol its public key for a party.
+    Generate(GenerateArgs),
+    /// Enrol a partner's existing OpenSSH Ed25519 public key (`ssh-ed25519 AAAA... comment`).
+    Add(AddArgs),
+    /// List the keys in the trust store.
+    List(ListArgs),
+    /// Revoke a key: no signature made with it counts any more, whatever its date.
+    Revoke(RevokeArgs),
+    /// Write an OpenSSH allowed_signers file, so partners can verify with ssh-keygen alone.
+    ExportAllowedSigners(ExportArgs),
+}
+
+/// Who a key belongs to and what it may do.
+#[derive(Debug, clap::Args)]
+pub struct Enrolment {
+    /// The party (organisation id, as in the agreements) the key signs for.
+    #[arg(long, value_name = "ORG_ID")]
+    pub party: String,
+    /// Who holds the key, such as an email address.
+    #[arg(long, value_name = "NAME")]
+    pub principal: String,
+    /// A role the key may sign in: dpo, caldicott-guardian or senior-officer (repeatable;
+    /// none means any role).
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// First day the key may sign (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub valid_from: Option<NaiveDate>,
+    /// Last day the key may sign (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub valid_until: Option<NaiveDate>,
+    /// Commit the trust store file (and nothing else) to git.
+    #[arg(long)]
+    pub commit: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub enrolment: Enrolment,
+    /// Where to write the private key (default: your config directory, datapact/keys/). Never
+    /// inside a git work tree. The public key goes beside it with `.pub` added.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Read the new key's passphrase from the first line of FILE instead of asking.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_passphrase")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Store the private key unencrypted (protect the file yourself).
+    #[arg(long)]
+    pub no_passphrase: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub enrolment: Enrolment,
+    /// The OpenSSH public key file (`ssh-ed25519 AAAA... comment`).
+    #[arg(value_name = "PUBKEY_FILE")]
+    pub pubkey_file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RevokeArgs {
+    /// The key id (`SHA256:...`, as `datapact keys list` shows it).
+    #[arg(value_name = "KEY_ID")]
+    pub key_id: String,
+    /// Why the key is revoked (lost, holder left, compromised...).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Revocation date (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub date: Option<NaiveDate>,
+    /// Commit the trust store file to git.
+    #[arg(long)]
+    pub commit: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    let ws = open_workspace(cli)?;
+    match &args.command {
+        KeysCommand::Generate(a) => generate(&ws, a),
+        KeysCommand::Add(a) => add(&ws, a),
+        KeysCommand::List(a) => list(&ws, a),
+        KeysCommand::Revoke(a) => revoke(&ws, a),
+        KeysCommand::ExportAllowedSigners(a) => export(&ws, a),
+    }
+}
+
+/// Checks the enrolment options and returns the entry to add for `key`.
+fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> {
+    check_id(&e.party).map_err(|why| {
+        Error::usage(format!("invalid party id {:?}: it is {why}", e.party))
+            .with_hint(format!("a party id must be {ID_RULE}"))
+    })?;
+    check_principal(&e.principal).map_err(|why| {
+        Error::usage(format!("invalid --principal {:?}: {why}", e.principal))
+            .with_hint("use an email address")
+    })?;
+    for role in &e.roles {
+        check_role(role).map_err(|why| {
+            Error::usage(format!("invalid --role: {why}")).with_hint("repeat --role for each role")
+        })?;
+    }
+    if let (Some(from), Some(until)) = (e.valid_from, e.valid_until) {
+        if until < from {
+            return Err(Error::usage(format!(
+                "--valid-until {until} is before --valid-from {from}"
+            ))
+            .with_hint("give the first and last day the key may sign, in that order"));
+        }
+    }
+    Ok(NewKey {
+        party: e.party.clone(),
+        key_id,
+        public_key,
+        principal: e.principal.clone(),
+        roles: e.roles.clone(),
+        valid_from: e.valid_from,
+        valid_until: e.valid_until,
+    })
+}
+
+/// Commits `paths` when asked, and says so.
+pub fn commit_if_asked(
+    ws: &Workspace,
+    commit: bool,
+    paths: &[PathBuf],
+    message: &str,
+) -> Result<()> {
+    if commit {
+        let id = git::commit_paths(&ws.root, paths, message)?;
+        term::note(&format!(
+            "Committed {} ({})",
+            id.get(..12).unwrap_or(&id),
+            message
+        ));
+    }
+    Ok(())
+}
+
+fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
+    let signing_key = SigningKey::generate(&mut rand_core::OsRng);
+    let verifying = signing_key.verifying_key();
+    let key_id = sshsig::key_id(&verifying);
+    let entry = new_key(
+        &a.enrolment,
+        key_id.clone(),
+        sshsig::public_key_line(&verifying),
+    )?;
+    let store = TrustStore::load(ws)?;
+    let out = match &a.out {
+        Some(p) => p.clone(),
+        None => {
+            keyfile::default_key_dir()?.join(format!("{}_{}_ed25519", entry.party, entry.principal))
+        }
+    };
+    if out.exists() {
+        return Err(Error::usage(format!("{} already exists", out.display()))
+            .with_hint("choose another file with --out; an existing key is never overwritten"));
+    }
+    let passphrase = Passphrase::from_options(a.passphrase_file.as_deref(), a.no_passphrase);
+    keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase)?;
+    drop(signing_key);
+    let file = trust::add_key(ws, &store, &entry)?;
+    let mut o = term::stdout();
+    let _ = writeln!(
+        o,
+        "Private key: {} (keep it secret; mode 0600)",
+        out.display()
+    );
+    let _ = writeln!(o, "Public key:  {}", keyfile::public_path(&out).display());
+    let _ = writeln!(o, "Enrolled in: {}", ws.display(&file));
+    let _ = writeln!(o, "Key id:      {key_id}");
+    let _ = writeln!(
+        o,
+        "Confirm this key id with your partners by another channel (phone, in person)."
+    );
+    commit_if_asked(
+        ws,
+        a.enrolment.commit,
+        &[file],
+        &format!(
+            "Enrol key {key_id} for {} ({})",
+            entry.party, entry.principal
+        ),
+    )?;
+    Ok(Outcome::Clean)
+}
+
+fn add(ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
+    let parsed = keyfile::read_public_key_file(&a.pubkey_file)?;
+    let entry = new_key(&a.enrolment, parsed.key_id.clone(), parsed.openssh.clone())?;
+    let store = TrustStore::load(ws)?;
+    let file = trust::add_key(ws, &store, &entry)?;
+    let mut o = term::stdout();
+    let _ = writeln!(
+        o,
+        "Enrolled key {} for {} ({}) in {}",
+        parsed.key_id,
+        entry.party,
+        entry.principal,
+        ws.display(&file)
+    );
+    let _ = writeln!(
+        o,
+        "Check this key id with its holder by another channel before relying on it."
+    );
+    commit_if_asked(
+        ws,
+        a.enrolment.commit,
+        &[file],
+        &format!(
+            "Enrol key {} for {} ({})",
+            parsed.key_id, entry.party, entry.principal
+        ),
+    )?;
+    Ok(Outcome::Clean)
+}
+
+fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
+    let store = TrustStore::load(ws)?;
+    term::emit(|out| match a.format {
+        ListFormat::Json => {
+            let json = serde_json::json!({ "keys": store.keys, "findings": store.findings });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
+        }
+        ListFormat::Human => {
+            if store.keys.is_empty() {
+                writeln!(
+                    out,
+                    "No keys in the trust store (keys/). Add one with `datapact keys generate` or `datapact keys add`."
+                )?;
+            }
+            for k in &store.keys {
+                let state = match (&k.problem, k.revoked) {
+                    (Some(p), _) => term::paint(term::ERROR, &format!("unusable: {p}")),
+                    (None, Some(d)) => term::paint(term::WARNING, &format!("revoked {d}")),
+                    (None, None) => term::paint(term::GOOD, "active"),
+                };
+                let roles = if k.roles.is_empty() {
+                    "any role".to_string()
+                } else {
+                    k.roles.join(", ")
+                };
+                writeln!(out, "{}  {}  {}", k.party, k.key_id, state)?;
+                writeln!(
+                    out,
+                    "    {} ({roles}), valid {}  [{}:{}]",
+                    k.principal,
+                    k.window(),
+                    k.file,
+                    k.line
+                )?;
+            }
+            Ok(())
+        }
+    })?;
+    Ok(Outcome::from_problems(!store.findings.is_empty()))
+}
+
+fn revoke(ws: &Workspace, a: &RevokeArgs) -> Result<Outcome> {
+    if a.reason.trim().is_empty() {
+        return Err(Error::usage("--reason is empty")
+            .with_hint("say why the key is revoked, for the record"));
+    }
+    let store = TrustStore::load(ws)?;
+    let date = a.date.unwrap_or_else(|| today(ws));
+    let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
+    let _ = writeln!(
+        term::stdout(),
+        "Revoked key {} on {date} in {}",
+        a.key_id,
+        ws.display(&file)
+    );
+    commit_if_asked(
+        ws,
+        a.commit,
+        &[file],
+        &format!("Revoke key {}: {}", a.key_id, a.reason.trim()),
+    )?;
+    Ok(Outcome::Clean)
+}
+
+fn export(ws: &Workspace, a: &ExportArgs) -> Result<Outcome> {
+    let store = TrustStore::load(ws)?;
+    let text = store.allowed_signers();
+    match &a.out {
+        Some(path) => {
+            crate::fsutil::write_atomic(path, text.as_bytes(), crate::fsutil::Overwrite::Allow)?;
+            term::note(&format!("Wrote {}", path.display()));
+        }
+        None => term::emit(|out| out.write_all(text.as_bytes()))?,
+    }
+    Ok(Outcome::Clean)
+}

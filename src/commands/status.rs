@@ -1,0 +1,220 @@
+//! `datapact status`: the register. One row per agreement with its signatures, dates, derived
+//! state and days to the next date that matters, most urgent first.
+
+use crate::cli::Cli;
+use crate::commands::validate::target_files;
+use crate::error::{Error, Outcome, Result};
+use crate::lifecycle::{self, State};
+use crate::register::{self, Row};
+use crate::{open_workspace, term};
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Show the register: every agreement with its signatures, dates and state.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Agreement ids or files; default: every agreement.
+    #[arg(value_name = "ID|PATH")]
+    pub targets: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
+    /// Show only agreements in this state (repeat for several).
+    #[arg(long, value_enum)]
+    pub state: Vec<State>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    let ws = open_workspace(cli)?;
+    let today = lifecycle::today(cli.today, ws.config.timezone());
+    let files = target_files(&ws, &args.targets)?;
+    let assessed = register::assess_all(&ws, &files, today)?;
+    let rows: Vec<Row> = assessed
+        .iter()
+        .map(Row::of)
+        .filter(|r| args.state.is_empty() || args.state.contains(&r.state))
+        .collect();
+    match args.format {
+        StatusFormat::Table => term::emit(|out| write_table(out, &rows, today))?,
+        StatusFormat::Json => term::emit(|out| {
+            let doc =
+                serde_json::json!({ "format_version": 1, "today": today, "agreements": rows });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        })?,
+        StatusFormat::Csv => {
+            let mut bytes = Vec::new();
+            write_csv(&mut bytes, &rows)
+                .map_err(|e| Error::input(format!("cannot write CSV: {e}")))?;
+            term::emit(|out| out.write_all(&bytes))?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+fn signatures_cell(r: &Row) -> String {
+    if r.parties == 0 {
+        return "-".into();
+    }
+    let mut s = format!("{}/{}", r.signed, r.parties);
+    if !r.missing.is_empty() {
+        s.push_str(&format!(" (missing: {})", r.missing.join(", ")));
+    }
+    s
+}
+
+fn days_cell(r: &Row) -> String {
+    match (r.days, r.next) {
+        (Some(d), Some(next)) if d < 0 => format!(
+            "{} {next} {}d ago",
+            if next == "expires" { "expired" } else { next },
+            -d
+        ),
+        (Some(d), Some(next)) => format!("{d}d to {next}"),
+        _ => "-".into(),
+    }
+}
+
+fn date_cell(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(|| "-".into(), |d| d.to_string())
+}
+
+fn state_style(state: State) -> anstyle::Style {
+    match state {
+        State::Invalid | State::Expired | State::ReviewOverdue => term::ERROR,
+        State::Expiring | State::ReviewDue => term::WARNING,
+        State::Active => term::GOOD,
+        State::Draft | State::SignedNotYetEffective => term::BOLD,
+    }
+}
+
+/// A plain aligned table; colour only on the state column (stripped when not a terminal).
+fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> std::io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "No agreements.");
+    }
+    const TITLE_MAX: usize = 44;
+    let header = [
+        "ID",
+        "TITLE",
+        "VER",
+        "LEAD",
+        "OTHER PARTIES",
+        "SIGNED",
+        "EFFECTIVE",
+        "REVIEW",
+        "EXPIRES",
+        "STATE",
+        "NEXT",
+    ];
+    let truncate = |s: &str, max: usize| {
+        if s.chars().count() > max {
+            format!("{}…", s.chars().take(max - 1).collect::<String>())
+        } else {
+            s.to_string()
+        }
+    };
+    let cells: Vec<[String; 11]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.id.clone(),
+                truncate(&r.title, TITLE_MAX),
+                r.version.map_or("-".into(), |v| v.to_string()),
+                truncate(&r.lead, 32),
+                truncate(&r.other_parties.join(", "), 40),
+                signatures_cell(r),
+                date_cell(r.effective),
+                date_cell(r.review),
+                date_cell(r.expires),
+                r.state.as_str().to_string(),
+                days_cell(r),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    // Pad by visible width first, then colour, so escape codes never upset the alignment.
+    let line = |out: &mut dyn Write,
+                row: &[String],
+                paint: &dyn Fn(usize, &str) -> String|
+     -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+            s.push_str(&paint(i, c));
+            if i + 1 < row.len() {
+                s.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    line(out, &header, &|_, c| term::paint(term::BOLD, c))?;
+    for (row, r) in cells.iter().zip(rows) {
+        line(out, row, &|i, c| {
+            if i == 9 {
+                term::paint(state_style(r.state), c)
+            } else {
+                c.to_string()
+            }
+        })?;
+    }
+    writeln!(
+        out,
+        "\n{} agreement{} as of {today}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )
+}
+
+fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "title",
+        "version",
+        "lead",
+        "other_parties",
+        "signed",
+        "parties",
+        "missing",
+        "effective",
+        "review",
+        "expires",
+        "state",
+        "next",
+        "next_date",
+        "days",
+    ])?;
+    for r in rows {
+        w.write_record([
+            r.id.clone(),
+            r.title.clone(),
+            r.version.map_or(String::new(), |v| v.to_string()),
+            r.lead.clone(),
+            r.other_parties.join("; "),
+            r.signed.to_string(),
+            r.parties.to_string(),
+            r.missing.join("; "),
+            r.effective.map_or(String::new(), |d| d.to_string()),
+            r.review.map_or(String::new(), |d| d.to_string()),
+            r.expires.map_or(String::new(), |d| d.to_string()),
+            r.state.as_str().to_string(),
+            r.next.unwrap_or("").to_string(),
+            r.next_date.map_or(String::new(), |d| d.to_string()),
+            r.days.map_or(String::new(), |d| d.to_string()),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! `datapact verify [ID]... [--format json] [--require-complete]`: for each agreement and each
+//! party named in it, whether the current version is signed (by whom, with which key, when),
+//! missing, or invalid with the reason. Exit 1 when any signature is invalid, or, with
+//! `--require-complete`, when any agreement is not fully signed.
+
+use super::validate::target_files;
+use crate::cli::Cli;
+use crate::diagnostics::{Finding, Severity};
+use crate::error::{Outcome, Result};
+use crate::signing::trust::TrustStore;
+use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
+use crate::signing::{facts, sshsig};
+use crate::{open_workspace, term};
+use std::io::Write;
+
+/// Verify the signatures on agreements.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Agreement ids or files; default: every agreement in the workspace.
+    #[arg(value_name = "ID")]
+    pub targets: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Exit 1 unless every agreement is fully signed.
+    #[arg(long)]
+    pub require_complete: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyFormat {
+    Human,
+    Json,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    let ws = open_workspace(cli)?;
+    let trust = TrustStore::load(&ws)?;
+    let mut results = Vec::new();
+    for path in target_files(&ws, &args.targets)? {
+        let facts = facts::load(&ws, &path)?;
+        results.push(verify_agreement(&ws, &facts, &trust));
+    }
+    term::emit(|out| match args.format {
+        VerifyFormat::Json => {
+            let json = serde_json::json!({
+                "namespace": sshsig::NAMESPACE,
+                "agreements": results,
+                "trust_store_findings": trust.findings,
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
+        }
+        VerifyFormat::Human => write_human(out, &results, &trust.findings),
+    })?;
+    let invalid = results.iter().any(AgreementSignatures::has_invalid)
+        || results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .chain(&trust.findings)
+            .any(|f| f.severity == Severity::Error);
+    let incomplete = results.iter().any(|r| r.state != SignatureState::Full);
+    Ok(Outcome::from_problems(
+        invalid || (args.require_complete && incomplete),
+    ))
+}
+
+fn write_human(
+    out: &mut dyn Write,
+    results: &[AgreementSignatures],
+    trust_findings: &[Finding],
+) -> std::io::Result<()> {
+    for f in trust_findings {
+        write_finding(out, f)?;
+    }
+    if results.is_empty() {
+        writeln!(out, "No agreements to verify.")?;
+    }
+    for r in results {
+        let state = match &r.state {
+            SignatureState::Full => term::paint(term::GOOD, r.state.label()),
+            SignatureState::Partial { missing } => term::paint(
+                term::WARNING,
+                &format!("{} (not yet: {})", r.state.label(), missing.join(", ")),
+            ),
+            SignatureState::Unsigned => term::paint(term::WARNING, r.state.label()),
+        };
+        writeln!(
+            out,
+            "{} v{}: {state}",
+            term::paint(term::BOLD, &r.agreement),
+            r.version
+        )?;
+        writeln!(out, "  {} sha256 {}", r.file, r.sha256)?;
+        for p in &r.parties {
+            match &p.status {
+                PartyStatus::Signed {
+                    key_id,
+                    principal,
+                    role,
+                    signed_at,
+                    ..
+                } => writeln!(
+                    out,
+                    "  {} {}: signed by {principal} ({role}) with {key_id} at {signed_at}",
+                    term::paint(term::GOOD, "ok     "),
+                    p.party
+                )?,
+                PartyStatus::Missing {
+                    last_signed_version,
+                } => {
+                    let earlier = last_signed_version
+                        .map(|v| format!(" (signed v{v})"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "  {} {}: not signed{earlier}",
+                        term::paint(term::WARNING, "missing"),
+                        p.party
+                    )?
+                }
+                PartyStatus::Invalid { code, reason, file } => {
+                    writeln!(
+                        out,
+                        "  {} {}: {reason} [{code} {file}]",
+                        term::paint(term::ERROR, "INVALID"),
+                        p.party
+                    )?;
+                    if let Some(f) = r.findings.iter().find(|f| reported_with_party(p, f)) {
+                        writeln!(out, "          hint: {}", f.hint)?;
+                    }
+                }
+            }
+        }
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| !r.parties.iter().any(|p| reported_with_party(p, f)))
+        {
+            write_finding(out, f)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a finding was already shown on a party's line.
+fn reported_with_party(p: &crate::signing::verify::PartySignature, f: &Finding) -> bool {
+    match &p.status {
+        PartyStatus::Invalid { reason, .. } => *reason == f.message,
+        PartyStatus::Missing { .. } => f.code == crate::rules::SIGNATURE_MISSING.code,
+        PartyStatus::Signed { .. } => false,
+    }
+}
+
+fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
+    let label = match f.severity {
+        Severity::Error => term::paint(term::ERROR, "error"),
+        Severity::Warning => term::paint(term::WARNING, "warning"),
+    };
+    writeln!(
+        out,
+        "  {label}[{}] {}:{}:{}: {}",
+        f.code, f.file, f.line, f.column, f.message
+    )?;
+    writeln!(out, "    hint: {}", f.hint)
+}

@@ -1,0 +1,328 @@
+//! An agreement's state, derived (never stored) from whether it is fully signed and from its
+//! dates against "today": draft, signed but not yet effective, active, review due, review
+//! overdue, expiring, expired. Also the expiry findings `datapact check` reports, and "today"
+//! itself, which every date-dependent command takes from `--today` / `DATAPACT_TODAY` or the
+//! workspace time zone.
+
+use crate::agreement::model::Dates;
+use crate::config::Windows;
+use chrono::{Days, NaiveDate, Utc};
+use serde::Serialize;
+
+/// "Today": the override when given, else the current date in the workspace's time zone.
+pub fn today(override_date: Option<NaiveDate>, tz: chrono_tz::Tz) -> NaiveDate {
+    override_date.unwrap_or_else(|| Utc::now().with_timezone(&tz).date_naive())
+}
+
+/// The derived state of an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// The file has validation errors, so its dates and parties cannot be trusted.
+    Invalid,
+    /// Past its expiry date.
+    Expired,
+    /// Past its review date.
+    ReviewOverdue,
+    /// Within the expiry notice window.
+    Expiring,
+    /// Within the review notice window.
+    ReviewDue,
+    /// Not every party has a valid signature on the current version.
+    Draft,
+    /// Fully signed, before its effective date.
+    SignedNotYetEffective,
+    /// Fully signed, in force, nothing due.
+    Active,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Invalid => "invalid",
+            State::Expired => "expired",
+            State::ReviewOverdue => "review-overdue",
+            State::Expiring => "expiring",
+            State::ReviewDue => "review-due",
+            State::Draft => "draft",
+            State::SignedNotYetEffective => "signed-not-yet-effective",
+            State::Active => "active",
+        }
+    }
+
+    /// A plain-English label for registers and documents.
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Invalid => "Invalid (fails validation)",
+            State::Expired => "Expired",
+            State::ReviewOverdue => "Review overdue",
+            State::Expiring => "Expiring soon",
+            State::ReviewDue => "Review due",
+            State::Draft => "Draft (awaiting signatures)",
+            State::SignedNotYetEffective => "Signed, not yet in force",
+            State::Active => "Active",
+        }
+    }
+
+    /// Lower is more urgent; registers sort by this, then by days to the next date.
+    pub fn urgency(self) -> u8 {
+        self as u8
+    }
+
+    /// Whether the agreement is (or was) in force, so that broken signatures are always errors.
+    pub fn in_force_or_past(self) -> bool {
+        !matches!(self, State::Draft | State::Invalid)
+    }
+}
+
+/// Which date decides what happens next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateKind {
+    Effective,
+    Review,
+    Expires,
+}
+
+impl DateKind {
+    pub fn field(self) -> &'static str {
+        match self {
+            DateKind::Effective => "effective",
+            DateKind::Review => "review",
+            DateKind::Expires => "expires",
+        }
+    }
+}
+
+/// The state with the date that matters next and how far away it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    pub state: State,
+    /// The next date that matters (for overdue or expired agreements: the date that was missed).
+    pub next: DateKind,
+    pub next_date: NaiveDate,
+    /// Days from today to `next_date`; negative when it has passed.
+    pub days: i64,
+    /// For overdue reviews: whether the grace period has also passed (an error).
+    pub past_grace: bool,
+}
+
+fn minus(date: NaiveDate, days: u32) -> NaiveDate {
+    date.checked_sub_days(Days::new(days.into()))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Derives the standing of an agreement. The expiry date is the last day in force; the review
+/// date is the last day before the review is overdue. Windows count whole days, inclusive.
+pub fn standing(
+    dates: &Dates,
+    fully_signed: bool,
+    windows: &Windows,
+    today: NaiveDate,
+) -> Standing {
+    let days_to = |d: NaiveDate| (d - today).num_days();
+    let at = |state, next: DateKind, date: NaiveDate| Standing {
+        state,
+        next,
+        next_date: date,
+        days: days_to(date),
+        past_grace: false,
+    };
+    let (next, next_date) = if today < dates.effective {
+        (DateKind::Effective, dates.effective)
+    } else if today <= dates.review {
+        (DateKind::Review, dates.review)
+    } else {
+        (DateKind::Expires, dates.expires)
+    };
+    if today > dates.expires {
+        return at(State::Expired, DateKind::Expires, dates.expires);
+    }
+    if !fully_signed {
+        return at(State::Draft, next, next_date);
+    }
+    if today < dates.effective {
+        return at(
+            State::SignedNotYetEffective,
+            DateKind::Effective,
+            dates.effective,
+        );
+    }
+    if today > dates.review {
+        let mut s = at(State::ReviewOverdue, DateKind::Review, dates.review);
+        s.past_grace = (today - dates.review).num_days() > windows.review_grace_days as i64;
+        return s;
+    }
+    if today >= minus(dates.expires, windows.expiry_notice_days) {
+        return at(State::Expiring, DateKind::Expires, dates.expires);
+    }
+    if today >= minus(dates.review, windows.review_notice_days) {
+        return at(State::ReviewDue, DateKind::Review, dates.review);
+    }
+    at(State::Active, next, next_date)
+}
+
+/// The expiry findings for an agreement in `standing` (none for drafts and active agreements).
+/// `require_signed` reports a draft as DP306.
+pub fn findings(
+    source: &crate::source::SourceFile,
+    standing: &Standing,
+    windows: &Windows,
+    require_signed: bool,
+    missing_parties: &[String],
+) -> Vec<crate::diagnostics::Finding> {
+    use crate::agreement::validate::locate;
+    use crate::diagnostics::Finding;
+    use crate::rules;
+    let at = |field: &str| locate(source, &["dates", field]);
+    let n = standing.days.unsigned_abs();
+    let day_s = |n: u64| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
+    let mut out = Vec::new();
+    match standing.state {
+        State::ReviewDue => out.push(Finding::new(
+            &rules::REVIEW_DUE,
+            &source.display,
+            at("review"),
+            format!("review due on {} (in {})", standing.next_date, day_s(n)),
+            "review the agreement with every party; record the outcome, set the next review date and bump `version` if anything changes",
+        )),
+        State::ReviewOverdue => {
+            let rule = if standing.past_grace { &rules::REVIEW_OVERDUE_PAST_GRACE } else { &rules::REVIEW_OVERDUE };
+            let grace = if standing.past_grace {
+                format!(", more than the {}-day grace period", windows.review_grace_days)
+            } else {
+                String::new()
+            };
+            out.push(Finding::new(
+                rule,
+                &source.display,
+                at("review"),
+                format!("review overdue since {} ({} ago{grace})", standing.next_date, day_s(n)),
+                "review the agreement now: registers remove agreements left unreviewed; set a new review date and have every party sign the new version",
+            ));
+        }
+        State::Expiring => out.push(Finding::new(
+            &rules::EXPIRING,
+            &source.display,
+            at("expires"),
+            format!("expires on {} (in {})", standing.next_date, day_s(n)),
+            "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
+        )),
+        State::Expired => out.push(Finding::new(
+            &rules::EXPIRED,
+            &source.display,
+            at("expires"),
+            format!("expired on {} ({} ago); sharing under it must stop", standing.next_date, day_s(n)),
+            "renew it as a new version signed by every party, or move it out of agreements/ to an archive",
+        )),
+        State::Draft if require_signed => out.push(Finding::new(
+            &rules::NOT_FULLY_SIGNED,
+            &source.display,
+            locate(source, &["agreement", "version"]),
+            format!("not fully signed: missing {}", if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }),
+            "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
+        )),
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn dates() -> Dates {
+        Dates {
+            approved: d("2026-03-01"),
+            effective: d("2026-04-01"),
+            review: d("2028-04-01"),
+            expires: d("2029-03-31"),
+            review_interval_months: 24,
+        }
+    }
+
+    fn state_on(day: &str, signed: bool) -> Standing {
+        standing(&dates(), signed, &Windows::default(), d(day))
+    }
+
+    #[test]
+    fn states_at_every_boundary() {
+        use State::*;
+        let cases = [
+            ("2026-03-31", true, SignedNotYetEffective),
+            ("2026-04-01", true, Active),
+            ("2026-04-02", true, Active),
+            // review notice window: 90 days before 2028-04-01 is 2028-01-02
+            ("2028-01-01", true, Active),
+            ("2028-01-02", true, ReviewDue),
+            ("2028-04-01", true, ReviewDue),
+            ("2028-04-02", true, ReviewOverdue),
+            // expiry notice: 90 days before 2029-03-31 is 2028-12-31; overdue still wins
+            ("2028-12-31", true, ReviewOverdue),
+            ("2029-03-31", true, ReviewOverdue),
+            ("2029-04-01", true, Expired),
+            ("2027-01-01", false, Draft),
+            ("2029-04-01", false, Expired),
+        ];
+        for (day, signed, want) in cases {
+            assert_eq!(
+                state_on(day, signed).state,
+                want,
+                "on {day} signed={signed}"
+            );
+        }
+    }
+
+    #[test]
+    fn grace_period_boundary() {
+        // 90 days after 2028-04-01 is 2028-06-30.
+        assert!(!state_on("2028-06-30", true).past_grace);
+        assert!(state_on("2028-07-01", true).past_grace);
+    }
+
+    #[test]
+    fn expiring_when_review_is_done_before_expiry() {
+        let mut ds = dates();
+        ds.review = d("2029-03-01");
+        let w = Windows::default();
+        assert_eq!(
+            standing(&ds, true, &w, d("2028-12-30")).state,
+            State::ReviewDue
+        );
+        ds.review = d("2029-03-31");
+        assert_eq!(
+            standing(&ds, true, &w, d("2028-12-30")).state,
+            State::Active
+        );
+        assert_eq!(
+            standing(&ds, true, &w, d("2028-12-31")).state,
+            State::Expiring
+        );
+        let s = standing(&ds, true, &w, d("2029-03-30"));
+        assert_eq!(
+            (s.state, s.days, s.next),
+            (State::Expiring, 1, DateKind::Expires)
+        );
+    }
+
+    #[test]
+    fn days_count_to_the_next_date() {
+        let s = state_on("2026-11-25", true);
+        assert_eq!(
+            (s.state, s.next, s.days),
+            (State::Active, DateKind::Review, 493)
+        );
+        let s = state_on("2028-04-11", true);
+        assert_eq!(s.days, -10);
+    }
+}

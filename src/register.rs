@@ -1,0 +1,167 @@
+//! The register: every agreement assessed in one parallel pass (validation, signatures on the
+//! current version, and the derived state from its dates), as `status`, `check` and the
+//! published register need it. Each file is read and parsed once.
+
+use crate::agreement::{self, Checked};
+use crate::error::Result;
+use crate::lifecycle::{self, Standing, State};
+use crate::signing::facts::AgreementFacts;
+use crate::signing::trust::TrustStore;
+use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// One agreement, assessed.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub checked: Checked,
+    /// Signature verification, when the agreement's id, version and parties could be read.
+    pub signatures: Option<AgreementSignatures>,
+    /// The derived state; `None` when the agreement does not validate.
+    pub standing: Option<Standing>,
+}
+
+impl Assessment {
+    pub fn state(&self) -> State {
+        self.standing.map_or(State::Invalid, |s| s.state)
+    }
+
+    /// Whether every party holds a valid signature on the current version.
+    pub fn fully_signed(&self) -> bool {
+        matches!(
+            self.signatures.as_ref().map(|s| &s.state),
+            Some(SignatureState::Full)
+        )
+    }
+
+    /// Parties without a valid signature on the current version.
+    pub fn missing_parties(&self) -> Vec<String> {
+        self.signatures
+            .iter()
+            .flat_map(|s| s.parties.iter())
+            .filter(|p| !matches!(p.status, PartyStatus::Signed { .. }))
+            .map(|p| p.party.clone())
+            .collect()
+    }
+
+    /// Sort key: most urgent first, then the nearest date, then the id.
+    fn urgency(&self) -> (u8, i64, String) {
+        (
+            self.state().urgency(),
+            self.standing.map_or(i64::MIN, |s| s.days),
+            self.checked.id().unwrap_or_default(),
+        )
+    }
+}
+
+/// Assesses one validated file.
+pub fn assess(
+    ws: &Workspace,
+    trust: &TrustStore,
+    checked: Checked,
+    today: NaiveDate,
+) -> Assessment {
+    let signatures =
+        AgreementFacts::from_checked(&checked).map(|facts| verify_agreement(ws, &facts, trust));
+    let standing = match (&checked.agreement, checked.has_errors()) {
+        (Some(a), false) => {
+            let full = matches!(
+                signatures.as_ref().map(|s| &s.state),
+                Some(SignatureState::Full)
+            );
+            Some(lifecycle::standing(
+                &a.dates,
+                full,
+                &ws.config.windows,
+                today,
+            ))
+        }
+        _ => None,
+    };
+    Assessment {
+        checked,
+        signatures,
+        standing,
+    }
+}
+
+/// Assesses files in parallel and returns them most urgent first.
+pub fn assess_all(ws: &Workspace, files: &[PathBuf], today: NaiveDate) -> Result<Vec<Assessment>> {
+    let trust = TrustStore::load(ws)?;
+    let mut all: Vec<Assessment> = files
+        .par_iter()
+        .map(|f| agreement::check_file(ws, f).map(|c| assess(ws, &trust, c, today)))
+        .collect::<Result<_>>()?;
+    all.sort_by_cached_key(Assessment::urgency);
+    Ok(all)
+}
+
+/// One row of the register, as `status` prints it and the published register shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub file: String,
+    pub title: String,
+    pub reference: Option<String>,
+    pub version: Option<u32>,
+    pub purpose: String,
+    pub lead: String,
+    pub other_parties: Vec<String>,
+    /// Parties with a valid signature on the current version, and how many there are in all.
+    pub signed: usize,
+    pub parties: usize,
+    /// Ids of the parties still to sign (missing or invalid).
+    pub missing: Vec<String>,
+    pub effective: Option<NaiveDate>,
+    pub review: Option<NaiveDate>,
+    pub expires: Option<NaiveDate>,
+    pub state: State,
+    pub state_label: &'static str,
+    /// Days from today to the date that matters next; negative once passed.
+    pub days: Option<i64>,
+    pub next_date: Option<NaiveDate>,
+    pub next: Option<&'static str>,
+}
+
+impl Row {
+    pub fn of(a: &Assessment) -> Row {
+        let agreement = a.checked.agreement.as_ref();
+        let missing = a.missing_parties();
+        let parties = agreement.map_or(0, |ag| ag.parties.len());
+        Row {
+            id: a
+                .checked
+                .id()
+                .unwrap_or_else(|| a.checked.source.display.clone()),
+            file: a.checked.source.display.clone(),
+            title: agreement.map_or_else(String::new, |ag| ag.title.clone()),
+            reference: agreement.and_then(|ag| ag.reference.clone()),
+            version: agreement.map(|ag| ag.version),
+            purpose: agreement.map_or_else(String::new, |ag| ag.purpose.description.clone()),
+            lead: agreement.map_or_else(String::new, |ag| ag.lead_name().to_string()),
+            other_parties: agreement
+                .map(|ag| {
+                    ag.parties
+                        .iter()
+                        .filter(|p| p.id != ag.lead)
+                        .map(|p| p.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            signed: parties.saturating_sub(missing.len()),
+            parties,
+            missing,
+            effective: agreement.map(|ag| ag.dates.effective),
+            review: agreement.map(|ag| ag.dates.review),
+            expires: agreement.map(|ag| ag.dates.expires),
+            state: a.state(),
+            state_label: a.state().label(),
+            days: a.standing.map(|s| s.days),
+            next_date: a.standing.map(|s| s.next_date),
+            next: a.standing.map(|s| s.next.field()),
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Key files: reading OpenSSH Ed25519 private keys (`~/.ssh/id_ed25519` works as it is),
+//! writing new ones (encrypted unless asked not to, mode 0600, never inside a git work tree),
+//! and parsing `ssh-ed25519 AAAA... comment` public key lines.
+//!
+//! Private key bytes never leave this module except as an `ed25519_dalek::SigningKey`, which
+//! zeroizes itself on drop; no error message includes any part of a key file.
+
+use super::limits::{MAX_KEY_FILE_BYTES, read_capped_input};
+use super::sshsig;
+use crate::error::{Error, Result};
+use crate::fsutil::{Overwrite, write_atomic_with_mode};
+use crate::{git, term};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use ssh_key::private::{Ed25519Keypair, Ed25519PrivateKey, KeypairData};
+use ssh_key::{LineEnding, PrivateKey};
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// Where a passphrase comes from.
+#[derive(Debug, Clone)]
+pub enum Passphrase {
+    /// The first line of this file.
+    File(PathBuf),
+    /// Asked for on the terminal, without echo.
+    Prompt,
+    /// No passphrase: the private key is stored unencrypted (only when writing).
+    None,
+}
+
+impl Passphrase {
+    /// From the usual `--passphrase-file` / `--no-passphrase` options.
+    pub fn from_options(file: Option<&Path>, no_passphrase: bool) -> Passphrase {
+        match (file, no_passphrase) {
+            (Some(f), _) => Passphrase::File(f.to_path_buf()),
+            (None, true) => Passphrase::None,
+            (None, false) => Passphrase::Prompt,
+        }
+    }
+
+    /// Reads the passphrase; `prompt` is shown when asking on the terminal.
+    fn read(&self, prompt: &str) -> Result<Option<Zeroizing<String>>> {
+        match self {
+            Passphrase::None => Ok(None),
+            Passphrase::Prompt => Ok(Some(Zeroizing::new(term::read_passphrase(prompt)?))),
+            Passphrase::File(path) => {
+                let bytes = Zeroizing::new(read_capped_input(
+                    path,
+                    MAX_KEY_FILE_BYTES,
+                    "a passphrase file",
+                )?);
+                let text = std::str::from_utf8(&bytes).map_err(|_| {
+                    Error::input(format!("{} is not a UTF-8 text file", path.display()))
+                        .with_hint("put the passphrase on the first line of a plain text file")
+                })?;
+                let first = text.lines().next().unwrap_or("");
+                if first.is_empty() {
+                    return Err(Error::input(format!("passphrase file {} is empty", path.display())).with_hint(
+                        "put the passphrase on its first line, or use --no-passphrase when generating a key",
+                    ));
+                }
+                Ok(Some(Zeroizing::new(first.to_string())))
+            }
+        }
+    }
+}
+
+/// Refuses a private key file that group or others may read, as ssh does.
+#[cfg(unix)]
+fn check_private_permissions(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(Error::refused(format!(
+            "permissions {mode:04o} for private key {} are too open: other users could read it",
+            path.display()
+        ))
+        .with_hint(format!(
+            "make it readable only by you: chmod 600 {}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private_permissions(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// Reads an OpenSSH Ed25519 private key, decrypting it when it is passphrase-protected.
+pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningKey> {
+    check_private_permissions(path)?;
+    let bytes = Zeroizing::new(read_capped_input(
+        path,
+        MAX_KEY_FILE_BYTES,
+        "a private key",
+    )?);
+    let not_a_key = || {
+        Error::input(format!("{} is not an OpenSSH private key", path.display())).with_hint(
+            "name the private key file (such as ~/.ssh/id_ed25519, not the .pub file); \
+             create one with `datapact keys generate` or `ssh-keygen -t ed25519`",
+        )
+    };
+    let mut key = PrivateKey::from_openssh(&*bytes).map_err(|_| not_a_key())?;
+    if key.algorithm() != ssh_key::Algorithm::Ed25519 {
+        return Err(Error::input(format!(
+            "{} is a {} key; datapact signs with Ed25519 keys only",
+            path.display(),
+            key.algorithm()
+        ))
+        .with_hint(
+            "create an Ed25519 key with `datapact keys generate` or `ssh-keygen -t ed25519`",
+        ));
+    }
+    if key.is_encrypted() {
+        let pass = passphrase.read(&format!("Passphrase for {}: ", path.display()))?.ok_or_else(|| {
+            Error::usage(format!("{} is passphrase-protected", path.display()))
+                .with_hint("give its passphrase with --passphrase-file FILE, or run on a terminal to be asked")
+        })?;
+        key = key.decrypt(pass.as_bytes()).map_err(|_| {
+            Error::usage(format!("cannot decrypt {}: wrong passphrase", path.display()))
+                .with_hint("check the passphrase (a passphrase file's first line is used, without the newline)")
+        })?;
+    }
+    let keypair = key.key_data().ed25519().ok_or_else(not_a_key)?;
+    SigningKey::try_from(keypair).map_err(|_| {
+        Error::input(format!(
+            "{} is damaged: its private and public halves do not match",
+            path.display()
+        ))
+        .with_hint("use another copy of the key, or generate a new one and enrol it")
+    })
+}
+
+/// The default directory for private keys: `<config dir>/datapact/keys`.
+pub fn default_key_dir() -> Result<PathBuf> {
+    dirs::config_dir()
+        .map(|d| d.join("datapact").join("keys"))
+        .ok_or_else(|| {
+            Error::usage("cannot find your configuration directory for private keys")
+                .with_hint("name the file with --out FILE (outside any git repository)")
+        })
+}
+
+/// Refuses `path` when it is (or would be) inside a git work tree: a private key must never be
+/// committed.
+pub fn refuse_inside_work_tree(path: &Path) -> Result<()> {
+    let existing = path.ancestors().skip(1).find(|a| a.is_dir());
+    if let Some(dir) = existing {
+        if let Some(root) = git::work_tree_root(dir) {
+            return Err(Error::refused(format!(
+                "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
+                path.display(),
+                root.display()
+            ))
+            .with_hint("leave out --out to use the default key directory, or name a file outside any git repository"));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `key` as an OpenSSH private key file (mode 0600) and its `.pub` beside it. Encrypted
+/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses to overwrite.
+pub fn write_private_key(
+    path: &Path,
+    key: &SigningKey,
+    comment: &str,
+    passphrase: &Passphrase,
+) -> Result<()> {
+    refuse_inside_work_tree(path)?;
+    let pass = passphrase.read("Passphrase for the new key (empty is not allowed): ")?;
+    if let Passphrase::Prompt = passphrase {
+        let again = Zeroizing::new(term::read_passphrase("Same passphrase again: ")?);
+        if pass.as_deref().map(|p| p.as_str()) != Some(again.as_str()) {
+            return Err(
+                Error::usage("the two passphrases differ").with_hint("run the command again")
+            );
+        }
+    }
+    let keypair = Ed25519Keypair::from(Ed25519PrivateKey::from(key));
+    let encode_error = |what: &str| {
+        Error::new(
+            crate::error::ErrorKind::Io,
+            format!("cannot {what} the new private key"),
+        )
+        .with_hint("try again; if it keeps failing, report a bug")
+    };
+    let mut private = PrivateKey::new(KeypairData::Ed25519(keypair), comment)
+        .map_err(|_| encode_error("encode"))?;
+    if let Some(pass) = &pass {
+        if pass.is_empty() {
+            return Err(Error::usage("the passphrase is empty")
+                .with_hint("choose a passphrase, or pass --no-passphrase"));
+        }
+        private = private
+            .encrypt(&mut rand_core::OsRng, pass.as_bytes())
+            .map_err(|_| encode_error("encrypt"))?;
+    }
+    let pem = private
+        .to_openssh(LineEnding::LF)
+        .map_err(|_| encode_error("encode"))?;
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+            restrict_dir(dir)?;
+        }
+    }
+    write_atomic_with_mode(path, pem.as_bytes(), Overwrite::Refuse, Some(0o600))?;
+    let public = format!(
+        "{} {comment}\n",
+        sshsig::public_key_line(&key.verifying_key())
+    );
+    write_atomic_with_mode(
+        &public_path(path),
+        public.as_bytes(),
+        Overwrite::Refuse,
+        Some(0o644),
+    )
+}
+
+/// Where the public half of private key file `path` goes: `path` plus `.pub`.
+pub fn public_path(path: &Path) -> PathBuf {
+    super::with_suffix(path, ".pub")
+}
+
+#[cfg(unix)]
+fn restrict_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::io("set permissions on", dir, e))
+}
+
+#[cfg(not(unix))]
+fn restrict_dir(_dir: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// A parsed `ssh-ed25519 AAAA... comment` public key.
+#[derive(Debug, Clone)]
+pub struct PublicKeyLine {
+    pub key: VerifyingKey,
+    /// `ssh-ed25519 AAAA...` without the comment.
+    pub openssh: String,
+    pub comment: String,
+    pub key_id: String,
+}
+
+/// Parses one OpenSSH public key line and checks that it is a usable Ed25519 key. The error
+/// (a plain reason) says why a line is refused: malformed, not Ed25519, invalid or weak.
+pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
+    let line = line.trim();
+    let key_type = line.split_whitespace().next().unwrap_or("");
+    if key_type.is_empty() {
+        return Err("it is empty".into());
+    }
+    if key_type != "ssh-ed25519" {
+        return Err(
+            if key_type.starts_with("ssh-")
+                || key_type.starts_with("ecdsa-")
+                || key_type.starts_with("sk-")
+            {
+                format!("it is a {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)")
+            } else {
+                "it is not an OpenSSH public key line (`ssh-ed25519 AAAA... comment`)".to_string()
+            },
+        );
+    }
+    let public = ssh_key::PublicKey::from_openssh(line).map_err(|_| {
+        "the key is malformed: its base64 body does not decode to an Ed25519 public key".to_string()
+    })?;
+    let ed = public
+        .key_data()
+        .ed25519()
+        .ok_or_else(|| "the key body is not an Ed25519 key".to_string())?;
+    let key = sshsig::usable_key(&ed.0)?;
+    Ok(PublicKeyLine {
+        openssh: sshsig::public_key_line(&key),
+        comment: public.comment().to_string(),
+        key_id: sshsig::key_id(&key),
+        key,
+    })
+}
+
+/// Reads a public key file that holds exactly one key line (blank and `#` lines ignored).
+pub fn read_public_key_file(path: &Path) -> Result<PublicKeyLine> {
+    let bytes = read_capped_input(path, MAX_KEY_FILE_BYTES, "a public key")?;
+    let refuse = |why: String| {
+        Error::input(format!("{}: cannot use this public key: {why}", path.display())).with_hint(
+            "ask the partner for their Ed25519 public key file (`ssh-keygen -t ed25519` makes one ending in .pub)",
+        )
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| refuse("the file is not text".into()))?;
+    if text.contains("PRIVATE KEY") {
+        return Err(Error::refused(format!(
+            "{} is a private key; enrol the public key only",
+            path.display()
+        ))
+        .with_hint("use the .pub file; never share or enrol a private key"));
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect();
+    match lines.as_slice() {
+        [one] => parse_public_key_line(one).map_err(refuse),
+        [] => Err(refuse("the file holds no key".into())),
+        _ => Err(refuse(format!(
+            "the file holds {} lines; enrol one key at a time",
+            lines.len()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    fn line_for(key_type: &str, body: &[u8]) -> String {
+        let mut blob = Vec::new();
+        blob.extend_from_slice(&(key_type.len() as u32).to_be_bytes());
+        blob.extend_from_slice(key_type.as_bytes());
+        blob.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        blob.extend_from_slice(body);
+        format!(
+            "{key_type} {} c",
+            base64::engine::general_purpose::STANDARD.encode(blob)
+        )
+    }
+
+    #[test]
+    fn public_key_lines_are_checked() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let good = format!("{} alice", sshsig::public_key_line(&key.verifying_key()));
+        let parsed = parse_public_key_line(&good).unwrap();
+        assert_eq!(parsed.comment, "alice");
+        assert_eq!(parsed.key, key.verifying_key());
+
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(
+            parse_public_key_line(&line_for("ssh-ed25519", &identity))
+                .unwrap_err()
+                .contains("weak")
+        );
+        assert!(
+            parse_public_key_line("ssh-rsa AAAAB3NzaC1yc2E x")
+                .unwrap_err()
+                .contains("Ed25519 keys only")
+        );
+        assert!(
+            parse_public_key_line("ssh-ed25519 AAAA!!")
+                .unwrap_err()
+                .contains("malformed")
+        );
+        assert!(
+            parse_public_key_line(&line_for("ssh-ed25519", &[1; 31]))
+                .unwrap_err()
+                .contains("malformed")
+        );
+        assert!(parse_public_key_line("hello").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_keys_round_trip_encrypted_and_permissions_are_enforced() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        let pass_file = dir.path().join("pass");
+        std::fs::write(&pass_file, "correct horse\n").unwrap();
+        let key = SigningKey::from_bytes(&[8; 32]);
+        write_private_key(&path, &key, "me", &Passphrase::File(pass_file.clone())).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        let back = read_private_key(&path, &Passphrase::File(pass_file.clone())).unwrap();
+        assert_eq!(back.to_bytes(), key.to_bytes());
+
+        std::fs::write(&pass_file, "wrong\n").unwrap();
+        let err = read_private_key(&path, &Passphrase::File(pass_file)).unwrap_err();
+        assert!(err.message.contains("wrong passphrase"));
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = read_private_key(&path, &Passphrase::None).unwrap_err();
+        assert!(err.message.contains("too open"), "{}", err.message);
+    }
+}

@@ -1,0 +1,76 @@
+//! Signing agreement versions: OpenSSH SSHSIG signatures over small statement files, the
+//! workspace trust store of partners' public keys, private key files, and verification.
+//!
+//! Layout in a workspace:
+//! - `keys/<party-id>.toml`: the trust store, one file per party ([`trust`]).
+//! - `signatures/<agreement-id>/v<version>/<party-id>.toml`: a party's statement ([`statement`]).
+//! - `signatures/<agreement-id>/v<version>/<party-id>.toml.sig`: its SSHSIG signature ([`sshsig`]).
+//!
+//! Everything that signs or verifies takes an [`AgreementFacts`], the handful of facts signing
+//! needs about an agreement, so this module does not depend on the full agreement model.
+
+pub mod facts;
+pub mod keyfile;
+pub mod limits;
+pub mod sshsig;
+pub mod statement;
+pub mod trust;
+pub mod verify;
+
+pub use facts::AgreementFacts;
+
+use sha2::{Digest, Sha256};
+
+/// The roles in which a person may sign for a party (the officers an agreement names).
+pub const ROLES: &[&str] = &["dpo", "caldicott-guardian", "senior-officer"];
+
+/// Lower-case hex SHA-256 of `bytes`: the content digest of an agreement file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Checks that `role` is one of [`ROLES`]; the error text names the allowed roles.
+pub fn check_role(role: &str) -> Result<(), String> {
+    if ROLES.contains(&role) {
+        Ok(())
+    } else {
+        Err(format!(
+            "unknown role {role:?}; a role is one of: {}",
+            ROLES.join(", ")
+        ))
+    }
+}
+
+/// `path` with `suffix` appended to its file name (`a.toml` + `.sig` = `a.toml.sig`).
+pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    std::path::PathBuf::from(s)
+}
+
+/// Parses a `YYYY-MM-DD` command-line date (clap value parser).
+pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
+}
+
+/// Parses an RFC 3339 command-line time (clap value parser), as UTC.
+pub fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2026-04-01T10:00:00Z"))
+}
+
+/// Today in the workspace's time zone.
+pub fn today(ws: &crate::workspace::Workspace) -> chrono::NaiveDate {
+    let now = chrono::Utc::now();
+    match ws.config.workspace.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => now.with_timezone(&tz).date_naive(),
+        Err(_) => now.date_naive(),
+    }
+}

@@ -1,0 +1,312 @@
+//! OpenSSH SSHSIG signatures (`PROTOCOL.sshsig`), as made by `ssh-keygen -Y sign`: signing with
+//! an ed25519-dalek key and verifying with `verify_strict`. `ssh_key::SshSig` does the wire
+//! encoding and the armour; the Ed25519 check is done here, because `ssh_key`'s own verifier uses
+//! the non-strict `verify`.
+
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ssh_key::public::{Ed25519PublicKey, KeyData};
+use ssh_key::{Algorithm, HashAlg, LineEnding, SshSig};
+
+/// The SSHSIG namespace of datapact statements. A signature made for any other purpose (git
+/// commits use `git`, `ssh-keygen -Y sign` files use `file`) never verifies as a statement.
+pub const NAMESPACE: &str = "datapact-agreement@datapact.dev";
+
+/// Why a signature does not verify. Each variant's text is a complete explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigProblem {
+    /// The file is not an armoured SSHSIG signature, or its contents cannot be decoded.
+    Malformed(String),
+    /// The signature was made for another namespace.
+    WrongNamespace(String),
+    /// The signing key is not Ed25519, not a valid curve point, or a weak (small-order) key.
+    BadKey(String),
+    /// The Ed25519 signature does not verify over this message.
+    BadSignature,
+}
+
+impl std::fmt::Display for SigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigProblem::Malformed(why) => write!(f, "not a valid SSH signature: {why}"),
+            SigProblem::WrongNamespace(ns) => {
+                write!(
+                    f,
+                    "signature was made for namespace {ns:?}, not {NAMESPACE:?}; it was not made as a datapact signature"
+                )
+            }
+            SigProblem::BadKey(why) => write!(f, "signature key is unusable: {why}"),
+            SigProblem::BadSignature => {
+                f.write_str("the signature does not match the signed file (bad signature)")
+            }
+        }
+    }
+}
+
+/// The OpenSSH public key wire form of an Ed25519 key.
+pub fn key_data(key: &VerifyingKey) -> KeyData {
+    KeyData::Ed25519(Ed25519PublicKey(key.to_bytes()))
+}
+
+/// The key id: the OpenSSH `SHA256:` fingerprint, as `ssh-keygen -l` prints it.
+pub fn key_id(key: &VerifyingKey) -> String {
+    key_data(key).fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// The `ssh-ed25519 AAAA...` public key line (without comment).
+pub fn public_key_line(key: &VerifyingKey) -> String {
+    ssh_key::PublicKey::from(key_data(key))
+        .to_openssh()
+        .unwrap_or_else(|_| String::from("ssh-ed25519 (unencodable key)"))
+}
+
+/// Signs `message` in the datapact namespace (sha512, as ssh-keygen does) and returns the
+/// armoured signature, LF line endings, ending in a newline.
+pub fn sign(key: &SigningKey, message: &[u8]) -> Result<String, SigProblem> {
+    let to_sign = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    let signature = key.sign(&to_sign);
+    let ssh_signature = ssh_key::Signature::new(Algorithm::Ed25519, signature.to_bytes().to_vec())
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    let sig = SshSig::new(
+        key_data(&key.verifying_key()),
+        NAMESPACE,
+        HashAlg::Sha512,
+        ssh_signature,
+    )
+    .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    let mut pem = sig
+        .to_pem(LineEnding::LF)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    if !pem.ends_with('\n') {
+        pem.push('\n');
+    }
+    Ok(pem)
+}
+
+/// Parses an armoured signature (`-----BEGIN SSH SIGNATURE-----`).
+pub fn parse(armoured: &[u8]) -> Result<SshSig, SigProblem> {
+    let text = std::str::from_utf8(armoured)
+        .map_err(|_| SigProblem::Malformed("the file is not text".into()))?;
+    if !text
+        .trim_start()
+        .starts_with("-----BEGIN SSH SIGNATURE-----")
+    {
+        return Err(SigProblem::Malformed(
+            "it does not start with -----BEGIN SSH SIGNATURE-----".into(),
+        ));
+    }
+    SshSig::from_pem(text.trim())
+        .map_err(|e| SigProblem::Malformed(format!("cannot decode it ({e})")))
+}
+
+/// Checks that a public key is a usable Ed25519 key: a valid curve point that is not of small
+/// order. Weak keys are refused because a signature under them can verify for many messages.
+pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
+    let key = VerifyingKey::from_bytes(bytes)
+        .map_err(|_| "the key is not a valid Ed25519 public key".to_string())?;
+    if key.is_weak() {
+        return Err(
+            "the key is a weak (small-order) Ed25519 key, for which forged signatures verify"
+                .into(),
+        );
+    }
+    Ok(key)
+}
+
+/// Verifies `sig` over `message` in the datapact namespace with `verify_strict`, and returns
+/// the key that made it. The caller decides whether that key is trusted.
+pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> {
+    if sig.version() != SshSig::VERSION {
+        return Err(SigProblem::Malformed(format!(
+            "unsupported SSHSIG version {}",
+            sig.version()
+        )));
+    }
+    if sig.namespace() != NAMESPACE {
+        return Err(SigProblem::WrongNamespace(sig.namespace().to_string()));
+    }
+    if !sig.reserved().is_empty() {
+        return Err(SigProblem::Malformed(
+            "the reserved field is not empty".into(),
+        ));
+    }
+    let public = sig.public_key().ed25519().ok_or_else(|| {
+        SigProblem::BadKey(format!(
+            "it is a {} key; datapact uses Ed25519 only",
+            sig.public_key().algorithm()
+        ))
+    })?;
+    let key = usable_key(&public.0).map_err(SigProblem::BadKey)?;
+    if sig.algorithm() != Algorithm::Ed25519 {
+        return Err(SigProblem::Malformed(format!(
+            "signature algorithm is {}, not ssh-ed25519",
+            sig.algorithm()
+        )));
+    }
+    let bytes: [u8; 64] = sig
+        .signature_bytes()
+        .try_into()
+        .map_err(|_| SigProblem::Malformed("the Ed25519 signature is not 64 bytes long".into()))?;
+    let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+    let signed = SshSig::signed_data(NAMESPACE, sig.hash_alg(), message)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    key.verify_strict(&signed, &signature)
+        .map_err(|_| SigProblem::BadSignature)?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn test_key(seed: u8) -> SigningKey {
+        SigningKey::from_bytes(&[seed; 32])
+    }
+
+    fn ssh_keygen_available() -> bool {
+        let found = Command::new("ssh-keygen").arg("-?").output().is_ok();
+        if !found {
+            eprintln!(
+                "note: ssh-keygen is not on PATH; skipping the OpenSSH interoperability test"
+            );
+        }
+        found
+    }
+
+    #[test]
+    fn round_trip_verifies_and_names_the_key() {
+        let key = test_key(7);
+        let pem = sign(&key, b"hello").unwrap();
+        assert!(pem.starts_with("-----BEGIN SSH SIGNATURE-----\n"));
+        let sig = parse(pem.as_bytes()).unwrap();
+        let signer = verify(&sig, b"hello").unwrap();
+        assert_eq!(signer, key.verifying_key());
+        assert!(key_id(&signer).starts_with("SHA256:"));
+    }
+
+    #[test]
+    fn changed_message_fails() {
+        let key = test_key(7);
+        let sig = parse(sign(&key, b"hello").unwrap().as_bytes()).unwrap();
+        assert_eq!(verify(&sig, b"hellp"), Err(SigProblem::BadSignature));
+    }
+
+    #[test]
+    fn other_namespaces_are_rejected() {
+        let key = test_key(9);
+        for ns in ["git", "file"] {
+            let data = SshSig::signed_data(ns, HashAlg::Sha512, b"m").unwrap();
+            let s =
+                ssh_key::Signature::new(Algorithm::Ed25519, key.sign(&data).to_bytes().to_vec())
+                    .unwrap();
+            let sig = SshSig::new(key_data(&key.verifying_key()), ns, HashAlg::Sha512, s).unwrap();
+            assert_eq!(
+                verify(&sig, b"m"),
+                Err(SigProblem::WrongNamespace(ns.into()))
+            );
+        }
+    }
+
+    #[test]
+    fn weak_key_with_trivial_signature_is_rejected() {
+        // The identity point as public key with R = identity, s = 0: non-strict verification
+        // accepts this for any message.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut sig_bytes = [0u8; 64];
+        sig_bytes[0] = 1;
+        let s = ssh_key::Signature::new(Algorithm::Ed25519, sig_bytes.to_vec()).unwrap();
+        let sig = SshSig::new(
+            KeyData::Ed25519(Ed25519PublicKey(identity)),
+            NAMESPACE,
+            HashAlg::Sha512,
+            s,
+        )
+        .unwrap();
+        assert!(matches!(
+            verify(&sig, b"anything"),
+            Err(SigProblem::BadKey(_))
+        ));
+        assert!(usable_key(&identity).is_err());
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        for input in [
+            &b""[..],
+            b"-----BEGIN SSH SIGNATURE-----\n",
+            b"\xff\xfe",
+            b"-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n",
+        ] {
+            assert!(matches!(parse(input), Err(SigProblem::Malformed(_))));
+        }
+        let pem = sign(&test_key(1), b"x").unwrap();
+        for cut in 0..pem.len() {
+            let _ = parse(&pem.as_bytes()[..cut]);
+        }
+    }
+
+    #[test]
+    fn interoperates_with_ssh_keygen() {
+        if !ssh_keygen_available() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let key = test_key(3);
+        let message = b"type = \"datapact-statement/1\"\n";
+        let msg_path = dir.path().join("statement.toml");
+        std::fs::write(&msg_path, message).unwrap();
+        let sig_path = dir.path().join("statement.toml.sig");
+        std::fs::write(&sig_path, sign(&key, message).unwrap()).unwrap();
+        let allowed = dir.path().join("allowed_signers");
+        std::fs::write(
+            &allowed,
+            format!(
+                "alice@example.org namespaces=\"{NAMESPACE}\" {}\n",
+                public_key_line(&key.verifying_key())
+            ),
+        )
+        .unwrap();
+        let out = Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-f"])
+            .arg(&allowed)
+            .args(["-I", "alice@example.org", "-n", NAMESPACE, "-s"])
+            .arg(&sig_path)
+            .stdin(std::fs::File::open(&msg_path).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ssh-keygen -Y verify failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        // And the other way round: ssh-keygen signs, we verify.
+        let key_path = dir.path().join("id_ed25519");
+        let made = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
+            .arg(&key_path)
+            .output()
+            .unwrap();
+        assert!(made.status.success());
+        let msg2_path = dir.path().join("second.toml");
+        std::fs::write(&msg2_path, message).unwrap();
+        let signed = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", NAMESPACE, "-f"])
+            .arg(&key_path)
+            .arg(&msg2_path)
+            .output()
+            .unwrap();
+        assert!(
+            signed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&signed.stderr)
+        );
+        let armour = std::fs::read(dir.path().join("second.toml.sig")).unwrap();
+        let sig = parse(&armour).unwrap();
+        let signer = verify(&sig, message).unwrap();
+        let pub_line = std::fs::read_to_string(key_path.with_extension("pub")).unwrap();
+        assert!(pub_line.starts_with(&public_key_line(&signer)));
+    }
+}

@@ -1,0 +1,510 @@
+//! The trust store: the public keys of every party, as TOML files `keys/<party-id>.toml` in the
+//! workspace, reviewed in git like everything else. Each `[[keys]]` entry names the key id (the
+//! OpenSSH `SHA256:` fingerprint), the `ssh-ed25519` public key, who holds it (principal), the
+//! roles it may sign in, its validity window and, once revoked, the date and reason.
+//!
+//! Reading is strict about shape (an unreadable file is an input error naming file, line and
+//! column); an entry whose key is unusable (weak, malformed, wrong key id, enrolled twice) is
+//! kept but marked, so signatures made with it are reported invalid with the reason.
+//! Edits go through `toml_edit`, so comments and layout are kept, and are written atomically.
+
+use super::check_role;
+use super::keyfile::parse_public_key_line;
+use super::limits::{CappedReadError, MAX_TRUST_FILE_BYTES, read_capped};
+use super::sshsig::NAMESPACE;
+use crate::diagnostics::{Finding, LineIndex, Position};
+use crate::error::{Error, Result};
+use crate::fsutil::{Overwrite, write_atomic};
+use crate::rules;
+use crate::workspace::{KEYS_DIR, Workspace, check_id};
+use chrono::NaiveDate;
+use ed25519_dalek::VerifyingKey;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// One enrolled key.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TrustedKey {
+    /// The party whose file lists this key.
+    pub party: String,
+    pub key_id: String,
+    /// The `ssh-ed25519 AAAA...` line as written in the trust store.
+    pub public_key: String,
+    pub principal: String,
+    pub roles: Vec<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub revoked: Option<NaiveDate>,
+    pub revocation_reason: Option<String>,
+    /// Why signatures made with this key cannot be accepted, when the entry itself is unusable.
+    pub problem: Option<String>,
+    /// Trust store file (workspace-relative) and line of the entry.
+    pub file: String,
+    pub line: usize,
+    #[serde(skip)]
+    pub key: Option<VerifyingKey>,
+}
+
+impl TrustedKey {
+    /// Whether the key was inside its validity window on `date` (both ends inclusive).
+    pub fn valid_on(&self, date: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|from| date >= from)
+            && self.valid_until.is_none_or(|until| date <= until)
+    }
+
+    /// The validity window in words, for messages.
+    pub fn window(&self) -> String {
+        let from = self
+            .valid_from
+            .map_or("(no start)".to_string(), |d| d.to_string());
+        let until = self
+            .valid_until
+            .map_or("(no end)".to_string(), |d| d.to_string());
+        format!("{from} to {until}")
+    }
+}
+
+/// Every key of every party in the workspace.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    pub keys: Vec<TrustedKey>,
+    /// Problems with individual entries (DP216), pointing at the trust store file.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    keys: Vec<toml::Spanned<RawKey>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKey {
+    key_id: String,
+    public_key: String,
+    principal: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    valid_from: Option<toml::value::Datetime>,
+    valid_until: Option<toml::value::Datetime>,
+    revoked: Option<toml::value::Datetime>,
+    revocation_reason: Option<String>,
+}
+
+/// A TOML local date (`2026-04-01`) as a calendar date; anything else is refused.
+fn local_date(dt: &toml::value::Datetime) -> Option<NaiveDate> {
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
+        _ => None,
+    }
+}
+
+/// Checks a principal (who holds a key): it goes into OpenSSH allowed_signers files, so it is
+/// limited to letters, digits and `. _ @ + -`, like an email address.
+pub fn check_principal(principal: &str) -> Result<(), String> {
+    if principal.is_empty() || principal.len() > 128 {
+        return Err("a principal must be 1 to 128 characters long".into());
+    }
+    if principal.starts_with('-') {
+        return Err("a principal must not start with a hyphen".into());
+    }
+    if let Some(c) = principal
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._@+-".contains(*c)))
+    {
+        return Err(format!(
+            "a principal may contain only letters, digits and . _ @ + - (found {c:?}); an email address works"
+        ));
+    }
+    Ok(())
+}
+
+fn keys_dir(ws: &Workspace) -> PathBuf {
+    ws.root.join(KEYS_DIR)
+}
+
+/// The trust store file of `party` (a valid id).
+pub fn party_file(ws: &Workspace, party: &str) -> PathBuf {
+    keys_dir(ws).join(format!("{party}.toml"))
+}
+
+impl TrustStore {
+    /// Reads every `keys/*.toml` file. A missing `keys/` directory is an empty store.
+    pub fn load(ws: &Workspace) -> Result<TrustStore> {
+        let dir = keys_dir(ws);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(TrustStore::default()),
+            Err(e) => return Err(Error::io("read directory", &dir, e)),
+        };
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|e| Error::io("read directory", &dir, e))?
+                .path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        let mut store = TrustStore::default();
+        for path in files {
+            store.load_file(ws, &path)?;
+        }
+        store.mark_duplicates();
+        Ok(store)
+    }
+
+    fn load_file(&mut self, ws: &Workspace, path: &Path) -> Result<()> {
+        let display = ws.display(path);
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        check_id(stem).map_err(|why| {
+            Error::input(format!("{display}: trust store file name is not a party id ({why})"))
+                .with_hint("name each trust store file keys/<party-id>.toml, using the party's id from the agreement")
+        })?;
+        let bytes = read_capped(path, MAX_TRUST_FILE_BYTES).map_err(|e| match e {
+            CappedReadError::Io(e) => Error::io("read", path, e),
+            CappedReadError::TooLarge { max } => Error::input(format!(
+                "{display} is larger than {max} bytes"
+            ))
+            .with_hint("a trust store file lists a few keys; check that this is the right file"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::input(format!("{display} is not valid UTF-8"))
+                .with_hint("save the trust store file as UTF-8")
+        })?;
+        let lines = LineIndex::new(&text);
+        let raw: RawFile = toml::from_str(&text).map_err(|e| {
+            let pos = lines.position(&text, e.span().map_or(0, |s| s.start));
+            Error::input(format!(
+                "{display}:{}:{}: invalid trust store file: {}",
+                pos.line,
+                pos.column,
+                e.message().trim()
+            ))
+            .with_hint("see docs/signing.md, section \"Trust store files\", for the fields of a [[keys]] entry")
+        })?;
+        for spanned in raw.keys {
+            let pos = lines.position(&text, spanned.span().start);
+            let raw = spanned.into_inner();
+            let mut problems = Vec::new();
+            let key = match parse_public_key_line(&raw.public_key) {
+                Ok(parsed) => {
+                    if parsed.key_id != raw.key_id {
+                        problems.push(format!(
+                            "key_id {} does not match the public key, whose fingerprint is {}",
+                            raw.key_id, parsed.key_id
+                        ));
+                    }
+                    Some(parsed.key)
+                }
+                Err(why) => {
+                    problems.push(format!("public_key cannot be used: {why}"));
+                    None
+                }
+            };
+            if let Err(why) = check_principal(&raw.principal) {
+                problems.push(format!("principal {:?}: {why}", raw.principal));
+            }
+            for role in &raw.roles {
+                if let Err(why) = check_role(role) {
+                    problems.push(why);
+                }
+            }
+            let mut date = |name: &str, v: &Option<toml::value::Datetime>| match v {
+                None => None,
+                Some(dt) => {
+                    let d = local_date(dt);
+                    if d.is_none() {
+                        problems.push(format!("{name} = {dt} is not a plain date (YYYY-MM-DD)"));
+                    }
+                    d
+                }
+            };
+            let valid_from = date("valid_from", &raw.valid_from);
+            let valid_until = date("valid_until", &raw.valid_until);
+            let revoked = match (&raw.revoked, date("revoked", &raw.revoked)) {
+                // An unreadable revocation date still revokes the key.
+                (Some(_), None) => Some(NaiveDate::MIN),
+                (_, d) => d,
+            };
+            let problem = (!problems.is_empty()).then(|| problems.join("; "));
+            if let Some(problem) = &problem {
+                self.findings.push(Finding::new(
+                    &rules::TRUST_STORE_ENTRY,
+                    &display,
+                    pos,
+                    format!(
+                        "trust store entry for {} cannot be used: {problem}",
+                        raw.key_id
+                    ),
+                    "fix the entry, or remove it and enrol the key again with `datapact keys add`",
+                ));
+            }
+            self.keys.push(TrustedKey {
+                party: stem.to_string(),
+                key_id: raw.key_id,
+                public_key: raw.public_key,
+                principal: raw.principal,
+                roles: raw.roles,
+                valid_from,
+                valid_until,
+                revoked,
+                revocation_reason: raw.revocation_reason,
+                problem,
+                file: display.clone(),
+                line: pos.line,
+                key,
+            });
+        }
+        Ok(())
+    }
+
+    /// A key enrolled twice (for one party or two) cannot be attributed to one holder: every
+    /// entry of it is marked unusable.
+    fn mark_duplicates(&mut self) {
+        let mut seen = std::collections::HashMap::<String, usize>::new();
+        for k in &self.keys {
+            let id = k
+                .key
+                .as_ref()
+                .map_or(k.key_id.clone(), super::sshsig::key_id);
+            *seen.entry(id).or_default() += 1;
+        }
+        for k in &mut self.keys {
+            let id = k
+                .key
+                .as_ref()
+                .map_or(k.key_id.clone(), super::sshsig::key_id);
+            if seen.get(&id).copied().unwrap_or(0) > 1 && k.problem.is_none() {
+                let why = format!(
+                    "key {id} is enrolled more than once in keys/; each key must belong to one party once"
+                );
+                self.findings.push(Finding::new(
+                    &rules::TRUST_STORE_ENTRY,
+                    &k.file,
+                    Position {
+                        line: k.line,
+                        column: 1,
+                    },
+                    why.clone(),
+                    "keep one entry for the key, under the party that holds it",
+                ));
+                k.problem = Some(why);
+            }
+        }
+    }
+
+    /// The entry for the key whose fingerprint is `key_id`, if enrolled. Entries are matched by
+    /// the fingerprint of their public key, not by the (hand-editable) key_id field alone.
+    pub fn find(&self, key_id: &str) -> Option<&TrustedKey> {
+        self.keys
+            .iter()
+            .find(|k| k.key.as_ref().map(super::sshsig::key_id).as_deref() == Some(key_id))
+            .or_else(|| self.keys.iter().find(|k| k.key_id == key_id))
+    }
+
+    /// The keys of one party.
+    pub fn of_party<'a>(&'a self, party: &'a str) -> impl Iterator<Item = &'a TrustedKey> + 'a {
+        self.keys.iter().filter(move |k| k.party == party)
+    }
+
+    /// An OpenSSH allowed_signers file for every usable, unrevoked key, restricted to the
+    /// datapact namespace, with the validity window as `valid-after`/`valid-before` (UTC).
+    pub fn allowed_signers(&self) -> String {
+        let mut out = String::from(
+            "# OpenSSH allowed_signers file written by `datapact keys export-allowed-signers`.\n\
+             # Verify a statement with:\n\
+             #   ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n ",
+        );
+        out.push_str(NAMESPACE);
+        out.push_str(" -s STATEMENT.toml.sig < STATEMENT.toml\n");
+        for k in &self.keys {
+            if k.problem.is_some() {
+                out.push_str(&format!(
+                    "# left out (unusable entry in {}): {}\n",
+                    k.file, k.key_id
+                ));
+                continue;
+            }
+            if let Some(date) = k.revoked {
+                out.push_str(&format!(
+                    "# left out (revoked {date}): {} {}\n",
+                    k.principal, k.key_id
+                ));
+                continue;
+            }
+            let mut options = vec![format!("namespaces=\"{NAMESPACE}\"")];
+            if let Some(from) = k.valid_from {
+                options.push(format!("valid-after=\"{}Z\"", from.format("%Y%m%d")));
+            }
+            if let Some(until) = k.valid_until.and_then(|d| d.succ_opt()) {
+                options.push(format!("valid-before=\"{}Z\"", until.format("%Y%m%d")));
+            }
+            out.push_str(&format!("# party {}, key {}\n", k.party, k.key_id));
+            out.push_str(&format!(
+                "{} {} {}\n",
+                k.principal,
+                options.join(","),
+                k.public_key.trim()
+            ));
+        }
+        out
+    }
+}
+
+/// A key to enrol.
+#[derive(Debug, Clone)]
+pub struct NewKey {
+    pub party: String,
+    pub key_id: String,
+    /// `ssh-ed25519 AAAA...`
+    pub public_key: String,
+    pub principal: String,
+    pub roles: Vec<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+fn edit_date(d: NaiveDate) -> toml_edit::Value {
+    use chrono::Datelike;
+    let date = toml_edit::Date {
+        year: d.year() as u16,
+        month: d.month() as u8,
+        day: d.day() as u8,
+    };
+    toml_edit::Value::from(toml_edit::Datetime {
+        date: Some(date),
+        time: None,
+        offset: None,
+    })
+}
+
+fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::DocumentMut>> {
+    let bytes = match read_capped(path, MAX_TRUST_FILE_BYTES) {
+        Ok(b) => b,
+        Err(CappedReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(CappedReadError::Io(e)) => return Err(Error::io("read", path, e)),
+        Err(CappedReadError::TooLarge { max }) => {
+            return Err(
+                Error::input(format!("{display} is larger than {max} bytes"))
+                    .with_hint("check the trust store file"),
+            );
+        }
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::input(format!("{display} is not valid UTF-8")).with_hint("save it as UTF-8")
+    })?;
+    let doc = text.parse::<toml_edit::DocumentMut>().map_err(|e| {
+        Error::input(format!(
+            "{display}: cannot edit the trust store file: {}",
+            e.message()
+        ))
+        .with_hint(
+            "fix the TOML syntax error first (run `datapact keys list` to see it with its line)",
+        )
+    })?;
+    Ok(Some(doc))
+}
+
+/// Adds `key` to its party's trust store file (created if needed) and returns the file.
+/// Refuses a key already enrolled for any party.
+pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathBuf> {
+    if let Some(existing) = store.find(&key.key_id) {
+        return Err(Error::refused(format!(
+            "key {} is already enrolled for party {} ({}:{})",
+            key.key_id, existing.party, existing.file, existing.line
+        ))
+        .with_hint(
+            "a key belongs to one party once; to change its details, revoke it or edit that entry",
+        ));
+    }
+    let path = party_file(ws, &key.party);
+    let display = ws.display(&path);
+    let mut doc = read_document(&path, &display)?.unwrap_or_else(|| {
+        let mut d = toml_edit::DocumentMut::new();
+        d.decor_mut().set_prefix(format!(
+            "# Trust store: public keys of party {}. Reviewed in git like every other file.\n\
+             # Managed with `datapact keys add|generate|revoke`; see docs/signing.md.\n",
+            key.party
+        ));
+        d
+    });
+    let array = doc
+        .entry("keys")
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| {
+            Error::input(format!(
+                "{display}: `keys` is not an array of [[keys]] tables"
+            ))
+            .with_hint("fix the file so that every key is a [[keys]] table")
+        })?;
+    let mut table = toml_edit::Table::new();
+    table["key_id"] = toml_edit::value(key.key_id.as_str());
+    table["public_key"] = toml_edit::value(key.public_key.as_str());
+    table["principal"] = toml_edit::value(key.principal.as_str());
+    table["roles"] = toml_edit::value(
+        key.roles
+            .iter()
+            .map(String::as_str)
+            .collect::<toml_edit::Array>(),
+    );
+    if let Some(d) = key.valid_from {
+        table["valid_from"] = toml_edit::value(edit_date(d));
+    }
+    if let Some(d) = key.valid_until {
+        table["valid_until"] = toml_edit::value(edit_date(d));
+    }
+    array.push(table);
+    write_atomic(&path, doc.to_string().as_bytes(), Overwrite::Allow)?;
+    Ok(path)
+}
+
+/// Marks key `key_id` revoked on `date` with `reason`; returns the file changed.
+pub fn revoke(
+    ws: &Workspace,
+    store: &TrustStore,
+    key_id: &str,
+    date: NaiveDate,
+    reason: &str,
+) -> Result<PathBuf> {
+    let entry = store.find(key_id).ok_or_else(|| {
+        Error::usage(format!("no key {key_id} in the trust store"))
+            .with_hint("run `datapact keys list` to see the key ids (they start with SHA256:)")
+    })?;
+    if let Some(when) = entry.revoked {
+        return Err(
+            Error::refused(format!("key {key_id} is already revoked (since {when})"))
+                .with_hint("nothing to do; a revoked key stays revoked"),
+        );
+    }
+    let path = party_file(ws, &entry.party);
+    let display = ws.display(&path);
+    let mut doc = read_document(&path, &display)?.ok_or_else(|| {
+        Error::usage(format!("{display} has gone missing")).with_hint("run the command again")
+    })?;
+    let table = doc
+        .get_mut("keys")
+        .and_then(|k| k.as_array_of_tables_mut())
+        .and_then(|a| {
+            a.iter_mut()
+                .find(|t| t.get("key_id").and_then(|v| v.as_str()) == Some(entry.key_id.as_str()))
+        })
+        .ok_or_else(|| {
+            Error::input(format!(
+                "{display}: cannot find the [[keys]] entry for {key_id}"
+            ))
+            .with_hint("check the file")
+        })?;
+    table["revoked"] = toml_edit::value(edit_date(date));
+    table["revocation_reason"] = toml_edit::value(reason);
+    write_atomic(&path, doc.to_string().as_bytes(), Overwrite::Allow)?;
+    Ok(path)
+}

@@ -1,0 +1,694 @@
+//! Verifying the signatures on an agreement: for every party the agreement names, whether it
+//! holds a valid signature on the current version, is missing, or has an invalid one (with the
+//! reason), the derived signature state, and findings (DP2xx) that point at the files.
+//!
+//! Used by `verify`, and by `status`, `check` and `render`. Only the current version's
+//! directory counts; older versions are history. Each party and each key counts once.
+
+use super::limits::{CappedReadError, MAX_SIGNATURE_FILE_BYTES, read_capped};
+use super::statement::{STATEMENT_TYPE, Statement, agreement_dir, signature_path, version_dir};
+use super::trust::TrustStore;
+use super::{AgreementFacts, sha256_hex, sshsig};
+use crate::diagnostics::{Finding, LineIndex, Position};
+use crate::rules::{self, Rule};
+use crate::workspace::{Workspace, check_id};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// One party's signature on the current version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum PartyStatus {
+    /// A valid signature on the current content.
+    Signed {
+        key_id: String,
+        principal: String,
+        role: String,
+        /// Claimed signing time, RFC 3339 UTC, as in the statement.
+        signed_at: String,
+        /// The statement file, workspace-relative.
+        statement: String,
+    },
+    /// No statement for this party in the current version's directory.
+    Missing {
+        /// The latest earlier version this party signed, if any.
+        last_signed_version: Option<u32>,
+    },
+    /// A statement is there but does not count.
+    Invalid {
+        /// Rule code of the reason (DP2xx).
+        code: &'static str,
+        reason: String,
+        /// The file the problem is in, workspace-relative.
+        file: String,
+    },
+}
+
+/// A party and its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartySignature {
+    pub party: String,
+    #[serde(flatten)]
+    pub status: PartyStatus,
+}
+
+/// Derived signature state of an agreement; never stored by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum SignatureState {
+    /// No party holds a valid signature on the current version.
+    Unsigned,
+    /// Some parties do; `missing` lists those that do not (missing or invalid).
+    Partial { missing: Vec<String> },
+    /// Every party named in the agreement holds a valid signature on the current version.
+    Full,
+}
+
+impl SignatureState {
+    pub fn label(&self) -> &'static str {
+        match self {
+            SignatureState::Unsigned => "unsigned",
+            SignatureState::Partial { .. } => "partially signed",
+            SignatureState::Full => "fully signed",
+        }
+    }
+}
+
+/// The signatures on one agreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementSignatures {
+    pub agreement: String,
+    pub file: String,
+    pub version: u32,
+    /// SHA-256 (hex) of the agreement file's current bytes.
+    pub sha256: String,
+    pub parties: Vec<PartySignature>,
+    #[serde(flatten)]
+    pub state: SignatureState,
+    /// Findings about signature files (and missing signatures), pointing at the files.
+    pub findings: Vec<Finding>,
+}
+
+impl AgreementSignatures {
+    /// Whether any party's signature is invalid.
+    pub fn has_invalid(&self) -> bool {
+        self.parties
+            .iter()
+            .any(|p| matches!(p.status, PartyStatus::Invalid { .. }))
+    }
+}
+
+/// A statement that verified completely.
+struct Valid {
+    statement: Statement,
+    principal: String,
+    display: String,
+}
+
+/// Why a statement does not count, with where.
+struct Rejection {
+    rule: &'static Rule,
+    reason: String,
+    file: String,
+    line: usize,
+}
+
+fn reject(rule: &'static Rule, file: &str, line: usize, reason: impl Into<String>) -> Rejection {
+    Rejection {
+        rule,
+        reason: reason.into(),
+        file: file.to_string(),
+        line,
+    }
+}
+
+/// The 1-based line on which `key = ...` appears in a statement, or 1.
+fn field_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8>, Rejection> {
+    let display = ws.display(path);
+    read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
+        CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("{what} {display} is missing"),
+        ),
+        CappedReadError::Io(e) => reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("cannot read {what} {display}: {e}"),
+        ),
+        CappedReadError::TooLarge { max } => reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("{what} {display} is larger than {max} bytes; it cannot be a datapact {what}"),
+        ),
+    })
+}
+
+/// The line-endings rejection, with the advice that fixes it.
+fn crlf(file: &str, what: &str) -> Rejection {
+    reject(
+        &rules::SIGNATURE_LINE_ENDINGS,
+        file,
+        1,
+        format!(
+            "{what} {file} has CRLF line endings: its line endings were converted (usually by git's core.autocrlf), \
+             so the signed bytes changed although the text did not"
+        ),
+    )
+}
+
+/// Checks one statement file and its signature against the agreement and the trust store.
+fn evaluate(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+    stem: &str,
+    path: &Path,
+) -> Result<Valid, Rejection> {
+    let display = ws.display(path);
+    let sig_path = signature_path(path);
+    let sig_display = ws.display(&sig_path);
+    let stmt_bytes = read_signature_file(ws, path, "statement")?;
+    let sig_bytes = read_signature_file(ws, &sig_path, "signature")?;
+    if stmt_bytes.contains(&b'\r') {
+        return Err(crlf(&display, "statement"));
+    }
+    if sig_bytes.contains(&b'\r') {
+        return Err(crlf(&sig_display, "signature"));
+    }
+    let sig = sshsig::parse(&sig_bytes).map_err(|p| {
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &sig_display,
+            1,
+            format!("{sig_display}: {p}"),
+        )
+    })?;
+    let signer = sshsig::verify(&sig, &stmt_bytes).map_err(|p| {
+        let rule = match p {
+            sshsig::SigProblem::Malformed(_) => &rules::SIGNATURE_MALFORMED,
+            sshsig::SigProblem::WrongNamespace(_) => &rules::SIGNATURE_NAMESPACE,
+            sshsig::SigProblem::BadKey(_) | sshsig::SigProblem::BadSignature => {
+                &rules::SIGNATURE_BAD
+            }
+        };
+        reject(rule, &sig_display, 1, format!("{sig_display}: {p}"))
+    })?;
+    let text = String::from_utf8(stmt_bytes).map_err(|_| {
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!("statement {display} is not UTF-8 text"),
+        )
+    })?;
+    let statement: Statement = toml::from_str(&text).map_err(|e| {
+        let pos = LineIndex::new(&text).position(&text, e.span().map_or(0, |s| s.start));
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            pos.line,
+            format!(
+                "statement {display}:{}:{} cannot be read: {}",
+                pos.line,
+                pos.column,
+                e.message().trim()
+            ),
+        )
+    })?;
+    let line = |key: &str| field_line(&text, key);
+    if statement.statement_type != STATEMENT_TYPE {
+        return Err(reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            line("type"),
+            format!(
+                "statement type {:?} is not {STATEMENT_TYPE:?}",
+                statement.statement_type
+            ),
+        ));
+    }
+    let signer_id = sshsig::key_id(&signer);
+    if signer_id != statement.key_id {
+        return Err(reject(
+            &rules::SIGNATURE_BAD,
+            &display,
+            line("key_id"),
+            format!(
+                "the statement names key {} but the signature was made with key {signer_id}",
+                statement.key_id
+            ),
+        ));
+    }
+    if statement.agreement != facts.id.as_str() {
+        return Err(reject(
+            &rules::SIGNATURE_WRONG_AGREEMENT,
+            &display,
+            line("agreement"),
+            format!(
+                "this is a signature for another agreement ({:?}), not {}; it was copied here",
+                statement.agreement, facts.id
+            ),
+        ));
+    }
+    if statement.version != facts.version {
+        let relation = if statement.version < facts.version {
+            "an earlier"
+        } else {
+            "another"
+        };
+        return Err(reject(
+            &rules::SIGNATURE_WRONG_VERSION,
+            &display,
+            line("version"),
+            format!(
+                "{} signed {relation} version (v{}), not the current version v{}",
+                statement.party, statement.version, facts.version
+            ),
+        ));
+    }
+    if statement.party != stem {
+        return Err(reject(
+            &rules::SIGNATURE_WRONG_PARTY,
+            &display,
+            line("party"),
+            format!(
+                "the statement is {}'s, but it is filed as {stem}'s signature",
+                statement.party
+            ),
+        ));
+    }
+    let entry = trust.find(&signer_id).ok_or_else(|| {
+        reject(
+            &rules::SIGNATURE_UNKNOWN_KEY,
+            &display,
+            line("key_id"),
+            format!("key {signer_id} is not in the trust store (keys/); the signature cannot be attributed to anyone"),
+        )
+    })?;
+    if entry.party != statement.party {
+        return Err(reject(
+            &rules::SIGNATURE_WRONG_PARTY,
+            &display,
+            line("key_id"),
+            format!(
+                "key {signer_id} belongs to party {}, not to {} ({}:{})",
+                entry.party, statement.party, entry.file, entry.line
+            ),
+        ));
+    }
+    if let Some(problem) = &entry.problem {
+        return Err(reject(
+            &rules::SIGNATURE_BAD,
+            &display,
+            line("key_id"),
+            format!(
+                "the trust store entry for key {signer_id} is unusable ({}:{}): {problem}",
+                entry.file, entry.line
+            ),
+        ));
+    }
+    if let Some(date) = entry.revoked {
+        let why = entry
+            .revocation_reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        return Err(reject(
+            &rules::SIGNATURE_REVOKED_KEY,
+            &display,
+            line("key_id"),
+            format!(
+                "key {signer_id} of {} was revoked on {date}{why}; signatures with a revoked key never count, whatever their date",
+                entry.principal
+            ),
+        ));
+    }
+    let signed_at = statement.signed_at().map_err(|why| {
+        reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            line("signed_at"),
+            format!("statement {display}: {why}"),
+        )
+    })?;
+    if !entry.valid_on(signed_at.date_naive()) {
+        return Err(reject(
+            &rules::SIGNATURE_KEY_VALIDITY,
+            &display,
+            line("signed_at"),
+            format!(
+                "key {signer_id} was used on {} outside its validity window ({})",
+                signed_at.date_naive(),
+                entry.window()
+            ),
+        ));
+    }
+    if !entry.roles.is_empty() && !entry.roles.contains(&statement.role) {
+        return Err(reject(
+            &rules::SIGNATURE_ROLE,
+            &display,
+            line("role"),
+            format!(
+                "key {signer_id} is enrolled for role(s) {} but signed as {:?}",
+                entry.roles.join(", "),
+                statement.role
+            ),
+        ));
+    }
+    let current = facts.digest();
+    if statement.agreement_sha256 != current {
+        if facts.bytes.contains(&b'\r')
+            && sha256_hex(&strip_cr_before_lf(&facts.bytes)) == statement.agreement_sha256
+        {
+            return Err(crlf(&facts.display_path, "agreement"));
+        }
+        return Err(reject(
+            &rules::SIGNATURE_STALE,
+            &display,
+            line("agreement_sha256"),
+            format!(
+                "{} signed version v{} with different content: the agreement was changed after signing (signed sha256 {}, now {current})",
+                statement.party, statement.version, statement.agreement_sha256
+            ),
+        ));
+    }
+    Ok(Valid {
+        principal: entry.principal.clone(),
+        statement,
+        display,
+    })
+}
+
+pub(crate) fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// The hint for each kind of rejection.
+fn hint(rule: &'static Rule) -> &'static str {
+    let is = |r: &'static Rule| std::ptr::eq(rule, r);
+    if is(&rules::SIGNATURE_STALE) {
+        "bump `version` in the agreement and ask every party to sign the new version; or undo the change"
+    } else if is(&rules::SIGNATURE_LINE_ENDINGS) {
+        "add `*.toml -text` and `signatures/** -text` to .gitattributes (`datapact init` writes them), then \
+         `git rm --cached -r . && git reset --hard` to restore the original bytes"
+    } else if is(&rules::SIGNATURE_WRONG_AGREEMENT)
+        || is(&rules::SIGNATURE_WRONG_VERSION)
+        || is(&rules::SIGNATURE_WRONG_PARTY)
+        || is(&rules::SIGNATURE_UNEXPECTED_FILE)
+    {
+        "remove the file; the party signs this agreement version itself with `datapact sign`"
+    } else if is(&rules::SIGNATURE_UNKNOWN_KEY) {
+        "enrol the signer's public key with `datapact keys add`, after checking its key id with them out of band"
+    } else if is(&rules::SIGNATURE_REVOKED_KEY) || is(&rules::SIGNATURE_KEY_VALIDITY) {
+        "the party signs again with a valid key (`datapact sign`)"
+    } else if is(&rules::SIGNATURE_ROLE) {
+        "sign again in a role the key is enrolled for, or enrol the key for that role"
+    } else {
+        "remove the statement and signature files and sign again with `datapact sign`"
+    }
+}
+
+/// Lists the statement files (`*.toml`) and other entries of a version directory.
+fn list_dir(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Version numbers that have a signature directory (`v<N>`), sorted.
+fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
+    let mut versions: Vec<u32> = list_dir(&agreement_dir(ws, agreement))
+        .iter()
+        .filter_map(|p| p.file_name()?.to_str()?.strip_prefix('v')?.parse().ok())
+        .collect();
+    versions.sort_unstable();
+    versions
+}
+
+/// Verifies every signature on the current version of an agreement.
+pub fn verify_agreement(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+) -> AgreementSignatures {
+    let mut findings = Vec::new();
+    let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
+    let dir = version_dir(ws, facts.id.as_str(), facts.version);
+    for path in list_dir(&dir) {
+        let display = ws.display(&path);
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if let Some(stem) = name.strip_suffix(".toml.sig") {
+            if !path.with_file_name(format!("{stem}.toml")).exists() {
+                findings.push(Finding::new(
+                    &rules::SIGNATURE_MALFORMED,
+                    &display,
+                    Position::START,
+                    format!("signature {display} has no statement file beside it"),
+                    "remove it, or restore the statement it signs",
+                ));
+            }
+            continue;
+        }
+        let stem = name
+            .strip_suffix(".toml")
+            .filter(|s| check_id(s).is_ok() && path.is_file());
+        let Some(stem) = stem else {
+            findings.push(Finding::new(
+                &rules::SIGNATURE_UNEXPECTED_FILE,
+                &display,
+                Position::START,
+                format!("{display} is not a statement (<party-id>.toml) or signature (<party-id>.toml.sig) file"),
+                "remove it; this directory holds only statements and their signatures",
+            ));
+            continue;
+        };
+        by_stem.insert(stem.to_string(), evaluate(ws, facts, trust, stem, &path));
+    }
+
+    let versions = signed_versions(ws, facts.id.as_str());
+    if let Some(later) = versions.iter().find(|&&v| v > facts.version) {
+        findings.push(Finding::new(
+            &rules::SIGNATURE_WRONG_VERSION,
+            &facts.display_path,
+            Position::START,
+            format!(
+                "signatures exist for v{later} but the agreement says version {}; the version number went backwards",
+                facts.version
+            ),
+            "set `version` above every version already signed; never reuse or lower a version number",
+        ));
+    }
+
+    let mut parties = Vec::new();
+    let mut key_owner: HashMap<String, String> = HashMap::new();
+    for party in &facts.party_ids {
+        let status = match by_stem.remove(party) {
+            None => {
+                let last = versions.iter().rev().copied().find(|&v| {
+                    v < facts.version
+                        && super::statement::statement_path(ws, facts.id.as_str(), v, party)
+                            .is_file()
+                });
+                let msg = match last {
+                    Some(v) => format!(
+                        "{party} has not signed version v{} (it signed v{v})",
+                        facts.version
+                    ),
+                    None => format!("{party} has not signed version v{}", facts.version),
+                };
+                findings.push(Finding::new(
+                    &rules::SIGNATURE_MISSING,
+                    &facts.display_path,
+                    Position::START,
+                    msg,
+                    format!(
+                        "{party} signs with `datapact sign {} --party {party} --key KEYFILE`",
+                        facts.id
+                    ),
+                ));
+                PartyStatus::Missing {
+                    last_signed_version: last,
+                }
+            }
+            Some(Ok(valid)) => match key_owner.get(&valid.statement.key_id) {
+                Some(other) => {
+                    let r = reject(
+                        &rules::SIGNATURE_DUPLICATE,
+                        &valid.display,
+                        1,
+                        format!(
+                            "key {} already counted for {other}; each key counts once",
+                            valid.statement.key_id
+                        ),
+                    );
+                    invalid(&mut findings, r)
+                }
+                None => {
+                    key_owner.insert(valid.statement.key_id.clone(), party.clone());
+                    PartyStatus::Signed {
+                        key_id: valid.statement.key_id,
+                        principal: valid.principal,
+                        role: valid.statement.role,
+                        signed_at: valid.statement.signed_at,
+                        statement: valid.display,
+                    }
+                }
+            },
+            Some(Err(r)) => invalid(&mut findings, r),
+        };
+        parties.push(PartySignature {
+            party: party.clone(),
+            status,
+        });
+    }
+    for (stem, result) in by_stem {
+        let file = ws.display(&dir.join(format!("{stem}.toml")));
+        let what = match result {
+            Ok(v) => format!(
+                "a valid copy of {}'s signature, which counts once",
+                v.statement.party
+            ),
+            Err(r) => format!("and it is invalid: {}", r.reason),
+        };
+        findings.push(Finding::new(
+            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &file,
+            Position::START,
+            format!(
+                "{file} is a statement for {stem}, which is not a party to {}; {what}",
+                facts.id
+            ),
+            hint(&rules::SIGNATURE_UNEXPECTED_FILE),
+        ));
+    }
+
+    let signed = parties
+        .iter()
+        .filter(|p| matches!(p.status, PartyStatus::Signed { .. }))
+        .count();
+    let state = if signed == 0 {
+        SignatureState::Unsigned
+    } else if signed == parties.len() {
+        SignatureState::Full
+    } else {
+        SignatureState::Partial {
+            missing: parties
+                .iter()
+                .filter(|p| !matches!(p.status, PartyStatus::Signed { .. }))
+                .map(|p| p.party.clone())
+                .collect(),
+        }
+    };
+    AgreementSignatures {
+        agreement: facts.id.to_string(),
+        file: facts.display_path.clone(),
+        version: facts.version,
+        sha256: facts.digest(),
+        parties,
+        state,
+        findings,
+    }
+}
+
+fn invalid(findings: &mut Vec<Finding>, r: Rejection) -> PartyStatus {
+    findings.push(Finding::new(
+        r.rule,
+        &r.file,
+        Position {
+            line: r.line,
+            column: 1,
+        },
+        r.reason.clone(),
+        hint(r.rule),
+    ));
+    PartyStatus::Invalid {
+        code: r.rule.code,
+        reason: r.reason,
+        file: r.file,
+    }
+}
+
+/// The content digest of the latest earlier signed version, for the statement's hash chain:
+/// the `agreement_sha256` that valid signatures in the highest earlier `v<N>` directory agree
+/// on. `Err` when they disagree (someone must look at the history).
+pub fn previous_signed_digest(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+) -> Result<Option<(u32, String)>, String> {
+    for version in signed_versions(ws, facts.id.as_str())
+        .into_iter()
+        .rev()
+        .filter(|&v| v < facts.version)
+    {
+        let mut digests = std::collections::BTreeSet::new();
+        let mut earlier = facts.clone();
+        earlier.version = version;
+        for path in list_dir(&version_dir(ws, facts.id.as_str(), version)) {
+            let Some(stem) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".toml"))
+            else {
+                continue;
+            };
+            // Judge the earlier statement on everything except the content, which has moved on.
+            match evaluate(ws, &earlier, trust, stem, &path) {
+                Ok(v) => {
+                    digests.insert(v.statement.agreement_sha256);
+                }
+                Err(r) if r.rule.code == rules::SIGNATURE_STALE.code => {
+                    if let Ok(s) = read_statement(&path) {
+                        digests.insert(s.agreement_sha256);
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        match digests.len() {
+            0 => continue,
+            1 => return Ok(digests.pop_first().map(|d| (version, d))),
+            _ => {
+                return Err(format!(
+                    "valid signatures on v{version} cover {} different contents; the history must be checked before signing",
+                    digests.len()
+                ));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn read_statement(path: &Path) -> Result<Statement, ()> {
+    let bytes = read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|_| ())?;
+    let text = String::from_utf8(bytes).map_err(|_| ())?;
+    toml::from_str(&text).map_err(|_| ())
+}

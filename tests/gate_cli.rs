@@ -1,0 +1,359 @@
+//! Issue 4 acceptance, through the real binary: a workspace with an active, an expiring, an
+//! overdue and a draft agreement; `status` lists them by urgency with the right days; `check`
+//! annotates the overdue one at its review-date line and exits 1; SARIF validates against the
+//! schema; JUnit parses; the calendar imports into a calendar parser. Today is always injected.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
+const TODAY: &str = "2026-11-25";
+
+struct Workspace {
+    dir: tempfile::TempDir,
+    /// Private keys live outside the workspace, as they must.
+    config_home: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("datapact").unwrap();
+        c.current_dir(self.root())
+            .env("XDG_CONFIG_HOME", self.config_home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("DATAPACT_TODAY");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "panic: {out:?}"
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    fn key_file(&self, party: &str) -> PathBuf {
+        let dir = self.config_home.path().join("datapact/keys");
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                name.starts_with(party) && !name.ends_with(".pub")
+            })
+            .expect("generated key")
+    }
+}
+
+/// The example agreement under another id with other dates.
+fn agreement(id: &str, effective: &str, review: &str, expires: &str) -> String {
+    let text = EXAMPLE.replace(
+        "id = \"icb-ecc-adult-social-care\"",
+        &format!("id = \"{id}\""),
+    );
+    let start = text.find("[dates]").unwrap();
+    format!(
+        "{}[dates]\napproved = {effective}\neffective = {effective}\nreview = {review}\nexpires = {expires}\nreview_interval_months = 24\n",
+        &text[..start]
+    )
+}
+
+fn workspace() -> Workspace {
+    let ws = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+        config_home: tempfile::tempdir().unwrap(),
+    };
+    let (code, _, err) = ws.run(&["init", "."]);
+    assert_eq!(code, 0, "{err}");
+    let files = [
+        ("active-sharing", "2026-04-01", "2028-04-01", "2029-03-31"),
+        ("expiring-sharing", "2025-02-01", "2027-01-31", "2027-01-31"),
+        ("overdue-sharing", "2024-07-01", "2026-06-30", "2027-06-30"),
+        ("draft-sharing", "2026-04-01", "2028-04-01", "2029-03-31"),
+    ];
+    for (id, effective, review, expires) in files {
+        std::fs::write(
+            ws.root().join(format!("agreements/{id}.toml")),
+            agreement(id, effective, review, expires),
+        )
+        .unwrap();
+    }
+    for (party, principal) in [
+        ("nhs-essex-icb", "dpo@essexicb.nhs.uk"),
+        ("essex-county-council", "dpo@essex.gov.uk"),
+    ] {
+        let (code, _, err) = ws.run(&[
+            "keys",
+            "generate",
+            "--party",
+            party,
+            "--principal",
+            principal,
+            "--role",
+            "dpo",
+            "--no-passphrase",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for id in ["active-sharing", "expiring-sharing", "overdue-sharing"] {
+        for party in ["nhs-essex-icb", "essex-county-council"] {
+            let key = ws.key_file(party);
+            let (code, _, err) = ws.run(&[
+                "sign",
+                id,
+                "--party",
+                party,
+                "--key",
+                key.to_str().unwrap(),
+                "--role",
+                "dpo",
+            ]);
+            assert_eq!(code, 0, "{err}");
+        }
+    }
+    ws
+}
+
+fn line_of(ws: &Workspace, id: &str, prefix: &str) -> usize {
+    let text = std::fs::read_to_string(ws.root().join(format!("agreements/{id}.toml"))).unwrap();
+    text.lines().position(|l| l.starts_with(prefix)).unwrap() + 1
+}
+
+#[test]
+fn status_lists_agreements_by_urgency_with_days() {
+    let ws = workspace();
+    let (code, out, err) = ws.run(&["--today", TODAY, "status", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let rows = doc["agreements"].as_array().unwrap();
+    let got: Vec<(&str, &str, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["state"].as_str().unwrap(),
+                r["days"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("overdue-sharing", "review-overdue", -148),
+            ("expiring-sharing", "expiring", 67),
+            ("draft-sharing", "draft", 493),
+            ("active-sharing", "active", 493),
+        ]
+    );
+    assert_eq!(rows[2]["signed"], 0);
+    assert_eq!(
+        rows[2]["missing"],
+        serde_json::json!(["nhs-essex-icb", "essex-county-council"])
+    );
+    assert_eq!(rows[3]["signed"], 2);
+
+    // The table says the same in words, in the same order.
+    let (_, table, _) = ws.run(&["--today", TODAY, "status"]);
+    let order: Vec<usize> = [
+        "overdue-sharing",
+        "expiring-sharing",
+        "draft-sharing",
+        "active-sharing",
+    ]
+    .iter()
+    .map(|id| table.find(id).unwrap())
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{table}");
+    assert!(
+        table.contains("2/2")
+            && table.contains("0/2 (missing: nhs-essex-icb, essex-county-council)"),
+        "{table}"
+    );
+
+    // DATAPACT_TODAY works like --today, and --state filters.
+    let out = ws
+        .cmd()
+        .env("DATAPACT_TODAY", TODAY)
+        .args(["status", "--state", "expiring", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("expiring-sharing,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn check_annotates_the_overdue_agreement_at_its_review_line_and_fails() {
+    let ws = workspace();
+    let (code, out, err) = ws.run(&["--today", TODAY, "check", "--format", "github"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let review_line = line_of(&ws, "overdue-sharing", "review = ");
+    let expected = format!(
+        "::error file=agreements/overdue-sharing.toml,line={review_line},col=10,title=DP303 review-overdue-past-grace::"
+    );
+    assert!(out.lines().any(|l| l.starts_with(&expected)), "{out}");
+    let expires_line = line_of(&ws, "expiring-sharing", "expires = ");
+    assert!(
+        out.contains(&format!(
+            "::warning file=agreements/expiring-sharing.toml,line={expires_line},"
+        )),
+        "{out}"
+    );
+    // Drafts are normal: no annotation for the draft unless signatures are required.
+    assert!(!out.contains("draft-sharing"), "{out}");
+    let (code, out, _) = ws.run(&[
+        "--today",
+        TODAY,
+        "check",
+        "--format",
+        "github",
+        "--require-signed",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("file=agreements/draft-sharing.toml") && out.contains("DP306"),
+        "{out}"
+    );
+
+    // Before the grace period ran out the overdue review is a warning, and only --fail-on warning fails.
+    let (code, _, _) = ws.run(&["--today", "2026-09-28", "check", "overdue-sharing"]);
+    assert_eq!(code, 0);
+    let (code, out, _) = ws.run(&[
+        "--today",
+        "2026-09-28",
+        "check",
+        "overdue-sharing",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DP302"), "{out}");
+}
+
+#[test]
+fn a_tampered_active_agreement_fails_the_gate() {
+    let ws = workspace();
+    let path = ws.root().join("agreements/active-sharing.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("within 5 working days", "within 9 working days");
+    std::fs::write(&path, text).unwrap();
+    let (code, out, _) = ws.run(&[
+        "--today",
+        TODAY,
+        "check",
+        "active-sharing",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["DP201", "DP201"], "{out}");
+}
+
+#[test]
+fn sarif_output_validates_against_the_schema() {
+    let ws = workspace();
+    let (code, out, _) = ws.run(&["--today", TODAY, "check", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "DP303"));
+    for r in results {
+        assert!(r["message"]["text"].is_string());
+        assert!(
+            !r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[test]
+fn junit_has_a_case_per_agreement_per_family() {
+    let ws = workspace();
+    let (code, out, _) = ws.run(&["--today", TODAY, "check", "--format", "junit"]);
+    assert_eq!(code, 1);
+    let mut reader = quick_xml::Reader::from_str(&out);
+    let (mut cases, mut failures) = (0, 0);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"testcase" => cases += 1,
+                    b"failure" => failures += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(cases, 4 * 5, "{out}");
+    assert_eq!(
+        failures, 1,
+        "only the overdue agreement's expiry case fails: {out}"
+    );
+}
+
+#[test]
+fn calendar_imports_into_a_calendar_parser() {
+    let ws = workspace();
+    let (code, _, err) = ws.run(&["--today", TODAY, "calendar", "--out", "reminders.ics"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(ws.root().join("reminders.ics")).unwrap();
+    assert!(
+        text.split_inclusive('\n')
+            .all(|l| l.ends_with("\r\n") && l.len() <= 77),
+        "CRLF, folded at 75 octets"
+    );
+    let unfolded = icalendar::parser::unfold(&text);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("parses");
+    let events: Vec<_> = calendar
+        .components
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .collect();
+    assert_eq!(
+        events.len(),
+        8,
+        "review and expiry for each of the four agreements"
+    );
+    assert!(unfolded.contains("UID:review-overdue-sharing@datapact"));
+    assert!(unfolded.contains("DTSTAMP:20261125T000000Z"));
+    // The same input gives the same file.
+    let (_, again, _) = ws.run(&["--today", TODAY, "calendar"]);
+    assert_eq!(again, text);
+}

@@ -1,0 +1,941 @@
+//! Integration tests for keys, sign and verify, run through the real binary. One test per row of
+//! docs/signing.md's threat table (the rollback row belongs to history verification, a later
+//! issue), a three-party round trip, malformed files, secrecy of private keys, and OpenSSH
+//! interoperability (skipped with a note when ssh-keygen is not on PATH).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+const ID: &str = "icb-ecc-adult-social-care";
+const ICB: &str = "nhs-essex-icb";
+const ECC: &str = "essex-county-council";
+const T0: &str = "2026-04-01T10:00:00Z";
+
+/// A fresh workspace with the example agreement, a key directory outside any git repository,
+/// and a config directory so nothing touches the real home.
+struct Fixture {
+    ws: tempfile::TempDir,
+    keys: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let f = Fixture {
+            ws: tempfile::tempdir().unwrap(),
+            keys: tempfile::tempdir().unwrap(),
+        };
+        f.run(&["init", "."]).success();
+        let example = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("agreements")
+                .join(format!("{ID}.toml")),
+        )
+        .unwrap();
+        std::fs::write(f.agreement(), example).unwrap();
+        for (k, v) in [("user.name", "Test"), ("user.email", "test@example.org")] {
+            std::process::Command::new("git")
+                .args(["config", k, v])
+                .current_dir(f.ws.path())
+                .status()
+                .unwrap();
+        }
+        f
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("datapact").unwrap();
+        c.current_dir(self.ws.path())
+            .env("XDG_CONFIG_HOME", self.keys.path().join("config"))
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().args(args).assert()
+    }
+
+    fn agreement(&self) -> PathBuf {
+        self.ws.path().join("agreements").join(format!("{ID}.toml"))
+    }
+
+    fn key_path(&self, name: &str) -> PathBuf {
+        self.keys.path().join(name)
+    }
+
+    /// Generates an unencrypted key for `party` and enrols it.
+    fn generate(&self, party: &str, principal: &str) -> PathBuf {
+        let out = self.key_path(principal);
+        self.run(&[
+            "keys",
+            "generate",
+            "--party",
+            party,
+            "--principal",
+            principal,
+            "--role",
+            "dpo",
+            "--no-passphrase",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .success();
+        out
+    }
+
+    fn sign_at(&self, party: &str, key: &Path, at: &str) -> assert_cmd::assert::Assert {
+        self.run(&[
+            "sign",
+            ID,
+            "--party",
+            party,
+            "--key",
+            key.to_str().unwrap(),
+            "--signed-at",
+            at,
+        ])
+    }
+
+    fn sign(&self, party: &str, key: &Path) {
+        self.sign_at(party, key, T0).success();
+    }
+
+    fn statement(&self, version: u32, party: &str) -> PathBuf {
+        self.ws
+            .path()
+            .join(format!("signatures/{ID}/v{version}/{party}.toml"))
+    }
+
+    fn sig(&self, version: u32, party: &str) -> PathBuf {
+        self.ws
+            .path()
+            .join(format!("signatures/{ID}/v{version}/{party}.toml.sig"))
+    }
+
+    /// Both parties enrolled and signed.
+    fn both_signed() -> (Fixture, PathBuf, PathBuf) {
+        let f = Fixture::new();
+        let a = f.generate(ICB, "priya@nhs.net");
+        let b = f.generate(ECC, "mark@essex.gov.uk");
+        f.sign(ICB, &a);
+        f.sign(ECC, &b);
+        (f, a, b)
+    }
+
+    fn verify_json(&self) -> (i32, serde_json::Value) {
+        let out = self
+            .cmd()
+            .args(["verify", "--format", "json"])
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        assert!(
+            code == 0 || code == 1,
+            "verify exited {code}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (code, serde_json::from_slice(&out.stdout).unwrap())
+    }
+
+    fn verify_text(&self) -> (i32, String) {
+        let out = self.cmd().args(["verify"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), text)
+    }
+}
+
+fn statuses(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    json["agreements"][0]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["party"].as_str().unwrap().to_string(),
+                p["status"].as_str().unwrap().to_string(),
+                p["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn ssh_keygen_available() -> bool {
+    let ok = std::process::Command::new("ssh-keygen")
+        .arg("-?")
+        .output()
+        .is_ok();
+    if !ok {
+        eprintln!("note: ssh-keygen is not on PATH; skipping this OpenSSH interoperability test");
+    }
+    ok
+}
+
+#[test]
+fn three_parties_all_sign_and_verify_says_fully_signed() {
+    let f = Fixture::new();
+    // Add a third party to the agreement (a copy of the council with another id).
+    let text = std::fs::read_to_string(f.agreement()).unwrap();
+    let start = text
+        .find("[[parties]]\nid = \"essex-county-council\"")
+        .unwrap();
+    let end = text[start..].find("\n\n").unwrap() + start;
+    let third = text[start..end]
+        .replace("essex-county-council", "southend-city-council")
+        .replace("Essex County Council", "Southend City Council");
+    let retention = "\n\n[[retention.rules]]\nparty = \"southend-city-council\"\nperiod = \"8 years\"\ndisposal = \"Deleted.\"";
+    let mut new = format!("{}\n\n{third}{}", &text[..end], &text[end..]);
+    let at = new.find("\n\n[onward_sharing]").unwrap();
+    new.insert_str(at, retention);
+    std::fs::write(f.agreement(), new).unwrap();
+    f.run(&["validate"]).success();
+
+    let keys: Vec<(&str, PathBuf)> = [
+        (ICB, "a@nhs.net"),
+        (ECC, "b@essex.gov.uk"),
+        ("southend-city-council", "c@southend.gov.uk"),
+    ]
+    .iter()
+    .map(|(party, who)| (*party, f.generate(party, who)))
+    .collect();
+    let (code, json) = f.verify_json();
+    assert_eq!(
+        (code, json["agreements"][0]["state"].as_str()),
+        (0, Some("unsigned"))
+    );
+    for (i, (party, key)) in keys.iter().enumerate() {
+        f.sign(party, key);
+        let (code, json) = f.verify_json();
+        assert_eq!(code, 0);
+        let expect = if i == 2 { "full" } else { "partial" };
+        assert_eq!(json["agreements"][0]["state"], expect, "{json}");
+    }
+    let (_, json) = f.verify_json();
+    assert!(statuses(&json).iter().all(|(_, s, _)| s == "signed"));
+    f.run(&["verify", "--require-complete"]).success();
+}
+
+#[test]
+fn threat_one_byte_changed_makes_every_signature_stale() {
+    let (f, _, _) = Fixture::both_signed();
+    replace_in(&f.agreement(), "ongoing", "ongoinG");
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1);
+    assert_eq!(text.matches("DP201").count(), 2, "{text}");
+    assert!(text.contains("changed after signing"), "{text}");
+}
+
+#[test]
+fn threat_signature_copied_from_another_agreement_is_rejected() {
+    let (f, a, _) = Fixture::both_signed();
+    // A second agreement, signed by the ICB; its signature is copied over the first one's.
+    let other = f.ws.path().join("agreements/icb-ecc-second.toml");
+    std::fs::write(
+        &other,
+        std::fs::read_to_string(f.agreement())
+            .unwrap()
+            .replace(&format!("id = \"{ID}\""), "id = \"icb-ecc-second\""),
+    )
+    .unwrap();
+    f.run(&[
+        "sign",
+        "icb-ecc-second",
+        "--party",
+        ICB,
+        "--key",
+        a.to_str().unwrap(),
+        "--signed-at",
+        T0,
+    ])
+    .success();
+    let from = f.ws.path().join("signatures/icb-ecc-second/v1");
+    std::fs::copy(from.join("nhs-essex-icb.toml"), f.statement(1, ICB)).unwrap();
+    std::fs::copy(from.join("nhs-essex-icb.toml.sig"), f.sig(1, ICB)).unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        statuses(&json)[0],
+        (ICB.into(), "invalid".into(), "DP202".into())
+    );
+}
+
+#[test]
+fn threat_signature_of_an_earlier_version_is_reported_as_such() {
+    let (f, a, _) = Fixture::both_signed();
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 0, "old versions are history, not errors");
+    assert_eq!(statuses(&json)[0].1, "missing");
+    assert_eq!(
+        json["agreements"][0]["parties"][0]["last_signed_version"],
+        1
+    );
+    // Presenting the v1 signature as a v2 signature.
+    std::fs::create_dir_all(f.statement(2, ICB).parent().unwrap()).unwrap();
+    std::fs::copy(f.statement(1, ICB), f.statement(2, ICB)).unwrap();
+    std::fs::copy(f.sig(1, ICB), f.sig(2, ICB)).unwrap();
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1);
+    assert!(text.contains("signed an earlier version (v1)"), "{text}");
+    assert!(text.contains("DP203"));
+    // Signing v2 properly chains to v1's digest.
+    std::fs::remove_file(f.statement(2, ICB)).unwrap();
+    std::fs::remove_file(f.sig(2, ICB)).unwrap();
+    let v1_digest = std::fs::read_to_string(f.statement(1, ICB)).unwrap();
+    let v1_digest = v1_digest
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .split('"')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    f.sign(ICB, &a);
+    let v2 = std::fs::read_to_string(f.statement(2, ICB)).unwrap();
+    assert!(
+        v2.contains(&format!("previous_sha256 = \"{v1_digest}\"")),
+        "{v2}"
+    );
+}
+
+#[test]
+fn threat_duplicate_signature_files_count_once() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    f.generate(ECC, "mark@essex.gov.uk");
+    f.sign(ICB, &a);
+    // The ICB's signature copied under the council's name and under a stray name.
+    std::fs::copy(f.statement(1, ICB), f.statement(1, ECC)).unwrap();
+    std::fs::copy(f.sig(1, ICB), f.sig(1, ECC)).unwrap();
+    std::fs::copy(f.statement(1, ICB), f.statement(1, "copy-of-icb")).unwrap();
+    std::fs::copy(f.sig(1, ICB), f.sig(1, "copy-of-icb")).unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    let s = statuses(&json);
+    assert_eq!(s[0].1, "signed");
+    assert_eq!((s[1].1.as_str(), s[1].2.as_str()), ("invalid", "DP205"));
+    assert_eq!(json["agreements"][0]["state"], "partial");
+    let codes: Vec<&str> = json["agreements"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"DP214"), "{codes:?}");
+}
+
+#[test]
+fn threat_other_namespaces_are_rejected() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let f = Fixture::new();
+    let key = f.key_path("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "x", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    f.run(&[
+        "keys",
+        "add",
+        "--party",
+        ICB,
+        "--principal",
+        "priya@nhs.net",
+        "--role",
+        "dpo",
+        &format!("{}.pub", key.display()),
+    ])
+    .success();
+    f.sign(ICB, &key);
+    for ns in ["git", "file"] {
+        std::fs::remove_file(f.sig(1, ICB)).unwrap();
+        let st = std::process::Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", ns, "-f"])
+            .arg(&key)
+            .arg(f.statement(1, ICB))
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        let (code, json) = f.verify_json();
+        assert_eq!(code, 1);
+        assert_eq!(statuses(&json)[0].2, "DP209", "{ns}");
+    }
+}
+
+#[test]
+fn threat_unknown_key_and_key_of_another_party_are_rejected() {
+    let (f, _, _) = Fixture::both_signed();
+    let icb_keys = f.ws.path().join("keys/nhs-essex-icb.toml");
+    let icb_entry = std::fs::read_to_string(&icb_keys).unwrap();
+    // The ICB's key moved to the council's file: it now belongs to another party.
+    let ecc_keys = f.ws.path().join("keys/essex-county-council.toml");
+    let entry = &icb_entry[icb_entry.find("[[keys]]").unwrap()..];
+    std::fs::write(
+        &ecc_keys,
+        format!("{}\n{entry}", std::fs::read_to_string(&ecc_keys).unwrap()),
+    )
+    .unwrap();
+    std::fs::write(&icb_keys, "").unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP205");
+    // Removed altogether: unknown key.
+    std::fs::write(&ecc_keys, "").unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP204");
+    assert_eq!(statuses(&json)[1].2, "DP204");
+}
+
+#[test]
+fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
+    let (f, a, _) = Fixture::both_signed();
+    let out = f
+        .cmd()
+        .args(["keys", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key_id = list["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["party"] == ICB)
+        .unwrap()["key_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Revoked a month after the signature was made: the signature still stops counting.
+    f.run(&[
+        "keys",
+        "revoke",
+        &key_id,
+        "--reason",
+        "laptop lost",
+        "--date",
+        "2026-05-01",
+    ])
+    .success();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP206");
+    assert!(
+        std::fs::read_to_string(f.ws.path().join("keys/nhs-essex-icb.toml"))
+            .unwrap()
+            .contains("# Trust store"),
+        "comments kept"
+    );
+    // And the key can no longer sign.
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign_at(ICB, &a, T0).code(1);
+}
+
+#[test]
+fn threat_key_used_outside_its_validity_window_is_rejected() {
+    let f = Fixture::new();
+    let key = f.key_path("k");
+    f.run(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "p@nhs.net",
+        "--role",
+        "dpo",
+        "--no-passphrase",
+        "--valid-from",
+        "2026-01-01",
+        "--valid-until",
+        "2026-12-31",
+        "--out",
+        key.to_str().unwrap(),
+    ])
+    .success();
+    f.sign_at(ICB, &key, "2027-01-05T09:00:00Z")
+        .code(1)
+        .stderr(predicates::str::contains("not valid on 2027-01-05"));
+    f.sign_at(ICB, &key, T0).success();
+    let (_, json) = f.verify_json();
+    assert_eq!(statuses(&json)[0].1, "signed");
+    replace_in(
+        &f.ws.path().join("keys/nhs-essex-icb.toml"),
+        "valid_until = 2026-12-31",
+        "valid_until = 2026-03-01",
+    );
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP207");
+}
+
+/// The identity point: a weak (small-order) Ed25519 public key.
+fn weak_key_line() -> String {
+    use base64::Engine;
+    let mut blob = Vec::new();
+    blob.extend_from_slice(&11u32.to_be_bytes());
+    blob.extend_from_slice(b"ssh-ed25519");
+    blob.extend_from_slice(&32u32.to_be_bytes());
+    let mut point = [0u8; 32];
+    point[0] = 1;
+    blob.extend_from_slice(&point);
+    format!(
+        "ssh-ed25519 {}",
+        base64::engine::general_purpose::STANDARD.encode(blob)
+    )
+}
+
+#[test]
+fn threat_weak_key_is_refused_at_enrolment_and_rejected_at_verification() {
+    use ssh_key::{Algorithm, HashAlg, SshSig, public::Ed25519PublicKey, public::KeyData};
+    let f = Fixture::new();
+    let pubfile = f.key_path("weak.pub");
+    std::fs::write(&pubfile, format!("{} weak\n", weak_key_line())).unwrap();
+    f.run(&[
+        "keys",
+        "add",
+        "--party",
+        ICB,
+        "--principal",
+        "x@nhs.net",
+        pubfile.to_str().unwrap(),
+    ])
+    .code(2)
+    .stderr(predicates::str::contains("weak (small-order)"));
+
+    // Hand-edited into the trust store, with a forged statement: R = identity, s = 0 verifies
+    // under non-strict verification for any message.
+    let mut point = [0u8; 32];
+    point[0] = 1;
+    let key_data = KeyData::Ed25519(Ed25519PublicKey(point));
+    let key_id = key_data.fingerprint(HashAlg::Sha256).to_string();
+    std::fs::write(
+        f.ws.path().join("keys/nhs-essex-icb.toml"),
+        format!(
+            "[[keys]]\nkey_id = \"{key_id}\"\npublic_key = \"{}\"\nprincipal = \"x@nhs.net\"\nroles = [\"dpo\"]\n",
+            weak_key_line()
+        ),
+    )
+    .unwrap();
+    let digest = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(std::fs::read(f.agreement()).unwrap());
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let statement = format!(
+        "type = \"datapact-statement/1\"\nagreement = \"{ID}\"\nversion = 1\nagreement_sha256 = \"{digest}\"\nparty = \"{ICB}\"\nkey_id = \"{key_id}\"\nrole = \"dpo\"\nsigned_at = \"{T0}\"\n"
+    );
+    let mut sig = [0u8; 64];
+    sig[0] = 1;
+    let sshsig = SshSig::new(
+        key_data,
+        "datapact-agreement@datapact.dev",
+        HashAlg::Sha512,
+        ssh_key::Signature::new(Algorithm::Ed25519, sig.to_vec()).unwrap(),
+    )
+    .unwrap();
+    std::fs::create_dir_all(f.statement(1, ICB).parent().unwrap()).unwrap();
+    std::fs::write(f.statement(1, ICB), statement).unwrap();
+    std::fs::write(
+        f.sig(1, ICB),
+        sshsig.to_pem(ssh_key::LineEnding::LF).unwrap(),
+    )
+    .unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP208");
+    assert_eq!(json["trust_store_findings"][0]["code"], "DP216");
+}
+
+#[test]
+fn threat_malformed_truncated_and_huge_files_give_clear_errors() {
+    let (f, _, _) = Fixture::both_signed();
+    let stmt = std::fs::read(f.statement(1, ICB)).unwrap();
+    let sig = std::fs::read(f.sig(1, ICB)).unwrap();
+    let huge = vec![b'A'; 2 * 1024 * 1024];
+    let cases: Vec<(PathBuf, Vec<u8>)> = vec![
+        (f.sig(1, ICB), sig[..sig.len() / 2].to_vec()),
+        (f.sig(1, ICB), Vec::new()),
+        (
+            f.sig(1, ICB),
+            String::from_utf8_lossy(&sig)
+                .replace("SSH SIGNATURE", "PGP SIGNATURE")
+                .into_bytes(),
+        ),
+        (
+            f.sig(1, ICB),
+            String::from_utf8_lossy(&sig)
+                .replacen("U1NIU0lH", "U1NIU0lI", 1)
+                .into_bytes(),
+        ),
+        (f.sig(1, ICB), huge.clone()),
+        (f.sig(1, ICB), vec![0xff, 0xfe, 0x00]),
+        (f.statement(1, ICB), stmt[..stmt.len() / 2].to_vec()),
+        (f.statement(1, ICB), huge),
+        (
+            f.statement(1, ICB),
+            b"type = \"datapact-statement/1\"\nthis is not toml\n".to_vec(),
+        ),
+    ];
+    for (path, bytes) in cases {
+        let original = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+        let (code, text) = f.verify_text();
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains("nhs-essex-icb.toml"),
+            "the file is named: {text}"
+        );
+        assert!(!text.contains("panicked"), "{text}");
+        std::fs::write(&path, original).unwrap();
+    }
+    // A signature without its statement, and a statement without its signature.
+    std::fs::remove_file(f.sig(1, ECC)).unwrap();
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("essex-county-council.toml.sig is missing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn threat_crlf_conversion_gets_a_line_endings_error() {
+    let (f, _, _) = Fixture::both_signed();
+    let lf = std::fs::read_to_string(f.agreement()).unwrap();
+    std::fs::write(f.agreement(), lf.replace('\n', "\r\n")).unwrap();
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1);
+    assert_eq!(text.matches("DP211").count(), 2, "{text}");
+    assert!(text.contains("line endings were converted"), "{text}");
+    assert!(text.contains(".gitattributes"), "{text}");
+    std::fs::write(f.agreement(), lf).unwrap();
+    let stmt = std::fs::read_to_string(f.statement(1, ECC)).unwrap();
+    std::fs::write(f.statement(1, ECC), stmt.replace('\n', "\r\n")).unwrap();
+    let (_, json) = f.verify_json();
+    assert_eq!(statuses(&json)[1].2, "DP211");
+}
+
+#[test]
+fn sign_refuses_wrong_party_unenrolled_key_and_open_permissions() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let b = f.generate(ECC, "mark@essex.gov.uk");
+    f.sign_at("not-a-party", &a, T0)
+        .code(1)
+        .stderr(predicates::str::contains("is not a party"));
+    f.sign_at(ECC, &a, T0)
+        .code(1)
+        .stderr(predicates::str::contains("enrolled for nhs-essex-icb"));
+    std::fs::write(f.ws.path().join("keys/essex-county-council.toml"), "").unwrap();
+    f.sign_at(ECC, &b, T0)
+        .code(1)
+        .stderr(predicates::str::contains("not in the trust store"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o644)).unwrap();
+        f.sign_at(ICB, &a, T0)
+            .code(1)
+            .stderr(predicates::str::contains("too open"));
+    }
+    // An agreement with errors is not signed.
+    replace_in(
+        &f.agreement(),
+        "frequency = \"ongoing\"",
+        "frequency = \"often\"",
+    );
+    f.sign_at(ICB, &a, T0)
+        .code(1)
+        .stderr(predicates::str::contains("has errors"));
+}
+
+#[test]
+fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
+    let f = Fixture::new();
+    let inside = f.ws.path().join("secret_key");
+    f.run(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "p@nhs.net",
+        "--no-passphrase",
+        "--out",
+        inside.to_str().unwrap(),
+    ])
+    .code(1)
+    .stderr(predicates::str::contains("inside the git work tree"));
+    assert!(!inside.exists());
+
+    let mut outputs = Vec::new();
+    let key = f.key_path("k");
+    for args in [
+        vec![
+            "keys",
+            "generate",
+            "--party",
+            ICB,
+            "--principal",
+            "p@nhs.net",
+            "--role",
+            "dpo",
+            "--no-passphrase",
+            "--out",
+            key.to_str().unwrap(),
+        ],
+        vec![
+            "sign",
+            ID,
+            "--party",
+            ICB,
+            "--key",
+            key.to_str().unwrap(),
+            "--signed-at",
+            T0,
+        ],
+        vec!["verify"],
+        vec!["keys", "list", "--format", "json"],
+        vec!["keys", "export-allowed-signers"],
+    ] {
+        let out = f.cmd().args(&args).output().unwrap();
+        outputs.push(out.stdout);
+        outputs.push(out.stderr);
+    }
+    let private = ssh_key::PrivateKey::read_openssh_file(&key).unwrap();
+    let seed = private.key_data().ed25519().unwrap().private.to_bytes();
+    let hex: String = seed.iter().map(|b| format!("{b:02x}")).collect();
+    let b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(seed)
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![f.ws.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(std::fs::read(&p).unwrap())
+            }
+        }
+    }
+    files.push(std::fs::read(format!("{}.pub", key.display())).unwrap());
+    for blob in outputs.iter().chain(&files) {
+        let text = String::from_utf8_lossy(blob);
+        assert!(
+            !text.contains(&hex) && !text.contains(&b64[..40]),
+            "private key material leaked"
+        );
+        assert!(
+            !blob.windows(32).any(|w| w == seed),
+            "raw private key bytes leaked"
+        );
+        assert!(!text.contains("PRIVATE KEY"));
+    }
+}
+
+#[test]
+fn interoperates_with_stock_openssh() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let f = Fixture::new();
+    // A key made by ssh-keygen, imported and used as it is.
+    let key = f.key_path("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "priya", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    f.run(&[
+        "keys",
+        "add",
+        "--party",
+        ICB,
+        "--principal",
+        "priya@nhs.net",
+        "--role",
+        "dpo",
+        &format!("{}.pub", key.display()),
+    ])
+    .success();
+    let b = f.generate(ECC, "mark@essex.gov.uk");
+    f.sign(ICB, &key);
+    f.sign(ECC, &b);
+    let (code, json) = f.verify_json();
+    assert_eq!(
+        (code, json["agreements"][0]["state"].as_str()),
+        (0, Some("full"))
+    );
+
+    // A partner with only OpenSSH verifies both statements and the agreement's digest.
+    let allowed = f.key_path("allowed_signers");
+    f.run(&[
+        "keys",
+        "export-allowed-signers",
+        "--out",
+        allowed.to_str().unwrap(),
+    ])
+    .success();
+    for (party, principal) in [(ICB, "priya@nhs.net"), (ECC, "mark@essex.gov.uk")] {
+        let out = std::process::Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-f"])
+            .arg(&allowed)
+            .args([
+                "-I",
+                principal,
+                "-n",
+                "datapact-agreement@datapact.dev",
+                "-s",
+            ])
+            .arg(f.sig(1, party))
+            .stdin(std::fs::File::open(f.statement(1, party)).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ssh-keygen -Y verify: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let sum = std::process::Command::new("sha256sum")
+        .arg(f.agreement())
+        .output()
+        .unwrap();
+    let sum = String::from_utf8_lossy(&sum.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        std::fs::read_to_string(f.statement(1, ICB))
+            .unwrap()
+            .contains(&format!("agreement_sha256 = \"{sum}\""))
+    );
+}
+
+#[test]
+fn commit_option_commits_exactly_the_files_written() {
+    let f = Fixture::new();
+    std::fs::write(f.ws.path().join("unrelated.txt"), "x").unwrap();
+    let key = f.key_path("k");
+    f.run(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "p@nhs.net",
+        "--role",
+        "dpo",
+        "--no-passphrase",
+        "--commit",
+        "--out",
+        key.to_str().unwrap(),
+    ])
+    .success();
+    f.run(&[
+        "sign",
+        ID,
+        "--party",
+        ICB,
+        "--key",
+        key.to_str().unwrap(),
+        "--signed-at",
+        T0,
+        "--commit",
+    ])
+    .success();
+    let log = std::process::Command::new("git")
+        .args(["log", "--name-only", "--format=%s"])
+        .current_dir(f.ws.path())
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(
+        log.contains(&format!("signatures/{ID}/v1/nhs-essex-icb.toml.sig")),
+        "{log}"
+    );
+    assert!(log.contains("keys/nhs-essex-icb.toml"), "{log}");
+    assert!(
+        !log.contains("unrelated.txt") && !log.contains("agreements/"),
+        "{log}"
+    );
+}
+
+#[test]
+fn passphrase_protected_keys_work_with_a_passphrase_file() {
+    let f = Fixture::new();
+    let pass = f.key_path("pass");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    let key = f.key_path("k");
+    let k = key.to_str().unwrap();
+    let p = pass.to_str().unwrap();
+    f.run(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "p@nhs.net",
+        "--role",
+        "dpo",
+        "--passphrase-file",
+        p,
+        "--out",
+        k,
+    ])
+    .success();
+    assert!(
+        std::fs::read_to_string(&key)
+            .unwrap()
+            .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
+    );
+    // Without a terminal and without --passphrase-file, sign says how to give the passphrase.
+    f.sign_at(ICB, &key, T0)
+        .code(2)
+        .stderr(predicates::str::contains("--passphrase-file"));
+    f.run(&[
+        "sign",
+        ID,
+        "--party",
+        ICB,
+        "--key",
+        k,
+        "--passphrase-file",
+        p,
+        "--signed-at",
+        T0,
+    ])
+    .success();
+    let (_, json) = f.verify_json();
+    assert_eq!(statuses(&json)[0].1, "signed");
+}
+
+/// Not the full rollback defence (history verification is a later issue): signatures for a
+/// later version than the agreement's own are reported.
+#[test]
+fn signatures_for_a_later_version_than_the_agreement_are_reported() {
+    let (f, a, _) = Fixture::both_signed();
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    replace_in(&f.agreement(), "version = 2", "version = 1");
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("version number went backwards"), "{text}");
+}
