@@ -380,7 +380,7 @@ pub fn signature_views(
                     view.principal = Some(principal.clone());
                     view.role = Some(officer_label(role).to_string());
                     view.key_id = Some(key_id.clone());
-                    view.signed_at = Some(signed_at.clone());
+                    view.signed_at = Some(signing_time(signed_at));
                 }
                 Some(PartyStatus::Invalid { code, reason, .. }) => {
                     view.status = SignatureStatus::Invalid;
@@ -431,6 +431,18 @@ impl StateView {
             next_text: next_date_text(next, standing.days),
         }
     }
+}
+
+/// A claimed signing time (RFC 3339) in plain English: "25 November 2026, 17:12 UTC". Text
+/// that is not RFC 3339 is shown as it is.
+fn signing_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%-d %B %Y, %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 /// "review in 12 days", "review today", "review 3 days overdue", "expired 3 days ago".
@@ -713,6 +725,15 @@ mod tests {
             markdown_text("# not a\nheading\n\n- nor a list"),
             "\\# not a heading\n\n\\- nor a list"
         );
+    }
+
+    #[test]
+    fn signing_times_are_plain_english() {
+        assert_eq!(
+            signing_time("2026-11-25T17:12:47Z"),
+            "25 November 2026, 17:12 UTC"
+        );
+        assert_eq!(signing_time("yesterday"), "yesterday");
     }
 
     #[test]
