@@ -5,7 +5,7 @@
 use crate::agreement::{self, Checked};
 use crate::error::Result;
 use crate::lifecycle::{self, Standing, State};
-use crate::signing::facts::AgreementFacts;
+use crate::signing::facts;
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
 use crate::workspace::Workspace;
@@ -64,8 +64,10 @@ pub fn assess(
     checked: Checked,
     today: NaiveDate,
 ) -> Assessment {
-    let signatures =
-        AgreementFacts::from_checked(&checked).map(|facts| verify_agreement(ws, &facts, trust));
+    // Lenient facts, so a changed file that no longer validates still shows stale signatures.
+    let signatures = facts::of_checked(&checked)
+        .ok()
+        .map(|facts| verify_agreement(ws, &facts, trust));
     let standing = match (&checked.agreement, checked.has_errors()) {
         (Some(a), false) => {
             let full = matches!(
@@ -89,11 +91,15 @@ pub fn assess(
 }
 
 /// Assesses files in parallel and returns them most urgent first.
-pub fn assess_all(ws: &Workspace, files: &[PathBuf], today: NaiveDate) -> Result<Vec<Assessment>> {
-    let trust = TrustStore::load(ws)?;
+pub fn assess_all(
+    ws: &Workspace,
+    trust: &TrustStore,
+    files: &[PathBuf],
+    today: NaiveDate,
+) -> Result<Vec<Assessment>> {
     let mut all: Vec<Assessment> = files
         .par_iter()
-        .map(|f| agreement::check_file(ws, f).map(|c| assess(ws, &trust, c, today)))
+        .map(|f| agreement::check_file(ws, f).map(|c| assess(ws, trust, c, today)))
         .collect::<Result<_>>()?;
     all.sort_by_cached_key(Assessment::urgency);
     Ok(all)

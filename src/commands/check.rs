@@ -8,6 +8,7 @@ use crate::error::{Outcome, Result};
 use crate::register::{self, Assessment};
 use crate::report::{self, FileReport, Format, ReportContext};
 use crate::rules::{self, Family};
+use crate::signing::trust::TrustStore;
 use crate::workspace::Workspace;
 use crate::{lifecycle, open_workspace, term};
 
@@ -74,8 +75,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
     let today = lifecycle::today(cli.today, ws.config.timezone());
     let files = target_files(&ws, &args.targets)?;
-    let assessed = register::assess_all(&ws, &files, today)?;
-    let reports: Vec<FileReport> = assessed
+    let trust = TrustStore::load(&ws)?;
+    let assessed = register::assess_all(&ws, &trust, &files, today)?;
+    let mut reports: Vec<FileReport> = assessed
         .iter()
         .map(|a| FileReport {
             file: a.checked.source.display.clone(),
@@ -84,6 +86,17 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
             families: FAMILIES.to_vec(),
         })
         .collect();
+    // Problems in the trust store itself, one report per key file.
+    let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
+    for f in &trust.findings {
+        by_file.entry(f.file.as_str()).or_default().push(f.clone());
+    }
+    reports.extend(by_file.into_iter().map(|(file, findings)| FileReport {
+        file: file.to_string(),
+        agreement: None,
+        findings,
+        families: vec![Family::Signatures],
+    }));
     let deny_warnings = args.fail_on == FailOn::Warning;
     let ctx = ReportContext {
         command: "check",

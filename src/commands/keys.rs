@@ -2,10 +2,12 @@
 //! and export an OpenSSH allowed_signers file from the trust store.
 
 use crate::cli::Cli;
+use crate::cli::parse_date;
 use crate::error::{Error, Outcome, Result};
+use crate::lifecycle;
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
-use crate::signing::{check_role, parse_date_arg, sshsig, today};
+use crate::signing::{check_role, sshsig};
 use crate::workspace::{ID_RULE, Workspace, check_id};
 use crate::{git, open_workspace, term};
 use chrono::NaiveDate;
@@ -48,10 +50,10 @@ pub struct Enrolment {
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
     /// First day the key may sign (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub valid_from: Option<NaiveDate>,
     /// Last day the key may sign (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub valid_until: Option<NaiveDate>,
     /// Commit the trust store file (and nothing else) to git.
     #[arg(long)]
@@ -105,7 +107,7 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
     /// Revocation date (YYYY-MM-DD); default: today.
-    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     /// Commit the trust store file to git.
     #[arg(long)]
@@ -125,7 +127,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         KeysCommand::Generate(a) => generate(&ws, a),
         KeysCommand::Add(a) => add(&ws, a),
         KeysCommand::List(a) => list(&ws, a),
-        KeysCommand::Revoke(a) => revoke(&ws, a),
+        KeysCommand::Revoke(a) => revoke(&ws, a, lifecycle::today(cli.today, ws.config.timezone())),
         KeysCommand::ExportAllowedSigners(a) => export(&ws, a),
     }
 }
@@ -133,7 +135,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
 /// Checks the enrolment options and returns the entry to add for `key`.
 fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> {
     check_id(&e.party).map_err(|why| {
-        Error::usage(format!("invalid party id {:?}: it is {why}", e.party))
+        Error::usage(format!("invalid party id {:?}: it {why}", e.party))
             .with_hint(format!("a party id must be {ID_RULE}"))
     })?;
     check_principal(&e.principal).map_err(|why| {
@@ -306,13 +308,13 @@ fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
     Ok(Outcome::from_problems(!store.findings.is_empty()))
 }
 
-fn revoke(ws: &Workspace, a: &RevokeArgs) -> Result<Outcome> {
+fn revoke(ws: &Workspace, a: &RevokeArgs, today: chrono::NaiveDate) -> Result<Outcome> {
     if a.reason.trim().is_empty() {
         return Err(Error::usage("--reason is empty")
             .with_hint("say why the key is revoked, for the record"));
     }
     let store = TrustStore::load(ws)?;
-    let date = a.date.unwrap_or_else(|| today(ws));
+    let date = a.date.unwrap_or(today);
     let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
     let _ = writeln!(
         term::stdout(),

@@ -6,6 +6,7 @@ use crate::commands::validate::target_files;
 use crate::error::{Error, Outcome, Result};
 use crate::lifecycle::{self, State};
 use crate::register::{self, Row};
+use crate::signing::trust::TrustStore;
 use crate::{open_workspace, term};
 use std::io::Write;
 
@@ -34,7 +35,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
     let today = lifecycle::today(cli.today, ws.config.timezone());
     let files = target_files(&ws, &args.targets)?;
-    let assessed = register::assess_all(&ws, &files, today)?;
+    let trust = TrustStore::load(&ws)?;
+    let assessed = register::assess_all(&ws, &trust, &files, today)?;
     let rows: Vec<Row> = assessed
         .iter()
         .map(Row::of)

@@ -53,7 +53,13 @@ impl AgreementFacts {
 /// facts keep the bytes on disk and count as having errors.
 pub fn load(ws: &Workspace, path: &Path) -> Result<AgreementFacts> {
     let checked = agreement::check_file(ws, path)?;
-    if let Some(facts) = AgreementFacts::from_checked(&checked) {
+    of_checked(&checked)
+}
+
+/// The facts of an already validated file: from the agreement when it validates, otherwise read
+/// leniently as [`load`] describes.
+pub fn of_checked(checked: &Checked) -> Result<AgreementFacts> {
+    if let Some(facts) = AgreementFacts::from_checked(checked) {
         return Ok(facts);
     }
     let source = &checked.source;

@@ -53,24 +53,9 @@ pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::Pa
     std::path::PathBuf::from(s)
 }
 
-/// Parses a `YYYY-MM-DD` command-line date (clap value parser).
-pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
-}
-
 /// Parses an RFC 3339 command-line time (clap value parser), as UTC.
 pub fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2026-04-01T10:00:00Z"))
-}
-
-/// Today in the workspace's time zone.
-pub fn today(ws: &crate::workspace::Workspace) -> chrono::NaiveDate {
-    let now = chrono::Utc::now();
-    match ws.config.workspace.timezone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => now.with_timezone(&tz).date_naive(),
-        Err(_) => now.date_naive(),
-    }
 }
