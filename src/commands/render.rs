@@ -37,87 +37,80 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
+/// What every rendering in one command run shares.
+struct Run {
+    ws: Workspace,
+    templates: Templates,
+    trust: TrustStore,
+    audience: Audience,
+    today: NaiveDate,
+}
+
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
-    let templates = Templates::new(Some(&ws.root));
-    let audience = Audience::from_public_flag(args.public);
-    let today = lifecycle::today(cli.today, ws.config.timezone());
+    let run = Run {
+        templates: Templates::new(Some(&ws.root)),
+        trust: TrustStore::load(&ws)?,
+        audience: Audience::from_public_flag(args.public),
+        today: lifecycle::today(cli.today, ws.config.timezone()),
+        ws,
+    };
     match (&args.target, &args.out) {
-        (Some(target), out) if !args.all => render_one(
-            &ws,
-            &templates,
-            target,
-            args.format,
-            audience,
-            today,
-            out.as_deref(),
-        ),
-        (_, Some(dir)) => render_site(&ws, &templates, audience, today, dir),
+        (Some(target), out) if !args.all => run.one(target, args.format, out.as_deref()),
+        (_, Some(dir)) => run.site(dir),
         _ => Err(Error::usage("render --all needs --out DIR")
             .with_hint("for example: datapact render --all --out site")),
     }
 }
 
-fn render_one(
-    ws: &Workspace,
-    templates: &Templates,
-    target: &str,
-    format: Format,
-    audience: Audience,
-    today: NaiveDate,
-    out: Option<&Path>,
-) -> Result<Outcome> {
-    let path = ws.resolve_target(target)?;
-    let checked = agreement::check_file(ws, &path)?;
-    let trust = TrustStore::load(ws)?;
-    let assessment = register::assess(ws, &trust, checked, today);
-    let text = Document::new(&assessment, audience, today)?.render(templates, format)?;
-    match out {
-        Some(file) => {
-            write_atomic(file, text.as_bytes(), Overwrite::Allow)?;
-            term::note(&format!("Wrote {}", file.display()));
+impl Run {
+    fn one(&self, target: &str, format: Format, out: Option<&Path>) -> Result<Outcome> {
+        let path = self.ws.resolve_target(target)?;
+        let checked = agreement::check_file(&self.ws, &path)?;
+        let assessment = register::assess(&self.ws, &self.trust, checked, self.today);
+        let text = Document::new(&assessment, self.audience, self.today)?
+            .render(&self.templates, format)?;
+        match out {
+            Some(file) => {
+                write_atomic(file, text.as_bytes(), Overwrite::Allow)?;
+                term::note(&format!("Wrote {}", file.display()));
+            }
+            None => term::emit(|w| w.write_all(text.as_bytes()))?,
         }
-        None => term::emit(|w| w.write_all(text.as_bytes()))?,
+        Ok(Outcome::Clean)
     }
-    Ok(Outcome::Clean)
-}
 
-fn render_site(
-    ws: &Workspace,
-    templates: &Templates,
-    audience: Audience,
-    today: NaiveDate,
-    dir: &Path,
-) -> Result<Outcome> {
-    let files = ws.agreement_files()?;
-    let assessed = register::assess_all(ws, &files, today)?;
-    let site = site(
-        templates,
-        &ws.config.workspace.name,
-        &assessed,
-        audience,
-        today,
-    )?;
-    for f in &site.files {
-        write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;
+    fn site(&self, dir: &Path) -> Result<Outcome> {
+        let files = self.ws.agreement_files()?;
+        let assessed = register::assess_all(&self.ws, &self.trust, &files, self.today)?;
+        let site = site(
+            &self.templates,
+            &self.ws.config.workspace.name,
+            &assessed,
+            self.audience,
+            self.today,
+        )?;
+        for f in &site.files {
+            write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;
+        }
+        let pages = assessed.len() - site.refused.len();
+        term::note(&format!(
+            "Wrote {} files for {pages} agreement{} to {} (open {})",
+            site.files.len(),
+            if pages == 1 { "" } else { "s" },
+            dir.display(),
+            dir.join(SITE_INDEX).display()
+        ));
+        if site.refused.is_empty() {
+            return Ok(Outcome::Clean);
+        }
+        Err(Error::refused(format!(
+            "listed in the register without a page because of validation errors: {}",
+            site.refused.join(", ")
+        ))
+        .with_hint(format!(
+            "run `datapact validate {}` to see them, fix them, then render again",
+            site.refused.join(" ")
+        )))
     }
-    let pages = assessed.len() - site.refused.len();
-    term::note(&format!(
-        "Wrote {} files for {pages} agreement{} to {} (open {})",
-        site.files.len(),
-        if pages == 1 { "" } else { "s" },
-        dir.display(),
-        dir.join(SITE_INDEX).display()
-    ));
-    if site.refused.is_empty() {
-        return Ok(Outcome::Clean);
-    }
-    Err(Error::refused(format!(
-        "listed in the register without a page because of validation errors: {}",
-        site.refused.join(", ")
-    ))
-    .with_hint(format!(
-        "run `datapact validate {}` to see them, fix them, then render again",
-        site.refused.join(" ")
-    )))
 }
