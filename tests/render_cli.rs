@@ -427,3 +427,24 @@ fn signatures_show_as_valid_only_while_they_verify() {
         );
     }
 }
+
+#[test]
+fn the_site_lists_an_invalid_agreement_without_a_page_and_exits_1() {
+    let ws = Workspace::with_examples();
+    let broken = EXAMPLE
+        .replace(&format!("id = \"{EXAMPLE_ID}\""), "id = \"broken-one\"")
+        .replace("article6 = [\"e\"]", "article6 = []");
+    ws.write("agreements/broken-one.toml", &broken);
+    let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("datapact validate broken-one"), "{err}");
+    let index = std::fs::read_to_string(ws.root().join("site/index.html")).unwrap();
+    let hrefs = parse_xhtml("index.html", &index);
+    assert!(index.contains("<tr id=\"broken-one\">"), "{index}");
+    assert!(
+        !hrefs.iter().any(|h| h.starts_with("broken-one")),
+        "{hrefs:?}"
+    );
+    assert!(!ws.root().join("site/broken-one.html").exists());
+    assert!(ws.root().join(format!("site/{EXAMPLE_ID}.html")).is_file());
+}
