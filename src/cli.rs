@@ -33,6 +33,8 @@ pub enum Command {
     Init(commands::init::Args),
     New(commands::new::Args),
     Validate(commands::validate::Args),
+    Render(commands::render::Args),
+    Templates(commands::templates::Args),
     Keys(commands::keys::Args),
     Sign(commands::sign::Args),
     Verify(commands::verify::Args),

@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod git;
 pub mod lifecycle;
 pub mod register;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod signing;

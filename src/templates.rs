@@ -1,6 +1,8 @@
 //! Templates: minijinja templates built into the binary, each overridable by a file of the same
 //! name in the workspace's `templates/` directory. Undefined variables are errors (strict mode)
-//! that name the template and line; `.html` templates are auto-escaped.
+//! that name the template and line; `.html` and `.html.j2` templates are auto-escaped (minijinja
+//! ignores a final `.j2` when choosing). Filters: `toml` (a TOML string), `md` and `md_cell`
+//! (Markdown running text and table cells), `long_date` ("1 April 2026").
 
 use crate::error::{Error, Result};
 use minijinja::{Environment, UndefinedBehavior};
@@ -22,6 +24,26 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "new-agreement.toml.j2",
         include_str!("../templates/new-agreement.toml.j2"),
         "the body shared by both new-agreement templates",
+    ),
+    (
+        "agreement.md.j2",
+        include_str!("../templates/agreement.md.j2"),
+        "`datapact render ID` (Markdown), and each agreement's .md file in a site",
+    ),
+    (
+        "agreement.html.j2",
+        include_str!("../templates/agreement.html.j2"),
+        "`datapact render ID --format html`, and each agreement's page in a site",
+    ),
+    (
+        "register.html.j2",
+        include_str!("../templates/register.html.j2"),
+        "the register page (index.html) of `datapact render --all`",
+    ),
+    (
+        "style.css.j2",
+        include_str!("../templates/style.css.j2"),
+        "the stylesheet (screen, phone and A4 print) included inline in every HTML page",
     ),
 ];
 
@@ -50,6 +72,18 @@ fn toml_string(value: String) -> String {
     toml::Value::String(value).to_string()
 }
 
+/// Formats an ISO date ("2026-04-01") in plain English ("1 April 2026").
+fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
+    iso.parse::<chrono::NaiveDate>()
+        .map(crate::render::long_date)
+        .map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("long_date expects a date like 2026-04-01, got {iso:?}: {e}"),
+            )
+        })
+}
+
 impl Templates {
     /// Templates for a workspace rooted at `root`: its `templates/` files win over built-ins.
     pub fn new(root: Option<&Path>) -> Templates {
@@ -67,6 +101,11 @@ impl Templates {
             env.set_syntax(syntax);
         }
         env.add_filter("toml", toml_string);
+        env.add_filter("md", |text: String| crate::render::markdown_text(&text));
+        env.add_filter("md_cell", |text: String| {
+            crate::render::markdown_cell(&text)
+        });
+        env.add_filter("long_date", long_date);
         let dir = overrides.clone();
         env.set_loader(move |name| {
             // Names are plain file names: never a path that could leave the templates directory.

@@ -5,8 +5,10 @@ pub mod check;
 pub mod init;
 pub mod keys;
 pub mod new;
+pub mod render;
 pub mod sign;
 pub mod status;
+pub mod templates;
 pub mod validate;
 pub mod verify;
 
@@ -22,6 +24,8 @@ pub fn dispatch(cli: &Cli) -> Result<Outcome> {
         Command::Init(args) => init::run(cli, args),
         Command::New(args) => new::run(cli, args),
         Command::Validate(args) => validate::run(cli, args),
+        Command::Render(args) => render::run(cli, args),
+        Command::Templates(args) => templates::run(cli, args),
         Command::Keys(args) => keys::run(cli, args),
         Command::Sign(args) => sign::run(cli, args),
         Command::Verify(args) => verify::run(cli, args),

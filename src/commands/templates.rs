@@ -1,0 +1,91 @@
+//! `datapact templates list` shows every built-in template, what it is for and whether the
+//! workspace overrides it; `datapact templates export DIR` writes the built-in templates to DIR
+//! as a starting point for the workspace's own (never overwriting a file that exists).
+
+use crate::cli::Cli;
+use crate::error::{Error, Outcome, Result};
+use crate::fsutil::{Overwrite, write_atomic};
+use crate::templates::{BUILTIN, Origin, Templates};
+use crate::{open_workspace, term};
+use std::path::PathBuf;
+
+/// List the built-in templates or export them for customising.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// List the templates, what each is for, and which the workspace overrides.
+    List,
+    /// Write the built-in templates into DIR (existing files are kept, never overwritten).
+    Export {
+        /// The directory to write to; the workspace's `templates/` makes them overrides.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+    match &args.action {
+        Action::List => list(cli),
+        Action::Export { dir } => export(dir),
+    }
+}
+
+fn list(cli: &Cli) -> Result<Outcome> {
+    // Outside a workspace the list still shows the built-ins.
+    let ws = open_workspace(cli).ok();
+    let templates = Templates::new(ws.as_ref().map(|w| w.root.as_path()));
+    let width = BUILTIN
+        .iter()
+        .map(|(name, _, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    term::emit(|out| {
+        for (name, _, purpose) in BUILTIN {
+            let origin = match templates.origin(name) {
+                Origin::BuiltIn => "built-in".to_string(),
+                Origin::Workspace(path) => match &ws {
+                    Some(w) => format!("overridden by {}", w.display(&path)),
+                    None => format!("overridden by {}", path.display()),
+                },
+            };
+            writeln!(out, "{name:width$}  {}", term::paint(term::DIM, &origin))?;
+            writeln!(out, "{:width$}  {purpose}", "")?;
+        }
+        Ok(())
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn export(dir: &std::path::Path) -> Result<Outcome> {
+    let existing: Vec<String> = BUILTIN
+        .iter()
+        .map(|(name, _, _)| dir.join(name))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        return Err(Error::refused(format!("not exporting: these files already exist: {}", existing.join(", ")))
+            .with_hint("export into an empty directory, or move the existing files away first; nothing was written"));
+    }
+    for (name, contents, _) in BUILTIN {
+        write_atomic(&dir.join(name), contents.as_bytes(), Overwrite::Refuse)?;
+    }
+    term::emit(|out| {
+        writeln!(
+            out,
+            "Wrote {} templates to {}",
+            BUILTIN.len(),
+            dir.display()
+        )?;
+        writeln!(
+            out,
+            "Copy the ones you change into the workspace's templates/ directory to override the built-ins."
+        )
+    })?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,746 @@
+//! Rendering agreements for people: the view model that templates read, the public rendition,
+//! and the static site (register plus one page per agreement).
+//!
+//! Templates never see the [`Agreement`] itself. They see an [`AgreementView`] built here, so
+//! what a public rendition leaves out is left out before any template (built-in or a workspace
+//! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, and every
+//! contact's `name`, `email` and `phone`. docs/format.md documents that list; keep the two equal.
+//!
+//! Signatures and states come from [`crate::register::assess`] (verification by
+//! `crate::signing`, state by `crate::lifecycle`) at render time. A party is shown as signed only
+//! when its signature verified against the current content.
+
+use crate::agreement::model::{
+    Agreement, Change, Consent, Contact, Dates, Incidents, LawfulBasis, Necessity, OnwardSharing,
+    Purpose, Research, Responsibilities, Rights, Risk, Security,
+};
+use crate::error::{Error, Result};
+use crate::lifecycle::Standing;
+use crate::register::{Assessment, Row};
+use crate::signing::verify::{AgreementSignatures, PartyStatus};
+use crate::templates::Templates;
+use crate::vocab::Entry;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The sentence that replaces the security section in a public rendition.
+pub const PUBLIC_SECURITY_NOTICE: &str =
+    "Security measures are described in the full agreement, which is held by the parties.";
+
+/// The built-in template for one agreement in Markdown.
+pub const AGREEMENT_MD: &str = "agreement.md.j2";
+/// The built-in template for one agreement as an HTML page.
+pub const AGREEMENT_HTML: &str = "agreement.html.j2";
+/// The built-in template for the register page (`index.html`) of a site.
+pub const REGISTER_HTML: &str = "register.html.j2";
+
+/// The output format of one rendered agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Markdown, for reading on GitHub or in an editor.
+    Md,
+    /// A standalone HTML page with an A4 print stylesheet.
+    Html,
+}
+
+impl Format {
+    pub fn template(self) -> &'static str {
+        match self {
+            Format::Md => AGREEMENT_MD,
+            Format::Html => AGREEMENT_HTML,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Whether a rendition is the full text or the public one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// The full agreement, for the parties.
+    Full,
+    /// The published rendition: see the module documentation for what it leaves out.
+    Public,
+}
+
+impl Audience {
+    pub fn from_public_flag(public: bool) -> Audience {
+        if public {
+            Audience::Public
+        } else {
+            Audience::Full
+        }
+    }
+}
+
+type V = &'static Entry;
+
+/// One named contact of a party, as a rendition may show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    /// What the contact is for this party ("Data Protection Officer").
+    pub role: &'static str,
+    /// The person's name; `none` in a public rendition.
+    pub name: Option<String>,
+    pub title: Option<String>,
+    /// Personal e-mail address; `none` in a public rendition.
+    pub email: Option<String>,
+    /// Role mailbox: always shown.
+    pub mailbox: Option<String>,
+    /// `none` in a public rendition.
+    pub phone: Option<String>,
+}
+
+impl ContactView {
+    fn new(role: &'static str, contact: &Contact, audience: Audience) -> ContactView {
+        let personal = |v: Option<&String>| {
+            if audience == Audience::Public {
+                None
+            } else {
+                v.cloned()
+            }
+        };
+        ContactView {
+            role,
+            name: personal(Some(&contact.name)),
+            title: contact.title.clone(),
+            email: personal(contact.email.as_ref()),
+            mailbox: contact.mailbox.clone(),
+            phone: personal(contact.phone.as_ref()),
+        }
+    }
+}
+
+/// One party to the agreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyView {
+    pub id: String,
+    pub name: String,
+    pub is_lead: bool,
+    pub public_authority: bool,
+    pub health_or_care: bool,
+    pub role: V,
+    pub ico_registration: String,
+    /// Data Protection Officer, Caldicott Guardian (when named), senior officer, in that order.
+    pub contacts: Vec<ContactView>,
+}
+
+/// The data shared, with the special categories collected from the items.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataView {
+    pub subjects: Vec<String>,
+    pub identifiability: V,
+    pub why_not_anonymised: Option<String>,
+    pub items: Vec<crate::agreement::model::DataItem>,
+    /// Each special category present in the items, once.
+    pub special_categories: Vec<V>,
+}
+
+/// How data moves; `methods` and `protection` are `none` in a public rendition.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransferView {
+    pub methods: Option<Vec<String>>,
+    pub protection: Option<String>,
+    pub outside_uk: bool,
+    pub safeguards: Option<String>,
+}
+
+/// One party's retention rule, with the party's name resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetentionView {
+    pub party_id: String,
+    pub party_name: String,
+    pub period: String,
+    pub disposal: String,
+}
+
+/// Everything a template may show about one agreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementView {
+    pub audience: Audience,
+    pub id: String,
+    pub title: String,
+    pub version: u32,
+    pub kind: V,
+    pub reference: Option<String>,
+    pub summary: Option<String>,
+    pub lead_id: String,
+    pub lead_name: String,
+    pub parties: Vec<PartyView>,
+    pub purpose: Purpose,
+    pub necessity: Necessity,
+    pub data: DataView,
+    pub lawful_basis: LawfulBasis,
+    pub consent: Consent,
+    pub risk: Risk,
+    /// `none` in a public rendition; `security_notice` says why.
+    pub security: Option<Security>,
+    /// In a public rendition, the sentence shown instead of the security section.
+    pub security_notice: Option<&'static str>,
+    pub transfer: TransferView,
+    pub retention: Vec<RetentionView>,
+    pub onward_sharing: OnwardSharing,
+    pub rights: Rights,
+    pub research: Option<Research>,
+    pub responsibilities: Responsibilities,
+    pub incidents: Incidents,
+    pub dates: Dates,
+    pub changes: Vec<Change>,
+}
+
+/// Builds the view of `agreement` for `audience`. This is where the public rendition's
+/// omissions happen.
+pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementView {
+    let public = audience == Audience::Public;
+    let party_name = |id: &str| {
+        agreement
+            .party(id)
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let parties = agreement
+        .parties
+        .iter()
+        .map(|p| {
+            let mut contacts = vec![ContactView::new(
+                "Data Protection Officer",
+                &p.dpo,
+                audience,
+            )];
+            if let Some(cg) = &p.caldicott_guardian {
+                contacts.push(ContactView::new("Caldicott Guardian", cg, audience));
+            }
+            contacts.push(ContactView::new(
+                "Senior officer",
+                &p.senior_officer,
+                audience,
+            ));
+            PartyView {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                is_lead: p.id == agreement.lead,
+                public_authority: p.public_authority,
+                health_or_care: p.health_or_care,
+                role: p.role,
+                ico_registration: p.ico_registration.clone(),
+                contacts,
+            }
+        })
+        .collect();
+    let t = &agreement.transfer;
+    AgreementView {
+        audience,
+        id: agreement.id.as_str().to_string(),
+        title: agreement.title.clone(),
+        version: agreement.version,
+        kind: agreement.kind,
+        reference: agreement.reference.clone(),
+        summary: agreement.summary.clone(),
+        lead_id: agreement.lead.clone(),
+        lead_name: agreement.lead_name().to_string(),
+        parties,
+        purpose: agreement.purpose.clone(),
+        necessity: agreement.necessity.clone(),
+        data: DataView {
+            subjects: agreement.data.subjects.clone(),
+            identifiability: agreement.data.identifiability,
+            why_not_anonymised: agreement.data.why_not_anonymised.clone(),
+            items: agreement.data.items.clone(),
+            special_categories: agreement.data.special_categories(),
+        },
+        lawful_basis: agreement.lawful_basis.clone(),
+        consent: agreement.consent.clone(),
+        risk: agreement.risk.clone(),
+        security: if public {
+            None
+        } else {
+            Some(agreement.security.clone())
+        },
+        security_notice: public.then_some(PUBLIC_SECURITY_NOTICE),
+        transfer: TransferView {
+            methods: if public {
+                None
+            } else {
+                Some(t.methods.clone())
+            },
+            protection: if public {
+                None
+            } else {
+                Some(t.protection.clone())
+            },
+            outside_uk: t.outside_uk,
+            safeguards: t.safeguards.clone(),
+        },
+        retention: agreement
+            .retention
+            .iter()
+            .map(|r| RetentionView {
+                party_id: r.party.clone(),
+                party_name: party_name(&r.party),
+                period: r.period.clone(),
+                disposal: r.disposal.clone(),
+            })
+            .collect(),
+        onward_sharing: agreement.onward_sharing.clone(),
+        rights: agreement.rights.clone(),
+        research: agreement.research.clone(),
+        responsibilities: agreement.responsibilities.clone(),
+        incidents: agreement.incidents.clone(),
+        dates: agreement.dates,
+        changes: agreement.changes.clone(),
+    }
+}
+
+/// Whether a party's signature counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureStatus {
+    /// Verified against the current content at render time.
+    Valid,
+    /// No signature on the current version.
+    Missing,
+    /// A signature is there but does not verify (`reason` says why).
+    Invalid,
+}
+
+/// One party's signature as a rendition shows it. Signer details are filled in only for
+/// `Valid` signatures, so nothing unverified can look signed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureView {
+    pub party_id: String,
+    pub party_name: String,
+    pub status: SignatureStatus,
+    /// Plain-English status for the signature block.
+    pub status_label: &'static str,
+    pub principal: Option<String>,
+    pub role: Option<String>,
+    pub key_id: Option<String>,
+    pub signed_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl SignatureStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => "Signed (signature verified)",
+            SignatureStatus::Missing => "Not signed",
+            SignatureStatus::Invalid => "Signature not valid",
+        }
+    }
+}
+
+/// The plain-English name of a signing role (`dpo`, `caldicott-guardian`, `senior-officer`).
+pub fn officer_label(role: &str) -> &str {
+    match role {
+        "dpo" => "Data Protection Officer",
+        "caldicott-guardian" => "Caldicott Guardian",
+        "senior-officer" => "Senior officer",
+        other => other,
+    }
+}
+
+/// The signature block of `agreement`: one entry per party, from the verification done at
+/// render time. A party without a verification result (`signatures` is `None`) is shown as
+/// missing; signer details appear only for verified signatures.
+pub fn signature_views(
+    agreement: &Agreement,
+    signatures: Option<&AgreementSignatures>,
+) -> Vec<SignatureView> {
+    agreement
+        .parties
+        .iter()
+        .map(|p| {
+            let status = signatures
+                .and_then(|s| s.parties.iter().find(|ps| ps.party == p.id))
+                .map(|ps| &ps.status);
+            let mut view = SignatureView {
+                party_id: p.id.clone(),
+                party_name: p.name.clone(),
+                status: SignatureStatus::Missing,
+                status_label: SignatureStatus::Missing.label(),
+                principal: None,
+                role: None,
+                key_id: None,
+                signed_at: None,
+                reason: None,
+            };
+            match status {
+                Some(PartyStatus::Signed {
+                    key_id,
+                    principal,
+                    role,
+                    signed_at,
+                    ..
+                }) => {
+                    view.status = SignatureStatus::Valid;
+                    view.principal = Some(principal.clone());
+                    view.role = Some(officer_label(role).to_string());
+                    view.key_id = Some(key_id.clone());
+                    view.signed_at = Some(signing_time(signed_at));
+                }
+                Some(PartyStatus::Invalid { code, reason, .. }) => {
+                    view.status = SignatureStatus::Invalid;
+                    view.reason = Some(format!("{reason} ({code})"));
+                }
+                Some(PartyStatus::Missing {
+                    last_signed_version: Some(v),
+                }) => {
+                    view.reason = Some(format!("signed version {v}, not this one"));
+                }
+                Some(PartyStatus::Missing {
+                    last_signed_version: None,
+                })
+                | None => {}
+            }
+            view.status_label = view.status.label();
+            view
+        })
+        .collect()
+}
+
+/// An agreement's state on the render date, with the next date that matters.
+#[derive(Debug, Clone, Serialize)]
+pub struct StateView {
+    /// Machine id: draft, signed-not-yet-effective, active, review-due, review-overdue,
+    /// expiring, expired.
+    pub state: &'static str,
+    pub label: &'static str,
+    /// What the next date is ("effective", "review", "expires").
+    pub next: &'static str,
+    pub next_date: NaiveDate,
+    /// Days from the render date to `next_date`; negative once it has passed.
+    pub days: i64,
+    /// The next date in words: "review in 12 days", "expired 3 days ago".
+    pub next_text: String,
+}
+
+impl StateView {
+    /// The view of a standing derived by [`crate::lifecycle::standing`].
+    pub fn of(standing: &Standing) -> StateView {
+        let next = standing.next.field();
+        StateView {
+            state: standing.state.as_str(),
+            label: standing.state.label(),
+            next,
+            next_date: standing.next_date,
+            days: standing.days,
+            next_text: next_date_text(next, standing.days),
+        }
+    }
+}
+
+/// A claimed signing time (RFC 3339) in plain English: "25 November 2026, 17:12 UTC". Text
+/// that is not RFC 3339 is shown as it is.
+fn signing_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%-d %B %Y, %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// "review in 12 days", "review today", "review 3 days overdue", "expired 3 days ago".
+fn next_date_text(next: &str, days: i64) -> String {
+    let n = |d: i64| {
+        if d.abs() == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{} days", d.abs())
+        }
+    };
+    match (next, days) {
+        ("expires", 0) => "expires today".into(),
+        ("expires", d) if d < 0 => format!("expired {} ago", n(d)),
+        ("effective", 0) => "in force from today".into(),
+        ("effective", d) => format!("in force in {}", n(d)),
+        (what, 0) => format!("{what} today"),
+        (what, d) if d < 0 => format!("{what} {} overdue", n(d)),
+        (what, d) => format!("{what} in {}", n(d)),
+    }
+}
+
+/// Everything the agreement templates receive.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub agreement: AgreementView,
+    pub signatures: Vec<SignatureView>,
+    /// How many parties hold a verified signature.
+    pub signed_count: usize,
+    pub state: StateView,
+    /// The date the document was rendered (and signatures verified).
+    pub today: NaiveDate,
+    /// Whether this page is part of a site with a register to link back to.
+    pub in_site: bool,
+}
+
+impl Document {
+    /// Builds the document for an assessed agreement (validated, signatures verified, state
+    /// derived). Refuses (exit 1) when validation found errors: a document must not present an
+    /// agreement that does not meet the rules.
+    pub fn new(assessment: &Assessment, audience: Audience, today: NaiveDate) -> Result<Document> {
+        let checked = &assessment.checked;
+        let (agreement, standing) = match (&checked.agreement, &assessment.standing) {
+            (Some(a), Some(standing)) if !checked.has_errors() => (a, standing),
+            _ => {
+                let name = checked
+                    .id()
+                    .unwrap_or_else(|| checked.source.display.clone());
+                return Err(Error::refused(format!(
+                    "{} has validation errors, so it cannot be rendered",
+                    checked.source.display
+                ))
+                .with_hint(format!(
+                    "run `datapact validate {name}` to see them, fix them, then render again"
+                )));
+            }
+        };
+        let signatures = signature_views(agreement, assessment.signatures.as_ref());
+        Ok(Document {
+            agreement: agreement_view(agreement, audience),
+            signed_count: signatures
+                .iter()
+                .filter(|s| s.status == SignatureStatus::Valid)
+                .count(),
+            signatures,
+            state: StateView::of(standing),
+            today,
+            in_site: false,
+        })
+    }
+
+    /// Renders the document with the agreement template for `format`.
+    pub fn render(&self, templates: &Templates, format: Format) -> Result<String> {
+        templates.render(
+            format.template(),
+            minijinja::Value::from(minijinja::value::Serde(self)),
+        )
+    }
+}
+
+/// One row of the register: the row `datapact status` shows, plus what a web page needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterEntry {
+    #[serde(flatten)]
+    pub row: Row,
+    /// The external reference when there is one, else the id.
+    pub number: String,
+    /// Names of the parties without a verified signature.
+    pub unsigned: Vec<String>,
+    /// The next date in words; empty for an agreement that fails validation.
+    pub next_text: String,
+    /// The agreement's page and Markdown file, relative to the register; `none` for an
+    /// agreement that fails validation (it has no page).
+    pub href: Option<String>,
+    pub markdown_href: Option<String>,
+}
+
+/// What the register template receives.
+#[derive(Debug, Clone, Serialize)]
+pub struct Register {
+    /// The workspace's name (datapact.toml `workspace.name`).
+    pub title: String,
+    pub audience: Audience,
+    pub today: NaiveDate,
+    /// Most urgent first (the order of [`crate::register::assess_all`]).
+    pub rows: Vec<RegisterEntry>,
+}
+
+impl Register {
+    /// The register of `assessed`, in the order given.
+    pub fn new(
+        title: &str,
+        assessed: &[Assessment],
+        audience: Audience,
+        today: NaiveDate,
+    ) -> Register {
+        let rows = assessed
+            .iter()
+            .map(|a| {
+                let row = Row::of(a);
+                let renderable = a.standing.is_some() && !a.checked.has_errors();
+                let name_of = |id: &String| {
+                    a.checked
+                        .agreement
+                        .as_ref()
+                        .and_then(|ag| ag.party(id))
+                        .map_or_else(|| id.clone(), |p| p.name.clone())
+                };
+                RegisterEntry {
+                    number: row.reference.clone().unwrap_or_else(|| row.id.clone()),
+                    unsigned: row.missing.iter().map(name_of).collect(),
+                    next_text: a
+                        .standing
+                        .as_ref()
+                        .map(|s| StateView::of(s).next_text)
+                        .unwrap_or_default(),
+                    href: renderable.then(|| format!("{}.html", row.id)),
+                    markdown_href: renderable.then(|| format!("{}.md", row.id)),
+                    row,
+                }
+            })
+            .collect();
+        Register {
+            title: title.to_string(),
+            audience,
+            today,
+            rows,
+        }
+    }
+
+    pub fn render(&self, templates: &Templates) -> Result<String> {
+        templates.render(
+            REGISTER_HTML,
+            minijinja::Value::from(minijinja::value::Serde(self)),
+        )
+    }
+}
+
+/// The file name of the register page in a site.
+pub const SITE_INDEX: &str = "index.html";
+
+/// One file of a rendered site: its name inside the site directory and its contents.
+#[derive(Debug, Clone)]
+pub struct SiteFile {
+    pub name: String,
+    pub contents: String,
+}
+
+/// A rendered site and the agreements it could not include.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// `index.html` first, then `<id>.html` and `<id>.md` per renderable agreement.
+    pub files: Vec<SiteFile>,
+    /// Ids (or file names) of agreements listed in the register without a page because they
+    /// fail validation.
+    pub refused: Vec<String>,
+}
+
+/// Renders the site for `assessed` (most urgent first): the register lists every agreement;
+/// each one that validates gets an HTML page and a Markdown file.
+pub fn site(
+    templates: &Templates,
+    title: &str,
+    assessed: &[Assessment],
+    audience: Audience,
+    today: NaiveDate,
+) -> Result<Site> {
+    let register = Register::new(title, assessed, audience, today);
+    let mut files = vec![SiteFile {
+        name: SITE_INDEX.to_string(),
+        contents: register.render(templates)?,
+    }];
+    let mut refused = Vec::new();
+    for a in assessed {
+        let Ok(mut doc) = Document::new(a, audience, today) else {
+            refused.push(
+                a.checked
+                    .id()
+                    .unwrap_or_else(|| a.checked.source.display.clone()),
+            );
+            continue;
+        };
+        doc.in_site = true;
+        for format in [Format::Html, Format::Md] {
+            files.push(SiteFile {
+                name: format!("{}.{}", doc.agreement.id, format.extension()),
+                contents: doc.render(templates, format)?,
+            });
+        }
+    }
+    Ok(Site { files, refused })
+}
+
+/// Escapes text for Markdown running text: characters that would start emphasis, code, links
+/// or raw HTML are backslash-escaped, as is a heading or list marker at the start, so agreement
+/// text always renders as written. Hard-wrapped lines are joined (as Markdown would show them);
+/// blank lines still separate paragraphs.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, paragraph) in paragraphs(text).iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        if paragraph.starts_with(['#', '-', '+', '=']) {
+            out.push('\\');
+        }
+        for c in paragraph.chars() {
+            if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The paragraphs of a text (separated by blank lines), each with its lines joined by spaces.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut result = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                result.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        result.push(current.join(" "));
+    }
+    result
+}
+
+/// Escapes text for one cell of a Markdown table: as [`markdown_text`], with paragraphs joined
+/// by spaces too, so the cell stays on its row.
+pub fn markdown_cell(text: &str) -> String {
+    markdown_text(&paragraphs(text).join(" "))
+}
+
+/// A date in plain English: "1 April 2026".
+pub fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_stay_on_one_row() {
+        assert_eq!(markdown_cell("a | b\nc\r\n\nd"), "a \\| b c d");
+        assert_eq!(
+            markdown_text("<script>*x*</script>"),
+            "\\<script\\>\\*x\\*\\</script\\>"
+        );
+        assert_eq!(
+            markdown_text("# not a\nheading\n\n- nor a list"),
+            "\\# not a heading\n\n\\- nor a list"
+        );
+    }
+
+    #[test]
+    fn signing_times_are_plain_english() {
+        assert_eq!(
+            signing_time("2026-11-25T17:12:47Z"),
+            "25 November 2026, 17:12 UTC"
+        );
+        assert_eq!(signing_time("yesterday"), "yesterday");
+    }
+
+    #[test]
+    fn long_dates_are_plain_english() {
+        assert_eq!(
+            long_date(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or_default()),
+            "1 April 2026"
+        );
+    }
+}

@@ -1,0 +1,450 @@
+//! Issue 5, through the real binary: snapshots of every example agreement in Markdown and HTML,
+//! the site (register lists every agreement, every link resolves, every page is well-formed
+//! XML), escaping, the public rendition's omissions, template errors naming file and line,
+//! refusal of invalid agreements, `templates list/export`, and signatures shown as valid only
+//! while they verify. Today is always injected.
+
+use assert_cmd::Command;
+use quick_xml::events::Event;
+use std::path::{Path, PathBuf};
+
+const TODAY: &str = "2026-05-01";
+const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
+const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
+
+struct Workspace {
+    dir: tempfile::TempDir,
+    /// Private keys live outside the workspace, as they must.
+    config_home: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// An empty workspace (`datapact init`).
+    fn new() -> Workspace {
+        let ws = Workspace {
+            dir: tempfile::tempdir().unwrap(),
+            config_home: tempfile::tempdir().unwrap(),
+        };
+        let (code, _, err) = ws.run(&["init", "."]);
+        assert_eq!(code, 0, "{err}");
+        ws
+    }
+
+    /// A workspace holding this repository's example agreements.
+    fn with_examples() -> Workspace {
+        let ws = Workspace::new();
+        for file in example_files() {
+            std::fs::copy(
+                &file,
+                ws.root().join("agreements").join(file.file_name().unwrap()),
+            )
+            .unwrap();
+        }
+        ws
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::cargo_bin("datapact")
+            .unwrap()
+            .current_dir(self.root())
+            .env("XDG_CONFIG_HOME", self.config_home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("DATAPACT_TODAY")
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "panic: {stderr}");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            stderr,
+        )
+    }
+
+    /// Renders one agreement on the fixed date; the command must succeed.
+    fn render(&self, id: &str, extra: &[&str]) -> String {
+        let mut args = vec!["--today", TODAY, "render", id];
+        args.extend_from_slice(extra);
+        let (code, out, err) = self.run(&args);
+        assert_eq!(code, 0, "render {id} {extra:?}: {err}");
+        out
+    }
+
+    fn key_file(&self, party: &str) -> PathBuf {
+        let dir = self.config_home.path().join("datapact/keys");
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                name.starts_with(party) && !name.ends_with(".pub")
+            })
+            .expect("generated key")
+    }
+
+    /// Enrols a key for `party` and signs agreement `id` with it.
+    fn sign(&self, id: &str, party: &str, principal: &str) {
+        let (code, _, err) = self.run(&[
+            "keys",
+            "generate",
+            "--party",
+            party,
+            "--principal",
+            principal,
+            "--role",
+            "dpo",
+            "--no-passphrase",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let key = self.key_file(party);
+        let (code, _, err) = self.run(&[
+            "sign",
+            id,
+            "--party",
+            party,
+            "--key",
+            key.to_str().unwrap(),
+            "--role",
+            "dpo",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+}
+
+/// The example agreements of this repository.
+fn example_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("agreements");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// Parses `text` as XML, failing on any error or unbalanced element; returns every `href`.
+fn parse_xhtml(name: &str, text: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut depth: i64 = 0;
+    let mut hrefs = Vec::new();
+    loop {
+        let (opens, element) = match reader.read_event() {
+            Ok(Event::Start(e)) => (1, e),
+            Ok(Event::Empty(e)) => (0, e),
+            Ok(Event::End(_)) => {
+                depth -= 1;
+                continue;
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => continue,
+            Err(err) => panic!(
+                "{name} is not well-formed at byte {}: {err}",
+                reader.error_position()
+            ),
+        };
+        depth += opens;
+        for a in element.attributes() {
+            let a = a.unwrap_or_else(|err| panic!("{name}: bad attribute: {err}"));
+            if a.key.as_ref() == b"href" {
+                hrefs.push(a.unescape_value().unwrap().into_owned());
+            }
+        }
+    }
+    assert_eq!(depth, 0, "{name}: unbalanced elements");
+    hrefs
+}
+
+#[test]
+fn every_example_renders_to_stable_markdown_and_html() {
+    let ws = Workspace::with_examples();
+    for file in example_files() {
+        let id = stem(&file);
+        let md = ws.render(&id, &[]);
+        insta::assert_snapshot!(format!("{id}.md"), md);
+        let html = ws.render(&id, &["--format", "html"]);
+        parse_xhtml(&id, &html);
+        insta::assert_snapshot!(format!("{id}.html"), html);
+    }
+}
+
+#[test]
+fn the_site_lists_every_agreement_and_every_link_resolves() {
+    let ws = Workspace::with_examples();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let (code, _, err) = ws.run(&[
+        "--today",
+        TODAY,
+        "render",
+        "--all",
+        "--out",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let hrefs = parse_xhtml("index.html", &index);
+    for file in example_files() {
+        let id = stem(&file);
+        for ext in ["html", "md"] {
+            let page = format!("{id}.{ext}");
+            assert!(site.join(&page).is_file(), "{page} was not written");
+            assert!(hrefs.contains(&page), "index.html does not link {page}");
+        }
+        let page = std::fs::read_to_string(site.join(format!("{id}.html"))).unwrap();
+        for href in parse_xhtml(&id, &page) {
+            if !href.starts_with("mailto:") {
+                assert!(
+                    site.join(&href).is_file(),
+                    "{id}.html links {href}, which does not exist"
+                );
+            }
+        }
+    }
+    for href in hrefs {
+        assert!(
+            !href.contains("://"),
+            "external resource in index.html: {href}"
+        );
+        assert!(
+            site.join(&href).is_file(),
+            "index.html links {href}, which does not exist"
+        );
+    }
+}
+
+#[test]
+fn text_that_looks_like_markup_renders_as_text() {
+    let ws = Workspace::new();
+    let hostile = "<script>alert(1)</script>";
+    let text = EXAMPLE
+        .replace(
+            "title = \"Sharing health information for integrated adult social care assessments\"",
+            &format!("title = \"Sharing {hostile} | health\""),
+        )
+        .replace(
+            "To give the council's",
+            &format!("{hostile} To give the council's"),
+        );
+    ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
+    let html = ws.render(EXAMPLE_ID, &["--format", "html"]);
+    parse_xhtml("hostile.html", &html);
+    assert!(!html.contains(hostile), "raw script tag in HTML");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{html}");
+    let md = ws.render(EXAMPLE_ID, &[]);
+    assert!(!md.contains(hostile), "raw script tag in Markdown");
+    assert!(
+        md.contains("\\<script\\>alert(1)\\</script\\> \\| health"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_public_rendition_leaves_out_each_documented_field() {
+    let ws = Workspace::new();
+    let text = EXAMPLE.replace(
+        "mailbox = \"essexicb.dpo@nhs.net\" }",
+        "mailbox = \"essexicb.dpo@nhs.net\", phone = \"01245 000111\" }",
+    );
+    ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
+    let withheld = [
+        "Priya Shah",                                          // contact name
+        "priya.shah@nhs.net",                                  // contact email
+        "01245 000111",                                        // contact phone
+        "encrypted at rest",                                   // security.storage
+        "allocated to the person",                             // security.access
+        "Mosaic case management system",                       // security.systems
+        "Data Security and Protection Toolkit standards",      // security.standards
+        "Read-only view through the Essex Shared Care Record", // transfer.methods
+        "TLS 1.2 or later",                                    // transfer.protection
+    ];
+    let full = ws.render(EXAMPLE_ID, &["--format", "html"]);
+    for w in withheld {
+        assert!(full.contains(w), "the full rendition should show {w:?}");
+    }
+    for format in ["md", "html"] {
+        let public = ws.render(EXAMPLE_ID, &["--format", format, "--public"]);
+        for w in withheld {
+            assert!(!public.contains(w), "public {format} shows {w:?}");
+        }
+        assert!(
+            public.contains("essexicb.dpo@nhs.net"),
+            "public {format} lost the role mailbox"
+        );
+        assert!(
+            public.contains("Senior Information Risk Owner"),
+            "public {format} lost the role title"
+        );
+        assert!(
+            public.contains("Security measures are described in the full agreement, which is held by the parties."),
+            "public {format} lacks the security sentence"
+        );
+    }
+}
+
+#[test]
+fn a_template_error_names_the_workspace_file_and_line() {
+    let ws = Workspace::with_examples();
+    ws.write(
+        "templates/agreement.md.j2",
+        "# {{ agreement.title }}\n\n{{ agreement.no_such_field }}\n",
+    );
+    let (code, out, err) = ws.run(&["--today", TODAY, "render", EXAMPLE_ID]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("templates/agreement.md.j2:3"), "{err}");
+    assert!(err.contains("undefined"), "{err}");
+}
+
+#[test]
+fn a_workspace_template_overrides_the_built_in_one() {
+    let ws = Workspace::with_examples();
+    ws.write(
+        "templates/agreement.md.j2",
+        "Custom: {{ agreement.title }} ({{ state.label }})\n",
+    );
+    let out = ws.render(EXAMPLE_ID, &[]);
+    assert_eq!(
+        out,
+        "Custom: Sharing health information for integrated adult social care assessments (Draft (awaiting signatures))\n"
+    );
+}
+
+#[test]
+fn an_agreement_with_validation_errors_is_refused() {
+    let ws = Workspace::new();
+    ws.write(
+        &format!("agreements/{EXAMPLE_ID}.toml"),
+        &EXAMPLE.replace("article6 = [\"e\"]", "article6 = []"),
+    );
+    let (code, out, err) = ws.run(&["--today", TODAY, "render", EXAMPLE_ID]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains(&format!("datapact validate {EXAMPLE_ID}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn out_writes_the_file_and_all_needs_a_directory() {
+    let ws = Workspace::with_examples();
+    let (code, _, err) = ws.run(&[
+        "--today",
+        TODAY,
+        "render",
+        EXAMPLE_ID,
+        "--format",
+        "html",
+        "--out",
+        "out/doc.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    parse_xhtml(
+        "doc.html",
+        &std::fs::read_to_string(ws.root().join("out/doc.html")).unwrap(),
+    );
+    let (code, _, _) = ws.run(&["render", "--all"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = ws.run(&["render"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn templates_list_and_export_refuses_to_overwrite() {
+    let ws = Workspace::new();
+    let (code, out, err) = ws.run(&["templates", "list"]);
+    assert_eq!(code, 0, "{err}");
+    for name in [
+        "agreement.md.j2",
+        "agreement.html.j2",
+        "register.html.j2",
+        "style.css.j2",
+    ] {
+        assert!(out.contains(name), "{out}");
+    }
+    let (code, _, err) = ws.run(&["templates", "export", "tpl"]);
+    assert_eq!(code, 0, "{err}");
+    let exported = std::fs::read_to_string(ws.root().join("tpl/agreement.html.j2")).unwrap();
+    assert!(exported.contains("<!DOCTYPE html>"));
+    std::fs::write(ws.root().join("tpl/agreement.md.j2"), "mine\n").unwrap();
+    std::fs::remove_file(ws.root().join("tpl/style.css.j2")).unwrap();
+    let (code, _, err) = ws.run(&["templates", "export", "tpl"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("already exist"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(ws.root().join("tpl/agreement.md.j2")).unwrap(),
+        "mine\n"
+    );
+    assert!(
+        !ws.root().join("tpl/style.css.j2").exists(),
+        "export wrote files although it refused"
+    );
+}
+
+#[test]
+fn signatures_show_as_valid_only_while_they_verify() {
+    let ws = Workspace::new();
+    ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), EXAMPLE);
+    ws.sign(EXAMPLE_ID, "nhs-essex-icb", "dpo@essexicb.nhs.uk");
+    ws.sign(EXAMPLE_ID, "essex-county-council", "dpo@essex.gov.uk");
+    let html = ws.render(EXAMPLE_ID, &["--format", "html"]);
+    assert_eq!(html.matches("status status-valid").count(), 2, "{html}");
+    assert!(
+        html.contains("dpo@essexicb.nhs.uk") && html.contains("SHA256:"),
+        "{html}"
+    );
+    assert!(html.contains("state-active"), "{html}");
+
+    let path = format!("agreements/{EXAMPLE_ID}.toml");
+    let tampered = EXAMPLE.replace("within 5 working days", "within 9 working days");
+    ws.write(&path, &tampered);
+    for format in ["html", "md"] {
+        let doc = ws.render(EXAMPLE_ID, &["--format", format]);
+        assert!(
+            !doc.contains("Signed (signature verified)"),
+            "tampered {format} shows a signature as valid"
+        );
+        assert_eq!(doc.matches("Signature not valid").count(), 2, "{doc}");
+        assert!(
+            !doc.contains("SHA256:"),
+            "a key is shown for a signature that does not verify"
+        );
+    }
+}
+
+#[test]
+fn the_site_lists_an_invalid_agreement_without_a_page_and_exits_1() {
+    let ws = Workspace::with_examples();
+    let broken = EXAMPLE
+        .replace(&format!("id = \"{EXAMPLE_ID}\""), "id = \"broken-one\"")
+        .replace("article6 = [\"e\"]", "article6 = []");
+    ws.write("agreements/broken-one.toml", &broken);
+    let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("datapact validate broken-one"), "{err}");
+    let index = std::fs::read_to_string(ws.root().join("site/index.html")).unwrap();
+    let hrefs = parse_xhtml("index.html", &index);
+    assert!(index.contains("<tr id=\"broken-one\">"), "{index}");
+    assert!(
+        !hrefs.iter().any(|h| h.starts_with("broken-one")),
+        "{hrefs:?}"
+    );
+    assert!(!ws.root().join("site/broken-one.html").exists());
+    assert!(ws.root().join(format!("site/{EXAMPLE_ID}.html")).is_file());
+}
