@@ -3,8 +3,10 @@
 //! published register need it. Each file is read and parsed once.
 
 use crate::agreement::{self, Checked};
+use crate::cli::Cli;
 use crate::error::Result;
 use crate::lifecycle::{self, Standing, State};
+use crate::open_workspace;
 use crate::signing::facts;
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
@@ -57,8 +59,39 @@ impl Assessment {
     }
 }
 
+/// What whole-register commands share: the workspace, the day they judge dates against, and
+/// the trust store signatures are verified with.
+pub struct Session {
+    pub ws: Workspace,
+    pub today: NaiveDate,
+    pub trust: TrustStore,
+}
+
+impl Session {
+    /// Opens the workspace named on the command line, takes "today" from `--today` or the
+    /// workspace time zone, and loads the trust store.
+    pub fn open(cli: &Cli) -> Result<Session> {
+        let ws = open_workspace(cli)?;
+        let today = lifecycle::today(cli.today, ws.config.timezone());
+        let trust = TrustStore::load(&ws)?;
+        Ok(Session { ws, today, trust })
+    }
+
+    /// Assesses the agreements named by `targets` (every agreement when empty), most urgent first.
+    pub fn assess_targets(&self, targets: &[String]) -> Result<Vec<Assessment>> {
+        let files = self.ws.target_files(targets)?;
+        assess_all(&self.ws, &self.trust, &files, self.today)
+    }
+
+    /// Reads, validates and assesses one file.
+    pub fn assess_file(&self, path: &std::path::Path) -> Result<Assessment> {
+        let checked = agreement::check_file(&self.ws, path)?;
+        Ok(assess(&self.ws, &self.trust, checked, self.today))
+    }
+}
+
 /// Assesses one validated file.
-pub fn assess(
+fn assess(
     ws: &Workspace,
     trust: &TrustStore,
     checked: Checked,
@@ -91,7 +124,7 @@ pub fn assess(
 }
 
 /// Assesses files in parallel and returns them most urgent first.
-pub fn assess_all(
+fn assess_all(
     ws: &Workspace,
     trust: &TrustStore,
     files: &[PathBuf],

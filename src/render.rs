@@ -6,7 +6,7 @@
 //! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, and every
 //! contact's `name`, `email` and `phone`. docs/format.md documents that list; keep the two equal.
 //!
-//! Signatures and states come from [`crate::register::assess`] (verification by
+//! Signatures and states come from [`crate::register::Session`] (verification by
 //! `crate::signing`, state by `crate::lifecycle`) at render time. A party is shown as signed only
 //! when its signature verified against the current content.
 
@@ -547,7 +547,7 @@ pub struct Register {
     pub title: String,
     pub audience: Audience,
     pub today: NaiveDate,
-    /// Most urgent first (the order of [`crate::register::assess_all`]).
+    /// Most urgent first (the order of [`crate::register::Session::assess_targets`]).
     pub rows: Vec<RegisterEntry>,
 }
 

@@ -75,6 +75,16 @@ impl Workspace {
         Ok(files)
     }
 
+    /// The files named by command-line targets (ids or paths), or every agreement file when
+    /// there are none.
+    pub fn target_files(&self, targets: &[String]) -> Result<Vec<PathBuf>> {
+        if targets.is_empty() {
+            self.agreement_files()
+        } else {
+            targets.iter().map(|t| self.resolve_target(t)).collect()
+        }
+    }
+
     /// Resolves a command-line target, an agreement id or a path to a file inside the workspace,
     /// to a file path. Paths outside the workspace are refused.
     pub fn resolve_target(&self, target: &str) -> Result<PathBuf> {

@@ -3,7 +3,7 @@
 //! already use.
 
 use crate::cli::Cli;
-use crate::commands::validate::{check_all, target_files};
+use crate::commands::validate::check_all;
 use crate::error::{Outcome, Result};
 use crate::fsutil::{Overwrite, write_atomic};
 use crate::report::calendar::{CalendarEntry, write_calendar};
@@ -24,7 +24,7 @@ pub struct Args {
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
-    let files = target_files(&ws, &args.targets)?;
+    let files = ws.target_files(&args.targets)?;
     let checked = check_all(&ws, &files)?;
     let windows = &ws.config.windows;
     let mut entries = Vec::new();

@@ -2,15 +2,13 @@
 //! verification and review/expiry dates, reported in a format CI systems understand.
 
 use crate::cli::Cli;
-use crate::commands::validate::target_files;
 use crate::diagnostics::{Finding, Tally};
 use crate::error::{Outcome, Result};
-use crate::register::{self, Assessment};
+use crate::register::{Assessment, Session};
 use crate::report::{self, FileReport, Format, ReportContext};
 use crate::rules::{self, Family};
-use crate::signing::trust::TrustStore;
 use crate::workspace::Workspace;
-use crate::{lifecycle, open_workspace, term};
+use crate::{lifecycle, term};
 
 /// Which severity makes the check fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,17 +70,15 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
-    let today = lifecycle::today(cli.today, ws.config.timezone());
-    let files = target_files(&ws, &args.targets)?;
-    let trust = TrustStore::load(&ws)?;
-    let assessed = register::assess_all(&ws, &trust, &files, today)?;
+    let session = Session::open(cli)?;
+    let assessed = session.assess_targets(&args.targets)?;
+    let (ws, trust) = (&session.ws, &session.trust);
     let mut reports: Vec<FileReport> = assessed
         .iter()
         .map(|a| FileReport {
             file: a.checked.source.display.clone(),
             agreement: a.checked.id(),
-            findings: findings_of(&ws, a, args.require_signed),
+            findings: findings_of(ws, a, args.require_signed),
             families: FAMILIES.to_vec(),
         })
         .collect();

@@ -2,17 +2,13 @@
 //! document; `datapact render --all --out DIR`: a static site with the register (`index.html`),
 //! one HTML page and one Markdown file per agreement. The view model lives in `crate::render`.
 
-use crate::agreement;
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::fsutil::{Overwrite, write_atomic};
+use crate::register::Session;
 use crate::render::{Audience, Document, Format, SITE_INDEX, site};
-use crate::signing::trust::TrustStore;
 use crate::templates::Templates;
-use crate::workspace::Workspace;
-use crate::{lifecycle, register};
-use crate::{open_workspace, term};
-use chrono::NaiveDate;
+use crate::term;
 use std::path::{Path, PathBuf};
 
 /// Render an agreement as Markdown or HTML, or every agreement as a static site.
@@ -39,21 +35,17 @@ pub struct Args {
 
 /// What every rendering in one command run shares.
 struct Run {
-    ws: Workspace,
+    session: Session,
     templates: Templates,
-    trust: TrustStore,
     audience: Audience,
-    today: NaiveDate,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
+    let session = Session::open(cli)?;
     let run = Run {
-        templates: Templates::new(Some(&ws.root)),
-        trust: TrustStore::load(&ws)?,
+        templates: Templates::new(Some(&session.ws.root)),
         audience: Audience::from_public_flag(args.public),
-        today: lifecycle::today(cli.today, ws.config.timezone()),
-        ws,
+        session,
     };
     match (&args.target, &args.out) {
         (Some(target), out) if !args.all => run.one(target, args.format, out.as_deref()),
@@ -65,10 +57,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
 
 impl Run {
     fn one(&self, target: &str, format: Format, out: Option<&Path>) -> Result<Outcome> {
-        let path = self.ws.resolve_target(target)?;
-        let checked = agreement::check_file(&self.ws, &path)?;
-        let assessment = register::assess(&self.ws, &self.trust, checked, self.today);
-        let text = Document::new(&assessment, self.audience, self.today)?
+        let path = self.session.ws.resolve_target(target)?;
+        let assessment = self.session.assess_file(&path)?;
+        let text = Document::new(&assessment, self.audience, self.session.today)?
             .render(&self.templates, format)?;
         match out {
             Some(file) => {
@@ -81,14 +72,13 @@ impl Run {
     }
 
     fn site(&self, dir: &Path) -> Result<Outcome> {
-        let files = self.ws.agreement_files()?;
-        let assessed = register::assess_all(&self.ws, &self.trust, &files, self.today)?;
+        let assessed = self.session.assess_targets(&[])?;
         let site = site(
             &self.templates,
-            &self.ws.config.workspace.name,
+            &self.session.ws.config.workspace.name,
             &assessed,
             self.audience,
-            self.today,
+            self.session.today,
         )?;
         for f in &site.files {
             write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;

@@ -2,12 +2,10 @@
 //! state and days to the next date that matters, most urgent first.
 
 use crate::cli::Cli;
-use crate::commands::validate::target_files;
 use crate::error::{Error, Outcome, Result};
-use crate::lifecycle::{self, State};
-use crate::register::{self, Row};
-use crate::signing::trust::TrustStore;
-use crate::{open_workspace, term};
+use crate::lifecycle::State;
+use crate::register::{Row, Session};
+use crate::term;
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,11 +30,9 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
-    let today = lifecycle::today(cli.today, ws.config.timezone());
-    let files = target_files(&ws, &args.targets)?;
-    let trust = TrustStore::load(&ws)?;
-    let assessed = register::assess_all(&ws, &trust, &files, today)?;
+    let session = Session::open(cli)?;
+    let assessed = session.assess_targets(&args.targets)?;
+    let today = session.today;
     let rows: Vec<Row> = assessed
         .iter()
         .map(Row::of)

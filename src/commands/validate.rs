@@ -29,15 +29,6 @@ pub struct Args {
 /// The families of checks that `validate` runs.
 pub const FAMILIES: &[Family] = &[Family::File, Family::Structure, Family::Content];
 
-/// The files named on the command line, or every agreement file.
-pub fn target_files(ws: &Workspace, targets: &[String]) -> Result<Vec<PathBuf>> {
-    if targets.is_empty() {
-        ws.agreement_files()
-    } else {
-        targets.iter().map(|t| ws.resolve_target(t)).collect()
-    }
-}
-
 /// Validates files in parallel, keeping their order. A file that cannot be opened at all is an
 /// error for the whole command (exit 2).
 pub fn check_all(ws: &Workspace, files: &[PathBuf]) -> Result<Vec<Checked>> {
@@ -49,7 +40,7 @@ pub fn check_all(ws: &Workspace, files: &[PathBuf]) -> Result<Vec<Checked>> {
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
-    let files = target_files(&ws, &args.targets)?;
+    let files = ws.target_files(&args.targets)?;
     let checked = check_all(&ws, &files)?;
     let reports: Vec<FileReport> = checked
         .iter()

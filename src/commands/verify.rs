@@ -3,7 +3,6 @@
 //! missing, or invalid with the reason. Exit 1 when any signature is invalid, or, with
 //! `--require-complete`, when any agreement is not fully signed.
 
-use super::validate::target_files;
 use crate::cli::Cli;
 use crate::diagnostics::{Finding, Severity};
 use crate::error::{Outcome, Result};
@@ -37,7 +36,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
     let trust = TrustStore::load(&ws)?;
     let mut results = Vec::new();
-    for path in target_files(&ws, &args.targets)? {
+    for path in ws.target_files(&args.targets)? {
         let facts = facts::load(&ws, &path)?;
         results.push(verify_agreement(&ws, &facts, &trust));
     }
