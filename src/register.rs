@@ -91,12 +91,7 @@ impl Session {
 }
 
 /// Assesses one validated file.
-fn assess(
-    ws: &Workspace,
-    trust: &TrustStore,
-    checked: Checked,
-    today: NaiveDate,
-) -> Assessment {
+fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate) -> Assessment {
     // Lenient facts, so a changed file that no longer validates still shows stale signatures.
     let signatures = facts::of_checked(&checked)
         .ok()

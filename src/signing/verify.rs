@@ -184,10 +184,11 @@ fn evaluate(
     let sig_display = ws.display(&sig_path);
     let stmt_bytes = read_signature_file(ws, path, "statement")?;
     let sig_bytes = read_signature_file(ws, &sig_path, "signature")?;
-    if stmt_bytes.contains(&b'\r') {
+    if converted_line_endings(&stmt_bytes) {
         return Err(crlf(&display, "statement"));
     }
-    if sig_bytes.contains(&b'\r') {
+    if converted_line_endings(&sig_bytes) && sshsig::parse(&strip_cr_before_lf(&sig_bytes)).is_ok()
+    {
         return Err(crlf(&sig_display, "signature"));
     }
     let sig = sshsig::parse(&sig_bytes).map_err(|p| {
@@ -392,6 +393,18 @@ fn evaluate(
         statement,
         display,
     })
+}
+
+/// Whether `bytes` look like a text file whose LF line endings were converted to CRLF: UTF-8
+/// text with at least one CR, every CR followed by LF. Random or binary bytes that merely
+/// contain a CR are not (they are reported as malformed instead).
+fn converted_line_endings(bytes: &[u8]) -> bool {
+    bytes.contains(&b'\r')
+        && std::str::from_utf8(bytes).is_ok()
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b != b'\r' || bytes.get(i + 1) == Some(&b'\n'))
 }
 
 pub(crate) fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
@@ -691,4 +704,17 @@ fn read_statement(path: &Path) -> Result<Statement, ()> {
     let bytes = read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|_| ())?;
     let text = String::from_utf8(bytes).map_err(|_| ())?;
     toml::from_str(&text).map_err(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::converted_line_endings as c;
+
+    #[test]
+    fn only_text_with_crlf_pairs_counts_as_converted() {
+        assert!(c(b"a = 1\r\nb = 2\r\n"));
+        assert!(!c(b"a = 1\nb = 2\n"));
+        assert!(!c(b"a\rb\r\n"), "a lone CR is not a conversion");
+        assert!(!c(&[0xff, b'\r', b'\n']), "binary is not text");
+    }
 }
