@@ -66,8 +66,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     }
     let trust = TrustStore::load(&ws)?;
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
-    let signing_key = keyfile::read_private_key(&args.key, &passphrase)?;
-    let key_id = sshsig::key_id(&signing_key.verifying_key());
+    // Only the public half is needed to check the key and show what will be signed; the
+    // passphrase is asked for after that, so the signer can still stop.
+    let locked = keyfile::open_private_key(&args.key)?;
+    let key_id = sshsig::key_id(&locked.verifying_key()?);
     let enrol_hint = format!(
         "enrol its public key first: `datapact keys add --party {} --principal NAME --role ROLE {}`",
         args.party,
@@ -182,6 +184,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         "  as:       {} ({role}) for {} with key {key_id}",
         entry.principal, args.party
     );
+    let signing_key = locked.unlock(&passphrase)?;
     let text = statement.to_text();
     let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
         Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")

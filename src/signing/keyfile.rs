@@ -88,21 +88,24 @@ fn check_private_permissions(_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads an OpenSSH Ed25519 private key, decrypting it when it is passphrase-protected.
-pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningKey> {
+/// An OpenSSH Ed25519 private key file that has been read and checked but not yet decrypted.
+/// Its public half is readable without the passphrase (OpenSSH stores it in clear), so a signer
+/// can be shown what they are about to sign, with which key, before being asked to unlock it.
+pub struct LockedKey {
+    path: PathBuf,
+    key: PrivateKey,
+}
+
+/// Reads the private key at `path`: refuses a file readable by group or others (as ssh does), a
+/// file that is not an OpenSSH private key, and keys other than Ed25519.
+pub fn open_private_key(path: &Path) -> Result<LockedKey> {
     check_private_permissions(path)?;
     let bytes = Zeroizing::new(read_capped_input(
         path,
         MAX_KEY_FILE_BYTES,
         "a private key",
     )?);
-    let not_a_key = || {
-        Error::input(format!("{} is not an OpenSSH private key", path.display())).with_hint(
-            "name the private key file (such as ~/.ssh/id_ed25519, not the .pub file); \
-             create one with `datapact keys generate` or `ssh-keygen -t ed25519`",
-        )
-    };
-    let mut key = PrivateKey::from_openssh(&*bytes).map_err(|_| not_a_key())?;
+    let key = PrivateKey::from_openssh(&*bytes).map_err(|_| not_a_key(path))?;
     if key.algorithm() != ssh_key::Algorithm::Ed25519 {
         return Err(Error::input(format!(
             "{} is a {} key; datapact signs with Ed25519 keys only",
@@ -113,24 +116,66 @@ pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningK
             "create an Ed25519 key with `datapact keys generate` or `ssh-keygen -t ed25519`",
         ));
     }
-    if key.is_encrypted() {
-        let pass = passphrase.read(&format!("Passphrase for {}: ", path.display()))?.ok_or_else(|| {
-            Error::usage(format!("{} is passphrase-protected", path.display()))
-                .with_hint("give its passphrase with --passphrase-file FILE, or run on a terminal to be asked")
-        })?;
-        key = key.decrypt(pass.as_bytes()).map_err(|_| {
-            Error::usage(format!("cannot decrypt {}: wrong passphrase", path.display()))
-                .with_hint("check the passphrase (a passphrase file's first line is used, without the newline)")
-        })?;
-    }
-    let keypair = key.key_data().ed25519().ok_or_else(not_a_key)?;
-    SigningKey::try_from(keypair).map_err(|_| {
-        Error::input(format!(
-            "{} is damaged: its private and public halves do not match",
-            path.display()
-        ))
-        .with_hint("use another copy of the key, or generate a new one and enrol it")
+    Ok(LockedKey {
+        path: path.to_path_buf(),
+        key,
     })
+}
+
+fn not_a_key(path: &Path) -> Error {
+    Error::input(format!("{} is not an OpenSSH private key", path.display())).with_hint(
+        "name the private key file (such as ~/.ssh/id_ed25519, not the .pub file); \
+         create one with `datapact keys generate` or `ssh-keygen -t ed25519`",
+    )
+}
+
+impl LockedKey {
+    /// The public key, read without decrypting anything.
+    pub fn verifying_key(&self) -> Result<ed25519_dalek::VerifyingKey> {
+        let public = self
+            .key
+            .public_key()
+            .key_data()
+            .ed25519()
+            .ok_or_else(|| not_a_key(&self.path))?;
+        ed25519_dalek::VerifyingKey::from_bytes(&public.0).map_err(|_| not_a_key(&self.path))
+    }
+
+    /// Decrypts the key (asking for or reading its passphrase when it has one) and checks that
+    /// the private half matches the public half shown before.
+    pub fn unlock(self, passphrase: &Passphrase) -> Result<SigningKey> {
+        let path = &self.path;
+        let expected = self.verifying_key()?;
+        let mut key = self.key;
+        if key.is_encrypted() {
+            let pass = passphrase.read(&format!("Passphrase for {}: ", path.display()))?.ok_or_else(|| {
+                Error::usage(format!("{} is passphrase-protected", path.display()))
+                    .with_hint("give its passphrase with --passphrase-file FILE, or run on a terminal to be asked")
+            })?;
+            key = key.decrypt(pass.as_bytes()).map_err(|_| {
+                Error::usage(format!("cannot decrypt {}: wrong passphrase", path.display()))
+                    .with_hint("check the passphrase (a passphrase file's first line is used, without the newline)")
+            })?;
+        }
+        let damaged = || {
+            Error::input(format!(
+                "{} is damaged: its private and public halves do not match",
+                path.display()
+            ))
+            .with_hint("use another copy of the key, or generate a new one and enrol it")
+        };
+        let keypair = key.key_data().ed25519().ok_or_else(|| not_a_key(path))?;
+        let signing = SigningKey::try_from(keypair).map_err(|_| damaged())?;
+        if signing.verifying_key() != expected {
+            return Err(damaged());
+        }
+        Ok(signing)
+    }
+}
+
+/// Reads and unlocks the private key at `path` in one step.
+pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningKey> {
+    open_private_key(path)?.unlock(passphrase)
 }
 
 /// The default directory for private keys: `<config dir>/datapact/keys`.
@@ -378,6 +423,9 @@ mod tests {
         );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        // The public half is known before any passphrase is asked for.
+        let locked = open_private_key(&path).unwrap();
+        assert_eq!(locked.verifying_key().unwrap(), key.verifying_key());
         let back = read_private_key(&path, &Passphrase::File(pass_file.clone())).unwrap();
         assert_eq!(back.to_bytes(), key.to_bytes());
 
