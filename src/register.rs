@@ -12,9 +12,7 @@ use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
-use std::path::PathBuf;
 
 /// One agreement, assessed.
 #[derive(Debug, Clone)]
@@ -50,7 +48,7 @@ impl Assessment {
     }
 
     /// Sort key: most urgent first, then the nearest date, then the id.
-    fn urgency(&self) -> (u8, i64, String) {
+    pub fn urgency(&self) -> Urgency {
         (
             self.state().urgency(),
             self.standing.map_or(i64::MIN, |s| s.days),
@@ -58,6 +56,9 @@ impl Assessment {
         )
     }
 }
+
+/// Orders agreements most urgent first: by state, then days to the next date, then id.
+pub type Urgency = (u8, i64, String);
 
 /// What whole-register commands share: the workspace, the day they judge dates against, and
 /// the trust store signatures are verified with.
@@ -79,8 +80,23 @@ impl Session {
 
     /// Assesses the agreements named by `targets` (every agreement when empty), most urgent first.
     pub fn assess_targets(&self, targets: &[String]) -> Result<Vec<Assessment>> {
+        let mut all = self.map_assessed(targets, |a| a)?;
+        all.sort_by_cached_key(Assessment::urgency);
+        Ok(all)
+    }
+
+    /// Assesses the agreements named by `targets` in parallel and keeps only what `keep` makes
+    /// of each (a report, a row), in file order; each file's source and model are dropped as
+    /// soon as it is mapped.
+    pub fn map_assessed<T: Send>(
+        &self,
+        targets: &[String],
+        keep: impl Fn(Assessment) -> T + Sync + Send,
+    ) -> Result<Vec<T>> {
         let files = self.ws.target_files(targets)?;
-        assess_all(&self.ws, &self.trust, &files, self.today)
+        agreement::check_each(&self.ws, &files, |c| {
+            keep(assess(&self.ws, &self.trust, c, self.today))
+        })
     }
 
     /// Reads, validates and assesses one file.
@@ -116,21 +132,6 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
         signatures,
         standing,
     }
-}
-
-/// Assesses files in parallel and returns them most urgent first.
-fn assess_all(
-    ws: &Workspace,
-    trust: &TrustStore,
-    files: &[PathBuf],
-    today: NaiveDate,
-) -> Result<Vec<Assessment>> {
-    let mut all: Vec<Assessment> = files
-        .par_iter()
-        .map(|f| agreement::check_file(ws, f).map(|c| assess(ws, trust, c, today)))
-        .collect::<Result<_>>()?;
-    all.sort_by_cached_key(Assessment::urgency);
-    Ok(all)
 }
 
 /// One row of the register, as `status` prints it and the published register shows it.

@@ -57,6 +57,22 @@ pub fn check_file(ws: &Workspace, path: &Path) -> Result<Checked> {
     Ok(check_source(ws, source))
 }
 
+/// Validates `files` in parallel and turns each result into what the caller keeps (a report,
+/// a row), in the order of `files`. Each file's bytes, text and model are dropped as soon as it
+/// is mapped, so memory grows with the kept results, not with the workspace. A file that cannot
+/// be opened at all is an error for the whole command (exit 2).
+pub fn check_each<T: Send>(
+    ws: &Workspace,
+    files: &[std::path::PathBuf],
+    keep: impl Fn(Checked) -> T + Sync + Send,
+) -> Result<Vec<T>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| check_file(ws, f).map(&keep))
+        .collect()
+}
+
 /// Validates an already-read source.
 pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
     let expected = expected_id(&source.path).map(str::to_string);

@@ -2,8 +2,8 @@
 //! dates and a reminder at the start of each notice window, for the calendars governance leads
 //! already use.
 
+use crate::agreement;
 use crate::cli::Cli;
-use crate::commands::validate::check_all;
 use crate::error::{Outcome, Result};
 use crate::fsutil::{Overwrite, write_atomic};
 use crate::report::calendar::{CalendarEntry, write_calendar};
@@ -25,26 +25,29 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
     let files = ws.target_files(&args.targets)?;
-    let checked = check_all(&ws, &files)?;
     let windows = &ws.config.windows;
+    // Each file becomes its two dates, or the name of a file that does not validate.
+    let results = agreement::check_each(&ws, &files, |c| match &c.agreement {
+        Some(a) => Ok(CalendarEntry {
+            agreement: a.id.to_string(),
+            title: a.title.clone(),
+            file: c.source.display.clone(),
+            review: a.dates.review,
+            expires: a.dates.expires,
+            review_notice_days: windows.review_notice_days,
+            expiry_notice_days: windows.expiry_notice_days,
+        }),
+        None => Err(c.source.display),
+    })?;
     let mut entries = Vec::new();
     let mut skipped = 0;
-    for c in &checked {
-        match &c.agreement {
-            Some(a) => entries.push(CalendarEntry {
-                agreement: a.id.to_string(),
-                title: a.title.clone(),
-                file: c.source.display.clone(),
-                review: a.dates.review,
-                expires: a.dates.expires,
-                review_notice_days: windows.review_notice_days,
-                expiry_notice_days: windows.expiry_notice_days,
-            }),
-            None => {
+    for result in results {
+        match result {
+            Ok(entry) => entries.push(entry),
+            Err(file) => {
                 skipped += 1;
                 term::note(&format!(
-                    "skipped {}: it does not validate (run `datapact validate`)",
-                    c.source.display
+                    "skipped {file}: it does not validate (run `datapact validate`)"
                 ));
             }
         }
@@ -61,10 +64,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     match &args.out {
         Some(path) => {
             write_atomic(path, &bytes, Overwrite::Allow)?;
+            let n = entries.len();
             term::note(&format!(
-                "wrote {} events for {} agreements to {}",
-                entries.len() * 2,
-                entries.len(),
+                "Wrote {} events for {n} agreement{} to {}",
+                n * 2,
+                if n == 1 { "" } else { "s" },
                 path.display()
             ));
         }

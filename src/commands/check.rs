@@ -71,17 +71,18 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let session = Session::open(cli)?;
-    let assessed = session.assess_targets(&args.targets)?;
     let (ws, trust) = (&session.ws, &session.trust);
-    let mut reports: Vec<FileReport> = assessed
-        .iter()
-        .map(|a| FileReport {
+    let results = session.map_assessed(&args.targets, |a| {
+        let report = FileReport {
             file: a.checked.source.display.clone(),
             agreement: a.checked.id(),
-            findings: findings_of(ws, a, args.require_signed),
+            findings: findings_of(ws, &a, args.require_signed),
             families: FAMILIES.to_vec(),
-        })
-        .collect();
+        };
+        (report, a.checked.is_unreadable())
+    })?;
+    let unreadable = results.iter().any(|(_, u)| *u);
+    let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
     // Problems in the trust store itself, one report per key file.
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
     for f in &trust.findings {
@@ -100,7 +101,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         deny_warnings,
     };
     term::emit(|out| report::write_report(out, args.format, &reports, &ctx))?;
-    if assessed.iter().any(|a| a.checked.is_unreadable()) {
+    if unreadable {
         return Ok(Outcome::Unreadable);
     }
     let mut tally = Tally::default();

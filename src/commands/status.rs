@@ -31,11 +31,12 @@ pub struct Args {
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let session = Session::open(cli)?;
-    let assessed = session.assess_targets(&args.targets)?;
+    let mut ranked = session.map_assessed(&args.targets, |a| (a.urgency(), Row::of(&a)))?;
+    ranked.sort_by(|a, b| a.0.cmp(&b.0));
     let today = session.today;
-    let rows: Vec<Row> = assessed
-        .iter()
-        .map(Row::of)
+    let rows: Vec<Row> = ranked
+        .into_iter()
+        .map(|(_, row)| row)
         .filter(|r| args.state.is_empty() || args.state.contains(&r.state))
         .collect();
     match args.format {
