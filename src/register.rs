@@ -74,6 +74,11 @@ impl Session {
     pub fn open(cli: &Cli) -> Result<Session> {
         let ws = open_workspace(cli)?;
         let today = lifecycle::today(cli.today, ws.config.timezone());
+        Session::new(ws, today)
+    }
+
+    /// A session on an opened workspace for a given day (loads the trust store).
+    pub fn new(ws: Workspace, today: NaiveDate) -> Result<Session> {
         let trust = TrustStore::load(&ws)?;
         Ok(Session { ws, today, trust })
     }
