@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::TempWorkspace;
+use common::{TempWorkspace, finding_codes};
 use serde_json::Value;
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
@@ -192,12 +192,7 @@ fn a_tampered_active_agreement_fails_the_gate() {
     ]);
     assert_eq!(code, 1, "{out}");
     let doc: Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = doc["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&doc["files"][0]["findings"]);
     assert_eq!(codes, vec!["DP201", "DP201"], "{out}");
 }
 

@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
-use common::{TempWorkspace, example};
+use common::{TempWorkspace, example, finding_codes};
 use std::path::{Path, PathBuf};
 
 const ID: &str = "icb-ecc-adult-social-care";
@@ -69,28 +69,31 @@ impl Fixture {
         self.sign_at(party, key, T0).success();
     }
 
-    /// A ssh-keygen key (comment `comment`) at `key_path("id_ed25519")`, added for the ICB.
-    fn add_ssh_keygen_key(&self, comment: &str) -> PathBuf {
-        let key = self.ws.key_path("id_ed25519");
+    /// A fresh fixture with a key made by ssh-keygen (comment `comment`) enrolled for the ICB,
+    /// and that key's path; None (with a note) when ssh-keygen is not on PATH.
+    fn with_ssh_keygen_key(comment: &str) -> Option<(Fixture, PathBuf)> {
+        if !ssh_keygen_available() {
+            return None;
+        }
+        let f = Fixture::new();
+        let key = f.ws.key_path("id_ed25519");
         let made = std::process::Command::new("ssh-keygen")
             .args(["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f"])
             .arg(&key)
             .status()
             .unwrap();
         assert!(made.success());
-        self.run(&[
-            "keys",
-            "add",
-            "--party",
-            ICB,
-            "--principal",
-            "priya@nhs.net",
-            "--role",
-            "dpo",
-            &format!("{}.pub", key.display()),
-        ])
-        .success();
-        key
+        let public = format!("{}.pub", key.display());
+        f.add_icb_key("priya@nhs.net", &["--role", "dpo", &public])
+            .success();
+        Some((f, key))
+    }
+
+    /// `keys add --party <ICB> --principal PRINCIPAL ARGS...`.
+    fn add_icb_key(&self, principal: &str, args: &[&str]) -> Assert {
+        let mut all = vec!["keys", "add", "--party", ICB, "--principal", principal];
+        all.extend_from_slice(args);
+        self.run(&all)
     }
 
     /// The statement `party` signed for `version`.
@@ -315,22 +318,15 @@ fn threat_duplicate_signature_files_count_once() {
     assert_eq!(s[0].1, "signed");
     assert_eq!((s[1].1.as_str(), s[1].2.as_str()), ("invalid", "DP205"));
     assert_eq!(json["agreements"][0]["state"], "partial");
-    let codes: Vec<&str> = json["agreements"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json["agreements"][0]["findings"]);
     assert!(codes.contains(&"DP214"), "{codes:?}");
 }
 
 #[test]
 fn threat_other_namespaces_are_rejected() {
-    if !ssh_keygen_available() {
+    let Some((f, key)) = Fixture::with_ssh_keygen_key("x") else {
         return;
-    }
-    let f = Fixture::new();
-    let key = f.add_ssh_keygen_key("x");
+    };
     f.sign(ICB, &key);
     for ns in ["git", "file"] {
         std::fs::remove_file(f.sig(1, ICB)).unwrap();
@@ -457,17 +453,9 @@ fn threat_weak_key_is_refused_at_enrolment_and_rejected_at_verification() {
     let f = Fixture::new();
     let pubfile = f.ws.key_path("weak.pub");
     std::fs::write(&pubfile, format!("{} weak\n", weak_key_line())).unwrap();
-    f.run(&[
-        "keys",
-        "add",
-        "--party",
-        ICB,
-        "--principal",
-        "x@nhs.net",
-        pubfile.to_str().unwrap(),
-    ])
-    .code(2)
-    .stderr(predicates::str::contains("weak (small-order)"));
+    f.add_icb_key("x@nhs.net", &[pubfile.to_str().unwrap()])
+        .code(2)
+        .stderr(predicates::str::contains("weak (small-order)"));
 
     // Hand-edited into the trust store, with a forged statement: R = identity, s = 0 verifies
     // under non-strict verification for any message.
@@ -687,12 +675,10 @@ fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
 
 #[test]
 fn interoperates_with_stock_openssh() {
-    if !ssh_keygen_available() {
-        return;
-    }
-    let f = Fixture::new();
     // A key made by ssh-keygen, imported and used as it is.
-    let key = f.add_ssh_keygen_key("priya");
+    let Some((f, key)) = Fixture::with_ssh_keygen_key("priya") else {
+        return;
+    };
     let b = f.generate(ECC, "mark@essex.gov.uk");
     f.sign(ICB, &key);
     f.sign(ECC, &b);

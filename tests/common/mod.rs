@@ -255,6 +255,16 @@ pub fn findings(report: &Value) -> Vec<(String, u64, String)> {
         .collect()
 }
 
+/// The codes of a JSON array of findings, in order.
+pub fn finding_codes(findings: &Value) -> Vec<&str> {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 /// The codes of the findings in a JSON report.
 pub fn codes(report: &Value) -> Vec<String> {
     findings(report).into_iter().map(|f| f.0).collect()
