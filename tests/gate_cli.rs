@@ -3,58 +3,13 @@
 //! annotates the overdue one at its review-date line and exits 1; SARIF validates against the
 //! schema; JUnit parses; the calendar imports into a calendar parser. Today is always injected.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{TempWorkspace, finding_codes};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const TODAY: &str = "2026-11-25";
-
-struct Workspace {
-    dir: tempfile::TempDir,
-    /// Private keys live outside the workspace, as they must.
-    config_home: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("datapact").unwrap();
-        c.current_dir(self.root())
-            .env("XDG_CONFIG_HOME", self.config_home.path())
-            .env("NO_COLOR", "1")
-            .env_remove("DATAPACT_TODAY");
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
-            "panic: {out:?}"
-        );
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    }
-
-    fn key_file(&self, party: &str) -> PathBuf {
-        let dir = self.config_home.path().join("datapact/keys");
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                let name = p.file_name().unwrap().to_string_lossy().into_owned();
-                name.starts_with(party) && !name.ends_with(".pub")
-            })
-            .expect("generated key")
-    }
-}
 
 /// The example agreement under another id with other dates.
 fn agreement(id: &str, effective: &str, review: &str, expires: &str) -> String {
@@ -69,13 +24,10 @@ fn agreement(id: &str, effective: &str, review: &str, expires: &str) -> String {
     )
 }
 
-fn workspace() -> Workspace {
-    let ws = Workspace {
-        dir: tempfile::tempdir().unwrap(),
-        config_home: tempfile::tempdir().unwrap(),
-    };
-    let (code, _, err) = ws.run(&["init", "."]);
-    assert_eq!(code, 0, "{err}");
+/// A workspace (`datapact init`) with an active, an expiring, an overdue and a draft agreement;
+/// both parties have signed all but the draft.
+fn workspace() -> TempWorkspace {
+    let ws = TempWorkspace::init();
     let files = [
         ("active-sharing", "2026-04-01", "2028-04-01", "2029-03-31"),
         ("expiring-sharing", "2025-02-01", "2027-01-31", "2027-01-31"),
@@ -83,49 +35,27 @@ fn workspace() -> Workspace {
         ("draft-sharing", "2026-04-01", "2028-04-01", "2029-03-31"),
     ];
     for (id, effective, review, expires) in files {
-        std::fs::write(
-            ws.root().join(format!("agreements/{id}.toml")),
+        ws.write(
+            &format!("agreements/{id}.toml"),
             agreement(id, effective, review, expires),
-        )
-        .unwrap();
+        );
     }
     for (party, principal) in [
         ("nhs-essex-icb", "dpo@essexicb.nhs.uk"),
         ("essex-county-council", "dpo@essex.gov.uk"),
     ] {
-        let (code, _, err) = ws.run(&[
-            "keys",
-            "generate",
-            "--party",
-            party,
-            "--principal",
-            principal,
-            "--role",
-            "dpo",
-            "--no-passphrase",
-        ]);
-        assert_eq!(code, 0, "{err}");
+        ws.generate_key(party, principal);
     }
     for id in ["active-sharing", "expiring-sharing", "overdue-sharing"] {
         for party in ["nhs-essex-icb", "essex-county-council"] {
-            let key = ws.key_file(party);
-            let (code, _, err) = ws.run(&[
-                "sign",
-                id,
-                "--party",
-                party,
-                "--key",
-                key.to_str().unwrap(),
-                "--role",
-                "dpo",
-            ]);
-            assert_eq!(code, 0, "{err}");
+            ws.sign(id, party, &ws.key_file(party), &["--role", "dpo"]);
         }
     }
     ws
 }
 
-fn line_of(ws: &Workspace, id: &str, prefix: &str) -> usize {
+/// The 1-based number of the first line of agreement `id` that starts with `prefix`.
+fn line_of(ws: &TempWorkspace, id: &str, prefix: &str) -> usize {
     let text = std::fs::read_to_string(ws.root().join(format!("agreements/{id}.toml"))).unwrap();
     text.lines().position(|l| l.starts_with(prefix)).unwrap() + 1
 }
@@ -262,12 +192,7 @@ fn a_tampered_active_agreement_fails_the_gate() {
     ]);
     assert_eq!(code, 1, "{out}");
     let doc: Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = doc["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&doc["files"][0]["findings"]);
     assert_eq!(codes, vec!["DP201", "DP201"], "{out}");
 }
 

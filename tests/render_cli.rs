@@ -4,138 +4,29 @@
 //! refusal of invalid agreements, `templates list/export`, and signatures shown as valid only
 //! while they verify. Today is always injected.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{TempWorkspace, example_ids};
 use quick_xml::events::Event;
-use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-05-01";
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 
-struct Workspace {
-    dir: tempfile::TempDir,
-    /// Private keys live outside the workspace, as they must.
-    config_home: tempfile::TempDir,
+/// A workspace (`datapact init`) holding this repository's example agreements.
+fn with_examples() -> TempWorkspace {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    ws
 }
 
-impl Workspace {
-    /// An empty workspace (`datapact init`).
-    fn new() -> Workspace {
-        let ws = Workspace {
-            dir: tempfile::tempdir().unwrap(),
-            config_home: tempfile::tempdir().unwrap(),
-        };
-        let (code, _, err) = ws.run(&["init", "."]);
-        assert_eq!(code, 0, "{err}");
-        ws
-    }
-
-    /// A workspace holding this repository's example agreements.
-    fn with_examples() -> Workspace {
-        let ws = Workspace::new();
-        for file in example_files() {
-            std::fs::copy(
-                &file,
-                ws.root().join("agreements").join(file.file_name().unwrap()),
-            )
-            .unwrap();
-        }
-        ws
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::cargo_bin("datapact")
-            .unwrap()
-            .current_dir(self.root())
-            .env("XDG_CONFIG_HOME", self.config_home.path())
-            .env("NO_COLOR", "1")
-            .env_remove("DATAPACT_TODAY")
-            .args(args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(!stderr.contains("panicked"), "panic: {stderr}");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8(out.stdout).unwrap(),
-            stderr,
-        )
-    }
-
-    /// Renders one agreement on the fixed date; the command must succeed.
-    fn render(&self, id: &str, extra: &[&str]) -> String {
-        let mut args = vec!["--today", TODAY, "render", id];
-        args.extend_from_slice(extra);
-        let (code, out, err) = self.run(&args);
-        assert_eq!(code, 0, "render {id} {extra:?}: {err}");
-        out
-    }
-
-    fn key_file(&self, party: &str) -> PathBuf {
-        let dir = self.config_home.path().join("datapact/keys");
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                let name = p.file_name().unwrap().to_string_lossy().into_owned();
-                name.starts_with(party) && !name.ends_with(".pub")
-            })
-            .expect("generated key")
-    }
-
-    /// Enrols a key for `party` and signs agreement `id` with it.
-    fn sign(&self, id: &str, party: &str, principal: &str) {
-        let (code, _, err) = self.run(&[
-            "keys",
-            "generate",
-            "--party",
-            party,
-            "--principal",
-            principal,
-            "--role",
-            "dpo",
-            "--no-passphrase",
-        ]);
-        assert_eq!(code, 0, "{err}");
-        let key = self.key_file(party);
-        let (code, _, err) = self.run(&[
-            "sign",
-            id,
-            "--party",
-            party,
-            "--key",
-            key.to_str().unwrap(),
-            "--role",
-            "dpo",
-        ]);
-        assert_eq!(code, 0, "{err}");
-    }
-}
-
-/// The example agreements of this repository.
-fn example_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("agreements");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem().unwrap().to_string_lossy().into_owned()
+/// Renders one agreement on the fixed date; the command must succeed.
+fn render(ws: &TempWorkspace, id: &str, extra: &[&str]) -> String {
+    let mut args = vec!["--today", TODAY, "render", id];
+    args.extend_from_slice(extra);
+    let (code, out, err) = ws.run(&args);
+    assert_eq!(code, 0, "render {id} {extra:?}: {err}");
+    out
 }
 
 /// Parses `text` as XML, failing on any error or unbalanced element; returns every `href`.
@@ -173,12 +64,11 @@ fn parse_xhtml(name: &str, text: &str) -> Vec<String> {
 
 #[test]
 fn every_example_renders_to_stable_markdown_and_html() {
-    let ws = Workspace::with_examples();
-    for file in example_files() {
-        let id = stem(&file);
-        let md = ws.render(&id, &[]);
+    let ws = with_examples();
+    for id in example_ids() {
+        let md = render(&ws, &id, &[]);
         insta::assert_snapshot!(format!("{id}.md"), md);
-        let html = ws.render(&id, &["--format", "html"]);
+        let html = render(&ws, &id, &["--format", "html"]);
         parse_xhtml(&id, &html);
         insta::assert_snapshot!(format!("{id}.html"), html);
     }
@@ -186,7 +76,7 @@ fn every_example_renders_to_stable_markdown_and_html() {
 
 #[test]
 fn the_site_lists_every_agreement_and_every_link_resolves() {
-    let ws = Workspace::with_examples();
+    let ws = with_examples();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let (code, _, err) = ws.run(&[
@@ -200,8 +90,7 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
     assert_eq!(code, 0, "{err}");
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     let hrefs = parse_xhtml("index.html", &index);
-    for file in example_files() {
-        let id = stem(&file);
+    for id in example_ids() {
         for ext in ["html", "md"] {
             let page = format!("{id}.{ext}");
             assert!(site.join(&page).is_file(), "{page} was not written");
@@ -231,7 +120,7 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
 
 #[test]
 fn text_that_looks_like_markup_renders_as_text() {
-    let ws = Workspace::new();
+    let ws = TempWorkspace::init();
     let hostile = "<script>alert(1)</script>";
     let text = EXAMPLE
         .replace(
@@ -243,11 +132,11 @@ fn text_that_looks_like_markup_renders_as_text() {
             &format!("{hostile} To give the council's"),
         );
     ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
-    let html = ws.render(EXAMPLE_ID, &["--format", "html"]);
+    let html = render(&ws, EXAMPLE_ID, &["--format", "html"]);
     parse_xhtml("hostile.html", &html);
     assert!(!html.contains(hostile), "raw script tag in HTML");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{html}");
-    let md = ws.render(EXAMPLE_ID, &[]);
+    let md = render(&ws, EXAMPLE_ID, &[]);
     assert!(!md.contains(hostile), "raw script tag in Markdown");
     assert!(
         md.contains("\\<script\\>alert(1)\\</script\\> \\| health"),
@@ -257,7 +146,7 @@ fn text_that_looks_like_markup_renders_as_text() {
 
 #[test]
 fn the_public_rendition_leaves_out_each_documented_field() {
-    let ws = Workspace::new();
+    let ws = TempWorkspace::init();
     let text = EXAMPLE.replace(
         "mailbox = \"essexicb.dpo@nhs.net\" }",
         "mailbox = \"essexicb.dpo@nhs.net\", phone = \"01245 000111\" }",
@@ -274,12 +163,12 @@ fn the_public_rendition_leaves_out_each_documented_field() {
         "Read-only view through the Essex Shared Care Record", // transfer.methods
         "TLS 1.2 or later",                                    // transfer.protection
     ];
-    let full = ws.render(EXAMPLE_ID, &["--format", "html"]);
+    let full = render(&ws, EXAMPLE_ID, &["--format", "html"]);
     for w in withheld {
         assert!(full.contains(w), "the full rendition should show {w:?}");
     }
     for format in ["md", "html"] {
-        let public = ws.render(EXAMPLE_ID, &["--format", format, "--public"]);
+        let public = render(&ws, EXAMPLE_ID, &["--format", format, "--public"]);
         for w in withheld {
             assert!(!public.contains(w), "public {format} shows {w:?}");
         }
@@ -300,7 +189,7 @@ fn the_public_rendition_leaves_out_each_documented_field() {
 
 #[test]
 fn a_template_error_names_the_workspace_file_and_line() {
-    let ws = Workspace::with_examples();
+    let ws = with_examples();
     ws.write(
         "templates/agreement.md.j2",
         "# {{ agreement.title }}\n\n{{ agreement.no_such_field }}\n",
@@ -313,12 +202,12 @@ fn a_template_error_names_the_workspace_file_and_line() {
 
 #[test]
 fn a_workspace_template_overrides_the_built_in_one() {
-    let ws = Workspace::with_examples();
+    let ws = with_examples();
     ws.write(
         "templates/agreement.md.j2",
         "Custom: {{ agreement.title }} ({{ state.label }})\n",
     );
-    let out = ws.render(EXAMPLE_ID, &[]);
+    let out = render(&ws, EXAMPLE_ID, &[]);
     assert_eq!(
         out,
         "Custom: Sharing health information for integrated adult social care assessments (Draft (awaiting signatures))\n"
@@ -327,10 +216,10 @@ fn a_workspace_template_overrides_the_built_in_one() {
 
 #[test]
 fn an_agreement_with_validation_errors_is_refused() {
-    let ws = Workspace::new();
+    let ws = TempWorkspace::init();
     ws.write(
         &format!("agreements/{EXAMPLE_ID}.toml"),
-        &EXAMPLE.replace("article6 = [\"e\"]", "article6 = []"),
+        EXAMPLE.replace("article6 = [\"e\"]", "article6 = []"),
     );
     let (code, out, err) = ws.run(&["--today", TODAY, "render", EXAMPLE_ID]);
     assert_eq!(code, 1, "{out}{err}");
@@ -343,7 +232,7 @@ fn an_agreement_with_validation_errors_is_refused() {
 
 #[test]
 fn out_writes_the_file_and_all_needs_a_directory() {
-    let ws = Workspace::with_examples();
+    let ws = with_examples();
     let (code, _, err) = ws.run(&[
         "--today",
         TODAY,
@@ -367,7 +256,7 @@ fn out_writes_the_file_and_all_needs_a_directory() {
 
 #[test]
 fn templates_list_and_export_refuses_to_overwrite() {
-    let ws = Workspace::new();
+    let ws = TempWorkspace::init();
     let (code, out, err) = ws.run(&["templates", "list"]);
     assert_eq!(code, 0, "{err}");
     for name in [
@@ -399,11 +288,16 @@ fn templates_list_and_export_refuses_to_overwrite() {
 
 #[test]
 fn signatures_show_as_valid_only_while_they_verify() {
-    let ws = Workspace::new();
+    let ws = TempWorkspace::init();
     ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), EXAMPLE);
-    ws.sign(EXAMPLE_ID, "nhs-essex-icb", "dpo@essexicb.nhs.uk");
-    ws.sign(EXAMPLE_ID, "essex-county-council", "dpo@essex.gov.uk");
-    let html = ws.render(EXAMPLE_ID, &["--format", "html"]);
+    for (party, principal) in [
+        ("nhs-essex-icb", "dpo@essexicb.nhs.uk"),
+        ("essex-county-council", "dpo@essex.gov.uk"),
+    ] {
+        let key = ws.generate_key(party, principal);
+        ws.sign(EXAMPLE_ID, party, &key, &["--role", "dpo"]);
+    }
+    let html = render(&ws, EXAMPLE_ID, &["--format", "html"]);
     assert_eq!(html.matches("status status-valid").count(), 2, "{html}");
     assert!(
         html.contains("dpo@essexicb.nhs.uk") && html.contains("SHA256:"),
@@ -415,7 +309,7 @@ fn signatures_show_as_valid_only_while_they_verify() {
     let tampered = EXAMPLE.replace("within 5 working days", "within 9 working days");
     ws.write(&path, &tampered);
     for format in ["html", "md"] {
-        let doc = ws.render(EXAMPLE_ID, &["--format", format]);
+        let doc = render(&ws, EXAMPLE_ID, &["--format", format]);
         assert!(
             !doc.contains("Signed (signature verified)"),
             "tampered {format} shows a signature as valid"
@@ -430,7 +324,7 @@ fn signatures_show_as_valid_only_while_they_verify() {
 
 #[test]
 fn the_site_lists_an_invalid_agreement_without_a_page_and_exits_1() {
-    let ws = Workspace::with_examples();
+    let ws = with_examples();
     let broken = EXAMPLE
         .replace(&format!("id = \"{EXAMPLE_ID}\""), "id = \"broken-one\"")
         .replace("article6 = [\"e\"]", "article6 = []");

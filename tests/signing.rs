@@ -3,7 +3,10 @@
 //! issue), a three-party round trip, malformed files, secrecy of private keys, and OpenSSH
 //! interoperability (skipped with a note when ssh-keygen is not on PATH).
 
-use assert_cmd::Command;
+mod common;
+
+use assert_cmd::assert::{Assert, OutputAssertExt};
+use common::{TempWorkspace, example, finding_codes};
 use std::path::{Path, PathBuf};
 
 const ID: &str = "icb-ecc-adult-social-care";
@@ -11,103 +14,99 @@ const ICB: &str = "nhs-essex-icb";
 const ECC: &str = "essex-county-council";
 const T0: &str = "2026-04-01T10:00:00Z";
 
-/// A fresh workspace with the example agreement, a key directory outside any git repository,
-/// and a config directory so nothing touches the real home.
+/// A fresh workspace (`datapact init`, a git repository with a committer) with the example
+/// agreement; keys are written to its private directory, outside any git repository.
 struct Fixture {
-    ws: tempfile::TempDir,
-    keys: tempfile::TempDir,
+    ws: TempWorkspace,
 }
 
 impl Fixture {
+    /// The workspace with the example agreement and git's user name and email set.
     fn new() -> Fixture {
-        let f = Fixture {
-            ws: tempfile::tempdir().unwrap(),
-            keys: tempfile::tempdir().unwrap(),
-        };
-        f.run(&["init", "."]).success();
-        let example = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("agreements")
-                .join(format!("{ID}.toml")),
-        )
-        .unwrap();
-        std::fs::write(f.agreement(), example).unwrap();
+        let ws = TempWorkspace::init();
+        ws.write(&format!("agreements/{ID}.toml"), example(ID));
         for (k, v) in [("user.name", "Test"), ("user.email", "test@example.org")] {
             std::process::Command::new("git")
                 .args(["config", k, v])
-                .current_dir(f.ws.path())
+                .current_dir(ws.root())
                 .status()
                 .unwrap();
         }
-        f
+        Fixture { ws }
     }
 
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("datapact").unwrap();
-        c.current_dir(self.ws.path())
-            .env("XDG_CONFIG_HOME", self.keys.path().join("config"))
-            .env("NO_COLOR", "1");
-        c
+    /// `datapact ARGS...`, for assert_cmd's assertions.
+    fn run(&self, args: &[&str]) -> Assert {
+        self.ws.output(args).assert()
     }
 
-    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.cmd().args(args).assert()
-    }
-
+    /// The example agreement's file.
     fn agreement(&self) -> PathBuf {
-        self.ws.path().join("agreements").join(format!("{ID}.toml"))
-    }
-
-    fn key_path(&self, name: &str) -> PathBuf {
-        self.keys.path().join(name)
+        self.ws.root().join("agreements").join(format!("{ID}.toml"))
     }
 
     /// Generates an unencrypted key for `party` and enrols it.
     fn generate(&self, party: &str, principal: &str) -> PathBuf {
-        let out = self.key_path(principal);
-        self.run(&[
-            "keys",
-            "generate",
-            "--party",
-            party,
-            "--principal",
-            principal,
-            "--role",
-            "dpo",
-            "--no-passphrase",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .success();
-        out
+        self.ws.generate_key_to(party, principal, principal)
     }
 
-    fn sign_at(&self, party: &str, key: &Path, at: &str) -> assert_cmd::assert::Assert {
-        self.run(&[
-            "sign",
-            ID,
-            "--party",
-            party,
-            "--key",
-            key.to_str().unwrap(),
-            "--signed-at",
-            at,
-        ])
+    /// `keys generate` for the ICB as p@nhs.net (dpo) with EXTRA arguments, to `key`.
+    fn generate_icb_key(&self, key: &Path, extra: &[&str]) -> Assert {
+        let mut args = extra.to_vec();
+        args.extend_from_slice(&["--out", key.to_str().unwrap()]);
+        self.ws.keys_generate(ICB, "p@nhs.net", &args).assert()
     }
 
+    /// Signs the example agreement for `party` with `key` at the time `at`.
+    fn sign_at(&self, party: &str, key: &Path, at: &str) -> Assert {
+        self.ws
+            .sign_output(ID, party, key, &["--signed-at", at])
+            .assert()
+    }
+
+    /// Signs the example agreement for `party` at T0; it must succeed.
     fn sign(&self, party: &str, key: &Path) {
         self.sign_at(party, key, T0).success();
     }
 
+    /// A fresh fixture with a key made by ssh-keygen (comment `comment`) enrolled for the ICB,
+    /// and that key's path; None (with a note) when ssh-keygen is not on PATH.
+    fn with_ssh_keygen_key(comment: &str) -> Option<(Fixture, PathBuf)> {
+        if !ssh_keygen_available() {
+            return None;
+        }
+        let f = Fixture::new();
+        let key = f.ws.key_path("id_ed25519");
+        let made = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f"])
+            .arg(&key)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let public = format!("{}.pub", key.display());
+        f.add_icb_key("priya@nhs.net", &["--role", "dpo", &public])
+            .success();
+        Some((f, key))
+    }
+
+    /// `keys add --party <ICB> --principal PRINCIPAL ARGS...`.
+    fn add_icb_key(&self, principal: &str, args: &[&str]) -> Assert {
+        let mut all = vec!["keys", "add", "--party", ICB, "--principal", principal];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// The statement `party` signed for `version`.
     fn statement(&self, version: u32, party: &str) -> PathBuf {
         self.ws
-            .path()
+            .root()
             .join(format!("signatures/{ID}/v{version}/{party}.toml"))
     }
 
+    /// The signature over `statement(version, party)`.
     fn sig(&self, version: u32, party: &str) -> PathBuf {
         self.ws
-            .path()
+            .root()
             .join(format!("signatures/{ID}/v{version}/{party}.toml.sig"))
     }
 
@@ -121,12 +120,9 @@ impl Fixture {
         (f, a, b)
     }
 
+    /// `verify --format json`, which must exit 0 or 1: the exit code and the report.
     fn verify_json(&self) -> (i32, serde_json::Value) {
-        let out = self
-            .cmd()
-            .args(["verify", "--format", "json"])
-            .output()
-            .unwrap();
+        let out = self.ws.output(&["verify", "--format", "json"]);
         let code = out.status.code().unwrap_or(-1);
         assert!(
             code == 0 || code == 1,
@@ -136,14 +132,24 @@ impl Fixture {
         (code, serde_json::from_slice(&out.stdout).unwrap())
     }
 
+    /// `verify`: the exit code and stdout followed by stderr.
     fn verify_text(&self) -> (i32, String) {
-        let out = self.cmd().args(["verify"]).output().unwrap();
+        let out = self.ws.output(&["verify"]);
         let text = String::from_utf8_lossy(&out.stdout).into_owned()
             + &String::from_utf8_lossy(&out.stderr);
         (out.status.code().unwrap_or(-1), text)
     }
+
+    /// Verifies and expects exit 1 with the given finding codes for the first parties.
+    fn assert_rejected(&self, codes: &[&str]) {
+        let (code, json) = self.verify_json();
+        assert_eq!(code, 1);
+        let got: Vec<String> = statuses(&json).into_iter().map(|s| s.2).collect();
+        assert_eq!(&got[..codes.len()], codes, "{json}");
+    }
 }
 
+/// Each party of the first agreement in a verify report: (party, status, finding code).
 fn statuses(json: &serde_json::Value) -> Vec<(String, String, String)> {
     json["agreements"][0]["parties"]
         .as_array()
@@ -159,12 +165,14 @@ fn statuses(json: &serde_json::Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Replaces the first `from` in the file with `to`; `from` must be there.
 fn replace_in(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from:?} not in {}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Whether ssh-keygen runs; prints a note when it does not.
 fn ssh_keygen_available() -> bool {
     let ok = std::process::Command::new("ssh-keygen")
         .arg("-?")
@@ -234,7 +242,7 @@ fn threat_one_byte_changed_makes_every_signature_stale() {
 fn threat_signature_copied_from_another_agreement_is_rejected() {
     let (f, a, _) = Fixture::both_signed();
     // A second agreement, signed by the ICB; its signature is copied over the first one's.
-    let other = f.ws.path().join("agreements/icb-ecc-second.toml");
+    let other = f.ws.root().join("agreements/icb-ecc-second.toml");
     std::fs::write(
         &other,
         std::fs::read_to_string(f.agreement())
@@ -242,18 +250,8 @@ fn threat_signature_copied_from_another_agreement_is_rejected() {
             .replace(&format!("id = \"{ID}\""), "id = \"icb-ecc-second\""),
     )
     .unwrap();
-    f.run(&[
-        "sign",
-        "icb-ecc-second",
-        "--party",
-        ICB,
-        "--key",
-        a.to_str().unwrap(),
-        "--signed-at",
-        T0,
-    ])
-    .success();
-    let from = f.ws.path().join("signatures/icb-ecc-second/v1");
+    f.ws.sign("icb-ecc-second", ICB, &a, &["--signed-at", T0]);
+    let from = f.ws.root().join("signatures/icb-ecc-second/v1");
     std::fs::copy(from.join("nhs-essex-icb.toml"), f.statement(1, ICB)).unwrap();
     std::fs::copy(from.join("nhs-essex-icb.toml.sig"), f.sig(1, ICB)).unwrap();
     let (code, json) = f.verify_json();
@@ -320,40 +318,15 @@ fn threat_duplicate_signature_files_count_once() {
     assert_eq!(s[0].1, "signed");
     assert_eq!((s[1].1.as_str(), s[1].2.as_str()), ("invalid", "DP205"));
     assert_eq!(json["agreements"][0]["state"], "partial");
-    let codes: Vec<&str> = json["agreements"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json["agreements"][0]["findings"]);
     assert!(codes.contains(&"DP214"), "{codes:?}");
 }
 
 #[test]
 fn threat_other_namespaces_are_rejected() {
-    if !ssh_keygen_available() {
+    let Some((f, key)) = Fixture::with_ssh_keygen_key("x") else {
         return;
-    }
-    let f = Fixture::new();
-    let key = f.key_path("id_ed25519");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "x", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    f.run(&[
-        "keys",
-        "add",
-        "--party",
-        ICB,
-        "--principal",
-        "priya@nhs.net",
-        "--role",
-        "dpo",
-        &format!("{}.pub", key.display()),
-    ])
-    .success();
+    };
     f.sign(ICB, &key);
     for ns in ["git", "file"] {
         std::fs::remove_file(f.sig(1, ICB)).unwrap();
@@ -368,19 +341,17 @@ fn threat_other_namespaces_are_rejected() {
             "{}",
             String::from_utf8_lossy(&st.stderr)
         );
-        let (code, json) = f.verify_json();
-        assert_eq!(code, 1);
-        assert_eq!(statuses(&json)[0].2, "DP209", "{ns}");
+        f.assert_rejected(&["DP209"]);
     }
 }
 
 #[test]
 fn threat_unknown_key_and_key_of_another_party_are_rejected() {
     let (f, _, _) = Fixture::both_signed();
-    let icb_keys = f.ws.path().join("keys/nhs-essex-icb.toml");
+    let icb_keys = f.ws.root().join("keys/nhs-essex-icb.toml");
     let icb_entry = std::fs::read_to_string(&icb_keys).unwrap();
     // The ICB's key moved to the council's file: it now belongs to another party.
-    let ecc_keys = f.ws.path().join("keys/essex-county-council.toml");
+    let ecc_keys = f.ws.root().join("keys/essex-county-council.toml");
     let entry = &icb_entry[icb_entry.find("[[keys]]").unwrap()..];
     std::fs::write(
         &ecc_keys,
@@ -388,25 +359,16 @@ fn threat_unknown_key_and_key_of_another_party_are_rejected() {
     )
     .unwrap();
     std::fs::write(&icb_keys, "").unwrap();
-    let (code, json) = f.verify_json();
-    assert_eq!(code, 1);
-    assert_eq!(statuses(&json)[0].2, "DP205");
+    f.assert_rejected(&["DP205"]);
     // Removed altogether: unknown key.
     std::fs::write(&ecc_keys, "").unwrap();
-    let (code, json) = f.verify_json();
-    assert_eq!(code, 1);
-    assert_eq!(statuses(&json)[0].2, "DP204");
-    assert_eq!(statuses(&json)[1].2, "DP204");
+    f.assert_rejected(&["DP204", "DP204"]);
 }
 
 #[test]
 fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     let (f, a, _) = Fixture::both_signed();
-    let out = f
-        .cmd()
-        .args(["keys", "list", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = f.ws.output(&["keys", "list", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let key_id = list["keys"]
         .as_array()
@@ -428,11 +390,9 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
         "2026-05-01",
     ])
     .success();
-    let (code, json) = f.verify_json();
-    assert_eq!(code, 1);
-    assert_eq!(statuses(&json)[0].2, "DP206");
+    f.assert_rejected(&["DP206"]);
     assert!(
-        std::fs::read_to_string(f.ws.path().join("keys/nhs-essex-icb.toml"))
+        std::fs::read_to_string(f.ws.root().join("keys/nhs-essex-icb.toml"))
             .unwrap()
             .contains("# Trust store"),
         "comments kept"
@@ -445,24 +405,17 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
 #[test]
 fn threat_key_used_outside_its_validity_window_is_rejected() {
     let f = Fixture::new();
-    let key = f.key_path("k");
-    f.run(&[
-        "keys",
-        "generate",
-        "--party",
-        ICB,
-        "--principal",
-        "p@nhs.net",
-        "--role",
-        "dpo",
-        "--no-passphrase",
-        "--valid-from",
-        "2026-01-01",
-        "--valid-until",
-        "2026-12-31",
-        "--out",
-        key.to_str().unwrap(),
-    ])
+    let key = f.ws.key_path("k");
+    f.generate_icb_key(
+        &key,
+        &[
+            "--no-passphrase",
+            "--valid-from",
+            "2026-01-01",
+            "--valid-until",
+            "2026-12-31",
+        ],
+    )
     .success();
     f.sign_at(ICB, &key, "2027-01-05T09:00:00Z")
         .code(1)
@@ -471,13 +424,11 @@ fn threat_key_used_outside_its_validity_window_is_rejected() {
     let (_, json) = f.verify_json();
     assert_eq!(statuses(&json)[0].1, "signed");
     replace_in(
-        &f.ws.path().join("keys/nhs-essex-icb.toml"),
+        &f.ws.root().join("keys/nhs-essex-icb.toml"),
         "valid_until = 2026-12-31",
         "valid_until = 2026-03-01",
     );
-    let (code, json) = f.verify_json();
-    assert_eq!(code, 1);
-    assert_eq!(statuses(&json)[0].2, "DP207");
+    f.assert_rejected(&["DP207"]);
 }
 
 /// The identity point: a weak (small-order) Ed25519 public key.
@@ -500,19 +451,11 @@ fn weak_key_line() -> String {
 fn threat_weak_key_is_refused_at_enrolment_and_rejected_at_verification() {
     use ssh_key::{Algorithm, HashAlg, SshSig, public::Ed25519PublicKey, public::KeyData};
     let f = Fixture::new();
-    let pubfile = f.key_path("weak.pub");
+    let pubfile = f.ws.key_path("weak.pub");
     std::fs::write(&pubfile, format!("{} weak\n", weak_key_line())).unwrap();
-    f.run(&[
-        "keys",
-        "add",
-        "--party",
-        ICB,
-        "--principal",
-        "x@nhs.net",
-        pubfile.to_str().unwrap(),
-    ])
-    .code(2)
-    .stderr(predicates::str::contains("weak (small-order)"));
+    f.add_icb_key("x@nhs.net", &[pubfile.to_str().unwrap()])
+        .code(2)
+        .stderr(predicates::str::contains("weak (small-order)"));
 
     // Hand-edited into the trust store, with a forged statement: R = identity, s = 0 verifies
     // under non-strict verification for any message.
@@ -521,7 +464,7 @@ fn threat_weak_key_is_refused_at_enrolment_and_rejected_at_verification() {
     let key_data = KeyData::Ed25519(Ed25519PublicKey(point));
     let key_id = key_data.fingerprint(HashAlg::Sha256).to_string();
     std::fs::write(
-        f.ws.path().join("keys/nhs-essex-icb.toml"),
+        f.ws.root().join("keys/nhs-essex-icb.toml"),
         format!(
             "[[keys]]\nkey_id = \"{key_id}\"\npublic_key = \"{}\"\nprincipal = \"x@nhs.net\"\nroles = [\"dpo\"]\n",
             weak_key_line()
@@ -638,7 +581,7 @@ fn sign_refuses_wrong_party_unenrolled_key_and_open_permissions() {
     f.sign_at(ECC, &a, T0)
         .code(1)
         .stderr(predicates::str::contains("enrolled for nhs-essex-icb"));
-    std::fs::write(f.ws.path().join("keys/essex-county-council.toml"), "").unwrap();
+    std::fs::write(f.ws.root().join("keys/essex-county-council.toml"), "").unwrap();
     f.sign_at(ECC, &b, T0)
         .code(1)
         .stderr(predicates::str::contains("not in the trust store"));
@@ -664,7 +607,7 @@ fn sign_refuses_wrong_party_unenrolled_key_and_open_permissions() {
 #[test]
 fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
     let f = Fixture::new();
-    let inside = f.ws.path().join("secret_key");
+    let inside = f.ws.root().join("secret_key");
     f.run(&[
         "keys",
         "generate",
@@ -681,36 +624,18 @@ fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
     assert!(!inside.exists());
 
     let mut outputs = Vec::new();
-    let key = f.key_path("k");
-    for args in [
-        vec![
-            "keys",
-            "generate",
-            "--party",
+    let key = f.ws.key_path("k");
+    for out in [
+        f.ws.keys_generate(
             ICB,
-            "--principal",
             "p@nhs.net",
-            "--role",
-            "dpo",
-            "--no-passphrase",
-            "--out",
-            key.to_str().unwrap(),
-        ],
-        vec![
-            "sign",
-            ID,
-            "--party",
-            ICB,
-            "--key",
-            key.to_str().unwrap(),
-            "--signed-at",
-            T0,
-        ],
-        vec!["verify"],
-        vec!["keys", "list", "--format", "json"],
-        vec!["keys", "export-allowed-signers"],
+            &["--no-passphrase", "--out", key.to_str().unwrap()],
+        ),
+        f.ws.sign_output(ID, ICB, &key, &["--signed-at", T0]),
+        f.ws.output(&["verify"]),
+        f.ws.output(&["keys", "list", "--format", "json"]),
+        f.ws.output(&["keys", "export-allowed-signers"]),
     ] {
-        let out = f.cmd().args(&args).output().unwrap();
         outputs.push(out.stdout);
         outputs.push(out.stderr);
     }
@@ -722,7 +647,7 @@ fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
         base64::engine::general_purpose::STANDARD.encode(seed)
     };
     let mut files = Vec::new();
-    let mut stack = vec![f.ws.path().to_path_buf()];
+    let mut stack = vec![f.ws.root().to_path_buf()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
@@ -750,30 +675,10 @@ fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
 
 #[test]
 fn interoperates_with_stock_openssh() {
-    if !ssh_keygen_available() {
-        return;
-    }
-    let f = Fixture::new();
     // A key made by ssh-keygen, imported and used as it is.
-    let key = f.key_path("id_ed25519");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "priya", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    f.run(&[
-        "keys",
-        "add",
-        "--party",
-        ICB,
-        "--principal",
-        "priya@nhs.net",
-        "--role",
-        "dpo",
-        &format!("{}.pub", key.display()),
-    ])
-    .success();
+    let Some((f, key)) = Fixture::with_ssh_keygen_key("priya") else {
+        return;
+    };
     let b = f.generate(ECC, "mark@essex.gov.uk");
     f.sign(ICB, &key);
     f.sign(ECC, &b);
@@ -784,7 +689,7 @@ fn interoperates_with_stock_openssh() {
     );
 
     // A partner with only OpenSSH verifies both statements and the agreement's digest.
-    let allowed = f.key_path("allowed_signers");
+    let allowed = f.ws.key_path("allowed_signers");
     f.run(&[
         "keys",
         "export-allowed-signers",
@@ -832,38 +737,14 @@ fn interoperates_with_stock_openssh() {
 #[test]
 fn commit_option_commits_exactly_the_files_written() {
     let f = Fixture::new();
-    std::fs::write(f.ws.path().join("unrelated.txt"), "x").unwrap();
-    let key = f.key_path("k");
-    f.run(&[
-        "keys",
-        "generate",
-        "--party",
-        ICB,
-        "--principal",
-        "p@nhs.net",
-        "--role",
-        "dpo",
-        "--no-passphrase",
-        "--commit",
-        "--out",
-        key.to_str().unwrap(),
-    ])
-    .success();
-    f.run(&[
-        "sign",
-        ID,
-        "--party",
-        ICB,
-        "--key",
-        key.to_str().unwrap(),
-        "--signed-at",
-        T0,
-        "--commit",
-    ])
-    .success();
+    std::fs::write(f.ws.root().join("unrelated.txt"), "x").unwrap();
+    let key = f.ws.key_path("k");
+    f.generate_icb_key(&key, &["--no-passphrase", "--commit"])
+        .success();
+    f.ws.sign(ID, ICB, &key, &["--signed-at", T0, "--commit"]);
     let log = std::process::Command::new("git")
         .args(["log", "--name-only", "--format=%s"])
-        .current_dir(f.ws.path())
+        .current_dir(f.ws.root())
         .output()
         .unwrap();
     let log = String::from_utf8_lossy(&log.stdout);
@@ -881,26 +762,12 @@ fn commit_option_commits_exactly_the_files_written() {
 #[test]
 fn passphrase_protected_keys_work_with_a_passphrase_file() {
     let f = Fixture::new();
-    let pass = f.key_path("pass");
+    let pass = f.ws.key_path("pass");
     std::fs::write(&pass, "correct horse battery\n").unwrap();
-    let key = f.key_path("k");
-    let k = key.to_str().unwrap();
+    let key = f.ws.key_path("k");
     let p = pass.to_str().unwrap();
-    f.run(&[
-        "keys",
-        "generate",
-        "--party",
-        ICB,
-        "--principal",
-        "p@nhs.net",
-        "--role",
-        "dpo",
-        "--passphrase-file",
-        p,
-        "--out",
-        k,
-    ])
-    .success();
+    f.generate_icb_key(&key, &["--passphrase-file", p])
+        .success();
     assert!(
         std::fs::read_to_string(&key)
             .unwrap()
@@ -910,19 +777,7 @@ fn passphrase_protected_keys_work_with_a_passphrase_file() {
     f.sign_at(ICB, &key, T0)
         .code(2)
         .stderr(predicates::str::contains("--passphrase-file"));
-    f.run(&[
-        "sign",
-        ID,
-        "--party",
-        ICB,
-        "--key",
-        k,
-        "--passphrase-file",
-        p,
-        "--signed-at",
-        T0,
-    ])
-    .success();
+    f.ws.sign(ID, ICB, &key, &["--passphrase-file", p, "--signed-at", T0]);
     let (_, json) = f.verify_json();
     assert_eq!(statuses(&json)[0].1, "signed");
 }

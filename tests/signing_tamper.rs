@@ -2,74 +2,35 @@
 //! it. Two parties sign through the real binary; the verification library then judges the
 //! agreement with one byte changed at a random position.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{TempWorkspace, example};
 use datapact::signing::trust::TrustStore;
 use datapact::signing::verify::{PartyStatus, SignatureState, verify_agreement};
 use datapact::signing::{AgreementFacts, facts};
 use datapact::workspace::Workspace;
 use proptest::prelude::*;
-use std::path::Path;
 
 const ID: &str = "icb-ecc-adult-social-care";
 
-fn signed_workspace() -> (tempfile::TempDir, tempfile::TempDir) {
-    let ws = tempfile::tempdir().unwrap();
-    let keys = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Command::cargo_bin("datapact")
-            .unwrap()
-            .current_dir(ws.path())
-            .env("XDG_CONFIG_HOME", keys.path())
-            .args(args)
-            .assert()
-            .success();
-    };
-    run(&["init", "."]);
-    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("agreements")
-        .join(format!("{ID}.toml"));
-    std::fs::copy(
-        example,
-        ws.path().join("agreements").join(format!("{ID}.toml")),
-    )
-    .unwrap();
+/// A workspace (`datapact init`) with the example agreement, signed by both parties.
+fn signed_workspace() -> TempWorkspace {
+    let ws = TempWorkspace::init();
+    ws.write(&format!("agreements/{ID}.toml"), example(ID));
     for (party, who) in [
         ("nhs-essex-icb", "a@nhs.net"),
         ("essex-county-council", "b@essex.gov.uk"),
     ] {
-        let key = keys.path().join(who);
-        let k = key.to_str().unwrap();
-        run(&[
-            "keys",
-            "generate",
-            "--party",
-            party,
-            "--principal",
-            who,
-            "--role",
-            "dpo",
-            "--no-passphrase",
-            "--out",
-            k,
-        ]);
-        run(&[
-            "sign",
-            ID,
-            "--party",
-            party,
-            "--key",
-            k,
-            "--signed-at",
-            "2026-04-01T10:00:00Z",
-        ]);
+        let key = ws.generate_key_to(party, who, who);
+        ws.sign(ID, party, &key, &["--signed-at", "2026-04-01T10:00:00Z"]);
     }
-    (ws, keys)
+    ws
 }
 
 #[test]
 fn any_single_byte_change_invalidates_every_signature() {
-    let (dir, _keys) = signed_workspace();
-    let ws = Workspace::open(std::fs::canonicalize(dir.path()).unwrap()).unwrap();
+    let dir = signed_workspace();
+    let ws = Workspace::open(std::fs::canonicalize(dir.root()).unwrap()).unwrap();
     let trust = TrustStore::load(&ws).unwrap();
     let original: AgreementFacts =
         facts::load(&ws, &ws.agreements_dir().join(format!("{ID}.toml"))).unwrap();

@@ -121,9 +121,7 @@ fn the_examples_validate_with_no_findings() {
         "expected at least three example agreements"
     );
     let ws = TempWorkspace::new();
-    for (name, text) in &examples {
-        ws.write(&format!("agreements/{name}"), text);
-    }
+    ws.write_examples();
     for args in [&[][..], &["--deny-warnings"][..]] {
         let (exit, report, _) = ws.validate_json(args);
         assert_eq!(findings(&report), vec![], "examples with {args:?}");
@@ -181,7 +179,7 @@ fn targets_outside_the_workspace_or_unknown_are_refused() {
         ("Bad Id".to_string(), "invalid agreement id"),
     ];
     for (target, message) in cases {
-        let out = ws.run(&["validate", &target]);
+        let out = ws.output_c(&["validate", &target]);
         assert_no_panic(&out);
         assert_eq!(out.status.code(), Some(2), "{target}");
         let stderr = text(&out.stderr);
@@ -306,7 +304,7 @@ fn hostile_inputs_give_the_documented_exit_code_and_a_clear_message() {
             "{what}: message {message:?} lacks {words:?}"
         );
         // The human format says where, too.
-        let human = ws.run(&["validate"]);
+        let human = ws.output_c(&["validate"]);
         assert_no_panic(&human);
         let stdout = text(&human.stdout);
         assert!(
@@ -321,7 +319,7 @@ fn a_directory_named_like_an_agreement_is_refused_clearly() {
     let ws = TempWorkspace::new();
     std::fs::create_dir_all(ws.root().join("agreements/x.toml")).unwrap();
     for args in [&["validate"][..], &["validate", "agreements/x.toml"][..]] {
-        let out = ws.run(args);
+        let out = ws.output_c(args);
         assert_no_panic(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(

@@ -29,24 +29,53 @@ pub fn examples() -> Vec<(String, String)> {
     out
 }
 
+/// The shipped example agreements' ids (their file stems), sorted.
+pub fn example_ids() -> Vec<String> {
+    examples()
+        .into_iter()
+        .map(|(name, _)| name.trim_end_matches(".toml").to_string())
+        .collect()
+}
+
 /// One example's text by agreement id.
 pub fn example(id: &str) -> String {
     std::fs::read_to_string(repo().join("agreements").join(format!("{id}.toml"))).unwrap()
 }
 
-/// A temporary workspace: `datapact.toml` with every default and an empty `agreements/`.
+/// A temporary workspace with its own private configuration directory (`XDG_CONFIG_HOME`), where
+/// private keys live outside the workspace, as they must.
 pub struct TempWorkspace {
     pub dir: tempfile::TempDir,
+    /// The private configuration directory: the default key directory and `key_path` files.
+    pub config_home: tempfile::TempDir,
 }
 
 impl TempWorkspace {
+    /// A workspace made by hand: `datapact.toml` with every default and an empty `agreements/`.
     pub fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("datapact.toml"), "").unwrap();
-        std::fs::create_dir(dir.path().join("agreements")).unwrap();
-        TempWorkspace { dir }
+        let ws = TempWorkspace::bare();
+        std::fs::write(ws.root().join("datapact.toml"), "").unwrap();
+        std::fs::create_dir(ws.root().join("agreements")).unwrap();
+        ws
     }
 
+    /// A workspace made by `datapact init .`.
+    pub fn init() -> Self {
+        let ws = TempWorkspace::bare();
+        let (code, _, err) = ws.run(&["init", "."]);
+        assert_eq!(code, 0, "{err}");
+        ws
+    }
+
+    /// Two empty temporary directories: the workspace root and the configuration directory.
+    fn bare() -> Self {
+        TempWorkspace {
+            dir: tempfile::tempdir().unwrap(),
+            config_home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The workspace root.
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -59,23 +88,52 @@ impl TempWorkspace {
         path
     }
 
-    /// `datapact -C <root> ARGS...`, run from the root.
-    pub fn run(&self, args: &[&str]) -> Output {
-        datapact()
-            .current_dir(self.root())
-            .arg("-C")
-            .arg(self.root())
-            .args(args)
-            .output()
-            .unwrap()
+    /// Copies the shipped example agreements into `agreements/`.
+    pub fn write_examples(&self) {
+        for (name, text) in examples() {
+            self.write(&format!("agreements/{name}"), text);
+        }
     }
 
-    /// `datapact validate --format json ARGS...`: the exit code and the parsed report.
+    /// The binary, run from the root with a fixed environment: colour off, `XDG_CONFIG_HOME` the
+    /// private configuration directory, no `DATAPACT_TODAY`.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = datapact();
+        cmd.current_dir(self.root())
+            .env("XDG_CONFIG_HOME", self.config_home.path())
+            .env_remove("DATAPACT_TODAY");
+        cmd
+    }
+
+    /// `datapact ARGS...` through `cmd`, checked for panics.
+    pub fn output(&self, args: &[&str]) -> Output {
+        let out = self.cmd().args(args).output().unwrap();
+        assert_no_panic(&out);
+        out
+    }
+
+    /// `datapact ARGS...` through `cmd`: the exit code, stdout and stderr (UTF-8 both).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.output(args);
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    /// `datapact -C <root> ARGS...` through `cmd`: the workspace named rather than searched for.
+    pub fn output_c(&self, args: &[&str]) -> Output {
+        let mut all = vec!["-C", self.root().to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.output(&all)
+    }
+
+    /// `datapact validate --format json ARGS...` (with `-C`): the exit code and the parsed report.
     pub fn validate_json(&self, args: &[&str]) -> (i32, Value, Output) {
         let mut all = vec!["validate", "--format", "json"];
         all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert_no_panic(&out);
+        let out = self.output_c(&all);
         let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
@@ -84,6 +142,73 @@ impl TempWorkspace {
             )
         });
         (out.status.code().unwrap(), json, out)
+    }
+
+    /// A file named `name` in the private configuration directory, outside the workspace.
+    pub fn key_path(&self, name: &str) -> PathBuf {
+        self.config_home.path().join(name)
+    }
+
+    /// `datapact keys generate --party PARTY --principal PRINCIPAL --role dpo EXTRA...`, unchecked.
+    pub fn keys_generate(&self, party: &str, principal: &str, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "keys",
+            "generate",
+            "--party",
+            party,
+            "--principal",
+            principal,
+            "--role",
+            "dpo",
+        ];
+        args.extend_from_slice(extra);
+        self.output(&args)
+    }
+
+    /// Generates and enrols an unencrypted dpo key for `party` in the default key directory;
+    /// returns the private key's path.
+    pub fn generate_key(&self, party: &str, principal: &str) -> PathBuf {
+        let out = self.keys_generate(party, principal, &["--no-passphrase"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        self.key_file(party)
+    }
+
+    /// Generates and enrols an unencrypted dpo key for `party` at `key_path(name)`; returns it.
+    pub fn generate_key_to(&self, party: &str, principal: &str, name: &str) -> PathBuf {
+        let path = self.key_path(name);
+        let out = self.keys_generate(
+            party,
+            principal,
+            &["--no-passphrase", "--out", path.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        path
+    }
+
+    /// The private key `generate_key` made for `party` in the default key directory.
+    pub fn key_file(&self, party: &str) -> PathBuf {
+        let dir = self.config_home.path().join("datapact/keys");
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                name.starts_with(party) && !name.ends_with(".pub")
+            })
+            .expect("generated key")
+    }
+
+    /// `datapact sign ID --party PARTY --key KEY EXTRA...`, unchecked.
+    pub fn sign_output(&self, id: &str, party: &str, key: &Path, extra: &[&str]) -> Output {
+        let mut args = vec!["sign", id, "--party", party, "--key", key.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        self.output(&args)
+    }
+
+    /// Signs agreement `id` for `party` with `key` (and EXTRA arguments); it must succeed.
+    pub fn sign(&self, id: &str, party: &str, key: &Path, extra: &[&str]) {
+        let out = self.sign_output(id, party, key, extra);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
 }
 
@@ -94,6 +219,7 @@ pub fn datapact() -> Command {
     cmd
 }
 
+/// Bytes as text, invalid UTF-8 replaced.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -129,6 +255,16 @@ pub fn findings(report: &Value) -> Vec<(String, u64, String)> {
         .collect()
 }
 
+/// The codes of a JSON array of findings, in order.
+pub fn finding_codes(findings: &Value) -> Vec<&str> {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 /// The codes of the findings in a JSON report.
 pub fn codes(report: &Value) -> Vec<String> {
     findings(report).into_iter().map(|f| f.0).collect()
@@ -148,6 +284,7 @@ pub struct Fixture {
     pub file: String,
 }
 
+/// Every invalid fixture under `tests/fixtures/invalid`, sorted by file name.
 pub fn fixtures() -> Vec<Fixture> {
     let dir = repo().join("tests/fixtures/invalid");
     let mut out = Vec::new();
