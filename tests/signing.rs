@@ -543,6 +543,14 @@ fn threat_malformed_truncated_and_huge_files_give_clear_errors() {
         assert!(!text.contains("panicked"), "{text}");
         std::fs::write(&path, original).unwrap();
     }
+    // Regression: binary bytes that merely contain a CR are a malformed signature (DP210), not
+    // "line endings were converted" (DP211), which would send the user after the wrong fix.
+    let original = std::fs::read(f.sig(1, ICB)).unwrap();
+    std::fs::write(f.sig(1, ICB), [0x00, 0x9f, b'\r', 0x42, 0xff, b'\r', b'\n']).unwrap();
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("DP210") && !text.contains("DP211"), "{text}");
+    std::fs::write(f.sig(1, ICB), original).unwrap();
     // A signature without its statement, and a statement without its signature.
     std::fs::remove_file(f.sig(1, ECC)).unwrap();
     let (code, text) = f.verify_text();
