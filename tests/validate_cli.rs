@@ -523,3 +523,73 @@ fn deleting_any_required_section_of_an_example_is_reported_at_line_1() {
         assert_eq!(exit, 1, "{name}");
     }
 }
+
+/// The DP117 fixture (a warning by default) in a workspace with the given `datapact.toml`.
+fn retention_warning_workspace(settings: &str) -> TempWorkspace {
+    let ws = TempWorkspace::new();
+    ws.write("datapact.toml", settings);
+    let fixture = std::fs::read_to_string(
+        repo().join("tests/fixtures/invalid/DP117-retention-party-missing.toml"),
+    )
+    .unwrap();
+    ws.write(&format!("agreements/{ECC}.toml"), fixture);
+    ws
+}
+
+#[test]
+fn workspace_settings_change_severities_and_limits() {
+    // By default DP117 is a warning: exit 0, and 1 only with --deny-warnings.
+    let ws = retention_warning_workspace("");
+    let (code, report, _) = ws.validate_json(&[]);
+    assert_eq!((code, codes(&report)), (0, vec!["DP117".to_string()]));
+    assert_eq!(report["files"][0]["findings"][0]["severity"], "warning");
+    let (code, _, _) = ws.validate_json(&["--deny-warnings"]);
+    assert_eq!(code, 1);
+
+    // Raised to an error, by code or by name.
+    for settings in [
+        "[rules]\nDP117 = \"error\"\n",
+        "[rules]\nretention-party = \"error\"\n",
+    ] {
+        let ws = retention_warning_workspace(settings);
+        let (code, report, _) = ws.validate_json(&[]);
+        assert_eq!(code, 1, "{settings}");
+        assert_eq!(report["files"][0]["findings"][0]["severity"], "error");
+    }
+
+    // Turned off.
+    let ws = retention_warning_workspace("[rules]\nDP117 = \"off\"\n");
+    let (code, report, _) = ws.validate_json(&[]);
+    assert_eq!((code, codes(&report)), (0, Vec::<String>::new()));
+
+    // A rule that guards parsing or signing cannot be changed; an unknown one is named.
+    for (settings, expected) in [
+        ("[rules]\nDP005 = \"off\"\n", "cannot be changed"),
+        ("[rules]\nDP999 = \"off\"\n", "unknown rule"),
+        ("[limits]\nmax_term = 12\n", "datapact.toml:2:1"),
+    ] {
+        let ws = retention_warning_workspace(settings);
+        let out = ws.output_c(&["validate"]);
+        assert_eq!(out.status.code(), Some(2), "{settings}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{settings}: {}",
+            text(&out.stderr)
+        );
+    }
+
+    // Limits: a 37-month term fails by default and passes when the workspace allows 60 months.
+    let fixture =
+        std::fs::read_to_string(repo().join("tests/fixtures/invalid/DP131-term-too-long.toml"))
+            .unwrap();
+    for (settings, want) in [
+        ("", vec!["DP131".to_string()]),
+        ("[limits]\nmax_term_months = 60\n", vec![]),
+    ] {
+        let ws = TempWorkspace::new();
+        ws.write("datapact.toml", settings);
+        ws.write(&format!("agreements/{ECC}.toml"), &fixture);
+        let (_, report, _) = ws.validate_json(&[]);
+        assert_eq!(codes(&report), want, "{settings}");
+    }
+}
