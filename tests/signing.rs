@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
-use common::{TempWorkspace, example, finding_codes};
+use common::{TempWorkspace, example, finding_codes, text};
 use std::path::{Path, PathBuf};
 
 const ID: &str = "icb-ecc-adult-social-care";
@@ -801,4 +801,32 @@ fn signatures_for_a_later_version_than_the_agreement_are_reported() {
     let (code, text) = f.verify_text();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("version number went backwards"), "{text}");
+}
+
+/// Regression: party ids read from an agreement that fails validation become path segments when
+/// verify looks for earlier signatures; one that breaks the id rule must not reach outside the
+/// workspace (here it would have found `outside.toml` and reported "it signed v1").
+#[test]
+fn party_ids_that_break_the_id_rule_never_become_paths() {
+    let ws = TempWorkspace::new();
+    let agreement = example(ID)
+        .replacen("id = \"nhs-essex-icb\"", "id = \"../../../outside\"", 1)
+        .replace("version = 1", "version = 2");
+    ws.write(&format!("agreements/{ID}.toml"), agreement);
+    ws.write(&format!("signatures/{ID}/v1/.keep"), "");
+    ws.write("outside.toml", "type = \"datapact-statement/1\"\n");
+    let out = ws.output(&["verify", ID, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parties: Vec<&str> = report["agreements"][0]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, vec!["essex-county-council"], "{report}");
+    assert!(
+        !text(&out.stdout).contains("outside"),
+        "{}",
+        text(&out.stdout)
+    );
 }

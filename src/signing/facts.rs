@@ -92,7 +92,14 @@ pub fn of_checked(checked: &Checked) -> Result<AgreementFacts> {
         id,
         title: raw.agreement.title,
         version: raw.agreement.version,
-        party_ids: raw.parties.into_iter().map(|p| p.id).collect(),
+        // Party ids become path segments: ones that break the id rule (which validation has
+        // already reported) are left out, so no path built from them can leave the workspace.
+        party_ids: raw
+            .parties
+            .into_iter()
+            .map(|p| p.id)
+            .filter(|id| crate::workspace::check_id(id).is_ok())
+            .collect(),
         bytes: source.bytes.clone(),
         display_path: source.display.clone(),
         path: source.path.clone(),
