@@ -40,6 +40,7 @@ impl Workspace {
 
     /// Opens the workspace rooted exactly at `root`.
     pub fn open(root: PathBuf) -> Result<Workspace> {
+        let root = std::fs::canonicalize(&root).map_err(|e| Error::io("open", &root, e))?;
         let config_path = root.join(CONFIG_FILE);
         let source = SourceFile::read(&config_path, CONFIG_FILE.to_string())?;
         let config = Config::parse(&source)?;
@@ -139,7 +140,24 @@ impl Workspace {
 
     /// Reads an agreement (or any workspace) file for checking.
     pub fn read_source(&self, path: &Path) -> Result<SourceFile> {
+        self.check_inside(path)?;
         SourceFile::read(path, self.display(path))
+    }
+
+    /// Refuses a file that resolves (through symbolic links) to somewhere outside the
+    /// workspace, so a link committed to the repository cannot make the tool read, and echo
+    /// parts of, a file elsewhere on the machine. A path that does not exist passes (reading it
+    /// reports that).
+    pub fn check_inside(&self, path: &Path) -> Result<()> {
+        match std::fs::canonicalize(path) {
+            Ok(real) if !real.starts_with(&self.root) => Err(Error::input(format!(
+                "{} is a link to {}, outside the workspace",
+                self.display(path),
+                real.display()
+            ))
+            .with_hint("replace the link with the file itself; datapact reads only files inside the workspace")),
+            _ => Ok(()),
+        }
     }
 }
 

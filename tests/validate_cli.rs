@@ -593,3 +593,31 @@ fn workspace_settings_change_severities_and_limits() {
         assert_eq!(codes(&report), want, "{settings}");
     }
 }
+
+/// A symbolic link committed into `agreements/` that points outside the workspace is refused
+/// (exit 2) without reading the target, so CI never echoes parts of another file.
+#[cfg(unix)]
+#[test]
+fn links_to_files_outside_the_workspace_are_refused() {
+    let ws = TempWorkspace::new();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "secret_key_name = 1\n").unwrap();
+    std::os::unix::fs::symlink(&secret, ws.root().join("agreements/linked.toml")).unwrap();
+    let out = ws.output_c(&["validate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(all.contains("outside the workspace"), "{all}");
+    assert!(!all.contains("secret_key_name"), "{all}");
+
+    // A link that stays inside the workspace is read as usual.
+    std::fs::remove_file(ws.root().join("agreements/linked.toml")).unwrap();
+    ws.write("elsewhere/real.toml", example(ECC));
+    std::os::unix::fs::symlink(
+        ws.root().join("elsewhere/real.toml"),
+        ws.root().join(format!("agreements/{ECC}.toml")),
+    )
+    .unwrap();
+    let (code, _, _) = ws.validate_json(&[]);
+    assert_eq!(code, 0);
+}

@@ -166,6 +166,7 @@ impl TrustStore {
             Error::input(format!("{display}: trust store file name is not a party id ({why})"))
                 .with_hint("name each trust store file keys/<party-id>.toml, using the party's id from the agreement")
         })?;
+        ws.check_inside(path)?;
         let bytes = read_capped(path, MAX_TRUST_FILE_BYTES).map_err(|e| match e {
             CappedReadError::Io(e) => Error::io("read", path, e),
             CappedReadError::TooLarge { max } => Error::input(format!(

@@ -136,6 +136,9 @@ fn field_line(text: &str, key: &str) -> usize {
 
 fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8>, Rejection> {
     let display = ws.display(path);
+    if let Err(e) = ws.check_inside(path) {
+        return Err(reject(&rules::SIGNATURE_MALFORMED, &display, 1, e.message));
+    }
     read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
         CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
             &rules::SIGNATURE_MALFORMED,
