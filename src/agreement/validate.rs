@@ -414,7 +414,12 @@ impl<'a> Cx<'a> {
 
     fn placeholder(&mut self, path: &Path, text: &str) {
         let pos = self.pos(path);
-        let shown: String = text.chars().take(80).collect();
+        // One line of the placeholder, so the message stays on one line in every format.
+        let first = text.trim().lines().next().unwrap_or("");
+        let mut shown: String = first.chars().take(80).collect();
+        if shown.len() < text.trim().len() {
+            shown.push('…');
+        }
         self.push(
             &rules::PLACEHOLDER,
             pos,
