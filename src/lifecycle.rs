@@ -20,6 +20,10 @@ pub fn today(override_date: Option<NaiveDate>, tz: chrono_tz::Tz) -> NaiveDate {
 pub enum State {
     /// The file has validation errors, so its dates and parties cannot be trusted.
     Invalid,
+    /// A signature on the current version does not verify (content changed after signing, a
+    /// rolled-back version, a bad or revoked key...): nothing about it can be relied on until
+    /// the parties sign again.
+    SignaturesInvalid,
     /// Past its expiry date.
     Expired,
     /// Past its review date.
@@ -40,6 +44,7 @@ impl State {
     pub fn as_str(self) -> &'static str {
         match self {
             State::Invalid => "invalid",
+            State::SignaturesInvalid => "signatures-invalid",
             State::Expired => "expired",
             State::ReviewOverdue => "review-overdue",
             State::Expiring => "expiring",
@@ -54,6 +59,7 @@ impl State {
     pub fn label(self) -> &'static str {
         match self {
             State::Invalid => "Invalid (fails validation)",
+            State::SignaturesInvalid => "Signatures not valid",
             State::Expired => "Expired",
             State::ReviewOverdue => "Review overdue",
             State::Expiring => "Expiring soon",
@@ -67,11 +73,6 @@ impl State {
     /// Lower is more urgent; registers sort by this, then by days to the next date.
     pub fn urgency(self) -> u8 {
         self as u8
-    }
-
-    /// Whether the agreement is (or was) in force, so that broken signatures are always errors.
-    pub fn in_force_or_past(self) -> bool {
-        !matches!(self, State::Draft | State::Invalid)
     }
 }
 
@@ -112,14 +113,20 @@ fn minus(date: NaiveDate, days: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
+/// What the signatures on the current version say, for deriving the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signed {
+    /// Every party holds a valid signature.
+    Fully,
+    /// Some party has not signed (yet); no signature is invalid.
+    NotFully,
+    /// Some signature or signature file is invalid.
+    Invalid,
+}
+
 /// Derives the standing of an agreement. The expiry date is the last day in force; the review
 /// date is the last day before the review is overdue. Windows count whole days, inclusive.
-pub fn standing(
-    dates: &Dates,
-    fully_signed: bool,
-    windows: &Windows,
-    today: NaiveDate,
-) -> Standing {
+pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDate) -> Standing {
     let days_to = |d: NaiveDate| (d - today).num_days();
     let at = |state, next: DateKind, date: NaiveDate| Standing {
         state,
@@ -135,10 +142,13 @@ pub fn standing(
     } else {
         (DateKind::Expires, dates.expires)
     };
+    if signed == Signed::Invalid {
+        return at(State::SignaturesInvalid, next, next_date);
+    }
     if today > dates.expires {
         return at(State::Expired, DateKind::Expires, dates.expires);
     }
-    if !fully_signed {
+    if signed == Signed::NotFully {
         return at(State::Draft, next, next_date);
     }
     if today < dates.effective {
@@ -166,6 +176,7 @@ pub fn standing(
 /// `require_signed` reports a draft as DP306.
 pub fn findings(
     source: &crate::source::SourceFile,
+    dates: &Dates,
     standing: &Standing,
     windows: &Windows,
     require_signed: bool,
@@ -207,13 +218,7 @@ pub fn findings(
                 "review the agreement now: registers remove agreements left unreviewed; set a new review date and have every party sign the new version",
             ));
         }
-        State::Expiring => out.push(Finding::new(
-            &rules::EXPIRING,
-            &source.display,
-            at("expires"),
-            format!("expires on {} (in {})", standing.next_date, day_s(n)),
-            "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
-        )),
+        State::Expiring => {}
         State::Expired => out.push(Finding::new(
             &rules::EXPIRED,
             &source.display,
@@ -229,6 +234,22 @@ pub fn findings(
             "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
         )),
         _ => {}
+    }
+    // The expiry notice stands on its own: an overdue review (the more urgent state) must not
+    // hide that the agreement is also about to end.
+    let today = standing.next_date - chrono::Duration::days(standing.days);
+    let expiry_window = minus(dates.expires, windows.expiry_notice_days)..=dates.expires;
+    if matches!(standing.state, State::Expiring | State::ReviewOverdue)
+        && expiry_window.contains(&today)
+    {
+        let left = (dates.expires - today).num_days().unsigned_abs();
+        out.push(Finding::new(
+            &rules::EXPIRING,
+            &source.display,
+            at("expires"),
+            format!("expires on {} (in {})", dates.expires, day_s(left)),
+            "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
+        ));
     }
     out
 }
@@ -252,6 +273,11 @@ mod tests {
     }
 
     fn state_on(day: &str, signed: bool) -> Standing {
+        let signed = if signed {
+            Signed::Fully
+        } else {
+            Signed::NotFully
+        };
         standing(&dates(), signed, &Windows::default(), d(day))
     }
 
@@ -284,6 +310,15 @@ mod tests {
     }
 
     #[test]
+    fn invalid_signatures_outrank_every_date_state() {
+        for day in ["2026-03-31", "2027-01-01", "2028-04-02", "2029-04-01"] {
+            let s = standing(&dates(), Signed::Invalid, &Windows::default(), d(day));
+            assert_eq!(s.state, State::SignaturesInvalid, "on {day}");
+        }
+        assert!(State::SignaturesInvalid.urgency() < State::Expired.urgency());
+    }
+
+    #[test]
     fn grace_period_boundary() {
         // 90 days after 2028-04-01 is 2028-06-30.
         assert!(!state_on("2028-06-30", true).past_grace);
@@ -296,19 +331,19 @@ mod tests {
         ds.review = d("2029-03-01");
         let w = Windows::default();
         assert_eq!(
-            standing(&ds, true, &w, d("2028-12-30")).state,
+            standing(&ds, Signed::Fully, &w, d("2028-12-30")).state,
             State::ReviewDue
         );
         ds.review = d("2029-03-31");
         assert_eq!(
-            standing(&ds, true, &w, d("2028-12-30")).state,
+            standing(&ds, Signed::Fully, &w, d("2028-12-30")).state,
             State::Active
         );
         assert_eq!(
-            standing(&ds, true, &w, d("2028-12-31")).state,
+            standing(&ds, Signed::Fully, &w, d("2028-12-31")).state,
             State::Expiring
         );
-        let s = standing(&ds, true, &w, d("2029-03-30"));
+        let s = standing(&ds, Signed::Fully, &w, d("2029-03-30"));
         assert_eq!(
             (s.state, s.days, s.next),
             (State::Expiring, 1, DateKind::Expires)

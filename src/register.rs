@@ -4,8 +4,9 @@
 
 use crate::agreement::{self, Checked};
 use crate::cli::Cli;
+use crate::diagnostics::Severity;
 use crate::error::Result;
-use crate::lifecycle::{self, Standing, State};
+use crate::lifecycle::{self, Signed, Standing, State};
 use crate::open_workspace;
 use crate::signing::facts;
 use crate::signing::trust::TrustStore;
@@ -29,12 +30,13 @@ impl Assessment {
         self.standing.map_or(State::Invalid, |s| s.state)
     }
 
-    /// Whether every party holds a valid signature on the current version.
+    /// Whether every party holds a valid signature on the current version and no signature
+    /// finding is an error (a rolled-back version, say, makes the set untrustworthy).
     pub fn fully_signed(&self) -> bool {
         matches!(
             self.signatures.as_ref().map(|s| &s.state),
             Some(SignatureState::Full)
-        )
+        ) && self.state() != State::SignaturesInvalid
     }
 
     /// Parties without a valid signature on the current version.
@@ -119,13 +121,16 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
         .map(|facts| verify_agreement(ws, &facts, trust));
     let standing = match (&checked.agreement, checked.has_errors()) {
         (Some(a), false) => {
-            let full = matches!(
-                signatures.as_ref().map(|s| &s.state),
-                Some(SignatureState::Full)
-            );
+            let signed = match &signatures {
+                Some(s) if s.findings.iter().any(|f| f.severity == Severity::Error) => {
+                    Signed::Invalid
+                }
+                Some(s) if s.state == SignatureState::Full => Signed::Fully,
+                _ => Signed::NotFully,
+            };
             Some(lifecycle::standing(
                 &a.dates,
-                full,
+                signed,
                 &ws.config.windows,
                 today,
             ))

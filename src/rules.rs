@@ -256,6 +256,16 @@ rules! {
         "ICO Data Sharing Code (senior sign-off); DARS: all named parties must sign before the agreement takes effect.";
 }
 
+impl Rule {
+    /// Whether a finding of this rule means the file cannot be turned into a domain agreement,
+    /// so the content rules are not run (they would only add noise). Only errors about the file
+    /// or its structure block; a structural warning (a value listed twice) does not.
+    pub fn blocks_domain_model(&self) -> bool {
+        matches!(self.family, Family::File | Family::Structure)
+            && self.default_severity == Severity::Error
+    }
+}
+
 /// Looks a rule up by its code.
 pub fn by_code(code: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.code == code)

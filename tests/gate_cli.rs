@@ -172,6 +172,22 @@ fn check_annotates_the_overdue_agreement_at_its_review_line_and_fails() {
     ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("DP302"), "{out}");
+    // Regression: an overdue review does not hide the expiry notice. On 2027-05-01 the overdue
+    // agreement (expires 2027-06-30) is past its review grace period AND within 90 days of expiry.
+    let (_, out, _) = ws.run(&[
+        "--today",
+        "2027-05-01",
+        "check",
+        "overdue-sharing",
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        finding_codes(&doc["files"][0]["findings"]),
+        vec!["DP303", "DP304"],
+        "{out}"
+    );
 }
 
 #[test]
@@ -194,6 +210,18 @@ fn a_tampered_active_agreement_fails_the_gate() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     let codes = finding_codes(&doc["files"][0]["findings"]);
     assert_eq!(codes, vec!["DP201", "DP201"], "{out}");
+    // The register says so too: not "active", not a mere draft.
+    let (_, out, _) = ws.run(&[
+        "--today",
+        TODAY,
+        "status",
+        "active-sharing",
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["agreements"][0]["state"], "signatures-invalid", "{out}");
+    assert_eq!(doc["agreements"][0]["signed"], 0, "{out}");
 }
 
 #[test]

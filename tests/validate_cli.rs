@@ -621,3 +621,23 @@ fn links_to_files_outside_the_workspace_are_refused() {
     let (code, _, _) = ws.validate_json(&[]);
     assert_eq!(code, 0);
 }
+
+/// Regression: a structural warning (DP018, a value listed twice) must not switch off the
+/// content rules; the content error beside it is still reported and fails the run.
+#[test]
+fn a_structural_warning_does_not_hide_content_errors() {
+    let ws = TempWorkspace::new();
+    let text = example(ECC)
+        .replace(
+            "categories = [\"direct-care\"]",
+            "categories = [\"direct-care\", \"direct-care\"]",
+        )
+        .replace("report_within_hours = 24", "report_within_hours = 0");
+    ws.write(&format!("agreements/{ECC}.toml"), text);
+    let (code, report, _) = ws.validate_json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&report),
+        vec!["DP018".to_string(), "DP116".to_string()]
+    );
+}

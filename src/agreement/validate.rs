@@ -283,9 +283,7 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        if rule.family == crate::rules::Family::Structure
-            || rule.family == crate::rules::Family::File
-        {
+        if rule.blocks_domain_model() {
             self.broken = true;
         }
         self.findings

@@ -56,9 +56,10 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
                 .cloned(),
         );
     }
-    if let Some(standing) = &a.standing {
+    if let (Some(standing), Some(agreement)) = (&a.standing, &a.checked.agreement) {
         let expiry = lifecycle::findings(
             &a.checked.source,
+            &agreement.dates,
             standing,
             &ws.config.windows,
             require_signed,

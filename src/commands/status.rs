@@ -86,7 +86,9 @@ fn date_cell(d: Option<chrono::NaiveDate>) -> String {
 
 fn state_style(state: State) -> anstyle::Style {
     match state {
-        State::Invalid | State::Expired | State::ReviewOverdue => term::ERROR,
+        State::Invalid | State::SignaturesInvalid | State::Expired | State::ReviewOverdue => {
+            term::ERROR
+        }
         State::Expiring | State::ReviewDue => term::WARNING,
         State::Active => term::GOOD,
         State::Draft | State::SignedNotYetEffective => term::BOLD,
