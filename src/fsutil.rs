@@ -36,9 +36,15 @@ pub fn write_atomic_with_mode(
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    // The temporary file is created readable only by its owner. Give the result the mode
+    // asked for; else keep a replaced file's mode; else the usual 0644 for a new file, so a
+    // workspace or a published site stays readable by the people and servers meant to read it.
     #[cfg(unix)]
-    if let Some(mode) = mode {
+    {
         use std::os::unix::fs::PermissionsExt;
+        let mode = mode.unwrap_or_else(|| {
+            std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
+        });
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
             .map_err(|e| Error::io("set permissions on", tmp.path(), e))?;
     }
@@ -58,5 +64,31 @@ pub fn write_atomic_with_mode(
             .persist_noclobber(path)
             .map(|_| ())
             .map_err(|e| Error::io("create", path, e.error)),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn new_files_are_0644_replaced_files_keep_their_mode_and_keys_stay_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("a.toml");
+        write_atomic(&plain, b"a = 1\n", Overwrite::Refuse).unwrap();
+        assert_eq!(mode(&plain), 0o644);
+        std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&plain, b"a = 2\n", Overwrite::Allow).unwrap();
+        assert_eq!(mode(&plain), 0o640);
+        let key = dir.path().join("key");
+        write_atomic_with_mode(&key, b"secret", Overwrite::Refuse, Some(0o600)).unwrap();
+        assert_eq!(mode(&key), 0o600);
+        assert!(write_atomic(&plain, b"x", Overwrite::Refuse).is_err());
+        assert_eq!(std::fs::read(&plain).unwrap(), b"a = 2\n");
     }
 }

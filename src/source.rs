@@ -99,7 +99,7 @@ impl SourceFile {
                             idx.position(s, i),
                             "file has CRLF line endings; agreements must use LF only",
                             "convert the file to LF line endings; if git converted it, check that .gitattributes has \
-                             `*.toml -text` (run `datapact init` to add it) and run `git rm --cached -r . && git reset --hard`",
+                             `*.toml -text` (`datapact init` writes it in a new workspace and says what an existing file lacks), then run `git rm --cached -r . && git reset --hard`",
                         ));
                     }
                     text = Some(s.to_string());

@@ -27,6 +27,20 @@ signatures/** -text
 keys/** -text
 ";
 
+/// The lines of [`GITATTRIBUTES`] that an existing `.gitattributes` lacks.
+fn missing_attributes(existing: &str) -> Vec<&'static str> {
+    let has = |line: &str| {
+        existing.lines().any(|l| {
+            l.split_whitespace().collect::<Vec<_>>() == line.split_whitespace().collect::<Vec<_>>()
+        })
+    };
+    GITATTRIBUTES
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter(|l| !has(l))
+        .collect()
+}
+
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let dir = match (&args.dir, &cli.workspace) {
         (Some(d), _) => d.clone(),
@@ -57,6 +71,16 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
                 "kept",
                 &format!("{name} (already there, not changed)"),
             );
+            if name == ".gitattributes" {
+                let missing =
+                    missing_attributes(&std::fs::read_to_string(&path).unwrap_or_default());
+                if !missing.is_empty() {
+                    term::note(&format!(
+                        "warning: .gitattributes does not stop git converting line endings in signed files; add these lines to it:\n  {}",
+                        missing.join("\n  ")
+                    ));
+                }
+            }
         } else {
             write_atomic(&path, content.as_bytes(), Overwrite::Refuse)?;
             say(&mut out, "created", name);
@@ -80,4 +104,18 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
          datapact validate"
     );
     Ok(Outcome::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_attribute_lines_an_existing_file_lacks() {
+        assert_eq!(missing_attributes(GITATTRIBUTES), Vec::<&str>::new());
+        let partial = "*.png binary\n*.toml   -text\n";
+        let missing = missing_attributes(partial);
+        assert!(!missing.contains(&"*.toml -text"));
+        assert!(missing.contains(&"signatures/** -text"));
+    }
 }
