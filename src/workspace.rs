@@ -82,7 +82,15 @@ impl Workspace {
         if targets.is_empty() {
             self.agreement_files()
         } else {
-            targets.iter().map(|t| self.resolve_target(t)).collect()
+            // The same file named twice (by id and by path, say) is checked once.
+            let mut files: Vec<PathBuf> = Vec::new();
+            for t in targets {
+                let f = self.resolve_target(t)?;
+                if !files.contains(&f) {
+                    files.push(f);
+                }
+            }
+            Ok(files)
         }
     }
 

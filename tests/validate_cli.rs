@@ -641,3 +641,14 @@ fn a_structural_warning_does_not_hide_content_errors() {
         vec!["DP018".to_string(), "DP116".to_string()]
     );
 }
+
+/// The same agreement named twice (by id, again, and by path) is checked and counted once.
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ECC}.toml"), example(ECC));
+    let path = ws.root().join(format!("agreements/{ECC}.toml"));
+    let (code, report, _) = ws.validate_json(&[ECC, ECC, path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["files"], 1, "{report}");
+}

@@ -217,3 +217,22 @@ fn new_refuses_invalid_ids_and_writes_nothing() {
         !dir.path().join("x").exists() && !dir.path().parent().unwrap().join("x.toml").exists()
     );
 }
+
+/// Regression: a title with a line break would have put a key of its own into the new file (or
+/// a CR, breaking the file's own line-ending rule); it is refused and nothing is written.
+#[test]
+fn new_refuses_a_title_with_control_characters() {
+    for title in ["Foo\nschema_x = 1", "Foo\r", "Tab\there"] {
+        let ws = TempWorkspace::init();
+        let out = ws.output(&[
+            "new", "t-inj", "--title", title, "--party", "a-org", "--party", "b-org",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{title:?}");
+        assert!(
+            text(&out.stderr).contains("control character"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!ws.root().join("agreements/t-inj.toml").exists());
+    }
+}

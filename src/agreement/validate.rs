@@ -72,7 +72,7 @@ pub fn validate(
             cx.push(
                 &rules::SCHEMA_SHAPE,
                 pos,
-                format!("cannot read the agreement: {}", e.message().trim()),
+                format!("cannot read the agreement: {}", plain_shape_message(e.message())),
                 "this part must be a table ([section]) or a list of tables ([[section]]) as in docs/format.md",
             );
             return (None, cx.findings);
@@ -139,6 +139,26 @@ fn nesting_too_deep(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// serde's words for a shape mismatch, in the format's terms: "expected struct RawContact"
+/// becomes "expected a table", "a sequence" becomes "a list".
+fn plain_shape_message(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message.trim();
+    while let Some(i) = rest.find("struct Raw") {
+        out.push_str(&rest[..i]);
+        out.push_str("a table");
+        let after = &rest[i + "struct Raw".len()..];
+        let end = after
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.replace("a sequence", "a list")
+        .replace("a map", "a table")
+        .replace("type: map", "type: table")
 }
 
 fn ignored_path(p: &serde_ignored::Path<'_>) -> Vec<String> {
@@ -833,9 +853,11 @@ impl<'a> Cx<'a> {
                         format!(
                             "agreement id \"{id}\" does not match the file name {expected}.toml"
                         ),
-                        format!(
-                            "rename the file to agreements/{id}.toml, or set `id = \"{expected}\"`"
-                        ),
+                        if check_id(expected).is_ok() {
+                            format!("rename the file to agreements/{id}.toml, or set `id = \"{expected}\"`")
+                        } else {
+                            format!("rename the file to agreements/{id}.toml (its name is not a valid id)")
+                        },
                     );
                 }
             }
@@ -1167,7 +1189,9 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     let party_ref = |cx: &mut Cx<'_>, path: &Path, id: &str, what: &str| {
         if !a.parties.iter().any(|p| p.id == id) {
             let pos = cx.pos(path);
-            let known: Vec<&str> = a.party_ids().collect();
+            let mut known: Vec<&str> = a.party_ids().collect();
+            known.sort_unstable();
+            known.dedup();
             let hint = match vocab::suggest(id, known.iter().copied()) {
                 Some(s) => format!("did you mean \"{s}\"?"),
                 None => format!("use one of the party ids: {}", known.join(", ")),
@@ -1511,6 +1535,18 @@ mod tests {
         assert_eq!(nesting_too_deep("s = \"a\\\"[[[\"\nt = [1]\n"), None);
         let inline = format!("x = {}1{}", "{a=".repeat(60), "}".repeat(60));
         assert_eq!(nesting_too_deep(&inline), Some(4 + 3 * MAX_NESTING));
+    }
+
+    #[test]
+    fn shape_messages_use_the_formats_words() {
+        assert_eq!(
+            plain_shape_message("invalid type: string \"Mark Osei\", expected struct RawContact"),
+            "invalid type: string \"Mark Osei\", expected a table"
+        );
+        assert_eq!(
+            plain_shape_message("invalid type: map, expected a sequence"),
+            "invalid type: table, expected a list"
+        );
     }
 
     #[test]

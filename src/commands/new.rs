@@ -35,6 +35,17 @@ pub struct Args {
 
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let id = AgreementId::parse(&args.id)?;
+    if let Some(title) = &args.title {
+        if let Some(c) = title.chars().find(|c| c.is_control()) {
+            return Err(Error::usage(format!(
+                "--title contains a control character ({:?}); a title is one line of text",
+                c
+            ))
+            .with_hint(
+                "pass the title on one line, without line breaks or tabs; nothing was written",
+            ));
+        }
+    }
     for p in &args.parties {
         check_id(p).map_err(|why| {
             Error::usage(format!("invalid party id {p:?}: it {why}"))
