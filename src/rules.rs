@@ -179,6 +179,12 @@ rules! {
     CRIMINAL_OFFENCE_DATA = "DP122", "criminal-offence-data", Content, Error, false,
         "Criminal offence data is shared without a DPA 2018 Schedule 1 condition.",
         "UK GDPR Art 10; DPA 2018 s.10(5) and Schedule 1.";
+    CONFIDENTIALITY_NOT_APPLICABLE = "DP123", "confidentiality-not-applicable", Content, Error, false,
+        "The common-law duty of confidentiality is marked not applicable, but the data is identifiable or pseudonymised.",
+        "Common-law duty of confidentiality (it applies to any information that can identify a person); Caldicott Principle 6; NHS Essex policy 'keeps your information confidential'.";
+    IMPLIED_CONSENT_DIRECT_CARE = "DP124", "implied-consent-direct-care", Content, Error, true,
+        "Implied consent is relied on (consent.model or the confidentiality basis) but the purpose is not direct care.",
+        "National Data Guardian and Caldicott Principle 7: implied consent applies to individual (direct) care; other uses need explicit consent or another legal basis.";
     DATE_ORDER = "DP130", "date-order", Content, Error, false,
         "Dates out of order: approved <= effective <= review <= expires must hold.",
         "NHS Essex policy 'approved on ... due for review in ...'; DARS.";

@@ -1353,15 +1353,50 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
                 ),
             );
         }
-        if consent_basis {
-            let pos = cx.pos(&cp.k("sought"));
-            cx.push(
-                &rules::CONSENT_CONSISTENCY,
-                pos,
-                "consent is named as a lawful or confidentiality basis, but consent.sought is false",
-                "either seek consent (sought = true, model = \"explicit\") or rely on another basis",
-            );
-        }
+    }
+    let explicit = a.consent.sought && a.consent.model.is_some_and(|m| m.id == "explicit");
+    if consent_basis && !explicit {
+        let (pos, what) = if a.consent.sought {
+            (
+                cx.pos(&cp.k("model")),
+                "consent is sought as implied consent",
+            )
+        } else {
+            (cx.pos(&cp.k("sought")), "consent.sought is false")
+        };
+        cx.push(
+            &rules::CONSENT_CONSISTENCY,
+            pos,
+            format!("consent is named as a lawful or confidentiality basis, but {what}"),
+            "consent as a basis must be explicit: seek it (sought = true, model = \"explicit\") or rely on another basis",
+        );
+    }
+    let implied = a.consent.model.is_some_and(|m| m.id == "implied")
+        || lb_ref.confidentiality.id == "implied-consent";
+    if implied && !a.purpose.categories.iter().any(|c| c.id == "direct-care") {
+        let pos = if lb_ref.confidentiality.id == "implied-consent" {
+            cx.pos(&lb.k("confidentiality"))
+        } else {
+            cx.pos(&cp.k("model"))
+        };
+        cx.push(
+            &rules::IMPLIED_CONSENT_DIRECT_CARE,
+            pos,
+            "implied consent is relied on, but the purpose is not direct care",
+            "implied consent covers only an individual's own care: add \"direct-care\" to purpose.categories if that is the purpose, or use explicit consent or another basis",
+        );
+    }
+    if lb_ref.confidentiality.id == "not-applicable" && a.data.identifiability.id != "anonymised" {
+        let pos = cx.pos(&lb.k("confidentiality"));
+        cx.push(
+            &rules::CONFIDENTIALITY_NOT_APPLICABLE,
+            pos,
+            format!(
+                "the duty of confidentiality is marked not applicable, but the data is {}",
+                a.data.identifiability.label.to_lowercase()
+            ),
+            "\"not-applicable\" is only for anonymised data; name the basis that sets the duty of confidence aside (consent, s251, legal duty or overriding public interest)",
+        );
     }
 
     // Identifiability, planning and research.
