@@ -1340,19 +1340,17 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
     let consent_basis = has(&lb_ref.article6, "a")
         || has(&lb_ref.article9, "a")
         || lb_ref.confidentiality.id == "explicit-consent";
-    if !a.consent.sought {
-        if a.consent.exception.is_none() || a.consent.justification.is_none() {
-            let pos = cx.pos(&cp.k("sought"));
-            cx.push(
-                &rules::CONSENT_EXCEPTION,
-                pos,
-                "consent is not sought, but the exception and its justification are not both given",
-                format!(
-                    "set consent.exception to one of {} and explain in consent.justification why it applies",
-                    vocab::consent_exception().ids()
-                ),
-            );
-        }
+    if !a.consent.sought && (a.consent.exception.is_none() || a.consent.justification.is_none()) {
+        let pos = cx.pos(&cp.k("sought"));
+        cx.push(
+            &rules::CONSENT_EXCEPTION,
+            pos,
+            "consent is not sought, but the exception and its justification are not both given",
+            format!(
+                "set consent.exception to one of {} and explain in consent.justification why it applies",
+                vocab::consent_exception().ids()
+            ),
+        );
     }
     let explicit = a.consent.sought && a.consent.model.is_some_and(|m| m.id == "explicit");
     if consent_basis && !explicit {
