@@ -658,8 +658,11 @@ pub fn site(
 
 /// Escapes text for Markdown running text: characters that would start emphasis, code, links
 /// or raw HTML are backslash-escaped, as is a heading or list marker at the start, so agreement
-/// text always renders as written. Hard-wrapped lines are joined (as Markdown would show them);
-/// blank lines still separate paragraphs.
+/// text always renders as written. An `&` that could start a character reference (`&amp;`,
+/// `&#124;`: followed by a letter, digit or `#`) is escaped too, so an entity in the text shows
+/// as typed rather than as the character it names; a lone `&` ("Health & Care") stays as it is.
+/// Hard-wrapped lines are joined (as Markdown would show them); blank lines still separate
+/// paragraphs.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, paragraph) in paragraphs(text).iter().enumerate() {
@@ -669,8 +672,16 @@ pub fn markdown_text(text: &str) -> String {
         if paragraph.starts_with(['#', '-', '+', '=']) {
             out.push('\\');
         }
-        for c in paragraph.chars() {
-            if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+        let mut chars = paragraph.chars().peekable();
+        while let Some(c) = chars.next() {
+            let escape = match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => true,
+                '&' => chars
+                    .peek()
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#'),
+                _ => false,
+            };
+            if escape {
                 out.push('\\');
             }
             out.push(c);
@@ -725,6 +736,15 @@ mod tests {
             markdown_text("# not a\nheading\n\n- nor a list"),
             "\\# not a heading\n\n\\- nor a list"
         );
+    }
+
+    #[test]
+    fn character_references_show_as_typed() {
+        assert_eq!(
+            markdown_cell("Essex &amp; County &#124; Council &#x3C;"),
+            "Essex \\&amp; County \\&#124; Council \\&#x3C;"
+        );
+        assert_eq!(markdown_text("Health & Care &"), "Health & Care &");
     }
 
     #[test]

@@ -145,6 +145,26 @@ fn text_that_looks_like_markup_renders_as_text() {
 }
 
 #[test]
+fn markdown_shows_character_references_as_typed() {
+    let ws = TempWorkspace::init();
+    let text = EXAMPLE.replace(
+        "name = \"Essex County Council\"",
+        "name = \"Essex &amp; County &#124; Council & Co\"",
+    );
+    ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
+    let md = render(&ws, EXAMPLE_ID, &[]);
+    // A backslash before `&` keeps GitHub from turning the reference into the character.
+    assert!(
+        md.contains("Essex \\&amp; County \\&#124; Council & Co"),
+        "{md}"
+    );
+    assert!(
+        !md.contains(" &amp;"),
+        "an unescaped character reference: {md}"
+    );
+}
+
+#[test]
 fn the_public_rendition_leaves_out_each_documented_field() {
     let ws = TempWorkspace::init();
     let text = EXAMPLE.replace(
