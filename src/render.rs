@@ -3,8 +3,10 @@
 //!
 //! Templates never see the [`Agreement`] itself. They see an [`AgreementView`] built here, so
 //! what a public rendition leaves out is left out before any template (built-in or a workspace
-//! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, and every
-//! contact's `name`, `email` and `phone`. docs/format.md documents that list; keep the two equal.
+//! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, every
+//! contact's `name`, `email` and `phone`, and each signer's principal (with the detailed reason
+//! a signature is not valid, which can name it). docs/format.md documents that list; keep the
+//! two equal.
 //!
 //! Signatures and states come from [`crate::register::Session`] (verification by
 //! `crate::signing`, state by `crate::lifecycle`) at render time. A party is shown as signed only
@@ -308,7 +310,9 @@ pub enum SignatureStatus {
 }
 
 /// One party's signature as a rendition shows it. Signer details are filled in only for
-/// `Valid` signatures, so nothing unverified can look signed.
+/// `Valid` signatures, so nothing unverified can look signed. A public rendition never has the
+/// signer's `principal` (often a personal e-mail address), and gives the reason a signature is
+/// not valid only as the rule's summary, since the detailed reason can name the principal.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureView {
     pub party_id: String,
@@ -316,6 +320,7 @@ pub struct SignatureView {
     pub status: SignatureStatus,
     /// Plain-English status for the signature block.
     pub status_label: &'static str,
+    /// Who signed (the trust store's principal); `none` in a public rendition.
     pub principal: Option<String>,
     pub role: Option<String>,
     pub key_id: Option<String>,
@@ -343,13 +348,17 @@ pub fn officer_label(role: &str) -> &str {
     }
 }
 
-/// The signature block of `agreement`: one entry per party, from the verification done at
-/// render time. A party without a verification result (`signatures` is `None`) is shown as
-/// missing; signer details appear only for verified signatures.
+/// The signature block of `agreement` for `audience`: one entry per party, from the
+/// verification done at render time. A party without a verification result (`signatures` is
+/// `None`) is shown as missing; signer details appear only for verified signatures. A public
+/// rendition leaves out the principal and shows an invalid signature's rule summary instead of
+/// its detailed reason (see [`SignatureView`]).
 pub fn signature_views(
     agreement: &Agreement,
     signatures: Option<&AgreementSignatures>,
+    audience: Audience,
 ) -> Vec<SignatureView> {
+    let public = audience == Audience::Public;
     agreement
         .parties
         .iter()
@@ -377,13 +386,17 @@ pub fn signature_views(
                     ..
                 }) => {
                     view.status = SignatureStatus::Valid;
-                    view.principal = Some(principal.clone());
+                    view.principal = (!public).then(|| principal.clone());
                     view.role = Some(officer_label(role).to_string());
                     view.key_id = Some(key_id.clone());
                     view.signed_at = Some(signing_time(signed_at));
                 }
                 Some(PartyStatus::Invalid { code, reason, .. }) => {
                     view.status = SignatureStatus::Invalid;
+                    let reason = match crate::rules::by_code(code) {
+                        Some(rule) if public => rule.summary,
+                        _ => reason,
+                    };
                     view.reason = Some(format!("{reason} ({code})"));
                 }
                 Some(PartyStatus::Missing {
@@ -500,7 +513,7 @@ impl Document {
                 )));
             }
         };
-        let signatures = signature_views(agreement, assessment.signatures.as_ref());
+        let signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
         Ok(Document {
             agreement: agreement_view(agreement, audience),
             signed_count: signatures

@@ -24,8 +24,8 @@ pub struct Args {
     /// Output format of a single agreement (a site always has both).
     #[arg(long, value_enum, default_value_t = Format::Md, conflicts_with = "all")]
     pub format: Format,
-    /// The public rendition: no security section, transfer methods or protection, or personal
-    /// contact details (role mailboxes stay).
+    /// The public rendition: no security section, transfer methods or protection, personal
+    /// contact details (role mailboxes stay) or signers' principals.
     #[arg(long)]
     pub public: bool,
     /// Write to FILE (or, with --all, into directory DIR) instead of standard output.
