@@ -617,6 +617,51 @@ impl Register {
 /// The file name of the register page in a site.
 pub const SITE_INDEX: &str = "index.html";
 
+/// The site manifest: a file in the site directory listing the files the last
+/// `render --all` wrote there, one name a line. A re-render removes the files it lists that the
+/// new run does not write (an agreement deleted, or now invalid), and only a directory with a
+/// manifest (or an empty or new one) is rendered into.
+pub const SITE_MANIFEST: &str = ".datapact-site";
+
+/// The first line of every site manifest.
+const MANIFEST_HEADER: &str = "# Written by `datapact render --all`: the files of this site. The next render removes those it no longer writes.";
+
+/// Whether `name` is a file name a site can hold: `index.html`, `<id>.html` or `<id>.md`,
+/// never a path, a hidden file or anything else (so a manifest cannot name a file elsewhere).
+pub fn is_site_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && (name.ends_with(".html") || name.ends_with(".md"))
+}
+
+/// The text of a site manifest listing `names`.
+pub fn site_manifest<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = format!("{MANIFEST_HEADER}\n");
+    for name in names {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text
+}
+
+/// The file names a site manifest lists (comment and blank lines skipped). `Err` names the
+/// first line that is not a site file name, with its line number.
+pub fn parse_site_manifest(text: &str) -> std::result::Result<Vec<String>, (usize, String)> {
+    let mut names = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !is_site_file_name(line) {
+            return Err((i + 1, line.to_string()));
+        }
+        names.push(line.to_string());
+    }
+    Ok(names)
+}
+
 /// One file of a rendered site: its name inside the site directory and its contents.
 #[derive(Debug, Clone)]
 pub struct SiteFile {
@@ -758,6 +803,33 @@ mod tests {
             "Essex \\&amp; County \\&#124; Council \\&#x3C;"
         );
         assert_eq!(markdown_text("Health & Care &"), "Health & Care &");
+    }
+
+    #[test]
+    fn site_manifests_name_only_site_files() {
+        let text = site_manifest(["index.html", "a-b.html", "a-b.md"]);
+        assert!(text.starts_with("# "), "{text}");
+        assert_eq!(
+            parse_site_manifest(&text),
+            Ok(vec![
+                "index.html".into(),
+                "a-b.html".into(),
+                "a-b.md".into()
+            ])
+        );
+        for bad in [
+            "../x.html",
+            "sub/x.md",
+            ".datapact-site",
+            "notes.txt",
+            "a\\b.md",
+        ] {
+            assert_eq!(
+                parse_site_manifest(&format!("index.html\n{bad}\n")),
+                Err((2, bad.to_string())),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

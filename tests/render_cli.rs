@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TempWorkspace, example_ids};
+use common::{TempWorkspace, dir_names, example_ids};
 use quick_xml::events::Event;
 
 const TODAY: &str = "2026-05-01";
@@ -427,4 +427,102 @@ fn the_site_lists_an_invalid_agreement_without_a_page_and_exits_1() {
     );
     assert!(!ws.root().join("site/broken-one.html").exists());
     assert!(ws.root().join(format!("site/{EXAMPLE_ID}.html")).is_file());
+}
+
+/// `datapact --today TODAY render --all EXTRA... --out DIR`: exit code and stderr.
+fn render_site(ws: &TempWorkspace, dir: &str, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["--today", TODAY, "render", "--all", "--out", dir];
+    args.extend_from_slice(extra);
+    let (code, _, err) = ws.run(&args);
+    (code, err)
+}
+
+#[test]
+fn a_public_rerender_leaves_no_stale_full_page_behind() {
+    let ws = with_examples();
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 0, "{err}");
+    let manifest = std::fs::read_to_string(ws.root().join("site/.datapact-site")).unwrap();
+    assert!(
+        manifest.contains(&format!("\n{EXAMPLE_ID}.html\n")),
+        "{manifest}"
+    );
+    // One agreement becomes invalid, another is deleted; the site is re-rendered public.
+    ws.write(
+        &format!("agreements/{EXAMPLE_ID}.toml"),
+        EXAMPLE.replace("article6 = [\"e\"]", "article6 = []"),
+    );
+    let deleted = "gp-icb-population-health-research";
+    std::fs::remove_file(ws.root().join(format!("agreements/{deleted}.toml"))).unwrap();
+    let (code, err) = render_site(&ws, "site", &["--public"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("{EXAMPLE_ID}.html")), "{err}");
+    let site = ws.root().join("site");
+    for id in [EXAMPLE_ID, deleted] {
+        for ext in ["html", "md"] {
+            assert!(
+                !site.join(format!("{id}.{ext}")).exists(),
+                "stale {id}.{ext}"
+            );
+        }
+    }
+    for name in dir_names(&site) {
+        let text = std::fs::read_to_string(site.join(&name)).unwrap();
+        assert!(!text.contains("Priya Shah"), "{name} is a full rendition");
+    }
+    let kept = "mse-hospital-police-safeguarding";
+    assert_eq!(
+        dir_names(&site),
+        [
+            ".datapact-site",
+            "index.html",
+            &format!("{kept}.html"),
+            &format!("{kept}.md")
+        ]
+    );
+    let manifest = std::fs::read_to_string(site.join(".datapact-site")).unwrap();
+    assert!(!manifest.contains(EXAMPLE_ID), "{manifest}");
+}
+
+#[test]
+fn a_site_is_rendered_only_into_a_new_or_empty_directory_or_its_own() {
+    let ws = with_examples();
+    ws.write("elsewhere/notes.txt", "mine\n");
+    let (code, err) = render_site(&ws, "elsewhere", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("new or empty directory"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(dir_names(&ws.root().join("elsewhere")), ["notes.txt"]);
+    // The workspace root is such a directory too.
+    let (code, err) = render_site(&ws, ".", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!ws.root().join("index.html").exists());
+    std::fs::create_dir(ws.root().join("empty")).unwrap();
+    let (code, err) = render_site(&ws, "empty", &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = render_site(&ws, "empty", &["--public"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_site_manifest_naming_other_files_is_refused() {
+    let ws = with_examples();
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 0, "{err}");
+    ws.write("site/.datapact-site", "index.html\n../datapact.toml\n");
+    std::fs::remove_file(
+        ws.root()
+            .join("agreements/gp-icb-population-health-research.toml"),
+    )
+    .unwrap();
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("../datapact.toml"), "{err}");
+    assert!(ws.root().join("datapact.toml").is_file());
+    assert!(
+        ws.root()
+            .join("site/gp-icb-population-health-research.html")
+            .is_file(),
+        "refused, yet it changed the site"
+    );
 }
