@@ -121,6 +121,41 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
 }
 
 #[test]
+fn the_register_shows_the_summary_else_the_purpose() {
+    let ws = with_examples();
+    let mse = "agreements/mse-hospital-police-safeguarding.toml";
+    let text = std::fs::read_to_string(ws.root().join(mse)).unwrap();
+    let (before, rest) = text.split_once("summary = \"\"\"").unwrap();
+    let (_, after) = rest.split_once("\"\"\"").unwrap();
+    ws.write(mse, format!("{before}{after}"));
+    let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+    assert_eq!(code, 0, "{err}");
+    let index = std::fs::read_to_string(ws.root().join("site/index.html")).unwrap();
+    // With a summary: the summary, not the purpose description.
+    assert!(
+        index.contains("NHS Essex Integrated Care Board and Essex County Council share the health"),
+        "{index}"
+    );
+    assert!(
+        !index.contains("To give the council&#x27;s adult social care practitioners")
+            && !index.contains("To give the council's adult social care practitioners"),
+        "{index}"
+    );
+    // Without one: the purpose description.
+    assert!(
+        index.contains("To let the Trust&#x27;s safeguarding team disclose to Essex Police"),
+        "{index}"
+    );
+    let (code, out, err) = ws.run(&["status", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for row in status["agreements"].as_array().unwrap() {
+        let has_summary = row["id"] != "mse-hospital-police-safeguarding";
+        assert_eq!(row["summary"].is_string(), has_summary, "{row}");
+    }
+}
+
+#[test]
 fn text_that_looks_like_markup_renders_as_text() {
     let ws = TempWorkspace::init();
     let hostile = "<script>alert(1)</script>";
