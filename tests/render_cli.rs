@@ -395,7 +395,7 @@ fn templates_list_and_export_refuses_to_overwrite() {
     std::fs::write(ws.root().join("tpl/agreement.md.j2"), "mine\n").unwrap();
     std::fs::remove_file(ws.root().join("tpl/style.css.j2")).unwrap();
     let (code, _, err) = ws.run(&["templates", "export", "tpl"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("already exist"), "{err}");
     assert_eq!(
         std::fs::read_to_string(ws.root().join("tpl/agreement.md.j2")).unwrap(),
@@ -405,6 +405,21 @@ fn templates_list_and_export_refuses_to_overwrite() {
         !ws.root().join("tpl/style.css.j2").exists(),
         "export wrote files although it refused"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn templates_export_counts_a_dangling_link_as_taken_and_writes_nothing() {
+    let ws = TempWorkspace::init();
+    let tpl = ws.root().join("tpl");
+    std::fs::create_dir(&tpl).unwrap();
+    // The last template in the list, so a check that misses the link has written the others.
+    std::os::unix::fs::symlink("nowhere", tpl.join("style.css.j2")).unwrap();
+    let (code, _, err) = ws.run(&["templates", "export", "tpl"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("style.css.j2"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(dir_names(&tpl), ["style.css.j2"]);
 }
 
 #[test]
