@@ -322,6 +322,39 @@ fn a_template_error_names_the_workspace_file_and_line() {
 }
 
 #[test]
+fn an_error_in_an_included_override_names_the_override_file_and_line() {
+    let ws = TempWorkspace::init();
+    ws.write("templates/new-agreement.toml.j2", "x = 1\n{{ nothere }}\n");
+    let (code, out, err) = ws.run(&["new", "t-include"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("templates/new-agreement.toml.j2:2 (included from built-in template new-specific.toml.j2:1): undefined value"),
+        "{err}"
+    );
+    assert!(!err.contains("could not render include"), "{err}");
+    assert!(!ws.root().join("agreements/t-include.toml").exists());
+}
+
+#[test]
+fn invalid_toml_from_new_blames_an_override_only_when_there_is_one() {
+    let ws = TempWorkspace::init();
+    // No override: the values given are what broke the file.
+    let (code, out, err) = ws.run(&["new", "t-plain", "--title", "Line one\nLine two"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!err.contains("override"), "{err}");
+    assert!(!ws.root().join("agreements/t-plain.toml").exists());
+    // An override that writes invalid TOML is named.
+    ws.write("templates/new-specific.toml.j2", "id = \n");
+    let (code, out, err) = ws.run(&["new", "t-override"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("fix the workspace's override templates/new-specific.toml.j2"),
+        "{err}"
+    );
+    assert!(!ws.root().join("agreements/t-override.toml").exists());
+}
+
+#[test]
 fn a_workspace_template_overrides_the_built_in_one() {
     let ws = with_examples();
     ws.write(
