@@ -1,5 +1,6 @@
 //! Rendering agreements for people: the view model that templates read, the public rendition,
-//! and the static site (register plus one page per agreement).
+//! and the static site (register plus one page per agreement, and the manifest that lets a
+//! re-render remove the pages it no longer writes).
 //!
 //! Templates never see the [`Agreement`] itself. They see an [`AgreementView`] built here, so
 //! what a public rendition leaves out is left out before any template (built-in or a workspace
