@@ -152,6 +152,10 @@ pub struct Row {
     pub title: String,
     pub reference: Option<String>,
     pub version: Option<u32>,
+    /// `agreement.summary`: two or three sentences for the public; `None` when the agreement
+    /// has none (or does not validate). The register shows it, else `purpose`.
+    pub summary: Option<String>,
+    /// `purpose.description`; empty when the agreement does not validate.
     pub purpose: String,
     pub lead: String,
     pub other_parties: Vec<String>,
@@ -185,6 +189,7 @@ impl Row {
             title: agreement.map_or_else(String::new, |ag| ag.title.clone()),
             reference: agreement.and_then(|ag| ag.reference.clone()),
             version: agreement.map(|ag| ag.version),
+            summary: agreement.and_then(|ag| ag.summary.clone()),
             purpose: agreement.map_or_else(String::new, |ag| ag.purpose.description.clone()),
             lead: agreement.map_or_else(String::new, |ag| ag.lead_name().to_string()),
             other_parties: agreement

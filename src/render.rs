@@ -1,10 +1,13 @@
 //! Rendering agreements for people: the view model that templates read, the public rendition,
-//! and the static site (register plus one page per agreement).
+//! and the static site (register plus one page per agreement, and the manifest that lets a
+//! re-render remove the pages it no longer writes).
 //!
 //! Templates never see the [`Agreement`] itself. They see an [`AgreementView`] built here, so
 //! what a public rendition leaves out is left out before any template (built-in or a workspace
-//! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, and every
-//! contact's `name`, `email` and `phone`. docs/format.md documents that list; keep the two equal.
+//! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, every
+//! contact's `name`, `email` and `phone`, and each signer's principal (with the detailed reason
+//! a signature is not valid, which can name it). docs/format.md documents that list; keep the
+//! two equal.
 //!
 //! Signatures and states come from [`crate::register::Session`] (verification by
 //! `crate::signing`, state by `crate::lifecycle`) at render time. A party is shown as signed only
@@ -308,7 +311,9 @@ pub enum SignatureStatus {
 }
 
 /// One party's signature as a rendition shows it. Signer details are filled in only for
-/// `Valid` signatures, so nothing unverified can look signed.
+/// `Valid` signatures, so nothing unverified can look signed. A public rendition never has the
+/// signer's `principal` (often a personal e-mail address), and gives the reason a signature is
+/// not valid only as the rule's summary, since the detailed reason can name the principal.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureView {
     pub party_id: String,
@@ -316,6 +321,7 @@ pub struct SignatureView {
     pub status: SignatureStatus,
     /// Plain-English status for the signature block.
     pub status_label: &'static str,
+    /// Who signed (the trust store's principal); `none` in a public rendition.
     pub principal: Option<String>,
     pub role: Option<String>,
     pub key_id: Option<String>,
@@ -343,13 +349,17 @@ pub fn officer_label(role: &str) -> &str {
     }
 }
 
-/// The signature block of `agreement`: one entry per party, from the verification done at
-/// render time. A party without a verification result (`signatures` is `None`) is shown as
-/// missing; signer details appear only for verified signatures.
+/// The signature block of `agreement` for `audience`: one entry per party, from the
+/// verification done at render time. A party without a verification result (`signatures` is
+/// `None`) is shown as missing; signer details appear only for verified signatures. A public
+/// rendition leaves out the principal and shows an invalid signature's rule summary instead of
+/// its detailed reason (see [`SignatureView`]).
 pub fn signature_views(
     agreement: &Agreement,
     signatures: Option<&AgreementSignatures>,
+    audience: Audience,
 ) -> Vec<SignatureView> {
+    let public = audience == Audience::Public;
     agreement
         .parties
         .iter()
@@ -377,13 +387,17 @@ pub fn signature_views(
                     ..
                 }) => {
                     view.status = SignatureStatus::Valid;
-                    view.principal = Some(principal.clone());
+                    view.principal = (!public).then(|| principal.clone());
                     view.role = Some(officer_label(role).to_string());
                     view.key_id = Some(key_id.clone());
                     view.signed_at = Some(signing_time(signed_at));
                 }
                 Some(PartyStatus::Invalid { code, reason, .. }) => {
                     view.status = SignatureStatus::Invalid;
+                    let reason = match crate::rules::by_code(code) {
+                        Some(rule) if public => rule.summary,
+                        _ => reason,
+                    };
                     view.reason = Some(format!("{reason} ({code})"));
                 }
                 Some(PartyStatus::Missing {
@@ -500,7 +514,7 @@ impl Document {
                 )));
             }
         };
-        let signatures = signature_views(agreement, assessment.signatures.as_ref());
+        let signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
         Ok(Document {
             agreement: agreement_view(agreement, audience),
             signed_count: signatures
@@ -604,6 +618,51 @@ impl Register {
 /// The file name of the register page in a site.
 pub const SITE_INDEX: &str = "index.html";
 
+/// The site manifest: a file in the site directory listing the files the last
+/// `render --all` wrote there, one name a line. A re-render removes the files it lists that the
+/// new run does not write (an agreement deleted, or now invalid), and only a directory with a
+/// manifest (or an empty or new one) is rendered into.
+pub const SITE_MANIFEST: &str = ".datapact-site";
+
+/// The first line of every site manifest.
+const MANIFEST_HEADER: &str = "# Written by `datapact render --all`: the files of this site. The next render removes those it no longer writes.";
+
+/// Whether `name` is a file name a site can hold: `index.html`, `<id>.html` or `<id>.md`,
+/// never a path, a hidden file or anything else (so a manifest cannot name a file elsewhere).
+pub fn is_site_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && (name.ends_with(".html") || name.ends_with(".md"))
+}
+
+/// The text of a site manifest listing `names`.
+pub fn site_manifest<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = format!("{MANIFEST_HEADER}\n");
+    for name in names {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text
+}
+
+/// The file names a site manifest lists (comment and blank lines skipped). `Err` names the
+/// first line that is not a site file name, with its line number.
+pub fn parse_site_manifest(text: &str) -> std::result::Result<Vec<String>, (usize, String)> {
+    let mut names = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !is_site_file_name(line) {
+            return Err((i + 1, line.to_string()));
+        }
+        names.push(line.to_string());
+    }
+    Ok(names)
+}
+
 /// One file of a rendered site: its name inside the site directory and its contents.
 #[derive(Debug, Clone)]
 pub struct SiteFile {
@@ -658,8 +717,11 @@ pub fn site(
 
 /// Escapes text for Markdown running text: characters that would start emphasis, code, links
 /// or raw HTML are backslash-escaped, as is a heading or list marker at the start, so agreement
-/// text always renders as written. Hard-wrapped lines are joined (as Markdown would show them);
-/// blank lines still separate paragraphs.
+/// text always renders as written. An `&` that could start a character reference (`&amp;`,
+/// `&#124;`: followed by a letter, digit or `#`) is escaped too, so an entity in the text shows
+/// as typed rather than as the character it names; a lone `&` ("Health & Care") stays as it is.
+/// Hard-wrapped lines are joined (as Markdown would show them); blank lines still separate
+/// paragraphs.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, paragraph) in paragraphs(text).iter().enumerate() {
@@ -669,8 +731,16 @@ pub fn markdown_text(text: &str) -> String {
         if paragraph.starts_with(['#', '-', '+', '=']) {
             out.push('\\');
         }
-        for c in paragraph.chars() {
-            if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+        let mut chars = paragraph.chars().peekable();
+        while let Some(c) = chars.next() {
+            let escape = match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => true,
+                '&' => chars
+                    .peek()
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#'),
+                _ => false,
+            };
+            if escape {
                 out.push('\\');
             }
             out.push(c);
@@ -725,6 +795,42 @@ mod tests {
             markdown_text("# not a\nheading\n\n- nor a list"),
             "\\# not a heading\n\n\\- nor a list"
         );
+    }
+
+    #[test]
+    fn character_references_show_as_typed() {
+        assert_eq!(
+            markdown_cell("Essex &amp; County &#124; Council &#x3C;"),
+            "Essex \\&amp; County \\&#124; Council \\&#x3C;"
+        );
+        assert_eq!(markdown_text("Health & Care &"), "Health & Care &");
+    }
+
+    #[test]
+    fn site_manifests_name_only_site_files() {
+        let text = site_manifest(["index.html", "a-b.html", "a-b.md"]);
+        assert!(text.starts_with("# "), "{text}");
+        assert_eq!(
+            parse_site_manifest(&text),
+            Ok(vec![
+                "index.html".into(),
+                "a-b.html".into(),
+                "a-b.md".into()
+            ])
+        );
+        for bad in [
+            "../x.html",
+            "sub/x.md",
+            ".datapact-site",
+            "notes.txt",
+            "a\\b.md",
+        ] {
+            assert_eq!(
+                parse_site_manifest(&format!("index.html\n{bad}\n")),
+                Err((2, bad.to_string())),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

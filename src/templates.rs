@@ -1,7 +1,8 @@
 //! Templates: minijinja templates built into the binary, each overridable by a file of the same
 //! name in the workspace's `templates/` directory. Undefined variables are errors (strict mode)
-//! that name the template and line; `.html` and `.html.j2` templates are auto-escaped (minijinja
-//! ignores a final `.j2` when choosing). Filters: `toml` (a TOML string), `md` and `md_cell`
+//! that name the template and line (for an error inside an included template, that template's
+//! own file, a workspace path when overridden, and the include it was reached from). `.html`
+//! and `.html.j2` templates are auto-escaped (minijinja ignores a final `.j2` when choosing). Filters: `toml` (a TOML string), `md` and `md_cell`
 //! (Markdown running text and table cells), `long_date` ("1 April 2026").
 
 use crate::error::{Error, Result};
@@ -144,20 +145,61 @@ impl Templates {
         result.map_err(|e| self.describe(name, &e))
     }
 
-    fn describe(&self, name: &str, err: &minijinja::Error) -> Error {
-        let file = err.name().unwrap_or(name);
-        let place = match self.origin(file) {
+    /// Where template `file` is, as an error message names it.
+    fn place(&self, file: &str) -> String {
+        match self.origin(file) {
             Origin::BuiltIn => format!("built-in template {file}"),
             Origin::Workspace(p) => p.display().to_string(),
-        };
-        let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
-        let mut detail = err.kind().to_string();
-        if let Some(d) = err.detail() {
+        }
+    }
+
+    /// The error for a failed render of `name`. An error inside an included template reaches
+    /// us wrapped ("could not render include"); the innermost error in the `source()` chain that
+    /// knows its template and line is the one to report, with the include named after it.
+    fn describe(&self, name: &str, err: &minijinja::Error) -> Error {
+        let cause = innermost(err);
+        let file = cause.name().unwrap_or(name);
+        let line = cause.line().map(|l| format!(":{l}")).unwrap_or_default();
+        let mut detail = cause.kind().to_string();
+        if let Some(d) = cause.detail() {
             detail = format!("{detail}: {d}");
         }
-        Error::input(format!("template error in {place}{line}: {detail}"))
-            .with_hint("fix the template (datapact templates export DIR shows the built-in ones), or remove the override")
+        let outer = err.name().unwrap_or(name);
+        let via = if std::ptr::eq(cause, err) || outer == file {
+            String::new()
+        } else {
+            let at = err.line().map(|l| format!(":{l}")).unwrap_or_default();
+            format!(" (included from {}{at})", self.place(outer))
+        };
+        let hint = match self.origin(file) {
+            Origin::Workspace(p) => format!(
+                "fix {} or remove it to use the built-in template (`datapact templates export DIR` shows the built-in ones)",
+                p.display()
+            ),
+            Origin::BuiltIn => "a built-in template failed: check the workspace's templates/ overrides that include it or that it includes (`datapact templates list` shows them)".to_string(),
+        };
+        Error::input(format!(
+            "template error in {}{line}{via}: {detail}",
+            self.place(file)
+        ))
+        .with_hint(hint)
     }
+}
+
+/// The innermost error in `err`'s `source()` chain that names its template and line (`err`
+/// itself when none does).
+fn innermost(err: &minijinja::Error) -> &minijinja::Error {
+    let mut best = err;
+    let mut next = std::error::Error::source(err);
+    while let Some(e) = next {
+        if let Some(m) = e.downcast_ref::<minijinja::Error>() {
+            if m.name().is_some() && m.line().is_some() {
+                best = m;
+            }
+        }
+        next = e.source();
+    }
+    best
 }
 
 #[cfg(test)]
@@ -183,6 +225,33 @@ mod tests {
             err.message
         );
         assert!(err.message.contains("undefined"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_error_in_an_included_override_names_that_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/new-agreement.toml.j2"),
+            "x = 1\n{{ nothere }}\n",
+        )
+        .unwrap();
+        let t = Templates::new(Some(dir.path()));
+        let err = t
+            .render("new-specific.toml.j2", minijinja::context! {})
+            .unwrap_err();
+        let file = dir.path().join("templates/new-agreement.toml.j2");
+        assert!(
+            err.message
+                .starts_with(&format!("template error in {}:2 (included from built-in template new-specific.toml.j2:1): undefined value", file.display())),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.hint
+                .unwrap_or_default()
+                .contains(&format!("fix {}", file.display())),
+        );
     }
 
     #[test]

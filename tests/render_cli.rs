@@ -1,17 +1,20 @@
 //! Issue 5, through the real binary: snapshots of every example agreement in Markdown and HTML,
-//! the site (register lists every agreement, every link resolves, every page is well-formed
-//! XML), escaping, the public rendition's omissions, template errors naming file and line,
-//! refusal of invalid agreements, `templates list/export`, and signatures shown as valid only
-//! while they verify. Today is always injected.
+//! the site (register lists every agreement with its summary, every link resolves, every page is
+//! well-formed XML, a re-render removes stale pages and writes only into its own directory),
+//! escaping, the public rendition's omissions (signers' principals too), template errors naming
+//! file and line (through includes), refusal of invalid agreements, `templates list/export`, and
+//! signatures shown as valid only while they verify. Today is always injected.
 
 mod common;
 
-use common::{TempWorkspace, example_ids};
+use common::{TempWorkspace, dir_names, example_ids};
 use quick_xml::events::Event;
 
 const TODAY: &str = "2026-05-01";
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
+/// A signer's principal: a personal e-mail address, which a public rendition never shows.
+const SIGNER: &str = "priya.signs@nhs.net";
 
 /// A workspace (`datapact init`) holding this repository's example agreements.
 fn with_examples() -> TempWorkspace {
@@ -119,6 +122,41 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
 }
 
 #[test]
+fn the_register_shows_the_summary_else_the_purpose() {
+    let ws = with_examples();
+    let mse = "agreements/mse-hospital-police-safeguarding.toml";
+    let text = std::fs::read_to_string(ws.root().join(mse)).unwrap();
+    let (before, rest) = text.split_once("summary = \"\"\"").unwrap();
+    let (_, after) = rest.split_once("\"\"\"").unwrap();
+    ws.write(mse, format!("{before}{after}"));
+    let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+    assert_eq!(code, 0, "{err}");
+    let index = std::fs::read_to_string(ws.root().join("site/index.html")).unwrap();
+    // With a summary: the summary, not the purpose description.
+    assert!(
+        index.contains("NHS Essex Integrated Care Board and Essex County Council share the health"),
+        "{index}"
+    );
+    assert!(
+        !index.contains("To give the council&#x27;s adult social care practitioners")
+            && !index.contains("To give the council's adult social care practitioners"),
+        "{index}"
+    );
+    // Without one: the purpose description.
+    assert!(
+        index.contains("To let the Trust&#x27;s safeguarding team disclose to Essex Police"),
+        "{index}"
+    );
+    let (code, out, err) = ws.run(&["status", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for row in status["agreements"].as_array().unwrap() {
+        let has_summary = row["id"] != "mse-hospital-police-safeguarding";
+        assert_eq!(row["summary"].is_string(), has_summary, "{row}");
+    }
+}
+
+#[test]
 fn text_that_looks_like_markup_renders_as_text() {
     let ws = TempWorkspace::init();
     let hostile = "<script>alert(1)</script>";
@@ -145,6 +183,26 @@ fn text_that_looks_like_markup_renders_as_text() {
 }
 
 #[test]
+fn markdown_shows_character_references_as_typed() {
+    let ws = TempWorkspace::init();
+    let text = EXAMPLE.replace(
+        "name = \"Essex County Council\"",
+        "name = \"Essex &amp; County &#124; Council & Co\"",
+    );
+    ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
+    let md = render(&ws, EXAMPLE_ID, &[]);
+    // A backslash before `&` keeps GitHub from turning the reference into the character.
+    assert!(
+        md.contains("Essex \\&amp; County \\&#124; Council & Co"),
+        "{md}"
+    );
+    assert!(
+        !md.contains(" &amp;"),
+        "an unescaped character reference: {md}"
+    );
+}
+
+#[test]
 fn the_public_rendition_leaves_out_each_documented_field() {
     let ws = TempWorkspace::init();
     let text = EXAMPLE.replace(
@@ -152,7 +210,10 @@ fn the_public_rendition_leaves_out_each_documented_field() {
         "mailbox = \"essexicb.dpo@nhs.net\", phone = \"01245 000111\" }",
     );
     ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
+    let key = ws.generate_key("nhs-essex-icb", SIGNER);
+    ws.sign(EXAMPLE_ID, "nhs-essex-icb", &key, &["--role", "dpo"]);
     let withheld = [
+        SIGNER,                                                // signer's principal
         "Priya Shah",                                          // contact name
         "priya.shah@nhs.net",                                  // contact email
         "01245 000111",                                        // contact phone
@@ -167,10 +228,30 @@ fn the_public_rendition_leaves_out_each_documented_field() {
     for w in withheld {
         assert!(full.contains(w), "the full rendition should show {w:?}");
     }
+    let (code, _, err) = ws.run(&[
+        "--today", TODAY, "render", "--all", "--public", "--out", "site",
+    ]);
+    assert_eq!(code, 0, "{err}");
     for format in ["md", "html"] {
         let public = render(&ws, EXAMPLE_ID, &["--format", format, "--public"]);
+        if format == "html" {
+            parse_xhtml("public.html", &public);
+        }
+        let page =
+            std::fs::read_to_string(ws.root().join(format!("site/{EXAMPLE_ID}.{format}"))).unwrap();
         for w in withheld {
             assert!(!public.contains(w), "public {format} shows {w:?}");
+            assert!(
+                !page.contains(w),
+                "public site page {EXAMPLE_ID}.{format} shows {w:?}"
+            );
+        }
+        for shown in [
+            "Signed (signature verified)",
+            "Data Protection Officer",
+            "SHA256:",
+        ] {
+            assert!(public.contains(shown), "public {format} lost {shown:?}");
         }
         assert!(
             public.contains("essexicb.dpo@nhs.net"),
@@ -185,6 +266,50 @@ fn the_public_rendition_leaves_out_each_documented_field() {
             "public {format} lacks the security sentence"
         );
     }
+    // Left out of the view model, not just by the built-in templates: an override that prints
+    // every signer field still cannot show the principal.
+    ws.write(
+        "templates/agreement.md.j2",
+        "{% for s in signatures %}{{ s.principal }} {{ s.key_id }}\n{% endfor %}",
+    );
+    let public = render(&ws, EXAMPLE_ID, &["--public"]);
+    assert!(!public.contains(SIGNER), "{public}");
+    assert!(public.contains("None SHA256:"), "{public}");
+    assert!(render(&ws, EXAMPLE_ID, &[]).contains(SIGNER));
+}
+
+#[test]
+fn a_public_rendition_gives_why_a_signature_is_not_valid_without_the_signer() {
+    let ws = TempWorkspace::init();
+    ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), EXAMPLE);
+    let key = ws.generate_key("nhs-essex-icb", SIGNER);
+    ws.sign(EXAMPLE_ID, "nhs-essex-icb", &key, &["--role", "dpo"]);
+    let list = ws.output(&["keys", "list", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let key_id = list["keys"][0]["key_id"].as_str().unwrap().to_string();
+    let (code, _, err) = ws.run(&[
+        "keys",
+        "revoke",
+        &key_id,
+        "--reason",
+        "laptop lost",
+        "--date",
+        "2026-04-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The detailed reason names the key's holder: the full rendition shows it, the public not.
+    let full = render(&ws, EXAMPLE_ID, &[]);
+    assert!(full.contains(&format!("of {SIGNER} was revoked")), "{full}");
+    for format in ["md", "html"] {
+        let public = render(&ws, EXAMPLE_ID, &["--format", format, "--public"]);
+        assert!(
+            !public.contains(SIGNER),
+            "public {format} names the signer: {public}"
+        );
+        assert!(public.contains("Signature not valid"), "{public}");
+        assert!(public.contains("The signing key is revoked"), "{public}");
+        assert!(public.contains("DP206"), "{public}");
+    }
 }
 
 #[test]
@@ -198,6 +323,39 @@ fn a_template_error_names_the_workspace_file_and_line() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("templates/agreement.md.j2:3"), "{err}");
     assert!(err.contains("undefined"), "{err}");
+}
+
+#[test]
+fn an_error_in_an_included_override_names_the_override_file_and_line() {
+    let ws = TempWorkspace::init();
+    ws.write("templates/new-agreement.toml.j2", "x = 1\n{{ nothere }}\n");
+    let (code, out, err) = ws.run(&["new", "t-include"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("templates/new-agreement.toml.j2:2 (included from built-in template new-specific.toml.j2:1): undefined value"),
+        "{err}"
+    );
+    assert!(!err.contains("could not render include"), "{err}");
+    assert!(!ws.root().join("agreements/t-include.toml").exists());
+}
+
+#[test]
+fn invalid_toml_from_new_blames_an_override_only_when_there_is_one() {
+    let ws = TempWorkspace::init();
+    // No override: the values given are what broke the file.
+    let (code, out, err) = ws.run(&["new", "t-plain", "--title", "Line one\nLine two"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!err.contains("override"), "{err}");
+    assert!(!ws.root().join("agreements/t-plain.toml").exists());
+    // An override that writes invalid TOML is named.
+    ws.write("templates/new-specific.toml.j2", "id = \n");
+    let (code, out, err) = ws.run(&["new", "t-override"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("fix the workspace's override templates/new-specific.toml.j2"),
+        "{err}"
+    );
+    assert!(!ws.root().join("agreements/t-override.toml").exists());
 }
 
 #[test]
@@ -274,7 +432,7 @@ fn templates_list_and_export_refuses_to_overwrite() {
     std::fs::write(ws.root().join("tpl/agreement.md.j2"), "mine\n").unwrap();
     std::fs::remove_file(ws.root().join("tpl/style.css.j2")).unwrap();
     let (code, _, err) = ws.run(&["templates", "export", "tpl"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("already exist"), "{err}");
     assert_eq!(
         std::fs::read_to_string(ws.root().join("tpl/agreement.md.j2")).unwrap(),
@@ -284,6 +442,21 @@ fn templates_list_and_export_refuses_to_overwrite() {
         !ws.root().join("tpl/style.css.j2").exists(),
         "export wrote files although it refused"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn templates_export_counts_a_dangling_link_as_taken_and_writes_nothing() {
+    let ws = TempWorkspace::init();
+    let tpl = ws.root().join("tpl");
+    std::fs::create_dir(&tpl).unwrap();
+    // The last template in the list, so a check that misses the link has written the others.
+    std::os::unix::fs::symlink("nowhere", tpl.join("style.css.j2")).unwrap();
+    let (code, _, err) = ws.run(&["templates", "export", "tpl"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("style.css.j2"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(dir_names(&tpl), ["style.css.j2"]);
 }
 
 #[test]
@@ -341,4 +514,102 @@ fn the_site_lists_an_invalid_agreement_without_a_page_and_exits_1() {
     );
     assert!(!ws.root().join("site/broken-one.html").exists());
     assert!(ws.root().join(format!("site/{EXAMPLE_ID}.html")).is_file());
+}
+
+/// `datapact --today TODAY render --all EXTRA... --out DIR`: exit code and stderr.
+fn render_site(ws: &TempWorkspace, dir: &str, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["--today", TODAY, "render", "--all", "--out", dir];
+    args.extend_from_slice(extra);
+    let (code, _, err) = ws.run(&args);
+    (code, err)
+}
+
+#[test]
+fn a_public_rerender_leaves_no_stale_full_page_behind() {
+    let ws = with_examples();
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 0, "{err}");
+    let manifest = std::fs::read_to_string(ws.root().join("site/.datapact-site")).unwrap();
+    assert!(
+        manifest.contains(&format!("\n{EXAMPLE_ID}.html\n")),
+        "{manifest}"
+    );
+    // One agreement becomes invalid, another is deleted; the site is re-rendered public.
+    ws.write(
+        &format!("agreements/{EXAMPLE_ID}.toml"),
+        EXAMPLE.replace("article6 = [\"e\"]", "article6 = []"),
+    );
+    let deleted = "gp-icb-population-health-research";
+    std::fs::remove_file(ws.root().join(format!("agreements/{deleted}.toml"))).unwrap();
+    let (code, err) = render_site(&ws, "site", &["--public"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("{EXAMPLE_ID}.html")), "{err}");
+    let site = ws.root().join("site");
+    for id in [EXAMPLE_ID, deleted] {
+        for ext in ["html", "md"] {
+            assert!(
+                !site.join(format!("{id}.{ext}")).exists(),
+                "stale {id}.{ext}"
+            );
+        }
+    }
+    for name in dir_names(&site) {
+        let text = std::fs::read_to_string(site.join(&name)).unwrap();
+        assert!(!text.contains("Priya Shah"), "{name} is a full rendition");
+    }
+    let kept = "mse-hospital-police-safeguarding";
+    assert_eq!(
+        dir_names(&site),
+        [
+            ".datapact-site",
+            "index.html",
+            &format!("{kept}.html"),
+            &format!("{kept}.md")
+        ]
+    );
+    let manifest = std::fs::read_to_string(site.join(".datapact-site")).unwrap();
+    assert!(!manifest.contains(EXAMPLE_ID), "{manifest}");
+}
+
+#[test]
+fn a_site_is_rendered_only_into_a_new_or_empty_directory_or_its_own() {
+    let ws = with_examples();
+    ws.write("elsewhere/notes.txt", "mine\n");
+    let (code, err) = render_site(&ws, "elsewhere", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("new or empty directory"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(dir_names(&ws.root().join("elsewhere")), ["notes.txt"]);
+    // The workspace root is such a directory too.
+    let (code, err) = render_site(&ws, ".", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!ws.root().join("index.html").exists());
+    std::fs::create_dir(ws.root().join("empty")).unwrap();
+    let (code, err) = render_site(&ws, "empty", &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = render_site(&ws, "empty", &["--public"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_site_manifest_naming_other_files_is_refused() {
+    let ws = with_examples();
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 0, "{err}");
+    ws.write("site/.datapact-site", "index.html\n../datapact.toml\n");
+    std::fs::remove_file(
+        ws.root()
+            .join("agreements/gp-icb-population-health-research.toml"),
+    )
+    .unwrap();
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("../datapact.toml"), "{err}");
+    assert!(ws.root().join("datapact.toml").is_file());
+    assert!(
+        ws.root()
+            .join("site/gp-icb-population-health-research.html")
+            .is_file(),
+        "refused, yet it changed the site"
+    );
 }

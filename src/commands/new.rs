@@ -4,9 +4,12 @@
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::fsutil::{Overwrite, write_atomic};
-use crate::templates::Templates;
+use crate::templates::{Origin, Templates};
 use crate::workspace::{AgreementId, ID_RULE, check_id};
 use crate::{open_workspace, term};
+
+/// The template both new-agreement templates include for the body of the file.
+const NEW_BODY: &str = "new-agreement.toml.j2";
 
 /// Which kind of agreement to start from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -95,13 +98,29 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
             .span()
             .map(|s| crate::diagnostics::LineIndex::new(&text).position(&text, s.start))
             .unwrap_or_default();
+        // Blame an override only when there is one: the template or the body it includes.
+        let overrides: Vec<String> = [name, NEW_BODY]
+            .into_iter()
+            .filter_map(|t| match templates.origin(t) {
+                Origin::Workspace(path) => Some(ws.display(&path)),
+                Origin::BuiltIn => None,
+            })
+            .collect();
+        let hint = if overrides.is_empty() {
+            "the built-in template wrote the values given into the file: check --title and --party for line breaks or other control characters; nothing was written".to_string()
+        } else {
+            format!(
+                "fix the workspace's override {} (or remove it to use the built-in template); nothing was written",
+                overrides.join(" and ")
+            )
+        };
         return Err(Error::input(format!(
             "template {name} produced invalid TOML at line {} column {}: {}",
             at.line,
             at.column,
             e.message().trim()
         ))
-        .with_hint("fix the workspace's templates/ override; nothing was written"));
+        .with_hint(hint));
     }
     write_atomic(&path, text.as_bytes(), Overwrite::Refuse)?;
     term::emit(|out| {

@@ -1,12 +1,17 @@
 //! `datapact render ID [--format md|html] [--public] [--out FILE]`: one agreement as a readable
 //! document; `datapact render --all --out DIR`: a static site with the register (`index.html`),
-//! one HTML page and one Markdown file per agreement. The view model lives in `crate::render`.
+//! one HTML page and one Markdown file per agreement. The site directory holds a manifest
+//! (`.datapact-site`) of the files the last run wrote: a re-render removes those it no longer
+//! writes (so no stale page, perhaps a full rendition, outlives its agreement), and a non-empty
+//! directory without a manifest is refused. The view model lives in `crate::render`.
 
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::fsutil::{Overwrite, write_atomic};
 use crate::register::Session;
-use crate::render::{Audience, Document, Format, SITE_INDEX, site};
+use crate::render::{
+    Audience, Document, Format, SITE_INDEX, SITE_MANIFEST, parse_site_manifest, site, site_manifest,
+};
 use crate::templates::Templates;
 use crate::term;
 use std::path::{Path, PathBuf};
@@ -24,8 +29,8 @@ pub struct Args {
     /// Output format of a single agreement (a site always has both).
     #[arg(long, value_enum, default_value_t = Format::Md, conflicts_with = "all")]
     pub format: Format,
-    /// The public rendition: no security section, transfer methods or protection, or personal
-    /// contact details (role mailboxes stay).
+    /// The public rendition: no security section, transfer methods or protection, personal
+    /// contact details (role mailboxes stay) or signers' principals.
     #[arg(long)]
     pub public: bool,
     /// Write to FILE (or, with --all, into directory DIR) instead of standard output.
@@ -80,8 +85,43 @@ impl Run {
             self.audience,
             self.session.today,
         )?;
+        let previous = previous_site_files(dir)?;
+        let current: Vec<&str> = site.files.iter().map(|f| f.name.as_str()).collect();
+        let stale: Vec<&str> = previous
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !current.contains(name))
+            .collect();
+        let manifest = dir.join(SITE_MANIFEST);
+        // The manifest lists every file the run may leave behind before any is written, so a
+        // run that stops half-way still leaves each of them for the next run to clean up.
+        let pending = current.iter().chain(&stale).copied();
+        write_atomic(
+            &manifest,
+            site_manifest(pending).as_bytes(),
+            Overwrite::Allow,
+        )?;
         for f in &site.files {
             write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;
+        }
+        for name in &stale {
+            let path = dir.join(name);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::io("remove the stale page", &path, e).with_hint(
+                        "remove it by hand: the previous render wrote it and this one does not",
+                    ));
+                }
+            }
+        }
+        if !stale.is_empty() {
+            write_atomic(
+                &manifest,
+                site_manifest(current).as_bytes(),
+                Overwrite::Allow,
+            )?;
         }
         let pages = assessed.len() - site.refused.len();
         term::note(&format!(
@@ -91,6 +131,14 @@ impl Run {
             dir.display(),
             dir.join(SITE_INDEX).display()
         ));
+        if !stale.is_empty() {
+            term::note(&format!(
+                "Removed {} file{} the previous render wrote and this one does not: {}",
+                stale.len(),
+                if stale.len() == 1 { "" } else { "s" },
+                stale.join(", ")
+            ));
+        }
         if site.refused.is_empty() {
             return Ok(Outcome::Clean);
         }
@@ -103,4 +151,54 @@ impl Run {
             site.refused.join(" ")
         )))
     }
+}
+
+/// The files the previous `render --all` wrote into `dir`, from its manifest; none for a
+/// directory that does not exist yet or is empty. Refuses (exit 2, before anything is written)
+/// a path that is not a directory, a non-empty directory without a manifest (the site would mix
+/// with files this tool did not write, and could not tell which pages are stale), and a
+/// manifest that names anything but site files.
+fn previous_site_files(dir: &Path) -> Result<Vec<String>> {
+    let not_ours = |why: String| {
+        Error::usage(format!("not rendering the site into {}: {why}", dir.display())).with_hint(
+            "choose a new or empty directory for the site (a re-render then updates it and removes pages it no longer writes); nothing was written",
+        )
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(_) if dir.exists() && !dir.is_dir() => {
+            return Err(not_ours("it is not a directory".into()));
+        }
+        Err(e) => return Err(Error::io("read the directory", dir, e)),
+    };
+    let mut empty = true;
+    for entry in entries {
+        entry.map_err(|e| Error::io("read the directory", dir, e))?;
+        empty = false;
+    }
+    let manifest = dir.join(SITE_MANIFEST);
+    match std::fs::symlink_metadata(&manifest) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            return Err(not_ours(format!(
+                "{SITE_MANIFEST} there is not a plain file"
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if empty {
+                return Ok(Vec::new());
+            }
+            return Err(not_ours(format!(
+                "it is not empty and has no {SITE_MANIFEST}, so it is not a site `datapact render --all` wrote"
+            )));
+        }
+        Err(e) => return Err(Error::io("read", &manifest, e)),
+    }
+    let text = std::fs::read_to_string(&manifest).map_err(|e| Error::io("read", &manifest, e))?;
+    parse_site_manifest(&text).map_err(|(line, name)| {
+        not_ours(format!(
+            "its {SITE_MANIFEST} names {name:?} at line {line}, which is not a file a site holds (index.html, <id>.html, <id>.md)"
+        ))
+    })
 }

@@ -61,15 +61,25 @@ fn list(cli: &Cli) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// Writes every built-in template into `dir`, or nothing: when any of the names is taken (by a
+/// file, a directory, or a link, even one that points nowhere) it refuses before writing.
 fn export(dir: &std::path::Path) -> Result<Outcome> {
-    let existing: Vec<String> = BUILTIN
-        .iter()
-        .map(|(name, _, _)| dir.join(name))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
-        .collect();
+    let mut existing = Vec::new();
+    for (name, _, _) in BUILTIN {
+        let path = dir.join(name);
+        // `symlink_metadata`, not `exists()`: a dangling link is there too, and writing over it
+        // would fail half-way through the export.
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => existing.push(path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::io("check", &path, e)
+                    .with_hint("check the directory's permissions; nothing was written"));
+            }
+        }
+    }
     if !existing.is_empty() {
-        return Err(Error::refused(format!("not exporting: these files already exist: {}", existing.join(", ")))
+        return Err(Error::usage(format!("not exporting: these files already exist: {}", existing.join(", ")))
             .with_hint("export into an empty directory, or move the existing files away first; nothing was written"));
     }
     for (name, contents, _) in BUILTIN {
