@@ -236,6 +236,9 @@ rules! {
     TRUST_STORE_ENTRY = "DP216", "trust-store-entry", Signatures, Error, false,
         "A trust store entry cannot be used: weak or malformed key, key id not matching the key, key enrolled twice, bad role or date.",
         "Signing design: weak keys refused at enrolment and rejected at verification.";
+    SIGNATURE_CHAIN = "DP217", "signature-chain", Signatures, Error, false,
+        "A statement's previous_sha256 does not name the content that the latest earlier signed version's signatures cover (absent, different, naming a version whose signatures are gone, or that version's signatures disagree).",
+        "Signing design: the statement binds the digest of the previous version, a hash chain across versions.";
     REVIEW_DUE = "DP301", "review-due", Expiry, Warning, true,
         "The review date is within the review notice window (default 90 days).",
         "WEISF: the lead organisation is told 3 months before the review date; NHS Essex policy 'due for review'.";

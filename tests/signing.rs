@@ -120,6 +120,15 @@ impl Fixture {
         (f, a, b)
     }
 
+    /// The key id of the (first) key enrolled for `party`, from `keys list --format json`.
+    fn key_id(&self, party: &str) -> String {
+        let out = self.ws.output(&["keys", "list", "--format", "json"]);
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let keys = list["keys"].as_array().unwrap();
+        let key = keys.iter().find(|k| k["party"] == party).unwrap();
+        key["key_id"].as_str().unwrap().to_string()
+    }
+
     /// `verify --format json`, which must exit 0 or 1: the exit code and the report.
     fn verify_json(&self) -> (i32, serde_json::Value) {
         let out = self.ws.output(&["verify", "--format", "json"]);
@@ -368,17 +377,7 @@ fn threat_unknown_key_and_key_of_another_party_are_rejected() {
 #[test]
 fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     let (f, a, _) = Fixture::both_signed();
-    let out = f.ws.output(&["keys", "list", "--format", "json"]);
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let key_id = list["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["party"] == ICB)
-        .unwrap()["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key_id = f.key_id(ICB);
     // Revoked a month after the signature was made: the signature still stops counting.
     f.run(&[
         "keys",
@@ -829,4 +828,120 @@ fn party_ids_that_break_the_id_rule_never_become_paths() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// Rewrites `party`'s statement for `version` with `edit` and signs the new bytes with `key`
+/// (an unencrypted private key file), as a signer with their own tooling could.
+fn resign(f: &Fixture, key: &Path, version: u32, party: &str, edit: impl Fn(&str) -> String) {
+    let text = edit(&std::fs::read_to_string(f.statement(version, party)).unwrap());
+    let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
+    let sig = ssh_key::SshSig::sign(
+        &private,
+        "datapact-agreement@datapact.dev",
+        ssh_key::HashAlg::Sha512,
+        text.as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(f.statement(version, party), &text).unwrap();
+    std::fs::write(
+        f.sig(version, party),
+        sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
+    )
+    .unwrap();
+}
+
+/// The `previous_sha256 = "..."` line of a statement.
+fn previous_line(text: &str) -> String {
+    text.lines()
+        .find(|l| l.starts_with("previous_sha256"))
+        .expect("a previous_sha256 line")
+        .to_string()
+}
+
+/// Regression: `previous_sha256` was written by `sign` but never checked, so a statement that
+/// left out the previous version, named another content, or pointed at removed history counted.
+#[test]
+fn threat_broken_hash_chain_is_rejected() {
+    let (f, a, b) = Fixture::both_signed();
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    f.sign(ECC, &b);
+    let (code, json) = f.verify_json();
+    assert_eq!(
+        (code, json["agreements"][0]["state"].as_str()),
+        (0, Some("full")),
+        "{json}"
+    );
+    let original = std::fs::read_to_string(f.statement(2, ECC)).unwrap();
+    let line = previous_line(&original);
+    let other = format!("previous_sha256 = \"{}\"", "ab".repeat(32));
+    // Left out, and changed: each a valid signature over a statement with a broken chain.
+    for edit in [String::new(), format!("{other}\n")] {
+        resign(&f, &b, 2, ECC, |t| t.replace(&format!("{line}\n"), &edit));
+        let (code, json) = f.verify_json();
+        assert_eq!(code, 1, "{json}");
+        assert_eq!(
+            statuses(&json)[1],
+            (ECC.into(), "invalid".into(), "DP217".into())
+        );
+        assert_eq!(json["agreements"][0]["state"], "partial");
+    }
+    // The earlier version's signatures removed: the chain names history that is gone.
+    resign(&f, &b, 2, ECC, |_| original.clone());
+    std::fs::remove_dir_all(f.ws.root().join(format!("signatures/{ID}/v1"))).unwrap();
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(text.matches("DP217").count(), 2, "{text}");
+    assert!(text.contains("no earlier version"), "{text}");
+}
+
+/// The chain's semantics (docs/signing.md, "The hash chain"): the earlier version that counts is
+/// the latest one with an authentic signature, whoever signed it; revoking its key later does
+/// not break the chain; a version whose signatures are all damaged is skipped.
+#[test]
+fn hash_chain_follows_the_latest_authentically_signed_version() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let b = f.generate(ECC, "mark@essex.gov.uk");
+    // v1 signed by the council only.
+    f.sign(ECC, &b);
+    let v1 = std::fs::read_to_string(f.statement(1, ECC)).unwrap();
+    assert!(!v1.contains("previous_sha256"), "{v1}");
+    // v2 signed by both; both chain to the council's v1 signature.
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    f.sign(ECC, &b);
+    // The council's key is revoked: v1's signature no longer counts, but it still says which
+    // content v1 had, so the ICB's v2 chain holds (only the council's own v2 signature falls).
+    let ecc_key = f.key_id(ECC);
+    f.run(&[
+        "keys",
+        "revoke",
+        &ecc_key,
+        "--reason",
+        "left",
+        "--date",
+        "2026-05-01",
+    ])
+    .success();
+    let (_, json) = f.verify_json();
+    let s = statuses(&json);
+    assert_eq!(
+        (s[0].1.as_str(), s[1].2.as_str()),
+        ("signed", "DP206"),
+        "{json}"
+    );
+    // With both v2 signatures damaged, v2 is skipped: v3 chains to v1, as v2 did.
+    for party in [ICB, ECC] {
+        std::fs::write(f.sig(2, party), "damaged").unwrap();
+    }
+    replace_in(&f.agreement(), "version = 2", "version = 3");
+    f.sign(ICB, &a);
+    let v3 = std::fs::read_to_string(f.statement(3, ICB)).unwrap();
+    assert_eq!(
+        previous_line(&v3),
+        previous_line(&std::fs::read_to_string(f.statement(2, ICB)).unwrap())
+    );
+    let (_, json) = f.verify_json();
+    assert_eq!(statuses(&json)[0].1, "signed", "{json}");
 }
