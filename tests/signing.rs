@@ -945,3 +945,43 @@ fn hash_chain_follows_the_latest_authentically_signed_version() {
     let (_, json) = f.verify_json();
     assert_eq!(statuses(&json)[0].1, "signed", "{json}");
 }
+
+/// Regression: a copy of a signed agreement under another file name was reported fully signed
+/// by `verify` (only validation said DP008). Signatures count only for `agreements/<id>.toml`.
+#[test]
+fn threat_copied_agreement_file_is_never_fully_signed() {
+    let (f, _, _) = Fixture::both_signed();
+    std::fs::copy(f.agreement(), f.ws.root().join("agreements/zz-copy.toml")).unwrap();
+    let out = f.ws.output(&["verify", "zz-copy", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["agreements"][0]["state"], "unsigned", "{json}");
+    assert!(
+        statuses(&json)
+            .iter()
+            .all(|(_, s, c)| s == "invalid" && c == "DP008")
+    );
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains(&format!("{ID} v1: fully signed")), "{text}");
+    assert!(text.contains(&format!("{ID} v1: unsigned")), "{text}");
+    assert!(text.contains("not counted for any other file"), "{text}");
+    // check reports the copy's DP008 once (validation's), and fails.
+    let out = f.ws.output(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let copy = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"] == "agreements/zz-copy.toml")
+        .unwrap();
+    assert_eq!(
+        finding_codes(&copy["findings"])
+            .iter()
+            .filter(|c| **c == "DP008")
+            .count(),
+        1,
+        "{copy}"
+    );
+}

@@ -49,10 +49,15 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
     if let Some(sigs) = &a.signatures {
         // Missing signatures are summarised by the state (and DP306 with --require-signed);
         // a draft is normal, so they are not findings of the gate.
+        // A misfiled copy's DP008 is already reported by validation: once is enough.
         findings.extend(
             sigs.findings
                 .iter()
                 .filter(|f| f.code != rules::SIGNATURE_MISSING.code)
+                .filter(|f| {
+                    f.code != rules::ID_MISMATCH.code
+                        || !a.checked.findings.iter().any(|c| c.code == f.code)
+                })
                 .cloned(),
         );
     }

@@ -39,7 +39,7 @@ pub enum PartyStatus {
     },
     /// A statement is there but does not count.
     Invalid {
-        /// Rule code of the reason (DP2xx).
+        /// Rule code of the reason (DP2xx; DP008 for a file that is not `agreements/<id>.toml`).
         code: &'static str,
         reason: String,
         /// The file the problem is in, workspace-relative.
@@ -527,6 +527,9 @@ pub fn verify_agreement(
     facts: &AgreementFacts,
     trust: &TrustStore,
 ) -> AgreementSignatures {
+    if facts.path != ws.agreement_path(&facts.id) {
+        return misfiled(facts);
+    }
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
@@ -695,6 +698,48 @@ pub fn verify_agreement(
         parties,
         state,
         findings,
+    }
+}
+
+/// The signatures of an agreement file that is not `agreements/<id>.toml` of the id it claims
+/// (a copy, or a file named for another id): `signatures/<id>/` belongs to that other file, so
+/// nothing is counted and every party is reported invalid (DP008).
+fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
+    let (file, id) = (&facts.display_path, &facts.id);
+    let reason = format!(
+        "{file} says it is agreement {id}, but that agreement's file is agreements/{id}.toml; \
+         the signatures in signatures/{id}/ are not counted for any other file"
+    );
+    let finding = Finding::new(
+        &rules::ID_MISMATCH,
+        file,
+        Position::START,
+        reason.clone(),
+        format!(
+            "if this file is agreement {id}, rename it to agreements/{id}.toml; if it is a copy, \
+             give it its own id and have every party sign it"
+        ),
+    );
+    let parties = facts
+        .party_ids
+        .iter()
+        .map(|party| PartySignature {
+            party: party.clone(),
+            status: PartyStatus::Invalid {
+                code: rules::ID_MISMATCH.code,
+                reason: reason.clone(),
+                file: file.clone(),
+            },
+        })
+        .collect();
+    AgreementSignatures {
+        agreement: id.to_string(),
+        file: file.clone(),
+        version: facts.version,
+        sha256: facts.digest(),
+        parties,
+        state: SignatureState::Unsigned,
+        findings: vec![finding],
     }
 }
 
