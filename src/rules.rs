@@ -234,7 +234,7 @@ rules! {
         "One key signed for two parties; each key counts once.",
         "Signing design, threat table: the same key twice counts once.";
     TRUST_STORE_ENTRY = "DP216", "trust-store-entry", Signatures, Error, false,
-        "A trust store entry cannot be used: weak or malformed key, key id not matching the key, key enrolled twice, bad role or date.",
+        "A trust store entry cannot be used (weak or malformed key, key id not matching the key, key enrolled twice, bad role or date), or keys/ holds something other than trust store files: another file, a directory, a FIFO, or a private key, which must never be in the workspace.",
         "Signing design: weak keys refused at enrolment and rejected at verification.";
     SIGNATURE_CHAIN = "DP217", "signature-chain", Signatures, Error, false,
         "A statement's previous_sha256 does not name the content that the latest earlier signed version's signatures cover (absent, different, naming a version whose signatures are gone, or that version's signatures disagree).",

@@ -985,3 +985,59 @@ fn threat_copied_agreement_file_is_never_fully_signed() {
         "{copy}"
     );
 }
+
+/// Regression: `keys generate --out` accepted a destination inside a workspace that is not (yet)
+/// a git repository, and the trust store ignored a private key left in keys/.
+#[test]
+fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
+    let ws = TempWorkspace::new();
+    for out in ["keys/mykey", "agreements/../keys/new-dir/../k2"] {
+        let path = ws.root().join(out);
+        let res = ws.keys_generate(
+            ICB,
+            "p@nhs.net",
+            &["--no-passphrase", "--out", path.to_str().unwrap()],
+        );
+        res.assert()
+            .code(1)
+            .stderr(predicates::str::contains("inside the workspace"));
+    }
+    // A relative --out from inside the workspace, too.
+    ws.keys_generate(ICB, "p@nhs.net", &["--no-passphrase", "--out", "mykey"])
+        .assert()
+        .code(1);
+    for left in ["keys/mykey", "keys/k2", "mykey"] {
+        assert!(!ws.root().join(left).exists(), "{left} written");
+    }
+
+    // A private key copied into keys/ (under any name) fails check, without being quoted.
+    ws.write(&format!("agreements/{ID}.toml"), example(ID));
+    let key = ws.generate_key_to(ICB, "p@nhs.net", "k");
+    let pem = std::fs::read_to_string(&key).unwrap();
+    for name in ["keys/mykey", "keys/stolen.toml", "keys/.gitkeep"] {
+        let copy = ws.write(name, &pem);
+        let (code, out, err) = ws.run(&["check"]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("DP216"), "{out}");
+        assert!(
+            out.contains("a private key must never be in the workspace"),
+            "{out}"
+        );
+        let body = pem.lines().nth(1).unwrap();
+        assert!(
+            !out.contains(body) && !err.contains(body),
+            "key material quoted"
+        );
+        let (code, out, _) = ws.run(&["keys", "list"]);
+        assert_eq!(code, 1, "{out}");
+        std::fs::remove_file(copy).unwrap();
+    }
+    // Any other file in keys/ is reported too.
+    ws.write("keys/notes.txt", "hello");
+    let (code, out, _) = ws.run(&["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("keys/notes.txt is a file, not a trust store file"),
+        "{out}"
+    );
+}

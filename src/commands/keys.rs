@@ -65,7 +65,7 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub enrolment: Enrolment,
     /// Where to write the private key (default: your config directory, datapact/keys/). Never
-    /// inside a git work tree. The public key goes beside it with `.pub` added.
+    /// inside the workspace or a git work tree. The public key goes beside it with `.pub` added.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Read the new key's passphrase from the first line of FILE instead of asking.
@@ -205,7 +205,7 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
             .with_hint("choose another file with --out; an existing key is never overwritten"));
     }
     let passphrase = Passphrase::from_options(a.passphrase_file.as_deref(), a.no_passphrase);
-    keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase)?;
+    keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase, &ws.root)?;
     drop(signing_key);
     let file = trust::add_key(ws, &store, &entry)?;
     let mut o = term::stdout();

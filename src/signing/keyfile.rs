@@ -1,5 +1,6 @@
 //! Key files: reading OpenSSH Ed25519 private keys (`~/.ssh/id_ed25519` works as it is),
-//! writing new ones (encrypted unless asked not to, mode 0600, never inside a git work tree),
+//! writing new ones (encrypted unless asked not to, mode 0600, never inside the workspace or a
+//! git work tree),
 //! and parsing `ssh-ed25519 AAAA... comment` public key lines.
 //!
 //! Private key bytes never leave this module except as an `ed25519_dalek::SigningKey`, which
@@ -188,32 +189,77 @@ pub fn default_key_dir() -> Result<PathBuf> {
         })
 }
 
-/// Refuses `path` when it is (or would be) inside a git work tree: a private key must never be
-/// committed.
-pub fn refuse_inside_work_tree(path: &Path) -> Result<()> {
-    let existing = path.ancestors().skip(1).find(|a| a.is_dir());
-    if let Some(dir) = existing {
-        if let Some(root) = git::work_tree_root(dir) {
-            return Err(Error::refused(format!(
-                "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
-                path.display(),
-                root.display()
-            ))
-            .with_hint("leave out --out to use the default key directory, or name a file outside any git repository"));
+/// Where `path` would be once written: absolute, with every existing ancestor resolved through
+/// symbolic links and the part still to be created normalised (`new/..` is the directory it
+/// starts from), so a destination cannot hide where it lands.
+fn destination(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    for existing in abs.ancestors() {
+        let Ok(mut real) = std::fs::canonicalize(existing) else {
+            continue;
+        };
+        for part in abs
+            .strip_prefix(existing)
+            .unwrap_or(Path::new(""))
+            .components()
+        {
+            match part {
+                std::path::Component::ParentDir => {
+                    real.pop();
+                }
+                std::path::Component::Normal(name) => real.push(name),
+                _ => {}
+            }
         }
+        return real;
+    }
+    abs
+}
+
+/// Refuses `path` as the destination of a private key when it is (or would be) inside the
+/// workspace `workspace` (a git repository or not yet one) or inside any git work tree: a private
+/// key must never be committed or shared with the workspace.
+pub fn refuse_private_key_destination(path: &Path, workspace: &Path) -> Result<()> {
+    let hint = "leave out --out to use the default key directory, or name a file outside the workspace and any git repository";
+    let dest = destination(path);
+    let workspace = std::fs::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
+    let existing = dest.ancestors().skip(1).find(|a| a.is_dir());
+    if let Some(root) = existing.and_then(git::work_tree_root) {
+        return Err(Error::refused(format!(
+            "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
+            path.display(),
+            root.display()
+        ))
+        .with_hint(hint));
+    }
+    if dest.starts_with(&workspace) {
+        return Err(Error::refused(format!(
+            "refusing to write a private key to {}: it is inside the workspace {}, where it could be committed and shared",
+            path.display(),
+            workspace.display()
+        ))
+        .with_hint(hint));
     }
     Ok(())
 }
 
 /// Writes `key` as an OpenSSH private key file (mode 0600) and its `.pub` beside it. Encrypted
-/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses to overwrite.
+/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses to overwrite, and
+/// refuses a destination inside `workspace` or any git work tree.
 pub fn write_private_key(
     path: &Path,
     key: &SigningKey,
     comment: &str,
     passphrase: &Passphrase,
+    workspace: &Path,
 ) -> Result<()> {
-    refuse_inside_work_tree(path)?;
+    refuse_private_key_destination(path, workspace)?;
     let pass = passphrase.read("Passphrase for the new key (empty is not allowed): ")?;
     if let Passphrase::Prompt = passphrase {
         let again = Zeroizing::new(term::read_passphrase("Same passphrase again: ")?);
@@ -416,7 +462,15 @@ mod tests {
         let pass_file = dir.path().join("pass");
         std::fs::write(&pass_file, "correct horse\n").unwrap();
         let key = SigningKey::from_bytes(&[8; 32]);
-        write_private_key(&path, &key, "me", &Passphrase::File(pass_file.clone())).unwrap();
+        let workspace = Path::new("/nonexistent-datapact-workspace");
+        write_private_key(
+            &path,
+            &key,
+            "me",
+            &Passphrase::File(pass_file.clone()),
+            workspace,
+        )
+        .unwrap();
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600
