@@ -228,7 +228,7 @@ rules! {
         "A party named in the agreement has not signed the current version.",
         "Signing design: fully signed means every party holds a valid signature on the current version.";
     SIGNATURE_UNEXPECTED_FILE = "DP214", "signature-unexpected-file", Signatures, Warning, false,
-        "A file in a signature directory is not a party's statement or signature.",
+        "An entry under signatures/ is not where signatures go: a file in a version directory that is not a party's statement or signature, a version directory not named v<N> (such as v03, V9, vx) or empty, a loose file, or a directory of signatures for no agreement.",
         "Signing design: one statement and one signature per party per version.";
     SIGNATURE_DUPLICATE = "DP215", "signature-duplicate", Signatures, Error, false,
         "One key signed for two parties; each key counts once.",

@@ -1041,3 +1041,60 @@ fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
         "{out}"
     );
 }
+
+/// Regression: entries of `signatures/<id>/` other than canonical `v<N>` directories were
+/// ignored or misread (`v03` as v3, so "the version number went backwards"), and directories of
+/// signatures for no agreement were not reported.
+#[test]
+fn unexpected_entries_in_signatures_are_reported_not_misread() {
+    let (f, _, _) = Fixture::both_signed();
+    let base = format!("signatures/{ID}");
+    for dir in ["v03", "vx", "V9", "v99999999999", "v7"] {
+        std::fs::create_dir_all(f.ws.root().join(format!("{base}/{dir}"))).unwrap();
+    }
+    std::fs::copy(
+        f.statement(1, ICB),
+        f.ws.root().join(format!("{base}/v03/{ICB}.toml")),
+    )
+    .unwrap();
+    f.ws.write(&format!("{base}/notes.txt"), "x");
+    f.ws.write("signatures/withdrawn-agreement/v1/x.toml", "x");
+    f.ws.write("signatures/stray.txt", "x");
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 0, "warnings only: {json}");
+    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    let files: Vec<&str> = json["agreements"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["code"], "DP214", "{f}");
+            f["file"].as_str().unwrap()
+        })
+        .collect();
+    for entry in ["V9", "notes.txt", "v03", "v7", "v99999999999", "vx"] {
+        assert!(
+            files.contains(&format!("{base}/{entry}").as_str()),
+            "{entry}: {files:?}"
+        );
+    }
+    let orphans = finding_codes(&json["signatures_findings"]);
+    assert_eq!(orphans, ["DP214", "DP214"], "{json}");
+    let (_, text) = f.verify_text();
+    assert!(text.contains("the directory of version 3 is v3"), "{text}");
+    assert!(
+        text.contains("signatures/withdrawn-agreement holds signatures for no agreement"),
+        "{text}"
+    );
+    // check reports the orphans once, as warnings.
+    let (code, out, _) = f.ws.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let orphan_reports = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["file"] == "signatures/withdrawn-agreement")
+        .count();
+    assert_eq!(orphan_reports, 1, "{report}");
+}

@@ -88,9 +88,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     })?;
     let unreadable = results.iter().any(|(_, u)| *u);
     let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
-    // Problems in the trust store itself, one report per key file.
+    // Problems in the trust store itself, one report per key file, and entries of signatures/
+    // that belong to no agreement, one report per entry.
+    let orphans = crate::signing::verify::orphan_signature_entries(ws);
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
-    for f in &trust.findings {
+    for f in trust.findings.iter().chain(&orphans) {
         by_file.entry(f.file.as_str()).or_default().push(f.clone());
     }
     reports.extend(by_file.into_iter().map(|(file, findings)| FileReport {

@@ -511,14 +511,109 @@ fn list_dir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Version numbers that have a signature directory (`v<N>`), sorted.
+/// The version of a signature directory name: `v<N>` in canonical form (no sign, no leading
+/// zeros, fits in 32 bits), so one version has exactly one directory name.
+fn version_of_dir_name(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('v')?;
+    let version: u32 = digits.parse().ok()?;
+    (version.to_string() == digits).then_some(version)
+}
+
+/// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
 fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
     let mut versions: Vec<u32> = list_dir(&agreement_dir(ws, agreement))
         .iter()
-        .filter_map(|p| p.file_name()?.to_str()?.strip_prefix('v')?.parse().ok())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| version_of_dir_name(p.file_name()?.to_str()?))
         .collect();
     versions.sort_unstable();
     versions
+}
+
+/// DP214 warnings for the entries of `signatures/<id>/` that are not version directories
+/// `v<N>` (loose files, `vx`, `V9`, `v03`, a number too large), and for empty version
+/// directories; none of them is read.
+fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for path in list_dir(&agreement_dir(ws, agreement)) {
+        let display = ws.display(&path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_dir = path.is_dir();
+        let (message, hint) = match version_of_dir_name(&name) {
+            Some(_) if is_dir && list_dir(&path).is_empty() => (
+                format!("{display} is an empty version directory"),
+                "remove it; a version directory holds the statements and signatures of that version".to_string(),
+            ),
+            Some(_) if is_dir => continue,
+            _ if !is_dir => (
+                format!("{display} is not a version directory; signatures/{agreement}/ holds only directories v<N>"),
+                "remove it, or move it into the version directory it belongs to".to_string(),
+            ),
+            _ => {
+                let digits = name
+                    .strip_prefix(['v', 'V'])
+                    .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+                let why = match digits.map(|d| d.trim_start_matches('0').parse::<u32>()) {
+                    Some(Ok(n)) => format!("it is not read; the directory of version {n} is v{n}"),
+                    Some(Err(_)) if digits.is_some_and(|d| d.trim_start_matches('0').is_empty()) => {
+                        "it is not read; the directory of version 0 is v0".to_string()
+                    }
+                    Some(Err(_)) => format!("the version number is larger than {}", u32::MAX),
+                    None => "a version directory is named v<N>, such as v1".to_string(),
+                };
+                (
+                    format!("{display} is not a version directory: {why}"),
+                    "remove it, or rename it to v<N> with the version number written without leading zeros".to_string(),
+                )
+            }
+        };
+        findings.push(Finding::new(
+            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &display,
+            Position::START,
+            message,
+            hint,
+        ));
+    }
+    findings
+}
+
+/// DP214 warnings for entries of `signatures/` that belong to no agreement: a directory whose
+/// name is not the id of an agreement file `agreements/<id>.toml`, or a loose file. Reported once
+/// for the workspace (by `verify` and `check`), not per agreement.
+pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for path in list_dir(&ws.root.join(crate::workspace::SIGNATURES_DIR)) {
+        let display = ws.display(&path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let message = if !path.is_dir() {
+            format!(
+                "{display} is not a directory; signatures/ holds only one directory per agreement, signatures/<agreement-id>/"
+            )
+        } else if check_id(&name).is_err()
+            || !ws.agreements_dir().join(format!("{name}.toml")).is_file()
+        {
+            format!(
+                "{display} holds signatures for no agreement: there is no agreements/{name}.toml"
+            )
+        } else {
+            continue;
+        };
+        findings.push(Finding::new(
+            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &display,
+            Position::START,
+            message,
+            "remove it if the agreement was withdrawn (git history keeps it), or restore or rename the agreement file it belongs to",
+        ));
+    }
+    findings
 }
 
 /// Verifies every signature on the current version of an agreement.
@@ -576,8 +671,12 @@ pub fn verify_agreement(
             .collect();
     }
 
+    findings.extend(stray_version_entries(ws, facts.id.as_str()));
     let versions = signed_versions(ws, facts.id.as_str());
-    if let Some(later) = versions.iter().find(|&&v| v > facts.version) {
+    let later = versions.iter().find(|&&v| {
+        v > facts.version && !list_dir(&version_dir(ws, facts.id.as_str(), v)).is_empty()
+    });
+    if let Some(later) = later {
         findings.push(Finding::new(
             &rules::SIGNATURE_WRONG_VERSION,
             &facts.display_path,
