@@ -1098,3 +1098,52 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
         .count();
     assert_eq!(orphan_reports, 1, "{report}");
 }
+
+/// Regression: a FIFO where a signature, a statement or a trust store file should be made
+/// `verify` wait forever for a writer. Such files are reported as malformed without being opened.
+#[cfg(unix)]
+#[test]
+fn fifos_in_place_of_signed_files_are_reported_not_opened() {
+    let (f, _, _) = Fixture::both_signed();
+    let mkfifo = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    mkfifo(&f.sig(1, ICB));
+    mkfifo(&f.statement(1, ECC));
+    mkfifo(&f.ws.root().join("keys/fifo-party.toml"));
+    let out =
+        f.ws.cmd()
+            .args(["verify", "--format", "json"])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = statuses(&json);
+    assert_eq!(
+        (s[0].2.as_str(), s[1].2.as_str()),
+        ("DP210", "DP210"),
+        "{json}"
+    );
+    assert!(json.to_string().contains("is not a regular file"), "{json}");
+    assert_eq!(
+        finding_codes(&json["trust_store_findings"]),
+        ["DP216"],
+        "{json}"
+    );
+    // An agreement file that is a FIFO is an input error, not a hang.
+    mkfifo(&f.agreement());
+    let out =
+        f.ws.cmd()
+            .args(["verify"])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not a regular file"));
+}

@@ -143,6 +143,17 @@ fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8
     if let Err(e) = ws.check_inside(path) {
         return Err(reject(&rules::SIGNATURE_MALFORMED, &display, 1, e.message));
     }
+    // Never open what is not a regular file: opening a FIFO waits for a writer forever.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!(
+                "{what} {display} is not a regular file (a directory, FIFO, device or socket); it cannot be a datapact {what}"
+            ),
+        ));
+    }
     read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
         CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
             &rules::SIGNATURE_MALFORMED,
@@ -647,9 +658,9 @@ pub fn verify_agreement(
             }
             continue;
         }
-        let stem = name
-            .strip_suffix(".toml")
-            .filter(|s| check_id(s).is_ok() && path.is_file());
+        // Not only regular files: a FIFO or directory named like a statement is reported as a
+        // malformed statement of that party (read_signature_file never opens it).
+        let stem = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok());
         let Some(stem) = stem else {
             findings.push(Finding::new(
                 &rules::SIGNATURE_UNEXPECTED_FILE,
