@@ -1147,3 +1147,33 @@ fn fifos_in_place_of_signed_files_are_reported_not_opened() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("not a regular file"));
 }
+
+/// Regression: a `keys generate` that failed after writing the private key (its `.pub` already
+/// there, or the trust store file not writable) left the private key on disk.
+#[test]
+fn failed_keys_generate_leaves_no_private_key_behind() {
+    let f = Fixture::new();
+    let key = f.ws.key_path("k");
+    std::fs::write(f.ws.key_path("k.pub"), "someone else's public key\n").unwrap();
+    f.generate_icb_key(&key, &["--no-passphrase"])
+        .code(2)
+        .stderr(predicates::str::contains("k.pub already exists"));
+    assert!(!key.exists(), "private key left behind");
+    assert_eq!(
+        std::fs::read_to_string(f.ws.key_path("k.pub")).unwrap(),
+        "someone else's public key\n"
+    );
+    // The trust store file cannot be edited (here a directory in its place): nothing is written.
+    std::fs::create_dir_all(f.ws.root().join("keys/nhs-essex-icb.toml")).unwrap();
+    let key = f.ws.key_path("k2");
+    let out = f.ws.keys_generate(
+        ICB,
+        "p@nhs.net",
+        &["--no-passphrase", "--out", key.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        !key.exists() && !f.ws.key_path("k2.pub").exists(),
+        "key files left behind"
+    );
+}

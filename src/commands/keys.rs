@@ -4,6 +4,7 @@
 use crate::cli::Cli;
 use crate::cli::parse_date;
 use crate::error::{Error, Outcome, Result};
+use crate::fsutil::{Overwrite, write_atomic};
 use crate::lifecycle;
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
@@ -193,21 +194,24 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
         key_id.clone(),
         sshsig::public_key_line(&verifying),
     )?;
+    // Everything is checked before anything is written: the trust store edit, the
+    // destination, and that neither key file exists.
     let store = TrustStore::load(ws)?;
+    let (file, trust_text) = trust::prepare_add(ws, &store, &entry)?;
     let out = match &a.out {
         Some(p) => p.clone(),
         None => {
             keyfile::default_key_dir()?.join(format!("{}_{}_ed25519", entry.party, entry.principal))
         }
     };
-    if out.exists() {
-        return Err(Error::usage(format!("{} already exists", out.display()))
-            .with_hint("choose another file with --out; an existing key is never overwritten"));
-    }
     let passphrase = Passphrase::from_options(a.passphrase_file.as_deref(), a.no_passphrase);
     keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase, &ws.root)?;
     drop(signing_key);
-    let file = trust::add_key(ws, &store, &entry)?;
+    if let Err(e) = write_atomic(&file, trust_text.as_bytes(), Overwrite::Allow) {
+        // Not enrolled: remove the new key rather than leave an unusable private key behind.
+        keyfile::remove_key_files(&out);
+        return Err(e);
+    }
     let mut o = term::stdout();
     let _ = writeln!(
         o,

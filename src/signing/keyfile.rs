@@ -250,8 +250,9 @@ pub fn refuse_private_key_destination(path: &Path, workspace: &Path) -> Result<(
 }
 
 /// Writes `key` as an OpenSSH private key file (mode 0600) and its `.pub` beside it. Encrypted
-/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses to overwrite, and
-/// refuses a destination inside `workspace` or any git work tree.
+/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses a destination inside
+/// `workspace` or any git work tree, and refuses before writing anything when either file
+/// exists; if the `.pub` cannot be written, the private key is removed again.
 pub fn write_private_key(
     path: &Path,
     key: &SigningKey,
@@ -260,6 +261,17 @@ pub fn write_private_key(
     workspace: &Path,
 ) -> Result<()> {
     refuse_private_key_destination(path, workspace)?;
+    let public_file = public_path(path);
+    for file in [path, public_file.as_path()] {
+        // symlink_metadata: a dangling link counts as existing too.
+        if std::fs::symlink_metadata(file).is_ok() {
+            return Err(
+                Error::usage(format!("{} already exists", file.display())).with_hint(
+                    "choose another file with --out; an existing key file is never overwritten",
+                ),
+            );
+        }
+    }
     let pass = passphrase.read("Passphrase for the new key (empty is not allowed): ")?;
     if let Passphrase::Prompt = passphrase {
         let again = Zeroizing::new(term::read_passphrase("Same passphrase again: ")?);
@@ -303,11 +315,27 @@ pub fn write_private_key(
         sshsig::public_key_line(&key.verifying_key())
     );
     write_atomic_with_mode(
-        &public_path(path),
+        &public_file,
         public.as_bytes(),
         Overwrite::Refuse,
         Some(0o644),
     )
+    .inspect_err(|_| remove_key_files(path))
+}
+
+/// Removes a private key file just written and its `.pub`, when a later step failed (nothing
+/// is left half made). Failures to remove are reported on standard error, naming the file.
+pub fn remove_key_files(path: &Path) {
+    for file in [path.to_path_buf(), public_path(path)] {
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => term::note(&format!(
+                "could not remove {} after the failure ({e}); delete it yourself",
+                file.display()
+            )),
+        }
+    }
 }
 
 /// Where the public half of private key file `path` goes: `path` plus `.pub`.

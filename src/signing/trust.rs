@@ -486,6 +486,14 @@ fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::Documen
 /// Adds `key` to its party's trust store file (created if needed) and returns the file.
 /// Refuses a key already enrolled for any party.
 pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathBuf> {
+    let (path, text) = prepare_add(ws, store, key)?;
+    write_atomic(&path, text.as_bytes(), Overwrite::Allow)?;
+    Ok(path)
+}
+
+/// Everything [`add_key`] does except writing: the trust store file of `key`'s party and its
+/// new text. Lets `keys generate` check that enrolment will work before it writes a private key.
+pub fn prepare_add(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<(PathBuf, String)> {
     if let Some(existing) = store.find(&key.key_id) {
         return Err(Error::refused(format!(
             "key {} is already enrolled for party {} ({}:{})",
@@ -535,8 +543,7 @@ pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathB
         table["valid_until"] = toml_edit::value(edit_date(d));
     }
     array.push(table);
-    write_atomic(&path, doc.to_string().as_bytes(), Overwrite::Allow)?;
-    Ok(path)
+    Ok((path, doc.to_string()))
 }
 
 /// Marks key `key_id` revoked on `date` with `reason`; returns the file changed.
