@@ -7,6 +7,7 @@ mod common;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 use common::{TempWorkspace, example, finding_codes, text};
+use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
 
 const ID: &str = "icb-ecc-adult-social-care";
@@ -771,6 +772,7 @@ fn passphrase_protected_keys_work_with_a_passphrase_file() {
     let f = Fixture::new();
     let pass = f.ws.key_path("pass");
     std::fs::write(&pass, "correct horse battery\n").unwrap();
+    set_mode(&pass, 0o600);
     let key = f.ws.key_path("k");
     let p = pass.to_str().unwrap();
     f.generate_icb_key(&key, &["--passphrase-file", p])
@@ -1176,4 +1178,88 @@ fn failed_keys_generate_leaves_no_private_key_behind() {
         !key.exists() && !f.ws.key_path("k2.pub").exists(),
         "key files left behind"
     );
+}
+
+/// Sets a file's Unix permission bits (no-op elsewhere).
+fn set_mode(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
+/// Regression: `sign --key x.pub` said "permissions too open" rather than that it is a public key.
+#[test]
+fn sign_with_the_public_key_file_says_it_is_a_public_key() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let public = PathBuf::from(format!("{}.pub", a.display()));
+    f.sign_at(ICB, &public, T0)
+        .code(2)
+        .stderr(predicates::str::contains("is a public key"))
+        .stderr(predicates::str::contains(format!(
+            "probably {}",
+            a.display()
+        )))
+        .stderr(predicates::str::contains("too open").not());
+}
+
+/// Regression: a passphrase file readable by group or others was accepted, although the hint
+/// for keys says "readable only by you"; it is refused like a private key.
+#[cfg(unix)]
+#[test]
+fn passphrase_file_readable_by_others_is_refused() {
+    let f = Fixture::new();
+    let pass = f.ws.key_path("pass");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    set_mode(&pass, 0o644);
+    let key = f.ws.key_path("k");
+    let p = pass.to_str().unwrap();
+    f.generate_icb_key(&key, &["--passphrase-file", p])
+        .code(1)
+        .stderr(predicates::str::contains("passphrase file"))
+        .stderr(predicates::str::contains("too open"))
+        .stderr(predicates::str::contains("chmod 600"));
+    assert!(!key.exists());
+    set_mode(&pass, 0o600);
+    f.generate_icb_key(&key, &["--passphrase-file", p])
+        .success();
+    set_mode(&pass, 0o640);
+    f.ws.sign_output(ID, ICB, &key, &["--passphrase-file", p, "--signed-at", T0])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("too open"));
+    assert!(!f.statement(1, ICB).exists());
+}
+
+/// Regression: `keys revoke --date` accepted a future date, although revocation takes effect at
+/// once; it is a usage error with a hint.
+#[test]
+fn revoking_with_a_future_date_is_refused() {
+    let f = Fixture::new();
+    f.generate(ICB, "priya@nhs.net");
+    let key_id = f.key_id(ICB);
+    let revoke = |date: &str| {
+        f.run(&[
+            "--today",
+            "2026-06-01",
+            "keys",
+            "revoke",
+            &key_id,
+            "--reason",
+            "lost",
+            "--date",
+            date,
+        ])
+    };
+    revoke("2026-06-02")
+        .code(2)
+        .stderr(predicates::str::contains("is in the future"))
+        .stderr(predicates::str::contains("leave out --date"));
+    let trust = std::fs::read_to_string(f.ws.root().join("keys/nhs-essex-icb.toml")).unwrap();
+    assert!(!trust.contains("revoked"), "{trust}");
+    revoke("2026-06-01").success();
 }

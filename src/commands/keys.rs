@@ -107,7 +107,8 @@ pub struct RevokeArgs {
     /// Why the key is revoked (lost, holder left, compromised...).
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
-    /// Revocation date (YYYY-MM-DD); default: today.
+    /// Revocation date (YYYY-MM-DD), today or earlier; default: today. The key stops counting
+    /// at once, whatever the date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     /// Commit the trust store file to git.
@@ -317,8 +318,18 @@ fn revoke(ws: &Workspace, a: &RevokeArgs, today: chrono::NaiveDate) -> Result<Ou
         return Err(Error::usage("--reason is empty")
             .with_hint("say why the key is revoked, for the record"));
     }
-    let store = TrustStore::load(ws)?;
     let date = a.date.unwrap_or(today);
+    if date > today {
+        return Err(Error::usage(format!(
+            "--date {date} is in the future (today is {today}); a revocation takes effect at once, \
+             whatever its date, so a future date would only misstate when the key was revoked"
+        ))
+        .with_hint(
+            "leave out --date to revoke today, or give the day it was in fact revoked; to let a key \
+             sign only until a date, enrol it with --valid-until",
+        ));
+    }
+    let store = TrustStore::load(ws)?;
     let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
     let _ = writeln!(
         term::stdout(),

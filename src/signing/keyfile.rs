@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 /// Where a passphrase comes from.
 #[derive(Debug, Clone)]
 pub enum Passphrase {
-    /// The first line of this file.
+    /// The first line of this file, which must be readable only by its owner (as a private key).
     File(PathBuf),
     /// Asked for on the terminal, without echo.
     Prompt,
@@ -44,6 +44,7 @@ impl Passphrase {
             Passphrase::None => Ok(None),
             Passphrase::Prompt => Ok(Some(Zeroizing::new(term::read_passphrase(prompt)?))),
             Passphrase::File(path) => {
+                check_private_permissions(path, "passphrase file")?;
                 let bytes = Zeroizing::new(read_capped_input(
                     path,
                     MAX_KEY_FILE_BYTES,
@@ -65,28 +66,68 @@ impl Passphrase {
     }
 }
 
-/// Refuses a private key file that group or others may read, as ssh does.
+/// Whether a file's permissions let group or others read it: `Some(mode)` then. ssh refuses
+/// such private keys, and so does datapact, for private keys and passphrase files.
 #[cfg(unix)]
-fn check_private_permissions(path: &Path) -> Result<()> {
+fn too_open(path: &Path) -> Result<Option<u32>> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(Error::refused(format!(
-            "permissions {mode:04o} for private key {} are too open: other users could read it",
-            path.display()
-        ))
-        .with_hint(format!(
-            "make it readable only by you: chmod 600 {}",
-            path.display()
-        )));
-    }
-    Ok(())
+    Ok((mode & 0o077 != 0).then_some(mode))
 }
 
 #[cfg(not(unix))]
-fn check_private_permissions(_path: &Path) -> Result<()> {
-    Ok(())
+fn too_open(_path: &Path) -> Result<Option<u32>> {
+    Ok(None)
+}
+
+/// The refusal of a secret file (`what`: "private key", "passphrase file") others can read.
+fn permissions_error(path: &Path, mode: u32, what: &str) -> Error {
+    Error::refused(format!(
+        "permissions {mode:04o} for {what} {} are too open: other users could read it",
+        path.display()
+    ))
+    .with_hint(format!(
+        "make it readable only by you: chmod 600 {}",
+        path.display()
+    ))
+}
+
+/// Refuses a secret file that group or others may read, as ssh does.
+fn check_private_permissions(path: &Path, what: &str) -> Result<()> {
+    match too_open(path)? {
+        Some(mode) => Err(permissions_error(path, mode, what)),
+        None => Ok(()),
+    }
+}
+
+/// Whether `bytes` are an OpenSSH public key (`ssh-ed25519 AAAA...`, or another type), not a
+/// private key file.
+fn is_public_key(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let first = text.trim_start();
+    ["ssh-", "ecdsa-", "sk-"]
+        .iter()
+        .any(|p| first.starts_with(p))
+        && !text.contains("PRIVATE KEY")
+}
+
+/// The error for a public key passed where the private key is needed.
+fn public_key_given(path: &Path) -> Error {
+    let private = path
+        .to_str()
+        .and_then(|p| p.strip_suffix(".pub"))
+        .map(PathBuf::from)
+        .filter(|p| p.is_file());
+    let hint = match private {
+        Some(p) => format!("pass the private key file, probably {}", p.display()),
+        None => "pass the private key file (such as ~/.ssh/id_ed25519, without .pub)".to_string(),
+    };
+    Error::usage(format!(
+        "{} is a public key; signing needs the private key file",
+        path.display()
+    ))
+    .with_hint(hint)
 }
 
 /// An OpenSSH Ed25519 private key file that has been read and checked but not yet decrypted.
@@ -97,15 +138,22 @@ pub struct LockedKey {
     key: PrivateKey,
 }
 
-/// Reads the private key at `path`: refuses a file readable by group or others (as ssh does), a
-/// file that is not an OpenSSH private key, and keys other than Ed25519.
+/// Reads the private key at `path`: refuses a public key (saying so), a file readable by group or
+/// others (as ssh does), a file that is not an OpenSSH private key, and keys other than Ed25519.
 pub fn open_private_key(path: &Path) -> Result<LockedKey> {
-    check_private_permissions(path)?;
+    let open = too_open(path)?;
     let bytes = Zeroizing::new(read_capped_input(
         path,
         MAX_KEY_FILE_BYTES,
         "a private key",
     )?);
+    // A public key is named as such, rather than refused for the permissions public keys have.
+    if is_public_key(&bytes) {
+        return Err(public_key_given(path));
+    }
+    if let Some(mode) = open {
+        return Err(permissions_error(path, mode, "private key"));
+    }
     let key = PrivateKey::from_openssh(&*bytes).map_err(|_| not_a_key(path))?;
     if key.algorithm() != ssh_key::Algorithm::Ed25519 {
         return Err(Error::input(format!(
@@ -489,6 +537,7 @@ mod tests {
         let path = dir.path().join("k");
         let pass_file = dir.path().join("pass");
         std::fs::write(&pass_file, "correct horse\n").unwrap();
+        std::fs::set_permissions(&pass_file, std::fs::Permissions::from_mode(0o600)).unwrap();
         let key = SigningKey::from_bytes(&[8; 32]);
         let workspace = Path::new("/nonexistent-datapact-workspace");
         write_private_key(
