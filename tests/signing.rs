@@ -1,7 +1,8 @@
 //! Integration tests for keys, sign and verify, run through the real binary. One test per row of
 //! docs/signing.md's threat table (the rollback row belongs to history verification, a later
-//! issue), a three-party round trip, malformed files, secrecy of private keys, and OpenSSH
-//! interoperability (skipped with a note when ssh-keygen is not on PATH).
+//! issue), a three-party round trip, the hash chain across versions, malformed files and stray
+//! entries, secrecy of private keys, and OpenSSH interoperability, including docs/signing.md's
+//! example run as written (skipped with a note when ssh-keygen is not on PATH).
 
 mod common;
 
@@ -1262,4 +1263,68 @@ fn revoking_with_a_future_date_is_refused() {
     let trust = std::fs::read_to_string(f.ws.root().join("keys/nhs-essex-icb.toml")).unwrap();
     assert!(!trust.contains("revoked"), "{trust}");
     revoke("2026-06-01").success();
+}
+
+/// Copies directory `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// Regression: docs/signing.md's OpenSSH example named a principal that is not in this
+/// repository's trust store, so it failed as written. The block runs from a copy of the
+/// repository's workspace, with `datapact` on PATH.
+#[test]
+fn openssh_example_in_signing_md_runs_as_written() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let doc = std::fs::read_to_string(common::repo().join("docs/signing.md")).unwrap();
+    let section = &doc[doc.find("## Verifying with OpenSSH only").unwrap()..];
+    let start = section.find("```sh\n").unwrap() + "```sh\n".len();
+    let block = &section[start..start + section[start..].find("```\n").unwrap()];
+    let ws = TempWorkspace::new();
+    std::fs::copy(
+        common::repo().join("datapact.toml"),
+        ws.root().join("datapact.toml"),
+    )
+    .unwrap();
+    for dir in ["agreements", "keys", "signatures"] {
+        copy_dir(&common::repo().join(dir), &ws.root().join(dir));
+    }
+    let bin = assert_cmd::cargo::cargo_bin("datapact");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-e", "-c", block])
+        .current_dir(ws.root())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let all = format!("{stdout}{stderr}");
+    let good = "Good \"datapact-agreement@datapact.dev\" signature for essexicb.dpo@nhs.net";
+    assert!(all.contains(good), "{all}");
+    let sum = stdout
+        .lines()
+        .find(|l| l.ends_with("agreements/icb-ecc-adult-social-care.toml"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap();
+    assert!(
+        stdout.contains(&format!("agreement_sha256 = \"{sum}\"")),
+        "{stdout}"
+    );
 }
