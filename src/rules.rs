@@ -234,14 +234,17 @@ rules! {
         "A party named in the agreement has not signed the current version.",
         "Signing design: fully signed means every party holds a valid signature on the current version.";
     SIGNATURE_UNEXPECTED_FILE = "DP214", "signature-unexpected-file", Signatures, Warning, false,
-        "A file in a signature directory is not a party's statement or signature.",
+        "An entry under signatures/ is not where signatures go: a file in a version directory that is not a party's statement or signature, a version directory not named v<N> (such as v03, V9, vx) or empty, a loose file, or a directory of signatures for no agreement.",
         "Signing design: one statement and one signature per party per version.";
     SIGNATURE_DUPLICATE = "DP215", "signature-duplicate", Signatures, Error, false,
         "One key signed for two parties; each key counts once.",
         "Signing design, threat table: the same key twice counts once.";
     TRUST_STORE_ENTRY = "DP216", "trust-store-entry", Signatures, Error, false,
-        "A trust store entry cannot be used: weak or malformed key, key id not matching the key, key enrolled twice, bad role or date.",
+        "A trust store entry cannot be used (weak or malformed key, key id not matching the key, key enrolled twice, bad role or date), or keys/ holds something other than trust store files: another file, a directory, a FIFO, or a private key, which must never be in the workspace.",
         "Signing design: weak keys refused at enrolment and rejected at verification.";
+    SIGNATURE_CHAIN = "DP217", "signature-chain", Signatures, Error, false,
+        "A statement's previous_sha256 does not name the content that the latest earlier signed version's signatures cover (absent, different, naming a version whose signatures are gone, or that version's signatures disagree).",
+        "Signing design: the statement binds the digest of the previous version, a hash chain across versions.";
     REVIEW_DUE = "DP301", "review-due", Expiry, Warning, true,
         "The review date is within the review notice window (default 90 days).",
         "WEISF: the lead organisation is told 3 months before the review date; NHS Essex policy 'due for review'.";

@@ -39,6 +39,14 @@ impl SourceFile {
             ))
             .with_hint("name a .toml file, or an agreement id"));
         }
+        // Opening a FIFO would wait for a writer forever; a device could be endless.
+        if !meta.is_file() {
+            return Err(Error::input(format!(
+                "{} is not a regular file (a FIFO, device or socket), so it is not read",
+                path.display()
+            ))
+            .with_hint("replace it with the agreement file itself"));
+        }
         let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
         let mut bytes = Vec::new();
         // Read one byte past the cap so an oversized file is detected without reading it all.

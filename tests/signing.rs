@@ -1,12 +1,14 @@
 //! Integration tests for keys, sign and verify, run through the real binary. One test per row of
 //! docs/signing.md's threat table (the rollback row belongs to history verification, a later
-//! issue), a three-party round trip, malformed files, secrecy of private keys, and OpenSSH
-//! interoperability (skipped with a note when ssh-keygen is not on PATH).
+//! issue), a three-party round trip, the hash chain across versions, malformed files and stray
+//! entries, secrecy of private keys, and OpenSSH interoperability, including docs/signing.md's
+//! example run as written (skipped with a note when ssh-keygen is not on PATH).
 
 mod common;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 use common::{TempWorkspace, example, finding_codes, text};
+use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
 
 const ID: &str = "icb-ecc-adult-social-care";
@@ -118,6 +120,15 @@ impl Fixture {
         f.sign(ICB, &a);
         f.sign(ECC, &b);
         (f, a, b)
+    }
+
+    /// The key id of the (first) key enrolled for `party`, from `keys list --format json`.
+    fn key_id(&self, party: &str) -> String {
+        let out = self.ws.output(&["keys", "list", "--format", "json"]);
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let keys = list["keys"].as_array().unwrap();
+        let key = keys.iter().find(|k| k["party"] == party).unwrap();
+        key["key_id"].as_str().unwrap().to_string()
     }
 
     /// `verify --format json`, which must exit 0 or 1: the exit code and the report.
@@ -368,17 +379,7 @@ fn threat_unknown_key_and_key_of_another_party_are_rejected() {
 #[test]
 fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     let (f, a, _) = Fixture::both_signed();
-    let out = f.ws.output(&["keys", "list", "--format", "json"]);
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let key_id = list["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["party"] == ICB)
-        .unwrap()["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key_id = f.key_id(ICB);
     // Revoked a month after the signature was made: the signature still stops counting.
     f.run(&[
         "keys",
@@ -772,6 +773,7 @@ fn passphrase_protected_keys_work_with_a_passphrase_file() {
     let f = Fixture::new();
     let pass = f.ws.key_path("pass");
     std::fs::write(&pass, "correct horse battery\n").unwrap();
+    set_mode(&pass, 0o600);
     let key = f.ws.key_path("k");
     let p = pass.to_str().unwrap();
     f.generate_icb_key(&key, &["--passphrase-file", p])
@@ -828,5 +830,501 @@ fn party_ids_that_break_the_id_rule_never_become_paths() {
         !text(&out.stdout).contains("outside"),
         "{}",
         text(&out.stdout)
+    );
+}
+
+/// Rewrites `party`'s statement for `version` with `edit` and signs the new bytes with `key`
+/// (an unencrypted private key file), as a signer with their own tooling could.
+fn resign(f: &Fixture, key: &Path, version: u32, party: &str, edit: impl Fn(&str) -> String) {
+    let text = edit(&std::fs::read_to_string(f.statement(version, party)).unwrap());
+    let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
+    let sig = ssh_key::SshSig::sign(
+        &private,
+        "datapact-agreement@datapact.dev",
+        ssh_key::HashAlg::Sha512,
+        text.as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(f.statement(version, party), &text).unwrap();
+    std::fs::write(
+        f.sig(version, party),
+        sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
+    )
+    .unwrap();
+}
+
+/// The `previous_sha256 = "..."` line of a statement.
+fn previous_line(text: &str) -> String {
+    text.lines()
+        .find(|l| l.starts_with("previous_sha256"))
+        .expect("a previous_sha256 line")
+        .to_string()
+}
+
+/// Regression: `previous_sha256` was written by `sign` but never checked, so a statement that
+/// left out the previous version, named another content, or pointed at removed history counted.
+#[test]
+fn threat_broken_hash_chain_is_rejected() {
+    let (f, a, b) = Fixture::both_signed();
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    f.sign(ECC, &b);
+    let (code, json) = f.verify_json();
+    assert_eq!(
+        (code, json["agreements"][0]["state"].as_str()),
+        (0, Some("full")),
+        "{json}"
+    );
+    let original = std::fs::read_to_string(f.statement(2, ECC)).unwrap();
+    let line = previous_line(&original);
+    let other = format!("previous_sha256 = \"{}\"", "ab".repeat(32));
+    // Left out, and changed: each a valid signature over a statement with a broken chain.
+    for edit in [String::new(), format!("{other}\n")] {
+        resign(&f, &b, 2, ECC, |t| t.replace(&format!("{line}\n"), &edit));
+        let (code, json) = f.verify_json();
+        assert_eq!(code, 1, "{json}");
+        assert_eq!(
+            statuses(&json)[1],
+            (ECC.into(), "invalid".into(), "DP217".into())
+        );
+        assert_eq!(json["agreements"][0]["state"], "partial");
+    }
+    // The earlier version's signatures removed: the chain names history that is gone.
+    resign(&f, &b, 2, ECC, |_| original.clone());
+    std::fs::remove_dir_all(f.ws.root().join(format!("signatures/{ID}/v1"))).unwrap();
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(text.matches("DP217").count(), 2, "{text}");
+    assert!(text.contains("no earlier version"), "{text}");
+}
+
+/// The chain's semantics (docs/signing.md, "The hash chain"): the earlier version that counts is
+/// the latest one with an authentic signature, whoever signed it; revoking its key later does
+/// not break the chain; a version whose signatures are all damaged is skipped.
+#[test]
+fn hash_chain_follows_the_latest_authentically_signed_version() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let b = f.generate(ECC, "mark@essex.gov.uk");
+    // v1 signed by the council only.
+    f.sign(ECC, &b);
+    let v1 = std::fs::read_to_string(f.statement(1, ECC)).unwrap();
+    assert!(!v1.contains("previous_sha256"), "{v1}");
+    // v2 signed by both; both chain to the council's v1 signature.
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    f.sign(ECC, &b);
+    // The council's key is revoked: v1's signature no longer counts, but it still says which
+    // content v1 had, so the ICB's v2 chain holds (only the council's own v2 signature falls).
+    let ecc_key = f.key_id(ECC);
+    f.run(&[
+        "keys",
+        "revoke",
+        &ecc_key,
+        "--reason",
+        "left",
+        "--date",
+        "2026-05-01",
+    ])
+    .success();
+    let (_, json) = f.verify_json();
+    let s = statuses(&json);
+    assert_eq!(
+        (s[0].1.as_str(), s[1].2.as_str()),
+        ("signed", "DP206"),
+        "{json}"
+    );
+    // With both v2 signatures damaged, v2 is skipped: v3 chains to v1, as v2 did.
+    for party in [ICB, ECC] {
+        std::fs::write(f.sig(2, party), "damaged").unwrap();
+    }
+    replace_in(&f.agreement(), "version = 2", "version = 3");
+    f.sign(ICB, &a);
+    let v3 = std::fs::read_to_string(f.statement(3, ICB)).unwrap();
+    assert_eq!(
+        previous_line(&v3),
+        previous_line(&std::fs::read_to_string(f.statement(2, ICB)).unwrap())
+    );
+    let (_, json) = f.verify_json();
+    assert_eq!(statuses(&json)[0].1, "signed", "{json}");
+}
+
+/// Regression: a copy of a signed agreement under another file name was reported fully signed
+/// by `verify` (only validation said DP008). Signatures count only for `agreements/<id>.toml`.
+#[test]
+fn threat_copied_agreement_file_is_never_fully_signed() {
+    let (f, _, _) = Fixture::both_signed();
+    std::fs::copy(f.agreement(), f.ws.root().join("agreements/zz-copy.toml")).unwrap();
+    let out = f.ws.output(&["verify", "zz-copy", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["agreements"][0]["state"], "unsigned", "{json}");
+    assert!(
+        statuses(&json)
+            .iter()
+            .all(|(_, s, c)| s == "invalid" && c == "DP008")
+    );
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains(&format!("{ID} v1: fully signed")), "{text}");
+    assert!(text.contains(&format!("{ID} v1: unsigned")), "{text}");
+    assert!(text.contains("not counted for any other file"), "{text}");
+    // check reports the copy's DP008 once (validation's), and fails.
+    let out = f.ws.output(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let copy = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"] == "agreements/zz-copy.toml")
+        .unwrap();
+    assert_eq!(
+        finding_codes(&copy["findings"])
+            .iter()
+            .filter(|c| **c == "DP008")
+            .count(),
+        1,
+        "{copy}"
+    );
+}
+
+/// Regression: `keys generate --out` accepted a destination inside a workspace that is not (yet)
+/// a git repository, and the trust store ignored a private key left in keys/.
+#[test]
+fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
+    let ws = TempWorkspace::new();
+    for out in ["keys/mykey", "agreements/../keys/new-dir/../k2"] {
+        let path = ws.root().join(out);
+        let res = ws.keys_generate(
+            ICB,
+            "p@nhs.net",
+            &["--no-passphrase", "--out", path.to_str().unwrap()],
+        );
+        res.assert()
+            .code(1)
+            .stderr(predicates::str::contains("inside the workspace"));
+    }
+    // A relative --out from inside the workspace, too.
+    ws.keys_generate(ICB, "p@nhs.net", &["--no-passphrase", "--out", "mykey"])
+        .assert()
+        .code(1);
+    for left in ["keys/mykey", "keys/k2", "mykey"] {
+        assert!(!ws.root().join(left).exists(), "{left} written");
+    }
+
+    // A private key copied into keys/ (under any name) fails check, without being quoted.
+    ws.write(&format!("agreements/{ID}.toml"), example(ID));
+    let key = ws.generate_key_to(ICB, "p@nhs.net", "k");
+    let pem = std::fs::read_to_string(&key).unwrap();
+    for name in ["keys/mykey", "keys/stolen.toml", "keys/.gitkeep"] {
+        let copy = ws.write(name, &pem);
+        let (code, out, err) = ws.run(&["check"]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("DP216"), "{out}");
+        assert!(
+            out.contains("a private key must never be in the workspace"),
+            "{out}"
+        );
+        let body = pem.lines().nth(1).unwrap();
+        assert!(
+            !out.contains(body) && !err.contains(body),
+            "key material quoted"
+        );
+        let (code, out, _) = ws.run(&["keys", "list"]);
+        assert_eq!(code, 1, "{out}");
+        std::fs::remove_file(copy).unwrap();
+    }
+    // Any other file in keys/ is reported too.
+    ws.write("keys/notes.txt", "hello");
+    let (code, out, _) = ws.run(&["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("keys/notes.txt is a file, not a trust store file"),
+        "{out}"
+    );
+}
+
+/// Regression: entries of `signatures/<id>/` other than canonical `v<N>` directories were
+/// ignored or misread (`v03` as v3, so "the version number went backwards"), and directories of
+/// signatures for no agreement were not reported.
+#[test]
+fn unexpected_entries_in_signatures_are_reported_not_misread() {
+    let (f, _, _) = Fixture::both_signed();
+    let base = format!("signatures/{ID}");
+    for dir in ["v03", "vx", "V9", "v99999999999", "v7"] {
+        std::fs::create_dir_all(f.ws.root().join(format!("{base}/{dir}"))).unwrap();
+    }
+    std::fs::copy(
+        f.statement(1, ICB),
+        f.ws.root().join(format!("{base}/v03/{ICB}.toml")),
+    )
+    .unwrap();
+    f.ws.write(&format!("{base}/notes.txt"), "x");
+    f.ws.write("signatures/withdrawn-agreement/v1/x.toml", "x");
+    f.ws.write("signatures/stray.txt", "x");
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 0, "warnings only: {json}");
+    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    let files: Vec<&str> = json["agreements"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["code"], "DP214", "{f}");
+            f["file"].as_str().unwrap()
+        })
+        .collect();
+    for entry in ["V9", "notes.txt", "v03", "v7", "v99999999999", "vx"] {
+        assert!(
+            files.contains(&format!("{base}/{entry}").as_str()),
+            "{entry}: {files:?}"
+        );
+    }
+    let orphans = finding_codes(&json["signatures_findings"]);
+    assert_eq!(orphans, ["DP214", "DP214"], "{json}");
+    let (_, text) = f.verify_text();
+    assert!(text.contains("the directory of version 3 is v3"), "{text}");
+    assert!(
+        text.contains("signatures/withdrawn-agreement holds signatures for no agreement"),
+        "{text}"
+    );
+    // check reports the orphans once, as warnings.
+    let (code, out, _) = f.ws.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let orphan_reports = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["file"] == "signatures/withdrawn-agreement")
+        .count();
+    assert_eq!(orphan_reports, 1, "{report}");
+}
+
+/// Regression: a FIFO where a signature, a statement or a trust store file should be made
+/// `verify` wait forever for a writer. Such files are reported as malformed without being opened.
+#[cfg(unix)]
+#[test]
+fn fifos_in_place_of_signed_files_are_reported_not_opened() {
+    let (f, _, _) = Fixture::both_signed();
+    let mkfifo = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    mkfifo(&f.sig(1, ICB));
+    mkfifo(&f.statement(1, ECC));
+    mkfifo(&f.ws.root().join("keys/fifo-party.toml"));
+    let out =
+        f.ws.cmd()
+            .args(["verify", "--format", "json"])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = statuses(&json);
+    assert_eq!(
+        (s[0].2.as_str(), s[1].2.as_str()),
+        ("DP210", "DP210"),
+        "{json}"
+    );
+    assert!(json.to_string().contains("is not a regular file"), "{json}");
+    assert_eq!(
+        finding_codes(&json["trust_store_findings"]),
+        ["DP216"],
+        "{json}"
+    );
+    // An agreement file that is a FIFO is an input error, not a hang.
+    mkfifo(&f.agreement());
+    let out =
+        f.ws.cmd()
+            .args(["verify"])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not a regular file"));
+}
+
+/// Regression: a `keys generate` that failed after writing the private key (its `.pub` already
+/// there, or the trust store file not writable) left the private key on disk.
+#[test]
+fn failed_keys_generate_leaves_no_private_key_behind() {
+    let f = Fixture::new();
+    let key = f.ws.key_path("k");
+    std::fs::write(f.ws.key_path("k.pub"), "someone else's public key\n").unwrap();
+    f.generate_icb_key(&key, &["--no-passphrase"])
+        .code(2)
+        .stderr(predicates::str::contains("k.pub already exists"));
+    assert!(!key.exists(), "private key left behind");
+    assert_eq!(
+        std::fs::read_to_string(f.ws.key_path("k.pub")).unwrap(),
+        "someone else's public key\n"
+    );
+    // The trust store file cannot be edited (here a directory in its place): nothing is written.
+    std::fs::create_dir_all(f.ws.root().join("keys/nhs-essex-icb.toml")).unwrap();
+    let key = f.ws.key_path("k2");
+    let out = f.ws.keys_generate(
+        ICB,
+        "p@nhs.net",
+        &["--no-passphrase", "--out", key.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        !key.exists() && !f.ws.key_path("k2.pub").exists(),
+        "key files left behind"
+    );
+}
+
+/// Sets a file's Unix permission bits (no-op elsewhere).
+fn set_mode(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
+/// Regression: `sign --key x.pub` said "permissions too open" rather than that it is a public key.
+#[test]
+fn sign_with_the_public_key_file_says_it_is_a_public_key() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let public = PathBuf::from(format!("{}.pub", a.display()));
+    f.sign_at(ICB, &public, T0)
+        .code(2)
+        .stderr(predicates::str::contains("is a public key"))
+        .stderr(predicates::str::contains(format!(
+            "probably {}",
+            a.display()
+        )))
+        .stderr(predicates::str::contains("too open").not());
+}
+
+/// Regression: a passphrase file readable by group or others was accepted, although the hint
+/// for keys says "readable only by you"; it is refused like a private key.
+#[cfg(unix)]
+#[test]
+fn passphrase_file_readable_by_others_is_refused() {
+    let f = Fixture::new();
+    let pass = f.ws.key_path("pass");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    set_mode(&pass, 0o644);
+    let key = f.ws.key_path("k");
+    let p = pass.to_str().unwrap();
+    f.generate_icb_key(&key, &["--passphrase-file", p])
+        .code(1)
+        .stderr(predicates::str::contains("passphrase file"))
+        .stderr(predicates::str::contains("too open"))
+        .stderr(predicates::str::contains("chmod 600"));
+    assert!(!key.exists());
+    set_mode(&pass, 0o600);
+    f.generate_icb_key(&key, &["--passphrase-file", p])
+        .success();
+    set_mode(&pass, 0o640);
+    f.ws.sign_output(ID, ICB, &key, &["--passphrase-file", p, "--signed-at", T0])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("too open"));
+    assert!(!f.statement(1, ICB).exists());
+}
+
+/// Regression: `keys revoke --date` accepted a future date, although revocation takes effect at
+/// once; it is a usage error with a hint.
+#[test]
+fn revoking_with_a_future_date_is_refused() {
+    let f = Fixture::new();
+    f.generate(ICB, "priya@nhs.net");
+    let key_id = f.key_id(ICB);
+    let revoke = |date: &str| {
+        f.run(&[
+            "--today",
+            "2026-06-01",
+            "keys",
+            "revoke",
+            &key_id,
+            "--reason",
+            "lost",
+            "--date",
+            date,
+        ])
+    };
+    revoke("2026-06-02")
+        .code(2)
+        .stderr(predicates::str::contains("is in the future"))
+        .stderr(predicates::str::contains("leave out --date"));
+    let trust = std::fs::read_to_string(f.ws.root().join("keys/nhs-essex-icb.toml")).unwrap();
+    assert!(!trust.contains("revoked"), "{trust}");
+    revoke("2026-06-01").success();
+}
+
+/// Copies directory `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// Regression: docs/signing.md's OpenSSH example named a principal that is not in this
+/// repository's trust store, so it failed as written. The block runs from a copy of the
+/// repository's workspace, with `datapact` on PATH.
+#[test]
+fn openssh_example_in_signing_md_runs_as_written() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let doc = std::fs::read_to_string(common::repo().join("docs/signing.md")).unwrap();
+    let section = &doc[doc.find("## Verifying with OpenSSH only").unwrap()..];
+    let start = section.find("```sh\n").unwrap() + "```sh\n".len();
+    let block = &section[start..start + section[start..].find("```\n").unwrap()];
+    let ws = TempWorkspace::new();
+    std::fs::copy(
+        common::repo().join("datapact.toml"),
+        ws.root().join("datapact.toml"),
+    )
+    .unwrap();
+    for dir in ["agreements", "keys", "signatures"] {
+        copy_dir(&common::repo().join(dir), &ws.root().join(dir));
+    }
+    let bin = assert_cmd::cargo::cargo_bin("datapact");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-e", "-c", block])
+        .current_dir(ws.root())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let all = format!("{stdout}{stderr}");
+    let good = "Good \"datapact-agreement@datapact.dev\" signature for essexicb.dpo@nhs.net";
+    assert!(all.contains(good), "{all}");
+    let sum = stdout
+        .lines()
+        .find(|l| l.ends_with("agreements/icb-ecc-adult-social-care.toml"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap();
+    assert!(
+        stdout.contains(&format!("agreement_sha256 = \"{sum}\"")),
+        "{stdout}"
     );
 }

@@ -49,10 +49,15 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
     if let Some(sigs) = &a.signatures {
         // Missing signatures are summarised by the state (and DP306 with --require-signed);
         // a draft is normal, so they are not findings of the gate.
+        // A misfiled copy's DP008 is already reported by validation: once is enough.
         findings.extend(
             sigs.findings
                 .iter()
                 .filter(|f| f.code != rules::SIGNATURE_MISSING.code)
+                .filter(|f| {
+                    f.code != rules::ID_MISMATCH.code
+                        || !a.checked.findings.iter().any(|c| c.code == f.code)
+                })
                 .cloned(),
         );
     }
@@ -84,9 +89,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     })?;
     let unreadable = results.iter().any(|(_, u)| *u);
     let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
-    // Problems in the trust store itself, one report per key file.
+    // Problems in the trust store itself, one report per key file, and entries of signatures/
+    // that belong to no agreement, one report per entry.
+    let orphans = crate::signing::verify::orphan_signature_entries(ws);
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
-    for f in &trust.findings {
+    for f in trust.findings.iter().chain(&orphans) {
         by_file.entry(f.file.as_str()).or_default().push(f.clone());
     }
     reports.extend(by_file.into_iter().map(|(file, findings)| FileReport {

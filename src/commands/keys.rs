@@ -4,6 +4,7 @@
 use crate::cli::Cli;
 use crate::cli::parse_date;
 use crate::error::{Error, Outcome, Result};
+use crate::fsutil::{Overwrite, write_atomic};
 use crate::lifecycle;
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
@@ -65,7 +66,7 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub enrolment: Enrolment,
     /// Where to write the private key (default: your config directory, datapact/keys/). Never
-    /// inside a git work tree. The public key goes beside it with `.pub` added.
+    /// inside the workspace or a git work tree. The public key goes beside it with `.pub` added.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Read the new key's passphrase from the first line of FILE instead of asking.
@@ -106,7 +107,8 @@ pub struct RevokeArgs {
     /// Why the key is revoked (lost, holder left, compromised...).
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
-    /// Revocation date (YYYY-MM-DD); default: today.
+    /// Revocation date (YYYY-MM-DD), today or earlier; default: today. The key stops counting
+    /// at once, whatever the date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     /// Commit the trust store file to git.
@@ -193,21 +195,24 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
         key_id.clone(),
         sshsig::public_key_line(&verifying),
     )?;
+    // Everything is checked before anything is written: the trust store edit, the
+    // destination, and that neither key file exists.
     let store = TrustStore::load(ws)?;
+    let (file, trust_text) = trust::prepare_add(ws, &store, &entry)?;
     let out = match &a.out {
         Some(p) => p.clone(),
         None => {
             keyfile::default_key_dir()?.join(format!("{}_{}_ed25519", entry.party, entry.principal))
         }
     };
-    if out.exists() {
-        return Err(Error::usage(format!("{} already exists", out.display()))
-            .with_hint("choose another file with --out; an existing key is never overwritten"));
-    }
     let passphrase = Passphrase::from_options(a.passphrase_file.as_deref(), a.no_passphrase);
-    keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase)?;
+    keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase, &ws.root)?;
     drop(signing_key);
-    let file = trust::add_key(ws, &store, &entry)?;
+    if let Err(e) = write_atomic(&file, trust_text.as_bytes(), Overwrite::Allow) {
+        // Not enrolled: remove the new key rather than leave an unusable private key behind.
+        keyfile::remove_key_files(&out);
+        return Err(e);
+    }
     let mut o = term::stdout();
     let _ = writeln!(
         o,
@@ -313,8 +318,18 @@ fn revoke(ws: &Workspace, a: &RevokeArgs, today: chrono::NaiveDate) -> Result<Ou
         return Err(Error::usage("--reason is empty")
             .with_hint("say why the key is revoked, for the record"));
     }
-    let store = TrustStore::load(ws)?;
     let date = a.date.unwrap_or(today);
+    if date > today {
+        return Err(Error::usage(format!(
+            "--date {date} is in the future (today is {today}); a revocation takes effect at once, \
+             whatever its date, so a future date would only misstate when the key was revoked"
+        ))
+        .with_hint(
+            "leave out --date to revoke today, or give the day it was in fact revoked; to let a key \
+             sign only until a date, enrol it with --valid-until",
+        ));
+    }
+    let store = TrustStore::load(ws)?;
     let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
     let _ = writeln!(
         term::stdout(),

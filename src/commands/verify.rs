@@ -7,7 +7,9 @@ use crate::cli::Cli;
 use crate::diagnostics::{Finding, Severity};
 use crate::error::{Outcome, Result};
 use crate::signing::trust::TrustStore;
-use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
+use crate::signing::verify::{
+    self, AgreementSignatures, PartyStatus, SignatureState, verify_agreement,
+};
 use crate::signing::{facts, sshsig};
 use crate::{open_workspace, term};
 use std::io::Write;
@@ -35,6 +37,7 @@ pub enum VerifyFormat {
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let ws = open_workspace(cli)?;
     let trust = TrustStore::load(&ws)?;
+    let orphans = verify::orphan_signature_entries(&ws);
     let mut results = Vec::new();
     for path in ws.target_files(&args.targets)? {
         let facts = facts::load(&ws, &path)?;
@@ -46,6 +49,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
                 "namespace": sshsig::NAMESPACE,
                 "agreements": results,
                 "trust_store_findings": trust.findings,
+                "signatures_findings": orphans,
             });
             writeln!(
                 out,
@@ -53,7 +57,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
                 serde_json::to_string_pretty(&json).unwrap_or_default()
             )
         }
-        VerifyFormat::Human => write_human(out, &results, &trust.findings),
+        VerifyFormat::Human => {
+            let top: Vec<Finding> = trust.findings.iter().chain(&orphans).cloned().collect();
+            write_human(out, &results, &top)
+        }
     })?;
     let invalid = results.iter().any(AgreementSignatures::has_invalid)
         || results
@@ -70,9 +77,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
 fn write_human(
     out: &mut dyn Write,
     results: &[AgreementSignatures],
-    trust_findings: &[Finding],
+    workspace_findings: &[Finding],
 ) -> std::io::Result<()> {
-    for f in trust_findings {
+    for f in workspace_findings {
         write_finding(out, f)?;
     }
     if results.is_empty() {

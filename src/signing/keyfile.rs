@@ -1,5 +1,6 @@
 //! Key files: reading OpenSSH Ed25519 private keys (`~/.ssh/id_ed25519` works as it is),
-//! writing new ones (encrypted unless asked not to, mode 0600, never inside a git work tree),
+//! writing new ones (encrypted unless asked not to, mode 0600, never inside the workspace or a
+//! git work tree),
 //! and parsing `ssh-ed25519 AAAA... comment` public key lines.
 //!
 //! Private key bytes never leave this module except as an `ed25519_dalek::SigningKey`, which
@@ -19,7 +20,7 @@ use zeroize::Zeroizing;
 /// Where a passphrase comes from.
 #[derive(Debug, Clone)]
 pub enum Passphrase {
-    /// The first line of this file.
+    /// The first line of this file, which must be readable only by its owner (as a private key).
     File(PathBuf),
     /// Asked for on the terminal, without echo.
     Prompt,
@@ -43,6 +44,7 @@ impl Passphrase {
             Passphrase::None => Ok(None),
             Passphrase::Prompt => Ok(Some(Zeroizing::new(term::read_passphrase(prompt)?))),
             Passphrase::File(path) => {
+                check_private_permissions(path, "passphrase file")?;
                 let bytes = Zeroizing::new(read_capped_input(
                     path,
                     MAX_KEY_FILE_BYTES,
@@ -64,28 +66,68 @@ impl Passphrase {
     }
 }
 
-/// Refuses a private key file that group or others may read, as ssh does.
+/// Whether a file's permissions let group or others read it: `Some(mode)` then. ssh refuses
+/// such private keys, and so does datapact, for private keys and passphrase files.
 #[cfg(unix)]
-fn check_private_permissions(path: &Path) -> Result<()> {
+fn too_open(path: &Path) -> Result<Option<u32>> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(Error::refused(format!(
-            "permissions {mode:04o} for private key {} are too open: other users could read it",
-            path.display()
-        ))
-        .with_hint(format!(
-            "make it readable only by you: chmod 600 {}",
-            path.display()
-        )));
-    }
-    Ok(())
+    Ok((mode & 0o077 != 0).then_some(mode))
 }
 
 #[cfg(not(unix))]
-fn check_private_permissions(_path: &Path) -> Result<()> {
-    Ok(())
+fn too_open(_path: &Path) -> Result<Option<u32>> {
+    Ok(None)
+}
+
+/// The refusal of a secret file (`what`: "private key", "passphrase file") others can read.
+fn permissions_error(path: &Path, mode: u32, what: &str) -> Error {
+    Error::refused(format!(
+        "permissions {mode:04o} for {what} {} are too open: other users could read it",
+        path.display()
+    ))
+    .with_hint(format!(
+        "make it readable only by you: chmod 600 {}",
+        path.display()
+    ))
+}
+
+/// Refuses a secret file that group or others may read, as ssh does.
+fn check_private_permissions(path: &Path, what: &str) -> Result<()> {
+    match too_open(path)? {
+        Some(mode) => Err(permissions_error(path, mode, what)),
+        None => Ok(()),
+    }
+}
+
+/// Whether `bytes` are an OpenSSH public key (`ssh-ed25519 AAAA...`, or another type), not a
+/// private key file.
+fn is_public_key(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let first = text.trim_start();
+    ["ssh-", "ecdsa-", "sk-"]
+        .iter()
+        .any(|p| first.starts_with(p))
+        && !text.contains("PRIVATE KEY")
+}
+
+/// The error for a public key passed where the private key is needed.
+fn public_key_given(path: &Path) -> Error {
+    let private = path
+        .to_str()
+        .and_then(|p| p.strip_suffix(".pub"))
+        .map(PathBuf::from)
+        .filter(|p| p.is_file());
+    let hint = match private {
+        Some(p) => format!("pass the private key file, probably {}", p.display()),
+        None => "pass the private key file (such as ~/.ssh/id_ed25519, without .pub)".to_string(),
+    };
+    Error::usage(format!(
+        "{} is a public key; signing needs the private key file",
+        path.display()
+    ))
+    .with_hint(hint)
 }
 
 /// An OpenSSH Ed25519 private key file that has been read and checked but not yet decrypted.
@@ -96,15 +138,22 @@ pub struct LockedKey {
     key: PrivateKey,
 }
 
-/// Reads the private key at `path`: refuses a file readable by group or others (as ssh does), a
-/// file that is not an OpenSSH private key, and keys other than Ed25519.
+/// Reads the private key at `path`: refuses a public key (saying so), a file readable by group or
+/// others (as ssh does), a file that is not an OpenSSH private key, and keys other than Ed25519.
 pub fn open_private_key(path: &Path) -> Result<LockedKey> {
-    check_private_permissions(path)?;
+    let open = too_open(path)?;
     let bytes = Zeroizing::new(read_capped_input(
         path,
         MAX_KEY_FILE_BYTES,
         "a private key",
     )?);
+    // A public key is named as such, rather than refused for the permissions public keys have.
+    if is_public_key(&bytes) {
+        return Err(public_key_given(path));
+    }
+    if let Some(mode) = open {
+        return Err(permissions_error(path, mode, "private key"));
+    }
     let key = PrivateKey::from_openssh(&*bytes).map_err(|_| not_a_key(path))?;
     if key.algorithm() != ssh_key::Algorithm::Ed25519 {
         return Err(Error::input(format!(
@@ -188,32 +237,89 @@ pub fn default_key_dir() -> Result<PathBuf> {
         })
 }
 
-/// Refuses `path` when it is (or would be) inside a git work tree: a private key must never be
-/// committed.
-pub fn refuse_inside_work_tree(path: &Path) -> Result<()> {
-    let existing = path.ancestors().skip(1).find(|a| a.is_dir());
-    if let Some(dir) = existing {
-        if let Some(root) = git::work_tree_root(dir) {
-            return Err(Error::refused(format!(
-                "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
-                path.display(),
-                root.display()
-            ))
-            .with_hint("leave out --out to use the default key directory, or name a file outside any git repository"));
+/// Where `path` would be once written: absolute, with every existing ancestor resolved through
+/// symbolic links and the part still to be created normalised (`new/..` is the directory it
+/// starts from), so a destination cannot hide where it lands.
+fn destination(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    for existing in abs.ancestors() {
+        let Ok(mut real) = std::fs::canonicalize(existing) else {
+            continue;
+        };
+        for part in abs
+            .strip_prefix(existing)
+            .unwrap_or(Path::new(""))
+            .components()
+        {
+            match part {
+                std::path::Component::ParentDir => {
+                    real.pop();
+                }
+                std::path::Component::Normal(name) => real.push(name),
+                _ => {}
+            }
         }
+        return real;
+    }
+    abs
+}
+
+/// Refuses `path` as the destination of a private key when it is (or would be) inside the
+/// workspace `workspace` (a git repository or not yet one) or inside any git work tree: a private
+/// key must never be committed or shared with the workspace.
+pub fn refuse_private_key_destination(path: &Path, workspace: &Path) -> Result<()> {
+    let hint = "leave out --out to use the default key directory, or name a file outside the workspace and any git repository";
+    let dest = destination(path);
+    let workspace = std::fs::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
+    let existing = dest.ancestors().skip(1).find(|a| a.is_dir());
+    if let Some(root) = existing.and_then(git::work_tree_root) {
+        return Err(Error::refused(format!(
+            "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
+            path.display(),
+            root.display()
+        ))
+        .with_hint(hint));
+    }
+    if dest.starts_with(&workspace) {
+        return Err(Error::refused(format!(
+            "refusing to write a private key to {}: it is inside the workspace {}, where it could be committed and shared",
+            path.display(),
+            workspace.display()
+        ))
+        .with_hint(hint));
     }
     Ok(())
 }
 
 /// Writes `key` as an OpenSSH private key file (mode 0600) and its `.pub` beside it. Encrypted
-/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses to overwrite.
+/// with the passphrase unless `passphrase` is [`Passphrase::None`]. Refuses a destination inside
+/// `workspace` or any git work tree, and refuses before writing anything when either file
+/// exists; if the `.pub` cannot be written, the private key is removed again.
 pub fn write_private_key(
     path: &Path,
     key: &SigningKey,
     comment: &str,
     passphrase: &Passphrase,
+    workspace: &Path,
 ) -> Result<()> {
-    refuse_inside_work_tree(path)?;
+    refuse_private_key_destination(path, workspace)?;
+    let public_file = public_path(path);
+    for file in [path, public_file.as_path()] {
+        // symlink_metadata: a dangling link counts as existing too.
+        if std::fs::symlink_metadata(file).is_ok() {
+            return Err(
+                Error::usage(format!("{} already exists", file.display())).with_hint(
+                    "choose another file with --out; an existing key file is never overwritten",
+                ),
+            );
+        }
+    }
     let pass = passphrase.read("Passphrase for the new key (empty is not allowed): ")?;
     if let Passphrase::Prompt = passphrase {
         let again = Zeroizing::new(term::read_passphrase("Same passphrase again: ")?);
@@ -257,11 +363,27 @@ pub fn write_private_key(
         sshsig::public_key_line(&key.verifying_key())
     );
     write_atomic_with_mode(
-        &public_path(path),
+        &public_file,
         public.as_bytes(),
         Overwrite::Refuse,
         Some(0o644),
     )
+    .inspect_err(|_| remove_key_files(path))
+}
+
+/// Removes a private key file just written and its `.pub`, when a later step failed (nothing
+/// is left half made). Failures to remove are reported on standard error, naming the file.
+pub fn remove_key_files(path: &Path) {
+    for file in [path.to_path_buf(), public_path(path)] {
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => term::note(&format!(
+                "could not remove {} after the failure ({e}); delete it yourself",
+                file.display()
+            )),
+        }
+    }
 }
 
 /// Where the public half of private key file `path` goes: `path` plus `.pub`.
@@ -415,8 +537,17 @@ mod tests {
         let path = dir.path().join("k");
         let pass_file = dir.path().join("pass");
         std::fs::write(&pass_file, "correct horse\n").unwrap();
+        std::fs::set_permissions(&pass_file, std::fs::Permissions::from_mode(0o600)).unwrap();
         let key = SigningKey::from_bytes(&[8; 32]);
-        write_private_key(&path, &key, "me", &Passphrase::File(pass_file.clone())).unwrap();
+        let workspace = Path::new("/nonexistent-datapact-workspace");
+        write_private_key(
+            &path,
+            &key,
+            "me",
+            &Passphrase::File(pass_file.clone()),
+            workspace,
+        )
+        .unwrap();
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600

@@ -5,7 +5,9 @@
 //!
 //! Reading is strict about shape (an unreadable file is an input error naming file, line and
 //! column); an entry whose key is unusable (weak, malformed, wrong key id, enrolled twice) is
-//! kept but marked, so signatures made with it are reported invalid with the reason.
+//! kept but marked, so signatures made with it are reported invalid with the reason. Anything
+//! else in `keys/` (other files, directories, FIFOs, and above all private keys) is reported as
+//! a DP216 finding, so `check` fails.
 //! Edits go through `toml_edit`, so comments and layout are kept, and are written atomically.
 
 use super::check_role;
@@ -123,6 +125,21 @@ pub fn check_principal(principal: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `bytes` hold a PEM private key block (`-----BEGIN OPENSSH PRIVATE KEY-----`, or the
+/// RSA, EC and PKCS#8 kinds).
+fn contains_private_key(bytes: &[u8]) -> bool {
+    bytes.windows(16).any(|w| w == b"PRIVATE KEY-----")
+}
+
+/// Whether the (regular) file at `path` holds a private key; only its first bytes are read.
+fn looks_like_private_key(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = zeroize::Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TRUST_FILE_BYTES).read_to_end(&mut head))
+        .is_ok_and(|_| contains_private_key(&head))
+}
+
 fn keys_dir(ws: &Workspace) -> PathBuf {
     ws.root.join(KEYS_DIR)
 }
@@ -133,7 +150,10 @@ pub fn party_file(ws: &Workspace, party: &str) -> PathBuf {
 }
 
 impl TrustStore {
-    /// Reads every `keys/*.toml` file. A missing `keys/` directory is an empty store.
+    /// Reads every `keys/*.toml` file. A missing `keys/` directory is an empty store. Anything
+    /// else in `keys/` (another file, a directory, a FIFO, and above all a private key) is
+    /// reported as a DP216 finding and not read as a trust store file; `init`'s `.gitkeep` is
+    /// allowed.
     pub fn load(ws: &Workspace) -> Result<TrustStore> {
         let dir = keys_dir(ws);
         let entries = match std::fs::read_dir(&dir) {
@@ -141,22 +161,69 @@ impl TrustStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(TrustStore::default()),
             Err(e) => return Err(Error::io("read directory", &dir, e)),
         };
-        let mut files = Vec::new();
+        let mut paths = Vec::new();
         for entry in entries {
-            let path = entry
-                .map_err(|e| Error::io("read directory", &dir, e))?
-                .path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
+            paths.push(
+                entry
+                    .map_err(|e| Error::io("read directory", &dir, e))?
+                    .path(),
+            );
         }
-        files.sort();
+        paths.sort();
         let mut store = TrustStore::default();
-        for path in files {
-            store.load_file(ws, &path)?;
+        for path in paths {
+            // Following links (a link inside the workspace to a trust store file is fine); a
+            // FIFO or device is never opened, so reading cannot hang.
+            let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+            if path.extension().is_some_and(|e| e == "toml") && regular {
+                store.load_file(ws, &path)?;
+            } else {
+                store.stray_entry(ws, &path, regular);
+            }
         }
         store.mark_duplicates();
         Ok(store)
+    }
+
+    /// Reports an entry of `keys/` that is not a trust store file `<party-id>.toml`.
+    fn stray_entry(&mut self, ws: &Workspace, path: &Path, regular: bool) {
+        let display = ws.display(path);
+        if regular && ws.check_inside(path).is_ok() && looks_like_private_key(path) {
+            self.private_key_finding(&display);
+            return;
+        }
+        // `datapact init` keeps the empty directory in git with an empty .gitkeep.
+        if regular && path.file_name().is_some_and(|n| n == ".gitkeep") {
+            return;
+        }
+        let what = if regular {
+            "a file"
+        } else if path.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, device, socket or broken link)"
+        };
+        self.findings.push(Finding::new(
+            &rules::TRUST_STORE_ENTRY,
+            &display,
+            Position::START,
+            format!("{display} is {what}, not a trust store file (keys/<party-id>.toml)"),
+            "keys/ holds only the trust store files keys/<party-id>.toml; move anything else out of keys/",
+        ));
+    }
+
+    /// Reports a private key found in the trust store directory, without quoting any of it.
+    fn private_key_finding(&mut self, display: &str) {
+        self.findings.push(Finding::new(
+            &rules::TRUST_STORE_ENTRY,
+            display,
+            Position::START,
+            format!(
+                "{display} looks like a private key (it holds a PRIVATE KEY block): a private key must never be in the workspace"
+            ),
+            "move it out of the workspace now (for example to ~/.config/datapact/keys/, mode 0600); \
+             if it was ever committed, pushed or shared, revoke its key (`datapact keys revoke`) and generate a new one",
+        ));
     }
 
     fn load_file(&mut self, ws: &Workspace, path: &Path) -> Result<()> {
@@ -174,6 +241,10 @@ impl TrustStore {
             ))
             .with_hint("a trust store file lists a few keys; check that this is the right file"),
         })?;
+        if contains_private_key(&bytes) {
+            self.private_key_finding(&display);
+            return Ok(());
+        }
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::input(format!("{display} is not valid UTF-8"))
                 .with_hint("save the trust store file as UTF-8")
@@ -415,6 +486,14 @@ fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::Documen
 /// Adds `key` to its party's trust store file (created if needed) and returns the file.
 /// Refuses a key already enrolled for any party.
 pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathBuf> {
+    let (path, text) = prepare_add(ws, store, key)?;
+    write_atomic(&path, text.as_bytes(), Overwrite::Allow)?;
+    Ok(path)
+}
+
+/// Everything [`add_key`] does except writing: the trust store file of `key`'s party and its
+/// new text. Lets `keys generate` check that enrolment will work before it writes a private key.
+pub fn prepare_add(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<(PathBuf, String)> {
     if let Some(existing) = store.find(&key.key_id) {
         return Err(Error::refused(format!(
             "key {} is already enrolled for party {} ({}:{})",
@@ -464,8 +543,7 @@ pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathB
         table["valid_until"] = toml_edit::value(edit_date(d));
     }
     array.push(table);
-    write_atomic(&path, doc.to_string().as_bytes(), Overwrite::Allow)?;
-    Ok(path)
+    Ok((path, doc.to_string()))
 }
 
 /// Marks key `key_id` revoked on `date` with `reason`; returns the file changed.

@@ -3,11 +3,13 @@
 //! reason), the derived signature state, and findings (DP2xx) that point at the files.
 //!
 //! Used by `verify`, and by `status`, `check` and `render`. Only the current version's
-//! directory counts; older versions are history. Each party and each key counts once.
+//! directory counts; older versions are history, read only for the hash chain ([`chain`]): each
+//! current statement's `previous_sha256` must name the content the latest earlier signed
+//! version covers. Each party and each key counts once.
 
 use super::limits::{CappedReadError, MAX_SIGNATURE_FILE_BYTES, read_capped};
 use super::statement::{STATEMENT_TYPE, Statement, agreement_dir, signature_path, version_dir};
-use super::trust::TrustStore;
+use super::trust::{TrustStore, TrustedKey};
 use super::{AgreementFacts, sha256_hex, sshsig};
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::rules::{self, Rule};
@@ -37,7 +39,7 @@ pub enum PartyStatus {
     },
     /// A statement is there but does not count.
     Invalid {
-        /// Rule code of the reason (DP2xx).
+        /// Rule code of the reason (DP2xx; DP008 for a file that is not `agreements/<id>.toml`).
         code: &'static str,
         reason: String,
         /// The file the problem is in, workspace-relative.
@@ -104,6 +106,8 @@ struct Valid {
     statement: Statement,
     principal: String,
     display: String,
+    /// The line of `previous_sha256` (or 1), for chain findings.
+    previous_line: usize,
 }
 
 /// Why a statement does not count, with where.
@@ -138,6 +142,17 @@ fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8
     let display = ws.display(path);
     if let Err(e) = ws.check_inside(path) {
         return Err(reject(&rules::SIGNATURE_MALFORMED, &display, 1, e.message));
+    }
+    // Never open what is not a regular file: opening a FIFO waits for a writer forever.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(reject(
+            &rules::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            format!(
+                "{what} {display} is not a regular file (a directory, FIFO, device or socket); it cannot be a datapact {what}"
+            ),
+        ));
     }
     read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
         CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
@@ -174,6 +189,17 @@ fn crlf(file: &str, what: &str) -> Rejection {
     )
 }
 
+/// A statement whose signature verifies with a usable trust store key of the statement's party,
+/// for the agreement and version whose directory it is filed in: authentic, but not yet judged
+/// on revocation, validity window, role or content.
+struct Authentic<'t> {
+    statement: Statement,
+    text: String,
+    entry: &'t TrustedKey,
+    signer_id: String,
+    display: String,
+}
+
 /// Checks one statement file and its signature against the agreement and the trust store.
 fn evaluate(
     ws: &Workspace,
@@ -182,6 +208,21 @@ fn evaluate(
     stem: &str,
     path: &Path,
 ) -> Result<Valid, Rejection> {
+    let authentic = authenticate(ws, facts.id.as_str(), facts.version, trust, stem, path)?;
+    authorise(facts, authentic)
+}
+
+/// The first half of [`evaluate`]: the statement of `stem` in the directory of `version` of
+/// agreement `agreement`, read and parsed, its signature verified, its agreement, version and
+/// party matching where it is filed, and its key enrolled (usable) for that party.
+fn authenticate<'t>(
+    ws: &Workspace,
+    agreement: &str,
+    version: u32,
+    trust: &'t TrustStore,
+    stem: &str,
+    path: &Path,
+) -> Result<Authentic<'t>, Rejection> {
     let display = ws.display(path);
     let sig_path = signature_path(path);
     let sig_display = ws.display(&sig_path);
@@ -258,19 +299,19 @@ fn evaluate(
             ),
         ));
     }
-    if statement.agreement != facts.id.as_str() {
+    if statement.agreement != agreement {
         return Err(reject(
             &rules::SIGNATURE_WRONG_AGREEMENT,
             &display,
             line("agreement"),
             format!(
-                "this is a signature for another agreement ({:?}), not {}; it was copied here",
-                statement.agreement, facts.id
+                "this is a signature for another agreement ({:?}), not {agreement}; it was copied here",
+                statement.agreement
             ),
         ));
     }
-    if statement.version != facts.version {
-        let relation = if statement.version < facts.version {
+    if statement.version != version {
+        let relation = if statement.version < version {
             "an earlier"
         } else {
             "another"
@@ -280,8 +321,8 @@ fn evaluate(
             &display,
             line("version"),
             format!(
-                "{} signed {relation} version (v{}), not the current version v{}",
-                statement.party, statement.version, facts.version
+                "{} signed {relation} version (v{}), not the current version v{version}",
+                statement.party, statement.version
             ),
         ));
     }
@@ -326,6 +367,27 @@ fn evaluate(
             ),
         ));
     }
+    Ok(Authentic {
+        statement,
+        text,
+        entry,
+        signer_id,
+        display,
+    })
+}
+
+/// The second half of [`evaluate`]: an authentic statement counts for the current version when
+/// its key is not revoked, was valid at the claimed signing time and is enrolled for the role,
+/// and the statement covers the agreement's current bytes.
+fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, Rejection> {
+    let Authentic {
+        statement,
+        text,
+        entry,
+        signer_id,
+        display,
+    } = authentic;
+    let line = |key: &str| field_line(&text, key);
     if let Some(date) = entry.revoked {
         let why = entry
             .revocation_reason
@@ -393,6 +455,7 @@ fn evaluate(
     }
     Ok(Valid {
         principal: entry.principal.clone(),
+        previous_line: line("previous_sha256"),
         statement,
         display,
     })
@@ -439,6 +502,10 @@ fn hint(rule: &'static Rule) -> &'static str {
         "enrol the signer's public key with `datapact keys add`, after checking its key id with them out of band"
     } else if is(&rules::SIGNATURE_REVOKED_KEY) || is(&rules::SIGNATURE_KEY_VALIDITY) {
         "the party signs again with a valid key (`datapact sign`)"
+    } else if is(&rules::SIGNATURE_CHAIN) {
+        "check signatures/ in git history: restore the earlier version's signatures if they were removed, \
+         or remove this statement and its .sig and have the party sign again (`datapact sign` chains to \
+         the latest earlier signed version); see docs/signing.md, \"The hash chain\""
     } else if is(&rules::SIGNATURE_ROLE) {
         "sign again in a role the key is enrolled for, or enrol the key for that role"
     } else {
@@ -455,14 +522,109 @@ fn list_dir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Version numbers that have a signature directory (`v<N>`), sorted.
+/// The version of a signature directory name: `v<N>` in canonical form (no sign, no leading
+/// zeros, fits in 32 bits), so one version has exactly one directory name.
+fn version_of_dir_name(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('v')?;
+    let version: u32 = digits.parse().ok()?;
+    (version.to_string() == digits).then_some(version)
+}
+
+/// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
 fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
     let mut versions: Vec<u32> = list_dir(&agreement_dir(ws, agreement))
         .iter()
-        .filter_map(|p| p.file_name()?.to_str()?.strip_prefix('v')?.parse().ok())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| version_of_dir_name(p.file_name()?.to_str()?))
         .collect();
     versions.sort_unstable();
     versions
+}
+
+/// DP214 warnings for the entries of `signatures/<id>/` that are not version directories
+/// `v<N>` (loose files, `vx`, `V9`, `v03`, a number too large), and for empty version
+/// directories; none of them is read.
+fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for path in list_dir(&agreement_dir(ws, agreement)) {
+        let display = ws.display(&path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_dir = path.is_dir();
+        let (message, hint) = match version_of_dir_name(&name) {
+            Some(_) if is_dir && list_dir(&path).is_empty() => (
+                format!("{display} is an empty version directory"),
+                "remove it; a version directory holds the statements and signatures of that version".to_string(),
+            ),
+            Some(_) if is_dir => continue,
+            _ if !is_dir => (
+                format!("{display} is not a version directory; signatures/{agreement}/ holds only directories v<N>"),
+                "remove it, or move it into the version directory it belongs to".to_string(),
+            ),
+            _ => {
+                let digits = name
+                    .strip_prefix(['v', 'V'])
+                    .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+                let why = match digits.map(|d| d.trim_start_matches('0').parse::<u32>()) {
+                    Some(Ok(n)) => format!("it is not read; the directory of version {n} is v{n}"),
+                    Some(Err(_)) if digits.is_some_and(|d| d.trim_start_matches('0').is_empty()) => {
+                        "it is not read; the directory of version 0 is v0".to_string()
+                    }
+                    Some(Err(_)) => format!("the version number is larger than {}", u32::MAX),
+                    None => "a version directory is named v<N>, such as v1".to_string(),
+                };
+                (
+                    format!("{display} is not a version directory: {why}"),
+                    "remove it, or rename it to v<N> with the version number written without leading zeros".to_string(),
+                )
+            }
+        };
+        findings.push(Finding::new(
+            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &display,
+            Position::START,
+            message,
+            hint,
+        ));
+    }
+    findings
+}
+
+/// DP214 warnings for entries of `signatures/` that belong to no agreement: a directory whose
+/// name is not the id of an agreement file `agreements/<id>.toml`, or a loose file. Reported once
+/// for the workspace (by `verify` and `check`), not per agreement.
+pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for path in list_dir(&ws.root.join(crate::workspace::SIGNATURES_DIR)) {
+        let display = ws.display(&path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let message = if !path.is_dir() {
+            format!(
+                "{display} is not a directory; signatures/ holds only one directory per agreement, signatures/<agreement-id>/"
+            )
+        } else if check_id(&name).is_err()
+            || !ws.agreements_dir().join(format!("{name}.toml")).is_file()
+        {
+            format!(
+                "{display} holds signatures for no agreement: there is no agreements/{name}.toml"
+            )
+        } else {
+            continue;
+        };
+        findings.push(Finding::new(
+            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &display,
+            Position::START,
+            message,
+            "remove it if the agreement was withdrawn (git history keeps it), or restore or rename the agreement file it belongs to",
+        ));
+    }
+    findings
 }
 
 /// Verifies every signature on the current version of an agreement.
@@ -471,6 +633,9 @@ pub fn verify_agreement(
     facts: &AgreementFacts,
     trust: &TrustStore,
 ) -> AgreementSignatures {
+    if facts.path != ws.agreement_path(&facts.id) {
+        return misfiled(facts);
+    }
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
@@ -493,9 +658,9 @@ pub fn verify_agreement(
             }
             continue;
         }
-        let stem = name
-            .strip_suffix(".toml")
-            .filter(|s| check_id(s).is_ok() && path.is_file());
+        // Not only regular files: a FIFO or directory named like a statement is reported as a
+        // malformed statement of that party (read_signature_file never opens it).
+        let stem = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok());
         let Some(stem) = stem else {
             findings.push(Finding::new(
                 &rules::SIGNATURE_UNEXPECTED_FILE,
@@ -508,9 +673,21 @@ pub fn verify_agreement(
         };
         by_stem.insert(stem.to_string(), evaluate(ws, facts, trust, stem, &path));
     }
+    // The hash chain, worked out only when some statement is otherwise valid.
+    if by_stem.values().any(Result::is_ok) {
+        let chain = chain(ws, facts, trust);
+        by_stem = by_stem
+            .into_iter()
+            .map(|(stem, r)| (stem, r.and_then(|v| check_chain(facts, &chain, v))))
+            .collect();
+    }
 
+    findings.extend(stray_version_entries(ws, facts.id.as_str()));
     let versions = signed_versions(ws, facts.id.as_str());
-    if let Some(later) = versions.iter().find(|&&v| v > facts.version) {
+    let later = versions.iter().find(|&&v| {
+        v > facts.version && !list_dir(&version_dir(ws, facts.id.as_str(), v)).is_empty()
+    });
+    if let Some(later) = later {
         findings.push(Finding::new(
             &rules::SIGNATURE_WRONG_VERSION,
             &facts.display_path,
@@ -634,6 +811,48 @@ pub fn verify_agreement(
     }
 }
 
+/// The signatures of an agreement file that is not `agreements/<id>.toml` of the id it claims
+/// (a copy, or a file named for another id): `signatures/<id>/` belongs to that other file, so
+/// nothing is counted and every party is reported invalid (DP008).
+fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
+    let (file, id) = (&facts.display_path, &facts.id);
+    let reason = format!(
+        "{file} says it is agreement {id}, but that agreement's file is agreements/{id}.toml; \
+         the signatures in signatures/{id}/ are not counted for any other file"
+    );
+    let finding = Finding::new(
+        &rules::ID_MISMATCH,
+        file,
+        Position::START,
+        reason.clone(),
+        format!(
+            "if this file is agreement {id}, rename it to agreements/{id}.toml; if it is a copy, \
+             give it its own id and have every party sign it"
+        ),
+    );
+    let parties = facts
+        .party_ids
+        .iter()
+        .map(|party| PartySignature {
+            party: party.clone(),
+            status: PartyStatus::Invalid {
+                code: rules::ID_MISMATCH.code,
+                reason: reason.clone(),
+                file: file.clone(),
+            },
+        })
+        .collect();
+    AgreementSignatures {
+        agreement: id.to_string(),
+        file: file.clone(),
+        version: facts.version,
+        sha256: facts.digest(),
+        parties,
+        state: SignatureState::Unsigned,
+        findings: vec![finding],
+    }
+}
+
 fn invalid(findings: &mut Vec<Finding>, r: Rejection) -> PartyStatus {
     findings.push(Finding::new(
         r.rule,
@@ -652,61 +871,114 @@ fn invalid(findings: &mut Vec<Finding>, r: Rejection) -> PartyStatus {
     }
 }
 
-/// The content digest of the latest earlier signed version, for the statement's hash chain:
-/// the `agreement_sha256` that valid signatures in the highest earlier `v<N>` directory agree
-/// on. `Err` when they disagree (someone must look at the history).
-pub fn previous_signed_digest(
-    ws: &Workspace,
-    facts: &AgreementFacts,
-    trust: &TrustStore,
-) -> Result<Option<(u32, String)>, String> {
-    for version in signed_versions(ws, facts.id.as_str())
+/// What the statements on the current version must name as `previous_sha256`: the hash chain
+/// across versions. The earlier version that counts is the latest one below the current version
+/// with at least one authentic statement (see [`authenticate`]): its signature verifies with a
+/// usable trust store key of its party. Revocation, validity windows and roles are not applied
+/// here: they decide whether a signature still counts, not which content it covered, so revoking
+/// a key never breaks the chain of later versions. Statements that are not authentic are
+/// ignored, so a version directory with only damaged or unknown-key files is skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chain {
+    /// No earlier version has an authentic statement: a statement names no previous digest.
+    Start,
+    /// The authentic statements on `version` agree on `digest`.
+    Link { version: u32, digest: String },
+    /// The authentic statements on `version` cover `contents` different digests (one party
+    /// signed, the file changed without a version bump, another signed): no chain can be checked.
+    Conflict { version: u32, contents: usize },
+}
+
+/// The chain link the current version of an agreement must name; see [`Chain`].
+pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chain {
+    let id = facts.id.as_str();
+    for version in signed_versions(ws, id)
         .into_iter()
         .rev()
         .filter(|&v| v < facts.version)
     {
         let mut digests = std::collections::BTreeSet::new();
-        let mut earlier = facts.clone();
-        earlier.version = version;
-        for path in list_dir(&version_dir(ws, facts.id.as_str(), version)) {
-            let Some(stem) = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".toml"))
-            else {
+        for path in list_dir(&version_dir(ws, id, version)) {
+            let Some(stem) = statement_stem(&path) else {
                 continue;
             };
-            // Judge the earlier statement on everything except the content, which has moved on.
-            match evaluate(ws, &earlier, trust, stem, &path) {
-                Ok(v) => {
-                    digests.insert(v.statement.agreement_sha256);
-                }
-                Err(r) if r.rule.code == rules::SIGNATURE_STALE.code => {
-                    if let Ok(s) = read_statement(&path) {
-                        digests.insert(s.agreement_sha256);
-                    }
-                }
-                Err(_) => {}
+            if let Ok(a) = authenticate(ws, id, version, trust, stem, &path) {
+                digests.insert(a.statement.agreement_sha256);
             }
         }
-        match digests.len() {
-            0 => continue,
-            1 => return Ok(digests.pop_first().map(|d| (version, d))),
-            _ => {
-                return Err(format!(
-                    "valid signatures on v{version} cover {} different contents; the history must be checked before signing",
-                    digests.len()
-                ));
+        let mut digests = digests.into_iter();
+        match (digests.next(), digests.len()) {
+            (None, _) => continue,
+            (Some(digest), 0) => return Chain::Link { version, digest },
+            (Some(_), more) => {
+                return Chain::Conflict {
+                    version,
+                    contents: more + 1,
+                };
             }
         }
     }
-    Ok(None)
+    Chain::Start
 }
 
-fn read_statement(path: &Path) -> Result<Statement, ()> {
-    let bytes = read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|_| ())?;
-    let text = String::from_utf8(bytes).map_err(|_| ())?;
-    toml::from_str(&text).map_err(|_| ())
+/// The party id of a statement file `<party-id>.toml` that is a regular file, or `None`.
+fn statement_stem(path: &Path) -> Option<&str> {
+    path.file_name()?
+        .to_str()?
+        .strip_suffix(".toml")
+        .filter(|s| check_id(s).is_ok() && path.is_file())
+}
+
+/// The content digest of the latest earlier signed version, which `sign` writes as the
+/// statement's `previous_sha256` ([`chain`]). `Err` when that version's authentic signatures
+/// cover different contents (someone must look at the history).
+pub fn previous_signed_digest(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+) -> Result<Option<(u32, String)>, String> {
+    match chain(ws, facts, trust) {
+        Chain::Start => Ok(None),
+        Chain::Link { version, digest } => Ok(Some((version, digest))),
+        Chain::Conflict { version, contents } => Err(format!(
+            "the signatures on v{version} cover {contents} different contents; the history must be checked before signing"
+        )),
+    }
+}
+
+/// Checks a statement that is otherwise valid against the chain: its `previous_sha256` must
+/// name the digest that the latest earlier signed version covers, and be absent when no earlier
+/// version was signed.
+fn check_chain(facts: &AgreementFacts, chain: &Chain, valid: Valid) -> Result<Valid, Rejection> {
+    let s = &valid.statement;
+    let (party, id, v) = (&s.party, &facts.id, facts.version);
+    let why = match (chain, s.previous_sha256.as_deref()) {
+        (Chain::Start, None) => return Ok(valid),
+        (Chain::Link { digest, .. }, Some(named)) if named == digest => return Ok(valid),
+        (Chain::Start, Some(named)) => format!(
+            "{party}'s statement for v{v} names previous_sha256 {named}, but no earlier version of {id} \
+             has a signature that verifies with a key in the trust store: the earlier signatures were \
+             removed from signatures/{id}/ (or their keys from keys/)"
+        ),
+        (Chain::Link { version, digest }, None) => format!(
+            "{party}'s statement for v{v} names no previous version, but v{version} of {id} was signed \
+             (sha256 {digest}); a statement must chain to the latest earlier signed version"
+        ),
+        (Chain::Link { version, digest }, Some(named)) => format!(
+            "{party}'s statement for v{v} names previous_sha256 {named}, but the signatures on v{version} \
+             of {id} cover sha256 {digest}: the signed history is not the one the signer saw"
+        ),
+        (Chain::Conflict { version, contents }, _) => format!(
+            "the signatures on v{version} of {id} cover {contents} different contents, so the chain \
+             from {party}'s statement for v{v} to v{version} cannot be checked"
+        ),
+    };
+    Err(reject(
+        &rules::SIGNATURE_CHAIN,
+        &valid.display,
+        valid.previous_line,
+        why,
+    ))
 }
 
 #[cfg(test)]
