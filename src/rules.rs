@@ -245,6 +245,9 @@ rules! {
     SIGNATURE_CHAIN = "DP217", "signature-chain", Signatures, Error, false,
         "A statement's previous_sha256 does not name the content that the latest earlier signed version's signatures cover (absent, different, naming a version whose signatures are gone, or that version's signatures disagree).",
         "Signing design: the statement binds the digest of the previous version, a hash chain across versions.";
+    TRUST_STORE_STRAY = "DP218", "trust-store-stray-file", Signatures, Warning, true,
+        "A file or folder in keys/ that is not a trust store file keys/<party-id>.toml (and not a private key, which is DP216).",
+        "Signing design: keys/ holds only the reviewed trust store; anything else there is easy to mistake for it.";
     REVIEW_DUE = "DP301", "review-due", Expiry, Warning, true,
         "The review date is within the review notice window (default 90 days).",
         "WEISF: the lead organisation is told 3 months before the review date; NHS Essex policy 'due for review'.";

@@ -203,8 +203,15 @@ impl TrustStore {
         } else {
             "not a regular file (a FIFO, device, socket or broken link)"
         };
+        // Something that cannot be read as a file is an error; an ordinary extra file or folder
+        // (a README, an editor's backup) is only out of place.
+        let rule = if regular || path.is_dir() {
+            &rules::TRUST_STORE_STRAY
+        } else {
+            &rules::TRUST_STORE_ENTRY
+        };
         self.findings.push(Finding::new(
-            &rules::TRUST_STORE_ENTRY,
+            rule,
             &display,
             Position::START,
             format!("{display} is {what}, not a trust store file (keys/<party-id>.toml)"),
