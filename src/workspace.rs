@@ -176,7 +176,7 @@ impl Workspace {
 pub struct AgreementId(String);
 
 /// The rule for ids, worded for error messages.
-pub const ID_RULE: &str = "3 to 64 characters: lowercase letters a-z, digits 0-9 and single hyphens, starting and ending with a letter or digit";
+pub const ID_RULE: &str = "3 to 64 characters: lowercase letters a-z, digits 0-9 and single hyphens, starting and ending with a letter or digit; not \"index\"";
 
 /// Checks `s` against the id rule; returns the reason it fails.
 pub fn check_id(s: &str) -> Result<(), String> {
@@ -195,8 +195,16 @@ pub fn check_id(s: &str) -> Result<(), String> {
     if s.contains("--") {
         return Err("contains two hyphens in a row".into());
     }
+    if RESERVED_IDS.contains(&s) {
+        return Err(format!(
+            "is reserved: {s}.html is the published register's own page"
+        ));
+    }
     Ok(())
 }
+
+/// Ids no agreement or party may take, because the tool's own files use the name.
+pub const RESERVED_IDS: &[&str] = &["index"];
 
 impl AgreementId {
     pub fn parse(s: &str) -> Result<AgreementId> {
@@ -228,6 +236,7 @@ mod tests {
             assert!(check_id(ok).is_ok(), "{ok}");
         }
         for bad in [
+            "index",
             "",
             "ab",
             "../x",

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{TempWorkspace, dir_names, example_ids};
+use common::{TempWorkspace, codes, dir_names, example, example_ids, text};
 use quick_xml::events::Event;
 
 const TODAY: &str = "2026-05-01";
@@ -611,5 +611,25 @@ fn a_site_manifest_naming_other_files_is_refused() {
             .join("site/gp-icb-population-health-research.html")
             .is_file(),
         "refused, yet it changed the site"
+    );
+}
+
+/// Regression: an agreement with the id `index` rendered to `index.html` and replaced the
+/// register page. The id is reserved: validation reports DP017 and `new` refuses it.
+#[test]
+fn the_id_index_is_reserved_so_no_page_replaces_the_register() {
+    let ws = TempWorkspace::new();
+    let agreement = example("icb-ecc-adult-social-care")
+        .replace("id = \"icb-ecc-adult-social-care\"", "id = \"index\"");
+    ws.write("agreements/index.toml", agreement);
+    let (code, report, _) = ws.validate_json(&[]);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"DP017".to_string()), "{report}");
+    let out = ws.output(&["new", "index"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("reserved"),
+        "{}",
+        text(&out.stderr)
     );
 }
