@@ -630,10 +630,13 @@ const MANIFEST_HEADER: &str = "# Written by `datapact render --all`: the files o
 /// Whether `name` is a file name a site can hold: `index.html`, `<id>.html` or `<id>.md`,
 /// never a path, a hidden file or anything else (so a manifest cannot name a file elsewhere).
 pub fn is_site_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\', '\0'])
-        && (name.ends_with(".html") || name.ends_with(".md"))
+    if name == SITE_INDEX {
+        return true;
+    }
+    let stem = name
+        .strip_suffix(".html")
+        .or_else(|| name.strip_suffix(".md"));
+    stem.is_some_and(|id| crate::workspace::check_id(id).is_ok())
 }
 
 /// The text of a site manifest listing `names`.
@@ -823,6 +826,10 @@ mod tests {
             "sub/x.md",
             ".datapact-site",
             "notes.txt",
+            "README.md",
+            "My Notes.html",
+            "index.md",
+            "ab.html",
             "a\\b.md",
         ] {
             assert_eq!(

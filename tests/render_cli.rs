@@ -633,3 +633,59 @@ fn the_id_index_is_reserved_so_no_page_replaces_the_register() {
         text(&out.stderr)
     );
 }
+
+/// Regression: the site render overwrote a file of the user's that happened to have a page's
+/// name (and listed it, so a later render would delete it); and a manifest could name any
+/// `.html`/`.md` file for deletion. Both are refused and nothing is written or removed.
+#[test]
+fn a_site_render_never_replaces_or_removes_files_it_did_not_write() {
+    let ws = TempWorkspace::new();
+    ws.write(
+        "agreements/icb-ecc-adult-social-care.toml",
+        example("icb-ecc-adult-social-care"),
+    );
+    let site = ws.root().join("site");
+    let render = || {
+        ws.output(&[
+            "--today",
+            "2026-11-25",
+            "render",
+            "--all",
+            "--out",
+            site.to_str().unwrap(),
+        ])
+    };
+    assert_eq!(render().status.code(), Some(0));
+
+    // A file of the user's with the name of a page the next render will write.
+    ws.write(
+        "agreements/aaa-custom.toml",
+        example("icb-ecc-adult-social-care")
+            .replace("id = \"icb-ecc-adult-social-care\"", "id = \"aaa-custom\""),
+    );
+    std::fs::write(site.join("aaa-custom.html"), "mine").unwrap();
+    let out = render();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(site.join("aaa-custom.html")).unwrap(),
+        "mine"
+    );
+    std::fs::remove_file(ws.root().join("agreements/aaa-custom.toml")).unwrap();
+
+    // A manifest edited to name the user's files.
+    std::fs::write(site.join("README.md"), "keep").unwrap();
+    let manifest = site.join(".datapact-site");
+    let mut listed = std::fs::read_to_string(&manifest).unwrap();
+    listed.push_str("README.md\n");
+    std::fs::write(&manifest, listed).unwrap();
+    let out = render();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(site.join("README.md")).unwrap(),
+        "keep"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("aaa-custom.html")).unwrap(),
+        "mine"
+    );
+}

@@ -1331,3 +1331,67 @@ fn openssh_example_in_signing_md_runs_as_written() {
         "{stdout}"
     );
 }
+
+/// Regression: a private key inside a folder under keys/ (or one in binary DER form) was only a
+/// stray-file warning; it must fail the gate. Ordinary stray files stay warnings whose severity
+/// datapact.toml may change, and a key entry that can never be valid is reported.
+#[test]
+fn private_keys_anywhere_under_keys_fail_the_gate() {
+    let key_pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    for (path, bytes) in [
+        ("keys/old/id_ed25519", key_pem.as_bytes().to_vec()),
+        ("keys/old/deeper/key.pem", key_pem.as_bytes().to_vec()),
+        (
+            "keys/key.der",
+            vec![0x30, 0x82, 0x01, 0x22, 0xff, 0x00, 0x9c],
+        ),
+    ] {
+        let ws = TempWorkspace::new();
+        ws.write(path, &bytes);
+        let (code, out, _) = ws.run(&["check"]);
+        assert_eq!(code, 1, "{path}: {out}");
+        assert!(
+            out.contains("DP216") && out.contains("private key"),
+            "{path}: {out}"
+        );
+        assert!(
+            !out.contains("b3BlbnNzaC1rZXktdjEAAAAA"),
+            "the key is never quoted"
+        );
+    }
+
+    // An ordinary stray file: a warning that datapact.toml can raise or silence.
+    for (settings, want) in [("", 0), ("[rules]\nDP218 = \"error\"\n", 1)] {
+        let ws = TempWorkspace::new();
+        ws.write("datapact.toml", settings);
+        ws.write("keys/README.txt", "notes");
+        let (code, out, _) = ws.run(&["check"]);
+        assert_eq!(code, want, "{settings}: {out}");
+    }
+    let ws = TempWorkspace::new();
+    ws.write("datapact.toml", "[rules]\nDP218 = \"off\"\n");
+    ws.write("keys/README.txt", "notes");
+    let (_, out, _) = ws.run(&["check"]);
+    assert!(!out.contains("DP218"), "{out}");
+}
+
+/// A trust store entry whose validity window is empty can never sign: reported as DP216.
+#[test]
+fn a_key_valid_until_before_valid_from_is_reported() {
+    let ws = TempWorkspace::new();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let line = datapact::signing::sshsig::public_key_line(&key.verifying_key());
+    let id = datapact::signing::sshsig::key_id(&key.verifying_key());
+    ws.write(
+        "keys/nhs-essex-icb.toml",
+        format!(
+            "[[keys]]\nkey_id = \"{id}\"\npublic_key = \"{line}\"\nprincipal = \"a@nhs.net\"\nvalid_from = 2027-01-01\nvalid_until = 2026-01-01\n"
+        ),
+    );
+    let (code, out, _) = ws.run(&["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("DP216") && out.contains("can never sign"),
+        "{out}"
+    );
+}

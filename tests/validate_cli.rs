@@ -652,3 +652,25 @@ fn a_file_named_twice_is_checked_once() {
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["files"], 1, "{report}");
 }
+
+/// Regression (DP124): implied consent stretched over purposes beyond direct care is reported,
+/// and a consent model named while consent is not sought is not taken as relied on.
+#[test]
+fn implied_consent_is_for_direct_care_only() {
+    let ws = TempWorkspace::new();
+    let mixed = example(ECC).replace(
+        "categories = [\"direct-care\"]",
+        "categories = [\"direct-care\", \"service-improvement\", \"public-health\"]",
+    );
+    ws.write(&format!("agreements/{ECC}.toml"), mixed);
+    let (code, report, _) = ws.validate_json(&[]);
+    assert_eq!((code, codes(&report)), (1, vec!["DP124".to_string()]));
+
+    let police = "mse-hospital-police-safeguarding";
+    let ws = TempWorkspace::new();
+    let not_sought =
+        example(police).replace("sought = false", "sought = false\nmodel = \"implied\"");
+    ws.write(&format!("agreements/{police}.toml"), not_sought);
+    let (code, report, _) = ws.validate_json(&[]);
+    assert_eq!((code, codes(&report)), (0, Vec::<String>::new()));
+}

@@ -1369,19 +1369,38 @@ fn content_rules(cx: &mut Cx<'_>, a: &Agreement, config: &Config) {
             "consent as a basis must be explicit: seek it (sought = true, model = \"explicit\") or rely on another basis",
         );
     }
-    let implied = a.consent.model.is_some_and(|m| m.id == "implied")
+    // Implied consent covers an individual's own care (safeguarding them included), nothing
+    // beyond it; a model named while consent is not sought is not relied on.
+    let implied = (a.consent.sought && a.consent.model.is_some_and(|m| m.id == "implied"))
         || lb_ref.confidentiality.id == "implied-consent";
-    if implied && !a.purpose.categories.iter().any(|c| c.id == "direct-care") {
+    let beyond_care: Vec<&str> = a
+        .purpose
+        .categories
+        .iter()
+        .filter(|c| c.id != "direct-care" && c.id != "safeguarding")
+        .map(|c| c.id.as_str())
+        .collect();
+    if implied
+        && (!beyond_care.is_empty() || !a.purpose.categories.iter().any(|c| c.id == "direct-care"))
+    {
         let pos = if lb_ref.confidentiality.id == "implied-consent" {
             cx.pos(&lb.k("confidentiality"))
         } else {
             cx.pos(&cp.k("model"))
         };
+        let what = if beyond_care.is_empty() {
+            "the purpose is not direct care".to_string()
+        } else {
+            format!(
+                "the purpose goes beyond direct care ({})",
+                beyond_care.join(", ")
+            )
+        };
         cx.push(
             &rules::IMPLIED_CONSENT_DIRECT_CARE,
             pos,
-            "implied consent is relied on, but the purpose is not direct care",
-            "implied consent covers only an individual's own care: add \"direct-care\" to purpose.categories if that is the purpose, or use explicit consent or another basis",
+            format!("implied consent is relied on, but {what}"),
+            "implied consent covers only an individual's own care: share for other purposes under a separate agreement, with explicit consent or another basis",
         );
     }
     if lb_ref.confidentiality.id == "not-applicable" && a.data.identifiability.id != "anonymised" {

@@ -92,6 +92,18 @@ impl Run {
             .map(String::as_str)
             .filter(|name| !current.contains(name))
             .collect();
+        // A file this run would write that the previous run did not is someone else's: never
+        // replace it (and so never list it for a later run to delete).
+        if let Some(name) = current.iter().find(|name| {
+            !previous.iter().any(|p| p == *name)
+                && std::fs::symlink_metadata(dir.join(name)).is_ok()
+        }) {
+            return Err(Error::usage(format!(
+                "{} already exists and was not written by `datapact render --all`",
+                dir.join(name).display()
+            ))
+            .with_hint("move it out of the site directory, or render into a new or empty directory; nothing was written"));
+        }
         let manifest = dir.join(SITE_MANIFEST);
         // The manifest lists every file the run may leave behind before any is written, so a
         // run that stops half-way still leaves each of them for the next run to clean up.

@@ -131,13 +131,43 @@ fn contains_private_key(bytes: &[u8]) -> bool {
     bytes.windows(16).any(|w| w == b"PRIVATE KEY-----")
 }
 
-/// Whether the (regular) file at `path` holds a private key; only its first bytes are read.
+/// Whether the (regular) file at `path` may hold private key material: a PEM private key block,
+/// or bytes that are not text at all (a DER-encoded key has no PEM markers). Only its first
+/// bytes are read.
 fn looks_like_private_key(path: &Path) -> bool {
     use std::io::Read;
     let mut head = zeroize::Zeroizing::new(Vec::new());
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_TRUST_FILE_BYTES).read_to_end(&mut head))
-        .is_ok_and(|_| contains_private_key(&head))
+        .is_ok_and(|_| contains_private_key(&head) || std::str::from_utf8(&head).is_err())
+}
+
+/// How deep and how wide a folder inside `keys/` is searched for private keys.
+const MAX_STRAY_DEPTH: usize = 8;
+const MAX_STRAY_ENTRIES: usize = 10_000;
+
+/// The regular files under `dir` (not following links to directories), depth- and count-bounded.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if out.len() >= MAX_STRAY_ENTRIES {
+                return out;
+            }
+            let path = entry.path();
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() && depth + 1 < MAX_STRAY_DEPTH => stack.push((path, depth + 1)),
+                Ok(m) if m.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn keys_dir(ws: &Workspace) -> PathBuf {
@@ -151,9 +181,9 @@ pub fn party_file(ws: &Workspace, party: &str) -> PathBuf {
 
 impl TrustStore {
     /// Reads every `keys/*.toml` file. A missing `keys/` directory is an empty store. Anything
-    /// else in `keys/` (another file, a directory, a FIFO, and above all a private key) is
-    /// reported as a DP216 finding and not read as a trust store file; `init`'s `.gitkeep` is
-    /// allowed.
+    /// else in `keys/` is not read as a trust store file: private key material (anywhere below
+    /// `keys/`) and unreadable entries are DP216 errors, other files and folders DP218 warnings;
+    /// `init`'s `.gitkeep` is allowed.
     pub fn load(ws: &Workspace) -> Result<TrustStore> {
         let dir = keys_dir(ws);
         let entries = match std::fs::read_dir(&dir) {
@@ -182,13 +212,29 @@ impl TrustStore {
             }
         }
         store.mark_duplicates();
+        // Configurable severities (DP218) follow datapact.toml like every other finding.
+        store.findings = ws.config.apply(store.findings);
         Ok(store)
     }
 
-    /// Reports an entry of `keys/` that is not a trust store file `<party-id>.toml`.
+    /// Reports an entry of `keys/` that is not a trust store file `<party-id>.toml`: private
+    /// key material (also inside folders, and any binary file) and unreadable entries are
+    /// errors (DP216); an ordinary extra file or folder is a warning (DP218).
     fn stray_entry(&mut self, ws: &Workspace, path: &Path, regular: bool) {
         let display = ws.display(path);
-        if regular && ws.check_inside(path).is_ok() && looks_like_private_key(path) {
+        let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        if is_dir {
+            let mut found_key = false;
+            for file in files_under(path) {
+                if ws.check_inside(&file).is_ok() && looks_like_private_key(&file) {
+                    self.private_key_finding(&ws.display(&file));
+                    found_key = true;
+                }
+            }
+            if found_key {
+                return;
+            }
+        } else if regular && ws.check_inside(path).is_ok() && looks_like_private_key(path) {
             self.private_key_finding(&display);
             return;
         }
@@ -196,19 +242,15 @@ impl TrustStore {
         if regular && path.file_name().is_some_and(|n| n == ".gitkeep") {
             return;
         }
-        let what = if regular {
-            "a file"
-        } else if path.is_dir() {
-            "a directory"
+        let (rule, what) = if is_dir {
+            (&rules::TRUST_STORE_STRAY, "a directory")
+        } else if regular {
+            (&rules::TRUST_STORE_STRAY, "a file")
         } else {
-            "not a regular file (a FIFO, device, socket or broken link)"
-        };
-        // Something that cannot be read as a file is an error; an ordinary extra file or folder
-        // (a README, an editor's backup) is only out of place.
-        let rule = if regular || path.is_dir() {
-            &rules::TRUST_STORE_STRAY
-        } else {
-            &rules::TRUST_STORE_ENTRY
+            (
+                &rules::TRUST_STORE_ENTRY,
+                "not a regular file (a FIFO, device, socket or broken link)",
+            )
         };
         self.findings.push(Finding::new(
             rule,
@@ -311,6 +353,13 @@ impl TrustStore {
                 (Some(_), None) => Some(NaiveDate::MIN),
                 (_, d) => d,
             };
+            if let (Some(from), Some(until)) = (valid_from, valid_until) {
+                if until < from {
+                    problems.push(format!(
+                        "valid_until ({until}) is before valid_from ({from}), so the key can never sign"
+                    ));
+                }
+            }
             let problem = (!problems.is_empty()).then(|| problems.join("; "));
             if let Some(problem) = &problem {
                 self.findings.push(Finding::new(

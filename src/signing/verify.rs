@@ -899,7 +899,11 @@ pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chai
     {
         let mut digests = std::collections::BTreeSet::new();
         for path in list_dir(&version_dir(ws, id, version)) {
-            let Some(stem) = statement_stem(&path) else {
+            // Only the agreement's own parties make its history: a key enrolled for some other
+            // organisation must not be able to plant a statement that breaks the chain.
+            let Some(stem) =
+                statement_stem(&path).filter(|s| facts.party_ids.iter().any(|p| p == s))
+            else {
                 continue;
             };
             if let Ok(a) = authenticate(ws, id, version, trust, stem, &path) {
