@@ -86,7 +86,22 @@ fn write_human(
         writeln!(out, "No agreements to verify.")?;
     }
     for r in results {
+        // A version history problem (rolled back, broken chain) makes even a full set of
+        // signatures untrustworthy: never show it as plainly "fully signed".
+        let errors = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
         let state = match &r.state {
+            SignatureState::Full if errors > 0 => term::paint(
+                term::ERROR,
+                &format!(
+                    "{}, but with {errors} signature error{} (below)",
+                    r.state.label(),
+                    if errors == 1 { "" } else { "s" }
+                ),
+            ),
             SignatureState::Full => term::paint(term::GOOD, r.state.label()),
             SignatureState::Partial { missing } => term::paint(
                 term::WARNING,
