@@ -804,7 +804,10 @@ fn signatures_for_a_later_version_than_the_agreement_are_reported() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("version number went backwards"), "{text}");
     // Both parties' v1 signatures still verify, but the set is not shown as plainly complete.
-    assert!(text.contains("fully signed, but with 1 signature error"), "{text}");
+    assert!(
+        text.contains("fully signed, but with 1 signature error"),
+        "{text}"
+    );
 }
 
 /// Regression: party ids read from an agreement that fails validation become path segments when
