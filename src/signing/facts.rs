@@ -22,14 +22,12 @@ pub struct AgreementFacts {
     pub path: PathBuf,
     /// Whether validation found error-severity findings (signing refuses then).
     pub has_errors: bool,
-    /// SHA-256 (hex) of `bytes`; every statement is compared with it, so it is hashed once.
-    sha256: String,
 }
 
 impl AgreementFacts {
-    /// SHA-256 (hex) of the agreement file's bytes, computed once when the facts were read.
+    /// SHA-256 (hex) of the agreement file's bytes.
     pub fn digest(&self) -> String {
-        self.sha256.clone()
+        super::sha256_hex(&self.bytes)
     }
 
     /// The facts of an agreement that validation could read (content findings may remain).
@@ -44,7 +42,6 @@ impl AgreementFacts {
             display_path: checked.source.display.clone(),
             path: checked.source.path.clone(),
             has_errors: checked.has_errors(),
-            sha256: super::sha256_hex(&checked.source.bytes),
         })
     }
 }
@@ -107,7 +104,6 @@ pub fn of_checked(checked: &Checked) -> Result<AgreementFacts> {
         display_path: source.display.clone(),
         path: source.path.clone(),
         has_errors: true,
-        sha256: super::sha256_hex(&source.bytes),
     })
 }
 
