@@ -310,3 +310,55 @@ fn calendar_imports_into_a_calendar_parser() {
     let (_, again, _) = ws.run(&["--today", TODAY, "calendar"]);
     assert_eq!(again, text);
 }
+
+/// The README's main command, `cargo run -- --today 2026-12-01 check`, as `.ci/run` runs it:
+/// both name the same pinned date, and on it the repository's own examples pass the gate with
+/// one review-due warning.
+#[test]
+fn the_readme_main_command_and_ci_pin_the_same_date_and_pass() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(common::repo().join(".ci/run")).unwrap();
+    let command = "cargo run -- --today 2026-12-01 check";
+    assert!(readme.contains(command), "README.md names {command:?}");
+    assert!(
+        ci.lines().any(|l| l.trim() == command),
+        ".ci/run runs {command:?}"
+    );
+    let (code, report) = repository_check("2026-12-01");
+    assert_eq!(code, 0, "{report}");
+    let codes = common::codes(&report);
+    assert_eq!(codes, ["DP301"], "{report}");
+}
+
+/// How the repository's examples stand as time passes (the real-date behaviour the pinned date
+/// keeps out of CI): the safeguarding agreement's review falls due on 2027-02-01; it is overdue
+/// from the next day, and past the 90-day grace period, an error, from 2027-05-03.
+#[test]
+fn the_repository_examples_fail_the_gate_once_a_review_is_past_its_grace_period() {
+    for (today, exit, expect) in [
+        ("2026-11-02", 0, vec![]),
+        ("2026-11-03", 0, vec!["DP301"]),
+        ("2027-02-01", 0, vec!["DP301"]),
+        ("2027-02-02", 0, vec!["DP302"]),
+        ("2027-05-02", 0, vec!["DP302"]),
+        ("2027-05-03", 1, vec!["DP303"]),
+        ("2027-06-01", 1, vec!["DP303"]),
+    ] {
+        let (code, report) = repository_check(today);
+        assert_eq!(code, exit, "{today}: {report}");
+        assert_eq!(common::codes(&report), expect, "{today}: {report}");
+    }
+}
+
+/// `datapact check --format json` over this repository's own workspace on `today`.
+fn repository_check(today: &str) -> (i32, Value) {
+    let out = common::datapact()
+        .args(["-C", common::repo().to_str().unwrap(), "--today", today])
+        .args(["check", "--format", "json"])
+        .env_remove("DATAPACT_TODAY")
+        .output()
+        .unwrap();
+    common::assert_no_panic(&out);
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code().unwrap(), report)
+}

@@ -2,7 +2,8 @@
 //! docs/signing.md's threat table (the rollback row belongs to history verification, a later
 //! issue), a three-party round trip, the hash chain across versions, malformed files and stray
 //! entries, secrecy of private keys, and OpenSSH interoperability, including docs/signing.md's
-//! example run as written (skipped with a note when ssh-keygen is not on PATH).
+//! example run as written (these fail when ssh-keygen is not on PATH, unless
+//! `DATAPACT_SKIP_OPENSSH_TESTS=1` skips them knowingly).
 
 mod common;
 
@@ -72,7 +73,7 @@ impl Fixture {
     }
 
     /// A fresh fixture with a key made by ssh-keygen (comment `comment`) enrolled for the ICB,
-    /// and that key's path; None (with a note) when ssh-keygen is not on PATH.
+    /// and that key's path; None when the OpenSSH tests are skipped ([`ssh_keygen_available`]).
     fn with_ssh_keygen_key(comment: &str) -> Option<(Fixture, PathBuf)> {
         if !ssh_keygen_available() {
             return None;
@@ -183,16 +184,25 @@ fn replace_in(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
-/// Whether ssh-keygen runs; prints a note when it does not.
+/// Whether to run an OpenSSH interoperability test: true when ssh-keygen runs. Without it the
+/// test fails (it must not pass silently), unless `DATAPACT_SKIP_OPENSSH_TESTS=1` says to skip
+/// it, which prints a note.
 fn ssh_keygen_available() -> bool {
-    let ok = std::process::Command::new("ssh-keygen")
+    let found = std::process::Command::new("ssh-keygen")
         .arg("-?")
         .output()
         .is_ok();
-    if !ok {
-        eprintln!("note: ssh-keygen is not on PATH; skipping this OpenSSH interoperability test");
+    if found {
+        return true;
     }
-    ok
+    assert!(
+        std::env::var("DATAPACT_SKIP_OPENSSH_TESTS").is_ok_and(|v| v == "1"),
+        "ssh-keygen is not on PATH, so the OpenSSH interoperability tests cannot run: install \
+         OpenSSH's client (Debian: apt-get install openssh-client), or set \
+         DATAPACT_SKIP_OPENSSH_TESTS=1 to skip them knowingly"
+    );
+    eprintln!("note: DATAPACT_SKIP_OPENSSH_TESTS=1: skipping this OpenSSH interoperability test");
+    false
 }
 
 #[test]
@@ -508,40 +518,101 @@ fn threat_malformed_truncated_and_huge_files_give_clear_errors() {
     let stmt = std::fs::read(f.statement(1, ICB)).unwrap();
     let sig = std::fs::read(f.sig(1, ICB)).unwrap();
     let huge = vec![b'A'; 2 * 1024 * 1024];
-    let cases: Vec<(PathBuf, Vec<u8>)> = vec![
-        (f.sig(1, ICB), sig[..sig.len() / 2].to_vec()),
-        (f.sig(1, ICB), Vec::new()),
+    // Each damaged file, the finding it must give and words of the reason: the exit code alone
+    // would pass for any error, including the wrong one.
+    let stmt_name = "signatures/icb-ecc-adult-social-care/v1/nhs-essex-icb.toml";
+    let sig_name = "signatures/icb-ecc-adult-social-care/v1/nhs-essex-icb.toml.sig";
+    let cases: Vec<(PathBuf, Vec<u8>, &str, &str, &str)> = vec![
+        (
+            f.sig(1, ICB),
+            sig[..sig.len() / 2].to_vec(),
+            "DP210",
+            sig_name,
+            "not a valid SSH signature: cannot decode it",
+        ),
+        (
+            f.sig(1, ICB),
+            Vec::new(),
+            "DP210",
+            sig_name,
+            "does not start with -----BEGIN SSH SIGNATURE-----",
+        ),
         (
             f.sig(1, ICB),
             String::from_utf8_lossy(&sig)
                 .replace("SSH SIGNATURE", "PGP SIGNATURE")
                 .into_bytes(),
+            "DP210",
+            sig_name,
+            "does not start with -----BEGIN SSH SIGNATURE-----",
         ),
         (
             f.sig(1, ICB),
             String::from_utf8_lossy(&sig)
                 .replacen("U1NIU0lH", "U1NIU0lI", 1)
                 .into_bytes(),
+            "DP210",
+            sig_name,
+            "not a valid SSH signature: cannot decode it",
         ),
-        (f.sig(1, ICB), huge.clone()),
-        (f.sig(1, ICB), vec![0xff, 0xfe, 0x00]),
-        (f.statement(1, ICB), stmt[..stmt.len() / 2].to_vec()),
-        (f.statement(1, ICB), huge),
+        (
+            f.sig(1, ICB),
+            huge.clone(),
+            "DP210",
+            sig_name,
+            "is larger than",
+        ),
+        (
+            f.sig(1, ICB),
+            vec![0xff, 0xfe, 0x00],
+            "DP210",
+            sig_name,
+            "the file is not text",
+        ),
+        (
+            f.statement(1, ICB),
+            stmt[..stmt.len() / 2].to_vec(),
+            "DP208",
+            sig_name,
+            "the signature does not match the signed file",
+        ),
+        (
+            f.statement(1, ICB),
+            huge,
+            "DP210",
+            stmt_name,
+            "is larger than",
+        ),
         (
             f.statement(1, ICB),
             b"type = \"datapact-statement/1\"\nthis is not toml\n".to_vec(),
+            "DP208",
+            sig_name,
+            "the signature does not match the signed file",
         ),
     ];
-    for (path, bytes) in cases {
+    for (path, bytes, code, file, reason) in cases {
         let original = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes).unwrap();
-        let (code, text) = f.verify_text();
-        assert_eq!(code, 1, "{text}");
-        assert!(
-            text.contains("nhs-essex-icb.toml"),
-            "the file is named: {text}"
+        let (exit, json) = f.verify_json();
+        assert_eq!(exit, 1, "{json}");
+        let party = &json["agreements"][0]["parties"][0];
+        assert_eq!(
+            (party["status"].as_str(), party["code"].as_str()),
+            (Some("invalid"), Some(code)),
+            "{}: {json}",
+            path.display()
         );
-        assert!(!text.contains("panicked"), "{text}");
+        assert_eq!(party["file"], file, "{json}");
+        let said = party["reason"].as_str().unwrap();
+        assert!(said.contains(reason), "{code}: {said:?} lacks {reason:?}");
+        // The other party's signature is untouched and still counts.
+        assert_eq!(json["agreements"][0]["parties"][1]["status"], "signed");
+        let (_, text) = f.verify_text();
+        assert!(
+            text.contains(code) && text.contains("nhs-essex-icb.toml"),
+            "{text}"
+        );
         std::fs::write(&path, original).unwrap();
     }
     // Regression: binary bytes that merely contain a CR are a malformed signature (DP210), not
@@ -883,9 +954,14 @@ fn threat_broken_hash_chain_is_rejected() {
     let original = std::fs::read_to_string(f.statement(2, ECC)).unwrap();
     let line = previous_line(&original);
     let other = format!("previous_sha256 = \"{}\"", "ab".repeat(32));
-    // Left out, and changed: each a valid signature over a statement with a broken chain.
+    // Left out, and changed: each a valid signature over a statement with a broken chain. Each
+    // edit starts from the original statement (an edit of an already-edited statement would not
+    // find the line to change, and the "names another digest" case would never run).
     for edit in [String::new(), format!("{other}\n")] {
-        resign(&f, &b, 2, ECC, |t| t.replace(&format!("{line}\n"), &edit));
+        let edited = original.replace(&format!("{line}\n"), &edit);
+        assert_ne!(edited, original, "the edit changes the statement");
+        assert_eq!(edited.contains(&other), !edit.is_empty());
+        resign(&f, &b, 2, ECC, |_| edited.clone());
         let (code, json) = f.verify_json();
         assert_eq!(code, 1, "{json}");
         assert_eq!(
@@ -1399,4 +1475,192 @@ fn a_key_valid_until_before_valid_from_is_reported() {
         out.contains("DP216") && out.contains("can never sign"),
         "{out}"
     );
+}
+
+/// Removes `party`'s statement and signature for `version`.
+fn unsign(f: &Fixture, version: u32, party: &str) {
+    std::fs::remove_file(f.statement(version, party)).unwrap();
+    std::fs::remove_file(f.sig(version, party)).unwrap();
+}
+
+/// A key's validity window includes its first and its last day, both when signing and when
+/// verifying; the day before and the day after are outside.
+#[test]
+fn key_validity_window_includes_its_first_and_last_day() {
+    let f = Fixture::new();
+    let key = f.ws.key_path("k");
+    f.generate_icb_key(
+        &key,
+        &[
+            "--no-passphrase",
+            "--valid-from",
+            "2026-01-01",
+            "--valid-until",
+            "2026-12-31",
+        ],
+    )
+    .success();
+    for (outside, day) in [
+        ("2025-12-31T23:59:59Z", "2025-12-31"),
+        ("2027-01-01T00:00:00Z", "2027-01-01"),
+    ] {
+        f.sign_at(ICB, &key, outside)
+            .code(1)
+            .stderr(predicates::str::contains(format!("not valid on {day}")));
+        assert!(!f.statement(1, ICB).exists(), "nothing written");
+    }
+    for first_or_last in ["2026-01-01T00:00:00Z", "2026-12-31T23:59:59Z"] {
+        f.sign_at(ICB, &key, first_or_last).success();
+        let (_, json) = f.verify_json();
+        assert_eq!(statuses(&json)[0].1, "signed", "{first_or_last}: {json}");
+        unsign(&f, 1, ICB);
+    }
+    // Verification judges the signing day against the window in the trust store.
+    f.sign_at(ICB, &key, "2026-06-15T12:00:00Z").success();
+    let keys = f.ws.root().join("keys/nhs-essex-icb.toml");
+    let window = |from: &str, until: &str| {
+        let text = std::fs::read_to_string(&keys).unwrap();
+        let text = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("valid_from") {
+                    format!("valid_from = {from}")
+                } else if l.starts_with("valid_until") {
+                    format!("valid_until = {until}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&keys, text + "\n").unwrap();
+    };
+    for (from, until, expect) in [
+        ("2026-06-15", "2026-06-15", "signed"),
+        ("2026-06-16", "2026-12-31", "DP207"),
+        ("2026-01-01", "2026-06-14", "DP207"),
+        ("2026-06-15", "2026-12-31", "signed"),
+        ("2026-01-01", "2026-06-15", "signed"),
+    ] {
+        window(from, until);
+        let (code, json) = f.verify_json();
+        let s = &statuses(&json)[0];
+        let got = if s.1 == "signed" { "signed" } else { &s.2 };
+        assert_eq!(got, expect, "window {from}..{until}: {json}");
+        assert_eq!(code, if expect == "signed" { 0 } else { 1 });
+    }
+}
+
+/// Only the agreement's own parties make its signed history: an authentic statement from a key
+/// enrolled for another organisation, filed in an earlier version's directory with different
+/// content, neither breaks the chain of later versions nor stops the parties signing.
+#[test]
+fn statements_of_non_parties_do_not_count_in_the_hash_chain() {
+    let (f, a, b) = Fixture::both_signed();
+    let police = f.generate("essex-police", "dpo@essex.police.uk");
+    let planted = f.statement(1, "essex-police");
+    let icb_v1 = std::fs::read_to_string(f.statement(1, ICB)).unwrap();
+    let police_id = f.key_id("essex-police");
+    let icb_id = f.key_id(ICB);
+    std::fs::write(
+        &planted,
+        icb_v1
+            .replace(&format!("party = \"{ICB}\""), "party = \"essex-police\"")
+            .replace(&icb_id, &police_id),
+    )
+    .unwrap();
+    let digest_line = icb_v1
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .to_string();
+    resign(&f, &police, 1, "essex-police", |t| {
+        t.replace(
+            &digest_line,
+            &format!("agreement_sha256 = \"{}\"", "cd".repeat(32)),
+        )
+    });
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign(ICB, &a);
+    f.sign(ECC, &b);
+    // The chain names v1's content, which the parties' v1 statements cover.
+    let v1_digest = digest_line.split('"').nth(1).unwrap();
+    let v2 = std::fs::read_to_string(f.statement(2, ICB)).unwrap();
+    assert_eq!(
+        previous_line(&v2),
+        format!("previous_sha256 = \"{v1_digest}\""),
+        "{v2}"
+    );
+    let (code, json) = f.verify_json();
+    assert_eq!(
+        (code, json["agreements"][0]["state"].as_str()),
+        (0, Some("full")),
+        "{json}"
+    );
+}
+
+/// The role a statement names must be one its key is enrolled for (DP212), and the key a
+/// statement names must be the key that made its signature (DP208): a signer with their own
+/// tooling could write anything there.
+#[test]
+fn statement_role_and_key_id_must_match_the_enrolled_signing_key() {
+    let (f, a, _) = Fixture::both_signed();
+    let original = std::fs::read_to_string(f.statement(1, ICB)).unwrap();
+    assert!(original.contains("role = \"dpo\""), "{original}");
+    resign(&f, &a, 1, ICB, |t| {
+        t.replace("role = \"dpo\"", "role = \"caldicott-guardian\"")
+    });
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP212", "{json}");
+    let reason = json["agreements"][0]["parties"][0]["reason"]
+        .as_str()
+        .unwrap();
+    assert!(
+        reason.contains("enrolled for role(s) dpo") && reason.contains("caldicott-guardian"),
+        "{reason}"
+    );
+    // The council's key id named, the ICB's key used.
+    let (icb_id, ecc_id) = (f.key_id(ICB), f.key_id(ECC));
+    resign(&f, &a, 1, ICB, |_| original.replace(&icb_id, &ecc_id));
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&json)[0].2, "DP208", "{json}");
+    let reason = json["agreements"][0]["parties"][0]["reason"]
+        .as_str()
+        .unwrap();
+    assert!(
+        reason.contains(&format!("names key {ecc_id}"))
+            && reason.contains(&format!("made with key {icb_id}")),
+        "{reason}"
+    );
+    // Restored, it counts again.
+    resign(&f, &a, 1, ICB, |_| original.clone());
+    assert_eq!(f.verify_json().0, 0);
+}
+
+/// `verify --require-complete` fails (exit 1) while any party has not signed, names who, and
+/// passes once everyone has.
+#[test]
+fn verify_require_complete_fails_until_every_party_has_signed() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let b = f.generate(ECC, "mark@essex.gov.uk");
+    f.run(&["verify"]).success();
+    f.run(&["verify", "--require-complete"])
+        .code(1)
+        .stdout(predicates::str::contains("unsigned"));
+    f.sign(ICB, &a);
+    f.run(&["verify"]).success();
+    f.run(&["verify", "--require-complete"])
+        .code(1)
+        .stdout(predicates::str::contains(ECC));
+    let out =
+        f.ws.output(&["verify", "--require-complete", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["agreements"][0]["state"], "partial");
+    assert_eq!(json["agreements"][0]["missing"], serde_json::json!([ECC]));
+    f.sign(ECC, &b);
+    f.run(&["verify", "--require-complete"]).success();
 }

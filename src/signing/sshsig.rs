@@ -136,7 +136,6 @@ pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> 
             sig.public_key().algorithm()
         ))
     })?;
-    let key = usable_key(&public.0).map_err(SigProblem::BadKey)?;
     if sig.algorithm() != Algorithm::Ed25519 {
         return Err(SigProblem::Malformed(format!(
             "signature algorithm is {}, not ssh-ed25519",
@@ -147,10 +146,23 @@ pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> 
         .signature_bytes()
         .try_into()
         .map_err(|_| SigProblem::Malformed("the Ed25519 signature is not 64 bytes long".into()))?;
-    let signature = ed25519_dalek::Signature::from_bytes(&bytes);
     let signed = SshSig::signed_data(NAMESPACE, sig.hash_alg(), message)
         .map_err(|e| SigProblem::Malformed(e.to_string()))?;
-    key.verify_strict(&signed, &signature)
+    verify_raw(&public.0, &signed, &bytes)
+}
+
+/// The Ed25519 decision itself, used by [`verify`] on the SSHSIG signed-data blob: refuses an
+/// unusable key ([`usable_key`]), then checks `signature` over `message` with `verify_strict`
+/// (canonical `s` and `R`, neither `R` nor the key of small order), and returns the key.
+/// `message` is exactly what was signed; no SSHSIG framing is added.
+pub fn verify_raw(
+    public: &[u8; 32],
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<VerifyingKey, SigProblem> {
+    let key = usable_key(public).map_err(SigProblem::BadKey)?;
+    let signature = ed25519_dalek::Signature::from_bytes(signature);
+    key.verify_strict(message, &signature)
         .map_err(|_| SigProblem::BadSignature)?;
     Ok(key)
 }
@@ -164,14 +176,21 @@ mod tests {
         SigningKey::from_bytes(&[seed; 32])
     }
 
+    /// True when ssh-keygen runs; without it the test fails rather than passing silently,
+    /// unless `DATAPACT_SKIP_OPENSSH_TESTS=1` skips it knowingly.
     fn ssh_keygen_available() -> bool {
-        let found = Command::new("ssh-keygen").arg("-?").output().is_ok();
-        if !found {
-            eprintln!(
-                "note: ssh-keygen is not on PATH; skipping the OpenSSH interoperability test"
-            );
+        if Command::new("ssh-keygen").arg("-?").output().is_ok() {
+            return true;
         }
-        found
+        assert!(
+            std::env::var("DATAPACT_SKIP_OPENSSH_TESTS").is_ok_and(|v| v == "1"),
+            "ssh-keygen is not on PATH: install OpenSSH's client (Debian: openssh-client), or set \
+             DATAPACT_SKIP_OPENSSH_TESTS=1 to skip the OpenSSH interoperability test knowingly"
+        );
+        eprintln!(
+            "note: DATAPACT_SKIP_OPENSSH_TESTS=1: skipping the OpenSSH interoperability test"
+        );
+        false
     }
 
     #[test]
