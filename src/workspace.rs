@@ -252,13 +252,97 @@ mod tests {
         }
     }
 
-    proptest! {
-        #[test]
-        fn a_valid_id_is_a_plain_file_name(s in ".{0,80}") {
+    /// Ids as the rule describes them: 3 to 64 lowercase letters, digits and single hyphens,
+    /// starting and ending with a letter or digit (the reserved names aside).
+    fn valid_id() -> impl Strategy<Value = String> {
+        "[a-z0-9](-?[a-z0-9]){2,63}"
+            .prop_filter("3 to 64 characters", |s| s.len() <= 64)
+            .prop_filter("not reserved", |s| !RESERVED_IDS.contains(&s.as_str()))
+    }
+
+    /// Strings near the rule (its own alphabet, plus separators and dots), where both accepted
+    /// and refused ids are common, and arbitrary strings.
+    fn any_id_like() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9-]{0,70}",
+            "[a-z0-9./\\\\A-Z_ -]{0,70}",
+            "(\\.\\.|\\.|/|[a-z]{1,8}|-){0,8}",
+            ".{0,80}",
+        ]
+    }
+
+    /// What must hold for every id the rule accepts: one plain file name, no separator, no dot.
+    fn assert_plain_file_name(s: &str) -> std::result::Result<(), TestCaseError> {
+        let p = Path::new(s);
+        prop_assert_eq!(p.components().count(), 1, "{:?}", s);
+        prop_assert!(
+            matches!(p.components().next(), Some(Component::Normal(n)) if n == s),
+            "{:?}",
+            s
+        );
+        prop_assert!(!s.contains(['/', '\\', '.']), "{:?}", s);
+        let file = Path::new("agreements").join(s.to_string() + ".toml");
+        prop_assert_eq!(file.parent(), Some(Path::new("agreements")), "{:?}", s);
+        Ok(())
+    }
+
+    #[test]
+    fn the_strategies_cover_both_sides_of_the_rule() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::{Config, TestRng, TestRunner};
+        let config = Config::default();
+        let mut runner = TestRunner::new_with_rng(
+            config.clone(),
+            TestRng::deterministic_rng(config.rng_algorithm),
+        );
+        let (mut lengths, mut hyphens) = (std::collections::BTreeSet::new(), 0);
+        for _ in 0..500 {
+            let id = valid_id().new_tree(&mut runner).unwrap().current();
+            lengths.insert(id.len());
+            hyphens += usize::from(id.contains('-'));
+        }
+        assert!(lengths.contains(&3), "the shortest ids: {lengths:?}");
+        assert!(lengths.iter().any(|&l| l > 48), "long ids: {lengths:?}");
+        assert!(hyphens > 100, "ids with hyphens: {hyphens} of 500");
+        let near = "[a-z0-9-]{0,70}";
+        let (mut ok, mut refused) = (0, 0);
+        for _ in 0..500 {
+            let s = near.new_tree(&mut runner).unwrap().current();
             if check_id(&s).is_ok() {
-                let p = Path::new(&s);
-                prop_assert_eq!(p.components().count(), 1);
-                prop_assert!(matches!(p.components().next(), Some(Component::Normal(_))));
+                ok += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        assert!(ok > 50 && refused > 50, "{ok} accepted, {refused} refused");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// Every id the rule describes is accepted (by check_id and AgreementId::parse, which
+        /// keeps it unchanged), and is a plain file name.
+        #[test]
+        fn a_valid_id_is_a_plain_file_name(s in valid_id()) {
+            prop_assert_eq!(check_id(&s), Ok(()));
+            let id = AgreementId::parse(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(id.as_str(), s.as_str());
+            assert_plain_file_name(&s)?;
+        }
+
+        /// Whatever the string, check_id accepts it exactly when the rule does, and what it
+        /// accepts is a plain file name.
+        #[test]
+        fn any_string_check_id_accepts_is_a_plain_file_name(s in any_id_like()) {
+            let rule = (3..=64).contains(&s.len())
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !s.starts_with('-')
+                && !s.ends_with('-')
+                && !s.contains("--")
+                && !RESERVED_IDS.contains(&s.as_str());
+            prop_assert_eq!(check_id(&s).is_ok(), rule, "{:?}", s);
+            if check_id(&s).is_ok() {
+                assert_plain_file_name(&s)?;
             }
         }
     }

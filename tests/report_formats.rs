@@ -212,7 +212,175 @@ fn sarif_has_what_github_code_scanning_requires() {
         .filter_map(|r| r["ruleId"].as_str())
         .collect();
     assert_eq!(order, ["DP130", "DP011", "DP117"]);
+    let regions: Vec<(u64, u64)> = results
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                region["startLine"].as_u64().expect("startLine"),
+                region["startColumn"].as_u64().expect("startColumn"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regions,
+        [(7, 1), (12, 5), (40, 3)],
+        "each finding's own place"
+    );
     assert_eq!(results[2]["level"], "warning");
+}
+
+/// Two files with findings away from line 1 and column 1, a name that needs percent-encoding,
+/// and one finding about the whole file (line 1, column 1).
+fn located_reports() -> Vec<FileReport> {
+    let at = |line, column| Position { line, column };
+    let families = vec![Family::File, Family::Structure, Family::Content];
+    let police = "agreements/police safeguarding#2.toml";
+    let ecc = "agreements/icb-ecc.toml";
+    vec![
+        FileReport {
+            file: police.into(),
+            agreement: None,
+            findings: vec![
+                Finding::new(
+                    &rules::INCIDENT_TIMESCALE,
+                    police,
+                    at(166, 23),
+                    "96 hours",
+                    "24",
+                ),
+                Finding::new(
+                    &rules::CONSENT_EXCEPTION,
+                    police,
+                    at(126, 10),
+                    "no reason",
+                    "add",
+                ),
+                Finding::new(
+                    &rules::BYTE_ORDER_MARK,
+                    police,
+                    at(1, 1),
+                    "BOM",
+                    "remove it",
+                ),
+            ],
+            families: families.clone(),
+        },
+        FileReport {
+            file: ecc.into(),
+            agreement: Some("icb-ecc".into()),
+            findings: vec![
+                Finding::new(
+                    &rules::TERM_TOO_LONG,
+                    ecc,
+                    at(172, 11),
+                    "39 months",
+                    "shorten",
+                ),
+                Finding::new(
+                    &rules::RETENTION_PARTY,
+                    ecc,
+                    at(40, 3),
+                    "no rule",
+                    "add one",
+                ),
+            ],
+            families,
+        },
+    ]
+}
+
+/// Each SARIF result is where its finding is: the rule id is the finding's code, the artifact URI
+/// its file (percent-encoded), and the region its line and column, for every finding of every
+/// file, in report order (files by path, findings by position).
+#[test]
+fn sarif_results_point_at_each_findings_file_line_and_column() {
+    let mut out = Vec::new();
+    write_report(&mut out, Format::Sarif, &located_reports(), &CONTEXT).expect("in memory");
+    let log: Value = serde_json::from_slice(&out).expect("SARIF is JSON");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    let got: Vec<(String, String, u64, u64, String)> = results
+        .iter()
+        .map(|r| {
+            let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+            assert_eq!(
+                rules[index]["id"], r["ruleId"],
+                "ruleIndex points at ruleId"
+            );
+            let locations = r["locations"].as_array().expect("locations");
+            assert_eq!(locations.len(), 1, "{r}");
+            let physical = &locations[0]["physicalLocation"];
+            assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            let region = &physical["region"];
+            (
+                r["ruleId"].as_str().expect("ruleId").to_string(),
+                physical["artifactLocation"]["uri"]
+                    .as_str()
+                    .expect("uri")
+                    .to_string(),
+                region["startLine"].as_u64().expect("startLine"),
+                region["startColumn"].as_u64().expect("startColumn"),
+                r["level"].as_str().expect("level").to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("DP117", "agreements/icb-ecc.toml", 40, 3, "warning"),
+        ("DP131", "agreements/icb-ecc.toml", 172, 11, "error"),
+        (
+            "DP002",
+            "agreements/police%20safeguarding%232.toml",
+            1,
+            1,
+            "error",
+        ),
+        (
+            "DP109",
+            "agreements/police%20safeguarding%232.toml",
+            126,
+            10,
+            "error",
+        ),
+        (
+            "DP116",
+            "agreements/police%20safeguarding%232.toml",
+            166,
+            23,
+            "error",
+        ),
+    ];
+    let want: Vec<(String, String, u64, u64, String)> = want
+        .iter()
+        .map(|&(code, uri, line, column, level)| {
+            (code.into(), uri.into(), line, column, level.into())
+        })
+        .collect();
+    assert_eq!(got, want);
+    // The same, derived from the input: every finding's own position, and no other.
+    let mut from_input: Vec<(String, u64, u64)> = located_reports()
+        .iter()
+        .flat_map(|f| f.findings.iter())
+        .map(|f| (f.code.to_string(), f.line as u64, f.column as u64))
+        .collect();
+    let mut from_sarif: Vec<(String, u64, u64)> =
+        got.iter().map(|g| (g.0.clone(), g.2, g.3)).collect();
+    from_input.sort();
+    from_sarif.sort();
+    assert_eq!(from_sarif, from_input);
+    // And the messages are the findings' own.
+    let texts: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["message"]["text"].as_str())
+        .collect();
+    for (text, message) in
+        texts
+            .iter()
+            .zip(["no rule", "39 months", "BOM", "no reason", "96 hours"])
+    {
+        assert!(text.starts_with(message), "{text:?} is not {message:?}");
+    }
 }
 
 #[test]

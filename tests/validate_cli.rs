@@ -674,3 +674,434 @@ fn implied_consent_is_for_direct_care_only() {
     let (code, report, _) = ws.validate_json(&[]);
     assert_eq!((code, codes(&report)), (0, Vec::<String>::new()));
 }
+
+// ---- Boundaries of the numeric content rules ----
+
+/// `text` with its one line `from` (the whole line, without its newline) replaced by `to`.
+fn with_line(text: &str, from: &str, to: &str) -> String {
+    let hits = text.lines().filter(|l| *l == from).count();
+    assert_eq!(hits, 1, "expected exactly one line {from:?} in the example");
+    text.lines()
+        .map(|l| if l == from { to } else { l })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The 1-based number of the one line of `text` that is exactly `line`.
+fn line_number(text: &str, line: &str) -> u64 {
+    let n = text
+        .lines()
+        .position(|l| l == line)
+        .unwrap_or_else(|| panic!("no line {line:?}"));
+    n as u64 + 1
+}
+
+/// `text` validated as agreement `id` through the binary (`validate --format json`): the exit
+/// code and the findings.
+fn validate_text(id: &str, text: &str) -> (i32, Vec<(String, u64, String)>) {
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{id}.toml"), text);
+    let (exit, report, _) = ws.validate_json(&[]);
+    (exit, findings(&report))
+}
+
+/// Validates the ECC example with each line edit of `cases` (`(from, to, fires)`); `code` must be
+/// the only finding, at the edited line, exactly when `fires`, and the run clean otherwise.
+fn assert_boundaries(code: &str, cases: &[(&str, &str, bool)]) {
+    let ecc = example(ECC);
+    for &(from, to, fires) in cases {
+        let text = with_line(&ecc, from, to);
+        let line = line_number(&text, to);
+        let (exit, found) = validate_text(ECC, &text);
+        let codes: Vec<(&str, u64)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+        if fires {
+            assert_eq!(
+                (exit, codes),
+                (1, vec![(code, line)]),
+                "`{to}` must give {code} at line {line}: {found:?}"
+            );
+        } else {
+            assert_eq!(
+                (exit, codes),
+                (0, vec![]),
+                "`{to}` is within the limit, so no {code}: {found:?}"
+            );
+        }
+    }
+}
+
+/// DP131: the term, counted in whole months with any extra day rounding up, may be exactly the
+/// default maximum of 36 months; one day more is too long. (The example runs from 2026-04-01.)
+#[test]
+fn a_term_of_exactly_36_months_passes_and_one_day_more_is_dp131() {
+    assert!(example(ECC).contains("\neffective = 2026-04-01\n"));
+    assert_boundaries(
+        "DP131",
+        &[
+            ("expires = 2029-03-31", "expires = 2029-04-01", false),
+            ("expires = 2029-03-31", "expires = 2029-04-02", true),
+            ("expires = 2029-03-31", "expires = 2029-05-01", true),
+        ],
+    );
+}
+
+/// DP116: incidents must be reported to partners within 1 to 72 hours, both ends included.
+#[test]
+fn incident_reporting_within_72_hours_passes_and_73_is_dp116() {
+    let from = "report_within_hours = 24";
+    assert_boundaries(
+        "DP116",
+        &[
+            (from, "report_within_hours = 72", false),
+            (from, "report_within_hours = 73", true),
+            (from, "report_within_hours = 1", false),
+            (from, "report_within_hours = 0", true),
+        ],
+    );
+}
+
+/// DP132, first variant: the review interval may be exactly the default maximum of 24 months;
+/// a month more is too long (reported at the interval).
+#[test]
+fn a_review_interval_of_exactly_24_months_passes_and_25_is_dp132() {
+    let from = "review_interval_months = 24";
+    assert_boundaries(
+        "DP132",
+        &[
+            (from, "review_interval_months = 24", false),
+            (from, "review_interval_months = 25", true),
+        ],
+    );
+}
+
+/// DP132, second variant: the review date may be exactly the agreement's own review interval
+/// after the effective date (2026-04-01); one day later is too late (reported at the review
+/// date). Checked with the example's interval (24) and a shorter one (12), which must be the
+/// interval used, not the workspace maximum.
+#[test]
+fn a_review_date_exactly_one_interval_after_effective_passes_and_a_day_later_is_dp132() {
+    assert_boundaries(
+        "DP132",
+        &[
+            ("review = 2028-04-01", "review = 2028-04-01", false),
+            ("review = 2028-04-01", "review = 2028-04-02", true),
+        ],
+    );
+    let ecc = with_line(
+        &example(ECC),
+        "review_interval_months = 24",
+        "review_interval_months = 12",
+    );
+    for (review, fires) in [
+        ("review = 2027-04-01", false),
+        ("review = 2027-04-02", true),
+    ] {
+        let text = with_line(&ecc, "review = 2028-04-01", review);
+        let (exit, found) = validate_text(ECC, &text);
+        let codes: Vec<(&str, u64)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+        let want = if fires {
+            (1, vec![("DP132", line_number(&text, review))])
+        } else {
+            (0, vec![])
+        };
+        assert_eq!((exit, codes), want, "interval 12, {review}: {found:?}");
+    }
+}
+
+/// DP109: consent not sought needs both the exception and its justification; the exception
+/// alone is not enough (as in fixture DP109-consent-justification-missing.toml). A blank
+/// justification is reported as empty (DP012) where it is, a structural error that holds the
+/// content rules back.
+#[test]
+fn a_consent_exception_without_its_justification_is_dp109() {
+    let police = "mse-hospital-police-safeguarding";
+    let text = example(police);
+    let (exit, found) = validate_text(police, &text);
+    assert_eq!((exit, found), (0, vec![]), "the example gives both");
+
+    let start = text
+        .find("justification = \"\"\"\nSeeking consent")
+        .unwrap();
+    let open = start + text[start..].find("\"\"\"").unwrap() + 3;
+    let end = open + text[open..].find("\"\"\"\n").unwrap() + 4;
+    for (replacement, want) in [("", "DP109"), ("justification = \"  \"\n", "DP012")] {
+        let edited = format!("{}{replacement}{}", &text[..start], &text[end..]);
+        assert!(edited.contains("\nexception = \"protect-from-harm\"\n"));
+        let (exit, found) = validate_text(police, &edited);
+        let codes: Vec<(&str, u64)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+        let line = if want == "DP109" {
+            line_number(&edited, "sought = false")
+        } else {
+            line_number(&edited, "justification = \"  \"")
+        };
+        assert_eq!(
+            (exit, codes),
+            (1, vec![(want, line)]),
+            "{replacement:?}: {found:?}"
+        );
+    }
+}
+
+// ---- Structural edits of the examples ----
+
+/// Values of every TOML type, and some the rules single out.
+const VALUES: &[&str] = &[
+    "0",
+    "1",
+    "-1",
+    "73",
+    "99999999999999999999",
+    "1.5",
+    "true",
+    "false",
+    "\"\"",
+    "\"x\"",
+    "\"TODO: fill in\"",
+    "\"not-in-any-vocabulary\"",
+    "\"index\"",
+    "\"Bad Id\"",
+    "2026-04-01",
+    "2026-04-01T10:00:00",
+    "10:00:00",
+    "[]",
+    "[\"a\", \"a\"]",
+    "[1, \"a\"]",
+    "[{ id = \"x\" }]",
+    "{}",
+    "{ id = \"x\" }",
+];
+
+/// Keys to insert: ones the format knows (in some table) and one it does not.
+const KEYS: &[&str] = &[
+    "id",
+    "version",
+    "title",
+    "sought",
+    "exception",
+    "justification",
+    "model",
+    "permitted",
+    "conditions",
+    "outside_uk",
+    "safeguards",
+    "dpia",
+    "report_within_hours",
+    "review",
+    "expires",
+    "review_interval_months",
+    "categories",
+    "article9",
+    "lead",
+    "party",
+    "no_such_key",
+];
+
+/// One structural edit of an agreement; indexes are taken modulo what they index.
+#[derive(Debug, Clone)]
+enum Edit {
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+    /// The value of a one-line `key = value` replaced by another, of any type.
+    ReplaceValue(usize, &'static str),
+    /// `key = value` inserted just below a table header (or at the top, the root table).
+    InsertKey(usize, &'static str, &'static str),
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    let value = proptest::sample::select(VALUES);
+    let key = proptest::sample::select(KEYS);
+    prop_oneof![
+        any::<usize>().prop_map(Edit::DeleteLine),
+        any::<usize>().prop_map(Edit::DuplicateLine),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
+        (any::<usize>(), value.clone()).prop_map(|(i, v)| Edit::ReplaceValue(i, v)),
+        (any::<usize>(), key, value).prop_map(|(i, k, v)| Edit::InsertKey(i, k, v)),
+    ]
+}
+
+/// Where the value of a one-line `key = value` starts, if `line` is one.
+fn one_line_value(line: &str) -> Option<usize> {
+    let (key, value) = line.split_once(" = ")?;
+    let simple = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let opens = value.starts_with("\"\"\"") || value.starts_with("'''") || value.ends_with('[');
+    (simple && !opens).then_some(key.len() + 3)
+}
+
+/// `text` with `edits` applied in turn.
+fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for edit in edits {
+        let n = lines.len();
+        if n == 0 {
+            break;
+        }
+        match *edit {
+            Edit::DeleteLine(i) => {
+                lines.remove(i % n);
+            }
+            Edit::DuplicateLine(i) => {
+                let line = lines[i % n].clone();
+                lines.insert(i % n, line);
+            }
+            Edit::SwapLines(a, b) => lines.swap(a % n, b % n),
+            Edit::ReplaceValue(i, value) => {
+                let slots: Vec<(usize, usize)> = lines
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(at, l)| one_line_value(l).map(|v| (at, v)))
+                    .collect();
+                if !slots.is_empty() {
+                    let (at, start) = slots[i % slots.len()];
+                    lines[at] = format!("{}{value}", &lines[at][..start]);
+                }
+            }
+            Edit::InsertKey(i, key, value) => {
+                let mut tables: Vec<usize> = vec![0];
+                tables.extend(
+                    lines
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.starts_with('['))
+                        .map(|(at, _)| at + 1),
+                );
+                lines.insert(tables[i % tables.len()], format!("{key} = {value}"));
+            }
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The codes that mean a file cannot be read at all: `validate` exits 2 (docs: exit codes).
+const UNREADABLE: &[&str] = &["DP001", "DP004", "DP005", "DP006"];
+
+/// Validates `text` as agreement `id` through the library and checks what must hold for any
+/// input: findings of the validate families only, at real positions of the text; an agreement
+/// exactly when no finding blocks the domain model. Returns the findings in report order (line,
+/// column, code) and the exit code `validate` documents for them (2 unreadable, 1 errors, 0
+/// otherwise).
+fn checked_validation(text: &str, id: &str) -> (Vec<datapact::diagnostics::Finding>, i32) {
+    let path = format!("agreements/{id}.toml");
+    let source = datapact::source::SourceFile::from_bytes(path.clone().into(), path, text.into());
+    let config = datapact::config::Config::default();
+    let (agreement, mut found) =
+        datapact::agreement::validate::validate(&source, Some(id), &config);
+    let lines = text.lines().count().max(1);
+    let mut blocking = false;
+    for f in &found {
+        let rule = rules::by_code(f.code).unwrap_or_else(|| panic!("unknown code {}", f.code));
+        assert!(
+            matches!(
+                rule.family,
+                Family::File | Family::Structure | Family::Content
+            ),
+            "{} is not a validate rule",
+            f.code
+        );
+        assert!(
+            (1..=lines + 1).contains(&f.line) && f.column >= 1,
+            "{} at {}:{} outside the {lines}-line text",
+            f.code,
+            f.line,
+            f.column
+        );
+        blocking |= rule.blocks_domain_model();
+    }
+    assert_eq!(
+        agreement.is_some(),
+        !blocking,
+        "an agreement exactly when nothing blocks it: {found:?}"
+    );
+    let exit = if found.iter().any(|f| UNREADABLE.contains(&f.code)) {
+        2
+    } else if found
+        .iter()
+        .any(|f| f.severity == datapact::diagnostics::Severity::Error)
+    {
+        1
+    } else {
+        0
+    };
+    found.sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
+    (found, exit)
+}
+
+fn edited_example() -> impl Strategy<Value = (String, String, Vec<Edit>)> {
+    let examples = examples();
+    (
+        proptest::sample::select(examples),
+        proptest::collection::vec(edit_strategy(), 1..=3),
+    )
+        .prop_map(|((name, text), edits)| {
+            let id = name.trim_end_matches(".toml").to_string();
+            (id, apply_edits(&text, &edits), edits)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Most of these parse, so the structure and content rules see unusual but readable files.
+    #[test]
+    fn structurally_edited_examples_validate_consistently((id, text, _edits) in edited_example()) {
+        checked_validation(&text, &id);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Through the binary: no panic, stdout is the JSON report, and the exit code and findings
+    /// are what the library found.
+    #[test]
+    fn structurally_edited_examples_through_the_binary((id, text, _edits) in edited_example()) {
+        let (expected, exit) = checked_validation(&text, &id);
+        let ws = TempWorkspace::new();
+        ws.write(&format!("agreements/{id}.toml"), &text);
+        let (got_exit, report, _) = ws.validate_json(&[]);
+        prop_assert_eq!(got_exit, exit);
+        let got: Vec<(String, u64)> = findings(&report).into_iter().map(|(c, l, _)| (c, l)).collect();
+        let want: Vec<(String, u64)> =
+            expected.iter().map(|f| (f.code.to_string(), f.line as u64)).collect();
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// The edits reach past the parser: over a fixed sample (about half parse as TOML, and about one
+/// in ten still makes a complete agreement), so the structure and content rules run on them.
+#[test]
+fn structural_edits_mostly_reach_the_rules_past_the_parser() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(Config::default().rng_algorithm),
+    );
+    let strategy = edited_example();
+    let (mut parsed, mut complete, total) = (0, 0, 300);
+    for _ in 0..total {
+        let (id, text, _) = strategy.new_tree(&mut runner).unwrap().current();
+        let (found, exit) = checked_validation(&text, &id);
+        if exit != 2 {
+            parsed += 1;
+        }
+        if !found
+            .iter()
+            .any(|f| rules::by_code(f.code).unwrap().blocks_domain_model())
+        {
+            complete += 1;
+        }
+    }
+    assert!(
+        parsed * 5 > total * 2,
+        "only {parsed} of {total} edited examples parse"
+    );
+    assert!(
+        complete * 20 > total,
+        "only {complete} of {total} make a complete agreement"
+    );
+}
