@@ -410,7 +410,10 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     );
     // And the key can no longer sign.
     replace_in(&f.agreement(), "version = 1", "version = 2");
-    f.sign_at(ICB, &a, T0).code(1);
+    f.sign_at(ICB, &a, T0)
+        .code(1)
+        .stderr(predicates::str::contains("revoked"));
+    assert!(!f.statement(2, ICB).exists(), "nothing signed");
 }
 
 #[test]
@@ -1089,7 +1092,10 @@ fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
     // A relative --out from inside the workspace, too.
     ws.keys_generate(ICB, "p@nhs.net", &["--no-passphrase", "--out", "mykey"])
         .assert()
-        .code(1);
+        .code(1)
+        .stderr(predicates::str::contains(
+            "refusing to write a private key to mykey: it is inside the workspace",
+        ));
     for left in ["keys/mykey", "keys/k2", "mykey"] {
         assert!(!ws.root().join(left).exists(), "{left} written");
     }
@@ -1663,4 +1669,35 @@ fn verify_require_complete_fails_until_every_party_has_signed() {
     assert_eq!(json["agreements"][0]["missing"], serde_json::json!([ECC]));
     f.sign(ECC, &b);
     f.run(&["verify", "--require-complete"]).success();
+}
+
+/// A role is one of dpo, caldicott-guardian and senior-officer wherever it is given: at
+/// enrolment, when signing, and in a hand-edited trust store entry (DP216).
+#[test]
+fn roles_outside_the_vocabulary_are_refused_everywhere() {
+    let f = Fixture::new();
+    let key = f.ws.key_path("k");
+    f.generate_icb_key(&key, &["--no-passphrase", "--role", "chief-executive"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "unknown role \"chief-executive\"; a role is one of: dpo, caldicott-guardian, senior-officer",
+        ));
+    assert!(!key.exists(), "no key written");
+    // A key enrolled with no roles may sign in any role, but only a real one.
+    let entry = f.ws.root().join("keys/nhs-essex-icb.toml");
+    f.generate_icb_key(&key, &["--no-passphrase"]).success();
+    replace_in(&entry, "roles = [\"dpo\"]", "roles = []");
+    f.ws.sign_output(ID, ICB, &key, &["--role", "chief-executive"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("invalid --role: unknown role"));
+    assert!(!f.statement(1, ICB).exists(), "nothing signed");
+    replace_in(&entry, "roles = []", "roles = [\"chief-executive\"]");
+    let out = f.ws.output(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("DP216") && report.contains("unknown role \\\"chief-executive\\\""),
+        "{report}"
+    );
 }
