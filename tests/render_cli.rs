@@ -1,4 +1,6 @@
 //! Issue 5, through the real binary: snapshots of every example agreement in Markdown and HTML,
+//! signed as in this repository (its `keys/` and `signatures/`), with every signature shown
+//! verified, with role, key and time, and the signer only in the full rendition;
 //! the site (register lists every agreement with its summary, every link resolves, every page is
 //! well-formed XML, a re-render removes stale pages and writes only into its own directory),
 //! escaping, the public rendition's omissions (signers' principals too), template errors naming
@@ -23,9 +25,47 @@ fn with_examples() -> TempWorkspace {
     ws
 }
 
+/// The date the signed examples are rendered on: every signature in the repository verifies,
+/// one example is due for review and one still awaits a party.
+const SIGNED_TODAY: &str = "2026-12-01";
+
+/// A copy of this repository's own workspace: its settings, example agreements, trust store
+/// (`keys/`) and signatures (`signatures/`), so the examples are signed as they are in git.
+fn with_signed_examples() -> TempWorkspace {
+    let ws = with_examples();
+    let repo = common::repo();
+    ws.write(
+        "datapact.toml",
+        std::fs::read(repo.join("datapact.toml")).unwrap(),
+    );
+    for dir in ["keys", "signatures"] {
+        copy_tree(&repo.join(dir), &ws.root().join(dir));
+    }
+    ws
+}
+
+/// Copies the files under `from` into `to`, byte for byte (signatures cover exact bytes).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Renders one agreement on the fixed date; the command must succeed.
 fn render(ws: &TempWorkspace, id: &str, extra: &[&str]) -> String {
-    let mut args = vec!["--today", TODAY, "render", id];
+    render_on(ws, TODAY, id, extra)
+}
+
+/// Renders one agreement on `today`; the command must succeed.
+fn render_on(ws: &TempWorkspace, today: &str, id: &str, extra: &[&str]) -> String {
+    let mut args = vec!["--today", today, "render", id];
     args.extend_from_slice(extra);
     let (code, out, err) = ws.run(&args);
     assert_eq!(code, 0, "render {id} {extra:?}: {err}");
@@ -65,16 +105,145 @@ fn parse_xhtml(name: &str, text: &str) -> Vec<String> {
     hrefs
 }
 
+/// The examples with the repository's own trust store and signatures: one fully signed, one
+/// fully signed and due for review, one awaiting a party.
 #[test]
 fn every_example_renders_to_stable_markdown_and_html() {
-    let ws = with_examples();
+    let ws = with_signed_examples();
     for id in example_ids() {
-        let md = render(&ws, &id, &[]);
+        let md = render_on(&ws, SIGNED_TODAY, &id, &[]);
         insta::assert_snapshot!(format!("{id}.md"), md);
-        let html = render(&ws, &id, &["--format", "html"]);
+        let html = render_on(&ws, SIGNED_TODAY, &id, &["--format", "html"]);
         parse_xhtml(&id, &html);
         insta::assert_snapshot!(format!("{id}.html"), html);
     }
+}
+
+/// Escapes text as the HTML templates do (minijinja's HTML escaping).
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+/// The row of the signature table for the party named `name`, in Markdown or HTML.
+fn signature_row<'a>(doc: &'a str, format: &str, name: &str) -> &'a str {
+    let (heading, start, end) = if format == "md" {
+        ("\n## Signatures\n", format!("\n| {name} |"), "\n")
+    } else {
+        (
+            "<h2>Signatures</h2>",
+            format!("<th scope=\"row\">{}</th>", html_escape(name)),
+            "</tr>",
+        )
+    };
+    let (_, section) = doc
+        .split_once(heading)
+        .unwrap_or_else(|| panic!("no signature section in the {format} rendition:\n{doc}"));
+    assert_eq!(
+        section.matches(&start).count(),
+        1,
+        "the {format} signature table has not one row for {name:?}:\n{section}"
+    );
+    let (_, row) = section.split_once(&start).unwrap();
+    row.split_once(end).map_or(row, |(row, _)| row)
+}
+
+/// What the renditions say of a role id.
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "dpo" => "Data Protection Officer",
+        "caldicott-guardian" => "Caldicott Guardian",
+        "senior-officer" => "Senior officer",
+        other => panic!("a role this test does not know: {other}"),
+    }
+}
+
+/// Each party with a signature in `signatures/<id>/v<version>/` shows as signed and verified,
+/// with its role, key and signing time, in Markdown and HTML, full and public (the public one
+/// without the signer's principal); each party without one shows as not signed.
+#[test]
+fn every_signature_in_the_repository_renders_as_verified() {
+    let ws = with_signed_examples();
+    let repo = common::repo();
+    let (mut signed, mut awaiting) = (0, 0);
+    for id in example_ids() {
+        let agreement: toml::Table = toml::from_str(&example(&id)).unwrap();
+        let version = agreement["agreement"]["version"].as_integer().unwrap();
+        let dir = repo.join(format!("signatures/{id}/v{version}"));
+        for format in ["md", "html"] {
+            for public in [false, true] {
+                let mut extra = vec!["--format", format];
+                if public {
+                    extra.push("--public");
+                }
+                let doc = render_on(&ws, SIGNED_TODAY, &id, &extra);
+                for party in agreement["parties"].as_array().unwrap() {
+                    let party_id = party["id"].as_str().unwrap();
+                    let name = party["name"].as_str().unwrap();
+                    let row = signature_row(&doc, format, name);
+                    let what = format!("{id} {format} public={public}, {party_id}: {row}");
+                    let Ok(statement) =
+                        std::fs::read_to_string(dir.join(format!("{party_id}.toml")))
+                    else {
+                        assert!(row.contains("Not signed"), "{what}");
+                        assert!(!row.contains("Signed (signature verified)"), "{what}");
+                        awaiting += 1;
+                        continue;
+                    };
+                    signed += 1;
+                    let statement: toml::Table = toml::from_str(&statement).unwrap();
+                    let field = |key: &str| statement[key].as_str().unwrap().to_string();
+                    let signed_at = chrono::DateTime::parse_from_rfc3339(&field("signed_at"))
+                        .unwrap()
+                        .format("%-d %B %Y, %H:%M UTC")
+                        .to_string();
+                    let key_id = field("key_id");
+                    let (status, key) = if format == "md" {
+                        ("**Signed (signature verified)**", format!("`{key_id}`"))
+                    } else {
+                        (
+                            "<span class=\"status status-valid\">Signed (signature verified)</span>",
+                            html_escape(&key_id),
+                        )
+                    };
+                    for shown in [status, role_label(&field("role")), &key, &signed_at] {
+                        assert!(row.contains(shown), "{what}\nlacks {shown:?}");
+                    }
+                    let principal = principal_of(&repo, party_id, &key_id);
+                    assert_eq!(
+                        row.contains(&principal),
+                        !public,
+                        "{what}\nthe signer's principal {principal} is shown only in full"
+                    );
+                }
+            }
+        }
+    }
+    // Per rendition: six signed parties and one awaiting, in four renditions each.
+    assert_eq!(
+        (signed, awaiting),
+        (6 * 4, 4),
+        "the examples' signatures changed"
+    );
+}
+
+/// The principal the repository's trust store gives for `party`'s key `key_id`.
+fn principal_of(repo: &std::path::Path, party: &str, key_id: &str) -> String {
+    let store = std::fs::read_to_string(repo.join(format!("keys/{party}.toml"))).unwrap();
+    let store: toml::Table = toml::from_str(&store).unwrap();
+    store["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key_id"].as_str() == Some(key_id))
+        .unwrap_or_else(|| panic!("{key_id} is not in keys/{party}.toml"))["principal"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -406,10 +575,27 @@ fn out_writes_the_file_and_all_needs_a_directory() {
         "doc.html",
         &std::fs::read_to_string(ws.root().join("out/doc.html")).unwrap(),
     );
-    let (code, _, _) = ws.run(&["render", "--all"]);
-    assert_eq!(code, 2);
-    let (code, _, _) = ws.run(&["render"]);
-    assert_eq!(code, 2);
+    // `--all` requires `--out`: clap refuses before datapact runs (so the message names the
+    // missing option, not a failed render), with the usage error's exit code.
+    let (code, out, err) = ws.run(&["render", "--all"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.starts_with(
+            "error: the following required arguments were not provided:\n  --out <FILE|DIR>\n"
+        ),
+        "{err}"
+    );
+    assert!(!ws.root().join("index.html").exists());
+    // Neither an agreement nor `--all`.
+    let (code, out, err) = ws.run(&["render"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with(
+            "error: the following required arguments were not provided:\n  <ID|PATH|--all>\n"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
