@@ -1296,6 +1296,24 @@ fn sign_with_the_public_key_file_says_it_is_a_public_key() {
             a.display()
         )))
         .stderr(predicates::str::contains("too open").not());
+    // A file that is neither a public nor a private key is named as not a private key; a
+    // private key file that happens to start like a public key line is not taken for one (it
+    // signs).
+    let garbage = f.ws.key_path("notes.txt");
+    std::fs::write(&garbage, "my signing key is on the other laptop\n").unwrap();
+    #[cfg(unix)]
+    set_mode(&garbage, 0o600);
+    f.sign_at(ICB, &garbage, T0)
+        .code(2)
+        .stderr(predicates::str::contains("is not an OpenSSH private key"))
+        .stderr(predicates::str::contains("is a public key").not());
+    let private = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(
+        &garbage,
+        format!("ssh-ed25519 pasted above the key\n{private}"),
+    )
+    .unwrap();
+    f.sign_at(ICB, &garbage, T0).success();
 }
 
 /// Regression: a passphrase file readable by group or others was accepted, although the hint

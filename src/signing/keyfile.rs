@@ -68,17 +68,20 @@ impl Passphrase {
 
 /// Whether a file's permissions let group or others read it: `Some(mode)` then. ssh refuses
 /// such private keys, and so does datapact, for private keys and passphrase files.
-#[cfg(unix)]
+/// (Elsewhere than Unix, files have no such mode bits: always `None`.)
 fn too_open(path: &Path) -> Result<Option<u32>> {
-    use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-    let mode = meta.permissions().mode() & 0o777;
-    Ok((mode & 0o077 != 0).then_some(mode))
-}
-
-#[cfg(not(unix))]
-fn too_open(_path: &Path) -> Result<Option<u32>> {
-    Ok(None)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+        let mode = meta.permissions().mode() & 0o777;
+        Ok((mode & 0o077 != 0).then_some(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(None)
+    }
 }
 
 /// The refusal of a secret file (`what`: "private key", "passphrase file") others can read.
