@@ -218,7 +218,6 @@ pub fn findings(
                 "review the agreement now: registers remove agreements left unreviewed; set a new review date and have every party sign the new version",
             ));
         }
-        State::Expiring => {}
         State::Expired => out.push(Finding::new(
             &rules::EXPIRED,
             &source.display,
@@ -233,6 +232,8 @@ pub fn findings(
             format!("not fully signed: missing {}", if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }),
             "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
         )),
+        // Expiring: the notice below. Active, signed but not yet effective, drafts (without
+        // --require-signed) and invalid ones: no expiry finding.
         _ => {}
     }
     // The expiry notice stands on its own: an overdue review (the more urgent state) must not
@@ -359,5 +360,68 @@ mod tests {
         );
         let s = state_on("2028-04-11", true);
         assert_eq!(s.days, -10);
+    }
+
+    #[test]
+    fn the_next_date_is_the_effective_date_until_it_arrives() {
+        // A draft (and any state computed from the date alone) looks to the effective date
+        // before it, and to the review date from the effective date on.
+        let s = state_on("2026-03-31", false);
+        assert_eq!(
+            (s.state, s.next, s.days),
+            (State::Draft, DateKind::Effective, 1)
+        );
+        let s = state_on("2026-04-01", false);
+        assert_eq!(
+            (s.state, s.next, s.days),
+            (State::Draft, DateKind::Review, 731)
+        );
+        let s = state_on("2026-01-01", false);
+        assert_eq!((s.next, s.days), (DateKind::Effective, 90));
+    }
+
+    fn findings_on(day: &str, signed: bool) -> Vec<String> {
+        let text = "[dates]\nreview = 2028-04-01\nexpires = 2029-03-31\n";
+        let source = crate::source::SourceFile::from_bytes(
+            "a.toml".into(),
+            "a.toml".into(),
+            text.as_bytes().to_vec(),
+        );
+        let standing = state_on(day, signed);
+        findings(&source, &dates(), &standing, &Windows::default(), true, &[])
+            .into_iter()
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn finding_messages_count_days_in_words() {
+        assert_eq!(
+            findings_on("2028-03-31", true),
+            ["DP301 review due on 2028-04-01 (in 1 day)"]
+        );
+        assert_eq!(
+            findings_on("2028-03-30", true),
+            ["DP301 review due on 2028-04-01 (in 2 days)"]
+        );
+        assert_eq!(
+            findings_on("2028-04-02", true),
+            ["DP302 review overdue since 2028-04-01 (1 day ago)"]
+        );
+        assert_eq!(
+            findings_on("2029-03-30", true),
+            [
+                "DP303 review overdue since 2028-04-01 (363 days ago, more than the 90-day grace period)",
+                "DP304 expires on 2029-03-31 (in 1 day)"
+            ]
+        );
+        assert_eq!(
+            findings_on("2029-04-01", true),
+            ["DP305 expired on 2029-03-31 (1 day ago); sharing under it must stop"]
+        );
+        assert_eq!(
+            findings_on("2027-01-01", false),
+            ["DP306 not fully signed: missing signatures"]
+        );
     }
 }
