@@ -1719,3 +1719,42 @@ fn roles_outside_the_vocabulary_are_refused_everywhere() {
         "{report}"
     );
 }
+
+/// The search for private keys inside a folder under keys/ opens regular files only: a FIFO
+/// there would block `check` for ever, and a link would read a file outside the workspace.
+#[cfg(unix)]
+#[test]
+fn folders_under_keys_are_searched_without_opening_links_or_fifos() {
+    let ws = TempWorkspace::new();
+    ws.write("keys/old/README.txt", "notes");
+    let fifo = ws.root().join("keys/old/pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A private key outside the workspace, linked from inside keys/old/.
+    let outside = ws.key_path("outside_key");
+    std::fs::write(
+        &outside,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, ws.root().join("keys/old/link")).unwrap();
+    let out = ws
+        .cmd()
+        .args(["check"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "no hang, no error: {report}");
+    assert!(
+        report.contains("DP218"),
+        "the folder is a stray entry: {report}"
+    );
+    assert!(
+        !report.contains("DP216"),
+        "the linked key was not read: {report}"
+    );
+}
