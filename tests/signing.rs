@@ -1757,4 +1757,99 @@ fn folders_under_keys_are_searched_without_opening_links_or_fifos() {
         !report.contains("DP216"),
         "the linked key was not read: {report}"
     );
+
+    // The same directly in keys/: the FIFO is an unusable entry (DP216) but never opened; the
+    // link to the outside key is never read.
+    let ws = TempWorkspace::new();
+    std::fs::create_dir(ws.root().join("keys")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(ws.root().join("keys/pipe"))
+        .status();
+    assert!(made.unwrap().success());
+    std::os::unix::fs::symlink(&outside, ws.root().join("keys/link")).unwrap();
+    let out = ws
+        .cmd()
+        .args(["check"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("keys/pipe is not a regular file"),
+        "{report}"
+    );
+    assert!(!report.contains("keys/link: private key"), "{report}");
+    assert!(
+        !report.contains("b3BlbnNzaC1rZXktdjEAAAAA"),
+        "the key is never quoted"
+    );
+}
+
+/// A folder under keys/ is searched for private keys eight levels deep, and no deeper (the
+/// bound keeps a hostile tree from making `check` walk for ever).
+#[test]
+fn private_keys_are_searched_eight_levels_deep_under_keys() {
+    let key_pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    // keys/d1/.../d8/id_ed25519 is found; keys/d1/.../d9/id_ed25519 is not searched.
+    for (levels, found) in [(8, true), (9, false)] {
+        let ws = TempWorkspace::new();
+        let dirs: Vec<String> = (1..=levels).map(|i| format!("d{i}")).collect();
+        ws.write(&format!("keys/{}/id_ed25519", dirs.join("/")), key_pem);
+        let (code, out, _) = ws.run(&["check"]);
+        assert_eq!(out.contains("DP216"), found, "{levels} levels: {out}");
+        assert_eq!(code, if found { 1 } else { 0 }, "{levels} levels: {out}");
+    }
+}
+
+/// A keys/ that cannot be read as a directory is an error (exit 2), not an empty trust store:
+/// otherwise every signature would quietly show as "unknown key" or the gate pass unsigned.
+#[test]
+fn a_keys_path_that_is_not_a_directory_is_an_error() {
+    let ws = TempWorkspace::new();
+    ws.write("keys", "not a directory");
+    let (code, _, err) = ws.run(&["check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cannot read directory") && err.contains("keys"),
+        "{err}"
+    );
+}
+
+/// One key enrolled twice (here for two parties) belongs to no one: both entries are DP216 and
+/// signatures made with it count for neither party.
+#[test]
+fn a_key_enrolled_twice_counts_for_no_one() {
+    let (f, _, _) = Fixture::both_signed();
+    let icb_keys = f.ws.root().join("keys/nhs-essex-icb.toml");
+    let ecc_keys = f.ws.root().join("keys/essex-county-council.toml");
+    let icb_entry = std::fs::read_to_string(&icb_keys).unwrap();
+    let entry = &icb_entry[icb_entry.find("[[keys]]").unwrap()..];
+    let ecc = std::fs::read_to_string(&ecc_keys).unwrap();
+    std::fs::write(&ecc_keys, format!("{ecc}\n{entry}")).unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    let findings = json["trust_store_findings"].as_array().unwrap();
+    let twice: Vec<&str> = findings
+        .iter()
+        .filter(|x| {
+            x["code"] == "DP216"
+                && x["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is enrolled more than once")
+        })
+        .map(|x| x["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        twice,
+        ["keys/essex-county-council.toml", "keys/nhs-essex-icb.toml"],
+        "{json}"
+    );
+    let s = statuses(&json);
+    assert_eq!(s[0].1, "invalid", "{json}");
+    assert_eq!(
+        s[1].1, "signed",
+        "the council's own key is untouched: {json}"
+    );
 }

@@ -436,11 +436,6 @@ impl TrustStore {
             .or_else(|| self.keys.iter().find(|k| k.key_id == key_id))
     }
 
-    /// The keys of one party.
-    pub fn of_party<'a>(&'a self, party: &'a str) -> impl Iterator<Item = &'a TrustedKey> + 'a {
-        self.keys.iter().filter(move |k| k.party == party)
-    }
-
     /// An OpenSSH allowed_signers file for every usable, unrevoked key, restricted to the
     /// datapact namespace, with the validity window as `valid-after`/`valid-before` (UTC).
     pub fn allowed_signers(&self) -> String {
@@ -642,4 +637,131 @@ pub fn revoke(
     table["revocation_reason"] = toml_edit::value(reason);
     write_atomic(&path, doc.to_string().as_bytes(), Overwrite::Allow)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// An enrolled key with the validity window `from`..`until`.
+    fn key_valid(from: Option<&str>, until: Option<&str>) -> TrustedKey {
+        TrustedKey {
+            party: "nhs-essex-icb".into(),
+            key_id: "SHA256:x".into(),
+            public_key: "ssh-ed25519 AAAA".into(),
+            principal: "p@nhs.net".into(),
+            roles: Vec::new(),
+            valid_from: from.map(date),
+            valid_until: until.map(date),
+            revoked: None,
+            revocation_reason: None,
+            problem: None,
+            file: "keys/nhs-essex-icb.toml".into(),
+            line: 1,
+            key: None,
+        }
+    }
+
+    #[test]
+    fn the_validity_window_in_words_names_both_ends_or_says_there_is_none() {
+        for (from, until, words) in [
+            (
+                Some("2026-01-01"),
+                Some("2026-12-31"),
+                "2026-01-01 to 2026-12-31",
+            ),
+            (None, Some("2026-12-31"), "(no start) to 2026-12-31"),
+            (Some("2026-01-01"), None, "2026-01-01 to (no end)"),
+            (None, None, "(no start) to (no end)"),
+        ] {
+            assert_eq!(key_valid(from, until).window(), words);
+        }
+    }
+
+    #[test]
+    fn principals_are_1_to_128_safe_characters_not_starting_with_a_hyphen() {
+        let longest = format!("{}@nhs.net", "a".repeat(128 - "@nhs.net".len()));
+        assert_eq!(longest.len(), 128);
+        for good in [
+            "dpo@essexicb.nhs.uk",
+            "first.last+signing@example.org",
+            "a",
+            "Caldicott_Guardian-2",
+            "x-",
+            longest.as_str(),
+        ] {
+            assert_eq!(check_principal(good), Ok(()), "{good:?}");
+        }
+        let length = "a principal must be 1 to 128 characters long";
+        let too_long = format!("a{longest}");
+        assert_eq!(check_principal(""), Err(length.to_string()));
+        assert_eq!(check_principal(&too_long), Err(length.to_string()));
+        assert_eq!(check_principal(&"a".repeat(1000)), Err(length.to_string()));
+        assert_eq!(
+            check_principal("-dpo@nhs.net"),
+            Err("a principal must not start with a hyphen".to_string())
+        );
+        for (bad, found) in [
+            ("dpo @nhs.net", "' '"),
+            ("dpo@nhs.net\n", "'\\n'"),
+            ("\"dpo\"@nhs.net", "'\"'"),
+            ("dpo=x@nhs.net", "'='"),
+            ("dpo,x@nhs.net", "','"),
+            ("dpo*@nhs.net", "'*'"),
+            ("dpé@nhs.net", "'é'"),
+        ] {
+            assert_eq!(
+                check_principal(bad),
+                Err(format!(
+                    "a principal may contain only letters, digits and . _ @ + - (found {found}); an email address works"
+                )),
+                "{bad:?}"
+            );
+        }
+    }
+
+    /// A trust store file of `len` bytes: one valid entry, then comment lines up to `len`.
+    fn trust_file_of(dir: &Path, len: usize) -> PathBuf {
+        let mut text = String::from(
+            "[[keys]]\n\
+             key_id = \"SHA256:kGZrHBPCWysSHkhZTUqHkzFjKjTkizfuszaFwGBoYFA\"\n\
+             public_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH8\"\n\
+             principal = \"p@nhs.net\"\n",
+        );
+        let comment = "# history: key handed over at the quarterly governance meeting\n";
+        while text.len() + comment.len() <= len {
+            text.push_str(comment);
+        }
+        while text.len() < len {
+            text.push('\n');
+        }
+        let path = dir.join("nhs-essex-icb.toml");
+        std::fs::write(&path, &text).unwrap();
+        path
+    }
+
+    /// Trust store files are capped at 256 KiB: a large file (long history in comments) is
+    /// edited, one byte over the cap is refused.
+    #[test]
+    fn trust_store_files_up_to_256_kib_are_read_and_larger_ones_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [200 * 1024, 256 * 1024] {
+            let path = trust_file_of(dir.path(), len);
+            assert_eq!(std::fs::metadata(&path).unwrap().len(), len as u64);
+            let doc = read_document(&path, "keys/nhs-essex-icb.toml")
+                .unwrap()
+                .expect("the file exists");
+            assert_eq!(doc["keys"][0]["principal"].as_str(), Some("p@nhs.net"));
+        }
+        let path = trust_file_of(dir.path(), 256 * 1024 + 1);
+        let err = read_document(&path, "keys/nhs-essex-icb.toml").unwrap_err();
+        assert_eq!(
+            err.message,
+            "keys/nhs-essex-icb.toml is larger than 262144 bytes"
+        );
+    }
 }
