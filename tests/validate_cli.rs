@@ -1105,3 +1105,125 @@ fn structural_edits_mostly_reach_the_rules_past_the_parser() {
         "only {complete} of {total} make a complete agreement"
     );
 }
+
+/// Example `id` with each `(from, to)` line replaced (`to` may span lines), validated through
+/// the binary: the codes found.
+fn codes_after(id: &str, edits: &[(&str, &str)]) -> Vec<String> {
+    let mut text = example(id);
+    for (from, to) in edits {
+        text = with_line(&text, from, to);
+    }
+    let (_, found) = validate_text(id, &text);
+    found.into_iter().map(|(code, _, _)| code).collect()
+}
+
+/// Each side of the conditions inside the consent, research and DPIA rules: a rule that fires
+/// on one side must stay quiet on the other.
+#[test]
+fn content_rule_conditions_hold_both_ways() {
+    const GP: &str = "gp-icb-population-health-research";
+    let beyond_care = (
+        "categories = [\"direct-care\"]",
+        "categories = [\"direct-care\", \"law-enforcement\"]",
+    );
+    // DP124: implied consent, whether as the consent model or as the confidentiality basis,
+    // covers direct care only; explicit consent is not implied consent.
+    let cases: [(&str, Vec<(&str, &str)>, &str, bool); 8] = [
+        ("the example", vec![], "DP124", false),
+        (
+            "implied model beyond care",
+            vec![beyond_care],
+            "DP124",
+            true,
+        ),
+        (
+            "implied-consent confidentiality basis alone, beyond care",
+            vec![beyond_care, ("model = \"implied\"", "model = \"explicit\"")],
+            "DP124",
+            true,
+        ),
+        (
+            "explicit consent beyond care",
+            vec![
+                beyond_care,
+                ("model = \"implied\"", "model = \"explicit\""),
+                (
+                    "confidentiality = \"implied-consent\"",
+                    "confidentiality = \"explicit-consent\"",
+                ),
+            ],
+            "DP124",
+            false,
+        ),
+        // DP111: identifiable or pseudonymised data for research needs s251 support or
+        // explicit consent that is actually sought.
+        (
+            "research on explicit consent, sought",
+            vec![
+                (
+                    "confidentiality = \"s251\"",
+                    "confidentiality = \"explicit-consent\"",
+                ),
+                ("sought = false", "sought = true\nmodel = \"explicit\""),
+            ],
+            "DP111",
+            false,
+        ),
+        (
+            "research with an explicit model named but consent not sought",
+            vec![
+                (
+                    "confidentiality = \"s251\"",
+                    "confidentiality = \"explicit-consent\"",
+                ),
+                ("sought = false", "sought = false\nmodel = \"explicit\""),
+            ],
+            "DP111",
+            true,
+        ),
+        // DP112: special category data for research (not for planning alone) needs Art 9(2)(j).
+        (
+            "planning only, no Art 9(2)(j)",
+            vec![
+                (
+                    "categories = [\"planning\", \"research\"]",
+                    "categories = [\"planning\"]",
+                ),
+                ("article9 = [\"h\", \"j\"]", "article9 = [\"h\"]"),
+            ],
+            "DP112",
+            false,
+        ),
+        (
+            "research, no Art 9(2)(j)",
+            vec![("article9 = [\"h\", \"j\"]", "article9 = [\"h\"]")],
+            "DP112",
+            true,
+        ),
+    ];
+    for (what, edits, code, fires) in cases {
+        let id = if code == "DP124" { ECC } else { GP };
+        let codes = codes_after(id, &edits);
+        assert_eq!(
+            codes.iter().any(|c| c == code),
+            fires,
+            "{what}: {code} {}expected, got {codes:?}",
+            if fires { "" } else { "not " }
+        );
+    }
+    // DP115: a DPIA found not to be required needs the screening's reason.
+    let not_required = [
+        ("dpia = \"completed\"", "dpia = \"not-required\""),
+        ("dpia_reference = \"ICB-DPIA-2025-088\"", ""),
+        (
+            "dpia_outcome = \"Residual risk low; approved by both Data Protection Officers on 3 February 2026.\"",
+            "",
+        ),
+    ];
+    let codes = codes_after(ECC, &not_required);
+    assert!(codes.contains(&"DP115".to_string()), "{codes:?}");
+    let mut with_reason = not_required.to_vec();
+    with_reason[1].1 = "no_dpia_reason = \"Screening on 3 February 2026 found no high risk.\"";
+    let codes = codes_after(ECC, &with_reason);
+    assert!(!codes.contains(&"DP115".to_string()), "{codes:?}");
+}

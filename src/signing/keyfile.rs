@@ -571,4 +571,162 @@ mod tests {
         let err = read_private_key(&path, &Passphrase::None).unwrap_err();
         assert!(err.message.contains("too open"), "{}", err.message);
     }
+
+    #[test]
+    fn other_openssh_key_types_are_named_and_anything_else_is_not_a_key_line() {
+        for key_type in [
+            "ssh-rsa",
+            "ssh-dss",
+            "ecdsa-sha2-nistp256",
+            "sk-ssh-ed25519@openssh.com",
+            "sk-ecdsa-sha2-nistp256@openssh.com",
+        ] {
+            assert_eq!(
+                parse_public_key_line(&format!("{key_type} AAAAB3NzaC1yc2E alice")).unwrap_err(),
+                format!("it is a {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)"),
+                "{key_type}"
+            );
+        }
+        for not_a_key in [
+            "hello",
+            "AAAAC3NzaC1lZDI1NTE5 alice",
+            "rsa-ssh AAAA x",
+            "-----BEGIN",
+        ] {
+            assert_eq!(
+                parse_public_key_line(not_a_key).unwrap_err(),
+                "it is not an OpenSSH public key line (`ssh-ed25519 AAAA... comment`)",
+                "{not_a_key}"
+            );
+        }
+        assert_eq!(parse_public_key_line(" \t ").unwrap_err(), "it is empty");
+    }
+
+    /// A public key file in `dir` named `name` holding `text`.
+    fn pub_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_public_key_file_holds_one_key_line_among_blank_and_comment_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = SigningKey::from_bytes(&[6; 32]);
+        let line = format!(
+            "{} alice@example.org",
+            sshsig::public_key_line(&key.verifying_key())
+        );
+        let commented = pub_file(
+            dir.path(),
+            "commented.pub",
+            &format!("# Alice's signing key\n\n   \n  # sent 2026-03-01\n{line}\n\n# end\n"),
+        );
+        let parsed = read_public_key_file(&commented).unwrap();
+        assert_eq!(parsed.key, key.verifying_key());
+        assert_eq!(parsed.comment, "alice@example.org");
+
+        // Comments are not capped at an Ed25519 key's size: the cap (16 KiB) is for the file.
+        let notes = "# a note about this key, kept with it by its holder\n".repeat(100);
+        assert!(notes.len() > 4096);
+        let long = pub_file(dir.path(), "long.pub", &format!("{notes}{line}\n"));
+        assert_eq!(
+            read_public_key_file(&long).unwrap().key,
+            key.verifying_key()
+        );
+
+        for (name, text) in [
+            ("empty.pub", ""),
+            ("blank.pub", "\n  \n\t\n"),
+            ("comments.pub", "# no key here\n\n  # nor here\n"),
+        ] {
+            let err = read_public_key_file(&pub_file(dir.path(), name, text)).unwrap_err();
+            assert!(
+                err.message
+                    .ends_with("cannot use this public key: the file holds no key"),
+                "{name}: {}",
+                err.message
+            );
+        }
+        let other = SigningKey::from_bytes(&[7; 32]);
+        let two = pub_file(
+            dir.path(),
+            "two.pub",
+            &format!(
+                "# two keys\n{line}\n\n{} bob\n",
+                sshsig::public_key_line(&other.verifying_key())
+            ),
+        );
+        let err = read_public_key_file(&two).unwrap_err();
+        assert!(
+            err.message
+                .ends_with("the file holds 2 lines; enrol one key at a time"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn remove_key_files_removes_the_private_key_and_its_public_half() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("k");
+        std::fs::write(&key, "private").unwrap();
+        std::fs::write(public_path(&key), "public").unwrap();
+        remove_key_files(&key);
+        assert!(!key.exists(), "private key left behind");
+        assert!(!public_path(&key).exists(), ".pub left behind");
+        // The .pub was never written (its write is what failed): the private key goes all the same.
+        std::fs::write(&key, "private").unwrap();
+        remove_key_files(&key);
+        assert!(!key.exists(), "private key left behind");
+    }
+
+    /// `remove_key_files` names on standard error each file it could not remove, and says
+    /// nothing about a file that is not there (the `.pub` whose write failed). `term::note`
+    /// writes to the process's standard error, past the test harness's capture, so this test
+    /// runs itself again in a child process and reads the child's standard error.
+    #[test]
+    fn remove_key_files_notes_only_the_files_it_could_not_remove() {
+        const CHILD: &str = "DATAPACT_TEST_REMOVE_KEY_FILES_CHILD";
+        if let Some(path) = std::env::var_os(CHILD) {
+            remove_key_files(Path::new(&path));
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        // A directory in the private key's place cannot be removed as a file (an error other
+        // than "not found"); its .pub does not exist ("not found").
+        let key = dir.path().join("k");
+        std::fs::create_dir(&key).unwrap();
+        let full = concat!(
+            module_path!(),
+            "::remove_key_files_notes_only_the_files_it_could_not_remove"
+        );
+        let name = full.split_once("::").unwrap().1; // without the crate name
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([name, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, &key)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "the child test did not run: {stdout}{stderr}"
+        );
+        let notes: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("could not remove"))
+            .collect();
+        assert_eq!(
+            notes.len(),
+            1,
+            "one note, for the directory only:\n{stderr}"
+        );
+        let expected = format!("could not remove {} after the failure (", key.display());
+        assert!(
+            notes[0].starts_with(&expected) && notes[0].ends_with("); delete it yourself"),
+            "{stderr}"
+        );
+        assert!(key.is_dir());
+    }
 }

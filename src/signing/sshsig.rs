@@ -204,6 +204,19 @@ mod tests {
         assert!(key_id(&signer).starts_with("SHA256:"));
     }
 
+    /// The armour is written as a file as it is: LF line endings only, and exactly one newline
+    /// after the END line (as `ssh-keygen -Y sign` writes it), for every message.
+    #[test]
+    fn armoured_signature_has_lf_lines_and_ends_with_exactly_one_newline() {
+        for message in [&b""[..], b"hello", &[b'x'; 1000]] {
+            let pem = sign(&test_key(4), message).unwrap();
+            assert!(pem.ends_with("\n-----END SSH SIGNATURE-----\n"), "{pem:?}");
+            assert!(!pem.ends_with("\n\n"), "{pem:?}");
+            assert!(!pem.contains('\r'), "{pem:?}");
+            assert_eq!(pem.matches('\n').count(), pem.lines().count(), "{pem:?}");
+        }
+    }
+
     #[test]
     fn changed_message_fails() {
         let key = test_key(7);
