@@ -590,3 +590,36 @@ fn keys_generate_on_a_terminal_asks_for_the_passphrase_twice_and_refuses_a_misma
         );
     }
 }
+
+/// A trust store file that exists but cannot be read (here a directory named like one) stops
+/// `keys add` with the reason; it is never taken for a missing file and replaced.
+#[test]
+fn keys_add_refuses_a_trust_store_file_it_cannot_read() {
+    let ws = TempWorkspace::init();
+    std::fs::create_dir(ws.root().join("keys/nhs-essex-icb.toml")).unwrap();
+    let private = ws.key_path("partner");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "partner", "-f"])
+        .arg(&private)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let public = format!("{}.pub", private.display());
+    let (code, _, err) = ws.run(&[
+        "keys",
+        "add",
+        "--party",
+        "nhs-essex-icb",
+        "--principal",
+        "dpo@nhs.net",
+        "--role",
+        "dpo",
+        &public,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cannot read") && err.contains("keys/nhs-essex-icb.toml"),
+        "{err}"
+    );
+    assert!(ws.root().join("keys/nhs-essex-icb.toml").is_dir());
+}
