@@ -1853,3 +1853,95 @@ fn a_key_enrolled_twice_counts_for_no_one() {
         "the council's own key is untouched: {json}"
     );
 }
+
+/// The line of `key = ...` in a statement file (1-based).
+fn line_of_key(path: &Path, key: &str) -> u64 {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .position(|l| l.starts_with(&format!("{key} =")))
+        .unwrap_or_else(|| panic!("no {key} in {text}")) as u64
+        + 1
+}
+
+/// A finding about a statement points at the line of the field it is about, so an editor or a
+/// CI annotation lands on it.
+#[test]
+fn statement_findings_point_at_the_field_line() {
+    let (f, a, _) = Fixture::both_signed();
+    let stmt = f.statement(1, ICB);
+    let original = std::fs::read_to_string(&stmt).unwrap();
+    let finding_line = |code: &str| -> u64 {
+        let (_, json) = f.verify_json();
+        let found = json["agreements"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}: {json}"))
+            .clone();
+        assert_eq!(
+            found["file"],
+            "signatures/icb-ecc-adult-social-care/v1/nhs-essex-icb.toml"
+        );
+        found["line"].as_u64().unwrap()
+    };
+    resign(&f, &a, 1, ICB, |t| {
+        t.replace("role = \"dpo\"", "role = \"senior-officer\"")
+    });
+    assert_eq!(finding_line("DP212"), line_of_key(&stmt, "role"));
+    assert!(
+        line_of_key(&stmt, "role") > 2,
+        "a line other than the first"
+    );
+    let (icb_id, ecc_id) = (f.key_id(ICB), f.key_id(ECC));
+    resign(&f, &a, 1, ICB, |_| original.replace(&icb_id, &ecc_id));
+    assert_eq!(finding_line("DP208"), line_of_key(&stmt, "key_id"));
+    resign(&f, &a, 1, ICB, |_| original.clone());
+    replace_in(&f.agreement(), "ongoing", "ongoinG");
+    assert_eq!(
+        finding_line("DP201"),
+        line_of_key(&stmt, "agreement_sha256")
+    );
+}
+
+/// Line endings converted to CRLF (all or some lines) are DP211 only when that is the whole
+/// change: CRLF plus an edit is a changed agreement (DP201).
+#[test]
+fn crlf_is_diagnosed_only_when_line_endings_are_the_whole_change() {
+    let (f, _, _) = Fixture::both_signed();
+    let lf = std::fs::read_to_string(f.agreement()).unwrap();
+    let crlf = |text: &str| text.replace('\n', "\r\n");
+    // Converted, and edited as well: a changed agreement.
+    std::fs::write(f.agreement(), crlf(&lf.replace("ongoing", "ongoinG"))).unwrap();
+    let (_, json) = f.verify_json();
+    let codes: Vec<String> = statuses(&json).into_iter().map(|s| s.2).collect();
+    assert_eq!(codes, ["DP201", "DP201"], "{json}");
+    // Converted only: every line, or only some lines (a partial conversion).
+    let half = lf.len() / 2;
+    let split = lf[..half].rfind('\n').unwrap() + 1;
+    for text in [crlf(&lf), format!("{}{}", crlf(&lf[..split]), &lf[split..])] {
+        std::fs::write(f.agreement(), text).unwrap();
+        let (_, json) = f.verify_json();
+        let codes: Vec<String> = statuses(&json).into_iter().map(|s| s.2).collect();
+        assert_eq!(codes, ["DP211", "DP211"], "{json}");
+    }
+}
+
+/// A signature file that exists but cannot be read (here a link pointing at itself) is reported
+/// as unreadable, with the system's reason, not as missing.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_signature_file_is_not_called_missing() {
+    let (f, _, _) = Fixture::both_signed();
+    std::fs::remove_file(f.sig(1, ICB)).unwrap();
+    std::os::unix::fs::symlink("nhs-essex-icb.toml.sig", f.sig(1, ICB)).unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    let party = &json["agreements"][0]["parties"][0];
+    assert_eq!(party["code"], "DP210", "{json}");
+    let reason = party["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("cannot read signature") && !reason.contains("is missing"),
+        "{reason}"
+    );
+}

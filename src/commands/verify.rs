@@ -62,12 +62,12 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
             write_human(out, &results, &top)
         }
     })?;
-    let invalid = results.iter().any(AgreementSignatures::has_invalid)
-        || results
-            .iter()
-            .flat_map(|r| &r.findings)
-            .chain(&trust.findings)
-            .any(|f| f.severity == Severity::Error);
+    // Every invalid party signature is also an error finding of its agreement.
+    let invalid = results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .chain(&trust.findings)
+        .any(|f| f.severity == Severity::Error);
     let incomplete = results.iter().any(|r| r.state != SignatureState::Full);
     Ok(Outcome::from_problems(
         invalid || (args.require_complete && incomplete),

@@ -92,15 +92,6 @@ pub struct AgreementSignatures {
     pub findings: Vec<Finding>,
 }
 
-impl AgreementSignatures {
-    /// Whether any party's signature is invalid.
-    pub fn has_invalid(&self) -> bool {
-        self.parties
-            .iter()
-            .any(|p| matches!(p.status, PartyStatus::Invalid { .. }))
-    }
-}
-
 /// A statement that verified completely.
 struct Valid {
     statement: Statement,
@@ -310,12 +301,12 @@ fn authenticate<'t>(
             ),
         ));
     }
-    if statement.version != version {
-        let relation = if statement.version < version {
-            "an earlier"
-        } else {
-            "another"
-        };
+    let relation = match statement.version.cmp(&version) {
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Less => Some("an earlier"),
+        std::cmp::Ordering::Greater => Some("another"),
+    };
+    if let Some(relation) = relation {
         return Err(reject(
             &rules::SIGNATURE_WRONG_VERSION,
             &display,
