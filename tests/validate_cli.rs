@@ -1128,7 +1128,7 @@ fn content_rule_conditions_hold_both_ways() {
     );
     // DP124: implied consent, whether as the consent model or as the confidentiality basis,
     // covers direct care only; explicit consent is not implied consent.
-    let cases: [(&str, Vec<(&str, &str)>, &str, bool); 8] = [
+    let cases = [
         ("the example", vec![], "DP124", false),
         (
             "implied model beyond care",

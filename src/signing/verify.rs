@@ -987,4 +987,22 @@ mod tests {
         assert!(!c(b"a\rb\r\n"), "a lone CR is not a conversion");
         assert!(!c(&[0xff, b'\r', b'\n']), "binary is not text");
     }
+
+    #[test]
+    fn a_misplaced_signature_file_is_removed_not_re_signed_in_place() {
+        use crate::rules;
+        let remove =
+            "remove the file; the party signs this agreement version itself with `datapact sign`";
+        for rule in [
+            &rules::SIGNATURE_WRONG_AGREEMENT,
+            &rules::SIGNATURE_WRONG_VERSION,
+            &rules::SIGNATURE_WRONG_PARTY,
+            &rules::SIGNATURE_UNEXPECTED_FILE,
+        ] {
+            assert_eq!(super::hint(rule), remove, "{}", rule.code);
+        }
+        // Every other rejection has a hint of its own or the default one.
+        assert_ne!(super::hint(&rules::SIGNATURE_STALE), remove);
+        assert_ne!(super::hint(&rules::SIGNATURE_MALFORMED), remove);
+    }
 }
