@@ -1151,6 +1151,8 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
     )
     .unwrap();
     f.ws.write(&format!("{base}/notes.txt"), "x");
+    // A file named like a version directory.
+    f.ws.write(&format!("{base}/v2"), "x");
     f.ws.write("signatures/withdrawn-agreement/v1/x.toml", "x");
     f.ws.write("signatures/stray.txt", "x");
     let (code, json) = f.verify_json();
@@ -1165,7 +1167,7 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
             f["file"].as_str().unwrap()
         })
         .collect();
-    for entry in ["V9", "notes.txt", "v03", "v7", "v99999999999", "vx"] {
+    for entry in ["V9", "notes.txt", "v03", "v2", "v7", "v99999999999", "vx"] {
         assert!(
             files.contains(&format!("{base}/{entry}").as_str()),
             "{entry}: {files:?}"

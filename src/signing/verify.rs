@@ -989,7 +989,7 @@ mod tests {
     }
 
     #[test]
-    fn a_misplaced_signature_file_is_removed_not_re_signed_in_place() {
+    fn each_rejection_hint_names_its_fix() {
         use crate::rules;
         let remove =
             "remove the file; the party signs this agreement version itself with `datapact sign`";
@@ -1001,6 +1001,9 @@ mod tests {
         ] {
             assert_eq!(super::hint(rule), remove, "{}", rule.code);
         }
+        let again = "the party signs again with a valid key (`datapact sign`)";
+        assert_eq!(super::hint(&rules::SIGNATURE_REVOKED_KEY), again);
+        assert_eq!(super::hint(&rules::SIGNATURE_KEY_VALIDITY), again);
         // Every other rejection has a hint of its own or the default one.
         assert_ne!(super::hint(&rules::SIGNATURE_STALE), remove);
         assert_ne!(super::hint(&rules::SIGNATURE_MALFORMED), remove);
