@@ -1142,7 +1142,7 @@ fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
 fn unexpected_entries_in_signatures_are_reported_not_misread() {
     let (f, _, _) = Fixture::both_signed();
     let base = format!("signatures/{ID}");
-    for dir in ["v03", "vx", "V9", "v99999999999", "v7"] {
+    for dir in ["v03", "vx", "V9", "v99999999999", "v7", "v00"] {
         std::fs::create_dir_all(f.ws.root().join(format!("{base}/{dir}"))).unwrap();
     }
     std::fs::copy(
@@ -1167,7 +1167,16 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
             f["file"].as_str().unwrap()
         })
         .collect();
-    for entry in ["V9", "notes.txt", "v03", "v2", "v7", "v99999999999", "vx"] {
+    for entry in [
+        "V9",
+        "notes.txt",
+        "v00",
+        "v03",
+        "v2",
+        "v7",
+        "v99999999999",
+        "vx",
+    ] {
         assert!(
             files.contains(&format!("{base}/{entry}").as_str()),
             "{entry}: {files:?}"
@@ -1176,7 +1185,19 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
     let orphans = finding_codes(&json["signatures_findings"]);
     assert_eq!(orphans, ["DP214", "DP214"], "{json}");
     let (_, text) = f.verify_text();
-    assert!(text.contains("the directory of version 3 is v3"), "{text}");
+    // Each kind of stray entry is named for what it is.
+    for said in [
+        "v03 is not a version directory: it is not read; the directory of version 3 is v3",
+        "v00 is not a version directory: it is not read; the directory of version 0 is v0",
+        "v99999999999 is not a version directory: the version number is larger than 4294967295",
+        "vx is not a version directory: a version directory is named v<N>, such as v1",
+        "V9 is not a version directory: it is not read; the directory of version 9 is v9",
+        "v7 is an empty version directory",
+        "notes.txt is not a version directory; signatures/icb-ecc-adult-social-care/ holds only directories v<N>",
+        "v2 is not a version directory; signatures/icb-ecc-adult-social-care/ holds only directories v<N>",
+    ] {
+        assert!(text.contains(said), "{said:?} in {text}");
+    }
     assert!(
         text.contains("signatures/withdrawn-agreement holds signatures for no agreement"),
         "{text}"
