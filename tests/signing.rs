@@ -1968,3 +1968,23 @@ fn an_unreadable_signature_file_is_not_called_missing() {
         "{reason}"
     );
 }
+
+/// A party missing from the current version is told the latest EARLIER version it signed, never
+/// a later one (signatures for a later version are a rollback, reported as DP203).
+#[test]
+fn last_signed_version_looks_only_at_earlier_versions() {
+    let (f, _, b) = Fixture::both_signed();
+    replace_in(&f.agreement(), "version = 1", "version = 3");
+    f.sign(ECC, &b);
+    replace_in(&f.agreement(), "version = 3", "version = 2");
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1, "the later signatures are a rollback: {json}");
+    let ecc = &json["agreements"][0]["parties"][1];
+    assert_eq!(ecc["status"], "missing", "{json}");
+    assert_eq!(ecc["last_signed_version"], 1, "{json}");
+    let (_, text) = f.verify_text();
+    assert!(
+        text.contains("missing essex-county-council: not signed (signed v1)"),
+        "{text}"
+    );
+}
