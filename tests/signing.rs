@@ -1988,3 +1988,27 @@ fn last_signed_version_looks_only_at_earlier_versions() {
         "{text}"
     );
 }
+
+/// When an earlier version's authentic signatures cover different contents (one party signed,
+/// the text changed, another party signed the same version), the history is ambiguous: signing
+/// the next version is refused, naming how many contents there are.
+#[test]
+fn an_ambiguous_earlier_version_stops_signing_the_next() {
+    let f = Fixture::new();
+    let a = f.generate(ICB, "priya@nhs.net");
+    let b = f.generate(ECC, "mark@essex.gov.uk");
+    f.sign(ICB, &a);
+    replace_in(
+        &f.agreement(),
+        "within 5 working days",
+        "within 9 working days",
+    );
+    f.sign(ECC, &b);
+    replace_in(&f.agreement(), "version = 1", "version = 2");
+    f.sign_at(ICB, &a, T0)
+        .code(1)
+        .stderr(predicates::str::contains(
+            "the signatures on v1 cover 2 different contents; the history must be checked before signing",
+        ));
+    assert!(!f.statement(2, ICB).exists(), "nothing signed");
+}
