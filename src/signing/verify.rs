@@ -916,12 +916,10 @@ pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chai
     Chain::Start
 }
 
-/// The party id of a statement file `<party-id>.toml` that is a regular file, or `None`.
+/// The stem of a statement file name `<stem>.toml`, or `None`. Callers match it against the
+/// agreement's party ids (so it is a valid id), and reading refuses anything but a regular file.
 fn statement_stem(path: &Path) -> Option<&str> {
-    path.file_name()?
-        .to_str()?
-        .strip_suffix(".toml")
-        .filter(|s| check_id(s).is_ok() && path.is_file())
+    path.file_name()?.to_str()?.strip_suffix(".toml")
 }
 
 /// The content digest of the latest earlier signed version, which `sign` writes as the
