@@ -416,35 +416,6 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     assert!(!f.statement(2, ICB).exists(), "nothing signed");
 }
 
-#[test]
-fn threat_key_used_outside_its_validity_window_is_rejected() {
-    let f = Fixture::new();
-    let key = f.ws.key_path("k");
-    f.generate_icb_key(
-        &key,
-        &[
-            "--no-passphrase",
-            "--valid-from",
-            "2026-01-01",
-            "--valid-until",
-            "2026-12-31",
-        ],
-    )
-    .success();
-    f.sign_at(ICB, &key, "2027-01-05T09:00:00Z")
-        .code(1)
-        .stderr(predicates::str::contains("not valid on 2027-01-05"));
-    f.sign_at(ICB, &key, T0).success();
-    let (_, json) = f.verify_json();
-    assert_eq!(statuses(&json)[0].1, "signed");
-    replace_in(
-        &f.ws.root().join("keys/nhs-essex-icb.toml"),
-        "valid_until = 2026-12-31",
-        "valid_until = 2026-03-01",
-    );
-    f.assert_rejected(&["DP207"]);
-}
-
 /// The identity point: a weak (small-order) Ed25519 public key.
 fn weak_key_line() -> String {
     use base64::Engine;
@@ -1530,10 +1501,10 @@ fn unsign(f: &Fixture, version: u32, party: &str) {
     std::fs::remove_file(f.sig(version, party)).unwrap();
 }
 
-/// A key's validity window includes its first and its last day, both when signing and when
-/// verifying; the day before and the day after are outside.
+/// Threat: a key used outside its validity window. The window includes its first and its last
+/// day, both when signing and when verifying; the day before and the day after are outside.
 #[test]
-fn key_validity_window_includes_its_first_and_last_day() {
+fn threat_key_used_outside_its_validity_window_is_rejected() {
     let f = Fixture::new();
     let key = f.ws.key_path("k");
     f.generate_icb_key(
