@@ -71,7 +71,7 @@ fn hex(text: &str) -> Vec<u8> {
 
 fn cases() -> Vec<Case> {
     let json: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/ed25519-speccheck/cases.json"))
+        serde_json::from_str(include_str!("../fixtures/ed25519-speccheck/cases.json"))
             .expect("cases.json is JSON");
     let field = |case: &serde_json::Value, name: &str| {
         hex(case[name]

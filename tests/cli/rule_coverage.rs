@@ -1,6 +1,6 @@
 //! Every rule code of the catalogue (`datapact::rules::ALL`) is produced through the real binary
 //! by some test that asserts it. File, structure and content codes are covered by the invalid
-//! fixtures (tests/validate_cli.rs); here every signature and expiry code has a scenario: a
+//! fixtures (tests/cli/validate_cli.rs); here every signature and expiry code has a scenario: a
 //! temporary workspace damaged in the way the rule is about, `check` or `verify` run on it, the
 //! code asserted with its severity and the documented exit code. `SCENARIOS` is the table, one
 //! test per row; `every_rule_code_is_produced_through_the_binary` checks the table (and the
@@ -8,7 +8,8 @@
 //!
 //! Then the expiry rules' boundaries, both sides of each, with `--today` (never the clock).
 
-mod common;
+use crate::common;
+use crate::common::{ECC, ICB, ID, T0};
 
 use chrono::NaiveDate;
 use common::{TempWorkspace, example, text};
@@ -18,11 +19,6 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const ID: &str = "icb-ecc-adult-social-care";
-const ICB: &str = "nhs-essex-icb";
-const ECC: &str = "essex-county-council";
-/// The claimed signing time of every signature.
-const T0: &str = "2026-04-01T10:00:00Z";
 /// "Today" for the signature scenarios: the example agreement is active (no expiry finding).
 const TODAY: &str = "2026-11-25";
 const NAMESPACE: &str = "datapact-agreement@datapact.dev";
@@ -677,7 +673,7 @@ fn draft_with_require_signed() -> Outcome {
 // The meta-test
 // ---------------------------------------------------------------------------------------------
 
-/// DP001-DP004 need bytes a text fixture cannot hold; tests/validate_cli.rs generates them
+/// DP001-DP004 need bytes a text fixture cannot hold; tests/cli/validate_cli.rs generates them
 /// (`generated_fixtures`).
 const GENERATED: &[&str] = &["DP001", "DP002", "DP003", "DP004"];
 
@@ -685,10 +681,10 @@ const GENERATED: &[&str] = &["DP001", "DP002", "DP003", "DP004"];
 fn every_rule_code_is_produced_through_the_binary() {
     let fixtures: Vec<String> = common::dir_names(&common::repo().join("tests/fixtures/invalid"));
     let validate_cli =
-        std::fs::read_to_string(common::repo().join("tests/validate_cli.rs")).unwrap();
+        std::fs::read_to_string(common::repo().join("tests/cli/validate_cli.rs")).unwrap();
     let generated = &validate_cli[validate_cli
         .find("fn generated_fixtures")
-        .expect("tests/validate_cli.rs generates fixtures")..];
+        .expect("tests/cli/validate_cli.rs generates fixtures")..];
     let mut missing = Vec::new();
     for rule in rules::ALL {
         let code = rule.code;
@@ -707,7 +703,7 @@ fn every_rule_code_is_produced_through_the_binary() {
             Family::Signatures | Family::Expiry => {
                 if !SCENARIOS.iter().any(|(c, _)| *c == code) {
                     missing.push(format!(
-                        "{code} ({}): no scenario in SCENARIOS (tests/rule_coverage.rs)",
+                        "{code} ({}): no scenario in SCENARIOS (tests/cli/rule_coverage.rs)",
                         rule.name
                     ));
                 }

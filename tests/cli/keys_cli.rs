@@ -3,14 +3,12 @@
 //! passphrase typed twice on a terminal, cleaning up when enrolment fails after the key was
 //! written, principals, and validity windows in messages.
 
-mod common;
+use crate::common;
+use crate::common::{ICB, ID};
 
 use common::{TempWorkspace, example, text};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-const ID: &str = "icb-ecc-adult-social-care";
-const ICB: &str = "nhs-essex-icb";
 
 /// `keys generate` for the ICB as p@nhs.net (dpo), unencrypted, to `out`.
 fn generate_to(ws: &TempWorkspace, out: &Path) -> Output {

@@ -1,11 +1,17 @@
 //! Helpers shared by the integration tests: temporary workspaces, running the real binary,
 //! reading its JSON output, and the repository's examples and fixtures.
-#![allow(dead_code)] // each test binary uses its own subset
 
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+
+/// The example agreement most tests sign, and its two parties.
+pub const ID: &str = "icb-ecc-adult-social-care";
+pub const ICB: &str = "nhs-essex-icb";
+pub const ECC: &str = "essex-county-council";
+/// The signing time tests claim with `sign --signed-at`.
+pub const T0: &str = "2026-04-01T10:00:00Z";
 
 /// The repository root (this crate's manifest directory).
 pub fn repo() -> PathBuf {

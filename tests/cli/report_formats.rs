@@ -127,7 +127,7 @@ fn sarif() -> Value {
 
 #[test]
 fn sarif_validates_against_the_oasis_schema() {
-    let schema: Value = serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json"))
+    let schema: Value = serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json"))
         .expect("schema is JSON");
     let validator = jsonschema::draft4::options()
         .should_validate_formats(true)

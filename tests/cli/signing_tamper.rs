@@ -8,7 +8,8 @@
 //!   TOML) pins down what the binary reports for each, so every branch of that judgement is used;
 //! - the verification library judges many more changes in memory.
 
-mod common;
+use crate::common;
+use crate::common::ID;
 
 use common::{TempWorkspace, example, text};
 use datapact::signing::trust::TrustStore;
@@ -19,7 +20,6 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::path::PathBuf;
 
-const ID: &str = "icb-ecc-adult-social-care";
 /// The signed agreement, relative to the workspace root.
 const FILE: &str = "agreements/icb-ecc-adult-social-care.toml";
 /// The parties of the example, both of which sign it.

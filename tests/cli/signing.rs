@@ -5,17 +5,13 @@
 //! example run as written (these fail when ssh-keygen is not on PATH, unless
 //! `DATAPACT_SKIP_OPENSSH_TESTS=1` skips them knowingly).
 
-mod common;
+use crate::common;
+use crate::common::{ECC, ICB, ID, T0};
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 use common::{TempWorkspace, example, finding_codes, text};
 use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
-
-const ID: &str = "icb-ecc-adult-social-care";
-const ICB: &str = "nhs-essex-icb";
-const ECC: &str = "essex-county-council";
-const T0: &str = "2026-04-01T10:00:00Z";
 
 /// A fresh workspace (`datapact init`, a git repository with a committer) with the example
 /// agreement; keys are written to its private directory, outside any git repository.

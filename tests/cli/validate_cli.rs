@@ -2,7 +2,7 @@
 //! declared line, the shipped examples are clean, targets are resolved safely, and hostile input
 //! gives the documented exit code and a clear message, never a panic.
 
-mod common;
+use crate::common;
 
 use common::*;
 use datapact::rules::{self, Family};

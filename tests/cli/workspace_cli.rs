@@ -1,6 +1,6 @@
 //! `datapact init` and `datapact new` run as a user runs them, in temporary directories.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::BTreeMap;

@@ -7,14 +7,14 @@
 //! file and line (through includes), refusal of invalid agreements, `templates list/export`, and
 //! signatures shown as valid only while they verify. Today is always injected.
 
-mod common;
+use crate::common;
 
 use common::{TempWorkspace, codes, dir_names, example, example_ids, text};
 use quick_xml::events::Event;
 
 const TODAY: &str = "2026-05-01";
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
-const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
+const EXAMPLE: &str = include_str!("../../agreements/icb-ecc-adult-social-care.toml");
 /// A signer's principal: a personal e-mail address, which a public rendition never shows.
 const SIGNER: &str = "priya.signs@nhs.net";
 

@@ -3,12 +3,12 @@
 //! annotates the overdue one at its review-date line and exits 1; SARIF validates against the
 //! schema; JUnit parses; the calendar imports into a calendar parser. Today is always injected.
 
-mod common;
+use crate::common;
 
 use common::{TempWorkspace, finding_codes};
 use serde_json::Value;
 
-const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
+const EXAMPLE: &str = include_str!("../../agreements/icb-ecc-adult-social-care.toml");
 const TODAY: &str = "2026-11-25";
 
 /// The example agreement under another id with other dates.
@@ -231,7 +231,7 @@ fn sarif_output_validates_against_the_schema() {
     assert_eq!(code, 1);
     let log: Value = serde_json::from_str(&out).unwrap();
     let schema: Value =
-        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+        serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json")).unwrap();
     let validator = jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&schema)

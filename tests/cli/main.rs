@@ -1,0 +1,16 @@
+//! The integration tests: one test binary (so the suite links once), a module per area, each
+//! running the real `datapact` binary. docs/testing.md maps what is tested where; `common`
+//! holds the shared helpers (temporary workspaces, running the binary, fixtures).
+
+mod common;
+
+mod ed25519_vectors;
+mod gate_cli;
+mod keys_cli;
+mod render_cli;
+mod report_formats;
+mod rule_coverage;
+mod signing;
+mod signing_tamper;
+mod validate_cli;
+mod workspace_cli;
