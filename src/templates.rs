@@ -108,13 +108,22 @@ impl Templates {
         });
         env.add_filter("long_date", long_date);
         let dir = overrides.clone();
+        let root = root.map(Path::to_path_buf);
         env.set_loader(move |name| {
             // Names are plain file names: never a path that could leave the templates directory.
             if name.contains('/') || name.contains('\\') || name.starts_with('.') {
                 return Ok(None);
             }
-            if let Some(dir) = &dir {
+            if let (Some(dir), Some(root)) = (&dir, &root) {
                 let path = dir.join(name);
+                // A committed link to a file elsewhere (a private key, /etc/passwd) is never
+                // read into a rendition.
+                if let Err(e) = crate::workspace::check_inside(root, &path) {
+                    return Err(minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("{} ({})", e.message, e.hint.unwrap_or_default()),
+                    ));
+                }
                 if path.is_file() {
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
                         minijinja::Error::new(

@@ -42,6 +42,7 @@ impl Workspace {
     pub fn open(root: PathBuf) -> Result<Workspace> {
         let root = std::fs::canonicalize(&root).map_err(|e| Error::io("open", &root, e))?;
         let config_path = root.join(CONFIG_FILE);
+        check_inside(&root, &config_path)?;
         let source = SourceFile::read(&config_path, CONFIG_FILE.to_string())?;
         let config = Config::parse(&source)?;
         Ok(Workspace { root, config })
@@ -136,14 +137,7 @@ impl Workspace {
 
     /// How findings name `path`: relative to the workspace root with `/` separators.
     pub fn display(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        rel.components()
-            .filter_map(|c| match c {
-                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join("/")
+        display_in(&self.root, path)
     }
 
     /// Reads an agreement (or any workspace) file for checking.
@@ -152,21 +146,53 @@ impl Workspace {
         SourceFile::read(path, self.display(path))
     }
 
-    /// Refuses a file that resolves (through symbolic links) to somewhere outside the
-    /// workspace, so a link committed to the repository cannot make the tool read, and echo
-    /// parts of, a file elsewhere on the machine. A path that does not exist passes (reading it
-    /// reports that).
+    /// Refuses a path that resolves (through symbolic links) outside the workspace: see
+    /// [`check_inside`].
     pub fn check_inside(&self, path: &Path) -> Result<()> {
-        match std::fs::canonicalize(path) {
-            Ok(real) if !real.starts_with(&self.root) => Err(Error::input(format!(
-                "{} is a link to {}, outside the workspace",
-                self.display(path),
-                real.display()
-            ))
-            .with_hint("replace the link with the file itself; datapact reads only files inside the workspace")),
-            _ => Ok(()),
-        }
+        check_inside(&self.root, path)
     }
+}
+
+/// `path` relative to `root`, with `/` separators, for messages and reports.
+pub fn display_in(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Refuses a path inside the workspace rooted at `root` (canonical) that resolves, through
+/// symbolic links, to somewhere outside it, so a link committed to the repository cannot make
+/// the tool read, echo parts of, or write a file elsewhere on the machine. A path that does not
+/// exist yet (a file about to be written) is judged by its nearest existing ancestor: a linked
+/// directory on the way out of the workspace is refused too.
+pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
+    let Some((existing, real)) = path
+        .ancestors()
+        .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
+    else {
+        return Ok(());
+    };
+    if real.starts_with(root) {
+        return Ok(());
+    }
+    let what = if existing == path {
+        format!("{} is a link to {}", display_in(root, path), real.display())
+    } else {
+        format!(
+            "{} leads through {}, a link to {}",
+            display_in(root, path),
+            display_in(root, existing),
+            real.display()
+        )
+    };
+    Err(Error::input(format!("{what}, outside the workspace")).with_hint(
+        "replace the link with the file or directory itself; datapact reads and writes only files inside the workspace",
+    ))
 }
 
 /// An agreement or party id: 3 to 64 lowercase ASCII letters, digits and single hyphens, not

@@ -66,6 +66,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     }
     let ws = open_workspace(cli)?;
     let path = ws.agreement_path(&id);
+    // Never written through a linked agreements/ directory to a place outside the workspace.
+    ws.check_inside(&path)?;
     if path.exists() {
         return Err(Error::usage(format!(
             "agreement {id} already exists: {}",

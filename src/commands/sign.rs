@@ -145,6 +145,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
 
     let stmt_path = statement_path(&ws, facts.id.as_str(), facts.version, &args.party);
     let sig_path = signature_path(&stmt_path);
+    // Never written through a linked signatures/ directory to a place outside the workspace.
+    ws.check_inside(&stmt_path)?;
     if stmt_path.exists() || sig_path.exists() {
         return Err(Error::refused(format!(
             "{} has already signed {} v{} ({} exists)",

@@ -555,6 +555,8 @@ pub fn prepare_add(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<(
         ));
     }
     let path = party_file(ws, &key.party);
+    // Never written through a linked keys/ directory to a place outside the workspace.
+    ws.check_inside(&path)?;
     let display = ws.display(&path);
     let mut doc = read_document(&path, &display)?.unwrap_or_else(|| {
         let mut d = toml_edit::DocumentMut::new();
@@ -616,6 +618,7 @@ pub fn revoke(
         );
     }
     let path = party_file(ws, &entry.party);
+    ws.check_inside(&path)?;
     let display = ws.display(&path);
     let mut doc = read_document(&path, &display)?.ok_or_else(|| {
         Error::usage(format!("{display} has gone missing")).with_hint("run the command again")

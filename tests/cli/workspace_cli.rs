@@ -236,3 +236,116 @@ fn new_refuses_a_title_with_control_characters() {
         assert!(!ws.root().join("agreements/t-inj.toml").exists());
     }
 }
+
+/// Regression (symbolic links out of the workspace): a committed link must never make datapact
+/// read a file elsewhere on the machine into its output, or write through a linked directory to
+/// a place outside the workspace. Each is refused with a message naming the link (exit 2), and
+/// nothing outside is read or written.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_workspace_are_refused_for_reading_and_writing() {
+    use std::os::unix::fs::symlink;
+    const SECRET: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0IGtleSBtYXRlcmlhbA==\n-----END OPENSSH PRIVATE KEY-----\n";
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("id_ed25519");
+    std::fs::write(&secret, SECRET).unwrap();
+
+    // A template override that is a link to a private key elsewhere.
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    std::fs::create_dir_all(ws.root().join("templates")).unwrap();
+    symlink(&secret, ws.root().join("templates/agreement.md.j2")).unwrap();
+    for args in [
+        vec!["render", ID, "--format", "md"],
+        vec!["render", ID, "--format", "md", "--public"],
+    ] {
+        let (code, out, err) = ws.run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains("templates/agreement.md.j2 is a link to")
+                && err.contains("outside the workspace"),
+            "{err}"
+        );
+        assert!(
+            !out.contains("c2VjcmV0") && !err.contains("c2VjcmV0"),
+            "the key is never shown"
+        );
+    }
+
+    // datapact.toml as a link to a file elsewhere: not followed, and nothing of it is echoed.
+    let ws = TempWorkspace::new();
+    let settings = outside.path().join("settings.toml");
+    std::fs::write(&settings, "[secret]\npassword = \"hunter2\"\n").unwrap();
+    std::fs::remove_file(ws.root().join("datapact.toml")).unwrap();
+    symlink(&settings, ws.root().join("datapact.toml")).unwrap();
+    let (code, out, err) = ws.run(&["check"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("datapact.toml is a link to"), "{err}");
+    assert!(
+        !err.contains("hunter2") && !err.contains("password"),
+        "{err}"
+    );
+
+    // Writing through linked directories: agreements/ (new), keys/ (keys add), signatures/<id>
+    // (sign).
+    let ws = TempWorkspace::init();
+    let away = outside.path().join("away");
+    std::fs::create_dir(&away).unwrap();
+    std::fs::remove_dir_all(ws.root().join("agreements")).unwrap();
+    symlink(&away, ws.root().join("agreements")).unwrap();
+    let (code, _, err) = ws.run(&[
+        "new",
+        "linked-agreement",
+        "--title",
+        "T",
+        "--party",
+        ICB,
+        "--party",
+        ECC,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("leads through agreements, a link to"), "{err}");
+
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    std::fs::remove_dir_all(ws.root().join("keys")).unwrap();
+    symlink(&away, ws.root().join("keys")).unwrap();
+    let public = outside.path().join("partner");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "p", "-f"])
+        .arg(&public)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let pubfile = format!("{}.pub", public.display());
+    let (code, _, err) = ws.run(&[
+        "keys",
+        "add",
+        "--party",
+        ICB,
+        "--principal",
+        "dpo@nhs.net",
+        "--role",
+        "dpo",
+        &pubfile,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("leads through keys, a link to"), "{err}");
+
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let key = ws.generate_key(ICB, "dpo@nhs.net");
+    std::fs::create_dir_all(ws.root().join("signatures")).unwrap();
+    symlink(&away, ws.root().join(format!("signatures/{ID}"))).unwrap();
+    let (code, _, err) = ws.run(&["sign", ID, "--party", ICB, "--key", key.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("leads through signatures/{ID}, a link to")),
+        "{err}"
+    );
+    assert_eq!(
+        dir_names(&away),
+        Vec::<String>::new(),
+        "nothing written outside"
+    );
+}
