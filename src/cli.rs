@@ -41,6 +41,7 @@ pub enum Command {
     Status(commands::status::Args),
     Check(commands::check::Args),
     Calendar(commands::calendar::Args),
+    Rules(commands::rules::Args),
 }
 
 /// Parses a calendar date written YYYY-MM-DD.

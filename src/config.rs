@@ -1,7 +1,7 @@
 //! Workspace settings: `datapact.toml` at the workspace root. Every setting has a default, so
 //! an empty file is a valid configuration.
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Rule, Severity};
 use crate::error::{Error, Result};
 use crate::rules;
 use crate::source::SourceFile;
@@ -119,16 +119,13 @@ impl Config {
             .with_hint("use an IANA time zone name such as \"Europe/London\""));
         }
         for key in self.rules.keys() {
-            let rule = rules::ALL
-                .iter()
-                .find(|r| r.code == key || r.name == key)
-                .ok_or_else(|| {
-                    Error::input(format!(
-                        "{}: [rules] names unknown rule {key:?}",
-                        source.display
-                    ))
-                    .with_hint("use a code or name listed in docs/rules.md")
-                })?;
+            let rule = rules::find(key).ok_or_else(|| {
+                Error::input(format!(
+                    "{}: [rules] names unknown rule {key:?}",
+                    source.display
+                ))
+                .with_hint("use a code or name listed in docs/rules.md")
+            })?;
             if !rule.configurable {
                 return Err(Error::input(format!(
                     "{}: rule {} ({}) cannot be changed in [rules]",
@@ -141,7 +138,7 @@ impl Config {
     }
 
     /// The severity of `rule` in this workspace, or `None` when it is turned off.
-    pub fn severity(&self, rule: &rules::Rule) -> Option<Severity> {
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
         let level = self
             .rules
             .get(rule.code)
@@ -162,7 +159,7 @@ impl Config {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                let sev = self.severity(f.rule())?;
+                let sev = self.severity(f.rule)?;
                 f.severity = sev;
                 Some(f)
             })

@@ -1,8 +1,8 @@
-//! Findings: what a check reports about a file, with a stable rule code, a severity, the place
+//! Findings: what a check reports about a file, with the rule it breaks, a severity, the place
 //! (file, line, column), a message and a hint. Every output format (human, JSON, GitHub, SARIF,
-//! JUnit) is made from these.
+//! JUnit) is made from these. [`Rule`] is the shape of a catalogue entry; the entries themselves
+//! and the registry live in `rules/`.
 
-use crate::rules::{self, Family, Rule};
 use serde::Serialize;
 
 /// How serious a finding is. `Error` fails a check; `Warning` fails only when asked to.
@@ -24,11 +24,97 @@ impl Severity {
     }
 }
 
+/// Which check produces findings of a rule (used to group JUnit test cases and SARIF rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// File hygiene and parsing.
+    File,
+    /// Required parts, types, unknown keys, vocabularies.
+    Structure,
+    /// Consistency between clauses.
+    Content,
+    /// Signatures and the trust store.
+    Signatures,
+    /// Review and expiry dates against today.
+    Expiry,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::File => "file",
+            Family::Structure => "structure",
+            Family::Content => "content",
+            Family::Signatures => "signatures",
+            Family::Expiry => "expiry",
+        }
+    }
+}
+
+/// One entry of the rule catalogue. The entries live in `src/rules/`, each beside the code
+/// that reports it; `docs/rules.md` is generated from them (`datapact rules --markdown`).
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code, such as `DP101`; never reused.
+    pub code: &'static str,
+    /// Stable kebab-case name, accepted in `[rules]` like the code.
+    pub name: &'static str,
+    pub family: Family,
+    pub default_severity: Severity,
+    /// Whether `[rules]` in datapact.toml may change its severity or turn it off. Rules that
+    /// guard parsing and signing are fixed.
+    pub configurable: bool,
+    /// Whether a finding of this rule means the input could not be read at all, so the command
+    /// exits 2 (usage, I/O or unreadable input) rather than 1.
+    pub unreadable: bool,
+    /// When the rule applies, in plain words ("always", "when special category data is shared").
+    pub applies: &'static str,
+    /// What the rule checks.
+    pub summary: &'static str,
+    /// What to do about a finding, where the finding has no more particular advice.
+    pub hint: &'static str,
+    /// The law, policy or design decision that requires it.
+    pub source: &'static str,
+}
+
+impl Rule {
+    /// The defaults entries start from (`..Rule::BASE`): fixed, readable input, always applies.
+    pub const BASE: Rule = Rule {
+        code: "",
+        name: "",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
+        applies: "always",
+        summary: "",
+        hint: "",
+        source: "",
+    };
+
+    /// Whether a finding of this rule means the file cannot be turned into a domain agreement,
+    /// so the content rules are not run (they would only add noise). Only errors about the file
+    /// or its structure block; a structural warning (a value listed twice) does not.
+    pub fn blocks_domain_model(&self) -> bool {
+        matches!(self.family, Family::File | Family::Structure)
+            && self.default_severity == Severity::Error
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.code == other.code
+    }
+}
+impl Eq for Rule {}
+
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable rule code, such as `DP101`; documented in docs/rules.md.
-    pub code: &'static str,
+    /// The rule broken; serialised as its stable code, such as `DP101` (docs/rules.md).
+    #[serde(rename = "code", serialize_with = "serialize_code")]
+    pub rule: &'static Rule,
     pub severity: Severity,
     /// Path of the file, relative to the workspace root, with `/` separators.
     pub file: String,
@@ -39,6 +125,14 @@ pub struct Finding {
     pub message: String,
     /// What to do about it.
     pub hint: String,
+    /// The party the finding is about, for signature findings that belong to one party.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+}
+
+/// Serialises a rule as its code (for findings and signature statuses).
+pub fn serialize_code<S: serde::Serializer>(rule: &&'static Rule, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.code)
 }
 
 impl Finding {
@@ -51,23 +145,40 @@ impl Finding {
         hint: impl Into<String>,
     ) -> Self {
         Finding {
-            code: rule.code,
+            rule,
             severity: rule.default_severity,
             file: file.to_string(),
             line: pos.line,
             column: pos.column,
             message: message.into(),
             hint: hint.into(),
+            party: None,
         }
     }
 
-    /// The rule this finding was made for.
-    pub fn rule(&self) -> &'static Rule {
-        rules::by_code(self.code).expect("findings are only made from catalogue rules")
+    /// The same finding, marked as being about `party`.
+    pub fn about_party(mut self, party: &str) -> Self {
+        self.party = Some(party.to_string());
+        self
+    }
+
+    /// A finding whose hint is the rule's own.
+    pub fn with_rule_hint(
+        rule: &'static Rule,
+        file: &str,
+        pos: Position,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding::new(rule, file, pos, message, rule.hint)
+    }
+
+    /// The rule's stable code, such as `DP101`.
+    pub fn code(&self) -> &'static str {
+        self.rule.code
     }
 
     pub fn family(&self) -> Family {
-        self.rule().family
+        self.rule.family
     }
 }
 

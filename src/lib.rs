@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod ids;
 pub mod lifecycle;
 pub mod register;
 pub mod render;

@@ -4,6 +4,7 @@
 //! itself, which every date-dependent command takes from `--today` / `DATAPACT_TODAY` or the
 //! workspace time zone.
 
+use crate::agreement::locate::Places;
 use crate::agreement::model::Dates;
 use crate::config::Windows;
 use chrono::{Days, NaiveDate, Utc};
@@ -175,17 +176,16 @@ pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDa
 /// The expiry findings for an agreement in `standing` (none for drafts and active agreements).
 /// `require_signed` reports a draft as DP306.
 pub fn findings(
-    source: &crate::source::SourceFile,
+    file: &str,
+    places: &Places,
     dates: &Dates,
     standing: &Standing,
     windows: &Windows,
     require_signed: bool,
     missing_parties: &[String],
 ) -> Vec<crate::diagnostics::Finding> {
-    use crate::agreement::validate::locate;
     use crate::diagnostics::Finding;
     use crate::rules;
-    let at = |field: &str| locate(source, &["dates", field]);
     let n = standing.days.unsigned_abs();
     let day_s = |n: u64| {
         if n == 1 {
@@ -197,14 +197,14 @@ pub fn findings(
     let mut out = Vec::new();
     match standing.state {
         State::ReviewDue => out.push(Finding::new(
-            &rules::REVIEW_DUE,
-            &source.display,
-            at("review"),
+            &rules::expiry::REVIEW_DUE,
+            file,
+            places.review,
             format!("review due on {} (in {})", standing.next_date, day_s(n)),
             "review the agreement with every party; record the outcome, set the next review date and bump `version` if anything changes",
         )),
         State::ReviewOverdue => {
-            let rule = if standing.past_grace { &rules::REVIEW_OVERDUE_PAST_GRACE } else { &rules::REVIEW_OVERDUE };
+            let rule = if standing.past_grace { &rules::expiry::REVIEW_OVERDUE_PAST_GRACE } else { &rules::expiry::REVIEW_OVERDUE };
             let grace = if standing.past_grace {
                 format!(", more than the {}-day grace period", windows.review_grace_days)
             } else {
@@ -212,23 +212,23 @@ pub fn findings(
             };
             out.push(Finding::new(
                 rule,
-                &source.display,
-                at("review"),
+                file,
+                places.review,
                 format!("review overdue since {} ({} ago{grace})", standing.next_date, day_s(n)),
                 "review the agreement now: registers remove agreements left unreviewed; set a new review date and have every party sign the new version",
             ));
         }
         State::Expired => out.push(Finding::new(
-            &rules::EXPIRED,
-            &source.display,
-            at("expires"),
+            &rules::expiry::EXPIRED,
+            file,
+            places.expires,
             format!("expired on {} ({} ago); sharing under it must stop", standing.next_date, day_s(n)),
             "renew it as a new version signed by every party, or move it out of agreements/ to an archive",
         )),
         State::Draft if require_signed => out.push(Finding::new(
-            &rules::NOT_FULLY_SIGNED,
-            &source.display,
-            locate(source, &["agreement", "version"]),
+            &rules::expiry::NOT_FULLY_SIGNED,
+            file,
+            places.version,
             format!("not fully signed: missing {}", if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }),
             "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
         )),
@@ -245,9 +245,9 @@ pub fn findings(
     {
         let left = (dates.expires - today).num_days().unsigned_abs();
         out.push(Finding::new(
-            &rules::EXPIRING,
-            &source.display,
-            at("expires"),
+            &rules::expiry::EXPIRING,
+            file,
+            places.expires,
             format!("expires on {} (in {})", dates.expires, day_s(left)),
             "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
         ));
@@ -381,17 +381,20 @@ mod tests {
     }
 
     fn findings_on(day: &str, signed: bool) -> Vec<String> {
-        let text = "[dates]\nreview = 2028-04-01\nexpires = 2029-03-31\n";
-        let source = crate::source::SourceFile::from_bytes(
-            "a.toml".into(),
-            "a.toml".into(),
-            text.as_bytes().to_vec(),
-        );
         let standing = state_on(day, signed);
-        findings(&source, &dates(), &standing, &Windows::default(), true, &[])
-            .into_iter()
-            .map(|f| format!("{} {}", f.code, f.message))
-            .collect()
+        let places = Places::default();
+        findings(
+            "a.toml",
+            &places,
+            &dates(),
+            &standing,
+            &Windows::default(),
+            true,
+            &[],
+        )
+        .into_iter()
+        .map(|f| format!("{} {}", f.code(), f.message))
+        .collect()
     }
 
     #[test]

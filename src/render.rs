@@ -392,13 +392,10 @@ pub fn signature_views(
                     view.key_id = Some(key_id.clone());
                     view.signed_at = Some(signing_time(signed_at));
                 }
-                Some(PartyStatus::Invalid { code, reason, .. }) => {
+                Some(PartyStatus::Invalid { rule, reason, .. }) => {
                     view.status = SignatureStatus::Invalid;
-                    let reason = match crate::rules::by_code(code) {
-                        Some(rule) if public => rule.summary,
-                        _ => reason,
-                    };
-                    view.reason = Some(format!("{reason} ({code})"));
+                    let reason = if public { rule.summary } else { reason };
+                    view.reason = Some(format!("{reason} ({})", rule.code));
                 }
                 Some(PartyStatus::Missing {
                     last_signed_version: Some(v),

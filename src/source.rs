@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::error::{Error, Result};
-use crate::rules;
+use crate::rules::file;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,7 @@ impl SourceFile {
         let mut text = None;
         if bytes.len() as u64 > MAX_FILE_BYTES {
             findings.push(Finding::new(
-                &rules::FILE_TOO_LARGE,
+                &file::FILE_TOO_LARGE,
                 &display,
                 Position::START,
                 format!("file is larger than {} bytes", MAX_FILE_BYTES),
@@ -80,7 +80,7 @@ impl SourceFile {
                     .count()
                         + 1;
                     findings.push(Finding::new(
-                        &rules::NOT_UTF8,
+                        &file::NOT_UTF8,
                         &display,
                         Position { line, column: col },
                         format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
@@ -91,7 +91,7 @@ impl SourceFile {
                     let mut s = s;
                     if let Some(rest) = s.strip_prefix('\u{feff}') {
                         findings.push(Finding::new(
-                            &rules::BYTE_ORDER_MARK,
+                            &file::BYTE_ORDER_MARK,
                             &display,
                             Position::START,
                             "file starts with a UTF-8 byte order mark (BOM)",
@@ -102,7 +102,7 @@ impl SourceFile {
                     if let Some(i) = s.find('\r') {
                         let idx = LineIndex::new(s);
                         findings.push(Finding::new(
-                            &rules::CRLF_LINE_ENDINGS,
+                            &file::CRLF_LINE_ENDINGS,
                             &display,
                             idx.position(s, i),
                             "file has CRLF line endings; agreements must use LF only",

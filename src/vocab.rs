@@ -24,6 +24,62 @@ pub struct Entry {
     pub satisfies: Vec<String>,
 }
 
+impl Entry {
+    /// Whether this entry is `term` (compare entries of `term`'s own list only).
+    pub fn is(&self, term: Term) -> bool {
+        self.id == term.id
+    }
+}
+
+/// A vocabulary id the code reasons about, with the list it belongs to. The constants are in
+/// [`terms`]; a test checks each against `vocabulary.toml`, so renaming an id there cannot
+/// silently stop a rule from matching.
+#[derive(Debug, Clone, Copy)]
+pub struct Term {
+    pub list: fn() -> List,
+    pub id: &'static str,
+}
+
+/// The vocabulary ids that rules and renderers test for.
+pub mod terms {
+    use super::Term;
+
+    macro_rules! terms {
+        ($( $(#[$doc:meta])* $name:ident = $list:ident $id:literal; )*) => {
+            $( $(#[$doc])* pub const $name: Term = Term { list: super::$list, id: $id }; )*
+            /// Every term, for the test that checks them against the vocabulary.
+            pub const ALL: &[Term] = &[ $( $name ),* ];
+        };
+    }
+
+    terms! {
+        DIRECT_CARE = purpose_category "direct-care";
+        SAFEGUARDING = purpose_category "safeguarding";
+        PLANNING = purpose_category "planning";
+        RESEARCH = purpose_category "research";
+        ANONYMISED = identifiability "anonymised";
+        CRIMINAL_OFFENCE = special_category "criminal-offence";
+        /// Art 6(1)(a) consent.
+        ART6_CONSENT = article6 "a";
+        /// Art 6(1)(ea) recognised legitimate interests.
+        ART6_RECOGNISED_INTEREST = article6 "ea";
+        /// Art 6(1)(f) legitimate interests.
+        ART6_LEGITIMATE_INTERESTS = article6 "f";
+        /// Art 9(2)(a) explicit consent.
+        ART9_EXPLICIT_CONSENT = article9 "a";
+        /// Art 9(2)(j) archiving, research and statistics.
+        ART9_RESEARCH = article9 "j";
+        CONFIDENTIALITY_EXPLICIT_CONSENT = confidentiality "explicit-consent";
+        CONFIDENTIALITY_IMPLIED_CONSENT = confidentiality "implied-consent";
+        CONFIDENTIALITY_S251 = confidentiality "s251";
+        CONFIDENTIALITY_NOT_APPLICABLE = confidentiality "not-applicable";
+        CONSENT_EXPLICIT = consent_model "explicit";
+        CONSENT_IMPLIED = consent_model "implied";
+        DPIA_COMPLETED = dpia "completed";
+        DPIA_NOT_REQUIRED = dpia "not-required";
+    }
+}
+
 /// Every vocabulary, by name.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,6 +177,19 @@ lists!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_term_the_code_tests_for_is_in_its_vocabulary() {
+        for term in terms::ALL {
+            let list = (term.list)();
+            assert!(
+                list.find(term.id).is_some(),
+                "{} is not in the {} vocabulary",
+                term.id,
+                list.name
+            );
+        }
+    }
 
     #[test]
     fn builtin_vocabulary_parses_and_is_consistent() {

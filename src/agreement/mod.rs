@@ -2,8 +2,10 @@
 //! validation that turns one into the other (`validate`). [`check_file`] is the entry point every
 //! command uses to read an agreement.
 
+pub mod locate;
 pub mod model;
 pub mod raw;
+mod structure;
 pub mod validate;
 
 pub use model::Agreement;
@@ -12,6 +14,7 @@ use crate::diagnostics::{Finding, Severity};
 use crate::error::Result;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
+use locate::Places;
 use std::path::Path;
 
 /// An agreement file after validation.
@@ -21,6 +24,8 @@ pub struct Checked {
     /// The agreement, when its structure is complete (content findings may still exist).
     pub agreement: Option<Agreement>,
     pub findings: Vec<Finding>,
+    /// Where the version and dates are in the file, for findings of later stages.
+    pub places: Places,
 }
 
 impl Checked {
@@ -29,9 +34,7 @@ impl Checked {
     }
     /// Whether the file could not be read or parsed at all (exit 2 territory).
     pub fn is_unreadable(&self) -> bool {
-        self.findings
-            .iter()
-            .any(|f| matches!(f.code, "DP001" | "DP004" | "DP005" | "DP006"))
+        self.findings.iter().any(|f| f.rule.unreadable)
     }
     /// The agreement id: from the content when valid, else from the file name.
     pub fn id(&self) -> Option<String> {
@@ -76,10 +79,11 @@ pub fn check_each<T: Send>(
 /// Validates an already-read source.
 pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
     let expected = expected_id(&source.path).map(str::to_string);
-    let (agreement, findings) = validate::validate(&source, expected.as_deref(), &ws.config);
+    let v = validate::validate(&source, expected.as_deref(), &ws.config);
     Checked {
         source,
-        agreement,
-        findings,
+        agreement: v.agreement,
+        findings: v.findings,
+        places: v.places,
     }
 }

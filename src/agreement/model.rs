@@ -2,8 +2,8 @@
 //! to their entries (so a renderer can show the legal wording). Built only by `validate`.
 //! Serialisable, because templates render from it.
 
-use crate::vocab::Entry;
-use crate::workspace::AgreementId;
+use crate::ids::AgreementId;
+use crate::vocab::{Entry, terms};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -55,8 +55,71 @@ impl Agreement {
         self.purpose
             .categories
             .iter()
-            .any(|c| c.id == "planning" || c.id == "research")
+            .any(|c| c.is(terms::PLANNING) || c.is(terms::RESEARCH))
     }
+
+    /// The facts several rules depend on, derived from the clauses once per validation.
+    pub fn facts(&self) -> Facts {
+        let lb = &self.lawful_basis;
+        let categories = self.data.special_categories();
+        let criminal_offence = categories.iter().any(|c| c.is(terms::CRIMINAL_OFFENCE));
+        let special = categories
+            .into_iter()
+            .filter(|c| !c.is(terms::CRIMINAL_OFFENCE))
+            .collect();
+        let has = |list: &[V], term| list.iter().any(|e| e.is(term));
+        let explicit_consent = self.consent.sought
+            && self
+                .consent
+                .model
+                .is_some_and(|m| m.is(terms::CONSENT_EXPLICIT));
+        let implied_consent = (self.consent.sought
+            && self
+                .consent
+                .model
+                .is_some_and(|m| m.is(terms::CONSENT_IMPLIED)))
+            || lb
+                .confidentiality
+                .is(terms::CONFIDENTIALITY_IMPLIED_CONSENT);
+        Facts {
+            special,
+            criminal_offence,
+            identifiable: !self.data.identifiability.is(terms::ANONYMISED),
+            planning_or_research: self.is_planning_or_research(),
+            research: has(&self.purpose.categories, terms::RESEARCH),
+            consent_is_a_basis: has(&lb.article6, terms::ART6_CONSENT)
+                || has(&lb.article9, terms::ART9_EXPLICIT_CONSENT)
+                || lb
+                    .confidentiality
+                    .is(terms::CONFIDENTIALITY_EXPLICIT_CONSENT),
+            explicit_consent,
+            implied_consent,
+        }
+    }
+}
+
+/// Facts about an agreement that several rules depend on: [`Agreement::facts`].
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The special categories shared, each once; criminal offence data is left out (it has
+    /// rules of its own).
+    pub special: Vec<V>,
+    /// Whether criminal offence data is shared.
+    pub criminal_offence: bool,
+    /// Whether the data is identifiable or pseudonymised, not anonymised.
+    pub identifiable: bool,
+    /// Whether a purpose is planning or research (the policy's "beyond direct care").
+    pub planning_or_research: bool,
+    /// Whether a purpose is research.
+    pub research: bool,
+    /// Whether consent is a lawful or confidentiality basis: Art 6(1)(a), Art 9(2)(a) or
+    /// explicit consent for the duty of confidentiality.
+    pub consent_is_a_basis: bool,
+    /// Whether consent is sought, as explicit consent.
+    pub explicit_consent: bool,
+    /// Whether implied consent is relied on: sought as implied consent (a model named while
+    /// consent is not sought is not relied on), or the confidentiality basis.
+    pub implied_consent: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -53,17 +53,18 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
         findings.extend(
             sigs.findings
                 .iter()
-                .filter(|f| f.code != rules::SIGNATURE_MISSING.code)
+                .filter(|f| f.rule != &rules::signatures::SIGNATURE_MISSING)
                 .filter(|f| {
-                    f.code != rules::ID_MISMATCH.code
-                        || !a.checked.findings.iter().any(|c| c.code == f.code)
+                    f.rule != &rules::structure::ID_MISMATCH
+                        || !a.checked.findings.iter().any(|c| c.rule == f.rule)
                 })
                 .cloned(),
         );
     }
     if let (Some(standing), Some(agreement)) = (&a.standing, &a.checked.agreement) {
         let expiry = lifecycle::findings(
-            &a.checked.source,
+            &a.checked.source.display,
+            &a.checked.places,
             &agreement.dates,
             standing,
             &ws.config.windows,

@@ -6,6 +6,7 @@ pub mod init;
 pub mod keys;
 pub mod new;
 pub mod render;
+pub mod rules;
 pub mod sign;
 pub mod status;
 pub mod templates;
@@ -29,5 +30,6 @@ pub fn dispatch(cli: &Cli) -> Result<Outcome> {
         Command::Keys(args) => keys::run(cli, args),
         Command::Sign(args) => sign::run(cli, args),
         Command::Verify(args) => verify::run(cli, args),
+        Command::Rules(args) => rules::run(args),
     }
 }

@@ -143,12 +143,13 @@ fn write_human(
                         p.party
                     )?
                 }
-                PartyStatus::Invalid { code, reason, file } => {
+                PartyStatus::Invalid { rule, reason, file } => {
                     writeln!(
                         out,
-                        "  {} {}: {reason} [{code} {file}]",
+                        "  {} {}: {reason} [{} {file}]",
                         term::paint(term::ERROR, "INVALID"),
-                        p.party
+                        p.party,
+                        rule.code
                     )?;
                     if let Some(f) = r.findings.iter().find(|f| reported_with_party(p, f)) {
                         writeln!(out, "          hint: {}", f.hint)?;
@@ -170,8 +171,11 @@ fn write_human(
 /// Whether a finding was already shown on a party's line.
 fn reported_with_party(p: &crate::signing::verify::PartySignature, f: &Finding) -> bool {
     match &p.status {
-        PartyStatus::Invalid { reason, .. } => *reason == f.message,
-        PartyStatus::Missing { .. } => f.code == crate::rules::SIGNATURE_MISSING.code,
+        PartyStatus::Invalid { rule, .. } => f.party.as_ref() == Some(&p.party) && f.rule == *rule,
+        PartyStatus::Missing { .. } => {
+            f.party.as_ref() == Some(&p.party)
+                && f.rule == &crate::rules::signatures::SIGNATURE_MISSING
+        }
         PartyStatus::Signed { .. } => false,
     }
 }
@@ -184,7 +188,11 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
     writeln!(
         out,
         "  {label}[{}] {}:{}:{}: {}",
-        f.code, f.file, f.line, f.column, f.message
+        f.code(),
+        f.file,
+        f.line,
+        f.column,
+        f.message
     )?;
     writeln!(out, "    hint: {}", f.hint)
 }

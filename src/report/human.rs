@@ -32,7 +32,7 @@ fn write_finding(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
         out,
         "{}[{}]: {}: {}",
         term::paint(style, finding.severity.as_str()),
-        term::paint(term::BOLD, finding.code),
+        term::paint(term::BOLD, finding.code()),
         location(finding),
         finding.message
     )?;

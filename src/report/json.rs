@@ -3,9 +3,9 @@
 //! `format_version` changes only when a field is removed or changes meaning; new fields may be
 //! added without changing it.
 
-use super::{OrderedFile, ReportContext, TOOL_NAME, family_of, rule_name, total_tally};
+use super::{OrderedFile, ReportContext, TOOL_NAME, total_tally};
+use crate::diagnostics::Family;
 use crate::diagnostics::{Finding, Severity};
-use crate::rules::Family;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -52,10 +52,10 @@ struct Summary {
 impl<'a> FindingEntry<'a> {
     fn of(finding: &'a Finding) -> Self {
         FindingEntry {
-            code: finding.code,
-            name: rule_name(finding),
+            code: finding.code(),
+            name: finding.rule.name,
             severity: finding.severity,
-            family: family_of(finding),
+            family: finding.rule.family,
             file: &finding.file,
             line: finding.line,
             column: finding.column,

@@ -7,11 +7,9 @@
 //! so no finding is lost. Text goes through quick-xml's writer, which escapes markup; characters
 //! that XML 1.0 cannot carry at all are replaced.
 
-use super::{
-    OrderedFile, ReportContext, TOOL_NAME, family_of, finding_title, location, message_with_hint,
-};
+use super::{OrderedFile, ReportContext, TOOL_NAME, finding_title, location, message_with_hint};
+use crate::diagnostics::Family;
 use crate::diagnostics::{Finding, Severity};
-use crate::rules::Family;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::io::{self, Write};
@@ -81,7 +79,7 @@ fn test_cases<'a>(
                 .findings
                 .iter()
                 .copied()
-                .filter(|f| family_of(f) == family)
+                .filter(|f| f.rule.family == family)
                 .collect();
             if in_family.is_empty() && !file.report.families.contains(&family) {
                 return None;
@@ -139,7 +137,7 @@ fn write_case<W: Write>(writer: &mut Writer<W>, case: &TestCase<'_>) -> io::Resu
                     "message",
                     xml_safe(&failure_message(first, case.failures.len())).as_str(),
                 ))
-                .with_attribute(("type", first.code))
+                .with_attribute(("type", first.code()))
                 .write_text_content(BytesText::new(&xml_safe(&listing(&case.failures))))?;
         }
         if !case.notes.is_empty() {
@@ -169,7 +167,7 @@ fn listing(findings: &[&Finding]) -> String {
             "{}: {}[{}]: {}\n",
             location(finding),
             finding.severity.as_str(),
-            finding.code,
+            finding.code(),
             message_with_hint(finding)
         ));
     }

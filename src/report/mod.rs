@@ -14,8 +14,8 @@ mod json;
 mod junit;
 mod sarif;
 
+use crate::diagnostics::Family;
 use crate::diagnostics::{Finding, Tally};
-use crate::rules::{self, Family, Rule};
 use std::io::{self, Write};
 
 /// The output formats of `validate` and `check`.
@@ -88,7 +88,12 @@ fn files_in_order(reports: &[FileReport]) -> Vec<OrderedFile<'_>> {
         .map(|report| {
             let mut findings: Vec<&Finding> = report.findings.iter().collect();
             findings.sort_by(|a, b| {
-                (a.line, a.column, a.code, &a.message).cmp(&(b.line, b.column, b.code, &b.message))
+                (a.line, a.column, a.code(), &a.message).cmp(&(
+                    b.line,
+                    b.column,
+                    b.code(),
+                    &b.message,
+                ))
             });
             OrderedFile { report, findings }
         })
@@ -106,25 +111,9 @@ fn total_tally(files: &[OrderedFile<'_>]) -> Tally {
     tally
 }
 
-/// The catalogue rule of a finding; `None` only for a code outside the catalogue.
-fn rule_of(finding: &Finding) -> Option<&'static Rule> {
-    rules::by_code(finding.code)
-}
-
-/// The rule's short name (`missing-required`), or the code itself for an unknown code.
-fn rule_name(finding: &Finding) -> &'static str {
-    rule_of(finding).map_or(finding.code, |rule| rule.name)
-}
-
-/// The check family of a finding. A code outside the catalogue cannot be made through
-/// [`Finding::new`]; should one appear it is counted with the file checks rather than panicking.
-fn family_of(finding: &Finding) -> Family {
-    rule_of(finding).map_or(Family::File, |rule| rule.family)
-}
-
 /// A one-line title such as `DP011 missing-required`.
 fn finding_title(finding: &Finding) -> String {
-    format!("{} {}", finding.code, rule_name(finding))
+    format!("{} {}", finding.rule.code, finding.rule.name)
 }
 
 /// The message followed, when there is one, by the hint on its own line.
@@ -145,7 +134,8 @@ fn location(finding: &Finding) -> String {
 pub(crate) mod test_support {
     //! Findings and reports shared by the unit tests of the format modules.
     use super::*;
-    use crate::diagnostics::Position;
+    use crate::diagnostics::{Position, Rule};
+    use crate::rules;
 
     pub fn finding(
         rule: &'static Rule,
@@ -180,7 +170,7 @@ pub(crate) mod test_support {
                 agreement: Some("alpha".into()),
                 findings: vec![
                     finding(
-                        &rules::RETENTION_PARTY,
+                        &rules::content::RETENTION_PARTY,
                         "agreements/alpha.toml",
                         30,
                         1,
@@ -188,7 +178,7 @@ pub(crate) mod test_support {
                         "add [[retention]] for essex-cc",
                     ),
                     finding(
-                        &rules::MISSING_REQUIRED,
+                        &rules::structure::MISSING_REQUIRED,
                         "agreements/alpha.toml",
                         12,
                         5,
@@ -212,29 +202,29 @@ pub(crate) mod test_support {
 mod tests {
     use super::test_support::*;
     use super::*;
+    use crate::rules;
 
     #[test]
     fn files_are_sorted_by_path_and_findings_by_position() {
         let reports = sample();
         let files = files_in_order(&reports);
         assert_eq!(files[0].report.file, "agreements/alpha.toml");
-        assert_eq!(files[0].findings[0].code, "DP011");
-        assert_eq!(files[0].findings[1].code, "DP117");
+        assert_eq!(files[0].findings[0].code(), "DP011");
+        assert_eq!(files[0].findings[1].code(), "DP117");
     }
 
     #[test]
     fn hint_follows_message_on_its_own_line() {
-        let f = finding(&rules::MISSING_REQUIRED, "a.toml", 1, 1, "m", "h");
+        let f = finding(
+            &rules::structure::MISSING_REQUIRED,
+            "a.toml",
+            1,
+            1,
+            "m",
+            "h",
+        );
         assert_eq!(message_with_hint(&f), "m\nhint: h");
-        let no_hint = finding(&rules::MISSING_REQUIRED, "a.toml", 1, 1, "m", "");
+        let no_hint = finding(&rules::structure::MISSING_REQUIRED, "a.toml", 1, 1, "m", "");
         assert_eq!(message_with_hint(&no_hint), "m");
-    }
-
-    #[test]
-    fn unknown_code_does_not_panic() {
-        let mut f = finding(&rules::MISSING_REQUIRED, "a.toml", 1, 1, "m", "h");
-        f.code = "DP999";
-        assert_eq!(finding_title(&f), "DP999 DP999");
-        assert_eq!(family_of(&f), Family::File);
     }
 }

@@ -5,9 +5,9 @@
 //! Rule ids are the stable finding codes and artifact URIs the workspace-relative paths, so
 //! code scanning matches results between runs.
 
-use super::{OrderedFile, ReportContext, TOOL_NAME, family_of, message_with_hint};
+use super::{OrderedFile, ReportContext, TOOL_NAME, message_with_hint};
+use crate::diagnostics::Rule;
 use crate::diagnostics::{Finding, Severity};
-use crate::rules;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -28,10 +28,9 @@ pub(super) fn write(
         .flat_map(|f| f.findings.iter().copied())
         .collect();
     let rule_index = rule_indices(&findings);
-    let rules: Vec<Value> = rule_index
-        .keys()
-        .map(|code| rule_descriptor(code))
-        .collect();
+    let used: BTreeMap<&'static str, &'static Rule> =
+        findings.iter().map(|f| (f.code(), f.rule)).collect();
+    let rules: Vec<Value> = used.into_values().map(rule_descriptor).collect();
     let results: Vec<Value> = findings.iter().map(|f| result(f, &rule_index)).collect();
 
     let mut driver = json!({ "name": TOOL_NAME, "version": ctx.tool_version, "rules": rules });
@@ -53,7 +52,7 @@ pub(super) fn write(
 
 /// Each code that has a finding, in code order, with its index in `driver.rules`.
 fn rule_indices(findings: &[&Finding]) -> BTreeMap<&'static str, usize> {
-    let mut codes: BTreeMap<&'static str, usize> = findings.iter().map(|f| (f.code, 0)).collect();
+    let mut codes: BTreeMap<&'static str, usize> = findings.iter().map(|f| (f.code(), 0)).collect();
     for (index, slot) in codes.values_mut().enumerate() {
         *slot = index;
     }
@@ -68,10 +67,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// The `reportingDescriptor` of a code, from the catalogue.
-fn rule_descriptor(code: &'static str) -> Value {
-    let Some(rule) = rules::by_code(code) else {
-        return json!({ "id": code, "shortDescription": { "text": format!("Finding {code}") } });
-    };
+fn rule_descriptor(rule: &'static Rule) -> Value {
     json!({
         "id": rule.code,
         "name": rule.name,
@@ -87,8 +83,8 @@ fn rule_descriptor(code: &'static str) -> Value {
 
 fn result(finding: &Finding, rule_index: &BTreeMap<&'static str, usize>) -> Value {
     json!({
-        "ruleId": finding.code,
-        "ruleIndex": rule_index.get(finding.code).copied().unwrap_or(0),
+        "ruleId": finding.code(),
+        "ruleIndex": rule_index.get(finding.code()).copied().unwrap_or(0),
         "level": level(finding.severity),
         "message": { "text": message_with_hint(finding) },
         "locations": [{
@@ -97,7 +93,7 @@ fn result(finding: &Finding, rule_index: &BTreeMap<&'static str, usize>) -> Valu
                 "region": { "startLine": finding.line.max(1), "startColumn": finding.column.max(1) },
             },
         }],
-        "properties": { "family": family_of(finding).as_str() },
+        "properties": { "family": finding.rule.family.as_str() },
     })
 }
 

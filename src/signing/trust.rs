@@ -243,12 +243,12 @@ impl TrustStore {
             return;
         }
         let (rule, what) = if is_dir {
-            (&rules::TRUST_STORE_STRAY, "a directory")
+            (&rules::signatures::TRUST_STORE_STRAY, "a directory")
         } else if regular {
-            (&rules::TRUST_STORE_STRAY, "a file")
+            (&rules::signatures::TRUST_STORE_STRAY, "a file")
         } else {
             (
-                &rules::TRUST_STORE_ENTRY,
+                &rules::signatures::TRUST_STORE_ENTRY,
                 "not a regular file (a FIFO, device, socket or broken link)",
             )
         };
@@ -264,7 +264,7 @@ impl TrustStore {
     /// Reports a private key found in the trust store directory, without quoting any of it.
     fn private_key_finding(&mut self, display: &str) {
         self.findings.push(Finding::new(
-            &rules::TRUST_STORE_ENTRY,
+            &rules::signatures::TRUST_STORE_ENTRY,
             display,
             Position::START,
             format!(
@@ -363,7 +363,7 @@ impl TrustStore {
             let problem = (!problems.is_empty()).then(|| problems.join("; "));
             if let Some(problem) = &problem {
                 self.findings.push(Finding::new(
-                    &rules::TRUST_STORE_ENTRY,
+                    &rules::signatures::TRUST_STORE_ENTRY,
                     &display,
                     pos,
                     format!(
@@ -413,7 +413,7 @@ impl TrustStore {
                     "key {id} is enrolled more than once in keys/; each key must belong to one party once"
                 );
                 self.findings.push(Finding::new(
-                    &rules::TRUST_STORE_ENTRY,
+                    &rules::signatures::TRUST_STORE_ENTRY,
                     &k.file,
                     Position {
                         line: k.line,

@@ -39,8 +39,10 @@ pub enum PartyStatus {
     },
     /// A statement is there but does not count.
     Invalid {
-        /// Rule code of the reason (DP2xx; DP008 for a file that is not `agreements/<id>.toml`).
-        code: &'static str,
+        /// The rule of the reason (DP2xx; DP008 for a file that is not `agreements/<id>.toml`),
+        /// serialised as its code.
+        #[serde(rename = "code", serialize_with = "crate::diagnostics::serialize_code")]
+        rule: &'static Rule,
         reason: String,
         /// The file the problem is in, workspace-relative.
         file: String,
@@ -132,12 +134,17 @@ fn field_line(text: &str, key: &str) -> usize {
 fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8>, Rejection> {
     let display = ws.display(path);
     if let Err(e) = ws.check_inside(path) {
-        return Err(reject(&rules::SIGNATURE_MALFORMED, &display, 1, e.message));
+        return Err(reject(
+            &rules::signatures::SIGNATURE_MALFORMED,
+            &display,
+            1,
+            e.message,
+        ));
     }
     // Never open what is not a regular file: opening a FIFO waits for a writer forever.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         return Err(reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             1,
             format!(
@@ -147,19 +154,19 @@ fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8
     }
     read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
         CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             1,
             format!("{what} {display} is missing"),
         ),
         CappedReadError::Io(e) => reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             1,
             format!("cannot read {what} {display}: {e}"),
         ),
         CappedReadError::TooLarge { max } => reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             1,
             format!("{what} {display} is larger than {max} bytes; it cannot be a datapact {what}"),
@@ -170,7 +177,7 @@ fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8
 /// The line-endings rejection, with the advice that fixes it.
 fn crlf(file: &str, what: &str) -> Rejection {
     reject(
-        &rules::SIGNATURE_LINE_ENDINGS,
+        &rules::signatures::SIGNATURE_LINE_ENDINGS,
         file,
         1,
         format!(
@@ -228,7 +235,7 @@ fn authenticate<'t>(
     }
     let sig = sshsig::parse(&sig_bytes).map_err(|p| {
         reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &sig_display,
             1,
             format!("{sig_display}: {p}"),
@@ -236,17 +243,17 @@ fn authenticate<'t>(
     })?;
     let signer = sshsig::verify(&sig, &stmt_bytes).map_err(|p| {
         let rule = match p {
-            sshsig::SigProblem::Malformed(_) => &rules::SIGNATURE_MALFORMED,
-            sshsig::SigProblem::WrongNamespace(_) => &rules::SIGNATURE_NAMESPACE,
+            sshsig::SigProblem::Malformed(_) => &rules::signatures::SIGNATURE_MALFORMED,
+            sshsig::SigProblem::WrongNamespace(_) => &rules::signatures::SIGNATURE_NAMESPACE,
             sshsig::SigProblem::BadKey(_) | sshsig::SigProblem::BadSignature => {
-                &rules::SIGNATURE_BAD
+                &rules::signatures::SIGNATURE_BAD
             }
         };
         reject(rule, &sig_display, 1, format!("{sig_display}: {p}"))
     })?;
     let text = String::from_utf8(stmt_bytes).map_err(|_| {
         reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             1,
             format!("statement {display} is not UTF-8 text"),
@@ -255,7 +262,7 @@ fn authenticate<'t>(
     let statement: Statement = toml::from_str(&text).map_err(|e| {
         let pos = LineIndex::new(&text).position(&text, e.span().map_or(0, |s| s.start));
         reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             pos.line,
             format!(
@@ -269,7 +276,7 @@ fn authenticate<'t>(
     let line = |key: &str| field_line(&text, key);
     if statement.statement_type != STATEMENT_TYPE {
         return Err(reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             line("type"),
             format!(
@@ -281,7 +288,7 @@ fn authenticate<'t>(
     let signer_id = sshsig::key_id(&signer);
     if signer_id != statement.key_id {
         return Err(reject(
-            &rules::SIGNATURE_BAD,
+            &rules::signatures::SIGNATURE_BAD,
             &display,
             line("key_id"),
             format!(
@@ -292,7 +299,7 @@ fn authenticate<'t>(
     }
     if statement.agreement != agreement {
         return Err(reject(
-            &rules::SIGNATURE_WRONG_AGREEMENT,
+            &rules::signatures::SIGNATURE_WRONG_AGREEMENT,
             &display,
             line("agreement"),
             format!(
@@ -308,7 +315,7 @@ fn authenticate<'t>(
     };
     if let Some(relation) = relation {
         return Err(reject(
-            &rules::SIGNATURE_WRONG_VERSION,
+            &rules::signatures::SIGNATURE_WRONG_VERSION,
             &display,
             line("version"),
             format!(
@@ -319,7 +326,7 @@ fn authenticate<'t>(
     }
     if statement.party != stem {
         return Err(reject(
-            &rules::SIGNATURE_WRONG_PARTY,
+            &rules::signatures::SIGNATURE_WRONG_PARTY,
             &display,
             line("party"),
             format!(
@@ -330,7 +337,7 @@ fn authenticate<'t>(
     }
     let entry = trust.find(&signer_id).ok_or_else(|| {
         reject(
-            &rules::SIGNATURE_UNKNOWN_KEY,
+            &rules::signatures::SIGNATURE_UNKNOWN_KEY,
             &display,
             line("key_id"),
             format!("key {signer_id} is not in the trust store (keys/); the signature cannot be attributed to anyone"),
@@ -338,7 +345,7 @@ fn authenticate<'t>(
     })?;
     if entry.party != statement.party {
         return Err(reject(
-            &rules::SIGNATURE_WRONG_PARTY,
+            &rules::signatures::SIGNATURE_WRONG_PARTY,
             &display,
             line("key_id"),
             format!(
@@ -349,7 +356,7 @@ fn authenticate<'t>(
     }
     if let Some(problem) = &entry.problem {
         return Err(reject(
-            &rules::SIGNATURE_BAD,
+            &rules::signatures::SIGNATURE_BAD,
             &display,
             line("key_id"),
             format!(
@@ -386,7 +393,7 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
             .map(|r| format!(": {r}"))
             .unwrap_or_default();
         return Err(reject(
-            &rules::SIGNATURE_REVOKED_KEY,
+            &rules::signatures::SIGNATURE_REVOKED_KEY,
             &display,
             line("key_id"),
             format!(
@@ -397,7 +404,7 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
     }
     let signed_at = statement.signed_at().map_err(|why| {
         reject(
-            &rules::SIGNATURE_MALFORMED,
+            &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             line("signed_at"),
             format!("statement {display}: {why}"),
@@ -405,7 +412,7 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
     })?;
     if !entry.valid_on(signed_at.date_naive()) {
         return Err(reject(
-            &rules::SIGNATURE_KEY_VALIDITY,
+            &rules::signatures::SIGNATURE_KEY_VALIDITY,
             &display,
             line("signed_at"),
             format!(
@@ -417,7 +424,7 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
     }
     if !entry.roles.is_empty() && !entry.roles.contains(&statement.role) {
         return Err(reject(
-            &rules::SIGNATURE_ROLE,
+            &rules::signatures::SIGNATURE_ROLE,
             &display,
             line("role"),
             format!(
@@ -435,7 +442,7 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
             return Err(crlf(&facts.display_path, "agreement"));
         }
         return Err(reject(
-            &rules::SIGNATURE_STALE,
+            &rules::signatures::SIGNATURE_STALE,
             &display,
             line("agreement_sha256"),
             format!(
@@ -473,35 +480,6 @@ pub(crate) fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
         out.push(b);
     }
     out
-}
-
-/// The hint for each kind of rejection.
-fn hint(rule: &'static Rule) -> &'static str {
-    let is = |r: &'static Rule| std::ptr::eq(rule, r);
-    if is(&rules::SIGNATURE_STALE) {
-        "bump `version` in the agreement and ask every party to sign the new version; or undo the change"
-    } else if is(&rules::SIGNATURE_LINE_ENDINGS) {
-        "add `*.toml -text` and `signatures/** -text` to .gitattributes (`datapact init` writes them), then \
-         `git rm --cached -r . && git reset --hard` to restore the original bytes"
-    } else if is(&rules::SIGNATURE_WRONG_AGREEMENT)
-        || is(&rules::SIGNATURE_WRONG_VERSION)
-        || is(&rules::SIGNATURE_WRONG_PARTY)
-        || is(&rules::SIGNATURE_UNEXPECTED_FILE)
-    {
-        "remove the file; the party signs this agreement version itself with `datapact sign`"
-    } else if is(&rules::SIGNATURE_UNKNOWN_KEY) {
-        "enrol the signer's public key with `datapact keys add`, after checking its key id with them out of band"
-    } else if is(&rules::SIGNATURE_REVOKED_KEY) || is(&rules::SIGNATURE_KEY_VALIDITY) {
-        "the party signs again with a valid key (`datapact sign`)"
-    } else if is(&rules::SIGNATURE_CHAIN) {
-        "check signatures/ in git history: restore the earlier version's signatures if they were removed, \
-         or remove this statement and its .sig and have the party sign again (`datapact sign` chains to \
-         the latest earlier signed version); see docs/signing.md, \"The hash chain\""
-    } else if is(&rules::SIGNATURE_ROLE) {
-        "sign again in a role the key is enrolled for, or enrol the key for that role"
-    } else {
-        "remove the statement and signature files and sign again with `datapact sign`"
-    }
 }
 
 /// Lists the statement files (`*.toml`) and other entries of a version directory.
@@ -573,7 +551,7 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
             }
         };
         findings.push(Finding::new(
-            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
             &display,
             Position::START,
             message,
@@ -608,7 +586,7 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
             continue;
         };
         findings.push(Finding::new(
-            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
             &display,
             Position::START,
             message,
@@ -640,7 +618,7 @@ pub fn verify_agreement(
         if let Some(stem) = name.strip_suffix(".toml.sig") {
             if !path.with_file_name(format!("{stem}.toml")).exists() {
                 findings.push(Finding::new(
-                    &rules::SIGNATURE_MALFORMED,
+                    &rules::signatures::SIGNATURE_MALFORMED,
                     &display,
                     Position::START,
                     format!("signature {display} has no statement file beside it"),
@@ -654,7 +632,7 @@ pub fn verify_agreement(
         let stem = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok());
         let Some(stem) = stem else {
             findings.push(Finding::new(
-                &rules::SIGNATURE_UNEXPECTED_FILE,
+                &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
                 &display,
                 Position::START,
                 format!("{display} is not a statement (<party-id>.toml) or signature (<party-id>.toml.sig) file"),
@@ -680,7 +658,7 @@ pub fn verify_agreement(
     });
     if let Some(later) = later {
         findings.push(Finding::new(
-            &rules::SIGNATURE_WRONG_VERSION,
+            &rules::signatures::SIGNATURE_WRONG_VERSION,
             &facts.display_path,
             Position::START,
             format!(
@@ -694,22 +672,23 @@ pub fn verify_agreement(
     let mut parties = Vec::new();
     let mut key_owner: HashMap<String, String> = HashMap::new();
     for party in &facts.party_ids {
-        let status = match by_stem.remove(party) {
-            None => {
-                let last = versions.iter().rev().copied().find(|&v| {
-                    v < facts.version
-                        && super::statement::statement_path(ws, facts.id.as_str(), v, party)
-                            .is_file()
-                });
-                let msg = match last {
-                    Some(v) => format!(
-                        "{party} has not signed version v{} (it signed v{v})",
-                        facts.version
-                    ),
-                    None => format!("{party} has not signed version v{}", facts.version),
-                };
-                findings.push(Finding::new(
-                    &rules::SIGNATURE_MISSING,
+        let status =
+            match by_stem.remove(party) {
+                None => {
+                    let last = versions.iter().rev().copied().find(|&v| {
+                        v < facts.version
+                            && super::statement::statement_path(ws, facts.id.as_str(), v, party)
+                                .is_file()
+                    });
+                    let msg = match last {
+                        Some(v) => format!(
+                            "{party} has not signed version v{} (it signed v{v})",
+                            facts.version
+                        ),
+                        None => format!("{party} has not signed version v{}", facts.version),
+                    };
+                    findings.push(Finding::new(
+                    &rules::signatures::SIGNATURE_MISSING,
                     &facts.display_path,
                     Position::START,
                     msg,
@@ -717,37 +696,38 @@ pub fn verify_agreement(
                         "{party} signs with `datapact sign {} --party {party} --key KEYFILE`",
                         facts.id
                     ),
-                ));
-                PartyStatus::Missing {
-                    last_signed_version: last,
-                }
-            }
-            Some(Ok(valid)) => match key_owner.get(&valid.statement.key_id) {
-                Some(other) => {
-                    let r = reject(
-                        &rules::SIGNATURE_DUPLICATE,
-                        &valid.display,
-                        1,
-                        format!(
-                            "key {} already counted for {other}; each key counts once",
-                            valid.statement.key_id
-                        ),
-                    );
-                    invalid(&mut findings, r)
-                }
-                None => {
-                    key_owner.insert(valid.statement.key_id.clone(), party.clone());
-                    PartyStatus::Signed {
-                        key_id: valid.statement.key_id,
-                        principal: valid.principal,
-                        role: valid.statement.role,
-                        signed_at: valid.statement.signed_at,
-                        statement: valid.display,
+                )
+                .about_party(party));
+                    PartyStatus::Missing {
+                        last_signed_version: last,
                     }
                 }
-            },
-            Some(Err(r)) => invalid(&mut findings, r),
-        };
+                Some(Ok(valid)) => match key_owner.get(&valid.statement.key_id) {
+                    Some(other) => {
+                        let r = reject(
+                            &rules::signatures::SIGNATURE_DUPLICATE,
+                            &valid.display,
+                            1,
+                            format!(
+                                "key {} already counted for {other}; each key counts once",
+                                valid.statement.key_id
+                            ),
+                        );
+                        invalid(&mut findings, party, r)
+                    }
+                    None => {
+                        key_owner.insert(valid.statement.key_id.clone(), party.clone());
+                        PartyStatus::Signed {
+                            key_id: valid.statement.key_id,
+                            principal: valid.principal,
+                            role: valid.statement.role,
+                            signed_at: valid.statement.signed_at,
+                            statement: valid.display,
+                        }
+                    }
+                },
+                Some(Err(r)) => invalid(&mut findings, party, r),
+            };
         parties.push(PartySignature {
             party: party.clone(),
             status,
@@ -763,14 +743,14 @@ pub fn verify_agreement(
             Err(r) => format!("and it is invalid: {}", r.reason),
         };
         findings.push(Finding::new(
-            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
             &file,
             Position::START,
             format!(
                 "{file} is a statement for {stem}, which is not a party to {}; {what}",
                 facts.id
             ),
-            hint(&rules::SIGNATURE_UNEXPECTED_FILE),
+            rules::signatures::SIGNATURE_UNEXPECTED_FILE.hint,
         ));
     }
 
@@ -812,7 +792,7 @@ fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
          the signatures in signatures/{id}/ are not counted for any other file"
     );
     let finding = Finding::new(
-        &rules::ID_MISMATCH,
+        &rules::structure::ID_MISMATCH,
         file,
         Position::START,
         reason.clone(),
@@ -827,7 +807,7 @@ fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
         .map(|party| PartySignature {
             party: party.clone(),
             status: PartyStatus::Invalid {
-                code: rules::ID_MISMATCH.code,
+                rule: &rules::structure::ID_MISMATCH,
                 reason: reason.clone(),
                 file: file.clone(),
             },
@@ -844,19 +824,22 @@ fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
     }
 }
 
-fn invalid(findings: &mut Vec<Finding>, r: Rejection) -> PartyStatus {
-    findings.push(Finding::new(
-        r.rule,
-        &r.file,
-        Position {
-            line: r.line,
-            column: 1,
-        },
-        r.reason.clone(),
-        hint(r.rule),
-    ));
+fn invalid(findings: &mut Vec<Finding>, party: &str, r: Rejection) -> PartyStatus {
+    findings.push(
+        Finding::new(
+            r.rule,
+            &r.file,
+            Position {
+                line: r.line,
+                column: 1,
+            },
+            r.reason.clone(),
+            r.rule.hint,
+        )
+        .about_party(party),
+    );
     PartyStatus::Invalid {
-        code: r.rule.code,
+        rule: r.rule,
         reason: r.reason,
         file: r.file,
     }
@@ -967,7 +950,7 @@ fn check_chain(facts: &AgreementFacts, chain: &Chain, valid: Valid) -> Result<Va
         ),
     };
     Err(reject(
-        &rules::SIGNATURE_CHAIN,
+        &rules::signatures::SIGNATURE_CHAIN,
         &valid.display,
         valid.previous_line,
         why,
@@ -992,18 +975,18 @@ mod tests {
         let remove =
             "remove the file; the party signs this agreement version itself with `datapact sign`";
         for rule in [
-            &rules::SIGNATURE_WRONG_AGREEMENT,
-            &rules::SIGNATURE_WRONG_VERSION,
-            &rules::SIGNATURE_WRONG_PARTY,
-            &rules::SIGNATURE_UNEXPECTED_FILE,
+            &rules::signatures::SIGNATURE_WRONG_AGREEMENT,
+            &rules::signatures::SIGNATURE_WRONG_VERSION,
+            &rules::signatures::SIGNATURE_WRONG_PARTY,
+            &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
         ] {
-            assert_eq!(super::hint(rule), remove, "{}", rule.code);
+            assert_eq!(rule.hint, remove, "{}", rule.code);
         }
         let again = "the party signs again with a valid key (`datapact sign`)";
-        assert_eq!(super::hint(&rules::SIGNATURE_REVOKED_KEY), again);
-        assert_eq!(super::hint(&rules::SIGNATURE_KEY_VALIDITY), again);
+        assert_eq!(rules::signatures::SIGNATURE_REVOKED_KEY.hint, again);
+        assert_eq!(rules::signatures::SIGNATURE_KEY_VALIDITY.hint, again);
         // Every other rejection has a hint of its own or the default one.
-        assert_ne!(super::hint(&rules::SIGNATURE_STALE), remove);
-        assert_ne!(super::hint(&rules::SIGNATURE_MALFORMED), remove);
+        assert_ne!(rules::signatures::SIGNATURE_STALE.hint, remove);
+        assert_ne!(rules::signatures::SIGNATURE_MALFORMED.hint, remove);
     }
 }

@@ -30,21 +30,21 @@ fn reports() -> Vec<FileReport> {
             agreement: Some("odd-name".into()),
             findings: vec![
                 Finding::new(
-                    &rules::MISSING_REQUIRED,
+                    &rules::structure::MISSING_REQUIRED,
                     file,
                     at(12, 5),
                     AWKWARD,
                     "add it: see docs, 100%",
                 ),
                 Finding::new(
-                    &rules::RETENTION_PARTY,
+                    &rules::content::RETENTION_PARTY,
                     file,
                     at(40, 3),
                     "party essex-cc has no retention rule",
                     "add one",
                 ),
                 Finding::new(
-                    &rules::DATE_ORDER,
+                    &rules::content::DATE_ORDER,
                     file,
                     at(7, 1),
                     "review is before effective",
@@ -243,21 +243,21 @@ fn located_reports() -> Vec<FileReport> {
             agreement: None,
             findings: vec![
                 Finding::new(
-                    &rules::INCIDENT_TIMESCALE,
+                    &rules::content::INCIDENT_TIMESCALE,
                     police,
                     at(166, 23),
                     "96 hours",
                     "24",
                 ),
                 Finding::new(
-                    &rules::CONSENT_EXCEPTION,
+                    &rules::content::CONSENT_EXCEPTION,
                     police,
                     at(126, 10),
                     "no reason",
                     "add",
                 ),
                 Finding::new(
-                    &rules::BYTE_ORDER_MARK,
+                    &rules::file::BYTE_ORDER_MARK,
                     police,
                     at(1, 1),
                     "BOM",
@@ -271,14 +271,14 @@ fn located_reports() -> Vec<FileReport> {
             agreement: Some("icb-ecc".into()),
             findings: vec![
                 Finding::new(
-                    &rules::TERM_TOO_LONG,
+                    &rules::content::TERM_TOO_LONG,
                     ecc,
                     at(172, 11),
                     "39 months",
                     "shorten",
                 ),
                 Finding::new(
-                    &rules::RETENTION_PARTY,
+                    &rules::content::RETENTION_PARTY,
                     ecc,
                     at(40, 3),
                     "no rule",
@@ -362,7 +362,7 @@ fn sarif_results_point_at_each_findings_file_line_and_column() {
     let mut from_input: Vec<(String, u64, u64)> = located_reports()
         .iter()
         .flat_map(|f| f.findings.iter())
-        .map(|f| (f.code.to_string(), f.line as u64, f.column as u64))
+        .map(|f| (f.code().to_string(), f.line as u64, f.column as u64))
         .collect();
     let mut from_sarif: Vec<(String, u64, u64)> =
         got.iter().map(|g| (g.0.clone(), g.2, g.3)).collect();

@@ -1,4 +1,4 @@
-//! Every rule code of the catalogue (`datapact::rules::ALL`) is produced through the real binary
+//! Every rule code of the catalogue (`datapact::rules::all()`) is produced through the real binary
 //! by some test that asserts it. File, structure and content codes are covered by the invalid
 //! fixtures (tests/cli/validate_cli.rs); here every signature and expiry code has a scenario: a
 //! temporary workspace damaged in the way the rule is about, `check` or `verify` run on it, the
@@ -351,12 +351,12 @@ const UNREACHABLE: &[(&str, &str, &str)] = &[(
      the duplicate-key check in `verify_version` is never reached",
 )];
 
-/// The severity docs/rules.md gives `code` (the third column of its row).
+/// The severity docs/rules.md gives `code` (the third column of its index row).
 fn documented_severity(code: &str) -> String {
     let doc = std::fs::read_to_string(common::repo().join("docs/rules.md")).unwrap();
     let row = doc
         .lines()
-        .find(|l| l.starts_with(&format!("| `{code}` |")))
+        .find(|l| l.starts_with(&format!("| [`{code}`]")))
         .unwrap_or_else(|| panic!("{code} has no row in docs/rules.md"));
     row.split('|').nth(3).unwrap().trim().to_string()
 }
@@ -365,7 +365,7 @@ fn documented_severity(code: &str) -> String {
 /// (which must be the catalogue's default) with the documented exit code: 1 for an error, 0
 /// when there are only warnings.
 fn assert_scenario(code: &str, scenario: Scenario) {
-    let rule = rules::by_code(code).unwrap_or_else(|| panic!("{code} is not in the catalogue"));
+    let rule = rules::find(code).unwrap_or_else(|| panic!("{code} is not in the catalogue"));
     let severity = documented_severity(code);
     assert_eq!(
         rule.default_severity.as_str(),
@@ -686,7 +686,7 @@ fn every_rule_code_is_produced_through_the_binary() {
         .find("fn generated_fixtures")
         .expect("tests/cli/validate_cli.rs generates fixtures")..];
     let mut missing = Vec::new();
-    for rule in rules::ALL {
+    for rule in rules::all() {
         let code = rule.code;
         match rule.family {
             Family::File | Family::Structure | Family::Content => {
@@ -719,7 +719,7 @@ fn every_rule_code_is_produced_through_the_binary() {
     // of a family it can cover, once.
     let mut seen = BTreeSet::new();
     for (code, _) in SCENARIOS {
-        let rule = rules::by_code(code).unwrap_or_else(|| panic!("scenario for unknown {code}"));
+        let rule = rules::find(code).unwrap_or_else(|| panic!("scenario for unknown {code}"));
         assert!(
             matches!(rule.family, Family::Signatures | Family::Expiry),
             "{code}: scenarios are for signature and expiry codes"
@@ -728,14 +728,11 @@ fn every_rule_code_is_produced_through_the_binary() {
     }
     for name in &fixtures {
         let code = name.split('-').next().unwrap();
-        assert!(
-            rules::by_code(code).is_some(),
-            "fixture {name} names no rule"
-        );
+        assert!(rules::find(code).is_some(), "fixture {name} names no rule");
     }
     for (code, instead, _) in UNREACHABLE {
         assert!(seen.contains(code), "{code} is exempt but has no scenario");
-        assert!(rules::by_code(instead).is_some(), "{instead} is not a rule");
+        assert!(rules::find(instead).is_some(), "{instead} is not a rule");
     }
 }
 

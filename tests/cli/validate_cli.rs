@@ -101,7 +101,7 @@ fn generated_hygiene_fixtures_trigger_their_codes() {
 fn every_validation_rule_has_a_fixture() {
     let mut covered: BTreeSet<String> = fixtures().into_iter().map(|f| f.code).collect();
     covered.extend(generated_fixtures().into_iter().map(|g| g.0.to_string()));
-    let missing: Vec<&str> = rules::ALL
+    let missing: Vec<&str> = rules::all()
         .iter()
         .filter(|r| matches!(r.family, Family::File | Family::Structure | Family::Content))
         .map(|r| r.code)
@@ -365,17 +365,20 @@ proptest! {
 }
 
 #[test]
-fn rules_md_tables_match_the_catalogue() {
+fn docs_rules_md_is_what_datapact_rules_markdown_prints() {
     let doc = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
-    for rule in rules::ALL
-        .iter()
-        .filter(|r| matches!(r.family, Family::File | Family::Structure | Family::Content))
-    {
+    let out = datapact().args(["rules", "--markdown"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout) == doc,
+        "docs/rules.md is stale: run `cargo run -- rules --markdown > docs/rules.md`"
+    );
+    for rule in rules::all() {
         let row = doc
             .lines()
-            .find(|l| l.starts_with(&format!("| `{}` |", rule.code)))
+            .find(|l| l.starts_with(&format!("| [`{}`]", rule.code)))
             .unwrap_or_else(|| panic!("{} has no row in docs/rules.md", rule.code));
-        let cells: Vec<&str> = row.split(" | ").collect();
+        let cells: Vec<&str> = row.trim_end_matches(" |").split(" | ").collect();
         let configurable = if rule.configurable { "yes" } else { "no" };
         assert_eq!(
             &cells[1..4],
@@ -384,6 +387,29 @@ fn rules_md_tables_match_the_catalogue() {
             rule.code
         );
     }
+}
+
+#[test]
+fn datapact_rules_explains_a_rule_by_code_or_name_and_refuses_an_unknown_one() {
+    for wanted in ["DP117", "retention-party"] {
+        let out = datapact().args(["rules", wanted]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let shown = text(&out.stdout);
+        assert!(shown.starts_with("DP117 retention-party\n"), "{shown}");
+        assert!(
+            shown.contains("warning, configurable in [rules]; applies to every party."),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("What to do: add a [[retention.rules]] table"),
+            "{shown}"
+        );
+    }
+    let out = datapact().args(["rules", "DP999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("there is no rule \"DP999\""));
+    let out = datapact().arg("rules").output().unwrap();
+    assert_eq!(text(&out.stdout).lines().count(), rules::all().len());
 }
 
 fn format_md() -> String {
@@ -988,24 +1014,24 @@ fn checked_validation(text: &str, id: &str) -> (Vec<datapact::diagnostics::Findi
     let path = format!("agreements/{id}.toml");
     let source = datapact::source::SourceFile::from_bytes(path.clone().into(), path, text.into());
     let config = datapact::config::Config::default();
-    let (agreement, mut found) =
-        datapact::agreement::validate::validate(&source, Some(id), &config);
+    let validated = datapact::agreement::validate::validate(&source, Some(id), &config);
+    let (agreement, mut found) = (validated.agreement, validated.findings);
     let lines = text.lines().count().max(1);
     let mut blocking = false;
     for f in &found {
-        let rule = rules::by_code(f.code).unwrap_or_else(|| panic!("unknown code {}", f.code));
+        let rule = rules::find(f.code()).unwrap_or_else(|| panic!("unknown code {}", f.code()));
         assert!(
             matches!(
                 rule.family,
                 Family::File | Family::Structure | Family::Content
             ),
             "{} is not a validate rule",
-            f.code
+            f.code()
         );
         assert!(
             (1..=lines + 1).contains(&f.line) && f.column >= 1,
             "{} at {}:{} outside the {lines}-line text",
-            f.code,
+            f.code(),
             f.line,
             f.column
         );
@@ -1016,7 +1042,7 @@ fn checked_validation(text: &str, id: &str) -> (Vec<datapact::diagnostics::Findi
         !blocking,
         "an agreement exactly when nothing blocks it: {found:?}"
     );
-    let exit = if found.iter().any(|f| UNREADABLE.contains(&f.code)) {
+    let exit = if found.iter().any(|f| UNREADABLE.contains(&f.code())) {
         2
     } else if found
         .iter()
@@ -1026,7 +1052,7 @@ fn checked_validation(text: &str, id: &str) -> (Vec<datapact::diagnostics::Findi
     } else {
         0
     };
-    found.sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
+    found.sort_by(|a, b| (a.line, a.column, a.code()).cmp(&(b.line, b.column, b.code())));
     (found, exit)
 }
 
@@ -1066,7 +1092,7 @@ proptest! {
         prop_assert_eq!(got_exit, exit);
         let got: Vec<(String, u64)> = findings(&report).into_iter().map(|(c, l, _)| (c, l)).collect();
         let want: Vec<(String, u64)> =
-            expected.iter().map(|f| (f.code.to_string(), f.line as u64)).collect();
+            expected.iter().map(|f| (f.code().to_string(), f.line as u64)).collect();
         prop_assert_eq!(got, want);
     }
 }
@@ -1091,7 +1117,7 @@ fn structural_edits_mostly_reach_the_rules_past_the_parser() {
         }
         if !found
             .iter()
-            .any(|f| rules::by_code(f.code).unwrap().blocks_domain_model())
+            .any(|f| rules::find(f.code()).unwrap().blocks_domain_model())
         {
             complete += 1;
         }

@@ -1,0 +1,173 @@
+//! Positions: paths to values in an agreement (`parties[1].id`) and where they are in the file,
+//! from the spanned TOML document parsed once during validation. Findings point at the value
+//! they are about or, for an absent value, at the nearest enclosing part that exists.
+
+use crate::diagnostics::Position;
+use crate::source::SourceFile;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// A path to a value in the document: keys and array indices.
+#[derive(Debug, Clone, Default)]
+pub struct Path(Vec<Seg>);
+
+#[derive(Debug, Clone)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl Path {
+    /// The whole document.
+    pub fn root() -> Path {
+        Path(Vec::new())
+    }
+    /// A path of table keys, such as `["dates", "review"]`.
+    pub fn keys(keys: &[&str]) -> Path {
+        Path(keys.iter().map(|k| Seg::Key(k.to_string())).collect())
+    }
+    /// The value under `key`.
+    pub fn k(&self, key: &str) -> Path {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(key.to_string()));
+        p
+    }
+    /// Element `index` of the list at this path.
+    pub fn i(&self, index: usize) -> Path {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(index));
+        p
+    }
+    pub fn parent(&self) -> Path {
+        let mut p = self.clone();
+        p.0.pop();
+        p
+    }
+    pub fn depth(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for seg in &self.0 {
+            match seg {
+                Seg::Key(k) if first => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// The span of a key (absent for list elements) and the value at a path.
+pub type Node<'a> = (Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>);
+
+/// Finds values and their positions in one parsed document.
+#[derive(Clone, Copy)]
+pub struct Locator<'a> {
+    src: &'a SourceFile,
+    root: &'a Spanned<DeTable<'a>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(src: &'a SourceFile, root: &'a Spanned<DeTable<'a>>) -> Self {
+        Locator { src, root }
+    }
+
+    /// The key span and value at `path`, if present.
+    pub fn node(&self, path: &Path) -> Option<Node<'a>> {
+        let mut table: &'a DeTable<'a> = self.root.get_ref();
+        let mut current: Option<Node<'a>> = None;
+        for seg in &path.0 {
+            match seg {
+                Seg::Key(k) => {
+                    if let Some((_, v)) = current {
+                        table = v.get_ref().as_table()?;
+                    }
+                    let (key, value) = table.iter().find(|(key, _)| key.get_ref() == k)?;
+                    current = Some((Some(key.span()), value));
+                }
+                Seg::Index(i) => {
+                    let (_, v) = current?;
+                    let item = v.get_ref().as_array()?.get(*i)?;
+                    current = Some((None, item));
+                }
+            }
+        }
+        current
+    }
+
+    /// Where a finding about the value at `path` points: the value, or for an absent value the
+    /// nearest enclosing part that exists. Tables point at their header or key.
+    pub fn pos(&self, path: &Path) -> Position {
+        let mut p = path.clone();
+        loop {
+            if let Some((key, value)) = self.node(&p) {
+                let offset = if value.get_ref().is_table() || p.depth() < path.depth() {
+                    key.map_or(value.span().start, |k| k.start)
+                } else {
+                    value.span().start
+                };
+                return self.src.position(offset);
+            }
+            if p.is_root() {
+                return Position::START;
+            }
+            p = p.parent();
+        }
+    }
+
+    /// Where the key of the value at `path` is (its value for list elements).
+    pub fn key_pos(&self, path: &Path) -> Position {
+        match self.node(path) {
+            Some((Some(k), _)) => self.src.position(k.start),
+            _ => self.pos(path),
+        }
+    }
+
+    /// Where the value at `path` starts, or the start of the file when it is absent.
+    pub fn value_pos(&self, path: &Path) -> Position {
+        match self.node(path) {
+            Some((_, value)) => self.src.position(value.span().start),
+            None => Position::START,
+        }
+    }
+
+    /// The places later stages report on, recorded now so that nobody parses the file again.
+    pub fn places(&self) -> Places {
+        Places {
+            version: self.value_pos(&Path::keys(&["agreement", "version"])),
+            review: self.value_pos(&Path::keys(&["dates", "review"])),
+            expires: self.value_pos(&Path::keys(&["dates", "expires"])),
+        }
+    }
+}
+
+/// Where the values that signing and expiry findings point at are in the file: taken from the
+/// spanned document while validating. The start of the file for a value that is absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Places {
+    /// `agreement.version`.
+    pub version: Position,
+    /// `dates.review`.
+    pub review: Position,
+    /// `dates.expires`.
+    pub expires: Position,
+}
+
+impl Default for Places {
+    fn default() -> Self {
+        Places {
+            version: Position::START,
+            review: Position::START,
+            expires: Position::START,
+        }
+    }
+}

@@ -1,0 +1,854 @@
+//! The structural stage of validation: from the raw file (`raw.rs`) to the domain model
+//! (`model.rs`). Every required part present, typed, filled in and in its vocabulary; each
+//! finding points at the value it is about (DP007-DP018).
+
+use super::locate::{Locator, Path};
+use super::model::*;
+use super::raw::{self, Slot};
+use crate::diagnostics::{Finding, Position, Rule};
+use crate::ids::{AgreementId, ID_RULE, check_id};
+use crate::rules::{file, structure};
+use crate::source::SourceFile;
+use crate::vocab::{self, Entry, List};
+use chrono::NaiveDate;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// The schema version this tool reads and writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+pub(super) struct Cx<'a> {
+    pub(super) src: &'a SourceFile,
+    pub(super) at: Locator<'a>,
+    pub(super) findings: Vec<Finding>,
+    /// Set when a structural error means no domain agreement can be built.
+    pub(super) broken: bool,
+}
+
+fn type_name(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "a text",
+        toml::Value::Integer(_) => "a whole number",
+        toml::Value::Float(_) => "a decimal number",
+        toml::Value::Boolean(_) => "true/false",
+        toml::Value::Datetime(_) => "a date or time",
+        toml::Value::Array(_) => "a list",
+        toml::Value::Table(_) => "a table",
+    }
+}
+
+impl<'a> Cx<'a> {
+    pub(super) fn push(
+        &mut self,
+        rule: &'static Rule,
+        pos: Position,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        if rule.blocks_domain_model() {
+            self.broken = true;
+        }
+        self.findings
+            .push(Finding::new(rule, &self.src.display, pos, message, hint));
+    }
+
+    /// Where a finding about the value at `path` points.
+    fn pos(&self, path: &Path) -> Position {
+        self.at.pos(path)
+    }
+
+    fn key_pos(&self, path: &Path) -> Position {
+        self.at.key_pos(path)
+    }
+
+    pub(super) fn scan_floats(&mut self, table: &DeTable<'_>, path: &mut Path) {
+        for (k, v) in table.iter() {
+            let p = path.k(k.get_ref());
+            self.scan_value(v, &p);
+        }
+    }
+
+    fn scan_value(&mut self, v: &Spanned<DeValue<'_>>, path: &Path) {
+        match v.get_ref() {
+            DeValue::Float(_) => {
+                let pos = self.src.position(v.span().start);
+                self.push(
+                    &file::FLOAT_VALUE,
+                    pos,
+                    format!("`{path}` is a decimal number; agreements may not contain floating-point numbers"),
+                    "use a whole number or write the value as text",
+                );
+            }
+            DeValue::Table(t) => self.scan_floats(t, &mut path.clone()),
+            DeValue::Array(a) => {
+                for (i, item) in a.iter().enumerate() {
+                    self.scan_value(item, &path.i(i));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn unknown_key(&mut self, segs: &[String]) {
+        let mut path = Path::root();
+        let mut keys: Vec<&str> = Vec::new();
+        for s in segs {
+            match s.strip_prefix('#').and_then(|n| n.parse().ok()) {
+                Some(i) => path = path.i(i),
+                None => {
+                    path = path.k(s);
+                    keys.push(s);
+                }
+            }
+        }
+        let Some((name, parent_keys)) = keys.split_last() else {
+            return;
+        };
+        let known = raw::known_keys(parent_keys);
+        let parent = path.parent();
+        let place = if parent.is_root() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{parent}`")
+        };
+        let hint = match vocab::suggest(name, known.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? A misspelt key is not read, so its clause would be missing"
+            ),
+            None if known.is_empty() => {
+                "remove it; this part of the file takes no keys of its own".to_string()
+            }
+            None => format!("remove it, or use one of: {}", known.join(", ")),
+        };
+        let pos = self.key_pos(&path);
+        self.push(
+            &structure::UNKNOWN_KEY,
+            pos,
+            format!("unknown key `{name}` {place}"),
+            hint,
+        );
+    }
+
+    fn missing(&mut self, path: &Path, what: &str) {
+        let pos = self.pos(path);
+        self.push(
+            &structure::MISSING_REQUIRED,
+            pos,
+            format!("missing required {what} `{path}`"),
+            format!("add `{path}`; docs/format.md describes it and shows an example"),
+        );
+    }
+
+    fn section<'r, T>(&mut self, path: &Path, section: &'r Option<T>) -> Option<&'r T> {
+        if section.is_none() {
+            self.missing(path, "section");
+        }
+        section.as_ref()
+    }
+
+    fn placeholder(&mut self, path: &Path, text: &str) {
+        let pos = self.pos(path);
+        // One line of the placeholder, so the message stays on one line in every format.
+        let first = text.trim().lines().next().unwrap_or("");
+        let mut shown: String = first.chars().take(80).collect();
+        if shown.len() < text.trim().len() {
+            shown.push('…');
+        }
+        self.push(
+            &structure::PLACEHOLDER,
+            pos,
+            format!("`{path}` is still to fill in: {shown}"),
+            "replace the TODO text with the agreement's own wording",
+        );
+    }
+
+    fn wrong_type(&mut self, path: &Path, found: &toml::Value, expected: &str) {
+        if found.is_float() {
+            // Already reported as DP007 by the float scan.
+            self.broken = true;
+            return;
+        }
+        let pos = self.pos(path);
+        self.push(
+            &structure::WRONG_TYPE,
+            pos,
+            format!("`{path}` must be {expected}, found {}", type_name(found)),
+            format!("write `{path}` as {expected} (see docs/format.md)"),
+        );
+    }
+
+    fn slot<T: Clone>(&mut self, path: &Path, slot: &Option<Slot<T>>, expected: &str) -> Option<T> {
+        match slot {
+            None => None,
+            Some(Slot::Value(v)) => Some(v.clone()),
+            Some(Slot::Placeholder(t)) => {
+                self.placeholder(path, t);
+                None
+            }
+            Some(Slot::WrongType(v)) => {
+                self.wrong_type(path, v, expected);
+                None
+            }
+        }
+    }
+
+    /// A text that may be absent; present but blank is reported as empty.
+    fn opt_text(&mut self, path: &Path, slot: &raw::Text) -> Option<String> {
+        let s = self.slot(path, slot, "a text")?;
+        if s.trim().is_empty() {
+            let pos = self.pos(path);
+            self.push(
+                &structure::EMPTY_VALUE,
+                pos,
+                format!("`{path}` is empty"),
+                format!("write `{path}` or remove the key"),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn req_text(&mut self, path: &Path, slot: &raw::Text) -> String {
+        if slot.is_none() {
+            self.missing(path, "key");
+        }
+        self.opt_text(path, slot).unwrap_or_default()
+    }
+
+    fn req_bool(&mut self, path: &Path, slot: &raw::Flag) -> bool {
+        if slot.is_none() {
+            self.missing(path, "key");
+        }
+        self.slot(path, slot, "true or false").unwrap_or_default()
+    }
+
+    fn req_int(&mut self, path: &Path, slot: &raw::Int, min: i64, max: i64) -> i64 {
+        if slot.is_none() {
+            self.missing(path, "key");
+        }
+        let v = self.slot(path, slot, "a whole number").unwrap_or(min);
+        if !(min..=max).contains(&v) {
+            let pos = self.pos(path);
+            self.push(
+                &structure::WRONG_TYPE,
+                pos,
+                format!("`{path}` is {v}, outside the allowed range {min} to {max}"),
+                format!("use a whole number from {min} to {max}"),
+            );
+            return min;
+        }
+        v
+    }
+
+    fn req_date(&mut self, path: &Path, slot: &raw::Date) -> NaiveDate {
+        if slot.is_none() {
+            self.missing(path, "date");
+        }
+        let fallback = NaiveDate::MIN;
+        let Some(dt) = self.slot(path, slot, "a date (YYYY-MM-DD, without quotes)") else {
+            return fallback;
+        };
+        match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                match NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32) {
+                    Some(date) => date,
+                    None => {
+                        let pos = self.pos(path);
+                        self.push(
+                            &structure::INVALID_DATE,
+                            pos,
+                            format!("`{path}` is not a real date: {dt}"),
+                            "check the day and month",
+                        );
+                        fallback
+                    }
+                }
+            }
+            _ => {
+                let pos = self.pos(path);
+                self.push(
+                    &structure::INVALID_DATE,
+                    pos,
+                    format!(
+                        "`{path}` must be a calendar date without a time or offset, found {dt}"
+                    ),
+                    "write the date as YYYY-MM-DD (for example 2026-04-01), without quotes",
+                );
+                fallback
+            }
+        }
+    }
+
+    /// A list of texts; `required` lists must be present and non-empty.
+    fn texts(&mut self, path: &Path, slot: &raw::TextList, required: bool) -> Vec<String> {
+        if slot.is_none() && required {
+            self.missing(path, "list");
+        }
+        let Some(items) = self.slot(path, slot, "a list of texts") else {
+            return Vec::new();
+        };
+        if items.is_empty() && required {
+            let pos = self.pos(path);
+            self.push(
+                &structure::EMPTY_VALUE,
+                pos,
+                format!("`{path}` is an empty list"),
+                format!("add at least one entry to `{path}`"),
+            );
+        }
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(s) = self.opt_text(&path.i(i), &Some(item.clone())) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    fn term(&mut self, path: &Path, id: &str, list: List) -> Option<&'static Entry> {
+        if let Some(e) = list.find(id) {
+            return Some(e);
+        }
+        let pos = self.pos(path);
+        let hint = match list.suggest(id) {
+            Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
+            None => format!("use one of: {}", list.ids()),
+        };
+        self.push(
+            &structure::UNKNOWN_VALUE,
+            pos,
+            format!("`{path}` has unknown value \"{id}\""),
+            hint,
+        );
+        None
+    }
+
+    fn opt_term(&mut self, path: &Path, slot: &raw::Text, list: List) -> Option<&'static Entry> {
+        let id = self.opt_text(path, slot)?;
+        self.term(path, &id, list)
+    }
+
+    fn req_term(&mut self, path: &Path, slot: &raw::Text, list: List) -> &'static Entry {
+        if slot.is_none() {
+            self.missing(path, "key");
+        }
+        self.opt_term(path, slot, list).unwrap_or(&list.entries[0])
+    }
+
+    fn terms(
+        &mut self,
+        path: &Path,
+        slot: &raw::TextList,
+        list: List,
+        required: bool,
+    ) -> Vec<&'static Entry> {
+        let ids = self.texts(path, slot, required);
+        let mut out: Vec<&'static Entry> = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let Some(e) = self.term(&path.i(i), id, list) else {
+                continue;
+            };
+            if out.iter().any(|o| o.id == e.id) {
+                let pos = self.pos(&path.i(i));
+                self.push(
+                    &structure::DUPLICATE_VALUE,
+                    pos,
+                    format!("\"{id}\" is listed twice in `{path}`"),
+                    "remove the repeated entry",
+                );
+            } else {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    fn contact(
+        &mut self,
+        path: &Path,
+        raw: &Option<raw::RawContact>,
+        required: bool,
+    ) -> Option<Contact> {
+        let Some(c) = raw else {
+            if required {
+                self.missing(path, "contact");
+            }
+            return None;
+        };
+        let contact = Contact {
+            name: self.req_text(&path.k("name"), &c.name),
+            title: self.opt_text(&path.k("title"), &c.title),
+            email: self.opt_text(&path.k("email"), &c.email),
+            mailbox: self.opt_text(&path.k("mailbox"), &c.mailbox),
+            phone: self.opt_text(&path.k("phone"), &c.phone),
+        };
+        if contact.email.is_none()
+            && contact.mailbox.is_none()
+            && c.email.is_none()
+            && c.mailbox.is_none()
+        {
+            self.missing(
+                &path.k("mailbox"),
+                "contact address (`mailbox` for a role mailbox, or `email`)",
+            );
+        }
+        Some(contact)
+    }
+
+    pub(super) fn build(
+        &mut self,
+        raw: &raw::RawFile,
+        expected_id: Option<&str>,
+    ) -> Option<Agreement> {
+        let root = Path::root();
+        let schema_path = root.k("schema");
+        let schema = match self.slot(&schema_path, &raw.schema, "a whole number") {
+            Some(v) if v == SCHEMA_VERSION => v,
+            Some(v) => {
+                let pos = self.pos(&schema_path);
+                self.push(
+                    &structure::SCHEMA_VERSION,
+                    pos,
+                    format!("unknown format version schema = {v}; this datapact reads schema = {SCHEMA_VERSION}"),
+                    "upgrade datapact, or set `schema = 1` if the file was written for this format",
+                );
+                0
+            }
+            None => {
+                if raw.schema.is_none() {
+                    self.push(
+                        &structure::SCHEMA_VERSION,
+                        Position::START,
+                        "missing `schema = 1` at the top of the file",
+                        "add `schema = 1` as the first line, so later versions of the format can be recognised",
+                    );
+                }
+                0
+            }
+        };
+
+        let identity = self.identity(raw, expected_id);
+        let parties = self.parties(raw);
+        let purpose = self.purpose(raw);
+        let necessity = self.section(&root.k("necessity"), &raw.necessity).map(|n| {
+            let p = root.k("necessity");
+            Necessity {
+                why_sharing: self.req_text(&p.k("why_sharing"), &n.why_sharing),
+                why_personal_data: self.req_text(&p.k("why_personal_data"), &n.why_personal_data),
+            }
+        });
+        let data = self.data(raw);
+        let lawful_basis = self.lawful_basis(raw);
+        let consent = self.consent(raw);
+        let risk = self.risk(raw);
+        let security = self.section(&root.k("security"), &raw.security).map(|s| {
+            let p = root.k("security");
+            Security {
+                storage: self.req_text(&p.k("storage"), &s.storage),
+                access: self.req_text(&p.k("access"), &s.access),
+                systems: self.texts(&p.k("systems"), &s.systems, true),
+                standards: self.texts(&p.k("standards"), &s.standards, false),
+            }
+        });
+        let transfer = self.section(&root.k("transfer"), &raw.transfer).map(|t| {
+            let p = root.k("transfer");
+            Transfer {
+                methods: self.texts(&p.k("methods"), &t.methods, true),
+                protection: self.req_text(&p.k("protection"), &t.protection),
+                outside_uk: self.req_bool(&p.k("outside_uk"), &t.outside_uk),
+                safeguards: self.opt_text(&p.k("safeguards"), &t.safeguards),
+            }
+        });
+        let retention = self.retention(raw);
+        let onward_sharing = self
+            .section(&root.k("onward_sharing"), &raw.onward_sharing)
+            .map(|o| {
+                let p = root.k("onward_sharing");
+                OnwardSharing {
+                    permitted: self.req_bool(&p.k("permitted"), &o.permitted),
+                    conditions: self.opt_text(&p.k("conditions"), &o.conditions),
+                }
+            });
+        let rights = self.section(&root.k("rights"), &raw.rights).map(|r| {
+            let p = root.k("rights");
+            Rights {
+                privacy_notice: self.req_text(&p.k("privacy_notice"), &r.privacy_notice),
+                requests: self.req_text(&p.k("requests"), &r.requests),
+            }
+        });
+        let research = raw.research.as_ref().map(|r| {
+            let p = root.k("research");
+            Research {
+                anonymised_where_possible: self.req_bool(
+                    &p.k("anonymised_where_possible"),
+                    &r.anonymised_where_possible,
+                ),
+                identity_protection: self
+                    .req_text(&p.k("identity_protection"), &r.identity_protection),
+                approvals: self.texts(&p.k("approvals"), &r.approvals, false),
+                outputs: self.opt_text(&p.k("outputs"), &r.outputs),
+            }
+        });
+        let responsibilities = self
+            .section(&root.k("responsibilities"), &raw.responsibilities)
+            .map(|r| {
+                let p = root.k("responsibilities");
+                Responsibilities {
+                    training: self.req_text(&p.k("training"), &r.training),
+                    confidentiality: self.req_text(&p.k("confidentiality"), &r.confidentiality),
+                    systems_and_guidance: self
+                        .req_text(&p.k("systems_and_guidance"), &r.systems_and_guidance),
+                }
+            });
+        let incidents = self.section(&root.k("incidents"), &raw.incidents).map(|i| {
+            let p = root.k("incidents");
+            Incidents {
+                procedure: self.req_text(&p.k("procedure"), &i.procedure),
+                report_within_hours: self.req_int(
+                    &p.k("report_within_hours"),
+                    &i.report_within_hours,
+                    0,
+                    10_000,
+                ) as u32,
+            }
+        });
+        let dates = self.dates(raw);
+        let changes = self.changes(raw);
+
+        let (id, title, version, kind, reference, lead, summary) = identity?;
+        Some(Agreement {
+            schema,
+            id,
+            title,
+            version,
+            kind,
+            reference,
+            lead,
+            summary,
+            parties: parties?,
+            purpose: purpose?,
+            necessity: necessity?,
+            data: data?,
+            lawful_basis: lawful_basis?,
+            consent: consent?,
+            risk: risk?,
+            security: security?,
+            transfer: transfer?,
+            retention: retention?,
+            onward_sharing: onward_sharing?,
+            rights: rights?,
+            research,
+            responsibilities: responsibilities?,
+            incidents: incidents?,
+            dates: dates?,
+            changes,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn identity(
+        &mut self,
+        raw: &raw::RawFile,
+        expected_id: Option<&str>,
+    ) -> Option<(
+        AgreementId,
+        String,
+        u32,
+        &'static Entry,
+        Option<String>,
+        String,
+        Option<String>,
+    )> {
+        let p = Path::root().k("agreement");
+        let a = self.section(&p, &raw.agreement)?;
+        let id = self.req_text(&p.k("id"), &a.id);
+        let id_ok = !id.is_empty() && self.check_id_value(&p.k("id"), &id, "agreement");
+        if id_ok {
+            if let Some(expected) = expected_id {
+                if expected != id {
+                    let pos = self.pos(&p.k("id"));
+                    self.push(
+                        &structure::ID_MISMATCH,
+                        pos,
+                        format!(
+                            "agreement id \"{id}\" does not match the file name {expected}.toml"
+                        ),
+                        if check_id(expected).is_ok() {
+                            format!("rename the file to agreements/{id}.toml, or set `id = \"{expected}\"`")
+                        } else {
+                            format!("rename the file to agreements/{id}.toml (its name is not a valid id)")
+                        },
+                    );
+                }
+            }
+        }
+        let title = self.req_text(&p.k("title"), &a.title);
+        let version = self.req_int(&p.k("version"), &a.version, 1, 1_000_000) as u32;
+        let kind = self.req_term(&p.k("kind"), &a.kind, vocab::agreement_kind());
+        let reference = self.opt_text(&p.k("reference"), &a.reference);
+        let lead = self.req_text(&p.k("lead"), &a.lead);
+        let summary = self.opt_text(&p.k("summary"), &a.summary);
+        let id = AgreementId::parse(&id).ok()?;
+        Some((id, title, version, kind, reference, lead, summary))
+    }
+
+    fn check_id_value(&mut self, path: &Path, id: &str, what: &str) -> bool {
+        match check_id(id) {
+            Ok(()) => true,
+            Err(why) => {
+                let pos = self.pos(path);
+                self.push(
+                    &structure::INVALID_ID,
+                    pos,
+                    format!("invalid {what} id \"{id}\": it {why}"),
+                    format!("an id must be {ID_RULE}"),
+                );
+                false
+            }
+        }
+    }
+
+    fn parties(&mut self, raw: &raw::RawFile) -> Option<Vec<Party>> {
+        let p = Path::root().k("parties");
+        let list = self.section(&p, &raw.parties)?;
+        let mut parties = Vec::new();
+        for (i, r) in list.iter().enumerate() {
+            let pp = p.i(i);
+            let id = self.req_text(&pp.k("id"), &r.id);
+            if !id.is_empty() {
+                self.check_id_value(&pp.k("id"), &id, "party");
+            }
+            let party = Party {
+                id,
+                name: self.req_text(&pp.k("name"), &r.name),
+                public_authority: self.req_bool(&pp.k("public_authority"), &r.public_authority),
+                health_or_care: self.req_bool(&pp.k("health_or_care"), &r.health_or_care),
+                role: self.req_term(&pp.k("role"), &r.role, vocab::party_role()),
+                ico_registration: self.req_text(&pp.k("ico_registration"), &r.ico_registration),
+                dpo: self
+                    .contact(&pp.k("dpo"), &r.dpo, true)
+                    .unwrap_or_else(empty_contact),
+                caldicott_guardian: self.contact(
+                    &pp.k("caldicott_guardian"),
+                    &r.caldicott_guardian,
+                    false,
+                ),
+                senior_officer: self
+                    .contact(&pp.k("senior_officer"), &r.senior_officer, true)
+                    .unwrap_or_else(empty_contact),
+            };
+            parties.push(party);
+        }
+        Some(parties)
+    }
+
+    fn purpose(&mut self, raw: &raw::RawFile) -> Option<Purpose> {
+        let p = Path::root().k("purpose");
+        let r = self.section(&p, &raw.purpose)?;
+        Some(Purpose {
+            description: self.req_text(&p.k("description"), &r.description),
+            categories: self.terms(
+                &p.k("categories"),
+                &r.categories,
+                vocab::purpose_category(),
+                true,
+            ),
+            legal_powers: self.texts(&p.k("legal_powers"), &r.legal_powers, true),
+            benefits: self.texts(&p.k("benefits"), &r.benefits, true),
+            frequency: self.req_term(&p.k("frequency"), &r.frequency, vocab::frequency()),
+        })
+    }
+
+    fn data(&mut self, raw: &raw::RawFile) -> Option<Data> {
+        let p = Path::root().k("data");
+        let r = self.section(&p, &raw.data)?;
+        let subjects = self.texts(&p.k("subjects"), &r.subjects, true);
+        let identifiability = self.req_term(
+            &p.k("identifiability"),
+            &r.identifiability,
+            vocab::identifiability(),
+        );
+        let why_not_anonymised = self.opt_text(&p.k("why_not_anonymised"), &r.why_not_anonymised);
+        let ip = p.k("items");
+        let mut items = Vec::new();
+        match &r.items {
+            None => self.missing(&ip, "list of data items ([[data.items]])"),
+            Some(list) if list.is_empty() => {
+                let pos = self.pos(&ip);
+                self.push(
+                    &structure::EMPTY_VALUE,
+                    pos,
+                    "`data.items` lists no data items",
+                    "add a [[data.items]] table for each item shared",
+                );
+            }
+            Some(list) => {
+                for (i, item) in list.iter().enumerate() {
+                    let pi = ip.i(i);
+                    items.push(DataItem {
+                        name: self.req_text(&pi.k("name"), &item.name),
+                        justification: self.req_text(&pi.k("justification"), &item.justification),
+                        special_category: self.opt_term(
+                            &pi.k("special_category"),
+                            &item.special_category,
+                            vocab::special_category(),
+                        ),
+                    });
+                }
+            }
+        }
+        Some(Data {
+            subjects,
+            identifiability,
+            why_not_anonymised,
+            items,
+        })
+    }
+
+    fn lawful_basis(&mut self, raw: &raw::RawFile) -> Option<LawfulBasis> {
+        let p = Path::root().k("lawful_basis");
+        let r = self.section(&p, &raw.lawful_basis)?;
+        Some(LawfulBasis {
+            article6: self.terms(&p.k("article6"), &r.article6, vocab::article6(), true),
+            recognised_interest: self.opt_term(
+                &p.k("recognised_interest"),
+                &r.recognised_interest,
+                vocab::recognised_interest(),
+            ),
+            article9: self.terms(&p.k("article9"), &r.article9, vocab::article9(), false),
+            dpa_schedule1: self.terms(
+                &p.k("dpa_schedule1"),
+                &r.dpa_schedule1,
+                vocab::dpa_schedule1(),
+                false,
+            ),
+            confidentiality: self.req_term(
+                &p.k("confidentiality"),
+                &r.confidentiality,
+                vocab::confidentiality(),
+            ),
+            s251_reference: self.opt_text(&p.k("s251_reference"), &r.s251_reference),
+            explanation: self.req_text(&p.k("explanation"), &r.explanation),
+        })
+    }
+
+    fn consent(&mut self, raw: &raw::RawFile) -> Option<Consent> {
+        let p = Path::root().k("consent");
+        let r = self.section(&p, &raw.consent)?;
+        let sought = self.req_bool(&p.k("sought"), &r.sought);
+        let model = if sought && r.sought.is_some() {
+            Some(self.req_term(&p.k("model"), &r.model, vocab::consent_model()))
+        } else {
+            self.opt_term(&p.k("model"), &r.model, vocab::consent_model())
+        };
+        Some(Consent {
+            sought,
+            model,
+            exception: self.opt_term(&p.k("exception"), &r.exception, vocab::consent_exception()),
+            justification: self.opt_text(&p.k("justification"), &r.justification),
+            objections: self.req_text(&p.k("objections"), &r.objections),
+            national_data_opt_out: self.req_term(
+                &p.k("national_data_opt_out"),
+                &r.national_data_opt_out,
+                vocab::opt_out(),
+            ),
+            opt_out_explanation: self.opt_text(&p.k("opt_out_explanation"), &r.opt_out_explanation),
+        })
+    }
+
+    fn risk(&mut self, raw: &raw::RawFile) -> Option<Risk> {
+        let p = Path::root().k("risk");
+        let r = self.section(&p, &raw.risk)?;
+        let mut risks = Vec::new();
+        let rp = p.k("risks");
+        match &r.risks {
+            None => self.missing(&rp, "list of risks ([[risk.risks]])"),
+            Some(list) => {
+                for (i, item) in list.iter().enumerate() {
+                    risks.push(RiskItem {
+                        risk: self.req_text(&rp.i(i).k("risk"), &item.risk),
+                        mitigation: self.req_text(&rp.i(i).k("mitigation"), &item.mitigation),
+                    });
+                }
+            }
+        }
+        Some(Risk {
+            dpia: self.req_term(&p.k("dpia"), &r.dpia, vocab::dpia()),
+            dpia_reference: self.opt_text(&p.k("dpia_reference"), &r.dpia_reference),
+            dpia_outcome: self.opt_text(&p.k("dpia_outcome"), &r.dpia_outcome),
+            no_dpia_reason: self.opt_text(&p.k("no_dpia_reason"), &r.no_dpia_reason),
+            risks,
+        })
+    }
+
+    fn retention(&mut self, raw: &raw::RawFile) -> Option<Vec<RetentionRule>> {
+        let p = Path::root().k("retention");
+        let r = self.section(&p, &raw.retention)?;
+        let rp = p.k("rules");
+        let Some(list) = &r.rules else {
+            self.missing(&rp, "list of retention rules ([[retention.rules]])");
+            return Some(Vec::new());
+        };
+        let mut rules = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let pi = rp.i(i);
+            rules.push(RetentionRule {
+                party: self.req_text(&pi.k("party"), &item.party),
+                period: self.req_text(&pi.k("period"), &item.period),
+                disposal: self.req_text(&pi.k("disposal"), &item.disposal),
+            });
+        }
+        if rules.is_empty() {
+            let pos = self.pos(&rp);
+            self.push(
+                &structure::EMPTY_VALUE,
+                pos,
+                "`retention.rules` is empty",
+                "add a [[retention.rules]] table for each party",
+            );
+        }
+        Some(rules)
+    }
+
+    fn dates(&mut self, raw: &raw::RawFile) -> Option<Dates> {
+        let p = Path::root().k("dates");
+        let r = self.section(&p, &raw.dates)?;
+        Some(Dates {
+            approved: self.req_date(&p.k("approved"), &r.approved),
+            effective: self.req_date(&p.k("effective"), &r.effective),
+            review: self.req_date(&p.k("review"), &r.review),
+            expires: self.req_date(&p.k("expires"), &r.expires),
+            review_interval_months: self.req_int(
+                &p.k("review_interval_months"),
+                &r.review_interval_months,
+                1,
+                1200,
+            ) as u32,
+        })
+    }
+
+    fn changes(&mut self, raw: &raw::RawFile) -> Vec<Change> {
+        let p = Path::root().k("changes");
+        let mut out = Vec::new();
+        for (i, c) in raw.changes.iter().flatten().enumerate() {
+            let pc = p.i(i);
+            out.push(Change {
+                version: self.req_int(&pc.k("version"), &c.version, 1, 1_000_000) as u32,
+                change_type: self.req_term(&pc.k("type"), &c.change_type, vocab::change_type()),
+                change: self.req_text(&pc.k("change"), &c.change),
+                reason: self.req_text(&pc.k("reason"), &c.reason),
+            });
+        }
+        out
+    }
+}
+
+fn empty_contact() -> Contact {
+    Contact {
+        name: String::new(),
+        title: None,
+        email: None,
+        mailbox: None,
+        phone: None,
+    }
+}

@@ -1,0 +1,155 @@
+//! Rules on consent and the common-law duty of confidentiality: the policy's exceptions when
+//! consent is not sought, consent as a basis, implied consent, and "not applicable".
+
+use super::{ContentRule, Cx, at};
+use crate::diagnostics::{Family, Rule, Severity};
+use crate::vocab::{self, terms};
+
+pub static CONSENT_EXCEPTION: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP109",
+        name: "consent-exception",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when `consent.sought = false`",
+        summary: "`consent.sought = false` but the exception (`required-by-law`, `protect-from-harm` or `public-interest`) and its justification are not both given.",
+        hint: "set consent.exception to the exception that applies and explain in consent.justification why it applies",
+        source: "Policy, \"Consent and choice\": \"In most cases, NHS Essex will ask for your permission before sharing your information. However, information may be shared without consent when: the law requires it; it is needed to protect someone from harm; there is a strong public interest.\" Caldicott Principle 8 (inform patients and service users).",
+        ..Rule::BASE
+    },
+    check: consent_exception,
+};
+
+fn consent_exception(cx: &mut Cx<'_>) {
+    let c = &cx.a.consent;
+    if !c.sought && (c.exception.is_none() || c.justification.is_none()) {
+        cx.report_with_hint(
+            &CONSENT_EXCEPTION,
+            &at(&["consent", "sought"]),
+            "consent is not sought, but the exception and its justification are not both given",
+            format!(
+                "set consent.exception to one of {} and explain in consent.justification why it applies",
+                vocab::consent_exception().ids()
+            ),
+        );
+    }
+}
+
+pub static CONSENT_CONSISTENCY: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP121",
+        name: "consent-consistency",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when consent is a lawful or confidentiality basis",
+        summary: "Consent is named as a basis (Art 6(1)(a), Art 9(2)(a) or `confidentiality = \"explicit-consent\"`) but consent is not sought as explicit consent (`sought = true`, `model = \"explicit\"`).",
+        hint: "consent as a basis must be explicit: seek it (sought = true, model = \"explicit\") or rely on another basis",
+        source: "UK GDPR Art 4(11), Art 6(1)(a), Art 7 and Art 9(2)(a): consent as a basis is a clear, specific, recorded agreement; implied consent does not meet it.",
+        ..Rule::BASE
+    },
+    check: consent_consistency,
+};
+
+fn consent_consistency(cx: &mut Cx<'_>) {
+    if cx.facts.consent_is_a_basis && !cx.facts.explicit_consent {
+        let (path, what) = if cx.a.consent.sought {
+            (
+                at(&["consent", "model"]),
+                "consent is sought as implied consent",
+            )
+        } else {
+            (at(&["consent", "sought"]), "consent.sought is false")
+        };
+        cx.report(
+            &CONSENT_CONSISTENCY,
+            &path,
+            format!("consent is named as a lawful or confidentiality basis, but {what}"),
+        );
+    }
+}
+
+pub static IMPLIED_CONSENT_DIRECT_CARE: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP124",
+        name: "implied-consent-direct-care",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        applies: "when implied consent is relied on",
+        summary: "Implied consent is relied on (`consent.sought = true` with `model = \"implied\"`, or `confidentiality = \"implied-consent\"`) while `purpose.categories` lacks `direct-care` or includes a purpose beyond it (anything but `direct-care` and `safeguarding`).",
+        hint: "implied consent covers only an individual's own care: share for other purposes under a separate agreement, with explicit consent or another basis",
+        source: "National Data Guardian guidance and Caldicott Principle 7: implied consent applies to sharing for an individual's own care; other purposes need explicit consent or another legal basis.",
+        ..Rule::BASE
+    },
+    check: implied_consent_direct_care,
+};
+
+/// Implied consent covers an individual's own care (safeguarding them included), nothing beyond
+/// it.
+fn implied_consent_direct_care(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    let categories = &a.purpose.categories;
+    let beyond_care: Vec<&str> = categories
+        .iter()
+        .filter(|c| !c.is(terms::DIRECT_CARE) && !c.is(terms::SAFEGUARDING))
+        .map(|c| c.id.as_str())
+        .collect();
+    let direct_care = categories.iter().any(|c| c.is(terms::DIRECT_CARE));
+    if cx.facts.implied_consent && (!beyond_care.is_empty() || !direct_care) {
+        let path = if a
+            .lawful_basis
+            .confidentiality
+            .is(terms::CONFIDENTIALITY_IMPLIED_CONSENT)
+        {
+            at(&["lawful_basis", "confidentiality"])
+        } else {
+            at(&["consent", "model"])
+        };
+        let what = if beyond_care.is_empty() {
+            "the purpose is not direct care".to_string()
+        } else {
+            format!(
+                "the purpose goes beyond direct care ({})",
+                beyond_care.join(", ")
+            )
+        };
+        cx.report(
+            &IMPLIED_CONSENT_DIRECT_CARE,
+            &path,
+            format!("implied consent is relied on, but {what}"),
+        );
+    }
+}
+
+pub static CONFIDENTIALITY_NOT_APPLICABLE: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP123",
+        name: "confidentiality-not-applicable",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when the confidentiality basis is \"not-applicable\"",
+        summary: "`confidentiality = \"not-applicable\"` while `data.identifiability` is `identifiable` or `pseudonymised`.",
+        hint: "\"not-applicable\" is only for anonymised data; name the basis that sets the duty of confidence aside (consent, s251, legal duty or overriding public interest)",
+        source: "Common-law duty of confidentiality: it applies to any information from which a person can be identified; \"not applicable\" is for anonymised data only. Caldicott Principle 6.",
+        ..Rule::BASE
+    },
+    check: confidentiality_not_applicable,
+};
+
+fn confidentiality_not_applicable(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    if a.lawful_basis
+        .confidentiality
+        .is(terms::CONFIDENTIALITY_NOT_APPLICABLE)
+        && cx.facts.identifiable
+    {
+        cx.report(
+            &CONFIDENTIALITY_NOT_APPLICABLE,
+            &at(&["lawful_basis", "confidentiality"]),
+            format!(
+                "the duty of confidentiality is marked not applicable, but the data is {}",
+                a.data.identifiability.label.to_lowercase()
+            ),
+        );
+    }
+}

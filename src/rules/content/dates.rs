@@ -1,0 +1,128 @@
+//! Rules on the agreement's dates: their order, the longest term and the longest review
+//! interval (both workspace limits in datapact.toml).
+
+use super::{ContentRule, Cx, at};
+use crate::diagnostics::{Family, Rule, Severity};
+use chrono::{Datelike, NaiveDate};
+
+pub static DATE_ORDER: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP130",
+        name: "date-order",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "always",
+        summary: "The dates are out of order: `approved <= effective <= review <= expires` must hold.",
+        hint: "dates must run approved <= effective <= review <= expires",
+        source: "Policy, \"Policy review\": \"approved on ... and is due for review in ...\"; NHS England DARS.",
+        ..Rule::BASE
+    },
+    check: date_order,
+};
+
+fn date_order(cx: &mut Cx<'_>) {
+    let d = cx.a.dates;
+    for (earlier, later, e_name, l_name) in [
+        (d.approved, d.effective, "approved", "effective"),
+        (d.effective, d.review, "effective", "review"),
+        (d.review, d.expires, "review", "expires"),
+    ] {
+        if later < earlier {
+            cx.report(
+                &DATE_ORDER,
+                &at(&["dates", l_name]),
+                format!("dates.{l_name} ({later}) is before dates.{e_name} ({earlier})"),
+            );
+        }
+    }
+}
+
+pub static TERM_TOO_LONG: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP131",
+        name: "term-too-long",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        applies: "always",
+        summary: "The term from `effective` to `expires` is longer than `[limits] max_term_months` (default 36; part months count as whole months).",
+        hint: "set an earlier expiry date, or raise [limits] max_term_months in datapact.toml if your regime allows it",
+        source: "NHS England DARS maximum terms (3 years; 5 for research archiving); Ireland DSGA 2019 s.20.",
+        ..Rule::BASE
+    },
+    check: term_too_long,
+};
+
+fn term_too_long(cx: &mut Cx<'_>) {
+    let d = cx.a.dates;
+    let max_term = i64::from(cx.limits.max_term_months);
+    let term = months_between(d.effective, d.expires);
+    if term > max_term {
+        cx.report(
+            &TERM_TOO_LONG,
+            &at(&["dates", "expires"]),
+            format!("the term from {} to {} is about {term} months, longer than the workspace maximum of {max_term}", d.effective, d.expires),
+        );
+    }
+}
+
+pub static REVIEW_INTERVAL_TOO_LONG: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP132",
+        name: "review-interval-too-long",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        applies: "always",
+        summary: "`review_interval_months` is longer than `[limits] max_review_interval_months` (default 24), or the `review` date is further from `effective` than the interval.",
+        hint: "shorten the interval, or raise [limits] max_review_interval_months in datapact.toml",
+        source: "Policy: approved April 2026, \"due for review in April 2028\" (2 years); DARS (3 years); Ireland DSGA 2019 s.20 (5 years).",
+        ..Rule::BASE
+    },
+    check: review_interval_too_long,
+};
+
+fn review_interval_too_long(cx: &mut Cx<'_>) {
+    let d = cx.a.dates;
+    let max_review = cx.limits.max_review_interval_months;
+    if d.review_interval_months > max_review {
+        cx.report(
+            &REVIEW_INTERVAL_TOO_LONG,
+            &at(&["dates", "review_interval_months"]),
+            format!("the review interval of {} months is longer than the workspace maximum of {max_review}", d.review_interval_months),
+        );
+    } else if months_between(d.effective, d.review) > i64::from(d.review_interval_months) {
+        cx.report_with_hint(
+            &REVIEW_INTERVAL_TOO_LONG,
+            &at(&["dates", "review"]),
+            format!(
+                "the review date {} is more than {} months after the effective date {}",
+                d.review, d.review_interval_months, d.effective
+            ),
+            "bring the review date forward to within the review interval",
+        );
+    }
+}
+
+/// Whole months from `a` to `b` (partial months round up: any extra day counts).
+fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    let mut months =
+        (b.year() as i64 - a.year() as i64) * 12 + (b.month() as i64 - a.month() as i64);
+    if b.day() > a.day() {
+        months += 1;
+    }
+    months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_between_counts_partial_months() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(months_between(d(2026, 4, 1), d(2029, 4, 1)), 36);
+        assert_eq!(months_between(d(2026, 4, 1), d(2029, 4, 2)), 37);
+        assert_eq!(months_between(d(2026, 4, 1), d(2029, 3, 31)), 36);
+    }
+}

@@ -1,0 +1,221 @@
+//! Rules on the lawful basis: Art 6 and Art 9 UK GDPR, DPA 2018 Schedule 1, criminal offence
+//! data, the recognised legitimate interests, and s251 support for the duty of confidentiality.
+
+use super::{ContentRule, Cx, at};
+use crate::diagnostics::{Family, Rule, Severity};
+use crate::vocab::{self, terms};
+
+pub static SPECIAL_CATEGORY_NEEDS_ART9: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP105",
+        name: "special-category-needs-art9",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when a data item is special category data (criminal offence data has DP122)",
+        summary: "A data item is special category data but `lawful_basis.article9` names no Art 9(2) condition.",
+        hint: "add the Art 9(2) condition, for example article9 = [\"h\"] for health or social care",
+        source: "UK GDPR Art 9(1)-(2); ICO Data Sharing Code: the lawful basis must be recorded; Caldicott Principle 6 (comply with the law).",
+        ..Rule::BASE
+    },
+    check: special_category_needs_art9,
+};
+
+fn special_category_needs_art9(cx: &mut Cx<'_>) {
+    if !cx.facts.special.is_empty() && cx.a.lawful_basis.article9.is_empty() {
+        let cats: Vec<&str> = cx.facts.special.iter().map(|c| c.label.as_str()).collect();
+        cx.report(
+            &SPECIAL_CATEGORY_NEEDS_ART9,
+            &at(&["lawful_basis", "article9"]),
+            format!("special category data is shared ({}) but `lawful_basis.article9` names no Art 9(2) condition", cats.join(", ")),
+        );
+    }
+}
+
+pub static ART9_NEEDS_SCHEDULE1: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP106",
+        name: "art9-needs-schedule1",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        applies: "to each Art 9(2) condition given",
+        summary: "An Art 9(2)(b), (g), (h), (i) or (j) condition is used without a DPA 2018 Schedule 1 condition that satisfies it (for example (h) needs `health-or-social-care`, (j) needs `research`, (g) one of the Part 2 conditions).",
+        hint: "add a DPA 2018 Schedule 1 condition that satisfies the Art 9(2) condition to `lawful_basis.dpa_schedule1`",
+        source: "Data Protection Act 2018 s.10 and Schedule 1 Parts 1 and 2.",
+        ..Rule::BASE
+    },
+    check: art9_needs_schedule1,
+};
+
+fn art9_needs_schedule1(cx: &mut Cx<'_>) {
+    let lb = &cx.a.lawful_basis;
+    for (i, cond) in lb.article9.iter().enumerate() {
+        if cond.needs_schedule1
+            && !lb
+                .dpa_schedule1
+                .iter()
+                .any(|s| s.satisfies.contains(&cond.id))
+        {
+            let options: Vec<&str> = vocab::dpa_schedule1()
+                .entries
+                .iter()
+                .filter(|s| s.satisfies.contains(&cond.id))
+                .map(|s| s.id.as_str())
+                .collect();
+            cx.report_with_hint(
+                &ART9_NEEDS_SCHEDULE1,
+                &at(&["lawful_basis", "article9"]).i(i),
+                format!(
+                    "{} needs a matching DPA 2018 Schedule 1 condition in the UK",
+                    cond.label
+                ),
+                format!(
+                    "add one of these to `lawful_basis.dpa_schedule1`: {}",
+                    options.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+pub static UNUSED_ART9: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP120",
+        name: "unused-art9",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        applies: "when an Art 9(2) condition is given",
+        summary: "An Art 9(2) condition is given but no data item is special category data.",
+        hint: "mark the special category items (`special_category = \"health\"`), or remove the condition",
+        source: "Clarity of the legal text: a condition that applies to nothing confuses readers.",
+        ..Rule::BASE
+    },
+    check: unused_art9,
+};
+
+fn unused_art9(cx: &mut Cx<'_>) {
+    if cx.facts.special.is_empty() && !cx.a.lawful_basis.article9.is_empty() {
+        cx.report(
+            &UNUSED_ART9,
+            &at(&["lawful_basis", "article9"]),
+            "an Art 9(2) condition is given but no data item is special category data",
+        );
+    }
+}
+
+pub static CRIMINAL_OFFENCE_DATA: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP122",
+        name: "criminal-offence-data",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when a data item is criminal offence data",
+        summary: "A data item is criminal offence data but no DPA 2018 Schedule 1 condition is given.",
+        hint: "add the Schedule 1 condition relied on, for example \"preventing-or-detecting-unlawful-acts\"",
+        source: "UK GDPR Art 10; DPA 2018 s.10(5) and Schedule 1.",
+        ..Rule::BASE
+    },
+    check: criminal_offence_data,
+};
+
+fn criminal_offence_data(cx: &mut Cx<'_>) {
+    if cx.facts.criminal_offence && cx.a.lawful_basis.dpa_schedule1.is_empty() {
+        cx.report(
+            &CRIMINAL_OFFENCE_DATA,
+            &at(&["lawful_basis", "dpa_schedule1"]),
+            "criminal offence data is shared but no DPA 2018 Schedule 1 condition is given",
+        );
+    }
+}
+
+pub static PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP107",
+        name: "public-authority-legitimate-interests",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when Art 6(1)(f) or (ea) is a basis, to each public authority party",
+        summary: "Art 6(1)(f) or (ea) is a basis while a party is a public authority (one finding per such party).",
+        hint: "a public authority sharing for its functions uses Art 6(1)(e) public task or (c) legal obligation",
+        source: "UK GDPR Art 6(1), final subparagraph: (f) \"shall not apply to processing carried out by public authorities in the performance of their tasks\"; the same limit for (ea), Data (Use and Access) Act 2025.",
+        ..Rule::BASE
+    },
+    check: public_authority_legitimate_interests,
+};
+
+fn public_authority_legitimate_interests(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    for (i, basis) in a.lawful_basis.article6.iter().enumerate() {
+        if basis.is(terms::ART6_LEGITIMATE_INTERESTS) || basis.is(terms::ART6_RECOGNISED_INTEREST) {
+            for party in a.parties.iter().filter(|p| p.public_authority) {
+                cx.report(
+                    &PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS,
+                    &at(&["lawful_basis", "article6"]).i(i),
+                    format!(
+                        "{} may not be relied on by public authority \"{}\" for its tasks",
+                        basis.label, party.id
+                    ),
+                );
+            }
+        }
+    }
+}
+
+pub static RECOGNISED_INTEREST_CONDITION: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP108",
+        name: "recognised-interest-condition",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when Art 6(1)(ea) is a basis",
+        summary: "Art 6(1)(ea) is a basis but `lawful_basis.recognised_interest` names no condition.",
+        hint: "set `lawful_basis.recognised_interest` to the recognised legitimate interest condition relied on",
+        source: "Data (Use and Access) Act 2025, Schedule 4 (UK GDPR Annex 1).",
+        ..Rule::BASE
+    },
+    check: recognised_interest_condition,
+};
+
+fn recognised_interest_condition(cx: &mut Cx<'_>) {
+    let lb = &cx.a.lawful_basis;
+    for (i, basis) in lb.article6.iter().enumerate() {
+        if basis.is(terms::ART6_RECOGNISED_INTEREST) && lb.recognised_interest.is_none() {
+            cx.report_with_hint(
+                &RECOGNISED_INTEREST_CONDITION,
+                &at(&["lawful_basis", "article6"]).i(i),
+                "Art 6(1)(ea) is used but `lawful_basis.recognised_interest` names no condition",
+                format!(
+                    "set recognised_interest to one of: {}",
+                    vocab::recognised_interest().ids()
+                ),
+            );
+        }
+    }
+}
+
+pub static S251_REFERENCE: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP114",
+        name: "s251-reference",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when the confidentiality basis is s251 support",
+        summary: "`confidentiality = \"s251\"` without `s251_reference`.",
+        hint: "add the Confidentiality Advisory Group reference, for example s251_reference = \"22/CAG/0123\"",
+        source: "NHS Act 2006 s.251; the Health Research Authority's register of Confidentiality Advisory Group approvals.",
+        ..Rule::BASE
+    },
+    check: s251_reference,
+};
+
+fn s251_reference(cx: &mut Cx<'_>) {
+    let lb = &cx.a.lawful_basis;
+    if lb.confidentiality.is(terms::CONFIDENTIALITY_S251) && lb.s251_reference.is_none() {
+        cx.report(
+            &S251_REFERENCE,
+            &at(&["lawful_basis", "confidentiality"]),
+            "the confidentiality basis is s251 support but `lawful_basis.s251_reference` is missing",
+        );
+    }
+}

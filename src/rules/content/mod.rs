@@ -1,0 +1,132 @@
+//! Content rules (DP1xx): consistency between clauses and the requirements of the policy and the
+//! law that span more than one field. Each rule is one function beside its catalogue entry, in
+//! the file of the clause it guards; [`CONTENT`] lists them and validation runs them in order on
+//! a structurally complete agreement.
+//!
+//! Adding a rule: write its entry and its function in the file of its clause, add one line to
+//! [`CONTENT`], and regenerate docs/rules.md (`datapact rules --markdown > docs/rules.md`).
+
+mod consent;
+mod data;
+mod dates;
+mod lawful_basis;
+mod parties;
+mod research;
+mod safeguards;
+
+pub use consent::*;
+pub use data::*;
+pub use dates::*;
+pub use lawful_basis::*;
+pub use parties::*;
+pub use research::*;
+pub use safeguards::*;
+
+use crate::agreement::locate::{Locator, Path};
+use crate::agreement::model::{Agreement, Facts};
+use crate::config::Limits;
+use crate::diagnostics::{Finding, Position, Rule};
+
+/// A content rule: its catalogue entry and the function that checks it.
+#[derive(Debug)]
+pub struct ContentRule {
+    pub rule: Rule,
+    pub check: fn(&mut Cx<'_>),
+}
+
+impl std::ops::Deref for ContentRule {
+    type Target = Rule;
+    fn deref(&self) -> &Rule {
+        &self.rule
+    }
+}
+
+/// Every content rule, in the order they run (findings are sorted by position afterwards).
+pub static CONTENT: &[&ContentRule] = &[
+    &TOO_FEW_PARTIES,
+    &DUPLICATE_PARTY,
+    &UNKNOWN_PARTY,
+    &CALDICOTT_GUARDIAN,
+    &RETENTION_PARTY,
+    &SPECIAL_CATEGORY_NEEDS_ART9,
+    &ART9_NEEDS_SCHEDULE1,
+    &UNUSED_ART9,
+    &CRIMINAL_OFFENCE_DATA,
+    &PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS,
+    &RECOGNISED_INTEREST_CONDITION,
+    &S251_REFERENCE,
+    &CONSENT_EXCEPTION,
+    &CONSENT_CONSISTENCY,
+    &IMPLIED_CONSENT_DIRECT_CARE,
+    &CONFIDENTIALITY_NOT_APPLICABLE,
+    &WHY_NOT_ANONYMISED,
+    &RESEARCH_LEGAL_BASIS,
+    &RESEARCH_SECTION,
+    &RESEARCH_NEEDS_ART9J,
+    &DPIA_DETAILS,
+    &INCIDENT_TIMESCALE,
+    &ONWARD_SHARING_CONDITIONS,
+    &INTERNATIONAL_TRANSFER,
+    &DATE_ORDER,
+    &TERM_TOO_LONG,
+    &REVIEW_INTERVAL_TOO_LONG,
+];
+
+/// What a content rule sees: the agreement, its derived facts, the workspace limits, and where
+/// each value is in the file. It collects the findings.
+pub struct Cx<'a> {
+    pub a: &'a Agreement,
+    pub facts: &'a Facts,
+    pub limits: &'a Limits,
+    at: Locator<'a>,
+    file: &'a str,
+    findings: Vec<Finding>,
+}
+
+impl Cx<'_> {
+    /// Where the value at `path` is (or the nearest enclosing part, when it is absent).
+    pub fn pos(&self, path: &Path) -> Position {
+        self.at.pos(path)
+    }
+
+    /// Reports a finding of `rule` at `path`, with the rule's own hint.
+    pub fn report(&mut self, rule: &'static ContentRule, path: &Path, message: impl Into<String>) {
+        self.report_with_hint(rule, path, message, rule.rule.hint);
+    }
+
+    /// Reports a finding of `rule` at `path`, with advice particular to this finding.
+    pub fn report_with_hint(
+        &mut self,
+        rule: &'static ContentRule,
+        path: &Path,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let pos = self.pos(path);
+        self.findings
+            .push(Finding::new(&rule.rule, self.file, pos, message, hint));
+    }
+}
+
+/// Runs every content rule on a structurally complete agreement; `at` locates values in the
+/// file `file` it was read from.
+pub fn run(a: &Agreement, limits: &Limits, at: Locator<'_>, file: &str) -> Vec<Finding> {
+    let facts = a.facts();
+    let mut cx = Cx {
+        a,
+        facts: &facts,
+        limits,
+        at,
+        file,
+        findings: Vec::new(),
+    };
+    for rule in CONTENT {
+        (rule.check)(&mut cx);
+    }
+    cx.findings
+}
+
+/// A path of table keys, for the rules' positions.
+fn at(keys: &[&str]) -> Path {
+    Path::keys(keys)
+}

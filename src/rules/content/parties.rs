@@ -1,0 +1,170 @@
+//! Rules on the parties: how many, their ids, who they refer to, a Caldicott Guardian for
+//! health and care bodies, a retention rule for each.
+
+use super::{ContentRule, Cx, at};
+use crate::diagnostics::{Family, Rule, Severity};
+use crate::vocab;
+
+pub static TOO_FEW_PARTIES: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP101",
+        name: "too-few-parties",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "always",
+        summary: "The agreement names fewer than two parties.",
+        hint: "add a [[parties]] table for each organisation that shares or receives the data",
+        source: "ICO Data Sharing Code: sharing is between organisations; UK GDPR Art 26.",
+        ..Rule::BASE
+    },
+    check: too_few_parties,
+};
+
+fn too_few_parties(cx: &mut Cx<'_>) {
+    let n = cx.a.parties.len();
+    if n < 2 {
+        cx.report(
+            &TOO_FEW_PARTIES,
+            &at(&["parties"]),
+            format!(
+                "the agreement names {n} part{}; an agreement needs at least two",
+                if n == 1 { "y" } else { "ies" }
+            ),
+        );
+    }
+}
+
+pub static DUPLICATE_PARTY: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP102",
+        name: "duplicate-party",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "always",
+        summary: "Two parties have the same id.",
+        hint: "give each party its own id",
+        source: "Each party signs once, under its own id (ISG and DARS sign-off).",
+        ..Rule::BASE
+    },
+    check: duplicate_party,
+};
+
+fn duplicate_party(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    for (i, party) in a.parties.iter().enumerate() {
+        if a.parties[..i].iter().any(|p| p.id == party.id) {
+            cx.report(
+                &DUPLICATE_PARTY,
+                &at(&["parties"]).i(i).k("id"),
+                format!("party id \"{}\" is used twice", party.id),
+            );
+        }
+    }
+}
+
+pub static UNKNOWN_PARTY: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP103",
+        name: "unknown-party",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "to `agreement.lead` and each `retention.rules[].party`",
+        summary: "A party id is referred to (`agreement.lead`, `retention.rules[].party`) but no party has it.",
+        hint: "use one of the agreement's party ids",
+        source: "Internal consistency of the agreement.",
+        ..Rule::BASE
+    },
+    check: unknown_party,
+};
+
+fn unknown_party(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    let mut refs = vec![(at(&["agreement", "lead"]), &a.lead, "lead organisation")];
+    for (i, r) in a.retention.iter().enumerate() {
+        refs.push((
+            at(&["retention", "rules"]).i(i).k("party"),
+            &r.party,
+            "retention rule party",
+        ));
+    }
+    for (path, id, what) in refs {
+        if a.parties.iter().any(|p| &p.id == id) {
+            continue;
+        }
+        let mut known: Vec<&str> = a.party_ids().collect();
+        known.sort_unstable();
+        known.dedup();
+        let hint = match vocab::suggest(id, known.iter().copied()) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None => format!("use one of the party ids: {}", known.join(", ")),
+        };
+        cx.report_with_hint(
+            &UNKNOWN_PARTY,
+            &path,
+            format!("{what} \"{id}\" is not one of the agreement's parties"),
+            hint,
+        );
+    }
+}
+
+pub static CALDICOTT_GUARDIAN: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP104",
+        name: "caldicott-guardian",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        applies: "to parties with `health_or_care = true`",
+        summary: "A party with `health_or_care = true` names no `caldicott_guardian`.",
+        hint: "add `caldicott_guardian = { name = \"...\", mailbox = \"...\" }` to the party",
+        source: "Caldicott Principles (2020) and the National Data Guardian's guidance on the appointment of Caldicott Guardians (every health and adult social care body has one); ISG sign-off model.",
+        ..Rule::BASE
+    },
+    check: caldicott_guardian,
+};
+
+fn caldicott_guardian(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    for (i, party) in a.parties.iter().enumerate() {
+        if party.health_or_care && party.caldicott_guardian.is_none() {
+            cx.report(
+                &CALDICOTT_GUARDIAN,
+                &at(&["parties"]).i(i),
+                format!(
+                    "party \"{}\" is a health or care body but names no Caldicott Guardian",
+                    party.id
+                ),
+            );
+        }
+    }
+}
+
+pub static RETENTION_PARTY: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP117",
+        name: "retention-party",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        applies: "to every party",
+        summary: "A party has no `[[retention.rules]]` entry.",
+        hint: "add a [[retention.rules]] table with the party's id, how long it keeps the data and how it disposes of it",
+        source: "ICO Data Sharing Code (retention and deletion); UK GDPR Art 5(1)(e) storage limitation and Art 28(3)(g).",
+        ..Rule::BASE
+    },
+    check: retention_party,
+};
+
+fn retention_party(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    for party in &a.parties {
+        if !a.retention.iter().any(|r| r.party == party.id) {
+            cx.report_with_hint(
+                &RETENTION_PARTY,
+                &at(&["retention"]),
+                format!("party \"{}\" has no retention and disposal rule", party.id),
+                format!("add a [[retention.rules]] table with party = \"{}\", how long it keeps the data and how it disposes of it", party.id),
+            );
+        }
+    }
+}

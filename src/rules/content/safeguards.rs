@@ -1,0 +1,124 @@
+//! Rules on the safeguards around the sharing: the DPIA, incident reporting, onward sharing and
+//! transfers outside the UK.
+
+use super::{ContentRule, Cx, at};
+use crate::diagnostics::{Family, Rule, Severity};
+use crate::vocab::terms;
+
+pub static DPIA_DETAILS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP115",
+        name: "dpia-details",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when `risk.dpia` is \"completed\" or \"not-required\"",
+        summary: "`risk.dpia = \"completed\"` without `dpia_reference` and `dpia_outcome`, or `\"not-required\"` without `no_dpia_reason`.",
+        hint: "record the DPIA's reference and outcome, or the reason none is needed",
+        source: "UK GDPR Art 35; ICO Data Sharing Code (a DPIA for high-risk sharing); Policy: staff check \"what the possible risks are\".",
+        ..Rule::BASE
+    },
+    check: dpia_details,
+};
+
+fn dpia_details(cx: &mut Cx<'_>) {
+    let risk = &cx.a.risk;
+    let path = at(&["risk", "dpia"]);
+    if risk.dpia.is(terms::DPIA_COMPLETED)
+        && (risk.dpia_reference.is_none() || risk.dpia_outcome.is_none())
+    {
+        cx.report_with_hint(
+            &DPIA_DETAILS,
+            &path,
+            "the DPIA is marked completed without its reference and outcome",
+            "add risk.dpia_reference and risk.dpia_outcome",
+        );
+    } else if risk.dpia.is(terms::DPIA_NOT_REQUIRED) && risk.no_dpia_reason.is_none() {
+        cx.report_with_hint(
+            &DPIA_DETAILS,
+            &path,
+            "no DPIA is done but the reason is not given",
+            "add risk.no_dpia_reason explaining the screening outcome",
+        );
+    }
+}
+
+pub static INCIDENT_TIMESCALE: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP116",
+        name: "incident-timescale",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        applies: "always",
+        summary: "`incidents.report_within_hours` is 0 or more than 72.",
+        hint: "the controller must tell the ICO of a reportable breach within 72 hours, so partners must hear sooner (24 hours is usual)",
+        source: "UK GDPR Art 33 (the controller tells the ICO within 72 hours); Policy, \"Roles and responsibilities\": \"concerns or risks must be reported and managed quickly\".",
+        ..Rule::BASE
+    },
+    check: incident_timescale,
+};
+
+fn incident_timescale(cx: &mut Cx<'_>) {
+    let hours = cx.a.incidents.report_within_hours;
+    if hours == 0 || hours > 72 {
+        cx.report(
+            &INCIDENT_TIMESCALE,
+            &at(&["incidents", "report_within_hours"]),
+            format!(
+                "incidents are to be reported within {hours} hours; it must be between 1 and 72"
+            ),
+        );
+    }
+}
+
+pub static ONWARD_SHARING_CONDITIONS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP118",
+        name: "onward-sharing-conditions",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when `onward_sharing.permitted = true`",
+        summary: "`onward_sharing.permitted = true` without `conditions`.",
+        hint: "add onward_sharing.conditions",
+        source: "NHS England DARS standards; UK GDPR Art 28(2) and (4); Ireland DSGA 2019 s.19.",
+        ..Rule::BASE
+    },
+    check: onward_sharing_conditions,
+};
+
+fn onward_sharing_conditions(cx: &mut Cx<'_>) {
+    let onward = &cx.a.onward_sharing;
+    if onward.permitted && onward.conditions.is_none() {
+        cx.report(
+            &ONWARD_SHARING_CONDITIONS,
+            &at(&["onward_sharing", "permitted"]),
+            "onward sharing is permitted but its conditions are not stated",
+        );
+    }
+}
+
+pub static INTERNATIONAL_TRANSFER: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP119",
+        name: "international-transfer",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        applies: "when `transfer.outside_uk = true`",
+        summary: "`transfer.outside_uk = true` without `safeguards`.",
+        hint: "add transfer.safeguards (adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard)",
+        source: "UK GDPR Chapter V (Art 44-49).",
+        ..Rule::BASE
+    },
+    check: international_transfer,
+};
+
+fn international_transfer(cx: &mut Cx<'_>) {
+    let transfer = &cx.a.transfer;
+    if transfer.outside_uk && transfer.safeguards.is_none() {
+        cx.report(
+            &INTERNATIONAL_TRANSFER,
+            &at(&["transfer", "outside_uk"]),
+            "data leaves the UK but no transfer safeguard is stated",
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! Catalogue entries for the bytes of a file (DP001-DP007). They are reported while reading
+//! (`source.rs`: encoding, byte order mark, line endings, size) and parsing
+//! (`agreement/validate.rs`: TOML syntax, shape, floats); DP001, DP004, DP005 and DP006 mean the
+//! input could not be read at all.
+
+use crate::diagnostics::{Family, Rule, Severity};
+
+pub static NOT_UTF8: Rule = Rule {
+    code: "DP001",
+    name: "not-utf8",
+    family: Family::File,
+    default_severity: Severity::Error,
+    unreadable: true,
+    summary: "The file is not valid UTF-8. The finding points at the first invalid byte.",
+    hint: "save the file as UTF-8 (without BOM); if it is not an agreement, move it out of agreements/",
+    source: "Signing design: signatures cover exact bytes, so the text must have one unambiguous encoding.",
+    ..Rule::BASE
+};
+
+pub static BYTE_ORDER_MARK: Rule = Rule {
+    code: "DP002",
+    name: "byte-order-mark",
+    family: Family::File,
+    default_severity: Severity::Error,
+    summary: "The file starts with a UTF-8 byte order mark (EF BB BF).",
+    hint: "save the file as UTF-8 without BOM (most editors have this option in the encoding menu)",
+    source: "Signing design: exact bytes are signed; a BOM is invisible in editors and changes the digest.",
+    ..Rule::BASE
+};
+
+pub static CRLF_LINE_ENDINGS: Rule = Rule {
+    code: "DP003",
+    name: "crlf-line-endings",
+    family: Family::File,
+    default_severity: Severity::Error,
+    summary: "The file has CRLF (Windows) line endings; the finding points at the first carriage return.",
+    hint: "convert the file to LF line endings; if git converted it, check that .gitattributes has `*.toml -text` (`datapact init` writes it), then run `git rm --cached -r . && git reset --hard`",
+    source: "Signing design: git's `core.autocrlf` rewrites line endings in the working tree and would make every signature look tampered. `datapact init` writes a `.gitattributes` that stops it.",
+    ..Rule::BASE
+};
+
+pub static FILE_TOO_LARGE: Rule = Rule {
+    code: "DP004",
+    name: "file-too-large",
+    family: Family::File,
+    default_severity: Severity::Error,
+    unreadable: true,
+    summary: "The file is larger than 1 MiB (1 048 576 bytes). It is not read further.",
+    hint: "an agreement is normally a few kilobytes; check that this is the right file",
+    source: "Robustness: an agreement is a few kilobytes; a huge file is a mistake or an attack.",
+    ..Rule::BASE
+};
+
+pub static TOML_SYNTAX: Rule = Rule {
+    code: "DP005",
+    name: "toml-syntax",
+    family: Family::File,
+    default_severity: Severity::Error,
+    unreadable: true,
+    summary: "The file is not valid TOML 1.0: a syntax error, a duplicate key, an invalid value, or arrays and inline tables nested more than 32 levels deep.",
+    hint: "fix the syntax at this line (see docs/format.md for a complete example)",
+    source: "TOML 1.0 specification; robustness.",
+    ..Rule::BASE
+};
+
+pub static SCHEMA_SHAPE: Rule = Rule {
+    code: "DP006",
+    name: "schema-shape",
+    family: Family::File,
+    default_severity: Severity::Error,
+    unreadable: true,
+    summary: "A part of the file has a shape the format cannot read at all, for example a text where a table (`[section]`) or a list of tables (`[[section]]`) is expected.",
+    hint: "this part must be a table ([section]) or a list of tables ([[section]]) as in docs/format.md",
+    source: "docs/format.md.",
+    ..Rule::BASE
+};
+
+pub static FLOAT_VALUE: Rule = Rule {
+    code: "DP007",
+    name: "float-value",
+    family: Family::File,
+    default_severity: Severity::Error,
+    summary: "A floating-point number appears anywhere in the file.",
+    hint: "write a whole number, or put the value in quotes as text",
+    source: "Signing design: floats have many spellings for one value (`1e3`, `1000.0`), so they are not allowed; write whole numbers or text.",
+    ..Rule::BASE
+};
+
+/// The file rules, in code order.
+pub static RULES: &[&Rule] = &[
+    &NOT_UTF8,
+    &BYTE_ORDER_MARK,
+    &CRLF_LINE_ENDINGS,
+    &FILE_TOO_LARGE,
+    &TOML_SYNTAX,
+    &SCHEMA_SHAPE,
+    &FLOAT_VALUE,
+];

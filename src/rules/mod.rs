@@ -1,0 +1,99 @@
+//! The rule registry: every finding code the tool can report. Each rule's catalogue entry (code,
+//! name, family, default severity, whether it may be configured, when it applies, what it checks,
+//! what to do, and the source that requires it) lives beside the code that reports it: content
+//! rules in `content/`, one function each; the others in `file.rs`, `structure.rs`,
+//! `signatures.rs` and `expiry.rs`, reported by the stages named there. `docs/rules.md` is
+//! generated from the registry (`datapact rules --markdown`); a test fails when it is stale.
+
+pub mod content;
+pub mod doc;
+pub mod expiry;
+pub mod file;
+pub mod signatures;
+pub mod structure;
+
+pub use crate::diagnostics::{Family, Rule};
+
+use std::sync::OnceLock;
+
+/// Every rule, in code order.
+pub fn all() -> &'static [&'static Rule] {
+    static ALL: OnceLock<Vec<&'static Rule>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&'static Rule> = file::RULES
+            .iter()
+            .chain(structure::RULES)
+            .copied()
+            .chain(content::CONTENT.iter().map(|c| &c.rule))
+            .chain(signatures::RULES.iter().copied())
+            .chain(expiry::RULES.iter().copied())
+            .collect();
+        all.sort_by_key(|r| r.code);
+        all
+    })
+}
+
+/// Looks a rule up by its code (`DP101`) or its name (`too-few-parties`).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.code == code_or_name || r.name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for r in all() {
+            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(names.insert(r.name), "duplicate name {}", r.name);
+            assert!(
+                r.code.len() == 5 && r.code.starts_with("DP"),
+                "bad code {}",
+                r.code
+            );
+            assert!(
+                !r.summary.is_empty() && !r.hint.is_empty() && !r.source.is_empty(),
+                "{} lacks a summary, hint or source",
+                r.code
+            );
+            let family = match &r.code[2..3] {
+                "0" if r.code <= "DP007" => Family::File,
+                "0" => Family::Structure,
+                "1" => Family::Content,
+                "2" => Family::Signatures,
+                _ => Family::Expiry,
+            };
+            assert_eq!(r.family, family, "{} is in the wrong family", r.code);
+        }
+    }
+
+    #[test]
+    fn only_errors_about_reading_make_input_unreadable() {
+        let unreadable: Vec<&str> = all()
+            .iter()
+            .filter(|r| r.unreadable)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(unreadable, ["DP001", "DP004", "DP005", "DP006"]);
+        assert!(
+            all()
+                .iter()
+                .filter(|r| r.unreadable)
+                .all(|r| r.default_severity == Severity::Error && !r.configurable)
+        );
+    }
+
+    #[test]
+    fn rules_are_found_by_code_and_by_name() {
+        assert_eq!(find("DP117").map(|r| r.name), Some("retention-party"));
+        assert_eq!(find("retention-party").map(|r| r.code), Some("DP117"));
+        assert!(find("DP999").is_none());
+    }
+}
