@@ -57,10 +57,12 @@ fn every_fixture_triggers_its_code_at_its_line() {
             .collect();
         if !hit || !stray.is_empty() || exit != expected_exit(&fx.code) {
             failures.push(format!(
-                "{}: expected {} at line {} (exit {}), got exit {exit} and {found:?}",
+                "{} (on {}): expected {} at line {} ({}, exit {}), got exit {exit} and {found:?}",
                 fx.name,
+                fx.base,
                 fx.code,
                 fx.line,
+                fx.at,
                 expected_exit(&fx.code)
             ));
         }
@@ -528,11 +530,8 @@ fn deleting_any_required_section_of_an_example_is_reported_at_line_1() {
 fn retention_warning_workspace(settings: &str) -> TempWorkspace {
     let ws = TempWorkspace::new();
     ws.write("datapact.toml", settings);
-    let fixture = std::fs::read_to_string(
-        repo().join("tests/fixtures/invalid/DP117-retention-party-missing.toml"),
-    )
-    .unwrap();
-    ws.write(&format!("agreements/{ECC}.toml"), fixture);
+    let fixture = fixture("DP117-retention-party-missing");
+    ws.write(&fixture.file, fixture.text);
     ws
 }
 
@@ -579,16 +578,14 @@ fn workspace_settings_change_severities_and_limits() {
     }
 
     // Limits: a 37-month term fails by default and passes when the workspace allows 60 months.
-    let fixture =
-        std::fs::read_to_string(repo().join("tests/fixtures/invalid/DP131-term-too-long.toml"))
-            .unwrap();
+    let fixture = fixture("DP131-term-too-long");
     for (settings, want) in [
         ("", vec!["DP131".to_string()]),
         ("[limits]\nmax_term_months = 60\n", vec![]),
     ] {
         let ws = TempWorkspace::new();
         ws.write("datapact.toml", settings);
-        ws.write(&format!("agreements/{ECC}.toml"), &fixture);
+        ws.write(&fixture.file, &fixture.text);
         let (_, report, _) = ws.validate_json(&[]);
         assert_eq!(codes(&report), want, "{settings}");
     }
