@@ -3,6 +3,7 @@
 //! holds the shared helpers (temporary workspaces, running the binary, fixtures).
 
 mod common;
+mod fixture_patch;
 
 mod ed25519_vectors;
 mod gate_cli;

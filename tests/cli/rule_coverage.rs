@@ -695,7 +695,7 @@ fn every_rule_code_is_produced_through_the_binary() {
                     GENERATED.contains(&code) && generated.contains(&format!("(\"{code}\","));
                 if !fixture && !is_generated {
                     missing.push(format!(
-                        "{code} ({}): no fixture tests/fixtures/invalid/{code}-*.toml",
+                        "{code} ({}): no fixture tests/fixtures/invalid/{code}-*.patch.toml",
                         rule.name
                     ));
                 }

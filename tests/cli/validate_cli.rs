@@ -57,10 +57,12 @@ fn every_fixture_triggers_its_code_at_its_line() {
             .collect();
         if !hit || !stray.is_empty() || exit != expected_exit(&fx.code) {
             failures.push(format!(
-                "{}: expected {} at line {} (exit {}), got exit {exit} and {found:?}",
+                "{} (on {}): expected {} at line {} ({}, exit {}), got exit {exit} and {found:?}",
                 fx.name,
+                fx.base,
                 fx.code,
                 fx.line,
+                fx.at,
                 expected_exit(&fx.code)
             ));
         }
@@ -94,6 +96,56 @@ fn generated_hygiene_fixtures_trigger_their_codes() {
             found.iter().all(|(c, _, _)| c == code),
             "{code}: other findings {found:?}"
         );
+    }
+}
+
+/// The date the human-output snapshots are taken on.
+const SNAPSHOT_TODAY: &str = "2026-12-01";
+
+/// `datapact --today SNAPSHOT_TODAY validate` in `ws` (run from its root, so paths are relative)
+/// in the human format without colour: the command, exit code, stdout and any stderr, with the
+/// temporary directory's path replaced by `[workspace]`.
+fn human_validate(ws: &TempWorkspace) -> String {
+    let (exit, stdout, stderr) = ws.run(&["--today", SNAPSHOT_TODAY, "validate"]);
+    let mut shown = format!(
+        "$ datapact --today {SNAPSHOT_TODAY} validate\nexit code: {exit}\n--- stdout\n{stdout}"
+    );
+    if !stderr.is_empty() {
+        shown.push_str(&format!("--- stderr\n{stderr}"));
+    }
+    let root = ws.root();
+    for dir in [root.to_path_buf(), root.canonicalize().unwrap()] {
+        shown = shown.replace(dir.to_str().unwrap(), "[workspace]");
+    }
+    let tmp = root.file_name().unwrap().to_str().unwrap();
+    assert!(
+        !shown.contains(tmp),
+        "the temporary directory shows:\n{shown}"
+    );
+    shown
+}
+
+/// One snapshot per fixture (`tests/cli/snapshots/cli__validate_cli__<fixture>.snap`, and
+/// `<CODE>-generated` for the generated ones): what a user sees, message and hint, so a change of
+/// wording or position is reviewed. Regenerate with `INSTA_UPDATE=always cargo test --test cli
+/// validate_cli` and read every changed snapshot.
+#[test]
+fn every_fixture_message_and_hint_as_a_user_sees_them() {
+    for fx in fixtures() {
+        let ws = TempWorkspace::new();
+        ws.write(&fx.file, &fx.text);
+        let description = format!("tests/fixtures/invalid/{} on {}", fx.name, fx.base);
+        insta::with_settings!({ description => description, omit_expression => true }, {
+            insta::assert_snapshot!(fx.stem(), human_validate(&ws));
+        });
+    }
+    for (code, bytes, _, _) in generated_fixtures() {
+        let ws = TempWorkspace::new();
+        ws.write(&format!("agreements/{ECC}.toml"), &bytes);
+        let description = format!("generated_fixtures() in tests/cli/validate_cli.rs, on {ECC}");
+        insta::with_settings!({ description => description, omit_expression => true }, {
+            insta::assert_snapshot!(format!("{code}-generated"), human_validate(&ws));
+        });
     }
 }
 
@@ -554,11 +606,8 @@ fn deleting_any_required_section_of_an_example_is_reported_at_line_1() {
 fn retention_warning_workspace(settings: &str) -> TempWorkspace {
     let ws = TempWorkspace::new();
     ws.write("datapact.toml", settings);
-    let fixture = std::fs::read_to_string(
-        repo().join("tests/fixtures/invalid/DP117-retention-party-missing.toml"),
-    )
-    .unwrap();
-    ws.write(&format!("agreements/{ECC}.toml"), fixture);
+    let fixture = fixture("DP117-retention-party-missing");
+    ws.write(&fixture.file, fixture.text);
     ws
 }
 
@@ -605,16 +654,14 @@ fn workspace_settings_change_severities_and_limits() {
     }
 
     // Limits: a 37-month term fails by default and passes when the workspace allows 60 months.
-    let fixture =
-        std::fs::read_to_string(repo().join("tests/fixtures/invalid/DP131-term-too-long.toml"))
-            .unwrap();
+    let fixture = fixture("DP131-term-too-long");
     for (settings, want) in [
         ("", vec!["DP131".to_string()]),
         ("[limits]\nmax_term_months = 60\n", vec![]),
     ] {
         let ws = TempWorkspace::new();
         ws.write("datapact.toml", settings);
-        ws.write(&format!("agreements/{ECC}.toml"), &fixture);
+        ws.write(&fixture.file, &fixture.text);
         let (_, report, _) = ws.validate_json(&[]);
         assert_eq!(codes(&report), want, "{settings}");
     }
