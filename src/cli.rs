@@ -42,6 +42,8 @@ pub enum Command {
     Check(commands::check::Args),
     Calendar(commands::calendar::Args),
     Rules(commands::rules::Args),
+    #[command(hide = true)]
+    Docs(commands::docs::Args),
 }
 
 /// Parses a calendar date written YYYY-MM-DD.

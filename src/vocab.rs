@@ -174,9 +174,114 @@ lists!(
     change_type
 );
 
+/// Each vocabulary and the fields that take its values, in the order docs/format.md lists them.
+pub const USED_BY: &[(fn() -> List, &str)] = &[
+    (agreement_kind, "agreement.kind"),
+    (party_role, "parties[].role"),
+    (purpose_category, "purpose.categories"),
+    (identifiability, "data.identifiability"),
+    (special_category, "data.items[].special_category"),
+    (article6, "lawful_basis.article6"),
+    (recognised_interest, "lawful_basis.recognised_interest"),
+    (article9, "lawful_basis.article9"),
+    (dpa_schedule1, "lawful_basis.dpa_schedule1"),
+    (confidentiality, "lawful_basis.confidentiality"),
+    (consent_model, "consent.model"),
+    (consent_exception, "consent.exception"),
+    (opt_out, "consent.national_data_opt_out"),
+    (dpia, "risk.dpia"),
+    (frequency, "purpose.frequency"),
+    (change_type, "changes[].type"),
+];
+
+/// The vocabulary tables of docs/format.md, generated from `vocabulary.toml` (`datapact docs`).
+pub fn markdown() -> String {
+    use std::fmt::Write as _;
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let v = get();
+    let mut out = format!(
+        "Vocabulary version {}, {}. Agreements store the id; rendered documents show the label and \
+         the wording.\n",
+        v.version, v.date
+    );
+    for (list, field) in USED_BY {
+        let list = list();
+        let _ = write!(
+            out,
+            "\n### `{}` (used by `{field}`)\n\n| id | label | wording in rendered documents |",
+            list.name
+        );
+        let extra = match list.name {
+            "article9" => " needs a Sch 1 condition |\n|---|---|---|---|\n",
+            "dpa_schedule1" => " satisfies Art 9(2) |\n|---|---|---|---|\n",
+            _ => "\n|---|---|---|\n",
+        };
+        out.push_str(extra);
+        for e in list.entries {
+            let _ = write!(
+                out,
+                "| `{}` | {} | {} |",
+                e.id,
+                cell(&e.label),
+                cell(&e.wording)
+            );
+            match list.name {
+                "article9" => {
+                    let _ = write!(out, " {} |", if e.needs_schedule1 { "yes" } else { "no" });
+                }
+                "dpa_schedule1" => {
+                    let points: Vec<String> =
+                        e.satisfies.iter().map(|p| format!("({p})")).collect();
+                    let _ = write!(out, " {} |", points.join(", "));
+                }
+                _ => {}
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_vocabulary_is_documented_with_the_field_that_uses_it() {
+        let names: Vec<&str> = USED_BY.iter().map(|(list, _)| list().name).collect();
+        let v = get();
+        let all = [
+            &v.agreement_kind,
+            &v.party_role,
+            &v.purpose_category,
+            &v.identifiability,
+            &v.special_category,
+            &v.article6,
+            &v.recognised_interest,
+            &v.article9,
+            &v.dpa_schedule1,
+            &v.confidentiality,
+            &v.consent_model,
+            &v.consent_exception,
+            &v.opt_out,
+            &v.dpia,
+            &v.frequency,
+            &v.change_type,
+        ];
+        assert_eq!(
+            names.len(),
+            all.len(),
+            "a vocabulary is missing from USED_BY"
+        );
+        let doc = markdown();
+        for (list, field) in USED_BY {
+            let list = list();
+            assert!(doc.contains(&format!("### `{}` (used by `{field}`)", list.name)));
+            for e in list.entries {
+                assert!(doc.contains(&format!("| `{}` | ", e.id)), "{}", e.id);
+            }
+        }
+    }
 
     #[test]
     fn every_term_the_code_tests_for_is_in_its_vocabulary() {

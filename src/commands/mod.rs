@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod docs;
 pub mod init;
 pub mod keys;
 pub mod new;
@@ -31,5 +32,6 @@ pub fn dispatch(cli: &Cli) -> Result<Outcome> {
         Command::Sign(args) => sign::run(cli, args),
         Command::Verify(args) => verify::run(cli, args),
         Command::Rules(args) => rules::run(args),
+        Command::Docs(args) => docs::run(args),
     }
 }

@@ -442,6 +442,56 @@ fn docs_rules_md_is_what_datapact_rules_markdown_prints() {
 }
 
 #[test]
+fn generated_docs_are_current_and_a_stale_page_is_found_and_rewritten() {
+    let out = datapact()
+        .arg("docs")
+        .arg("--check")
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "docs/ is stale; run `cargo run -- docs`: {}",
+        text(&out.stderr)
+    );
+    // A copy whose vocabulary table and rules page have drifted is reported, then regenerated.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    let format = std::fs::read_to_string(repo().join("docs/format.md")).unwrap();
+    let drifted = format.replacen("| `research` |", "| `research-x` |", 1);
+    assert_ne!(drifted, format);
+    std::fs::write(dir.path().join("docs/format.md"), &drifted).unwrap();
+    std::fs::write(dir.path().join("docs/rules.md"), "old").unwrap();
+    let check = datapact()
+        .args(["docs", "--check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stderr).contains("stale:"),
+        "{}",
+        text(&check.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("docs/rules.md")).unwrap(),
+        "old"
+    );
+    let write = datapact().arg("docs").arg(dir.path()).output().unwrap();
+    assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("docs/format.md")).unwrap(),
+        format
+    );
+    let rules_md = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("docs/rules.md")).unwrap(),
+        rules_md
+    );
+}
+
+#[test]
 fn datapact_rules_explains_a_rule_by_code_or_name_and_refuses_an_unknown_one() {
     for wanted in ["DP117", "retention-party"] {
         let out = datapact().args(["rules", wanted]).output().unwrap();
