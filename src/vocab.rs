@@ -174,8 +174,11 @@ lists!(
     change_type
 );
 
+/// One of the list functions below, such as [`article6`].
+pub type ListFn = fn() -> List;
+
 /// Each vocabulary and the fields that take its values, in the order docs/format.md lists them.
-pub const USED_BY: &[(fn() -> List, &str)] = &[
+pub const USED_BY: &[(ListFn, &str)] = &[
     (agreement_kind, "agreement.kind"),
     (party_role, "parties[].role"),
     (purpose_category, "purpose.categories"),
