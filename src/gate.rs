@@ -174,13 +174,13 @@ impl ReadError {
         match self {
             ReadError::Refused(e) => e,
             ReadError::NotRegular { dir: true } => Error::input(format!(
-                "{} is a directory, not {}",
+                "cannot read {}: it is a directory, not {}",
                 path.display(),
                 kind.what()
             ))
             .with_hint(kind.not_regular_hint(true)),
             ReadError::NotRegular { dir: false } => Error::input(format!(
-                "{} is not a regular file (a FIFO, device or socket), so it is not read",
+                "cannot read {}: it is not a regular file (a FIFO, device or socket), so it is not opened",
                 path.display()
             ))
             .with_hint(kind.not_regular_hint(false)),
@@ -846,7 +846,10 @@ mod tests {
         let err = read(&root, &dir, FileKind::Agreement).unwrap_err();
         assert_eq!(
             err.message,
-            format!("{} is a directory, not an agreement file", dir.display())
+            format!(
+                "cannot read {}: it is a directory, not an agreement file",
+                dir.display()
+            )
         );
         assert_eq!(err.exit_code(), 2);
         let fifo = root.join("agreements/pipe.toml");
@@ -861,7 +864,7 @@ mod tests {
             assert_eq!(
                 err.message,
                 format!(
-                    "{} is not a regular file (a FIFO, device or socket), so it is not read",
+                    "cannot read {}: it is not a regular file (a FIFO, device or socket), so it is not opened",
                     fifo.display()
                 ),
                 "{kind:?}"
