@@ -1,7 +1,9 @@
 //! The one module that talks to git (through git2). Everything else asks it questions in the
 //! tool's own terms: is this path inside a work tree, make a repository, commit these files.
+//! The files it commits are read through `crate::gate`, like every other workspace file.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::gate::{self, FileKind};
 use std::path::{Path, PathBuf};
 
 fn git_error(action: &str, err: git2::Error) -> Error {
@@ -19,7 +21,11 @@ pub fn is_in_work_tree(dir: &Path) -> bool {
 
 /// The root of the git work tree containing `path` (searching upward), if any.
 pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
-    let start = if path.is_dir() { path } else { path.parent()? };
+    let start = if gate::outside::is_dir(path) {
+        path
+    } else {
+        path.parent()?
+    };
     let repo = git2::Repository::discover(start).ok()?;
     repo.workdir().map(Path::to_path_buf)
 }
@@ -46,7 +52,7 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
         .workdir()
         .ok_or_else(|| Error::usage("the repository has no work tree"))?
         .to_path_buf();
-    let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+    let workdir = gate::outside::canonicalize(&workdir).unwrap_or(workdir);
     let sig = repo.signature().map_err(|e| {
         git_error("find your git identity", e)
             .with_hint("set it with `git config user.name` and `git config user.email`")
@@ -67,11 +73,11 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
         } else {
             workspace_root.join(p)
         };
-        let abs = std::fs::canonicalize(&abs).map_err(|e| Error::io("read", &abs, e))?;
+        let abs = gate::canonical(workspace_root, &abs)?;
         let rel = abs
             .strip_prefix(&workdir)
             .map_err(|_| Error::usage(format!("{} is outside the git work tree", abs.display())))?;
-        let bytes = std::fs::read(&abs).map_err(|e| Error::io("read", &abs, e))?;
+        let bytes = gate::read(workspace_root, &abs, FileKind::Committed)?;
         let blob = repo
             .blob(&bytes)
             .map_err(|e| git_error("store a file", e))?;
@@ -111,7 +117,7 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
             } else {
                 workspace_root.join(p)
             };
-            if let Ok(abs) = std::fs::canonicalize(&abs) {
+            if let Ok(abs) = gate::canonical(workspace_root, &abs) {
                 if let Ok(rel) = abs.strip_prefix(&workdir) {
                     let _ = disk_index.add_path(rel);
                 }

@@ -8,7 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostics;
 pub mod error;
-pub mod fsutil;
+pub mod gate;
 pub mod git;
 pub mod ids;
 pub mod lifecycle;
@@ -43,8 +43,8 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 pub fn open_workspace(cli: &cli::Cli) -> Result<Workspace> {
     match &cli.workspace {
         Some(dir) => {
-            let canon =
-                std::fs::canonicalize(dir).map_err(|e| Error::io("open workspace", dir, e))?;
+            let canon = gate::outside::canonicalize(dir)
+                .map_err(|e| Error::io("open workspace", dir, e))?;
             Workspace::discover(&canon)
         }
         None => {

@@ -1,15 +1,13 @@
-//! Reading an input file: size cap, byte-level hygiene (UTF-8, BOM, line endings) and the
-//! mapping from byte offsets to line and column. The bytes are kept exactly as read, because
-//! they are what a signature covers.
+//! An input file's bytes: size cap, byte-level hygiene (UTF-8, BOM, line endings) and the
+//! mapping from byte offsets to line and column. The bytes are kept exactly as read (through
+//! `crate::gate`), because they are what a signature covers.
 
 use crate::diagnostics::{Finding, LineIndex, Position};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::rules::file;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Files larger than this are refused before they are parsed.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub use crate::gate::MAX_FILE_BYTES;
 
 /// A file as read from disk, with the findings about its bytes.
 #[derive(Debug, Clone)]
@@ -28,31 +26,11 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Reads `path`. Only a failure to open or read is an `Err`; problems with the content
-    /// become findings.
-    pub fn read(path: &Path, display: String) -> Result<Self> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-        if meta.is_dir() {
-            return Err(Error::input(format!(
-                "{} is a directory, not an agreement file",
-                path.display()
-            ))
-            .with_hint("name a .toml file, or an agreement id"));
-        }
-        // Opening a FIFO would wait for a writer forever; a device could be endless.
-        if !meta.is_file() {
-            return Err(Error::input(format!(
-                "{} is not a regular file (a FIFO, device or socket), so it is not read",
-                path.display()
-            ))
-            .with_hint("replace it with the agreement file itself"));
-        }
-        let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-        let mut bytes = Vec::new();
-        // Read one byte past the cap so an oversized file is detected without reading it all.
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("read", path, e))?;
+    /// Reads the agreement file `path` of the workspace rooted at `root`, through the gate
+    /// (judged, a regular file, at most one byte over [`MAX_FILE_BYTES`]). Only a failure to
+    /// open or read is an `Err`; problems with the content, its size included, become findings.
+    pub fn read(root: &Path, path: &Path, display: String) -> Result<Self> {
+        let bytes = crate::gate::read_bounded(root, path, crate::gate::FileKind::Agreement)?;
         Ok(Self::from_bytes(path.to_path_buf(), display, bytes))
     }
 

@@ -6,6 +6,7 @@
 //! (Markdown running text and table cells), `long_date` ("1 April 2026").
 
 use crate::error::{Error, Result};
+use crate::gate::{self, FileKind, Kind};
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
@@ -58,7 +59,8 @@ pub enum Origin {
 /// The template environment for a workspace (or none, for built-ins only).
 pub struct Templates {
     env: Environment<'static>,
-    overrides: Option<PathBuf>,
+    /// The workspace root and its `templates/` directory, when there are overrides to look for.
+    overrides: Option<(PathBuf, PathBuf)>,
 }
 
 fn builtin(name: &str) -> Option<&'static str> {
@@ -88,9 +90,11 @@ fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
 impl Templates {
     /// Templates for a workspace rooted at `root`: its `templates/` files win over built-ins.
     pub fn new(root: Option<&Path>) -> Templates {
+        // A `templates/` that leads outside the workspace is kept, so that every template
+        // looked up through it is refused by the gate, naming the link.
         let overrides = root
-            .map(|r| r.join(crate::workspace::TEMPLATES_DIR))
-            .filter(|d| d.is_dir());
+            .map(|r| (r.to_path_buf(), r.join(crate::workspace::TEMPLATES_DIR)))
+            .filter(|(r, d)| matches!(gate::kind_of(r, d), Ok(Kind::Dir) | Err(_)));
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
@@ -107,28 +111,25 @@ impl Templates {
             crate::render::markdown_cell(&text)
         });
         env.add_filter("long_date", long_date);
-        let dir = overrides.clone();
-        let root = root.map(Path::to_path_buf);
+        let found = overrides.clone();
         env.set_loader(move |name| {
             // Names are plain file names: never a path that could leave the templates directory.
             if name.contains('/') || name.contains('\\') || name.starts_with('.') {
                 return Ok(None);
             }
-            if let (Some(dir), Some(root)) = (&dir, &root) {
+            if let Some((root, dir)) = &found {
                 let path = dir.join(name);
-                // A committed link to a file elsewhere (a private key, /etc/passwd) is never
-                // read into a rendition.
-                if let Err(e) = crate::workspace::check_inside(root, &path) {
-                    return Err(minijinja::Error::new(
-                        minijinja::ErrorKind::InvalidOperation,
-                        format!("{} ({})", e.message, e.hint.unwrap_or_default()),
-                    ));
-                }
-                if path.is_file() {
-                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                // Through the gate: a committed link to a file elsewhere (a private key,
+                // /etc/passwd) is never read into a rendition, nor a FIFO opened, nor a huge
+                // file read whole.
+                if !matches!(gate::kind_of(root, &path), Ok(Kind::Missing)) {
+                    return read_override(root, &path).map(Some).map_err(|e| {
                         minijinja::Error::new(
                             minijinja::ErrorKind::InvalidOperation,
-                            format!("cannot read {}: {e}", path.display()),
+                            match e.hint {
+                                Some(hint) => format!("{} ({hint})", e.message),
+                                None => e.message,
+                            },
                         )
                     });
                 }
@@ -141,7 +142,9 @@ impl Templates {
     /// Where template `name` would be loaded from.
     pub fn origin(&self, name: &str) -> Origin {
         match &self.overrides {
-            Some(dir) if dir.join(name).is_file() => Origin::Workspace(dir.join(name)),
+            Some((root, dir)) if matches!(gate::kind_of(root, &dir.join(name)), Ok(Kind::File)) => {
+                Origin::Workspace(dir.join(name))
+            }
             _ => Origin::BuiltIn,
         }
     }
@@ -195,6 +198,17 @@ impl Templates {
     }
 }
 
+/// Reads a template override through the gate, as UTF-8 text.
+fn read_override(root: &Path, path: &Path) -> Result<String> {
+    String::from_utf8(gate::read(root, path, FileKind::Template)?).map_err(|_| {
+        Error::input(format!(
+            "cannot read {}: it is not UTF-8 text",
+            path.display()
+        ))
+        .with_hint("save the template as UTF-8")
+    })
+}
+
 /// The innermost error in `err`'s `source()` chain that names its template and line (`err`
 /// itself when none does).
 fn innermost(err: &minijinja::Error) -> &minijinja::Error {
@@ -212,6 +226,7 @@ fn innermost(err: &minijinja::Error) -> &minijinja::Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
 

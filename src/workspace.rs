@@ -1,11 +1,13 @@
 //! The workspace: a directory with `datapact.toml`, `agreements/<id>.toml`, `keys/` and optional
 //! `templates/`. Found like git finds a repository, from a directory upward. Every path built
-//! from user input goes through this module, which keeps it inside the workspace.
+//! from user input goes through this module, which keeps it inside the workspace; every file is
+//! read and written through `crate::gate`, which judges it.
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::gate::{self, FileKind, Kind};
 use crate::source::SourceFile;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "datapact.toml";
 pub const AGREEMENTS_DIR: &str = "agreements";
@@ -23,10 +25,10 @@ pub struct Workspace {
 impl Workspace {
     /// Finds the workspace containing `start` (searching upward) and reads its settings.
     pub fn discover(start: &Path) -> Result<Workspace> {
-        let start = std::fs::canonicalize(start).map_err(|e| Error::io("open", start, e))?;
+        let start = gate::outside::canonicalize(start).map_err(|e| Error::io("open", start, e))?;
         let root = start
             .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .find(|dir| gate::outside::is_file(&dir.join(CONFIG_FILE)))
             .ok_or_else(|| {
                 Error::usage(format!(
                     "no datapact workspace found in {} or any parent directory",
@@ -40,10 +42,10 @@ impl Workspace {
 
     /// Opens the workspace rooted exactly at `root`.
     pub fn open(root: PathBuf) -> Result<Workspace> {
-        let root = std::fs::canonicalize(&root).map_err(|e| Error::io("open", &root, e))?;
+        let root = gate::outside::canonicalize(&root).map_err(|e| Error::io("open", &root, e))?;
         let config_path = root.join(CONFIG_FILE);
-        check_inside(&root, &config_path)?;
-        let source = SourceFile::read(&config_path, CONFIG_FILE.to_string())?;
+        let bytes = gate::read(&root, &config_path, FileKind::Config)?;
+        let source = SourceFile::from_bytes(config_path, CONFIG_FILE.to_string(), bytes);
         let config = Config::parse(&source)?;
         Ok(Workspace { root, config })
     }
@@ -59,21 +61,8 @@ impl Workspace {
 
     /// All agreement files, sorted by name, so every command sees them in one order.
     pub fn agreement_files(&self) -> Result<Vec<PathBuf>> {
-        let dir = self.agreements_dir();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io("read directory", &dir, e)),
-        };
-        let mut files = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io("read directory", &dir, e))?;
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
-        }
-        files.sort();
+        let mut files = gate::list_dir(&self.root, &self.agreements_dir())?;
+        files.retain(|path| path.extension().is_some_and(|e| e == "toml"));
         Ok(files)
     }
 
@@ -109,7 +98,8 @@ impl Workspace {
                     .map_err(|e| Error::io("read", Path::new("."), e))?
                     .join(as_path)
             };
-            let canon = std::fs::canonicalize(&abs).map_err(|e| Error::io("open", &abs, e))?;
+            let canon =
+                gate::outside::canonicalize(&abs).map_err(|e| Error::io("open", &abs, e))?;
             if !canon.starts_with(&self.root) {
                 return Err(Error::usage(format!(
                     "{target} is outside the workspace {}",
@@ -123,7 +113,7 @@ impl Workspace {
         }
         let id = AgreementId::parse(target)?;
         let path = self.agreement_path(&id);
-        if !path.exists() {
+        if gate::kind_of(&self.root, &path)? == Kind::Missing {
             return Err(Error::usage(format!(
                 "no agreement {target:?} in this workspace (looked for {})",
                 self.display(&path)
@@ -140,60 +130,19 @@ impl Workspace {
         display_in(&self.root, path)
     }
 
-    /// Reads an agreement (or any workspace) file for checking.
+    /// Reads an agreement file for checking (through the gate: judged, a regular file, capped).
     pub fn read_source(&self, path: &Path) -> Result<SourceFile> {
-        self.check_inside(path)?;
-        SourceFile::read(path, self.display(path))
+        SourceFile::read(&self.root, path, self.display(path))
     }
 
     /// Refuses a path that resolves (through symbolic links) outside the workspace: see
-    /// [`check_inside`].
+    /// [`gate::check_inside`].
     pub fn check_inside(&self, path: &Path) -> Result<()> {
-        check_inside(&self.root, path)
+        gate::check_inside(&self.root, path)
     }
 }
 
-/// `path` relative to `root`, with `/` separators, for messages and reports.
-pub fn display_in(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Refuses a path inside the workspace rooted at `root` (canonical) that resolves, through
-/// symbolic links, to somewhere outside it, so a link committed to the repository cannot make
-/// the tool read, echo parts of, or write a file elsewhere on the machine. A path that does not
-/// exist yet (a file about to be written) is judged by its nearest existing ancestor: a linked
-/// directory on the way out of the workspace is refused too.
-pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
-    let Some((existing, real)) = path
-        .ancestors()
-        .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
-    else {
-        return Ok(());
-    };
-    if real.starts_with(root) {
-        return Ok(());
-    }
-    let what = if existing == path {
-        format!("{} is a link to {}", display_in(root, path), real.display())
-    } else {
-        format!(
-            "{} leads through {}, a link to {}",
-            display_in(root, path),
-            display_in(root, existing),
-            real.display()
-        )
-    };
-    Err(Error::input(format!("{what}, outside the workspace")).with_hint(
-        "replace the link with the file or directory itself; datapact reads and writes only files inside the workspace",
-    ))
-}
+pub use crate::gate::display_in;
 
 pub use crate::ids::{AgreementId, ID_RULE, RESERVED_IDS, check_id};
 
@@ -248,7 +197,7 @@ mod tests {
         let p = Path::new(s);
         prop_assert_eq!(p.components().count(), 1, "{:?}", s);
         prop_assert!(
-            matches!(p.components().next(), Some(Component::Normal(n)) if n == s),
+            matches!(p.components().next(), Some(std::path::Component::Normal(n)) if n == s),
             "{:?}",
             s
         );

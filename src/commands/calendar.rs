@@ -5,7 +5,7 @@
 use crate::agreement;
 use crate::cli::Cli;
 use crate::error::{Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{Overwrite, output};
 use crate::report::calendar::{CalendarEntry, write_calendar};
 use crate::{open_workspace, term};
 use chrono::{TimeZone, Utc};
@@ -63,7 +63,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         .map_err(|e| crate::error::Error::io("write", std::path::Path::new("the calendar"), e))?;
     match &args.out {
         Some(path) => {
-            write_atomic(path, &bytes, Overwrite::Allow)?;
+            output::write_atomic(Some(&ws.root), path, &bytes, Overwrite::Allow)?;
             let n = entries.len();
             term::note(&format!(
                 "Wrote {} events for {n} agreement{} to {}",

@@ -4,7 +4,7 @@
 //! exits 1 when a page is stale (the test suite runs it).
 
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{self, FileKind, Overwrite};
 use crate::rules::doc;
 use crate::{term, vocab};
 use std::path::{Path, PathBuf};
@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         if read(path).ok().as_deref() != Some(wanted.as_str()) {
             stale.push(path.display().to_string());
             if !args.check {
-                write_atomic(path, wanted.as_bytes(), Overwrite::Allow)?;
+                gate::output::write_atomic(None, path, wanted.as_bytes(), Overwrite::Allow)?;
                 term::note(&format!("Wrote {}", path.display()));
             }
         }
@@ -65,9 +65,8 @@ pub fn run(args: &Args) -> Result<Outcome> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    crate::signing::limits::read_capped_input(path, 4 << 20, "a page of docs/").and_then(|b| {
-        String::from_utf8(b).map_err(|_| Error::input(format!("{} is not UTF-8", path.display())))
-    })
+    let bytes = gate::output::read(None, path, FileKind::Documentation)?;
+    String::from_utf8(bytes).map_err(|_| Error::input(format!("{} is not UTF-8", path.display())))
 }
 
 /// `page` with the text between the markers replaced by `generated`.

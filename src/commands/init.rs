@@ -4,7 +4,7 @@
 use crate::cli::Cli;
 use crate::config::DEFAULT_CONFIG_TOML;
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{self, FileKind, Kind, Overwrite, outside};
 use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
 use crate::{git, term};
 use std::io::Write;
@@ -47,8 +47,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         (None, Some(w)) => w.clone(),
         (None, None) => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
-    let dir = std::fs::canonicalize(&dir).map_err(|e| Error::io("open", &dir, e))?;
+    // Where the workspace goes is outside any workspace yet; once it exists, every file in it
+    // goes through the gate with `dir` as the root.
+    outside::create_dir_all(&dir)?;
+    let dir = outside::canonicalize(&dir).map_err(|e| Error::io("open", &dir, e))?;
     let mut out = term::stdout();
     let say = |out: &mut dyn Write, what: &str, path: &str| {
         let _ = writeln!(out, "  {what:<8} {path}");
@@ -65,15 +67,15 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         (".gitattributes", GITATTRIBUTES),
     ] {
         let path = dir.join(name);
-        if path.exists() {
+        if gate::kind_of(&dir, &path)? != Kind::Missing {
             say(
                 &mut out,
                 "kept",
                 &format!("{name} (already there, not changed)"),
             );
             if name == ".gitattributes" {
-                let missing =
-                    missing_attributes(&std::fs::read_to_string(&path).unwrap_or_default());
+                let existing = gate::read(&dir, &path, FileKind::GitAttributes)?;
+                let missing = missing_attributes(&String::from_utf8_lossy(&existing));
                 if !missing.is_empty() {
                     term::note(&format!(
                         "warning: .gitattributes does not stop git converting line endings in signed files; add these lines to it:\n  {}",
@@ -82,18 +84,18 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
                 }
             }
         } else {
-            write_atomic(&path, content.as_bytes(), Overwrite::Refuse)?;
+            gate::write_atomic(&dir, &path, content.as_bytes(), Overwrite::Refuse)?;
             say(&mut out, "created", name);
         }
     }
     for sub in [AGREEMENTS_DIR, KEYS_DIR] {
         let path = dir.join(sub);
-        if path.is_dir() {
+        if gate::kind_of(&dir, &path)? == Kind::Dir {
             say(&mut out, "kept", &format!("{sub}/"));
         } else {
-            std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, e))?;
+            gate::create_dir_all(&dir, &path)?;
             // An empty directory is invisible to git; a .gitkeep makes it part of the first commit.
-            write_atomic(&path.join(".gitkeep"), b"", Overwrite::Refuse)?;
+            gate::write_atomic(&dir, &path.join(".gitkeep"), b"", Overwrite::Refuse)?;
             say(&mut out, "created", &format!("{sub}/"));
         }
     }

@@ -4,7 +4,7 @@
 use crate::cli::Cli;
 use crate::cli::parse_date;
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{self, Overwrite};
 use crate::lifecycle;
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
@@ -208,7 +208,7 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
     let passphrase = Passphrase::from_options(a.passphrase_file.as_deref(), a.no_passphrase);
     keyfile::write_private_key(&out, &signing_key, &entry.principal, &passphrase, &ws.root)?;
     drop(signing_key);
-    if let Err(e) = write_atomic(&file, trust_text.as_bytes(), Overwrite::Allow) {
+    if let Err(e) = gate::write_atomic(&ws.root, &file, trust_text.as_bytes(), Overwrite::Allow) {
         // Not enrolled: remove the new key rather than leave an unusable private key behind.
         keyfile::remove_key_files(&out);
         return Err(e);
@@ -351,7 +351,7 @@ fn export(ws: &Workspace, a: &ExportArgs) -> Result<Outcome> {
     let text = store.allowed_signers();
     match &a.out {
         Some(path) => {
-            crate::fsutil::write_atomic(path, text.as_bytes(), crate::fsutil::Overwrite::Allow)?;
+            gate::output::write_atomic(Some(&ws.root), path, text.as_bytes(), Overwrite::Allow)?;
             term::note(&format!("Wrote {}", path.display()));
         }
         None => term::emit(|out| out.write_all(text.as_bytes()))?,

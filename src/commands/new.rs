@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{self, Kind, Overwrite};
 use crate::templates::{Origin, Templates};
 use crate::workspace::{AgreementId, ID_RULE, check_id};
 use crate::{open_workspace, term};
@@ -68,7 +68,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let path = ws.agreement_path(&id);
     // Never written through a linked agreements/ directory to a place outside the workspace.
     ws.check_inside(&path)?;
-    if path.exists() {
+    if gate::kind_of(&ws.root, &path)? != Kind::Missing {
         return Err(Error::usage(format!(
             "agreement {id} already exists: {}",
             ws.display(&path)
@@ -124,7 +124,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         ))
         .with_hint(hint));
     }
-    write_atomic(&path, text.as_bytes(), Overwrite::Refuse)?;
+    gate::write_atomic(&ws.root, &path, text.as_bytes(), Overwrite::Refuse)?;
     term::emit(|out| {
         writeln!(out, "Created {}", ws.display(&path))?;
         writeln!(

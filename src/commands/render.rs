@@ -3,11 +3,14 @@
 //! one HTML page and one Markdown file per agreement. The site directory holds a manifest
 //! (`.datapact-site`) of the files the last run wrote: a re-render removes those it no longer
 //! writes (so no stale page, perhaps a full rendition, outlives its agreement), and a non-empty
-//! directory without a manifest is refused. The view model lives in `crate::render`.
+//! directory without a manifest is refused. An output inside the workspace is judged by the gate
+//! (never written through a link that leads out); one outside is the user's choice, and a link
+//! planted at a page's name there is replaced, never written through. The view model lives in
+//! `crate::render`.
 
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{FileKind, Kind, Overwrite, output};
 use crate::register::Session;
 use crate::render::{
     Audience, Document, Format, SITE_INDEX, SITE_MANIFEST, parse_site_manifest, site, site_manifest,
@@ -68,7 +71,12 @@ impl Run {
             .render(&self.templates, format)?;
         match out {
             Some(file) => {
-                write_atomic(file, text.as_bytes(), Overwrite::Allow)?;
+                output::write_atomic(
+                    Some(&self.session.ws.root),
+                    file,
+                    text.as_bytes(),
+                    Overwrite::Allow,
+                )?;
                 term::note(&format!("Wrote {}", file.display()));
             }
             None => term::emit(|w| w.write_all(text.as_bytes()))?,
@@ -77,6 +85,10 @@ impl Run {
     }
 
     fn site(&self, dir: &Path) -> Result<Outcome> {
+        let root = Some(self.session.ws.root.as_path());
+        // A site directory inside the workspace that leads out of it is refused before anything
+        // is rendered, read or written.
+        output::check(root, dir)?;
         let assessed = self.session.assess_targets(&[])?;
         let site = site(
             &self.templates,
@@ -85,7 +97,7 @@ impl Run {
             self.audience,
             self.session.today,
         )?;
-        let previous = previous_site_files(dir)?;
+        let previous = previous_site_files(root, dir)?;
         let current: Vec<&str> = site.files.iter().map(|f| f.name.as_str()).collect();
         let stale: Vec<&str> = previous
             .iter()
@@ -94,10 +106,16 @@ impl Run {
             .collect();
         // A file this run would write that the previous run did not is someone else's: never
         // replace it (and so never list it for a later run to delete).
-        if let Some(name) = current.iter().find(|name| {
-            !previous.iter().any(|p| p == *name)
-                && std::fs::symlink_metadata(dir.join(name)).is_ok()
-        }) {
+        let mut taken = None;
+        for name in &current {
+            if !previous.iter().any(|p| p == name)
+                && output::kind_no_follow(root, &dir.join(name))? != Kind::Missing
+            {
+                taken = Some(name);
+                break;
+            }
+        }
+        if let Some(name) = taken {
             return Err(Error::usage(format!(
                 "{} already exists and was not written by `datapact render --all`",
                 dir.join(name).display()
@@ -108,28 +126,29 @@ impl Run {
         // The manifest lists every file the run may leave behind before any is written, so a
         // run that stops half-way still leaves each of them for the next run to clean up.
         let pending = current.iter().chain(&stale).copied();
-        write_atomic(
+        output::write_atomic(
+            root,
             &manifest,
             site_manifest(pending).as_bytes(),
             Overwrite::Allow,
         )?;
+        // Each page is renamed into place: a link planted at its name is replaced, not followed.
         for f in &site.files {
-            write_atomic(&dir.join(&f.name), f.contents.as_bytes(), Overwrite::Allow)?;
+            output::write_atomic(
+                root,
+                &dir.join(&f.name),
+                f.contents.as_bytes(),
+                Overwrite::Allow,
+            )?;
         }
         for name in &stale {
-            let path = dir.join(name);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::io("remove the stale page", &path, e).with_hint(
-                        "remove it by hand: the previous render wrote it and this one does not",
-                    ));
-                }
-            }
+            output::remove_file(root, &dir.join(name)).map_err(|e| {
+                e.with_hint("remove it by hand: the previous render wrote it and this one does not")
+            })?;
         }
         if !stale.is_empty() {
-            write_atomic(
+            output::write_atomic(
+                root,
                 &manifest,
                 site_manifest(current).as_bytes(),
                 Overwrite::Allow,
@@ -170,44 +189,35 @@ impl Run {
 /// a path that is not a directory, a non-empty directory without a manifest (the site would mix
 /// with files this tool did not write, and could not tell which pages are stale), and a
 /// manifest that names anything but site files.
-fn previous_site_files(dir: &Path) -> Result<Vec<String>> {
+fn previous_site_files(root: Option<&Path>, dir: &Path) -> Result<Vec<String>> {
     let not_ours = |why: String| {
         Error::usage(format!("not rendering the site into {}: {why}", dir.display())).with_hint(
             "choose a new or empty directory for the site (a re-render then updates it and removes pages it no longer writes); nothing was written",
         )
     };
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(_) if dir.exists() && !dir.is_dir() => {
-            return Err(not_ours("it is not a directory".into()));
-        }
-        Err(e) => return Err(Error::io("read the directory", dir, e)),
-    };
-    let mut empty = true;
-    for entry in entries {
-        entry.map_err(|e| Error::io("read the directory", dir, e))?;
-        empty = false;
+    match output::kind_of(root, dir)? {
+        Kind::Missing => return Ok(Vec::new()),
+        Kind::Dir => {}
+        _ => return Err(not_ours("it is not a directory".into())),
     }
+    let empty = output::list_dir(root, dir)?.is_empty();
     let manifest = dir.join(SITE_MANIFEST);
-    match std::fs::symlink_metadata(&manifest) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => {
-            return Err(not_ours(format!(
-                "{SITE_MANIFEST} there is not a plain file"
-            )));
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if empty {
-                return Ok(Vec::new());
-            }
+    match output::kind_no_follow(root, &manifest)? {
+        Kind::File => {}
+        Kind::Missing if empty => return Ok(Vec::new()),
+        Kind::Missing => {
             return Err(not_ours(format!(
                 "it is not empty and has no {SITE_MANIFEST}, so it is not a site `datapact render --all` wrote"
             )));
         }
-        Err(e) => return Err(Error::io("read", &manifest, e)),
+        _ => {
+            return Err(not_ours(format!(
+                "{SITE_MANIFEST} there is not a plain file"
+            )));
+        }
     }
-    let text = std::fs::read_to_string(&manifest).map_err(|e| Error::io("read", &manifest, e))?;
+    let bytes = output::read(root, &manifest, FileKind::SiteManifest)?;
+    let text = String::from_utf8_lossy(&bytes);
     parse_site_manifest(&text).map_err(|(line, name)| {
         not_ours(format!(
             "its {SITE_MANIFEST} names {name:?} at line {line}, which is not a file a site holds (index.html, <id>.html, <id>.md)"

@@ -5,7 +5,7 @@
 use super::keys::commit_if_asked;
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{self, Kind, Overwrite};
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::statement::{STATEMENT_TYPE, Statement, signature_path, statement_path};
 use crate::signing::trust::TrustStore;
@@ -147,7 +147,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     let sig_path = signature_path(&stmt_path);
     // Never written through a linked signatures/ directory to a place outside the workspace.
     ws.check_inside(&stmt_path)?;
-    if stmt_path.exists() || sig_path.exists() {
+    let taken = |path: &std::path::Path| gate::kind_of(&ws.root, path).map(|k| k != Kind::Missing);
+    if taken(&stmt_path)? || taken(&sig_path)? {
         return Err(Error::refused(format!(
             "{} has already signed {} v{} ({} exists)",
             args.party,
@@ -192,8 +193,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
     })?;
     drop(signing_key);
-    write_atomic(&stmt_path, text.as_bytes(), Overwrite::Refuse)?;
-    write_atomic(&sig_path, armour.as_bytes(), Overwrite::Refuse)?;
+    gate::write_atomic(&ws.root, &stmt_path, text.as_bytes(), Overwrite::Refuse)?;
+    gate::write_atomic(&ws.root, &sig_path, armour.as_bytes(), Overwrite::Refuse)?;
     let _ = writeln!(
         term::stdout(),
         "Signed: {}\n        {}",

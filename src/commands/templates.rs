@@ -4,7 +4,7 @@
 
 use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{Kind, Overwrite, output};
 use crate::templates::{BUILTIN, Origin, Templates};
 use crate::{open_workspace, term};
 use std::path::PathBuf;
@@ -31,7 +31,7 @@ pub enum Action {
 pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     match &args.action {
         Action::List => list(cli),
-        Action::Export { dir } => export(dir),
+        Action::Export { dir } => export(cli, dir),
     }
 }
 
@@ -62,19 +62,25 @@ fn list(cli: &Cli) -> Result<Outcome> {
 }
 
 /// Writes every built-in template into `dir`, or nothing: when any of the names is taken (by a
-/// file, a directory, or a link, even one that points nowhere) it refuses before writing.
-fn export(dir: &std::path::Path) -> Result<Outcome> {
+/// file, a directory, or a link, even one that points nowhere) it refuses before writing. A
+/// `dir` inside a workspace is judged as a workspace folder (never written through a link that
+/// leads out of it); elsewhere it is the user's choice.
+fn export(cli: &Cli, dir: &std::path::Path) -> Result<Outcome> {
+    // Outside a workspace there is nothing to judge the directory against.
+    let ws = open_workspace(cli).ok();
+    let root = ws.as_ref().map(|w| w.root.as_path());
+    output::check(root, dir)
+        .map_err(|e| e.with_hint("export into a real directory inside the workspace, or one outside it; nothing was written"))?;
     let mut existing = Vec::new();
     for (name, _, _) in BUILTIN {
         let path = dir.join(name);
-        // `symlink_metadata`, not `exists()`: a dangling link is there too, and writing over it
-        // would fail half-way through the export.
-        match std::fs::symlink_metadata(&path) {
+        // Not following links: a dangling link is there too, and writing over it would fail
+        // half-way through the export.
+        match output::kind_no_follow(root, &path) {
+            Ok(Kind::Missing) => {}
             Ok(_) => existing.push(path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(Error::io("check", &path, e)
-                    .with_hint("check the directory's permissions; nothing was written"));
+                return Err(e.with_hint("check the directory's permissions; nothing was written"));
             }
         }
     }
@@ -83,7 +89,12 @@ fn export(dir: &std::path::Path) -> Result<Outcome> {
             .with_hint("export into an empty directory, or move the existing files away first; nothing was written"));
     }
     for (name, contents, _) in BUILTIN {
-        write_atomic(&dir.join(name), contents.as_bytes(), Overwrite::Refuse)?;
+        output::write_atomic(
+            root,
+            &dir.join(name),
+            contents.as_bytes(),
+            Overwrite::Refuse,
+        )?;
     }
     term::emit(|out| {
         writeln!(

@@ -6,10 +6,9 @@
 //! Private key bytes never leave this module except as an `ed25519_dalek::SigningKey`, which
 //! zeroizes itself on drop; no error message includes any part of a key file.
 
-use super::limits::{MAX_KEY_FILE_BYTES, read_capped_input};
 use super::sshsig;
 use crate::error::{Error, Result};
-use crate::fsutil::{Overwrite, write_atomic_with_mode};
+use crate::gate::{FileKind, Overwrite, outside};
 use crate::{git, term};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use ssh_key::private::{Ed25519Keypair, Ed25519PrivateKey, KeypairData};
@@ -45,11 +44,7 @@ impl Passphrase {
             Passphrase::Prompt => Ok(Some(Zeroizing::new(term::read_passphrase(prompt)?))),
             Passphrase::File(path) => {
                 check_private_permissions(path, "passphrase file")?;
-                let bytes = Zeroizing::new(read_capped_input(
-                    path,
-                    MAX_KEY_FILE_BYTES,
-                    "a passphrase file",
-                )?);
+                let bytes = Zeroizing::new(outside::read(path, FileKind::Passphrase)?);
                 let text = std::str::from_utf8(&bytes).map_err(|_| {
                     Error::input(format!("{} is not a UTF-8 text file", path.display()))
                         .with_hint("put the passphrase on the first line of a plain text file")
@@ -72,9 +67,7 @@ impl Passphrase {
 fn too_open(path: &Path) -> Result<Option<u32>> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-        let mode = meta.permissions().mode() & 0o777;
+        let mode = outside::mode(path)?;
         Ok((mode & 0o077 != 0).then_some(mode))
     }
     #[cfg(not(unix))]
@@ -121,7 +114,7 @@ fn public_key_given(path: &Path) -> Error {
         .to_str()
         .and_then(|p| p.strip_suffix(".pub"))
         .map(PathBuf::from)
-        .filter(|p| p.is_file());
+        .filter(|p| outside::is_file(p));
     let hint = match private {
         Some(p) => format!("pass the private key file, probably {}", p.display()),
         None => "pass the private key file (such as ~/.ssh/id_ed25519, without .pub)".to_string(),
@@ -145,11 +138,7 @@ pub struct LockedKey {
 /// others (as ssh does), a file that is not an OpenSSH private key, and keys other than Ed25519.
 pub fn open_private_key(path: &Path) -> Result<LockedKey> {
     let open = too_open(path)?;
-    let bytes = Zeroizing::new(read_capped_input(
-        path,
-        MAX_KEY_FILE_BYTES,
-        "a private key",
-    )?);
+    let bytes = Zeroizing::new(outside::read(path, FileKind::PrivateKey)?);
     // A public key is named as such, rather than refused for the permissions public keys have.
     if is_public_key(&bytes) {
         return Err(public_key_given(path));
@@ -252,7 +241,7 @@ fn destination(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| path.to_path_buf())
     };
     for existing in abs.ancestors() {
-        let Ok(mut real) = std::fs::canonicalize(existing) else {
+        let Ok(mut real) = outside::canonicalize(existing) else {
             continue;
         };
         for part in abs
@@ -279,8 +268,8 @@ fn destination(path: &Path) -> PathBuf {
 pub fn refuse_private_key_destination(path: &Path, workspace: &Path) -> Result<()> {
     let hint = "leave out --out to use the default key directory, or name a file outside the workspace and any git repository";
     let dest = destination(path);
-    let workspace = std::fs::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
-    let existing = dest.ancestors().skip(1).find(|a| a.is_dir());
+    let workspace = outside::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
+    let existing = dest.ancestors().skip(1).find(|a| outside::is_dir(a));
     if let Some(root) = existing.and_then(git::work_tree_root) {
         return Err(Error::refused(format!(
             "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
@@ -315,7 +304,7 @@ pub fn write_private_key(
     let public_file = public_path(path);
     for file in [path, public_file.as_path()] {
         // symlink_metadata: a dangling link counts as existing too.
-        if std::fs::symlink_metadata(file).is_ok() {
+        if outside::exists_no_follow(file) {
             return Err(
                 Error::usage(format!("{} already exists", file.display())).with_hint(
                     "choose another file with --out; an existing key file is never overwritten",
@@ -355,17 +344,16 @@ pub fn write_private_key(
         .to_openssh(LineEnding::LF)
         .map_err(|_| encode_error("encode"))?;
     if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() && !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
-            restrict_dir(dir)?;
+        if !dir.as_os_str().is_empty() && !outside::is_dir(dir) {
+            outside::create_private_dir(dir)?;
         }
     }
-    write_atomic_with_mode(path, pem.as_bytes(), Overwrite::Refuse, Some(0o600))?;
+    outside::write_atomic(path, pem.as_bytes(), Overwrite::Refuse, Some(0o600))?;
     let public = format!(
         "{} {comment}\n",
         sshsig::public_key_line(&key.verifying_key())
     );
-    write_atomic_with_mode(
+    outside::write_atomic(
         &public_file,
         public.as_bytes(),
         Overwrite::Refuse,
@@ -378,7 +366,7 @@ pub fn write_private_key(
 /// is left half made). Failures to remove are reported on standard error, naming the file.
 pub fn remove_key_files(path: &Path) {
     for file in [path.to_path_buf(), public_path(path)] {
-        match std::fs::remove_file(&file) {
+        match outside::remove_file(&file) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => term::note(&format!(
@@ -392,18 +380,6 @@ pub fn remove_key_files(path: &Path) {
 /// Where the public half of private key file `path` goes: `path` plus `.pub`.
 pub fn public_path(path: &Path) -> PathBuf {
     super::with_suffix(path, ".pub")
-}
-
-#[cfg(unix)]
-fn restrict_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::io("set permissions on", dir, e))
-}
-
-#[cfg(not(unix))]
-fn restrict_dir(_dir: &Path) -> Result<()> {
-    Ok(())
 }
 
 /// A parsed `ssh-ed25519 AAAA... comment` public key.
@@ -454,7 +430,7 @@ pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
 
 /// Reads a public key file that holds exactly one key line (blank and `#` lines ignored).
 pub fn read_public_key_file(path: &Path) -> Result<PublicKeyLine> {
-    let bytes = read_capped_input(path, MAX_KEY_FILE_BYTES, "a public key")?;
+    let bytes = outside::read(path, FileKind::PublicKey)?;
     let refuse = |why: String| {
         Error::input(format!("{}: cannot use this public key: {why}", path.display())).with_hint(
             "ask the partner for their Ed25519 public key file (`ssh-keygen -t ed25519` makes one ending in .pub)",
@@ -483,6 +459,7 @@ pub fn read_public_key_file(path: &Path) -> Result<PublicKeyLine> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
     use base64::Engine;

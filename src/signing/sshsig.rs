@@ -168,6 +168,7 @@ pub fn verify_raw(
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
     use std::process::Command;

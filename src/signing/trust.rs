@@ -12,11 +12,10 @@
 
 use super::check_role;
 use super::keyfile::parse_public_key_line;
-use super::limits::{CappedReadError, MAX_TRUST_FILE_BYTES, read_capped};
 use super::sshsig::NAMESPACE;
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::error::{Error, Result};
-use crate::fsutil::{Overwrite, write_atomic};
+use crate::gate::{self, FileKind, Kind, Overwrite, ReadError};
 use crate::rules;
 use crate::workspace::{KEYS_DIR, Workspace, check_id};
 use chrono::NaiveDate;
@@ -133,42 +132,19 @@ fn contains_private_key(bytes: &[u8]) -> bool {
 
 /// Whether the (regular) file at `path` may hold private key material: a PEM private key block,
 /// or bytes that are not text at all (a DER-encoded key has no PEM markers). Only its first
-/// bytes are read.
-fn looks_like_private_key(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = zeroize::Zeroizing::new(Vec::new());
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_TRUST_FILE_BYTES).read_to_end(&mut head))
-        .is_ok_and(|_| contains_private_key(&head) || std::str::from_utf8(&head).is_err())
+/// bytes are read, through the gate (so never a file outside the workspace, nor a FIFO).
+fn looks_like_private_key(ws: &Workspace, path: &Path) -> bool {
+    let cap = FileKind::TrustStore.cap() as usize;
+    gate::read_bounded(&ws.root, path, FileKind::TrustStore).is_ok_and(|bytes| {
+        let head = zeroize::Zeroizing::new(bytes);
+        let head = &head[..head.len().min(cap)];
+        contains_private_key(head) || std::str::from_utf8(head).is_err()
+    })
 }
 
 /// How deep and how wide a folder inside `keys/` is searched for private keys.
 const MAX_STRAY_DEPTH: usize = 8;
 const MAX_STRAY_ENTRIES: usize = 10_000;
-
-/// The regular files under `dir` (not following links to directories), depth- and count-bounded.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), 0)];
-    while let Some((d, depth)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if out.len() >= MAX_STRAY_ENTRIES {
-                return out;
-            }
-            let path = entry.path();
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.is_dir() && depth + 1 < MAX_STRAY_DEPTH => stack.push((path, depth + 1)),
-                Ok(m) if m.is_file() => out.push(path),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn keys_dir(ws: &Workspace) -> PathBuf {
     ws.root.join(KEYS_DIR)
@@ -186,29 +162,20 @@ impl TrustStore {
     /// `init`'s `.gitkeep` is allowed.
     pub fn load(ws: &Workspace) -> Result<TrustStore> {
         let dir = keys_dir(ws);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(TrustStore::default()),
-            Err(e) => return Err(Error::io("read directory", &dir, e)),
-        };
-        let mut paths = Vec::new();
-        for entry in entries {
-            paths.push(
-                entry
-                    .map_err(|e| Error::io("read directory", &dir, e))?
-                    .path(),
-            );
-        }
-        paths.sort();
         let mut store = TrustStore::default();
-        for path in paths {
-            // Following links (a link inside the workspace to a trust store file is fine); a
-            // FIFO or device is never opened, so reading cannot hang.
-            let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-            if path.extension().is_some_and(|e| e == "toml") && regular {
+        for path in gate::list_dir(&ws.root, &dir)? {
+            // Following links that stay inside (a link inside the workspace to a trust store
+            // file is fine); a FIFO or device is never opened, so reading cannot hang; an entry
+            // that cannot be examined (a link loop, say) is not a regular file. A `.toml` that
+            // leads outside is refused by the gate as it is read; any other entry that does is
+            // a DP216 error, never read.
+            let kind = gate::check_inside(&ws.root, &path)
+                .map(|()| gate::kind_of(&ws.root, &path).unwrap_or(Kind::Other));
+            let toml = path.extension().is_some_and(|e| e == "toml");
+            if toml && matches!(kind, Ok(Kind::File) | Err(_)) {
                 store.load_file(ws, &path)?;
             } else {
-                store.stray_entry(ws, &path, regular);
+                store.stray_entry(ws, &path, kind);
             }
         }
         store.mark_duplicates();
@@ -218,15 +185,30 @@ impl TrustStore {
     }
 
     /// Reports an entry of `keys/` that is not a trust store file `<party-id>.toml`: private
-    /// key material (also inside folders, and any binary file) and unreadable entries are
-    /// errors (DP216); an ordinary extra file or folder is a warning (DP218).
-    fn stray_entry(&mut self, ws: &Workspace, path: &Path, regular: bool) {
+    /// key material (also inside folders, and any binary file), unreadable entries and links
+    /// out of the workspace are errors (DP216); an ordinary extra file or folder is a warning
+    /// (DP218).
+    fn stray_entry(&mut self, ws: &Workspace, path: &Path, kind: Result<Kind>) {
         let display = ws.display(path);
-        let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        let kind = match kind {
+            Ok(kind) => kind,
+            // A link out of the workspace: never read.
+            Err(refusal) => {
+                self.findings.push(Finding::new(
+                    &rules::signatures::TRUST_STORE_ENTRY,
+                    &display,
+                    Position::START,
+                    refusal.message,
+                    refusal.hint.unwrap_or_default(),
+                ));
+                return;
+            }
+        };
+        let (regular, is_dir) = (kind == Kind::File, kind == Kind::Dir);
         if is_dir {
             let mut found_key = false;
-            for file in files_under(path) {
-                if ws.check_inside(&file).is_ok() && looks_like_private_key(&file) {
+            for file in gate::files_under(&ws.root, path, MAX_STRAY_DEPTH, MAX_STRAY_ENTRIES) {
+                if looks_like_private_key(ws, &file) {
                     self.private_key_finding(&ws.display(&file));
                     found_key = true;
                 }
@@ -234,7 +216,7 @@ impl TrustStore {
             if found_key {
                 return;
             }
-        } else if regular && ws.check_inside(path).is_ok() && looks_like_private_key(path) {
+        } else if regular && looks_like_private_key(ws, path) {
             self.private_key_finding(&display);
             return;
         }
@@ -282,13 +264,12 @@ impl TrustStore {
             Error::input(format!("{display}: trust store file name is not a party id ({why})"))
                 .with_hint("name each trust store file keys/<party-id>.toml, using the party's id from the agreement")
         })?;
-        ws.check_inside(path)?;
-        let bytes = read_capped(path, MAX_TRUST_FILE_BYTES).map_err(|e| match e {
-            CappedReadError::Io(e) => Error::io("read", path, e),
-            CappedReadError::TooLarge { max } => Error::input(format!(
+        let bytes = gate::try_read(&ws.root, path, FileKind::TrustStore).map_err(|e| match e {
+            ReadError::TooLarge { max } => Error::input(format!(
                 "{display} is larger than {max} bytes"
             ))
             .with_hint("a trust store file lists a few keys; check that this is the right file"),
+            e => e.into_error(path, FileKind::TrustStore),
         })?;
         if contains_private_key(&bytes) {
             self.private_key_finding(&display);
@@ -507,17 +488,21 @@ fn edit_date(d: NaiveDate) -> toml_edit::Value {
     })
 }
 
-fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::DocumentMut>> {
-    let bytes = match read_capped(path, MAX_TRUST_FILE_BYTES) {
+fn read_document(
+    root: &Path,
+    path: &Path,
+    display: &str,
+) -> Result<Option<toml_edit::DocumentMut>> {
+    let bytes = match gate::try_read(root, path, FileKind::TrustStore) {
         Ok(b) => b,
-        Err(CappedReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(CappedReadError::Io(e)) => return Err(Error::io("read", path, e)),
-        Err(CappedReadError::TooLarge { max }) => {
+        Err(e) if e.is_missing() => return Ok(None),
+        Err(ReadError::TooLarge { max }) => {
             return Err(
                 Error::input(format!("{display} is larger than {max} bytes"))
                     .with_hint("check the trust store file"),
             );
         }
+        Err(e) => return Err(e.into_error(path, FileKind::TrustStore)),
     };
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::input(format!("{display} is not valid UTF-8")).with_hint("save it as UTF-8")
@@ -538,7 +523,7 @@ fn read_document(path: &Path, display: &str) -> Result<Option<toml_edit::Documen
 /// Refuses a key already enrolled for any party.
 pub fn add_key(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<PathBuf> {
     let (path, text) = prepare_add(ws, store, key)?;
-    write_atomic(&path, text.as_bytes(), Overwrite::Allow)?;
+    gate::write_atomic(&ws.root, &path, text.as_bytes(), Overwrite::Allow)?;
     Ok(path)
 }
 
@@ -558,7 +543,7 @@ pub fn prepare_add(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<(
     // Never written through a linked keys/ directory to a place outside the workspace.
     ws.check_inside(&path)?;
     let display = ws.display(&path);
-    let mut doc = read_document(&path, &display)?.unwrap_or_else(|| {
+    let mut doc = read_document(&ws.root, &path, &display)?.unwrap_or_else(|| {
         let mut d = toml_edit::DocumentMut::new();
         d.decor_mut().set_prefix(format!(
             "# Trust store: public keys of party {}. Reviewed in git like every other file.\n\
@@ -620,7 +605,7 @@ pub fn revoke(
     let path = party_file(ws, &entry.party);
     ws.check_inside(&path)?;
     let display = ws.display(&path);
-    let mut doc = read_document(&path, &display)?.ok_or_else(|| {
+    let mut doc = read_document(&ws.root, &path, &display)?.ok_or_else(|| {
         Error::usage(format!("{display} has gone missing")).with_hint("run the command again")
     })?;
     let table = doc
@@ -638,11 +623,17 @@ pub fn revoke(
         })?;
     table["revoked"] = toml_edit::value(edit_date(date));
     table["revocation_reason"] = toml_edit::value(reason);
-    write_atomic(&path, doc.to_string().as_bytes(), Overwrite::Allow)?;
+    gate::write_atomic(
+        &ws.root,
+        &path,
+        doc.to_string().as_bytes(),
+        Overwrite::Allow,
+    )?;
     Ok(path)
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
 
@@ -752,16 +743,17 @@ mod tests {
     #[test]
     fn trust_store_files_up_to_256_kib_are_read_and_larger_ones_refused() {
         let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
         for len in [200 * 1024, 256 * 1024] {
-            let path = trust_file_of(dir.path(), len);
+            let path = trust_file_of(&root, len);
             assert_eq!(std::fs::metadata(&path).unwrap().len(), len as u64);
-            let doc = read_document(&path, "keys/nhs-essex-icb.toml")
+            let doc = read_document(&root, &path, "keys/nhs-essex-icb.toml")
                 .unwrap()
                 .expect("the file exists");
             assert_eq!(doc["keys"][0]["principal"].as_str(), Some("p@nhs.net"));
         }
-        let path = trust_file_of(dir.path(), 256 * 1024 + 1);
-        let err = read_document(&path, "keys/nhs-essex-icb.toml").unwrap_err();
+        let path = trust_file_of(&root, 256 * 1024 + 1);
+        let err = read_document(&root, &path, "keys/nhs-essex-icb.toml").unwrap_err();
         assert_eq!(
             err.message,
             "keys/nhs-essex-icb.toml is larger than 262144 bytes"

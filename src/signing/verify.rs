@@ -7,11 +7,11 @@
 //! current statement's `previous_sha256` must name the content the latest earlier signed
 //! version covers. Each party and each key counts once.
 
-use super::limits::{CappedReadError, MAX_SIGNATURE_FILE_BYTES, read_capped};
 use super::statement::{STATEMENT_TYPE, Statement, agreement_dir, signature_path, version_dir};
 use super::trust::{TrustStore, TrustedKey};
 use super::{AgreementFacts, sha256_hex, sshsig};
 use crate::diagnostics::{Finding, LineIndex, Position};
+use crate::gate::{self, FileKind, Kind, ReadError};
 use crate::rules::{self, Rule};
 use crate::workspace::{Workspace, check_id};
 use serde::Serialize;
@@ -131,46 +131,26 @@ fn field_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn read_signature_file(ws: &Workspace, path: &Path, what: &str) -> Result<Vec<u8>, Rejection> {
+fn read_signature_file(ws: &Workspace, path: &Path, kind: FileKind) -> Result<Vec<u8>, Rejection> {
     let display = ws.display(path);
-    if let Err(e) = ws.check_inside(path) {
-        return Err(reject(
-            &rules::signatures::SIGNATURE_MALFORMED,
-            &display,
-            1,
-            e.message,
-        ));
-    }
-    // Never open what is not a regular file: opening a FIFO waits for a writer forever.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return Err(reject(
-            &rules::signatures::SIGNATURE_MALFORMED,
-            &display,
-            1,
-            format!(
+    let what = match kind {
+        FileKind::Statement => "statement",
+        _ => "signature",
+    };
+    // The gate never opens what is not a regular file: opening a FIFO waits for a writer forever.
+    gate::try_read(&ws.root, path, kind).map_err(|e| {
+        let reason = match e {
+            ReadError::Refused(e) => e.message,
+            ReadError::NotRegular { .. } => format!(
                 "{what} {display} is not a regular file (a directory, FIFO, device or socket); it cannot be a datapact {what}"
             ),
-        ));
-    }
-    read_capped(path, MAX_SIGNATURE_FILE_BYTES).map_err(|e| match e {
-        CappedReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => reject(
-            &rules::signatures::SIGNATURE_MALFORMED,
-            &display,
-            1,
-            format!("{what} {display} is missing"),
-        ),
-        CappedReadError::Io(e) => reject(
-            &rules::signatures::SIGNATURE_MALFORMED,
-            &display,
-            1,
-            format!("cannot read {what} {display}: {e}"),
-        ),
-        CappedReadError::TooLarge { max } => reject(
-            &rules::signatures::SIGNATURE_MALFORMED,
-            &display,
-            1,
-            format!("{what} {display} is larger than {max} bytes; it cannot be a datapact {what}"),
-        ),
+            e if e.is_missing() => format!("{what} {display} is missing"),
+            ReadError::Io(e) => format!("cannot read {what} {display}: {e}"),
+            ReadError::TooLarge { max } => format!(
+                "{what} {display} is larger than {max} bytes; it cannot be a datapact {what}"
+            ),
+        };
+        reject(&rules::signatures::SIGNATURE_MALFORMED, &display, 1, reason)
     })
 }
 
@@ -224,8 +204,8 @@ fn authenticate<'t>(
     let display = ws.display(path);
     let sig_path = signature_path(path);
     let sig_display = ws.display(&sig_path);
-    let stmt_bytes = read_signature_file(ws, path, "statement")?;
-    let sig_bytes = read_signature_file(ws, &sig_path, "signature")?;
+    let stmt_bytes = read_signature_file(ws, path, FileKind::Statement)?;
+    let sig_bytes = read_signature_file(ws, &sig_path, FileKind::Signature)?;
     if converted_line_endings(&stmt_bytes) {
         return Err(crlf(&display, "statement"));
     }
@@ -482,13 +462,29 @@ pub(crate) fn strip_cr_before_lf(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Lists the statement files (`*.toml`) and other entries of a version directory.
-fn list_dir(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    out.sort();
-    out
+/// Lists the statement files (`*.toml`) and other entries of a signature directory (none when
+/// it cannot be listed: a directory that leads outside the workspace is reported by
+/// [`stray_version_entries`] and [`orphan_signature_entries`]).
+fn list_dir(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
+    gate::list_dir(&ws.root, dir).unwrap_or_default()
+}
+
+/// What is at `path`, through the gate; `None` when it leads outside the workspace or cannot
+/// be examined.
+fn kind(ws: &Workspace, path: &Path) -> Option<Kind> {
+    gate::kind_of(&ws.root, path).ok()
+}
+
+/// The DP210 error for a signature directory (or a file in `signatures/`) that leads outside
+/// the workspace: nothing there is read, so nothing there counts.
+fn refused_entry(ws: &Workspace, path: &Path, refusal: crate::error::Error) -> Finding {
+    Finding::new(
+        &rules::signatures::SIGNATURE_MALFORMED,
+        &ws.display(path),
+        Position::START,
+        refusal.message,
+        refusal.hint.unwrap_or_default(),
+    )
 }
 
 /// The version of a signature directory name: `v<N>` in canonical form (no sign, no leading
@@ -501,9 +497,9 @@ fn version_of_dir_name(name: &str) -> Option<u32> {
 
 /// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
 fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
-    let mut versions: Vec<u32> = list_dir(&agreement_dir(ws, agreement))
+    let mut versions: Vec<u32> = list_dir(ws, &agreement_dir(ws, agreement))
         .iter()
-        .filter(|p| p.is_dir())
+        .filter(|p| kind(ws, p) == Some(Kind::Dir))
         .filter_map(|p| version_of_dir_name(p.file_name()?.to_str()?))
         .collect();
     versions.sort_unstable();
@@ -515,15 +511,24 @@ fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
 /// directories; none of them is read.
 fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for path in list_dir(&agreement_dir(ws, agreement)) {
+    let dir = agreement_dir(ws, agreement);
+    if let Err(refusal) = gate::check_inside(&ws.root, &dir) {
+        findings.push(refused_entry(ws, &dir, refusal));
+        return findings;
+    }
+    for path in list_dir(ws, &dir) {
         let display = ws.display(&path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let is_dir = path.is_dir();
+        if let Err(refusal) = gate::check_inside(&ws.root, &path) {
+            findings.push(refused_entry(ws, &path, refusal));
+            continue;
+        }
+        let is_dir = kind(ws, &path) == Some(Kind::Dir);
         let (message, hint) = match version_of_dir_name(&name) {
-            Some(_) if is_dir && list_dir(&path).is_empty() => (
+            Some(_) if is_dir && list_dir(ws, &path).is_empty() => (
                 format!("{display} is an empty version directory"),
                 "remove it; a version directory holds the statements and signatures of that version".to_string(),
             ),
@@ -566,19 +571,32 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
 /// for the workspace (by `verify` and `check`), not per agreement.
 pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for path in list_dir(&ws.root.join(crate::workspace::SIGNATURES_DIR)) {
+    let signatures = ws.root.join(crate::workspace::SIGNATURES_DIR);
+    if let Err(refusal) = gate::check_inside(&ws.root, &signatures) {
+        findings.push(refused_entry(ws, &signatures, refusal));
+        return findings;
+    }
+    for path in list_dir(ws, &signatures) {
         let display = ws.display(&path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let message = if !path.is_dir() {
+        let has_agreement = check_id(&name).is_ok()
+            && kind(ws, &ws.agreements_dir().join(format!("{name}.toml"))) == Some(Kind::File);
+        if let Err(refusal) = gate::check_inside(&ws.root, &path) {
+            // An agreement's own verification reports its linked directory.
+            if !has_agreement {
+                findings.push(refused_entry(ws, &path, refusal));
+            }
+            continue;
+        }
+        let is_dir = kind(ws, &path) == Some(Kind::Dir);
+        let message = if !is_dir {
             format!(
                 "{display} is not a directory; signatures/ holds only one directory per agreement, signatures/<agreement-id>/"
             )
-        } else if check_id(&name).is_err()
-            || !ws.agreements_dir().join(format!("{name}.toml")).is_file()
-        {
+        } else if !has_agreement {
             format!(
                 "{display} holds signatures for no agreement: there is no agreements/{name}.toml"
             )
@@ -608,7 +626,7 @@ pub fn verify_agreement(
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
-    for path in list_dir(&dir) {
+    for path in list_dir(ws, &dir) {
         let display = ws.display(&path);
         let name = path
             .file_name()
@@ -616,7 +634,7 @@ pub fn verify_agreement(
             .unwrap_or("")
             .to_string();
         if let Some(stem) = name.strip_suffix(".toml.sig") {
-            if !path.with_file_name(format!("{stem}.toml")).exists() {
+            if kind(ws, &path.with_file_name(format!("{stem}.toml"))) == Some(Kind::Missing) {
                 findings.push(Finding::new(
                     &rules::signatures::SIGNATURE_MALFORMED,
                     &display,
@@ -654,7 +672,7 @@ pub fn verify_agreement(
     findings.extend(stray_version_entries(ws, facts.id.as_str()));
     let versions = signed_versions(ws, facts.id.as_str());
     let later = versions.iter().find(|&&v| {
-        v > facts.version && !list_dir(&version_dir(ws, facts.id.as_str(), v)).is_empty()
+        v > facts.version && !list_dir(ws, &version_dir(ws, facts.id.as_str(), v)).is_empty()
     });
     if let Some(later) = later {
         findings.push(Finding::new(
@@ -677,8 +695,10 @@ pub fn verify_agreement(
                 None => {
                     let last = versions.iter().rev().copied().find(|&v| {
                         v < facts.version
-                            && super::statement::statement_path(ws, facts.id.as_str(), v, party)
-                                .is_file()
+                            && kind(
+                                ws,
+                                &super::statement::statement_path(ws, facts.id.as_str(), v, party),
+                            ) == Some(Kind::File)
                     });
                     let msg = match last {
                         Some(v) => format!(
@@ -872,7 +892,7 @@ pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chai
         .filter(|&v| v < facts.version)
     {
         let mut digests = std::collections::BTreeSet::new();
-        for path in list_dir(&version_dir(ws, id, version)) {
+        for path in list_dir(ws, &version_dir(ws, id, version)) {
             // Only the agreement's own parties make its history: a key enrolled for some other
             // organisation must not be able to plant a statement that breaks the chain.
             let Some(stem) =

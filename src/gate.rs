@@ -1,0 +1,1124 @@
+//! The gate: the one module that touches the file system. Every read, listing, query and write
+//! of a file goes through here, and clippy enforces it (`clippy.toml` disallows the `std::fs`
+//! and `Path` file-system methods everywhere else; only this module allows them).
+//!
+//! The invariant, for a workspace file (an agreement, statement, signature, trust store file
+//! `keys/*.toml`, `datapact.toml`, a template override in `templates/`, what `new` and `keys`
+//! write, and a site or document rendered into the workspace):
+//!
+//! - its path is judged first: a path that resolves outside the workspace, through a symbolic
+//!   link anywhere on it, is refused, naming the link ([`check_inside`]); a path not yet written
+//!   is judged by its nearest existing folder, so nothing is written through a linked folder;
+//! - only a regular file is read: a directory, FIFO, device or socket is refused by its type
+//!   before it is opened (opening a FIFO would wait for a writer forever), and checked again on
+//!   the opened file;
+//! - reading stops at the cap of its [`FileKind`], so a huge file is never read into memory;
+//! - a write goes to a temporary file in the same folder, renamed into place: a reader never
+//!   sees half a file, and a link at the destination is replaced, never written through.
+//!
+//! Files that are legitimately elsewhere have their own, named entrances, so every exception
+//! is visible where it is used:
+//!
+//! - [`output`]: a file or folder the user named for output (`--out FILE`, `render --all --out
+//!   DIR`, `templates export DIR`). Inside the workspace it is judged as a workspace file; outside,
+//!   where it goes is the user's explicit choice, and only the atomic write applies.
+//! - [`outside`]: the workspace's own location (`-C DIR`, the upward search, `init` creating
+//!   one), the user's key files (`--key`, `--passphrase-file`, the public key `keys add`
+//!   enrols, where `keys generate` writes a private key), and git's question whether a folder
+//!   is in a work tree.
+
+#![allow(clippy::disallowed_methods)]
+
+use crate::error::{Error, Result};
+use std::io::{Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// Whether an existing file at the destination may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    Allow,
+    Refuse,
+}
+
+/// Largest template override, `.gitattributes` or site manifest read; real ones are a few KiB.
+pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024;
+/// Files larger than this are refused before they are parsed.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Largest statement or signature file accepted; real ones are well under 1 KiB.
+pub const MAX_SIGNATURE_FILE_BYTES: u64 = 16 * 1024;
+/// Largest private or public key file accepted; an Ed25519 key file is under 1 KiB.
+pub const MAX_KEY_FILE_BYTES: u64 = 16 * 1024;
+/// Largest trust store file accepted.
+pub const MAX_TRUST_FILE_BYTES: u64 = 256 * 1024;
+
+/// `path` relative to `root`, with `/` separators, for messages and reports.
+pub fn display_in(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// What a file is for: decides the cap on its size and how messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `agreements/<id>.toml` (an oversized one becomes a finding: see [`read_bounded`]).
+    Agreement,
+    /// `datapact.toml`.
+    Config,
+    /// A template override in `templates/`.
+    Template,
+    /// `signatures/<id>/v<N>/<party>.toml`.
+    Statement,
+    /// `signatures/<id>/v<N>/<party>.toml.sig`.
+    Signature,
+    /// `keys/<party>.toml`.
+    TrustStore,
+    /// The workspace's `.gitattributes`.
+    GitAttributes,
+    /// The manifest of a rendered site (`.datapact-site`).
+    SiteManifest,
+    /// A page of the repository's docs/ that `datapact docs` regenerates.
+    Documentation,
+    /// A file datapact wrote and now commits (a statement, signature or trust store file).
+    Committed,
+    /// An OpenSSH private key file (outside the workspace).
+    PrivateKey,
+    /// A passphrase file (outside the workspace).
+    Passphrase,
+    /// A public key file to enrol.
+    PublicKey,
+}
+
+impl FileKind {
+    /// The largest file of this kind that is read.
+    pub fn cap(self) -> u64 {
+        match self {
+            FileKind::Agreement | FileKind::Config => MAX_FILE_BYTES,
+            FileKind::Template
+            | FileKind::GitAttributes
+            | FileKind::SiteManifest
+            | FileKind::Documentation => MAX_TEXT_FILE_BYTES,
+            FileKind::Statement | FileKind::Signature => MAX_SIGNATURE_FILE_BYTES,
+            FileKind::TrustStore | FileKind::Committed => MAX_TRUST_FILE_BYTES,
+            FileKind::PrivateKey | FileKind::Passphrase | FileKind::PublicKey => MAX_KEY_FILE_BYTES,
+        }
+    }
+
+    /// The kind in words, with its article ("an agreement file").
+    pub fn what(self) -> &'static str {
+        match self {
+            FileKind::Agreement => "an agreement file",
+            FileKind::Config => "a workspace settings file",
+            FileKind::Documentation => "a documentation page",
+            FileKind::Template => "a template",
+            FileKind::Statement => "a statement",
+            FileKind::Signature => "a signature",
+            FileKind::TrustStore => "a trust store file",
+            FileKind::GitAttributes => "a .gitattributes file",
+            FileKind::SiteManifest => "a site manifest",
+            FileKind::Committed => "a file to commit",
+            FileKind::PrivateKey => "a private key",
+            FileKind::Passphrase => "a passphrase file",
+            FileKind::PublicKey => "a public key",
+        }
+    }
+
+    /// What to do about a directory or special file where a file of this kind was expected.
+    fn not_regular_hint(self, dir: bool) -> String {
+        match (self, dir) {
+            (FileKind::Agreement, true) => "name a .toml file, or an agreement id".into(),
+            (FileKind::Agreement, false) => "replace it with the agreement file itself".into(),
+            (kind, _) => format!("replace it with {} (a regular file)", kind.what()),
+        }
+    }
+}
+
+/// What is at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Nothing (or a link to nothing, when links are followed).
+    Missing,
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (only from the queries that do not follow links).
+    Link,
+    /// A FIFO, device or socket.
+    Other,
+}
+
+impl Kind {
+    fn of(meta: &std::fs::Metadata) -> Kind {
+        let t = meta.file_type();
+        if t.is_file() {
+            Kind::File
+        } else if t.is_dir() {
+            Kind::Dir
+        } else if t.is_symlink() {
+            Kind::Link
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+/// Why a read through the gate failed, for callers that report each reason in their own words
+/// (as a finding, say); [`ReadError::into_error`] gives the usual error.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The path leads outside the workspace: the gate's refusal, naming the link.
+    Refused(Error),
+    /// Not a regular file: a directory (`dir`), or a FIFO, device or socket. Never opened.
+    NotRegular { dir: bool },
+    /// Larger than the cap of its kind.
+    TooLarge { max: u64 },
+    /// The file system's own error (not found, permission denied, a link loop...).
+    Io(std::io::Error),
+}
+
+impl ReadError {
+    /// Whether the file is not there at all.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+
+    /// The error for a failed read of `path`, a file of `kind`: what went wrong, where, and
+    /// what to do. Exit code 2 in every case.
+    pub fn into_error(self, path: &Path, kind: FileKind) -> Error {
+        match self {
+            ReadError::Refused(e) => e,
+            ReadError::NotRegular { dir: true } => Error::input(format!(
+                "cannot read {}: it is a directory, not {}",
+                path.display(),
+                kind.what()
+            ))
+            .with_hint(kind.not_regular_hint(true)),
+            ReadError::NotRegular { dir: false } => Error::input(format!(
+                "cannot read {}: it is not a regular file (a FIFO, device or socket), so it is not opened",
+                path.display()
+            ))
+            .with_hint(kind.not_regular_hint(false)),
+            ReadError::TooLarge { max } => Error::input(format!(
+                "{} is larger than {max} bytes, too large to be {}",
+                path.display(),
+                kind.what()
+            ))
+            .with_hint(format!(
+                "check that you named the right file ({})",
+                kind.what()
+            )),
+            ReadError::Io(e) => Error::io("read", path, e),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judging a path
+
+/// Refuses a path inside the workspace rooted at `root` (canonical) that resolves, through
+/// symbolic links, to somewhere outside it, so a link committed to the repository cannot make
+/// the tool read, echo parts of, or write a file elsewhere on the machine. A path that does not
+/// exist yet (a file about to be written) is judged by its nearest existing ancestor: a linked
+/// directory on the way out of the workspace is refused too. The message names the link: the
+/// first folder (from the root down) that leads out, or the file itself.
+pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
+    judge(root, path, false)
+}
+
+/// [`check_inside`] for a folder about to be listed: when the folder itself is the link, the
+/// message says its entries lead through it ("keys/ leads through keys, a link to ...").
+fn check_listing(root: &Path, dir: &Path) -> Result<()> {
+    judge(root, dir, true)
+}
+
+fn judge(root: &Path, path: &Path, listing: bool) -> Result<()> {
+    let absolute;
+    let path = if path.is_relative() {
+        absolute = std::env::current_dir()
+            .map_err(|e| Error::io("read", Path::new("."), e))?
+            .join(path);
+        absolute.as_path()
+    } else {
+        path
+    };
+    let hint = "replace the link with the file or directory itself; datapact reads and writes only files inside the workspace";
+    let shown = display_in(root, path);
+    let Some((existing, real)) = path
+        .ancestors()
+        .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
+    else {
+        return Err(
+            Error::input(format!("{} is outside the workspace", path.display())).with_hint(hint),
+        );
+    };
+    if !real.starts_with(root) {
+        let (link, target) =
+            first_link_out(root, existing).unwrap_or_else(|| (existing.to_path_buf(), real));
+        let what = if link == path && listing {
+            format!(
+                "{shown}/ leads through {shown}, a link to {}",
+                target.display()
+            )
+        } else if link == path {
+            format!("{shown} is a link to {}", target.display())
+        } else {
+            format!(
+                "{shown} leads through {}, a link to {}",
+                display_in(root, &link),
+                target.display()
+            )
+        };
+        return Err(Error::input(format!("{what}, outside the workspace")).with_hint(hint));
+    }
+    // The part not there yet must be plain names: a `..` after a folder still to be created is
+    // resolved only once that folder exists, somewhere this judgement cannot see.
+    let rest = path.strip_prefix(existing).unwrap_or(Path::new(""));
+    if rest
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(Error::input(format!(
+            "{} climbs with `..` out of a folder that does not exist yet, so where it leads cannot be judged",
+            path.display()
+        ))
+        .with_hint("name the path without `..`"));
+    }
+    Ok(())
+}
+
+/// The first ancestor of `existing` below `root` (from the root down) that resolves outside
+/// the workspace, with where it leads: the link to name in a refusal.
+fn first_link_out(root: &Path, existing: &Path) -> Option<(PathBuf, PathBuf)> {
+    let rel = existing.strip_prefix(root).ok()?;
+    let mut prefix = root.to_path_buf();
+    for part in rel.components() {
+        prefix.push(part);
+        if let Ok(real) = std::fs::canonicalize(&prefix) {
+            if !real.starts_with(root) {
+                return Some((prefix, real));
+            }
+        }
+    }
+    None
+}
+
+/// The canonical path of an existing workspace path (judged first).
+pub fn canonical(root: &Path, path: &Path) -> Result<PathBuf> {
+    check_inside(root, path)?;
+    std::fs::canonicalize(path).map_err(|e| Error::io("read", path, e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspace files: reading and querying
+
+/// Reads the workspace file `path`, a file of `kind`: judged, a regular file, at most the
+/// kind's cap. Failures come back as a [`ReadError`], for callers that word each reason.
+pub fn try_read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
+    check_inside(root, path).map_err(ReadError::Refused)?;
+    let bytes = read_regular(path, kind.cap())?;
+    if bytes.len() as u64 > kind.cap() {
+        return Err(ReadError::TooLarge { max: kind.cap() });
+    }
+    Ok(bytes)
+}
+
+/// Reads the workspace file `path`, a file of `kind` (see [`try_read`]); a failure is an
+/// error naming the file.
+pub fn read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
+    try_read(root, path, kind).map_err(|e| e.into_error(path, kind))
+}
+
+/// Like [`read`], but a file over the cap is not an error: at most the cap plus one byte is
+/// read, so the caller sees that the file is too large and reports it as a finding (an
+/// agreement larger than 1 MiB is finding DP001-style `FILE_TOO_LARGE`, not an error).
+pub fn read_bounded(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
+    check_inside(root, path)?;
+    read_regular(path, kind.cap()).map_err(|e| e.into_error(path, kind))
+}
+
+/// What is at the workspace path `path`, following links that stay inside; a path that leads
+/// outside the workspace is refused.
+pub fn kind_of(root: &Path, path: &Path) -> Result<Kind> {
+    check_inside(root, path)?;
+    kind_following(path)
+}
+
+/// The entries of the workspace folder `dir`, sorted; none when it does not exist. A folder
+/// that leads outside the workspace is refused before it is listed.
+pub fn list_dir(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    check_listing(root, dir)?;
+    list(dir)
+}
+
+/// The regular files under the workspace folder `dir`, at most `max_depth` folders deep and
+/// `max_entries` in all, sorted. Links are never followed (neither to files nor to folders),
+/// and special files are left out, so nothing is opened outside or blocks. Unreadable folders
+/// are skipped; a `dir` that leads outside the workspace has none.
+pub fn files_under(root: &Path, dir: &Path, max_depth: usize, max_entries: usize) -> Vec<PathBuf> {
+    if check_inside(root, dir).is_err() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if out.len() >= max_entries {
+                return out;
+            }
+            let path = entry.path();
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() && depth + 1 < max_depth => stack.push((path, depth + 1)),
+                Ok(m) if m.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspace files: writing
+
+/// Creates the workspace folder `dir` and its parents (judged first).
+pub fn create_dir_all(root: &Path, dir: &Path) -> Result<()> {
+    check_inside(root, dir)?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))
+}
+
+/// Writes the workspace file `path` atomically (judged first; parent folders are created).
+/// With `Overwrite::Refuse` an existing file is left untouched and an error is returned.
+pub fn write_atomic(root: &Path, path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<()> {
+    check_inside(root, path)?;
+    write_file(path, bytes, overwrite, None)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The named exceptions
+
+/// Files and folders the user named on the command line for output: `render ID --out FILE`,
+/// `render --all --out DIR`, `calendar --out FILE`, `keys export-allowed-signers --out FILE`,
+/// `templates export DIR`. A path named inside the workspace is a workspace file: judged, so
+/// nothing is written through a link that leads out. A path named elsewhere is the user's
+/// explicit choice and is not judged (a folder there may well be reached through links); the
+/// atomic write still replaces a link at the destination rather than write through it.
+pub mod output {
+    use super::{FileKind, Kind, Overwrite};
+    use crate::error::{Error, Result};
+    use std::path::{Component, Path, PathBuf};
+
+    /// Whether `path`, as named (made absolute against the current folder, `.` and `..`
+    /// resolved by name, not through links), lies under the workspace root `root`.
+    fn named_inside(root: &Path, path: &Path) -> Result<bool> {
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|e| Error::io("read", Path::new("."), e))?
+                .join(path)
+        };
+        let mut normal = PathBuf::new();
+        for part in abs.components() {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    normal.pop();
+                }
+                other => normal.push(other),
+            }
+        }
+        Ok(normal.starts_with(root))
+    }
+
+    /// Judges `path` as a workspace file when it is named inside the workspace `root`; any
+    /// other path (or no workspace) passes.
+    pub fn check(root: Option<&Path>, path: &Path) -> Result<()> {
+        match root {
+            Some(root) if named_inside(root, path)? => super::check_inside(root, path),
+            _ => Ok(()),
+        }
+    }
+
+    /// What is at `path`, following links.
+    pub fn kind_of(root: Option<&Path>, path: &Path) -> Result<Kind> {
+        check(root, path)?;
+        super::kind_following(path)
+    }
+
+    /// What is at `path` itself: a link is [`Kind::Link`], even one that points nowhere.
+    pub fn kind_no_follow(root: Option<&Path>, path: &Path) -> Result<Kind> {
+        check(root, path)?;
+        match std::fs::symlink_metadata(path) {
+            Ok(m) => Ok(Kind::of(&m)),
+            Err(e) if super::is_absent(&e) => Ok(Kind::Missing),
+            Err(e) => Err(Error::io("check", path, e)),
+        }
+    }
+
+    /// The entries of folder `dir`, sorted; none when it does not exist.
+    pub fn list_dir(root: Option<&Path>, dir: &Path) -> Result<Vec<PathBuf>> {
+        match root {
+            Some(root) if named_inside(root, dir)? => super::check_listing(root, dir)?,
+            _ => {}
+        }
+        super::list(dir)
+    }
+
+    /// Reads `path`, a file of `kind` (a regular file, at most the kind's cap).
+    pub fn read(root: Option<&Path>, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
+        check(root, path)?;
+        super::read_capped(path, kind).map_err(|e| e.into_error(path, kind))
+    }
+
+    /// Writes `path` atomically, creating parent folders.
+    pub fn write_atomic(
+        root: Option<&Path>,
+        path: &Path,
+        bytes: &[u8],
+        overwrite: Overwrite,
+    ) -> Result<()> {
+        check(root, path)?;
+        super::write_file(path, bytes, overwrite, None)
+    }
+
+    /// Removes the file (or link) `path`; one already gone is not an error.
+    pub fn remove_file(root: Option<&Path>, path: &Path) -> Result<()> {
+        check(root, path)?;
+        match std::fs::remove_file(path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io("remove", path, e)),
+        }
+    }
+}
+
+/// Paths that are legitimately outside any workspace, each entrance named for its purpose:
+/// finding and creating the workspace itself, the user's key files, and git's question where a
+/// work tree is. None of them is judged against a workspace; the reads are still capped and
+/// refuse special files, and the writes are still atomic.
+pub mod outside {
+    use super::{FileKind, Overwrite};
+    use crate::error::{Error, Result};
+    use std::path::{Path, PathBuf};
+
+    /// The canonical form of a path the user named (`-C DIR`, a target file, `init DIR`) or of
+    /// the workspace root, before it is judged or opened.
+    pub fn canonicalize(path: &Path) -> std::io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+
+    /// Whether `path` is a regular file (following links): the upward search for
+    /// `datapact.toml`, and the private key beside a `.pub` the user named by mistake.
+    pub fn is_file(path: &Path) -> bool {
+        path.is_file()
+    }
+
+    /// Whether `path` is a folder (following links): where git looks for a work tree, and the
+    /// folders on the way to a private key's destination.
+    pub fn is_dir(path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    /// Whether anything is at `path` itself, a link pointing nowhere included: an existing key
+    /// file is never overwritten.
+    pub fn exists_no_follow(path: &Path) -> bool {
+        std::fs::symlink_metadata(path).is_ok()
+    }
+
+    /// The Unix permission bits of `path` (following links): a private key or passphrase file
+    /// others can read is refused.
+    #[cfg(unix)]
+    pub fn mode(path: &Path) -> Result<u32> {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+        Ok(meta.permissions().mode() & 0o777)
+    }
+
+    /// Reads a file the user named: a private key (`--key`), a passphrase file, a public key
+    /// to enrol. A regular file only, at most the kind's cap.
+    pub fn read(path: &Path, kind: FileKind) -> Result<Vec<u8>> {
+        super::read_capped(path, kind).map_err(|e| e.into_error(path, kind))
+    }
+
+    /// Creates a folder and its parents where `init` makes a workspace.
+    pub fn create_dir_all(dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))
+    }
+
+    /// Creates the folder for private keys (and its parents), readable only by its owner.
+    pub fn create_private_dir(dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io("set permissions on", dir, e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a key file atomically, with Unix permission bits `mode` set on the temporary file
+    /// before it is renamed into place (so a private key is never readable by others, even for
+    /// a moment).
+    pub fn write_atomic(
+        path: &Path,
+        bytes: &[u8],
+        overwrite: Overwrite,
+        mode: Option<u32>,
+    ) -> Result<()> {
+        super::write_file(path, bytes, overwrite, mode)
+    }
+
+    /// Removes a key file written by a command that then failed.
+    pub fn remove_file(path: &Path) -> std::io::Result<()> {
+        std::fs::remove_file(path)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mechanics, shared by every entrance (none of them judges)
+
+/// Whether an error means nothing is there: not found, or a path component is not a folder.
+fn is_absent(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
+fn kind_following(path: &Path) -> Result<Kind> {
+    match std::fs::metadata(path) {
+        Ok(m) => Ok(Kind::of(&m)),
+        Err(e) if is_absent(&e) => Ok(Kind::Missing),
+        Err(e) => Err(Error::io("check", path, e)),
+    }
+}
+
+fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("read directory", dir, e)),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        paths.push(
+            entry
+                .map_err(|e| Error::io("read directory", dir, e))?
+                .path(),
+        );
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Reads the regular file `path`, at most `cap` bytes; longer is [`ReadError::TooLarge`].
+fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
+    let bytes = read_regular(path, kind.cap())?;
+    if bytes.len() as u64 > kind.cap() {
+        return Err(ReadError::TooLarge { max: kind.cap() });
+    }
+    Ok(bytes)
+}
+
+/// Reads at most `cap` + 1 bytes of `path` (so a caller can tell a file over the cap), after
+/// checking that it is a regular file: a FIFO is never opened, and a file swapped for something
+/// else between the check and the opening is refused on the opened handle.
+fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular { dir: meta.is_dir() });
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let opened = file.metadata().map_err(ReadError::Io)?;
+    if !opened.is_file() {
+        return Err(ReadError::NotRegular {
+            dir: opened.is_dir(),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    Ok(bytes)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder (parent folders
+/// created), then renamed into place, so a reader never sees half a file and a link at `path`
+/// is replaced rather than written through. With `Overwrite::Refuse` an existing file (or
+/// link) is left untouched and an error is returned.
+fn write_file(path: &Path, bytes: &[u8], overwrite: Overwrite, mode: Option<u32>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".datapact-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    // The temporary file is created readable only by its owner. Give the result the mode
+    // asked for; else keep a replaced file's mode (a regular file's, not a link's target's);
+    // else the usual 0644 for a new file, so a workspace or a published site stays readable by
+    // the people and servers meant to read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = mode.unwrap_or_else(|| match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_file() => m.permissions().mode() & 0o7777,
+            _ => 0o644,
+        });
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("set permissions on", tmp.path(), e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io("write", path, e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("write", path, e))?;
+    match overwrite {
+        Overwrite::Allow => tmp
+            .persist(path)
+            .map(|_| ())
+            .map_err(|e| Error::io("write", path, e.error)),
+        Overwrite::Refuse => tmp
+            .persist_noclobber(path)
+            .map(|_| ())
+            .map_err(|e| Error::io("create", path, e.error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A canonical temporary folder to be a workspace root.
+    fn root() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        (dir, root)
+    }
+
+    /// A file of `len` bytes (a TOML comment, then newlines) at `dir/name`.
+    fn file_of(dir: &Path, name: &str, len: u64) -> PathBuf {
+        let path = dir.join(name);
+        let mut bytes = b"# filler\n".to_vec();
+        bytes.resize(usize::try_from(len).unwrap(), b'\n');
+        std::fs::write(&path, &bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_file_of_exactly_the_cap_is_read_whole_and_one_byte_more_is_too_large() {
+        let (_dir, root) = root();
+        for kind in [
+            FileKind::Statement,
+            FileKind::Signature,
+            FileKind::TrustStore,
+            FileKind::Template,
+        ] {
+            let max = kind.cap();
+            let exact = file_of(&root, "exact", max);
+            let read = try_read(&root, &exact, kind).unwrap();
+            assert_eq!(read.len() as u64, max, "{kind:?}");
+            assert_eq!(read, std::fs::read(&exact).unwrap());
+            let over = file_of(&root, "over", max + 1);
+            match try_read(&root, &over, kind) {
+                Err(ReadError::TooLarge { max: m }) => assert_eq!(m, max),
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            // Bounded, the file over the cap comes back one byte longer than the cap.
+            let bounded = read_bounded(&root, &over, kind).unwrap();
+            assert_eq!(bounded.len() as u64, max + 1, "{kind:?}");
+            let short = file_of(&root, "short", max - 1);
+            assert_eq!(try_read(&root, &short, kind).unwrap().len() as u64, max - 1);
+        }
+        let missing = try_read(&root, &root.join("missing"), FileKind::Statement).unwrap_err();
+        assert!(missing.is_missing(), "{missing:?}");
+    }
+
+    /// The caps: 16 KiB for statements and signatures (docs/signing.md, threat table: "size
+    /// caps (16 KiB)"), 16 KiB for key files, 256 KiB for trust store files, 1 MiB for
+    /// agreements. A file of exactly the cap is accepted, one byte more is refused, naming the
+    /// file, the cap and what it was meant to be.
+    #[test]
+    fn each_cap_accepts_a_file_of_its_size_and_refuses_one_byte_more() {
+        let (_dir, root) = root();
+        for (kind, kib, what) in [
+            (FileKind::Signature, 16, "a signature"),
+            (FileKind::Statement, 16, "a statement"),
+            (FileKind::PublicKey, 16, "a public key"),
+            (FileKind::PrivateKey, 16, "a private key"),
+            (FileKind::Passphrase, 16, "a passphrase file"),
+            (FileKind::TrustStore, 256, "a trust store file"),
+            (FileKind::Agreement, 1024, "an agreement file"),
+            (FileKind::Config, 1024, "a workspace settings file"),
+        ] {
+            let max = kind.cap();
+            assert_eq!(max, kib * 1024, "{what}: {kib} KiB");
+            assert_eq!(kind.what(), what);
+            let exact = file_of(&root, "exact", max);
+            assert_eq!(read(&root, &exact, kind).unwrap().len() as u64, max);
+            assert_eq!(outside::read(&exact, kind).unwrap().len() as u64, max);
+            let over = file_of(&root, "over", max + 1);
+            for err in [
+                read(&root, &over, kind).unwrap_err(),
+                outside::read(&over, kind).unwrap_err(),
+            ] {
+                assert_eq!(
+                    err.message,
+                    format!(
+                        "{} is larger than {max} bytes, too large to be {what}",
+                        over.display()
+                    )
+                );
+                assert_eq!(err.exit_code(), 2);
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_workspace_is_refused_for_every_read_query_and_write() {
+        use std::os::unix::fs::symlink;
+        let (_dir, root) = root();
+        let (_away, away) = root_outside();
+        std::fs::write(away.join("secret"), "secret\n").unwrap();
+        // A file that is a link out, and a folder that is one.
+        symlink(away.join("secret"), root.join("datapact.toml")).unwrap();
+        symlink(&away, root.join("keys")).unwrap();
+        let file = root.join("datapact.toml");
+        let err = read(&root, &file, FileKind::Config).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!(
+                "datapact.toml is a link to {}, outside the workspace",
+                away.join("secret").display()
+            )
+        );
+        assert_eq!(err.exit_code(), 2);
+        assert!(matches!(
+            try_read(&root, &file, FileKind::Config),
+            Err(ReadError::Refused(_))
+        ));
+        assert!(read_bounded(&root, &file, FileKind::Config).is_err());
+        assert!(kind_of(&root, &file).is_err());
+        assert!(canonical(&root, &file).is_err());
+        // Through the linked folder: an existing file and one not yet written.
+        let through = format!("leads through keys, a link to {}", away.display());
+        let err = read(&root, &root.join("keys/secret"), FileKind::TrustStore).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("keys/secret {through}, outside the workspace")
+        );
+        let err = super::write_atomic(&root, &root.join("keys/new.toml"), b"x", Overwrite::Allow)
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("keys/new.toml {through}, outside the workspace")
+        );
+        assert!(create_dir_all(&root, &root.join("keys/sub")).is_err());
+        let err = list_dir(&root, &root.join("keys")).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("keys/ {through}, outside the workspace")
+        );
+        assert!(files_under(&root, &root.join("keys"), 8, 100).is_empty());
+        // Nothing was written outside.
+        let mut names: Vec<_> = std::fs::read_dir(&away)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["secret"]);
+        // A link that stays inside is followed.
+        std::fs::write(root.join("real.toml"), "a = 1\n").unwrap();
+        symlink(root.join("real.toml"), root.join("inside.toml")).unwrap();
+        assert_eq!(
+            read(&root, &root.join("inside.toml"), FileKind::Agreement).unwrap(),
+            b"a = 1\n"
+        );
+    }
+
+    /// A second canonical temporary folder, outside the workspace.
+    fn root_outside() -> (tempfile::TempDir, PathBuf) {
+        root()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn directories_and_fifos_are_refused_by_type_before_they_are_opened() {
+        let (_dir, root) = root();
+        let dir = root.join("agreements/x.toml");
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = read(&root, &dir, FileKind::Agreement).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!(
+                "cannot read {}: it is a directory, not an agreement file",
+                dir.display()
+            )
+        );
+        assert_eq!(err.exit_code(), 2);
+        let fifo = root.join("agreements/pipe.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening it would block this test for ever: the type is checked first.
+        for kind in [FileKind::Agreement, FileKind::Signature, FileKind::Template] {
+            let err = read(&root, &fifo, kind).unwrap_err();
+            assert_eq!(
+                err.message,
+                format!(
+                    "cannot read {}: it is not a regular file (a FIFO, device or socket), so it is not opened",
+                    fifo.display()
+                ),
+                "{kind:?}"
+            );
+            assert!(matches!(
+                try_read(&root, &fifo, kind),
+                Err(ReadError::NotRegular { dir: false })
+            ));
+        }
+        assert!(outside::read(&fifo, FileKind::PrivateKey).is_err());
+        assert_eq!(kind_of(&root, &fifo).unwrap(), Kind::Other);
+        assert_eq!(kind_of(&root, &dir).unwrap(), Kind::Dir);
+        assert_eq!(kind_of(&root, &root.join("none")).unwrap(), Kind::Missing);
+        // Special files are left out of a search, never opened.
+        assert!(files_under(&root, &root.join("agreements"), 8, 100).is_empty());
+    }
+
+    #[test]
+    fn a_folder_listing_is_sorted_and_a_missing_folder_is_empty() {
+        let (_dir, root) = root();
+        assert!(
+            list_dir(&root, &root.join("agreements"))
+                .unwrap()
+                .is_empty()
+        );
+        std::fs::create_dir(root.join("agreements")).unwrap();
+        for name in ["b.toml", "a.toml", "c.md"] {
+            std::fs::write(root.join("agreements").join(name), "").unwrap();
+        }
+        let names: Vec<_> = list_dir(&root, &root.join("agreements"))
+            .unwrap()
+            .into_iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.toml", "b.toml", "c.md"]);
+        // A file where a folder should be is an error, not an empty folder.
+        std::fs::write(root.join("keys"), "not a folder").unwrap();
+        let err = list_dir(&root, &root.join("keys")).unwrap_err();
+        assert!(
+            err.message.starts_with("cannot read directory"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_is_judged_inside_the_workspace_and_free_outside_but_never_written_through_a_link() {
+        use std::os::unix::fs::symlink;
+        let (_dir, root) = root();
+        let (_away, away) = root_outside();
+        symlink(&away, root.join("site")).unwrap();
+        // Named inside the workspace, through a link out: refused, by any spelling.
+        for named in [
+            root.join("site/index.html"),
+            root.join("site/../site/index.html"),
+        ] {
+            let err =
+                output::write_atomic(Some(&root), &named, b"x", Overwrite::Allow).unwrap_err();
+            assert!(
+                err.message.contains("leads through site, a link to"),
+                "{}",
+                err.message
+            );
+        }
+        assert!(output::list_dir(Some(&root), &root.join("site")).is_err());
+        // `..` after a folder still to be created would reach the link only once that folder
+        // exists: refused, and nothing is created.
+        let err = output::write_atomic(
+            Some(&root),
+            &root.join("new/../site/index.html"),
+            b"x",
+            Overwrite::Allow,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("climbs with `..`"), "{}", err.message);
+        assert!(!root.join("new").exists());
+        assert!(!away.join("index.html").exists());
+        // Named outside: the user's choice, even through the same link's target.
+        output::write_atomic(
+            Some(&root),
+            &away.join("index.html"),
+            b"ok",
+            Overwrite::Allow,
+        )
+        .unwrap();
+        assert_eq!(std::fs::read(away.join("index.html")).unwrap(), b"ok");
+        // A link at the destination is replaced by the file, its target left alone.
+        let victim = away.join("victim");
+        std::fs::write(&victim, "victim\n").unwrap();
+        symlink(&victim, away.join("page.html")).unwrap();
+        assert_eq!(
+            output::kind_no_follow(Some(&root), &away.join("page.html")).unwrap(),
+            Kind::Link
+        );
+        output::write_atomic(None, &away.join("page.html"), b"page", Overwrite::Allow).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"victim\n");
+        assert_eq!(
+            output::kind_no_follow(None, &away.join("page.html")).unwrap(),
+            Kind::File
+        );
+        // Refusing to overwrite counts a dangling link as taken.
+        symlink(away.join("nowhere"), away.join("dangling")).unwrap();
+        assert!(
+            output::write_atomic(None, &away.join("dangling"), b"x", Overwrite::Refuse).is_err()
+        );
+        assert!(!away.join("nowhere").exists());
+        output::remove_file(None, &away.join("dangling")).unwrap();
+        output::remove_file(None, &away.join("dangling")).unwrap();
+    }
+
+    // Atomic writes (moved here from fsutil.rs). A plain write (`std::fs::write`, truncate and
+    // write in place) fails each of the tests below; only a new file renamed into place passes
+    // them.
+
+    fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<()> {
+        write_file(path, bytes, overwrite, None)
+    }
+
+    fn write_atomic_with_mode(
+        path: &Path,
+        bytes: &[u8],
+        overwrite: Overwrite,
+        mode: Option<u32>,
+    ) -> Result<()> {
+        outside::write_atomic(path, bytes, overwrite, mode)
+    }
+
+    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_0644_replaced_files_keep_their_mode_and_keys_stay_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("a.toml");
+        write_atomic(&plain, b"a = 1\n", Overwrite::Refuse).unwrap();
+        assert_eq!(mode(&plain), 0o644);
+        std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&plain, b"a = 2\n", Overwrite::Allow).unwrap();
+        assert_eq!(mode(&plain), 0o640);
+        let key = dir.path().join("key");
+        write_atomic_with_mode(&key, b"secret", Overwrite::Refuse, Some(0o600)).unwrap();
+        assert_eq!(mode(&key), 0o600);
+        assert!(write_atomic(&plain, b"x", Overwrite::Refuse).is_err());
+        assert_eq!(std::fs::read(&plain).unwrap(), b"a = 2\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_is_a_new_file_so_a_hard_link_keeps_the_old_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f.toml");
+        let g = dir.path().join("g.toml");
+        std::fs::write(&f, b"old = true\n").unwrap();
+        std::fs::hard_link(&f, &g).unwrap();
+        write_atomic(&f, b"new = true\n", Overwrite::Allow).unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"new = true\n");
+        // Written in place, the shared inode would have changed under both names.
+        assert_eq!(std::fs::read(&g).unwrap(), b"old = true\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_reader_of_the_old_file_reads_it_whole_after_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f.toml");
+        let old = "old = 1\n".repeat(64);
+        std::fs::write(&f, &old).unwrap();
+        let mut reader = std::fs::File::open(&f).unwrap();
+        let mut head = [0u8; 8];
+        reader.read_exact(&mut head).unwrap();
+        write_atomic(&f, b"new = 2\n", Overwrite::Allow).unwrap();
+        // In place, the reader would see the truncated file: a short tail, or the new bytes.
+        let mut rest = Vec::new();
+        reader.read_to_end(&mut rest).unwrap();
+        let seen = [&head[..], &rest].concat();
+        assert!(
+            seen == old.as_bytes(),
+            "the reader saw {} bytes, not the old file's {}: {:?}",
+            seen.len(),
+            old.len(),
+            String::from_utf8_lossy(&seen)
+        );
+        assert_eq!(std::fs::read(&f).unwrap(), b"new = 2\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_mode_asked_for_applies_to_a_replaced_file_too() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key");
+        std::fs::write(&key, b"old").unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomic_with_mode(&key, b"secret", Overwrite::Allow, Some(0o600)).unwrap();
+        // Written in place, the file would keep its old, readable mode.
+        assert_eq!(mode(&key), 0o600);
+        assert_eq!(std::fs::read(&key).unwrap(), b"secret");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn no_temporary_file_is_left_behind_after_a_write_or_a_failed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f.toml");
+        write_atomic(&f, b"a = 1\n", Overwrite::Refuse).unwrap();
+        write_atomic(&f, b"a = 2\n", Overwrite::Allow).unwrap();
+        assert!(write_atomic(&f, b"a = 3\n", Overwrite::Refuse).is_err());
+        // A directory cannot be replaced by a file: the rename fails.
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert!(write_atomic(&sub, b"x", Overwrite::Allow).is_err());
+        assert!(write_atomic(&sub, b"x", Overwrite::Refuse).is_err());
+        assert_eq!(names(dir.path()), ["f.toml", "sub"]);
+        assert!(names(&sub).is_empty());
+        assert_eq!(std::fs::read(&f).unwrap(), b"a = 2\n");
+        // Parent directories are created.
+        let deep = dir.path().join("x/y/z.toml");
+        write_atomic(&deep, b"z = 1\n", Overwrite::Refuse).unwrap();
+        assert_eq!(names(&dir.path().join("x/y")), ["z.toml"]);
+    }
+}
