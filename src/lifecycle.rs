@@ -16,7 +16,7 @@ pub fn today(override_date: Option<NaiveDate>, tz: chrono_tz::Tz) -> NaiveDate {
 }
 
 /// The derived state of an agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
     /// The file has validation errors, so its dates and parties cannot be trusted.

@@ -2,6 +2,5 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = datapact::cli::Cli::parse();
-    datapact::run(cli)
+    datapact::commands::run(datapact::commands::Cli::parse())
 }

@@ -3,11 +3,9 @@
 //! published register need it. Each file is read and parsed once.
 
 use crate::agreement::{self, Checked};
-use crate::cli::Cli;
 use crate::diagnostics::Severity;
 use crate::error::Result;
 use crate::lifecycle::{self, Signed, Standing, State};
-use crate::open_workspace;
 use crate::signing::facts;
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
@@ -71,14 +69,6 @@ pub struct Session {
 }
 
 impl Session {
-    /// Opens the workspace named on the command line, takes "today" from `--today` or the
-    /// workspace time zone, and loads the trust store.
-    pub fn open(cli: &Cli) -> Result<Session> {
-        let ws = open_workspace(cli)?;
-        let today = lifecycle::today(cli.today, ws.config.timezone());
-        Session::new(ws, today)
-    }
-
     /// A session on an opened workspace for a given day (loads the trust store).
     pub fn new(ws: Workspace, today: NaiveDate) -> Result<Session> {
         let trust = TrustStore::load(&ws)?;

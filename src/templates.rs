@@ -78,7 +78,7 @@ fn toml_string(value: String) -> String {
 /// Formats an ISO date ("2026-04-01") in plain English ("1 April 2026").
 fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
     iso.parse::<chrono::NaiveDate>()
-        .map(crate::render::long_date)
+        .map(crate::text::long_date)
         .map_err(|e| {
             minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -106,10 +106,8 @@ impl Templates {
             env.set_syntax(syntax);
         }
         env.add_filter("toml", toml_string);
-        env.add_filter("md", |text: String| crate::render::markdown_text(&text));
-        env.add_filter("md_cell", |text: String| {
-            crate::render::markdown_cell(&text)
-        });
+        env.add_filter("md", |text: String| crate::text::markdown_text(&text));
+        env.add_filter("md_cell", |text: String| crate::text::markdown_cell(&text));
         env.add_filter("long_date", long_date);
         let found = overrides.clone();
         env.set_loader(move |name| {

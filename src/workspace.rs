@@ -23,6 +23,23 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Opens the workspace at `dir` (searching upward from it, like git), or the one
+    /// containing the current directory when no folder is named.
+    pub fn locate(dir: Option<&Path>) -> Result<Workspace> {
+        match dir {
+            Some(dir) => {
+                let canon = crate::gate::outside::canonicalize(dir)
+                    .map_err(|e| Error::io("open workspace", dir, e))?;
+                Workspace::discover(&canon)
+            }
+            None => {
+                let cwd =
+                    std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?;
+                Workspace::discover(&cwd)
+            }
+        }
+    }
+
     /// Finds the workspace containing `start` (searching upward) and reads its settings.
     pub fn discover(start: &Path) -> Result<Workspace> {
         let start = gate::outside::canonicalize(start).map_err(|e| Error::io("open", start, e))?;

@@ -3,11 +3,10 @@
 //! already use.
 
 use crate::agreement;
-use crate::cli::Cli;
+
 use crate::error::{Outcome, Result};
-use crate::gate::{Overwrite, output};
 use crate::report::calendar::{CalendarEntry, write_calendar};
-use crate::{open_workspace, term};
+use crate::term;
 use chrono::{TimeZone, Utc};
 use std::path::PathBuf;
 
@@ -22,8 +21,8 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let ws = cx.workspace()?;
     let files = ws.target_files(&args.targets)?;
     let windows = &ws.config.windows;
     // Each file becomes its two dates, or the name of a file that does not validate.
@@ -54,25 +53,21 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     }
     // DTSTAMP is when the calendar was made: midnight UTC of the injected day keeps output
     // repeatable when --today is given.
-    let dtstamp = match cli.today {
+    let dtstamp = match cx.today {
         Some(day) => Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()),
         None => Utc::now(),
     };
     let mut bytes = Vec::new();
     write_calendar(&mut bytes, &entries, dtstamp, &ws.config.workspace.name)
         .map_err(|e| crate::error::Error::io("write", std::path::Path::new("the calendar"), e))?;
-    match &args.out {
-        Some(path) => {
-            output::write_atomic(Some(&ws.root), path, &bytes, Overwrite::Allow)?;
-            let n = entries.len();
-            term::note(&format!(
-                "Wrote {} events for {n} agreement{} to {}",
-                n * 2,
-                if n == 1 { "" } else { "s" },
-                path.display()
-            ));
-        }
-        None => term::emit(|out| out.write_all(&bytes))?,
-    }
+    let n = entries.len();
+    cx.write_output(Some(&ws.root), args.out.as_deref(), &bytes, |path| {
+        format!(
+            "Wrote {} events for {n} agreement{} to {}",
+            n * 2,
+            if n == 1 { "" } else { "s" },
+            path.display()
+        )
+    })?;
     Ok(Outcome::from_problems(skipped > 0))
 }

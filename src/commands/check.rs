@@ -1,14 +1,13 @@
 //! `datapact check`: the gate CI runs. One pass over the workspace: validation, signature
 //! verification and review/expiry dates, reported in a format CI systems understand.
 
-use crate::cli::Cli;
-use crate::diagnostics::{Finding, Tally};
+use crate::diagnostics::Finding;
 use crate::error::{Outcome, Result};
-use crate::register::{Assessment, Session};
-use crate::report::{self, FileReport, Format, ReportContext};
+use crate::lifecycle;
+use crate::register::Assessment;
+use crate::report::{FileReport, Format};
 use crate::rules::{self, Family};
 use crate::workspace::Workspace;
-use crate::{lifecycle, term};
 
 /// Which severity makes the check fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,8 +75,8 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
     findings
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let session = Session::open(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let session = cx.session()?;
     let (ws, trust) = (&session.ws, &session.trust);
     let results = session.map_assessed(&args.targets, |a| {
         let report = FileReport {
@@ -104,18 +103,5 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         families: vec![Family::Signatures],
     }));
     let deny_warnings = args.fail_on == FailOn::Warning;
-    let ctx = ReportContext {
-        command: "check",
-        tool_version: env!("CARGO_PKG_VERSION"),
-        deny_warnings,
-    };
-    term::emit(|out| report::write_report(out, args.format, &reports, &ctx))?;
-    if unreadable {
-        return Ok(Outcome::Unreadable);
-    }
-    let mut tally = Tally::default();
-    for r in &reports {
-        tally.add(Tally::of(&r.findings));
-    }
-    Ok(Outcome::from_problems(tally.fails(deny_warnings)))
+    cx.finish_report("check", args.format, &reports, deny_warnings, unreadable)
 }

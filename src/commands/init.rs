@@ -1,7 +1,6 @@
 //! `datapact init [DIR]`: create a workspace (and a git repository if there is none).
 //! Never overwrites an existing file; says what it kept.
 
-use crate::cli::Cli;
 use crate::config::DEFAULT_CONFIG_TOML;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, FileKind, Kind, Overwrite, outside};
@@ -41,8 +40,8 @@ fn missing_attributes(existing: &str) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let dir = match (&args.dir, &cli.workspace) {
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let dir = match (&args.dir, &cx.workspace_dir) {
         (Some(d), _) => d.clone(),
         (None, Some(w)) => w.clone(),
         (None, None) => PathBuf::from("."),

@@ -1,16 +1,14 @@
 //! `datapact keys ...`: generate key pairs, enrol partners' public keys, list and revoke keys,
 //! and export an OpenSSH allowed_signers file from the trust store.
 
-use crate::cli::Cli;
-use crate::cli::parse_date;
+use super::parse_date;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Overwrite};
-use crate::lifecycle;
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
 use crate::signing::{check_role, sshsig};
+use crate::term;
 use crate::workspace::{ID_RULE, Workspace, check_id};
-use crate::{git, open_workspace, term};
 use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
 use std::io::Write;
@@ -123,14 +121,14 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let ws = cx.workspace()?;
     match &args.command {
-        KeysCommand::Generate(a) => generate(&ws, a),
-        KeysCommand::Add(a) => add(&ws, a),
+        KeysCommand::Generate(a) => generate(cx, &ws, a),
+        KeysCommand::Add(a) => add(cx, &ws, a),
         KeysCommand::List(a) => list(&ws, a),
-        KeysCommand::Revoke(a) => revoke(&ws, a, lifecycle::today(cli.today, ws.config.timezone())),
-        KeysCommand::ExportAllowedSigners(a) => export(&ws, a),
+        KeysCommand::Revoke(a) => revoke(cx, &ws, a),
+        KeysCommand::ExportAllowedSigners(a) => export(cx, &ws, a),
     }
 }
 
@@ -168,25 +166,7 @@ fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> 
     })
 }
 
-/// Commits `paths` when asked, and says so.
-pub fn commit_if_asked(
-    ws: &Workspace,
-    commit: bool,
-    paths: &[PathBuf],
-    message: &str,
-) -> Result<()> {
-    if commit {
-        let id = git::commit_paths(&ws.root, paths, message)?;
-        term::note(&format!(
-            "Committed {} ({})",
-            id.get(..12).unwrap_or(&id),
-            message
-        ));
-    }
-    Ok(())
-}
-
-fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
+fn generate(cx: &super::Context, ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
     let signing_key = SigningKey::generate(&mut rand_core::OsRng);
     let verifying = signing_key.verifying_key();
     let key_id = sshsig::key_id(&verifying);
@@ -226,7 +206,7 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
         o,
         "Confirm this key id with your partners by another channel (phone, in person)."
     );
-    commit_if_asked(
+    cx.commit_if_asked(
         ws,
         a.enrolment.commit,
         &[file],
@@ -238,7 +218,7 @@ fn generate(ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn add(ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
+fn add(cx: &super::Context, ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
     let parsed = keyfile::read_public_key_file(&a.pubkey_file)?;
     let entry = new_key(&a.enrolment, parsed.key_id.clone(), parsed.openssh.clone())?;
     let store = TrustStore::load(ws)?;
@@ -256,7 +236,7 @@ fn add(ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
         o,
         "Check this key id with its holder by another channel before relying on it."
     );
-    commit_if_asked(
+    cx.commit_if_asked(
         ws,
         a.enrolment.commit,
         &[file],
@@ -313,7 +293,8 @@ fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
     Ok(Outcome::from_problems(!store.findings.is_empty()))
 }
 
-fn revoke(ws: &Workspace, a: &RevokeArgs, today: chrono::NaiveDate) -> Result<Outcome> {
+fn revoke(cx: &super::Context, ws: &Workspace, a: &RevokeArgs) -> Result<Outcome> {
+    let today = cx.today_in(ws);
     if a.reason.trim().is_empty() {
         return Err(Error::usage("--reason is empty")
             .with_hint("say why the key is revoked, for the record"));
@@ -337,7 +318,7 @@ fn revoke(ws: &Workspace, a: &RevokeArgs, today: chrono::NaiveDate) -> Result<Ou
         a.key_id,
         ws.display(&file)
     );
-    commit_if_asked(
+    cx.commit_if_asked(
         ws,
         a.commit,
         &[file],
@@ -346,15 +327,11 @@ fn revoke(ws: &Workspace, a: &RevokeArgs, today: chrono::NaiveDate) -> Result<Ou
     Ok(Outcome::Clean)
 }
 
-fn export(ws: &Workspace, a: &ExportArgs) -> Result<Outcome> {
+fn export(cx: &super::Context, ws: &Workspace, a: &ExportArgs) -> Result<Outcome> {
     let store = TrustStore::load(ws)?;
     let text = store.allowed_signers();
-    match &a.out {
-        Some(path) => {
-            gate::output::write_atomic(Some(&ws.root), path, text.as_bytes(), Overwrite::Allow)?;
-            term::note(&format!("Wrote {}", path.display()));
-        }
-        None => term::emit(|out| out.write_all(text.as_bytes()))?,
-    }
+    cx.write_output(Some(&ws.root), a.out.as_deref(), text.as_bytes(), |path| {
+        format!("Wrote {}", path.display())
+    })?;
     Ok(Outcome::Clean)
 }

@@ -1,4 +1,7 @@
-//! One module per subcommand, each with its clap `Args` and a `run`. This module only dispatches.
+//! The command line: the clap types for the global options and the subcommand list, the shared
+//! [`Context`] every command runs with, and dispatch. Each subcommand is one file here with its
+//! clap `Args` and a `run`. Only this module and its children use clap: the library below takes
+//! plain values (a workspace, a day, paths and options).
 
 pub mod calendar;
 pub mod check;
@@ -12,26 +15,189 @@ pub mod sign;
 pub mod status;
 pub mod templates;
 pub mod validate;
+mod values;
 pub mod verify;
 
-use crate::cli::{Cli, Command};
 use crate::error::{Outcome, Result};
+use crate::gate::{self, Overwrite};
+use crate::register::Session;
+use crate::report::{self, FileReport, Format, ReportContext};
+use crate::workspace::Workspace;
+use crate::{git, lifecycle, term};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-/// Runs the subcommand named on the command line.
-pub fn dispatch(cli: &Cli) -> Result<Outcome> {
-    match &cli.command {
-        Command::Calendar(args) => calendar::run(cli, args),
-        Command::Check(args) => check::run(cli, args),
-        Command::Status(args) => status::run(cli, args),
-        Command::Init(args) => init::run(cli, args),
-        Command::New(args) => new::run(cli, args),
-        Command::Validate(args) => validate::run(cli, args),
-        Command::Render(args) => render::run(cli, args),
-        Command::Templates(args) => templates::run(cli, args),
-        Command::Keys(args) => keys::run(cli, args),
-        Command::Sign(args) => sign::run(cli, args),
-        Command::Verify(args) => verify::run(cli, args),
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  clean: nothing at failing severity was found
+  1  the check found problems (or an action was refused because of them)
+  2  usage error, I/O error, or input that cannot be read or parsed at all";
+
+/// Manage data-sharing agreements as validated, signed TOML files in a git repository.
+#[derive(Debug, Parser)]
+#[command(name = "datapact", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Use the workspace at DIR instead of searching upward from the current directory.
+    #[arg(short = 'C', long = "workspace", value_name = "DIR", global = true)]
+    pub workspace: Option<PathBuf>,
+
+    /// Take this date as today (for review and expiry dates); default: today in the workspace's time zone.
+    #[arg(long, value_name = "YYYY-MM-DD", env = "DATAPACT_TODAY", global = true, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::Args),
+    New(new::Args),
+    Validate(validate::Args),
+    Render(render::Args),
+    Templates(templates::Args),
+    Keys(keys::Args),
+    Sign(sign::Args),
+    Verify(verify::Args),
+    Status(status::Args),
+    Check(check::Args),
+    Calendar(calendar::Args),
+    Rules(rules::Args),
+    #[command(hide = true)]
+    Docs(docs::Args),
+}
+
+/// Parses a calendar date written YYYY-MM-DD.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("{e}: expected a date written YYYY-MM-DD, such as 2026-04-01"))
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let cx = Context {
+        workspace_dir: cli.workspace,
+        today: cli.today,
+    };
+    match dispatch(&cx, &cli.command) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(err) => {
+            term::print_error(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
+    match command {
+        Command::Init(args) => init::run(cx, args),
+        Command::New(args) => new::run(cx, args),
+        Command::Validate(args) => validate::run(cx, args),
+        Command::Render(args) => render::run(cx, args),
+        Command::Templates(args) => templates::run(cx, args),
+        Command::Keys(args) => keys::run(cx, args),
+        Command::Sign(args) => sign::run(cx, args),
+        Command::Verify(args) => verify::run(cx, args),
+        Command::Status(args) => status::run(cx, args),
+        Command::Check(args) => check::run(cx, args),
+        Command::Calendar(args) => calendar::run(cx, args),
         Command::Rules(args) => rules::run(args),
         Command::Docs(args) => docs::run(args),
+    }
+}
+
+/// What every command runs with: the global options, and the steps several commands share
+/// (opening the workspace or a session, writing to `--out` or stdout, printing a report and
+/// deciding the exit code, committing when asked).
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// `-C DIR`: the workspace to use instead of searching upward from the current directory.
+    pub workspace_dir: Option<PathBuf>,
+    /// `--today` / `DATAPACT_TODAY`.
+    pub today: Option<NaiveDate>,
+}
+
+impl Context {
+    /// Opens the workspace named by `-C DIR`, or the one containing the current directory.
+    pub fn workspace(&self) -> Result<Workspace> {
+        Workspace::locate(self.workspace_dir.as_deref())
+    }
+
+    /// Opens the workspace and a session on it: today and the trust store.
+    pub fn session(&self) -> Result<Session> {
+        let ws = self.workspace()?;
+        let today = self.today_in(&ws);
+        Session::new(ws, today)
+    }
+
+    /// Today: `--today`, or today in the workspace's time zone.
+    pub fn today_in(&self, ws: &Workspace) -> NaiveDate {
+        lifecycle::today(self.today, ws.config.timezone())
+    }
+
+    /// Writes a command's output to the file named by `--out` (atomically; a path inside the
+    /// workspace `ws_root` passes the gate) and says so with `note`, or to stdout.
+    pub fn write_output(
+        &self,
+        ws_root: Option<&Path>,
+        out: Option<&Path>,
+        bytes: &[u8],
+        note: impl FnOnce(&Path) -> String,
+    ) -> Result<()> {
+        match out {
+            Some(path) => {
+                gate::output::write_atomic(ws_root, path, bytes, Overwrite::Allow)?;
+                term::note(&note(path));
+                Ok(())
+            }
+            None => term::emit(|w| w.write_all(bytes)),
+        }
+    }
+
+    /// Prints findings reports in `format` and decides the exit code: 2 when some input could
+    /// not be read at all, 1 when the findings fail the check, else 0.
+    pub fn finish_report(
+        &self,
+        command: &'static str,
+        format: Format,
+        reports: &[FileReport],
+        deny_warnings: bool,
+        unreadable: bool,
+    ) -> Result<Outcome> {
+        let ctx = ReportContext {
+            command,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            deny_warnings,
+        };
+        term::emit(|out| report::write_report(out, format, reports, &ctx))?;
+        if unreadable {
+            return Ok(Outcome::Unreadable);
+        }
+        let mut tally = crate::diagnostics::Tally::default();
+        for r in reports {
+            tally.add(crate::diagnostics::Tally::of(&r.findings));
+        }
+        Ok(Outcome::from_problems(tally.fails(deny_warnings)))
+    }
+
+    /// Commits `paths` with `message` when `--commit` was given, and says so.
+    pub fn commit_if_asked(
+        &self,
+        ws: &Workspace,
+        commit: bool,
+        paths: &[PathBuf],
+        message: &str,
+    ) -> Result<()> {
+        if commit {
+            let id = git::commit_paths(&ws.root, paths, message)?;
+            term::note(&format!(
+                "Committed {} ({})",
+                id.get(..12).unwrap_or(&id),
+                message
+            ));
+        }
+        Ok(())
     }
 }

@@ -1,12 +1,11 @@
 //! `datapact new ID`: write `agreements/ID.toml` from a template, every required part present
 //! with a `TODO` placeholder that validation lists as still to fill in.
 
-use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Kind, Overwrite};
 use crate::templates::{Origin, Templates};
+use crate::term;
 use crate::workspace::{AgreementId, ID_RULE, check_id};
-use crate::{open_workspace, term};
 
 /// The template both new-agreement templates include for the body of the file.
 const NEW_BODY: &str = "new-agreement.toml.j2";
@@ -36,7 +35,7 @@ pub struct Args {
     pub parties: Vec<String>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let id = AgreementId::parse(&args.id)?;
     if let Some(title) = &args.title {
         if let Some(c) = title.chars().find(|c| c.is_control()) {
@@ -64,7 +63,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         return Err(Error::usage(format!("party {:?} is named twice", dup.1))
             .with_hint("name each party once"));
     }
-    let ws = open_workspace(cli)?;
+    let ws = cx.workspace()?;
     let path = ws.agreement_path(&id);
     // Never written through a linked agreements/ directory to a place outside the workspace.
     ws.check_inside(&path)?;

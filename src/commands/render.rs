@@ -8,7 +8,6 @@
 //! planted at a page's name there is replaced, never written through. The view model lives in
 //! `crate::render`.
 
-use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{FileKind, Kind, Overwrite, output};
 use crate::register::Session;
@@ -42,15 +41,17 @@ pub struct Args {
 }
 
 /// What every rendering in one command run shares.
-struct Run {
+struct Run<'a> {
+    cx: &'a super::Context,
     session: Session,
     templates: Templates,
     audience: Audience,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let session = Session::open(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let session = cx.session()?;
     let run = Run {
+        cx,
         templates: Templates::new(Some(&session.ws.root)),
         audience: Audience::from_public_flag(args.public),
         session,
@@ -63,24 +64,16 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     }
 }
 
-impl Run {
+impl Run<'_> {
     fn one(&self, target: &str, format: Format, out: Option<&Path>) -> Result<Outcome> {
         let path = self.session.ws.resolve_target(target)?;
         let assessment = self.session.assess_file(&path)?;
         let text = Document::new(&assessment, self.audience, self.session.today)?
             .render(&self.templates, format)?;
-        match out {
-            Some(file) => {
-                output::write_atomic(
-                    Some(&self.session.ws.root),
-                    file,
-                    text.as_bytes(),
-                    Overwrite::Allow,
-                )?;
-                term::note(&format!("Wrote {}", file.display()));
-            }
-            None => term::emit(|w| w.write_all(text.as_bytes()))?,
-        }
+        self.cx
+            .write_output(Some(&self.session.ws.root), out, text.as_bytes(), |file| {
+                format!("Wrote {}", file.display())
+            })?;
         Ok(Outcome::Clean)
     }
 

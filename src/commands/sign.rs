@@ -2,15 +2,13 @@
 //! agreement for one party. Writes one statement and one SSHSIG signature file for that party
 //! and version, so parties signing in different clones never conflict.
 
-use super::keys::commit_if_asked;
-use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Kind, Overwrite};
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::statement::{STATEMENT_TYPE, Statement, signature_path, statement_path};
-use crate::signing::trust::TrustStore;
-use crate::signing::{facts, parse_time_arg, sshsig, verify};
-use crate::{open_workspace, term};
+use crate::signing::trust::{Refusal, TrustStore, TrustedKey};
+use crate::signing::{facts, sshsig, verify};
+use crate::term;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -41,8 +39,8 @@ pub struct Args {
     pub signed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let ws = cx.workspace()?;
     let path = ws.resolve_target(&args.target)?;
     let facts = facts::load(&ws, &path)?;
     if facts.has_errors {
@@ -82,51 +80,16 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         ))
         .with_hint(enrol_hint.clone())
     })?;
-    if entry.party != args.party {
-        return Err(Error::refused(format!(
-            "key {key_id} is enrolled for {}, not for {}",
-            entry.party, args.party
-        ))
-        .with_hint(format!(
-            "sign with a key enrolled for {}, or pass --party {}",
-            args.party, entry.party
-        )));
-    }
-    if let Some(problem) = &entry.problem {
-        return Err(Error::refused(format!(
-            "the trust store entry for key {key_id} is unusable ({}:{}): {problem}",
-            entry.file, entry.line
-        ))
-        .with_hint("fix the trust store entry, or enrol the key again"));
-    }
-    if let Some(date) = entry.revoked {
-        return Err(
-            Error::refused(format!("key {key_id} was revoked on {date}"))
-                .with_hint("generate a new key (`datapact keys generate`) and have it enrolled"),
-        );
-    }
-    let signed_at = args.signed_at.unwrap_or_else(chrono::Utc::now);
-    if !entry.valid_on(signed_at.date_naive()) {
-        return Err(Error::refused(format!(
-            "key {key_id} is not valid on {} (valid {})",
-            signed_at.date_naive(),
-            entry.window()
-        ))
-        .with_hint("sign with a key that is valid today, or have this key's validity extended"));
-    }
+    // The decisions verification makes for each statement, made before signing, so that a
+    // signature is never made that would not count.
+    let refused = |refusal| refused(&refusal, entry, &key_id, &args.party, args.role.as_deref());
+    entry.attributes_to(&args.party).map_err(refused)?;
     let role = match (&args.role, entry.roles.as_slice()) {
-        (Some(r), roles) if roles.is_empty() || roles.contains(r) => {
+        (Some(r), _) => {
             crate::signing::check_role(r).map_err(|why| {
                 Error::usage(format!("invalid --role: {why}")).with_hint("pass a valid role")
             })?;
             r.clone()
-        }
-        (Some(r), roles) => {
-            return Err(Error::refused(format!(
-                "key {key_id} is not enrolled for role {r:?} (only {})",
-                roles.join(", ")
-            ))
-            .with_hint("pass --role with one of the key's roles"));
         }
         (None, [only]) => only.clone(),
         (None, _) => {
@@ -138,6 +101,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
             );
         }
     };
+    let signed_at = args.signed_at.unwrap_or_else(chrono::Utc::now);
+    entry
+        .permits(&role, signed_at.date_naive())
+        .map_err(refused)?;
     let previous = verify::previous_signed_digest(&ws, &facts, &trust).map_err(|why| {
         Error::refused(format!("{}: {why}", facts.id))
             .with_hint("look at signatures/ in git history before signing")
@@ -165,7 +132,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         statement_type: STATEMENT_TYPE.to_string(),
         agreement: facts.id.to_string(),
         version: facts.version,
-        agreement_sha256: facts.digest(),
+        agreement_sha256: facts.digest().to_string(),
         previous_sha256: previous.as_ref().map(|(_, d)| d.clone()),
         party: args.party.clone(),
         key_id: key_id.clone(),
@@ -201,7 +168,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         ws.display(&stmt_path),
         ws.display(&sig_path)
     );
-    commit_if_asked(
+    cx.commit_if_asked(
         &ws,
         args.commit,
         &[stmt_path, sig_path],
@@ -211,4 +178,49 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
         ),
     )?;
     Ok(Outcome::Clean)
+}
+
+/// Why the key may not sign, in the signer's terms, with what to do.
+fn refused(
+    refusal: &Refusal,
+    entry: &TrustedKey,
+    key_id: &str,
+    party: &str,
+    role: Option<&str>,
+) -> Error {
+    match refusal {
+        Refusal::OtherParty => Error::refused(format!(
+            "key {key_id} is enrolled for {}, not for {party}",
+            entry.party
+        ))
+        .with_hint(format!(
+            "sign with a key enrolled for {party}, or pass --party {}",
+            entry.party
+        )),
+        Refusal::Unusable(problem) => Error::refused(format!(
+            "the trust store entry for key {key_id} is unusable ({}:{}): {problem}",
+            entry.file, entry.line
+        ))
+        .with_hint("fix the trust store entry, or enrol the key again"),
+        Refusal::Revoked(date) => Error::refused(format!("key {key_id} was revoked on {date}"))
+            .with_hint("generate a new key (`datapact keys generate`) and have it enrolled"),
+        Refusal::OutsideWindow(day) => Error::refused(format!(
+            "key {key_id} is not valid on {day} (valid {})",
+            entry.window()
+        ))
+        .with_hint("sign with a key that is valid today, or have this key's validity extended"),
+        Refusal::Role => Error::refused(format!(
+            "key {key_id} is not enrolled for role {:?} (only {})",
+            role.unwrap_or_default(),
+            entry.roles.join(", ")
+        ))
+        .with_hint("pass --role with one of the key's roles"),
+    }
+}
+
+/// Parses an RFC 3339 command-line time (for the hidden `--signed-at`, used by tests), as UTC.
+pub fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2026-04-01T10:00:00Z"))
 }

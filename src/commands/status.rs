@@ -1,10 +1,9 @@
 //! `datapact status`: the register. One row per agreement with its signatures, dates, derived
 //! state and days to the next date that matters, most urgent first.
 
-use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::lifecycle::State;
-use crate::register::{Row, Session};
+use crate::register::Row;
 use crate::term;
 use std::io::Write;
 
@@ -29,8 +28,8 @@ pub struct Args {
     pub state: Vec<State>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let session = Session::open(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let session = cx.session()?;
     let mut ranked = session.map_assessed(&args.targets, |a| (a.urgency(), Row::of(&a)))?;
     ranked.sort_by(|a, b| a.0.cmp(&b.0));
     let today = session.today;

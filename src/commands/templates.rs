@@ -2,11 +2,10 @@
 //! workspace overrides it; `datapact templates export DIR` writes the built-in templates to DIR
 //! as a starting point for the workspace's own (never overwriting a file that exists).
 
-use crate::cli::Cli;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{Kind, Overwrite, output};
 use crate::templates::{BUILTIN, Origin, Templates};
-use crate::{open_workspace, term};
+use crate::term;
 use std::path::PathBuf;
 
 /// List the built-in templates or export them for customising.
@@ -28,16 +27,16 @@ pub enum Action {
     },
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     match &args.action {
-        Action::List => list(cli),
-        Action::Export { dir } => export(cli, dir),
+        Action::List => list(cx),
+        Action::Export { dir } => export(cx, dir),
     }
 }
 
-fn list(cli: &Cli) -> Result<Outcome> {
+fn list(cx: &super::Context) -> Result<Outcome> {
     // Outside a workspace the list still shows the built-ins.
-    let ws = open_workspace(cli).ok();
+    let ws = cx.workspace().ok();
     let templates = Templates::new(ws.as_ref().map(|w| w.root.as_path()));
     let width = BUILTIN
         .iter()
@@ -65,9 +64,9 @@ fn list(cli: &Cli) -> Result<Outcome> {
 /// file, a directory, or a link, even one that points nowhere) it refuses before writing. A
 /// `dir` inside a workspace is judged as a workspace folder (never written through a link that
 /// leads out of it); elsewhere it is the user's choice.
-fn export(cli: &Cli, dir: &std::path::Path) -> Result<Outcome> {
+fn export(cx: &super::Context, dir: &std::path::Path) -> Result<Outcome> {
     // Outside a workspace there is nothing to judge the directory against.
-    let ws = open_workspace(cli).ok();
+    let ws = cx.workspace().ok();
     let root = ws.as_ref().map(|w| w.root.as_path());
     output::check(root, dir)
         .map_err(|e| e.with_hint("export into a real directory inside the workspace, or one outside it; nothing was written"))?;

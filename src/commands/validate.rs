@@ -2,12 +2,10 @@
 //! rules. With no argument, every agreement in the workspace, in parallel.
 
 use crate::agreement;
-use crate::cli::Cli;
-use crate::diagnostics::Tally;
+
 use crate::error::{Outcome, Result};
-use crate::report::{self, FileReport, Format, ReportContext};
+use crate::report::{FileReport, Format};
 use crate::rules::Family;
-use crate::{open_workspace, term};
 
 /// Check agreements for required clauses, vocabularies and consistency.
 #[derive(Debug, clap::Args)]
@@ -26,8 +24,8 @@ pub struct Args {
 /// The families of checks that `validate` runs.
 pub const FAMILIES: &[Family] = &[Family::File, Family::Structure, Family::Content];
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let ws = cx.workspace()?;
     let files = ws.target_files(&args.targets)?;
     let results = agreement::check_each(&ws, &files, |c| {
         let unreadable = c.is_unreadable();
@@ -42,18 +40,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
     })?;
     let unreadable = results.iter().any(|(_, u)| *u);
     let reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
-    let ctx = ReportContext {
-        command: "validate",
-        tool_version: env!("CARGO_PKG_VERSION"),
-        deny_warnings: args.deny_warnings,
-    };
-    term::emit(|out| report::write_report(out, args.format, &reports, &ctx))?;
-    if unreadable {
-        return Ok(Outcome::Unreadable);
-    }
-    let mut tally = Tally::default();
-    for r in &reports {
-        tally.add(Tally::of(&r.findings));
-    }
-    Ok(Outcome::from_problems(tally.fails(args.deny_warnings)))
+    cx.finish_report(
+        "validate",
+        args.format,
+        &reports,
+        args.deny_warnings,
+        unreadable,
+    )
 }

@@ -3,15 +3,11 @@
 //! missing, or invalid with the reason. Exit 1 when any signature is invalid, or, with
 //! `--require-complete`, when any agreement is not fully signed.
 
-use crate::cli::Cli;
 use crate::diagnostics::{Finding, Severity};
-use crate::error::{Outcome, Result};
-use crate::signing::trust::TrustStore;
-use crate::signing::verify::{
-    self, AgreementSignatures, PartyStatus, SignatureState, verify_agreement,
-};
+use crate::error::{Error, Outcome, Result};
+use crate::signing::verify::{self, AgreementSignatures, PartyStatus, SignatureState};
 use crate::signing::{facts, sshsig};
-use crate::{open_workspace, term};
+use crate::term;
 use std::io::Write;
 
 /// Verify the signatures on agreements.
@@ -34,15 +30,24 @@ pub enum VerifyFormat {
     Json,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<Outcome> {
-    let ws = open_workspace(cli)?;
-    let trust = TrustStore::load(&ws)?;
-    let orphans = verify::orphan_signature_entries(&ws);
-    let mut results = Vec::new();
-    for path in ws.target_files(&args.targets)? {
-        let facts = facts::load(&ws, &path)?;
-        results.push(verify_agreement(&ws, &facts, &trust));
-    }
+pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
+    let session = cx.session()?;
+    let trust = &session.trust;
+    let orphans = verify::orphan_signature_entries(&session.ws);
+    // The same parallel pass as `check`: each file read, validated and verified once. A file
+    // whose id, version and parties cannot be read at all stops the command (exit 2).
+    let results: Vec<AgreementSignatures> = session
+        .map_assessed(&args.targets, |a| match a.signatures {
+            Some(signatures) => Ok(signatures),
+            None => Err(facts::of_checked(&a.checked).err().unwrap_or_else(|| {
+                Error::input(format!(
+                    "{}: cannot read the agreement's signatures",
+                    a.checked.source.display
+                ))
+            })),
+        })?
+        .into_iter()
+        .collect::<Result<_>>()?;
     term::emit(|out| match args.format {
         VerifyFormat::Json => {
             let json = serde_json::json!({

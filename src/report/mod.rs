@@ -19,7 +19,7 @@ use crate::diagnostics::{Finding, Tally};
 use std::io::{self, Write};
 
 /// The output formats of `validate` and `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Text for people, coloured on a terminal.
     Human,

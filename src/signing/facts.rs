@@ -15,7 +15,10 @@ pub struct AgreementFacts {
     /// Party ids in the order the agreement lists them.
     pub party_ids: Vec<String>,
     /// The file's exact bytes, which the content digest covers.
-    pub bytes: Vec<u8>,
+    bytes: Vec<u8>,
+    /// SHA-256 (hex) of `bytes`, computed once when the facts are made (private, so the two
+    /// never disagree).
+    sha256: String,
     /// The file's path relative to the workspace root, for messages.
     pub display_path: String,
     /// The file on disk.
@@ -26,8 +29,22 @@ pub struct AgreementFacts {
 
 impl AgreementFacts {
     /// SHA-256 (hex) of the agreement file's bytes.
-    pub fn digest(&self) -> String {
-        super::sha256_hex(&self.bytes)
+    pub fn digest(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The agreement file's exact bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The same facts for other bytes (and their digest): what a tampered copy would claim.
+    pub fn with_bytes(&self, bytes: Vec<u8>) -> AgreementFacts {
+        AgreementFacts {
+            sha256: super::sha256_hex(&bytes),
+            bytes,
+            ..self.clone()
+        }
     }
 
     /// The facts of an agreement that validation could read (content findings may remain).
@@ -39,6 +56,7 @@ impl AgreementFacts {
             version: a.version,
             party_ids: a.party_ids().map(str::to_string).collect(),
             bytes: checked.source.bytes.clone(),
+            sha256: super::sha256_hex(&checked.source.bytes),
             display_path: checked.source.display.clone(),
             path: checked.source.path.clone(),
             has_errors: checked.has_errors(),
@@ -101,6 +119,7 @@ pub fn of_checked(checked: &Checked) -> Result<AgreementFacts> {
             .filter(|id| crate::workspace::check_id(id).is_ok())
             .collect(),
         bytes: source.bytes.clone(),
+        sha256: super::sha256_hex(&source.bytes),
         display_path: source.display.clone(),
         path: source.path.clone(),
         has_errors: true,

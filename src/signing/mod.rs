@@ -52,10 +52,3 @@ pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::Pa
     s.push(suffix);
     std::path::PathBuf::from(s)
 }
-
-/// Parses an RFC 3339 command-line time (clap value parser), as UTC.
-pub fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2026-04-01T10:00:00Z"))
-}

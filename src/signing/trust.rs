@@ -46,7 +46,67 @@ pub struct TrustedKey {
     pub key: Option<VerifyingKey>,
 }
 
+/// Why an enrolled key does not authorise a signature. One decision, made in this order, by
+/// `datapact sign` before it signs and by verification for each statement; each caller words the
+/// refusal for its reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The key is enrolled for another party (`TrustedKey::party`).
+    OtherParty,
+    /// The trust store entry itself cannot be used; the reason.
+    Unusable(String),
+    /// The key was revoked on this date; its signatures never count, whatever their date.
+    Revoked(NaiveDate),
+    /// The signing day (given) is outside the key's validity window.
+    OutsideWindow(NaiveDate),
+    /// The key is not enrolled for the role.
+    Role,
+}
+
+impl Refusal {
+    /// The rule a statement breaks when verification meets this refusal.
+    pub fn rule(&self) -> &'static crate::diagnostics::Rule {
+        use crate::rules::signatures::*;
+        match self {
+            Refusal::OtherParty => &SIGNATURE_WRONG_PARTY,
+            Refusal::Unusable(_) => &SIGNATURE_BAD,
+            Refusal::Revoked(_) => &SIGNATURE_REVOKED_KEY,
+            Refusal::OutsideWindow(_) => &SIGNATURE_KEY_VALIDITY,
+            Refusal::Role => &SIGNATURE_ROLE,
+        }
+    }
+}
+
 impl TrustedKey {
+    /// Whether a signature by this key can be attributed to `party`: the key is that party's
+    /// and its entry is usable. This is all the hash chain needs to know which content an
+    /// earlier version's signatures covered.
+    pub fn attributes_to(&self, party: &str) -> Result<(), Refusal> {
+        if self.party != party {
+            return Err(Refusal::OtherParty);
+        }
+        match &self.problem {
+            Some(problem) => Err(Refusal::Unusable(problem.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the key, attributed to its party, may sign in `role` on `day`: not revoked,
+    /// inside its validity window, enrolled for the role (a key enrolled for no role in
+    /// particular may sign in any).
+    pub fn permits(&self, role: &str, day: NaiveDate) -> Result<(), Refusal> {
+        if let Some(date) = self.revoked {
+            return Err(Refusal::Revoked(date));
+        }
+        if !self.valid_on(day) {
+            return Err(Refusal::OutsideWindow(day));
+        }
+        if !self.roles.is_empty() && !self.roles.iter().any(|r| r == role) {
+            return Err(Refusal::Role);
+        }
+        Ok(())
+    }
+
     /// Whether the key was inside its validity window on `date` (both ends inclusive).
     pub fn valid_on(&self, date: NaiveDate) -> bool {
         self.valid_from.is_none_or(|from| date >= from)

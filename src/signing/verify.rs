@@ -8,7 +8,7 @@
 //! version covers. Each party and each key counts once.
 
 use super::statement::{STATEMENT_TYPE, Statement, agreement_dir, signature_path, version_dir};
-use super::trust::{TrustStore, TrustedKey};
+use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{AgreementFacts, sha256_hex, sshsig};
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::gate::{self, FileKind, Kind, ReadError};
@@ -174,7 +174,6 @@ struct Authentic<'t> {
     statement: Statement,
     text: String,
     entry: &'t TrustedKey,
-    signer_id: String,
     display: String,
 }
 
@@ -323,33 +322,13 @@ fn authenticate<'t>(
             format!("key {signer_id} is not in the trust store (keys/); the signature cannot be attributed to anyone"),
         )
     })?;
-    if entry.party != statement.party {
-        return Err(reject(
-            &rules::signatures::SIGNATURE_WRONG_PARTY,
-            &display,
-            line("key_id"),
-            format!(
-                "key {signer_id} belongs to party {}, not to {} ({}:{})",
-                entry.party, statement.party, entry.file, entry.line
-            ),
-        ));
-    }
-    if let Some(problem) = &entry.problem {
-        return Err(reject(
-            &rules::signatures::SIGNATURE_BAD,
-            &display,
-            line("key_id"),
-            format!(
-                "the trust store entry for key {signer_id} is unusable ({}:{}): {problem}",
-                entry.file, entry.line
-            ),
-        ));
+    if let Err(refusal) = entry.attributes_to(&statement.party) {
+        return Err(refused(&refusal, entry, &statement, &text, &display));
     }
     Ok(Authentic {
         statement,
         text,
         entry,
-        signer_id,
         display,
     })
 }
@@ -362,26 +341,9 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
         statement,
         text,
         entry,
-        signer_id,
         display,
     } = authentic;
     let line = |key: &str| field_line(&text, key);
-    if let Some(date) = entry.revoked {
-        let why = entry
-            .revocation_reason
-            .as_deref()
-            .map(|r| format!(": {r}"))
-            .unwrap_or_default();
-        return Err(reject(
-            &rules::signatures::SIGNATURE_REVOKED_KEY,
-            &display,
-            line("key_id"),
-            format!(
-                "key {signer_id} of {} was revoked on {date}{why}; signatures with a revoked key never count, whatever their date",
-                entry.principal
-            ),
-        ));
-    }
     let signed_at = statement.signed_at().map_err(|why| {
         reject(
             &rules::signatures::SIGNATURE_MALFORMED,
@@ -390,34 +352,13 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
             format!("statement {display}: {why}"),
         )
     })?;
-    if !entry.valid_on(signed_at.date_naive()) {
-        return Err(reject(
-            &rules::signatures::SIGNATURE_KEY_VALIDITY,
-            &display,
-            line("signed_at"),
-            format!(
-                "key {signer_id} was used on {} outside its validity window ({})",
-                signed_at.date_naive(),
-                entry.window()
-            ),
-        ));
-    }
-    if !entry.roles.is_empty() && !entry.roles.contains(&statement.role) {
-        return Err(reject(
-            &rules::signatures::SIGNATURE_ROLE,
-            &display,
-            line("role"),
-            format!(
-                "key {signer_id} is enrolled for role(s) {} but signed as {:?}",
-                entry.roles.join(", "),
-                statement.role
-            ),
-        ));
+    if let Err(refusal) = entry.permits(&statement.role, signed_at.date_naive()) {
+        return Err(refused(&refusal, entry, &statement, &text, &display));
     }
     let current = facts.digest();
     if statement.agreement_sha256 != current {
-        if facts.bytes.contains(&b'\r')
-            && sha256_hex(&strip_cr_before_lf(&facts.bytes)) == statement.agreement_sha256
+        if facts.bytes().contains(&b'\r')
+            && sha256_hex(&strip_cr_before_lf(facts.bytes())) == statement.agreement_sha256
         {
             return Err(crlf(&facts.display_path, "agreement"));
         }
@@ -437,6 +378,65 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
         statement,
         display,
     })
+}
+
+/// The rejection of a statement whose key the trust store does not let sign it (the decision
+/// is [`TrustedKey::attributes_to`] and [`TrustedKey::permits`], shared with `datapact sign`),
+/// pointing at the statement field concerned.
+fn refused(
+    refusal: &Refusal,
+    entry: &TrustedKey,
+    statement: &Statement,
+    text: &str,
+    display: &str,
+) -> Rejection {
+    let key = &entry.key_id;
+    let (field, reason) = match refusal {
+        Refusal::OtherParty => (
+            "key_id",
+            format!(
+                "key {key} belongs to party {}, not to {} ({}:{})",
+                entry.party, statement.party, entry.file, entry.line
+            ),
+        ),
+        Refusal::Unusable(problem) => (
+            "key_id",
+            format!(
+                "the trust store entry for key {key} is unusable ({}:{}): {problem}",
+                entry.file, entry.line
+            ),
+        ),
+        Refusal::Revoked(date) => {
+            let why = entry
+                .revocation_reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            (
+                "key_id",
+                format!(
+                    "key {key} of {} was revoked on {date}{why}; signatures with a revoked key never count, whatever their date",
+                    entry.principal
+                ),
+            )
+        }
+        Refusal::OutsideWindow(day) => (
+            "signed_at",
+            format!(
+                "key {key} was used on {day} outside its validity window ({})",
+                entry.window()
+            ),
+        ),
+        Refusal::Role => (
+            "role",
+            format!(
+                "key {key} is enrolled for role(s) {} but signed as {:?}",
+                entry.roles.join(", "),
+                statement.role
+            ),
+        ),
+    };
+    reject(refusal.rule(), display, field_line(text, field), reason)
 }
 
 /// Whether `bytes` look like a text file whose LF line endings were converted to CRLF: UTF-8
@@ -795,7 +795,7 @@ pub fn verify_agreement(
         agreement: facts.id.to_string(),
         file: facts.display_path.clone(),
         version: facts.version,
-        sha256: facts.digest(),
+        sha256: facts.digest().to_string(),
         parties,
         state,
         findings,
@@ -837,7 +837,7 @@ fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
         agreement: id.to_string(),
         file: file.clone(),
         version: facts.version,
-        sha256: facts.digest(),
+        sha256: facts.digest().to_string(),
         parties,
         state: SignatureState::Unsigned,
         findings: vec![finding],

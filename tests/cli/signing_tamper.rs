@@ -254,11 +254,12 @@ fn any_single_byte_change_invalidates_every_signature_in_memory() {
         verify_agreement(&ws, &original, &trust).state,
         SignatureState::Full
     );
-    let len = original.bytes.len();
+    let len = original.bytes().len();
     proptest!(ProptestConfig::with_cases(256), |(pos in 0..len, new_byte in any::<u8>())| {
-        prop_assume!(original.bytes[pos] != new_byte);
-        let mut tampered = original.clone();
-        tampered.bytes[pos] = new_byte;
+        prop_assume!(original.bytes()[pos] != new_byte);
+        let mut bytes = original.bytes().to_vec();
+        bytes[pos] = new_byte;
+        let tampered = original.with_bytes(bytes);
         let result = verify_agreement(&ws, &tampered, &trust);
         prop_assert_eq!(&result.state, &SignatureState::Unsigned);
         for p in &result.parties {
