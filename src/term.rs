@@ -3,7 +3,8 @@
 //! without echo.
 
 use crate::error::{Error, Result};
-use anstyle::{AnsiColor, Style};
+use anstyle::AnsiColor;
+pub use anstyle::Style;
 use std::io::{IsTerminal, Write};
 
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();

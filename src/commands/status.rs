@@ -83,7 +83,7 @@ fn date_cell(d: Option<chrono::NaiveDate>) -> String {
     d.map_or_else(|| "-".into(), |d| d.to_string())
 }
 
-fn state_style(state: State) -> anstyle::Style {
+fn state_style(state: State) -> term::Style {
     match state {
         State::Invalid | State::SignaturesInvalid | State::Expired | State::ReviewOverdue => {
             term::ERROR

@@ -6,6 +6,7 @@
 // the outside; clippy.toml's disallowed methods are for the tool's own code.
 #![allow(clippy::disallowed_methods)]
 
+mod architecture;
 mod common;
 mod fixture_patch;
 
