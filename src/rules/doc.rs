@@ -156,24 +156,13 @@ pub fn markdown() -> String {
         for r in all().iter().filter(|r| r.family == family) {
             let _ = write!(
                 out,
-                "\n### `{code}` {name}\n\n{sev}, {conf}{unreadable}; applies {applies}.\n\n{summary}\n\n**What to do:** {hint}.\n\n**Source:** {source}\n",
-                code = r.code,
-                name = r.name,
-                sev = severity(r),
-                conf = if r.configurable {
-                    "configurable"
-                } else {
-                    "fixed"
-                },
-                unreadable = if r.unreadable {
-                    ", input unreadable (exit 2)"
-                } else {
-                    ""
-                },
-                applies = r.applies,
-                summary = r.summary,
-                hint = r.hint,
-                source = r.source,
+                "\n### `{}` {}\n\n{}\n\n{}\n\n**What to do:** {}.\n\n**Source:** {}\n",
+                r.code,
+                r.name,
+                capitalised(&standing(r)),
+                r.summary,
+                r.hint,
+                r.source,
             );
         }
     }
@@ -188,24 +177,42 @@ pub fn anchor(rule: &Rule) -> String {
 /// One rule explained in plain text, for `datapact rules CODE`.
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "{code} {name}\n  {sev}, {conf}{unreadable}; applies {applies}.\n\n  {summary}\n\n  What to do: {hint}.\n  Source: {source}\n",
-        code = rule.code,
-        name = rule.name,
-        sev = severity(rule),
-        conf = if rule.configurable {
+        "{} {}\n  {}\n\n  {}\n\n  What to do: {}.\n  Source: {}\n",
+        rule.code,
+        rule.name,
+        standing(rule),
+        rule.summary,
+        rule.hint,
+        rule.source,
+    )
+}
+
+/// `text` with its first letter a capital.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Severity, whether `[rules]` may change it, whether it makes input unreadable, and when it
+/// applies: "error, fixed, input unreadable (exit 2); applies always."
+fn standing(rule: &Rule) -> String {
+    format!(
+        "{}, {}{}; applies {}.",
+        severity(rule),
+        if rule.configurable {
             "configurable in [rules]"
         } else {
             "fixed"
         },
-        unreadable = if rule.unreadable {
+        if rule.unreadable {
             ", input unreadable (exit 2)"
         } else {
             ""
         },
-        applies = rule.applies,
-        summary = rule.summary,
-        hint = rule.hint,
-        source = rule.source,
+        rule.applies
     )
 }
 

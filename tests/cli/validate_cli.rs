@@ -570,26 +570,8 @@ fn format_md_documents_every_key_and_vocabulary_value() {
             );
         }
     }
-    let v = datapact::vocab::get();
-    for list in [
-        &v.agreement_kind,
-        &v.party_role,
-        &v.purpose_category,
-        &v.identifiability,
-        &v.special_category,
-        &v.article6,
-        &v.recognised_interest,
-        &v.article9,
-        &v.dpa_schedule1,
-        &v.confidentiality,
-        &v.consent_model,
-        &v.consent_exception,
-        &v.opt_out,
-        &v.dpia,
-        &v.frequency,
-        &v.change_type,
-    ] {
-        for entry in list {
+    for (list, _) in datapact::vocab::USED_BY {
+        for entry in list().entries {
             assert!(
                 doc.contains(&format!("| `{}` |", entry.id)),
                 "docs/format.md does not list vocabulary value {:?}",
