@@ -152,8 +152,20 @@ impl Fixture {
     fn assert_rejected(&self, codes: &[&str]) {
         let (code, json) = self.verify_json();
         assert_eq!(code, 1);
-        let got: Vec<String> = statuses(&json).into_iter().map(|s| s.2).collect();
+        let statuses = statuses(&json);
+        let got: Vec<&str> = statuses.iter().map(|s| s.2.as_str()).collect();
         assert_eq!(&got[..codes.len()], codes, "{json}");
+        // Each rejection is also a finding that names its party (verify shows its hint on
+        // that party's line by this, not by comparing messages).
+        let findings = json["agreements"][0]["findings"].as_array().unwrap();
+        for (party, _, code) in &statuses[..codes.len()] {
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f["party"] == party.as_str() && f["code"] == code.as_str()),
+                "no {code} finding names {party}: {json}"
+            );
+        }
     }
 }
 
