@@ -410,6 +410,24 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     ])
     .success();
     f.assert_rejected(&["DP206"]);
+    // People see the reason on the party's line and its hint right under it, once.
+    let (code, text) = f.verify_text();
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(&format!("INVALID {ICB}: ")) && l.contains("[DP206 "))
+        .unwrap_or_else(|| panic!("no INVALID line for {ICB}:\n{text}"));
+    assert_eq!(
+        lines.get(at + 1).map(|l| l.trim()),
+        Some("hint: the party signs again with a valid key (`datapact sign`)"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("was revoked on 2026-05-01").count(),
+        1,
+        "{text}"
+    );
     assert!(
         std::fs::read_to_string(f.ws.root().join("keys/nhs-essex-icb.toml"))
             .unwrap()
