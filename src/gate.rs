@@ -496,8 +496,8 @@ pub mod outside {
         std::fs::canonicalize(path)
     }
 
-    /// Whether `path` is a regular file (following links): the upward search for
-    /// `datapact.toml`, and the private key beside a `.pub` the user named by mistake.
+    /// Whether `path` is a regular file (following links): the private key beside a `.pub`
+    /// the user named by mistake.
     pub fn is_file(path: &Path) -> bool {
         path.is_file()
     }
@@ -508,8 +508,8 @@ pub mod outside {
         path.is_dir()
     }
 
-    /// Whether anything is at `path` itself, a link pointing nowhere included: an existing key
-    /// file is never overwritten.
+    /// Whether anything is at `path` itself, a link pointing nowhere included: the upward
+    /// search for `datapact.toml`, and an existing key file, which is never overwritten.
     pub fn exists_no_follow(path: &Path) -> bool {
         std::fs::symlink_metadata(path).is_ok()
     }
