@@ -871,6 +871,16 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["secret"]);
+        // `..` above the root is out too, and after a folder not there yet it cannot be judged.
+        let err = check_inside(&root, &root.join("..")).unwrap_err();
+        assert!(
+            err.message
+                .ends_with("climbs above the workspace root, outside the workspace")
+        );
+        let err = check_inside(&root, &root.join("new/../x.toml")).unwrap_err();
+        assert!(err.message.contains("climbs with `..`"), "{}", err.message);
+        std::fs::create_dir(root.join("real")).unwrap();
+        assert!(check_inside(&root, &root.join("real/../x.toml")).is_ok());
         // A link that stays inside is followed.
         std::fs::write(root.join("real.toml"), "a = 1\n").unwrap();
         symlink(root.join("real.toml"), root.join("inside.toml")).unwrap();
