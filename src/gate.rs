@@ -247,65 +247,113 @@ fn judge(root: &Path, path: &Path, listing: bool) -> Result<()> {
     } else {
         path
     };
-    let hint = "replace the link with the file or directory itself; datapact reads and writes only files inside the workspace";
     let shown = display_in(root, path);
-    let Some((existing, real)) = path
-        .ancestors()
-        .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
-    else {
-        return Err(
-            Error::input(format!("{} is outside the workspace", path.display())).with_hint(hint),
-        );
+    let refuse = |what: String| {
+        Err(Error::input(format!("{what}, outside the workspace")).with_hint(
+            "replace the link with the file or directory itself; datapact reads and writes only files inside the workspace",
+        ))
     };
-    if !real.starts_with(root) {
-        let (link, target) =
-            first_link_out(root, existing).unwrap_or_else(|| (existing.to_path_buf(), real));
-        let what = if link == path && listing {
-            format!(
-                "{shown}/ leads through {shown}, a link to {}",
-                target.display()
-            )
-        } else if link == path {
-            format!("{shown} is a link to {}", target.display())
-        } else {
-            format!(
-                "{shown} leads through {}, a link to {}",
-                display_in(root, &link),
-                target.display()
-            )
-        };
-        return Err(Error::input(format!("{what}, outside the workspace")).with_hint(hint));
-    }
-    // The part not there yet must be plain names: a `..` after a folder still to be created is
-    // resolved only once that folder exists, somewhere this judgement cannot see.
-    let rest = path.strip_prefix(existing).unwrap_or(Path::new(""));
-    if rest
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return Err(Error::input(format!(
+    match walk(root, path) {
+        Walk::Inside => Ok(()),
+        Walk::Out { link, target } if link == path && listing => refuse(format!(
+            "{shown}/ leads through {shown}, a link to {}",
+            target.display()
+        )),
+        Walk::Out { link, target } if link == path => {
+            refuse(format!("{shown} is a link to {}", target.display()))
+        }
+        Walk::Out { link, target } => refuse(format!(
+            "{shown} leads through {}, a link to {}",
+            display_in(root, &link),
+            target.display()
+        )),
+        Walk::Above => refuse(format!("{} climbs above the workspace root", path.display())),
+        Walk::Climbs => Err(Error::input(format!(
             "{} climbs with `..` out of a folder that does not exist yet, so where it leads cannot be judged",
             path.display()
         ))
-        .with_hint("name the path without `..`"));
+        .with_hint("name the path without `..`")),
     }
-    Ok(())
 }
 
-/// The first ancestor of `existing` below `root` (from the root down) that resolves outside
-/// the workspace, with where it leads: the link to name in a refusal.
-fn first_link_out(root: &Path, existing: &Path) -> Option<(PathBuf, PathBuf)> {
-    let rel = existing.strip_prefix(root).ok()?;
-    let mut prefix = root.to_path_buf();
+/// Where a path leads, judged from the workspace root.
+enum Walk {
+    /// Inside the workspace (or not there yet, below a folder that is).
+    Inside,
+    /// `link` (the path as named up to the first link that leads out) resolves to `target`,
+    /// outside the workspace.
+    Out { link: PathBuf, target: PathBuf },
+    /// A `..` climbs above the workspace root.
+    Above,
+    /// A `..` follows a folder that does not exist yet: where it leads is decided only once
+    /// that folder is created, somewhere this judgement cannot see.
+    Climbs,
+}
+
+/// Walks `path` from `root` one component at a time, following only the symbolic links met on
+/// the way (each resolved, and judged, where it is met), so the judgement costs one `lstat` per
+/// component below the root. A path not named under the root is judged by its nearest
+/// existing ancestor's canonical form.
+fn walk(root: &Path, path: &Path) -> Walk {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return match path
+            .ancestors()
+            .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
+        {
+            Some((_, real)) if real.starts_with(root) => Walk::Inside,
+            Some((existing, real)) => Walk::Out {
+                link: existing.to_path_buf(),
+                target: real,
+            },
+            None => Walk::Out {
+                link: path.to_path_buf(),
+                target: path.to_path_buf(),
+            },
+        };
+    };
+    // Where the components so far lead (canonical), and the path as named so far.
+    let mut real = root.to_path_buf();
+    let mut named = root.to_path_buf();
+    let mut missing = false;
     for part in rel.components() {
-        prefix.push(part);
-        if let Ok(real) = std::fs::canonicalize(&prefix) {
-            if !real.starts_with(root) {
-                return Some((prefix, real));
+        match part {
+            Component::Normal(name) => {
+                named.push(name);
+                if missing {
+                    continue;
+                }
+                let next = real.join(name);
+                match std::fs::symlink_metadata(&next) {
+                    Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&next) {
+                        Ok(target) if target.starts_with(root) => real = target,
+                        Ok(target) => {
+                            return Walk::Out {
+                                link: named,
+                                target,
+                            };
+                        }
+                        // A link to nothing (or a loop): nothing there to follow; a write
+                        // replaces the link itself, and a folder is never made through it.
+                        Err(_) => missing = true,
+                    },
+                    Ok(_) => real = next,
+                    // Not there (yet), or not reachable: judged by what exists above it.
+                    Err(_) => missing = true,
+                }
             }
+            Component::ParentDir if missing => return Walk::Climbs,
+            Component::ParentDir => {
+                named.push("..");
+                real.pop();
+                if !real.starts_with(root) {
+                    return Walk::Above;
+                }
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return Walk::Above,
         }
     }
-    None
+    Walk::Inside
 }
 
 /// The canonical path of an existing workspace path (judged first).
@@ -516,8 +564,8 @@ pub mod outside {
         std::fs::canonicalize(path)
     }
 
-    /// Whether `path` is a regular file (following links): the upward search for
-    /// `datapact.toml`, and the private key beside a `.pub` the user named by mistake.
+    /// Whether `path` is a regular file (following links): the private key beside a `.pub`
+    /// the user named by mistake.
     pub fn is_file(path: &Path) -> bool {
         path.is_file()
     }
@@ -528,8 +576,8 @@ pub mod outside {
         path.is_dir()
     }
 
-    /// Whether anything is at `path` itself, a link pointing nowhere included: an existing key
-    /// file is never overwritten.
+    /// Whether anything is at `path` itself, a link pointing nowhere included: the upward
+    /// search for `datapact.toml`, and an existing key file, which is never overwritten.
     pub fn exists_no_follow(path: &Path) -> bool {
         std::fs::symlink_metadata(path).is_ok()
     }
@@ -843,6 +891,16 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["secret"]);
+        // `..` above the root is out too, and after a folder not there yet it cannot be judged.
+        let err = check_inside(&root, &root.join("..")).unwrap_err();
+        assert!(
+            err.message
+                .ends_with("climbs above the workspace root, outside the workspace")
+        );
+        let err = check_inside(&root, &root.join("new/../x.toml")).unwrap_err();
+        assert!(err.message.contains("climbs with `..`"), "{}", err.message);
+        std::fs::create_dir(root.join("real")).unwrap();
+        assert!(check_inside(&root, &root.join("real/../x.toml")).is_ok());
         // A link that stays inside is followed.
         std::fs::write(root.join("real.toml"), "a = 1\n").unwrap();
         symlink(root.join("real.toml"), root.join("inside.toml")).unwrap();

@@ -45,7 +45,9 @@ impl Workspace {
         let start = gate::outside::canonicalize(start).map_err(|e| Error::io("open", start, e))?;
         let root = start
             .ancestors()
-            .find(|dir| gate::outside::is_file(&dir.join(CONFIG_FILE)))
+            // Anything named datapact.toml marks the workspace: one that is not a readable
+            // file (a FIFO, a link out) is then refused by name rather than passed over.
+            .find(|dir| gate::outside::exists_no_follow(&dir.join(CONFIG_FILE)))
             .ok_or_else(|| {
                 Error::usage(format!(
                     "no datapact workspace found in {} or any parent directory",

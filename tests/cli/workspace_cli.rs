@@ -1,4 +1,6 @@
-//! `datapact init` and `datapact new` run as a user runs them, in temporary directories.
+//! `datapact init` and `datapact new` run as a user runs them, in temporary directories; and the
+//! gate for workspace files (src/gate.rs): links out of the workspace, special files, size caps
+//! and output directories, through every command that reads or writes them.
 
 use crate::common;
 
@@ -348,4 +350,348 @@ fn links_out_of_the_workspace_are_refused_for_reading_and_writing() {
         Vec::<String>::new(),
         "nothing written outside"
     );
+}
+
+/// The day the repository's examples are written for (see docs/testing.md, "Dates").
+const EXAMPLES_DAY: &str = "2026-12-01";
+
+/// Makes a FIFO at `path` (replacing a file there).
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// `datapact ARGS` in `ws` with a time limit, so a command that opened a FIFO fails the test
+/// instead of hanging it: the exit code and stderr.
+fn run_limited(ws: &TempWorkspace, args: &[&str]) -> (i32, String, String) {
+    let out = ws
+        .cmd()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_no_panic(&out);
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+/// The gate (src/gate.rs): `datapact.toml` linked out of the workspace is refused by every
+/// command that opens the workspace, and nothing of the file it points at is echoed; a template
+/// override that is a link out stops `new` as it stops `render`, before anything is written.
+#[cfg(unix)]
+#[test]
+fn every_command_refuses_a_linked_datapact_toml_and_new_a_linked_template() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let settings = outside.path().join("settings.toml");
+    std::fs::write(&settings, "[secret]\npassword = \"hunter2\"\n").unwrap();
+    let ws = TempWorkspace::new();
+    ws.write_examples();
+    std::fs::remove_file(ws.root().join("datapact.toml")).unwrap();
+    symlink(&settings, ws.root().join("datapact.toml")).unwrap();
+    for args in [
+        vec!["validate"],
+        vec!["status"],
+        vec!["check"],
+        vec!["verify"],
+        vec!["keys", "list"],
+        vec!["calendar"],
+        vec!["render", ID],
+        vec!["new", "another-agreement"],
+    ] {
+        let (code, out, err) = ws.run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains("datapact.toml is a link to") && err.contains("outside the workspace"),
+            "{args:?}: {err}"
+        );
+        assert!(!format!("{out}{err}").contains("hunter2"), "{args:?}");
+    }
+    assert!(!ws.root().join("agreements/another-agreement.toml").exists());
+
+    let ws = TempWorkspace::init();
+    let secret = outside.path().join("id_ed25519");
+    std::fs::write(&secret, "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0\n").unwrap();
+    std::fs::create_dir_all(ws.root().join("templates")).unwrap();
+    symlink(&secret, ws.root().join("templates/new-agreement.toml.j2")).unwrap();
+    let (code, out, err) = ws.run(&["new", "linked-template"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("templates/new-agreement.toml.j2 is a link to"),
+        "{err}"
+    );
+    assert!(!format!("{out}{err}").contains("c2VjcmV0"));
+    assert_eq!(agreement_files(ws.root()), [".gitkeep"]);
+}
+
+/// The gate: a signature directory that is a link out of the workspace (`signatures/<id>`, or
+/// one version's `signatures/<id>/v1`) is never listed or read. Statements that would verify
+/// are moved out and linked back: none of them counts, the link is named in an error finding
+/// (DP210, so `verify` and `check` fail), and signing through it is refused (exit 2) with
+/// nothing written outside.
+#[cfg(unix)]
+#[test]
+fn a_linked_signature_directory_is_never_read_and_its_signatures_never_count() {
+    use std::os::unix::fs::symlink;
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let icb = ws.generate_key(ICB, "dpo@nhs.net");
+    let ecc = ws.generate_key(ECC, "dpo@essex.gov.uk");
+    ws.sign(ID, ICB, &icb, &["--signed-at", T0]);
+    ws.sign(ID, ECC, &ecc, &["--signed-at", T0]);
+    let verified = |ws: &TempWorkspace| {
+        let (code, out, err) = ws.run(&["verify", ID, "--format", "json"]);
+        let json: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+        (code, json)
+    };
+    let (code, json) = verified(&ws);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+
+    let outside = tempfile::tempdir().unwrap();
+    for (linked, name) in [
+        (format!("signatures/{ID}"), format!("signatures/{ID}")),
+        (format!("signatures/{ID}/v1"), format!("signatures/{ID}/v1")),
+    ] {
+        // Move the directory out and link it back in its place.
+        let inside = ws.root().join(&linked);
+        let away = outside.path().join(linked.replace('/', "_"));
+        std::fs::rename(&inside, &away).unwrap();
+        symlink(&away, &inside).unwrap();
+        let before = dir_names(&away);
+
+        let (code, json) = verified(&ws);
+        assert_eq!(code, 1, "{linked}: {json}");
+        let agreement = &json["agreements"][0];
+        assert_eq!(
+            agreement["state"], "unsigned",
+            "{linked}: nothing counted: {json}"
+        );
+        let refusal = agreement["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == name.as_str())
+            .unwrap_or_else(|| panic!("{linked}: no finding on the link: {json}"));
+        assert_eq!(refusal["code"], "DP210", "{refusal}");
+        assert_eq!(refusal["severity"], "error", "{refusal}");
+        let message = refusal["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("{name} is a link to"))
+                && message.ends_with("outside the workspace"),
+            "{message}"
+        );
+
+        let (code, out, _) = ws.run(&["--today", EXAMPLES_DAY, "check", "--format", "json"]);
+        assert_eq!(code, 1, "{linked}: {out}");
+        assert!(out.contains(&format!("{name} is a link to")), "{out}");
+
+        // Signing again goes through the same link: refused before anything is written.
+        let (code, _, err) = ws.run(&["sign", ID, "--party", ICB, "--key", icb.to_str().unwrap()]);
+        assert_eq!(code, 2, "{linked}: {err}");
+        assert!(err.contains("a link to"), "{err}");
+        assert_eq!(
+            dir_names(&away),
+            before,
+            "{linked}: nothing written outside"
+        );
+
+        // Put it back for the next case.
+        std::fs::remove_file(&inside).unwrap();
+        std::fs::rename(&away, &inside).unwrap();
+        assert_eq!(verified(&ws).0, 0);
+    }
+}
+
+/// The gate checks the type of a file before opening it: a FIFO where an agreement,
+/// `datapact.toml` or a template override should be is refused at once (exit 2, "not a regular
+/// file"); opening it would wait for a writer forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_workspace_file_is_refused_without_waiting() {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let key = ws.generate_key(ICB, "dpo@nhs.net");
+    let agreement = ws.root().join(format!("agreements/{ID}.toml"));
+    mkfifo(&agreement);
+    for args in [
+        vec!["validate"],
+        vec!["validate", ID],
+        vec!["check"],
+        vec!["status"],
+        vec!["verify"],
+        vec!["calendar"],
+        vec!["render", ID],
+        vec!["sign", ID, "--party", ICB, "--key", key.to_str().unwrap()],
+    ] {
+        let (code, out, err) = run_limited(&ws, &args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+    }
+    // Writing to the FIFO would block this test: it is removed first.
+    std::fs::remove_file(&agreement).unwrap();
+    ws.write_examples();
+
+    mkfifo(&ws.root().join("templates/agreement.md.j2"));
+    let (code, out, err) = run_limited(&ws, &["render", ID]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("templates/agreement.md.j2") && err.contains("not a regular file"),
+        "{err}"
+    );
+    std::fs::remove_file(ws.root().join("templates/agreement.md.j2")).unwrap();
+
+    mkfifo(&ws.root().join("datapact.toml"));
+    let (code, out, err) = run_limited(&ws, &["validate"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+/// The gate caps each kind of file: a trust store file over 256 KiB stops every command that
+/// loads the trust store (exit 2), naming the file and the cap, instead of being read whole.
+#[test]
+fn an_oversized_trust_store_file_is_refused() {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let mut big = String::from("# history\n");
+    while big.len() <= 256 * 1024 {
+        big.push_str("# a line of history, repeated until the file is over the cap\n");
+    }
+    ws.write(&format!("keys/{ICB}.toml"), &big);
+    let public = ws.key_path("partner");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "p", "-f"])
+        .arg(&public)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let pubfile = format!("{}.pub", public.display());
+    for args in [
+        vec!["check"],
+        vec!["verify"],
+        vec!["status"],
+        vec!["keys", "list"],
+        vec![
+            "keys",
+            "add",
+            "--party",
+            ECC,
+            "--principal",
+            "dpo@essex.gov.uk",
+            &pubfile,
+        ],
+    ] {
+        let (code, out, err) = ws.run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains(&format!("keys/{ICB}.toml is larger than 262144 bytes")),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!ws.root().join(format!("keys/{ECC}.toml")).exists());
+}
+
+/// Output named inside the workspace is a workspace file: a site directory (or any output's
+/// folder) that is a link out of the workspace is refused before anything is rendered or
+/// written (exit 2, naming the link), for `render --all`, `render ID --out`, `calendar --out`,
+/// `keys export-allowed-signers --out` and `templates export`.
+#[cfg(unix)]
+#[test]
+fn output_into_a_workspace_folder_that_links_out_is_refused() {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), ws.root().join("site")).unwrap();
+    for (args, says) in [
+        (
+            vec!["render", "--all", "--out", "site"],
+            "site is a link to",
+        ),
+        (
+            vec!["render", "--all", "--public", "--out", "site"],
+            "site is a link to",
+        ),
+        (
+            vec!["render", "--all", "--out", "site/sub"],
+            "site/sub leads through site, a link to",
+        ),
+        (
+            vec!["render", ID, "--out", "site/page.md"],
+            "site/page.md leads through site, a link to",
+        ),
+        (
+            vec!["calendar", "--out", "site/dates.ics"],
+            "site/dates.ics leads through site, a link to",
+        ),
+        (
+            vec!["keys", "export-allowed-signers", "--out", "site/allowed"],
+            "site/allowed leads through site, a link to",
+        ),
+        (vec!["templates", "export", "site"], "site is a link to"),
+    ] {
+        let mut all = vec!["--today", EXAMPLES_DAY];
+        all.extend_from_slice(&args);
+        let (code, out, err) = ws.run(&all);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains(says) && err.contains("outside the workspace"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            dir_names(outside.path()),
+            Vec::<String>::new(),
+            "{args:?}: nothing written outside"
+        );
+    }
+}
+
+/// A site rendered outside the workspace is the user's choice, but a link planted at a page's
+/// name there is replaced by the page, never written through: the file it pointed at is left
+/// as it was.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_a_site_outside_the_workspace_is_replaced_not_written_through() {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let outside = tempfile::tempdir().unwrap();
+    let site = outside.path().join("site");
+    let site_arg = site.to_str().unwrap();
+    let render = || {
+        ws.run(&[
+            "--today",
+            EXAMPLES_DAY,
+            "render",
+            "--all",
+            "--out",
+            site_arg,
+        ])
+    };
+    let (code, _, err) = render();
+    assert_eq!(code, 0, "{err}");
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "not a page\n").unwrap();
+    for page in ["index.html".to_string(), format!("{ID}.html")] {
+        std::fs::remove_file(site.join(&page)).unwrap();
+        std::os::unix::fs::symlink(&victim, site.join(&page)).unwrap();
+        let (code, _, err) = render();
+        assert_eq!(code, 0, "{page}: {err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not a page\n");
+        let meta = std::fs::symlink_metadata(site.join(&page)).unwrap();
+        assert!(meta.is_file(), "{page} is a page again, not a link");
+        assert!(
+            std::fs::read_to_string(site.join(&page))
+                .unwrap()
+                .contains("<html")
+        );
+    }
 }
