@@ -107,7 +107,7 @@ pub static SIGNATURE_MALFORMED: Rule = Rule {
     name: "signature-malformed",
     family: Family::Signatures,
     default_severity: Severity::Error,
-    summary: "A statement or signature file is missing its pair, malformed, truncated or too large.",
+    summary: "A statement or signature file is missing its pair, malformed, truncated or too large, is not a regular file, or is reached through a symbolic link that leads outside the workspace (nothing behind such a link is read).",
     hint: "remove the statement and signature files and sign again with `datapact sign`",
     source: "Robustness: a damaged file gets a clear error naming it.",
     ..Rule::BASE
@@ -174,7 +174,7 @@ pub static TRUST_STORE_ENTRY: Rule = Rule {
     name: "trust-store-entry",
     family: Family::Signatures,
     default_severity: Severity::Error,
-    summary: "A trust store entry cannot be used (weak or malformed key, key id not matching the key, key enrolled twice, bad role or date), or `keys/` holds private key material (a PEM private key block or a binary file, also inside folders), which must never be in the workspace, or an entry that cannot be read as a file (a FIFO, a device).",
+    summary: "A trust store entry cannot be used (weak or malformed key, key id not matching the key, key enrolled twice, bad role or date), or `keys/` holds private key material (a PEM private key block or a binary file, also inside folders), which must never be in the workspace, or an entry that cannot be read as a file (a FIFO, a device, a symbolic link leading outside the workspace).",
     hint: "fix or remove the entry with `datapact keys` (see docs/signing.md, \"Trust store files\"); move any private key out of the workspace at once and replace it",
     source: "Signing design: weak keys refused at enrolment and rejected at verification.",
     ..Rule::BASE
