@@ -79,20 +79,6 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The defaults entries start from (`..Rule::BASE`): fixed, readable input, always applies.
-    pub const BASE: Rule = Rule {
-        code: "",
-        name: "",
-        family: Family::Content,
-        default_severity: Severity::Error,
-        configurable: false,
-        unreadable: false,
-        applies: "always",
-        summary: "",
-        hint: "",
-        source: "",
-    };
-
     /// Whether a finding of this rule means the file cannot be turned into a domain agreement,
     /// so the content rules are not run (they would only add noise). Only errors about the file
     /// or its structure block; a structural warning (a value listed twice) does not.

@@ -8,12 +8,12 @@ pub static REVIEW_DUE: Rule = Rule {
     name: "review-due",
     family: Family::Expiry,
     default_severity: Severity::Warning,
+    unreadable: false,
     configurable: true,
     applies: "to signed agreements",
     summary: "The review date is within `review_notice_days` (default 90) of today.",
     hint: "review the agreement with every party; record the outcome, set the next review date and bump `version` if anything changes",
     source: "WEISF: the lead organisation is told 3 months before the review date; Policy, \"Policy review\": \"due for review in ...\".",
-    ..Rule::BASE
 };
 
 pub static REVIEW_OVERDUE: Rule = Rule {
@@ -21,12 +21,12 @@ pub static REVIEW_OVERDUE: Rule = Rule {
     name: "review-overdue",
     family: Family::Expiry,
     default_severity: Severity::Warning,
+    unreadable: false,
     configurable: true,
     applies: "to signed agreements",
     summary: "The review date has passed, within `review_grace_days` (default 90).",
     hint: "review the agreement with every party now; record the outcome and set the next review date",
     source: "Policy review dates; WEISF register practice.",
-    ..Rule::BASE
 };
 
 pub static REVIEW_OVERDUE_PAST_GRACE: Rule = Rule {
@@ -34,12 +34,12 @@ pub static REVIEW_OVERDUE_PAST_GRACE: Rule = Rule {
     name: "review-overdue-past-grace",
     family: Family::Expiry,
     default_severity: Severity::Error,
+    unreadable: false,
     configurable: true,
     applies: "to signed agreements",
     summary: "The review date passed more than `review_grace_days` ago.",
     hint: "review the agreement with every party now, or stop the sharing; it no longer belongs on the register",
     source: "WEISF: an agreement more than 3 months past its review date is removed from the register.",
-    ..Rule::BASE
 };
 
 pub static EXPIRING: Rule = Rule {
@@ -47,12 +47,12 @@ pub static EXPIRING: Rule = Rule {
     name: "expiring",
     family: Family::Expiry,
     default_severity: Severity::Warning,
+    unreadable: false,
     configurable: true,
     applies: "to signed agreements",
     summary: "The expiry date is within `expiry_notice_days` (default 90) of today (reported even while a review is overdue).",
     hint: "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
     source: "NHS England DARS: expiry reminders before the end of the term.",
-    ..Rule::BASE
 };
 
 pub static EXPIRED: Rule = Rule {
@@ -60,12 +60,12 @@ pub static EXPIRED: Rule = Rule {
     name: "expired",
     family: Family::Expiry,
     default_severity: Severity::Error,
+    unreadable: false,
     configurable: true,
     applies: "to every agreement, signed or not",
     summary: "Today is after the expiry date (the expiry date is the last day in force).",
     hint: "renew it as a new version signed by every party, or move it out of agreements/ to an archive",
     source: "NHS England DARS; Ireland DSGA 2019 s.19: sharing under an agreement ends with its term.",
-    ..Rule::BASE
 };
 
 pub static NOT_FULLY_SIGNED: Rule = Rule {
@@ -73,11 +73,12 @@ pub static NOT_FULLY_SIGNED: Rule = Rule {
     name: "not-fully-signed",
     family: Family::Expiry,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
     applies: "with `check --require-signed`, to agreements not signed by every party",
     summary: "With `check --require-signed`: not every party has a valid signature on the current version.",
     hint: "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
     source: "ICO Data Sharing Code (senior sign-off by each organisation); DARS: \"all named parties must sign before it takes effect\".",
-    ..Rule::BASE
 };
 
 /// The expiry rules, in code order.

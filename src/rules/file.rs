@@ -10,11 +10,12 @@ pub static NOT_UTF8: Rule = Rule {
     name: "not-utf8",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    applies: "always",
     unreadable: true,
     summary: "The file is not valid UTF-8. The finding points at the first invalid byte.",
     hint: "save the file as UTF-8 (without BOM); if it is not an agreement, move it out of agreements/",
     source: "Signing design: signatures cover exact bytes, so the text must have one unambiguous encoding.",
-    ..Rule::BASE
 };
 
 pub static BYTE_ORDER_MARK: Rule = Rule {
@@ -22,10 +23,12 @@ pub static BYTE_ORDER_MARK: Rule = Rule {
     name: "byte-order-mark",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The file starts with a UTF-8 byte order mark (EF BB BF).",
     hint: "save the file as UTF-8 without BOM (most editors have this option in the encoding menu)",
     source: "Signing design: exact bytes are signed; a BOM is invisible in editors and changes the digest.",
-    ..Rule::BASE
 };
 
 pub static CRLF_LINE_ENDINGS: Rule = Rule {
@@ -33,10 +36,12 @@ pub static CRLF_LINE_ENDINGS: Rule = Rule {
     name: "crlf-line-endings",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The file has CRLF (Windows) line endings; the finding points at the first carriage return.",
     hint: "convert the file to LF line endings; if git converted it, check that .gitattributes has `*.toml -text` (`datapact init` writes it), then run `git rm --cached -r . && git reset --hard`",
     source: "Signing design: git's `core.autocrlf` rewrites line endings in the working tree and would make every signature look tampered. `datapact init` writes a `.gitattributes` that stops it.",
-    ..Rule::BASE
 };
 
 pub static FILE_TOO_LARGE: Rule = Rule {
@@ -44,11 +49,12 @@ pub static FILE_TOO_LARGE: Rule = Rule {
     name: "file-too-large",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    applies: "always",
     unreadable: true,
     summary: "The file is larger than 1 MiB (1 048 576 bytes). It is not read further.",
     hint: "an agreement is normally a few kilobytes; check that this is the right file",
     source: "Robustness: an agreement is a few kilobytes; a huge file is a mistake or an attack.",
-    ..Rule::BASE
 };
 
 pub static TOML_SYNTAX: Rule = Rule {
@@ -56,11 +62,12 @@ pub static TOML_SYNTAX: Rule = Rule {
     name: "toml-syntax",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    applies: "always",
     unreadable: true,
     summary: "The file is not valid TOML 1.0: a syntax error, a duplicate key, an invalid value, or arrays and inline tables nested more than 32 levels deep.",
     hint: "fix the syntax at this line (see docs/format.md for a complete example)",
     source: "TOML 1.0 specification; robustness.",
-    ..Rule::BASE
 };
 
 pub static SCHEMA_SHAPE: Rule = Rule {
@@ -68,11 +75,12 @@ pub static SCHEMA_SHAPE: Rule = Rule {
     name: "schema-shape",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    applies: "always",
     unreadable: true,
     summary: "A part of the file has a shape the format cannot read at all, for example a text where a table (`[section]`) or a list of tables (`[[section]]`) is expected.",
     hint: "this part must be a table ([section]) or a list of tables ([[section]]) as in docs/format.md",
     source: "docs/format.md.",
-    ..Rule::BASE
 };
 
 pub static FLOAT_VALUE: Rule = Rule {
@@ -80,10 +88,12 @@ pub static FLOAT_VALUE: Rule = Rule {
     name: "float-value",
     family: Family::File,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A floating-point number appears anywhere in the file.",
     hint: "write a whole number, or put the value in quotes as text",
     source: "Signing design: floats have many spellings for one value (`1e3`, `1000.0`), so they are not allowed; write whole numbers or text.",
-    ..Rule::BASE
 };
 
 /// The file rules, in code order.

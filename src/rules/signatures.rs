@@ -8,10 +8,12 @@ pub static SIGNATURE_STALE: Rule = Rule {
     name: "signature-stale",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A party signed this version, but the agreement file changed afterwards (its SHA-256 no longer matches).",
     hint: "bump `version` in the agreement and ask every party to sign the new version; or undo the change",
     source: "Signing design: a signature covers the exact bytes; change means a new version and new signatures.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_WRONG_AGREEMENT: Rule = Rule {
@@ -19,10 +21,12 @@ pub static SIGNATURE_WRONG_AGREEMENT: Rule = Rule {
     name: "signature-wrong-agreement",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A statement names another agreement (a signature copied from elsewhere).",
     hint: "remove the file; the party signs this agreement version itself with `datapact sign`",
     source: "Signing design, threat table: signature copied from another agreement.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_WRONG_VERSION: Rule = Rule {
@@ -30,10 +34,12 @@ pub static SIGNATURE_WRONG_VERSION: Rule = Rule {
     name: "signature-wrong-version",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A statement is for another version than the one it is filed under, or signatures exist for a later version than the agreement's.",
     hint: "remove the file; the party signs this agreement version itself with `datapact sign`",
     source: "Signing design, threat table: signature from version N presented for N+1; version rollback.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_UNKNOWN_KEY: Rule = Rule {
@@ -41,10 +47,12 @@ pub static SIGNATURE_UNKNOWN_KEY: Rule = Rule {
     name: "signature-unknown-key",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The signing key is not in the workspace trust store (keys/).",
     hint: "enrol the signer's public key with `datapact keys add`, after checking its key id with them out of band",
     source: "Signing design: only enrolled keys are trusted.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_WRONG_PARTY: Rule = Rule {
@@ -52,10 +60,12 @@ pub static SIGNATURE_WRONG_PARTY: Rule = Rule {
     name: "signature-wrong-party",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The signing key belongs to another party, or the statement is filed under another party's name.",
     hint: "remove the file; the party signs this agreement version itself with `datapact sign`",
     source: "Signing design, threat table: key belonging to another party.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_REVOKED_KEY: Rule = Rule {
@@ -63,10 +73,12 @@ pub static SIGNATURE_REVOKED_KEY: Rule = Rule {
     name: "signature-revoked-key",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The signing key is revoked; its signatures never count, whatever their claimed date.",
     hint: "the party signs again with a valid key (`datapact sign`)",
     source: "Signing design: git's revocation semantics.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_KEY_VALIDITY: Rule = Rule {
@@ -74,10 +86,12 @@ pub static SIGNATURE_KEY_VALIDITY: Rule = Rule {
     name: "signature-key-validity",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The key was used outside its validity window (judged at the claimed signing time).",
     hint: "the party signs again with a valid key (`datapact sign`)",
     source: "Signing design: valid_from / valid_until in the trust store.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_BAD: Rule = Rule {
@@ -85,10 +99,12 @@ pub static SIGNATURE_BAD: Rule = Rule {
     name: "signature-bad",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The signature does not verify (verify_strict), its key is weak or unusable, or it was made with another key than the statement names.",
     hint: "remove the statement and signature files and sign again with `datapact sign`",
     source: "OpenSSH PROTOCOL.sshsig; Ed25519 strict verification.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_NAMESPACE: Rule = Rule {
@@ -96,10 +112,12 @@ pub static SIGNATURE_NAMESPACE: Rule = Rule {
     name: "signature-namespace",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The signature was made for another SSHSIG namespace (such as `git` or `file`).",
     hint: "remove the statement and signature files and sign again with `datapact sign`",
     source: "OpenSSH PROTOCOL.sshsig: namespaces separate signing domains.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_MALFORMED: Rule = Rule {
@@ -107,10 +125,12 @@ pub static SIGNATURE_MALFORMED: Rule = Rule {
     name: "signature-malformed",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A statement or signature file is missing its pair, malformed, truncated or too large, is not a regular file, or is reached through a symbolic link that leads outside the workspace (nothing behind such a link is read).",
     hint: "remove the statement and signature files and sign again with `datapact sign`",
     source: "Robustness: a damaged file gets a clear error naming it.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_LINE_ENDINGS: Rule = Rule {
@@ -118,10 +138,12 @@ pub static SIGNATURE_LINE_ENDINGS: Rule = Rule {
     name: "signature-line-endings",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A signed file has CRLF line endings: git (core.autocrlf) converted them, so the signed bytes changed.",
     hint: "add `*.toml -text` and `signatures/** -text` to .gitattributes (`datapact init` writes them), then `git rm --cached -r . && git reset --hard` to restore the original bytes",
     source: "Signing design: .gitattributes must stop git converting signed files.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_ROLE: Rule = Rule {
@@ -129,10 +151,12 @@ pub static SIGNATURE_ROLE: Rule = Rule {
     name: "signature-role",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "The statement's role is not one the key is enrolled for.",
     hint: "sign again in a role the key is enrolled for, or enrol the key for that role",
     source: "Signing design: the role in which a party signs (DPO, Caldicott Guardian, senior officer).",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_MISSING: Rule = Rule {
@@ -140,11 +164,12 @@ pub static SIGNATURE_MISSING: Rule = Rule {
     name: "signature-missing",
     family: Family::Signatures,
     default_severity: Severity::Warning,
+    configurable: false,
+    unreadable: false,
     applies: "with `verify`; `check` reports DP306 instead with --require-signed",
     summary: "A party named in the agreement has not signed the current version.",
     hint: "the party signs with `datapact sign ID --party ORG --key KEYFILE`",
     source: "Signing design: fully signed means every party holds a valid signature on the current version.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_UNEXPECTED_FILE: Rule = Rule {
@@ -152,10 +177,12 @@ pub static SIGNATURE_UNEXPECTED_FILE: Rule = Rule {
     name: "signature-unexpected-file",
     family: Family::Signatures,
     default_severity: Severity::Warning,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "An entry under `signatures/` is not where signatures go: a file in a version directory that is not a party's statement or signature, a version directory not named `v<N>` in canonical form (`v03`, `V9`, `vx`, a number above 4294967295) or empty, a loose file, or `signatures/<name>/` with no `agreements/<name>.toml` (reported once for the workspace). None of them is read.",
     hint: "remove the file; the party signs this agreement version itself with `datapact sign`",
     source: "Signing design: one statement and one signature per party per version.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_DUPLICATE: Rule = Rule {
@@ -163,10 +190,12 @@ pub static SIGNATURE_DUPLICATE: Rule = Rule {
     name: "signature-duplicate",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "One key signed for two parties; each key counts once.",
     hint: "remove the statement and signature files and sign again with `datapact sign`",
     source: "Signing design, threat table: the same key twice counts once.",
-    ..Rule::BASE
 };
 
 pub static TRUST_STORE_ENTRY: Rule = Rule {
@@ -174,10 +203,12 @@ pub static TRUST_STORE_ENTRY: Rule = Rule {
     name: "trust-store-entry",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A trust store entry cannot be used (weak or malformed key, key id not matching the key, key enrolled twice, bad role or date), or `keys/` holds private key material (a PEM private key block or a binary file, also inside folders), which must never be in the workspace, or an entry that cannot be read as a file (a FIFO, a device, a symbolic link leading outside the workspace).",
     hint: "fix or remove the entry with `datapact keys` (see docs/signing.md, \"Trust store files\"); move any private key out of the workspace at once and replace it",
     source: "Signing design: weak keys refused at enrolment and rejected at verification.",
-    ..Rule::BASE
 };
 
 pub static SIGNATURE_CHAIN: Rule = Rule {
@@ -185,10 +216,12 @@ pub static SIGNATURE_CHAIN: Rule = Rule {
     name: "signature-chain",
     family: Family::Signatures,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A statement's `previous_sha256` does not name the content that the latest earlier signed version's signatures cover: absent, different, naming an earlier version whose signatures are gone, or that version's signatures cover different contents. See docs/signing.md, \"The hash chain\".",
     hint: "check signatures/ in git history: restore the earlier version's signatures if they were removed, or remove this statement and its .sig and have the party sign again (`datapact sign` chains to the latest earlier signed version); see docs/signing.md, \"The hash chain\"",
     source: "Signing design: the statement binds the digest of the previous version, a hash chain across versions.",
-    ..Rule::BASE
 };
 
 pub static TRUST_STORE_STRAY: Rule = Rule {
@@ -196,11 +229,12 @@ pub static TRUST_STORE_STRAY: Rule = Rule {
     name: "trust-store-stray-file",
     family: Family::Signatures,
     default_severity: Severity::Warning,
+    unreadable: false,
+    applies: "always",
     configurable: true,
     summary: "A file or folder in `keys/` that is not a trust store file `keys/<party-id>.toml` and holds no private key material (that is DP216). The only signature rule that `[rules]` may change.",
     hint: "remove it, or move it out of keys/; keys/ holds only trust store files keys/<party-id>.toml",
     source: "Signing design: `keys/` holds only the reviewed trust store; anything else there is easy to mistake for it.",
-    ..Rule::BASE
 };
 
 /// The signatures rules, in code order.

@@ -9,11 +9,12 @@ pub static ID_MISMATCH: Rule = Rule {
     name: "id-mismatch",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
     applies: "files directly in agreements/",
     summary: "`agreement.id` is not the file name: the file must be `agreements/<id>.toml`.",
     hint: "rename the file to agreements/<id>.toml, or correct `agreement.id` to match the file name",
     source: "WEISF register and NHS England DARS: one stable reference per agreement.",
-    ..Rule::BASE
 };
 
 pub static SCHEMA_VERSION: Rule = Rule {
@@ -21,10 +22,12 @@ pub static SCHEMA_VERSION: Rule = Rule {
     name: "schema-version",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "`schema` is missing, or names a format version this datapact does not know (only `schema = 1` exists).",
     hint: "set `schema = 1` at the top of the file",
     source: "docs/format.md: later versions of the format must be recognisable.",
-    ..Rule::BASE
 };
 
 pub static UNKNOWN_KEY: Rule = Rule {
@@ -32,10 +35,12 @@ pub static UNKNOWN_KEY: Rule = Rule {
     name: "unknown-key",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A key or section the format does not define, usually a misspelt clause name. The hint suggests the nearest known key.",
     hint: "correct the key's spelling or remove it; docs/format.md lists every key",
     source: "A misspelt clause must never be silently ignored: the clause would be missing from the agreement.",
-    ..Rule::BASE
 };
 
 pub static MISSING_REQUIRED: Rule = Rule {
@@ -43,10 +48,12 @@ pub static MISSING_REQUIRED: Rule = Rule {
     name: "missing-required",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A required section or key is missing (see the \"required\" column in docs/format.md).",
     hint: "add the missing part; `datapact new` writes a complete skeleton and docs/format.md says what is required",
     source: "Clause catalogue: ICO Data Sharing Code of Practice, Annex B template; Caldicott Principles 1-8; Policy: \"clear agreements are in place\".",
-    ..Rule::BASE
 };
 
 pub static EMPTY_VALUE: Rule = Rule {
@@ -54,10 +61,12 @@ pub static EMPTY_VALUE: Rule = Rule {
     name: "empty-value",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A required text is blank, or a required list is empty.",
     hint: "fill in the value",
     source: "Clause catalogue (as DP011).",
-    ..Rule::BASE
 };
 
 pub static PLACEHOLDER: Rule = Rule {
@@ -65,10 +74,12 @@ pub static PLACEHOLDER: Rule = Rule {
     name: "placeholder",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A text still starts with `TODO`, the templates' marker for a clause still to fill in. One finding per placeholder.",
     hint: "replace the TODO text with the agreed wording",
     source: "Clause catalogue (as DP011); `datapact new` writes these placeholders.",
-    ..Rule::BASE
 };
 
 pub static WRONG_TYPE: Rule = Rule {
@@ -76,10 +87,12 @@ pub static WRONG_TYPE: Rule = Rule {
     name: "wrong-type",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A value has the wrong type (text where a number, a date, true/false or a list is expected, a table where a text is expected), or a number outside its allowed range (for example `version = 0`).",
     hint: "write the value with the type docs/format.md gives for it",
     source: "docs/format.md.",
-    ..Rule::BASE
 };
 
 pub static UNKNOWN_VALUE: Rule = Rule {
@@ -87,10 +100,12 @@ pub static UNKNOWN_VALUE: Rule = Rule {
     name: "unknown-value",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A value is not in its controlled vocabulary (roles, purpose categories, Art 6 and Art 9 points, Schedule 1 conditions, confidentiality bases, ...). The hint suggests the nearest known value.",
     hint: "use one of the vocabulary's ids; docs/format.md lists them",
     source: "Legal vocabularies: UK GDPR Art 6(1), Art 9(2), DPA 2018 Sch 1, common-law confidentiality bases, shipped in `src/vocabulary.toml`.",
-    ..Rule::BASE
 };
 
 pub static INVALID_DATE: Rule = Rule {
@@ -98,10 +113,12 @@ pub static INVALID_DATE: Rule = Rule {
     name: "invalid-date",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "A date is not a plain calendar date: it has a time or an offset (`2026-04-01T09:00:00`), or is not a real day (`2026-02-30`).",
     hint: "write the date as YYYY-MM-DD, with no time or offset",
     source: "docs/format.md: agreement dates are calendar dates.",
-    ..Rule::BASE
 };
 
 pub static INVALID_ID: Rule = Rule {
@@ -109,10 +126,12 @@ pub static INVALID_ID: Rule = Rule {
     name: "invalid-id",
     family: Family::Structure,
     default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
     summary: "An agreement or party id is not 3-64 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.",
     hint: "use 3-64 lowercase letters, digits and single hyphens, such as \"nhs-essex-icb\"",
     source: "Ids become file names and references; the rule keeps them portable and safe (no `../`, no spaces, no capitals).",
-    ..Rule::BASE
 };
 
 pub static DUPLICATE_VALUE: Rule = Rule {
@@ -120,11 +139,12 @@ pub static DUPLICATE_VALUE: Rule = Rule {
     name: "duplicate-value",
     family: Family::Structure,
     default_severity: Severity::Warning,
+    unreadable: false,
+    applies: "always",
     configurable: true,
     summary: "The same value is listed twice in a list of vocabulary values (for example `article6 = [\"e\", \"e\"]`).",
     hint: "remove the repeated value",
     source: "Clarity of the agreement text.",
-    ..Rule::BASE
 };
 
 /// The structure rules, in code order.

@@ -11,11 +11,12 @@ pub static CONSENT_EXCEPTION: ContentRule = ContentRule {
         name: "consent-exception",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when `consent.sought = false`",
         summary: "`consent.sought = false` but the exception (`required-by-law`, `protect-from-harm` or `public-interest`) and its justification are not both given.",
         hint: "set consent.exception to the exception that applies and explain in consent.justification why it applies",
         source: "Policy, \"Consent and choice\": \"In most cases, NHS Essex will ask for your permission before sharing your information. However, information may be shared without consent when: the law requires it; it is needed to protect someone from harm; there is a strong public interest.\" Caldicott Principle 8 (inform patients and service users).",
-        ..Rule::BASE
     },
     check: consent_exception,
 };
@@ -41,11 +42,12 @@ pub static CONSENT_CONSISTENCY: ContentRule = ContentRule {
         name: "consent-consistency",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when consent is a lawful or confidentiality basis",
         summary: "Consent is named as a basis (Art 6(1)(a), Art 9(2)(a) or `confidentiality = \"explicit-consent\"`) but consent is not sought as explicit consent (`sought = true`, `model = \"explicit\"`).",
         hint: "consent as a basis must be explicit: seek it (sought = true, model = \"explicit\") or rely on another basis",
         source: "UK GDPR Art 4(11), Art 6(1)(a), Art 7 and Art 9(2)(a): consent as a basis is a clear, specific, recorded agreement; implied consent does not meet it.",
-        ..Rule::BASE
     },
     check: consent_consistency,
 };
@@ -74,12 +76,12 @@ pub static IMPLIED_CONSENT_DIRECT_CARE: ContentRule = ContentRule {
         name: "implied-consent-direct-care",
         family: Family::Content,
         default_severity: Severity::Error,
+        unreadable: false,
         configurable: true,
         applies: "when implied consent is relied on",
         summary: "Implied consent is relied on (`consent.sought = true` with `model = \"implied\"`, or `confidentiality = \"implied-consent\"`) while `purpose.categories` lacks `direct-care` or includes a purpose beyond it (anything but `direct-care` and `safeguarding`).",
         hint: "implied consent covers only an individual's own care: share for other purposes under a separate agreement, with explicit consent or another basis",
         source: "National Data Guardian guidance and Caldicott Principle 7: implied consent applies to sharing for an individual's own care; other purposes need explicit consent or another legal basis.",
-        ..Rule::BASE
     },
     check: implied_consent_direct_care,
 };
@@ -127,11 +129,12 @@ pub static CONFIDENTIALITY_NOT_APPLICABLE: ContentRule = ContentRule {
         name: "confidentiality-not-applicable",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when the confidentiality basis is \"not-applicable\"",
         summary: "`confidentiality = \"not-applicable\"` while `data.identifiability` is `identifiable` or `pseudonymised`.",
         hint: "\"not-applicable\" is only for anonymised data; name the basis that sets the duty of confidence aside (consent, s251, legal duty or overriding public interest)",
         source: "Common-law duty of confidentiality: it applies to any information from which a person can be identified; \"not applicable\" is for anonymised data only. Caldicott Principle 6.",
-        ..Rule::BASE
     },
     check: confidentiality_not_applicable,
 };

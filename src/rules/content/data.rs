@@ -9,11 +9,12 @@ pub static WHY_NOT_ANONYMISED: ContentRule = ContentRule {
         name: "why-not-anonymised",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when the data is identifiable or pseudonymised",
         summary: "Identifiable or pseudonymised data is shared without `data.why_not_anonymised`.",
         hint: "add `data.why_not_anonymised` explaining why the purpose needs identifiable or pseudonymised data",
         source: "Policy, \"Deciding when to share information\": staff check \"if the information can be anonymised\". Caldicott Principles 2 (use confidential information only when necessary) and 3 (use the minimum necessary).",
-        ..Rule::BASE
     },
     check: why_not_anonymised,
 };

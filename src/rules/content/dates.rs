@@ -11,11 +11,12 @@ pub static DATE_ORDER: ContentRule = ContentRule {
         name: "date-order",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "always",
         summary: "The dates are out of order: `approved <= effective <= review <= expires` must hold.",
         hint: "dates must run approved <= effective <= review <= expires",
         source: "Policy, \"Policy review\": \"approved on ... and is due for review in ...\"; NHS England DARS.",
-        ..Rule::BASE
     },
     check: date_order,
 };
@@ -43,12 +44,12 @@ pub static TERM_TOO_LONG: ContentRule = ContentRule {
         name: "term-too-long",
         family: Family::Content,
         default_severity: Severity::Error,
+        unreadable: false,
         configurable: true,
         applies: "always",
         summary: "The term from `effective` to `expires` is longer than `[limits] max_term_months` (default 36; part months count as whole months).",
         hint: "set an earlier expiry date, or raise [limits] max_term_months in datapact.toml if your regime allows it",
         source: "NHS England DARS maximum terms (3 years; 5 for research archiving); Ireland DSGA 2019 s.20.",
-        ..Rule::BASE
     },
     check: term_too_long,
 };
@@ -72,12 +73,12 @@ pub static REVIEW_INTERVAL_TOO_LONG: ContentRule = ContentRule {
         name: "review-interval-too-long",
         family: Family::Content,
         default_severity: Severity::Error,
+        unreadable: false,
         configurable: true,
         applies: "always",
         summary: "`review_interval_months` is longer than `[limits] max_review_interval_months` (default 24), or the `review` date is further from `effective` than the interval.",
         hint: "shorten the interval, or raise [limits] max_review_interval_months in datapact.toml",
         source: "Policy: approved April 2026, \"due for review in April 2028\" (2 years); DARS (3 years); Ireland DSGA 2019 s.20 (5 years).",
-        ..Rule::BASE
     },
     check: review_interval_too_long,
 };

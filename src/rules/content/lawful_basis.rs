@@ -11,11 +11,12 @@ pub static SPECIAL_CATEGORY_NEEDS_ART9: ContentRule = ContentRule {
         name: "special-category-needs-art9",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when a data item is special category data (criminal offence data has DP122)",
         summary: "A data item is special category data but `lawful_basis.article9` names no Art 9(2) condition.",
         hint: "add the Art 9(2) condition, for example article9 = [\"h\"] for health or social care",
         source: "UK GDPR Art 9(1)-(2); ICO Data Sharing Code: the lawful basis must be recorded; Caldicott Principle 6 (comply with the law).",
-        ..Rule::BASE
     },
     check: special_category_needs_art9,
 };
@@ -37,12 +38,12 @@ pub static ART9_NEEDS_SCHEDULE1: ContentRule = ContentRule {
         name: "art9-needs-schedule1",
         family: Family::Content,
         default_severity: Severity::Error,
+        unreadable: false,
         configurable: true,
         applies: "to each Art 9(2) condition given",
         summary: "An Art 9(2)(b), (g), (h), (i) or (j) condition is used without a DPA 2018 Schedule 1 condition that satisfies it (for example (h) needs `health-or-social-care`, (j) needs `research`, (g) one of the Part 2 conditions).",
         hint: "add a DPA 2018 Schedule 1 condition that satisfies the Art 9(2) condition to `lawful_basis.dpa_schedule1`",
         source: "Data Protection Act 2018 s.10 and Schedule 1 Parts 1 and 2.",
-        ..Rule::BASE
     },
     check: art9_needs_schedule1,
 };
@@ -84,12 +85,12 @@ pub static UNUSED_ART9: ContentRule = ContentRule {
         name: "unused-art9",
         family: Family::Content,
         default_severity: Severity::Warning,
+        unreadable: false,
         configurable: true,
         applies: "when an Art 9(2) condition is given",
         summary: "An Art 9(2) condition is given but no data item is special category data.",
         hint: "mark the special category items (`special_category = \"health\"`), or remove the condition",
         source: "Clarity of the legal text: a condition that applies to nothing confuses readers.",
-        ..Rule::BASE
     },
     check: unused_art9,
 };
@@ -110,11 +111,12 @@ pub static CRIMINAL_OFFENCE_DATA: ContentRule = ContentRule {
         name: "criminal-offence-data",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when a data item is criminal offence data",
         summary: "A data item is criminal offence data but no DPA 2018 Schedule 1 condition is given.",
         hint: "add the Schedule 1 condition relied on, for example \"preventing-or-detecting-unlawful-acts\"",
         source: "UK GDPR Art 10; DPA 2018 s.10(5) and Schedule 1.",
-        ..Rule::BASE
     },
     check: criminal_offence_data,
 };
@@ -135,11 +137,12 @@ pub static PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS: ContentRule = ContentRule {
         name: "public-authority-legitimate-interests",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when Art 6(1)(f) or (ea) is a basis, to each public authority party",
         summary: "Art 6(1)(f) or (ea) is a basis while a party is a public authority (one finding per such party).",
         hint: "a public authority sharing for its functions uses Art 6(1)(e) public task or (c) legal obligation",
         source: "UK GDPR Art 6(1), final subparagraph: (f) \"shall not apply to processing carried out by public authorities in the performance of their tasks\"; the same limit for (ea), Data (Use and Access) Act 2025.",
-        ..Rule::BASE
     },
     check: public_authority_legitimate_interests,
 };
@@ -168,11 +171,12 @@ pub static RECOGNISED_INTEREST_CONDITION: ContentRule = ContentRule {
         name: "recognised-interest-condition",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when Art 6(1)(ea) is a basis",
         summary: "Art 6(1)(ea) is a basis but `lawful_basis.recognised_interest` names no condition.",
         hint: "set `lawful_basis.recognised_interest` to the recognised legitimate interest condition relied on",
         source: "Data (Use and Access) Act 2025, Schedule 4 (UK GDPR Annex 1).",
-        ..Rule::BASE
     },
     check: recognised_interest_condition,
 };
@@ -200,11 +204,12 @@ pub static S251_REFERENCE: ContentRule = ContentRule {
         name: "s251-reference",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when the confidentiality basis is s251 support",
         summary: "`confidentiality = \"s251\"` without `s251_reference`.",
         hint: "add the Confidentiality Advisory Group reference, for example s251_reference = \"22/CAG/0123\"",
         source: "NHS Act 2006 s.251; the Health Research Authority's register of Confidentiality Advisory Group approvals.",
-        ..Rule::BASE
     },
     check: s251_reference,
 };

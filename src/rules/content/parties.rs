@@ -11,11 +11,12 @@ pub static TOO_FEW_PARTIES: ContentRule = ContentRule {
         name: "too-few-parties",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "always",
         summary: "The agreement names fewer than two parties.",
         hint: "add a [[parties]] table for each organisation that shares or receives the data",
         source: "ICO Data Sharing Code: sharing is between organisations; UK GDPR Art 26.",
-        ..Rule::BASE
     },
     check: too_few_parties,
 };
@@ -40,11 +41,12 @@ pub static DUPLICATE_PARTY: ContentRule = ContentRule {
         name: "duplicate-party",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "always",
         summary: "Two parties have the same id.",
         hint: "give each party its own id",
         source: "Each party signs once, under its own id (ISG and DARS sign-off).",
-        ..Rule::BASE
     },
     check: duplicate_party,
 };
@@ -68,11 +70,12 @@ pub static UNKNOWN_PARTY: ContentRule = ContentRule {
         name: "unknown-party",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "to `agreement.lead` and each `retention.rules[].party`",
         summary: "A party id is referred to (`agreement.lead`, `retention.rules[].party`) but no party has it.",
         hint: "use one of the agreement's party ids",
         source: "Internal consistency of the agreement.",
-        ..Rule::BASE
     },
     check: unknown_party,
 };
@@ -113,12 +116,12 @@ pub static CALDICOTT_GUARDIAN: ContentRule = ContentRule {
         name: "caldicott-guardian",
         family: Family::Content,
         default_severity: Severity::Error,
+        unreadable: false,
         configurable: true,
         applies: "to parties with `health_or_care = true`",
         summary: "A party with `health_or_care = true` names no `caldicott_guardian`.",
         hint: "add `caldicott_guardian = { name = \"...\", mailbox = \"...\" }` to the party",
         source: "Caldicott Principles (2020) and the National Data Guardian's guidance on the appointment of Caldicott Guardians (every health and adult social care body has one); ISG sign-off model.",
-        ..Rule::BASE
     },
     check: caldicott_guardian,
 };
@@ -145,12 +148,12 @@ pub static RETENTION_PARTY: ContentRule = ContentRule {
         name: "retention-party",
         family: Family::Content,
         default_severity: Severity::Warning,
+        unreadable: false,
         configurable: true,
         applies: "to every party",
         summary: "A party has no `[[retention.rules]]` entry.",
         hint: "add a [[retention.rules]] table with the party's id, how long it keeps the data and how it disposes of it",
         source: "ICO Data Sharing Code (retention and deletion); UK GDPR Art 5(1)(e) storage limitation and Art 28(3)(g).",
-        ..Rule::BASE
     },
     check: retention_party,
 };

@@ -11,11 +11,12 @@ pub static RESEARCH_LEGAL_BASIS: ContentRule = ContentRule {
         name: "research-legal-basis",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when a purpose is planning or research and the data is identifiable or pseudonymised",
         summary: "A planning or research purpose uses identifiable or pseudonymised data without explicit consent (`sought = true`, `model = \"explicit\"`) or s251 support (`confidentiality = \"s251\"`).",
         hint: "use anonymised data, seek explicit consent, or obtain s251 support (confidentiality = \"s251\")",
         source: "Policy, \"Using information for planning and research\": \"anonymised data is used where possible; your consent may be required\". NHS Act 2006 s.251 and the Health Service (Control of Patient Information) Regulations 2002.",
-        ..Rule::BASE
     },
     check: research_legal_basis,
 };
@@ -44,11 +45,12 @@ pub static RESEARCH_SECTION: ContentRule = ContentRule {
         name: "research-section",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when a purpose is planning or research",
         summary: "A planning or research purpose has no `[research]` section.",
         hint: "add [research] with anonymised_where_possible and identity_protection (see docs/format.md)",
         source: "Policy, \"Using information for planning and research\": \"anonymised data is used where possible ... strict rules protect your identity\".",
-        ..Rule::BASE
     },
     check: research_section,
 };
@@ -69,11 +71,12 @@ pub static RESEARCH_NEEDS_ART9J: ContentRule = ContentRule {
         name: "research-needs-art9j",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when a purpose is research and special category data is shared",
         summary: "Special category data is shared for research without Art 9(2)(j).",
         hint: "add \"j\" to lawful_basis.article9 and \"research\" to lawful_basis.dpa_schedule1",
         source: "UK GDPR Art 9(2)(j) and Art 89; DPA 2018 s.19 and Sch 1 para 4.",
-        ..Rule::BASE
     },
     check: research_needs_art9j,
 };

@@ -11,11 +11,12 @@ pub static DPIA_DETAILS: ContentRule = ContentRule {
         name: "dpia-details",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when `risk.dpia` is \"completed\" or \"not-required\"",
         summary: "`risk.dpia = \"completed\"` without `dpia_reference` and `dpia_outcome`, or `\"not-required\"` without `no_dpia_reason`.",
         hint: "record the DPIA's reference and outcome, or the reason none is needed",
         source: "UK GDPR Art 35; ICO Data Sharing Code (a DPIA for high-risk sharing); Policy: staff check \"what the possible risks are\".",
-        ..Rule::BASE
     },
     check: dpia_details,
 };
@@ -48,12 +49,12 @@ pub static INCIDENT_TIMESCALE: ContentRule = ContentRule {
         name: "incident-timescale",
         family: Family::Content,
         default_severity: Severity::Error,
+        unreadable: false,
         configurable: true,
         applies: "always",
         summary: "`incidents.report_within_hours` is 0 or more than 72.",
         hint: "the controller must tell the ICO of a reportable breach within 72 hours, so partners must hear sooner (24 hours is usual)",
         source: "UK GDPR Art 33 (the controller tells the ICO within 72 hours); Policy, \"Roles and responsibilities\": \"concerns or risks must be reported and managed quickly\".",
-        ..Rule::BASE
     },
     check: incident_timescale,
 };
@@ -77,11 +78,12 @@ pub static ONWARD_SHARING_CONDITIONS: ContentRule = ContentRule {
         name: "onward-sharing-conditions",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when `onward_sharing.permitted = true`",
         summary: "`onward_sharing.permitted = true` without `conditions`.",
         hint: "add onward_sharing.conditions",
         source: "NHS England DARS standards; UK GDPR Art 28(2) and (4); Ireland DSGA 2019 s.19.",
-        ..Rule::BASE
     },
     check: onward_sharing_conditions,
 };
@@ -103,11 +105,12 @@ pub static INTERNATIONAL_TRANSFER: ContentRule = ContentRule {
         name: "international-transfer",
         family: Family::Content,
         default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
         applies: "when `transfer.outside_uk = true`",
         summary: "`transfer.outside_uk = true` without `safeguards`.",
         hint: "add transfer.safeguards (adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard)",
         source: "UK GDPR Chapter V (Art 44-49).",
-        ..Rule::BASE
     },
     check: international_transfer,
 };
