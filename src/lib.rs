@@ -6,6 +6,7 @@
 pub mod agreement;
 pub mod commands;
 pub mod config;
+pub mod dates;
 pub mod diagnostics;
 pub mod error;
 pub mod gate;

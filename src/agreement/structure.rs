@@ -5,6 +5,7 @@
 use super::locate::{Locator, Path};
 use super::model::*;
 use super::raw::{self, Slot};
+use crate::dates::{self, DateError};
 use crate::diagnostics::{Finding, Position, Rule};
 use crate::ids::{AgreementId, ID_RULE, check_id};
 use crate::rules::{file, structure};
@@ -250,15 +251,25 @@ impl<'a> Cx<'a> {
         };
         match (dt.date, dt.time, dt.offset) {
             (Some(d), None, None) => {
-                match NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32) {
-                    Some(date) => date,
-                    None => {
+                match dates::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
+                    Ok(date) => date,
+                    Err(DateError::NotADay) => {
                         let pos = self.pos(path);
                         self.push(
                             &structure::INVALID_DATE,
                             pos,
                             format!("`{path}` is not a real date: {dt}"),
                             "check the day and month",
+                        );
+                        fallback
+                    }
+                    Err(why @ DateError::YearOutOfRange(_)) => {
+                        let pos = self.pos(path);
+                        self.push(
+                            &structure::INVALID_DATE,
+                            pos,
+                            format!("`{path}` is {dt}: {why}"),
+                            "write a date from 1900-01-01 to 9999-12-31",
                         );
                         fallback
                     }

@@ -69,10 +69,10 @@ pub enum Command {
     Docs(docs::Args),
 }
 
-/// Parses a calendar date written YYYY-MM-DD.
+/// Parses a calendar date written exactly YYYY-MM-DD, of a year from 1900 to 9999 (`--today`,
+/// `DATAPACT_TODAY`, the `keys` date flags); see [`crate::dates`].
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| format!("{e}: expected a date written YYYY-MM-DD, such as 2026-04-01"))
+    crate::dates::parse(s)
 }
 
 /// Runs a parsed command line and returns the process exit code.
