@@ -10,6 +10,8 @@ use super::sshsig;
 use crate::error::{Error, Result};
 use crate::gate::{FileKind, Overwrite, outside};
 use crate::{git, term};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use ssh_key::private::{Ed25519Keypair, Ed25519PrivateKey, KeypairData};
 use ssh_key::{LineEnding, PrivateKey};
@@ -386,21 +388,63 @@ pub fn public_path(path: &Path) -> PathBuf {
 #[derive(Debug, Clone)]
 pub struct PublicKeyLine {
     pub key: VerifyingKey,
-    /// `ssh-ed25519 AAAA...` without the comment.
+    /// `ssh-ed25519 AAAA...`, re-encoded from the key (canonical, without the comment).
     pub openssh: String,
     pub comment: String,
     pub key_id: String,
 }
 
-/// Parses one OpenSSH public key line and checks that it is a usable Ed25519 key. The error
-/// (a plain reason) says why a line is refused: malformed, not Ed25519, invalid or weak.
-pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
-    let line = line.trim();
-    let key_type = line.split_whitespace().next().unwrap_or("");
-    if key_type.is_empty() {
+/// A public key line decoded strictly, before the key itself is judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedKey {
+    /// The 32 bytes of the Ed25519 public key, as written.
+    pub bytes: [u8; 32],
+    /// The comment after the key (no control characters), or empty.
+    pub comment: String,
+}
+
+impl DecodedKey {
+    /// The key as an OpenSSH line without comment: `ssh-ed25519` and the base64 of the bytes as
+    /// written.
+    pub fn openssh(&self) -> String {
+        format!("{ED25519} {}", STANDARD.encode(wire_form(&self.bytes)))
+    }
+}
+
+/// The OpenSSH wire form of an Ed25519 public key: string `ssh-ed25519`, string of its bytes.
+fn wire_form(bytes: &[u8; 32]) -> Vec<u8> {
+    let mut blob = Vec::with_capacity(4 + ED25519.len() + 4 + 32);
+    blob.extend_from_slice(&(ED25519.len() as u32).to_be_bytes());
+    blob.extend_from_slice(ED25519.as_bytes());
+    blob.extend_from_slice(&32u32.to_be_bytes());
+    blob.extend_from_slice(bytes);
+    blob
+}
+
+/// The only key type datapact accepts.
+const ED25519: &str = "ssh-ed25519";
+
+/// Decodes one OpenSSH public key line strictly: `ssh-ed25519`, one or more spaces, the
+/// canonical base64 of exactly the wire form of an Ed25519 key (its type again and 32 bytes,
+/// nothing more), then optionally spaces and a comment. Blanks at either end are ignored; a
+/// control character anywhere (a newline would start another line of an allowed_signers file),
+/// a line separator or a bidirectional formatting character is refused. The error (a plain
+/// reason) says why a line is refused.
+pub fn decode_public_key_line(line: &str) -> Result<DecodedKey, String> {
+    let line = line.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\n');
+    if line.is_empty() {
         return Err("it is empty".into());
     }
-    if key_type != "ssh-ed25519" {
+    if let Some(c) = line.chars().find(|&c| super::forbidden_char(c)) {
+        return Err(format!(
+            "it contains the control or formatting character {}; a public key line is `ssh-ed25519 AAAA... comment` on one line",
+            c.escape_unicode()
+        ));
+    }
+    let mut parts = line.splitn(2, ' ');
+    let key_type = parts.next().unwrap_or("");
+    let rest = parts.next().unwrap_or("").trim_start_matches(' ');
+    if key_type != ED25519 {
         return Err(
             if key_type.starts_with("ssh-")
                 || key_type.starts_with("ecdsa-")
@@ -412,17 +456,36 @@ pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
             },
         );
     }
-    let public = ssh_key::PublicKey::from_openssh(line).map_err(|_| {
+    let (body, comment) = rest.split_once(' ').unwrap_or((rest, ""));
+    let malformed = || {
         "the key is malformed: its base64 body does not decode to an Ed25519 public key".to_string()
-    })?;
-    let ed = public
-        .key_data()
-        .ed25519()
-        .ok_or_else(|| "the key body is not an Ed25519 key".to_string())?;
-    let key = sshsig::usable_key(&ed.0)?;
+    };
+    let blob = STANDARD.decode(body).map_err(|_| malformed())?;
+    // The wire form, exactly: string "ssh-ed25519", string of the 32 key bytes; nothing else.
+    let bytes: [u8; 32] = blob
+        .get(blob.len().saturating_sub(32)..)
+        .and_then(|key| key.try_into().ok())
+        .filter(|key| wire_form(key) == blob)
+        .ok_or_else(malformed)?;
+    // Canonical base64 only, so one key has one spelling.
+    if STANDARD.encode(&blob) != body {
+        return Err(malformed());
+    }
+    Ok(DecodedKey {
+        bytes,
+        comment: comment.trim_matches(' ').to_string(),
+    })
+}
+
+/// Parses one OpenSSH public key line ([`decode_public_key_line`]) and checks that it is a
+/// usable Ed25519 key ([`sshsig::usable_key`]). The error (a plain reason) says why a line is
+/// refused: malformed, not Ed25519, invalid, weak, not canonical or not torsion-free.
+pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
+    let decoded = decode_public_key_line(line)?;
+    let key = sshsig::usable_key(&decoded.bytes)?;
     Ok(PublicKeyLine {
         openssh: sshsig::public_key_line(&key),
-        comment: public.comment().to_string(),
+        comment: decoded.comment,
         key_id: sshsig::key_id(&key),
         key,
     })

@@ -46,6 +46,20 @@ pub fn check_role(role: &str) -> Result<(), String> {
     }
 }
 
+/// Whether `c` must never appear in a trust store value or a public key line: a control
+/// character (a newline would start another line of an OpenSSH allowed_signers file; an escape
+/// sequence would rewrite the terminal showing it), a line or paragraph separator, or a
+/// bidirectional formatting character (text that displays in another order than it reads).
+pub fn forbidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
 /// `path` with `suffix` appended to its file name (`a.toml` + `.sig` = `a.toml.sig`).
 pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
     let mut s = path.as_os_str().to_os_string();

@@ -99,8 +99,12 @@ pub fn parse(armoured: &[u8]) -> Result<SshSig, SigProblem> {
         .map_err(|e| SigProblem::Malformed(format!("cannot decode it ({e})")))
 }
 
-/// Checks that a public key is a usable Ed25519 key: a valid curve point that is not of small
-/// order. Weak keys are refused because a signature under them can verify for many messages.
+/// Checks that a public key is a usable Ed25519 key: a valid curve point, not of small order
+/// (weak: a signature under it can verify for many messages), written in its one canonical
+/// encoding, and torsion-free (in the prime-order subgroup). A key with a small-order component
+/// added is another key id for the same private key, which could then sign for two parties; a
+/// non-canonical encoding is another key id for the same point. So each usable key has exactly
+/// one encoding and one key id, and belongs to one private key.
 pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
     let key = VerifyingKey::from_bytes(bytes)
         .map_err(|_| "the key is not a valid Ed25519 public key".to_string())?;
@@ -110,7 +114,33 @@ pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
                 .into(),
         );
     }
+    let point = key.to_edwards();
+    if point.compress().to_bytes() != *bytes {
+        return Err(
+            "the key is not in the canonical encoding of its point (another encoding of the same key, with another key id)"
+                .into(),
+        );
+    }
+    if !point.is_torsion_free() {
+        return Err(
+            "the key has a small-order (torsion) component: it is not in Ed25519's prime-order subgroup, \
+             so the private key of another key id could sign as this one"
+                .into(),
+        );
+    }
     Ok(key)
+}
+
+/// The identity of a public key given as 32 bytes: the key id of its point's canonical
+/// encoding (so two encodings of one point are one key), or, when the bytes are no point at all,
+/// the key id of the bytes as they are. Trust store lookups and the once-only rule go by it.
+pub fn key_identity(bytes: &[u8; 32]) -> String {
+    let canonical = VerifyingKey::from_bytes(bytes)
+        .map(|key| key.to_edwards().compress().to_bytes())
+        .unwrap_or(*bytes);
+    KeyData::Ed25519(Ed25519PublicKey(canonical))
+        .fingerprint(HashAlg::Sha256)
+        .to_string()
 }
 
 /// Verifies `sig` over `message` in the datapact namespace with `verify_strict`, and returns
