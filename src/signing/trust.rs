@@ -11,25 +11,30 @@
 //! Edits go through `toml_edit`, so comments and layout are kept, and are written atomically.
 
 use super::check_role;
-use super::keyfile::parse_public_key_line;
-use super::sshsig::NAMESPACE;
+use super::keyfile::{DecodedKey, decode_public_key_line};
+use super::sshsig::{self, NAMESPACE};
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::error::{Error, Result};
 use crate::gate::{self, FileKind, Kind, Overwrite, ReadError};
 use crate::rules;
 use crate::workspace::{KEYS_DIR, Workspace, check_id};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ed25519_dalek::VerifyingKey;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// One enrolled key.
+/// One enrolled key. No text here holds a control or formatting character
+/// ([`super::forbidden_char`]): an entry whose values do is unusable, and its values are kept
+/// escaped (`\n`), so they cannot break a line of output or an allowed_signers file.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TrustedKey {
     /// The party whose file lists this key.
     pub party: String,
+    /// The key id computed from `public_key` (never the entry's own `key_id` field, which is
+    /// only checked against it); the `key_id` field as written when the key cannot be decoded.
     pub key_id: String,
-    /// The `ssh-ed25519 AAAA...` line as written in the trust store.
+    /// `ssh-ed25519 AAAA...` re-encoded from the key as written (type and base64, no comment);
+    /// the value as written when it cannot be decoded.
     pub public_key: String,
     pub principal: String,
     pub roles: Vec<String>,
@@ -42,6 +47,14 @@ pub struct TrustedKey {
     /// Trust store file (workspace-relative) and line of the entry.
     pub file: String,
     pub line: usize,
+    /// The entry's `key_id` field as written, checked against the key; nothing is looked up by it.
+    #[serde(skip)]
+    pub stated_key_id: String,
+    /// The key's identity ([`sshsig::key_identity`]), when `public_key` decodes: what lookups
+    /// and the once-only rule go by.
+    #[serde(skip)]
+    pub identity: Option<String>,
+    /// The key, when it is usable ([`sshsig::usable_key`]).
     #[serde(skip)]
     pub key: Option<VerifyingKey>,
 }
@@ -78,17 +91,18 @@ impl Refusal {
 }
 
 impl TrustedKey {
-    /// Whether a signature by this key can be attributed to `party`: the key is that party's
-    /// and its entry is usable. This is all the hash chain needs to know which content an
-    /// earlier version's signatures covered.
+    /// Whether a signature by this key can be attributed to `party`: its entry is usable (a key
+    /// enrolled twice is not, whichever party's entry was found) and the key is that party's.
+    /// This is all the hash chain needs to know which content an earlier version's signatures
+    /// covered.
     pub fn attributes_to(&self, party: &str) -> Result<(), Refusal> {
+        if let Some(problem) = &self.problem {
+            return Err(Refusal::Unusable(problem.clone()));
+        }
         if self.party != party {
             return Err(Refusal::OtherParty);
         }
-        match &self.problem {
-            Some(problem) => Err(Refusal::Unusable(problem.clone())),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Whether the key, attributed to its party, may sign in `role` on `day`: not revoked,
@@ -105,6 +119,11 @@ impl TrustedKey {
             return Err(Refusal::Role);
         }
         Ok(())
+    }
+
+    /// Whether this entry holds the key whose key id is `key_id` (computed from its public key).
+    pub fn holds(&self, key_id: &str) -> bool {
+        self.identity.as_deref() == Some(key_id)
     }
 
     /// Whether the key was inside its validity window on `date` (both ends inclusive).
@@ -154,13 +173,25 @@ struct RawKey {
     revocation_reason: Option<String>,
 }
 
-/// A TOML local date (`2026-04-01`) as a calendar date; anything else is refused.
-fn local_date(dt: &toml::value::Datetime) -> Option<NaiveDate> {
+/// A TOML local date (`2026-04-01`) of a year from 1900 to 9999 as a calendar date; anything
+/// else is refused, saying why.
+fn local_date(dt: &toml::value::Datetime) -> Result<NaiveDate, String> {
     match (dt.date, dt.time, dt.offset) {
         (Some(d), None, None) => {
-            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            crate::dates::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .map_err(|why| format!("{dt}: {why}"))
         }
-        _ => None,
+        _ => Err(format!("{dt} is not a plain date (YYYY-MM-DD)")),
+    }
+}
+
+/// `value` as it may be shown: itself, or escaped (`\n`, `\u{202e}`) when it holds a
+/// character that must never be in the trust store.
+fn shown(value: &str) -> String {
+    if value.chars().any(super::forbidden_char) {
+        value.escape_debug().to_string()
+    } else {
+        value.to_string()
     }
 }
 
@@ -354,21 +385,48 @@ impl TrustStore {
             let pos = lines.position(&text, spanned.span().start);
             let raw = spanned.into_inner();
             let mut problems = Vec::new();
-            let key = match parse_public_key_line(&raw.public_key) {
-                Ok(parsed) => {
-                    if parsed.key_id != raw.key_id {
-                        problems.push(format!(
-                            "key_id {} does not match the public key, whose fingerprint is {}",
-                            raw.key_id, parsed.key_id
-                        ));
-                    }
-                    Some(parsed.key)
+            // No value may hold a control or formatting character: a newline in a public key's
+            // comment or a principal would become a line of its own in allowed_signers.
+            let texts = [
+                ("key_id", Some(&raw.key_id)),
+                ("public_key", Some(&raw.public_key)),
+                ("principal", Some(&raw.principal)),
+                ("revocation_reason", raw.revocation_reason.as_ref()),
+            ];
+            let roles = raw.roles.iter().map(|r| ("roles", Some(r)));
+            let mut public_key_clean = true;
+            for (name, value) in texts.into_iter().chain(roles) {
+                if let Some(c) = value.and_then(|v| v.chars().find(|&c| super::forbidden_char(c))) {
+                    problems.push(format!(
+                        "{name} contains the control or formatting character {}, which a trust store value must never hold",
+                        c.escape_unicode()
+                    ));
+                    public_key_clean &= name != "public_key";
                 }
-                Err(why) => {
-                    problems.push(format!("public_key cannot be used: {why}"));
-                    None
-                }
+            }
+            let decoded = if public_key_clean {
+                decode_public_key_line(&raw.public_key)
+                    .map_err(|why| {
+                        problems.push(format!("public_key cannot be used: {why}"));
+                    })
+                    .ok()
+            } else {
+                None
             };
+            let identity = decoded.as_ref().map(|d| sshsig::key_identity(&d.bytes));
+            let key = decoded.as_ref().and_then(|d| {
+                sshsig::usable_key(&d.bytes)
+                    .map_err(|why| problems.push(format!("public_key cannot be used: {why}")))
+                    .ok()
+            });
+            if let Some(id) = &identity {
+                if *id != raw.key_id {
+                    problems.push(format!(
+                        "key_id {} does not match the public key, whose key id is {id}",
+                        shown(&raw.key_id)
+                    ));
+                }
+            }
             if let Err(why) = check_principal(&raw.principal) {
                 problems.push(format!("principal {:?}: {why}", raw.principal));
             }
@@ -379,13 +437,9 @@ impl TrustStore {
             }
             let mut date = |name: &str, v: &Option<toml::value::Datetime>| match v {
                 None => None,
-                Some(dt) => {
-                    let d = local_date(dt);
-                    if d.is_none() {
-                        problems.push(format!("{name} = {dt} is not a plain date (YYYY-MM-DD)"));
-                    }
-                    d
-                }
+                Some(dt) => local_date(dt)
+                    .map_err(|why| problems.push(format!("{name} = {why}")))
+                    .ok(),
             };
             let valid_from = date("valid_from", &raw.valid_from);
             let valid_until = date("valid_until", &raw.valid_until);
@@ -401,84 +455,100 @@ impl TrustStore {
                     ));
                 }
             }
+            let key_id = identity.clone().unwrap_or_else(|| shown(&raw.key_id));
             let problem = (!problems.is_empty()).then(|| problems.join("; "));
             if let Some(problem) = &problem {
                 self.findings.push(Finding::new(
                     &rules::signatures::TRUST_STORE_ENTRY,
                     &display,
                     pos,
-                    format!(
-                        "trust store entry for {} cannot be used: {problem}",
-                        raw.key_id
-                    ),
+                    format!("trust store entry for {key_id} cannot be used: {problem}"),
                     "fix the entry, or remove it and enrol the key again with `datapact keys add`",
                 ));
             }
             self.keys.push(TrustedKey {
                 party: stem.to_string(),
-                key_id: raw.key_id,
-                public_key: raw.public_key,
-                principal: raw.principal,
-                roles: raw.roles,
+                key_id,
+                public_key: decoded
+                    .as_ref()
+                    .map_or_else(|| shown(&raw.public_key), DecodedKey::openssh),
+                principal: shown(&raw.principal),
+                roles: raw.roles.iter().map(|r| shown(r)).collect(),
                 valid_from,
                 valid_until,
                 revoked,
-                revocation_reason: raw.revocation_reason,
+                revocation_reason: raw.revocation_reason.as_deref().map(shown),
                 problem,
                 file: display.clone(),
                 line: pos.line,
+                stated_key_id: raw.key_id,
+                identity,
                 key,
             });
         }
         Ok(())
     }
 
-    /// A key enrolled twice (for one party or two) cannot be attributed to one holder: every
-    /// entry of it is marked unusable.
+    /// A key enrolled twice (for one party or two, in one encoding or two) cannot be attributed
+    /// to one holder: every entry of it is marked unusable, naming where each one is.
     fn mark_duplicates(&mut self) {
-        let mut seen = std::collections::HashMap::<String, usize>::new();
+        let mut places = std::collections::HashMap::<String, Vec<String>>::new();
         for k in &self.keys {
-            let id = k
-                .key
-                .as_ref()
-                .map_or(k.key_id.clone(), super::sshsig::key_id);
-            *seen.entry(id).or_default() += 1;
+            if let Some(id) = &k.identity {
+                places
+                    .entry(id.clone())
+                    .or_default()
+                    .push(format!("{}:{}", k.file, k.line));
+            }
         }
         for k in &mut self.keys {
-            let id = k
-                .key
-                .as_ref()
-                .map_or(k.key_id.clone(), super::sshsig::key_id);
-            if seen.get(&id).copied().unwrap_or(0) > 1 && k.problem.is_none() {
-                let why = format!(
-                    "key {id} is enrolled more than once in keys/; each key must belong to one party once"
-                );
-                self.findings.push(Finding::new(
-                    &rules::signatures::TRUST_STORE_ENTRY,
-                    &k.file,
-                    Position {
-                        line: k.line,
-                        column: 1,
-                    },
-                    why.clone(),
-                    "keep one entry for the key, under the party that holds it",
-                ));
-                k.problem = Some(why);
+            let Some(at) = k.identity.as_ref().and_then(|id| places.get(id)) else {
+                continue;
+            };
+            if at.len() < 2 {
+                continue;
             }
+            let why = format!(
+                "key {} is enrolled {} times ({}); a key belongs to one party, once, so it counts for nobody until one entry is left",
+                k.key_id,
+                at.len(),
+                at.join(", ")
+            );
+            self.findings.push(Finding::new(
+                &rules::signatures::TRUST_STORE_ENTRY,
+                &k.file,
+                Position {
+                    line: k.line,
+                    column: 1,
+                },
+                why.clone(),
+                "keep one entry for the key, under the party that holds it",
+            ));
+            k.problem = Some(match k.problem.take() {
+                Some(other) => format!("{why}; {other}"),
+                None => why,
+            });
         }
     }
 
-    /// The entry for the key whose fingerprint is `key_id`, if enrolled. Entries are matched by
-    /// the fingerprint of their public key, not by the (hand-editable) key_id field alone.
-    pub fn find(&self, key_id: &str) -> Option<&TrustedKey> {
-        self.keys
-            .iter()
-            .find(|k| k.key.as_ref().map(super::sshsig::key_id).as_deref() == Some(key_id))
-            .or_else(|| self.keys.iter().find(|k| k.key_id == key_id))
+    /// The entry for the key whose key id is `key_id`, if enrolled. Entries are matched by the
+    /// key computed from their public key, never by their (hand-editable) `key_id` field. A key
+    /// enrolled more than once gives one of its entries, each marked unusable for that reason.
+    pub fn find<'a>(&'a self, key_id: &str) -> Option<&'a TrustedKey> {
+        self.keys.iter().find(|k| k.holds(key_id))
+    }
+
+    /// Every entry holding the key whose key id is `key_id` (more than one when it is enrolled
+    /// twice).
+    pub fn find_all<'a>(&'a self, key_id: &'a str) -> impl Iterator<Item = &'a TrustedKey> {
+        self.keys.iter().filter(move |k| k.holds(key_id))
     }
 
     /// An OpenSSH allowed_signers file for every usable, unrevoked key, restricted to the
-    /// datapact namespace, with the validity window as `valid-after`/`valid-before` (UTC).
+    /// datapact namespace, with the validity window as `valid-after`/`valid-before` (UTC). Each
+    /// key line is built from checked parts only: the principal ([`check_principal`]), the
+    /// options, and the key re-encoded from its bytes (type and base64, no comment). Comment lines
+    /// name only the computed key id, the principal of a usable entry and the file and line.
     pub fn allowed_signers(&self) -> String {
         let mut out = String::from(
             "# OpenSSH allowed_signers file written by `datapact keys export-allowed-signers`.\n\
@@ -488,37 +558,66 @@ impl TrustStore {
         out.push_str(NAMESPACE);
         out.push_str(" -s STATEMENT.toml.sig < STATEMENT.toml\n");
         for k in &self.keys {
-            if k.problem.is_some() {
+            let usable = k.key.as_ref().filter(|_| k.problem.is_none());
+            let Some(key) = usable.filter(|_| check_principal(&k.principal).is_ok()) else {
                 out.push_str(&format!(
-                    "# left out (unusable entry in {}): {}\n",
-                    k.file, k.key_id
+                    "# left out (unusable entry at {}:{})\n",
+                    k.file, k.line
                 ));
                 continue;
-            }
+            };
+            let key_id = sshsig::key_id(key);
             if let Some(date) = k.revoked {
                 out.push_str(&format!(
-                    "# left out (revoked {date}): {} {}\n",
-                    k.principal, k.key_id
+                    "# left out (revoked {date}): {} {key_id}\n",
+                    k.principal
                 ));
                 continue;
             }
+            let Some(window) = openssh_window(k.valid_from, k.valid_until) else {
+                out.push_str(&format!(
+                    "# left out (its validity ended before 1970, which allowed_signers cannot express): {} {key_id}\n",
+                    k.principal
+                ));
+                continue;
+            };
             let mut options = vec![format!("namespaces=\"{NAMESPACE}\"")];
-            if let Some(from) = k.valid_from {
-                options.push(format!("valid-after=\"{}Z\"", from.format("%Y%m%d")));
-            }
-            if let Some(until) = k.valid_until.and_then(|d| d.succ_opt()) {
-                options.push(format!("valid-before=\"{}Z\"", until.format("%Y%m%d")));
-            }
-            out.push_str(&format!("# party {}, key {}\n", k.party, k.key_id));
+            options.extend(window);
+            out.push_str(&format!("# party {}, key {key_id}\n", k.party));
             out.push_str(&format!(
                 "{} {} {}\n",
                 k.principal,
                 options.join(","),
-                k.public_key.trim()
+                sshsig::public_key_line(key)
             ));
         }
         out
     }
+}
+
+/// The `valid-after`/`valid-before` options of a validity window, as OpenSSH reads them
+/// (`YYYYMMDD` in UTC; `valid-before` is the day after the last day). OpenSSH cannot express a
+/// time before 1970, nor verify at one, so a window starting before 1970 has no `valid-after`,
+/// and a window that ended before it gives `None` (the key can be left out); a window ending on
+/// 9999-12-31 has no `valid-before` (the day after is not a four-digit year).
+fn openssh_window(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<Vec<String>> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+    let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let mut options = Vec::new();
+    if let Some(from) = from.filter(|&d| d > epoch) {
+        options.push(format!("valid-after=\"{}Z\"", day(from)));
+    }
+    if let Some(until) = until {
+        match until
+            .succ_opt()
+            .filter(|d| crate::dates::YEARS.contains(&d.year()))
+        {
+            Some(before) if before <= epoch => return None,
+            Some(before) => options.push(format!("valid-before=\"{}Z\"", day(before))),
+            None => {}
+        }
+    }
+    Some(options)
 }
 
 /// A key to enrol.
@@ -534,18 +633,31 @@ pub struct NewKey {
     pub valid_until: Option<NaiveDate>,
 }
 
-fn edit_date(d: NaiveDate) -> toml_edit::Value {
-    use chrono::Datelike;
+/// `d` as a TOML date to write; a year outside 1900 to 9999 is refused (it would not be read
+/// back, or read back as another year).
+fn edit_date(d: NaiveDate, name: &str) -> Result<toml_edit::Value> {
+    let refuse = || {
+        Error::usage(format!(
+            "{name} {d} is not a date datapact can record: the year must be from {} to {}",
+            crate::dates::YEARS.start(),
+            crate::dates::YEARS.end()
+        ))
+        .with_hint("give a date written YYYY-MM-DD with a year from 1900 to 9999")
+    };
+    let year = u16::try_from(d.year())
+        .ok()
+        .filter(|_| crate::dates::YEARS.contains(&d.year()))
+        .ok_or_else(refuse)?;
     let date = toml_edit::Date {
-        year: d.year() as u16,
+        year,
         month: d.month() as u8,
         day: d.day() as u8,
     };
-    toml_edit::Value::from(toml_edit::Datetime {
+    Ok(toml_edit::Value::from(toml_edit::Datetime {
         date: Some(date),
         time: None,
         offset: None,
-    })
+    }))
 }
 
 fn read_document(
@@ -635,16 +747,19 @@ pub fn prepare_add(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<(
             .collect::<toml_edit::Array>(),
     );
     if let Some(d) = key.valid_from {
-        table["valid_from"] = toml_edit::value(edit_date(d));
+        table["valid_from"] = toml_edit::value(edit_date(d, "--valid-from")?);
     }
     if let Some(d) = key.valid_until {
-        table["valid_until"] = toml_edit::value(edit_date(d));
+        table["valid_until"] = toml_edit::value(edit_date(d, "--valid-until")?);
     }
     array.push(table);
     Ok((path, doc.to_string()))
 }
 
-/// Marks key `key_id` revoked on `date` with `reason`; returns the file changed.
+/// Marks key `key_id` revoked on `date` with `reason`; returns the file changed. The entry is
+/// the one holding that key, found by the key computed from each entry's public key (an entry
+/// whose `key_id` field merely claims that id is never touched); a key enrolled more than once
+/// is refused as ambiguous, naming every entry.
 pub fn revoke(
     ws: &Workspace,
     store: &TrustStore,
@@ -652,10 +767,33 @@ pub fn revoke(
     date: NaiveDate,
     reason: &str,
 ) -> Result<PathBuf> {
-    let entry = store.find(key_id).ok_or_else(|| {
-        Error::usage(format!("no key {key_id} in the trust store"))
-            .with_hint("run `datapact keys list` to see the key ids (they start with SHA256:)")
-    })?;
+    if let Some(c) = reason.chars().find(|&c| super::forbidden_char(c)) {
+        return Err(Error::usage(format!(
+            "--reason contains the control or formatting character {}",
+            c.escape_unicode()
+        ))
+        .with_hint("give the reason as one line of plain text"));
+    }
+    let entries: Vec<&TrustedKey> = store.find_all(key_id).collect();
+    let entry = match entries.as_slice() {
+        [one] => *one,
+        [] => return Err(not_enrolled(store, key_id)),
+        many => {
+            let places: Vec<String> = many
+                .iter()
+                .map(|k| format!("{}:{} (party {})", k.file, k.line, k.party))
+                .collect();
+            return Err(Error::refused(format!(
+                "key {key_id} is enrolled {} times: {}; datapact cannot tell which entry to revoke",
+                many.len(),
+                places.join(", ")
+            ))
+            .with_hint(
+                "a key belongs to one party, once, and counts for nobody while it is enrolled twice; \
+                 remove the entries that are wrong, then revoke it",
+            ));
+        }
+    };
     if let Some(when) = entry.revoked {
         return Err(
             Error::refused(format!("key {key_id} is already revoked (since {when})"))
@@ -668,20 +806,29 @@ pub fn revoke(
     let mut doc = read_document(&ws.root, &path, &display)?.ok_or_else(|| {
         Error::usage(format!("{display} has gone missing")).with_hint("run the command again")
     })?;
-    let table = doc
+    // The table holding the key, judged by its public key as the store was: exactly one.
+    let holds_key = |t: &toml_edit::Table| {
+        t.get("public_key")
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.chars().any(super::forbidden_char))
+            .and_then(|v| decode_public_key_line(v).ok())
+            .is_some_and(|d| sshsig::key_identity(&d.bytes) == key_id)
+    };
+    let mut tables: Vec<&mut toml_edit::Table> = doc
         .get_mut("keys")
         .and_then(|k| k.as_array_of_tables_mut())
-        .and_then(|a| {
-            a.iter_mut()
-                .find(|t| t.get("key_id").and_then(|v| v.as_str()) == Some(entry.key_id.as_str()))
-        })
-        .ok_or_else(|| {
-            Error::input(format!(
-                "{display}: cannot find the [[keys]] entry for {key_id}"
+        .map(|a| a.iter_mut().filter(|t| holds_key(t)).collect())
+        .unwrap_or_default();
+    let table = match tables.as_mut_slice() {
+        [one] => one,
+        _ => {
+            return Err(Error::input(format!(
+                "{display} changed while it was read: it no longer holds exactly one [[keys]] entry for {key_id}"
             ))
-            .with_hint("check the file")
-        })?;
-    table["revoked"] = toml_edit::value(edit_date(date));
+            .with_hint("run the command again"));
+        }
+    };
+    table["revoked"] = toml_edit::value(edit_date(date, "--date")?);
     table["revocation_reason"] = toml_edit::value(reason);
     gate::write_atomic(
         &ws.root,
@@ -690,6 +837,26 @@ pub fn revoke(
         Overwrite::Allow,
     )?;
     Ok(path)
+}
+
+/// The error for revoking a key no entry holds; names an entry whose `key_id` field claims the
+/// id without holding the key (a decoy, or an entry edited by mistake).
+fn not_enrolled(store: &TrustStore, key_id: &str) -> Error {
+    let claimant = store
+        .keys
+        .iter()
+        .find(|k| k.stated_key_id == key_id && !k.holds(key_id));
+    match claimant {
+        Some(k) => Error::refused(format!(
+            "no entry in the trust store holds key {key_id}: the entry at {}:{} has key_id {key_id} but its public key is {}, another key (DP216)",
+            k.file, k.line, k.key_id
+        ))
+        .with_hint(
+            "nothing was revoked; fix or remove that entry (`datapact check` reports it), and check who edited it",
+        ),
+        None => Error::usage(format!("no key {key_id} in the trust store"))
+            .with_hint("run `datapact keys list` to see the key ids (they start with SHA256:)"),
+    }
 }
 
 #[cfg(test)]
@@ -716,6 +883,8 @@ mod tests {
             problem: None,
             file: "keys/nhs-essex-icb.toml".into(),
             line: 1,
+            stated_key_id: "SHA256:x".into(),
+            identity: None,
             key: None,
         }
     }
