@@ -49,7 +49,15 @@ pub fn key_data(key: &VerifyingKey) -> KeyData {
 
 /// The key id: the OpenSSH `SHA256:` fingerprint, as `ssh-keygen -l` prints it.
 pub fn key_id(key: &VerifyingKey) -> String {
-    key_data(key).fingerprint(HashAlg::Sha256).to_string()
+    key_id_of(key.as_bytes())
+}
+
+/// The key id of an Ed25519 public key given as its 32 bytes, usable or not: what trust store
+/// lookups and the once-only rule go by.
+pub fn key_id_of(bytes: &[u8; 32]) -> String {
+    KeyData::Ed25519(Ed25519PublicKey(*bytes))
+        .fingerprint(HashAlg::Sha256)
+        .to_string()
 }
 
 /// The `ssh-ed25519 AAAA...` public key line (without comment).
@@ -100,11 +108,13 @@ pub fn parse(armoured: &[u8]) -> Result<SshSig, SigProblem> {
 }
 
 /// Checks that a public key is a usable Ed25519 key: a valid curve point, not of small order
-/// (weak: a signature under it can verify for many messages), written in its one canonical
-/// encoding, and torsion-free (in the prime-order subgroup). A key with a small-order component
-/// added is another key id for the same private key, which could then sign for two parties; a
-/// non-canonical encoding is another key id for the same point. So each usable key has exactly
-/// one encoding and one key id, and belongs to one private key.
+/// (weak: a signature under it can verify for many messages) and torsion-free (in the
+/// prime-order subgroup). A key with a small-order component added, A + T, is another key id for
+/// the private key of A: `verify_strict` accepts its signatures whenever the hash is a multiple
+/// of T's order (one try in eight), so the one private key could sign for two parties. Every
+/// usable key is written in the canonical encoding of its point (the non-canonical encodings are
+/// all of points of small or mixed order; `non_canonical_encodings_are_never_usable` tries each),
+/// so a usable key has one encoding and one key id.
 pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
     let key = VerifyingKey::from_bytes(bytes)
         .map_err(|_| "the key is not a valid Ed25519 public key".to_string())?;
@@ -114,14 +124,7 @@ pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
                 .into(),
         );
     }
-    let point = key.to_edwards();
-    if point.compress().to_bytes() != *bytes {
-        return Err(
-            "the key is not in the canonical encoding of its point (another encoding of the same key, with another key id)"
-                .into(),
-        );
-    }
-    if !point.is_torsion_free() {
+    if !key.to_edwards().is_torsion_free() {
         return Err(
             "the key has a small-order (torsion) component: it is not in Ed25519's prime-order subgroup, \
              so the private key of another key id could sign as this one"
@@ -129,18 +132,6 @@ pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
         );
     }
     Ok(key)
-}
-
-/// The identity of a public key given as 32 bytes: the key id of its point's canonical
-/// encoding (so two encodings of one point are one key), or, when the bytes are no point at all,
-/// the key id of the bytes as they are. Trust store lookups and the once-only rule go by it.
-pub fn key_identity(bytes: &[u8; 32]) -> String {
-    let canonical = VerifyingKey::from_bytes(bytes)
-        .map(|key| key.to_edwards().compress().to_bytes())
-        .unwrap_or(*bytes);
-    KeyData::Ed25519(Ed25519PublicKey(canonical))
-        .fingerprint(HashAlg::Sha256)
-        .to_string()
 }
 
 /// Verifies `sig` over `message` in the datapact namespace with `verify_strict`, and returns
@@ -292,6 +283,51 @@ mod tests {
             Err(SigProblem::BadKey(_))
         ));
         assert!(usable_key(&identity).is_err());
+    }
+
+    /// Every non-canonical encoding of a point: y + p for y < 19 (p = 2^255 - 19), with either
+    /// sign bit, and the sign bit set where x = 0 (y = 1 and y = p - 1). Each decodes to a
+    /// point of small or mixed order, so `usable_key` refuses them all: a usable key is always
+    /// the canonical encoding of its point, and one point has one key id.
+    #[test]
+    fn non_canonical_encodings_are_never_usable() {
+        let little_endian = |limbs: &[(usize, u8)]| {
+            let mut b = [0u8; 32];
+            for &(i, v) in limbs {
+                b[i] = v;
+            }
+            b
+        };
+        let p = {
+            let mut b = [0xffu8; 32];
+            b[0] = 0xed;
+            b[31] = 0x7f;
+            b
+        };
+        let mut encodings = Vec::new();
+        for y in 0u8..19 {
+            let mut b = p;
+            b[0] = b[0].wrapping_add(y); // 0xed + y < 0x100: no carry for y < 19
+            encodings.push(b);
+            b[31] |= 0x80;
+            encodings.push(b);
+        }
+        let mut minus_one = p;
+        minus_one[0] = 0xec;
+        for mut b in [little_endian(&[(0, 1)]), minus_one] {
+            b[31] |= 0x80;
+            encodings.push(b);
+        }
+        let mut decoded = 0;
+        for b in encodings {
+            let Ok(key) = VerifyingKey::from_bytes(&b) else {
+                continue;
+            };
+            decoded += 1;
+            assert_ne!(key.to_edwards().compress().to_bytes(), b, "non-canonical");
+            assert!(usable_key(&b).is_err(), "{b:?}");
+        }
+        assert!(decoded >= 20, "most of them decode ({decoded})");
     }
 
     #[test]

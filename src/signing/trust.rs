@@ -50,7 +50,7 @@ pub struct TrustedKey {
     /// The entry's `key_id` field as written, checked against the key; nothing is looked up by it.
     #[serde(skip)]
     pub stated_key_id: String,
-    /// The key's identity ([`sshsig::key_identity`]), when `public_key` decodes: what lookups
+    /// The key id computed from `public_key` ([`sshsig::key_id_of`]), when it decodes: what lookups
     /// and the once-only rule go by.
     #[serde(skip)]
     pub identity: Option<String>,
@@ -413,7 +413,7 @@ impl TrustStore {
             } else {
                 None
             };
-            let identity = decoded.as_ref().map(|d| sshsig::key_identity(&d.bytes));
+            let identity = decoded.as_ref().map(|d| sshsig::key_id_of(&d.bytes));
             let key = decoded.as_ref().and_then(|d| {
                 sshsig::usable_key(&d.bytes)
                     .map_err(|why| problems.push(format!("public_key cannot be used: {why}")))
@@ -489,7 +489,7 @@ impl TrustStore {
         Ok(())
     }
 
-    /// A key enrolled twice (for one party or two, in one encoding or two) cannot be attributed
+    /// A key enrolled twice (for one party or two) cannot be attributed
     /// to one holder: every entry of it is marked unusable, naming where each one is.
     fn mark_duplicates(&mut self) {
         let mut places = std::collections::HashMap::<String, Vec<String>>::new();
@@ -812,7 +812,7 @@ pub fn revoke(
             .and_then(|v| v.as_str())
             .filter(|v| !v.chars().any(super::forbidden_char))
             .and_then(|v| decode_public_key_line(v).ok())
-            .is_some_and(|d| sshsig::key_identity(&d.bytes) == key_id)
+            .is_some_and(|d| sshsig::key_id_of(&d.bytes) == key_id)
     };
     let mut tables: Vec<&mut toml_edit::Table> = doc
         .get_mut("keys")

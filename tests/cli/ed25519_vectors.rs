@@ -6,13 +6,21 @@
 //! a `.sig` file as they are. They are run instead through `sshsig::verify_raw`, the one function
 //! that makes the Ed25519 decision for `sshsig::verify` (weak-key refusal, then `verify_strict`),
 //! and, to document what that decision adds, through ed25519-dalek's non-strict `verify` and its
-//! `verify_strict`. `EXPECTED` states the outcome of each case; datapact accepts only case 3.
+//! `verify_strict`. `EXPECTED` states the outcome of each case; datapact accepts none of them.
 //!
-//! Case 2 (small-order R under an ordinary key) is accepted by the non-strict `verify` and
-//! refused by datapact, so replacing `verify_strict` with `verify` fails
-//! `verify_strict_is_distinguishable_from_verify`. A weak (small-order) key is refused by
-//! `usable_key` as `BadKey` before `verify_strict` is reached; the last test forges an SSHSIG
-//! signature under such a key that the non-strict check accepts for many messages.
+//! `usable_key` refuses, as `BadKey`, every key that is not in Ed25519's prime-order subgroup:
+//! weak (small-order) keys, and since step 6 also mixed-order keys (a key with a small-order
+//! component added), which are a second key id for the same private key (docs/signing.md, "one
+//! private key enrolled for two parties"). Ten of the twelve vectors use such keys, so they now
+//! stop at `usable_key`; before, case 3 (mixed-order key and R) was accepted. Cases 6 and 7 use
+//! an ordinary key and are refused by `verify_strict` for their non-canonical S.
+//!
+//! No vector is left in which an ordinary key meets a signature the non-strict `verify` accepts
+//! and `verify_strict` refuses (case 2 was that witness), so
+//! `verify_strict_is_distinguishable_from_verify` makes one: R the identity (small order) and
+//! S = k·a under a key A = a·B, which satisfies the non-strict equation. Replacing `verify_strict`
+//! with `verify` in sshsig.rs fails it. The last test forges an SSHSIG signature under a weak key
+//! that the non-strict check accepts for many messages.
 
 use datapact::signing::sshsig::{self, NAMESPACE, SigProblem};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
@@ -23,7 +31,7 @@ use ssh_key::{Algorithm, HashAlg, LineEnding, SshSig};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Accepted,
-    /// `SigProblem::BadKey`: `usable_key` refuses the key (weak, small order).
+    /// `SigProblem::BadKey`: `usable_key` refuses the key (weak, or not torsion-free).
     BadKey,
     /// `SigProblem::BadSignature`: the key is usable, `verify_strict` refuses the signature.
     BadSignature,
@@ -37,20 +45,20 @@ const EXPECTED: [(usize, &str, bool, bool, Outcome); 12] = [
     // case, what it is,                                      verify strict datapact
     (0,  "S = 0, small-order A and R",                        true,  false, Outcome::BadKey),
     (1,  "small-order A, mixed-order R",                      true,  false, Outcome::BadKey),
-    // The key is of mixed order, not small, so `usable_key` lets it through and `verify_strict`
-    // refuses the small-order R; the non-strict `verify` accepts. The mutant's witness.
-    (2,  "mixed-order A, small-order R",                      true,  false, Outcome::BadSignature),
-    // Accepted by everyone (the paper: "succeeds unless full order is checked"). Neither point is
-    // of small order, and S and both encodings are canonical. Honest key generation never makes a
-    // mixed-order key, but such a key still signs only for whoever holds its secret, and datapact
-    // trusts a key only once it is in the trust store.
-    (3,  "mixed-order A and R",                               true,  true,  Outcome::Accepted),
-    (4,  "mixed-order A and R, cofactored equation only",     false, false, Outcome::BadSignature),
-    (5,  "mixed-order A, cofactored with prereduced 8h only", false, false, Outcome::BadSignature),
+    // Cases 2 to 5, 8 and 9: the key is of mixed order (not small, not torsion-free), refused by
+    // `usable_key` before any signature check. Until step 6 they reached `verify_strict` (case 2
+    // was refused there for its small-order R, and case 3, "succeeds unless full order is
+    // checked", was accepted): a mixed-order key A + T signs for whoever holds A's secret, under
+    // another key id than A, so one private key could be enrolled for two parties.
+    (2,  "mixed-order A, small-order R",                      true,  false, Outcome::BadKey),
+    (3,  "mixed-order A and R",                               true,  true,  Outcome::BadKey),
+    (4,  "mixed-order A and R, cofactored equation only",     false, false, Outcome::BadKey),
+    (5,  "mixed-order A, cofactored with prereduced 8h only", false, false, Outcome::BadKey),
+    // An ordinary key: `verify_strict` refuses the non-canonical S.
     (6,  "non-canonical S (S > L)",                           false, false, Outcome::BadSignature),
     (7,  "non-canonical S (S >> L, top bits set)",            false, false, Outcome::BadSignature),
-    (8,  "non-canonical small-order R, reduced for hash",     false, false, Outcome::BadSignature),
-    (9,  "non-canonical small-order R, not reduced for hash", false, false, Outcome::BadSignature),
+    (8,  "non-canonical small-order R, reduced for hash",     false, false, Outcome::BadKey),
+    (9,  "non-canonical small-order R, not reduced for hash", false, false, Outcome::BadKey),
     (10, "non-canonical small-order A, reduced for hash",     false, false, Outcome::BadKey),
     (11, "non-canonical small-order A, not reduced for hash", true,  false, Outcome::BadKey),
 ];
@@ -140,21 +148,22 @@ fn ed25519_dalek_verify_and_verify_strict_outcomes() {
     }
 }
 
+/// Every vector is refused. The only case ed25519-dalek's `verify_strict` accepts (3) has a
+/// mixed-order key, which `usable_key` refuses since step 6.
 #[test]
-fn datapact_accepts_only_the_mixed_order_case() {
-    let mut accepted = Vec::new();
+fn datapact_accepts_none_of_the_edge_cases() {
     for (case, &(i, what, _, _, expected)) in cases().iter().zip(&EXPECTED) {
-        let outcome = datapact_outcome(case);
-        assert_eq!(outcome, expected, "case {i} ({what}): datapact");
-        if outcome == Outcome::Accepted {
-            accepted.push(i);
-        }
+        assert_eq!(
+            datapact_outcome(case),
+            expected,
+            "case {i} ({what}): datapact"
+        );
     }
-    assert_eq!(accepted, [3]);
+    assert!(EXPECTED.iter().all(|row| row.4 != Outcome::Accepted));
 }
 
 #[test]
-fn weak_keys_in_the_vectors_are_refused_by_usable_key() {
+fn keys_outside_the_prime_order_subgroup_in_the_vectors_are_refused_by_usable_key() {
     let cases = cases();
     for i in [0, 1, 10, 11] {
         let case = &cases[i];
@@ -162,33 +171,73 @@ fn weak_keys_in_the_vectors_are_refused_by_usable_key() {
             dalek_key(case).is_weak(),
             "case {i}: the key is of small order"
         );
-        assert!(sshsig::usable_key(&case.public).is_err(), "case {i}");
+        let why = sshsig::usable_key(&case.public).unwrap_err();
+        assert!(why.contains("weak (small-order)"), "case {i}: {why}");
     }
-    for i in [2, 3, 4, 5, 6, 7, 8, 9] {
+    for i in [2, 3, 4, 5, 8, 9] {
         let case = &cases[i];
+        let key = dalek_key(case);
+        assert!(!key.is_weak(), "case {i}: not of small order");
+        assert!(
+            !key.to_edwards().is_torsion_free(),
+            "case {i}: the key has a small-order component"
+        );
+        let why = sshsig::usable_key(&case.public).unwrap_err();
+        assert!(
+            why.contains("small-order (torsion) component"),
+            "case {i}: {why}"
+        );
+    }
+    for i in [6, 7] {
+        let case = &cases[i];
+        assert!(dalek_key(case).to_edwards().is_torsion_free(), "case {i}");
         assert!(sshsig::usable_key(&case.public).is_ok(), "case {i}");
     }
 }
 
+/// A signature that the non-strict `verify` accepts and `verify_strict` refuses, under an
+/// ordinary (torsion-free) key A = a·B: R is the identity, a point of small order, and
+/// S = k·a with k = H(R || A || M), so [S]B = R + [k]A holds. Returns (A, message, signature).
+fn small_order_r_under_an_ordinary_key() -> ([u8; 32], Vec<u8>, [u8; 64]) {
+    use curve25519_dalek::{EdwardsPoint, Scalar};
+    use sha2::{Digest, Sha512};
+    let a = Scalar::from(0x5eed_u64);
+    let public = EdwardsPoint::mul_base(&a).compress().to_bytes();
+    let message = b"type = \"datapact-statement/1\"\n".to_vec();
+    let mut r = [0u8; 32];
+    r[0] = 1; // the identity
+    let hash: [u8; 64] = Sha512::new()
+        .chain_update(r)
+        .chain_update(public)
+        .chain_update(&message)
+        .finalize()
+        .into();
+    let s = Scalar::from_bytes_mod_order_wide(&hash) * a;
+    let mut signature = [0u8; 64];
+    signature[..32].copy_from_slice(&r);
+    signature[32..].copy_from_slice(s.as_bytes());
+    (public, message, signature)
+}
+
 #[test]
 fn verify_strict_is_distinguishable_from_verify() {
-    // Case 2: an ordinary (not small-order) key, R of small order. Non-strict verification
-    // accepts it; verify_strict, and so datapact, refuses it, after usable_key has accepted the
-    // key. With `verify` in place of `verify_strict` in sshsig.rs, datapact would accept it.
-    let case = &cases()[2];
-    let key = dalek_key(case);
-    let signature = Signature::from_bytes(&case.signature);
-    assert!(!key.is_weak());
-    assert!(sshsig::usable_key(&case.public).is_ok());
+    // An ordinary key, R of small order. Non-strict verification accepts it; verify_strict, and
+    // so datapact, refuses it, after usable_key has accepted the key. With `verify` in place of
+    // `verify_strict` in sshsig.rs, datapact would accept it.
+    let (public, message, signature) = small_order_r_under_an_ordinary_key();
+    let key = VerifyingKey::from_bytes(&public).unwrap();
+    let sig = Signature::from_bytes(&signature);
+    assert!(!key.is_weak() && key.to_edwards().is_torsion_free());
+    assert!(sshsig::usable_key(&public).is_ok());
     assert!(
-        Verifier::verify(&key, &case.message, &signature).is_ok(),
-        "ed25519-dalek's non-strict verify accepts case 2"
+        Verifier::verify(&key, &message, &sig).is_ok(),
+        "ed25519-dalek's non-strict verify accepts it"
     );
-    assert!(key.verify_strict(&case.message, &signature).is_err());
+    assert!(key.verify_strict(&message, &sig).is_err());
     assert_eq!(
-        sshsig::verify_raw(&case.public, &case.message, &case.signature),
+        sshsig::verify_raw(&public, &message, &signature),
         Err(SigProblem::BadSignature),
-        "datapact refuses case 2 with verify_strict"
+        "datapact refuses it with verify_strict"
     );
 }
 
