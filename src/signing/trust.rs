@@ -509,7 +509,7 @@ impl TrustStore {
                 continue;
             }
             let why = format!(
-                "key {} is enrolled {} times ({}); a key belongs to one party, once, so it counts for nobody until one entry is left",
+                "key {} is enrolled more than once ({} entries: {}); a key belongs to one party, once, so it counts for nobody until one entry is left",
                 k.key_id,
                 at.len(),
                 at.join(", ")

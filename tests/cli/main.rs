@@ -18,5 +18,6 @@ mod report_formats;
 mod rule_coverage;
 mod signing;
 mod signing_tamper;
+mod trust_attacks;
 mod validate_cli;
 mod workspace_cli;

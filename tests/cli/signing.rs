@@ -195,7 +195,7 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 /// Whether to run an OpenSSH interoperability test: true when ssh-keygen runs. Without it the
 /// test fails (it must not pass silently), unless `DATAPACT_SKIP_OPENSSH_TESTS=1` says to skip
 /// it, which prints a note.
-fn ssh_keygen_available() -> bool {
+pub(crate) fn ssh_keygen_available() -> bool {
     let found = std::process::Command::new("ssh-keygen")
         .arg("-?")
         .output()
