@@ -462,15 +462,13 @@ pub fn decode_public_key_line(line: &str) -> Result<DecodedKey, String> {
     };
     let blob = STANDARD.decode(body).map_err(|_| malformed())?;
     // The wire form, exactly: string "ssh-ed25519", string of the 32 key bytes; nothing else.
+    // Its 51 bytes are 68 base64 digits without padding or spare bits, and the decoder refuses
+    // padding and non-zero spare bits, so one key has one spelling.
     let bytes: [u8; 32] = blob
         .get(blob.len().saturating_sub(32)..)
         .and_then(|key| key.try_into().ok())
         .filter(|key| wire_form(key) == blob)
         .ok_or_else(malformed)?;
-    // Canonical base64 only, so one key has one spelling.
-    if STANDARD.encode(&blob) != body {
-        return Err(malformed());
-    }
     Ok(DecodedKey {
         bytes,
         comment: comment.trim_matches(' ').to_string(),
@@ -570,6 +568,86 @@ mod tests {
                 .contains("malformed")
         );
         assert!(parse_public_key_line("hello").is_err());
+    }
+
+    /// A key line is decoded strictly: the base64 must be canonical and hold exactly an Ed25519
+    /// key's wire form (no other type inside, no extra bytes), and nothing on the line may be a
+    /// control or formatting character. Only the type and base64 are kept (`openssh`); blanks at
+    /// either end and between the parts are fine.
+    #[test]
+    fn key_lines_are_decoded_strictly_and_reencoded_without_comment() {
+        let key = SigningKey::from_bytes(&[5; 32]).verifying_key();
+        let canonical = sshsig::public_key_line(&key);
+        let body = canonical.split(' ').nth(1).unwrap();
+        for padded in [
+            format!("  {canonical}   alice laptop  "),
+            format!("{canonical}\n"),
+            format!("{canonical}\r\n"),
+            format!("ssh-ed25519   {body}"),
+        ] {
+            let parsed = parse_public_key_line(&padded).unwrap();
+            assert_eq!(parsed.openssh, canonical, "{padded:?}");
+            assert_eq!(
+                decode_public_key_line(&padded).unwrap().openssh(),
+                canonical
+            );
+        }
+        assert_eq!(
+            parse_public_key_line(&format!("{canonical}  alice laptop "))
+                .unwrap()
+                .comment,
+            "alice laptop"
+        );
+
+        let malformed =
+            "the key is malformed: its base64 body does not decode to an Ed25519 public key";
+        let wire = wire_form(key.as_bytes());
+        let mut longer = wire.clone();
+        longer.push(0);
+        let mut rsa_inside = wire.clone();
+        rsa_inside[4..15].copy_from_slice(b"ssh-rsa\0\0\0\0");
+        // 51 bytes are 68 base64 digits exactly: no padding, and no spare bits to spell twice.
+        assert_eq!(STANDARD.encode(&wire), body);
+        assert_eq!(body.len(), 68);
+        for bad in [
+            STANDARD.encode(&longer),
+            STANDARD.encode(&rsa_inside),
+            STANDARD.encode(&wire[..wire.len() - 1]),
+            format!("{body}="),
+            format!("{body}===="),
+            body[..67].to_string(),
+            body.replace('A', "-"),
+        ] {
+            assert_eq!(
+                decode_public_key_line(&format!("ssh-ed25519 {bad} c")),
+                Err(malformed.to_string()),
+                "{bad}"
+            );
+        }
+        for (line, c) in [
+            (
+                format!("{canonical} c\npriya@nhs.net {canonical}"),
+                "\\u{a}",
+            ),
+            (format!("{canonical} c\rx"), "\\u{d}"),
+            (format!("ssh-ed25519\t{body}"), "\\u{9}"),
+            (format!("{canonical} \u{1b}[2J"), "\\u{1b}"),
+            (format!("{canonical} \u{7f}"), "\\u{7f}"),
+            (format!("{canonical} \u{85}"), "\\u{85}"),
+            (format!("{canonical} a\u{2028}b"), "\\u{2028}"),
+            (format!("{canonical} a\u{2029}b"), "\\u{2029}"),
+            (format!("{canonical} \u{202e}gpj.exe"), "\\u{202e}"),
+            (format!("{canonical} \u{2066}x"), "\\u{2066}"),
+            (format!("{canonical} \u{200f}x"), "\\u{200f}"),
+        ] {
+            let err = decode_public_key_line(&line).unwrap_err();
+            assert!(
+                err.starts_with(&format!(
+                    "it contains the control or formatting character {c};"
+                )),
+                "{line:?}: {err}"
+            );
+        }
     }
 
     #[cfg(unix)]

@@ -947,6 +947,41 @@ mod tests {
         }
     }
 
+    /// The validity window in allowed_signers terms: `valid-before` is the day after the last,
+    /// and only what OpenSSH can express (times from 1970, four-digit years) is written.
+    #[test]
+    fn validity_windows_become_the_options_openssh_reads() {
+        let w = |from: Option<&str>, until: Option<&str>| {
+            openssh_window(from.map(date), until.map(date))
+        };
+        assert_eq!(w(None, None), Some(vec![]));
+        assert_eq!(
+            w(Some("2026-01-01"), Some("2026-12-31")),
+            Some(vec![
+                "valid-after=\"20260101Z\"".to_string(),
+                "valid-before=\"20270101Z\"".to_string()
+            ])
+        );
+        assert_eq!(
+            w(Some("1970-01-02"), Some("9999-12-30")),
+            Some(vec![
+                "valid-after=\"19700102Z\"".to_string(),
+                "valid-before=\"99991231Z\"".to_string()
+            ])
+        );
+        // From 1970-01-01 or earlier: no lower bound OpenSSH could apply; until 9999-12-31: the
+        // day after has five digits of year.
+        assert_eq!(w(Some("1970-01-01"), Some("9999-12-31")), Some(vec![]));
+        assert_eq!(w(Some("1900-01-01"), None), Some(vec![]));
+        // Ended before 1970: nothing OpenSSH can express; the key is left out.
+        assert_eq!(w(Some("1900-01-01"), Some("1969-12-31")), None);
+        assert_eq!(w(None, Some("1969-12-30")), None);
+        assert_eq!(
+            w(None, Some("1970-01-01")),
+            Some(vec!["valid-before=\"19700102Z\"".to_string()])
+        );
+    }
+
     /// A trust store file of `len` bytes: one valid entry, then comment lines up to `len`.
     fn trust_file_of(dir: &Path, len: usize) -> PathBuf {
         let mut text = String::from(

@@ -951,54 +951,51 @@ fn file_dates_outside_the_years_1900_to_9999_are_findings() {
     );
 }
 
-/// Windows at the ends of what OpenSSH can express: a key valid from before 1970 gets no
-/// `valid-after` (OpenSSH reads no earlier time), one valid until 9999-12-31 no `valid-before`
-/// (the day after has five digits of year), one whose window ended before 1970 is left out; and
-/// ssh-keygen reads the file and verifies with it.
+/// Windows at the ends of what OpenSSH can express: the ICB's key, valid 1970-01-02 to
+/// 9999-12-30, gets both options (`valid-before="99991231Z"`); the council's, valid from before
+/// 1970 until 9999-12-31, gets neither (OpenSSH reads no time before 1970, and the day after
+/// 9999-12-31 has five digits of year); a key whose window ended before 1970 is left out; and
+/// ssh-keygen reads every line, verifying both parties' signatures.
 #[test]
 fn exported_validity_windows_at_the_ends_of_the_years_are_read_by_openssh() {
     if !ssh_keygen_available() {
         return;
     }
-    let ws = workspace();
-    let icb_key = ws.generate_key_to(ICB, "priya@nhs.net", "icb_key");
-    ws.sign(ID, ICB, &icb_key, &["--signed-at", T0]);
+    let (ws, _, _) = both_signed();
+    let window = |party: &str, from: &str, until: &str| {
+        let path = trust_file(&ws, party);
+        let edited = read(&path).replace(
+            "roles = [\"dpo\"]",
+            &format!("roles = [\"dpo\"]\nvalid_from = {from}\nvalid_until = {until}"),
+        );
+        std::fs::write(&path, edited).unwrap();
+    };
+    window(ICB, "1970-01-02", "9999-12-30");
+    window(ECC, "1950-06-01", "9999-12-31");
     let old = SigningKey::from_bytes(&[14; 32]).verifying_key();
-    let path = trust_file(&ws, ICB);
-    let edited = read(&path).replace(
-        "roles = [\"dpo\"]",
-        "roles = [\"dpo\"]\nvalid_from = 1950-06-01\nvalid_until = 9999-12-31",
+    let path = trust_file(&ws, ECC);
+    let old_entry = entry(
+        &sshsig::key_id(&old),
+        &sshsig::public_key_line(&old),
+        "old@nhs.net",
+        "valid_from = 1960-01-01\nvalid_until = 1969-12-30",
     );
-    std::fs::write(
-        &path,
-        format!(
-            "{edited}\n{}",
-            entry(
-                &sshsig::key_id(&old),
-                &sshsig::public_key_line(&old),
-                "old@nhs.net",
-                "valid_from = 1960-01-01\nvalid_until = 1969-12-30"
-            )
-        ),
-    )
-    .unwrap();
+    std::fs::write(&path, format!("{}\n{old_entry}", read(&path))).unwrap();
     assert!(trust_findings(&ws).is_empty());
     let (allowed, exported) = export(&ws);
-    let keys = key_lines(&exported);
-    assert_eq!(keys.len(), 1, "{exported}");
-    assert!(
-        exported.contains(&format!(
-            "priya@nhs.net namespaces=\"{NAMESPACE}\" ssh-ed25519 "
-        )),
-        "{exported}"
-    );
-    assert!(
-        exported.contains("# left out (its validity ended before 1970"),
-        "{exported}"
-    );
-    let (stmt, sig) = signed_files(&ws, ICB);
-    assert!(
-        openssh_verifies(&allowed, "priya@nhs.net", &sig, &stmt),
-        "{exported}"
-    );
+    assert_eq!(key_lines(&exported).len(), 2, "{exported}");
+    for expected in [
+        format!("priya@nhs.net namespaces=\"{NAMESPACE}\",valid-after=\"19700102Z\",valid-before=\"99991231Z\" ssh-ed25519 "),
+        format!("mark@essex.gov.uk namespaces=\"{NAMESPACE}\" ssh-ed25519 "),
+        "# left out (its validity ended before 1970, which allowed_signers cannot express): old@nhs.net ".to_string(),
+    ] {
+        assert!(exported.contains(&expected), "{expected}\n{exported}");
+    }
+    for (party, principal) in [(ICB, "priya@nhs.net"), (ECC, "mark@essex.gov.uk")] {
+        let (stmt, sig) = signed_files(&ws, party);
+        assert!(
+            openssh_verifies(&allowed, principal, &sig, &stmt),
+            "{party}: {exported}"
+        );
+    }
 }
