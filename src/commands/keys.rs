@@ -48,10 +48,10 @@ pub struct Enrolment {
     /// none means any role).
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
-    /// First day the key may sign (YYYY-MM-DD).
+    /// First day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub valid_from: Option<NaiveDate>,
-    /// Last day the key may sign (YYYY-MM-DD).
+    /// Last day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub valid_until: Option<NaiveDate>,
     /// Commit the trust store file (and nothing else) to git.

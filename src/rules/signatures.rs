@@ -206,7 +206,7 @@ pub static TRUST_STORE_ENTRY: Rule = Rule {
     configurable: false,
     unreadable: false,
     applies: "always",
-    summary: "A trust store entry cannot be used (weak or malformed key, key id not matching the key, key enrolled twice, bad role or date), or `keys/` holds private key material (a PEM private key block or a binary file, also inside folders), which must never be in the workspace, or an entry that cannot be read as a file (a FIFO, a device, a symbolic link leading outside the workspace).",
+    summary: "A trust store entry cannot be used (weak, mixed-order or malformed key, key id not matching the key, key enrolled twice, bad role, a date that is not a plain date of a year from 1900 to 9999, a control or formatting character such as a newline in any value), or `keys/` holds private key material (a PEM private key block or a binary file, also inside folders), which must never be in the workspace, or an entry that cannot be read as a file (a FIFO, a device, a symbolic link leading outside the workspace).",
     hint: "fix or remove the entry with `datapact keys` (see docs/signing.md, \"Trust store files\"); move any private key out of the workspace at once and replace it",
     source: "Signing design: weak keys refused at enrolment and rejected at verification.",
 };

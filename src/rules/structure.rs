@@ -116,7 +116,7 @@ pub static INVALID_DATE: Rule = Rule {
     configurable: false,
     unreadable: false,
     applies: "always",
-    summary: "A date is not a plain calendar date: it has a time or an offset (`2026-04-01T09:00:00`), or is not a real day (`2026-02-30`).",
+    summary: "A date is not a plain calendar date: it has a time or an offset (`2026-04-01T09:00:00`), is not a real day (`2026-02-30`), or is of a year outside 1900 to 9999.",
     hint: "write the date as YYYY-MM-DD, with no time or offset",
     source: "docs/format.md: agreement dates are calendar dates.",
 };
