@@ -426,12 +426,12 @@ const ED25519: &str = "ssh-ed25519";
 
 /// Decodes one OpenSSH public key line strictly: `ssh-ed25519`, one or more spaces, the
 /// canonical base64 of exactly the wire form of an Ed25519 key (its type again and 32 bytes,
-/// nothing more), then optionally spaces and a comment. Blanks at either end are ignored; a
-/// control character anywhere (a newline would start another line of an allowed_signers file),
-/// a line separator or a bidirectional formatting character is refused. The error (a plain
-/// reason) says why a line is refused.
+/// nothing more), then optionally spaces and a comment. Spaces at either end are ignored; a
+/// control character anywhere (a newline, even at the end, would start another line of an
+/// allowed_signers file; a tab is one too), a line separator or a bidirectional formatting
+/// character is refused. The error (a plain reason) says why a line is refused.
 pub fn decode_public_key_line(line: &str) -> Result<DecodedKey, String> {
-    let line = line.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\n');
+    let line = line.trim_matches(' ');
     if line.is_empty() {
         return Err("it is empty".into());
     }
@@ -581,8 +581,6 @@ mod tests {
         let body = canonical.split(' ').nth(1).unwrap();
         for padded in [
             format!("  {canonical}   alice laptop  "),
-            format!("{canonical}\n"),
-            format!("{canonical}\r\n"),
             format!("ssh-ed25519   {body}"),
         ] {
             let parsed = parse_public_key_line(&padded).unwrap();
@@ -630,6 +628,9 @@ mod tests {
                 "\\u{a}",
             ),
             (format!("{canonical} c\rx"), "\\u{d}"),
+            (format!("{canonical}\n"), "\\u{a}"),
+            (format!("{canonical}\r\n"), "\\u{d}"),
+            (format!("\t{canonical}"), "\\u{9}"),
             (format!("ssh-ed25519\t{body}"), "\\u{9}"),
             (format!("{canonical} \u{1b}[2J"), "\\u{1b}"),
             (format!("{canonical} \u{7f}"), "\\u{7f}"),
@@ -717,7 +718,7 @@ mod tests {
                 "{not_a_key}"
             );
         }
-        assert_eq!(parse_public_key_line(" \t ").unwrap_err(), "it is empty");
+        assert_eq!(parse_public_key_line("   ").unwrap_err(), "it is empty");
     }
 
     /// A public key file in `dir` named `name` holding `text`.

@@ -386,33 +386,25 @@ impl TrustStore {
             let raw = spanned.into_inner();
             let mut problems = Vec::new();
             // No value may hold a control or formatting character: a newline in a public key's
-            // comment or a principal would become a line of its own in allowed_signers.
+            // comment or a principal would become a line of its own in allowed_signers. (The
+            // public key's decoding refuses them too.)
             let texts = [
                 ("key_id", Some(&raw.key_id)),
-                ("public_key", Some(&raw.public_key)),
                 ("principal", Some(&raw.principal)),
                 ("revocation_reason", raw.revocation_reason.as_ref()),
             ];
             let roles = raw.roles.iter().map(|r| ("roles", Some(r)));
-            let mut public_key_clean = true;
             for (name, value) in texts.into_iter().chain(roles) {
                 if let Some(c) = value.and_then(|v| v.chars().find(|&c| super::forbidden_char(c))) {
                     problems.push(format!(
                         "{name} contains the control or formatting character {}, which a trust store value must never hold",
                         c.escape_unicode()
                     ));
-                    public_key_clean &= name != "public_key";
                 }
             }
-            let decoded = if public_key_clean {
-                decode_public_key_line(&raw.public_key)
-                    .map_err(|why| {
-                        problems.push(format!("public_key cannot be used: {why}"));
-                    })
-                    .ok()
-            } else {
-                None
-            };
+            let decoded = decode_public_key_line(&raw.public_key)
+                .map_err(|why| problems.push(format!("public_key cannot be used: {why}")))
+                .ok();
             let identity = decoded.as_ref().map(|d| sshsig::key_id_of(&d.bytes));
             let key = decoded.as_ref().and_then(|d| {
                 sshsig::usable_key(&d.bytes)
@@ -810,7 +802,6 @@ pub fn revoke(
     let holds_key = |t: &toml_edit::Table| {
         t.get("public_key")
             .and_then(|v| v.as_str())
-            .filter(|v| !v.chars().any(super::forbidden_char))
             .and_then(|v| decode_public_key_line(v).ok())
             .is_some_and(|d| sshsig::key_id_of(&d.bytes) == key_id)
     };
@@ -945,6 +936,64 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    /// The export writes a key line only for a usable, unrevoked entry with a valid principal,
+    /// from the key itself (never the text of the entry); a store built by hand with a bad
+    /// principal or a `public_key` text carrying a second line gets no line for that entry.
+    #[test]
+    fn allowed_signers_lines_come_from_checked_values_only() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[21; 32]).verifying_key();
+        let line = sshsig::public_key_line(&key);
+        let usable = |principal: &str| TrustedKey {
+            principal: principal.into(),
+            public_key: format!("{line} c\nvictim@nhs.net {line}"),
+            key_id: sshsig::key_id(&key),
+            identity: Some(sshsig::key_id(&key)),
+            key: Some(key),
+            ..key_valid(Some("2026-01-01"), Some("2026-12-31"))
+        };
+        let store = TrustStore {
+            keys: vec![
+                usable("p@nhs.net"),
+                usable("x@nhs.net\nvictim@nhs.net"),
+                usable("victim@nhs.net,*"),
+                TrustedKey {
+                    revoked: Some(date("2026-05-01")),
+                    ..usable("r@nhs.net")
+                },
+                TrustedKey {
+                    problem: Some("enrolled twice".into()),
+                    ..usable("u@nhs.net")
+                },
+                TrustedKey {
+                    key: None,
+                    ..usable("n@nhs.net")
+                },
+            ],
+            findings: Vec::new(),
+        };
+        let out = store.allowed_signers();
+        let id = sshsig::key_id(&key);
+        let body: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            body,
+            [format!(
+                "p@nhs.net namespaces=\"{NAMESPACE}\",valid-after=\"20260101Z\",valid-before=\"20270101Z\" {line}"
+            )]
+        );
+        let comments: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).skip(3).collect();
+        assert_eq!(
+            comments,
+            [
+                format!("# party nhs-essex-icb, key {id}"),
+                "# left out (unusable entry at keys/nhs-essex-icb.toml:1)".to_string(),
+                "# left out (unusable entry at keys/nhs-essex-icb.toml:1)".to_string(),
+                format!("# left out (revoked 2026-05-01): r@nhs.net {id}"),
+                "# left out (unusable entry at keys/nhs-essex-icb.toml:1)".to_string(),
+                "# left out (unusable entry at keys/nhs-essex-icb.toml:1)".to_string(),
+            ]
+        );
     }
 
     /// The validity window in allowed_signers terms: `valid-before` is the day after the last,
