@@ -64,10 +64,11 @@ pub struct TrustedKey {
 /// refusal for its reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
+    /// The trust store entry itself cannot be used (a key enrolled twice among the reasons,
+    /// whichever party's entry was found); the reason.
+    Unusable(String),
     /// The key is enrolled for another party (`TrustedKey::party`).
     OtherParty,
-    /// The trust store entry itself cannot be used; the reason.
-    Unusable(String),
     /// The key was revoked on this date; its signatures never count, whatever their date.
     Revoked(NaiveDate),
     /// The signing day (given) is outside the key's validity window.
@@ -81,8 +82,8 @@ impl Refusal {
     pub fn rule(&self) -> &'static crate::diagnostics::Rule {
         use crate::rules::signatures::*;
         match self {
-            Refusal::OtherParty => &SIGNATURE_WRONG_PARTY,
             Refusal::Unusable(_) => &SIGNATURE_BAD,
+            Refusal::OtherParty => &SIGNATURE_WRONG_PARTY,
             Refusal::Revoked(_) => &SIGNATURE_REVOKED_KEY,
             Refusal::OutsideWindow(_) => &SIGNATURE_KEY_VALIDITY,
             Refusal::Role => &SIGNATURE_ROLE,
