@@ -122,7 +122,10 @@ impl Run<'_> {
         for f in &site.files {
             stage.write(&f.name, f.contents.as_bytes())?;
         }
-        stage.write(SITE_MANIFEST, site_manifest(current.iter().copied()).as_bytes())?;
+        stage.write(
+            SITE_MANIFEST,
+            site_manifest(current.iter().copied()).as_bytes(),
+        )?;
         // What the previous render did not write (the user's own files) stays in place.
         let foreign: Vec<String> = output::list_dir(root, stage.destination())?
             .iter()

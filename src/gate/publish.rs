@@ -225,11 +225,11 @@ impl Staged {
                     .map_err(|e| Error::io("remove the old site at", &self.path, e))?;
             }
             _ => {
-                return Err(Error::usage(format!(
-                    "{} is not a folder",
-                    self.dest.display()
-                ))
-                .with_hint("choose a new or empty folder for the site; nothing was written"));
+                return Err(
+                    Error::usage(format!("{} is not a folder", self.dest.display())).with_hint(
+                        "choose a new or empty folder for the site; nothing was written",
+                    ),
+                );
             }
         }
         if let Some(parent) = self.dest.parent() {
@@ -344,8 +344,14 @@ mod tests {
             .unwrap();
         stage.publish().unwrap();
         assert_eq!(names(&dest), ["README.md", "assets", "index.html"]);
-        assert_eq!(std::fs::read_to_string(dest.join("README.md")).unwrap(), "mine");
-        assert_eq!(std::fs::read_to_string(dest.join("assets/logo.svg")).unwrap(), "svg");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("README.md")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.join("assets/logo.svg")).unwrap(),
+            "svg"
+        );
         assert_eq!(names(tmp.path()), ["site"]);
     }
 
@@ -371,7 +377,12 @@ mod tests {
         std::fs::write(dead.join("a.html"), "full rendition").unwrap();
         std::fs::write(tmp.path().join(".site.datapact-stage-dead.lock"), "").unwrap();
         let removed = remove_leftovers(None, &dest).unwrap();
-        assert_eq!(removed, [std::fs::canonicalize(tmp.path()).unwrap().join(".site.datapact-stage-dead")]);
+        assert_eq!(
+            removed,
+            [std::fs::canonicalize(tmp.path())
+                .unwrap()
+                .join(".site.datapact-stage-dead")]
+        );
         assert!(live.path.is_dir(), "a run at work keeps its staging folder");
         live.publish().unwrap();
         assert_eq!(names(tmp.path()), ["site"]);
@@ -388,7 +399,12 @@ mod tests {
         let stage = Staged::beside(None, &link).unwrap();
         stage.write("index.html", b"new").unwrap();
         stage.publish().unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(names(&real), ["index.html"]);
     }
 }

@@ -95,7 +95,11 @@ fn a_killed_render_never_leaves_half_a_site_or_a_full_rendition_behind_a_public_
             .into_iter()
             .filter(|n| n.contains("datapact-stage"))
             .collect();
-        assert_eq!(beside, Vec::<String>::new(), "run {run}: leftovers beside the site");
+        assert_eq!(
+            beside,
+            Vec::<String>::new(),
+            "run {run}: leftovers beside the site"
+        );
     }
 }
 
@@ -112,4 +116,58 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// Template overrides are workspace input: a runaway loop stops with an error naming the
+/// template, quickly, and the real documents need a small fraction of the allowance.
+#[test]
+fn a_runaway_template_runs_out_of_fuel_and_real_documents_need_a_hundredth_of_it() {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    ws.write(
+        "templates/agreement.md.j2",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n",
+    );
+    let (code, _, err) = ws.run(&[
+        "--today",
+        "2026-12-01",
+        "render",
+        "icb-ecc-adult-social-care",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("templates/agreement.md.j2"), "{err}");
+    assert!(err.contains("does too much work"), "{err}");
+    // A template larger than the cap (1 MiB) is refused before it is read whole.
+    ws.write(
+        "templates/agreement.md.j2",
+        "x".repeat(datapact::gate::MAX_TEXT_FILE_BYTES as usize + 1),
+    );
+    let (code, _, err) = ws.run(&[
+        "--today",
+        "2026-12-01",
+        "render",
+        "icb-ecc-adult-social-care",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("templates/agreement.md.j2"), "{err}");
+    assert!(err.contains("larger than"), "{err}");
+
+    // Every example, in every format and audience, renders on a hundredth of the fuel.
+    use datapact::render::{Audience, Document, Format};
+    let repo = crate::common::repo();
+    let ws = datapact::workspace::Workspace::locate(Some(&repo)).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let session = datapact::register::Session::new(ws, today).unwrap();
+    let templates =
+        datapact::templates::Templates::new(None).with_fuel(datapact::templates::FUEL / 100);
+    for path in session.ws.agreement_files().unwrap() {
+        let assessed = session.assess_file(&path).unwrap();
+        for audience in [Audience::Full, Audience::Public] {
+            let doc = Document::new(&assessed, audience, today).unwrap();
+            for format in [Format::Html, Format::Md] {
+                doc.render(&templates, format)
+                    .unwrap_or_else(|e| panic!("{} ({format:?}): {}", path.display(), e.message));
+            }
+        }
+    }
 }
