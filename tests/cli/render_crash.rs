@@ -1,7 +1,8 @@
-//! `render --all` killed at random moments (`kill -9`): the site folder is never left half
-//! written, never wedged (the next render works), and a public render after a killed full one
-//! contains no full content, beside the site or in it. `DATAPACT_KILL_RUNS=400` runs it
-//! hundreds of times by hand; CI runs a few dozen.
+//! Rendering under attack. `render --all` killed at random moments (`kill -9`): the site
+//! folder is never left half written, never wedged (the next render works), and a public
+//! render after a killed full one contains no full content, beside the site or in it
+//! (`DATAPACT_KILL_RUNS=400` runs it hundreds of times by hand; CI runs a few dozen). And
+//! template overrides are bounded in size and in work.
 
 use crate::common::{TempWorkspace, dir_names};
 use std::path::Path;
