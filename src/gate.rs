@@ -453,6 +453,8 @@ pub fn write_atomic(root: &Path, path: &Path, bytes: &[u8], overwrite: Overwrite
 // ---------------------------------------------------------------------------------------------
 // The named exceptions
 
+pub mod publish;
+
 /// Files and folders the user named on the command line for output: `render ID --out FILE`,
 /// `render --all --out DIR`, `calendar --out FILE`, `keys export-allowed-signers --out FILE`,
 /// `templates export DIR`. A path named inside the workspace is a workspace file: judged, so

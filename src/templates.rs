@@ -87,6 +87,11 @@ fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
         })
 }
 
+/// The most work (minijinja's instructions) one rendering may do. The largest example
+/// agreement's HTML document takes under a hundredth of it (tested); a nested loop over large
+/// ranges runs out within a second.
+pub const FUEL: u64 = 1_000_000;
+
 impl Templates {
     /// Templates for a workspace rooted at `root`: its `templates/` files win over built-ins.
     pub fn new(root: Option<&Path>) -> Templates {
@@ -97,6 +102,9 @@ impl Templates {
             .filter(|(r, d)| matches!(gate::kind_of(r, d), Ok(Kind::Dir) | Err(_)));
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A template override is workspace input: bound the work one rendering may do, so a
+        // runaway loop stops with an error naming the template instead of running for ever.
+        env.set_fuel(Some(FUEL));
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -135,6 +143,12 @@ impl Templates {
             Ok(builtin(name).map(str::to_string))
         });
         Templates { env, overrides }
+    }
+
+    /// The same templates with another bound on the work one rendering may do (see [`FUEL`]).
+    pub fn with_fuel(mut self, fuel: u64) -> Templates {
+        self.env.set_fuel(Some(fuel));
+        self
     }
 
     /// Where template `name` would be loaded from.
@@ -181,6 +195,16 @@ impl Templates {
             let at = err.line().map(|l| format!(":{l}")).unwrap_or_default();
             format!(" (included from {}{at})", self.place(outer))
         };
+        if cause.kind() == minijinja::ErrorKind::OutOfFuel {
+            return Error::input(format!(
+                "template {}{line}{via} does too much work: it stopped after {} steps",
+                self.place(file),
+                self.env.fuel().unwrap_or(FUEL)
+            ))
+            .with_hint(
+                "look for a loop over a very large range or a deeply nested loop in the template; real agreements need a small fraction of this",
+            );
+        }
         let hint = match self.origin(file) {
             Origin::Workspace(p) => format!(
                 "fix {} or remove it to use the built-in template (`datapact templates export DIR` shows the built-in ones)",

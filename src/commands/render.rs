@@ -9,7 +9,7 @@
 //! `crate::render`.
 
 use crate::error::{Error, Outcome, Result};
-use crate::gate::{FileKind, Kind, Overwrite, output};
+use crate::gate::{FileKind, Kind, output, publish};
 use crate::register::Session;
 use crate::render::{
     Audience, Document, Format, SITE_INDEX, SITE_MANIFEST, parse_site_manifest, site, site_manifest,
@@ -115,37 +115,34 @@ impl Run<'_> {
             ))
             .with_hint("move it out of the site directory, or render into a new or empty directory; nothing was written"));
         }
-        let manifest = dir.join(SITE_MANIFEST);
-        // The manifest lists every file the run may leave behind before any is written, so a
-        // run that stops half-way still leaves each of them for the next run to clean up.
-        let pending = current.iter().chain(&stale).copied();
-        output::write_atomic(
-            root,
-            &manifest,
-            site_manifest(pending).as_bytes(),
-            Overwrite::Allow,
-        )?;
-        // Each page is renamed into place: a link planted at its name is replaced, not followed.
+        // Leftovers of a killed render beside the folder (a staging folder can hold a full
+        // rendition) go first; then the whole new site is built beside it and swapped in.
+        let leftovers = publish::remove_leftovers(root, dir)?;
+        let stage = publish::Staged::beside(root, dir)?;
         for f in &site.files {
-            output::write_atomic(
-                root,
-                &dir.join(&f.name),
-                f.contents.as_bytes(),
-                Overwrite::Allow,
-            )?;
+            stage.write(&f.name, f.contents.as_bytes())?;
         }
-        for name in &stale {
-            output::remove_file(root, &dir.join(name)).map_err(|e| {
-                e.with_hint("remove it by hand: the previous render wrote it and this one does not")
-            })?;
-        }
-        if !stale.is_empty() {
-            output::write_atomic(
-                root,
-                &manifest,
-                site_manifest(current).as_bytes(),
-                Overwrite::Allow,
-            )?;
+        stage.write(
+            SITE_MANIFEST,
+            site_manifest(current.iter().copied()).as_bytes(),
+        )?;
+        // What the previous render did not write (the user's own files) stays in place.
+        let foreign: Vec<String> = output::list_dir(root, stage.destination())?
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter(|name| name != SITE_MANIFEST && !previous.contains(name))
+            .collect();
+        stage.carry_over(&foreign)?;
+        stage.publish()?;
+        if !leftovers.is_empty() {
+            term::note(&format!(
+                "Removed what an interrupted render left beside the site: {}",
+                leftovers
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         let pages = assessed.len() - site.refused.len();
         term::note(&format!(

@@ -14,6 +14,7 @@ mod ed25519_vectors;
 mod gate_cli;
 mod keys_cli;
 mod render_cli;
+mod render_crash;
 mod report_formats;
 mod rule_coverage;
 mod signing;

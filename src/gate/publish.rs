@@ -1,0 +1,410 @@
+//! Publishing a folder whole (`render --all --out DIR`): the new site is built in a staging
+//! folder beside `DIR` and then swapped in with one rename, so a reader (a web server, a person
+//! with a browser) sees the old site or the new one, never a mix, and a killed run changes
+//! nothing it was not done with.
+//!
+//! - The staging folder is `.<name>.datapact-stage-<random>` in `DIR`'s parent, next to a lock
+//!   file `.<name>.datapact-stage-<random>.lock` that its run holds (`flock`) until it is done.
+//!   A run that is killed leaves both; the next run into `DIR` finds lock files nobody holds
+//!   and removes them with their folders (a run still at work holds its lock, so it is never
+//!   disturbed), and says so.
+//! - Publishing a new `DIR` is `rename(stage, DIR)`. Replacing one is an atomic exchange of the
+//!   two folders (Linux `renameat2(RENAME_EXCHANGE)`); the old site then sits at the staging
+//!   path and is removed. Where the exchange is not available, `DIR` is renamed aside first, so
+//!   for a moment there is no site; a run killed in that moment leaves the old site aside,
+//!   which the next run removes, and `DIR` is then simply rendered anew.
+//! - Files in `DIR` that the tool did not write (the caller names them) are carried into the
+//!   staging folder as hard links before the swap, so they stay in place; a folder among them
+//!   is recreated with its files linked, and a symbolic link is recreated as a link.
+
+use super::Kind;
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+const STAGE: &str = ".datapact-stage-";
+const LOCK: &str = ".lock";
+
+/// A folder being built beside its destination, published whole by [`Staged::publish`].
+/// Dropped without publishing, it removes itself.
+#[derive(Debug)]
+pub struct Staged {
+    /// Where the folder will be published (its real path: a link to a folder is resolved).
+    dest: PathBuf,
+    /// The staging folder.
+    path: PathBuf,
+    /// The lock file beside it, held open and locked while the run lasts.
+    lock_path: PathBuf,
+    _lock: File,
+    published: bool,
+}
+
+/// `dest` made absolute, with a link to a folder resolved to that folder, so the staging
+/// folder is created on the same file system as the folder it replaces.
+fn real_destination(dest: &Path) -> Result<PathBuf> {
+    let abs = if dest.is_absolute() {
+        dest.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io("read", Path::new("."), e))?
+            .join(dest)
+    };
+    match std::fs::canonicalize(&abs) {
+        Ok(real) => Ok(real),
+        // Not there yet: its parent must be (or be creatable); the name is kept.
+        Err(_) => {
+            let name = abs.file_name().ok_or_else(|| {
+                Error::usage(format!("{} does not name a folder", dest.display()))
+                    .with_hint("name the folder to render the site into, such as `site`")
+            })?;
+            let parent = abs.parent().unwrap_or(Path::new("/"));
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create directory", parent, e))?;
+            let parent = std::fs::canonicalize(parent).map_err(|e| Error::io("open", parent, e))?;
+            Ok(parent.join(name))
+        }
+    }
+}
+
+/// The staging names of `dest`: `.<name>.datapact-stage-`.
+fn stage_prefix(dest: &Path) -> String {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}{STAGE}")
+}
+
+/// Removes what killed runs into `dest` left beside it: staging folders whose lock nobody
+/// holds, and their lock files. Returns the folders removed.
+pub fn remove_leftovers(root: Option<&Path>, dest: &Path) -> Result<Vec<PathBuf>> {
+    super::output::check(root, dest)?;
+    let dest = real_destination(dest)?;
+    let Some(parent) = dest.parent() else {
+        return Ok(Vec::new());
+    };
+    let prefix = stage_prefix(&dest);
+    let mut removed = Vec::new();
+    for entry in super::list(parent)? {
+        let Some(name) = entry.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(id) = name
+            .strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_suffix(LOCK))
+        else {
+            continue;
+        };
+        let Ok(lock) = File::open(&entry) else {
+            continue;
+        };
+        // Held: a run is at work there. Free: its run is over (killed, or about to remove it).
+        if !try_lock(&lock) {
+            continue;
+        }
+        let folder = parent.join(format!("{prefix}{id}"));
+        match std::fs::symlink_metadata(&folder) {
+            Ok(m) if m.is_dir() => {
+                std::fs::remove_dir_all(&folder)
+                    .map_err(|e| Error::io("remove the leftover folder", &folder, e))?;
+                removed.push(folder);
+            }
+            _ => {}
+        }
+        std::fs::remove_file(&entry).map_err(|e| Error::io("remove", &entry, e))?;
+    }
+    Ok(removed)
+}
+
+impl Staged {
+    /// Starts a staging folder beside `dest`, a folder the user named for output (judged like
+    /// any workspace file when it is inside the workspace `root`): first its lock file,
+    /// locked, then the folder.
+    pub fn beside(root: Option<&Path>, dest: &Path) -> Result<Staged> {
+        super::output::check(root, dest)?;
+        let dest = real_destination(dest)?;
+        let parent = dest.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let prefix = stage_prefix(&dest);
+        let lock = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(LOCK)
+            .tempfile_in(&parent)
+            .map_err(|e| Error::io("create a staging lock in", &parent, e))?;
+        if !try_lock(lock.as_file()) {
+            return Err(Error::io(
+                "lock",
+                lock.path(),
+                std::io::Error::from(std::io::ErrorKind::WouldBlock),
+            ));
+        }
+        let (file, lock_path) = lock
+            .keep()
+            .map_err(|e| Error::io("create a staging lock in", &parent, e.error))?;
+        let stem = lock_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(LOCK))
+            .unwrap_or_default()
+            .to_string();
+        let path = parent.join(stem);
+        std::fs::create_dir(&path).map_err(|e| Error::io("create the staging folder", &path, e))?;
+        Ok(Staged {
+            dest,
+            path,
+            lock_path,
+            _lock: file,
+            published: false,
+        })
+    }
+
+    /// The folder that will be published (a link named on the command line resolved).
+    pub fn destination(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Writes file `name` (a plain file name) into the staging folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        if name.contains('/') || name.contains('\\') || name == "." || name == ".." {
+            return Err(Error::usage(format!("{name:?} is not a file name")));
+        }
+        let path = self.path.join(name);
+        let mut file = File::create(&path).map_err(|e| Error::io("write", &path, e))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io("write", &path, e))?;
+        file.sync_all().map_err(|e| Error::io("write", &path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+                .map_err(|e| Error::io("set permissions on", &path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Carries the entries `names` of the current destination into the staging folder, as
+    /// hard links (files), recreated folders and recreated symbolic links, so they survive
+    /// the swap unchanged.
+    pub fn carry_over(&self, names: &[String]) -> Result<()> {
+        for name in names {
+            carry(&self.dest.join(name), &self.path.join(name))?;
+        }
+        Ok(())
+    }
+
+    /// Makes the staging folder the destination, whole: a rename, or an exchange with the
+    /// folder there, whose old contents are then removed.
+    pub fn publish(mut self) -> Result<()> {
+        // The site is readable by the people and servers meant to read it, like a new folder.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&self.dest)
+                .map(|m| m.permissions().mode() & 0o7777)
+                .unwrap_or(0o755);
+            std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| Error::io("set permissions on", &self.path, e))?;
+        }
+        sync_dir(&self.path);
+        match super::kind_following(&self.dest)? {
+            Kind::Missing => {
+                std::fs::rename(&self.path, &self.dest)
+                    .map_err(|e| Error::io("publish the site at", &self.dest, e))?;
+            }
+            Kind::Dir => {
+                if exchange(&self.path, &self.dest).is_err() {
+                    // No atomic exchange here: move the old site aside, then the new one in.
+                    let aside = self.path.with_extension("old");
+                    std::fs::rename(&self.dest, &aside)
+                        .map_err(|e| Error::io("move the old site aside from", &self.dest, e))?;
+                    std::fs::rename(&self.path, &self.dest)
+                        .map_err(|e| Error::io("publish the site at", &self.dest, e))?;
+                    std::fs::rename(&aside, &self.path)
+                        .map_err(|e| Error::io("clean up", &aside, e))?;
+                }
+                // The old site now sits at the staging path.
+                std::fs::remove_dir_all(&self.path)
+                    .map_err(|e| Error::io("remove the old site at", &self.path, e))?;
+            }
+            _ => {
+                return Err(
+                    Error::usage(format!("{} is not a folder", self.dest.display())).with_hint(
+                        "choose a new or empty folder for the site; nothing was written",
+                    ),
+                );
+            }
+        }
+        if let Some(parent) = self.dest.parent() {
+            sync_dir(parent);
+        }
+        self.published = true;
+        let _ = std::fs::remove_file(&self.lock_path);
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.path);
+            let _ = std::fs::remove_file(&self.lock_path);
+        }
+    }
+}
+
+/// Takes the exclusive lock on `file` if nobody holds it (`flock`, released when the holder
+/// exits, however it exits).
+#[cfg(unix)]
+fn try_lock(file: &File) -> bool {
+    rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok()
+}
+
+#[cfg(not(unix))]
+fn try_lock(_file: &File) -> bool {
+    true
+}
+
+/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Recreates `from` at `to`: a file as a hard link, a link as a link, a folder with its
+/// entries carried in turn.
+fn carry(from: &Path, to: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(from).map_err(|e| Error::io("read", from, e))?;
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(from).map_err(|e| Error::io("read the link", from, e))?;
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&target, to).map_err(|e| Error::io("keep the link", to, e))?;
+        #[cfg(not(unix))]
+        let _ = target;
+    } else if meta.is_dir() {
+        std::fs::create_dir(to).map_err(|e| Error::io("keep the folder", to, e))?;
+        for entry in super::list(from)? {
+            if let Some(name) = entry.file_name() {
+                carry(&entry, &to.join(name))?;
+            }
+        }
+    } else {
+        std::fs::hard_link(from, to).map_err(|e| Error::io("keep the file", from, e))?;
+    }
+    Ok(())
+}
+
+/// Flushes a folder's entries to disk (best effort: not every file system supports it).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_new_folder_appears_whole_and_nothing_is_left_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        let stage = Staged::beside(None, &dest).unwrap();
+        stage.write("index.html", b"new").unwrap();
+        assert!(!dest.exists(), "nothing is visible before publishing");
+        stage.publish().unwrap();
+        assert_eq!(names(&dest), ["index.html"]);
+        assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    #[test]
+    fn a_replaced_folder_keeps_the_files_carried_over_and_loses_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        std::fs::create_dir_all(dest.join("assets")).unwrap();
+        std::fs::write(dest.join("old.html"), "old").unwrap();
+        std::fs::write(dest.join("README.md"), "mine").unwrap();
+        std::fs::write(dest.join("assets/logo.svg"), "svg").unwrap();
+        let stage = Staged::beside(None, &dest).unwrap();
+        stage.write("index.html", b"new").unwrap();
+        stage
+            .carry_over(&["README.md".to_string(), "assets".to_string()])
+            .unwrap();
+        stage.publish().unwrap();
+        assert_eq!(names(&dest), ["README.md", "assets", "index.html"]);
+        assert_eq!(
+            std::fs::read_to_string(dest.join("README.md")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.join("assets/logo.svg")).unwrap(),
+            "svg"
+        );
+        assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_unpublished_removes_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        let stage = Staged::beside(None, &dest).unwrap();
+        stage.write("index.html", b"half").unwrap();
+        drop(stage);
+        assert_eq!(names(tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn leftovers_are_removed_only_when_their_run_is_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        let live = Staged::beside(None, &dest).unwrap();
+        live.write("index.html", b"in progress").unwrap();
+        // A killed run: its folder and a lock file nobody holds.
+        let dead = tmp.path().join(".site.datapact-stage-dead");
+        std::fs::create_dir(&dead).unwrap();
+        std::fs::write(dead.join("a.html"), "full rendition").unwrap();
+        std::fs::write(tmp.path().join(".site.datapact-stage-dead.lock"), "").unwrap();
+        let removed = remove_leftovers(None, &dest).unwrap();
+        assert_eq!(
+            removed,
+            [std::fs::canonicalize(tmp.path())
+                .unwrap()
+                .join(".site.datapact-stage-dead")]
+        );
+        assert!(live.path.is_dir(), "a run at work keeps its staging folder");
+        live.publish().unwrap();
+        assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    #[test]
+    fn a_link_to_a_folder_is_published_into_its_target() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("old.html"), "old").unwrap();
+        let link = tmp.path().join("site");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let stage = Staged::beside(None, &link).unwrap();
+        stage.write("index.html", b"new").unwrap();
+        stage.publish().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(names(&real), ["index.html"]);
+    }
+}
