@@ -17,6 +17,7 @@ mod render_cli;
 mod report_formats;
 mod rule_coverage;
 mod signing;
+mod signing_crash;
 mod signing_tamper;
 mod validate_cli;
 mod workspace_cli;
