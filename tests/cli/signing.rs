@@ -1554,9 +1554,24 @@ fn threat_key_used_outside_its_validity_window_is_rejected() {
             .stderr(predicates::str::contains(format!("not valid on {day}")));
         assert!(!f.statement(1, ICB).exists(), "nothing written");
     }
+    // Judged on a day after the window (a signature dated after today never counts: DP219).
+    let after = "2027-01-02";
+    let verify_after = || {
+        let out =
+            f.ws.output(&["--today", after, "verify", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), json)
+    };
     for first_or_last in ["2026-01-01T00:00:00Z", "2026-12-31T23:59:59Z"] {
-        f.sign_at(ICB, &key, first_or_last).success();
-        let (_, json) = f.verify_json();
+        f.ws.sign_output(
+            ID,
+            ICB,
+            &key,
+            &["--signed-at", first_or_last, "--today", after],
+        )
+        .assert()
+        .success();
+        let (_, json) = verify_after();
         assert_eq!(statuses(&json)[0].1, "signed", "{first_or_last}: {json}");
         unsign(&f, 1, ICB);
     }
@@ -1588,7 +1603,7 @@ fn threat_key_used_outside_its_validity_window_is_rejected() {
         ("2026-01-01", "2026-06-15", "signed"),
     ] {
         window(from, until);
-        let (code, json) = f.verify_json();
+        let (code, json) = verify_after();
         let s = &statuses(&json)[0];
         let got = if s.1 == "signed" { "signed" } else { &s.2 };
         assert_eq!(got, expect, "window {from}..{until}: {json}");
