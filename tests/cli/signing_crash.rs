@@ -558,6 +558,55 @@ fn sign_killed_at_random_moments_never_leaves_half_a_signature() {
     );
 }
 
+/// Two `sign` runs for the same party at once: `sign` holds the workspace lock while it looks
+/// at what is there and writes, so one signs and the other finds the pair and refuses; never a
+/// statement of one run beside the signature of the other (which would be INVALID).
+#[test]
+fn two_sign_runs_at_once_never_interleave_their_files() {
+    let ws = workspace();
+    let key = ws.generate_key(ICB, "priya@nhs.net");
+    let key = key.to_str().unwrap();
+    for round in 0..8 {
+        // Two different claimed times, so the two runs' statements differ.
+        let runs: Vec<_> = ["2026-04-01T10:00:00Z", "2026-04-01T11:00:00Z"]
+            .into_iter()
+            .map(|at| {
+                process(
+                    &ws,
+                    &[
+                        "--today",
+                        TODAY,
+                        "sign",
+                        ID,
+                        "--party",
+                        ICB,
+                        "--key",
+                        key,
+                        "--signed-at",
+                        at,
+                    ],
+                )
+                .spawn()
+                .unwrap()
+            })
+            .collect();
+        let succeeded = runs
+            .into_iter()
+            .map(|mut child| child.wait().unwrap().success())
+            .filter(|ok| *ok)
+            .count();
+        assert_eq!(
+            succeeded, 1,
+            "round {round}: one run signs, the other refuses"
+        );
+        let (code, json) = verify_on(&ws, TODAY);
+        assert_eq!(code, 0, "round {round}: {json}");
+        assert_eq!(status_of(&json, ICB).0, "signed", "round {round}: {json}");
+        std::fs::remove_file(statement(&ws, ICB)).unwrap();
+        std::fs::remove_file(signature(&ws, ICB)).unwrap();
+    }
+}
+
 /// `kill -9` of `keys generate` at random moments: the trust store always reads, `check`
 /// passes, a key is never enrolled without its private key file (the trust store is written
 /// last), and the next `keys generate` succeeds and removes the temporary files killed runs
@@ -789,7 +838,8 @@ fn sign_refuses_a_private_key_kept_inside_the_workspace_or_a_work_tree() {
     let via_dots = ws.root().join("agreements/../id_ed25519");
     let link_out = ws.key_path("link-to-inside");
     symlink(&inside, &link_out).unwrap();
-    for named in [&inside, &via_dots, &link_out] {
+    let relative = PathBuf::from("id_ed25519");
+    for named in [&inside, &via_dots, &link_out, &relative] {
         let (code, _, err) = sign(&ws, ICB, named, &["--signed-at", T0]);
         assert_eq!(code, 1, "{}: {err}", named.display());
         assert!(
@@ -911,6 +961,55 @@ fn check_reports_a_private_key_in_any_file_git_would_commit() {
     git(&["rm", "-q", "--cached", "notes/handover.txt"]);
     let (code, out, _) = run(&ws, &["check"]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// A workspace in a folder of a larger repository: only the workspace's own files are its
+/// concern; a key elsewhere in the repository is not reported by this workspace's `check`.
+#[test]
+fn dp220_looks_only_inside_the_workspace_of_a_larger_repository() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(
+        Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(repo.path())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    std::fs::write(repo.path().join("elsewhere.key"), pem).unwrap();
+    let root = repo.path().join("sharing");
+    std::fs::create_dir_all(root.join("agreements")).unwrap();
+    std::fs::write(root.join("datapact.toml"), "").unwrap();
+    std::fs::write(
+        root.join("agreements").join(format!("{ID}.toml")),
+        example(ID),
+    )
+    .unwrap();
+    std::fs::write(root.join("inside.key"), pem).unwrap();
+    let out = common::datapact()
+        .args([
+            "-C",
+            root.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "check",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let all = common::findings(&serde_json::from_slice(&out.stdout).unwrap());
+    let dp220: Vec<&str> = all
+        .iter()
+        .filter(|f| f.0 == "DP220")
+        .map(|f| f.2.as_str())
+        .collect();
+    assert_eq!(dp220.len(), 1, "{all:?}");
+    assert!(
+        dp220[0].starts_with("inside.key holds a private key"),
+        "{dp220:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
