@@ -501,7 +501,7 @@ pub fn lock_workspace(root: &Path) -> Result<WorkspaceLock> {
     #[cfg(unix)]
     {
         let folder = std::fs::File::open(root).map_err(|e| Error::io("lock", root, e))?;
-        folder.lock().map_err(|e| Error::io("lock", root, e))?;
+        lock(&folder).map_err(|e| Error::io("lock", root, e))?;
         Ok(WorkspaceLock { _folder: folder })
     }
     #[cfg(not(unix))]
@@ -770,6 +770,28 @@ pub fn is_temporary_name(name: &str) -> bool {
         && name.ends_with(TEMP_SUFFIX)
 }
 
+/// Takes an exclusive `flock` on `file`, waiting for another holder; released when the file is
+/// closed, or when the process dies. (A no-op where there are no such locks.)
+fn lock(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    rustix::fs::flock(file, rustix::fs::FlockOperation::LockExclusive)?;
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// Takes an exclusive `flock` on `file` if no one holds one; whether it did. (Never, where
+/// there are no such locks, so nothing is ever taken for stale there.)
+fn try_lock(file: &std::fs::File) -> bool {
+    #[cfg(unix)]
+    return rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok();
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        false
+    }
+}
+
 /// Whether the name `path` still leads to the open file `file` (not removed, not replaced).
 fn still_at(path: &Path, file: &std::fs::File) -> bool {
     #[cfg(unix)]
@@ -798,9 +820,7 @@ fn locked_temporary(dir: &Path) -> Result<tempfile::NamedTempFile> {
             .suffix(TEMP_SUFFIX)
             .tempfile_in(dir)
             .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-        tmp.as_file()
-            .lock()
-            .map_err(|e| Error::io("lock the temporary file", tmp.path(), e))?;
+        lock(tmp.as_file()).map_err(|e| Error::io("lock the temporary file", tmp.path(), e))?;
         attempts += 1;
         if still_at(tmp.path(), tmp.as_file()) || attempts == 3 {
             return Ok(tmp);
@@ -831,7 +851,7 @@ fn remove_stale_temporaries(dir: &Path) -> Vec<PathBuf> {
             continue;
         };
         // Held by a live run (or locks unsupported here): not ours to remove.
-        if file.try_lock().is_err() || !still_at(&path, &file) {
+        if !try_lock(&file) || !still_at(&path, &file) {
             continue;
         }
         if std::fs::remove_file(&path).is_ok() {
@@ -1326,7 +1346,7 @@ mod tests {
         let busy = d.join(".datapact-Busy01.tmp");
         std::fs::write(&busy, "being written").unwrap();
         let held = std::fs::File::open(&busy).unwrap();
-        held.lock().unwrap();
+        lock(&held).unwrap();
         std::fs::create_dir(d.join(".datapact-Folder.tmp")).unwrap();
         std::fs::write(d.join("target"), "t").unwrap();
         std::os::unix::fs::symlink(d.join("target"), d.join(".datapact-Link01.tmp")).unwrap();
@@ -1376,7 +1396,7 @@ mod tests {
         let tmp = locked_temporary(dir.path()).unwrap();
         assert!(still_at(tmp.path(), tmp.as_file()));
         let other = std::fs::File::open(tmp.path()).unwrap();
-        assert!(other.try_lock().is_err(), "the writer holds the lock");
+        assert!(!try_lock(&other), "the writer holds the lock");
         assert!(remove_stale_temporaries(dir.path()).is_empty());
         assert!(tmp.path().exists());
         std::fs::remove_file(tmp.path()).unwrap();
