@@ -89,11 +89,11 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     }
     let trust = TrustStore::load(&ws)?;
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
-    // Only the public half is needed to check the key and show what will be signed; the
-    // passphrase is asked for after that, so the signer can still stop.
     // A key kept where git could commit it is refused before it is read, as `keys generate`
     // refuses to write one there.
     keyfile::refuse_private_key_source(&args.key, &ws.root)?;
+    // Only the public half is needed to check the key and show what will be signed; the
+    // passphrase is asked for after that, so the signer can still stop.
     let locked = keyfile::open_private_key(&args.key)?;
     let key_id = sshsig::key_id(&locked.verifying_key()?);
     let enrol_hint = format!(
