@@ -92,13 +92,16 @@ pub enum FileKind {
     Passphrase,
     /// A public key file to enrol.
     PublicKey,
+    /// Any workspace file git would commit, searched for private key material (DP220); only
+    /// its first MiB is searched.
+    Scanned,
 }
 
 impl FileKind {
     /// The largest file of this kind that is read.
     pub fn cap(self) -> u64 {
         match self {
-            FileKind::Agreement | FileKind::Config => MAX_FILE_BYTES,
+            FileKind::Agreement | FileKind::Config | FileKind::Scanned => MAX_FILE_BYTES,
             FileKind::Template
             | FileKind::GitAttributes
             | FileKind::SiteManifest
@@ -125,6 +128,7 @@ impl FileKind {
             FileKind::PrivateKey => "a private key",
             FileKind::Passphrase => "a passphrase file",
             FileKind::PublicKey => "a public key",
+            FileKind::Scanned => "a workspace file",
         }
     }
 
@@ -447,7 +451,61 @@ pub fn create_dir_all(root: &Path, dir: &Path) -> Result<()> {
 /// With `Overwrite::Refuse` an existing file is left untouched and an error is returned.
 pub fn write_atomic(root: &Path, path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<()> {
     check_inside(root, path)?;
-    write_file(path, bytes, overwrite, None)
+    write_file(Some(root), path, bytes, overwrite, None)
+}
+
+/// Removes the workspace file `path` (judged first); one already gone is not an error. Used
+/// by `sign` to take away what an interrupted or failed signing left.
+pub fn remove_file(root: &Path, path: &Path) -> Result<()> {
+    check_inside(root, path)?;
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if is_absent(&e) => Ok(()),
+        Err(e) => Err(Error::io("remove", path, e)),
+    }
+}
+
+/// Removes the workspace folder `dir` if it is empty (judged first); a folder that is not
+/// there or not empty is left as it is.
+pub fn remove_empty_dir(root: &Path, dir: &Path) -> Result<()> {
+    check_inside(root, dir)?;
+    let _ = std::fs::remove_dir(dir);
+    Ok(())
+}
+
+/// Makes the renames already done in the workspace folder `dir` durable, so a write made
+/// after this returns can never be on disk without them (after a crash or power loss): `sign`
+/// orders its two files this way.
+pub fn sync_dir(root: &Path, dir: &Path) -> Result<()> {
+    check_inside(root, dir)?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("write", dir, e))?;
+    Ok(())
+}
+
+/// An exclusive lock on a workspace, held until it is dropped (and released by the operating
+/// system when the process dies, so a killed run never leaves it held).
+#[derive(Debug)]
+pub struct WorkspaceLock {
+    #[cfg(unix)]
+    _folder: std::fs::File,
+}
+
+/// Takes an exclusive lock on the workspace rooted at `root`, waiting for another datapact
+/// run that holds it: `sign` holds it while it checks for and writes a statement and its
+/// signature, so two runs never interleave their files. (On systems without folder locks it
+/// is a no-op.)
+pub fn lock_workspace(root: &Path) -> Result<WorkspaceLock> {
+    #[cfg(unix)]
+    {
+        let folder = std::fs::File::open(root).map_err(|e| Error::io("lock", root, e))?;
+        lock(&folder).map_err(|e| Error::io("lock", root, e))?;
+        Ok(WorkspaceLock { _folder: folder })
+    }
+    #[cfg(not(unix))]
+    Ok(WorkspaceLock {})
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,7 +595,7 @@ pub mod output {
         overwrite: Overwrite,
     ) -> Result<()> {
         check(root, path)?;
-        super::write_file(path, bytes, overwrite, None)
+        super::write_file(root, path, bytes, overwrite, None)
     }
 
     /// Removes the file (or link) `path`; one already gone is not an error.
@@ -625,7 +683,7 @@ pub mod outside {
         overwrite: Overwrite,
         mode: Option<u32>,
     ) -> Result<()> {
-        super::write_file(path, bytes, overwrite, mode)
+        super::write_file(None, path, bytes, overwrite, mode)
     }
 
     /// Removes a key file written by a command that then failed.
@@ -702,21 +760,138 @@ fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The names of datapact's temporary files: `.datapact-XXXXXX.tmp`, in the folder of the file
+/// being written.
+const TEMP_PREFIX: &str = ".datapact-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether `name` is one of datapact's temporary file names (see [`TEMP_PREFIX`]).
+pub fn is_temporary_name(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Takes an exclusive `flock` on `file`, waiting for another holder; released when the file is
+/// closed, or when the process dies. (A no-op where there are no such locks.)
+fn lock(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    rustix::fs::flock(file, rustix::fs::FlockOperation::LockExclusive)?;
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// Takes an exclusive `flock` on `file` if no one holds one; whether it did. (Never, where
+/// there are no such locks, so nothing is ever taken for stale there.)
+fn try_lock(file: &std::fs::File) -> bool {
+    #[cfg(unix)]
+    return rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok();
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        false
+    }
+}
+
+/// Whether the name `path` still leads to the open file `file` (not removed, not replaced).
+fn still_at(path: &Path, file: &std::fs::File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::symlink_metadata(path), file.metadata()) {
+            (Ok(named), Ok(open)) => named.dev() == open.dev() && named.ino() == open.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// A new temporary file in `dir`, locked (an exclusive `flock`) for as long as it is open, so
+/// [`remove_stale_temporaries`] in another run can tell it is in use. A temporary file that such
+/// a run removed in the moment between its creation and its locking is given up for a new one.
+fn locked_temporary(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    let mut attempts = 0;
+    loop {
+        let tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+        lock(tmp.as_file()).map_err(|e| Error::io("lock the temporary file", tmp.path(), e))?;
+        attempts += 1;
+        if still_at(tmp.path(), tmp.as_file()) || attempts == 3 {
+            return Ok(tmp);
+        }
+    }
+}
+
+/// Removes the temporary files that datapact runs killed while writing left in `dir`, and
+/// returns them. One is stale when no process holds its lock: every run holds the lock on its
+/// temporary file from just after creating it until it is renamed into place, and the operating
+/// system releases it when a run dies, so a file in use by a concurrent run is never removed.
+/// Only regular files named like ours (`.datapact-*.tmp`) are considered; links and anything
+/// else are left alone.
+fn remove_stale_temporaries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !entry.file_name().to_str().is_some_and(is_temporary_name) {
+            continue;
+        }
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        // Held by a live run (or locks unsupported here): not ours to remove.
+        if !try_lock(&file) || !still_at(&path, &file) {
+            continue;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder (parent folders
 /// created), then renamed into place, so a reader never sees half a file and a link at `path`
 /// is replaced rather than written through. With `Overwrite::Refuse` an existing file (or
-/// link) is left untouched and an error is returned.
-fn write_file(path: &Path, bytes: &[u8], overwrite: Overwrite, mode: Option<u32>) -> Result<()> {
+/// link) is left untouched and an error is returned. Temporary files that runs killed while
+/// writing left in that folder are removed first, and a note says so (naming each relative to
+/// the workspace `root` when it is inside it).
+fn write_file(
+    root: Option<&Path>,
+    path: &Path,
+    bytes: &[u8],
+    overwrite: Overwrite,
+    mode: Option<u32>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".datapact-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    for stale in remove_stale_temporaries(dir) {
+        let shown = match root {
+            Some(root) if stale.starts_with(root) => display_in(root, &stale),
+            _ => stale.display().to_string(),
+        };
+        crate::term::note(&format!(
+            "removed {shown}, a temporary file left by an interrupted datapact run"
+        ));
+    }
+    let mut tmp = locked_temporary(dir)?;
     // The temporary file is created readable only by its owner. Give the result the mode
     // asked for; else keep a replaced file's mode (a regular file's, not a link's target's);
     // else the usual 0644 for a new file, so a workspace or a published site stays readable by
@@ -1061,7 +1236,7 @@ mod tests {
     // them.
 
     fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<()> {
-        write_file(path, bytes, overwrite, None)
+        write_file(None, path, bytes, overwrite, None)
     }
 
     fn write_atomic_with_mode(
@@ -1158,6 +1333,76 @@ mod tests {
         // Written in place, the file would keep its old, readable mode.
         assert_eq!(mode(&key), 0o600);
         assert_eq!(std::fs::read(&key).unwrap(), b"secret");
+    }
+
+    /// A killed run leaves its temporary file; the next write in that folder removes it (and
+    /// only it): a temporary file another run holds locked is in use and stays, and so do
+    /// links, folders and files that are not named like ours.
+    #[cfg(unix)]
+    #[test]
+    fn the_next_write_removes_stale_temporary_files_and_never_one_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(".datapact-Stale1.tmp"), "half a file").unwrap();
+        std::fs::write(d.join(".datapact-Stale2.tmp"), "").unwrap();
+        let busy = d.join(".datapact-Busy01.tmp");
+        std::fs::write(&busy, "being written").unwrap();
+        let held = std::fs::File::open(&busy).unwrap();
+        lock(&held).unwrap();
+        std::fs::create_dir(d.join(".datapact-Folder.tmp")).unwrap();
+        std::fs::write(d.join("target"), "t").unwrap();
+        std::os::unix::fs::symlink(d.join("target"), d.join(".datapact-Link01.tmp")).unwrap();
+        for other in [
+            ".datapact-.tmp",
+            "datapact-Other1.tmp",
+            ".datapact-Other2.toml",
+        ] {
+            std::fs::write(d.join(other), "x").unwrap();
+        }
+        assert!(is_temporary_name(".datapact-a.tmp"));
+        assert!(!is_temporary_name(".datapact-.tmp"));
+        let removed = remove_stale_temporaries(d);
+        assert_eq!(
+            removed,
+            [
+                d.join(".datapact-Stale1.tmp"),
+                d.join(".datapact-Stale2.tmp")
+            ]
+        );
+        assert_eq!(
+            names(d),
+            [
+                ".datapact-.tmp",
+                ".datapact-Busy01.tmp",
+                ".datapact-Folder.tmp",
+                ".datapact-Link01.tmp",
+                ".datapact-Other2.toml",
+                "datapact-Other1.tmp",
+                "target"
+            ]
+        );
+        // Once its writer is gone (the lock released, as when a process dies), it is stale.
+        drop(held);
+        std::fs::write(d.join(".datapact-Stale3.tmp"), "").unwrap();
+        write_atomic(&d.join("f.toml"), b"a = 1\n", Overwrite::Refuse).unwrap();
+        assert!(!busy.exists() && !d.join(".datapact-Stale3.tmp").exists());
+        assert!(d.join("f.toml").exists() && d.join(".datapact-Link01.tmp").exists());
+    }
+
+    /// The write's own temporary file is locked while it exists, so a concurrent run's
+    /// clean-up leaves it alone; a temporary file removed under its writer is noticed.
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_file_in_use_is_locked_and_its_removal_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = locked_temporary(dir.path()).unwrap();
+        assert!(still_at(tmp.path(), tmp.as_file()));
+        let other = std::fs::File::open(tmp.path()).unwrap();
+        assert!(!try_lock(&other), "the writer holds the lock");
+        assert!(remove_stale_temporaries(dir.path()).is_empty());
+        assert!(tmp.path().exists());
+        std::fs::remove_file(tmp.path()).unwrap();
+        assert!(!still_at(tmp.path(), tmp.as_file()));
     }
 
     #[cfg(unix)]

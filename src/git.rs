@@ -30,6 +30,68 @@ pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
+/// How a file git would commit from the workspace stands in git.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tracking {
+    /// In the index: committed, or staged to be.
+    Tracked,
+    /// Not in the index and not ignored: `git add .` would commit it.
+    Untracked,
+}
+
+/// The regular files under the workspace folder `root` that git has or would commit: those in
+/// the index (links and submodules left out) and the untracked ones no `.gitignore` rule
+/// ignores, as absolute paths, sorted. None when `root` is not in a git work tree (or the
+/// repository cannot be read). Files in the index but deleted from the work tree are listed
+/// too; reading them fails, and the caller skips them.
+pub fn workspace_files(root: &Path) -> Vec<(PathBuf, Tracking)> {
+    let Ok(repo) = git2::Repository::discover(root) else {
+        return Vec::new();
+    };
+    let Some(workdir) = repo.workdir() else {
+        return Vec::new();
+    };
+    let workdir = gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
+    let Ok(under) = root.strip_prefix(&workdir) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    if let Ok(index) = repo.index() {
+        for entry in index.iter() {
+            // Regular files only: 0o100644 and 0o100755, not links (0o120000) or submodules.
+            if entry.mode & 0o170000 != 0o100000 {
+                continue;
+            }
+            let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+            if rel.starts_with(under) {
+                files.push((workdir.join(rel), Tracking::Tracked));
+            }
+        }
+    }
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    if let Ok(statuses) = repo.statuses(Some(&mut options)) {
+        for status in statuses.iter() {
+            if !status.status().contains(git2::Status::WT_NEW) {
+                continue;
+            }
+            if let Ok(rel) = status.path() {
+                let rel = Path::new(rel);
+                if rel.starts_with(under) {
+                    files.push((workdir.join(rel), Tracking::Untracked));
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
 /// Creates a git repository at `dir` unless one already contains it. Returns true if created.
 pub fn ensure_repository(dir: &Path) -> Result<bool> {
     if is_in_work_tree(dir) {

@@ -108,7 +108,7 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
     // Lenient facts, so a changed file that no longer validates still shows stale signatures.
     let signatures = facts::of_checked(&checked)
         .ok()
-        .map(|facts| verify_agreement(ws, &facts, trust));
+        .map(|facts| verify_agreement(ws, &facts, trust, today));
     let standing = match (&checked.agreement, checked.has_errors()) {
         (Some(a), false) => {
             let signed = match &signatures {

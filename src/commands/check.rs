@@ -89,11 +89,13 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     })?;
     let unreadable = results.iter().any(|(_, u)| *u);
     let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
-    // Problems in the trust store itself, one report per key file, and entries of signatures/
-    // that belong to no agreement, one report per entry.
+    // Problems in the trust store itself, one report per key file, entries of signatures/
+    // that belong to no agreement, one report per entry, and private keys anywhere git would
+    // share them (DP220), one report per file.
     let orphans = crate::signing::verify::orphan_signature_entries(ws);
+    let leaks = crate::signing::leaks::private_keys_in_workspace(ws);
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
-    for f in trust.findings.iter().chain(&orphans) {
+    for f in trust.findings.iter().chain(&orphans).chain(&leaks) {
         by_file.entry(f.file.as_str()).or_default().push(f.clone());
     }
     reports.extend(by_file.into_iter().map(|(file, findings)| FileReport {

@@ -1,16 +1,26 @@
 //! `datapact sign ID --party ORG_ID --key FILE [--role ROLE]`: sign the current version of an
 //! agreement for one party. Writes one statement and one SSHSIG signature file for that party
 //! and version, so parties signing in different clones never conflict.
+//!
+//! The pair appears whole or not at all: the signature is published first and the statement
+//! last (see [`publish`]), so a run killed at any moment, or stopped by a full disk, leaves
+//! either nothing, or a signature without its statement, which counts for nothing, which
+//! `verify` names as an interrupted signing, and which the next `sign` replaces. The signing
+//! time is the clock's; only debug builds (the test suite's) can claim another.
 
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Kind, Overwrite};
 use crate::signing::keyfile::{self, Passphrase};
-use crate::signing::statement::{STATEMENT_TYPE, Statement, signature_path, statement_path};
+use crate::signing::statement::{
+    STATEMENT_TYPE, Statement, latest_signing_time, signature_path, statement_path,
+};
 use crate::signing::trust::{Refusal, TrustStore, TrustedKey};
 use crate::signing::{facts, sshsig, verify};
 use crate::term;
+use crate::workspace::Workspace;
+use chrono::{DateTime, Utc};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Sign the current version of an agreement for one party.
 #[derive(Debug, clap::Args)]
@@ -34,13 +44,28 @@ pub struct Args {
     /// Commit the statement and signature files (and nothing else) to git.
     #[arg(long)]
     pub commit: bool,
-    /// The signing time to claim (RFC 3339); default: now. For tests and re-creating records.
+    /// The signing time to claim (RFC 3339); default: now. For tests only: the option exists
+    /// in debug builds (which the test suite runs), never in a release build, so a datapact
+    /// that is installed always records the time of signing.
+    #[cfg(debug_assertions)]
     #[arg(long, value_name = "TIME", value_parser = parse_time_arg, hide = true)]
-    pub signed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+impl Args {
+    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
+    fn signing_time(&self) -> DateTime<Utc> {
+        #[cfg(debug_assertions)]
+        if let Some(claimed) = self.signed_at {
+            return claimed;
+        }
+        Utc::now()
+    }
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let ws = cx.workspace()?;
+    let today = cx.today_in(&ws);
     let path = ws.resolve_target(&args.target)?;
     let facts = facts::load(&ws, &path)?;
     if facts.has_errors {
@@ -64,6 +89,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     }
     let trust = TrustStore::load(&ws)?;
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
+    // A key kept where git could commit it is refused before it is read, as `keys generate`
+    // refuses to write one there.
+    keyfile::refuse_private_key_source(&args.key, &ws.root)?;
     // Only the public half is needed to check the key and show what will be signed; the
     // passphrase is asked for after that, so the signer can still stop.
     let locked = keyfile::open_private_key(&args.key)?;
@@ -101,10 +129,22 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             );
         }
     };
-    let signed_at = args.signed_at.unwrap_or_else(chrono::Utc::now);
+    let signed_at = args.signing_time();
     entry
         .permits(&role, signed_at.date_naive())
         .map_err(refused)?;
+    // Verification rejects a statement signed after today (DP219): never make one.
+    let latest = latest_signing_time(today, ws.config.timezone());
+    if signed_at > latest {
+        let claimed = signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        return Err(Error::refused(format!(
+            "refusing to sign: {}",
+            verify::from_the_future(&args.party, &claimed, latest)
+        ))
+        .with_hint(format!(
+            "check this computer's clock, and --today / DATAPACT_TODAY if set (today is {today}): signatures are judged against today"
+        )));
+    }
     let previous = verify::previous_signed_digest(&ws, &facts, &trust).map_err(|why| {
         Error::refused(format!("{}: {why}", facts.id))
             .with_hint("look at signatures/ in git history before signing")
@@ -114,20 +154,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let sig_path = signature_path(&stmt_path);
     // Never written through a linked signatures/ directory to a place outside the workspace.
     ws.check_inside(&stmt_path)?;
-    let taken = |path: &std::path::Path| gate::kind_of(&ws.root, path).map(|k| k != Kind::Missing);
-    if taken(&stmt_path)? || taken(&sig_path)? {
-        return Err(Error::refused(format!(
-            "{} has already signed {} v{} ({} exists)",
-            args.party,
-            facts.id,
-            facts.version,
-            ws.display(&stmt_path)
-        ))
-        .with_hint(format!(
-            "run `datapact verify {}`; if the agreement changed since, bump its `version` and sign the new version",
-            facts.id
-        )));
-    }
+    // Checked now, before the passphrase is asked for, and again under the lock when writing.
+    leftover(
+        &ws,
+        &stmt_path,
+        &sig_path,
+        &args.party,
+        &facts.id,
+        facts.version,
+    )?;
     let statement = Statement {
         statement_type: STATEMENT_TYPE.to_string(),
         agreement: facts.id.to_string(),
@@ -160,8 +195,20 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
     })?;
     drop(signing_key);
-    gate::write_atomic(&ws.root, &stmt_path, text.as_bytes(), Overwrite::Refuse)?;
-    gate::write_atomic(&ws.root, &sig_path, armour.as_bytes(), Overwrite::Refuse)?;
+    {
+        // One run at a time decides what is there and writes: two runs for the same party
+        // never interleave their files.
+        let _lock = gate::lock_workspace(&ws.root)?;
+        let left = leftover(
+            &ws,
+            &stmt_path,
+            &sig_path,
+            &args.party,
+            &facts.id,
+            facts.version,
+        )?;
+        publish(&ws, &stmt_path, &sig_path, &text, &armour, left)?;
+    }
     let _ = writeln!(
         term::stdout(),
         "Signed: {}\n        {}",
@@ -178,6 +225,99 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         ),
     )?;
     Ok(Outcome::Clean)
+}
+
+/// What an earlier, interrupted signing left of this party's pair of files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leftover {
+    /// Neither file: nothing signed yet.
+    Nothing,
+    /// A statement without its signature (what earlier datapact versions left when killed
+    /// between their two writes, which put the statement first; or a signature removed).
+    Statement,
+    /// A signature without its statement: a run killed between its two writes.
+    Signature,
+}
+
+/// What is at the party's statement and signature paths: nothing, or one of them alone (an
+/// interrupted signing, which signing again completes). Both there, or anything but a regular
+/// file at either, is refused: the party has signed this version already.
+fn leftover(
+    ws: &Workspace,
+    stmt: &Path,
+    sig: &Path,
+    party: &str,
+    id: &crate::workspace::AgreementId,
+    version: u32,
+) -> Result<Leftover> {
+    let kind = |path: &Path| gate::kind_of(&ws.root, path);
+    match (kind(stmt)?, kind(sig)?) {
+        (Kind::Missing, Kind::Missing) => Ok(Leftover::Nothing),
+        (Kind::File, Kind::Missing) => Ok(Leftover::Statement),
+        (Kind::Missing, Kind::File) => Ok(Leftover::Signature),
+        (stmt_kind, _) => {
+            let there = if stmt_kind == Kind::Missing {
+                sig
+            } else {
+                stmt
+            };
+            Err(Error::refused(format!(
+                "{party} has already signed {id} v{version} ({} exists)",
+                ws.display(there)
+            ))
+            .with_hint(format!(
+                "run `datapact verify {id}`; if the agreement changed since, bump its `version` and sign the new version"
+            )))
+        }
+    }
+}
+
+/// Publishes a statement and its signature so that both appear or neither does. The signature
+/// goes first and the statement last, because a signature alone counts for nothing and says
+/// so (`verify`: an interrupted signing), while a statement alone would look signed but
+/// broken. Each file is written atomically (temporary file, then rename), and the folder is
+/// synced between the two renames, so even after a power loss the statement is never there
+/// without its signature. A leftover of an interrupted signing is taken away first (a lone
+/// statement) or replaced (a lone signature). If the statement cannot be written (a full
+/// disk), the signature just written is removed again, and so is the version folder if it is
+/// left empty.
+fn publish(
+    ws: &Workspace,
+    stmt: &Path,
+    sig: &Path,
+    text: &str,
+    armour: &str,
+    left: Leftover,
+) -> Result<()> {
+    let dir = stmt.parent().unwrap_or(&ws.root);
+    let overwrite = match left {
+        Leftover::Nothing => Overwrite::Refuse,
+        Leftover::Statement => {
+            gate::remove_file(&ws.root, stmt)?;
+            term::note(&format!(
+                "completing an interrupted signing: removed {}, a statement left without its signature",
+                ws.display(stmt)
+            ));
+            Overwrite::Refuse
+        }
+        Leftover::Signature => {
+            term::note(&format!(
+                "completing an interrupted signing: replacing {}, a signature left without its statement",
+                ws.display(sig)
+            ));
+            Overwrite::Allow
+        }
+    };
+    let undo = |e: Error| {
+        // Best effort: if the signature cannot be removed either, it stays alone, which
+        // `verify` explains and the next `sign` replaces.
+        let _ = gate::remove_file(&ws.root, sig);
+        let _ = gate::remove_empty_dir(&ws.root, dir);
+        e
+    };
+    gate::write_atomic(&ws.root, sig, armour.as_bytes(), overwrite).map_err(undo)?;
+    gate::sync_dir(&ws.root, dir).map_err(undo)?;
+    gate::write_atomic(&ws.root, stmt, text.as_bytes(), Overwrite::Refuse).map_err(undo)
 }
 
 /// Why the key may not sign, in the signer's terms, with what to do.
@@ -219,6 +359,7 @@ fn refused(
 }
 
 /// Parses an RFC 3339 command-line time (for the hidden `--signed-at`, used by tests), as UTC.
+#[cfg(debug_assertions)]
 pub fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))

@@ -128,7 +128,7 @@ pub static SIGNATURE_MALFORMED: Rule = Rule {
     configurable: false,
     unreadable: false,
     applies: "always",
-    summary: "A statement or signature file is missing its pair, malformed, truncated or too large, is not a regular file, or is reached through a symbolic link that leads outside the workspace (nothing behind such a link is read).",
+    summary: "A statement or signature file is malformed (its SSHSIG hash neither sha512 nor sha256, say), truncated or too large, is not a regular file, or is reached through a symbolic link that leads outside the workspace (nothing behind such a link is read).",
     hint: "remove the statement and signature files and sign again with `datapact sign`",
     source: "Robustness: a damaged file gets a clear error naming it.",
 };
@@ -180,7 +180,7 @@ pub static SIGNATURE_UNEXPECTED_FILE: Rule = Rule {
     configurable: false,
     unreadable: false,
     applies: "always",
-    summary: "An entry under `signatures/` is not where signatures go: a file in a version directory that is not a party's statement or signature, a version directory not named `v<N>` in canonical form (`v03`, `V9`, `vx`, a number above 4294967295) or empty, a loose file, or `signatures/<name>/` with no `agreements/<name>.toml` (reported once for the workspace). None of them is read.",
+    summary: "An entry under `signatures/` is not where signatures go: a file in a version directory that is not a party's statement or signature, a statement or signature without its pair (an interrupted signing: the party has not signed, and `datapact sign` completes it), a temporary file a killed run left (the next run that writes there removes it), a version directory not named `v<N>` in canonical form (`v03`, `V9`, `vx`, a number above 4294967295) or empty, a loose file, or `signatures/<name>/` with no `agreements/<name>.toml` (reported once for the workspace). None of them is read.",
     hint: "remove the file; the party signs this agreement version itself with `datapact sign`",
     source: "Signing design: one statement and one signature per party per version.",
 };
@@ -237,6 +237,32 @@ pub static TRUST_STORE_STRAY: Rule = Rule {
     source: "Signing design: `keys/` holds only the reviewed trust store; anything else there is easy to mistake for it.",
 };
 
+pub static SIGNATURE_FROM_THE_FUTURE: Rule = Rule {
+    code: "DP219",
+    name: "signature-from-the-future",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
+    summary: "A statement's `signed_at` is after today (in the workspace time zone, allowing 5 minutes of clock skew): a signing time that has not come yet is never accepted, so a key whose validity window starts later cannot sign now.",
+    hint: "the party signs again with `datapact sign` (it records the time of signing); check the signer's clock",
+    source: "Signing design: the validity window is judged at the claimed signing time, which cannot be later than today.",
+};
+
+pub static PRIVATE_KEY_IN_WORKSPACE: Rule = Rule {
+    code: "DP220",
+    name: "private-key-in-workspace",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "with `check`, in a workspace inside a git work tree",
+    summary: "A file of the workspace that git tracks, or would commit (untracked and not ignored), holds a private key: a line opening a PEM private key block (`-----BEGIN OPENSSH PRIVATE KEY-----` and the like), an SSH.COM or a PuTTY private key. `keys/` is covered by DP216.",
+    hint: "move the file out of the workspace (for example to ~/.config/datapact/keys/, mode 0600); if it was ever committed, pushed or shared, revoke its key (`datapact keys revoke`) and generate a new one",
+    source: "Signing design: private keys never enter the workspace or its history.",
+};
+
 /// The signatures rules, in code order.
 pub static RULES: &[&Rule] = &[
     &SIGNATURE_STALE,
@@ -257,4 +283,6 @@ pub static RULES: &[&Rule] = &[
     &TRUST_STORE_ENTRY,
     &SIGNATURE_CHAIN,
     &TRUST_STORE_STRAY,
+    &SIGNATURE_FROM_THE_FUTURE,
+    &PRIVATE_KEY_IN_WORKSPACE,
 ];

@@ -268,13 +268,35 @@ fn destination(path: &Path) -> PathBuf {
 /// workspace `workspace` (a git repository or not yet one) or inside any git work tree: a private
 /// key must never be committed or shared with the workspace.
 pub fn refuse_private_key_destination(path: &Path, workspace: &Path) -> Result<()> {
-    let hint = "leave out --out to use the default key directory, or name a file outside the workspace and any git repository";
+    refuse_exposed(
+        path,
+        workspace,
+        "write a private key to",
+        "leave out --out to use the default key directory, or name a file outside the workspace and any git repository",
+    )
+}
+
+/// Refuses to sign with the private key file `path` when it is kept inside the workspace
+/// `workspace` or inside any git work tree (judged where the file really is, through links),
+/// as [`refuse_private_key_destination`] refuses to write one there.
+pub fn refuse_private_key_source(path: &Path, workspace: &Path) -> Result<()> {
+    refuse_exposed(
+        path,
+        workspace,
+        "use the private key",
+        "move the key out of the workspace and any git repository (for example to ~/.config/datapact/keys/, mode 0600) and sign with it there; if it was ever committed, pushed or shared, revoke its key (`datapact keys revoke`) and generate a new one",
+    )
+}
+
+/// The one decision behind both refusals: where `path` is (or would be) once links are
+/// resolved, and whether that is inside the workspace or a git work tree.
+fn refuse_exposed(path: &Path, workspace: &Path, action: &str, hint: &str) -> Result<()> {
     let dest = destination(path);
     let workspace = outside::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
     let existing = dest.ancestors().skip(1).find(|a| outside::is_dir(a));
     if let Some(root) = existing.and_then(git::work_tree_root) {
         return Err(Error::refused(format!(
-            "refusing to write a private key to {}: it is inside the git work tree {}, where it could be committed and shared",
+            "refusing to {action} {}: it is inside the git work tree {}, where it could be committed and shared",
             path.display(),
             root.display()
         ))
@@ -282,7 +304,7 @@ pub fn refuse_private_key_destination(path: &Path, workspace: &Path) -> Result<(
     }
     if dest.starts_with(&workspace) {
         return Err(Error::refused(format!(
-            "refusing to write a private key to {}: it is inside the workspace {}, where it could be committed and shared",
+            "refusing to {action} {}: it is inside the workspace {}, where it could be committed and shared",
             path.display(),
             workspace.display()
         ))

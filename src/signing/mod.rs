@@ -11,6 +11,7 @@
 
 pub mod facts;
 pub mod keyfile;
+pub mod leaks;
 pub mod limits;
 pub mod sshsig;
 pub mod statement;

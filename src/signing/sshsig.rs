@@ -67,8 +67,8 @@ pub fn public_key_line(key: &VerifyingKey) -> String {
         .unwrap_or_else(|_| String::from("ssh-ed25519 (unencodable key)"))
 }
 
-/// Signs `message` in the datapact namespace (sha512, as ssh-keygen does) and returns the
-/// armoured signature, LF line endings, ending in a newline.
+/// Signs `message` in the datapact namespace (hash sha512, ssh-keygen's default) and returns
+/// the armoured signature, LF line endings, ending in a newline.
 pub fn sign(key: &SigningKey, message: &[u8]) -> Result<String, SigProblem> {
     let to_sign = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
         .map_err(|e| SigProblem::Malformed(e.to_string()))?;
@@ -134,8 +134,15 @@ pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
     Ok(key)
 }
 
+/// The SSHSIG hash algorithms a signature may name. datapact writes sha512; sha256 is accepted
+/// too, because `PROTOCOL.sshsig` allows both, OpenSSH verifies both, and a partner signing
+/// with `ssh-keygen -Y sign -O hashalg=sha256` makes one. Either is collision resistant, and
+/// the name is part of the signed data, so relabelling a signature's hash breaks it.
+pub const ACCEPTED_HASHES: [HashAlg; 2] = [HashAlg::Sha512, HashAlg::Sha256];
+
 /// Verifies `sig` over `message` in the datapact namespace with `verify_strict`, and returns
-/// the key that made it. The caller decides whether that key is trusted.
+/// the key that made it. The caller decides whether that key is trusted. A hash algorithm other
+/// than those of [`ACCEPTED_HASHES`] is malformed.
 pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> {
     if sig.version() != SshSig::VERSION {
         return Err(SigProblem::Malformed(format!(
@@ -161,6 +168,12 @@ pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> 
         return Err(SigProblem::Malformed(format!(
             "signature algorithm is {}, not ssh-ed25519",
             sig.algorithm()
+        )));
+    }
+    if !ACCEPTED_HASHES.contains(&sig.hash_alg()) {
+        return Err(SigProblem::Malformed(format!(
+            "hash algorithm {} is not sha512 or sha256",
+            sig.hash_alg()
         )));
     }
     let bytes: [u8; 64] = sig
@@ -283,6 +296,104 @@ mod tests {
             Err(SigProblem::BadKey(_))
         ));
         assert!(usable_key(&identity).is_err());
+    }
+
+    /// The armoured signature `pem` with its hash algorithm's name (`sha512`, in the binary
+    /// blob) replaced by `name`, a name of the same length.
+    fn relabelled(pem: &str, name: &str) -> String {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let mut blob = engine.decode(body).unwrap();
+        let at = blob
+            .windows(6)
+            .position(|w| w == b"sha512")
+            .expect("the blob names sha512");
+        blob[at..at + 6].copy_from_slice(name.as_bytes());
+        let body = engine.encode(blob);
+        let lines: Vec<&str> = body
+            .as_bytes()
+            .chunks(70)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN SSH SIGNATURE-----\n{}\n-----END SSH SIGNATURE-----\n",
+            lines.join("\n")
+        )
+    }
+
+    /// What datapact writes is sha512; a signature relabelled sha256 no longer verifies (the
+    /// name is signed), and a hash that SSHSIG does not define is malformed, not a panic.
+    #[test]
+    fn datapact_writes_sha512_and_a_relabelled_hash_never_verifies() {
+        let key = test_key(5);
+        let pem = sign(&key, b"statement").unwrap();
+        let sig = parse(pem.as_bytes()).unwrap();
+        assert_eq!(sig.hash_alg(), HashAlg::Sha512);
+        assert!(verify(&sig, b"statement").is_ok());
+        let as_sha256 = parse(relabelled(&pem, "sha256").as_bytes()).unwrap();
+        assert_eq!(as_sha256.hash_alg(), HashAlg::Sha256);
+        assert_eq!(
+            verify(&as_sha256, b"statement"),
+            Err(SigProblem::BadSignature)
+        );
+        for unknown in ["sha384", "sha1\0\0", "SHA512"] {
+            assert!(
+                matches!(
+                    parse(relabelled(&pem, unknown).as_bytes()),
+                    Err(SigProblem::Malformed(_))
+                ),
+                "{unknown:?}"
+            );
+        }
+        // A sha256 signature made properly verifies.
+        let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha256, b"statement").unwrap();
+        let s = ssh_key::Signature::new(Algorithm::Ed25519, key.sign(&data).to_bytes().to_vec())
+            .unwrap();
+        let sig = SshSig::new(
+            key_data(&key.verifying_key()),
+            NAMESPACE,
+            HashAlg::Sha256,
+            s,
+        )
+        .unwrap();
+        assert_eq!(verify(&sig, b"statement"), Ok(key.verifying_key()));
+        assert_eq!(verify(&sig, b"statemenu"), Err(SigProblem::BadSignature));
+    }
+
+    /// `ssh-keygen -Y sign -O hashalg=sha256` (OpenSSH's other hash) verifies, and OpenSSH
+    /// verifies datapact's sha512 (`interoperates_with_ssh_keygen`).
+    #[test]
+    fn a_sha256_signature_made_by_ssh_keygen_verifies() {
+        if !ssh_keygen_available() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let key_path = dir.path().join("id_ed25519");
+        let made = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
+            .arg(&key_path)
+            .output()
+            .unwrap();
+        assert!(made.status.success());
+        let message = b"type = \"datapact-statement/1\"\n";
+        let msg_path = dir.path().join("statement.toml");
+        std::fs::write(&msg_path, message).unwrap();
+        let signed = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", NAMESPACE, "-O", "hashalg=sha256", "-f"])
+            .arg(&key_path)
+            .arg(&msg_path)
+            .output()
+            .unwrap();
+        assert!(
+            signed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&signed.stderr)
+        );
+        let sig = parse(&std::fs::read(dir.path().join("statement.toml.sig")).unwrap()).unwrap();
+        assert_eq!(sig.hash_alg(), HashAlg::Sha256);
+        assert!(verify(&sig, message).is_ok());
+        assert_eq!(verify(&sig, b"other"), Err(SigProblem::BadSignature));
     }
 
     /// Every non-canonical encoding of a point: y + p for y < 19 (p = 2^255 - 19), with either

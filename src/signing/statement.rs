@@ -3,6 +3,7 @@
 //! `.toml.sig`). The statement is written by the tool in one fixed form and parsed strictly.
 
 use crate::workspace::{SIGNATURES_DIR, Workspace};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -41,9 +42,9 @@ impl Statement {
     }
 
     /// The claimed signing time.
-    pub fn signed_at(&self) -> Result<chrono::DateTime<chrono::Utc>, String> {
-        chrono::DateTime::parse_from_rfc3339(&self.signed_at)
-            .map(|t| t.with_timezone(&chrono::Utc))
+    pub fn signed_at(&self) -> Result<DateTime<Utc>, String> {
+        DateTime::parse_from_rfc3339(&self.signed_at)
+            .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
                 format!(
                     "signed_at {:?} is not an RFC 3339 time ({e})",
@@ -51,6 +52,28 @@ impl Statement {
                 )
             })
     }
+}
+
+/// How far a statement's `signed_at` may lie beyond the end of today: the clock skew allowed
+/// between the signer's machine and the verifier's (Kerberos allows the same).
+pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// The latest signing time a statement may claim when `today` is the day in time zone `tz`:
+/// the end of that day there, plus [`CLOCK_SKEW`]. A later `signed_at` is from the future
+/// (DP219): `sign` refuses to write one and verification rejects it, judged against the same
+/// injected "today" as every other date decision.
+pub fn latest_signing_time(today: NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    let tomorrow = today.succ_opt().unwrap_or(NaiveDate::MAX);
+    let midnight = tomorrow.and_time(chrono::NaiveTime::MIN);
+    // The first instant of tomorrow there; where a time change skips midnight, the day begins
+    // at the first local time that exists, at most a few hours later.
+    let start = (0..=4)
+        .find_map(|hours| {
+            tz.from_local_datetime(&(midnight + chrono::TimeDelta::hours(hours)))
+                .earliest()
+        })
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc));
+    start + CLOCK_SKEW
 }
 
 /// The directory of one agreement's signatures, all versions.
@@ -98,5 +121,39 @@ mod tests {
             signature_path(std::path::Path::new("v1/org-a.toml")),
             PathBuf::from("v1/org-a.toml.sig")
         );
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_latest_signing_time_is_the_end_of_today_there_plus_the_skew() {
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        // London is UTC+1 in summer: its day ends at 23:00 UTC.
+        let london: chrono_tz::Tz = "Europe/London".parse().unwrap();
+        assert_eq!(
+            latest_signing_time(day, london),
+            utc("2026-07-01T23:05:00Z")
+        );
+        assert_eq!(
+            latest_signing_time(day, chrono_tz::UTC),
+            utc("2026-07-02T00:05:00Z")
+        );
+        // New York (UTC-4 in summer): 20:30 there on 1 July is already 2 July in UTC, and
+        // still today.
+        let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        assert!(utc("2026-07-02T00:30:00Z") < latest_signing_time(day, ny));
+        assert_eq!(latest_signing_time(day, ny), utc("2026-07-02T04:05:00Z"));
+        // A zone whose clocks skipped midnight (Santiago, 2022-09-11 00:00 became 01:00): the
+        // day began at 01:00 local, 04:00 UTC.
+        let santiago: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+        let before = NaiveDate::from_ymd_opt(2022, 9, 10).unwrap();
+        assert_eq!(
+            latest_signing_time(before, santiago),
+            utc("2022-09-11T04:05:00Z")
+        );
+        // The last day there is has no end to pass.
+        assert!(latest_signing_time(NaiveDate::MAX, chrono_tz::UTC) > utc("9999-12-31T00:00:00Z"));
     }
 }

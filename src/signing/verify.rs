@@ -14,6 +14,7 @@ use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::gate::{self, FileKind, Kind, ReadError};
 use crate::rules::{self, Rule};
 use crate::workspace::{Workspace, check_id};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -182,11 +183,12 @@ fn evaluate(
     ws: &Workspace,
     facts: &AgreementFacts,
     trust: &TrustStore,
+    latest: DateTime<Utc>,
     stem: &str,
     path: &Path,
 ) -> Result<Valid, Rejection> {
     let authentic = authenticate(ws, facts.id.as_str(), facts.version, trust, stem, path)?;
-    authorise(facts, authentic)
+    authorise(facts, authentic, latest)
 }
 
 /// The first half of [`evaluate`]: the statement of `stem` in the directory of `version` of
@@ -335,8 +337,14 @@ fn authenticate<'t>(
 
 /// The second half of [`evaluate`]: an authentic statement counts for the current version when
 /// its key is not revoked, was valid at the claimed signing time and is enrolled for the role,
-/// and the statement covers the agreement's current bytes.
-fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, Rejection> {
+/// that time is not after `latest` (the end of today, see
+/// [`super::statement::latest_signing_time`]), and the statement covers the agreement's
+/// current bytes.
+fn authorise(
+    facts: &AgreementFacts,
+    authentic: Authentic<'_>,
+    latest: DateTime<Utc>,
+) -> Result<Valid, Rejection> {
     let Authentic {
         statement,
         text,
@@ -354,6 +362,14 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
     })?;
     if let Err(refusal) = entry.permits(&statement.role, signed_at.date_naive()) {
         return Err(refused(&refusal, entry, &statement, &text, &display));
+    }
+    if signed_at > latest {
+        return Err(reject(
+            &rules::signatures::SIGNATURE_FROM_THE_FUTURE,
+            &display,
+            line("signed_at"),
+            from_the_future(&statement.party, &statement.signed_at, latest),
+        ));
     }
     let current = facts.digest();
     if statement.agreement_sha256 != current {
@@ -378,6 +394,17 @@ fn authorise(facts: &AgreementFacts, authentic: Authentic<'_>) -> Result<Valid, 
         statement,
         display,
     })
+}
+
+/// Why a statement claiming to be signed at `signed_at` (after `latest`) does not count; `sign`
+/// refuses in the same words.
+pub fn from_the_future(party: &str, signed_at: &str, latest: DateTime<Utc>) -> String {
+    format!(
+        "{party}'s statement claims to be signed at {signed_at}, after today (the latest signing time accepted is {}, \
+         the end of today in the workspace time zone plus {} minutes of clock skew): a signature cannot be made in the future",
+        latest.format("%Y-%m-%dT%H:%M:%SZ"),
+        super::statement::CLOCK_SKEW.num_minutes()
+    )
 }
 
 /// The rejection of a statement whose key the trust store does not let sign it (the decision
@@ -614,15 +641,18 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
     findings
 }
 
-/// Verifies every signature on the current version of an agreement.
+/// Verifies every signature on the current version of an agreement, on the day `today` (a
+/// statement signed after it, in the workspace time zone, does not count: DP219).
 pub fn verify_agreement(
     ws: &Workspace,
     facts: &AgreementFacts,
     trust: &TrustStore,
+    today: NaiveDate,
 ) -> AgreementSignatures {
     if facts.path != ws.agreement_path(&facts.id) {
         return misfiled(facts);
     }
+    let latest = super::statement::latest_signing_time(today, ws.config.timezone());
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
@@ -634,16 +664,42 @@ pub fn verify_agreement(
             .unwrap_or("")
             .to_string();
         if let Some(stem) = name.strip_suffix(".toml.sig") {
-            if kind(ws, &path.with_file_name(format!("{stem}.toml"))) == Some(Kind::Missing) {
+            let statement = path.with_file_name(format!("{stem}.toml"));
+            if kind(ws, &statement) != Some(Kind::Missing) {
+                continue;
+            }
+            if kind(ws, &path) == Some(Kind::File) {
+                findings.push(interrupted(facts, &display, stem, "signature", "statement"));
+            } else {
                 findings.push(Finding::new(
                     &rules::signatures::SIGNATURE_MALFORMED,
                     &display,
                     Position::START,
-                    format!("signature {display} has no statement file beside it"),
-                    "remove it, or restore the statement it signs",
+                    format!("signature {display} has no statement file beside it, and it is not a regular file"),
+                    "remove it",
                 ));
             }
             continue;
+        }
+        if gate::is_temporary_name(&name) {
+            findings.push(Finding::new(
+                &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
+                &display,
+                Position::START,
+                format!("{display} is a temporary file left by an interrupted datapact run; it is not read"),
+                "the next datapact command that writes in this folder (such as `datapact sign`) removes it; or remove it yourself",
+            ));
+            continue;
+        }
+        if let Some(stem) = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok()) {
+            // A statement whose signature is not there at all (not a damaged or unreadable
+            // signature: those are DP210) is the first half of a signing that never finished.
+            if kind(ws, &signature_path(&path)) == Some(Kind::Missing)
+                && kind(ws, &path) == Some(Kind::File)
+            {
+                findings.push(interrupted(facts, &display, stem, "statement", "signature"));
+                continue;
+            }
         }
         // Not only regular files: a FIFO or directory named like a statement is reported as a
         // malformed statement of that party (read_signature_file never opens it).
@@ -658,7 +714,10 @@ pub fn verify_agreement(
             ));
             continue;
         };
-        by_stem.insert(stem.to_string(), evaluate(ws, facts, trust, stem, &path));
+        by_stem.insert(
+            stem.to_string(),
+            evaluate(ws, facts, trust, latest, stem, &path),
+        );
     }
     // The hash chain, worked out only when some statement is otherwise valid.
     if by_stem.values().any(Result::is_ok) {
@@ -800,6 +859,36 @@ pub fn verify_agreement(
         state,
         findings,
     }
+}
+
+/// The DP214 warning for a statement or signature (`what`, at `display`) without its pair
+/// (`pair`): what an interrupted signing leaves. It is not read, the party has not signed, and
+/// signing again completes it (`sign` replaces the leftover).
+fn interrupted(
+    facts: &AgreementFacts,
+    display: &str,
+    stem: &str,
+    what: &str,
+    pair: &str,
+) -> Finding {
+    let party = if facts.party_ids.iter().any(|p| p == stem) {
+        stem
+    } else {
+        "PARTY"
+    };
+    Finding::new(
+        &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
+        display,
+        Position::START,
+        format!(
+            "{display} is a {what} without its {pair}: a signing was interrupted (or the {pair} removed), so it does not count and {stem} has not signed v{}",
+            facts.version
+        ),
+        format!(
+            "complete the signing: `datapact sign {} --party {party} --key KEYFILE` replaces the leftover; or remove it",
+            facts.id
+        ),
+    )
 }
 
 /// The signatures of an agreement file that is not `agreements/<id>.toml` of the id it claims

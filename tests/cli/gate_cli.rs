@@ -48,7 +48,12 @@ fn workspace() -> TempWorkspace {
     }
     for id in ["active-sharing", "expiring-sharing", "overdue-sharing"] {
         for party in ["nhs-essex-icb", "essex-county-council"] {
-            ws.sign(id, party, &ws.key_file(party), &["--role", "dpo"]);
+            ws.sign(
+                id,
+                party,
+                &ws.key_file(party),
+                &["--role", "dpo", "--signed-at", common::T0],
+            );
         }
     }
     ws

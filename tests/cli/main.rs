@@ -18,6 +18,7 @@ mod render_crash;
 mod report_formats;
 mod rule_coverage;
 mod signing;
+mod signing_crash;
 mod signing_tamper;
 mod trust_attacks;
 mod validate_cli;

@@ -380,7 +380,12 @@ fn the_public_rendition_leaves_out_each_documented_field() {
     );
     ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), &text);
     let key = ws.generate_key("nhs-essex-icb", SIGNER);
-    ws.sign(EXAMPLE_ID, "nhs-essex-icb", &key, &["--role", "dpo"]);
+    ws.sign(
+        EXAMPLE_ID,
+        "nhs-essex-icb",
+        &key,
+        &["--role", "dpo", "--signed-at", common::T0],
+    );
     let withheld = [
         SIGNER,                                                // signer's principal
         "Priya Shah",                                          // contact name
@@ -452,7 +457,12 @@ fn a_public_rendition_gives_why_a_signature_is_not_valid_without_the_signer() {
     let ws = TempWorkspace::init();
     ws.write(&format!("agreements/{EXAMPLE_ID}.toml"), EXAMPLE);
     let key = ws.generate_key("nhs-essex-icb", SIGNER);
-    ws.sign(EXAMPLE_ID, "nhs-essex-icb", &key, &["--role", "dpo"]);
+    ws.sign(
+        EXAMPLE_ID,
+        "nhs-essex-icb",
+        &key,
+        &["--role", "dpo", "--signed-at", common::T0],
+    );
     let list = ws.output(&["keys", "list", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     let key_id = list["keys"][0]["key_id"].as_str().unwrap().to_string();
@@ -654,7 +664,12 @@ fn signatures_show_as_valid_only_while_they_verify() {
         ("essex-county-council", "dpo@essex.gov.uk"),
     ] {
         let key = ws.generate_key(party, principal);
-        ws.sign(EXAMPLE_ID, party, &key, &["--role", "dpo"]);
+        ws.sign(
+            EXAMPLE_ID,
+            party,
+            &key,
+            &["--role", "dpo", "--signed-at", common::T0],
+        );
     }
     let html = render(&ws, EXAMPLE_ID, &["--format", "html"]);
     assert_eq!(html.matches("status status-valid").count(), 2, "{html}");

@@ -286,10 +286,15 @@ fn dated_workspace() -> TempWorkspace {
         (TERM_END, ECC, &ecc),
         (DRAFT, ICB, &icb),
     ] {
-        ws.sign(id, party, key, &["--signed-at", T0]);
+        ws.sign(id, party, key, &["--signed-at", SIGNED_BEFORE_EFFECTIVE]);
     }
     ws
 }
+
+/// When the parties signed DATED, TERM_END and DRAFT: before their effective date, so that on
+/// every day the boundary tests judge (from the day before the effective date on) the
+/// signatures are already made; a signature dated after "today" does not count (DP219).
+const SIGNED_BEFORE_EFFECTIVE: &str = "2026-03-18T10:00:00Z";
 
 // ---------------------------------------------------------------------------------------------
 // The scenarios: one per signature and expiry code
@@ -331,6 +336,8 @@ scenarios! {
     dp216_trust_store_entry: "DP216" => corrupt_trust_store_entry,
     dp217_signature_chain: "DP217" => broken_hash_chain,
     dp218_trust_store_stray: "DP218" => stray_file_in_keys,
+    dp219_signature_from_the_future: "DP219" => statement_dated_after_today,
+    dp220_private_key_in_workspace: "DP220" => private_key_left_in_the_workspace,
     dp301_review_due: "DP301" => review_within_the_notice_window,
     dp302_review_overdue: "DP302" => review_date_passed,
     dp303_review_overdue_past_grace: "DP303" => review_date_passed_beyond_grace,
@@ -636,6 +643,29 @@ fn broken_hash_chain() -> Outcome {
 fn stray_file_in_keys() -> Outcome {
     let s = Signed::new();
     s.ws.write("keys/notes.txt", "hello");
+    check(&s.ws, TODAY, &[])
+}
+
+/// DP219: the ICB's statement re-signed by its own key claiming a signing time in 2099.
+fn statement_dated_after_today() -> Outcome {
+    let s = Signed::new();
+    let rel = s.statement(1, ICB);
+    let text = s.read(&rel);
+    assert!(text.contains(T0), "{text}");
+    s.resign(
+        &rel,
+        ICB,
+        NAMESPACE,
+        &text.replace(T0, "2099-01-01T10:00:00Z"),
+    );
+    check(&s.ws, TODAY, &[])
+}
+
+/// DP220: a copy of the ICB's private key left in the workspace (a git repository), where
+/// `git add` would commit it.
+fn private_key_left_in_the_workspace() -> Outcome {
+    let s = Signed::new();
+    s.ws.write("handover/id_ed25519", std::fs::read(&s.icb).unwrap());
     check(&s.ws, TODAY, &[])
 }
 

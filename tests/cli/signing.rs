@@ -623,12 +623,13 @@ fn threat_malformed_truncated_and_huge_files_give_clear_errors() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("DP210") && !text.contains("DP211"), "{text}");
     std::fs::write(f.sig(1, ICB), original).unwrap();
-    // A signature without its statement, and a statement without its signature.
+    // A statement without its signature is an interrupted signing: not signed, not an error
+    // (tests/cli/signing_crash.rs).
     std::fs::remove_file(f.sig(1, ECC)).unwrap();
     let (code, text) = f.verify_text();
-    assert_eq!(code, 1);
+    assert_eq!(code, 0);
     assert!(
-        text.contains("essex-county-council.toml.sig is missing"),
+        text.contains("essex-county-council.toml is a statement without its signature"),
         "{text}"
     );
 }
@@ -1553,9 +1554,24 @@ fn threat_key_used_outside_its_validity_window_is_rejected() {
             .stderr(predicates::str::contains(format!("not valid on {day}")));
         assert!(!f.statement(1, ICB).exists(), "nothing written");
     }
+    // Judged on a day after the window (a signature dated after today never counts: DP219).
+    let after = "2027-01-02";
+    let verify_after = || {
+        let out =
+            f.ws.output(&["--today", after, "verify", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), json)
+    };
     for first_or_last in ["2026-01-01T00:00:00Z", "2026-12-31T23:59:59Z"] {
-        f.sign_at(ICB, &key, first_or_last).success();
-        let (_, json) = f.verify_json();
+        f.ws.sign_output(
+            ID,
+            ICB,
+            &key,
+            &["--signed-at", first_or_last, "--today", after],
+        )
+        .assert()
+        .success();
+        let (_, json) = verify_after();
         assert_eq!(statuses(&json)[0].1, "signed", "{first_or_last}: {json}");
         unsign(&f, 1, ICB);
     }
@@ -1587,7 +1603,7 @@ fn threat_key_used_outside_its_validity_window_is_rejected() {
         ("2026-01-01", "2026-06-15", "signed"),
     ] {
         window(from, until);
-        let (code, json) = f.verify_json();
+        let (code, json) = verify_after();
         let s = &statuses(&json)[0];
         let got = if s.1 == "signed" { "signed" } else { &s.2 };
         assert_eq!(got, expect, "window {from}..{until}: {json}");

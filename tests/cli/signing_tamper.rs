@@ -250,8 +250,10 @@ fn any_single_byte_change_invalidates_every_signature_in_memory() {
     let trust = TrustStore::load(&ws).unwrap();
     let original: AgreementFacts =
         facts::load(&ws, &ws.agreements_dir().join(format!("{ID}.toml"))).unwrap();
+    // A day after the signing time (2026-04-01).
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     assert_eq!(
-        verify_agreement(&ws, &original, &trust).state,
+        verify_agreement(&ws, &original, &trust, today).state,
         SignatureState::Full
     );
     let len = original.bytes().len();
@@ -260,7 +262,7 @@ fn any_single_byte_change_invalidates_every_signature_in_memory() {
         let mut bytes = original.bytes().to_vec();
         bytes[pos] = new_byte;
         let tampered = original.with_bytes(bytes);
-        let result = verify_agreement(&ws, &tampered, &trust);
+        let result = verify_agreement(&ws, &tampered, &trust, today);
         prop_assert_eq!(&result.state, &SignatureState::Unsigned);
         for p in &result.parties {
             prop_assert!(matches!(p.status, PartyStatus::Invalid { .. }), "{:?}", p);

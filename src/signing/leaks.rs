@@ -1,0 +1,104 @@
+//! Private keys where git would share them (DP220): every file of the workspace that git has
+//! committed or staged, or would commit (untracked and not ignored), is searched for a private
+//! key block a key parser would read. `keys/` is left to the trust store reader, which is
+//! stricter there (DP216: any mention of a private key, and any binary file). Files are listed
+//! through `crate::git` and read through the gate, in parallel; nothing of a key is quoted.
+
+use crate::diagnostics::{Finding, Position};
+use crate::gate::{self, FileKind};
+use crate::git::{self, Tracking};
+use crate::rules;
+use crate::workspace::{KEYS_DIR, Workspace};
+use rayon::prelude::*;
+
+/// The first line of each kind of private key file: PEM (`-----BEGIN OPENSSH PRIVATE KEY-----`,
+/// and the RSA, EC, DSA, encrypted and PKCS#8 kinds), the SSH.COM form and PuTTY's `.ppk`.
+/// A key is found only where such a line starts at the beginning of a line, as key parsers
+/// require, so text that merely mentions one (documentation, source code) is not reported.
+fn opens_a_private_key(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    (line.starts_with(b"-----BEGIN ") && line.ends_with(b"PRIVATE KEY-----"))
+        || line.starts_with(b"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
+        || line.starts_with(b"PuTTY-User-Key-File-")
+}
+
+/// The 1-based line of the first private key block in `bytes`, if any.
+pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .split(|&b| b == b'\n')
+        .position(opens_a_private_key)
+        .map(|i| i + 1)
+}
+
+/// DP220 errors for the files of the workspace that hold a private key and that git has or
+/// would commit (see the module comment). Empty when the workspace is not in a git work tree.
+pub fn private_keys_in_workspace(ws: &Workspace) -> Vec<Finding> {
+    let keys = ws.root.join(KEYS_DIR);
+    git::workspace_files(&ws.root)
+        .into_par_iter()
+        .filter(|(path, _)| !path.starts_with(&keys))
+        .filter_map(|(path, tracking)| {
+            let bytes = zeroize::Zeroizing::new(
+                gate::read_bounded(&ws.root, &path, FileKind::Scanned).ok()?,
+            );
+            let line = private_key_line(&bytes)?;
+            Some(finding(&ws.display(&path), line, tracking))
+        })
+        .collect()
+}
+
+fn finding(display: &str, line: usize, tracking: Tracking) -> Finding {
+    let (how, first) = match tracking {
+        Tracking::Tracked => (
+            "git tracks it, so it is (or is about to be) in the repository's history",
+            format!("`git rm --cached {display}`, then move the file out of the workspace"),
+        ),
+        Tracking::Untracked => (
+            "it is not ignored, so `git add` would commit it",
+            "move the file out of the workspace".to_string(),
+        ),
+    };
+    Finding::new(
+        &rules::signatures::PRIVATE_KEY_IN_WORKSPACE,
+        display,
+        Position { line, column: 1 },
+        format!(
+            "{display} holds a private key (line {line} opens a private key block): {how}; a private key must never be in the workspace"
+        ),
+        format!(
+            "{first} (for example to ~/.config/datapact/keys/, mode 0600); if it was ever committed, pushed or shared, revoke its key (`datapact keys revoke KEY_ID`) and generate a new one"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::private_key_line;
+
+    #[test]
+    fn only_a_line_that_opens_a_key_block_counts() {
+        for key in [
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----BEGIN EC PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+            "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----",
+            "PuTTY-User-Key-File-3: ssh-ed25519",
+        ] {
+            let text = format!("title = \"x\"\n{key}\r\nAAAA\n");
+            assert_eq!(private_key_line(text.as_bytes()), Some(2), "{key}");
+            assert_eq!(private_key_line(key.as_bytes()), Some(1), "{key}");
+        }
+        for mention in [
+            "/// a PEM block (`-----BEGIN OPENSSH PRIVATE KEY-----`)",
+            "    let pem = \"-----BEGIN OPENSSH PRIVATE KEY-----\\n\";",
+            " -----BEGIN OPENSSH PRIVATE KEY-----",
+            "-----BEGIN PUBLIC KEY-----",
+            "-----BEGIN SSH SIGNATURE-----",
+            "-----BEGIN OPENSSH PRIVATE KEY----- trailing",
+        ] {
+            assert_eq!(private_key_line(mention.as_bytes()), None, "{mention}");
+        }
+    }
+}
