@@ -36,7 +36,8 @@ fuzz_target!(|data: &[u8]| {
     let ws = Workspace::open(std::fs::canonicalize(root).unwrap()).unwrap();
     let trust = TrustStore::load(&ws).unwrap();
     let facts = facts::load(&ws, &ws.agreements_dir().join(format!("{ID}.toml"))).unwrap();
-    let result = verify_agreement(&ws, &facts, &trust);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let result = verify_agreement(&ws, &facts, &trust, today);
     for p in &result.parties {
         assert!(
             !matches!(p.status, PartyStatus::Signed { .. }),
