@@ -1,6 +1,7 @@
 //! Any bytes as one party's statement and signature files, beside the repository's real example
-//! workspace: verification never panics, and nothing the fuzzer writes counts as a signature
-//! (it holds no enrolled key).
+//! workspace: verification never panics, and a signature counts only for the exact statement
+//! the party signed (the fuzzer holds no enrolled key: the seed is the real pair, and any
+//! other statement it makes must not count).
 #![no_main]
 
 use datapact::signing::facts;
@@ -38,11 +39,14 @@ fuzz_target!(|data: &[u8]| {
     let facts = facts::load(&ws, &ws.agreements_dir().join(format!("{ID}.toml"))).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let result = verify_agreement(&ws, &facts, &trust, today);
+    let signed = std::fs::read(repo.join(format!("signatures/{ID}/v1/nhs-essex-icb.toml"))).unwrap();
     for p in &result.parties {
-        assert!(
-            !matches!(p.status, PartyStatus::Signed { .. }),
-            "fuzzed files counted as {}'s signature",
-            p.party
-        );
+        if matches!(p.status, PartyStatus::Signed { .. }) {
+            assert!(
+                p.party == "nhs-essex-icb" && statement == signed.as_slice(),
+                "fuzzed files counted as {}'s signature",
+                p.party
+            );
+        }
     }
 });
