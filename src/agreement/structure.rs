@@ -1,7 +1,9 @@
 //! The structural stage of validation: from the raw file (`raw.rs`) to the domain model
-//! (`model.rs`). Every required part present, typed, filled in and in its vocabulary; each
-//! finding points at the value it is about (DP007-DP018).
+//! (`model.rs`). Every required part present, typed, filled in and in its vocabulary, no text
+//! holding a control character, every e-mail address an address; each finding points at the
+//! value it is about (DP007-DP020). Findings are collected in a [`Capped`] list (DP021).
 
+use super::capped::Capped;
 use super::locate::{Locator, Path};
 use super::model::*;
 use super::raw::{self, Slot};
@@ -20,7 +22,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub(super) struct Cx<'a> {
     pub(super) src: &'a SourceFile,
     pub(super) at: Locator<'a>,
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: Capped<'a>,
     /// Set when a structural error means no domain agreement can be built.
     pub(super) broken: bool,
 }
@@ -61,15 +63,19 @@ impl<'a> Cx<'a> {
         self.at.key_pos(path)
     }
 
-    pub(super) fn scan_floats(&mut self, table: &DeTable<'_>, path: &mut Path) {
+    /// Scans every key and value of the document for what no later stage may see: floating-point
+    /// numbers (DP007) and control characters in keys and texts (DP019).
+    pub(super) fn scan_values(&mut self, table: &DeTable<'_>, path: &Path) {
         for (k, v) in table.iter() {
             let p = path.k(k.get_ref());
+            self.control_characters(&p, k.get_ref(), k.span(), true);
             self.scan_value(v, &p);
         }
     }
 
     fn scan_value(&mut self, v: &Spanned<DeValue<'_>>, path: &Path) {
         match v.get_ref() {
+            DeValue::String(s) => self.control_characters(path, s, v.span(), false),
             DeValue::Float(_) => {
                 let pos = self.src.position(v.span().start);
                 self.push(
@@ -79,7 +85,7 @@ impl<'a> Cx<'a> {
                     "use a whole number or write the value as text",
                 );
             }
-            DeValue::Table(t) => self.scan_floats(t, &mut path.clone()),
+            DeValue::Table(t) => self.scan_values(t, path),
             DeValue::Array(a) => {
                 for (i, item) in a.iter().enumerate() {
                     self.scan_value(item, &path.i(i));
@@ -146,20 +152,62 @@ impl<'a> Cx<'a> {
         section.as_ref()
     }
 
+    /// DP019: a key or text (`decoded`, written in the file at `span`) holding a control
+    /// character other than a line break or a tab. One finding per key or text, pointing at the
+    /// first such character as written (the character, or the backslash of its escape).
+    fn control_characters(
+        &mut self,
+        path: &Path,
+        decoded: &str,
+        span: std::ops::Range<usize>,
+        key: bool,
+    ) {
+        let Some((_, c)) = first_control(decoded.char_indices()) else {
+            return;
+        };
+        let written = self.src.text.as_deref().and_then(|t| t.get(span.clone()));
+        let at = written
+            .and_then(|w| first_control(decoded_with_offsets(w).into_iter()))
+            .map_or(span.start, |(i, _)| span.start + i);
+        let what = if key { "the key" } else { "the text of" };
+        let pos = self.src.position(at);
+        self.push(
+            &structure::CONTROL_CHARACTER,
+            pos,
+            format!(
+                "{what} `{path}` contains the control character U+{:04X}; texts may hold line breaks and tabs, no other control characters",
+                u32::from(c)
+            ),
+            structure::CONTROL_CHARACTER.hint,
+        );
+    }
+
     fn placeholder(&mut self, path: &Path, text: &str) {
         let pos = self.pos(path);
-        // One line of the placeholder, so the message stays on one line in every format.
-        let first = text.trim().lines().next().unwrap_or("");
-        let mut shown: String = first.chars().take(80).collect();
-        if shown.len() < text.trim().len() {
-            shown.push('…');
-        }
         self.push(
             &structure::PLACEHOLDER,
             pos,
-            format!("`{path}` is still to fill in: {shown}"),
+            format!("`{path}` is still to fill in: {}", excerpt(text)),
             "replace the TODO text with the agreement's own wording",
         );
+    }
+
+    /// DP020: an e-mail address (`email`, `mailbox`) that is not one; see [`check_email`].
+    fn email(&mut self, path: &Path, address: Option<String>) -> Option<String> {
+        let address = address?;
+        if let Err(why) = check_email(&address) {
+            let pos = self.pos(path);
+            self.push(
+                &structure::INVALID_EMAIL,
+                pos,
+                format!(
+                    "`{path}` is not an e-mail address datapact accepts: {why} (\"{}\")",
+                    excerpt(&address)
+                ),
+                structure::INVALID_EMAIL.hint,
+            );
+        }
+        Some(address)
     }
 
     fn wrong_type(&mut self, path: &Path, found: &toml::Value, expected: &str) {
@@ -375,11 +423,13 @@ impl<'a> Cx<'a> {
             }
             return None;
         };
+        let email = self.opt_text(&path.k("email"), &c.email);
+        let mailbox = self.opt_text(&path.k("mailbox"), &c.mailbox);
         let contact = Contact {
             name: self.req_text(&path.k("name"), &c.name),
             title: self.opt_text(&path.k("title"), &c.title),
-            email: self.opt_text(&path.k("email"), &c.email),
-            mailbox: self.opt_text(&path.k("mailbox"), &c.mailbox),
+            email: self.email(&path.k("email"), email),
+            mailbox: self.email(&path.k("mailbox"), mailbox),
             phone: self.opt_text(&path.k("phone"), &c.phone),
         };
         if contact.email.is_none()
@@ -841,6 +891,128 @@ impl<'a> Cx<'a> {
         }
         out
     }
+}
+
+/// The first character of `chars` (with its offset) that a text may not hold (DP019): a
+/// control character other than a line break or a tab. A carriage return just before a line
+/// feed is a line ending, reported (when written as such) as DP003 rather than here.
+fn first_control(chars: impl Iterator<Item = (usize, char)>) -> Option<(usize, char)> {
+    let mut chars = chars.peekable();
+    while let Some((i, c)) = chars.next() {
+        let line_ending = c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n');
+        if c.is_control() && c != '\n' && c != '\t' && !line_ending {
+            return Some((i, c));
+        }
+    }
+    None
+}
+
+/// The characters a TOML key or string as written (`written`, its quotes included) stands for,
+/// each with its offset in `written`: a character written as itself at its own offset, an
+/// escape (`\e`, `\u001B`) at its backslash. Quotes are kept and a line-ending backslash is
+/// dropped with the white space after it: enough to find where a character of the decoded
+/// text was written.
+fn decoded_with_offsets(written: &str) -> Vec<(usize, char)> {
+    let basic = written.starts_with('"');
+    let mut out = Vec::new();
+    let mut chars = written.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !basic || c != '\\' {
+            out.push((i, c));
+            continue;
+        }
+        let Some((_, e)) = chars.next() else {
+            break;
+        };
+        let decoded = match e {
+            'b' => Some('\u{8}'),
+            'e' => Some('\u{1b}'),
+            'f' => Some('\u{c}'),
+            'n' => Some('\n'),
+            'r' => Some('\r'),
+            't' => Some('\t'),
+            'x' | 'u' | 'U' => {
+                let digits = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = (0..digits)
+                    .filter_map(|_| chars.next())
+                    .map(|(_, h)| h)
+                    .collect();
+                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+            }
+            ' ' | '\t' | '\r' | '\n' => {
+                while chars
+                    .next_if(|(_, w)| matches!(w, ' ' | '\t' | '\r' | '\n'))
+                    .is_some()
+                {}
+                None
+            }
+            other => Some(other),
+        };
+        out.extend(decoded.map(|d| (i, d)));
+    }
+    out
+}
+
+/// A text as a message quotes it: its first line, at most 80 characters (then `…`), so that
+/// a message stays on one line and short whatever the file holds.
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    let first = text.lines().next().unwrap_or("");
+    let mut shown: String = first.chars().take(80).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Whether `address` is an e-mail address DP020 accepts, and if not, why. A strict subset of
+/// RFC 5322's `addr-spec`, so that an address is only ever an address: `local@domain`, the
+/// local part of ASCII letters, digits and `.` `_` `-` `+` `'`, the domain of at least two
+/// labels of ASCII letters, digits and hyphens; no display name, quotes, comments, spaces or
+/// domain literal. The `email_address` crate then checks the RFC's structure (lengths, dots,
+/// labels). Nothing a `mailto:` link would read as more than the address (`?bcc=`, `&`, `%`)
+/// gets through, nor letters of other scripts that look like Latin ones.
+fn check_email(address: &str) -> Result<(), String> {
+    use email_address::{EmailAddress, Error as E, Options};
+    let Some((local, domain)) = address.split_once('@') else {
+        return Err("it has no @".into());
+    };
+    if domain.contains('@') {
+        return Err("it has more than one @".into());
+    }
+    let local_ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '\'');
+    if let Some(c) = local.chars().find(|&c| !local_ok(c)) {
+        return Err(format!(
+            "{c:?} is not allowed before the @ (letters, digits and . _ - + ' are)"
+        ));
+    }
+    let domain_ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    if let Some(c) = domain.chars().find(|&c| !domain_ok(c)) {
+        return Err(format!(
+            "{c:?} is not allowed in the domain (letters, digits, . and - are)"
+        ));
+    }
+    let options = Options::default()
+        .with_required_tld()
+        .without_domain_literal()
+        .without_display_text();
+    EmailAddress::parse_with_options(address, options).map(|_| ()).map_err(|e| {
+        match e {
+            E::LocalPartEmpty => "nothing comes before the @",
+            E::LocalPartTooLong => "the part before the @ is longer than 64 characters",
+            E::DomainEmpty => "nothing comes after the @",
+            E::DomainTooLong => "the domain is longer than 254 characters",
+            E::SubDomainEmpty => "the domain has an empty part (a dot at either end, or two in a row)",
+            E::SubDomainTooLong => "a part of the domain is longer than 63 characters",
+            E::DomainTooFew => "the domain has one part only (write it whole, such as nhs.net)",
+            _ => "a dot or hyphen is out of place (at either end of the name or of a part of the domain, or two dots in a row)",
+        }
+        .to_string()
+    })
 }
 
 fn empty_contact() -> Contact {
