@@ -5,7 +5,7 @@
 //! never dropped while a warning is kept, the exit code is the one the whole list would give.
 
 use crate::config::Config;
-use crate::diagnostics::{Finding, Position, Severity, Tally};
+use crate::diagnostics::{Finding, Position, Rule, Severity, Tally};
 use crate::rules::structure::FINDINGS_TRUNCATED;
 
 /// Findings of one file as they are reported, with the workspace's severities applied.
@@ -31,6 +31,27 @@ impl<'c> Capped<'c> {
 
     fn cap(&self) -> usize {
         self.config.limits.max_findings_per_file.max(1)
+    }
+
+    /// Whether a finding of `rule` pushed now would be kept. When not, [`Capped::count`] counts
+    /// it without its being made: a position, a suggestion or a message can cost a search
+    /// through the file, and a file can ask for hundreds of thousands of them.
+    pub fn keeps(&self, rule: &'static Rule) -> bool {
+        match self.config.severity(rule) {
+            None => false,
+            Some(severity) => {
+                self.kept.len() < self.cap() || (severity == Severity::Error && self.warnings > 0)
+            }
+        }
+    }
+
+    /// Counts a finding of `rule` that [`Capped::keeps`] said would not be kept.
+    pub fn count(&mut self, rule: &'static Rule) {
+        match self.config.severity(rule) {
+            Some(Severity::Error) => self.hidden.errors += 1,
+            Some(Severity::Warning) => self.hidden.warnings += 1,
+            None => {}
+        }
     }
 
     /// Adds a finding, with its rule's configured severity; a rule turned off is dropped. Past
@@ -154,6 +175,32 @@ mod tests {
             out[1]
                 .message
                 .starts_with("1 more finding in this file is not shown (1 error, 0 warnings)")
+        );
+    }
+
+    #[test]
+    fn what_would_not_be_kept_is_counted_without_being_made() {
+        let c = config(1);
+        let mut list = Capped::new(&c);
+        assert!(list.keeps(&DUPLICATE_VALUE) && list.keeps(&MISSING_REQUIRED));
+        list.push(at(&DUPLICATE_VALUE, 1));
+        assert!(!list.keeps(&DUPLICATE_VALUE));
+        assert!(
+            list.keeps(&MISSING_REQUIRED),
+            "an error may replace the warning"
+        );
+        list.push(at(&MISSING_REQUIRED, 2));
+        assert!(!list.keeps(&MISSING_REQUIRED));
+        list.count(&MISSING_REQUIRED);
+        list.count(&DUPLICATE_VALUE);
+        let out = list.finish("a.toml");
+        assert_eq!(out.len(), 2);
+        assert!(
+            out[1]
+                .message
+                .starts_with("3 more findings in this file are not shown (1 error, 2 warnings)"),
+            "{}",
+            out[1].message
         );
     }
 

@@ -47,9 +47,25 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
+        self.report(rule, |_| (pos, message.into(), hint.into()));
+    }
+
+    /// Reports a finding of `rule` made by `make` (its position, message and hint), which is
+    /// called only when the finding will be shown: past the cap on findings it is only counted,
+    /// so a file with a finding on every line costs no search and no message per finding.
+    fn report(
+        &mut self,
+        rule: &'static Rule,
+        make: impl FnOnce(&Self) -> (Position, String, String),
+    ) {
         if rule.blocks_domain_model() {
             self.broken = true;
         }
+        if !self.findings.keeps(rule) {
+            self.findings.count(rule);
+            return;
+        }
+        let (pos, message, hint) = make(self);
         self.findings
             .push(Finding::new(rule, &self.src.display, pos, message, hint));
     }
@@ -76,15 +92,13 @@ impl<'a> Cx<'a> {
     fn scan_value(&mut self, v: &Spanned<DeValue<'_>>, path: &Path) {
         match v.get_ref() {
             DeValue::String(s) => self.control_characters(path, s, v.span(), false),
-            DeValue::Float(_) => {
-                let pos = self.src.position(v.span().start);
-                self.push(
-                    &file::FLOAT_VALUE,
-                    pos,
+            DeValue::Float(_) => self.report(&file::FLOAT_VALUE, |cx| {
+                (
+                    cx.src.position(v.span().start),
                     format!("`{path}` is a decimal number; agreements may not contain floating-point numbers"),
-                    "use a whole number or write the value as text",
-                );
-            }
+                    "use a whole number or write the value as text".into(),
+                )
+            }),
             DeValue::Table(t) => self.scan_values(t, path),
             DeValue::Array(a) => {
                 for (i, item) in a.iter().enumerate() {
@@ -110,29 +124,31 @@ impl<'a> Cx<'a> {
         let Some((name, parent_keys)) = keys.split_last() else {
             return;
         };
-        let known = raw::known_keys(parent_keys);
-        let parent = path.parent();
-        let place = if parent.is_root() {
-            "at the top level".to_string()
-        } else {
-            format!("in `{parent}`")
-        };
-        let hint = match vocab::suggest(name, known.iter().copied()) {
-            Some(s) => format!(
-                "did you mean `{s}`? A misspelt key is not read, so its clause would be missing"
-            ),
-            None if known.is_empty() => {
-                "remove it; this part of the file takes no keys of its own".to_string()
-            }
-            None => format!("remove it, or use one of: {}", known.join(", ")),
-        };
-        let pos = self.key_pos(&path);
-        self.push(
-            &structure::UNKNOWN_KEY,
-            pos,
-            format!("unknown key `{name}` {place}"),
-            hint,
-        );
+        // Made only when shown: finding the key is a search through its table, and a file
+        // can hold a hundred thousand unknown keys in one table.
+        self.report(&structure::UNKNOWN_KEY, |cx| {
+            let known = raw::known_keys(parent_keys);
+            let parent = path.parent();
+            let place = if parent.is_root() {
+                "at the top level".to_string()
+            } else {
+                format!("in `{parent}`")
+            };
+            let hint = match vocab::suggest(name, known.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? A misspelt key is not read, so its clause would be missing"
+                ),
+                None if known.is_empty() => {
+                    "remove it; this part of the file takes no keys of its own".to_string()
+                }
+                None => format!("remove it, or use one of: {}", known.join(", ")),
+            };
+            (
+                cx.key_pos(&path),
+                format!("unknown key `{name}` {place}"),
+                hint,
+            )
+        });
     }
 
     fn missing(&mut self, path: &Path, what: &str) {
@@ -165,21 +181,21 @@ impl<'a> Cx<'a> {
         let Some((_, c)) = first_control(decoded.char_indices()) else {
             return;
         };
-        let written = self.src.text.as_deref().and_then(|t| t.get(span.clone()));
-        let at = written
-            .and_then(|w| first_control(decoded_with_offsets(w).into_iter()))
-            .map_or(span.start, |(i, _)| span.start + i);
-        let what = if key { "the key" } else { "the text of" };
-        let pos = self.src.position(at);
-        self.push(
-            &structure::CONTROL_CHARACTER,
-            pos,
-            format!(
-                "{what} `{path}` contains the control character U+{:04X}; texts may hold line breaks and tabs, no other control characters",
-                u32::from(c)
-            ),
-            structure::CONTROL_CHARACTER.hint,
-        );
+        self.report(&structure::CONTROL_CHARACTER, |cx| {
+            let written = cx.src.text.as_deref().and_then(|t| t.get(span.clone()));
+            let at = written
+                .and_then(|w| first_control(decoded_with_offsets(w).into_iter()))
+                .map_or(span.start, |(i, _)| span.start + i);
+            let what = if key { "the key" } else { "the text of" };
+            (
+                cx.src.position(at),
+                format!(
+                    "{what} `{path}` contains the control character U+{:04X}; texts may hold line breaks and tabs, no other control characters",
+                    u32::from(c)
+                ),
+                structure::CONTROL_CHARACTER.hint.into(),
+            )
+        });
     }
 
     fn placeholder(&mut self, path: &Path, text: &str) {
