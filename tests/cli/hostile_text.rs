@@ -241,7 +241,9 @@ fn control_characters_are_found_where_they_are_written() {
         .position(|l| l.starts_with("title = "))
         .unwrap()
         + 1;
-    let cases: Vec<(&str, String, Vec<(u64, u64)>)> = vec![
+    // (what, the agreement, where DP019 is reported: line and column)
+    type Case<'a> = (&'a str, String, Vec<(u64, u64)>);
+    let cases: Vec<Case> = vec![
         (
             "an escape in the title",
             base.replace("assessments\"", "assess\\u001bments\""),
