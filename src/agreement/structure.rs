@@ -50,6 +50,18 @@ impl<'a> Cx<'a> {
         self.report(rule, |_| (pos, message.into(), hint.into()));
     }
 
+    /// Reports a finding about the value at `path`, pointing where [`Cx::pos`] says; the
+    /// position is looked up only when the finding will be shown (see [`Cx::report`]).
+    fn push_at(
+        &mut self,
+        rule: &'static Rule,
+        path: &Path,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.report(rule, |cx| (cx.pos(path), message.into(), hint.into()));
+    }
+
     /// Reports a finding of `rule` made by `make` (its position, message and hint), which is
     /// called only when the finding will be shown: past the cap on findings it is only counted,
     /// so a file with a finding on every line costs no search and no message per finding.
@@ -152,10 +164,9 @@ impl<'a> Cx<'a> {
     }
 
     fn missing(&mut self, path: &Path, what: &str) {
-        let pos = self.pos(path);
-        self.push(
+        self.push_at(
             &structure::MISSING_REQUIRED,
-            pos,
+            path,
             format!("missing required {what} `{path}`"),
             format!("add `{path}`; docs/format.md describes it and shows an example"),
         );
@@ -199,10 +210,9 @@ impl<'a> Cx<'a> {
     }
 
     fn placeholder(&mut self, path: &Path, text: &str) {
-        let pos = self.pos(path);
-        self.push(
+        self.push_at(
             &structure::PLACEHOLDER,
-            pos,
+            path,
             format!("`{path}` is still to fill in: {}", excerpt(text)),
             "replace the TODO text with the agreement's own wording",
         );
@@ -212,10 +222,9 @@ impl<'a> Cx<'a> {
     fn email(&mut self, path: &Path, address: Option<String>) -> Option<String> {
         let address = address?;
         if let Err(why) = check_email(&address) {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::INVALID_EMAIL,
-                pos,
+                path,
                 format!(
                     "`{path}` is not an e-mail address datapact accepts: {why} (\"{}\")",
                     excerpt(&address)
@@ -232,10 +241,9 @@ impl<'a> Cx<'a> {
             self.broken = true;
             return;
         }
-        let pos = self.pos(path);
-        self.push(
+        self.push_at(
             &structure::WRONG_TYPE,
-            pos,
+            path,
             format!("`{path}` must be {expected}, found {}", type_name(found)),
             format!("write `{path}` as {expected} (see docs/format.md)"),
         );
@@ -260,10 +268,9 @@ impl<'a> Cx<'a> {
     fn opt_text(&mut self, path: &Path, slot: &raw::Text) -> Option<String> {
         let s = self.slot(path, slot, "a text")?;
         if s.trim().is_empty() {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::EMPTY_VALUE,
-                pos,
+                path,
                 format!("`{path}` is empty"),
                 format!("write `{path}` or remove the key"),
             );
@@ -292,10 +299,9 @@ impl<'a> Cx<'a> {
         }
         let v = self.slot(path, slot, "a whole number").unwrap_or(min);
         if !(min..=max).contains(&v) {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::WRONG_TYPE,
-                pos,
+                path,
                 format!("`{path}` is {v}, outside the allowed range {min} to {max}"),
                 format!("use a whole number from {min} to {max}"),
             );
@@ -317,10 +323,9 @@ impl<'a> Cx<'a> {
                 match NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32) {
                     Some(date) => date,
                     None => {
-                        let pos = self.pos(path);
-                        self.push(
+                        self.push_at(
                             &structure::INVALID_DATE,
-                            pos,
+                            path,
                             format!("`{path}` is not a real date: {dt}"),
                             "check the day and month",
                         );
@@ -329,10 +334,9 @@ impl<'a> Cx<'a> {
                 }
             }
             _ => {
-                let pos = self.pos(path);
-                self.push(
+                self.push_at(
                     &structure::INVALID_DATE,
-                    pos,
+                    path,
                     format!(
                         "`{path}` must be a calendar date without a time or offset, found {dt}"
                     ),
@@ -352,10 +356,9 @@ impl<'a> Cx<'a> {
             return Vec::new();
         };
         if items.is_empty() && required {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::EMPTY_VALUE,
-                pos,
+                path,
                 format!("`{path}` is an empty list"),
                 format!("add at least one entry to `{path}`"),
             );
@@ -373,17 +376,17 @@ impl<'a> Cx<'a> {
         if let Some(e) = list.find(id) {
             return Some(e);
         }
-        let pos = self.pos(path);
-        let hint = match list.suggest(id) {
-            Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
-            None => format!("use one of: {}", list.ids()),
-        };
-        self.push(
-            &structure::UNKNOWN_VALUE,
-            pos,
-            format!("`{path}` has unknown value \"{id}\""),
-            hint,
-        );
+        self.report(&structure::UNKNOWN_VALUE, |cx| {
+            let hint = match list.suggest(id) {
+                Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
+                None => format!("use one of: {}", list.ids()),
+            };
+            (
+                cx.pos(path),
+                format!("`{path}` has unknown value \"{}\"", excerpt(id)),
+                hint,
+            )
+        });
         None
     }
 
@@ -413,10 +416,9 @@ impl<'a> Cx<'a> {
                 continue;
             };
             if out.iter().any(|o| o.id == e.id) {
-                let pos = self.pos(&path.i(i));
-                self.push(
+                self.push_at(
                     &structure::DUPLICATE_VALUE,
-                    pos,
+                    &path.i(i),
                     format!("\"{id}\" is listed twice in `{path}`"),
                     "remove the repeated entry",
                 );
@@ -471,10 +473,9 @@ impl<'a> Cx<'a> {
         let schema = match self.slot(&schema_path, &raw.schema, "a whole number") {
             Some(v) if v == SCHEMA_VERSION => v,
             Some(v) => {
-                let pos = self.pos(&schema_path);
-                self.push(
+                self.push_at(
                     &structure::SCHEMA_VERSION,
-                    pos,
+                    &schema_path,
                     format!("unknown format version schema = {v}; this datapact reads schema = {SCHEMA_VERSION}"),
                     "upgrade datapact, or set `schema = 1` if the file was written for this format",
                 );
@@ -632,10 +633,9 @@ impl<'a> Cx<'a> {
         if id_ok {
             if let Some(expected) = expected_id {
                 if expected != id {
-                    let pos = self.pos(&p.k("id"));
-                    self.push(
+                    self.push_at(
                         &structure::ID_MISMATCH,
-                        pos,
+                        &p.k("id"),
                         format!(
                             "agreement id \"{id}\" does not match the file name {expected}.toml"
                         ),
@@ -662,10 +662,9 @@ impl<'a> Cx<'a> {
         match check_id(id) {
             Ok(()) => true,
             Err(why) => {
-                let pos = self.pos(path);
-                self.push(
+                self.push_at(
                     &structure::INVALID_ID,
-                    pos,
+                    path,
                     format!("invalid {what} id \"{id}\": it {why}"),
                     format!("an id must be {ID_RULE}"),
                 );
@@ -740,10 +739,9 @@ impl<'a> Cx<'a> {
         match &r.items {
             None => self.missing(&ip, "list of data items ([[data.items]])"),
             Some(list) if list.is_empty() => {
-                let pos = self.pos(&ip);
-                self.push(
+                self.push_at(
                     &structure::EMPTY_VALUE,
-                    pos,
+                    &ip,
                     "`data.items` lists no data items",
                     "add a [[data.items]] table for each item shared",
                 );
@@ -865,10 +863,9 @@ impl<'a> Cx<'a> {
             });
         }
         if rules.is_empty() {
-            let pos = self.pos(&rp);
-            self.push(
+            self.push_at(
                 &structure::EMPTY_VALUE,
-                pos,
+                &rp,
                 "`retention.rules` is empty",
                 "add a [[retention.rules]] table for each party",
             );

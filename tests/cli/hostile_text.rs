@@ -308,31 +308,50 @@ fn control_characters_are_found_where_they_are_written() {
 // Item 10: finding amplification
 // ---------------------------------------------------------------------------------------------
 
-/// An agreement of about 1 MiB with a decimal number in every four bytes.
-fn megabyte_of_floats() -> String {
-    let mut s = String::from("schema = 1\nx = [");
-    while s.len() < 1024 * 1024 - 16 {
-        s.push_str("1.0,");
+/// About 1 MiB: `head`, then `item` repeated, then `tail`.
+fn megabyte(head: &str, item: &str, tail: &str) -> String {
+    let mut s = head.to_string();
+    while s.len() + item.len() + tail.len() < 1024 * 1024 {
+        s.push_str(item);
     }
-    s.push_str("1.0]\n");
-    s
+    s + tail
 }
 
-/// The reported attack, scaled down to three files: each megabyte of `1.0,` gave 260,000
-/// findings (and ten such files 1 GB of output). Now each file reports at most 100 and one
-/// DP021; the output stays small and the exit code is unchanged.
+/// The reported attack: each megabyte of `1.0,` gave 260,000 findings (and ten such files 1 GB
+/// of output and 1.2 GB of memory). Variants: a hundred thousand unknown keys in one table
+/// (each finding's position a search through that table: 7 minutes for five files), and
+/// placeholders on one line (each position a count along that line). Each file now reports at
+/// most 100 findings and one DP021, quickly; the output stays small and the exit code is
+/// unchanged.
 #[test]
 fn a_finding_on_every_value_is_capped_per_file() {
     let ws = TempWorkspace::new();
-    let floats = megabyte_of_floats();
-    for i in 0..3 {
-        ws.write(&format!("agreements/floats-{i}.toml"), &floats);
+    ws.write(
+        "agreements/floats.toml",
+        megabyte("schema = 1\nx = [", "1.0,", "1.0]\n"),
+    );
+    let mut keys = String::from("schema = 1\n");
+    for i in 0.. {
+        if keys.len() > 1024 * 1024 - 16 {
+            break;
+        }
+        keys.push_str(&format!("k{i} = 1\n"));
     }
+    ws.write("agreements/keys.toml", keys);
+    ws.write(
+        &format!("agreements/{ID}.toml"),
+        example(ID).replacen(
+            "benefits = [",
+            &format!("benefits = [{}", "\"TODO\",".repeat(120_000)),
+            1,
+        ),
+    );
     let out = ws.output(&["validate"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.len() < 100_000, "{} bytes", out.stdout.len());
     let (code, report, _) = ws.validate_json(&[]);
     assert_eq!(code, 1);
+    assert_eq!(report["files"].as_array().unwrap().len(), 3);
     for file in report["files"].as_array().unwrap() {
         let findings = file["findings"].as_array().unwrap();
         assert_eq!(findings.len(), 101, "{}", file["file"]);
@@ -353,7 +372,7 @@ fn a_finding_on_every_value_is_capped_per_file() {
     }
     // The cap is a setting; 0 is refused.
     ws.write("datapact.toml", "[limits]\nmax_findings_per_file = 5\n");
-    let (_, report, _) = ws.validate_json(&["agreements/floats-0.toml"]);
+    let (_, report, _) = ws.validate_json(&["agreements/floats.toml"]);
     assert_eq!(report["files"][0]["findings"].as_array().unwrap().len(), 6);
     ws.write("datapact.toml", "[limits]\nmax_findings_per_file = 0\n");
     let (code, _, err) = ws.run(&["validate"]);
