@@ -305,4 +305,38 @@ mod tests {
         let t = Templates::new(None);
         assert!(t.render("../Cargo.toml", minijinja::context! {}).is_err());
     }
+
+    #[test]
+    fn mailto_links_carry_the_address_alone() {
+        assert_eq!(
+            mailto("essexicb.dpo@nhs.net"),
+            "mailto:essexicb.dpo@nhs.net"
+        );
+        assert_eq!(
+            mailto("o'brien+dpo@nhs.net"),
+            "mailto:o%27brien%2Bdpo@nhs.net"
+        );
+        assert_eq!(
+            mailto("x?bcc=attacker@example.org"),
+            "mailto:x%3Fbcc%3Dattacker@example.org"
+        );
+        assert_eq!(
+            mailto("dpo@nhs.net?bcc=attacker@example.org"),
+            "mailto:dpo%40nhs.net%3Fbcc%3Dattacker@example.org"
+        );
+        assert_eq!(
+            mailto("a@b.org&cc=c@d.org#x"),
+            "mailto:a%40b.org%26cc%3Dc@d.org%23x"
+        );
+        assert_eq!(mailto("no address"), "mailto:no%20address");
+        let t = Templates::new(None);
+        let html = t
+            .env
+            .render_str(
+                "<a href=\"{{ m|mailto }}\">",
+                minijinja::context! { m => "x?bcc=a@b.org" },
+            )
+            .unwrap();
+        assert_eq!(html, "<a href=\"mailto:x%3Fbcc%3Da@b.org\">");
+    }
 }

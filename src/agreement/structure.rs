@@ -1037,3 +1037,111 @@ fn empty_contact() -> Contact {
         phone: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_but_line_breaks_and_tabs_are_found() {
+        let first = |t: &str| first_control(t.char_indices());
+        assert_eq!(first("a\tb\nc\r\nd é"), None);
+        assert_eq!(first("ab\u{1b}[2K"), Some((2, '\u{1b}')));
+        assert_eq!(first("a\rb"), Some((1, '\r')));
+        assert_eq!(first("a\r"), Some((1, '\r')));
+        assert_eq!(first("é\u{85}"), Some((2, '\u{85}')));
+        assert_eq!(first("\u{7f}"), Some((0, '\u{7f}')));
+        assert_eq!(first("\u{9f}\u{0}"), Some((0, '\u{9f}')));
+        assert_eq!(
+            first("\u{a0}\u{202e}"),
+            None,
+            "not control characters (term escapes them)"
+        );
+    }
+
+    #[test]
+    fn decoded_characters_keep_where_they_were_written() {
+        let at = |w: &str| first_control(decoded_with_offsets(w).into_iter()).map(|(i, _)| i);
+        assert_eq!(at(r#""ab\e[2K""#), Some(3));
+        assert_eq!(at(r#""\n\t\"\\\u00e9x\u001B""#), Some(16));
+        assert_eq!(at(r#""\x07""#), Some(1));
+        assert_eq!(at(r#""\U0000009b""#), Some(1));
+        assert_eq!(at(r#""\b\f""#), Some(1));
+        assert_eq!(at(r#""\r\n""#), None);
+        assert_eq!(at("\"\"\"a\\\n   \\e\"\"\""), Some(9));
+        assert_eq!(
+            at("'a\\e\u{85}'"),
+            Some(4),
+            "no escapes in a literal string"
+        );
+        assert_eq!(
+            at(r#""\u12""#),
+            None,
+            "a malformed escape is not a character"
+        );
+        let decoded: Vec<char> = decoded_with_offsets(r#""a\u00e9\\""#)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(decoded, ['"', 'a', 'é', '\\', '"']);
+    }
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt("  TODO: x  "), "TODO: x");
+        assert_eq!(excerpt("first\nsecond"), "first…");
+        assert_eq!(excerpt(&"é".repeat(81)), format!("{}…", "é".repeat(80)));
+        assert_eq!(excerpt(&"é".repeat(80)), "é".repeat(80));
+    }
+
+    #[test]
+    fn email_addresses_are_checked_strictly() {
+        for ok in [
+            "dpo@nhs.net",
+            "essexicb.dpo@nhs.net",
+            "o'brien+dpo_2@sub-domain.essex.gov.uk",
+            "A.B-C@X1.ORG",
+        ] {
+            assert_eq!(check_email(ok), Ok(()), "{ok}");
+        }
+        let why = |a: &str| check_email(a).unwrap_err();
+        assert_eq!(why("dpo.nhs.net"), "it has no @");
+        assert_eq!(why("dpo@nhs.net?bcc=a@b.org"), "it has more than one @");
+        assert!(why("x?bcc=attacker@example.org").starts_with("'?' is not allowed before the @"));
+        for bad in [
+            "a b@c.org",
+            "\"a\"@c.org",
+            "a&b@c.org",
+            "a%40b@c.org",
+            "a=b@c.org",
+            "а@c.org",
+        ] {
+            assert!(
+                why(bad).contains("not allowed before the @"),
+                "{bad}: {}",
+                why(bad)
+            );
+        }
+        for bad in [
+            "a@[1.2.3.4]",
+            "a@c.org>",
+            "a@c_d.org",
+            "a@c.org ",
+            "a@с.org",
+        ] {
+            assert!(
+                why(bad).contains("not allowed in the domain"),
+                "{bad}: {}",
+                why(bad)
+            );
+        }
+        assert_eq!(why("@nhs.net"), "nothing comes before the @");
+        assert_eq!(why("dpo@"), "nothing comes after the @");
+        assert!(why("dpo@localhost").starts_with("the domain has one part only"));
+        assert!(why("dpo@nhs..net").starts_with("the domain has an empty part"));
+        assert!(why(&format!("{}@nhs.net", "a".repeat(65))).contains("longer than 64"));
+        assert!(why(&format!("a@{}.net", "b".repeat(64))).contains("longer than 63"));
+        assert!(why(".dpo@nhs.net").starts_with("a dot or hyphen is out of place"));
+        assert!(why("dpo@-nhs.net").starts_with("a dot or hyphen is out of place"));
+    }
+}
