@@ -43,6 +43,9 @@ pub struct Limits {
     pub max_term_months: u32,
     /// Longest allowed review interval in months.
     pub max_review_interval_months: u32,
+    /// Most findings reported for one file; past it, one DP021 finding says how many more
+    /// there are.
+    pub max_findings_per_file: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -69,6 +72,7 @@ impl Default for Limits {
         Limits {
             max_term_months: 36,
             max_review_interval_months: 24,
+            max_findings_per_file: 100,
         }
     }
 }
@@ -111,6 +115,13 @@ impl Config {
     }
 
     fn check(&self, source: &SourceFile) -> Result<()> {
+        if self.limits.max_findings_per_file == 0 {
+            return Err(Error::input(format!(
+                "{}: [limits] max_findings_per_file is 0; at least one finding must be shown",
+                source.display
+            ))
+            .with_hint("set it to 1 or more (the default is 100), or remove the line"));
+        }
         if self.workspace.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(Error::input(format!(
                 "{}: unknown time zone {:?} in [workspace] timezone",

@@ -526,7 +526,7 @@ pub mod output {
 
     /// Whether `path`, as named (made absolute against the current folder, `.` and `..`
     /// resolved by name, not through links), lies under the workspace root `root`.
-    fn named_inside(root: &Path, path: &Path) -> Result<bool> {
+    pub fn named_inside(root: &Path, path: &Path) -> Result<bool> {
         let abs = if path.is_absolute() {
             path.to_path_buf()
         } else {

@@ -1,6 +1,7 @@
 //! An input file's bytes: size cap, byte-level hygiene (UTF-8, BOM, line endings) and the
 //! mapping from byte offsets to line and column. The bytes are kept exactly as read (through
-//! `crate::gate`), because they are what a signature covers.
+//! `crate::gate`), because they are what a signature covers. [`normalise`] puts a text file's
+//! bytes into the one form datapact accepts (`datapact normalise`).
 
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::error::Result;
@@ -23,6 +24,52 @@ pub struct SourceFile {
     lines: LineIndex,
     /// Byte-level findings (DP001-DP004).
     pub findings: Vec<Finding>,
+}
+
+/// What [`normalise`] made of a text file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalised {
+    /// The bytes without a byte order mark, every CRLF made LF.
+    pub bytes: Vec<u8>,
+    /// Whether a byte order mark was removed.
+    pub bom_removed: bool,
+    /// How many CRLF line endings became LF.
+    pub crlf_converted: usize,
+    /// Where the first carriage return not followed by a line feed is, in the result: such a
+    /// carriage return is left as it is (nothing says what it stood for), and DP003 still
+    /// reports it.
+    pub lone_cr: Option<Position>,
+}
+
+impl Normalised {
+    /// Whether anything changed.
+    pub fn changed(&self) -> bool {
+        self.bom_removed || self.crlf_converted > 0
+    }
+}
+
+/// A UTF-8 text file's bytes in the form agreements and signed files must have: no byte order
+/// mark, LF line endings. Only those bytes change, so a file that git's `core.autocrlf` (or an
+/// editor) converted gets back the exact bytes that were signed, and every other edit in it is
+/// kept. `Err` with the offset of the first byte that is not UTF-8: the encoding is never
+/// guessed or changed.
+pub fn normalise(bytes: &[u8]) -> std::result::Result<Normalised, usize> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())?;
+    let (text, bom_removed) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
+    let crlf_converted = text.matches("\r\n").count();
+    let out = text.replace("\r\n", "\n");
+    let lone_cr = out
+        .find('\r')
+        .map(|i| LineIndex::new(&out).position(&out, i));
+    Ok(Normalised {
+        bytes: out.into_bytes(),
+        bom_removed,
+        crlf_converted,
+        lone_cr,
+    })
 }
 
 impl SourceFile {
@@ -73,7 +120,7 @@ impl SourceFile {
                             &display,
                             Position::START,
                             "file starts with a UTF-8 byte order mark (BOM)",
-                            "save the file as UTF-8 without BOM (most editors have this option in the encoding menu)",
+                            file::BYTE_ORDER_MARK.hint.replace("FILE", &display),
                         ));
                         s = rest;
                     }
@@ -84,8 +131,7 @@ impl SourceFile {
                             &display,
                             idx.position(s, i),
                             "file has CRLF line endings; agreements must use LF only",
-                            "convert the file to LF line endings; if git converted it, check that .gitattributes has \
-                             `*.toml -text` (`datapact init` writes it in a new workspace and says what an existing file lacks), then run `git rm --cached -r . && git reset --hard`",
+                            file::CRLF_LINE_ENDINGS.hint.replace("FILE", &display),
                         ));
                     }
                     text = Some(s.to_string());
@@ -114,5 +160,34 @@ impl SourceFile {
             Some(t) => self.lines.position(t, offset),
             None => Position::START,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_removes_the_bom_and_crlf_and_nothing_else() {
+        let n = normalise("\u{feff}a = \"x\\r\"\r\nb = 1\r\n\tc\n".as_bytes()).unwrap();
+        assert_eq!(n.bytes, "a = \"x\\r\"\nb = 1\n\tc\n".as_bytes());
+        assert!(n.bom_removed && n.changed());
+        assert_eq!(n.crlf_converted, 2);
+        assert_eq!(n.lone_cr, None);
+    }
+
+    #[test]
+    fn normalise_leaves_a_lone_carriage_return_and_says_where() {
+        let n = normalise(b"a\r\nb\rc\r\n").unwrap();
+        assert_eq!(n.bytes, b"a\nb\rc\n");
+        assert_eq!(n.lone_cr, Some(Position { line: 2, column: 2 }));
+        let clean = normalise(b"a\nb\n").unwrap();
+        assert!(!clean.changed());
+        assert_eq!(clean.bytes, b"a\nb\n");
+    }
+
+    #[test]
+    fn normalise_refuses_bytes_that_are_not_utf8() {
+        assert_eq!(normalise(b"ab\xff\r\n"), Err(2));
     }
 }

@@ -3,7 +3,8 @@
 //! that name the template and line (for an error inside an included template, that template's
 //! own file, a workspace path when overridden, and the include it was reached from). `.html`
 //! and `.html.j2` templates are auto-escaped (minijinja ignores a final `.j2` when choosing). Filters: `toml` (a TOML string), `md` and `md_cell`
-//! (Markdown running text and table cells), `long_date` ("1 April 2026").
+//! (Markdown running text and table cells), `long_date` ("1 April 2026"), `mailto` (a
+//! `mailto:` link to an address and nothing more).
 
 use crate::error::{Error, Result};
 use crate::gate::{self, FileKind, Kind};
@@ -75,6 +76,28 @@ fn toml_string(value: String) -> String {
     toml::Value::String(value).to_string()
 }
 
+/// A `mailto:` link to `address` alone (RFC 6068): the part before the last `@` and the domain
+/// are percent-encoded apart, every byte but ASCII letters, digits and `-._~`, so that no `?`,
+/// `&`, `#` or `%` in an address can add a header (`?bcc=attacker@example.org`), a body or a
+/// second recipient. Validation (DP020) refuses such addresses in an agreement; the filter
+/// keeps a link harmless whatever reaches it (a template override, a future field).
+pub fn mailto(address: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    match address.rsplit_once('@') {
+        Some((local, domain)) => format!(
+            "mailto:{}@{}",
+            utf8_percent_encode(local, KEEP),
+            utf8_percent_encode(domain, KEEP)
+        ),
+        None => format!("mailto:{}", utf8_percent_encode(address, KEEP)),
+    }
+}
+
 /// Formats an ISO date ("2026-04-01") in plain English ("1 April 2026").
 fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
     iso.parse::<chrono::NaiveDate>()
@@ -117,6 +140,7 @@ impl Templates {
         env.add_filter("md", |text: String| crate::text::markdown_text(&text));
         env.add_filter("md_cell", |text: String| crate::text::markdown_cell(&text));
         env.add_filter("long_date", long_date);
+        env.add_filter("mailto", |address: String| mailto(&address));
         let found = overrides.clone();
         env.set_loader(move |name| {
             // Names are plain file names: never a path that could leave the templates directory.
@@ -304,5 +328,39 @@ mod tests {
     fn loader_refuses_paths() {
         let t = Templates::new(None);
         assert!(t.render("../Cargo.toml", minijinja::context! {}).is_err());
+    }
+
+    #[test]
+    fn mailto_links_carry_the_address_alone() {
+        assert_eq!(
+            mailto("essexicb.dpo@nhs.net"),
+            "mailto:essexicb.dpo@nhs.net"
+        );
+        assert_eq!(
+            mailto("o'brien+dpo@nhs.net"),
+            "mailto:o%27brien%2Bdpo@nhs.net"
+        );
+        assert_eq!(
+            mailto("x?bcc=attacker@example.org"),
+            "mailto:x%3Fbcc%3Dattacker@example.org"
+        );
+        assert_eq!(
+            mailto("dpo@nhs.net?bcc=attacker@example.org"),
+            "mailto:dpo%40nhs.net%3Fbcc%3Dattacker@example.org"
+        );
+        assert_eq!(
+            mailto("a@b.org&cc=c@d.org#x"),
+            "mailto:a%40b.org%26cc%3Dc@d.org%23x"
+        );
+        assert_eq!(mailto("no address"), "mailto:no%20address");
+        let t = Templates::new(None);
+        let html = t
+            .env
+            .render_str(
+                "<a href=\"{{ m|mailto }}\">",
+                minijinja::context! { m => "x?bcc=a@b.org" },
+            )
+            .unwrap();
+        assert_eq!(html, "<a href=\"mailto:x%3Fbcc%3Da@b.org\">");
     }
 }

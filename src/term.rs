@@ -1,10 +1,11 @@
 //! The one module that talks to the terminal: output streams that drop colour when they are not
-//! a terminal or `NO_COLOR` is set, the styles used, error printing, and passphrase prompts
-//! without echo.
+//! a terminal or `NO_COLOR` is set, the styles used, error printing, passphrase prompts
+//! without echo, and [`escape`], which every value read from a file passes before it is shown.
 
 use crate::error::{Error, Result};
 use anstyle::AnsiColor;
 pub use anstyle::Style;
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -43,18 +44,50 @@ pub fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// Prints an error and its hint to standard error.
+/// Whether `c` must not reach a terminal as itself: a C0 control character (a line break and a
+/// tab included: a value shown on one line must stay on it), DEL, a C1 control character, or
+/// a bidirectional embedding, override or isolate character (U+202A-U+202E, U+2066-U+2069),
+/// which reorders the text around it. An escape sequence can move the cursor, rewrite a line
+/// already printed or change colours; a carriage return starts the line again.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character of [`is_unsafe`] written visibly, as Rust writes it in a
+/// string (`\n`, `\t`, `\r`, `\u{1b}`, `\u{202e}`), so that a value read from a file (an
+/// agreement's title, a party id, a statement's field, a file or key name) is shown as it is
+/// and cannot act on the terminal. Every human output path passes such values through it:
+/// the findings report, `verify`, `sign`'s confirmation, the `status` table, `keys list`, and
+/// error messages and notes as a whole. Text without such characters is returned unchanged.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Prints an error and its hint to standard error. Both are escaped whole ([`escape`]): a
+/// message may quote a file's content or name.
 pub fn print_error(err: &Error) {
     let mut e = stderr();
-    let _ = writeln!(e, "{} {}", paint(ERROR, "error:"), err.message);
+    let _ = writeln!(e, "{} {}", paint(ERROR, "error:"), escape(&err.message));
     if let Some(hint) = &err.hint {
-        let _ = writeln!(e, "  {} {hint}", paint(BOLD, "hint:"));
+        let _ = writeln!(e, "  {} {}", paint(BOLD, "hint:"), escape(hint));
     }
 }
 
-/// Prints a one-line note to standard error (progress and "kept existing file" messages).
+/// Prints a one-line note to standard error (progress and "kept existing file" messages),
+/// escaped ([`escape`]): a note may name files found on disk.
 pub fn note(message: &str) {
-    let _ = writeln!(stderr(), "{message}");
+    let _ = writeln!(stderr(), "{}", escape(message));
 }
 
 /// Whether standard input is a terminal (so a prompt can be answered).
@@ -86,11 +119,51 @@ pub fn confirm(question: &str) -> bool {
         return false;
     }
     let mut err = stderr();
-    let _ = write!(err, "{question} [y/N] ");
+    let _ = write!(err, "{} [y/N] ", escape(question));
     let _ = err.flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
         return false;
     }
     matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_bidi_characters_are_written_visibly() {
+        assert_eq!(
+            escape("a\u{1b}[2Kb\rc\nd\te\u{7f}\u{85}\u{9b}"),
+            "a\\u{1b}[2Kb\\rc\\nd\\te\\u{7f}\\u{85}\\u{9b}"
+        );
+        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}'] {
+            assert_eq!(
+                escape(&format!("x{c}y")),
+                format!("x\\u{{{:x}}}y", c as u32)
+            );
+        }
+        for c in [
+            '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{0}', '\u{1f}',
+        ] {
+            assert!(is_unsafe(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_borrowed_unchanged() {
+        for text in [
+            "NHS Essex ICB",
+            "Düsseldorf – “quotes” ‘é’ 東京 \\u{1b} ü",
+            "",
+        ] {
+            assert!(matches!(escape(text), Cow::Borrowed(t) if t == text));
+        }
+        for c in [
+            '\u{a0}', '\u{200e}', '\u{200f}', '\u{2028}', '\u{2029}', '\u{ff}',
+        ] {
+            assert!(!is_unsafe(c), "{c:?}");
+        }
+    }
 }

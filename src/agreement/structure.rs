@@ -1,7 +1,9 @@
 //! The structural stage of validation: from the raw file (`raw.rs`) to the domain model
-//! (`model.rs`). Every required part present, typed, filled in and in its vocabulary; each
-//! finding points at the value it is about (DP007-DP018).
+//! (`model.rs`). Every required part present, typed, filled in and in its vocabulary, no text
+//! holding a control character, every e-mail address an address; each finding points at the
+//! value it is about (DP007-DP020). Findings are collected in a [`Capped`] list (DP021).
 
+use super::capped::Capped;
 use super::locate::{Locator, Path};
 use super::model::*;
 use super::raw::{self, Slot};
@@ -21,7 +23,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub(super) struct Cx<'a> {
     pub(super) src: &'a SourceFile,
     pub(super) at: Locator<'a>,
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: Capped<'a>,
     /// Set when a structural error means no domain agreement can be built.
     pub(super) broken: bool,
 }
@@ -46,9 +48,37 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
+        self.report(rule, |_| (pos, message.into(), hint.into()));
+    }
+
+    /// Reports a finding about the value at `path`, pointing where [`Cx::pos`] says; the
+    /// position is looked up only when the finding will be shown (see [`Cx::report`]).
+    fn push_at(
+        &mut self,
+        rule: &'static Rule,
+        path: &Path,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.report(rule, |cx| (cx.pos(path), message.into(), hint.into()));
+    }
+
+    /// Reports a finding of `rule` made by `make` (its position, message and hint), which is
+    /// called only when the finding will be shown: past the cap on findings it is only counted,
+    /// so a file with a finding on every line costs no search and no message per finding.
+    fn report(
+        &mut self,
+        rule: &'static Rule,
+        make: impl FnOnce(&Self) -> (Position, String, String),
+    ) {
         if rule.blocks_domain_model() {
             self.broken = true;
         }
+        if !self.findings.keeps(rule) {
+            self.findings.count(rule);
+            return;
+        }
+        let (pos, message, hint) = make(self);
         self.findings
             .push(Finding::new(rule, &self.src.display, pos, message, hint));
     }
@@ -62,25 +92,27 @@ impl<'a> Cx<'a> {
         self.at.key_pos(path)
     }
 
-    pub(super) fn scan_floats(&mut self, table: &DeTable<'_>, path: &mut Path) {
+    /// Scans every key and value of the document for what no later stage may see: floating-point
+    /// numbers (DP007) and control characters in keys and texts (DP019).
+    pub(super) fn scan_values(&mut self, table: &DeTable<'_>, path: &Path) {
         for (k, v) in table.iter() {
             let p = path.k(k.get_ref());
+            self.control_characters(&p, k.get_ref(), k.span(), true);
             self.scan_value(v, &p);
         }
     }
 
     fn scan_value(&mut self, v: &Spanned<DeValue<'_>>, path: &Path) {
         match v.get_ref() {
-            DeValue::Float(_) => {
-                let pos = self.src.position(v.span().start);
-                self.push(
-                    &file::FLOAT_VALUE,
-                    pos,
+            DeValue::String(s) => self.control_characters(path, s, v.span(), false),
+            DeValue::Float(_) => self.report(&file::FLOAT_VALUE, |cx| {
+                (
+                    cx.src.position(v.span().start),
                     format!("`{path}` is a decimal number; agreements may not contain floating-point numbers"),
-                    "use a whole number or write the value as text",
-                );
-            }
-            DeValue::Table(t) => self.scan_floats(t, &mut path.clone()),
+                    "use a whole number or write the value as text".into(),
+                )
+            }),
+            DeValue::Table(t) => self.scan_values(t, path),
             DeValue::Array(a) => {
                 for (i, item) in a.iter().enumerate() {
                     self.scan_value(item, &path.i(i));
@@ -105,36 +137,37 @@ impl<'a> Cx<'a> {
         let Some((name, parent_keys)) = keys.split_last() else {
             return;
         };
-        let known = raw::known_keys(parent_keys);
-        let parent = path.parent();
-        let place = if parent.is_root() {
-            "at the top level".to_string()
-        } else {
-            format!("in `{parent}`")
-        };
-        let hint = match vocab::suggest(name, known.iter().copied()) {
-            Some(s) => format!(
-                "did you mean `{s}`? A misspelt key is not read, so its clause would be missing"
-            ),
-            None if known.is_empty() => {
-                "remove it; this part of the file takes no keys of its own".to_string()
-            }
-            None => format!("remove it, or use one of: {}", known.join(", ")),
-        };
-        let pos = self.key_pos(&path);
-        self.push(
-            &structure::UNKNOWN_KEY,
-            pos,
-            format!("unknown key `{name}` {place}"),
-            hint,
-        );
+        // Made only when shown: finding the key is a search through its table, and a file
+        // can hold a hundred thousand unknown keys in one table.
+        self.report(&structure::UNKNOWN_KEY, |cx| {
+            let known = raw::known_keys(parent_keys);
+            let parent = path.parent();
+            let place = if parent.is_root() {
+                "at the top level".to_string()
+            } else {
+                format!("in `{parent}`")
+            };
+            let hint = match vocab::suggest(name, known.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? A misspelt key is not read, so its clause would be missing"
+                ),
+                None if known.is_empty() => {
+                    "remove it; this part of the file takes no keys of its own".to_string()
+                }
+                None => format!("remove it, or use one of: {}", known.join(", ")),
+            };
+            (
+                cx.key_pos(&path),
+                format!("unknown key `{name}` {place}"),
+                hint,
+            )
+        });
     }
 
     fn missing(&mut self, path: &Path, what: &str) {
-        let pos = self.pos(path);
-        self.push(
+        self.push_at(
             &structure::MISSING_REQUIRED,
-            pos,
+            path,
             format!("missing required {what} `{path}`"),
             format!("add `{path}`; docs/format.md describes it and shows an example"),
         );
@@ -147,20 +180,60 @@ impl<'a> Cx<'a> {
         section.as_ref()
     }
 
+    /// DP019: a key or text (`decoded`, written in the file at `span`) holding a control
+    /// character other than a line break or a tab. One finding per key or text, pointing at the
+    /// first such character as written (the character, or the backslash of its escape).
+    fn control_characters(
+        &mut self,
+        path: &Path,
+        decoded: &str,
+        span: std::ops::Range<usize>,
+        key: bool,
+    ) {
+        let Some((_, c)) = first_control(decoded.char_indices()) else {
+            return;
+        };
+        self.report(&structure::CONTROL_CHARACTER, |cx| {
+            let written = cx.src.text.as_deref().and_then(|t| t.get(span.clone()));
+            let at = written
+                .and_then(|w| first_control(decoded_with_offsets(w).into_iter()))
+                .map_or(span.start, |(i, _)| span.start + i);
+            let what = if key { "the key" } else { "the text of" };
+            (
+                cx.src.position(at),
+                format!(
+                    "{what} `{path}` contains the control character U+{:04X}; texts may hold line breaks and tabs, no other control characters",
+                    u32::from(c)
+                ),
+                structure::CONTROL_CHARACTER.hint.into(),
+            )
+        });
+    }
+
     fn placeholder(&mut self, path: &Path, text: &str) {
-        let pos = self.pos(path);
-        // One line of the placeholder, so the message stays on one line in every format.
-        let first = text.trim().lines().next().unwrap_or("");
-        let mut shown: String = first.chars().take(80).collect();
-        if shown.len() < text.trim().len() {
-            shown.push('…');
-        }
-        self.push(
+        self.push_at(
             &structure::PLACEHOLDER,
-            pos,
-            format!("`{path}` is still to fill in: {shown}"),
+            path,
+            format!("`{path}` is still to fill in: {}", excerpt(text)),
             "replace the TODO text with the agreement's own wording",
         );
+    }
+
+    /// DP020: an e-mail address (`email`, `mailbox`) that is not one; see [`check_email`].
+    fn email(&mut self, path: &Path, address: Option<String>) -> Option<String> {
+        let address = address?;
+        if let Err(why) = check_email(&address) {
+            self.push_at(
+                &structure::INVALID_EMAIL,
+                path,
+                format!(
+                    "`{path}` is not an e-mail address datapact accepts: {why} (\"{}\")",
+                    excerpt(&address)
+                ),
+                structure::INVALID_EMAIL.hint,
+            );
+        }
+        Some(address)
     }
 
     fn wrong_type(&mut self, path: &Path, found: &toml::Value, expected: &str) {
@@ -169,10 +242,9 @@ impl<'a> Cx<'a> {
             self.broken = true;
             return;
         }
-        let pos = self.pos(path);
-        self.push(
+        self.push_at(
             &structure::WRONG_TYPE,
-            pos,
+            path,
             format!("`{path}` must be {expected}, found {}", type_name(found)),
             format!("write `{path}` as {expected} (see docs/format.md)"),
         );
@@ -197,10 +269,9 @@ impl<'a> Cx<'a> {
     fn opt_text(&mut self, path: &Path, slot: &raw::Text) -> Option<String> {
         let s = self.slot(path, slot, "a text")?;
         if s.trim().is_empty() {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::EMPTY_VALUE,
-                pos,
+                path,
                 format!("`{path}` is empty"),
                 format!("write `{path}` or remove the key"),
             );
@@ -229,10 +300,9 @@ impl<'a> Cx<'a> {
         }
         let v = self.slot(path, slot, "a whole number").unwrap_or(min);
         if !(min..=max).contains(&v) {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::WRONG_TYPE,
-                pos,
+                path,
                 format!("`{path}` is {v}, outside the allowed range {min} to {max}"),
                 format!("use a whole number from {min} to {max}"),
             );
@@ -254,20 +324,18 @@ impl<'a> Cx<'a> {
                 match dates::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
                     Ok(date) => date,
                     Err(DateError::NotADay) => {
-                        let pos = self.pos(path);
-                        self.push(
+                        self.push_at(
                             &structure::INVALID_DATE,
-                            pos,
+                            path,
                             format!("`{path}` is not a real date: {dt}"),
                             "check the day and month",
                         );
                         fallback
                     }
                     Err(why @ DateError::YearOutOfRange(_)) => {
-                        let pos = self.pos(path);
-                        self.push(
+                        self.push_at(
                             &structure::INVALID_DATE,
-                            pos,
+                            path,
                             format!("`{path}` is {dt}: {why}"),
                             "write a date from 1900-01-01 to 9999-12-31",
                         );
@@ -276,10 +344,9 @@ impl<'a> Cx<'a> {
                 }
             }
             _ => {
-                let pos = self.pos(path);
-                self.push(
+                self.push_at(
                     &structure::INVALID_DATE,
-                    pos,
+                    path,
                     format!(
                         "`{path}` must be a calendar date without a time or offset, found {dt}"
                     ),
@@ -299,10 +366,9 @@ impl<'a> Cx<'a> {
             return Vec::new();
         };
         if items.is_empty() && required {
-            let pos = self.pos(path);
-            self.push(
+            self.push_at(
                 &structure::EMPTY_VALUE,
-                pos,
+                path,
                 format!("`{path}` is an empty list"),
                 format!("add at least one entry to `{path}`"),
             );
@@ -320,17 +386,17 @@ impl<'a> Cx<'a> {
         if let Some(e) = list.find(id) {
             return Some(e);
         }
-        let pos = self.pos(path);
-        let hint = match list.suggest(id) {
-            Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
-            None => format!("use one of: {}", list.ids()),
-        };
-        self.push(
-            &structure::UNKNOWN_VALUE,
-            pos,
-            format!("`{path}` has unknown value \"{id}\""),
-            hint,
-        );
+        self.report(&structure::UNKNOWN_VALUE, |cx| {
+            let hint = match list.suggest(id) {
+                Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
+                None => format!("use one of: {}", list.ids()),
+            };
+            (
+                cx.pos(path),
+                format!("`{path}` has unknown value \"{}\"", excerpt(id)),
+                hint,
+            )
+        });
         None
     }
 
@@ -360,10 +426,9 @@ impl<'a> Cx<'a> {
                 continue;
             };
             if out.iter().any(|o| o.id == e.id) {
-                let pos = self.pos(&path.i(i));
-                self.push(
+                self.push_at(
                     &structure::DUPLICATE_VALUE,
-                    pos,
+                    &path.i(i),
                     format!("\"{id}\" is listed twice in `{path}`"),
                     "remove the repeated entry",
                 );
@@ -386,11 +451,13 @@ impl<'a> Cx<'a> {
             }
             return None;
         };
+        let email = self.opt_text(&path.k("email"), &c.email);
+        let mailbox = self.opt_text(&path.k("mailbox"), &c.mailbox);
         let contact = Contact {
             name: self.req_text(&path.k("name"), &c.name),
             title: self.opt_text(&path.k("title"), &c.title),
-            email: self.opt_text(&path.k("email"), &c.email),
-            mailbox: self.opt_text(&path.k("mailbox"), &c.mailbox),
+            email: self.email(&path.k("email"), email),
+            mailbox: self.email(&path.k("mailbox"), mailbox),
             phone: self.opt_text(&path.k("phone"), &c.phone),
         };
         if contact.email.is_none()
@@ -416,10 +483,9 @@ impl<'a> Cx<'a> {
         let schema = match self.slot(&schema_path, &raw.schema, "a whole number") {
             Some(v) if v == SCHEMA_VERSION => v,
             Some(v) => {
-                let pos = self.pos(&schema_path);
-                self.push(
+                self.push_at(
                     &structure::SCHEMA_VERSION,
-                    pos,
+                    &schema_path,
                     format!("unknown format version schema = {v}; this datapact reads schema = {SCHEMA_VERSION}"),
                     "upgrade datapact, or set `schema = 1` if the file was written for this format",
                 );
@@ -577,10 +643,9 @@ impl<'a> Cx<'a> {
         if id_ok {
             if let Some(expected) = expected_id {
                 if expected != id {
-                    let pos = self.pos(&p.k("id"));
-                    self.push(
+                    self.push_at(
                         &structure::ID_MISMATCH,
-                        pos,
+                        &p.k("id"),
                         format!(
                             "agreement id \"{id}\" does not match the file name {expected}.toml"
                         ),
@@ -607,10 +672,9 @@ impl<'a> Cx<'a> {
         match check_id(id) {
             Ok(()) => true,
             Err(why) => {
-                let pos = self.pos(path);
-                self.push(
+                self.push_at(
                     &structure::INVALID_ID,
-                    pos,
+                    path,
                     format!("invalid {what} id \"{id}\": it {why}"),
                     format!("an id must be {ID_RULE}"),
                 );
@@ -685,10 +749,9 @@ impl<'a> Cx<'a> {
         match &r.items {
             None => self.missing(&ip, "list of data items ([[data.items]])"),
             Some(list) if list.is_empty() => {
-                let pos = self.pos(&ip);
-                self.push(
+                self.push_at(
                     &structure::EMPTY_VALUE,
-                    pos,
+                    &ip,
                     "`data.items` lists no data items",
                     "add a [[data.items]] table for each item shared",
                 );
@@ -810,10 +873,9 @@ impl<'a> Cx<'a> {
             });
         }
         if rules.is_empty() {
-            let pos = self.pos(&rp);
-            self.push(
+            self.push_at(
                 &structure::EMPTY_VALUE,
-                pos,
+                &rp,
                 "`retention.rules` is empty",
                 "add a [[retention.rules]] table for each party",
             );
@@ -854,6 +916,128 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The first character of `chars` (with its offset) that a text may not hold (DP019): a
+/// control character other than a line break or a tab. A carriage return just before a line
+/// feed is a line ending, reported (when written as such) as DP003 rather than here.
+fn first_control(chars: impl Iterator<Item = (usize, char)>) -> Option<(usize, char)> {
+    let mut chars = chars.peekable();
+    while let Some((i, c)) = chars.next() {
+        let line_ending = c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n');
+        if c.is_control() && c != '\n' && c != '\t' && !line_ending {
+            return Some((i, c));
+        }
+    }
+    None
+}
+
+/// The characters a TOML key or string as written (`written`, its quotes included) stands for,
+/// each with its offset in `written`: a character written as itself at its own offset, an
+/// escape (`\e`, `\u001B`) at its backslash. Quotes are kept and a line-ending backslash is
+/// dropped with the white space after it: enough to find where a character of the decoded
+/// text was written.
+fn decoded_with_offsets(written: &str) -> Vec<(usize, char)> {
+    let basic = written.starts_with('"');
+    let mut out = Vec::new();
+    let mut chars = written.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !basic || c != '\\' {
+            out.push((i, c));
+            continue;
+        }
+        let Some((_, e)) = chars.next() else {
+            break;
+        };
+        let decoded = match e {
+            'b' => Some('\u{8}'),
+            'e' => Some('\u{1b}'),
+            'f' => Some('\u{c}'),
+            'n' => Some('\n'),
+            'r' => Some('\r'),
+            't' => Some('\t'),
+            'x' | 'u' | 'U' => {
+                let digits = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = (0..digits)
+                    .filter_map(|_| chars.next())
+                    .map(|(_, h)| h)
+                    .collect();
+                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+            }
+            ' ' | '\t' | '\r' | '\n' => {
+                while chars
+                    .next_if(|(_, w)| matches!(w, ' ' | '\t' | '\r' | '\n'))
+                    .is_some()
+                {}
+                None
+            }
+            other => Some(other),
+        };
+        out.extend(decoded.map(|d| (i, d)));
+    }
+    out
+}
+
+/// A text as a message quotes it: its first line, at most 80 characters (then `…`), so that
+/// a message stays on one line and short whatever the file holds.
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    let first = text.lines().next().unwrap_or("");
+    let mut shown: String = first.chars().take(80).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Whether `address` is an e-mail address DP020 accepts, and if not, why. A strict subset of
+/// RFC 5322's `addr-spec`, so that an address is only ever an address: `local@domain`, the
+/// local part of ASCII letters, digits and `.` `_` `-` `+` `'`, the domain of at least two
+/// labels of ASCII letters, digits and hyphens; no display name, quotes, comments, spaces or
+/// domain literal. The `email_address` crate then checks the RFC's structure (lengths, dots,
+/// labels). Nothing a `mailto:` link would read as more than the address (`?bcc=`, `&`, `%`)
+/// gets through, nor letters of other scripts that look like Latin ones.
+fn check_email(address: &str) -> Result<(), String> {
+    use email_address::{EmailAddress, Error as E, Options};
+    let Some((local, domain)) = address.split_once('@') else {
+        return Err("it has no @".into());
+    };
+    if domain.contains('@') {
+        return Err("it has more than one @".into());
+    }
+    let local_ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '\'');
+    if let Some(c) = local.chars().find(|&c| !local_ok(c)) {
+        return Err(format!(
+            "{c:?} is not allowed before the @ (letters, digits and . _ - + ' are)"
+        ));
+    }
+    let domain_ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    if let Some(c) = domain.chars().find(|&c| !domain_ok(c)) {
+        return Err(format!(
+            "{c:?} is not allowed in the domain (letters, digits, . and - are)"
+        ));
+    }
+    let options = Options::default()
+        .with_required_tld()
+        .without_domain_literal()
+        .without_display_text();
+    EmailAddress::parse_with_options(address, options).map(|_| ()).map_err(|e| {
+        match e {
+            E::LocalPartEmpty => "nothing comes before the @",
+            E::LocalPartTooLong => "the part before the @ is longer than 64 characters",
+            E::DomainEmpty => "nothing comes after the @",
+            E::DomainTooLong => "the domain is longer than 254 characters",
+            E::SubDomainEmpty => "the domain has an empty part (a dot at either end, or two in a row)",
+            E::SubDomainTooLong => "a part of the domain is longer than 63 characters",
+            E::DomainTooFew => "the domain has one part only (write it whole, such as nhs.net)",
+            _ => "a dot or hyphen is out of place (at either end of the name or of a part of the domain, or two dots in a row)",
+        }
+        .to_string()
+    })
+}
+
 fn empty_contact() -> Contact {
     Contact {
         name: String::new(),
@@ -861,5 +1045,113 @@ fn empty_contact() -> Contact {
         email: None,
         mailbox: None,
         phone: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_but_line_breaks_and_tabs_are_found() {
+        let first = |t: &str| first_control(t.char_indices());
+        assert_eq!(first("a\tb\nc\r\nd é"), None);
+        assert_eq!(first("ab\u{1b}[2K"), Some((2, '\u{1b}')));
+        assert_eq!(first("a\rb"), Some((1, '\r')));
+        assert_eq!(first("a\r"), Some((1, '\r')));
+        assert_eq!(first("é\u{85}"), Some((2, '\u{85}')));
+        assert_eq!(first("\u{7f}"), Some((0, '\u{7f}')));
+        assert_eq!(first("\u{9f}\u{0}"), Some((0, '\u{9f}')));
+        assert_eq!(
+            first("\u{a0}\u{202e}"),
+            None,
+            "not control characters (term escapes them)"
+        );
+    }
+
+    #[test]
+    fn decoded_characters_keep_where_they_were_written() {
+        let at = |w: &str| first_control(decoded_with_offsets(w).into_iter()).map(|(i, _)| i);
+        assert_eq!(at(r#""ab\e[2K""#), Some(3));
+        assert_eq!(at(r#""\n\t\"\\\u00e9x\u001B""#), Some(16));
+        assert_eq!(at(r#""\x07""#), Some(1));
+        assert_eq!(at(r#""\U0000009b""#), Some(1));
+        assert_eq!(at(r#""\b\f""#), Some(1));
+        assert_eq!(at(r#""\r\n""#), None);
+        assert_eq!(at("\"\"\"a\\\n   \\e\"\"\""), Some(9));
+        assert_eq!(
+            at("'a\\e\u{85}'"),
+            Some(4),
+            "no escapes in a literal string"
+        );
+        assert_eq!(
+            at(r#""\u12""#),
+            None,
+            "a malformed escape is not a character"
+        );
+        let decoded: Vec<char> = decoded_with_offsets(r#""a\u00e9\\""#)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(decoded, ['"', 'a', 'é', '\\', '"']);
+    }
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt("  TODO: x  "), "TODO: x");
+        assert_eq!(excerpt("first\nsecond"), "first…");
+        assert_eq!(excerpt(&"é".repeat(81)), format!("{}…", "é".repeat(80)));
+        assert_eq!(excerpt(&"é".repeat(80)), "é".repeat(80));
+    }
+
+    #[test]
+    fn email_addresses_are_checked_strictly() {
+        for ok in [
+            "dpo@nhs.net",
+            "essexicb.dpo@nhs.net",
+            "o'brien+dpo_2@sub-domain.essex.gov.uk",
+            "A.B-C@X1.ORG",
+        ] {
+            assert_eq!(check_email(ok), Ok(()), "{ok}");
+        }
+        let why = |a: &str| check_email(a).unwrap_err();
+        assert_eq!(why("dpo.nhs.net"), "it has no @");
+        assert_eq!(why("dpo@nhs.net?bcc=a@b.org"), "it has more than one @");
+        assert!(why("x?bcc=attacker@example.org").starts_with("'?' is not allowed before the @"));
+        for bad in [
+            "a b@c.org",
+            "\"a\"@c.org",
+            "a&b@c.org",
+            "a%40b@c.org",
+            "a=b@c.org",
+            "а@c.org",
+        ] {
+            assert!(
+                why(bad).contains("not allowed before the @"),
+                "{bad}: {}",
+                why(bad)
+            );
+        }
+        for bad in [
+            "a@[1.2.3.4]",
+            "a@c.org>",
+            "a@c_d.org",
+            "a@c.org ",
+            "a@с.org",
+        ] {
+            assert!(
+                why(bad).contains("not allowed in the domain"),
+                "{bad}: {}",
+                why(bad)
+            );
+        }
+        assert_eq!(why("@nhs.net"), "nothing comes before the @");
+        assert_eq!(why("dpo@"), "nothing comes after the @");
+        assert!(why("dpo@localhost").starts_with("the domain has one part only"));
+        assert!(why("dpo@nhs..net").starts_with("the domain has an empty part"));
+        assert!(why(&format!("{}@nhs.net", "a".repeat(65))).contains("longer than 64"));
+        assert!(why(&format!("a@{}.net", "b".repeat(64))).contains("longer than 63"));
+        assert!(why(".dpo@nhs.net").starts_with("a dot or hyphen is out of place"));
+        assert!(why("dpo@-nhs.net").starts_with("a dot or hyphen is out of place"));
     }
 }

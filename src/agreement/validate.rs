@@ -5,6 +5,7 @@
 //! function in `rules/content/`). Every finding carries the line and column of the value it is
 //! about, found through the spanned document parsed once here.
 
+use super::capped::Capped;
 use super::locate::{Locator, Path, Places};
 use super::model::Agreement;
 use super::raw;
@@ -22,7 +23,8 @@ pub use super::structure::SCHEMA_VERSION;
 pub struct Validated {
     /// The agreement, when its structure is complete (content findings may still exist).
     pub agreement: Option<Agreement>,
-    /// Findings with the workspace's severities applied, sorted by position.
+    /// Findings with the workspace's severities applied, sorted by position; at most
+    /// `[limits] max_findings_per_file` of them, then one DP021 saying how many more there were.
     pub findings: Vec<Finding>,
     /// Where the values later stages report on are.
     pub places: Places,
@@ -30,34 +32,38 @@ pub struct Validated {
 
 /// Validates one agreement's source. `expected_id` is the id implied by the file name.
 pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config) -> Validated {
-    let mut out = Validated {
-        findings: source.findings.clone(),
-        ..Validated::default()
-    };
+    let mut out = Validated::default();
+    let mut found = Capped::new(config);
+    for f in &source.findings {
+        found.push(f.clone());
+    }
     let Some(text) = source.text.as_deref() else {
+        out.findings = found.finish(&source.display);
         return out;
     };
     if let Some(offset) = nesting_too_deep(text) {
-        out.findings.push(Finding::new(
+        found.push(Finding::new(
             &file::TOML_SYNTAX,
             &source.display,
             source.position(offset),
             format!("invalid TOML: values are nested more than {MAX_NESTING} levels deep (`[` or `{{` inside one another)"),
             "an agreement needs at most three levels; look for unclosed or repeated brackets at this line",
         ));
+        out.findings = found.finish(&source.display);
         return out;
     }
     let root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(e) => {
             let pos = source.position(e.span().map_or(0, |s| s.start));
-            out.findings.push(Finding::new(
+            found.push(Finding::new(
                 &file::TOML_SYNTAX,
                 &source.display,
                 pos,
                 format!("invalid TOML: {}", e.message().trim()),
                 file::TOML_SYNTAX.hint,
             ));
+            out.findings = found.finish(&source.display);
             return out;
         }
     };
@@ -66,10 +72,10 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     let mut cx = Cx {
         src: source,
         at,
-        findings: std::mem::take(&mut out.findings),
+        findings: found,
         broken: false,
     };
-    cx.scan_floats(root.get_ref(), &mut Path::root());
+    cx.scan_values(root.get_ref(), &Path::root());
 
     let mut unknown: Vec<Vec<String>> = Vec::new();
     let de = toml::de::Deserializer::from(root.clone());
@@ -87,7 +93,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
                 ),
                 file::SCHEMA_SHAPE.hint,
             );
-            out.findings = config.apply(cx.findings);
+            out.findings = cx.findings.finish(&source.display);
             return out;
         }
     };
@@ -100,12 +106,12 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     if cx.broken {
         out.agreement = None;
     } else if let Some(a) = agreement {
-        findings.extend(content::run(&a, &config.limits, at, &source.display));
+        for f in content::run(&a, &config.limits, at, &source.display) {
+            findings.push(f);
+        }
         out.agreement = Some(a);
     }
-    findings = config.apply(findings);
-    findings.sort_by(|a, b| (a.line, a.column, a.code()).cmp(&(b.line, b.column, b.code())));
-    out.findings = findings;
+    out.findings = findings.finish(&source.display);
     out
 }
 

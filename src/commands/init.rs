@@ -76,10 +76,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                 let existing = gate::read(&dir, &path, FileKind::GitAttributes)?;
                 let missing = missing_attributes(&String::from_utf8_lossy(&existing));
                 if !missing.is_empty() {
-                    term::note(&format!(
-                        "warning: .gitattributes does not stop git converting line endings in signed files; add these lines to it:\n  {}",
-                        missing.join("\n  ")
-                    ));
+                    term::note(
+                        "warning: .gitattributes does not stop git converting line endings in signed files; add these lines to it:",
+                    );
+                    for line in &missing {
+                        term::note(&format!("  {line}"));
+                    }
                 }
             }
         } else {

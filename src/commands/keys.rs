@@ -266,24 +266,27 @@ fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
                     "No keys in the trust store (keys/). Add one with `datapact keys generate` or `datapact keys add`."
                 )?;
             }
+            // Every value comes from a trust store file: escaped, so that none acts on the
+            // terminal.
+            let e = |s: &str| term::escape(s).into_owned();
             for k in &store.keys {
                 let state = match (&k.problem, k.revoked) {
-                    (Some(p), _) => term::paint(term::ERROR, &format!("unusable: {p}")),
+                    (Some(p), _) => term::paint(term::ERROR, &format!("unusable: {}", e(p))),
                     (None, Some(d)) => term::paint(term::WARNING, &format!("revoked {d}")),
                     (None, None) => term::paint(term::GOOD, "active"),
                 };
                 let roles = if k.roles.is_empty() {
                     "any role".to_string()
                 } else {
-                    k.roles.join(", ")
+                    e(&k.roles.join(", "))
                 };
-                writeln!(out, "{}  {}  {}", k.party, k.key_id, state)?;
+                writeln!(out, "{}  {}  {}", e(&k.party), e(&k.key_id), state)?;
                 writeln!(
                     out,
                     "    {} ({roles}), valid {}  [{}:{}]",
-                    k.principal,
-                    k.window(),
-                    k.file,
+                    e(&k.principal),
+                    e(&k.window()),
+                    e(&k.file),
                     k.line
                 )?;
             }

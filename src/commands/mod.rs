@@ -9,6 +9,7 @@ pub mod docs;
 pub mod init;
 pub mod keys;
 pub mod new;
+pub mod normalise;
 pub mod render;
 pub mod rules;
 pub mod sign;
@@ -64,6 +65,8 @@ pub enum Command {
     Status(status::Args),
     Check(check::Args),
     Calendar(calendar::Args),
+    #[command(visible_alias = "normalize")]
+    Normalise(normalise::Args),
     Rules(rules::Args),
     #[command(hide = true)]
     Docs(docs::Args),
@@ -103,6 +106,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Status(args) => status::run(cx, args),
         Command::Check(args) => check::run(cx, args),
         Command::Calendar(args) => calendar::run(cx, args),
+        Command::Normalise(args) => normalise::run(cx, args),
         Command::Rules(args) => rules::run(args),
         Command::Docs(args) => docs::run(args),
     }

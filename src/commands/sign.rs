@@ -174,20 +174,26 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         role: role.clone(),
         signed_at: signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
+    // What the signer confirms: every value escaped (`term::escape`), so that text in the
+    // agreement or the trust store cannot fake a line of this screen.
+    let e = |s: &str| term::escape(s).into_owned();
     let mut err = term::stderr();
-    let _ = writeln!(err, "Signing {}", facts.display_path);
-    let _ = writeln!(err, "  id:       {}", facts.id);
-    let _ = writeln!(err, "  title:    {}", facts.title);
+    let _ = writeln!(err, "Signing {}", e(&facts.display_path));
+    let _ = writeln!(err, "  id:       {}", e(facts.id.as_str()));
+    let _ = writeln!(err, "  title:    {}", e(&facts.title));
     let _ = writeln!(err, "  version:  {}", facts.version);
-    let _ = writeln!(err, "  sha256:   {}", statement.agreement_sha256);
+    let _ = writeln!(err, "  sha256:   {}", e(&statement.agreement_sha256));
     if let Some((v, d)) = &previous {
-        let _ = writeln!(err, "  previous: v{v} sha256 {d}");
+        let _ = writeln!(err, "  previous: v{v} sha256 {}", e(d));
     }
-    let _ = writeln!(err, "  parties:  {}", facts.party_ids.join(", "));
+    let _ = writeln!(err, "  parties:  {}", e(&facts.party_ids.join(", ")));
     let _ = writeln!(
         err,
-        "  as:       {} ({role}) for {} with key {key_id}",
-        entry.principal, args.party
+        "  as:       {} ({}) for {} with key {}",
+        e(&entry.principal),
+        e(&role),
+        e(&args.party),
+        e(&key_id)
     );
     let signing_key = locked.unlock(&passphrase)?;
     let text = statement.to_text();

@@ -120,16 +120,19 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
             s.to_string()
         }
     };
+    // Ids, titles and names come from the agreements: escaped before they are measured and cut,
+    // so a control character can neither act on the terminal nor upset the alignment.
+    let shown = |s: &str, max: usize| truncate(&term::escape(s), max);
     let cells: Vec<[String; 11]> = rows
         .iter()
         .map(|r| {
             [
-                r.id.clone(),
-                truncate(&r.title, TITLE_MAX),
+                term::escape(&r.id).into_owned(),
+                shown(&r.title, TITLE_MAX),
                 r.version.map_or("-".into(), |v| v.to_string()),
-                truncate(&r.lead, 32),
-                truncate(&r.other_parties.join(", "), 40),
-                signatures_cell(r),
+                shown(&r.lead, 32),
+                shown(&r.other_parties.join(", "), 40),
+                term::escape(&signatures_cell(r)).into_owned(),
                 date_cell(r.effective),
                 date_cell(r.review),
                 date_cell(r.expires),

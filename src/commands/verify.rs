@@ -7,7 +7,7 @@ use crate::diagnostics::{Finding, Severity};
 use crate::error::{Error, Outcome, Result};
 use crate::signing::verify::{self, AgreementSignatures, PartyStatus, SignatureState};
 use crate::signing::{facts, sshsig};
-use crate::term;
+use crate::term::{self, escape};
 use std::io::Write;
 
 /// Verify the signatures on agreements.
@@ -110,17 +110,23 @@ fn write_human(
             SignatureState::Full => term::paint(term::GOOD, r.state.label()),
             SignatureState::Partial { missing } => term::paint(
                 term::WARNING,
-                &format!("{} (not yet: {})", r.state.label(), missing.join(", ")),
+                &format!(
+                    "{} (not yet: {})",
+                    r.state.label(),
+                    escape(&missing.join(", "))
+                ),
             ),
             SignatureState::Unsigned => term::paint(term::WARNING, r.state.label()),
         };
+        // Every value below comes from a file (the agreement, a statement, the trust store):
+        // escaped, so a control character in one cannot rewrite the lines around it.
         writeln!(
             out,
             "{} v{}: {state}",
-            term::paint(term::BOLD, &r.agreement),
+            term::paint(term::BOLD, &escape(&r.agreement)),
             r.version
         )?;
-        writeln!(out, "  {} sha256 {}", r.file, r.sha256)?;
+        writeln!(out, "  {} sha256 {}", escape(&r.file), escape(&r.sha256))?;
         for p in &r.parties {
             match &p.status {
                 PartyStatus::Signed {
@@ -131,9 +137,13 @@ fn write_human(
                     ..
                 } => writeln!(
                     out,
-                    "  {} {}: signed by {principal} ({role}) with {key_id} at {signed_at}",
+                    "  {} {}: signed by {} ({}) with {} at {}",
                     term::paint(term::GOOD, "ok     "),
-                    p.party
+                    escape(&p.party),
+                    escape(principal),
+                    escape(role),
+                    escape(key_id),
+                    escape(signed_at)
                 )?,
                 PartyStatus::Missing {
                     last_signed_version,
@@ -145,19 +155,21 @@ fn write_human(
                         out,
                         "  {} {}: not signed{earlier}",
                         term::paint(term::WARNING, "missing"),
-                        p.party
+                        escape(&p.party)
                     )?
                 }
                 PartyStatus::Invalid { rule, reason, file } => {
                     writeln!(
                         out,
-                        "  {} {}: {reason} [{} {file}]",
+                        "  {} {}: {} [{} {}]",
                         term::paint(term::ERROR, "INVALID"),
-                        p.party,
-                        rule.code
+                        escape(&p.party),
+                        escape(reason),
+                        rule.code,
+                        escape(file)
                     )?;
                     if let Some(f) = r.findings.iter().find(|f| reported_with_party(p, f)) {
-                        writeln!(out, "          hint: {}", f.hint)?;
+                        writeln!(out, "          hint: {}", escape(&f.hint))?;
                     }
                 }
             }
@@ -194,10 +206,10 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
         out,
         "  {label}[{}] {}:{}:{}: {}",
         f.code(),
-        f.file,
+        escape(&f.file),
         f.line,
         f.column,
-        f.message
+        escape(&f.message)
     )?;
-    writeln!(out, "    hint: {}", f.hint)
+    writeln!(out, "    hint: {}", escape(&f.hint))
 }

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Severity and code are coloured with [`term::paint`]; the caller's stream strips the codes
-//! when colour is off.
+//! when colour is off. File name, message and hint are escaped ([`term::escape`]): they quote
+//! what files contain, and a control character there must not act on the terminal.
 
 use super::{OrderedFile, location, total_tally};
 use crate::diagnostics::{Finding, Severity};
@@ -33,15 +34,15 @@ fn write_finding(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
         "{}[{}]: {}: {}",
         term::paint(style, finding.severity.as_str()),
         term::paint(term::BOLD, finding.code()),
-        location(finding),
-        finding.message
+        term::escape(&location(finding)),
+        term::escape(&finding.message)
     )?;
     if !finding.hint.is_empty() {
         writeln!(
             out,
             "  {} {}",
             term::paint(term::DIM, "hint:"),
-            finding.hint
+            term::escape(&finding.hint)
         )?;
     }
     Ok(())
@@ -115,6 +116,23 @@ warning[DP117]: agreements/alpha.toml:30:1: party essex-cc has no retention rule
         let text = render(Format::Human, &sample(), &context());
         assert!(text.contains(&crate::term::paint(crate::term::ERROR, "error")));
         assert!(text.contains(&crate::term::paint(crate::term::BOLD, "DP011")));
+    }
+
+    #[test]
+    fn file_names_messages_and_hints_are_escaped() {
+        let mut reports = sample();
+        let f = &mut reports[1].findings[0];
+        f.file = "agreements/\u{1b}[2Kx.toml".into();
+        f.message = "`agreement.title` is \"a\r\u{1b}[32mok\u{202e}\"".into();
+        f.hint = "h\nerror: fake".into();
+        let text = render(Format::Human, &reports, &context());
+        assert!(!text.contains(['\r', '\u{202e}']));
+        assert!(!text.contains("\u{1b}[2K") && !text.contains("\u{1b}[32mok"));
+        let plain = plain(&text);
+        assert!(plain.contains(
+            "agreements/\\u{1b}[2Kx.toml:30:1: `agreement.title` is \"a\\r\\u{1b}[32mok\\u{202e}\""
+        ));
+        assert!(plain.contains("  hint: h\\nerror: fake\n"));
     }
 
     #[test]

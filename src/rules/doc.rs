@@ -37,7 +37,7 @@ The hundreds digit is the family:
 
 | codes | family |
 |---|---|
-| DP0xx | file hygiene and parsing (DP001-DP007); structure: required parts, types, unknown keys, vocabularies (DP008-DP018) |
+| DP0xx | file hygiene and parsing (DP001-DP007); structure: required parts, types, unknown keys, vocabularies, control characters, e-mail addresses, and the cap on findings per file (DP008-DP021) |
 | DP1xx | content: consistency between clauses, the law and the policy |
 | DP2xx | signatures and the trust store |
 | DP3xx | review and expiry dates against today |
@@ -70,7 +70,7 @@ default 36) and the longest review interval (DP132, `max_review_interval_months`
 fn title(family: Family) -> &'static str {
     match family {
         Family::File => "File (DP001-DP007)",
-        Family::Structure => "Structure (DP008-DP018)",
+        Family::Structure => "Structure (DP008-DP021)",
         Family::Content => "Content (DP1xx)",
         Family::Signatures => "Signatures (DP2xx)",
         Family::Expiry => "Expiry and review (DP3xx)",
@@ -84,8 +84,12 @@ fn intro(family: Family) -> &'static str {
              [signing.md](signing.md)), so the bytes must have one unambiguous reading."
         }
         Family::Structure => {
-            "Every required part present, typed, filled in and in its vocabulary. Each points at \
-             the value concerned or, for a missing value, at the nearest enclosing part that exists."
+            "Every required part present, typed, filled in and in its vocabulary; no control \
+             characters in texts; e-mail addresses that are addresses. Each points at the value \
+             concerned (DP019 at the character itself) or, for a missing value, at the nearest \
+             enclosing part that exists. DP021 is about the report itself: a file with more \
+             findings than `[limits] max_findings_per_file` shows that many, and says how many \
+             more there are."
         }
         Family::Content => {
             "Consistency between clauses, and the requirements of the policy and the law that span \

@@ -27,7 +27,7 @@ pub static BYTE_ORDER_MARK: Rule = Rule {
     unreadable: false,
     applies: "always",
     summary: "The file starts with a UTF-8 byte order mark (EF BB BF).",
-    hint: "save the file as UTF-8 without BOM (most editors have this option in the encoding menu)",
+    hint: "run `datapact normalise FILE`, which removes it in place, or save the file as UTF-8 without BOM (most editors have this option in the encoding menu)",
     source: "Signing design: exact bytes are signed; a BOM is invisible in editors and changes the digest.",
 };
 
@@ -40,7 +40,7 @@ pub static CRLF_LINE_ENDINGS: Rule = Rule {
     unreadable: false,
     applies: "always",
     summary: "The file has CRLF (Windows) line endings; the finding points at the first carriage return.",
-    hint: "convert the file to LF line endings; if git converted it, check that .gitattributes has `*.toml -text` (`datapact init` writes it), then run `git rm --cached -r . && git reset --hard`",
+    hint: "run `datapact normalise FILE`: it converts the line endings to LF in place and keeps every other change. If git converted them, first check that .gitattributes has `*.toml -text` (`datapact init` writes it, and says what an existing file lacks), so that it does not happen again",
     source: "Signing design: git's `core.autocrlf` rewrites line endings in the working tree and would make every signature look tampered. `datapact init` writes a `.gitattributes` that stops it.",
 };
 

@@ -142,7 +142,7 @@ pub static SIGNATURE_LINE_ENDINGS: Rule = Rule {
     unreadable: false,
     applies: "always",
     summary: "A signed file has CRLF line endings: git (core.autocrlf) converted them, so the signed bytes changed.",
-    hint: "add `*.toml -text` and `signatures/** -text` to .gitattributes (`datapact init` writes them), then `git rm --cached -r . && git reset --hard` to restore the original bytes",
+    hint: "run `datapact normalise` on the file named: it restores the LF line endings that were signed, in place, and keeps every other change (no need to sign again). Then add `*.toml -text` and `signatures/** -text` to .gitattributes (`datapact init` writes them), so that git does not convert them again",
     source: "Signing design: .gitattributes must stop git converting signed files.",
 };
 

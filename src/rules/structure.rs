@@ -1,6 +1,8 @@
-//! Catalogue entries for the structure of an agreement (DP008-DP018): every required part
-//! present, typed, filled in and in its vocabulary. Reported while building the domain model
-//! (`agreement/structure.rs`).
+//! Catalogue entries for the structure of an agreement (DP008-DP021): every required part
+//! present, typed, filled in and in its vocabulary, texts free of control characters, e-mail
+//! addresses that are addresses. Reported while building the domain model
+//! (`agreement/structure.rs`); DP021, when one file has more findings than are shown, by the
+//! list that collects them (`agreement/capped.rs`).
 
 use crate::diagnostics::{Family, Rule, Severity};
 
@@ -147,6 +149,45 @@ pub static DUPLICATE_VALUE: Rule = Rule {
     source: "Clarity of the agreement text.",
 };
 
+pub static CONTROL_CHARACTER: Rule = Rule {
+    code: "DP019",
+    name: "control-character",
+    family: Family::Structure,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "always",
+    summary: "A text or key holds a control character other than a line break or a tab: a C0 character such as escape (U+001B), backspace or a lone carriage return, DEL, or a C1 character (U+0080-U+009F), written as itself or as an escape (`\\e`, `\\u001b`). The finding points at the character.",
+    hint: "remove the character (most editors do not show it); write a line break as a new line or `\\n`",
+    source: "Robustness: control characters are invisible in an editor and act on a terminal (an escape sequence can rewrite what `verify` shows), so a signed text must not hold them.",
+};
+
+pub static INVALID_EMAIL: Rule = Rule {
+    code: "DP020",
+    name: "invalid-email",
+    family: Family::Structure,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "to `email` and `mailbox` of every contact",
+    summary: "An e-mail address is not `local@domain` in the subset datapact accepts: the part before the @ of ASCII letters, digits and `.` `_` `-` `+` `'`; a domain of at least two parts of letters, digits and hyphens (RFC 5322's rules for dots, hyphens and lengths apply). No display name, quotes, spaces, `?`, `&`, `%` or `=`, so that a `mailto:` link made from it can only address that mailbox.",
+    hint: "write the address alone, such as `dpo@nhs.net` (no name, no `mailto:`, nothing after the domain)",
+    source: "Rendering: an address is published as a `mailto:` link, which a `?bcc=` or `&cc=` would turn into a copy to someone else.",
+};
+
+pub static FINDINGS_TRUNCATED: Rule = Rule {
+    code: "DP021",
+    name: "findings-truncated",
+    family: Family::Structure,
+    default_severity: Severity::Warning,
+    configurable: false,
+    unreadable: false,
+    applies: "when a file has more findings than `[limits] max_findings_per_file` (default 100)",
+    summary: "The file has more findings than are shown. The first ones are shown, errors before warnings; this finding says how many more there are of each severity.",
+    hint: "fix the findings shown and run again, or raise `[limits] max_findings_per_file` in datapact.toml to see more",
+    source: "Robustness: a file made to produce a finding on every line must not make datapact use gigabytes of memory and output.",
+};
+
 /// The structure rules, in code order.
 pub static RULES: &[&Rule] = &[
     &ID_MISMATCH,
@@ -160,4 +201,7 @@ pub static RULES: &[&Rule] = &[
     &INVALID_DATE,
     &INVALID_ID,
     &DUPLICATE_VALUE,
+    &CONTROL_CHARACTER,
+    &INVALID_EMAIL,
+    &FINDINGS_TRUNCATED,
 ];
