@@ -18,6 +18,7 @@ mod render_cli;
 mod render_crash;
 mod report_formats;
 mod rule_coverage;
+mod security_doc;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
