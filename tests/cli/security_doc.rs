@@ -28,7 +28,10 @@ fn security_md_names_only_tests_that_exist() {
                 .take_while(|l| l.starts_with("#[") || l.starts_with("//"))
                 .any(|l| l == "#[test]")
         });
-        assert!(defines, "SECURITY.md cites {file}::{test}, which is not a test there");
+        assert!(
+            defines,
+            "SECURITY.md cites {file}::{test}, which is not a test there"
+        );
     }
     assert!(cited >= 30, "SECURITY.md cites only {cited} tests");
 }
