@@ -527,13 +527,7 @@ pub mod output {
     /// Whether `path`, as named (made absolute against the current folder, `.` and `..`
     /// resolved by name, not through links), lies under the workspace root `root`.
     pub fn named_inside(root: &Path, path: &Path) -> Result<bool> {
-        let abs = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map_err(|e| Error::io("read", Path::new("."), e))?
-                .join(path)
-        };
+        let abs = super::absolute(path)?;
         let mut normal = PathBuf::new();
         for part in abs.components() {
             match part {
@@ -694,6 +688,16 @@ pub mod outside {
 
 // ---------------------------------------------------------------------------------------------
 // The mechanics, shared by every entrance (none of them judges)
+
+/// `path` made absolute against the current folder (`.` and `..` kept as written).
+fn absolute(path: &Path) -> Result<PathBuf> {
+    if path.is_absolute() {
+        return Ok(path.to_path_buf());
+    }
+    Ok(std::env::current_dir()
+        .map_err(|e| Error::io("read", Path::new("."), e))?
+        .join(path))
+}
 
 /// Whether an error means nothing is there: not found, or a path component is not a folder.
 fn is_absent(e: &std::io::Error) -> bool {

@@ -42,13 +42,7 @@ pub struct Staged {
 /// `dest` made absolute, with a link to a folder resolved to that folder, so the staging
 /// folder is created on the same file system as the folder it replaces.
 fn real_destination(dest: &Path) -> Result<PathBuf> {
-    let abs = if dest.is_absolute() {
-        dest.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| Error::io("read", Path::new("."), e))?
-            .join(dest)
-    };
+    let abs = super::absolute(dest)?;
     match std::fs::canonicalize(&abs) {
         Ok(real) => Ok(real),
         // Not there yet: its parent must be (or be creatable); the name is kept.
