@@ -228,6 +228,24 @@ mod tests {
         false
     }
 
+    /// Signs `message` (a file) with real `ssh-keygen -Y sign` in datapact's namespace, with
+    /// `extra` options; the signature is written beside it as `<message>.sig`.
+    fn ssh_keygen_sign(key: &std::path::Path, message: &std::path::Path, extra: &[&str]) {
+        let signed = std::process::Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", NAMESPACE])
+            .args(extra)
+            .arg("-f")
+            .arg(key)
+            .arg(message)
+            .output()
+            .unwrap();
+        assert!(
+            signed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&signed.stderr)
+        );
+    }
+
     #[test]
     fn round_trip_verifies_and_names_the_key() {
         let key = test_key(7);
@@ -379,17 +397,7 @@ mod tests {
         let message = b"type = \"datapact-statement/1\"\n";
         let msg_path = dir.path().join("statement.toml");
         std::fs::write(&msg_path, message).unwrap();
-        let signed = Command::new("ssh-keygen")
-            .args(["-Y", "sign", "-n", NAMESPACE, "-O", "hashalg=sha256", "-f"])
-            .arg(&key_path)
-            .arg(&msg_path)
-            .output()
-            .unwrap();
-        assert!(
-            signed.status.success(),
-            "{}",
-            String::from_utf8_lossy(&signed.stderr)
-        );
+        ssh_keygen_sign(&key_path, &msg_path, &["-O", "hashalg=sha256"]);
         let sig = parse(&std::fs::read(dir.path().join("statement.toml.sig")).unwrap()).unwrap();
         assert_eq!(sig.hash_alg(), HashAlg::Sha256);
         assert!(verify(&sig, message).is_ok());
@@ -502,17 +510,7 @@ mod tests {
         assert!(made.status.success());
         let msg2_path = dir.path().join("second.toml");
         std::fs::write(&msg2_path, message).unwrap();
-        let signed = Command::new("ssh-keygen")
-            .args(["-Y", "sign", "-n", NAMESPACE, "-f"])
-            .arg(&key_path)
-            .arg(&msg2_path)
-            .output()
-            .unwrap();
-        assert!(
-            signed.status.success(),
-            "{}",
-            String::from_utf8_lossy(&signed.stderr)
-        );
+        ssh_keygen_sign(&key_path, &msg2_path, &[]);
         let armour = std::fs::read(dir.path().join("second.toml.sig")).unwrap();
         let sig = parse(&armour).unwrap();
         let signer = verify(&sig, message).unwrap();
