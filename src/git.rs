@@ -189,3 +189,372 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
     }
     Ok(oid.to_string())
 }
+
+/// A commit of the current branch, in the terms history commands report it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommitInfo {
+    /// The full commit id (40 hex digits).
+    pub id: String,
+    /// The committer's time, with the committer's UTC offset.
+    pub time: chrono::DateTime<chrono::FixedOffset>,
+    /// The author, `Name <email>`.
+    pub author: String,
+    /// The first line of the message.
+    pub summary: String,
+}
+
+impl CommitInfo {
+    /// The first 12 digits of the id, as messages show it.
+    pub fn short(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    fn of(commit: &git2::Commit<'_>) -> CommitInfo {
+        let when = commit.committer().when();
+        let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero is a valid offset"));
+        let time = chrono::DateTime::from_timestamp(when.seconds(), 0)
+            .unwrap_or_default()
+            .with_timezone(&offset);
+        let author = commit.author();
+        CommitInfo {
+            id: commit.id().to_string(),
+            time,
+            author: format!(
+                "{} <{}>",
+                String::from_utf8_lossy(author.name_bytes()),
+                String::from_utf8_lossy(author.email_bytes())
+            ),
+            summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                .into_owned(),
+        }
+    }
+}
+
+/// A file's content as git stores it: an opaque handle, read with [`History::read`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobId(git2::Oid);
+
+impl std::fmt::Display for BlobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One file a commit changed, added or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// The path relative to the workspace root, with `/` separators.
+    pub path: String,
+    /// The content after the commit; `None` when the commit removed it (or it is no longer a
+    /// regular file: a link or a submodule is never read as a workspace file).
+    pub blob: Option<BlobId>,
+}
+
+/// The history of the current branch, as seen from a workspace: the first-parent chain from
+/// HEAD (what the branch was at each step; a merge counts as one step, its changes those it
+/// brought in), files named relative to the workspace root.
+pub struct History {
+    repo: git2::Repository,
+    /// The workspace root relative to the work tree root (empty when they are the same).
+    under: PathBuf,
+}
+
+impl History {
+    /// The history of the repository containing the workspace at `ws_root`; `None` when the
+    /// workspace is not in a git work tree.
+    pub fn open(ws_root: &Path) -> Result<Option<History>> {
+        let repo = match git2::Repository::discover(ws_root) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(git_error("open the repository", e)),
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let workdir =
+            gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
+        let root = gate::outside::canonicalize(ws_root).unwrap_or_else(|_| ws_root.to_path_buf());
+        let under = root
+            .strip_prefix(&workdir)
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        Ok(Some(History { repo, under }))
+    }
+
+    /// Whether this is a shallow clone: its history stops before the first commit, so what
+    /// happened earlier cannot be checked.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// The commit HEAD points at; `None` on a branch without commits.
+    pub fn head(&self) -> Option<CommitInfo> {
+        let commit = self.repo.head().ok()?.peel_to_commit().ok()?;
+        Some(CommitInfo::of(&commit))
+    }
+
+    /// The first-parent chain from HEAD, oldest first (empty on a branch without commits).
+    fn chain(&self) -> Result<Vec<git2::Oid>> {
+        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else {
+            return Ok(Vec::new());
+        };
+        let mut walk = self
+            .repo
+            .revwalk()
+            .map_err(|e| git_error("walk the history", e))?;
+        walk.push(head.id())
+            .map_err(|e| git_error("walk the history", e))?;
+        walk.simplify_first_parent()
+            .map_err(|e| git_error("walk the history", e))?;
+        let mut ids = Vec::new();
+        for id in walk {
+            ids.push(id.map_err(|e| git_error("walk the history", e))?);
+        }
+        ids.reverse();
+        Ok(ids)
+    }
+
+    /// Walks the current branch once, oldest commit first, calling `visit` with each commit
+    /// and the regular files under the workspace folders `dirs` (such as `agreements`) that it
+    /// added, changed or removed, compared with its first parent (the first commit: every file
+    /// there). Commits that change nothing there are visited with no changes. Subtrees that
+    /// did not change are never opened, so the cost grows with commits and changes, not with
+    /// the size of the tree. Returns how many commits were visited.
+    pub fn walk(
+        &self,
+        dirs: &[&str],
+        mut visit: impl FnMut(&CommitInfo, Vec<FileChange>) -> Result<()>,
+    ) -> Result<usize> {
+        let ids = self.chain()?;
+        let mut previous: Vec<Option<git2::Oid>> = vec![None; dirs.len()];
+        for id in &ids {
+            let commit = self
+                .repo
+                .find_commit(*id)
+                .map_err(|e| git_error("read a commit", e))?;
+            let tree = commit.tree().map_err(|e| git_error("read a commit", e))?;
+            let mut changes = Vec::new();
+            for (i, dir) in dirs.iter().enumerate() {
+                let path = self.under.join(dir);
+                let now = tree
+                    .get_path(&path)
+                    .ok()
+                    .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+                    .map(|e| e.id());
+                if now != previous[i] {
+                    let old = previous[i].and_then(|t| self.repo.find_tree(t).ok());
+                    let new = now.and_then(|t| self.repo.find_tree(t).ok());
+                    self.diff(old.as_ref(), new.as_ref(), dir, &mut changes)?;
+                    previous[i] = now;
+                }
+            }
+            visit(&CommitInfo::of(&commit), changes)?;
+        }
+        Ok(ids.len())
+    }
+
+    /// The regular files that differ between two versions of the folder `prefix`.
+    fn diff(
+        &self,
+        old: Option<&git2::Tree<'_>>,
+        new: Option<&git2::Tree<'_>>,
+        prefix: &str,
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        use std::collections::BTreeMap;
+        type Entries = BTreeMap<Vec<u8>, (git2::Oid, i32)>;
+        let entries = |tree: Option<&git2::Tree<'_>>| -> Entries {
+            tree.map(|t| {
+                t.iter()
+                    .map(|e| (e.name_bytes().to_vec(), (e.id(), e.filemode())))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (old, new) = (entries(old), entries(new));
+        let is_tree = |mode: i32| mode == 0o040000;
+        let is_file = |mode: i32| mode & 0o170000 == 0o100000;
+        let names: std::collections::BTreeSet<&Vec<u8>> = old.keys().chain(new.keys()).collect();
+        for name in names {
+            let (o, n) = (old.get(name).copied(), new.get(name).copied());
+            if o == n {
+                continue;
+            }
+            let Ok(name) = std::str::from_utf8(name) else {
+                continue;
+            };
+            let path = format!("{prefix}/{name}");
+            let tree_of = |entry: Option<(git2::Oid, i32)>| {
+                entry
+                    .filter(|(_, mode)| is_tree(*mode))
+                    .and_then(|(id, _)| self.repo.find_tree(id).ok())
+            };
+            let (old_tree, new_tree) = (tree_of(o), tree_of(n));
+            if old_tree.is_some() || new_tree.is_some() {
+                self.diff(old_tree.as_ref(), new_tree.as_ref(), &path, out)?;
+            }
+            let file = |entry: Option<(git2::Oid, i32)>| {
+                entry.filter(|(_, mode)| is_file(*mode)).map(|(id, _)| id)
+            };
+            let (old_file, new_file) = (file(o), file(n));
+            if old_file != new_file {
+                out.push(FileChange {
+                    path,
+                    blob: new_file.map(BlobId),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A file's content, refused when larger than `max` bytes.
+    pub fn read(&self, blob: BlobId, max: u64) -> Result<Vec<u8>> {
+        let blob = self
+            .repo
+            .find_blob(blob.0)
+            .map_err(|e| git_error("read a file from the history", e))?;
+        if blob.size() as u64 > max {
+            return Err(Error::new(
+                ErrorKind::Input,
+                format!(
+                    "a file in the history ({}) is larger than {max} bytes",
+                    blob.id()
+                ),
+            )
+            .with_hint("such a file cannot be a datapact file; look at it with `git show`"));
+        }
+        Ok(blob.content().to_vec())
+    }
+
+    /// How the workspace file `path` (absolute) stands against HEAD: `None` when it is
+    /// committed as it is (or not in this repository).
+    pub fn uncommitted(&self, path: &Path) -> Option<Uncommitted> {
+        let workdir = self.repo.workdir()?;
+        let workdir =
+            gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
+        let rel = path.strip_prefix(&workdir).ok()?;
+        let status = self.repo.status_file(rel).ok()?;
+        if status.intersects(git2::Status::WT_NEW | git2::Status::INDEX_NEW) {
+            Some(Uncommitted::New)
+        } else if status.intersects(
+            git2::Status::WT_MODIFIED
+                | git2::Status::INDEX_MODIFIED
+                | git2::Status::WT_TYPECHANGE
+                | git2::Status::INDEX_TYPECHANGE,
+        ) {
+            Some(Uncommitted::Changed)
+        } else {
+            None
+        }
+    }
+}
+
+/// How a workspace file differs from what HEAD has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uncommitted {
+    /// Never committed.
+    New,
+    /// Changed since the last commit (staged or not).
+    Changed,
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods, clippy::disallowed_types)]
+mod tests {
+    use super::*;
+
+    fn commit(repo: &git2::Repository, root: &Path, message: &str, seconds: i64) {
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"].iter(), None).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig =
+            git2::Signature::new("A", "a@example.org", &git2::Time::new(seconds, 60)).unwrap();
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .unwrap();
+        let _ = root;
+    }
+
+    #[test]
+    fn the_walk_visits_each_commit_oldest_first_with_the_files_it_changed_under_the_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        let ws = root.join("ws");
+        std::fs::create_dir_all(ws.join("agreements/sub")).unwrap();
+        std::fs::create_dir_all(ws.join("other")).unwrap();
+        let repo = git2::Repository::init(&root).unwrap();
+        std::fs::write(ws.join("agreements/a.toml"), "a1").unwrap();
+        std::fs::write(ws.join("agreements/sub/b.toml"), "b1").unwrap();
+        std::fs::write(ws.join("other/x"), "x").unwrap();
+        commit(&repo, &root, "first", 1_700_000_000);
+        std::fs::write(ws.join("other/x"), "y").unwrap();
+        commit(&repo, &root, "outside", 1_700_000_100);
+        std::fs::write(ws.join("agreements/a.toml"), "a2").unwrap();
+        std::fs::remove_file(ws.join("agreements/sub/b.toml")).unwrap();
+        commit(&repo, &root, "third\n\nbody", 1_700_000_200);
+
+        let history = History::open(&ws).unwrap().unwrap();
+        assert!(!history.is_shallow());
+        let mut seen = Vec::new();
+        let n = history
+            .walk(&["agreements"], |c, changes| {
+                let files: Vec<(String, Option<Vec<u8>>)> = changes
+                    .into_iter()
+                    .map(|f| (f.path, f.blob.map(|b| history.read(b, 100).unwrap())))
+                    .collect();
+                seen.push((c.summary.clone(), c.time.offset().local_minus_utc(), files));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(n, 3);
+        let some = |s: &str| Some(s.as_bytes().to_vec());
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    "first".to_string(),
+                    3600,
+                    vec![
+                        ("agreements/a.toml".to_string(), some("a1")),
+                        ("agreements/sub/b.toml".to_string(), some("b1")),
+                    ]
+                ),
+                ("outside".to_string(), 3600, vec![]),
+                (
+                    "third".to_string(),
+                    3600,
+                    vec![
+                        ("agreements/a.toml".to_string(), some("a2")),
+                        ("agreements/sub/b.toml".to_string(), None),
+                    ]
+                ),
+            ]
+        );
+        // A blob larger than the cap is refused, not read.
+        let head = history.head().unwrap();
+        assert_eq!(head.summary, "third");
+        assert_eq!(head.author, "A <a@example.org>");
+        std::fs::write(ws.join("agreements/a.toml"), "changed").unwrap();
+        assert_eq!(
+            history.uncommitted(&std::fs::canonicalize(ws.join("agreements/a.toml")).unwrap()),
+            Some(Uncommitted::Changed)
+        );
+        std::fs::write(ws.join("agreements/new.toml"), "n").unwrap();
+        assert_eq!(
+            history.uncommitted(&std::fs::canonicalize(ws.join("agreements/new.toml")).unwrap()),
+            Some(Uncommitted::New)
+        );
+    }
+
+    #[test]
+    fn a_folder_without_a_repository_has_no_history() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(History::open(dir.path()).unwrap().is_none());
+    }
+}

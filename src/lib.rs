@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod gate;
 pub mod git;
+pub mod history;
 pub mod ids;
 pub mod lifecycle;
 pub mod register;

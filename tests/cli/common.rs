@@ -211,6 +211,15 @@ impl TempWorkspace {
         self.output(&args)
     }
 
+    /// Commits every file of the work tree (as `git add -A && git commit` would: new, changed
+    /// and deleted files) with a fixed author and the time `at` (RFC 3339), making the
+    /// repository first if there is none; returns the commit id. Histories built this way are
+    /// the same on every run.
+    #[allow(dead_code)] // until the history tests land (step 7)
+    pub fn commit_all(&self, message: &str, at: &str) -> String {
+        commit_all(self.root(), message, at)
+    }
+
     /// Signs agreement `id` for `party` with `key` (and EXTRA arguments); it must succeed.
     pub fn sign(&self, id: &str, party: &str, key: &Path, extra: &[&str]) {
         let out = self.sign_output(id, party, key, extra);
@@ -288,3 +297,33 @@ pub fn codes(report: &Value) -> Vec<String> {
 
 /// The invalid fixtures: patches on the examples (`tests/cli/fixture_patch.rs`).
 pub use crate::fixture_patch::{fixture, fixtures};
+
+/// Commits every file of the work tree at `root` with a fixed author and time; see
+/// [`TempWorkspace::commit_all`].
+#[allow(dead_code)] // until the history tests land (step 7)
+pub fn commit_all(root: &Path, message: &str, at: &str) -> String {
+    let repo = git2::Repository::open(root).unwrap_or_else(|_| {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main");
+        git2::Repository::init_opts(root, &opts).unwrap()
+    });
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"].iter(), None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let time = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    let sig = git2::Signature::new(
+        "Test Author",
+        "author@example.org",
+        &git2::Time::new(time.timestamp(), time.offset().local_minus_utc() / 60),
+    )
+    .unwrap();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
+        .to_string()
+}
