@@ -145,9 +145,11 @@ impl Session {
         let (ws, trust, today) = (&self.ws, &self.trust, self.today);
         // Lenient facts, so a changed file that no longer validates still shows stale signatures.
         let facts = facts::of_checked(&checked).ok();
-        let signatures = facts
-            .as_ref()
-            .map(|facts| verify_agreement(ws, facts, trust, today));
+        let signatures = facts.as_ref().map(|facts| {
+            let mut signatures = verify_agreement(ws, facts, trust, today);
+            in_force::explain_backwards(ws, facts, &mut signatures, &self.archive);
+            signatures
+        });
         let mut earlier = None;
         let standing = match (&checked.agreement, checked.has_errors(), &facts) {
             (Some(a), false, Some(facts)) => {

@@ -123,3 +123,61 @@ pub fn earlier(
         Earlier::Unknown(unknown)
     }
 }
+
+/// Gives the DP203 finding "the version number went backwards" the likely cause, from git:
+/// the agreement file has uncommitted changes; or the text the later version's signatures
+/// name was never committed to this branch (it was signed, and its statements committed,
+/// without the agreement: what `sign --commit` once did); or that text is in the history, so
+/// the agreement was rolled back, and the commit that has it is named.
+pub fn explain_backwards(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    signatures: &mut AgreementSignatures,
+    archive: &LazyArchive,
+) {
+    let rule = &crate::rules::signatures::SIGNATURE_WRONG_VERSION;
+    let Some(finding) = signatures
+        .findings
+        .iter_mut()
+        .find(|f| std::ptr::eq(f.rule, rule) && f.file == facts.display_path)
+    else {
+        return;
+    };
+    let id = facts.id.as_str();
+    let Some(later) = signed_versions(ws, id)
+        .into_iter()
+        .rev()
+        .find(|&v| v > facts.version && !named_digests(ws, id, v).is_empty())
+    else {
+        return;
+    };
+    let file = &facts.display_path;
+    let uncommitted = crate::git::History::open(&ws.root)
+        .ok()
+        .flatten()
+        .and_then(|h| h.uncommitted(&facts.path));
+    let hint = if uncommitted.is_some() {
+        format!(
+            "{file} has uncommitted changes: the likely cause is an edit on disk that lowered `version`; restore the committed text (`git diff {file}`) or set `version` above v{later}"
+        )
+    } else {
+        let Ok(archive) = archive.get(ws) else {
+            return;
+        };
+        let found = named_digests(ws, id, later)
+            .iter()
+            .find_map(|d| archive.find(id, d).map(|(text, _)| text.commit));
+        match found {
+            Some(commit) => format!(
+                "the text signed as v{later} is in the history (commit {}, \"{}\"): the agreement was rolled back to an earlier text; restore the signed one (`git checkout {} -- {file}`), or bump `version` above v{later} and have every party sign",
+                commit.short(),
+                commit.summary,
+                commit.short()
+            ),
+            None => format!(
+                "the text the v{later} signatures name was never committed to this branch: the likely cause is that it was signed but only the signatures were committed; commit the signed text of {file} from the signer's copy (`datapact sign --commit` commits the agreement with the signature), or bump `version` above v{later} and have every party sign"
+            ),
+        }
+    };
+    finding.hint = hint;
+}

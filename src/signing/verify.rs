@@ -1135,7 +1135,7 @@ mod tests {
         ] {
             assert_eq!(rule.hint, remove, "{}", rule.code);
         }
-        let again = "the party signs again with a valid key (`datapact sign`)";
+        let again = "the party signs the same version again with a valid key, replacing the statement that no longer counts: `datapact sign ID --party PARTY --key KEYFILE --replace`";
         assert_eq!(rules::signatures::SIGNATURE_REVOKED_KEY.hint, again);
         assert_eq!(rules::signatures::SIGNATURE_KEY_VALIDITY.hint, again);
         // Every other rejection has a hint of its own or the default one.

@@ -2,7 +2,7 @@
 //! version in force while a later one collects signatures (`status`, `check`, the register),
 //! re-signing, and the commands that read the history.
 
-use crate::common::{ECC, ICB, ID, TempWorkspace, example};
+use crate::common::{ECC, ICB, ID, TempWorkspace, example, text};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -134,4 +134,235 @@ fn an_uncommitted_earlier_text_cannot_be_in_force_and_nothing_signed_past_effect
     // Before the effective date a draft is just a draft.
     let (_, out, _) = life.ws.run(&["--today", "2026-03-31", "check"]);
     assert!(!out.contains("DP307"), "{out}");
+}
+
+/// The `key_id` a statement names.
+fn key_id_of(life: &Life, version: u32, party: &str) -> String {
+    let text = std::fs::read_to_string(
+        life.ws
+            .root()
+            .join(format!("signatures/{ID}/v{version}/{party}.toml")),
+    )
+    .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("key_id = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string()
+}
+
+/// The bytes of every file under `signatures/`, to show that a refusal wrote nothing.
+fn signature_files(life: &Life) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![life.ws.root().join("signatures")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn after_a_key_is_revoked_the_party_signs_again_with_replace() {
+    let life = Life::new();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    life.sign(ECC, "2026-03-21T10:00:00Z");
+    let old_key = key_id_of(&life, 1, ICB);
+    let (code, _, err) = life.ws.run(&[
+        "--today",
+        "2026-05-01",
+        "keys",
+        "revoke",
+        &old_key,
+        "--reason",
+        "holder left",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // verify names the fix.
+    let (code, out, _) = life.ws.run(&["--today", "2026-05-02", "verify", ID]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DP206") && out.contains("--replace"), "{out}");
+
+    // A new key for the ICB; without --replace, sign says what to do and writes nothing.
+    let new_key = life.ws.generate_key_to(ICB, "q@nhs.net", "icb2");
+    let before = signature_files(&life);
+    let out = life.ws.sign_output(
+        ID,
+        ICB,
+        &new_key,
+        &[
+            "--today",
+            "2026-05-02",
+            "--signed-at",
+            "2026-05-02T10:00:00Z",
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no longer counts") && err.contains("--replace"),
+        "{err}"
+    );
+    assert_eq!(signature_files(&life), before);
+
+    life.ws.sign(
+        ID,
+        ICB,
+        &new_key,
+        &[
+            "--today",
+            "2026-05-02",
+            "--signed-at",
+            "2026-05-02T10:00:00Z",
+            "--replace",
+        ],
+    );
+    assert_ne!(key_id_of(&life, 1, ICB), old_key);
+    let (code, out, err) = life.ws.run(&["--today", "2026-05-02", "verify", ID]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("fully signed"), "{out}");
+
+    // A statement that counts is never replaced, --replace or not.
+    let before = signature_files(&life);
+    let out = life.ws.sign_output(
+        ID,
+        ECC,
+        &life.ecc,
+        &[
+            "--today",
+            "2026-05-02",
+            "--signed-at",
+            "2026-05-02T11:00:00Z",
+            "--replace",
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("that signature counts"), "{err}");
+    assert_eq!(signature_files(&life), before);
+}
+
+#[test]
+fn replace_refuses_a_statement_whose_agreement_changed_after_signing() {
+    let life = Life::new();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    let text_now = std::fs::read_to_string(life.agreement()).unwrap();
+    std::fs::write(
+        life.agreement(),
+        text_now.replace("report_within_hours = 24", "report_within_hours = 48"),
+    )
+    .unwrap();
+    let before = signature_files(&life);
+    let out = life.ws.sign_output(
+        ID,
+        ICB,
+        &life.icb,
+        &["--signed-at", "2026-03-22T10:00:00Z", "--replace"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("changed after signing") && err.contains("bump"),
+        "{err}"
+    );
+    assert_eq!(signature_files(&life), before);
+}
+
+/// The paths a commit changed compared with its parent.
+fn changed_in_head(life: &Life) -> Vec<String> {
+    let repo = git2::Repository::open(life.ws.root()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let parent = head.parent(0).ok().map(|p| p.tree().unwrap());
+    let diff = repo
+        .diff_tree_to_tree(parent.as_ref(), Some(&head.tree().unwrap()), None)
+        .unwrap();
+    let mut paths: Vec<String> = diff
+        .deltas()
+        .map(|d| d.new_file().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn sign_warns_about_an_uncommitted_agreement_and_commit_takes_it_with_the_signature() {
+    let life = Life::new();
+    life.ws.commit_all("v1 drafted", "2026-03-10T09:00:00Z");
+    life.amend();
+    // Uncommitted: a warning, and the signature is still made.
+    let out = life
+        .ws
+        .sign_output(ID, ICB, &life.icb, &["--signed-at", "2026-03-20T10:00:00Z"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("has uncommitted changes") && err.contains("--commit"),
+        "{err}"
+    );
+    // --commit commits the agreement with the statement and signature, and nothing else.
+    life.ws.write("notes.txt", "not part of it");
+    let out = life.ws.sign_output(
+        ID,
+        ECC,
+        &life.ecc,
+        &["--signed-at", "2026-03-21T10:00:00Z", "--commit"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        changed_in_head(&life),
+        [
+            format!("agreements/{ID}.toml"),
+            format!("signatures/{ID}/v2/{ECC}.toml"),
+            format!("signatures/{ID}/v2/{ECC}.toml.sig"),
+        ]
+    );
+}
+
+#[test]
+fn dp203_names_the_likely_cause_of_a_version_that_went_backwards() {
+    // Signed v2, but only the signatures were committed: the pushed agreement is still v1.
+    let life = Life::new();
+    life.ws.commit_all("v1 drafted", "2026-03-10T09:00:00Z");
+    let v1 = std::fs::read(life.agreement()).unwrap();
+    life.amend();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    std::fs::write(life.agreement(), &v1).unwrap();
+    life.ws
+        .commit_all("signatures only", "2026-03-20T12:00:00Z");
+    let (code, out, _) = life.ws.run(&["--today", "2026-03-25", "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("DP203") && out.contains("never committed to this branch"),
+        "{out}"
+    );
+
+    // Signed v2 committed with its text, then the v1 text restored: a rollback, with the commit
+    // that has the signed text.
+    let life = Life::new();
+    life.ws.commit_all("v1 drafted", "2026-03-10T09:00:00Z");
+    let v1 = std::fs::read(life.agreement()).unwrap();
+    life.amend();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    life.ws
+        .commit_all("v2 signed by the ICB", "2026-03-20T12:00:00Z");
+    std::fs::write(life.agreement(), &v1).unwrap();
+    let (_, out, _) = life.ws.run(&["--today", "2026-03-25", "check"]);
+    assert!(out.contains("uncommitted changes"), "{out}");
+    life.ws
+        .commit_all("restore the old text", "2026-03-21T12:00:00Z");
+    let (code, out, _) = life.ws.run(&["--today", "2026-03-25", "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("DP203")
+            && out.contains("is in the history")
+            && out.contains("v2 signed by the ICB"),
+        "{out}"
+    );
 }
