@@ -52,6 +52,21 @@ fn edited(text: &str, edits: &[(&str, &str)]) -> String {
     text
 }
 
+/// The `[[changes]]` entry `bump` appends, as text (with the blank line before it).
+fn entry(version: u32, kind: &str, date: &str, change: &str, reason: &str) -> String {
+    format!(
+        "\n[[changes]]\nversion = {version}\ntype = \"{kind}\"\ndate = {date}\nchange = \"{change}\"\nreason = \"{reason}\"\n"
+    )
+}
+
+/// Applies `edits` (see [`edited`]) to the workspace's agreement `id`.
+fn edit(ws: &TempWorkspace, id: &str, edits: &[(&str, &str)]) {
+    ws.write(
+        &format!("agreements/{id}.toml"),
+        edited(&read(ws, id), edits),
+    );
+}
+
 /// The validation findings of the workspace's agreements (must be none) and the exit code.
 fn assert_valid(ws: &TempWorkspace) {
     let (code, report, _) = ws.validate_json(&["--deny-warnings"]);
@@ -83,9 +98,13 @@ fn an_amendment_raises_the_version_appends_its_entry_and_keeps_comments() {
             ("\nversion = 1\n", "\nversion = 2\n"),
             ("approved = 2026-03-16\n", "approved = 2026-12-01\n"),
         ],
-    ) + "\n[[changes]]\nversion = 2\ntype = \"amendment\"\ndate = 2026-12-01\n\
-         change = \"Reablement practitioners added to those who may view the record\"\n\
-         reason = \"The council's reablement team now assesses people leaving hospital\"\n";
+    ) + &entry(
+        2,
+        "amendment",
+        "2026-12-01",
+        "Reablement practitioners added to those who may view the record",
+        "The council's reablement team now assesses people leaving hospital",
+    );
     assert_eq!(read(&ws, ID), expected);
     assert!(expected.contains("# Reviewed with both DPOs every two years.\n[dates]\n"));
     assert!(expected.contains("review_interval_months = 24   # the policy's two years\n"));
@@ -135,9 +154,13 @@ fn an_amendment_raises_the_version_appends_its_entry_and_keeps_comments() {
                 ("\nversion = 2\nkind", "\nversion = 3\nkind"),
                 ("approved = 2026-12-01\n", "approved = 2027-01-15\n"),
             ]
-        ) + "\n[[changes]]\nversion = 3\ntype = \"correction\"\ndate = 2027-01-15\n\
-               change = \"Typing error in the retention period corrected\"\n\
-               reason = \"Reported by the council's records manager\"\n"
+        ) + &entry(
+            3,
+            "correction",
+            "2027-01-15",
+            "Typing error in the retention period corrected",
+            "Reported by the council's records manager"
+        )
     );
     assert_valid(&ws);
 }
@@ -167,8 +190,13 @@ fn a_correction_records_its_type_and_the_approval_date_given() {
             ("\nversion = 1\nkind", "\nversion = 2\nkind"),
             ("approved = 2025-02-14\n", "approved = 2026-11-20\n"),
         ],
-    ) + "\n[[changes]]\nversion = 2\ntype = \"correction\"\ndate = 2026-12-01\n\
-         change = \"The Trust's DPO mailbox corrected\"\nreason = \"The old mailbox was retired\"\n";
+    ) + &entry(
+        2,
+        "correction",
+        "2026-12-01",
+        "The Trust's DPO mailbox corrected",
+        "The old mailbox was retired",
+    );
     assert_eq!(read(&ws, POLICE), expected);
     assert!(
         out.contains("  approved:  2025-02-14 -> 2026-11-20\n"),
@@ -204,9 +232,13 @@ fn a_renewal_moves_the_term_by_its_own_length_by_default() {
             ("review = 2028-04-01\n", "review = 2031-04-01\n"),
             ("expires = 2029-03-31\n", "expires = 2032-03-31\n"),
         ],
-    ) + "\n[[changes]]\nversion = 2\ntype = \"renewal\"\ndate = 2026-12-01\n\
-         change = \"Renewed for a further term from 2029-04-01 to 2032-03-31\"\n\
-         reason = \"Sharing continues\"\n";
+    ) + &entry(
+        2,
+        "renewal",
+        "2026-12-01",
+        "Renewed for a further term from 2029-04-01 to 2032-03-31",
+        "Sharing continues",
+    );
     assert_eq!(read(&ws, ID), expected);
     for line in [
         "  effective: 2026-04-01 -> 2029-04-01",
@@ -270,9 +302,13 @@ fn a_renewal_takes_the_dates_and_change_given() {
             ("review = 2028-04-01\n", "review = 2030-03-01\n"),
             ("expires = 2029-03-31\n", "expires = 2032-02-29\n"),
         ],
-    ) + "\n[[changes]]\nversion = 2\ntype = \"renewal\"\ndate = 2026-12-01\n\
-         change = \"Renewed from 1 March 2029 for three years\"\n\
-         reason = \"Renewed early, with a shorter review\"\n";
+    ) + &entry(
+        2,
+        "renewal",
+        "2026-12-01",
+        "Renewed from 1 March 2029 for three years",
+        "Renewed early, with a shorter review",
+    );
     assert_eq!(read(&ws, ID), expected);
     assert_valid(&ws);
 }
@@ -307,12 +343,10 @@ fn assert_refused(ws: &TempWorkspace, args: &[&str], code: i32, needles: &[&str]
 #[test]
 fn an_invalid_agreement_is_not_bumped() {
     let ws = workspace();
-    ws.write(
-        &format!("agreements/{ID}.toml"),
-        edited(
-            &read(&ws, ID),
-            &[("review = 2028-04-01\n", "review = 2026-03-01\n")],
-        ),
+    edit(
+        &ws,
+        ID,
+        &[("review = 2028-04-01\n", "review = 2026-03-01\n")],
     );
     assert_refused(
         &ws,
@@ -324,12 +358,10 @@ fn an_invalid_agreement_is_not_bumped() {
         ],
     );
     // One that cannot even be read is input datapact cannot use (exit 2).
-    ws.write(
-        &format!("agreements/{ID}.toml"),
-        edited(
-            &read(&ws, ID),
-            &[("review = 2026-03-01\n", "review = = 2026-03-01\n")],
-        ),
+    edit(
+        &ws,
+        ID,
+        &[("review = 2026-03-01\n", "review = = 2026-03-01\n")],
     );
     assert_refused(
         &ws,
@@ -342,13 +374,7 @@ fn an_invalid_agreement_is_not_bumped() {
     );
     // A bumped version without its [[changes]] entry (DP133) is an error like any other.
     let ws = workspace();
-    ws.write(
-        &format!("agreements/{ID}.toml"),
-        edited(
-            &read(&ws, ID),
-            &[("\nversion = 1\nkind", "\nversion = 2\nkind")],
-        ),
-    );
+    edit(&ws, ID, &[("\nversion = 1\nkind", "\nversion = 2\nkind")]);
     assert_refused(
         &ws,
         &[ID, "--reason", "r", "--change", "c"],
@@ -569,15 +595,13 @@ fn usage_errors_write_nothing() {
 #[test]
 fn values_from_the_file_are_escaped_in_the_output() {
     let ws = workspace();
-    ws.write(
-        &format!("agreements/{ID}.toml"),
-        edited(
-            &read(&ws, ID),
-            &[(
-                "name = \"Essex County Council\"",
-                "name = \"Essex County Council\u{202e}\"",
-            )],
-        ),
+    edit(
+        &ws,
+        ID,
+        &[(
+            "name = \"Essex County Council\"",
+            "name = \"Essex County Council\u{202e}\"",
+        )],
     );
     let (code, out, err) = bump(&ws, &[ID, "--reason", "r", "--change", "c"]);
     assert_eq!(code, 0, "{err}");
