@@ -77,6 +77,10 @@ pub mod terms {
         CONSENT_IMPLIED = consent_model "implied";
         DPIA_COMPLETED = dpia "completed";
         DPIA_NOT_REQUIRED = dpia "not-required";
+        /// The types of change `datapact bump` writes.
+        CHANGE_AMENDMENT = change_type "amendment";
+        CHANGE_CORRECTION = change_type "correction";
+        CHANGE_RENEWAL = change_type "renewal";
     }
 }
 

@@ -2,6 +2,7 @@
 //! validation that turns one into the other (`validate`). [`check_file`] is the entry point every
 //! command uses to read an agreement.
 
+pub mod bump;
 mod capped;
 pub mod locate;
 pub mod model;

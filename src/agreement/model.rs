@@ -298,4 +298,6 @@ pub struct Change {
     pub change_type: V,
     pub change: String,
     pub reason: String,
+    /// When the change was made or approved, when the entry says.
+    pub date: Option<NaiveDate>,
 }

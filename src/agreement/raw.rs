@@ -244,6 +244,8 @@ pub struct RawChange {
     pub change_type: Text,
     pub change: Text,
     pub reason: Text,
+    /// When the change was made or approved (optional).
+    pub date: Date,
 }
 
 /// The field names serde knows for a struct type, read from its `Deserialize` impl, so the

@@ -315,14 +315,17 @@ impl<'a> Cx<'a> {
         if slot.is_none() {
             self.missing(path, "date");
         }
-        let fallback = NaiveDate::MIN;
-        let Some(dt) = self.slot(path, slot, "a date (YYYY-MM-DD, without quotes)") else {
-            return fallback;
-        };
+        self.opt_date(path, slot).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// An optional date: `None` when absent, or (with its finding) when it is not a date
+    /// datapact accepts.
+    fn opt_date(&mut self, path: &Path, slot: &raw::Date) -> Option<NaiveDate> {
+        let dt = self.slot(path, slot, "a date (YYYY-MM-DD, without quotes)")?;
         match (dt.date, dt.time, dt.offset) {
             (Some(d), None, None) => {
                 match dates::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
-                    Ok(date) => date,
+                    Ok(date) => Some(date),
                     Err(DateError::NotADay) => {
                         self.push_at(
                             &structure::INVALID_DATE,
@@ -330,7 +333,7 @@ impl<'a> Cx<'a> {
                             format!("`{path}` is not a real date: {dt}"),
                             "check the day and month",
                         );
-                        fallback
+                        None
                     }
                     Err(why @ DateError::YearOutOfRange(_)) => {
                         self.push_at(
@@ -339,7 +342,7 @@ impl<'a> Cx<'a> {
                             format!("`{path}` is {dt}: {why}"),
                             "write a date from 1900-01-01 to 9999-12-31",
                         );
-                        fallback
+                        None
                     }
                 }
             }
@@ -352,7 +355,7 @@ impl<'a> Cx<'a> {
                     ),
                     "write the date as YYYY-MM-DD (for example 2026-04-01), without quotes",
                 );
-                fallback
+                None
             }
         }
     }
@@ -910,6 +913,7 @@ impl<'a> Cx<'a> {
                 change_type: self.req_term(&pc.k("type"), &c.change_type, vocab::change_type()),
                 change: self.req_text(&pc.k("change"), &c.change),
                 reason: self.req_text(&pc.k("reason"), &c.reason),
+                date: self.opt_date(&pc.k("date"), &c.date),
             });
         }
         out

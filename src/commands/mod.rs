@@ -3,6 +3,7 @@
 //! clap `Args` and a `run`. Only this module and its children use clap: the library below takes
 //! plain values (a workspace, a day, paths and options).
 
+pub mod bump;
 pub mod calendar;
 pub mod check;
 pub mod docs;
@@ -56,6 +57,7 @@ pub struct Cli {
 pub enum Command {
     Init(init::Args),
     New(new::Args),
+    Bump(bump::Args),
     Validate(validate::Args),
     Render(render::Args),
     Templates(templates::Args),
@@ -97,6 +99,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
     match command {
         Command::Init(args) => init::run(cx, args),
         Command::New(args) => new::run(cx, args),
+        Command::Bump(args) => bump::run(cx, args),
         Command::Validate(args) => validate::run(cx, args),
         Command::Render(args) => render::run(cx, args),
         Command::Templates(args) => templates::run(cx, args),

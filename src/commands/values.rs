@@ -1,6 +1,7 @@
 //! clap's view of the option values the library defines (output formats, states): the library
 //! enums stay free of clap, and a variant added there without a name here fails to compile.
 
+use crate::agreement::bump;
 use crate::lifecycle::State;
 use crate::{render, report};
 use clap::builder::PossibleValue;
@@ -43,6 +44,12 @@ value_enum!(State {
     State::Draft => "draft": "Not every party has a valid signature on the current version",
     State::SignedNotYetEffective => "signed-not-yet-effective": "Fully signed, before its effective date",
     State::Active => "active": "Fully signed, in force, nothing due",
+});
+
+value_enum!(bump::Kind {
+    bump::Kind::Amendment => "amendment": "A change to the terms (purpose, parties, data items, lawful basis, safeguards, dates)",
+    bump::Kind::Correction => "correction": "A correction or clarification that changes nothing of substance",
+    bump::Kind::Renewal => "renewal": "The same terms for a further term: new effective, review and expiry dates",
 });
 
 #[cfg(test)]

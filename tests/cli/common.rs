@@ -294,6 +294,43 @@ pub fn codes(report: &Value) -> Vec<String> {
     findings(report).into_iter().map(|f| f.0).collect()
 }
 
+/// `text`, an agreement, with `agreement.version` set to `version` and a `[[changes]]` entry for
+/// each version from 2 to it and none above (DP133), as `datapact bump` would leave it; the rest
+/// of the text is kept. For tests that raise (or lower) the version by hand.
+pub fn with_version(text: &str, version: u32) -> String {
+    use toml_edit::{DocumentMut, Item, Table, value};
+    let mut doc: DocumentMut = text.parse().unwrap();
+    doc["agreement"]["version"] = value(i64::from(version));
+    if doc.get("changes").is_none() {
+        doc.insert("changes", Item::ArrayOfTables(Default::default()));
+    }
+    let list = doc["changes"].as_array_of_tables_mut().unwrap();
+    list.retain(|t| {
+        t["version"]
+            .as_integer()
+            .is_some_and(|v| v <= i64::from(version))
+    });
+    let have: Vec<i64> = list
+        .iter()
+        .filter_map(|t| t["version"].as_integer())
+        .collect();
+    for v in (2..=i64::from(version)).filter(|v| !have.contains(v)) {
+        let mut entry = Table::new();
+        entry["version"] = value(v);
+        entry["type"] = value("amendment");
+        entry["change"] = value(format!("Version {v}, for the test."));
+        entry["reason"] = value("A test changes the version.");
+        list.push(entry);
+    }
+    doc.to_string()
+}
+
+/// Sets the version of the agreement file at `path`: see [`with_version`].
+pub fn set_version(path: &Path, version: u32) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, with_version(&text, version)).unwrap();
+}
+
 /// The invalid fixtures: patches on the examples (`tests/cli/fixture_patch.rs`).
 pub use crate::fixture_patch::{fixture, fixtures};
 

@@ -10,6 +10,7 @@ mod architecture;
 mod common;
 mod fixture_patch;
 
+mod bump_cli;
 mod ed25519_vectors;
 mod gate_cli;
 mod hostile_text;

@@ -12,7 +12,7 @@ use crate::common;
 use crate::common::{ECC, ICB, ID, T0};
 
 use chrono::NaiveDate;
-use common::{TempWorkspace, example, text};
+use common::{TempWorkspace, example, set_version, text};
 use datapact::diagnostics::Severity;
 use datapact::rules::{self, Family};
 use serde_json::Value;
@@ -442,11 +442,7 @@ fn signature_copied_from_another_agreement() -> Outcome {
 /// DP203: the version raised to 2 and the ICB's v1 statement and signature copied into v2.
 fn v1_signature_presented_for_v2() -> Outcome {
     let s = Signed::new();
-    s.replace(
-        &format!("agreements/{ID}.toml"),
-        "version = 1",
-        "version = 2",
-    );
+    set_version(&s.ws.root().join(format!("agreements/{ID}.toml")), 2);
     s.copy(&s.statement(1, ICB), &s.statement(2, ICB));
     s.copy(
         &format!("{}.sig", s.statement(1, ICB)),
@@ -617,11 +613,7 @@ fn corrupt_trust_store_entry() -> Outcome {
 /// `previous_sha256` line.
 fn broken_hash_chain() -> Outcome {
     let s = Signed::new();
-    s.replace(
-        &format!("agreements/{ID}.toml"),
-        "version = 1",
-        "version = 2",
-    );
+    set_version(&s.ws.root().join(format!("agreements/{ID}.toml")), 2);
     s.sign(ICB);
     s.sign(ECC);
     let rel = s.statement(2, ECC);

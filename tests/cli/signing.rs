@@ -9,7 +9,7 @@ use crate::common;
 use crate::common::{ECC, ICB, ID, T0};
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
-use common::{TempWorkspace, example, finding_codes, text};
+use common::{TempWorkspace, example, finding_codes, set_version, text};
 use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
 
@@ -294,7 +294,7 @@ fn threat_signature_copied_from_another_agreement_is_rejected() {
 #[test]
 fn threat_signature_of_an_earlier_version_is_reported_as_such() {
     let (f, a, _) = Fixture::both_signed();
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     let (code, json) = f.verify_json();
     assert_eq!(code, 0, "old versions are history, not errors");
     assert_eq!(statuses(&json)[0].1, "missing");
@@ -437,7 +437,7 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
         "comments kept"
     );
     // And the key can no longer sign.
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     f.sign_at(ICB, &a, T0)
         .code(1)
         .stderr(predicates::str::contains("revoked"));
@@ -870,9 +870,9 @@ fn passphrase_protected_keys_work_with_a_passphrase_file() {
 #[test]
 fn signatures_for_a_later_version_than_the_agreement_are_reported() {
     let (f, a, _) = Fixture::both_signed();
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     f.sign(ICB, &a);
-    replace_in(&f.agreement(), "version = 2", "version = 1");
+    set_version(&f.agreement(), 1);
     let (code, text) = f.verify_text();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("version number went backwards"), "{text}");
@@ -944,7 +944,7 @@ fn previous_line(text: &str) -> String {
 #[test]
 fn threat_broken_hash_chain_is_rejected() {
     let (f, a, b) = Fixture::both_signed();
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     f.sign(ICB, &a);
     f.sign(ECC, &b);
     let (code, json) = f.verify_json();
@@ -994,7 +994,7 @@ fn hash_chain_follows_the_latest_authentically_signed_version() {
     let v1 = std::fs::read_to_string(f.statement(1, ECC)).unwrap();
     assert!(!v1.contains("previous_sha256"), "{v1}");
     // v2 signed by both; both chain to the council's v1 signature.
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     f.sign(ICB, &a);
     f.sign(ECC, &b);
     // The council's key is revoked: v1's signature no longer counts, but it still says which
@@ -1021,7 +1021,7 @@ fn hash_chain_follows_the_latest_authentically_signed_version() {
     for party in [ICB, ECC] {
         std::fs::write(f.sig(2, party), "damaged").unwrap();
     }
-    replace_in(&f.agreement(), "version = 2", "version = 3");
+    set_version(&f.agreement(), 3);
     f.sign(ICB, &a);
     let v3 = std::fs::read_to_string(f.statement(3, ICB)).unwrap();
     assert_eq!(
@@ -1641,7 +1641,7 @@ fn statements_of_non_parties_do_not_count_in_the_hash_chain() {
             &format!("agreement_sha256 = \"{}\"", "cd".repeat(32)),
         )
     });
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     f.sign(ICB, &a);
     f.sign(ECC, &b);
     // The chain names v1's content, which the parties' v1 statements cover.
@@ -1988,9 +1988,9 @@ fn an_unreadable_signature_file_is_not_called_missing() {
 #[test]
 fn last_signed_version_looks_only_at_earlier_versions() {
     let (f, _, b) = Fixture::both_signed();
-    replace_in(&f.agreement(), "version = 1", "version = 3");
+    set_version(&f.agreement(), 3);
     f.sign(ECC, &b);
-    replace_in(&f.agreement(), "version = 3", "version = 2");
+    set_version(&f.agreement(), 2);
     let (code, json) = f.verify_json();
     assert_eq!(code, 1, "the later signatures are a rollback: {json}");
     let ecc = &json["agreements"][0]["parties"][1];
@@ -2018,7 +2018,7 @@ fn an_ambiguous_earlier_version_stops_signing_the_next() {
         "within 9 working days",
     );
     f.sign(ECC, &b);
-    replace_in(&f.agreement(), "version = 1", "version = 2");
+    set_version(&f.agreement(), 2);
     f.sign_at(ICB, &a, T0)
         .code(1)
         .stderr(predicates::str::contains(

@@ -914,6 +914,97 @@ fn a_review_date_exactly_one_interval_after_effective_passes_and_a_day_later_is_
     }
 }
 
+/// A line edit and what it must give: `(from, to, want)`, see [`assert_edits`].
+type Edited<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>);
+
+/// Validates `base` (an ECC agreement) with each line edit of `cases` (`(from, to, want)`):
+/// `want` is the one finding expected, as its code and the text of the line it is reported at,
+/// or `None` for a clean run.
+fn assert_edits(base: &str, cases: &[Edited<'_>]) {
+    for &(from, to, want) in cases {
+        let text = with_line(base, from, to);
+        let (exit, found) = validate_text(ECC, &text);
+        let codes: Vec<(&str, u64)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+        let expected = match want {
+            Some((code, at)) => (1, vec![(code, line_number(&text, at))]),
+            None => (0, vec![]),
+        };
+        assert_eq!((exit, codes), expected, "`{to}`: {found:?}");
+    }
+}
+
+/// DP130 for version 1: the agreement is approved before it takes effect, on the day at the
+/// latest; a day later is reported at the effective date.
+#[test]
+fn version_1_may_be_approved_on_its_effective_day_and_not_a_day_later() {
+    let ecc = example(ECC);
+    assert!(ecc.contains("\nversion = 1\n") && ecc.contains("\neffective = 2026-04-01\n"));
+    let from = "approved = 2026-03-16";
+    assert_edits(
+        &ecc,
+        &[
+            (from, "approved = 2026-04-01", None),
+            (
+                from,
+                "approved = 2026-04-02",
+                Some(("DP130", "effective = 2026-04-01")),
+            ),
+        ],
+    );
+}
+
+/// DP130 for a later version: an amendment may be approved after the agreement took effect, up
+/// to its expiry date (2029-03-31) but not a day after (reported at the approval date).
+#[test]
+fn a_later_version_may_be_approved_after_it_took_effect_until_it_expires() {
+    let v2 = with_version(&example(ECC), 2);
+    let from = "approved = 2026-03-16";
+    assert_edits(
+        &v2,
+        &[
+            (from, "approved = 2026-04-02", None),
+            (from, "approved = 2029-03-31", None),
+            (
+                from,
+                "approved = 2029-04-01",
+                Some(("DP130", "approved = 2029-04-01")),
+            ),
+        ],
+    );
+}
+
+/// DP132 for a version approved after the agreement took effect: the review may be one review
+/// interval (24 months) after the approval, not a day more; measured from the effective date when
+/// the approval came first.
+#[test]
+fn a_review_date_is_measured_from_a_later_approval() {
+    let v2 = with_version(&example(ECC), 2);
+    let approved = with_line(&v2, "approved = 2026-03-16", "approved = 2026-06-15");
+    let from = "review = 2028-04-01";
+    assert_edits(
+        &approved,
+        &[
+            (from, "review = 2028-06-15", None),
+            (
+                from,
+                "review = 2028-06-16",
+                Some(("DP132", "review = 2028-06-16")),
+            ),
+        ],
+    );
+    assert_edits(
+        &v2,
+        &[
+            (from, "review = 2028-04-01", None),
+            (
+                from,
+                "review = 2028-04-02",
+                Some(("DP132", "review = 2028-04-02")),
+            ),
+        ],
+    );
+}
+
 /// DP109: consent not sought needs both the exception and its justification; the exception
 /// alone is not enough (as in fixture DP109-consent-justification-missing.toml). A blank
 /// justification is reported as empty (DP012) where it is, a structural error that holds the

@@ -14,17 +14,42 @@ pub static DATE_ORDER: ContentRule = ContentRule {
         configurable: false,
         unreadable: false,
         applies: "always",
-        summary: "The dates are out of order: `approved <= effective <= review <= expires` must hold.",
-        hint: "dates must run approved <= effective <= review <= expires",
+        summary: "The dates are out of order: `effective <= review <= expires` must hold, and `approved` (when this version was approved) must not be after `effective` for version 1, nor after `expires` for a later version, which may be approved after the agreement took effect.",
+        hint: "dates must run approved <= effective <= review <= expires; from version 2, approved may follow effective but not expires",
         source: "Policy, \"Policy review\": \"approved on ... and is due for review in ...\"; NHS England DARS.",
     },
     check: date_order,
 };
 
 fn date_order(cx: &mut Cx<'_>) {
-    let d = cx.a.dates;
+    let a = cx.a;
+    let d = a.dates;
+    // Version 1 is approved before sharing starts; a later version (an amendment, a
+    // correction, a renewal) may be approved while the agreement is in force, but not after it
+    // has ended.
+    if a.version <= 1 {
+        if d.effective < d.approved {
+            cx.report(
+                &DATE_ORDER,
+                &at(&["dates", "effective"]),
+                format!(
+                    "dates.effective ({}) is before dates.approved ({}); version 1 must be approved before it takes effect",
+                    d.effective, d.approved
+                ),
+            );
+        }
+    } else if d.expires < d.approved {
+        cx.report_with_hint(
+            &DATE_ORDER,
+            &at(&["dates", "approved"]),
+            format!(
+                "dates.approved ({}) is after dates.expires ({}); version {} cannot be approved after the agreement has ended",
+                d.approved, d.expires, a.version
+            ),
+            "correct the approval date, or renew the agreement with new dates (`datapact bump ID --type renewal`)",
+        );
+    }
     for (earlier, later, e_name, l_name) in [
-        (d.approved, d.effective, "approved", "effective"),
         (d.effective, d.review, "effective", "review"),
         (d.review, d.expires, "review", "expires"),
     ] {
@@ -76,7 +101,7 @@ pub static REVIEW_INTERVAL_TOO_LONG: ContentRule = ContentRule {
         unreadable: false,
         configurable: true,
         applies: "always",
-        summary: "`review_interval_months` is longer than `[limits] max_review_interval_months` (default 24), or the `review` date is further from `effective` than the interval.",
+        summary: "`review_interval_months` is longer than `[limits] max_review_interval_months` (default 24), or the `review` date is further than the interval from the later of `effective` and `approved` (so a version approved after the agreement took effect may set its review within the interval from its approval).",
         hint: "shorten the interval, or raise [limits] max_review_interval_months in datapact.toml",
         source: "Policy: approved April 2026, \"due for review in April 2028\" (2 years); DARS (3 years); Ireland DSGA 2019 s.20 (5 years).",
     },
@@ -92,16 +117,25 @@ fn review_interval_too_long(cx: &mut Cx<'_>) {
             &at(&["dates", "review_interval_months"]),
             format!("the review interval of {} months is longer than the workspace maximum of {max_review}", d.review_interval_months),
         );
-    } else if months_between(d.effective, d.review) > i64::from(d.review_interval_months) {
-        cx.report_with_hint(
-            &REVIEW_INTERVAL_TOO_LONG,
-            &at(&["dates", "review"]),
-            format!(
-                "the review date {} is more than {} months after the effective date {}",
-                d.review, d.review_interval_months, d.effective
-            ),
-            "bring the review date forward to within the review interval",
-        );
+    } else {
+        // Measured from the later of the two: a version approved after the agreement took
+        // effect (an amendment) starts its review interval when it is approved.
+        let (from, what) = if d.approved > d.effective {
+            (d.approved, "approval")
+        } else {
+            (d.effective, "effective")
+        };
+        if months_between(from, d.review) > i64::from(d.review_interval_months) {
+            cx.report_with_hint(
+                &REVIEW_INTERVAL_TOO_LONG,
+                &at(&["dates", "review"]),
+                format!(
+                    "the review date {} is more than {} months after the {what} date {from}",
+                    d.review, d.review_interval_months
+                ),
+                "bring the review date forward to within the review interval",
+            );
+        }
     }
 }
 

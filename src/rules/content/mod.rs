@@ -6,6 +6,7 @@
 //! Adding a rule: write its entry and its function in the file of its clause, add one line to
 //! [`CONTENT`], and regenerate docs/rules.md (`datapact rules --markdown > docs/rules.md`).
 
+mod changes;
 mod consent;
 mod data;
 mod dates;
@@ -14,6 +15,7 @@ mod parties;
 mod research;
 mod safeguards;
 
+pub use changes::*;
 pub use consent::*;
 pub use data::*;
 pub use dates::*;
@@ -70,6 +72,7 @@ pub static CONTENT: &[&ContentRule] = &[
     &DATE_ORDER,
     &TERM_TOO_LONG,
     &REVIEW_INTERVAL_TOO_LONG,
+    &CHANGES_SEQUENCE,
 ];
 
 /// What a content rule sees: the agreement, its derived facts, the workspace limits, and where
