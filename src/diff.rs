@@ -27,7 +27,10 @@ pub enum Value {
     /// A text; dates are texts `YYYY-MM-DD` too.
     Text(String),
     /// A vocabulary value: the id the file holds and the label documents show.
-    Term { id: String, label: String },
+    Term {
+        id: String,
+        label: String,
+    },
     List(Vec<Value>),
     /// A table, its keys in the order the format lists them.
     Table(Vec<(String, Value)>),
@@ -137,17 +140,26 @@ impl<'de> Deserialize<'de> for Value {
             fn visit_none<E: de::Error>(self) -> std::result::Result<Value, E> {
                 Ok(Value::Null)
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> std::result::Result<Value, D::Error> {
                 Value::deserialize(d)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Value, A::Error> {
                 let mut items = Vec::new();
                 while let Some(item) = seq.next_element()? {
                     items.push(item);
                 }
                 Ok(Value::List(items))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Value, A::Error> {
                 let mut fields: Vec<(String, Value)> = Vec::new();
                 while let Some((k, v)) = map.next_entry()? {
                     fields.push((k, v));
@@ -158,7 +170,8 @@ impl<'de> Deserialize<'de> for Value {
                         .find(|(k, _)| k == key)
                         .and_then(|(_, v)| v.as_text().map(str::to_string))
                 };
-                if let (Some(id), Some(label), Some(_)) = (text("id"), text("label"), text("wording"))
+                if let (Some(id), Some(label), Some(_)) =
+                    (text("id"), text("label"), text("wording"))
                 {
                     return Ok(Value::Term { id, label });
                 }
@@ -314,7 +327,11 @@ fn walk(path: &mut Vec<Seg>, old: &Value, new: &Value, out: &mut Vec<Change>) {
         (_, Value::Null) => out.push(change(path, Kind::Removed, Some(old), None)),
         (Value::Table(o), Value::Table(n)) => {
             let mut keys: Vec<&String> = n.iter().map(|(k, _)| k).collect();
-            keys.extend(o.iter().map(|(k, _)| k).filter(|k| !n.iter().any(|(n, _)| n == *k)));
+            keys.extend(
+                o.iter()
+                    .map(|(k, _)| k)
+                    .filter(|k| !n.iter().any(|(n, _)| n == *k)),
+            );
             for key in keys {
                 let ov = old.get(key).unwrap_or(&Value::Null);
                 let nv = new.get(key).unwrap_or(&Value::Null);
@@ -345,7 +362,11 @@ fn walk(path: &mut Vec<Seg>, old: &Value, new: &Value, out: &mut Vec<Change>) {
                         match (before, after) {
                             (Some(b), Some(a)) => walk(path, b, a, out),
                             (b, a) => {
-                                let kind = if a.is_some() { Kind::Added } else { Kind::Removed };
+                                let kind = if a.is_some() {
+                                    Kind::Added
+                                } else {
+                                    Kind::Removed
+                                };
                                 out.push(change(path, kind, b, a));
                             }
                         }
@@ -502,11 +523,12 @@ fn clause(path: &[Seg]) -> String {
                 // A keyed list's own name is said by its entries' labels ("item “NHS number”").
                 let next_is_entry = matches!(path.get(i + 1), Some(Seg::Entry { .. }));
                 if !next_is_entry {
-                    let label = if f == "confidentiality" && fields_of(&path[..i]) == ["lawful_basis"] {
-                        "common-law confidentiality basis".to_string()
-                    } else {
-                        field_label(f)
-                    };
+                    let label =
+                        if f == "confidentiality" && fields_of(&path[..i]) == ["lawful_basis"] {
+                            "common-law confidentiality basis".to_string()
+                        } else {
+                            field_label(f)
+                        };
                     parts.push(label);
                 }
             }
@@ -633,7 +655,10 @@ mod tests {
                 ),
             ])
         );
-        assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"zebra":1,"apple":null,"kind":"e"}"#);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"zebra":1,"apple":null,"kind":"e"}"#
+        );
     }
 
     #[test]
@@ -650,13 +675,21 @@ mod tests {
         assert_eq!(
             diff(&old, &new),
             vec![
-                (Kind::Removed, "parties[a-org]".into(), "Parties — a-org (A)".into()),
+                (
+                    Kind::Removed,
+                    "parties[a-org]".into(),
+                    "Parties — a-org (A)".into()
+                ),
                 (
                     Kind::Changed,
                     "parties[b-org].name".into(),
                     "Parties — b-org (B2) — name".into()
                 ),
-                (Kind::Added, "parties[c-org]".into(), "Parties — c-org (C)".into()),
+                (
+                    Kind::Added,
+                    "parties[c-org]".into(),
+                    "Parties — c-org (C)".into()
+                ),
             ]
         );
     }
@@ -679,9 +712,21 @@ mod tests {
         assert_eq!(
             diff(&old, &new),
             vec![
-                (Kind::Removed, "purpose.benefits".into(), "Purpose — benefits".into()),
-                (Kind::Removed, "purpose.benefits".into(), "Purpose — benefits".into()),
-                (Kind::Added, "purpose.benefits".into(), "Purpose — benefits".into()),
+                (
+                    Kind::Removed,
+                    "purpose.benefits".into(),
+                    "Purpose — benefits".into()
+                ),
+                (
+                    Kind::Removed,
+                    "purpose.benefits".into(),
+                    "Purpose — benefits".into()
+                ),
+                (
+                    Kind::Added,
+                    "purpose.benefits".into(),
+                    "Purpose — benefits".into()
+                ),
             ]
         );
     }
@@ -691,32 +736,54 @@ mod tests {
         let rule = |p: &str, period: &str| table(&[("party", t(p)), ("period", t(period))]);
         let old = table(&[
             ("title", t("T")),
-            ("retention", Value::List(vec![rule("essex-county-council", "8 years")])),
+            (
+                "retention",
+                Value::List(vec![rule("essex-county-council", "8 years")]),
+            ),
             (
                 "lawful_basis",
-                table(&[("confidentiality", t("implied-consent")), ("s251_reference", Value::Null)]),
+                table(&[
+                    ("confidentiality", t("implied-consent")),
+                    ("s251_reference", Value::Null),
+                ]),
             ),
             (
                 "changes",
-                Value::List(vec![table(&[("version", Value::Int(1)), ("change_type", t("new"))])]),
+                Value::List(vec![table(&[
+                    ("version", Value::Int(1)),
+                    ("change_type", t("new")),
+                ])]),
             ),
         ]);
         let new = table(&[
             ("title", t("T2")),
-            ("retention", Value::List(vec![rule("essex-county-council", "9 years")])),
+            (
+                "retention",
+                Value::List(vec![rule("essex-county-council", "9 years")]),
+            ),
             (
                 "lawful_basis",
-                table(&[("confidentiality", t("s251")), ("s251_reference", t("24/CAG/0157"))]),
+                table(&[
+                    ("confidentiality", t("s251")),
+                    ("s251_reference", t("24/CAG/0157")),
+                ]),
             ),
             (
                 "changes",
-                Value::List(vec![table(&[("version", Value::Int(1)), ("change_type", t("minor"))])]),
+                Value::List(vec![table(&[
+                    ("version", Value::Int(1)),
+                    ("change_type", t("minor")),
+                ])]),
             ),
         ]);
         assert_eq!(
             diff(&old, &new),
             vec![
-                (Kind::Changed, "agreement.title".into(), "Agreement — title".into()),
+                (
+                    Kind::Changed,
+                    "agreement.title".into(),
+                    "Agreement — title".into()
+                ),
                 (
                     Kind::Changed,
                     "retention.rules[essex-county-council].period".into(),
@@ -732,7 +799,11 @@ mod tests {
                     "lawful_basis.s251_reference".into(),
                     "Lawful basis — s251 reference".into()
                 ),
-                (Kind::Changed, "changes[1].type".into(), "Change notes — v1 — type".into()),
+                (
+                    Kind::Changed,
+                    "changes[1].type".into(),
+                    "Change notes — v1 — type".into()
+                ),
             ]
         );
     }
@@ -740,13 +811,10 @@ mod tests {
     #[test]
     fn repeated_or_missing_keys_still_name_each_entry() {
         let item = |name: Value| table(&[("name", name)]);
-        let keys: Vec<String> = keyed(
-            &[item(t("x")), item(t("x")), item(Value::Null)],
-            "name",
-        )
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+        let keys: Vec<String> = keyed(&[item(t("x")), item(t("x")), item(Value::Null)], "name")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(keys, ["x", "x (2)", "#3"]);
     }
 
@@ -763,7 +831,10 @@ mod tests {
             ),
             ("caldicott_guardian", Value::Null),
         ]);
-        assert_eq!(v.plain(), "name: NHS number; special category: health (Health)");
+        assert_eq!(
+            v.plain(),
+            "name: NHS number; special category: health (Health)"
+        );
         assert_eq!(Value::List(vec![t("a"), Value::Int(2)]).plain(), "a; 2");
     }
 }

@@ -214,7 +214,9 @@ mod tests {
         let head = archive.at_head("abc").unwrap();
         assert_eq!(archive.bytes(head).unwrap(), b"one");
         assert_eq!(
-            archive.find("abc", &crate::signing::sha256_hex(b"two")).map(|(_, b)| b),
+            archive
+                .find("abc", &crate::signing::sha256_hex(b"two"))
+                .map(|(_, b)| b),
             Some(b"two".to_vec())
         );
         // Removed at HEAD: the texts stay known, HEAD has none.

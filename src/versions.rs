@@ -94,7 +94,13 @@ impl Text {
         }
     }
 
-    fn of(ws: &Workspace, id: &AgreementId, origin: Origin, commits: usize, bytes: Vec<u8>) -> Text {
+    fn of(
+        ws: &Workspace,
+        id: &AgreementId,
+        origin: Origin,
+        commits: usize,
+        bytes: Vec<u8>,
+    ) -> Text {
         let path = ws.agreement_path(id);
         let source = SourceFile::from_bytes(path.clone(), ws.display(&path), bytes);
         let checked = agreement::check_source(ws, source);
@@ -287,9 +293,12 @@ impl Versions {
         }
         if working.is_none() && history.is_empty() {
             let hint = if archive.has_history() {
-                format!("run `datapact status` to list the agreements; {display} is neither in the working tree nor in the history of the current branch")
+                format!(
+                    "run `datapact status` to list the agreements; {display} is neither in the working tree nor in the history of the current branch"
+                )
             } else {
-                "run `datapact status` to list the agreements, or `datapact new ID` to create one".to_string()
+                "run `datapact status` to list the agreements, or `datapact new ID` to create one"
+                    .to_string()
             };
             return Err(Error::usage(format!(
                 "no agreement {:?} in this workspace (looked for {display})",
@@ -533,7 +542,10 @@ impl Versions {
             .with_hint("name a party by its id, as in the agreement's [[parties]]"));
         }
         let mut why: Vec<String> = Vec::new();
-        for version in signed_versions(judge.ws, self.id.as_str()).into_iter().rev() {
+        for version in signed_versions(judge.ws, self.id.as_str())
+            .into_iter()
+            .rev()
+        {
             let path = statement_path(judge.ws, self.id.as_str(), version, party);
             if gate::kind_of(&judge.ws.root, &path).ok() == Some(Kind::Missing) {
                 continue;
@@ -724,11 +736,11 @@ impl Versions {
             let status = match signed_text.and_then(|t| judge.status(t, &party)) {
                 Some(status) => status,
                 None => match (judge.status(main, &party), named) {
-                    (
-                        Some(PartyStatus::Invalid { rule, file, .. }),
-                        Some(digest),
-                    ) if rule.code == crate::rules::signatures::SIGNATURE_STALE.code => {
-                        let elsewhere = if self.working.as_ref().is_some_and(|w| w.digest == digest) {
+                    (Some(PartyStatus::Invalid { rule, file, .. }), Some(digest))
+                        if rule.code == crate::rules::signatures::SIGNATURE_STALE.code =>
+                    {
+                        let elsewhere = if self.working.as_ref().is_some_and(|w| w.digest == digest)
+                        {
                             ": it is the working tree's text, which is not committed"
                         } else {
                             ""

@@ -286,7 +286,10 @@ fn heading(r: &Report) -> String {
                 s.party, s.version
             )
         }
-        None => format!("Changes to {} from v{} to v{}", r.agreement, r.from.version, r.to.version),
+        None => format!(
+            "Changes to {} from v{} to v{}",
+            r.agreement, r.from.version, r.to.version
+        ),
     }
 }
 
@@ -325,7 +328,8 @@ fn inline(c: &Change) -> bool {
 fn write_change(out: &mut dyn Write, c: &Change) -> std::io::Result<()> {
     let clause = term::paint(term::BOLD, &escape(&c.clause));
     let path = term::paint(term::DIM, &format!("({})", escape(&c.path)));
-    let value = |v: &Option<Value>| escape(&v.as_ref().map(Value::plain).unwrap_or_default()).into_owned();
+    let value =
+        |v: &Option<Value>| escape(&v.as_ref().map(Value::plain).unwrap_or_default()).into_owned();
     match (c.kind, c.old.as_ref(), c.new.as_ref()) {
         (Kind::Changed, _, _) if inline(c) => writeln!(
             out,

@@ -45,6 +45,8 @@ struct Version {
     commits: usize,
     /// How many distinct texts the version had.
     texts: usize,
+    /// How many of them do not validate (they are never compared or chosen).
+    texts_not_validating: usize,
     /// SHA-256 of the version's text: the one its signatures name, else the latest.
     sha256: String,
     /// `signatures`, `latest` or `working-tree`.
@@ -83,6 +85,11 @@ impl Version {
             },
             commits: entry.commits(),
             texts: entry.texts.len(),
+            texts_not_validating: entry
+                .texts
+                .iter()
+                .filter(|t| t.agreement().is_none())
+                .count(),
             sha256: entry.text.digest.clone(),
             chosen_by: match entry.choice {
                 Choice::WorkingTree => "working-tree",
@@ -166,8 +173,10 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         let name = v
             .version
             .map_or_else(|| "version unknown".to_string(), |n| format!("v{n}"));
-        let place = if v.uncommitted {
+        let place = if v.uncommitted && r.in_git {
             "uncommitted: the working tree's text, which HEAD does not have".to_string()
+        } else if v.uncommitted {
+            "the working tree".to_string()
         } else {
             match &v.first_commit {
                 Some(c) => format!(
@@ -181,9 +190,17 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         };
         writeln!(out, "{}  {place}", term::paint(term::BOLD, &name))?;
         if !v.uncommitted && v.first_commit.is_some() {
+            let invalid = match v.texts_not_validating {
+                0 => String::new(),
+                n if n == v.texts => " (none validates)".to_string(),
+                n => format!(
+                    " ({n} of them {} not validate)",
+                    if n == 1 { "does" } else { "do" }
+                ),
+            };
             writeln!(
                 out,
-                "    {} in {}",
+                "    {} in {}{invalid}",
                 plural(v.texts, "text", "texts"),
                 plural(v.commits, "commit", "commits")
             )?;
@@ -198,12 +215,7 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         }
         match &v.change {
             Some(c) => {
-                writeln!(
-                    out,
-                    "    {}: {}",
-                    escape(&c.type_label),
-                    escape(&c.change)
-                )?;
+                writeln!(out, "    {}: {}", escape(&c.type_label), escape(&c.change))?;
                 writeln!(out, "      reason: {}", escape(&c.reason))?;
             }
             None if v.problem.is_none() => writeln!(out, "    no change note for this version")?,
