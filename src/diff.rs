@@ -79,7 +79,8 @@ impl Value {
 }
 
 /// Values are written as the file holds them: a vocabulary value as its id, a date as
-/// `YYYY-MM-DD`, a table with its keys in the format's order.
+/// `YYYY-MM-DD`, a table with its keys in the format's order and without the optional keys it
+/// does not have.
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
@@ -96,8 +97,10 @@ impl Serialize for Value {
                 seq.end()
             }
             Value::Table(fields) => {
-                let mut map = s.serialize_map(Some(fields.len()))?;
-                for (k, v) in fields {
+                // An absent optional value is left out, as in the file.
+                let present: Vec<_> = fields.iter().filter(|(_, v)| *v != Value::Null).collect();
+                let mut map = s.serialize_map(Some(present.len()))?;
+                for (k, v) in present {
                     map.serialize_entry(&toml_key(k), v)?;
                 }
                 map.end()
@@ -657,7 +660,7 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_string(&v).unwrap(),
-            r#"{"zebra":1,"apple":null,"kind":"e"}"#
+            r#"{"zebra":1,"kind":"e"}"#
         );
     }
 

@@ -189,6 +189,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                 None => versions.previous(to.version)?,
             };
             let from = versions.resolve(&judge, from_version)?;
+            if from.choice == Choice::WorkingTree && to.choice == Choice::WorkingTree {
+                notes.push(format!(
+                    "v{from_version} is the working tree's version, so both sides are the working tree's file; \
+                     to compare it with the text a party signed, use --since-signed-by PARTY"
+                ));
+            }
             notes.extend(from.notes.iter().cloned());
             notes.extend(to.notes.iter().cloned());
             (

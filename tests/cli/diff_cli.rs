@@ -417,6 +417,12 @@ fn identical_versions_print_no_changes() {
         out.contains("No changes: the two versions are the same text."),
         "{out}"
     );
+    // Both sides are the working tree's file, which the report says, with the way to compare
+    // with what was signed.
+    assert!(
+        out.contains("  note: v2 is the working tree's version, so both sides are the working tree's file; to compare it with the text a party signed, use --since-signed-by PARTY\n"),
+        "{out}"
+    );
     let report = s.json(&["diff", ID, "--from", "1", "--to", "2"]);
     assert_eq!(report["to"]["source"], "working-tree");
     assert_eq!(changes(&report), vec![]);
