@@ -15,6 +15,7 @@ mod ed25519_vectors;
 mod gate_cli;
 mod hostile_text;
 mod keys_cli;
+mod lifecycle_cli;
 mod log_cli;
 mod render_cli;
 mod render_crash;
