@@ -172,23 +172,8 @@ impl LazyArchive {
 #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
 mod tests {
     use super::{Archive, agreement_id_of};
+    use crate::git::tests::commit;
     use crate::workspace::Workspace;
-
-    /// Commits the whole work tree of `repo` at `seconds` with git2 directly.
-    fn commit(repo: &git2::Repository, seconds: i64) {
-        let mut index = repo.index().unwrap();
-        index
-            .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
-        index.update_all(["*"].iter(), None).unwrap();
-        index.write().unwrap();
-        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig = git2::Signature::new("A", "a@example.org", &git2::Time::new(seconds, 0)).unwrap();
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
-            .unwrap();
-    }
 
     #[test]
     fn each_text_counts_the_commits_that_made_it_and_head_is_known() {
@@ -200,7 +185,7 @@ mod tests {
         let file = root.join("agreements/abc.toml");
         for (i, text) in ["one", "two", "one"].iter().enumerate() {
             std::fs::write(&file, text).unwrap();
-            commit(&repo, 1_700_000_000 + i as i64 * 100);
+            commit(&repo, root, "c", 1_700_000_000 + i as i64 * 100);
         }
         let ws = Workspace::open(root.to_path_buf()).unwrap();
         let archive = Archive::load(&ws).unwrap();
@@ -221,7 +206,7 @@ mod tests {
         );
         // Removed at HEAD: the texts stay known, HEAD has none.
         std::fs::remove_file(&file).unwrap();
-        commit(&repo, 1_700_001_000);
+        commit(&repo, root, "c", 1_700_001_000);
         let archive = Archive::load(&ws).unwrap();
         assert_eq!(archive.texts("abc").len(), 2);
         assert!(archive.at_head("abc").is_none());

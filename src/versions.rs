@@ -18,9 +18,12 @@ use crate::gate::{self, FileKind, Kind};
 use crate::git::CommitInfo;
 use crate::history::Archive;
 use crate::signing::facts;
-use crate::signing::statement::{Statement, agreement_dir, statement_path, version_dir};
+use crate::signing::statement::{Statement, statement_path, version_dir};
 use crate::signing::trust::TrustStore;
-use crate::signing::verify::{AgreementSignatures, PartySignature, PartyStatus, verify_agreement};
+use crate::signing::verify::{
+    AgreementSignatures, PartySignature, PartyStatus, signed_versions, verify_agreement,
+    verify_version,
+};
 use crate::source::SourceFile;
 use crate::workspace::{AgreementId, Workspace};
 use chrono::NaiveDate;
@@ -141,14 +144,19 @@ impl<'a> Judge<'a> {
     }
 
     /// The signatures of `text`'s version verified against `text`'s bytes (the statements in
-    /// `signatures/<id>/v<version>/`); `None` when its id, version and parties cannot be read.
+    /// `signatures/<id>/v<version>/`): as the current version for the working tree's file, as
+    /// an earlier version (without the findings only the current version has) for a text of
+    /// the history. `None` when its id, version and parties cannot be read.
     fn verify(&self, text: &Text) -> Option<AgreementSignatures> {
         if let Some(done) = self.verified.borrow().get(&text.digest) {
             return done.clone();
         }
         let result = facts::of_checked(&text.checked)
             .ok()
-            .map(|facts| verify_agreement(self.ws, &facts, self.trust, self.today));
+            .map(|facts| match text.origin {
+                Origin::WorkingTree => verify_agreement(self.ws, &facts, self.trust, self.today),
+                Origin::Commit(_) => verify_version(self.ws, &facts, self.trust, self.today),
+            });
         self.verified
             .borrow_mut()
             .insert(text.digest.clone(), result.clone());
@@ -187,18 +195,24 @@ pub struct Resolved<'v> {
     pub notes: Vec<String>,
 }
 
-/// A party's signature that verifies, found by [`Versions::last_signed_by`].
-#[derive(Debug)]
-pub struct SignedBy<'v> {
+/// A party's signature on one version that verifies.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Signature {
     pub party: String,
     pub version: u32,
-    /// The text the statement names.
-    pub text: &'v Text,
     pub key_id: String,
     pub principal: String,
     pub role: String,
     /// The signing time the statement claims (RFC 3339).
     pub signed_at: String,
+}
+
+/// The latest signature of a party that verifies, found by [`Versions::last_signed_by`], and
+/// the text its statement names.
+#[derive(Debug)]
+pub struct SignedBy<'v> {
+    pub signature: Signature,
+    pub text: &'v Text,
 }
 
 /// One version in the history of an agreement, as `log` shows it.
@@ -550,21 +564,31 @@ impl Versions {
             if gate::kind_of(&judge.ws.root, &path).ok() == Some(Kind::Missing) {
                 continue;
             }
-            let Some(digest) = read_statement(judge.ws, &path).map(|s| s.agreement_sha256) else {
+            let Some(statement) = read_statement(judge.ws, &path) else {
                 why.push(format!(
                     "v{version}: its statement {} cannot be read",
                     judge.ws.display(&path)
                 ));
                 continue;
             };
+            if statement.agreement != self.id.as_str() || statement.version != version {
+                why.push(format!(
+                    "v{version}: its statement {} is for {:?} v{}",
+                    judge.ws.display(&path),
+                    statement.agreement,
+                    statement.version
+                ));
+                continue;
+            }
+            let digest = statement.agreement_sha256;
             let text = self
                 .working
                 .iter()
                 .chain(&self.history)
-                .find(|t| t.digest == digest);
+                .find(|t| t.digest == digest && t.version == Some(version));
             let Some(text) = text else {
                 why.push(format!(
-                    "v{version}: its statement names a text (sha256 {digest}) that is neither in the working tree nor in the history of the current branch{}",
+                    "v{version}: its statement names a text (sha256 {digest}) that is neither in the working tree nor in the history of the current branch as v{version}{}",
                     if self.shallow { " (a shallow clone)" } else { "" }
                 ));
                 continue;
@@ -577,15 +601,15 @@ impl Versions {
                     signed_at,
                     ..
                 }) => {
-                    return Ok(SignedBy {
+                    let signature = Signature {
                         party: party.to_string(),
                         version,
-                        text,
                         key_id,
                         principal,
                         role,
                         signed_at,
-                    });
+                    };
+                    return Ok(SignedBy { signature, text });
                 }
                 Some(PartyStatus::Invalid { rule, reason, .. }) => {
                     why.push(format!("v{version}: [{}] {reason}", rule.code))
@@ -763,25 +787,10 @@ impl Versions {
     }
 }
 
-/// The version numbers with a directory `signatures/<id>/v<N>` (canonical names only), sorted.
-fn signed_versions(ws: &Workspace, id: &str) -> Vec<u32> {
-    let mut versions: Vec<u32> = gate::list_dir(&ws.root, &agreement_dir(ws, id))
-        .unwrap_or_default()
-        .iter()
-        .filter(|p| gate::kind_of(&ws.root, p).ok() == Some(Kind::Dir))
-        .filter_map(|p| {
-            let digits = p.file_name()?.to_str()?.strip_prefix('v')?;
-            let v: u32 = digits.parse().ok()?;
-            (v.to_string() == digits).then_some(v)
-        })
-        .collect();
-    versions.sort_unstable();
-    versions
-}
-
 /// The statements filed for `version`: each party (file stem) with the digest its statement
-/// names, `None` when it cannot be read. Not verified: only used to find which text to judge
-/// a statement against, which verification then does.
+/// names, `None` when it cannot be read or is not for this agreement and version. Not
+/// verified: only used to find which text to judge a statement against, which verification
+/// then does (`verify::named_digests` gives the same digests without the parties).
 fn statements(ws: &Workspace, id: &str, version: u32) -> Vec<(String, Option<String>)> {
     let dir = version_dir(ws, id, version);
     let mut out = Vec::new();
@@ -796,7 +805,9 @@ fn statements(ws: &Workspace, id: &str, version: u32) -> Vec<(String, Option<Str
         if crate::workspace::check_id(stem).is_err() {
             continue;
         }
-        let digest = read_statement(ws, &path).map(|s| s.agreement_sha256);
+        let digest = read_statement(ws, &path)
+            .filter(|s| s.agreement == id && s.version == version)
+            .map(|s| s.agreement_sha256);
         out.push((stem.to_string(), digest));
     }
     out

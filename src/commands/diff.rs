@@ -8,7 +8,7 @@ use crate::error::{Outcome, Result};
 use crate::git::CommitInfo;
 use crate::term::{self, escape};
 use crate::text::markdown_cell;
-use crate::versions::{Choice, Judge, Resolved, SignedBy, Text, Versions};
+use crate::versions::{Choice, Judge, Resolved, Signature, Text, Versions};
 use crate::workspace::{AgreementId, Workspace};
 use serde::Serialize;
 use std::io::Write;
@@ -93,17 +93,6 @@ impl Side {
     }
 }
 
-/// The signature a `--since-signed-by` report starts from.
-#[derive(Debug, Serialize)]
-struct Signer {
-    party: String,
-    version: u32,
-    key_id: String,
-    principal: String,
-    role: String,
-    signed_at: String,
-}
-
 /// A version note with the date a report shows.
 #[derive(Debug, Serialize)]
 struct VersionNote {
@@ -125,7 +114,8 @@ struct Report {
     file: String,
     from: Side,
     to: Side,
-    since_signed_by: Option<Signer>,
+    /// The signature a `--since-signed-by` report starts from.
+    since_signed_by: Option<Signature>,
     /// Whether the two texts are byte for byte the same.
     identical: bool,
     /// What the reader should know about how the versions were found.
@@ -144,31 +134,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let mut notes = versions.unreadable.clone();
     let (from, from_side, to, to_side, signer) = match &args.since_signed_by {
         Some(party) => {
-            let SignedBy {
-                party,
-                version,
-                text,
-                key_id,
-                principal,
-                role,
-                signed_at,
-            } = versions.last_signed_by(&judge, party)?;
+            let signed = versions.last_signed_by(&judge, party)?;
             let to = versions.working_text()?;
             let to_version = to.version.unwrap_or_default();
-            let signer = Signer {
-                party,
-                version,
-                key_id,
-                principal,
-                role,
-                signed_at,
-            };
             (
-                text,
-                Side::of(version, text, None),
+                signed.text,
+                Side::of(signed.signature.version, signed.text, None),
                 to,
                 Side::of(to_version, to, Some(&Choice::WorkingTree)),
-                Some(signer),
+                Some(signed.signature),
             )
         }
         None => {

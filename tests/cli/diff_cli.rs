@@ -127,6 +127,15 @@ fn change<'a>(report: &'a Value, path: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no change at {path}: {report:#}"))
 }
 
+/// `diff ID` (human) exits 0 and shows each of `lines`.
+fn assert_shows(s: &Story, lines: &[&str]) {
+    let (code, out, err) = s.run(&["diff", ID]);
+    assert_eq!(code, 0, "{err}");
+    for line in lines {
+        assert!(out.contains(line), "{line}\nnot in:\n{out}");
+    }
+}
+
 fn owned(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
     rows.iter()
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
@@ -203,10 +212,11 @@ fn a_data_item_added_is_named_with_its_fields() {
     assert_eq!(c["old"], Value::Null);
     assert_eq!(c["new"]["justification"], "Closes the care record.");
     assert_eq!(c["new"]["special_category"], "health");
-    let (_, out, _) = s.run(&["diff", ID]);
-    assert!(
-        out.contains("+ Data — item “Date of death”: added  (data.items[Date of death])\n    name: Date of death\n    justification: Closes the care record.\n    special category: health (Health)\n"),
-        "{out}"
+    assert_shows(
+        &s,
+        &[
+            "+ Data — item “Date of death”: added  (data.items[Date of death])\n    name: Date of death\n    justification: Closes the care record.\n    special category: health (Health)\n",
+        ],
     );
 }
 
@@ -227,12 +237,9 @@ fn a_data_item_removed_is_named() {
         change(&report, "data.items[Current medication]")["old"]["name"],
         "Current medication"
     );
-    let (_, out, _) = s.run(&["diff", ID]);
-    assert!(
-        out.contains(
-            "- Data — item “Current medication”: removed  (data.items[Current medication])\n"
-        ),
-        "{out}"
+    assert_shows(
+        &s,
+        &["- Data — item “Current medication”: removed  (data.items[Current medication])\n"],
     );
     // A data item's special category changing is a change of that item.
     s.edit(
@@ -274,14 +281,14 @@ fn a_lawful_basis_changed_names_each_condition_and_the_common_law_basis() {
         ])
     );
     assert_eq!(change(&report, "lawful_basis.article9")["new"], "g");
-    let (_, out, _) = s.run(&["diff", ID]);
-    for line in [
-        "+ Lawful basis — Art 9(2) conditions: added g (Art 9(2)(g) substantial public interest)  (lawful_basis.article9)",
-        "+ Lawful basis — DPA 2018 Schedule 1 conditions: added statutory-and-government-purposes (DPA 2018 Sch 1 Part 2 para 6: statutory and government purposes)  (lawful_basis.dpa_schedule1)",
-        "~ Lawful basis — common-law confidentiality basis: implied-consent (Implied consent (direct care)) → legal-duty (Legal duty or statutory basis)  (lawful_basis.confidentiality)",
-    ] {
-        assert!(out.contains(line), "{line}\nnot in:\n{out}");
-    }
+    assert_shows(
+        &s,
+        &[
+            "+ Lawful basis — Art 9(2) conditions: added g (Art 9(2)(g) substantial public interest)  (lawful_basis.article9)",
+            "+ Lawful basis — DPA 2018 Schedule 1 conditions: added statutory-and-government-purposes (DPA 2018 Sch 1 Part 2 para 6: statutory and government purposes)  (lawful_basis.dpa_schedule1)",
+            "~ Lawful basis — common-law confidentiality basis: implied-consent (Implied consent (direct care)) → legal-duty (Legal duty or statutory basis)  (lawful_basis.confidentiality)",
+        ],
+    );
 }
 
 /// A third party, Essex Police, with everything a party needs (it has no retention rule: a
@@ -312,10 +319,11 @@ fn a_party_added_is_named_by_id_and_name() {
     assert_eq!(c["clause"], "Parties — essex-police (Essex Police)");
     assert_eq!(c["new"]["role"], "recipient");
     assert_eq!(c["new"]["dpo"]["mailbox"], "dpo@essex.police.uk");
-    let (_, out, _) = s.run(&["diff", ID]);
-    assert!(
-        out.contains("+ Parties — essex-police (Essex Police): added  (parties[essex-police])\n    id: essex-police\n    name: Essex Police\n"),
-        "{out}"
+    assert_shows(
+        &s,
+        &[
+            "+ Parties — essex-police (Essex Police): added  (parties[essex-police])\n    id: essex-police\n    name: Essex Police\n",
+        ],
     );
 }
 
@@ -343,14 +351,12 @@ fn a_party_removed_is_named_by_id_and_name_and_its_details_changing_are_its_chan
             ("changed", "party", "parties[essex-county-council].dpo.name"),
         ])
     );
-    let (_, out, _) = s.run(&["diff", ID]);
-    assert!(
-        out.contains("- Parties — essex-police (Essex Police): removed  (parties[essex-police])\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("~ Parties — essex-county-council (Essex County Council) — DPO — name: changed  (parties[essex-county-council].dpo.name)\n    was: Mark Osei\n    now: Ann Lee\n"),
-        "{out}"
+    assert_shows(
+        &s,
+        &[
+            "- Parties — essex-police (Essex Police): removed  (parties[essex-police])\n",
+            "~ Parties — essex-county-council (Essex County Council) — DPO — name: changed  (parties[essex-county-council].dpo.name)\n    was: Mark Osei\n    now: Ann Lee\n",
+        ],
     );
 }
 
@@ -372,14 +378,14 @@ fn dates_moved_show_old_and_new() {
     );
     assert_eq!(change(&report, "dates.review")["old"], "2028-04-01");
     assert_eq!(change(&report, "dates.review")["new"], "2027-10-01");
-    let (_, out, _) = s.run(&["diff", ID]);
-    for line in [
-        "~ Dates — review: 2028-04-01 → 2027-10-01  (dates.review)",
-        "~ Dates — expires: 2029-03-31 → 2029-01-31  (dates.expires)",
-        "~ Dates — review interval (months): 24 → 18  (dates.review_interval_months)",
-    ] {
-        assert!(out.contains(line), "{line}\nnot in:\n{out}");
-    }
+    assert_shows(
+        &s,
+        &[
+            "~ Dates — review: 2028-04-01 → 2027-10-01  (dates.review)",
+            "~ Dates — expires: 2029-03-31 → 2029-01-31  (dates.expires)",
+            "~ Dates — review interval (months): 24 → 18  (dates.review_interval_months)",
+        ],
+    );
 }
 
 #[test]
@@ -528,6 +534,17 @@ fn since_signed_by_names_exactly_what_changed_since_that_party_signed() {
         s.json(&["diff", ID, "--since-signed-by", ECC])["from"]["version"],
         1
     );
+    // The council's v1 statement copied into v2 is not a signature on v2.
+    for ext in ["toml", "toml.sig"] {
+        std::fs::copy(
+            s.ws.root().join(format!("signatures/{ID}/v1/{ECC}.{ext}")),
+            s.ws.root().join(format!("signatures/{ID}/v2/{ECC}.{ext}")),
+        )
+        .unwrap();
+    }
+    let report = s.json(&["diff", ID, "--since-signed-by", ECC]);
+    assert_eq!(report["from"]["version"], 1);
+    assert_eq!(report["since_signed_by"]["version"], 1);
 }
 
 #[test]
