@@ -180,6 +180,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             )
         }
     };
+    for (side, text) in [("from", from), ("to", to)] {
+        if text.checked.has_errors() {
+            notes.push(format!(
+                "the {side} text (v{}, {}) has validation errors; `datapact validate` lists them",
+                text.version.unwrap_or_default(),
+                text.describe()
+            ));
+        }
+    }
     notes.dedup();
     // Both texts validate: resolution and working_text refuse any that does not.
     let (Some(old), Some(new)) = (from.agreement(), to.agreement()) else {
@@ -390,7 +399,27 @@ fn write_markdown(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
     if r.changes.is_empty() {
         return writeln!(out, "{}", no_changes(r));
     }
-    for c in &r.changes {
+    // A note added for a version of the table above is not repeated as a change.
+    let listed = |c: &Change| {
+        c.kind == Kind::Added
+            && c.path.starts_with("changes[")
+            && c.new
+                .as_ref()
+                .and_then(|n| n.get("version"))
+                .is_some_and(|v| {
+                    r.versions
+                        .iter()
+                        .any(|n| Value::Int(i64::from(n.note.version)) == *v)
+                })
+    };
+    let shown: Vec<&Change> = r.changes.iter().filter(|c| !listed(c)).collect();
+    if shown.is_empty() {
+        return writeln!(
+            out,
+            "No changes to the clauses besides the version notes above."
+        );
+    }
+    for c in shown {
         let clause = md(&c.clause);
         let path = md(&c.path);
         let value = |v: &Option<Value>| md(&v.as_ref().map(Value::plain).unwrap_or_default());

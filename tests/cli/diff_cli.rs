@@ -624,6 +624,8 @@ fn markdown_lists_the_versions_notes_then_the_clause_changes() {
         "{out}"
     );
     assert!(out.contains("- **Data — item “Date of death”** (data.items\\[Date of death\\]) added: name: Date of death; justification: Closes the care record.\n"), "{out}");
+    // The notes of the versions in the table are not repeated as changes.
+    assert!(!out.contains("Change notes"), "{out}");
 }
 
 #[test]
@@ -742,6 +744,19 @@ fn errors_say_what_where_and_what_next() {
     assert!(err.contains("no agreement \"no-such-agreement\""), "{err}");
     let (code, _, _) = s.run(&["diff", "../x"]);
     assert_eq!(code, 2);
+    // A version with content errors (approved after effective, DP130) is still compared, and
+    // the report says it has errors.
+    s.edit("approved = 2026-03-16", "approved = 2026-05-01");
+    let (code, out, _) = s.run(&["diff", ID]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("  note: the to text (v2, the working tree) has validation errors; `datapact validate` lists them\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("~ Dates — approved: 2026-03-16 → 2026-05-01  (dates.approved)"),
+        "{out}"
+    );
 }
 
 #[test]
