@@ -142,18 +142,28 @@ fn owned(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn a_clause_whose_text_changed_is_named_with_its_old_and_new_text() {
+/// v1 committed, then the working tree made v2 with `edits` (each replacing a text of the
+/// example), and `diff ID --format json`, whose changes must be `expected` (kind, area, path):
+/// the story, v1's commit and the report.
+fn v2_with(edits: &[(&str, &str)], expected: &[(&str, &str, &str)]) -> (Story, String, Value) {
     let (s, v1) = Story::v1();
     s.bump(1, 2);
-    s.edit(
-        "so that the person is not\nasked to repeat their history",
-        "so that the person is never\nasked to repeat their history",
-    );
+    for (from, to) in edits {
+        s.edit(from, to);
+    }
     let report = s.json(&["diff", ID]);
-    assert_eq!(
-        changes(&report),
-        owned(&[("changed", "text", "purpose.description")])
+    assert_eq!(changes(&report), owned(expected), "{report:#}");
+    (s, v1, report)
+}
+
+#[test]
+fn a_clause_whose_text_changed_is_named_with_its_old_and_new_text() {
+    let (s, v1, report) = v2_with(
+        &[(
+            "so that the person is not\nasked to repeat their history",
+            "so that the person is never\nasked to repeat their history",
+        )],
+        &[("changed", "text", "purpose.description")],
     );
     let c = change(&report, "purpose.description");
     assert_eq!(c["clause"], "Purpose — description");
@@ -196,16 +206,12 @@ fn a_clause_whose_text_changed_is_named_with_its_old_and_new_text() {
 
 #[test]
 fn a_data_item_added_is_named_with_its_fields() {
-    let (s, _) = Story::v1();
-    s.bump(1, 2);
-    s.edit(
-        "[[data.items]]\nname = \"Current medication\"",
-        "[[data.items]]\nname = \"Date of death\"\njustification = \"Closes the care record.\"\nspecial_category = \"health\"\n\n[[data.items]]\nname = \"Current medication\"",
-    );
-    let report = s.json(&["diff", ID]);
-    assert_eq!(
-        changes(&report),
-        owned(&[("added", "data_item", "data.items[Date of death]")])
+    let (s, _, report) = v2_with(
+        &[(
+            "[[data.items]]\nname = \"Current medication\"",
+            "[[data.items]]\nname = \"Date of death\"\njustification = \"Closes the care record.\"\nspecial_category = \"health\"\n\n[[data.items]]\nname = \"Current medication\"",
+        )],
+        &[("added", "data_item", "data.items[Date of death]")],
     );
     let c = change(&report, "data.items[Date of death]");
     assert_eq!(c["clause"], "Data — item “Date of death”");
@@ -222,16 +228,12 @@ fn a_data_item_added_is_named_with_its_fields() {
 
 #[test]
 fn a_data_item_removed_is_named() {
-    let (s, _) = Story::v1();
-    s.bump(1, 2);
-    s.edit(
-        "[[data.items]]\nname = \"Current medication\"\njustification = \"Needed to plan support with taking medicines safely.\"\nspecial_category = \"health\"\n\n",
-        "",
-    );
-    let report = s.json(&["diff", ID]);
-    assert_eq!(
-        changes(&report),
-        owned(&[("removed", "data_item", "data.items[Current medication]")])
+    let (s, _, report) = v2_with(
+        &[(
+            "[[data.items]]\nname = \"Current medication\"\njustification = \"Needed to plan support with taking medicines safely.\"\nspecial_category = \"health\"\n\n",
+            "",
+        )],
+        &[("removed", "data_item", "data.items[Current medication]")],
     );
     assert_eq!(
         change(&report, "data.items[Current medication]")["old"]["name"],
@@ -260,25 +262,23 @@ fn a_data_item_removed_is_named() {
 
 #[test]
 fn a_lawful_basis_changed_names_each_condition_and_the_common_law_basis() {
-    let (s, _) = Story::v1();
-    s.bump(1, 2);
-    s.edit("article9 = [\"h\"]", "article9 = [\"h\", \"g\"]");
-    s.edit(
-        "dpa_schedule1 = [\"health-or-social-care\"]",
-        "dpa_schedule1 = [\"health-or-social-care\", \"statutory-and-government-purposes\"]",
-    );
-    s.edit(
-        "confidentiality = \"implied-consent\"",
-        "confidentiality = \"legal-duty\"",
-    );
-    let report = s.json(&["diff", ID]);
-    assert_eq!(
-        changes(&report),
-        owned(&[
+    let (s, _, report) = v2_with(
+        &[
+            ("article9 = [\"h\"]", "article9 = [\"h\", \"g\"]"),
+            (
+                "dpa_schedule1 = [\"health-or-social-care\"]",
+                "dpa_schedule1 = [\"health-or-social-care\", \"statutory-and-government-purposes\"]",
+            ),
+            (
+                "confidentiality = \"implied-consent\"",
+                "confidentiality = \"legal-duty\"",
+            ),
+        ],
+        &[
             ("added", "lawful_basis", "lawful_basis.article9"),
             ("added", "lawful_basis", "lawful_basis.dpa_schedule1"),
             ("changed", "lawful_basis", "lawful_basis.confidentiality"),
-        ])
+        ],
     );
     assert_eq!(change(&report, "lawful_basis.article9")["new"], "g");
     assert_shows(
@@ -307,13 +307,9 @@ senior_officer = { name = "SIRO", mailbox = "siro@essex.police.uk" }
 
 #[test]
 fn a_party_added_is_named_by_id_and_name() {
-    let (s, _) = Story::v1();
-    s.bump(1, 2);
-    s.edit("[purpose]", POLICE);
-    let report = s.json(&["diff", ID]);
-    assert_eq!(
-        changes(&report),
-        owned(&[("added", "party", "parties[essex-police]")])
+    let (s, _, report) = v2_with(
+        &[("[purpose]", POLICE)],
+        &[("added", "party", "parties[essex-police]")],
     );
     let c = change(&report, "parties[essex-police]");
     assert_eq!(c["clause"], "Parties — essex-police (Essex Police)");
@@ -362,19 +358,17 @@ fn a_party_removed_is_named_by_id_and_name_and_its_details_changing_are_its_chan
 
 #[test]
 fn dates_moved_show_old_and_new() {
-    let (s, _) = Story::v1();
-    s.bump(1, 2);
-    s.edit("review = 2028-04-01", "review = 2027-10-01");
-    s.edit("expires = 2029-03-31", "expires = 2029-01-31");
-    s.edit("review_interval_months = 24", "review_interval_months = 18");
-    let report = s.json(&["diff", ID]);
-    assert_eq!(
-        changes(&report),
-        owned(&[
+    let (s, _, report) = v2_with(
+        &[
+            ("review = 2028-04-01", "review = 2027-10-01"),
+            ("expires = 2029-03-31", "expires = 2029-01-31"),
+            ("review_interval_months = 24", "review_interval_months = 18"),
+        ],
+        &[
             ("changed", "date", "dates.review"),
             ("changed", "date", "dates.expires"),
             ("changed", "date", "dates.review_interval_months"),
-        ])
+        ],
     );
     assert_eq!(change(&report, "dates.review")["old"], "2028-04-01");
     assert_eq!(change(&report, "dates.review")["new"], "2027-10-01");
