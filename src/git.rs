@@ -461,10 +461,12 @@ pub enum Uncommitted {
 
 #[cfg(test)]
 #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn commit(repo: &git2::Repository, root: &Path, message: &str, seconds: i64) {
+    /// Commits the whole work tree of `repo` with `message` at `seconds` (UTC+1), for unit
+    /// tests of the history (`crate::history` uses it too).
+    pub(crate) fn commit(repo: &git2::Repository, root: &Path, message: &str, seconds: i64) {
         let mut index = repo.index().unwrap();
         index
             .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)

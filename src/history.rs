@@ -18,6 +18,9 @@ use std::sync::{Mutex, OnceLock};
 pub struct Text {
     /// The first commit in which the file had this text.
     pub commit: CommitInfo,
+    /// How many commits of the branch changed the file to this text (more than one when the
+    /// file went back to it later).
+    pub commits: usize,
     blob: BlobId,
 }
 
@@ -28,6 +31,8 @@ pub struct Archive {
     shallow: bool,
     /// Per agreement id, each distinct text in the order it first appeared.
     texts: HashMap<String, Vec<Text>>,
+    /// Per agreement id, the text HEAD has (absent when HEAD has no such file).
+    heads: HashMap<String, BlobId>,
     /// Digests computed so far.
     digests: Mutex<HashMap<BlobId, String>>,
 }
@@ -41,21 +46,30 @@ impl Archive {
                 history: None,
                 shallow: false,
                 texts: HashMap::new(),
+                heads: HashMap::new(),
                 digests: Mutex::new(HashMap::new()),
             });
         };
         let mut texts: HashMap<String, Vec<Text>> = HashMap::new();
+        let mut heads: HashMap<String, BlobId> = HashMap::new();
         history.walk(&[AGREEMENTS_DIR], |commit, changes| {
             for change in changes {
-                let (Some(blob), Some(id)) = (change.blob, agreement_id_of(&change.path)) else {
+                let Some(id) = agreement_id_of(&change.path) else {
                     continue;
                 };
+                let Some(blob) = change.blob else {
+                    heads.remove(id);
+                    continue;
+                };
+                heads.insert(id.to_string(), blob);
                 let seen = texts.entry(id.to_string()).or_default();
-                if !seen.iter().any(|t| t.blob == blob) {
-                    seen.push(Text {
+                match seen.iter_mut().find(|t| t.blob == blob) {
+                    Some(text) => text.commits += 1,
+                    None => seen.push(Text {
                         commit: commit.clone(),
+                        commits: 1,
                         blob,
-                    });
+                    }),
                 }
             }
             Ok(())
@@ -64,6 +78,7 @@ impl Archive {
             shallow: history.is_shallow(),
             history: Some(Mutex::new(history)),
             texts,
+            heads,
             digests: Mutex::new(HashMap::new()),
         })
     }
@@ -81,6 +96,13 @@ impl Archive {
     /// The texts agreement `id`'s file has had, in the order they first appeared.
     pub fn texts(&self, id: &str) -> &[Text] {
         self.texts.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The text agreement `id`'s file has at HEAD; `None` when HEAD has no such file (or the
+    /// workspace is not in git).
+    pub fn at_head(&self, id: &str) -> Option<&Text> {
+        let blob = self.heads.get(id)?;
+        self.texts(id).iter().find(|t| t.blob == *blob)
     }
 
     /// The bytes of a text, read from git (capped like any agreement file).
@@ -147,8 +169,49 @@ impl LazyArchive {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, clippy::disallowed_types)]
 mod tests {
-    use super::agreement_id_of;
+    use super::{Archive, agreement_id_of};
+    use crate::git::tests::commit;
+    use crate::workspace::Workspace;
+
+    #[test]
+    fn each_text_counts_the_commits_that_made_it_and_head_is_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("datapact.toml"), "").unwrap();
+        std::fs::create_dir(root.join("agreements")).unwrap();
+        let repo = git2::Repository::init(root).unwrap();
+        let file = root.join("agreements/abc.toml");
+        for (i, text) in ["one", "two", "one"].iter().enumerate() {
+            std::fs::write(&file, text).unwrap();
+            commit(&repo, root, "c", 1_700_000_000 + i as i64 * 100);
+        }
+        let ws = Workspace::open(root.to_path_buf()).unwrap();
+        let archive = Archive::load(&ws).unwrap();
+        let texts = archive.texts("abc");
+        let seen: Vec<(Vec<u8>, usize)> = texts
+            .iter()
+            .map(|t| (archive.bytes(t).unwrap(), t.commits))
+            .collect();
+        assert_eq!(seen, vec![(b"one".to_vec(), 2), (b"two".to_vec(), 1)]);
+        // HEAD went back to the first text.
+        let head = archive.at_head("abc").unwrap();
+        assert_eq!(archive.bytes(head).unwrap(), b"one");
+        assert_eq!(
+            archive
+                .find("abc", &crate::signing::sha256_hex(b"two"))
+                .map(|(_, b)| b),
+            Some(b"two".to_vec())
+        );
+        // Removed at HEAD: the texts stay known, HEAD has none.
+        std::fs::remove_file(&file).unwrap();
+        commit(&repo, root, "c", 1_700_001_000);
+        let archive = Archive::load(&ws).unwrap();
+        assert_eq!(archive.texts("abc").len(), 2);
+        assert!(archive.at_head("abc").is_none());
+        assert!(archive.has_history() && !archive.is_shallow());
+    }
 
     #[test]
     fn only_files_directly_in_agreements_are_agreement_texts() {

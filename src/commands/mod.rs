@@ -6,9 +6,11 @@
 pub mod bump;
 pub mod calendar;
 pub mod check;
+pub mod diff;
 pub mod docs;
 pub mod init;
 pub mod keys;
+pub mod log;
 pub mod new;
 pub mod normalise;
 pub mod render;
@@ -65,6 +67,8 @@ pub enum Command {
     Sign(sign::Args),
     Verify(verify::Args),
     Status(status::Args),
+    Diff(diff::Args),
+    Log(log::Args),
     Check(check::Args),
     Calendar(calendar::Args),
     #[command(visible_alias = "normalize")]
@@ -107,6 +111,8 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Sign(args) => sign::run(cx, args),
         Command::Verify(args) => verify::run(cx, args),
         Command::Status(args) => status::run(cx, args),
+        Command::Diff(args) => diff::run(cx, args),
+        Command::Log(args) => log::run(cx, args),
         Command::Check(args) => check::run(cx, args),
         Command::Calendar(args) => calendar::run(cx, args),
         Command::Normalise(args) => normalise::run(cx, args),

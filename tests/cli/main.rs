@@ -11,11 +11,13 @@ mod common;
 mod fixture_patch;
 
 mod bump_cli;
+mod diff_cli;
 mod ed25519_vectors;
 mod gate_cli;
 mod hostile_text;
 mod keys_cli;
 mod lifecycle_cli;
+mod log_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;
