@@ -209,6 +209,13 @@ impl CommitInfo {
         self.id.get(..12).unwrap_or(&self.id)
     }
 
+    /// The author's name, without the e-mail address.
+    pub fn author_name(&self) -> &str {
+        self.author
+            .rsplit_once(" <")
+            .map_or(self.author.as_str(), |(name, _)| name)
+    }
+
     fn of(commit: &git2::Commit<'_>) -> CommitInfo {
         let when = commit.committer().when();
         let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60)
@@ -540,6 +547,7 @@ mod tests {
         let head = history.head().unwrap();
         assert_eq!(head.summary, "third");
         assert_eq!(head.author, "A <a@example.org>");
+        assert_eq!(head.author_name(), "A");
         std::fs::write(ws.join("agreements/a.toml"), "changed").unwrap();
         assert_eq!(
             history.uncommitted(&std::fs::canonicalize(ws.join("agreements/a.toml")).unwrap()),
