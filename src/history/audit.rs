@@ -885,7 +885,7 @@ impl<'h> Walker<'h> {
                             at.version,
                             at.id
                         ),
-                        hint: HISTORY_SIGNATURES_REMOVED.hint.into(),
+                        hint: restore_hint(&removed_by, path),
                         repaired: None,
                     });
                 }
@@ -912,11 +912,16 @@ impl<'h> Walker<'h> {
                     .filter_map(|r| r.2.as_deref())
                     .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
                     .collect();
-                let renamed = match moved.iter().next() {
-                    Some(to) => format!(
-                        " (renamed: the same files are now in {to}/, which is not read; a version directory is named v<N> exactly)"
+                let (renamed, hint) = match moved.iter().next() {
+                    Some(to) => (
+                        format!(
+                            " (renamed: the same files are now in {to}/, which is not read; a version directory is named v<N> exactly)"
+                        ),
+                        format!(
+                            "rename it back (`git mv {to} {dir}`) and commit; signatures are history and are never removed"
+                        ),
                     ),
-                    None => String::new(),
+                    None => (String::new(), restore_hint(&last, &dir)),
                 };
                 let at = &removed[0].0;
                 events.push(Event {
@@ -931,7 +936,7 @@ impl<'h> Walker<'h> {
                         at.id,
                         parties.join(", ")
                     ),
-                    hint: HISTORY_SIGNATURES_REMOVED.hint.into(),
+                    hint,
                     repaired: None,
                 });
                 continue;
@@ -955,7 +960,10 @@ impl<'h> Walker<'h> {
                         at.version,
                         at.id
                     ),
-                    hint: HISTORY_SIGNATURES_REMOVED.hint.into(),
+                    hint: restore_hint(
+                        &removed_by,
+                        &format!("{} {}", at.statement(), at.signature()),
+                    ),
                     repaired: None,
                 });
             }
@@ -969,6 +977,14 @@ impl TrustChange {
     pub fn describe(&self) -> String {
         trust_event(self).message
     }
+}
+
+/// What to do about signatures `paths` that `commit` removed: restore them from its parent.
+fn restore_hint(commit: &CommitInfo, paths: &str) -> String {
+    format!(
+        "restore them with `git checkout {}~1 -- {paths}` and commit; signatures are history and are never removed",
+        commit.short()
+    )
 }
 
 /// The DP407 finding of one trust store change.

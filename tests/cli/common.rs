@@ -215,7 +215,6 @@ impl TempWorkspace {
     /// and deleted files) with a fixed author and the time `at` (RFC 3339), making the
     /// repository first if there is none; returns the commit id. Histories built this way are
     /// the same on every run.
-    #[allow(dead_code)] // until the history tests land (step 7)
     pub fn commit_all(&self, message: &str, at: &str) -> String {
         commit_all(self.root(), message, at)
     }
@@ -300,7 +299,6 @@ pub use crate::fixture_patch::{fixture, fixtures};
 
 /// Commits every file of the work tree at `root` with a fixed author and time; see
 /// [`TempWorkspace::commit_all`].
-#[allow(dead_code)] // until the history tests land (step 7)
 pub fn commit_all(root: &Path, message: &str, at: &str) -> String {
     let repo = git2::Repository::open(root).unwrap_or_else(|_| {
         let mut opts = git2::RepositoryInitOptions::new();

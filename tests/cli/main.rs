@@ -12,6 +12,7 @@ mod fixture_patch;
 
 mod ed25519_vectors;
 mod gate_cli;
+mod history_cli;
 mod hostile_text;
 mod keys_cli;
 mod render_cli;
