@@ -18,6 +18,8 @@
 // The bench builds its repository directly (git2, std::fs), not through the gate.
 #![allow(clippy::disallowed_methods)]
 
+mod support;
+
 use datapact::diagnostics::Severity;
 use datapact::git::History;
 use datapact::history::audit;
@@ -29,7 +31,7 @@ use ed25519_dalek::SigningKey;
 use git2::{ObjectType, Oid};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
@@ -365,38 +367,8 @@ fn build(root: &Path, commits: usize) -> Built {
     }
 }
 
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut last = None;
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            last = Some(std::hint::black_box(f()));
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[times.len() / 2], last.unwrap())
-}
-
 fn main() {
-    let benchmarking = std::env::args().any(|a| a == "--bench");
-    if benchmarking {
-        bench(true);
-        return;
-    }
-    // Under `cargo test`: one smoke run, reported like a test binary's result.
-    let passed = std::panic::catch_unwind(|| bench(false)).is_ok();
-    let (word, ok, failed) = if passed {
-        ("ok", 1, 0)
-    } else {
-        ("FAILED", 0, 1)
-    };
-    println!(
-        "\ntest result: {word}. {ok} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out"
-    );
-    if !passed {
-        std::process::exit(101);
-    }
+    support::main(bench);
 }
 
 /// Builds the repository, checks what the audit finds, then times the walk and the audit.
@@ -450,7 +422,7 @@ fn bench(benchmarking: bool) {
     assert_eq!(found.trust_changes.len(), 4);
 
     let history = History::open(&ws.root).unwrap().unwrap();
-    let (t_walk, _) = time(runs, || {
+    let (t_walk, _) = support::time(runs, || {
         history
             .walk(&["keys", "agreements", "signatures"], |_, changes| {
                 std::hint::black_box(changes);
@@ -458,7 +430,7 @@ fn bench(benchmarking: bool) {
             })
             .unwrap()
     });
-    let (t_audit, _) = time(runs, || audit::audit(&ws, &trust).unwrap());
+    let (t_audit, _) = support::time(runs, || audit::audit(&ws, &trust).unwrap());
     println!(
         "{made} commits, {agreements} agreements ({LAST_VERSION} versions each when finished), {statements} statements, median of {runs}"
     );

@@ -39,7 +39,7 @@ use crate::rules::history::{
     HISTORY_SIGNATURE_INVALID, HISTORY_SIGNATURES_REMOVED, HISTORY_SKIPPED_VERSION,
     HISTORY_TRUST_CHANGE,
 };
-use crate::signing::statement::{STATEMENT_TYPE, Statement};
+use crate::signing::statement::{STATEMENT_TYPE, Statement, field_line, version_of_dir_name};
 use crate::signing::trust::TrustStore;
 use crate::signing::{forbidden_char, sha256_hex, sshsig};
 use crate::workspace::{AGREEMENTS_DIR, KEYS_DIR, SIGNATURES_DIR, Workspace, check_id};
@@ -283,13 +283,6 @@ impl StatementPath {
     }
 }
 
-/// The version of a directory name `v<N>` in canonical form (no sign, no leading zeros).
-fn version_of_dir_name(name: &str) -> Option<u32> {
-    let digits = name.strip_prefix('v')?;
-    let version: u32 = digits.parse().ok()?;
-    (version.to_string() == digits).then_some(version)
-}
-
 /// A key as one version of a trust store file enrolled it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct KeyEntry {
@@ -363,17 +356,6 @@ fn describe(commit: &CommitInfo) -> String {
         visible(commit.author_name(), SUMMARY_CHARS),
         visible(&commit.summary, SUMMARY_CHARS)
     )
-}
-
-/// The 1-based line on which `key = ...` appears, or 1.
-fn field_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i + 1)
 }
 
 /// Just what history verification reads of an agreement text.
@@ -831,8 +813,9 @@ impl<'h> Walker<'h> {
             }
         }
         // Removed statements that counted, by version directory.
-        let mut gone: BTreeMap<String, Vec<(StatementPath, Rc<CommitInfo>, Option<String>)>> =
-            BTreeMap::new();
+        // (statement, the commit that removed it, where the same content is at HEAD).
+        type Gone = (StatementPath, Rc<CommitInfo>, Option<String>);
+        let mut gone: BTreeMap<String, Vec<Gone>> = BTreeMap::new();
         for (path, record) in &self.paths {
             if self.present.contains_key(path) {
                 continue;
@@ -1072,7 +1055,8 @@ impl Replay {
         let mut last_version: Option<u32> = None;
         let mut max_version: Option<u32> = None;
         // (version, digest) -> who signed it, in which commit (authentic statements only).
-        let mut signed: HashMap<(u32, String), Vec<(String, Rc<CommitInfo>)>> = HashMap::new();
+        type Signers = Vec<(String, Rc<CommitInfo>)>;
+        let mut signed: HashMap<(u32, String), Signers> = HashMap::new();
         // Version -> the digests its authentic statements cover, for the chain.
         let mut covers: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
         // Events to judge against HEAD once the replay is over.
@@ -1474,12 +1458,5 @@ mod tests {
         assert_eq!(visible("ok\u{1b}[2K\r\nx", 72), "ok\\u{1b}[2K\\r\\nx");
         assert_eq!(visible("abcdef", 3), "abc…");
         assert_eq!(visible("\u{202e}evil", 72), "\\u{202e}evil");
-    }
-
-    #[test]
-    fn field_lines_are_found_by_key() {
-        let text = "# c\ntype = \"x\"\nprevious_sha256 = \"y\"\n";
-        assert_eq!(field_line(text, "previous_sha256"), 3);
-        assert_eq!(field_line(text, "key_id"), 1);
     }
 }
