@@ -616,7 +616,7 @@ impl<'h> Walker<'h> {
             .strip_prefix(KEYS_DIR)
             .and_then(|p| p.strip_prefix('/'))
             .and_then(|p| p.strip_suffix(".toml"))
-            .filter(|p| !p.contains('/') && check_id(p).is_ok())
+            .filter(|p| !p.contains('/'))
         else {
             return;
         };
@@ -688,7 +688,14 @@ impl<'h> Walker<'h> {
         let keys = self
             .history
             .read(blob, FileKind::TrustStore.cap())
-            .and_then(|bytes| TrustStore::from_file_bytes(path, party, bytes))
+            .and_then(|bytes| {
+                if bytes.windows(16).any(|w| w == b"PRIVATE KEY-----") {
+                    return Err(Error::input(
+                        "it holds a private key block, which is now in git history for good: revoke that key and enrol a new one",
+                    ));
+                }
+                TrustStore::from_file_bytes(path, party, bytes)
+            })
             .map(|store| {
                 store
                     .keys
@@ -1028,9 +1035,9 @@ struct Replay {
 impl Replay {
     fn run(walker: &Walker<'_>, id: &str, steps: &[Step], events: &mut Vec<Event>) -> Replay {
         let file = format!("{AGREEMENTS_DIR}/{id}.toml");
-        // Every text the file had, by version (and the commit that first had it).
-        let mut by_version: HashMap<u32, Vec<(String, Rc<CommitInfo>)>> = HashMap::new();
-        let mut unversioned: Vec<(String, Rc<CommitInfo>)> = Vec::new();
+        // Every text the file had, by digest: its version (the same bytes always read the
+        // same) and the commit that first had it; and the last text of each version.
+        let mut texts: HashMap<&str, (Option<u32>, Rc<CommitInfo>)> = HashMap::new();
         let mut finals: HashMap<u32, String> = HashMap::new();
         for step in steps {
             if let Step::Text {
@@ -1038,15 +1045,11 @@ impl Replay {
                 text: Some(t),
             } = step
             {
-                match t.version {
-                    Some(v) => {
-                        let seen = by_version.entry(v).or_default();
-                        if !seen.iter().any(|(d, _)| *d == t.digest) {
-                            seen.push((t.digest.clone(), commit.clone()));
-                        }
-                        finals.insert(v, t.digest.clone());
-                    }
-                    None => unversioned.push((t.digest.clone(), commit.clone())),
+                texts
+                    .entry(t.digest.as_str())
+                    .or_insert_with(|| (t.version, commit.clone()));
+                if let Some(v) = t.version {
+                    finals.insert(v, t.digest.clone());
                 }
             }
         }
@@ -1072,14 +1075,12 @@ impl Replay {
                     if let Some(v) = t.version {
                         let before = max_version;
                         // Rollback: a lower version than the last, or a superseded text again.
-                        let restored = by_version
-                            .iter()
-                            .filter(|(u, _)| before.is_some_and(|m| **u < m))
-                            .find_map(|(u, texts)| {
-                                texts
-                                    .iter()
-                                    .find(|(d, c)| *d == t.digest && c.id != commit.id)
-                                    .map(|(_, c)| (*u, c.clone()))
+                        let restored = texts
+                            .get(t.digest.as_str())
+                            .filter(|(_, first)| first.id != commit.id)
+                            .and_then(|(u, first)| {
+                                u.filter(|&u| before.is_some_and(|m| u < m))
+                                    .map(|u| (u, first.clone()))
                             });
                         let lowered = last_version.filter(|&l| v < l);
                         if lowered.is_some() || restored.is_some() {
@@ -1252,29 +1253,19 @@ impl Replay {
                             continue;
                         }
                     }
-                    let had = by_version
-                        .get(version)
-                        .is_some_and(|texts| texts.iter().any(|(d, _)| *d == s.agreement_sha256));
-                    if !had {
-                        let elsewhere = by_version
-                            .iter()
-                            .filter(|(_, texts)| {
-                                texts.iter().any(|(d, _)| *d == s.agreement_sha256)
-                            })
-                            .map(|(u, _)| *u)
-                            .min();
-                        let unreadable = unversioned.iter().find(|(d, _)| *d == s.agreement_sha256);
-                        let why = match (elsewhere, unreadable) {
-                            (Some(u), _) => format!(
+                    let had = texts.get(s.agreement_sha256.as_str());
+                    if had.is_none_or(|(v, _)| *v != Some(*version)) {
+                        let why = match had {
+                            Some((Some(u), _)) => format!(
                                 "it names agreement bytes (sha256 {}) that {file} had as version {u}, never as version {version}",
                                 s.agreement_sha256
                             ),
-                            (None, Some((_, c))) => format!(
+                            Some((None, c)) => format!(
                                 "it names agreement bytes (sha256 {}) that {file} had in {}, where its version could not be read, never as a readable version {version}",
                                 s.agreement_sha256,
                                 describe(c)
                             ),
-                            (None, None) => format!(
+                            None => format!(
                                 "it names agreement bytes (sha256 {}) that {file} never had on this branch",
                                 s.agreement_sha256
                             ),

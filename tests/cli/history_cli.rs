@@ -565,6 +565,43 @@ fn every_trust_store_change_is_listed_with_its_commit() {
 }
 
 #[test]
+fn a_private_key_committed_to_keys_stays_named_after_it_was_removed() {
+    let s = Story::new();
+    let trust = format!("keys/{ICB}.toml");
+    let before = s.read(&trust);
+    s.ws.write(
+        &trust,
+        format!("{before}\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"),
+    );
+    let leak = s.commit("Add the key");
+    s.ws.write(&trust, before);
+    s.commit("Remove the private key again");
+    // A file name that is no party id is listed too.
+    s.ws.write("keys/Not A Party.toml", "");
+    s.commit("A stray trust store file");
+    std::fs::remove_file(s.ws.root().join("keys/Not A Party.toml")).unwrap();
+    s.commit("Remove it");
+    let (code, found, err) = s.check();
+    assert_eq!(code, 0, "{found:#?}\n{err}");
+    let trust_changes = of(&found, "DP407");
+    let leaked = trust_changes
+        .iter()
+        .find(|f| f.3.starts_with(&format!("commit {leak} ")))
+        .expect("the commit is listed");
+    assert!(
+        leaked.3.contains("it holds a private key block") && leaked.3.contains("revoke that key"),
+        "{}",
+        leaked.3
+    );
+    assert!(
+        trust_changes
+            .iter()
+            .any(|f| f.2 == "keys/Not A Party.toml" && f.3.contains("not a party id")),
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn hostile_commit_messages_and_author_names_are_shown_visibly() {
     let s = Story::signed_v2();
     s.ws.write(&s.agreement(), example(ID));
