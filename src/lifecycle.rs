@@ -173,6 +173,18 @@ pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDa
     at(State::Active, next, next_date)
 }
 
+/// What the parties still to sign run: `datapact sign FILE --party P --key KEYFILE`.
+fn sign_hint(file: &str, missing: &[String]) -> String {
+    match missing {
+        [one] => format!("{one} signs with `datapact sign {file} --party {one} --key KEYFILE`"),
+        [] => format!("each party signs with `datapact sign {file} --party PARTY --key KEYFILE`"),
+        more => format!(
+            "each of {} signs with `datapact sign {file} --party PARTY --key KEYFILE`",
+            more.join(", ")
+        ),
+    }
+}
+
 /// The expiry findings for an agreement in `standing` (none for drafts and active agreements).
 /// `require_signed` reports a draft as DP306.
 pub fn findings(
@@ -230,10 +242,23 @@ pub fn findings(
             file,
             places.version,
             format!("not fully signed: missing {}", if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }),
-            "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
+            sign_hint(file, missing_parties),
         )),
-        // Expiring: the notice below. Active, signed but not yet effective, drafts (without
-        // --require-signed) and invalid ones: no expiry finding.
+        State::Draft if standing.days <= 0 || standing.next != DateKind::Effective => {
+            out.push(Finding::new(
+                &rules::expiry::NOT_IN_FORCE,
+                file,
+                places.effective,
+                format!(
+                    "effective since {} but no version is fully signed (missing {}): nothing is in force",
+                    dates.effective,
+                    if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }
+                ),
+                sign_hint(file, missing_parties),
+            ))
+        }
+        // Expiring: the notice below. Active, signed but not yet effective, drafts before
+        // their effective date (without --require-signed) and invalid ones: no expiry finding.
         _ => {}
     }
     // The expiry notice stands on its own: an overdue review (the more urgent state) must not

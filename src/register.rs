@@ -1,12 +1,17 @@
 //! The register: every agreement assessed in one parallel pass (validation, signatures on the
-//! current version, and the derived state from its dates), as `status`, `check` and the
-//! published register need it. Each file is read and parsed once.
+//! current version, the version in force, and the derived state from its dates), as `status`,
+//! `check` and the published register need it. Each file is read and parsed once; git history
+//! is walked once, and only when some agreement's current version is not fully signed while an
+//! earlier version has signatures (see [`crate::signing::in_force`]).
 
+use crate::agreement::Agreement;
 use crate::agreement::{self, Checked};
 use crate::diagnostics::Severity;
 use crate::error::Result;
+use crate::history::LazyArchive;
 use crate::lifecycle::{self, Signed, Standing, State};
 use crate::signing::facts;
+use crate::signing::in_force::{self, Earlier, InForce};
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
 use crate::workspace::Workspace;
@@ -19,7 +24,11 @@ pub struct Assessment {
     pub checked: Checked,
     /// Signature verification, when the agreement's id, version and parties could be read.
     pub signatures: Option<AgreementSignatures>,
-    /// The derived state; `None` when the agreement does not validate.
+    /// What the history says of earlier versions, looked up when the current version validates
+    /// but is not fully signed (`None` otherwise).
+    pub earlier: Option<Earlier>,
+    /// The derived state, from the dates of the version in force (the current one when it is
+    /// fully signed); `None` when the agreement does not validate.
     pub standing: Option<Standing>,
 }
 
@@ -35,6 +44,30 @@ impl Assessment {
             self.signatures.as_ref().map(|s| &s.state),
             Some(SignatureState::Full)
         ) && self.state() != State::SignaturesInvalid
+    }
+
+    /// The earlier version in force while the current one collects signatures, if any.
+    pub fn earlier_in_force(&self) -> Option<&InForce> {
+        match &self.earlier {
+            Some(Earlier::InForce(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The version in force: the current one when it is fully signed, else an earlier one.
+    pub fn in_force(&self) -> Option<u32> {
+        if self.fully_signed() {
+            return self.signatures.as_ref().map(|s| s.version);
+        }
+        self.earlier_in_force().map(|e| e.version)
+    }
+
+    /// The agreement whose terms govern: the version in force when an earlier one is, else
+    /// the current one (when it validates).
+    pub fn governing(&self) -> Option<&Agreement> {
+        self.earlier_in_force()
+            .and_then(|e| e.checked.agreement.as_ref())
+            .or(self.checked.agreement.as_ref())
     }
 
     /// Parties without a valid signature on the current version.
@@ -66,13 +99,20 @@ pub struct Session {
     pub ws: Workspace,
     pub today: NaiveDate,
     pub trust: TrustStore,
+    /// The history of the current branch, walked when first needed.
+    pub archive: LazyArchive,
 }
 
 impl Session {
     /// A session on an opened workspace for a given day (loads the trust store).
     pub fn new(ws: Workspace, today: NaiveDate) -> Result<Session> {
         let trust = TrustStore::load(&ws)?;
-        Ok(Session { ws, today, trust })
+        Ok(Session {
+            ws,
+            today,
+            trust,
+            archive: LazyArchive::default(),
+        })
     }
 
     /// Assesses the agreements named by `targets` (every agreement when empty), most urgent first.
@@ -91,57 +131,80 @@ impl Session {
         keep: impl Fn(Assessment) -> T + Sync + Send,
     ) -> Result<Vec<T>> {
         let files = self.ws.target_files(targets)?;
-        agreement::check_each(&self.ws, &files, |c| {
-            keep(assess(&self.ws, &self.trust, c, self.today))
-        })
+        agreement::check_each(&self.ws, &files, |c| keep(self.assess(c)))
     }
 
     /// Reads, validates and assesses one file.
     pub fn assess_file(&self, path: &std::path::Path) -> Result<Assessment> {
         let checked = agreement::check_file(&self.ws, path)?;
-        Ok(assess(&self.ws, &self.trust, checked, self.today))
+        Ok(self.assess(checked))
     }
-}
 
-/// Assesses one validated file.
-fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate) -> Assessment {
-    // Lenient facts, so a changed file that no longer validates still shows stale signatures.
-    let signatures = facts::of_checked(&checked)
-        .ok()
-        .map(|facts| verify_agreement(ws, &facts, trust, today));
-    let standing = match (&checked.agreement, checked.has_errors()) {
-        (Some(a), false) => {
-            let signed = match &signatures {
-                Some(s) if s.findings.iter().any(|f| f.severity == Severity::Error) => {
-                    Signed::Invalid
+    /// Assesses one validated file.
+    fn assess(&self, checked: Checked) -> Assessment {
+        let (ws, trust, today) = (&self.ws, &self.trust, self.today);
+        // Lenient facts, so a changed file that no longer validates still shows stale signatures.
+        let facts = facts::of_checked(&checked).ok();
+        let signatures = facts.as_ref().map(|facts| {
+            let mut signatures = verify_agreement(ws, facts, trust, today);
+            in_force::explain_backwards(ws, facts, &mut signatures, &self.archive);
+            signatures
+        });
+        let mut earlier = None;
+        let standing = match (&checked.agreement, checked.has_errors(), &facts) {
+            (Some(a), false, Some(facts)) => {
+                let signed = match &signatures {
+                    Some(s) if s.findings.iter().any(|f| f.severity == Severity::Error) => {
+                        Signed::Invalid
+                    }
+                    Some(s) if s.state == SignatureState::Full => Signed::Fully,
+                    _ => Signed::NotFully,
+                };
+                let windows = &ws.config.windows;
+                if signed == Signed::NotFully {
+                    let found = in_force::earlier(ws, facts, trust, today, &self.archive);
+                    let standing = match &found {
+                        Earlier::InForce(e) => e.checked.agreement.as_ref().map(|old| {
+                            lifecycle::standing(&old.dates, Signed::Fully, windows, today)
+                        }),
+                        _ => None,
+                    };
+                    earlier = Some(found);
+                    standing.or_else(|| Some(lifecycle::standing(&a.dates, signed, windows, today)))
+                } else {
+                    Some(lifecycle::standing(&a.dates, signed, windows, today))
                 }
-                Some(s) if s.state == SignatureState::Full => Signed::Fully,
-                _ => Signed::NotFully,
-            };
-            Some(lifecycle::standing(
-                &a.dates,
-                signed,
-                &ws.config.windows,
-                today,
-            ))
+            }
+            _ => None,
+        };
+        Assessment {
+            checked,
+            signatures,
+            earlier,
+            standing,
         }
-        _ => None,
-    };
-    Assessment {
-        checked,
-        signatures,
-        standing,
     }
 }
 
-/// One row of the register, as `status` prints it and the published register shows it.
+/// One row of the register, as `status` prints it and the published register shows it. Its
+/// terms (title, purpose, parties, dates) are those of the version in force when an earlier
+/// version is in force while the current one collects signatures.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
     pub id: String,
     pub file: String,
     pub title: String,
     pub reference: Option<String>,
+    /// The version in the working tree.
     pub version: Option<u32>,
+    /// The version in force: the current one when fully signed, else the latest earlier
+    /// version fully signed (from git history); `None` when no version is.
+    pub in_force: Option<u32>,
+    /// The current version, when it validates and is not the version in force: it awaits the
+    /// signatures of `missing`.
+    pub pending: Option<u32>,
+    /// The versions in a few words: "v1 in force; v2 awaiting essex-county-council".
+    pub versions: String,
     /// `agreement.summary`: two or three sentences for the public; `None` when the agreement
     /// has none (or does not validate). The register shows it, else `purpose`.
     pub summary: Option<String>,
@@ -152,7 +215,7 @@ pub struct Row {
     /// Parties with a valid signature on the current version, and how many there are in all.
     pub signed: usize,
     pub parties: usize,
-    /// Ids of the parties still to sign (missing or invalid).
+    /// Ids of the parties still to sign the current version (missing or invalid).
     pub missing: Vec<String>,
     pub effective: Option<NaiveDate>,
     pub review: Option<NaiveDate>,
@@ -167,9 +230,15 @@ pub struct Row {
 
 impl Row {
     pub fn of(a: &Assessment) -> Row {
-        let agreement = a.checked.agreement.as_ref();
+        let current = a.checked.agreement.as_ref();
+        let agreement = a.governing();
         let missing = a.missing_parties();
-        let parties = agreement.map_or(0, |ag| ag.parties.len());
+        let parties = current.map_or(0, |ag| ag.parties.len());
+        let in_force = a.in_force();
+        let pending = current
+            .filter(|_| !a.checked.has_errors())
+            .map(|ag| ag.version)
+            .filter(|v| in_force != Some(*v));
         Row {
             id: a
                 .checked
@@ -178,7 +247,10 @@ impl Row {
             file: a.checked.source.display.clone(),
             title: agreement.map_or_else(String::new, |ag| ag.title.clone()),
             reference: agreement.and_then(|ag| ag.reference.clone()),
-            version: agreement.map(|ag| ag.version),
+            version: current.map(|ag| ag.version),
+            in_force,
+            pending,
+            versions: versions_summary(in_force, pending, &missing),
             summary: agreement.and_then(|ag| ag.summary.clone()),
             purpose: agreement.map_or_else(String::new, |ag| ag.purpose.description.clone()),
             lead: agreement.map_or_else(String::new, |ag| ag.lead_name().to_string()),
@@ -203,5 +275,23 @@ impl Row {
             next_date: a.standing.map(|s| s.next_date),
             next: a.standing.map(|s| s.next.field()),
         }
+    }
+}
+
+/// "v1 in force; v2 awaiting a, b", "v2 in force", "v1 awaiting a": the versions of an
+/// agreement in a few words (empty when it does not validate).
+pub fn versions_summary(in_force: Option<u32>, pending: Option<u32>, missing: &[String]) -> String {
+    let awaiting = |v: u32| {
+        if missing.is_empty() {
+            format!("v{v} awaiting signatures")
+        } else {
+            format!("v{v} awaiting {}", missing.join(", "))
+        }
+    };
+    match (in_force, pending) {
+        (Some(f), Some(p)) => format!("v{f} in force; {}", awaiting(p)),
+        (Some(f), None) => format!("v{f} in force"),
+        (None, Some(p)) => format!("nothing in force; {}", awaiting(p)),
+        (None, None) => String::new(),
     }
 }

@@ -476,6 +476,62 @@ fn next_date_text(next: &str, days: i64) -> String {
     }
 }
 
+/// Which version of an agreement is in force, as a document shows it beside its own version.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionsView {
+    /// The version in force (this one, an earlier one, or none).
+    pub in_force: Option<u32>,
+    /// Whether the version shown is the one in force.
+    pub this_in_force: bool,
+    /// When an earlier version is in force: the day its text was first committed.
+    pub in_force_committed: Option<NaiveDate>,
+    /// In a sentence, when the version shown is not the one in force; empty when it is.
+    pub note: String,
+}
+
+impl VersionsView {
+    fn of(a: &Assessment, agreement: &Agreement, signatures: &[SignatureView]) -> VersionsView {
+        let in_force = a.in_force();
+        let this = agreement.version;
+        let awaiting: Vec<&str> = signatures
+            .iter()
+            .filter(|s| s.status != SignatureStatus::Valid)
+            .map(|s| s.party_name.as_str())
+            .collect();
+        let awaits = if awaiting.is_empty() {
+            format!("this version {this} awaits signatures")
+        } else {
+            format!(
+                "this version {this} awaits the signature{} of {}",
+                if awaiting.len() == 1 { "" } else { "s" },
+                awaiting.join(", ")
+            )
+        };
+        let earlier = a.earlier_in_force();
+        let note = match in_force {
+            Some(v) if v == this => String::new(),
+            Some(v) => {
+                let when = earlier
+                    .map(|e| {
+                        format!(
+                            " (its text committed on {})",
+                            crate::text::long_date(e.commit.time.date_naive())
+                        )
+                    })
+                    .unwrap_or_default();
+                format!("Version {v} is in force{when}; {awaits}.")
+            }
+            None => format!("No version is in force yet: {awaits}."),
+        };
+        VersionsView {
+            in_force,
+            this_in_force: in_force == Some(this),
+            in_force_committed: earlier.map(|e| e.commit.time.date_naive()),
+            note,
+        }
+    }
+}
+
 /// Everything the agreement templates receive.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
@@ -484,6 +540,8 @@ pub struct Document {
     /// How many parties hold a verified signature.
     pub signed_count: usize,
     pub state: StateView,
+    /// Which version is in force, when it is not simply this one.
+    pub versions: VersionsView,
     /// The date the document was rendered (and signatures verified).
     pub today: NaiveDate,
     /// Whether this page is part of a site with a register to link back to.
@@ -512,7 +570,9 @@ impl Document {
             }
         };
         let signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
+        let versions = VersionsView::of(assessment, agreement, &signatures);
         Ok(Document {
+            versions,
             agreement: agreement_view(agreement, audience),
             signed_count: signatures
                 .iter()

@@ -144,6 +144,7 @@ impl<'a> Locator<'a> {
     pub fn places(&self) -> Places {
         Places {
             version: self.value_pos(&Path::keys(&["agreement", "version"])),
+            effective: self.value_pos(&Path::keys(&["dates", "effective"])),
             review: self.value_pos(&Path::keys(&["dates", "review"])),
             expires: self.value_pos(&Path::keys(&["dates", "expires"])),
         }
@@ -156,6 +157,8 @@ impl<'a> Locator<'a> {
 pub struct Places {
     /// `agreement.version`.
     pub version: Position,
+    /// `dates.effective`.
+    pub effective: Position,
     /// `dates.review`.
     pub review: Position,
     /// `dates.expires`.
@@ -166,6 +169,7 @@ impl Default for Places {
     fn default() -> Self {
         Places {
             version: Position::START,
+            effective: Position::START,
             review: Position::START,
             expires: Position::START,
         }

@@ -7,6 +7,7 @@ use crate::lifecycle;
 use crate::register::Assessment;
 use crate::report::{FileReport, Format};
 use crate::rules::{self, Family};
+use crate::signing::in_force::Earlier;
 use crate::workspace::Workspace;
 
 /// Which severity makes the check fail.
@@ -64,8 +65,8 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
                 .cloned(),
         );
     }
-    if let (Some(standing), Some(agreement)) = (&a.standing, &a.checked.agreement) {
-        let expiry = lifecycle::findings(
+    if let (Some(standing), Some(agreement)) = (&a.standing, a.governing()) {
+        let mut expiry = lifecycle::findings(
             &a.checked.source.display,
             &a.checked.places,
             &agreement.dates,
@@ -74,9 +75,36 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
             require_signed,
             &a.missing_parties(),
         );
+        // The dates of an earlier version in force are not the ones in the file: say whose
+        // they are.
+        if let Some(earlier) = a.earlier_in_force() {
+            for f in &mut expiry {
+                f.message = format!(
+                    "v{} (in force; the current v{} awaits signatures): {}",
+                    earlier.version,
+                    earlier_pending(a),
+                    f.message
+                );
+            }
+        }
+        // Why no earlier version is in force, when the history could not say.
+        if let Some(Earlier::Unknown(reasons)) = &a.earlier {
+            for f in &mut expiry {
+                if f.rule == &rules::expiry::NOT_IN_FORCE
+                    || f.rule == &rules::expiry::NOT_FULLY_SIGNED
+                {
+                    f.message = format!("{} ({})", f.message, reasons.join("; "));
+                }
+            }
+        }
         findings.extend(ws.config.apply(expiry));
     }
     findings
+}
+
+/// The current version, which awaits signatures while an earlier one is in force.
+fn earlier_pending(a: &Assessment) -> u32 {
+    a.checked.agreement.as_ref().map_or(0, |ag| ag.version)
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {

@@ -33,6 +33,9 @@ pub struct Args {
     /// A party's organisation id (repeat for each party; the first is the lead).
     #[arg(long = "party", value_name = "ORG_ID")]
     pub parties: Vec<String>,
+    /// Commit the new agreement file (and nothing else) to git.
+    #[arg(long)]
+    pub commit: bool,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
@@ -131,5 +134,11 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             "Fill in every TODO, then run `datapact validate {id}` to see what is left."
         )
     })?;
+    cx.commit_if_asked(
+        &ws,
+        args.commit,
+        std::slice::from_ref(&path),
+        &format!("New agreement {id} (draft)"),
+    )?;
     Ok(Outcome::Clean)
 }

@@ -10,14 +10,16 @@
 
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Kind, Overwrite};
+use crate::rules;
 use crate::signing::keyfile::{self, Passphrase};
 use crate::signing::statement::{
     STATEMENT_TYPE, Statement, latest_signing_time, signature_path, statement_path,
 };
 use crate::signing::trust::{Refusal, TrustStore, TrustedKey};
+use crate::signing::verify::PartyStatus;
 use crate::signing::{facts, sshsig, verify};
-use crate::term;
 use crate::workspace::Workspace;
+use crate::{git, term};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,7 +43,13 @@ pub struct Args {
     /// Read the key's passphrase from the first line of FILE instead of asking.
     #[arg(long, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
-    /// Commit the statement and signature files (and nothing else) to git.
+    /// Sign again when this party's statement for this version no longer counts (revoked,
+    /// expired or unknown key, damaged file): the new statement and signature replace it. A
+    /// statement that counts is never replaced.
+    #[arg(long)]
+    pub replace: bool,
+    /// Commit the agreement file, the statement and the signature (and nothing else) to git,
+    /// so that what was signed is committed with its signature.
     #[arg(long)]
     pub commit: bool,
     /// The signing time to claim (RFC 3339); default: now. For tests only: the option exists
@@ -88,6 +96,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .with_hint("pass --party with one of the party ids listed in the agreement"));
     }
     let trust = TrustStore::load(&ws)?;
+    warn_if_uncommitted(&ws, &facts, args.commit);
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
     // A key kept where git could commit it is refused before it is read, as `keys generate`
     // refuses to write one there.
@@ -155,14 +164,17 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // Never written through a linked signatures/ directory to a place outside the workspace.
     ws.check_inside(&stmt_path)?;
     // Checked now, before the passphrase is asked for, and again under the lock when writing.
-    leftover(
-        &ws,
-        &stmt_path,
-        &sig_path,
-        &args.party,
-        &facts.id,
-        facts.version,
-    )?;
+    let mine = Mine {
+        ws: &ws,
+        facts: &facts,
+        trust: &trust,
+        today,
+        party: &args.party,
+        stmt: &stmt_path,
+        sig: &sig_path,
+        replace: args.replace,
+    };
+    mine.leftover()?;
     let statement = Statement {
         statement_type: STATEMENT_TYPE.to_string(),
         agreement: facts.id.to_string(),
@@ -205,14 +217,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         // One run at a time decides what is there and writes: two runs for the same party
         // never interleave their files.
         let _lock = gate::lock_workspace(&ws.root)?;
-        let left = leftover(
-            &ws,
-            &stmt_path,
-            &sig_path,
-            &args.party,
-            &facts.id,
-            facts.version,
-        )?;
+        let left = mine.leftover()?;
         publish(&ws, &stmt_path, &sig_path, &text, &armour, left)?;
     }
     let _ = writeln!(
@@ -224,7 +229,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     cx.commit_if_asked(
         &ws,
         args.commit,
-        &[stmt_path, sig_path],
+        &[facts.path.clone(), stmt_path, sig_path],
         &format!(
             "Sign {} v{} for {} ({role}, key {key_id})",
             facts.id, facts.version, args.party
@@ -233,7 +238,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// What an earlier, interrupted signing left of this party's pair of files.
+/// What is already at the party's statement and signature paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Leftover {
     /// Neither file: nothing signed yet.
@@ -243,39 +248,123 @@ enum Leftover {
     Statement,
     /// A signature without its statement: a run killed between its two writes.
     Signature,
+    /// Both, and they no longer count: `--replace` replaces them.
+    Both,
 }
 
-/// What is at the party's statement and signature paths: nothing, or one of them alone (an
-/// interrupted signing, which signing again completes). Both there, or anything but a regular
-/// file at either, is refused: the party has signed this version already.
-fn leftover(
-    ws: &Workspace,
-    stmt: &Path,
-    sig: &Path,
-    party: &str,
-    id: &crate::workspace::AgreementId,
-    version: u32,
-) -> Result<Leftover> {
-    let kind = |path: &Path| gate::kind_of(&ws.root, path);
-    match (kind(stmt)?, kind(sig)?) {
-        (Kind::Missing, Kind::Missing) => Ok(Leftover::Nothing),
-        (Kind::File, Kind::Missing) => Ok(Leftover::Statement),
-        (Kind::Missing, Kind::File) => Ok(Leftover::Signature),
-        (stmt_kind, _) => {
-            let there = if stmt_kind == Kind::Missing {
-                sig
-            } else {
-                stmt
-            };
-            Err(Error::refused(format!(
-                "{party} has already signed {id} v{version} ({} exists)",
-                ws.display(there)
-            ))
-            .with_hint(format!(
-                "run `datapact verify {id}`; if the agreement changed since, bump its `version` and sign the new version"
-            )))
+/// The signing about to be made: whose, of what, and where it goes.
+struct Mine<'a> {
+    ws: &'a Workspace,
+    facts: &'a crate::signing::AgreementFacts,
+    trust: &'a TrustStore,
+    today: chrono::NaiveDate,
+    party: &'a str,
+    stmt: &'a Path,
+    sig: &'a Path,
+    replace: bool,
+}
+
+impl Mine<'_> {
+    /// What is at the party's statement and signature paths: nothing, or one of them alone (an
+    /// interrupted signing, which signing again completes), or both. Both are replaced only
+    /// with `--replace` and only when the statement no longer counts ([`Mine::replaceable`]);
+    /// anything but a regular file at either path is refused.
+    fn leftover(&self) -> Result<Leftover> {
+        let kind = |path: &Path| gate::kind_of(&self.ws.root, path);
+        let (id, version, party) = (&self.facts.id, self.facts.version, self.party);
+        match (kind(self.stmt)?, kind(self.sig)?) {
+            (Kind::Missing, Kind::Missing) => Ok(Leftover::Nothing),
+            (Kind::File, Kind::Missing) => Ok(Leftover::Statement),
+            (Kind::Missing, Kind::File) => Ok(Leftover::Signature),
+            (Kind::File, Kind::File) => self.replaceable().map(|()| Leftover::Both),
+            (stmt_kind, _) => {
+                let there = if stmt_kind == Kind::Missing {
+                    self.sig
+                } else {
+                    self.stmt
+                };
+                Err(Error::refused(format!(
+                    "{party} has already signed {id} v{version}, and {} is not a regular file",
+                    self.ws.display(there)
+                ))
+                .with_hint(format!("look at it and remove it; then sign again: `datapact sign {id} --party {party} --key KEYFILE`")))
+            }
         }
     }
+
+    /// Whether the party's existing statement may be replaced: only with `--replace`, and only
+    /// when it does not count for a reason signing again mends (a key revoked, expired, removed
+    /// or no longer enrolled for the role; a damaged file). A statement that counts is never
+    /// replaced; nor is one whose agreement changed after signing: the other parties signed
+    /// the old text, so the change needs a new version.
+    fn replaceable(&self) -> Result<()> {
+        let (id, version, party) = (&self.facts.id, self.facts.version, self.party);
+        let display = self.ws.display(self.stmt);
+        let verified = verify::verify_agreement(self.ws, self.facts, self.trust, self.today);
+        let status = verified
+            .parties
+            .iter()
+            .find(|p| p.party == party)
+            .map(|p| &p.status);
+        match status {
+            Some(PartyStatus::Signed { .. }) => Err(Error::refused(format!(
+                "{party} has already signed {id} v{version} ({display}), and that signature counts"
+            ))
+            .with_hint(if self.replace {
+                "a valid signature is never replaced; to change what was signed, bump `version` and sign the new version".to_string()
+            } else {
+                format!("run `datapact verify {id}`; if the agreement changed since, bump its `version` and sign the new version")
+            })),
+            Some(PartyStatus::Invalid { rule, .. })
+                if std::ptr::eq(*rule, &rules::signatures::SIGNATURE_STALE) =>
+            {
+                Err(Error::refused(format!(
+                    "{party}'s statement {display} signs other content of v{version}: the agreement changed after signing"
+                ))
+                .with_hint("re-signing would hide the change from the parties who signed the old text: bump `version` (`datapact bump`) and have every party sign the new version"))
+            }
+            Some(PartyStatus::Invalid { reason, .. }) if !self.replace => Err(Error::refused(format!(
+                "{party}'s statement {display} for {id} v{version} no longer counts: {reason}"
+            ))
+            .with_hint(format!(
+                "sign again, replacing it: `datapact sign {id} --party {party} --key KEYFILE --replace`"
+            ))),
+            Some(PartyStatus::Invalid { reason, .. }) => {
+                term::note(&format!(
+                    "replacing {display}, which no longer counts: {reason}"
+                ));
+                Ok(())
+            }
+            // A statement the party list does not reach (cannot happen for a party of the
+            // agreement), or a missing one: nothing valid would be replaced.
+            Some(PartyStatus::Missing { .. }) | None => Ok(()),
+        }
+    }
+}
+
+/// Warns when the agreement file differs from what git has committed: the signature covers
+/// the bytes on disk, which nobody else can verify until they are committed (`--commit`
+/// commits them with the signature).
+fn warn_if_uncommitted(ws: &Workspace, facts: &crate::signing::AgreementFacts, commit: bool) {
+    let Ok(Some(history)) = git::History::open(&ws.root) else {
+        return;
+    };
+    let Some(state) = history.uncommitted(&facts.path) else {
+        return;
+    };
+    let what = match state {
+        git::Uncommitted::New => "has never been committed",
+        git::Uncommitted::Changed => "has uncommitted changes",
+    };
+    let then = if commit {
+        "--commit commits it with your signature"
+    } else {
+        "commit it with your signature (`--commit` does), or the other parties cannot verify what you signed"
+    };
+    term::note(&format!(
+        "warning: {} {what}: you are signing the text on disk; {then}",
+        facts.display_path
+    ));
 }
 
 /// Publishes a statement and its signature so that both appear or neither does. The signature
@@ -296,23 +385,27 @@ fn publish(
     left: Leftover,
 ) -> Result<()> {
     let dir = stmt.parent().unwrap_or(&ws.root);
-    let overwrite = match left {
-        Leftover::Nothing => Overwrite::Refuse,
+    let (overwrite, statement_overwrite) = match left {
+        Leftover::Nothing => (Overwrite::Refuse, Overwrite::Refuse),
         Leftover::Statement => {
             gate::remove_file(&ws.root, stmt)?;
             term::note(&format!(
                 "completing an interrupted signing: removed {}, a statement left without its signature",
                 ws.display(stmt)
             ));
-            Overwrite::Refuse
+            (Overwrite::Refuse, Overwrite::Refuse)
         }
         Leftover::Signature => {
             term::note(&format!(
                 "completing an interrupted signing: replacing {}, a signature left without its statement",
                 ws.display(sig)
             ));
-            Overwrite::Allow
+            (Overwrite::Allow, Overwrite::Refuse)
         }
+        // Replaced in the same order: the new signature first, then the new statement. Killed
+        // in between, the old statement sits beside the new signature, which does not verify
+        // it (DP208), and `sign --replace` again mends it.
+        Leftover::Both => (Overwrite::Allow, Overwrite::Allow),
     };
     let undo = |e: Error| {
         // Best effort: if the signature cannot be removed either, it stays alone, which
@@ -323,7 +416,7 @@ fn publish(
     };
     gate::write_atomic(&ws.root, sig, armour.as_bytes(), overwrite).map_err(undo)?;
     gate::sync_dir(&ws.root, dir).map_err(undo)?;
-    gate::write_atomic(&ws.root, stmt, text.as_bytes(), Overwrite::Refuse).map_err(undo)
+    gate::write_atomic(&ws.root, stmt, text.as_bytes(), statement_overwrite).map_err(undo)
 }
 
 /// Why the key may not sign, in the signer's terms, with what to do.

@@ -67,6 +67,17 @@ fn signatures_cell(r: &Row) -> String {
     s
 }
 
+/// The version column: the version in force, and a later one awaiting signatures.
+fn version_cell(r: &Row) -> String {
+    match (r.in_force, r.pending, r.version) {
+        (Some(f), Some(p), _) => format!("{f} (v{p} pending)"),
+        (Some(f), None, _) => f.to_string(),
+        (None, Some(p), _) => format!("{p} (draft)"),
+        (None, None, Some(v)) => v.to_string(),
+        (None, None, None) => "-".into(),
+    }
+}
+
 fn days_cell(r: &Row) -> String {
     match (r.days, r.next) {
         (Some(d), Some(next)) if d < 0 => format!(
@@ -103,7 +114,7 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
     let header = [
         "ID",
         "TITLE",
-        "VER",
+        "VERSION",
         "LEAD",
         "OTHER PARTIES",
         "SIGNED",
@@ -129,7 +140,7 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
             [
                 term::escape(&r.id).into_owned(),
                 shown(&r.title, TITLE_MAX),
-                r.version.map_or("-".into(), |v| v.to_string()),
+                version_cell(r),
                 shown(&r.lead, 32),
                 shown(&r.other_parties.join(", "), 40),
                 term::escape(&signatures_cell(r)).into_owned(),
@@ -186,6 +197,8 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
         "id",
         "title",
         "version",
+        "in_force",
+        "pending",
         "lead",
         "other_parties",
         "signed",
@@ -204,6 +217,8 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
             r.id.clone(),
             r.title.clone(),
             r.version.map_or(String::new(), |v| v.to_string()),
+            r.in_force.map_or(String::new(), |v| v.to_string()),
+            r.pending.map_or(String::new(), |v| v.to_string()),
             r.lead.clone(),
             r.other_parties.join("; "),
             r.signed.to_string(),

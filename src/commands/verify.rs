@@ -34,15 +34,43 @@ pub enum VerifyFormat {
     Json,
 }
 
+/// One agreement's signatures, with the earlier version in force while the current one is not
+/// fully signed.
+#[derive(Debug, serde::Serialize)]
+struct Verified {
+    #[serde(flatten)]
+    signatures: AgreementSignatures,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_force: Option<EarlierInForce>,
+}
+
+/// An earlier version in force: its number, the digest its signatures cover, and the first
+/// commit of the current branch with that text.
+#[derive(Debug, serde::Serialize)]
+struct EarlierInForce {
+    version: u32,
+    sha256: String,
+    commit: String,
+    commit_date: chrono::NaiveDate,
+}
+
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let session = cx.session()?;
     let trust = &session.trust;
     let orphans = verify::orphan_signature_entries(&session.ws);
     // The same parallel pass as `check`: each file read, validated and verified once. A file
     // whose id, version and parties cannot be read at all stops the command (exit 2).
-    let results: Vec<AgreementSignatures> = session
-        .map_assessed(&args.targets, |a| match a.signatures {
-            Some(signatures) => Ok(signatures),
+    let results: Vec<Verified> = session
+        .map_assessed(&args.targets, |a| match &a.signatures {
+            Some(signatures) => Ok(Verified {
+                in_force: a.earlier_in_force().map(|e| EarlierInForce {
+                    version: e.version,
+                    sha256: e.signatures.sha256.clone(),
+                    commit: e.commit.id.clone(),
+                    commit_date: e.commit.time.date_naive(),
+                }),
+                signatures: signatures.clone(),
+            }),
             None => Err(facts::of_checked(&a.checked).err().unwrap_or_else(|| {
                 Error::input(format!(
                     "{}: cannot read the agreement's signatures",
@@ -88,10 +116,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // Every invalid party signature is also an error finding of its agreement.
     let invalid = results
         .iter()
-        .flat_map(|r| &r.findings)
+        .flat_map(|r| &r.signatures.findings)
         .chain(&trust.findings)
         .any(|f| f.severity == Severity::Error);
-    let incomplete = results.iter().any(|r| r.state != SignatureState::Full);
+    let incomplete = results
+        .iter()
+        .any(|r| r.signatures.state != SignatureState::Full);
     let history_errors = history.as_ref().is_some_and(|h| h.has_errors());
     Ok(Outcome::from_problems(
         invalid || history_errors || (args.require_complete && incomplete),
@@ -143,7 +173,7 @@ fn write_history(
 
 fn write_human(
     out: &mut dyn Write,
-    results: &[AgreementSignatures],
+    results: &[Verified],
     workspace_findings: &[Finding],
 ) -> std::io::Result<()> {
     for f in workspace_findings {
@@ -152,7 +182,8 @@ fn write_human(
     if results.is_empty() {
         writeln!(out, "No agreements to verify.")?;
     }
-    for r in results {
+    for v in results {
+        let r = &v.signatures;
         // A version history problem (rolled back, broken chain) makes even a full set of
         // signatures untrustworthy: never show it as plainly "fully signed".
         let errors = r
@@ -189,6 +220,16 @@ fn write_human(
             r.version
         )?;
         writeln!(out, "  {} sha256 {}", escape(&r.file), escape(&r.sha256))?;
+        if let Some(e) = &v.in_force {
+            writeln!(
+                out,
+                "  in force meanwhile: v{}, fully signed (sha256 {}, committed {} in {})",
+                e.version,
+                escape(&e.sha256),
+                e.commit_date,
+                escape(e.commit.get(..12).unwrap_or(&e.commit))
+            )?;
+        }
         for p in &r.parties {
             match &p.status {
                 PartyStatus::Signed {

@@ -75,10 +75,23 @@ pub static NOT_FULLY_SIGNED: Rule = Rule {
     default_severity: Severity::Error,
     configurable: false,
     unreadable: false,
-    applies: "with `check --require-signed`, to agreements not signed by every party",
-    summary: "With `check --require-signed`: not every party has a valid signature on the current version.",
+    applies: "with `check --require-signed`, to agreements with no version in force",
+    summary: "With `check --require-signed`: no version is fully signed, neither the current one nor an earlier one in the history of the current branch (a later version awaiting signatures while an earlier one is in force is not this finding: `status` shows it).",
     hint: "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`",
     source: "ICO Data Sharing Code (senior sign-off by each organisation); DARS: \"all named parties must sign before it takes effect\".",
+};
+
+pub static NOT_IN_FORCE: Rule = Rule {
+    code: "DP307",
+    name: "not-in-force",
+    family: Family::Expiry,
+    default_severity: Severity::Warning,
+    configurable: true,
+    unreadable: false,
+    applies: "to agreements past their effective date with no version fully signed",
+    summary: "Today is on or after the `effective` date, but no version of the agreement is fully signed (neither the current one nor, in the history of the current branch, an earlier one): nothing is in force, so nothing may be shared under it.",
+    hint: "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`; until then, no data may be shared under this agreement",
+    source: "DARS: \"all named parties must sign before it takes effect\"; ICO Data Sharing Code (senior sign-off by each organisation).",
 };
 
 /// The expiry rules, in code order.
@@ -89,4 +102,5 @@ pub static RULES: &[&Rule] = &[
     &EXPIRING,
     &EXPIRED,
     &NOT_FULLY_SIGNED,
+    &NOT_IN_FORCE,
 ];

@@ -77,7 +77,7 @@ pub static SIGNATURE_REVOKED_KEY: Rule = Rule {
     unreadable: false,
     applies: "always",
     summary: "The signing key is revoked; its signatures never count, whatever their claimed date.",
-    hint: "the party signs again with a valid key (`datapact sign`)",
+    hint: "the party signs the same version again with a valid key, replacing the statement that no longer counts: `datapact sign ID --party PARTY --key KEYFILE --replace`",
     source: "Signing design: git's revocation semantics.",
 };
 
@@ -90,7 +90,7 @@ pub static SIGNATURE_KEY_VALIDITY: Rule = Rule {
     unreadable: false,
     applies: "always",
     summary: "The key was used outside its validity window (judged at the claimed signing time).",
-    hint: "the party signs again with a valid key (`datapact sign`)",
+    hint: "the party signs the same version again with a valid key, replacing the statement that no longer counts: `datapact sign ID --party PARTY --key KEYFILE --replace`",
     source: "Signing design: valid_from / valid_until in the trust store.",
 };
 

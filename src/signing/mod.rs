@@ -10,6 +10,7 @@
 //! needs about an agreement, so this module does not depend on the full agreement model.
 
 pub mod facts;
+pub mod in_force;
 pub mod keyfile;
 pub mod leaks;
 pub mod limits;

@@ -523,7 +523,7 @@ fn version_of_dir_name(name: &str) -> Option<u32> {
 }
 
 /// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
-fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
+pub fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
     let mut versions: Vec<u32> = list_dir(ws, &agreement_dir(ws, agreement))
         .iter()
         .filter(|p| kind(ws, p) == Some(Kind::Dir))
@@ -642,7 +642,9 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
 }
 
 /// Verifies every signature on the current version of an agreement, on the day `today` (a
-/// statement signed after it, in the workspace time zone, does not count: DP219).
+/// statement signed after it, in the workspace time zone, does not count: DP219), with what
+/// only the current version is judged on: the entries of `signatures/<id>/` that are not
+/// version directories, and signatures of a later version (the version number went back).
 pub fn verify_agreement(
     ws: &Workspace,
     facts: &AgreementFacts,
@@ -652,6 +654,44 @@ pub fn verify_agreement(
     if facts.path != ws.agreement_path(&facts.id) {
         return misfiled(facts);
     }
+    verify_dir(ws, facts, trust, today, true)
+}
+
+/// Verifies the signatures of one version of an agreement against that version's exact bytes
+/// (`facts`, usually made from the text git history has for the digest its statements name):
+/// what [`verify_agreement`] does for the version's own directory, without the findings about
+/// the current version.
+pub fn verify_version(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+    today: NaiveDate,
+) -> AgreementSignatures {
+    verify_dir(ws, facts, trust, today, false)
+}
+
+/// The content digests the statements in the directory of `version` of agreement `id` name
+/// (`agreement_sha256`), whatever their validity: where to look for that version's text. A
+/// statement that cannot be read or parsed names none.
+pub fn named_digests(ws: &Workspace, id: &str, version: u32) -> std::collections::BTreeSet<String> {
+    list_dir(ws, &version_dir(ws, id, version))
+        .iter()
+        .filter(|p| statement_stem(p).is_some_and(|s| check_id(s).is_ok()))
+        .filter_map(|p| gate::try_read(&ws.root, p, FileKind::Statement).ok())
+        .filter_map(|bytes| toml::from_str::<Statement>(std::str::from_utf8(&bytes).ok()?).ok())
+        .filter(|s| s.agreement == id && s.version == version)
+        .map(|s| s.agreement_sha256)
+        .collect()
+}
+
+/// [`verify_agreement`] (`current`) or [`verify_version`].
+fn verify_dir(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+    today: NaiveDate,
+    current: bool,
+) -> AgreementSignatures {
     let latest = super::statement::latest_signing_time(today, ws.config.timezone());
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
@@ -728,11 +768,15 @@ pub fn verify_agreement(
             .collect();
     }
 
-    findings.extend(stray_version_entries(ws, facts.id.as_str()));
     let versions = signed_versions(ws, facts.id.as_str());
-    let later = versions.iter().find(|&&v| {
-        v > facts.version && !list_dir(ws, &version_dir(ws, facts.id.as_str(), v)).is_empty()
-    });
+    let later = if current {
+        findings.extend(stray_version_entries(ws, facts.id.as_str()));
+        versions.iter().find(|&&v| {
+            v > facts.version && !list_dir(ws, &version_dir(ws, facts.id.as_str(), v)).is_empty()
+        })
+    } else {
+        None
+    };
     if let Some(later) = later {
         findings.push(Finding::new(
             &rules::signatures::SIGNATURE_WRONG_VERSION,
@@ -1091,7 +1135,7 @@ mod tests {
         ] {
             assert_eq!(rule.hint, remove, "{}", rule.code);
         }
-        let again = "the party signs again with a valid key (`datapact sign`)";
+        let again = "the party signs the same version again with a valid key, replacing the statement that no longer counts: `datapact sign ID --party PARTY --key KEYFILE --replace`";
         assert_eq!(rules::signatures::SIGNATURE_REVOKED_KEY.hint, again);
         assert_eq!(rules::signatures::SIGNATURE_KEY_VALIDITY.hint, again);
         // Every other rejection has a hint of its own or the default one.

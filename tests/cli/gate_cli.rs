@@ -148,8 +148,16 @@ fn check_annotates_the_overdue_agreement_at_its_review_line_and_fails() {
         )),
         "{out}"
     );
-    // Drafts are normal: no annotation for the draft unless signatures are required.
-    assert!(!out.contains("draft-sharing"), "{out}");
+    // A draft past its effective date has nothing in force: a warning, an error only when
+    // signatures are required.
+    let draft: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("draft-sharing"))
+        .collect();
+    assert!(
+        draft.len() == 1 && draft[0].starts_with("::warning ") && draft[0].contains("DP307"),
+        "{out}"
+    );
     let (code, out, _) = ws.run(&[
         "--today",
         TODAY,
@@ -332,7 +340,9 @@ fn the_readme_main_command_and_ci_pin_the_same_date_and_pass() {
     let (code, report) = repository_check("2026-12-01");
     assert_eq!(code, 0, "{report}");
     let codes = common::codes(&report);
-    assert_eq!(codes, ["DP301"], "{report}");
+    // The GP agreement's v2 awaits the practices' signature past its effective date (DP307);
+    // the safeguarding agreement's review is due (DP301).
+    assert_eq!(codes, ["DP307", "DP301"], "{report}");
 }
 
 /// How the repository's examples stand as time passes (the real-date behaviour the pinned date
@@ -341,13 +351,15 @@ fn the_readme_main_command_and_ci_pin_the_same_date_and_pass() {
 #[test]
 fn the_repository_examples_fail_the_gate_once_a_review_is_past_its_grace_period() {
     for (today, exit, expect) in [
-        ("2026-11-02", 0, vec![]),
-        ("2026-11-03", 0, vec!["DP301"]),
-        ("2027-02-01", 0, vec!["DP301"]),
-        ("2027-02-02", 0, vec!["DP302"]),
-        ("2027-05-02", 0, vec!["DP302"]),
-        ("2027-05-03", 1, vec!["DP303"]),
-        ("2027-06-01", 1, vec!["DP303"]),
+        ("2026-09-30", 0, vec![]),
+        ("2026-10-01", 0, vec!["DP307"]),
+        ("2026-11-02", 0, vec!["DP307"]),
+        ("2026-11-03", 0, vec!["DP307", "DP301"]),
+        ("2027-02-01", 0, vec!["DP307", "DP301"]),
+        ("2027-02-02", 0, vec!["DP307", "DP302"]),
+        ("2027-05-02", 0, vec!["DP307", "DP302"]),
+        ("2027-05-03", 1, vec!["DP307", "DP303"]),
+        ("2027-06-01", 1, vec!["DP307", "DP303"]),
     ] {
         let (code, report) = repository_check(today);
         assert_eq!(code, exit, "{today}: {report}");

@@ -15,6 +15,7 @@ mod gate_cli;
 mod history_cli;
 mod hostile_text;
 mod keys_cli;
+mod lifecycle_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;

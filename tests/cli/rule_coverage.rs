@@ -345,6 +345,7 @@ scenarios! {
     dp304_expiring: "DP304" => expiry_within_the_notice_window,
     dp305_expired: "DP305" => past_the_expiry_date,
     dp306_not_fully_signed: "DP306" => draft_with_require_signed,
+    dp307_not_in_force: "DP307" => draft_past_its_effective_date,
     dp401_history_rollback: "DP401" => v1_text_restored_in_a_new_commit,
     dp402_history_changed_after_signing: "DP402" => signed_text_changed_in_a_commit,
     dp403_history_skipped_version: "DP403" => version_raised_by_two,
@@ -707,6 +708,11 @@ fn draft_with_require_signed() -> Outcome {
     check(&dated_workspace(), TODAY, &[DRAFT, "--require-signed"])
 }
 
+/// DP307: a draft (signed by one party of two) on a day after its effective date.
+fn draft_past_its_effective_date() -> Outcome {
+    check(&dated_workspace(), TODAY, &[DRAFT])
+}
+
 // History scenarios (`check --history`), on histories built by tests/cli/history_cli.rs.
 
 /// DP401: v2 signed, then the v1 text restored in a new commit.
@@ -954,8 +960,11 @@ fn expired_is_an_error_from_the_day_after_the_expiry_date() {
     assert_check(&ws, TERM_END, &day(x, 1), &[("DP305", E)], 1);
     // An expired agreement with an overdue review: only DP305.
     assert_check(&ws, DATED, &day(dated_expires(), 1), &[("DP305", E)], 1);
-    // Drafts get no date findings until they expire; then they do.
-    assert_check(&ws, DRAFT, &day(dated_review(), 30), &[], 0);
+    // A draft past its effective date has nothing in force: a warning (DP307), and only that
+    // until it expires.
+    assert_check(&ws, DRAFT, &day(effective(), -1), &[], 0);
+    assert_check(&ws, DRAFT, &day(effective(), 0), &[("DP307", W)], 0);
+    assert_check(&ws, DRAFT, &day(dated_review(), 30), &[("DP307", W)], 0);
     assert_check(&ws, DRAFT, &day(dated_expires(), 1), &[("DP305", E)], 1);
 }
 
@@ -969,7 +978,8 @@ fn not_fully_signed_only_with_require_signed() {
             .contains("missing essex-county-council"),
         "{out}"
     );
-    assert_check(&ws, DRAFT, TODAY, &[], 0);
+    // Without it, a draft past its effective date is a warning (DP307).
+    assert_check(&ws, DRAFT, TODAY, &[("DP307", W)], 0);
     // A fully signed agreement passes --require-signed.
     assert_check_with(&ws, DATED, TODAY, &["--require-signed"], &[], 0);
 }

@@ -1,0 +1,368 @@
+//! An agreement's life through the binary, with a git history built at fixed dates: the
+//! version in force while a later one collects signatures (`status`, `check`, the register),
+//! re-signing, and the commands that read the history.
+
+use crate::common::{ECC, ICB, ID, TempWorkspace, example, text};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// A workspace in git with the example agreement, a committer, and a dpo key for each party.
+pub struct Life {
+    pub ws: TempWorkspace,
+    pub icb: PathBuf,
+    pub ecc: PathBuf,
+}
+
+impl Life {
+    pub fn new() -> Life {
+        let ws = TempWorkspace::init();
+        ws.write(&format!("agreements/{ID}.toml"), example(ID));
+        for (k, v) in [("user.name", "Test"), ("user.email", "test@example.org")] {
+            std::process::Command::new("git")
+                .args(["config", k, v])
+                .current_dir(ws.root())
+                .status()
+                .unwrap();
+        }
+        let icb = ws.generate_key_to(ICB, "p@nhs.net", "icb");
+        let ecc = ws.generate_key_to(ECC, "s@essex.gov.uk", "ecc");
+        Life { ws, icb, ecc }
+    }
+
+    pub fn agreement(&self) -> PathBuf {
+        self.ws.root().join(format!("agreements/{ID}.toml"))
+    }
+
+    /// Signs the current text for `party` at `at` (RFC 3339); it must succeed.
+    pub fn sign(&self, party: &str, at: &str) {
+        let key = if party == ICB { &self.icb } else { &self.ecc };
+        self.ws.sign(ID, party, key, &["--signed-at", at]);
+    }
+
+    /// v1 signed by both parties and committed, then an amendment (v2) committed unsigned.
+    pub fn v1_signed_then_v2_drafted() -> Life {
+        let life = Life::new();
+        life.sign(ICB, "2026-03-20T10:00:00Z");
+        life.sign(ECC, "2026-03-21T10:00:00Z");
+        life.ws
+            .commit_all("v1, signed by both parties", "2026-03-21T12:00:00Z");
+        life.amend();
+        life.ws
+            .commit_all("v2: weekly extracts", "2026-06-01T09:00:00Z");
+        life
+    }
+
+    /// Edits the agreement into its next version: a changed clause and a change note.
+    pub fn amend(&self) {
+        let text = std::fs::read_to_string(self.agreement()).unwrap();
+        let version: u32 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("version = "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let next = version + 1;
+        let text = text.replacen(
+            &format!("version = {version}\n"),
+            &format!("version = {next}\n"),
+            1,
+        ) + &format!(
+            "\n[[changes]]\nversion = {next}\ntype = \"major\"\nchange = \"Extracts are sent weekly.\"\nreason = \"Amendment {next}.\"\n"
+        );
+        std::fs::write(self.agreement(), text).unwrap();
+    }
+
+    /// `status --format json` on `today`: the row of the example agreement.
+    pub fn row(&self, today: &str) -> Value {
+        let (code, out, err) = self
+            .ws
+            .run(&["--today", today, "status", "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        doc["agreements"][0].clone()
+    }
+}
+
+#[test]
+fn an_earlier_version_stays_in_force_while_the_next_collects_signatures() {
+    let life = Life::v1_signed_then_v2_drafted();
+    let row = life.row("2026-06-10");
+    assert_eq!(row["version"], 2);
+    assert_eq!(row["in_force"], 1, "{row:#}");
+    assert_eq!(row["pending"], 2);
+    assert_eq!(row["state"], "active");
+    assert_eq!(
+        row["versions"],
+        format!("v1 in force; v2 awaiting {ICB}, {ECC}")
+    );
+    // The gate is green: v1 is in force, and v2 collecting signatures is normal.
+    let (code, out, err) = life.ws.run(&["--today", "2026-06-10", "check"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    life.sign(ICB, "2026-06-02T10:00:00Z");
+    let row = life.row("2026-06-10");
+    assert_eq!(row["versions"], format!("v1 in force; v2 awaiting {ECC}"));
+    assert_eq!(row["missing"], serde_json::json!([ECC]));
+
+    life.sign(ECC, "2026-06-03T10:00:00Z");
+    let row = life.row("2026-06-10");
+    assert_eq!(row["in_force"], 2);
+    assert_eq!(row["pending"], Value::Null);
+    assert_eq!(row["versions"], "v2 in force");
+}
+
+#[test]
+fn an_uncommitted_earlier_text_cannot_be_in_force_and_nothing_signed_past_effective_is_a_warning() {
+    // v1 signed but never committed, then edited to v2: v1's text is nowhere to be found.
+    let life = Life::new();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    life.sign(ECC, "2026-03-21T10:00:00Z");
+    life.amend();
+    let row = life.row("2026-06-10");
+    assert_eq!(row["in_force"], Value::Null, "{row:#}");
+    assert_eq!(row["state"], "draft");
+    let (code, out, _) = life.ws.run(&["--today", "2026-06-10", "check"]);
+    assert_eq!(code, 0, "a warning: {out}");
+    assert!(
+        out.contains("warning[DP307]") && out.contains("nothing is in force"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the signatures on v1 name a text"),
+        "says why v1 is not in force: {out}"
+    );
+    // Before the effective date a draft is just a draft.
+    let (_, out, _) = life.ws.run(&["--today", "2026-03-31", "check"]);
+    assert!(!out.contains("DP307"), "{out}");
+}
+
+/// The `key_id` a statement names.
+fn key_id_of(life: &Life, version: u32, party: &str) -> String {
+    let text = std::fs::read_to_string(
+        life.ws
+            .root()
+            .join(format!("signatures/{ID}/v{version}/{party}.toml")),
+    )
+    .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("key_id = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string()
+}
+
+/// The bytes of every file under `signatures/`, to show that a refusal wrote nothing.
+fn signature_files(life: &Life) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![life.ws.root().join("signatures")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn after_a_key_is_revoked_the_party_signs_again_with_replace() {
+    let life = Life::new();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    life.sign(ECC, "2026-03-21T10:00:00Z");
+    let old_key = key_id_of(&life, 1, ICB);
+    let (code, _, err) = life.ws.run(&[
+        "--today",
+        "2026-05-01",
+        "keys",
+        "revoke",
+        &old_key,
+        "--reason",
+        "holder left",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // verify names the fix.
+    let (code, out, _) = life.ws.run(&["--today", "2026-05-02", "verify", ID]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DP206") && out.contains("--replace"), "{out}");
+
+    // A new key for the ICB; without --replace, sign says what to do and writes nothing.
+    let new_key = life.ws.generate_key_to(ICB, "q@nhs.net", "icb2");
+    let before = signature_files(&life);
+    let out = life.ws.sign_output(
+        ID,
+        ICB,
+        &new_key,
+        &[
+            "--today",
+            "2026-05-02",
+            "--signed-at",
+            "2026-05-02T10:00:00Z",
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no longer counts") && err.contains("--replace"),
+        "{err}"
+    );
+    assert_eq!(signature_files(&life), before);
+
+    life.ws.sign(
+        ID,
+        ICB,
+        &new_key,
+        &[
+            "--today",
+            "2026-05-02",
+            "--signed-at",
+            "2026-05-02T10:00:00Z",
+            "--replace",
+        ],
+    );
+    assert_ne!(key_id_of(&life, 1, ICB), old_key);
+    let (code, out, err) = life.ws.run(&["--today", "2026-05-02", "verify", ID]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("fully signed"), "{out}");
+
+    // A statement that counts is never replaced, --replace or not.
+    let before = signature_files(&life);
+    let out = life.ws.sign_output(
+        ID,
+        ECC,
+        &life.ecc,
+        &[
+            "--today",
+            "2026-05-02",
+            "--signed-at",
+            "2026-05-02T11:00:00Z",
+            "--replace",
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("that signature counts"), "{err}");
+    assert_eq!(signature_files(&life), before);
+}
+
+#[test]
+fn replace_refuses_a_statement_whose_agreement_changed_after_signing() {
+    let life = Life::new();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    let text_now = std::fs::read_to_string(life.agreement()).unwrap();
+    std::fs::write(
+        life.agreement(),
+        text_now.replace("report_within_hours = 24", "report_within_hours = 48"),
+    )
+    .unwrap();
+    let before = signature_files(&life);
+    let out = life.ws.sign_output(
+        ID,
+        ICB,
+        &life.icb,
+        &["--signed-at", "2026-03-22T10:00:00Z", "--replace"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("changed after signing") && err.contains("bump"),
+        "{err}"
+    );
+    assert_eq!(signature_files(&life), before);
+}
+
+/// The paths a commit changed compared with its parent.
+fn changed_in_head(life: &Life) -> Vec<String> {
+    let repo = git2::Repository::open(life.ws.root()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let parent = head.parent(0).ok().map(|p| p.tree().unwrap());
+    let diff = repo
+        .diff_tree_to_tree(parent.as_ref(), Some(&head.tree().unwrap()), None)
+        .unwrap();
+    let mut paths: Vec<String> = diff
+        .deltas()
+        .map(|d| d.new_file().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn sign_warns_about_an_uncommitted_agreement_and_commit_takes_it_with_the_signature() {
+    let life = Life::new();
+    life.ws.commit_all("v1 drafted", "2026-03-10T09:00:00Z");
+    life.amend();
+    // Uncommitted: a warning, and the signature is still made.
+    let out = life
+        .ws
+        .sign_output(ID, ICB, &life.icb, &["--signed-at", "2026-03-20T10:00:00Z"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("has uncommitted changes") && err.contains("--commit"),
+        "{err}"
+    );
+    // --commit commits the agreement with the statement and signature, and nothing else.
+    life.ws.write("notes.txt", "not part of it");
+    let out = life.ws.sign_output(
+        ID,
+        ECC,
+        &life.ecc,
+        &["--signed-at", "2026-03-21T10:00:00Z", "--commit"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        changed_in_head(&life),
+        [
+            format!("agreements/{ID}.toml"),
+            format!("signatures/{ID}/v2/{ECC}.toml"),
+            format!("signatures/{ID}/v2/{ECC}.toml.sig"),
+        ]
+    );
+}
+
+#[test]
+fn dp203_names_the_likely_cause_of_a_version_that_went_backwards() {
+    // Signed v2, but only the signatures were committed: the pushed agreement is still v1.
+    let life = Life::new();
+    life.ws.commit_all("v1 drafted", "2026-03-10T09:00:00Z");
+    let v1 = std::fs::read(life.agreement()).unwrap();
+    life.amend();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    std::fs::write(life.agreement(), &v1).unwrap();
+    life.ws
+        .commit_all("signatures only", "2026-03-20T12:00:00Z");
+    let (code, out, _) = life.ws.run(&["--today", "2026-03-25", "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("DP203") && out.contains("never committed to this branch"),
+        "{out}"
+    );
+
+    // Signed v2 committed with its text, then the v1 text restored: a rollback, with the commit
+    // that has the signed text.
+    let life = Life::new();
+    life.ws.commit_all("v1 drafted", "2026-03-10T09:00:00Z");
+    let v1 = std::fs::read(life.agreement()).unwrap();
+    life.amend();
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    life.ws
+        .commit_all("v2 signed by the ICB", "2026-03-20T12:00:00Z");
+    std::fs::write(life.agreement(), &v1).unwrap();
+    let (_, out, _) = life.ws.run(&["--today", "2026-03-25", "check"]);
+    assert!(out.contains("uncommitted changes"), "{out}");
+    life.ws
+        .commit_all("restore the old text", "2026-03-21T12:00:00Z");
+    let (code, out, _) = life.ws.run(&["--today", "2026-03-25", "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("DP203")
+            && out.contains("is in the history")
+            && out.contains("v2 signed by the ICB"),
+        "{out}"
+    );
+}
