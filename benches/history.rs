@@ -3,8 +3,8 @@
 //! an in-memory pack, then stored as one pack file, as a clone has them): `DATAPACT_BENCH_COMMITS`
 //! commits (default 10,000) in which a few hundred agreements are drafted, edited, signed by both
 //! parties with statements signed in-process (`sshsig::sign`, keys enrolled in `keys/`), amended
-//! to v2, v3 and v4 and signed again, keys are rotated half way (new keys enrolled, old ones
-//! revoked), and other files change in between. The last commit restores one agreement's v1
+//! to v2, v3 and v4 and signed again, keys are rotated half way (new keys enrolled, the old
+//! ones' validity ended), and other files change in between. The last commit restores one agreement's v1
 //! text, a rollback the run must find. Then it times:
 //!
 //! - `walk`: `History::walk` over `keys/`, `agreements/` and `signatures/` alone, reading nothing;
@@ -173,20 +173,19 @@ fn text_of(id: &str, version: u32, edit: u32) -> String {
         + &format!("# edit {edit}\n")
 }
 
-/// A trust store file's text for the keys of `party` (`revoked`: revoked on that date).
+/// A trust store file's text for the keys of `party` (with the last day of each key's validity,
+/// if it has one).
 fn trust_text(party: &str, keys: &[(&SigningKey, Option<&str>)]) -> String {
     let mut out = String::new();
-    for (i, (key, revoked)) in keys.iter().enumerate() {
+    for (i, (key, until)) in keys.iter().enumerate() {
         let public = key.verifying_key();
         out.push_str(&format!(
             "[[keys]]\nkey_id = \"{}\"\npublic_key = \"{}\"\nprincipal = \"dpo{i}@{party}.example\"\nroles = [\"dpo\"]\n",
             sshsig::key_id(&public),
             sshsig::public_key_line(&public)
         ));
-        if let Some(date) = revoked {
-            out.push_str(&format!(
-                "revoked = {date}\nrevocation_reason = \"rotated\"\n"
-            ));
+        if let Some(date) = until {
+            out.push_str(&format!("valid_until = {date}\n"));
         }
         out.push('\n');
     }
