@@ -13,6 +13,8 @@
 // The bench builds its temporary workspace directly, not through the gate.
 #![allow(clippy::disallowed_methods)]
 
+mod support;
+
 use chrono::NaiveDate;
 use datapact::agreement;
 use datapact::register::Session;
@@ -21,7 +23,7 @@ use datapact::signing::trust::{NewKey, TrustStore, add_key};
 use datapact::signing::{sha256_hex, sshsig};
 use datapact::workspace::Workspace;
 use ed25519_dalek::{Signer, SigningKey};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const PARTIES: [(&str, u8); 2] = [("nhs-essex-icb", 1), ("essex-county-council", 2)];
@@ -110,37 +112,8 @@ fn floor(ws: &Workspace, files: &[std::path::PathBuf]) -> usize {
         .sum()
 }
 
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn main() {
-    let benchmarking = std::env::args().any(|a| a == "--bench");
-    if benchmarking {
-        bench(true);
-        return;
-    }
-    // Under `cargo test`: one smoke run, reported like a test binary's result.
-    let passed = std::panic::catch_unwind(|| bench(false)).is_ok();
-    let (word, ok, failed) = if passed {
-        ("ok", 1, 0)
-    } else {
-        ("FAILED", 0, 1)
-    };
-    println!(
-        "\ntest result: {word}. {ok} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out"
-    );
-    if !passed {
-        std::process::exit(101);
-    }
+    support::main(bench);
 }
 
 /// Builds the workspace and times each pass; asserts first that every agreement is valid and
@@ -168,11 +141,11 @@ fn bench(benchmarking: bool) {
         "every agreement validates and is fully signed"
     );
 
-    let t_floor = time(runs, || floor(&ws, &files));
-    let t_validate = time(runs, || {
+    let (t_floor, _) = support::time(runs, || floor(&ws, &files));
+    let (t_validate, _) = support::time(runs, || {
         agreement::check_each(&ws, &files, |c| c.findings.len()).unwrap()
     });
-    let t_check = time(runs, || {
+    let (t_check, _) = support::time(runs, || {
         session.map_assessed(&[], |a| a.fully_signed()).unwrap()
     });
     let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;

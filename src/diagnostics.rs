@@ -38,6 +38,8 @@ pub enum Family {
     Signatures,
     /// Review and expiry dates against today.
     Expiry,
+    /// The current branch's git history (`--history`).
+    History,
 }
 
 impl Family {
@@ -48,6 +50,7 @@ impl Family {
             Family::Content => "content",
             Family::Signatures => "signatures",
             Family::Expiry => "expiry",
+            Family::History => "history",
         }
     }
 }

@@ -209,6 +209,13 @@ impl CommitInfo {
         self.id.get(..12).unwrap_or(&self.id)
     }
 
+    /// The author's name, without the e-mail address.
+    pub fn author_name(&self) -> &str {
+        self.author
+            .rsplit_once(" <")
+            .map_or(self.author.as_str(), |(name, _)| name)
+    }
+
     fn of(commit: &git2::Commit<'_>) -> CommitInfo {
         let when = commit.committer().when();
         let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60)
@@ -327,7 +334,9 @@ impl History {
         mut visit: impl FnMut(&CommitInfo, Vec<FileChange>) -> Result<()>,
     ) -> Result<usize> {
         let ids = self.chain()?;
-        let mut previous: Vec<Option<git2::Oid>> = vec![None; dirs.len()];
+        let paths: Vec<PathBuf> = dirs.iter().map(|d| self.under.join(d)).collect();
+        // Each folder's tree as of the previous commit, kept so it is read once, not twice.
+        let mut previous: Vec<Option<git2::Tree<'_>>> = (0..dirs.len()).map(|_| None).collect();
         for id in &ids {
             let commit = self
                 .repo
@@ -336,17 +345,15 @@ impl History {
             let tree = commit.tree().map_err(|e| git_error("read a commit", e))?;
             let mut changes = Vec::new();
             for (i, dir) in dirs.iter().enumerate() {
-                let path = self.under.join(dir);
                 let now = tree
-                    .get_path(&path)
+                    .get_path(&paths[i])
                     .ok()
                     .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
                     .map(|e| e.id());
-                if now != previous[i] {
-                    let old = previous[i].and_then(|t| self.repo.find_tree(t).ok());
+                if now != previous[i].as_ref().map(git2::Tree::id) {
                     let new = now.and_then(|t| self.repo.find_tree(t).ok());
-                    self.diff(old.as_ref(), new.as_ref(), dir, &mut changes)?;
-                    previous[i] = now;
+                    self.diff(previous[i].as_ref(), new.as_ref(), dir, &mut changes)?;
+                    previous[i] = new;
                 }
             }
             visit(&CommitInfo::of(&commit), changes)?;
@@ -354,7 +361,11 @@ impl History {
         Ok(ids.len())
     }
 
-    /// The regular files that differ between two versions of the folder `prefix`.
+    /// The regular files that differ between two versions of the folder `prefix`: the two
+    /// entry lists are walked side by side in git's tree order (a folder sorts as if its name
+    /// ended in `/`), so only the entries themselves are compared, nothing is copied, and only
+    /// subtrees that differ are opened. (A tree out of git's order, which git never writes,
+    /// gives spurious changes, never a failure.)
     fn diff(
         &self,
         old: Option<&git2::Tree<'_>>,
@@ -362,26 +373,33 @@ impl History {
         prefix: &str,
         out: &mut Vec<FileChange>,
     ) -> Result<()> {
-        use std::collections::BTreeMap;
-        type Entries = BTreeMap<Vec<u8>, (git2::Oid, i32)>;
-        let entries = |tree: Option<&git2::Tree<'_>>| -> Entries {
-            tree.map(|t| {
-                t.iter()
-                    .map(|e| (e.name_bytes().to_vec(), (e.id(), e.filemode())))
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
-        let (old, new) = (entries(old), entries(new));
         let is_tree = |mode: i32| mode == 0o040000;
         let is_file = |mode: i32| mode & 0o170000 == 0o100000;
-        let names: std::collections::BTreeSet<&Vec<u8>> = old.keys().chain(new.keys()).collect();
-        for name in names {
-            let (o, n) = (old.get(name).copied(), new.get(name).copied());
+        let mut a = old.into_iter().flat_map(|t| t.iter()).peekable();
+        let mut b = new.into_iter().flat_map(|t| t.iter()).peekable();
+        loop {
+            let order = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(x), Some(y)) => git_order(x, y),
+            };
+            let (o, n) = match order {
+                std::cmp::Ordering::Less => (a.next(), None),
+                std::cmp::Ordering::Greater => (None, b.next()),
+                std::cmp::Ordering::Equal => (a.next(), b.next()),
+            };
+            let Some(entry) = o.as_ref().or(n.as_ref()) else {
+                break;
+            };
+            let (o, n) = (
+                o.as_ref().map(|e| (e.id(), e.filemode())),
+                n.as_ref().map(|e| (e.id(), e.filemode())),
+            );
             if o == n {
                 continue;
             }
-            let Ok(name) = std::str::from_utf8(name) else {
+            let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
                 continue;
             };
             let path = format!("{prefix}/{name}");
@@ -448,6 +466,17 @@ impl History {
             None
         }
     }
+}
+
+/// Git's order of tree entries: by name, a folder's name compared as if it ended in `/`.
+fn git_order(x: &git2::TreeEntry<'_>, y: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let tail = |e: &git2::TreeEntry<'_>| -> &'static [u8] {
+        if e.filemode() == 0o040000 { b"/" } else { b"" }
+    };
+    x.name_bytes()
+        .iter()
+        .chain(tail(x))
+        .cmp(y.name_bytes().iter().chain(tail(y)))
 }
 
 /// How a workspace file differs from what HEAD has.
@@ -542,6 +571,7 @@ pub(crate) mod tests {
         let head = history.head().unwrap();
         assert_eq!(head.summary, "third");
         assert_eq!(head.author, "A <a@example.org>");
+        assert_eq!(head.author_name(), "A");
         std::fs::write(ws.join("agreements/a.toml"), "changed").unwrap();
         assert_eq!(
             history.uncommitted(&std::fs::canonicalize(ws.join("agreements/a.toml")).unwrap()),
@@ -551,6 +581,70 @@ pub(crate) mod tests {
         assert_eq!(
             history.uncommitted(&std::fs::canonicalize(ws.join("agreements/new.toml")).unwrap()),
             Some(Uncommitted::New)
+        );
+    }
+
+    #[test]
+    fn the_walk_follows_git_order_and_files_that_become_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("agreements/x")).unwrap();
+        let repo = git2::Repository::init(root).unwrap();
+        // Git orders the folder `x` as `x/`: after `x-y.toml` and `x.toml` ('-' and '.' come
+        // before '/'), where a plain name order would put it first.
+        for (name, text) in [
+            ("x-y.toml", "1"),
+            ("x.toml", "1"),
+            ("x/a.toml", "1"),
+            ("z", "1"),
+        ] {
+            std::fs::write(root.join("agreements").join(name), text).unwrap();
+        }
+        commit(&repo, root, "first", 1_700_000_000);
+        std::fs::write(root.join("agreements/x-y.toml"), "2").unwrap();
+        std::fs::write(root.join("agreements/x/a.toml"), "2").unwrap();
+        std::fs::write(root.join("agreements/x.toml"), "2").unwrap();
+        // A file becomes a folder.
+        std::fs::remove_file(root.join("agreements/z")).unwrap();
+        std::fs::create_dir(root.join("agreements/z")).unwrap();
+        std::fs::write(root.join("agreements/z/b.toml"), "1").unwrap();
+        commit(&repo, root, "second", 1_700_000_100);
+        let history = History::open(root).unwrap().unwrap();
+        let mut seen = Vec::new();
+        history
+            .walk(&["agreements"], |_, changes| {
+                seen.push(
+                    changes
+                        .into_iter()
+                        .map(|c| (c.path, c.blob.is_some()))
+                        .collect::<Vec<_>>(),
+                );
+                Ok(())
+            })
+            .unwrap();
+        let all = |paths: &[(&str, bool)]| {
+            paths
+                .iter()
+                .map(|(p, b)| (p.to_string(), *b))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            seen,
+            vec![
+                all(&[
+                    ("agreements/x-y.toml", true),
+                    ("agreements/x.toml", true),
+                    ("agreements/x/a.toml", true),
+                    ("agreements/z", true),
+                ]),
+                all(&[
+                    ("agreements/x-y.toml", true),
+                    ("agreements/x.toml", true),
+                    ("agreements/x/a.toml", true),
+                    ("agreements/z", false),
+                    ("agreements/z/b.toml", true),
+                ]),
+            ]
         );
     }
 

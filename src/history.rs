@@ -5,6 +5,8 @@
 //! rendered and compared. The history is walked once, when first needed; each text is read and
 //! hashed at most once.
 
+pub mod audit;
+
 use crate::error::Result;
 use crate::gate::FileKind;
 use crate::git::{BlobId, CommitInfo, History};

@@ -32,6 +32,10 @@ pub struct Args {
     /// Treat an agreement that is not fully signed as an error (DP306).
     #[arg(long)]
     pub require_signed: bool,
+    /// Also check the current branch's git history (DP4xx): rollbacks, content changed after
+    /// signing, removed signatures, broken chains, bad signatures, trust store changes.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// Every family of checks `check` runs.
@@ -132,6 +136,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         findings,
         families: vec![Family::Signatures],
     }));
+    if args.history {
+        let audit = crate::history::audit::audit(ws, trust)?;
+        for note in &audit.notes {
+            crate::term::note(&format!("note: {note}"));
+        }
+        let only: Option<std::collections::BTreeSet<String>> = (!args.targets.is_empty())
+            .then(|| reports.iter().filter_map(|r| r.agreement.clone()).collect());
+        audit.add_to_reports(&mut reports, only.as_ref());
+    }
     let deny_warnings = args.fail_on == FailOn::Warning;
     cx.finish_report("check", args.format, &reports, deny_warnings, unreadable)
 }

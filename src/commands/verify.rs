@@ -22,6 +22,10 @@ pub struct Args {
     /// Exit 1 unless every agreement is fully signed.
     #[arg(long)]
     pub require_complete: bool,
+    /// Also verify the current branch's git history (DP4xx): every version, statement and
+    /// trust store change it ever held.
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,14 +80,24 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         })?
         .into_iter()
         .collect::<Result<_>>()?;
+    let history = match args.history {
+        true => Some(crate::history::audit::audit(&session.ws, trust)?),
+        false => None,
+    };
+    for note in history.iter().flat_map(|h| &h.notes) {
+        term::note(&format!("note: {note}"));
+    }
     term::emit(|out| match args.format {
         VerifyFormat::Json => {
-            let json = serde_json::json!({
+            let mut json = serde_json::json!({
                 "namespace": sshsig::NAMESPACE,
                 "agreements": results,
                 "trust_store_findings": trust.findings,
                 "signatures_findings": orphans,
             });
+            if let Some(history) = &history {
+                json["history"] = serde_json::json!(history);
+            }
             writeln!(
                 out,
                 "{}",
@@ -92,7 +106,11 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         }
         VerifyFormat::Human => {
             let top: Vec<Finding> = trust.findings.iter().chain(&orphans).cloned().collect();
-            write_human(out, &results, &top)
+            write_human(out, &results, &top)?;
+            match &history {
+                Some(history) => write_history(out, history),
+                None => Ok(()),
+            }
         }
     })?;
     // Every invalid party signature is also an error finding of its agreement.
@@ -104,9 +122,53 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let incomplete = results
         .iter()
         .any(|r| r.signatures.state != SignatureState::Full);
+    let history_errors = history.as_ref().is_some_and(|h| h.has_errors());
     Ok(Outcome::from_problems(
-        invalid || (args.require_complete && incomplete),
+        invalid || history_errors || (args.require_complete && incomplete),
     ))
+}
+
+/// The history section: its problems, then every trust store change, one line each.
+fn write_history(
+    out: &mut dyn Write,
+    history: &crate::history::audit::Audit,
+) -> std::io::Result<()> {
+    let trust_change = &crate::rules::history::HISTORY_TRUST_CHANGE;
+    let head = history.head.as_ref().map_or_else(
+        || "no commits yet".to_string(),
+        |h| format!("HEAD {}", h.short()),
+    );
+    writeln!(
+        out,
+        "{} ({} commit{} of the current branch, {head})",
+        term::paint(term::BOLD, "History"),
+        history.commits,
+        if history.commits == 1 { "" } else { "s" }
+    )?;
+    let problems: Vec<&Finding> = history
+        .findings()
+        .filter(|f| f.rule != trust_change)
+        .collect();
+    if problems.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            term::paint(term::GOOD, "no problems in history")
+        )?;
+    }
+    for f in problems {
+        write_finding(out, f)?;
+    }
+    writeln!(
+        out,
+        "{} ({})",
+        term::paint(term::BOLD, "Trust store changes"),
+        history.trust_changes.len()
+    )?;
+    for change in &history.trust_changes {
+        writeln!(out, "  {}", escape(&change.describe()))?;
+    }
+    Ok(())
 }
 
 fn write_human(

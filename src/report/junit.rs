@@ -15,12 +15,13 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::io::{self, Write};
 
 /// Test suites in the order the checks run.
-const FAMILY_ORDER: [Family; 5] = [
+const FAMILY_ORDER: [Family; 6] = [
     Family::File,
     Family::Structure,
     Family::Content,
     Family::Signatures,
     Family::Expiry,
+    Family::History,
 ];
 
 /// One file checked by one family.

@@ -5,12 +5,13 @@ use super::all;
 use crate::diagnostics::{Family, Rule, Severity};
 use std::fmt::Write as _;
 
-const FAMILIES: [Family; 5] = [
+const FAMILIES: [Family; 6] = [
     Family::File,
     Family::Structure,
     Family::Content,
     Family::Signatures,
     Family::Expiry,
+    Family::History,
 ];
 
 const PREAMBLE: &str = "\
@@ -41,9 +42,11 @@ The hundreds digit is the family:
 | DP1xx | content: consistency between clauses, the law and the policy |
 | DP2xx | signatures and the trust store |
 | DP3xx | review and expiry dates against today |
+| DP4xx | the current branch's git history (`--history`) |
 
 `datapact validate` runs the DP0xx and DP1xx rules; `datapact verify` the DP2xx rules;
-`datapact check` all of them.
+`datapact check` all of them but the DP4xx rules, which `verify --history` and `check --history`
+add.
 
 ## Severity and configuration
 
@@ -74,6 +77,7 @@ fn title(family: Family) -> &'static str {
         Family::Content => "Content (DP1xx)",
         Family::Signatures => "Signatures (DP2xx)",
         Family::Expiry => "Expiry and review (DP3xx)",
+        Family::History => "History (DP4xx)",
     }
 }
 
@@ -107,6 +111,14 @@ fn intro(family: Family) -> &'static str {
              `datapact.toml` `[windows]`. Each points at the line of the date it is about. Drafts \
              get none of these (except DP306 with `--require-signed`) until expired; see \
              [ci.md](ci.md) for how the states are derived."
+        }
+        Family::History => {
+            "Reported by `datapact verify --history` and `datapact check --history`, which walk the \
+             current branch's git history once (first parent, oldest commit first) over \
+             `agreements/`, `signatures/` and `keys/`. Each message names the commit (short id, \
+             date, author and summary). A problem the branch still carries at HEAD has the rule's \
+             severity; one repaired since is reported as a warning, saying so. A shallow clone \
+             cannot be checked (exit 2): see [ci.md](ci.md#history-verification)."
         }
     }
 }

@@ -2,13 +2,14 @@
 //! name, family, default severity, whether it may be configured, when it applies, what it checks,
 //! what to do, and the source that requires it) lives beside the code that reports it: content
 //! rules in `content/`, one function each; the others in `file.rs`, `structure.rs`,
-//! `signatures.rs` and `expiry.rs`, reported by the stages named there. `docs/rules.md` is
+//! `signatures.rs`, `expiry.rs` and `history.rs`, reported by the stages named there. `docs/rules.md` is
 //! generated from the registry (`datapact rules --markdown`); a test fails when it is stale.
 
 pub mod content;
 pub mod doc;
 pub mod expiry;
 pub mod file;
+pub mod history;
 pub mod signatures;
 pub mod structure;
 
@@ -27,6 +28,7 @@ pub fn all() -> &'static [&'static Rule] {
             .chain(content::CONTENT.iter().map(|c| &c.rule))
             .chain(signatures::RULES.iter().copied())
             .chain(expiry::RULES.iter().copied())
+            .chain(history::RULES.iter().copied())
             .collect();
         all.sort_by_key(|r| r.code);
         all
@@ -68,7 +70,8 @@ mod tests {
                 "0" => Family::Structure,
                 "1" => Family::Content,
                 "2" => Family::Signatures,
-                _ => Family::Expiry,
+                "3" => Family::Expiry,
+                _ => Family::History,
             };
             assert_eq!(r.family, family, "{} is in the wrong family", r.code);
         }

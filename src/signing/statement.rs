@@ -76,6 +76,26 @@ pub fn latest_signing_time(today: NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc>
     start + CLOCK_SKEW
 }
 
+/// The 1-based line on which `key = ...` appears in a statement's text, or 1 (for findings that
+/// point at a field).
+pub fn field_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// The version of a signature directory name: `v<N>` in canonical form (no sign, no leading
+/// zeros, fits in 32 bits), so one version has exactly one directory name.
+pub fn version_of_dir_name(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('v')?;
+    let version: u32 = digits.parse().ok()?;
+    (version.to_string() == digits).then_some(version)
+}
+
 /// The directory of one agreement's signatures, all versions.
 pub fn agreement_dir(ws: &Workspace, agreement: &str) -> PathBuf {
     ws.root.join(SIGNATURES_DIR).join(agreement)
@@ -121,6 +141,17 @@ mod tests {
             signature_path(std::path::Path::new("v1/org-a.toml")),
             PathBuf::from("v1/org-a.toml.sig")
         );
+    }
+
+    #[test]
+    fn fields_are_found_by_key_and_version_directories_are_canonical() {
+        let text = "# c\ntype = \"x\"\nprevious_sha256 = \"y\"\n";
+        assert_eq!(field_line(text, "previous_sha256"), 3);
+        assert_eq!(field_line(text, "key_id"), 1);
+        assert_eq!(version_of_dir_name("v12"), Some(12));
+        for not in ["v012", "V1", "v", "v+1", "v-1", "v99999999999", "1"] {
+            assert_eq!(version_of_dir_name(not), None, "{not}");
+        }
     }
 
     fn utc(s: &str) -> DateTime<Utc> {

@@ -363,6 +363,29 @@ impl TrustStore {
             .with_hint("a trust store file lists a few keys; check that this is the right file"),
             e => e.into_error(path, FileKind::TrustStore),
         })?;
+        self.parse_file(&display, stem, bytes)
+    }
+
+    /// The trust store of one file's bytes: `keys/<party>.toml` as it is (or was, in git
+    /// history), read as [`TrustStore::load`] reads each file (keys enrolled twice in it
+    /// marked unusable). `display` names the file in messages. An error says why the bytes are
+    /// not a trust store file at all.
+    pub fn from_file_bytes(display: &str, party: &str, bytes: Vec<u8>) -> Result<TrustStore> {
+        check_id(party).map_err(|why| {
+            Error::input(format!(
+                "{display}: trust store file name is not a party id ({why})"
+            ))
+        })?;
+        let mut store = TrustStore::default();
+        store.parse_file(display, party, bytes)?;
+        store.mark_duplicates();
+        Ok(store)
+    }
+
+    /// Adds the entries of one trust store file's bytes (`display` names it, `stem` is its
+    /// party).
+    fn parse_file(&mut self, display: &str, stem: &str, bytes: Vec<u8>) -> Result<()> {
+        let display = display.to_string();
         if contains_private_key(&bytes) {
             self.private_key_finding(&display);
             return Ok(());

@@ -14,6 +14,7 @@ mod bump_cli;
 mod diff_cli;
 mod ed25519_vectors;
 mod gate_cli;
+mod history_cli;
 mod hostile_text;
 mod keys_cli;
 mod lifecycle_cli;

@@ -125,14 +125,19 @@ fn sarif() -> Value {
     serde_json::from_str(&render(Format::Sarif, &CONTEXT)).expect("SARIF is JSON")
 }
 
-#[test]
-fn sarif_validates_against_the_oasis_schema() {
+/// The vendored SARIF 2.1.0 schema, compiled.
+fn sarif_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json"))
         .expect("schema is JSON");
-    let validator = jsonschema::draft4::options()
+    jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&schema)
-        .expect("schema compiles");
+        .expect("schema compiles")
+}
+
+#[test]
+fn sarif_validates_against_the_oasis_schema() {
+    let validator = sarif_validator();
     let log = sarif();
     let errors: Vec<String> = validator
         .iter_errors(&log)
@@ -144,6 +149,65 @@ fn sarif_validates_against_the_oasis_schema() {
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["message"] = Value::String("plain".into());
     assert!(!validator.is_valid(&broken));
+}
+
+/// `check --history --format sarif` through the binary, on a history with a rollback, removed
+/// signatures and trust store changes (findings at files that no longer exist among them).
+#[test]
+fn check_history_sarif_validates_against_the_oasis_schema() {
+    use crate::history_cli::Story;
+    let s = Story::signed_v2();
+    s.ws.write(&s.agreement(), crate::common::example(crate::common::ID));
+    std::fs::remove_dir_all(
+        s.ws.root()
+            .join(format!("signatures/{}/v2", crate::common::ID)),
+    )
+    .unwrap();
+    s.commit("Restore old text\n\nand drop v2's signatures");
+    let (code, out, err) = s.run(&["check", "--history", "--format", "sarif"]);
+    assert_eq!(code, 1, "{err}");
+    let log: Value = serde_json::from_str(&out).expect("SARIF is JSON");
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let of = |code: &str| {
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == code)
+            .map(|r| {
+                (
+                    r["level"].as_str().unwrap().to_string(),
+                    r["properties"]["family"].as_str().unwrap().to_string(),
+                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let id = crate::common::ID;
+    assert_eq!(
+        of("DP401"),
+        [(
+            "error".to_string(),
+            "history".to_string(),
+            format!("agreements/{id}.toml")
+        )]
+    );
+    assert_eq!(
+        of("DP404"),
+        [(
+            "error".to_string(),
+            "history".to_string(),
+            format!("signatures/{id}/v2")
+        )]
+    );
+    assert_eq!(of("DP407").len(), 2);
+    assert!(of("DP407").iter().all(|r| r.0 == "warning"));
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 use crate::common;
 use crate::common::{ECC, ICB, ID, T0};
+use crate::history_cli::{self, Story};
 
 use chrono::NaiveDate;
 use common::{TempWorkspace, example, set_version, text};
@@ -345,6 +346,13 @@ scenarios! {
     dp305_expired: "DP305" => past_the_expiry_date,
     dp306_not_fully_signed: "DP306" => draft_with_require_signed,
     dp307_not_in_force: "DP307" => draft_past_its_effective_date,
+    dp401_history_rollback: "DP401" => v1_text_restored_in_a_new_commit,
+    dp402_history_changed_after_signing: "DP402" => signed_text_changed_in_a_commit,
+    dp403_history_skipped_version: "DP403" => version_raised_by_two,
+    dp404_history_signatures_removed: "DP404" => signed_version_directory_deleted,
+    dp405_history_chain_broken: "DP405" => forged_previous_sha256_committed,
+    dp406_history_signature_invalid: "DP406" => tampered_statement_committed,
+    dp407_history_trust_change: "DP407" => keys_enrolled_in_a_commit,
 }
 
 /// Codes that no input can make the binary report, with the code that reports the same threat
@@ -697,6 +705,63 @@ fn draft_past_its_effective_date() -> Outcome {
     check(&dated_workspace(), TODAY, &[DRAFT])
 }
 
+// History scenarios (`check --history`), on histories built by tests/cli/history_cli.rs.
+
+/// DP401: v2 signed, then the v1 text restored in a new commit.
+fn v1_text_restored_in_a_new_commit() -> Outcome {
+    let s = Story::signed_v2();
+    s.ws.write(&s.agreement(), example(ID));
+    s.commit("Restore old text");
+    check(&s.ws, TODAY, &["--history"])
+}
+
+/// DP402: v1 signed by both, then its text changed in a commit without a new version.
+fn signed_text_changed_in_a_commit() -> Outcome {
+    let s = Story::signed_v1();
+    s.replace(
+        &s.agreement(),
+        "within 5 working days",
+        "within 9 working days",
+    );
+    s.commit("Small wording fix");
+    check(&s.ws, TODAY, &["--history"])
+}
+
+/// DP403: v1 signed, then amended straight to v3.
+fn version_raised_by_two() -> Outcome {
+    let s = Story::signed_v1();
+    s.amend(3);
+    s.commit("Amend to v3");
+    check(&s.ws, TODAY, &["--history"])
+}
+
+/// DP404: v2 signed by both, then `signatures/<id>/v2` deleted in a commit.
+fn signed_version_directory_deleted() -> Outcome {
+    let s = Story::signed_v2();
+    std::fs::remove_dir_all(s.ws.root().join(format!("signatures/{ID}/v2"))).unwrap();
+    s.commit("Tidy up signatures");
+    check(&s.ws, TODAY, &["--history"])
+}
+
+/// DP405: the council's v2 statement committed with a forged `previous_sha256`, signed with
+/// its own key.
+fn forged_previous_sha256_committed() -> Outcome {
+    let (s, _) = history_cli::forged_chain();
+    check(&s.ws, TODAY, &["--history"])
+}
+
+/// DP406: the ICB's v1 statement edited and committed without signing it again.
+fn tampered_statement_committed() -> Outcome {
+    let (s, _) = history_cli::tampered_statement();
+    check(&s.ws, TODAY, &["--history"])
+}
+
+/// DP407: the parties' keys enrolled in a commit (an unsigned draft otherwise).
+fn keys_enrolled_in_a_commit() -> Outcome {
+    let s = Story::new();
+    check(&s.ws, TODAY, &["--history"])
+}
+
 // ---------------------------------------------------------------------------------------------
 // The meta-test
 // ---------------------------------------------------------------------------------------------
@@ -728,7 +793,7 @@ fn every_rule_code_is_produced_through_the_binary() {
                     ));
                 }
             }
-            Family::Signatures | Family::Expiry => {
+            Family::Signatures | Family::Expiry | Family::History => {
                 if !SCENARIOS.iter().any(|(c, _)| *c == code) {
                     missing.push(format!(
                         "{code} ({}): no scenario in SCENARIOS (tests/cli/rule_coverage.rs)",
@@ -749,8 +814,11 @@ fn every_rule_code_is_produced_through_the_binary() {
     for (code, _) in SCENARIOS {
         let rule = rules::find(code).unwrap_or_else(|| panic!("scenario for unknown {code}"));
         assert!(
-            matches!(rule.family, Family::Signatures | Family::Expiry),
-            "{code}: scenarios are for signature and expiry codes"
+            matches!(
+                rule.family,
+                Family::Signatures | Family::Expiry | Family::History
+            ),
+            "{code}: scenarios are for signature, expiry and history codes"
         );
         assert!(seen.insert(*code), "two scenarios for {code}");
     }
