@@ -13,6 +13,7 @@ pub mod facts;
 pub mod keyfile;
 pub mod leaks;
 pub mod limits;
+pub mod signer;
 pub mod sshsig;
 pub mod statement;
 pub mod trust;
