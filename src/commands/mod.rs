@@ -11,6 +11,7 @@ pub mod keys;
 pub mod new;
 pub mod normalise;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod sign;
 pub mod status;
@@ -61,6 +62,7 @@ pub enum Command {
     Templates(templates::Args),
     Keys(keys::Args),
     Sign(sign::Args),
+    Review(review::Args),
     Verify(verify::Args),
     Status(status::Args),
     Check(check::Args),
@@ -102,6 +104,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Templates(args) => templates::run(cx, args),
         Command::Keys(args) => keys::run(cx, args),
         Command::Sign(args) => sign::run(cx, args),
+        Command::Review(args) => review::run(cx, args),
         Command::Verify(args) => verify::run(cx, args),
         Command::Status(args) => status::run(cx, args),
         Command::Check(args) => check::run(cx, args),
