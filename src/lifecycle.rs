@@ -125,9 +125,17 @@ pub enum Signed {
     Invalid,
 }
 
-/// Derives the standing of an agreement. The expiry date is the last day in force; the review
-/// date is the last day before the review is overdue. Windows count whole days, inclusive.
-pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDate) -> Standing {
+/// Derives the standing of an agreement. The expiry date is the last day in force; `review` is
+/// the review date that applies (the agreement's `dates.review`, or the next review named by
+/// its latest complete signed review, see [`crate::signing::review`]): the last day before the
+/// review is overdue. Windows count whole days, inclusive.
+pub fn standing(
+    dates: &Dates,
+    review: NaiveDate,
+    signed: Signed,
+    windows: &Windows,
+    today: NaiveDate,
+) -> Standing {
     let days_to = |d: NaiveDate| (d - today).num_days();
     let at = |state, next: DateKind, date: NaiveDate| Standing {
         state,
@@ -138,8 +146,8 @@ pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDa
     };
     let (next, next_date) = if today < dates.effective {
         (DateKind::Effective, dates.effective)
-    } else if today <= dates.review {
-        (DateKind::Review, dates.review)
+    } else if today <= review {
+        (DateKind::Review, review)
     } else {
         (DateKind::Expires, dates.expires)
     };
@@ -159,16 +167,16 @@ pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDa
             dates.effective,
         );
     }
-    if today > dates.review {
-        let mut s = at(State::ReviewOverdue, DateKind::Review, dates.review);
-        s.past_grace = (today - dates.review).num_days() > windows.review_grace_days as i64;
+    if today > review {
+        let mut s = at(State::ReviewOverdue, DateKind::Review, review);
+        s.past_grace = (today - review).num_days() > windows.review_grace_days as i64;
         return s;
     }
     if today >= minus(dates.expires, windows.expiry_notice_days) {
         return at(State::Expiring, DateKind::Expires, dates.expires);
     }
-    if today >= minus(dates.review, windows.review_notice_days) {
-        return at(State::ReviewDue, DateKind::Review, dates.review);
+    if today >= minus(review, windows.review_notice_days) {
+        return at(State::ReviewDue, DateKind::Review, review);
     }
     at(State::Active, next, next_date)
 }
@@ -201,7 +209,7 @@ pub fn findings(
             file,
             places.review,
             format!("review due on {} (in {})", standing.next_date, day_s(n)),
-            "review the agreement with every party; record the outcome, set the next review date and bump `version` if anything changes",
+            rules::expiry::REVIEW_DUE.hint,
         )),
         State::ReviewOverdue => {
             let rule = if standing.past_grace { &rules::expiry::REVIEW_OVERDUE_PAST_GRACE } else { &rules::expiry::REVIEW_OVERDUE };
@@ -215,7 +223,7 @@ pub fn findings(
                 file,
                 places.review,
                 format!("review overdue since {} ({} ago{grace})", standing.next_date, day_s(n)),
-                "review the agreement now: registers remove agreements left unreviewed; set a new review date and have every party sign the new version",
+                rule.hint,
             ));
         }
         State::Expired => out.push(Finding::new(
@@ -279,7 +287,13 @@ mod tests {
         } else {
             Signed::NotFully
         };
-        standing(&dates(), signed, &Windows::default(), d(day))
+        standing(
+            &dates(),
+            dates().review,
+            signed,
+            &Windows::default(),
+            d(day),
+        )
     }
 
     #[test]
@@ -313,7 +327,13 @@ mod tests {
     #[test]
     fn invalid_signatures_outrank_every_date_state() {
         for day in ["2026-03-31", "2027-01-01", "2028-04-02", "2029-04-01"] {
-            let s = standing(&dates(), Signed::Invalid, &Windows::default(), d(day));
+            let s = standing(
+                &dates(),
+                dates().review,
+                Signed::Invalid,
+                &Windows::default(),
+                d(day),
+            );
             assert_eq!(s.state, State::SignaturesInvalid, "on {day}");
         }
         assert!(State::SignaturesInvalid.urgency() < State::Expired.urgency());
@@ -332,19 +352,19 @@ mod tests {
         ds.review = d("2029-03-01");
         let w = Windows::default();
         assert_eq!(
-            standing(&ds, Signed::Fully, &w, d("2028-12-30")).state,
+            standing(&ds, ds.review, Signed::Fully, &w, d("2028-12-30")).state,
             State::ReviewDue
         );
         ds.review = d("2029-03-31");
         assert_eq!(
-            standing(&ds, Signed::Fully, &w, d("2028-12-30")).state,
+            standing(&ds, ds.review, Signed::Fully, &w, d("2028-12-30")).state,
             State::Active
         );
         assert_eq!(
-            standing(&ds, Signed::Fully, &w, d("2028-12-31")).state,
+            standing(&ds, ds.review, Signed::Fully, &w, d("2028-12-31")).state,
             State::Expiring
         );
-        let s = standing(&ds, Signed::Fully, &w, d("2029-03-30"));
+        let s = standing(&ds, ds.review, Signed::Fully, &w, d("2029-03-30"));
         assert_eq!(
             (s.state, s.days, s.next),
             (State::Expiring, 1, DateKind::Expires)

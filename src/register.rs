@@ -1,12 +1,13 @@
 //! The register: every agreement assessed in one parallel pass (validation, signatures on the
-//! current version, and the derived state from its dates), as `status`, `check` and the
-//! published register need it. Each file is read and parsed once.
+//! current version, its signed reviews, and the derived state from its dates), as `status`,
+//! `check` and the published register need it. Each file is read and parsed once.
 
 use crate::agreement::{self, Checked};
 use crate::diagnostics::Severity;
 use crate::error::Result;
 use crate::lifecycle::{self, Signed, Standing, State};
 use crate::signing::facts;
+use crate::signing::review::{self, Review, Reviews, Subject};
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
 use crate::workspace::Workspace;
@@ -19,13 +20,35 @@ pub struct Assessment {
     pub checked: Checked,
     /// Signature verification, when the agreement's id, version and parties could be read.
     pub signatures: Option<AgreementSignatures>,
-    /// The derived state; `None` when the agreement does not validate.
+    /// The signed reviews of the current version, read when it validates and every party has
+    /// signed it (`None` otherwise); their findings (DP221, DP222, DP214) are the agreement's.
+    pub reviews: Option<Reviews>,
+    /// The derived state, judged against [`Assessment::review_date`]; `None` when the agreement
+    /// does not validate.
     pub standing: Option<Standing>,
 }
 
 impl Assessment {
     pub fn state(&self) -> State {
         self.standing.map_or(State::Invalid, |s| s.state)
+    }
+
+    /// The latest complete review of the current version, if any.
+    pub fn last_review(&self) -> Option<&Review> {
+        self.reviews.as_ref()?.latest.as_ref()
+    }
+
+    /// The review date that applies: the next review named by the latest complete review, or
+    /// else the agreement's own `dates.review`; `None` when the agreement does not validate.
+    pub fn review_date(&self) -> Option<NaiveDate> {
+        self.last_review()
+            .map(|r| r.next_review)
+            .or_else(|| self.checked.agreement.as_ref().map(|a| a.dates.review))
+    }
+
+    /// Findings about the current version's review statements (empty when none were read).
+    pub fn review_findings(&self) -> &[crate::diagnostics::Finding] {
+        self.reviews.as_ref().map_or(&[], |r| &r.findings)
     }
 
     /// Whether every party holds a valid signature on the current version and no signature
@@ -106,9 +129,35 @@ impl Session {
 /// Assesses one validated file.
 fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate) -> Assessment {
     // Lenient facts, so a changed file that no longer validates still shows stale signatures.
-    let signatures = facts::of_checked(&checked)
-        .ok()
-        .map(|facts| verify_agreement(ws, &facts, trust, today));
+    let facts = facts::of_checked(&checked).ok();
+    let signatures = facts
+        .as_ref()
+        .map(|facts| verify_agreement(ws, facts, trust, today));
+    // Reviews count for a version every party signed; their next review replaces the review
+    // date the agreement names.
+    let reviews = match (&checked.agreement, &facts, &signatures) {
+        (Some(a), Some(facts), Some(s))
+            if !checked.has_errors() && s.state == SignatureState::Full =>
+        {
+            let subject = Subject {
+                facts,
+                lead: &a.lead,
+                dates: &a.dates,
+            };
+            Some(review::reviews(
+                ws,
+                &subject,
+                trust,
+                today,
+                ws.config.reviews.signers,
+            ))
+        }
+        _ => None,
+    };
+    let review_date = reviews
+        .as_ref()
+        .and_then(|r| r.latest.as_ref())
+        .map(|r| r.next_review);
     let standing = match (&checked.agreement, checked.has_errors()) {
         (Some(a), false) => {
             let signed = match &signatures {
@@ -120,6 +169,7 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
             };
             Some(lifecycle::standing(
                 &a.dates,
+                review_date.unwrap_or(a.dates.review),
                 signed,
                 &ws.config.windows,
                 today,
@@ -130,6 +180,7 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
     Assessment {
         checked,
         signatures,
+        reviews,
         standing,
     }
 }
@@ -155,7 +206,11 @@ pub struct Row {
     /// Ids of the parties still to sign (missing or invalid).
     pub missing: Vec<String>,
     pub effective: Option<NaiveDate>,
+    /// The review date that applies: the next review named by the latest complete review of
+    /// the current version (`last_review`), else the agreement's `dates.review`.
     pub review: Option<NaiveDate>,
+    /// The latest complete review of the current version.
+    pub last_review: Option<LastReview>,
     pub expires: Option<NaiveDate>,
     pub state: State,
     pub state_label: &'static str,
@@ -195,7 +250,8 @@ impl Row {
             parties,
             missing,
             effective: agreement.map(|ag| ag.dates.effective),
-            review: agreement.map(|ag| ag.dates.review),
+            review: a.review_date(),
+            last_review: LastReview::of(a),
             expires: agreement.map(|ag| ag.dates.expires),
             state: a.state(),
             state_label: a.state().label(),
@@ -203,5 +259,52 @@ impl Row {
             next_date: a.standing.map(|s| s.next_date),
             next: a.standing.map(|s| s.next.field()),
         }
+    }
+}
+
+/// The latest complete review of an agreement's current version, as the register shows it:
+/// "last reviewed REVIEWED_ON by SIGNERS: OUTCOME; next review NEXT_REVIEW".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastReview {
+    pub reviewed_on: NaiveDate,
+    /// What the review found (the lead organisation's statement, else the first signer's).
+    pub outcome: String,
+    pub next_review: NaiveDate,
+    /// Ids of the parties that signed the review, in the agreement's order.
+    pub signers: Vec<String>,
+    /// Their names.
+    pub signer_names: Vec<String>,
+}
+
+impl LastReview {
+    /// The latest complete review of an assessed agreement, with its signers' names.
+    pub fn of(a: &Assessment) -> Option<LastReview> {
+        let r = a.last_review()?;
+        let name = |party: &str| {
+            a.checked
+                .agreement
+                .as_ref()
+                .and_then(|ag| ag.party(party))
+                .map_or_else(|| party.to_string(), |p| p.name.clone())
+        };
+        Some(LastReview {
+            reviewed_on: r.reviewed_on,
+            outcome: r.outcome.clone(),
+            next_review: r.next_review,
+            signers: r.signers.iter().map(|s| s.party.clone()).collect(),
+            signer_names: r.signers.iter().map(|s| name(&s.party)).collect(),
+        })
+    }
+
+    /// "last reviewed 2028-04-01 by NHS Essex ICB: no changes; next review 2030-04-01", for
+    /// plain text (escape it before a terminal shows it).
+    pub fn sentence(&self) -> String {
+        format!(
+            "last reviewed {} by {}: {}; next review {}",
+            self.reviewed_on,
+            self.signer_names.join(", "),
+            self.outcome,
+            self.next_review
+        )
     }
 }

@@ -60,6 +60,8 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
                 .cloned(),
         );
     }
+    // The current version's review statements (invalid or incomplete reviews, stray files).
+    findings.extend(a.review_findings().iter().cloned());
     if let (Some(standing), Some(agreement)) = (&a.standing, &a.checked.agreement) {
         let expiry = lifecycle::findings(
             &a.checked.source.display,

@@ -38,7 +38,13 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // whose id, version and parties cannot be read at all stops the command (exit 2).
     let results: Vec<AgreementSignatures> = session
         .map_assessed(&args.targets, |a| match a.signatures {
-            Some(signatures) => Ok(signatures),
+            // The current version's review statements are judged with its signatures.
+            Some(mut signatures) => {
+                signatures
+                    .findings
+                    .extend(a.reviews.map(|r| r.findings).unwrap_or_default());
+                Ok(signatures)
+            }
             None => Err(facts::of_checked(&a.checked).err().unwrap_or_else(|| {
                 Error::input(format!(
                     "{}: cannot read the agreement's signatures",
