@@ -141,6 +141,23 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         dates: &agreement.dates,
     };
     let policy = ws.config.reviews.signers;
+    let stmt_path = review::review_path(ws, id.as_str(), facts.version, reviewed_on, &args.party);
+    let sig_path = signature_path(&stmt_path);
+    // Never written through a linked signatures/ directory to a place outside the workspace.
+    ws.check_inside(&stmt_path)?;
+    let already = |ws: &Workspace, there: &Path| {
+        Error::refused(format!(
+            "{} has already recorded a review of {id} v{} on {reviewed_on} ({} exists)",
+            args.party,
+            facts.version,
+            ws.display(there)
+        ))
+        .with_hint(format!(
+            "run `datapact verify {id}` to see it; a party records one review a day: to replace it, remove its statement and .sig (git keeps the history) and review again, or record a later review with --reviewed-on"
+        ))
+    };
+    // Checked now, before the passphrase is asked for, and again under the lock when writing.
+    leftover(ws, &stmt_path, &sig_path, &already)?;
     // The statements of one review agree on the next review: never sign one that would not.
     let before = review::reviews(ws, &subject, trust, today, policy);
     if let Some(agreed) = next_review_of(&before, reviewed_on).filter(|&d| d != args.next_review) {
@@ -167,23 +184,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         today,
     )?;
 
-    let stmt_path = review::review_path(ws, id.as_str(), facts.version, reviewed_on, &args.party);
-    let sig_path = signature_path(&stmt_path);
-    // Never written through a linked signatures/ directory to a place outside the workspace.
-    ws.check_inside(&stmt_path)?;
-    let already = |ws: &Workspace, there: &Path| {
-        Error::refused(format!(
-            "{} has already recorded a review of {id} v{} on {reviewed_on} ({} exists)",
-            args.party,
-            facts.version,
-            ws.display(there)
-        ))
-        .with_hint(format!(
-            "run `datapact verify {id}` to see it; a party records one review a day: to replace it, remove its statement and .sig (git keeps the history) and review again, or record a later review with --reviewed-on"
-        ))
-    };
-    // Checked now, before the passphrase is asked for, and again under the lock when writing.
-    leftover(ws, &stmt_path, &sig_path, &already)?;
     let statement = ReviewStatement {
         statement_type: REVIEW_TYPE.to_string(),
         agreement: id.to_string(),

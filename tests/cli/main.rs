@@ -17,6 +17,7 @@ mod keys_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;
+mod review_cli;
 mod rule_coverage;
 mod security_doc;
 mod signing;
