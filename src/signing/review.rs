@@ -400,7 +400,11 @@ pub fn reviews(
                         .or_default()
                         .insert(stem.to_string(), judged);
                 }
-                Err(r) => out.findings.push(invalid(subject, r, stem, date)),
+                Err(r) => {
+                    let statement = ws.display(&path);
+                    out.findings
+                        .push(invalid(subject, r, &statement, stem, date));
+                }
             }
         }
     }
@@ -572,17 +576,22 @@ fn review_command(subject: &Subject<'_>, party: &str, date: NaiveDate, next: &st
     )
 }
 
-/// The DP221 finding for a review statement that does not count, with the reason and what
-/// fixes it.
-fn invalid(subject: &Subject<'_>, r: Rejection, party: &str, date: NaiveDate) -> Finding {
+/// The DP221 finding for `party`'s review `statement` that does not count, with the reason and
+/// what fixes it.
+fn invalid(
+    subject: &Subject<'_>,
+    r: Rejection,
+    statement: &str,
+    party: &str,
+    date: NaiveDate,
+) -> Finding {
     let hint = if r.rule.code == SIGNATURE_LINE_ENDINGS.code
         || r.rule.code == SIGNATURE_UNKNOWN_KEY.code
     {
         r.rule.hint.to_string()
     } else {
         format!(
-            "remove {} and its .sig; {party} records the review again with {}",
-            r.file,
+            "remove {statement} and its .sig; {party} records the review again with {}",
             review_command(subject, party, date, "DATE")
         )
     };
