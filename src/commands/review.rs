@@ -6,12 +6,11 @@
 //! `sign` (the library's `signing::signer`); what counts is decided by `signing::review`.
 
 use crate::error::{Error, Outcome, Result};
-use crate::gate;
+use crate::signing::facts;
 use crate::signing::keyfile::Passphrase;
 use crate::signing::review::{self, REVIEW_TYPE, ReviewStatement, Reviews, Subject};
-use crate::signing::signer::{self, Leftover, Signer, publish};
+use crate::signing::signer::{self, Leftover, Signer};
 use crate::signing::statement::signature_path;
-use crate::signing::{facts, sshsig};
 use crate::term;
 use crate::workspace::Workspace;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -216,18 +215,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         e(&args.party),
         e(&key_id)
     );
-    let signing_key = locked.unlock(&passphrase)?;
-    let text = statement.to_text();
-    let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
-        Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
-    })?;
-    drop(signing_key);
-    {
-        // One run at a time decides what is there and writes (as `sign`).
-        let _lock = gate::lock_workspace(&ws.root)?;
-        let left = leftover(ws, &stmt_path, &sig_path, &already)?;
-        publish(ws, &stmt_path, &sig_path, &text, &armour, left)?;
-    }
+    signer::sign_and_publish(
+        ws,
+        locked,
+        &passphrase,
+        &statement.to_text(),
+        &stmt_path,
+        &sig_path,
+        || leftover(ws, &stmt_path, &sig_path, &already),
+    )?;
     let mut out = term::stdout();
     let _ = writeln!(
         out,

@@ -9,12 +9,11 @@
 //! time is the clock's; only debug builds (the test suite's) can claim another.
 
 use crate::error::{Error, Outcome, Result};
-use crate::gate;
 use crate::signing::keyfile::Passphrase;
-use crate::signing::signer::{self, Leftover, Signer, publish};
+use crate::signing::signer::{self, Leftover, Signer};
 use crate::signing::statement::{STATEMENT_TYPE, Statement, signature_path, statement_path};
 use crate::signing::trust::TrustStore;
-use crate::signing::{facts, sshsig, verify};
+use crate::signing::{facts, verify};
 use crate::term;
 use crate::workspace::Workspace;
 use chrono::{DateTime, Utc};
@@ -154,26 +153,24 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         e(&args.party),
         e(&key_id)
     );
-    let signing_key = locked.unlock(&passphrase)?;
-    let text = statement.to_text();
-    let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
-        Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
-    })?;
-    drop(signing_key);
-    {
-        // One run at a time decides what is there and writes: two runs for the same party
-        // never interleave their files.
-        let _lock = gate::lock_workspace(&ws.root)?;
-        let left = leftover(
-            &ws,
-            &stmt_path,
-            &sig_path,
-            &args.party,
-            &facts.id,
-            facts.version,
-        )?;
-        publish(&ws, &stmt_path, &sig_path, &text, &armour, left)?;
-    }
+    signer::sign_and_publish(
+        &ws,
+        locked,
+        &passphrase,
+        &statement.to_text(),
+        &stmt_path,
+        &sig_path,
+        || {
+            leftover(
+                &ws,
+                &stmt_path,
+                &sig_path,
+                &args.party,
+                &facts.id,
+                facts.version,
+            )
+        },
+    )?;
     let _ = writeln!(
         term::stdout(),
         "Signed: {}\n        {}",

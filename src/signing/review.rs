@@ -78,16 +78,7 @@ impl Signed for ReviewStatement {
     const TYPE: &'static str = REVIEW_TYPE;
     const WHAT: &'static str = "review statement";
     fn fields(&self) -> Fields<'_> {
-        Fields {
-            statement_type: &self.statement_type,
-            agreement: &self.agreement,
-            version: self.version,
-            agreement_sha256: &self.agreement_sha256,
-            party: &self.party,
-            key_id: &self.key_id,
-            role: &self.role,
-            signed_at: &self.signed_at,
-        }
+        statement::fields_of!(self)
     }
 }
 

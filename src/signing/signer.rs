@@ -3,7 +3,7 @@
 //! so that no signature is made that verification would not count, and publishing a statement
 //! with its signature so that the pair appears whole or not at all.
 
-use super::keyfile::{self, LockedKey};
+use super::keyfile::{self, LockedKey, Passphrase};
 use super::statement::latest_signing_time;
 use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{sshsig, verify};
@@ -219,4 +219,29 @@ pub fn publish(
     gate::write_atomic(&ws.root, sig, armour.as_bytes(), overwrite).map_err(undo)?;
     gate::sync_dir(&ws.root, dir).map_err(undo)?;
     gate::write_atomic(&ws.root, stmt, text.as_bytes(), Overwrite::Refuse).map_err(undo)
+}
+
+/// Signs a statement's `text` and publishes it: unlocks the key (asking for its passphrase only
+/// now, once the signer has seen what they sign), signs in the datapact namespace, then, holding
+/// the workspace lock so that two runs never interleave their files, checks again what an
+/// earlier run `left` at the statement's and signature's paths and [`publish`]es the pair.
+pub fn sign_and_publish(
+    ws: &Workspace,
+    locked: LockedKey,
+    passphrase: &Passphrase,
+    text: &str,
+    stmt: &Path,
+    sig: &Path,
+    left: impl FnOnce() -> Result<Leftover>,
+) -> Result<()> {
+    let signing_key = locked.unlock(passphrase)?;
+    let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
+        Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
+    })?;
+    drop(signing_key);
+    // One run at a time decides what is there and writes: two runs for the same party never
+    // interleave their files.
+    let _lock = gate::lock_workspace(&ws.root)?;
+    let left = left()?;
+    publish(ws, stmt, sig, text, &armour, left)
 }

@@ -95,20 +95,28 @@ pub trait Signed: serde::de::DeserializeOwned {
     fn fields(&self) -> Fields<'_>;
 }
 
+/// The [`Fields`] of a statement whose struct has them under their own names.
+macro_rules! fields_of {
+    ($statement:expr) => {
+        $crate::signing::statement::Fields {
+            statement_type: &$statement.statement_type,
+            agreement: &$statement.agreement,
+            version: $statement.version,
+            agreement_sha256: &$statement.agreement_sha256,
+            party: &$statement.party,
+            key_id: &$statement.key_id,
+            role: &$statement.role,
+            signed_at: &$statement.signed_at,
+        }
+    };
+}
+pub(crate) use fields_of;
+
 impl Signed for Statement {
     const TYPE: &'static str = STATEMENT_TYPE;
     const WHAT: &'static str = "statement";
     fn fields(&self) -> Fields<'_> {
-        Fields {
-            statement_type: &self.statement_type,
-            agreement: &self.agreement,
-            version: self.version,
-            agreement_sha256: &self.agreement_sha256,
-            party: &self.party,
-            key_id: &self.key_id,
-            role: &self.role,
-            signed_at: &self.signed_at,
-        }
+        fields_of!(self)
     }
 }
 

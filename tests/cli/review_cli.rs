@@ -38,13 +38,7 @@ impl Fixture {
     fn unsigned() -> Fixture {
         let ws = TempWorkspace::init();
         ws.write(&format!("agreements/{ID}.toml"), example(ID));
-        for (k, v) in [("user.name", "Test"), ("user.email", "test@example.org")] {
-            std::process::Command::new("git")
-                .args(["config", k, v])
-                .current_dir(ws.root())
-                .status()
-                .unwrap();
-        }
+        ws.set_committer();
         let icb = ws.generate_key_to(ICB, "priya@nhs.net", "icb");
         let ecc = ws.generate_key_to(ECC, "mark@essex.gov.uk", "ecc");
         Fixture { ws, icb, ecc }
@@ -108,6 +102,14 @@ impl Fixture {
         format!("signatures/{ID}/v{version}/reviews/{DAY}/{party}.toml")
     }
 
+    /// Copies the statement `from` and its signature to `to` and `to.sig` (relative to the root).
+    fn copy_pair(&self, from: &str, to: &str) {
+        for suffix in ["", ".sig"] {
+            let bytes = std::fs::read(self.path(&format!("{from}{suffix}"))).unwrap();
+            self.ws.write(&format!("{to}{suffix}"), bytes);
+        }
+    }
+
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap()
     }
@@ -115,18 +117,11 @@ impl Fixture {
     /// Writes `text` as statement `rel` and signs it with `party`'s key in the datapact
     /// namespace, as a signer with their own tooling could.
     fn resign(&self, rel: &str, party: &str, text: &str) {
-        let private = ssh_key::PrivateKey::read_openssh_file(self.key(party)).unwrap();
-        let sig = ssh_key::SshSig::sign(
-            &private,
+        self.ws.plant_statement(
+            rel,
+            self.key(party),
             "datapact-agreement@datapact.dev",
-            ssh_key::HashAlg::Sha512,
-            text.as_bytes(),
-        )
-        .unwrap();
-        self.ws.write(rel, text);
-        self.ws.write(
-            &format!("{rel}.sig"),
-            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
+            text,
         );
     }
 
@@ -497,18 +492,7 @@ fn every_refusal_writes_nothing() {
     assert_eq!(f.signature_files(), before);
 
     // A revoked key.
-    let second = f.ws.generate_key_to(ICB, "deputy@nhs.net", "deputy");
-    let (_, keys, _) = f.ws.run(&["keys", "list", "--format", "json"]);
-    let keys: Value = serde_json::from_str(&keys).unwrap();
-    let deputy = keys["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["principal"] == "deputy@nhs.net")
-        .unwrap()["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (second, deputy) = deputy(&f);
     let (code, _, err) = f.ws.run(&[
         "--today", DAY, "keys", "revoke", &deputy, "--reason", "left",
     ]);
@@ -731,15 +715,10 @@ fn threat_review_copied_to_another_agreement_or_version_does_not_count() {
     let (code, _, err) = f.ws.run(&args);
     assert_eq!(code, 0, "{err}");
     let rel = f.review_statement(1, ICB);
-    for suffix in ["", ".sig"] {
-        f.ws.write(
-            &format!("{rel}{suffix}"),
-            std::fs::read(f.path(&format!(
-                "signatures/{second}/v1/reviews/{DAY}/{ICB}.toml{suffix}"
-            )))
-            .unwrap(),
-        );
-    }
+    f.copy_pair(
+        &format!("signatures/{second}/v1/reviews/{DAY}/{ICB}.toml"),
+        &rel,
+    );
     f.assert_review_invalid(&rel, "another agreement");
 
     // A review of v1 presented as a review of v2 (signed again by both after a bump).
@@ -757,12 +736,7 @@ fn threat_review_copied_to_another_agreement_or_version_does_not_count() {
     // v1's review is history: v2 is due on the agreement's own date.
     assert_eq!(f.status(DAY)["review"], "2028-04-01");
     let (v1, v2) = (f.review_statement(1, ICB), f.review_statement(2, ICB));
-    for suffix in ["", ".sig"] {
-        f.ws.write(
-            &format!("{v2}{suffix}"),
-            std::fs::read(f.path(&format!("{v1}{suffix}"))).unwrap(),
-        );
-    }
+    f.copy_pair(&v1, &v2);
     f.assert_review_invalid(&v2, "an earlier version (v1)");
 }
 
@@ -771,24 +745,14 @@ fn an_agreement_statement_never_passes_for_a_review_nor_a_review_for_an_agreemen
     // An agreement statement (and its valid signature) renamed into reviews/.
     let f = Fixture::new();
     let rel = f.review_statement(1, ICB);
-    for suffix in ["", ".sig"] {
-        f.ws.write(
-            &format!("{rel}{suffix}"),
-            std::fs::read(f.path(&format!("signatures/{ID}/v1/{ICB}.toml{suffix}"))).unwrap(),
-        );
-    }
+    f.copy_pair(&format!("signatures/{ID}/v1/{ICB}.toml"), &rel);
     f.assert_review_invalid(&rel, "review statement");
 
     // A review statement renamed as the ICB's agreement statement: the ICB has not signed.
     let f = Fixture::new();
     f.reviewed(ICB);
     let rel = f.review_statement(1, ICB);
-    for suffix in ["", ".sig"] {
-        f.ws.write(
-            &format!("signatures/{ID}/v1/{ICB}.toml{suffix}"),
-            std::fs::read(f.path(&format!("{rel}{suffix}"))).unwrap(),
-        );
-    }
+    f.copy_pair(&rel, &format!("signatures/{ID}/v1/{ICB}.toml"));
     let (code, json) = f.json(DAY, &["verify"]);
     assert_eq!(code, 1, "{json}");
     let icb = &json["agreements"][0]["parties"][0];
