@@ -107,6 +107,29 @@ pub struct Standing {
     pub days: i64,
     /// For overdue reviews: whether the grace period has also passed (an error).
     pub past_grace: bool,
+    /// The day of the signed review that set the review date, when one did (see
+    /// [`ReviewDate`]); `None` when the review date is the agreement's own.
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+/// The review date that applies to an agreement: its own `dates.review`, or the next review
+/// named by its latest complete signed review (see [`crate::signing::review`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewDate {
+    /// The last day before the review is overdue.
+    pub date: NaiveDate,
+    /// The day of the review that set `date`; `None` for the agreement's own date.
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+impl ReviewDate {
+    /// The agreement's own review date, `dates.review`.
+    pub fn of_agreement(dates: &Dates) -> ReviewDate {
+        ReviewDate {
+            date: dates.review,
+            reviewed_on: None,
+        }
+    }
 }
 
 fn minus(date: NaiveDate, days: u32) -> NaiveDate {
@@ -126,12 +149,12 @@ pub enum Signed {
 }
 
 /// Derives the standing of an agreement. The expiry date is the last day in force; `review` is
-/// the review date that applies (the agreement's `dates.review`, or the next review named by
-/// its latest complete signed review, see [`crate::signing::review`]): the last day before the
-/// review is overdue. Windows count whole days, inclusive.
+/// the review date that applies ([`ReviewDate`]: the agreement's `dates.review`, or the next
+/// review named by its latest complete signed review): the last day before the review is
+/// overdue. Windows count whole days, inclusive.
 pub fn standing(
     dates: &Dates,
-    review: NaiveDate,
+    review: ReviewDate,
     signed: Signed,
     windows: &Windows,
     today: NaiveDate,
@@ -143,7 +166,9 @@ pub fn standing(
         next_date: date,
         days: days_to(date),
         past_grace: false,
+        reviewed_on: review.reviewed_on,
     };
+    let review = review.date;
     let (next, next_date) = if today < dates.effective {
         (DateKind::Effective, dates.effective)
     } else if today <= review {
@@ -181,6 +206,15 @@ pub fn standing(
     at(State::Active, next, next_date)
 }
 
+/// Where a review date came from, for messages: nothing for the agreement's own, else the
+/// signed review that named it.
+fn set_by(standing: &Standing) -> String {
+    standing
+        .reviewed_on
+        .map(|day| format!(", the next review named by the signed review of {day}"))
+        .unwrap_or_default()
+}
+
 /// The expiry findings for an agreement in `standing` (none for drafts and active agreements).
 /// `require_signed` reports a draft as DP306.
 pub fn findings(
@@ -208,7 +242,7 @@ pub fn findings(
             &rules::expiry::REVIEW_DUE,
             file,
             places.review,
-            format!("review due on {} (in {})", standing.next_date, day_s(n)),
+            format!("review due on {} (in {}){}", standing.next_date, day_s(n), set_by(standing)),
             rules::expiry::REVIEW_DUE.hint,
         )),
         State::ReviewOverdue => {
@@ -222,7 +256,7 @@ pub fn findings(
                 rule,
                 file,
                 places.review,
-                format!("review overdue since {} ({} ago{grace})", standing.next_date, day_s(n)),
+                format!("review overdue since {} ({} ago{grace}){}", standing.next_date, day_s(n), set_by(standing)),
                 rule.hint,
             ));
         }
@@ -281,19 +315,17 @@ mod tests {
         }
     }
 
+    fn own() -> ReviewDate {
+        ReviewDate::of_agreement(&dates())
+    }
+
     fn state_on(day: &str, signed: bool) -> Standing {
         let signed = if signed {
             Signed::Fully
         } else {
             Signed::NotFully
         };
-        standing(
-            &dates(),
-            dates().review,
-            signed,
-            &Windows::default(),
-            d(day),
-        )
+        standing(&dates(), own(), signed, &Windows::default(), d(day))
     }
 
     #[test]
@@ -329,7 +361,7 @@ mod tests {
         for day in ["2026-03-31", "2027-01-01", "2028-04-02", "2029-04-01"] {
             let s = standing(
                 &dates(),
-                dates().review,
+                own(),
                 Signed::Invalid,
                 &Windows::default(),
                 d(day),
@@ -337,6 +369,34 @@ mod tests {
             assert_eq!(s.state, State::SignaturesInvalid, "on {day}");
         }
         assert!(State::SignaturesInvalid.urgency() < State::Expired.urgency());
+    }
+
+    #[test]
+    fn a_signed_review_moves_the_review_date_and_is_named_in_the_findings() {
+        let review = ReviewDate {
+            date: d("2030-03-01"),
+            reviewed_on: Some(d("2028-05-01")),
+        };
+        let w = Windows::default();
+        // Overdue by the agreement's own date, active by the review's.
+        assert_eq!(state_on("2028-05-01", true).state, State::ReviewOverdue);
+        let s = standing(&dates(), review, Signed::Fully, &w, d("2028-05-01"));
+        assert_eq!(
+            (s.state, s.next, s.next_date),
+            (State::Active, DateKind::Review, d("2030-03-01"))
+        );
+        // Expiry (2029-03-31) comes first: the review date is only the next date until then.
+        let s = standing(&dates(), review, Signed::Fully, &w, d("2029-01-15"));
+        assert_eq!(s.state, State::Expiring);
+        let mut ds = dates();
+        ds.expires = d("2031-03-31");
+        let s = standing(&ds, review, Signed::Fully, &w, d("2030-03-02"));
+        assert_eq!(s.state, State::ReviewOverdue);
+        let f = findings("a.toml", &Places::default(), &ds, &s, &w, false, &[]);
+        assert_eq!(
+            f[0].message,
+            "review overdue since 2030-03-01 (1 day ago), the next review named by the signed review of 2028-05-01"
+        );
     }
 
     #[test]
@@ -352,19 +412,46 @@ mod tests {
         ds.review = d("2029-03-01");
         let w = Windows::default();
         assert_eq!(
-            standing(&ds, ds.review, Signed::Fully, &w, d("2028-12-30")).state,
+            standing(
+                &ds,
+                ReviewDate::of_agreement(&ds),
+                Signed::Fully,
+                &w,
+                d("2028-12-30")
+            )
+            .state,
             State::ReviewDue
         );
         ds.review = d("2029-03-31");
         assert_eq!(
-            standing(&ds, ds.review, Signed::Fully, &w, d("2028-12-30")).state,
+            standing(
+                &ds,
+                ReviewDate::of_agreement(&ds),
+                Signed::Fully,
+                &w,
+                d("2028-12-30")
+            )
+            .state,
             State::Active
         );
         assert_eq!(
-            standing(&ds, ds.review, Signed::Fully, &w, d("2028-12-31")).state,
+            standing(
+                &ds,
+                ReviewDate::of_agreement(&ds),
+                Signed::Fully,
+                &w,
+                d("2028-12-31")
+            )
+            .state,
             State::Expiring
         );
-        let s = standing(&ds, ds.review, Signed::Fully, &w, d("2029-03-30"));
+        let s = standing(
+            &ds,
+            ReviewDate::of_agreement(&ds),
+            Signed::Fully,
+            &w,
+            d("2029-03-30"),
+        );
         assert_eq!(
             (s.state, s.days, s.next),
             (State::Expiring, 1, DateKind::Expires)

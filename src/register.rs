@@ -154,10 +154,7 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
         }
         _ => None,
     };
-    let review_date = reviews
-        .as_ref()
-        .and_then(|r| r.latest.as_ref())
-        .map(|r| r.next_review);
+    let latest = reviews.as_ref().and_then(|r| r.latest.as_ref());
     let standing = match (&checked.agreement, checked.has_errors()) {
         (Some(a), false) => {
             let signed = match &signatures {
@@ -169,7 +166,12 @@ fn assess(ws: &Workspace, trust: &TrustStore, checked: Checked, today: NaiveDate
             };
             Some(lifecycle::standing(
                 &a.dates,
-                review_date.unwrap_or(a.dates.review),
+                latest.map_or(lifecycle::ReviewDate::of_agreement(&a.dates), |r| {
+                    lifecycle::ReviewDate {
+                        date: r.next_review,
+                        reviewed_on: Some(r.reviewed_on),
+                    }
+                }),
                 signed,
                 &ws.config.windows,
                 today,

@@ -297,6 +297,14 @@ fn a_review_sets_the_next_review_date_and_the_agreement_is_active_again() {
         )),
         "{md}"
     );
+    // When the next review passes, the finding says which review named it.
+    let (_, json) = f.json("2029-03-02", &["check"]);
+    let findings = common::findings(&json);
+    assert!(
+        findings.iter().any(|(code, _, m)| code == "DP302"
+            && m == &format!("review overdue since {NEXT} (1 day ago), the next review named by the signed review of {DAY}")),
+        "{findings:?}"
+    );
     // Before the review took place, it is not in force: judged on the day before, the review
     // is from the future and does not count.
     let (code, json) = f.json("2028-04-30", &["check"]);
