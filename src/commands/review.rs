@@ -277,7 +277,13 @@ fn leftover(
     sig: &Path,
     already: &dyn Fn(&Workspace, &Path) -> Error,
 ) -> Result<Leftover> {
-    signer::leftover(ws, stmt, sig, |there| already(ws, there))
+    signer::leftover(
+        ws,
+        stmt,
+        sig,
+        |there| Err(already(ws, there)),
+        |there| already(ws, there),
+    )
 }
 
 /// The next review the valid statements of the review on `day` name, when there are any.

@@ -200,7 +200,7 @@ fn leftover(
     id: &crate::workspace::AgreementId,
     version: u32,
 ) -> Result<Leftover> {
-    signer::leftover(ws, stmt, sig, |there| {
+    let already = |there: &Path| {
         Error::refused(format!(
             "{party} has already signed {id} v{version} ({} exists)",
             ws.display(there)
@@ -208,7 +208,8 @@ fn leftover(
         .with_hint(format!(
             "run `datapact verify {id}`; if the agreement changed since, bump its `version` and sign the new version"
         ))
-    })
+    };
+    signer::leftover(ws, stmt, sig, |there| Err(already(there)), already)
 }
 
 /// Parses an RFC 3339 command-line time (for the hidden `--signed-at`, used by tests), as UTC.

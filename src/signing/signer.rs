@@ -145,30 +145,35 @@ pub enum Leftover {
     Statement,
     /// A signature without its statement: a run killed between its two writes.
     Signature,
+    /// Both, and the caller replaces them (a statement that no longer counts, signed again).
+    Both,
 }
 
 /// What is at a statement's and its signature's paths: nothing, or one of them alone (an
-/// interrupted signing, which signing again completes). Both there, or anything but a regular
-/// file at either, is refused with the error `already` makes of the path that is there: the
-/// party has signed already.
+/// interrupted signing, which signing again completes). When both are there (regular files),
+/// `both` decides: refused (the party has signed already) or [`Leftover::Both`] (replaced).
+/// Anything but a regular file at either is refused with the error `other` makes of the path
+/// that is there.
 pub fn leftover(
     ws: &Workspace,
     stmt: &Path,
     sig: &Path,
-    already: impl FnOnce(&Path) -> Error,
+    both: impl FnOnce(&Path) -> Result<Leftover>,
+    other: impl FnOnce(&Path) -> Error,
 ) -> Result<Leftover> {
     let kind = |path: &Path| gate::kind_of(&ws.root, path);
     match (kind(stmt)?, kind(sig)?) {
         (Kind::Missing, Kind::Missing) => Ok(Leftover::Nothing),
         (Kind::File, Kind::Missing) => Ok(Leftover::Statement),
         (Kind::Missing, Kind::File) => Ok(Leftover::Signature),
+        (Kind::File, Kind::File) => both(stmt),
         (stmt_kind, _) => {
             let there = if stmt_kind == Kind::Missing {
                 sig
             } else {
                 stmt
             };
-            Err(already(there))
+            Err(other(there))
         }
     }
 }
@@ -179,9 +184,10 @@ pub fn leftover(
 /// broken. Each file is written atomically (temporary file, then rename), and the folder is
 /// synced between the two renames, so even after a power loss the statement is never there
 /// without its signature. A leftover of an interrupted signing is taken away first (a lone
-/// statement) or replaced (a lone signature). If the statement cannot be written (a full
-/// disk), the signature just written is removed again, and so is the folder if it is left
-/// empty. Callers hold [`gate::lock_workspace`] and have checked `left` under it.
+/// statement) or replaced (a lone signature); a pair being replaced is replaced in the same
+/// order. If the statement cannot be written (a full disk), the signature just written is
+/// removed again, and so is the folder if it is left empty. Callers hold
+/// [`gate::lock_workspace`] and have checked `left` under it.
 pub fn publish(
     ws: &Workspace,
     stmt: &Path,
@@ -191,23 +197,27 @@ pub fn publish(
     left: Leftover,
 ) -> Result<()> {
     let dir = stmt.parent().unwrap_or(&ws.root);
-    let overwrite = match left {
-        Leftover::Nothing => Overwrite::Refuse,
+    let (overwrite, statement_overwrite) = match left {
+        Leftover::Nothing => (Overwrite::Refuse, Overwrite::Refuse),
         Leftover::Statement => {
             gate::remove_file(&ws.root, stmt)?;
             term::note(&format!(
                 "completing an interrupted signing: removed {}, a statement left without its signature",
                 ws.display(stmt)
             ));
-            Overwrite::Refuse
+            (Overwrite::Refuse, Overwrite::Refuse)
         }
         Leftover::Signature => {
             term::note(&format!(
                 "completing an interrupted signing: replacing {}, a signature left without its statement",
                 ws.display(sig)
             ));
-            Overwrite::Allow
+            (Overwrite::Allow, Overwrite::Refuse)
         }
+        // Replaced in the same order: the new signature first, then the new statement. Killed
+        // in between, the old statement sits beside the new signature, which does not verify
+        // it, and signing again mends it.
+        Leftover::Both => (Overwrite::Allow, Overwrite::Allow),
     };
     let undo = |e: Error| {
         // Best effort: if the signature cannot be removed either, it stays alone, which
@@ -218,7 +228,7 @@ pub fn publish(
     };
     gate::write_atomic(&ws.root, sig, armour.as_bytes(), overwrite).map_err(undo)?;
     gate::sync_dir(&ws.root, dir).map_err(undo)?;
-    gate::write_atomic(&ws.root, stmt, text.as_bytes(), Overwrite::Refuse).map_err(undo)
+    gate::write_atomic(&ws.root, stmt, text.as_bytes(), statement_overwrite).map_err(undo)
 }
 
 /// Signs a statement's `text` and publishes it: unlocks the key (asking for its passphrase only

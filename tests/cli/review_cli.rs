@@ -858,3 +858,31 @@ fn openssh_verifies_a_review_signature() {
             .contains(&format!("agreement_sha256 = \"{sum}\""))
     );
 }
+
+#[test]
+fn the_review_policy_is_lead_or_all_and_nothing_else() {
+    let f = Fixture::new();
+    for (from, to, says) in [
+        (
+            "signers = \"lead\"",
+            "signers = \"most\"",
+            "unknown variant `most`",
+        ),
+        (
+            "signers = \"lead\"",
+            "signers = \"lead\"\nquorum = 2",
+            "unknown field `quorum`",
+        ),
+    ] {
+        let text = f.read("datapact.toml");
+        f.ws.write("datapact.toml", text.replacen(from, to, 1));
+        let (code, _, err) = f.ws.run(&["--today", DAY, "status"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("datapact.toml:") && err.contains(says),
+            "{err}"
+        );
+        assert!(err.contains("Workspace settings"), "{err}");
+        f.ws.write("datapact.toml", text);
+    }
+}
