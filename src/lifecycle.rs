@@ -409,49 +409,16 @@ mod tests {
     #[test]
     fn expiring_when_review_is_done_before_expiry() {
         let mut ds = dates();
-        ds.review = d("2029-03-01");
         let w = Windows::default();
-        assert_eq!(
-            standing(
-                &ds,
-                ReviewDate::of_agreement(&ds),
-                Signed::Fully,
-                &w,
-                d("2028-12-30")
-            )
-            .state,
-            State::ReviewDue
-        );
+        let on = |ds: &Dates, day: &str| {
+            standing(ds, ReviewDate::of_agreement(ds), Signed::Fully, &w, d(day))
+        };
+        ds.review = d("2029-03-01");
+        assert_eq!(on(&ds, "2028-12-30").state, State::ReviewDue);
         ds.review = d("2029-03-31");
-        assert_eq!(
-            standing(
-                &ds,
-                ReviewDate::of_agreement(&ds),
-                Signed::Fully,
-                &w,
-                d("2028-12-30")
-            )
-            .state,
-            State::Active
-        );
-        assert_eq!(
-            standing(
-                &ds,
-                ReviewDate::of_agreement(&ds),
-                Signed::Fully,
-                &w,
-                d("2028-12-31")
-            )
-            .state,
-            State::Expiring
-        );
-        let s = standing(
-            &ds,
-            ReviewDate::of_agreement(&ds),
-            Signed::Fully,
-            &w,
-            d("2029-03-30"),
-        );
+        assert_eq!(on(&ds, "2028-12-30").state, State::Active);
+        assert_eq!(on(&ds, "2028-12-31").state, State::Expiring);
+        let s = on(&ds, "2029-03-30");
         assert_eq!(
             (s.state, s.days, s.next),
             (State::Expiring, 1, DateKind::Expires)
