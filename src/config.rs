@@ -23,6 +23,7 @@ pub struct Config {
     pub workspace: WorkspaceSettings,
     pub limits: Limits,
     pub windows: Windows,
+    pub reviews: Reviews,
     /// Severity overrides by rule code (`DP104 = "warning"`) or rule name.
     pub rules: BTreeMap<String, RuleLevel>,
 }
@@ -57,6 +58,45 @@ pub struct Windows {
     pub review_grace_days: u32,
     /// Days before expiry when an agreement becomes "expiring".
     pub expiry_notice_days: u32,
+}
+
+/// `[reviews]`: what makes a review of an agreement count.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reviews {
+    /// Which parties must sign a review for it to count.
+    pub signers: ReviewSigners,
+}
+
+/// Which parties must sign a review statement (`datapact review`) before the review counts and
+/// its `next_review` becomes the agreement's review date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewSigners {
+    /// The lead organisation alone (the default): it reviews on behalf of the parties.
+    #[default]
+    Lead,
+    /// Every party to the agreement.
+    All,
+}
+
+impl ReviewSigners {
+    /// The parties of an agreement (`parties`, led by `lead`) that must sign a review, in the
+    /// agreement's order.
+    pub fn required<'a>(self, lead: &'a str, parties: &'a [String]) -> Vec<&'a str> {
+        match self {
+            ReviewSigners::Lead => vec![lead],
+            ReviewSigners::All => parties.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The setting as it is written in `datapact.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewSigners::Lead => "lead",
+            ReviewSigners::All => "all",
+        }
+    }
 }
 
 impl Default for WorkspaceSettings {

@@ -107,6 +107,29 @@ pub struct Standing {
     pub days: i64,
     /// For overdue reviews: whether the grace period has also passed (an error).
     pub past_grace: bool,
+    /// The day of the signed review that set the review date, when one did (see
+    /// [`ReviewDate`]); `None` when the review date is the agreement's own.
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+/// The review date that applies to an agreement: its own `dates.review`, or the next review
+/// named by its latest complete signed review (see [`crate::signing::review`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewDate {
+    /// The last day before the review is overdue.
+    pub date: NaiveDate,
+    /// The day of the review that set `date`; `None` for the agreement's own date.
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+impl ReviewDate {
+    /// The agreement's own review date, `dates.review`.
+    pub fn of_agreement(dates: &Dates) -> ReviewDate {
+        ReviewDate {
+            date: dates.review,
+            reviewed_on: None,
+        }
+    }
 }
 
 fn minus(date: NaiveDate, days: u32) -> NaiveDate {
@@ -125,9 +148,17 @@ pub enum Signed {
     Invalid,
 }
 
-/// Derives the standing of an agreement. The expiry date is the last day in force; the review
-/// date is the last day before the review is overdue. Windows count whole days, inclusive.
-pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDate) -> Standing {
+/// Derives the standing of an agreement. The expiry date is the last day in force; `review` is
+/// the review date that applies ([`ReviewDate`]: the agreement's `dates.review`, or the next
+/// review named by its latest complete signed review): the last day before the review is
+/// overdue. Windows count whole days, inclusive.
+pub fn standing(
+    dates: &Dates,
+    review: ReviewDate,
+    signed: Signed,
+    windows: &Windows,
+    today: NaiveDate,
+) -> Standing {
     let days_to = |d: NaiveDate| (d - today).num_days();
     let at = |state, next: DateKind, date: NaiveDate| Standing {
         state,
@@ -135,11 +166,13 @@ pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDa
         next_date: date,
         days: days_to(date),
         past_grace: false,
+        reviewed_on: review.reviewed_on,
     };
+    let review = review.date;
     let (next, next_date) = if today < dates.effective {
         (DateKind::Effective, dates.effective)
-    } else if today <= dates.review {
-        (DateKind::Review, dates.review)
+    } else if today <= review {
+        (DateKind::Review, review)
     } else {
         (DateKind::Expires, dates.expires)
     };
@@ -159,16 +192,16 @@ pub fn standing(dates: &Dates, signed: Signed, windows: &Windows, today: NaiveDa
             dates.effective,
         );
     }
-    if today > dates.review {
-        let mut s = at(State::ReviewOverdue, DateKind::Review, dates.review);
-        s.past_grace = (today - dates.review).num_days() > windows.review_grace_days as i64;
+    if today > review {
+        let mut s = at(State::ReviewOverdue, DateKind::Review, review);
+        s.past_grace = (today - review).num_days() > windows.review_grace_days as i64;
         return s;
     }
     if today >= minus(dates.expires, windows.expiry_notice_days) {
         return at(State::Expiring, DateKind::Expires, dates.expires);
     }
-    if today >= minus(dates.review, windows.review_notice_days) {
-        return at(State::ReviewDue, DateKind::Review, dates.review);
+    if today >= minus(review, windows.review_notice_days) {
+        return at(State::ReviewDue, DateKind::Review, review);
     }
     at(State::Active, next, next_date)
 }
@@ -183,6 +216,15 @@ fn sign_hint(file: &str, missing: &[String]) -> String {
             more.join(", ")
         ),
     }
+}
+
+/// Where a review date came from, for messages: nothing for the agreement's own, else the
+/// signed review that named it.
+fn set_by(standing: &Standing) -> String {
+    standing
+        .reviewed_on
+        .map(|day| format!(", the next review named by the signed review of {day}"))
+        .unwrap_or_default()
 }
 
 /// The expiry findings for an agreement in `standing` (none for drafts and active agreements).
@@ -212,8 +254,8 @@ pub fn findings(
             &rules::expiry::REVIEW_DUE,
             file,
             places.review,
-            format!("review due on {} (in {})", standing.next_date, day_s(n)),
-            "review the agreement with every party; record the outcome, set the next review date and bump `version` if anything changes",
+            format!("review due on {} (in {}){}", standing.next_date, day_s(n), set_by(standing)),
+            rules::expiry::REVIEW_DUE.hint,
         )),
         State::ReviewOverdue => {
             let rule = if standing.past_grace { &rules::expiry::REVIEW_OVERDUE_PAST_GRACE } else { &rules::expiry::REVIEW_OVERDUE };
@@ -226,8 +268,8 @@ pub fn findings(
                 rule,
                 file,
                 places.review,
-                format!("review overdue since {} ({} ago{grace})", standing.next_date, day_s(n)),
-                "review the agreement now: registers remove agreements left unreviewed; set a new review date and have every party sign the new version",
+                format!("review overdue since {} ({} ago{grace}){}", standing.next_date, day_s(n), set_by(standing)),
+                rule.hint,
             ));
         }
         State::Expired => out.push(Finding::new(
@@ -298,13 +340,17 @@ mod tests {
         }
     }
 
+    fn own() -> ReviewDate {
+        ReviewDate::of_agreement(&dates())
+    }
+
     fn state_on(day: &str, signed: bool) -> Standing {
         let signed = if signed {
             Signed::Fully
         } else {
             Signed::NotFully
         };
-        standing(&dates(), signed, &Windows::default(), d(day))
+        standing(&dates(), own(), signed, &Windows::default(), d(day))
     }
 
     #[test]
@@ -338,10 +384,44 @@ mod tests {
     #[test]
     fn invalid_signatures_outrank_every_date_state() {
         for day in ["2026-03-31", "2027-01-01", "2028-04-02", "2029-04-01"] {
-            let s = standing(&dates(), Signed::Invalid, &Windows::default(), d(day));
+            let s = standing(
+                &dates(),
+                own(),
+                Signed::Invalid,
+                &Windows::default(),
+                d(day),
+            );
             assert_eq!(s.state, State::SignaturesInvalid, "on {day}");
         }
         assert!(State::SignaturesInvalid.urgency() < State::Expired.urgency());
+    }
+
+    #[test]
+    fn a_signed_review_moves_the_review_date_and_is_named_in_the_findings() {
+        let review = ReviewDate {
+            date: d("2030-03-01"),
+            reviewed_on: Some(d("2028-05-01")),
+        };
+        let w = Windows::default();
+        // Overdue by the agreement's own date, active by the review's.
+        assert_eq!(state_on("2028-05-01", true).state, State::ReviewOverdue);
+        let s = standing(&dates(), review, Signed::Fully, &w, d("2028-05-01"));
+        assert_eq!(
+            (s.state, s.next, s.next_date),
+            (State::Active, DateKind::Review, d("2030-03-01"))
+        );
+        // Expiry (2029-03-31) comes first: the review date is only the next date until then.
+        let s = standing(&dates(), review, Signed::Fully, &w, d("2029-01-15"));
+        assert_eq!(s.state, State::Expiring);
+        let mut ds = dates();
+        ds.expires = d("2031-03-31");
+        let s = standing(&ds, review, Signed::Fully, &w, d("2030-03-02"));
+        assert_eq!(s.state, State::ReviewOverdue);
+        let f = findings("a.toml", &Places::default(), &ds, &s, &w, false, &[]);
+        assert_eq!(
+            f[0].message,
+            "review overdue since 2030-03-01 (1 day ago), the next review named by the signed review of 2028-05-01"
+        );
     }
 
     #[test]
@@ -354,22 +434,16 @@ mod tests {
     #[test]
     fn expiring_when_review_is_done_before_expiry() {
         let mut ds = dates();
-        ds.review = d("2029-03-01");
         let w = Windows::default();
-        assert_eq!(
-            standing(&ds, Signed::Fully, &w, d("2028-12-30")).state,
-            State::ReviewDue
-        );
+        let on = |ds: &Dates, day: &str| {
+            standing(ds, ReviewDate::of_agreement(ds), Signed::Fully, &w, d(day))
+        };
+        ds.review = d("2029-03-01");
+        assert_eq!(on(&ds, "2028-12-30").state, State::ReviewDue);
         ds.review = d("2029-03-31");
-        assert_eq!(
-            standing(&ds, Signed::Fully, &w, d("2028-12-30")).state,
-            State::Active
-        );
-        assert_eq!(
-            standing(&ds, Signed::Fully, &w, d("2028-12-31")).state,
-            State::Expiring
-        );
-        let s = standing(&ds, Signed::Fully, &w, d("2029-03-30"));
+        assert_eq!(on(&ds, "2028-12-30").state, State::Active);
+        assert_eq!(on(&ds, "2028-12-31").state, State::Expiring);
+        let s = on(&ds, "2029-03-30");
         assert_eq!(
             (s.state, s.days, s.next),
             (State::Expiring, 1, DateKind::Expires)

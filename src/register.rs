@@ -1,8 +1,8 @@
 //! The register: every agreement assessed in one parallel pass (validation, signatures on the
-//! current version, the version in force, and the derived state from its dates), as `status`,
-//! `check` and the published register need it. Each file is read and parsed once; git history
-//! is walked once, and only when some agreement's current version is not fully signed while an
-//! earlier version has signatures (see [`crate::signing::in_force`]).
+//! current version, the version in force, its signed reviews, and the derived state from its
+//! dates), as `status`, `check` and the published register need it. Each file is read and
+//! parsed once; git history is walked once, and only when some agreement's current version is
+//! not fully signed while an earlier version has signatures (see [`crate::signing::in_force`]).
 
 use crate::agreement::Agreement;
 use crate::agreement::{self, Checked};
@@ -10,10 +10,11 @@ use crate::diagnostics::Severity;
 use crate::error::Result;
 use crate::history::LazyArchive;
 use crate::lifecycle::{self, Signed, Standing, State};
-use crate::signing::facts;
 use crate::signing::in_force::{self, Earlier, InForce};
+use crate::signing::review::{self, Review, Reviews, Subject};
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
+use crate::signing::{AgreementFacts, facts};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -27,14 +28,36 @@ pub struct Assessment {
     /// What the history says of earlier versions, looked up when the current version validates
     /// but is not fully signed (`None` otherwise).
     pub earlier: Option<Earlier>,
-    /// The derived state, from the dates of the version in force (the current one when it is
-    /// fully signed); `None` when the agreement does not validate.
+    /// The signed reviews of the version in force (the current one, or an earlier one), read
+    /// when there is one (`None` otherwise); their findings (DP221, DP222, DP214) are the
+    /// agreement's.
+    pub reviews: Option<Reviews>,
+    /// The derived state, from the dates of the version in force and its latest review; `None`
+    /// when the agreement does not validate.
     pub standing: Option<Standing>,
 }
 
 impl Assessment {
     pub fn state(&self) -> State {
         self.standing.map_or(State::Invalid, |s| s.state)
+    }
+
+    /// The latest complete review of the current version, if any.
+    pub fn last_review(&self) -> Option<&Review> {
+        self.reviews.as_ref()?.latest.as_ref()
+    }
+
+    /// The review date that applies: the next review named by the latest complete review, or
+    /// else the agreement's own `dates.review`; `None` when the agreement does not validate.
+    pub fn review_date(&self) -> Option<NaiveDate> {
+        self.last_review()
+            .map(|r| r.next_review)
+            .or_else(|| self.governing().map(|a| a.dates.review))
+    }
+
+    /// Findings about the current version's review statements (empty when none were read).
+    pub fn review_findings(&self) -> &[crate::diagnostics::Finding] {
+        self.reviews.as_ref().map_or(&[], |r| &r.findings)
     }
 
     /// Whether every party holds a valid signature on the current version and no signature
@@ -151,6 +174,7 @@ impl Session {
             signatures
         });
         let mut earlier = None;
+        let mut reviews = None;
         let standing = match (&checked.agreement, checked.has_errors(), &facts) {
             (Some(a), false, Some(facts)) => {
                 let signed = match &signatures {
@@ -160,20 +184,39 @@ impl Session {
                     Some(s) if s.state == SignatureState::Full => Signed::Fully,
                     _ => Signed::NotFully,
                 };
-                let windows = &ws.config.windows;
-                if signed == Signed::NotFully {
-                    let found = in_force::earlier(ws, facts, trust, today, &self.archive);
-                    let standing = match &found {
-                        Earlier::InForce(e) => e.checked.agreement.as_ref().map(|old| {
-                            lifecycle::standing(&old.dates, Signed::Fully, windows, today)
-                        }),
-                        _ => None,
-                    };
-                    earlier = Some(found);
-                    standing.or_else(|| Some(lifecycle::standing(&a.dates, signed, windows, today)))
-                } else {
-                    Some(lifecycle::standing(&a.dates, signed, windows, today))
+                // The version in force: this one when fully signed, else an earlier one.
+                earlier = (signed == Signed::NotFully)
+                    .then(|| in_force::earlier(ws, facts, trust, today, &self.archive));
+                let earlier_facts = match &earlier {
+                    Some(Earlier::InForce(e)) => e
+                        .checked
+                        .agreement
+                        .as_ref()
+                        .zip(AgreementFacts::from_checked(&e.checked)),
+                    _ => None,
+                };
+                let (governing, governing_facts, signed) = match &earlier_facts {
+                    Some((old, old_facts)) => (*old, old_facts, Signed::Fully),
+                    None => (a, facts, signed),
+                };
+                // Reviews count for a version every party signed; their next review replaces
+                // the review date the agreement names.
+                if signed == Signed::Fully {
+                    reviews = Some(self.reviews_of(governing, governing_facts));
                 }
+                let latest = reviews.as_ref().and_then(|r: &Reviews| r.latest.as_ref());
+                Some(lifecycle::standing(
+                    &governing.dates,
+                    latest.map_or(lifecycle::ReviewDate::of_agreement(&governing.dates), |r| {
+                        lifecycle::ReviewDate {
+                            date: r.next_review,
+                            reviewed_on: Some(r.reviewed_on),
+                        }
+                    }),
+                    signed,
+                    &ws.config.windows,
+                    today,
+                ))
             }
             _ => None,
         };
@@ -181,8 +224,25 @@ impl Session {
             checked,
             signatures,
             earlier,
+            reviews,
             standing,
         }
+    }
+
+    /// The signed reviews of one fully signed version (its model and facts).
+    fn reviews_of(&self, agreement: &Agreement, facts: &AgreementFacts) -> Reviews {
+        let subject = Subject {
+            facts,
+            lead: &agreement.lead,
+            dates: &agreement.dates,
+        };
+        review::reviews(
+            &self.ws,
+            &subject,
+            &self.trust,
+            self.today,
+            self.ws.config.reviews.signers,
+        )
     }
 }
 
@@ -218,7 +278,11 @@ pub struct Row {
     /// Ids of the parties still to sign the current version (missing or invalid).
     pub missing: Vec<String>,
     pub effective: Option<NaiveDate>,
+    /// The review date that applies: the next review named by the latest complete review of
+    /// the current version (`last_review`), else the agreement's `dates.review`.
     pub review: Option<NaiveDate>,
+    /// The latest complete review of the current version.
+    pub last_review: Option<LastReview>,
     pub expires: Option<NaiveDate>,
     pub state: State,
     pub state_label: &'static str,
@@ -267,7 +331,8 @@ impl Row {
             parties,
             missing,
             effective: agreement.map(|ag| ag.dates.effective),
-            review: agreement.map(|ag| ag.dates.review),
+            review: a.review_date(),
+            last_review: LastReview::of(a),
             expires: agreement.map(|ag| ag.dates.expires),
             state: a.state(),
             state_label: a.state().label(),
@@ -293,5 +358,52 @@ pub fn versions_summary(in_force: Option<u32>, pending: Option<u32>, missing: &[
         (Some(f), None) => format!("v{f} in force"),
         (None, Some(p)) => format!("nothing in force; {}", awaiting(p)),
         (None, None) => String::new(),
+    }
+}
+
+/// The latest complete review of an agreement's current version, as the register shows it:
+/// "last reviewed REVIEWED_ON by SIGNERS: OUTCOME; next review NEXT_REVIEW".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastReview {
+    pub reviewed_on: NaiveDate,
+    /// What the review found (the lead organisation's statement, else the first signer's).
+    pub outcome: String,
+    pub next_review: NaiveDate,
+    /// Ids of the parties that signed the review, in the agreement's order.
+    pub signers: Vec<String>,
+    /// Their names.
+    pub signer_names: Vec<String>,
+}
+
+impl LastReview {
+    /// The latest complete review of an assessed agreement, with its signers' names.
+    pub fn of(a: &Assessment) -> Option<LastReview> {
+        let r = a.last_review()?;
+        let name = |party: &str| {
+            a.checked
+                .agreement
+                .as_ref()
+                .and_then(|ag| ag.party(party))
+                .map_or_else(|| party.to_string(), |p| p.name.clone())
+        };
+        Some(LastReview {
+            reviewed_on: r.reviewed_on,
+            outcome: r.outcome.clone(),
+            next_review: r.next_review,
+            signers: r.signers.iter().map(|s| s.party.clone()).collect(),
+            signer_names: r.signers.iter().map(|s| name(&s.party)).collect(),
+        })
+    }
+
+    /// "last reviewed 2028-04-01 by NHS Essex ICB: no changes; next review 2030-04-01", for
+    /// plain text (escape it before a terminal shows it).
+    pub fn sentence(&self) -> String {
+        format!(
+            "last reviewed {} by {}: {}; next review {}",
+            self.reviewed_on,
+            self.signer_names.join(", "),
+            self.outcome,
+            self.next_review
+        )
     }
 }

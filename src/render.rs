@@ -19,7 +19,7 @@ use crate::agreement::model::{
 };
 use crate::error::{Error, Result};
 use crate::lifecycle::Standing;
-use crate::register::{Assessment, Row};
+use crate::register::{Assessment, LastReview, Row};
 use crate::signing::verify::{AgreementSignatures, PartyStatus};
 use crate::templates::Templates;
 use crate::vocab::Entry;
@@ -532,6 +532,17 @@ impl VersionsView {
     }
 }
 
+/// An agreement's reviews as a rendition shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    /// The review date that applies: the next review named by the latest complete signed
+    /// review of this version, else the agreement's `dates.review`.
+    pub next: NaiveDate,
+    /// The latest complete review (`reviewed_on`, `outcome`, `next_review`, `signers` (ids),
+    /// `signer_names`), or `none`. It names parties, never the people who signed.
+    pub last: Option<LastReview>,
+}
+
 /// Everything the agreement templates receive.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
@@ -542,6 +553,8 @@ pub struct Document {
     pub state: StateView,
     /// Which version is in force, when it is not simply this one.
     pub versions: VersionsView,
+    /// The review date that applies and the latest signed review.
+    pub review: ReviewView,
     /// The date the document was rendered (and signatures verified).
     pub today: NaiveDate,
     /// Whether this page is part of a site with a register to link back to.
@@ -580,6 +593,10 @@ impl Document {
                 .count(),
             signatures,
             state: StateView::of(standing),
+            review: ReviewView {
+                next: assessment.review_date().unwrap_or(agreement.dates.review),
+                last: LastReview::of(assessment),
+            },
             today,
             in_site: false,
         })

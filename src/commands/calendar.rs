@@ -1,8 +1,7 @@
 //! `datapact calendar`: an iCalendar file (RFC 5545) with each agreement's review and expiry
 //! dates and a reminder at the start of each notice window, for the calendars governance leads
-//! already use.
-
-use crate::agreement;
+//! already use. The review date is the one that applies: the next review named by the latest
+//! signed review of the current version, else the agreement's own.
 
 use crate::error::{Outcome, Result};
 use crate::report::calendar::{CalendarEntry, write_calendar};
@@ -22,21 +21,24 @@ pub struct Args {
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
-    let ws = cx.workspace()?;
-    let files = ws.target_files(&args.targets)?;
+    let session = cx.session()?;
+    let ws = &session.ws;
     let windows = &ws.config.windows;
     // Each file becomes its two dates, or the name of a file that does not validate.
-    let results = agreement::check_each(&ws, &files, |c| match &c.agreement {
-        Some(a) => Ok(CalendarEntry {
-            agreement: a.id.to_string(),
-            title: a.title.clone(),
-            file: c.source.display.clone(),
-            review: a.dates.review,
-            expires: a.dates.expires,
-            review_notice_days: windows.review_notice_days,
-            expiry_notice_days: windows.expiry_notice_days,
-        }),
-        None => Err(c.source.display),
+    let results = session.map_assessed(&args.targets, |a| {
+        let review = a.review_date();
+        match (&a.checked.agreement, review) {
+            (Some(ag), Some(review)) => Ok(CalendarEntry {
+                agreement: ag.id.to_string(),
+                title: ag.title.clone(),
+                file: a.checked.source.display.clone(),
+                review,
+                expires: ag.dates.expires,
+                review_notice_days: windows.review_notice_days,
+                expiry_notice_days: windows.expiry_notice_days,
+            }),
+            _ => Err(a.checked.source.display),
+        }
     })?;
     let mut entries = Vec::new();
     let mut skipped = 0;

@@ -65,6 +65,8 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
                 .cloned(),
         );
     }
+    // The review statements of the version in force (invalid or incomplete reviews, stray files).
+    findings.extend(a.review_findings().iter().cloned());
     if let (Some(standing), Some(agreement)) = (&a.standing, a.governing()) {
         let mut expiry = lifecycle::findings(
             &a.checked.source.display,

@@ -14,6 +14,7 @@ pub mod log;
 pub mod new;
 pub mod normalise;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod sign;
 pub mod status;
@@ -65,6 +66,7 @@ pub enum Command {
     Templates(templates::Args),
     Keys(keys::Args),
     Sign(sign::Args),
+    Review(review::Args),
     Verify(verify::Args),
     Status(status::Args),
     Diff(diff::Args),
@@ -109,6 +111,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Templates(args) => templates::run(cx, args),
         Command::Keys(args) => keys::run(cx, args),
         Command::Sign(args) => sign::run(cx, args),
+        Command::Review(args) => review::run(cx, args),
         Command::Verify(args) => verify::run(cx, args),
         Command::Status(args) => status::run(cx, args),
         Command::Diff(args) => diff::run(cx, args),

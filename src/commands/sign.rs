@@ -3,21 +3,23 @@
 //! and version, so parties signing in different clones never conflict.
 //!
 //! The pair appears whole or not at all: the signature is published first and the statement
-//! last (see [`publish`]), so a run killed at any moment, or stopped by a full disk, leaves
+//! last (see [`signer::publish`]), so a run killed at any moment, or stopped by a full disk, leaves
 //! either nothing, or a signature without its statement, which counts for nothing, which
 //! `verify` names as an interrupted signing, and which the next `sign` replaces. The signing
 //! time is the clock's; only debug builds (the test suite's) can claim another.
+//!
+//! `--replace` signs the same version again when the party's statement no longer counts (its
+//! key was revoked, expired or removed, say); a statement that counts is never replaced, and
+//! one whose agreement changed after signing is not either (that needs a new version).
 
 use crate::error::{Error, Outcome, Result};
-use crate::gate::{self, Kind, Overwrite};
 use crate::rules;
-use crate::signing::keyfile::{self, Passphrase};
-use crate::signing::statement::{
-    STATEMENT_TYPE, Statement, latest_signing_time, signature_path, statement_path,
-};
-use crate::signing::trust::{Refusal, TrustStore, TrustedKey};
+use crate::signing::keyfile::Passphrase;
+use crate::signing::signer::{self, Leftover, Signer};
+use crate::signing::statement::{STATEMENT_TYPE, Statement, signature_path, statement_path};
+use crate::signing::trust::TrustStore;
 use crate::signing::verify::PartyStatus;
-use crate::signing::{facts, sshsig, verify};
+use crate::signing::{facts, verify};
 use crate::workspace::Workspace;
 use crate::{git, term};
 use chrono::{DateTime, Utc};
@@ -98,62 +100,22 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let trust = TrustStore::load(&ws)?;
     warn_if_uncommitted(&ws, &facts, args.commit);
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
-    // A key kept where git could commit it is refused before it is read, as `keys generate`
-    // refuses to write one there.
-    keyfile::refuse_private_key_source(&args.key, &ws.root)?;
-    // Only the public half is needed to check the key and show what will be signed; the
-    // passphrase is asked for after that, so the signer can still stop.
-    let locked = keyfile::open_private_key(&args.key)?;
-    let key_id = sshsig::key_id(&locked.verifying_key()?);
-    let enrol_hint = format!(
-        "enrol its public key first: `datapact keys add --party {} --principal NAME --role ROLE {}`",
-        args.party,
-        keyfile::public_path(&args.key).display()
-    );
-    let entry = trust.find(&key_id).ok_or_else(|| {
-        Error::refused(format!(
-            "key {key_id} ({}) is not in the trust store",
-            args.key.display()
-        ))
-        .with_hint(enrol_hint.clone())
-    })?;
-    // The decisions verification makes for each statement, made before signing, so that a
-    // signature is never made that would not count.
-    let refused = |refusal| refused(&refusal, entry, &key_id, &args.party, args.role.as_deref());
-    entry.attributes_to(&args.party).map_err(refused)?;
-    let role = match (&args.role, entry.roles.as_slice()) {
-        (Some(r), _) => {
-            crate::signing::check_role(r).map_err(|why| {
-                Error::usage(format!("invalid --role: {why}")).with_hint("pass a valid role")
-            })?;
-            r.clone()
-        }
-        (None, [only]) => only.clone(),
-        (None, _) => {
-            return Err(
-                Error::usage("which role do you sign in?").with_hint(format!(
-                    "pass --role (one of: {})",
-                    crate::signing::ROLES.join(", ")
-                )),
-            );
-        }
-    };
+    // The key checks verification makes for each statement, made before signing.
     let signed_at = args.signing_time();
-    entry
-        .permits(&role, signed_at.date_naive())
-        .map_err(refused)?;
-    // Verification rejects a statement signed after today (DP219): never make one.
-    let latest = latest_signing_time(today, ws.config.timezone());
-    if signed_at > latest {
-        let claimed = signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        return Err(Error::refused(format!(
-            "refusing to sign: {}",
-            verify::from_the_future(&args.party, &claimed, latest)
-        ))
-        .with_hint(format!(
-            "check this computer's clock, and --today / DATAPACT_TODAY if set (today is {today}): signatures are judged against today"
-        )));
-    }
+    let Signer {
+        entry,
+        key_id,
+        role,
+        locked,
+    } = signer::check_key(
+        &ws,
+        &trust,
+        &args.key,
+        &args.party,
+        args.role.as_deref(),
+        signed_at,
+        today,
+    )?;
     let previous = verify::previous_signed_digest(&ws, &facts, &trust).map_err(|why| {
         Error::refused(format!("{}: {why}", facts.id))
             .with_hint("look at signatures/ in git history before signing")
@@ -207,19 +169,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         e(&args.party),
         e(&key_id)
     );
-    let signing_key = locked.unlock(&passphrase)?;
-    let text = statement.to_text();
-    let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
-        Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
-    })?;
-    drop(signing_key);
-    {
-        // One run at a time decides what is there and writes: two runs for the same party
-        // never interleave their files.
-        let _lock = gate::lock_workspace(&ws.root)?;
-        let left = mine.leftover()?;
-        publish(&ws, &stmt_path, &sig_path, &text, &armour, left)?;
-    }
+    signer::sign_and_publish(
+        &ws,
+        locked,
+        &passphrase,
+        &statement.to_text(),
+        &stmt_path,
+        &sig_path,
+        || mine.leftover(),
+    )?;
     let _ = writeln!(
         term::stdout(),
         "Signed: {}\n        {}",
@@ -236,20 +194,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         ),
     )?;
     Ok(Outcome::Clean)
-}
-
-/// What is already at the party's statement and signature paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leftover {
-    /// Neither file: nothing signed yet.
-    Nothing,
-    /// A statement without its signature (what earlier datapact versions left when killed
-    /// between their two writes, which put the statement first; or a signature removed).
-    Statement,
-    /// A signature without its statement: a run killed between its two writes.
-    Signature,
-    /// Both, and they no longer count: `--replace` replaces them.
-    Both,
 }
 
 /// The signing about to be made: whose, of what, and where it goes.
@@ -270,26 +214,20 @@ impl Mine<'_> {
     /// with `--replace` and only when the statement no longer counts ([`Mine::replaceable`]);
     /// anything but a regular file at either path is refused.
     fn leftover(&self) -> Result<Leftover> {
-        let kind = |path: &Path| gate::kind_of(&self.ws.root, path);
         let (id, version, party) = (&self.facts.id, self.facts.version, self.party);
-        match (kind(self.stmt)?, kind(self.sig)?) {
-            (Kind::Missing, Kind::Missing) => Ok(Leftover::Nothing),
-            (Kind::File, Kind::Missing) => Ok(Leftover::Statement),
-            (Kind::Missing, Kind::File) => Ok(Leftover::Signature),
-            (Kind::File, Kind::File) => self.replaceable().map(|()| Leftover::Both),
-            (stmt_kind, _) => {
-                let there = if stmt_kind == Kind::Missing {
-                    self.sig
-                } else {
-                    self.stmt
-                };
-                Err(Error::refused(format!(
+        signer::leftover(
+            self.ws,
+            self.stmt,
+            self.sig,
+            |_| self.replaceable().map(|()| Leftover::Both),
+            |there| {
+                Error::refused(format!(
                     "{party} has already signed {id} v{version}, and {} is not a regular file",
                     self.ws.display(there)
                 ))
-                .with_hint(format!("look at it and remove it; then sign again: `datapact sign {id} --party {party} --key KEYFILE`")))
-            }
-        }
+                .with_hint(format!("look at it and remove it; then sign again: `datapact sign {id} --party {party} --key KEYFILE`"))
+            },
+        )
     }
 
     /// Whether the party's existing statement may be replaced: only with `--replace`, and only
@@ -365,96 +303,6 @@ fn warn_if_uncommitted(ws: &Workspace, facts: &crate::signing::AgreementFacts, c
         "warning: {} {what}: you are signing the text on disk; {then}",
         facts.display_path
     ));
-}
-
-/// Publishes a statement and its signature so that both appear or neither does. The signature
-/// goes first and the statement last, because a signature alone counts for nothing and says
-/// so (`verify`: an interrupted signing), while a statement alone would look signed but
-/// broken. Each file is written atomically (temporary file, then rename), and the folder is
-/// synced between the two renames, so even after a power loss the statement is never there
-/// without its signature. A leftover of an interrupted signing is taken away first (a lone
-/// statement) or replaced (a lone signature). If the statement cannot be written (a full
-/// disk), the signature just written is removed again, and so is the version folder if it is
-/// left empty.
-fn publish(
-    ws: &Workspace,
-    stmt: &Path,
-    sig: &Path,
-    text: &str,
-    armour: &str,
-    left: Leftover,
-) -> Result<()> {
-    let dir = stmt.parent().unwrap_or(&ws.root);
-    let (overwrite, statement_overwrite) = match left {
-        Leftover::Nothing => (Overwrite::Refuse, Overwrite::Refuse),
-        Leftover::Statement => {
-            gate::remove_file(&ws.root, stmt)?;
-            term::note(&format!(
-                "completing an interrupted signing: removed {}, a statement left without its signature",
-                ws.display(stmt)
-            ));
-            (Overwrite::Refuse, Overwrite::Refuse)
-        }
-        Leftover::Signature => {
-            term::note(&format!(
-                "completing an interrupted signing: replacing {}, a signature left without its statement",
-                ws.display(sig)
-            ));
-            (Overwrite::Allow, Overwrite::Refuse)
-        }
-        // Replaced in the same order: the new signature first, then the new statement. Killed
-        // in between, the old statement sits beside the new signature, which does not verify
-        // it (DP208), and `sign --replace` again mends it.
-        Leftover::Both => (Overwrite::Allow, Overwrite::Allow),
-    };
-    let undo = |e: Error| {
-        // Best effort: if the signature cannot be removed either, it stays alone, which
-        // `verify` explains and the next `sign` replaces.
-        let _ = gate::remove_file(&ws.root, sig);
-        let _ = gate::remove_empty_dir(&ws.root, dir);
-        e
-    };
-    gate::write_atomic(&ws.root, sig, armour.as_bytes(), overwrite).map_err(undo)?;
-    gate::sync_dir(&ws.root, dir).map_err(undo)?;
-    gate::write_atomic(&ws.root, stmt, text.as_bytes(), statement_overwrite).map_err(undo)
-}
-
-/// Why the key may not sign, in the signer's terms, with what to do.
-fn refused(
-    refusal: &Refusal,
-    entry: &TrustedKey,
-    key_id: &str,
-    party: &str,
-    role: Option<&str>,
-) -> Error {
-    match refusal {
-        Refusal::OtherParty => Error::refused(format!(
-            "key {key_id} is enrolled for {}, not for {party}",
-            entry.party
-        ))
-        .with_hint(format!(
-            "sign with a key enrolled for {party}, or pass --party {}",
-            entry.party
-        )),
-        Refusal::Unusable(problem) => Error::refused(format!(
-            "the trust store entry for key {key_id} is unusable ({}:{}): {problem}",
-            entry.file, entry.line
-        ))
-        .with_hint("fix the trust store entry, or enrol the key again"),
-        Refusal::Revoked(date) => Error::refused(format!("key {key_id} was revoked on {date}"))
-            .with_hint("generate a new key (`datapact keys generate`) and have it enrolled"),
-        Refusal::OutsideWindow(day) => Error::refused(format!(
-            "key {key_id} is not valid on {day} (valid {})",
-            entry.window()
-        ))
-        .with_hint("sign with a key that is valid today, or have this key's validity extended"),
-        Refusal::Role => Error::refused(format!(
-            "key {key_id} is not enrolled for role {:?} (only {})",
-            role.unwrap_or_default(),
-            entry.roles.join(", ")
-        ))
-        .with_hint("pass --role with one of the key's roles"),
-    }
 }
 
 /// Parses an RFC 3339 command-line time (for the hidden `--signed-at`, used by tests), as UTC.

@@ -1,5 +1,6 @@
 //! `datapact status`: the register. One row per agreement with its signatures, dates, derived
-//! state and days to the next date that matters, most urgent first.
+//! state and days to the next date that matters, most urgent first; the review date is the one
+//! the latest signed review set, and the table is followed by a line per reviewed agreement.
 
 use crate::error::{Error, Outcome, Result};
 use crate::lifecycle::State;
@@ -183,6 +184,22 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
             }
         })?;
     }
+    // The latest reviews, one line each: an outcome is free text, too long for a column.
+    let reviewed: Vec<(&Row, &crate::register::LastReview)> = rows
+        .iter()
+        .filter_map(|r| Some((r, r.last_review.as_ref()?)))
+        .collect();
+    if !reviewed.is_empty() {
+        writeln!(out)?;
+    }
+    for (r, last) in reviewed {
+        writeln!(
+            out,
+            "{}: {}",
+            term::escape(&r.id),
+            term::escape(&last.sentence())
+        )?;
+    }
     writeln!(
         out,
         "\n{} agreement{} as of {today}",
@@ -211,8 +228,12 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
         "next",
         "next_date",
         "days",
+        "last_reviewed_on",
+        "last_review_by",
+        "last_review_outcome",
     ])?;
     for r in rows {
+        let last = r.last_review.as_ref();
         w.write_record([
             r.id.clone(),
             r.title.clone(),
@@ -231,6 +252,9 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
             r.next.unwrap_or("").to_string(),
             r.next_date.map_or(String::new(), |d| d.to_string()),
             r.days.map_or(String::new(), |d| d.to_string()),
+            last.map_or(String::new(), |l| l.reviewed_on.to_string()),
+            last.map_or(String::new(), |l| l.signers.join("; ")),
+            last.map_or(String::new(), |l| l.outcome.clone()),
         ])?;
     }
     w.flush()?;

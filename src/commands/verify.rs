@@ -62,6 +62,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // whose id, version and parties cannot be read at all stops the command (exit 2).
     let results: Vec<Verified> = session
         .map_assessed(&args.targets, |a| match &a.signatures {
+            // The review statements of the version in force are judged with its signatures.
             Some(signatures) => Ok(Verified {
                 in_force: a.earlier_in_force().map(|e| EarlierInForce {
                     version: e.version,
@@ -69,7 +70,13 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                     commit: e.commit.id.clone(),
                     commit_date: e.commit.time.date_naive(),
                 }),
-                signatures: signatures.clone(),
+                signatures: {
+                    let mut signatures = signatures.clone();
+                    signatures
+                        .findings
+                        .extend(a.review_findings().iter().cloned());
+                    signatures
+                },
             }),
             None => Err(facts::of_checked(&a.checked).err().unwrap_or_else(|| {
                 Error::input(format!(

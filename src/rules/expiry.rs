@@ -12,7 +12,7 @@ pub static REVIEW_DUE: Rule = Rule {
     configurable: true,
     applies: "to signed agreements",
     summary: "The review date is within `review_notice_days` (default 90) of today.",
-    hint: "review the agreement with every party; record the outcome, set the next review date and bump `version` if anything changes",
+    hint: "review the agreement with the parties and record the review with `datapact review ID --party ORG --key KEYFILE --outcome TEXT --next-review DATE` (nothing is signed again when nothing changes); if the review finds changes, edit the agreement, `datapact bump` its version and have every party sign it",
     source: "WEISF: the lead organisation is told 3 months before the review date; Policy, \"Policy review\": \"due for review in ...\".",
 };
 
@@ -25,7 +25,7 @@ pub static REVIEW_OVERDUE: Rule = Rule {
     configurable: true,
     applies: "to signed agreements",
     summary: "The review date has passed, within `review_grace_days` (default 90).",
-    hint: "review the agreement with every party now; record the outcome and set the next review date",
+    hint: "review the agreement now and record the review with `datapact review ID --party ORG --key KEYFILE --outcome TEXT --next-review DATE`; if the review finds changes, edit the agreement, `datapact bump` its version and have every party sign it",
     source: "Policy review dates; WEISF register practice.",
 };
 
@@ -38,7 +38,7 @@ pub static REVIEW_OVERDUE_PAST_GRACE: Rule = Rule {
     configurable: true,
     applies: "to signed agreements",
     summary: "The review date passed more than `review_grace_days` ago.",
-    hint: "review the agreement with every party now, or stop the sharing; it no longer belongs on the register",
+    hint: "review the agreement now and record the review with `datapact review ID --party ORG --key KEYFILE --outcome TEXT --next-review DATE`, or stop the sharing; it no longer belongs on the register",
     source: "WEISF: an agreement more than 3 months past its review date is removed from the register.",
 };
 

@@ -263,6 +263,32 @@ pub static PRIVATE_KEY_IN_WORKSPACE: Rule = Rule {
     source: "Signing design: private keys never enter the workspace or its history.",
 };
 
+pub static REVIEW_INVALID: Rule = Rule {
+    code: "DP221",
+    name: "review-invalid",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "to fully signed agreements, for the review statements of the current version",
+    summary: "A review statement (`signatures/<id>/v<N>/reviews/<date>/<party>.toml`) does not count: its signature does not verify or is malformed, its key is unknown, another party's, revoked, outside its validity window or not enrolled for the role, it is signed after today, it names another agreement, version, party, date or content than the version it is filed under, its review date is in the future or after its signing day, its `next_review` is not after the review or further away than the agreement's `review_interval_months`, its outcome is empty or holds a control character, or it disagrees with the other statements of the same review on `next_review`. The message gives the reason; the review date stays what it was.",
+    hint: "remove the review statement and its .sig, and have the party record the review again with `datapact review ID --party ORG --key KEYFILE --outcome TEXT --next-review DATE`",
+    source: "Review design: a review counts only when every statement of it verifies for the exact bytes of the version reviewed.",
+};
+
+pub static REVIEW_INCOMPLETE: Rule = Rule {
+    code: "DP222",
+    name: "review-incomplete",
+    family: Family::Signatures,
+    default_severity: Severity::Warning,
+    configurable: false,
+    unreadable: false,
+    applies: "to fully signed agreements, for a review later than the latest complete one",
+    summary: "A review has valid statements from some parties but still awaits a party that `[reviews] signers` in datapact.toml requires (the lead organisation, or every party), so it does not count yet and the review date stays what it was.",
+    hint: "each party named signs the same review with `datapact review ID --party ORG --key KEYFILE --reviewed-on DATE --outcome TEXT --next-review DATE`",
+    source: "Review design: a review counts once the parties the workspace's policy requires have signed it.",
+};
+
 /// The signatures rules, in code order.
 pub static RULES: &[&Rule] = &[
     &SIGNATURE_STALE,
@@ -285,4 +311,6 @@ pub static RULES: &[&Rule] = &[
     &TRUST_STORE_STRAY,
     &SIGNATURE_FROM_THE_FUTURE,
     &PRIVATE_KEY_IN_WORKSPACE,
+    &REVIEW_INVALID,
+    &REVIEW_INCOMPLETE,
 ];

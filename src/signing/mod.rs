@@ -5,6 +5,8 @@
 //! - `keys/<party-id>.toml`: the trust store, one file per party ([`trust`]).
 //! - `signatures/<agreement-id>/v<version>/<party-id>.toml`: a party's statement ([`statement`]).
 //! - `signatures/<agreement-id>/v<version>/<party-id>.toml.sig`: its SSHSIG signature ([`sshsig`]).
+//! - `signatures/<agreement-id>/v<version>/reviews/<date>/<party-id>.toml` and `.toml.sig`: a
+//!   party's signed review of that version ([`review`]).
 //!
 //! Everything that signs or verifies takes an [`AgreementFacts`], the handful of facts signing
 //! needs about an agreement, so this module does not depend on the full agreement model.
@@ -14,6 +16,8 @@ pub mod in_force;
 pub mod keyfile;
 pub mod leaks;
 pub mod limits;
+pub mod review;
+pub mod signer;
 pub mod sshsig;
 pub mod statement;
 pub mod trust;

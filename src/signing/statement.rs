@@ -33,17 +33,47 @@ pub struct Statement {
 impl Statement {
     /// The statement file's text: a fixed header comment and one key per line.
     pub fn to_text(&self) -> String {
-        let mut out = String::from(
+        fixed_text(
             "# datapact signature statement. Do not edit: the .sig file beside it signs these exact bytes.\n",
-        );
-        let body = toml::to_string(self).unwrap_or_default();
-        out.push_str(&body);
-        out
+            self,
+        )
     }
 
     /// The claimed signing time.
     pub fn signed_at(&self) -> Result<DateTime<Utc>, String> {
-        DateTime::parse_from_rfc3339(&self.signed_at)
+        self.fields().signed_at()
+    }
+}
+
+/// A statement's text in its one fixed form: `header` (a comment line), then one key per line in
+/// the order of the type's fields.
+pub(crate) fn fixed_text(header: &str, statement: &impl Serialize) -> String {
+    let mut out = String::from(header);
+    out.push_str(&toml::to_string(statement).unwrap_or_default());
+    out
+}
+
+/// The fields every signed statement has, whatever else it states: what verification checks in
+/// the same way for an agreement statement ([`Statement`]) and a review statement
+/// (`review::ReviewStatement`).
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    pub statement_type: &'a str,
+    pub agreement: &'a str,
+    pub version: u32,
+    /// SHA-256 (hex) of the agreement version's exact bytes the statement is about.
+    pub agreement_sha256: &'a str,
+    pub party: &'a str,
+    pub key_id: &'a str,
+    pub role: &'a str,
+    /// Claimed signing time, RFC 3339 in UTC.
+    pub signed_at: &'a str,
+}
+
+impl Fields<'_> {
+    /// The claimed signing time.
+    pub fn signed_at(&self) -> Result<DateTime<Utc>, String> {
+        DateTime::parse_from_rfc3339(self.signed_at)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
                 format!(
@@ -51,6 +81,42 @@ impl Statement {
                     self.signed_at
                 )
             })
+    }
+}
+
+/// A kind of signed statement: parsed strictly from its file, of one `type`, with the
+/// [`Fields`] verification judges (`verify::authenticate` and `verify::authorise_fields`).
+pub trait Signed: serde::de::DeserializeOwned {
+    /// The `type` this kind of statement has; any other is refused, so one kind of statement
+    /// never passes for another.
+    const TYPE: &'static str;
+    /// What the statement is called in messages ("statement", "review statement").
+    const WHAT: &'static str;
+    fn fields(&self) -> Fields<'_>;
+}
+
+/// The [`Fields`] of a statement whose struct has them under their own names.
+macro_rules! fields_of {
+    ($statement:expr) => {
+        $crate::signing::statement::Fields {
+            statement_type: &$statement.statement_type,
+            agreement: &$statement.agreement,
+            version: $statement.version,
+            agreement_sha256: &$statement.agreement_sha256,
+            party: &$statement.party,
+            key_id: &$statement.key_id,
+            role: &$statement.role,
+            signed_at: &$statement.signed_at,
+        }
+    };
+}
+pub(crate) use fields_of;
+
+impl Signed for Statement {
+    const TYPE: &'static str = STATEMENT_TYPE;
+    const WHAT: &'static str = "statement";
+    fn fields(&self) -> Fields<'_> {
+        fields_of!(self)
     }
 }
 
@@ -95,6 +161,11 @@ pub fn version_of_dir_name(name: &str) -> Option<u32> {
     let version: u32 = digits.parse().ok()?;
     (version.to_string() == digits).then_some(version)
 }
+
+/// The folder of a version's review statements, inside the version's signature directory
+/// (`signatures/<id>/v<N>/reviews/<date>/<party>.toml`, see the `review` module); verification
+/// of the version's own signatures does not read it.
+pub const REVIEWS_DIR: &str = "reviews";
 
 /// The directory of one agreement's signatures, all versions.
 pub fn agreement_dir(ws: &Workspace, agreement: &str) -> PathBuf {

@@ -7,7 +7,9 @@
 //! current statement's `previous_sha256` must name the content the latest earlier signed
 //! version covers. Each party and each key counts once.
 
-use super::statement::{STATEMENT_TYPE, Statement, agreement_dir, signature_path, version_dir};
+use super::statement::{
+    Fields, REVIEWS_DIR, Signed, Statement, agreement_dir, signature_path, version_dir,
+};
 use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{AgreementFacts, sha256_hex, sshsig};
 use crate::diagnostics::{Finding, LineIndex, Position};
@@ -105,14 +107,19 @@ struct Valid {
 }
 
 /// Why a statement does not count, with where.
-struct Rejection {
-    rule: &'static Rule,
-    reason: String,
-    file: String,
-    line: usize,
+pub(crate) struct Rejection {
+    pub(crate) rule: &'static Rule,
+    pub(crate) reason: String,
+    pub(crate) file: String,
+    pub(crate) line: usize,
 }
 
-fn reject(rule: &'static Rule, file: &str, line: usize, reason: impl Into<String>) -> Rejection {
+pub(crate) fn reject(
+    rule: &'static Rule,
+    file: &str,
+    line: usize,
+    reason: impl Into<String>,
+) -> Rejection {
     Rejection {
         rule,
         reason: reason.into(),
@@ -122,7 +129,7 @@ fn reject(rule: &'static Rule, file: &str, line: usize, reason: impl Into<String
 }
 
 /// The 1-based line on which `key = ...` appears in a statement, or 1.
-fn field_line(text: &str, key: &str) -> usize {
+pub(crate) fn field_line(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             l.trim_start()
@@ -171,11 +178,12 @@ fn crlf(file: &str, what: &str) -> Rejection {
 /// A statement whose signature verifies with a usable trust store key of the statement's party,
 /// for the agreement and version whose directory it is filed in: authentic, but not yet judged
 /// on revocation, validity window, role or content.
-struct Authentic<'t> {
-    statement: Statement,
-    text: String,
-    entry: &'t TrustedKey,
-    display: String,
+pub(crate) struct Authentic<'t, S = Statement> {
+    pub(crate) statement: S,
+    /// The statement file's text, for the lines of its fields.
+    pub(crate) text: String,
+    pub(crate) entry: &'t TrustedKey,
+    pub(crate) display: String,
 }
 
 /// Checks one statement file and its signature against the agreement and the trust store.
@@ -192,16 +200,17 @@ fn evaluate(
 }
 
 /// The first half of [`evaluate`]: the statement of `stem` in the directory of `version` of
-/// agreement `agreement`, read and parsed, its signature verified, its agreement, version and
-/// party matching where it is filed, and its key enrolled (usable) for that party.
-fn authenticate<'t>(
+/// agreement `agreement`, read and parsed as a statement of kind `S` (of its type, strictly),
+/// its signature verified, its agreement, version and party matching where it is filed, and its
+/// key enrolled (usable) for that party. Shared by agreement and review statements.
+pub(crate) fn authenticate<'t, S: Signed>(
     ws: &Workspace,
     agreement: &str,
     version: u32,
     trust: &'t TrustStore,
     stem: &str,
     path: &Path,
-) -> Result<Authentic<'t>, Rejection> {
+) -> Result<Authentic<'t, S>, Rejection> {
     let display = ws.display(path);
     let sig_path = signature_path(path);
     let sig_display = ws.display(&sig_path);
@@ -240,14 +249,15 @@ fn authenticate<'t>(
             format!("statement {display} is not UTF-8 text"),
         )
     })?;
-    let statement: Statement = toml::from_str(&text).map_err(|e| {
+    let statement: S = toml::from_str(&text).map_err(|e| {
         let pos = LineIndex::new(&text).position(&text, e.span().map_or(0, |s| s.start));
         reject(
             &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             pos.line,
             format!(
-                "statement {display}:{}:{} cannot be read: {}",
+                "{} {display}:{}:{} cannot be read: {}",
+                S::WHAT,
                 pos.line,
                 pos.column,
                 e.message().trim()
@@ -255,41 +265,44 @@ fn authenticate<'t>(
         )
     })?;
     let line = |key: &str| field_line(&text, key);
-    if statement.statement_type != STATEMENT_TYPE {
+    let fields = statement.fields();
+    if fields.statement_type != S::TYPE {
         return Err(reject(
             &rules::signatures::SIGNATURE_MALFORMED,
             &display,
             line("type"),
             format!(
-                "statement type {:?} is not {STATEMENT_TYPE:?}",
-                statement.statement_type
+                "{} type {:?} is not {:?}",
+                S::WHAT,
+                fields.statement_type,
+                S::TYPE
             ),
         ));
     }
     let signer_id = sshsig::key_id(&signer);
-    if signer_id != statement.key_id {
+    if signer_id != fields.key_id {
         return Err(reject(
             &rules::signatures::SIGNATURE_BAD,
             &display,
             line("key_id"),
             format!(
                 "the statement names key {} but the signature was made with key {signer_id}",
-                statement.key_id
+                fields.key_id
             ),
         ));
     }
-    if statement.agreement != agreement {
+    if fields.agreement != agreement {
         return Err(reject(
             &rules::signatures::SIGNATURE_WRONG_AGREEMENT,
             &display,
             line("agreement"),
             format!(
                 "this is a signature for another agreement ({:?}), not {agreement}; it was copied here",
-                statement.agreement
+                fields.agreement
             ),
         ));
     }
-    let relation = match statement.version.cmp(&version) {
+    let relation = match fields.version.cmp(&version) {
         std::cmp::Ordering::Equal => None,
         std::cmp::Ordering::Less => Some("an earlier"),
         std::cmp::Ordering::Greater => Some("another"),
@@ -301,18 +314,18 @@ fn authenticate<'t>(
             line("version"),
             format!(
                 "{} signed {relation} version (v{}), not the current version v{version}",
-                statement.party, statement.version
+                fields.party, fields.version
             ),
         ));
     }
-    if statement.party != stem {
+    if fields.party != stem {
         return Err(reject(
             &rules::signatures::SIGNATURE_WRONG_PARTY,
             &display,
             line("party"),
             format!(
                 "the statement is {}'s, but it is filed as {stem}'s signature",
-                statement.party
+                fields.party
             ),
         ));
     }
@@ -324,8 +337,8 @@ fn authenticate<'t>(
             format!("key {signer_id} is not in the trust store (keys/); the signature cannot be attributed to anyone"),
         )
     })?;
-    if let Err(refusal) = entry.attributes_to(&statement.party) {
-        return Err(refused(&refusal, entry, &statement, &text, &display));
+    if let Err(refusal) = entry.attributes_to(fields.party) {
+        return Err(refused(&refusal, entry, &fields, &text, &display));
     }
     Ok(Authentic {
         statement,
@@ -336,39 +349,62 @@ fn authenticate<'t>(
 }
 
 /// The second half of [`evaluate`]: an authentic statement counts for the current version when
-/// its key is not revoked, was valid at the claimed signing time and is enrolled for the role,
-/// that time is not after `latest` (the end of today, see
-/// [`super::statement::latest_signing_time`]), and the statement covers the agreement's
-/// current bytes.
+/// [`authorise_fields`] accepts it.
 fn authorise(
     facts: &AgreementFacts,
     authentic: Authentic<'_>,
     latest: DateTime<Utc>,
 ) -> Result<Valid, Rejection> {
+    authorise_fields(facts, &authentic, latest)?;
     let Authentic {
         statement,
         text,
         entry,
         display,
     } = authentic;
-    let line = |key: &str| field_line(&text, key);
+    Ok(Valid {
+        principal: entry.principal.clone(),
+        previous_line: field_line(&text, "previous_sha256"),
+        statement,
+        display,
+    })
+}
+
+/// Whether an authentic statement of any kind counts for the agreement version of `facts`: its
+/// key is not revoked, was valid at the claimed signing time and is enrolled for the role, that
+/// time is not after `latest` (the end of today, see
+/// [`super::statement::latest_signing_time`]), and the statement covers the agreement's
+/// current bytes. Returns the claimed signing time. Shared by agreement and review statements.
+pub(crate) fn authorise_fields<S: Signed>(
+    facts: &AgreementFacts,
+    authentic: &Authentic<'_, S>,
+    latest: DateTime<Utc>,
+) -> Result<DateTime<Utc>, Rejection> {
+    let Authentic {
+        statement,
+        text,
+        entry,
+        display,
+    } = authentic;
+    let statement = statement.fields();
+    let line = |key: &str| field_line(text, key);
     let signed_at = statement.signed_at().map_err(|why| {
         reject(
             &rules::signatures::SIGNATURE_MALFORMED,
-            &display,
+            display,
             line("signed_at"),
             format!("statement {display}: {why}"),
         )
     })?;
-    if let Err(refusal) = entry.permits(&statement.role, signed_at.date_naive()) {
-        return Err(refused(&refusal, entry, &statement, &text, &display));
+    if let Err(refusal) = entry.permits(statement.role, signed_at.date_naive()) {
+        return Err(refused(&refusal, entry, &statement, text, display));
     }
     if signed_at > latest {
         return Err(reject(
             &rules::signatures::SIGNATURE_FROM_THE_FUTURE,
-            &display,
+            display,
             line("signed_at"),
-            from_the_future(&statement.party, &statement.signed_at, latest),
+            from_the_future(statement.party, statement.signed_at, latest),
         ));
     }
     let current = facts.digest();
@@ -380,7 +416,7 @@ fn authorise(
         }
         return Err(reject(
             &rules::signatures::SIGNATURE_STALE,
-            &display,
+            display,
             line("agreement_sha256"),
             format!(
                 "{} signed version v{} with different content: the agreement was changed after signing (signed sha256 {}, now {current})",
@@ -388,12 +424,7 @@ fn authorise(
             ),
         ));
     }
-    Ok(Valid {
-        principal: entry.principal.clone(),
-        previous_line: line("previous_sha256"),
-        statement,
-        display,
-    })
+    Ok(signed_at)
 }
 
 /// Why a statement claiming to be signed at `signed_at` (after `latest`) does not count; `sign`
@@ -413,7 +444,7 @@ pub fn from_the_future(party: &str, signed_at: &str, latest: DateTime<Utc>) -> S
 fn refused(
     refusal: &Refusal,
     entry: &TrustedKey,
-    statement: &Statement,
+    statement: &Fields<'_>,
     text: &str,
     display: &str,
 ) -> Rejection {
@@ -719,6 +750,10 @@ fn verify_dir(
                     "remove it",
                 ));
             }
+            continue;
+        }
+        // Review statements have a folder of their own, judged by `review::reviews`.
+        if name == REVIEWS_DIR && kind(ws, &path) == Some(Kind::Dir) {
             continue;
         }
         if gate::is_temporary_name(&name) {
@@ -1033,7 +1068,7 @@ pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chai
             else {
                 continue;
             };
-            if let Ok(a) = authenticate(ws, id, version, trust, stem, &path) {
+            if let Ok(a) = authenticate::<Statement>(ws, id, version, trust, stem, &path) {
                 digests.insert(a.statement.agreement_sha256);
             }
         }

@@ -219,6 +219,37 @@ impl TempWorkspace {
         commit_all(self.root(), message, at)
     }
 
+    /// Sets git's user name and email in the workspace's repository, so commands can commit.
+    pub fn set_committer(&self) {
+        for (k, v) in [("user.name", "Test"), ("user.email", "test@example.org")] {
+            let status = std::process::Command::new("git")
+                .args(["config", k, v])
+                .current_dir(self.root())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+    }
+
+    /// Writes `text` as the statement `rel` and its signature `rel.sig`, signed in `namespace`
+    /// with the private key `key` (an unencrypted key file), as anyone with a key of their own
+    /// can: nothing but the verifier judges what a statement claims.
+    pub fn plant_statement(&self, rel: &str, key: &Path, namespace: &str, text: &str) {
+        let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
+        let sig = ssh_key::SshSig::sign(
+            &private,
+            namespace,
+            ssh_key::HashAlg::Sha512,
+            text.as_bytes(),
+        )
+        .unwrap();
+        self.write(rel, text);
+        self.write(
+            &format!("{rel}.sig"),
+            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
+        );
+    }
+
     /// Signs agreement `id` for `party` with `key` (and EXTRA arguments); it must succeed.
     pub fn sign(&self, id: &str, party: &str, key: &Path, extra: &[&str]) {
         let out = self.sign_output(id, party, key, extra);

@@ -22,6 +22,7 @@ mod log_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;
+mod review_cli;
 mod rule_coverage;
 mod security_doc;
 mod signing;

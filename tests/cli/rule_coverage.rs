@@ -181,19 +181,8 @@ impl Signed {
     /// `namespace`, as a signer with their own tooling could (the statement's content is not
     /// checked by anything but the verifier).
     fn resign(&self, rel: &str, party: &str, namespace: &str, text: &str) {
-        let private = ssh_key::PrivateKey::read_openssh_file(self.key(party)).unwrap();
-        let sig = ssh_key::SshSig::sign(
-            &private,
-            namespace,
-            ssh_key::HashAlg::Sha512,
-            text.as_bytes(),
-        )
-        .unwrap();
-        self.ws.write(rel, text);
-        self.ws.write(
-            &format!("{rel}.sig"),
-            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-        );
+        self.ws
+            .plant_statement(rel, self.key(party), namespace, text);
     }
 
     /// `keys/<party>.toml`, relative to the root.
@@ -339,6 +328,8 @@ scenarios! {
     dp218_trust_store_stray: "DP218" => stray_file_in_keys,
     dp219_signature_from_the_future: "DP219" => statement_dated_after_today,
     dp220_private_key_in_workspace: "DP220" => private_key_left_in_the_workspace,
+    dp221_review_invalid: "DP221" => review_statement_edited_without_signing,
+    dp222_review_incomplete: "DP222" => review_awaiting_a_party_under_policy_all,
     dp301_review_due: "DP301" => review_within_the_notice_window,
     dp302_review_overdue: "DP302" => review_date_passed,
     dp303_review_overdue_past_grace: "DP303" => review_date_passed_beyond_grace,
@@ -667,6 +658,48 @@ fn statement_dated_after_today() -> Outcome {
 fn private_key_left_in_the_workspace() -> Outcome {
     let s = Signed::new();
     s.ws.write("handover/id_ed25519", std::fs::read(&s.icb).unwrap());
+    check(&s.ws, TODAY, &[])
+}
+
+/// `party` records a review of the example's v1 on TODAY (`datapact review`), the next review
+/// a year later.
+fn review(s: &Signed, party: &str) {
+    let signed_at = format!("{TODAY}T10:00:00Z");
+    let key = s.key(party).to_str().unwrap().to_string();
+    let args = [
+        "--today",
+        TODAY,
+        "review",
+        ID,
+        "--party",
+        party,
+        "--key",
+        &key,
+        "--outcome",
+        "No changes",
+        "--next-review",
+        "2027-11-25",
+        "--signed-at",
+        &signed_at,
+    ];
+    let out = s.ws.output(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// DP221: the ICB's review statement edited after it was signed.
+fn review_statement_edited_without_signing() -> Outcome {
+    let s = Signed::new();
+    review(&s, ICB);
+    let rel = format!("signatures/{ID}/v1/reviews/{TODAY}/{ICB}.toml");
+    s.replace(&rel, "No changes", "No changes at all");
+    check(&s.ws, TODAY, &[])
+}
+
+/// DP222: under `[reviews] signers = "all"`, a review the ICB signed and the council has not.
+fn review_awaiting_a_party_under_policy_all() -> Outcome {
+    let s = Signed::new();
+    s.replace("datapact.toml", "signers = \"lead\"", "signers = \"all\"");
+    review(&s, ICB);
     check(&s.ws, TODAY, &[])
 }
 

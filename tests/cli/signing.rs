@@ -24,13 +24,7 @@ impl Fixture {
     fn new() -> Fixture {
         let ws = TempWorkspace::init();
         ws.write(&format!("agreements/{ID}.toml"), example(ID));
-        for (k, v) in [("user.name", "Test"), ("user.email", "test@example.org")] {
-            std::process::Command::new("git")
-                .args(["config", k, v])
-                .current_dir(ws.root())
-                .status()
-                .unwrap();
-        }
+        ws.set_committer();
         Fixture { ws }
     }
 
