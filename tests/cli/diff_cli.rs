@@ -738,9 +738,9 @@ fn errors_say_what_where_and_what_next() {
     assert!(err.contains("no agreement \"no-such-agreement\""), "{err}");
     let (code, _, _) = s.run(&["diff", "../x"]);
     assert_eq!(code, 2);
-    // A version with content errors (approved after effective, DP130) is still compared, and
+    // A version with content errors (approved after it expires, DP130) is still compared, and
     // the report says it has errors.
-    s.edit("approved = 2026-03-16", "approved = 2026-05-01");
+    s.edit("approved = 2026-03-16", "approved = 2030-05-01");
     let (code, out, _) = s.run(&["diff", ID]);
     assert_eq!(code, 0);
     assert!(
@@ -748,7 +748,7 @@ fn errors_say_what_where_and_what_next() {
         "{out}"
     );
     assert!(
-        out.contains("~ Dates — approved: 2026-03-16 → 2026-05-01  (dates.approved)"),
+        out.contains("~ Dates — approved: 2026-03-16 → 2030-05-01  (dates.approved)"),
         "{out}"
     );
 }

@@ -98,11 +98,6 @@ impl Story {
     /// (the response time in days becomes `version` + 7).
     pub fn amend(&self, version: u32) {
         let text = self.read(&self.agreement());
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("version = "))
-            .unwrap()
-            .to_string();
         let days = text
             .lines()
             .find_map(|l| {
@@ -111,13 +106,11 @@ impl Story {
                 rest.find(" working days").map(|j| rest[..j].to_string())
             })
             .unwrap();
-        let amended = text
-            .replacen(&line, &format!("version = {version}"), 1)
-            .replacen(
-                &format!("within {days} working days"),
-                &format!("within {} working days", version + 7),
-                1,
-            );
+        let amended = common::with_version(&text, version).replacen(
+            &format!("within {days} working days"),
+            &format!("within {} working days", version + 7),
+            1,
+        );
         self.ws.write(&self.agreement(), amended);
     }
 
@@ -239,7 +232,7 @@ fn restoring_the_v1_text_in_a_new_commit_is_a_rollback_naming_that_commit() {
 #[test]
 fn a_lowered_version_number_is_a_rollback_until_the_version_is_raised_again() {
     let s = Story::signed_v2();
-    s.replace(&s.agreement(), "version = 2", "version = 1");
+    common::set_version(&s.ws.root().join(s.agreement()), 1);
     let lowered = s.commit("Back to version 1");
     let (code, found, _) = s.check();
     assert_eq!(code, 1);

@@ -734,11 +734,7 @@ fn threat_review_copied_to_another_agreement_or_version_does_not_count() {
     f.reviewed(ICB);
     let agreement = f.path(&format!("agreements/{ID}.toml"));
     let text_of = std::fs::read_to_string(&agreement).unwrap();
-    std::fs::write(
-        &agreement,
-        text_of.replacen("version = 1", "version = 2", 1),
-    )
-    .unwrap();
+    std::fs::write(&agreement, common::with_version(&text_of, 2)).unwrap();
     f.ws.sign(ID, ICB, &f.icb, &["--signed-at", T0]);
     f.ws.sign(ID, ECC, &f.ecc, &["--signed-at", T0]);
     // v1's review is history: v2 is due on the agreement's own date.
