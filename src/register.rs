@@ -13,7 +13,9 @@ use crate::lifecycle::{self, Signed, Standing, State};
 use crate::signing::in_force::{self, Earlier, InForce};
 use crate::signing::review::{self, Review, Reviews, Subject};
 use crate::signing::trust::TrustStore;
-use crate::signing::verify::{AgreementSignatures, PartyStatus, SignatureState, verify_agreement};
+use crate::signing::verify::{
+    AgreementSignatures, PartyStatus, SignatureState, verify_agreement, verify_version,
+};
 use crate::signing::{AgreementFacts, facts};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
@@ -165,10 +167,24 @@ impl Session {
 
     /// Assesses one validated file.
     fn assess(&self, checked: Checked) -> Assessment {
+        self.assess_text(checked, false)
+    }
+
+    /// Assesses an earlier version's text (from history, validated) on its own: its
+    /// signatures verified against its bytes, its state from its own dates; no earlier version
+    /// is looked for.
+    pub fn assess_version(&self, checked: Checked) -> Assessment {
+        self.assess_text(checked, true)
+    }
+
+    fn assess_text(&self, checked: Checked, historic: bool) -> Assessment {
         let (ws, trust, today) = (&self.ws, &self.trust, self.today);
         // Lenient facts, so a changed file that no longer validates still shows stale signatures.
         let facts = facts::of_checked(&checked).ok();
         let signatures = facts.as_ref().map(|facts| {
+            if historic {
+                return verify_version(ws, facts, trust, today);
+            }
             let mut signatures = verify_agreement(ws, facts, trust, today);
             in_force::explain_backwards(ws, facts, &mut signatures, &self.archive);
             signatures
@@ -185,7 +201,7 @@ impl Session {
                     _ => Signed::NotFully,
                 };
                 // The version in force: this one when fully signed, else an earlier one.
-                earlier = (signed == Signed::NotFully)
+                earlier = (signed == Signed::NotFully && !historic)
                     .then(|| in_force::earlier(ws, facts, trust, today, &self.archive));
                 let earlier_facts = match &earlier {
                     Some(Earlier::InForce(e)) => e

@@ -602,6 +602,59 @@ impl Document {
         })
     }
 
+    /// The document of an earlier (or other) version's text, `from` where it was found ("commit
+    /// 0123456789ab (2026-04-01)"), placed among the agreement's versions as `current` (the
+    /// working tree's assessment) has them: unless it is the version in force, its state says
+    /// it is superseded, or not in force.
+    pub fn as_version_of(mut self, current: &Assessment, from: &str) -> Document {
+        let this = self.agreement.version;
+        let in_force = current.in_force();
+        let pending = current
+            .checked
+            .agreement
+            .as_ref()
+            .map(|a| a.version)
+            .filter(|v| Some(*v) != in_force);
+        let awaiting = pending
+            .map(|p| format!("; version {p} awaits signatures"))
+            .unwrap_or_default();
+        self.versions = VersionsView {
+            in_force,
+            this_in_force: in_force == Some(this),
+            in_force_committed: current
+                .earlier_in_force()
+                .map(|e| e.commit.time.date_naive()),
+            note: match in_force {
+                Some(v) if v == this => {
+                    format!("This version {this}, from {from}, is the version in force{awaiting}.")
+                }
+                Some(v) => format!(
+                    "Version {v} is in force; this is version {this}, from {from}{awaiting}."
+                ),
+                None => format!(
+                    "No version is in force; this is version {this}, from {from}{awaiting}."
+                ),
+            },
+        };
+        match in_force {
+            Some(v) if v == this => {}
+            Some(v) if v > this => {
+                self.state.state = "superseded";
+                self.state.label = "Superseded";
+                self.state.next_text = format!("version {v} is in force");
+            }
+            _ => {
+                self.state.state = "not-in-force";
+                self.state.label = "Not in force";
+                self.state.next_text = match in_force {
+                    Some(v) => format!("version {v} is in force"),
+                    None => "no version is in force".to_string(),
+                };
+            }
+        }
+        self
+    }
+
     /// Renders the document with the agreement template for `format`.
     pub fn render(&self, templates: &Templates, format: Format) -> Result<String> {
         templates.render(

@@ -16,6 +16,8 @@ use crate::render::{
 };
 use crate::templates::Templates;
 use crate::term;
+use crate::versions::{Judge, Versions};
+use crate::workspace::AgreementId;
 use std::path::{Path, PathBuf};
 
 /// Render an agreement as Markdown or HTML, or every agreement as a static site.
@@ -35,6 +37,10 @@ pub struct Args {
     /// contact details (role mailboxes stay) or signers' principals.
     #[arg(long)]
     pub public: bool,
+    /// Render version N of the agreement instead of the working tree's: its exact text from
+    /// the git history (the one its signatures name), with the state of that version.
+    #[arg(long, value_name = "N", conflicts_with = "all")]
+    pub version: Option<u32>,
     /// Write to FILE (or, with --all, into directory DIR) instead of standard output.
     #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<PathBuf>,
@@ -57,7 +63,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         session,
     };
     match (&args.target, &args.out) {
-        (Some(target), out) if !args.all => run.one(target, args.format, out.as_deref()),
+        (Some(target), out) if !args.all => {
+            run.one(target, args.version, args.format, out.as_deref())
+        }
         (_, Some(dir)) => run.site(dir),
         _ => Err(Error::usage("render --all needs --out DIR")
             .with_hint("for example: datapact render --all --out site")),
@@ -65,11 +73,43 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
 }
 
 impl Run<'_> {
-    fn one(&self, target: &str, format: Format, out: Option<&Path>) -> Result<Outcome> {
-        let path = self.session.ws.resolve_target(target)?;
-        let assessment = self.session.assess_file(&path)?;
-        let text = Document::new(&assessment, self.audience, self.session.today)?
-            .render(&self.templates, format)?;
+    fn one(
+        &self,
+        target: &str,
+        version: Option<u32>,
+        format: Format,
+        out: Option<&Path>,
+    ) -> Result<Outcome> {
+        let session = &self.session;
+        let path = session.ws.resolve_target(target)?;
+        let assessment = session.assess_file(&path)?;
+        let current = assessment.checked.agreement.as_ref().map(|a| a.version);
+        let document = match version {
+            Some(v) if Some(v) != current => {
+                let id = assessment
+                    .checked
+                    .id()
+                    .and_then(|id| AgreementId::parse(&id).ok());
+                let Some(id) = id else {
+                    return Err(Error::input(format!(
+                        "{}: its id cannot be read, so its versions cannot be found",
+                        assessment.checked.source.display
+                    ))
+                    .with_hint("run `datapact validate` on it and fix the errors it reports"));
+                };
+                let versions = Versions::load(&session.ws, &id)?;
+                let judge = Judge::new(&session.ws, &session.trust, session.today);
+                let resolved = versions.resolve(&judge, v)?;
+                for note in &resolved.notes {
+                    term::note(&format!("note: {note}"));
+                }
+                let earlier = session.assess_version(resolved.text.checked.clone());
+                Document::new(&earlier, self.audience, session.today)?
+                    .as_version_of(&assessment, &resolved.text.describe())
+            }
+            _ => Document::new(&assessment, self.audience, session.today)?,
+        };
+        let text = document.render(&self.templates, format)?;
         self.cx
             .write_output(Some(&self.session.ws.root), out, text.as_bytes(), |file| {
                 format!("Wrote {}", file.display())

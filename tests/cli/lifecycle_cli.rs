@@ -366,3 +366,59 @@ fn dp203_names_the_likely_cause_of_a_version_that_went_backwards() {
         "{out}"
     );
 }
+
+#[test]
+fn render_version_shows_an_earlier_text_from_history_with_its_place_among_the_versions() {
+    let life = Life::v1_signed_then_v2_drafted();
+    life.sign(ICB, "2026-06-02T10:00:00Z");
+    // The working tree's v2: v1 is in force, v2 awaits the council.
+    let (code, md, err) = life.ws.run(&["--today", "2026-06-10", "render", ID]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        md.contains("| In force | Version 1 is in force (its text committed on 21 March 2026); this version 2 awaits the signature of Essex County Council. |"),
+        "{md}"
+    );
+    // v1, rendered from history: the version in force, signed by both.
+    let (code, md, err) = life
+        .ws
+        .run(&["--today", "2026-06-10", "render", ID, "--version", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains("| Version | 1 |"), "{md}");
+    assert!(
+        md.contains("is the version in force; version 2 awaits signatures."),
+        "{md}"
+    );
+    assert!(
+        md.contains("2 of 2 parties have a verified signature"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("Extracts are sent weekly"),
+        "the v1 text: {md}"
+    );
+
+    // Once v2 is fully signed, v1 is superseded.
+    life.sign(ECC, "2026-06-03T10:00:00Z");
+    let (code, html, err) = life.ws.run(&[
+        "--today",
+        "2026-06-10",
+        "render",
+        ID,
+        "--version",
+        "1",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        html.contains("state-superseded")
+            && html.contains("Version 2 is in force; this is version 1, from commit"),
+        "{html}"
+    );
+    // A version that never existed.
+    let (code, _, err) = life
+        .ws
+        .run(&["--today", "2026-06-10", "render", ID, "--version", "7"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("version 7"), "{err}");
+}
