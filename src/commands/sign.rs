@@ -135,6 +135,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         stmt: &stmt_path,
         sig: &sig_path,
         replace: args.replace,
+        noted: std::cell::Cell::new(false),
     };
     mine.leftover()?;
     let statement = Statement {
@@ -206,6 +207,8 @@ struct Mine<'a> {
     stmt: &'a Path,
     sig: &'a Path,
     replace: bool,
+    /// Whether the replacement was announced.
+    noted: std::cell::Cell<bool>,
 }
 
 impl Mine<'_> {
@@ -268,9 +271,12 @@ impl Mine<'_> {
                 "sign again, replacing it: `datapact sign {id} --party {party} --key KEYFILE --replace`"
             ))),
             Some(PartyStatus::Invalid { reason, .. }) => {
-                term::note(&format!(
-                    "replacing {display}, which no longer counts: {reason}"
-                ));
+                // Said once, when the decision is first made (it is made again under the lock).
+                if !self.noted.replace(true) {
+                    term::note(&format!(
+                        "replacing {display}, which no longer counts: {reason}"
+                    ));
+                }
                 Ok(())
             }
             // A statement the party list does not reach (cannot happen for a party of the

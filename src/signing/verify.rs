@@ -871,7 +871,7 @@ fn verify_dir(
                                 valid.statement.key_id
                             ),
                         );
-                        invalid(&mut findings, party, r)
+                        invalid(&mut findings, facts, party, r)
                     }
                     None => {
                         key_owner.insert(valid.statement.key_id.clone(), party.clone());
@@ -884,7 +884,7 @@ fn verify_dir(
                         }
                     }
                 },
-                Some(Err(r)) => invalid(&mut findings, party, r),
+                Some(Err(r)) => invalid(&mut findings, facts, party, r),
             };
         parties.push(PartySignature {
             party: party.clone(),
@@ -1012,7 +1012,30 @@ fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
     }
 }
 
-fn invalid(findings: &mut Vec<Finding>, party: &str, r: Rejection) -> PartyStatus {
+fn invalid(
+    findings: &mut Vec<Finding>,
+    facts: &AgreementFacts,
+    party: &str,
+    r: Rejection,
+) -> PartyStatus {
+    // What signing again mends (a key revoked, expired, unknown or not enrolled for the role),
+    // the hint says with the exact command.
+    let mended_by_replace = [
+        &rules::signatures::SIGNATURE_REVOKED_KEY,
+        &rules::signatures::SIGNATURE_KEY_VALIDITY,
+        &rules::signatures::SIGNATURE_UNKNOWN_KEY,
+        &rules::signatures::SIGNATURE_ROLE,
+    ]
+    .iter()
+    .any(|rule| std::ptr::eq(*rule, r.rule));
+    let hint = if mended_by_replace {
+        format!(
+            "{party} signs v{} again with a valid key, replacing this statement: `datapact sign {} --party {party} --key KEYFILE --replace`",
+            facts.version, facts.id
+        )
+    } else {
+        r.rule.hint.to_string()
+    };
     findings.push(
         Finding::new(
             r.rule,
@@ -1022,7 +1045,7 @@ fn invalid(findings: &mut Vec<Finding>, party: &str, r: Rejection) -> PartyStatu
                 column: 1,
             },
             r.reason.clone(),
-            r.rule.hint,
+            hint,
         )
         .about_party(party),
     );

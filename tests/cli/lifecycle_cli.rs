@@ -33,10 +33,11 @@ impl Life {
         self.ws.root().join(format!("agreements/{ID}.toml"))
     }
 
-    /// Signs the current text for `party` at `at` (RFC 3339); it must succeed.
+    /// Signs the current text for `party` at `at` (RFC 3339), on that day; it must succeed.
     pub fn sign(&self, party: &str, at: &str) {
         let key = if party == ICB { &self.icb } else { &self.ecc };
-        self.ws.sign(ID, party, key, &["--signed-at", at]);
+        self.ws
+            .sign(ID, party, key, &["--signed-at", at, "--today", &at[..10]]);
     }
 
     /// v1 signed by both parties and committed, then an amendment (v2) committed unsigned.
@@ -421,4 +422,138 @@ fn render_version_shows_an_earlier_text_from_history_with_its_place_among_the_ve
         .run(&["--today", "2026-06-10", "render", ID, "--version", "7"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("version 7"), "{err}");
+}
+
+/// `datapact --today TODAY ARGS...`; it must succeed. Returns stdout.
+fn ok(life: &Life, today: &str, args: &[&str]) -> String {
+    let mut all = vec!["--today", today];
+    all.extend_from_slice(args);
+    let (code, out, err) = life.ws.run(&all);
+    assert_eq!(code, 0, "{all:?}:\n{out}{err}");
+    out
+}
+
+#[test]
+fn a_full_life_draft_signed_reviewed_amended_renewed() {
+    let life = Life::new();
+    life.ws.commit_all("Draft", "2026-03-10T09:00:00Z");
+    let row = life.row("2026-03-15");
+    assert_eq!(
+        (row["state"].as_str(), row["in_force"].is_null()),
+        (Some("draft"), true)
+    );
+
+    life.sign(ICB, "2026-03-20T10:00:00Z");
+    life.sign(ECC, "2026-03-21T10:00:00Z");
+    life.ws.commit_all("v1 signed", "2026-03-21T12:00:00Z");
+    assert_eq!(life.row("2026-04-10")["versions"], "v1 in force");
+
+    // A review that changes nothing: no new signatures, a new review date.
+    ok(
+        &life,
+        "2026-05-01",
+        &[
+            "review",
+            ID,
+            "--party",
+            ICB,
+            "--key",
+            life.icb.to_str().unwrap(),
+            "--outcome",
+            "Reviewed with the council: no changes",
+            "--next-review",
+            "2027-03-01",
+            "--signed-at",
+            "2026-05-01T10:00:00Z",
+        ],
+    );
+    life.ws.commit_all("Review", "2026-05-01T12:00:00Z");
+    let row = life.row("2026-05-02");
+    assert_eq!(row["review"], "2027-03-01");
+    assert_eq!(
+        row["last_review"]["outcome"],
+        "Reviewed with the council: no changes"
+    );
+
+    // An amendment: v1 stays in force, with its review, while v2 collects signatures.
+    let out = ok(
+        &life,
+        "2026-06-01",
+        &[
+            "bump",
+            ID,
+            "--reason",
+            "The council asked for weekly extracts",
+            "--change",
+            "Extracts are sent weekly",
+        ],
+    );
+    assert!(
+        out.contains(&format!("datapact sign {ID} --party {ECC}")),
+        "{out}"
+    );
+    life.ws
+        .commit_all("v2: weekly extracts", "2026-06-01T12:00:00Z");
+    life.sign(ICB, "2026-06-02T10:00:00Z");
+    life.ws
+        .commit_all("v2 signed by the ICB", "2026-06-02T12:00:00Z");
+    let row = life.row("2026-06-10");
+    assert_eq!(row["versions"], format!("v1 in force; v2 awaiting {ECC}"));
+    assert_eq!(
+        row["review"], "2027-03-01",
+        "the review of v1, in force: {row:#}"
+    );
+    assert_eq!(row["state"], "active");
+
+    life.sign(ECC, "2026-06-03T10:00:00Z");
+    life.ws
+        .commit_all("v2 signed by the council", "2026-06-03T12:00:00Z");
+    let row = life.row("2026-06-10");
+    assert_eq!(row["versions"], "v2 in force");
+    assert_eq!(row["review"], "2028-04-01", "v2's own review date: {row:#}");
+
+    // A renewal moves the term; until it is signed, v2 (ending 2029-03-31) is in force.
+    ok(
+        &life,
+        "2029-01-05",
+        &[
+            "bump",
+            ID,
+            "--type",
+            "renewal",
+            "--reason",
+            "Renewed for a further term",
+        ],
+    );
+    life.ws.commit_all("v3: renewal", "2029-01-05T12:00:00Z");
+    let row = life.row("2029-01-10");
+    assert_eq!(
+        row["versions"],
+        format!("v2 in force; v3 awaiting {ICB}, {ECC}")
+    );
+    // v2's review fell due on 2028-04-01 and was never recorded: overdue is more urgent than
+    // its expiry, which is that of v2, in force.
+    assert_eq!(row["state"], "review-overdue");
+    assert_eq!(row["expires"], "2029-03-31");
+    life.sign(ICB, "2029-01-11T10:00:00Z");
+    life.sign(ECC, "2029-01-12T10:00:00Z");
+    life.ws.commit_all("v3 signed", "2029-01-12T12:00:00Z");
+    let row = life.row("2029-01-15");
+    assert_eq!(row["versions"], "v3 in force");
+    assert_eq!(row["state"], "signed-not-yet-effective");
+    assert_eq!(row["expires"], "2032-03-31");
+    assert_eq!(life.row("2029-04-02")["state"], "active");
+
+    // The whole history is sound, and log lists every version with its verified signers.
+    let out = ok(&life, "2029-04-02", &["check", "--history"]);
+    assert!(!out.contains("error["), "{out}");
+    let log = ok(&life, "2029-04-02", &["log", ID, "--format", "json"]);
+    let log: Value = serde_json::from_str(&log).unwrap();
+    let versions: Vec<u64> = log["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(versions, [1, 2, 3], "{log:#}");
 }
