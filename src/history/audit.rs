@@ -110,22 +110,24 @@ impl Audit {
         self.files.iter().flat_map(|f| &f.findings)
     }
 
+    /// Keeps only the findings about the agreements `ids` (`check ID...`, `verify ID...`), and
+    /// those about no agreement (trust store changes).
+    pub fn keep_only(&mut self, ids: &BTreeSet<String>) {
+        self.files
+            .retain(|f| f.agreement.as_ref().is_none_or(|id| ids.contains(id)));
+    }
+
     /// Adds the history findings to `reports` (the reports of `check`): to the report of the
     /// same file when there is one, otherwise as a report of its own; every agreement's report
-    /// lists the history family as run. When `only` is given (`check ID...`), findings about
-    /// other agreements are left out (trust store changes are kept).
-    pub fn add_to_reports(&self, reports: &mut Vec<FileReport>, only: Option<&BTreeSet<String>>) {
+    /// lists the history family as run.
+    pub fn add_to_reports(&self, reports: &mut Vec<FileReport>) {
         for report in reports.iter_mut() {
             if report.agreement.is_some() && !report.families.contains(&Family::History) {
                 report.families.push(Family::History);
             }
         }
         for file in &self.files {
-            let wanted = match (&file.agreement, only) {
-                (Some(id), Some(only)) => only.contains(id),
-                _ => true,
-            };
-            if !wanted || file.findings.is_empty() {
+            if file.findings.is_empty() {
                 continue;
             }
             match reports.iter_mut().find(|r| r.file == file.file) {

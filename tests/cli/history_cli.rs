@@ -699,7 +699,7 @@ fn a_workspace_outside_git_is_refused_and_a_repository_without_commits_is_clean(
 }
 
 #[test]
-fn check_of_one_agreement_keeps_its_history_and_leaves_out_the_others() {
+fn checking_one_agreement_keeps_its_history_and_leaves_out_the_others() {
     let s = Story::signed_v2();
     let other = "icb-ecc-second";
     s.ws.write(
@@ -713,6 +713,15 @@ fn check_of_one_agreement_keeps_its_history_and_leaves_out_the_others() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("DP401"), "{out}");
     let (code, out, _) = s.run(&["check", ID, "--history", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DP401"), "{out}");
+    let (code, out, _) = s.run(&["verify", other, "--history"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("DP401") && out.contains("Trust store changes (2)"),
+        "{out}"
+    );
+    let (code, out, _) = s.run(&["verify", ID, "--history"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("DP401"), "{out}");
 }
