@@ -219,6 +219,25 @@ impl TempWorkspace {
         commit_all(self.root(), message, at)
     }
 
+    /// Writes `text` as the statement `rel` and its signature, signed for `namespace` with the
+    /// private key `key` (an unencrypted OpenSSH key file), as anyone holding a key can: nothing
+    /// but the verifier judges a statement.
+    pub fn plant_statement(&self, rel: &str, key: &Path, namespace: &str, text: &str) {
+        let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
+        let sig = ssh_key::SshSig::sign(
+            &private,
+            namespace,
+            ssh_key::HashAlg::Sha512,
+            text.as_bytes(),
+        )
+        .unwrap();
+        self.write(rel, text);
+        self.write(
+            &format!("{rel}.sig"),
+            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
+        );
+    }
+
     /// Signs agreement `id` for `party` with `key` (and EXTRA arguments); it must succeed.
     pub fn sign(&self, id: &str, party: &str, key: &Path, extra: &[&str]) {
         let out = self.sign_output(id, party, key, extra);

@@ -130,19 +130,8 @@ impl Story {
     /// statement forged by someone holding that key.
     pub fn resign(&self, rel: &str, party: &str, text: &str) {
         let key = if party == ICB { &self.icb } else { &self.ecc };
-        let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
-        let sig = ssh_key::SshSig::sign(
-            &private,
-            "datapact-agreement@datapact.dev",
-            ssh_key::HashAlg::Sha512,
-            text.as_bytes(),
-        )
-        .unwrap();
-        self.ws.write(rel, text);
-        self.ws.write(
-            &format!("{rel}.sig"),
-            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-        );
+        self.ws
+            .plant_statement(rel, key, "datapact-agreement@datapact.dev", text);
     }
 
     /// `datapact --today TODAY ARGS...`: exit code, stdout, stderr.

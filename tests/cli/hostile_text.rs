@@ -47,19 +47,7 @@ fn edit(ws: &TempWorkspace, rel: &str, from: &str, to: &str) {
 /// Writes `text` as the statement `rel` and its signature, signed with the private key `key`
 /// (as anyone with a key of their own can: nothing but the verifier judges a statement).
 fn plant_statement(ws: &TempWorkspace, rel: &str, key: &Path, text: &str) {
-    let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
-    let sig = ssh_key::SshSig::sign(
-        &private,
-        "datapact-agreement@datapact.dev",
-        ssh_key::HashAlg::Sha512,
-        text.as_bytes(),
-    )
-    .unwrap();
-    ws.write(rel, text);
-    ws.write(
-        &format!("{rel}.sig"),
-        sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-    );
+    ws.plant_statement(rel, key, "datapact-agreement@datapact.dev", text);
 }
 
 fn git(ws: &TempWorkspace, args: &[&str]) -> String {

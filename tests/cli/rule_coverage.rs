@@ -181,19 +181,8 @@ impl Signed {
     /// `namespace`, as a signer with their own tooling could (the statement's content is not
     /// checked by anything but the verifier).
     fn resign(&self, rel: &str, party: &str, namespace: &str, text: &str) {
-        let private = ssh_key::PrivateKey::read_openssh_file(self.key(party)).unwrap();
-        let sig = ssh_key::SshSig::sign(
-            &private,
-            namespace,
-            ssh_key::HashAlg::Sha512,
-            text.as_bytes(),
-        )
-        .unwrap();
-        self.ws.write(rel, text);
-        self.ws.write(
-            &format!("{rel}.sig"),
-            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-        );
+        self.ws
+            .plant_statement(rel, self.key(party), namespace, text);
     }
 
     /// `keys/<party>.toml`, relative to the root.
