@@ -139,13 +139,14 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         families: vec![Family::Signatures],
     }));
     if args.history {
-        let audit = crate::history::audit::audit(ws, trust)?;
+        let mut audit = crate::history::audit::audit(ws, trust)?;
         for note in &audit.notes {
             crate::term::note(&format!("note: {note}"));
         }
-        let only: Option<std::collections::BTreeSet<String>> = (!args.targets.is_empty())
-            .then(|| reports.iter().filter_map(|r| r.agreement.clone()).collect());
-        audit.add_to_reports(&mut reports, only.as_ref());
+        if !args.targets.is_empty() {
+            audit.keep_only(&reports.iter().filter_map(|r| r.agreement.clone()).collect());
+        }
+        audit.add_to_reports(&mut reports);
     }
     let deny_warnings = args.fail_on == FailOn::Warning;
     cx.finish_report("check", args.format, &reports, deny_warnings, unreadable)

@@ -87,10 +87,18 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         })?
         .into_iter()
         .collect::<Result<_>>()?;
-    let history = match args.history {
+    let mut history = match args.history {
         true => Some(crate::history::audit::audit(&session.ws, trust)?),
         false => None,
     };
+    if let Some(history) = history.as_mut().filter(|_| !args.targets.is_empty()) {
+        history.keep_only(
+            &results
+                .iter()
+                .map(|r| r.signatures.agreement.clone())
+                .collect(),
+        );
+    }
     for note in history.iter().flat_map(|h| &h.notes) {
         term::note(&format!("note: {note}"));
     }

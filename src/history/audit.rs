@@ -33,12 +33,12 @@ use crate::error::{Error, Result};
 use crate::gate::FileKind;
 use crate::git::{BlobId, CommitInfo, History};
 use crate::report::FileReport;
-use crate::rules::Family;
 use crate::rules::history::{
     HISTORY_CHAIN_BROKEN, HISTORY_CHANGED_AFTER_SIGNING, HISTORY_ROLLBACK,
     HISTORY_SIGNATURE_INVALID, HISTORY_SIGNATURES_REMOVED, HISTORY_SKIPPED_VERSION,
     HISTORY_TRUST_CHANGE,
 };
+use crate::rules::{Family, Rule};
 use crate::signing::statement::{STATEMENT_TYPE, Statement, field_line, version_of_dir_name};
 use crate::signing::trust::TrustStore;
 use crate::signing::{forbidden_char, sha256_hex, sshsig};
@@ -110,22 +110,24 @@ impl Audit {
         self.files.iter().flat_map(|f| &f.findings)
     }
 
+    /// Keeps only the findings about the agreements `ids` (`check ID...`, `verify ID...`), and
+    /// those about no agreement (trust store changes).
+    pub fn keep_only(&mut self, ids: &BTreeSet<String>) {
+        self.files
+            .retain(|f| f.agreement.as_ref().is_none_or(|id| ids.contains(id)));
+    }
+
     /// Adds the history findings to `reports` (the reports of `check`): to the report of the
     /// same file when there is one, otherwise as a report of its own; every agreement's report
-    /// lists the history family as run. When `only` is given (`check ID...`), findings about
-    /// other agreements are left out (trust store changes are kept).
-    pub fn add_to_reports(&self, reports: &mut Vec<FileReport>, only: Option<&BTreeSet<String>>) {
+    /// lists the history family as run.
+    pub fn add_to_reports(&self, reports: &mut Vec<FileReport>) {
         for report in reports.iter_mut() {
             if report.agreement.is_some() && !report.families.contains(&Family::History) {
                 report.families.push(Family::History);
             }
         }
         for file in &self.files {
-            let wanted = match (&file.agreement, only) {
-                (Some(id), Some(only)) => only.contains(id),
-                _ => true,
-            };
-            if !wanted || file.findings.is_empty() {
+            if file.findings.is_empty() {
                 continue;
             }
             match reports.iter_mut().find(|r| r.file == file.file) {
@@ -1024,163 +1026,79 @@ fn trust_event(c: &TrustChange) -> Event {
     }
 }
 
-/// One agreement's timeline replayed in commit order.
-struct Replay {
-    /// The agreement's text at HEAD (`None`: no file at HEAD).
-    head: Option<Rc<Text>>,
+/// One agreement's timeline replayed in commit order: the state it keeps, and the problems
+/// found, judged against HEAD at the end.
+struct Replay<'w, 's> {
+    walker: &'w Walker<'w>,
+    id: &'s str,
+    /// `agreements/<id>.toml`.
+    file: String,
+    /// Every text the file had, by digest: its version (the same bytes always read the same)
+    /// and the commit that first had it.
+    texts: HashMap<&'s str, (Option<u32>, Rc<CommitInfo>)>,
     /// The last digest each version had.
+    finals: HashMap<u32, String>,
+    /// The text as the replay stands (at the end: HEAD's; `None`: no file).
+    current: Option<Rc<Text>>,
+    last_version: Option<u32>,
+    max_version: Option<u32>,
+    /// (version, digest) -> who signed it, in which commit (authentic statements only).
+    signed: HashMap<(u32, String), Vec<Signer>>,
+    /// Version -> the digests its authentic statements cover, for the chain.
+    covers: BTreeMap<u32, BTreeSet<String>>,
+    /// Problems found, to judge against HEAD once the replay is over.
+    pending: Vec<(Event, Pending)>,
+}
+
+/// A party that signed, and the commit that brought its statement.
+type Signer = (String, Rc<CommitInfo>);
+
+/// What a replay leaves for the removal check: the text at HEAD and the last text of each
+/// version.
+struct Replayed {
+    head: Option<Rc<Text>>,
     finals: HashMap<u32, String>,
 }
 
-impl Replay {
-    fn run(walker: &Walker<'_>, id: &str, steps: &[Step], events: &mut Vec<Event>) -> Replay {
-        let file = format!("{AGREEMENTS_DIR}/{id}.toml");
-        // Every text the file had, by digest: its version (the same bytes always read the
-        // same) and the commit that first had it; and the last text of each version.
-        let mut texts: HashMap<&str, (Option<u32>, Rc<CommitInfo>)> = HashMap::new();
-        let mut finals: HashMap<u32, String> = HashMap::new();
+impl<'w, 's> Replay<'w, 's> {
+    /// Replays agreement `id`'s `steps`, adding what it finds to `events`.
+    fn run(
+        walker: &'w Walker<'w>,
+        id: &'s str,
+        steps: &'s [Step],
+        events: &mut Vec<Event>,
+    ) -> Replayed {
+        let mut replay = Replay {
+            walker,
+            id,
+            file: format!("{AGREEMENTS_DIR}/{id}.toml"),
+            texts: HashMap::new(),
+            finals: HashMap::new(),
+            current: None,
+            last_version: None,
+            max_version: None,
+            signed: HashMap::new(),
+            covers: BTreeMap::new(),
+            pending: Vec::new(),
+        };
         for step in steps {
             if let Step::Text {
                 commit,
                 text: Some(t),
             } = step
             {
-                texts
+                replay
+                    .texts
                     .entry(t.digest.as_str())
                     .or_insert_with(|| (t.version, commit.clone()));
                 if let Some(v) = t.version {
-                    finals.insert(v, t.digest.clone());
+                    replay.finals.insert(v, t.digest.clone());
                 }
             }
         }
-
-        let mut current: Option<Rc<Text>> = None;
-        let mut last_version: Option<u32> = None;
-        let mut max_version: Option<u32> = None;
-        // (version, digest) -> who signed it, in which commit (authentic statements only).
-        type Signers = Vec<(String, Rc<CommitInfo>)>;
-        let mut signed: HashMap<(u32, String), Signers> = HashMap::new();
-        // Version -> the digests its authentic statements cover, for the chain.
-        let mut covers: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
-        // Events to judge against HEAD once the replay is over.
-        let mut pending: Vec<(Event, Pending)> = Vec::new();
-
         for step in steps {
             match step {
-                Step::Text { commit, text } => {
-                    let Some(t) = text else {
-                        current = None;
-                        continue;
-                    };
-                    if let Some(v) = t.version {
-                        let before = max_version;
-                        // Rollback: a lower version than the last, or a superseded text again.
-                        let restored = texts
-                            .get(t.digest.as_str())
-                            .filter(|(_, first)| first.id != commit.id)
-                            .and_then(|(u, first)| {
-                                u.filter(|&u| before.is_some_and(|m| u < m))
-                                    .map(|u| (u, first.clone()))
-                            });
-                        let lowered = last_version.filter(|&l| v < l);
-                        if lowered.is_some() || restored.is_some() {
-                            let reached = before.unwrap_or(v);
-                            let what = match (&restored, lowered) {
-                                (Some((u, first)), Some(l)) => format!(
-                                    "restored the text of v{u} (first committed in {}) after version {l}: the version number went backwards",
-                                    describe(first)
-                                ),
-                                (Some((u, first)), None) => format!(
-                                    "gave the file again the text of v{u} (first committed in {}) when the agreement had reached version {reached}: it went back to a superseded version",
-                                    describe(first)
-                                ),
-                                (None, l) => format!(
-                                    "set version {v} after version {}: the version number went backwards",
-                                    l.unwrap_or(reached)
-                                ),
-                            };
-                            pending.push((
-                                Event {
-                                    rule: &HISTORY_ROLLBACK,
-                                    file: file.clone(),
-                                    agreement: Some(id.to_string()),
-                                    line: 1,
-                                    message: format!("{} {what}", describe(commit)),
-                                    hint: format!(
-                                        "restore the later version with `git revert {}`, or bump `version` above {reached} and have every party sign it",
-                                        commit.short()
-                                    ),
-                                    repaired: None,
-                                },
-                                Pending::Rollback { reached },
-                            ));
-                        }
-                        // Skipped: above every version so far by more than one.
-                        if let Some(m) = before.filter(|&m| v > m.saturating_add(1)) {
-                            let skipped = if v == m + 2 {
-                                format!("version {} was", m + 1)
-                            } else {
-                                format!("versions {} to {} were", m + 1, v - 1)
-                            };
-                            pending.push((
-                                Event {
-                                    rule: &HISTORY_SKIPPED_VERSION,
-                                    file: file.clone(),
-                                    agreement: Some(id.to_string()),
-                                    line: 1,
-                                    message: format!(
-                                        "{} set version {v} after version {m}: {skipped} skipped",
-                                        describe(commit)
-                                    ),
-                                    hint: HISTORY_SKIPPED_VERSION.hint.into(),
-                                    repaired: None,
-                                },
-                                Pending::Never,
-                            ));
-                        }
-                        // Changed after signing: same version, other bytes, the old ones signed.
-                        if let Some(old) = current
-                            .as_ref()
-                            .filter(|o| o.version == Some(v) && o.digest != t.digest)
-                        {
-                            if let Some(signers) = signed.get(&(v, old.digest.clone())) {
-                                let who: BTreeSet<String> = signers
-                                    .iter()
-                                    .map(|(p, c)| {
-                                        format!("{p} (statement committed in {})", describe(c))
-                                    })
-                                    .collect();
-                                pending.push((
-                                    Event {
-                                        rule: &HISTORY_CHANGED_AFTER_SIGNING,
-                                        file: file.clone(),
-                                        agreement: Some(id.to_string()),
-                                        line: 1,
-                                        message: format!(
-                                            "{} changed the text of version {v} after {} signed it (sha256 {} became {}): signed content changed under the same version number",
-                                            describe(commit),
-                                            who.into_iter().collect::<Vec<_>>().join(" and "),
-                                            old.digest,
-                                            t.digest
-                                        ),
-                                        hint: format!(
-                                            "bump `version` and have every party sign the new version, or undo the change with `git revert {}`",
-                                            commit.short()
-                                        ),
-                                        repaired: None,
-                                    },
-                                    Pending::Changed {
-                                        version: v,
-                                        old: old.digest.clone(),
-                                    },
-                                ));
-                            }
-                        }
-                        last_version = Some(v);
-                        max_version = Some(before.map_or(v, |m| m.max(v)));
-                    }
-                    current = Some(t.clone());
-                }
+                Step::Text { commit, text } => replay.text(commit, text.as_ref()),
                 Step::Statement {
                     commit,
                     path,
@@ -1189,153 +1107,294 @@ impl Replay {
                     pair,
                     verdict,
                 } => {
-                    let invalid = |why: String, line: usize| {
-                        (
-                            Event {
-                                rule: &HISTORY_SIGNATURE_INVALID,
-                                file: path.clone(),
-                                agreement: Some(id.to_string()),
-                                line,
-                                message: format!(
-                                    "{} committed {path}, {party}'s statement for v{version} of {id}, which does not verify: {why}",
-                                    describe(commit)
-                                ),
-                                hint: HISTORY_SIGNATURE_INVALID.hint.into(),
-                                repaired: None,
-                            },
-                            Pending::Pair {
-                                path: path.clone(),
-                                pair: *pair,
-                            },
-                        )
+                    let at = StatementAt {
+                        commit,
+                        path,
+                        version: *version,
+                        party,
+                        pair: *pair,
                     };
-                    let sealed = match verdict.as_ref() {
-                        Ok(sealed) => sealed,
-                        Err((why, line)) => {
-                            pending.push(invalid(visible(why, 500), *line));
-                            continue;
-                        }
-                    };
-                    let s = &sealed.statement;
-                    if s.agreement != id || s.version != *version || s.party != *party {
-                        pending.push(invalid(
-                            format!(
-                                "it names agreement {:?}, version {} and party {:?}, not those of its path (it was copied here)",
-                                visible(&s.agreement, 100),
-                                s.version,
-                                visible(&s.party, 100)
-                            ),
-                            sealed.line_head,
-                        ));
-                        continue;
-                    }
-                    match walker.enrolled.get(&s.key_id) {
-                        Some(parties) if parties.contains(party) => {}
-                        Some(parties) => {
-                            pending.push(invalid(
-                                format!(
-                                    "key {} is enrolled for {}, never for {party}, in every version of keys/ on this branch",
-                                    s.key_id,
-                                    parties.iter().cloned().collect::<Vec<_>>().join(", ")
-                                ),
-                                sealed.line_key,
-                            ));
-                            continue;
-                        }
-                        None => {
-                            pending.push(invalid(
-                                format!(
-                                    "it was signed with key {}, which neither the trust store now nor any version of keys/ on this branch enrolled",
-                                    s.key_id
-                                ),
-                                sealed.line_key,
-                            ));
-                            continue;
-                        }
-                    }
-                    let had = texts.get(s.agreement_sha256.as_str());
-                    if had.is_none_or(|(v, _)| *v != Some(*version)) {
-                        let why = match had {
-                            Some((Some(u), _)) => format!(
-                                "it names agreement bytes (sha256 {}) that {file} had as version {u}, never as version {version}",
-                                s.agreement_sha256
-                            ),
-                            Some((None, c)) => format!(
-                                "it names agreement bytes (sha256 {}) that {file} had in {}, where its version could not be read, never as a readable version {version}",
-                                s.agreement_sha256,
-                                describe(c)
-                            ),
-                            None => format!(
-                                "it names agreement bytes (sha256 {}) that {file} never had on this branch",
-                                s.agreement_sha256
-                            ),
-                        };
-                        pending.push(invalid(why, sealed.line_sha));
-                        continue;
-                    }
-                    // The chain, among the agreement's own parties (a key of some other
-                    // organisation cannot plant or break its history).
-                    let of_the_parties = current
-                        .as_ref()
-                        .and_then(|t| t.parties.as_ref())
-                        .is_none_or(|ps| ps.iter().any(|p| p == party));
-                    if !of_the_parties {
-                        continue;
-                    }
-                    let previous = covers.range(..*version).next_back();
-                    let broken = match (previous, s.previous_sha256.as_deref()) {
-                        (None, None) => None,
-                        (Some((_, digests)), Some(named)) if digests.contains(named) => None,
-                        (None, Some(named)) => Some(format!(
-                            "it names previous_sha256 {named}, but no earlier version of {id} was signed on this branch"
-                        )),
-                        (Some((m, digests)), None) => Some(format!(
-                            "it names no previous version, but v{m} of {id} was signed (sha256 {}) before it",
-                            digests.iter().cloned().collect::<Vec<_>>().join(" or ")
-                        )),
-                        (Some((m, digests)), Some(named)) => Some(format!(
-                            "it names previous_sha256 {named}, but the statements of v{m} of {id} covered sha256 {} in history",
-                            digests.iter().cloned().collect::<Vec<_>>().join(" or ")
-                        )),
-                    };
-                    if let Some(why) = broken {
-                        pending.push((
-                            Event {
-                                rule: &HISTORY_CHAIN_BROKEN,
-                                file: path.clone(),
-                                agreement: Some(id.to_string()),
-                                line: sealed.line_previous,
-                                message: format!(
-                                    "{} committed {path}, {party}'s statement for v{version} of {id}, whose chain does not link: {why}",
-                                    describe(commit)
-                                ),
-                                hint: HISTORY_CHAIN_BROKEN.hint.into(),
-                                repaired: None,
-                            },
-                            Pending::Pair {
-                                path: path.clone(),
-                                pair: *pair,
-                            },
-                        ));
-                        continue;
-                    }
-                    covers
-                        .entry(*version)
-                        .or_default()
-                        .insert(s.agreement_sha256.clone());
-                    signed
-                        .entry((*version, s.agreement_sha256.clone()))
-                        .or_default()
-                        .push((party.clone(), commit.clone()));
+                    replay.statement(&at, verdict)
                 }
             }
         }
+        replay.judge(events)
+    }
 
-        // Judge each problem against HEAD.
-        for (mut event, how) in pending {
+    fn event(
+        &self,
+        rule: &'static Rule,
+        file: &str,
+        line: usize,
+        message: String,
+        hint: String,
+    ) -> Event {
+        Event {
+            rule,
+            file: file.to_string(),
+            agreement: Some(self.id.to_string()),
+            line,
+            message,
+            hint,
+            repaired: None,
+        }
+    }
+
+    /// The file got text `t` (`None`: removed) in `commit`: a rollback (DP401), a skipped
+    /// version (DP403), signed content changed under its version number (DP402).
+    fn text(&mut self, commit: &Rc<CommitInfo>, t: Option<&Rc<Text>>) {
+        let Some(t) = t else {
+            self.current = None;
+            return;
+        };
+        if let Some(v) = t.version {
+            let before = self.max_version;
+            self.rollback(commit, t, v, before);
+            // Skipped: above every version so far by more than one.
+            if let Some(m) = before.filter(|&m| v > m.saturating_add(1)) {
+                let skipped = if v == m + 2 {
+                    format!("version {} was", m + 1)
+                } else {
+                    format!("versions {} to {} were", m + 1, v - 1)
+                };
+                let message = format!(
+                    "{} set version {v} after version {m}: {skipped} skipped",
+                    describe(commit)
+                );
+                let e = self.event(
+                    &HISTORY_SKIPPED_VERSION,
+                    &self.file,
+                    1,
+                    message,
+                    HISTORY_SKIPPED_VERSION.hint.into(),
+                );
+                self.pending.push((e, Pending::Never));
+            }
+            self.changed_after_signing(commit, t, v);
+            self.last_version = Some(v);
+            self.max_version = Some(before.map_or(v, |m| m.max(v)));
+        }
+        self.current = Some(t.clone());
+    }
+
+    /// DP401: version `v` lower than the last, or the text of a superseded version again
+    /// (`before`: the highest version before this commit).
+    fn rollback(&mut self, commit: &Rc<CommitInfo>, t: &Text, v: u32, before: Option<u32>) {
+        let restored = self
+            .texts
+            .get(t.digest.as_str())
+            .filter(|(_, first)| first.id != commit.id)
+            .and_then(|(u, first)| {
+                u.filter(|&u| before.is_some_and(|m| u < m))
+                    .map(|u| (u, first.clone()))
+            });
+        let lowered = self.last_version.filter(|&l| v < l);
+        if lowered.is_none() && restored.is_none() {
+            return;
+        }
+        let reached = before.unwrap_or(v);
+        let what = match (&restored, lowered) {
+            (Some((u, first)), Some(l)) => format!(
+                "restored the text of v{u} (first committed in {}) after version {l}: the version number went backwards",
+                describe(first)
+            ),
+            (Some((u, first)), None) => format!(
+                "gave the file again the text of v{u} (first committed in {}) when the agreement had reached version {reached}: it went back to a superseded version",
+                describe(first)
+            ),
+            (None, l) => format!(
+                "set version {v} after version {}: the version number went backwards",
+                l.unwrap_or(reached)
+            ),
+        };
+        let hint = format!(
+            "restore the later version with `git revert {}`, or bump `version` above {reached} and have every party sign it",
+            commit.short()
+        );
+        let e = self.event(
+            &HISTORY_ROLLBACK,
+            &self.file,
+            1,
+            format!("{} {what}", describe(commit)),
+            hint,
+        );
+        self.pending.push((e, Pending::Rollback { reached }));
+    }
+
+    /// DP402: the same version `v` with other bytes than before, the old ones signed.
+    fn changed_after_signing(&mut self, commit: &Rc<CommitInfo>, t: &Text, v: u32) {
+        let Some(old) = self
+            .current
+            .as_ref()
+            .filter(|o| o.version == Some(v) && o.digest != t.digest)
+        else {
+            return;
+        };
+        let Some(signers) = self.signed.get(&(v, old.digest.clone())) else {
+            return;
+        };
+        let who: BTreeSet<String> = signers
+            .iter()
+            .map(|(p, c)| format!("{p} (statement committed in {})", describe(c)))
+            .collect();
+        let message = format!(
+            "{} changed the text of version {v} after {} signed it (sha256 {} became {}): signed content changed under the same version number",
+            describe(commit),
+            who.into_iter().collect::<Vec<_>>().join(" and "),
+            old.digest,
+            t.digest
+        );
+        let hint = format!(
+            "bump `version` and have every party sign the new version, or undo the change with `git revert {}`",
+            commit.short()
+        );
+        let how = Pending::Changed {
+            version: v,
+            old: old.digest.clone(),
+        };
+        let e = self.event(&HISTORY_CHANGED_AFTER_SIGNING, &self.file, 1, message, hint);
+        self.pending.push((e, how));
+    }
+
+    /// A statement and its signature at `at`: one that does not verify (DP406) or whose chain
+    /// does not link (DP405); an authentic one is recorded for the chain and DP402.
+    fn statement(&mut self, at: &StatementAt<'_>, verdict: &Verdict) {
+        let sealed = match verdict {
+            Ok(sealed) => sealed,
+            Err((why, line)) => return self.invalid(at, visible(why, 500), *line),
+        };
+        let s = &sealed.statement;
+        let (id, version, party) = (self.id, at.version, at.party);
+        if s.agreement != id || s.version != version || s.party != party {
+            let why = format!(
+                "it names agreement {:?}, version {} and party {:?}, not those of its path (it was copied here)",
+                visible(&s.agreement, 100),
+                s.version,
+                visible(&s.party, 100)
+            );
+            return self.invalid(at, why, sealed.line_head);
+        }
+        match self.walker.enrolled.get(&s.key_id) {
+            Some(parties) if parties.contains(party) => {}
+            Some(parties) => {
+                let why = format!(
+                    "key {} is enrolled for {}, never for {party}, in every version of keys/ on this branch",
+                    s.key_id,
+                    parties.iter().cloned().collect::<Vec<_>>().join(", ")
+                );
+                return self.invalid(at, why, sealed.line_key);
+            }
+            None => {
+                let why = format!(
+                    "it was signed with key {}, which neither the trust store now nor any version of keys/ on this branch enrolled",
+                    s.key_id
+                );
+                return self.invalid(at, why, sealed.line_key);
+            }
+        }
+        let file = &self.file;
+        let had = self.texts.get(s.agreement_sha256.as_str());
+        if had.is_none_or(|(v, _)| *v != Some(version)) {
+            let why = match had {
+                Some((Some(u), _)) => format!(
+                    "it names agreement bytes (sha256 {}) that {file} had as version {u}, never as version {version}",
+                    s.agreement_sha256
+                ),
+                Some((None, c)) => format!(
+                    "it names agreement bytes (sha256 {}) that {file} had in {}, where its version could not be read, never as a readable version {version}",
+                    s.agreement_sha256,
+                    describe(c)
+                ),
+                None => format!(
+                    "it names agreement bytes (sha256 {}) that {file} never had on this branch",
+                    s.agreement_sha256
+                ),
+            };
+            return self.invalid(at, why, sealed.line_sha);
+        }
+        // The chain, among the agreement's own parties (a key of some other organisation
+        // cannot plant or break its history).
+        let of_the_parties = self
+            .current
+            .as_ref()
+            .and_then(|t| t.parties.as_ref())
+            .is_none_or(|ps| ps.iter().any(|p| p == party));
+        if !of_the_parties {
+            return;
+        }
+        let joined =
+            |digests: &BTreeSet<String>| digests.iter().cloned().collect::<Vec<_>>().join(" or ");
+        let broken = match (
+            self.covers.range(..version).next_back(),
+            s.previous_sha256.as_deref(),
+        ) {
+            (None, None) => None,
+            (Some((_, digests)), Some(named)) if digests.contains(named) => None,
+            (None, Some(named)) => Some(format!(
+                "it names previous_sha256 {named}, but no earlier version of {id} was signed on this branch"
+            )),
+            (Some((m, digests)), None) => Some(format!(
+                "it names no previous version, but v{m} of {id} was signed (sha256 {}) before it",
+                joined(digests)
+            )),
+            (Some((m, digests)), Some(named)) => Some(format!(
+                "it names previous_sha256 {named}, but the statements of v{m} of {id} covered sha256 {} in history",
+                joined(digests)
+            )),
+        };
+        if let Some(why) = broken {
+            let message = format!(
+                "{} committed {}, {party}'s statement for v{version} of {id}, whose chain does not link: {why}",
+                describe(at.commit),
+                at.path
+            );
+            let e = self.event(
+                &HISTORY_CHAIN_BROKEN,
+                at.path,
+                sealed.line_previous,
+                message,
+                HISTORY_CHAIN_BROKEN.hint.into(),
+            );
+            self.pending.push((e, at.pending()));
+            return;
+        }
+        self.covers
+            .entry(version)
+            .or_default()
+            .insert(s.agreement_sha256.clone());
+        self.signed
+            .entry((version, s.agreement_sha256.clone()))
+            .or_default()
+            .push((party.to_string(), at.commit.clone()));
+    }
+
+    /// DP406 for the statement at `at`, saying why, at `line`.
+    fn invalid(&mut self, at: &StatementAt<'_>, why: String, line: usize) {
+        let message = format!(
+            "{} committed {}, {}'s statement for v{} of {}, which does not verify: {why}",
+            describe(at.commit),
+            at.path,
+            at.party,
+            at.version,
+            self.id
+        );
+        let e = self.event(
+            &HISTORY_SIGNATURE_INVALID,
+            at.path,
+            line,
+            message,
+            HISTORY_SIGNATURE_INVALID.hint.into(),
+        );
+        self.pending.push((e, at.pending()));
+    }
+
+    /// Judges each problem against HEAD (repaired ones say how) and hands them to `events`.
+    fn judge(self, events: &mut Vec<Event>) -> Replayed {
+        let (walker, id, file) = (self.walker, self.id, &self.file);
+        for (mut event, how) in self.pending {
             event.repaired = match how {
                 Pending::Never => None,
-                Pending::Rollback { reached } => match current.as_ref() {
+                Pending::Rollback { reached } => match self.current.as_ref() {
                     None => Some(format!("{file} has since been removed")),
                     Some(t) => match t.version {
                         Some(v) if v >= reached => {
@@ -1345,18 +1404,16 @@ impl Replay {
                     },
                 },
                 Pending::Changed { version, old } => {
-                    let still = current.as_ref().is_some_and(|t| {
+                    let still = self.current.as_ref().is_some_and(|t| {
                         t.version == Some(version)
                             && t.digest != old
                             && walker.signs_at_head(id, version, &old)
                     });
-                    if still {
-                        None
-                    } else {
-                        Some(format!(
+                    (!still).then(|| {
+                        format!(
                             "at HEAD no statement covers the old text of version {version} while the agreement has that version"
-                        ))
-                    }
+                        )
+                    })
                 }
                 Pending::Pair { path, pair } => {
                     let sig = format!("{path}.sig");
@@ -1372,9 +1429,28 @@ impl Replay {
             };
             events.push(event);
         }
-        Replay {
-            head: current,
-            finals,
+        Replayed {
+            head: self.current,
+            finals: self.finals,
+        }
+    }
+}
+
+/// Where and when a statement step happened.
+struct StatementAt<'a> {
+    commit: &'a Rc<CommitInfo>,
+    path: &'a str,
+    version: u32,
+    party: &'a str,
+    pair: (BlobId, BlobId),
+}
+
+impl StatementAt<'_> {
+    /// A problem with this statement holds while HEAD has the same pair at its path.
+    fn pending(&self) -> Pending {
+        Pending::Pair {
+            path: self.path.to_string(),
+            pair: self.pair,
         }
     }
 }

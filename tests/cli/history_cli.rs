@@ -123,19 +123,8 @@ impl Story {
     /// statement forged by someone holding that key.
     pub fn resign(&self, rel: &str, party: &str, text: &str) {
         let key = if party == ICB { &self.icb } else { &self.ecc };
-        let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
-        let sig = ssh_key::SshSig::sign(
-            &private,
-            "datapact-agreement@datapact.dev",
-            ssh_key::HashAlg::Sha512,
-            text.as_bytes(),
-        )
-        .unwrap();
-        self.ws.write(rel, text);
-        self.ws.write(
-            &format!("{rel}.sig"),
-            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-        );
+        self.ws
+            .plant_statement(rel, key, "datapact-agreement@datapact.dev", text);
     }
 
     /// `datapact --today TODAY ARGS...`: exit code, stdout, stderr.
@@ -692,7 +681,7 @@ fn a_workspace_outside_git_is_refused_and_a_repository_without_commits_is_clean(
 }
 
 #[test]
-fn check_of_one_agreement_keeps_its_history_and_leaves_out_the_others() {
+fn checking_one_agreement_keeps_its_history_and_leaves_out_the_others() {
     let s = Story::signed_v2();
     let other = "icb-ecc-second";
     s.ws.write(
@@ -706,6 +695,15 @@ fn check_of_one_agreement_keeps_its_history_and_leaves_out_the_others() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("DP401"), "{out}");
     let (code, out, _) = s.run(&["check", ID, "--history", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DP401"), "{out}");
+    let (code, out, _) = s.run(&["verify", other, "--history"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("DP401") && out.contains("Trust store changes (2)"),
+        "{out}"
+    );
+    let (code, out, _) = s.run(&["verify", ID, "--history"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("DP401"), "{out}");
 }

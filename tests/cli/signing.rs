@@ -909,20 +909,8 @@ fn party_ids_that_break_the_id_rule_never_become_paths() {
 /// (an unencrypted private key file), as a signer with their own tooling could.
 fn resign(f: &Fixture, key: &Path, version: u32, party: &str, edit: impl Fn(&str) -> String) {
     let text = edit(&std::fs::read_to_string(f.statement(version, party)).unwrap());
-    let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
-    let sig = ssh_key::SshSig::sign(
-        &private,
-        "datapact-agreement@datapact.dev",
-        ssh_key::HashAlg::Sha512,
-        text.as_bytes(),
-    )
-    .unwrap();
-    std::fs::write(f.statement(version, party), &text).unwrap();
-    std::fs::write(
-        f.sig(version, party),
-        sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-    )
-    .unwrap();
+    let rel = format!("signatures/{ID}/v{version}/{party}.toml");
+    f.ws.plant_statement(&rel, key, "datapact-agreement@datapact.dev", &text);
 }
 
 /// The `previous_sha256 = "..."` line of a statement.
