@@ -415,7 +415,7 @@ fn threat_revoked_key_is_rejected_whatever_the_signing_date() {
     assert_eq!(
         lines.get(at + 1).map(|l| l.trim()),
         Some(
-            "hint: the party signs the same version again with a valid key, replacing the statement that no longer counts: `datapact sign ID --party PARTY --key KEYFILE --replace`"
+            format!("hint: {ICB} signs v1 again with a valid key, replacing this statement: `datapact sign {ID} --party {ICB} --key KEYFILE --replace`").as_str()
         ),
         "{text}"
     );
