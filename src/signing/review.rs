@@ -16,9 +16,10 @@
 
 use super::AgreementFacts;
 pub use super::statement::REVIEWS_DIR;
+use super::statement::field_line;
 use super::statement::{self, Fields, Signed, latest_signing_time, signature_path, version_dir};
 use super::trust::TrustStore;
-use super::verify::{self, Rejection, field_line};
+use super::verify::{self, Rejection};
 use crate::agreement::model::Dates;
 use crate::config::ReviewSigners;
 use crate::diagnostics::{Finding, Position};

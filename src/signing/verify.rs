@@ -8,7 +8,8 @@
 //! version covers. Each party and each key counts once.
 
 use super::statement::{
-    Fields, REVIEWS_DIR, Signed, Statement, agreement_dir, signature_path, version_dir,
+    Fields, REVIEWS_DIR, Signed, Statement, agreement_dir, field_line, signature_path, version_dir,
+    version_of_dir_name,
 };
 use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{AgreementFacts, sha256_hex, sshsig};
@@ -126,17 +127,6 @@ pub(crate) fn reject(
         file: file.to_string(),
         line,
     }
-}
-
-/// The 1-based line on which `key = ...` appears in a statement, or 1.
-pub(crate) fn field_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i + 1)
 }
 
 fn read_signature_file(ws: &Workspace, path: &Path, kind: FileKind) -> Result<Vec<u8>, Rejection> {
@@ -543,14 +533,6 @@ fn refused_entry(ws: &Workspace, path: &Path, refusal: crate::error::Error) -> F
         refusal.message,
         refusal.hint.unwrap_or_default(),
     )
-}
-
-/// The version of a signature directory name: `v<N>` in canonical form (no sign, no leading
-/// zeros, fits in 32 bits), so one version has exactly one directory name.
-fn version_of_dir_name(name: &str) -> Option<u32> {
-    let digits = name.strip_prefix('v')?;
-    let version: u32 = digits.parse().ok()?;
-    (version.to_string() == digits).then_some(version)
 }
 
 /// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
