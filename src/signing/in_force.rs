@@ -21,8 +21,8 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone)]
 pub struct InForce {
     pub version: u32,
-    /// That version's text, validated (content findings of today's rules are kept but do not
-    /// stop a version its parties signed from being in force).
+    /// That version's text, validated without errors (`sign` never signs a text with errors, so
+    /// one that has them is never in force).
     pub checked: Checked,
     /// Its signatures, every one valid.
     pub signatures: AgreementSignatures,
@@ -96,6 +96,16 @@ pub fn earlier(
                 text.commit.short()
             );
             let checked = agreement::check_source(ws, SourceFile::from_bytes(path, display, bytes));
+            // `sign` never signs a text with errors: one that has them was not signed through
+            // datapact (a party planting a text of its own, with fewer parties, say), so it is
+            // never in force.
+            if checked.has_errors() {
+                unknown.push(format!(
+                    "the text the signatures on v{version} name (commit {}) does not validate, so it cannot be in force (`datapact render {id} --version {version}` or `git show` shows it)",
+                    text.commit.short()
+                ));
+                continue;
+            }
             let Some(old) = AgreementFacts::from_checked(&checked) else {
                 continue;
             };

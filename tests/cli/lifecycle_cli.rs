@@ -2,7 +2,7 @@
 //! version in force while a later one collects signatures (`status`, `check`, the register),
 //! re-signing, and the commands that read the history.
 
-use crate::common::{ECC, ICB, ID, TempWorkspace, example, text};
+use crate::common::{self, ECC, ICB, ID, TempWorkspace, example, text};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -556,4 +556,56 @@ fn a_full_life_draft_signed_reviewed_amended_renewed() {
         .map(|v| v["version"].as_u64().unwrap())
         .collect();
     assert_eq!(versions, [1, 2, 3], "{log:#}");
+}
+
+#[test]
+fn a_planted_earlier_text_that_does_not_validate_is_never_in_force() {
+    // A "v1" text with an error `sign` would refuse (approved after it expires, DP130),
+    // committed and given statements of both parties made without datapact: a text that fails
+    // validation is never in force, whoever signed it.
+    let life = Life::new();
+    let good = std::fs::read_to_string(life.agreement()).unwrap();
+    life.ws.commit_all("Draft", "2026-03-10T09:00:00Z");
+    let planted = good.replacen("approved = 2026-03-16", "approved = 2030-01-01", 1);
+    assert_ne!(planted, good, "the edit applies");
+    std::fs::write(life.agreement(), &planted).unwrap();
+    life.ws.commit_all("Planted", "2026-03-11T09:00:00Z");
+    let digest = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(planted.as_bytes());
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    for (party, key) in [(ICB, &life.icb), (ECC, &life.ecc)] {
+        let key_id = {
+            let out = life.ws.output(&["keys", "list", "--format", "json"]);
+            let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
+            keys.as_array()
+                .or_else(|| keys["keys"].as_array())
+                .unwrap()
+                .iter()
+                .find(|k| k["party"] == party)
+                .unwrap()["key_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let statement = format!(
+            "type = \"datapact-statement/1\"\nagreement = \"{ID}\"\nversion = 1\nagreement_sha256 = \"{digest}\"\nparty = \"{party}\"\nkey_id = \"{key_id}\"\nrole = \"dpo\"\nsigned_at = \"2026-03-12T10:00:00Z\"\n"
+        );
+        life.ws.plant_statement(
+            &format!("signatures/{ID}/v1/{party}.toml"),
+            key,
+            "datapact-agreement@datapact.dev",
+            &statement,
+        );
+    }
+    std::fs::write(life.agreement(), common::with_version(&good, 2)).unwrap();
+    life.ws.commit_all("v2", "2026-03-13T09:00:00Z");
+    let row = life.row("2026-06-10");
+    assert_eq!(row["in_force"], Value::Null, "{row:#}");
+    let (_, out, _) = life.ws.run(&["--today", "2026-06-10", "check"]);
+    assert!(
+        out.contains("DP307") && out.contains("does not validate, so it cannot be in force"),
+        "{out}"
+    );
 }
