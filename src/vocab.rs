@@ -59,6 +59,7 @@ pub mod terms {
         RESEARCH = purpose_category "research";
         ANONYMISED = identifiability "anonymised";
         CRIMINAL_OFFENCE = special_category "criminal-offence";
+        HEALTH = special_category "health";
         /// Art 6(1)(a) consent.
         ART6_CONSENT = article6 "a";
         /// Art 6(1)(ea) recognised legitimate interests.
@@ -73,6 +74,8 @@ pub mod terms {
         CONFIDENTIALITY_IMPLIED_CONSENT = confidentiality "implied-consent";
         CONFIDENTIALITY_S251 = confidentiality "s251";
         CONFIDENTIALITY_NOT_APPLICABLE = confidentiality "not-applicable";
+        /// No common-law duty of confidence arises.
+        CONFIDENTIALITY_NO_DUTY = confidentiality "no-duty-of-confidence";
         CONSENT_EXPLICIT = consent_model "explicit";
         CONSENT_IMPLIED = consent_model "implied";
         DPIA_COMPLETED = dpia "completed";

@@ -63,7 +63,7 @@ impl Agreement {
         let lb = &self.lawful_basis;
         let categories = self.data.special_categories();
         let criminal_offence = categories.iter().any(|c| c.is(terms::CRIMINAL_OFFENCE));
-        let special = categories
+        let special: Vec<V> = categories
             .into_iter()
             .filter(|c| !c.is(terms::CRIMINAL_OFFENCE))
             .collect();
@@ -80,18 +80,31 @@ impl Agreement {
                 .is_some_and(|m| m.is(terms::CONSENT_IMPLIED)))
             || lb
                 .confidentiality
-                .is(terms::CONFIDENTIALITY_IMPLIED_CONSENT);
+                .is_some_and(|c| c.is(terms::CONFIDENTIALITY_IMPLIED_CONSENT));
+        let identifiable = !self.data.identifiability.is(terms::ANONYMISED);
+        let health_data = special.iter().any(|c| c.is(terms::HEALTH));
+        let confidential_patient_information =
+            identifiable && health_data && self.parties.iter().any(|p| p.health_or_care);
+        let beyond_individual_care = self
+            .purpose
+            .categories
+            .iter()
+            .any(|c| !c.is(terms::DIRECT_CARE) && !c.is(terms::SAFEGUARDING));
         Facts {
+            confidential_patient_information,
+            duty_of_confidence: confidential_patient_information
+                || lb.duty_of_confidence == Some(true),
+            beyond_individual_care,
             special,
             criminal_offence,
-            identifiable: !self.data.identifiability.is(terms::ANONYMISED),
+            identifiable,
             planning_or_research: self.is_planning_or_research(),
             research: has(&self.purpose.categories, terms::RESEARCH),
             consent_is_a_basis: has(&lb.article6, terms::ART6_CONSENT)
                 || has(&lb.article9, terms::ART9_EXPLICIT_CONSENT)
                 || lb
                     .confidentiality
-                    .is(terms::CONFIDENTIALITY_EXPLICIT_CONSENT),
+                    .is_some_and(|c| c.is(terms::CONFIDENTIALITY_EXPLICIT_CONSENT)),
             explicit_consent,
             implied_consent,
         }
@@ -104,6 +117,20 @@ pub struct Facts {
     /// The special categories shared, each once; criminal offence data is left out (it has
     /// rules of its own).
     pub special: Vec<V>,
+    /// Whether the data is confidential patient information: identifiable or pseudonymised
+    /// health data (special category `health`) where a party is a health or care body
+    /// (`health_or_care = true`). The format does not say which party supplies the data, so a
+    /// health or care body among the parties stands for "from a health or care body". Only such
+    /// data brings the NHS duties: s251 support, the `[research]` section, Art 9(2)(j) for
+    /// research, the national data opt-out, the common-law duty of confidentiality.
+    pub confidential_patient_information: bool,
+    /// Whether a common-law duty of confidence applies: to confidential patient information
+    /// always, to other information when the agreement says so
+    /// (`lawful_basis.duty_of_confidence = true`).
+    pub duty_of_confidence: bool,
+    /// Whether a purpose goes beyond individual care: a category other than `direct-care` and
+    /// `safeguarding` (safeguarding an individual is part of their care).
+    pub beyond_individual_care: bool,
     /// Whether criminal offence data is shared.
     pub criminal_offence: bool,
     /// Whether the data is identifiable or pseudonymised, not anonymised.
@@ -196,7 +223,10 @@ pub struct LawfulBasis {
     pub recognised_interest: Option<V>,
     pub article9: Vec<V>,
     pub dpa_schedule1: Vec<V>,
-    pub confidentiality: V,
+    /// The common-law confidentiality basis; optional where no duty of confidence applies.
+    pub confidentiality: Option<V>,
+    /// What the agreement says about whether a duty of confidence applies, when it says.
+    pub duty_of_confidence: Option<bool>,
     pub s251_reference: Option<String>,
     pub explanation: String,
 }
@@ -208,7 +238,8 @@ pub struct Consent {
     pub exception: Option<V>,
     pub justification: Option<String>,
     pub objections: String,
-    pub national_data_opt_out: V,
+    /// Optional unless confidential patient information is used beyond individual care.
+    pub national_data_opt_out: Option<V>,
     pub opt_out_explanation: Option<String>,
 }
 

@@ -137,6 +137,9 @@ pub struct RawLawfulBasis {
     pub article9: TextList,
     pub dpa_schedule1: TextList,
     pub confidentiality: Text,
+    /// Whether a common-law duty of confidence applies (optional; implied by confidential
+    /// patient information).
+    pub duty_of_confidence: Flag,
     pub s251_reference: Text,
     pub explanation: Text,
 }

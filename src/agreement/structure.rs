@@ -799,10 +799,15 @@ impl<'a> Cx<'a> {
                 vocab::dpa_schedule1(),
                 false,
             ),
-            confidentiality: self.req_term(
+            confidentiality: self.opt_term(
                 &p.k("confidentiality"),
                 &r.confidentiality,
                 vocab::confidentiality(),
+            ),
+            duty_of_confidence: self.slot(
+                &p.k("duty_of_confidence"),
+                &r.duty_of_confidence,
+                "true or false",
             ),
             s251_reference: self.opt_text(&p.k("s251_reference"), &r.s251_reference),
             explanation: self.req_text(&p.k("explanation"), &r.explanation),
@@ -824,7 +829,7 @@ impl<'a> Cx<'a> {
             exception: self.opt_term(&p.k("exception"), &r.exception, vocab::consent_exception()),
             justification: self.opt_text(&p.k("justification"), &r.justification),
             objections: self.req_text(&p.k("objections"), &r.objections),
-            national_data_opt_out: self.req_term(
+            national_data_opt_out: self.opt_term(
                 &p.k("national_data_opt_out"),
                 &r.national_data_opt_out,
                 vocab::opt_out(),

@@ -1,5 +1,6 @@
 //! Rules on consent and the common-law duty of confidentiality: the policy's exceptions when
-//! consent is not sought, consent as a basis, implied consent, and "not applicable".
+//! consent is not sought, consent as a basis, implied consent, "not applicable", the basis
+//! required where a duty of confidence applies, and the national data opt-out.
 
 use super::{ContentRule, Cx, at};
 use crate::diagnostics::{Family, Rule, Severity};
@@ -101,7 +102,7 @@ fn implied_consent_direct_care(cx: &mut Cx<'_>) {
         let path = if a
             .lawful_basis
             .confidentiality
-            .is(terms::CONFIDENTIALITY_IMPLIED_CONSENT)
+            .is_some_and(|c| c.is(terms::CONFIDENTIALITY_IMPLIED_CONSENT))
         {
             at(&["lawful_basis", "confidentiality"])
         } else {
@@ -133,7 +134,7 @@ pub static CONFIDENTIALITY_NOT_APPLICABLE: ContentRule = ContentRule {
         unreadable: false,
         applies: "when the confidentiality basis is \"not-applicable\"",
         summary: "`confidentiality = \"not-applicable\"` while `data.identifiability` is `identifiable` or `pseudonymised`.",
-        hint: "\"not-applicable\" is only for anonymised data; name the basis that sets the duty of confidence aside (consent, s251, legal duty or overriding public interest)",
+        hint: "\"not-applicable\" is only for anonymised data; name the basis that sets the duty of confidence aside (consent, s251, legal duty or overriding public interest), or, for information that carries no duty of confidence, use \"no-duty-of-confidence\" or leave `confidentiality` out",
         source: "Common-law duty of confidentiality: it applies to any information from which a person can be identified; \"not applicable\" is for anonymised data only. Caldicott Principle 6.",
     },
     check: confidentiality_not_applicable,
@@ -143,7 +144,7 @@ fn confidentiality_not_applicable(cx: &mut Cx<'_>) {
     let a = cx.a;
     if a.lawful_basis
         .confidentiality
-        .is(terms::CONFIDENTIALITY_NOT_APPLICABLE)
+        .is_some_and(|c| c.is(terms::CONFIDENTIALITY_NOT_APPLICABLE))
         && cx.facts.identifiable
     {
         cx.report(
@@ -153,6 +154,86 @@ fn confidentiality_not_applicable(cx: &mut Cx<'_>) {
                 "the duty of confidentiality is marked not applicable, but the data is {}",
                 a.data.identifiability.label.to_lowercase()
             ),
+        );
+    }
+}
+
+pub static CONFIDENTIALITY_BASIS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP135",
+        name: "confidentiality-basis",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
+        applies: "when a duty of confidence applies: the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`), or `lawful_basis.duty_of_confidence = true`",
+        summary: "A duty of confidence applies but `lawful_basis.confidentiality` names no basis that meets it (it is missing or `no-duty-of-confidence`), or `duty_of_confidence = false` is said of confidential patient information.",
+        hint: "name the basis that meets the duty of confidence in `lawful_basis.confidentiality` (explicit or implied consent, s251 support, a legal duty or the overriding public interest)",
+        source: "Common-law duty of confidentiality: information given in confidence, such as confidential patient information held by health and care bodies, may be disclosed only with consent, under a legal duty or statutory basis (s251 support included) or in an overriding public interest. Caldicott Principle 6; NHS Act 2006 s.251(10)-(11).",
+    },
+    check: confidentiality_basis,
+};
+
+fn confidentiality_basis(cx: &mut Cx<'_>) {
+    let lb = &cx.a.lawful_basis;
+    let f = cx.facts;
+    if f.confidential_patient_information && lb.duty_of_confidence == Some(false) {
+        cx.report(
+            &CONFIDENTIALITY_BASIS,
+            &at(&["lawful_basis", "duty_of_confidence"]),
+            "`duty_of_confidence = false`, but the data is confidential patient information (health data where a health or care body is a party), which carries the duty",
+        );
+        return;
+    }
+    if !f.duty_of_confidence {
+        return;
+    }
+    let why = if f.confidential_patient_information {
+        "the data is confidential patient information"
+    } else {
+        "`duty_of_confidence = true`"
+    };
+    match lb.confidentiality {
+        None => cx.report(
+            &CONFIDENTIALITY_BASIS,
+            &at(&["lawful_basis", "confidentiality"]),
+            format!("a duty of confidence applies ({why}) but `lawful_basis.confidentiality` names no basis"),
+        ),
+        Some(c) if c.is(terms::CONFIDENTIALITY_NO_DUTY) => cx.report(
+            &CONFIDENTIALITY_BASIS,
+            &at(&["lawful_basis", "confidentiality"]),
+            format!("`confidentiality = \"no-duty-of-confidence\"`, but a duty of confidence applies ({why})"),
+        ),
+        Some(_) => {}
+    }
+}
+
+pub static NATIONAL_DATA_OPT_OUT: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP134",
+        name: "national-data-opt-out",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        unreadable: false,
+        applies: "when the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`) and a purpose goes beyond individual care (a category other than `direct-care` and `safeguarding`)",
+        summary: "Confidential patient information is used beyond individual care but `consent.national_data_opt_out` does not say whether the national data opt-out is applied.",
+        hint: "set consent.national_data_opt_out to \"applied\", or to \"not-applicable\" with opt_out_explanation saying why it does not apply",
+        source: "National data opt-out policy (NHS England, under the National Data Guardian's review of 2016): patients' choices apply to confidential patient information used for purposes beyond their individual care; DARS's public register records whether opt-outs were applied. Policy, \"Consent and choice\".",
+    },
+    check: national_data_opt_out,
+};
+
+fn national_data_opt_out(cx: &mut Cx<'_>) {
+    let f = cx.facts;
+    if f.confidential_patient_information
+        && f.beyond_individual_care
+        && cx.a.consent.national_data_opt_out.is_none()
+    {
+        cx.report(
+            &NATIONAL_DATA_OPT_OUT,
+            &at(&["consent", "national_data_opt_out"]),
+            "confidential patient information is used beyond individual care, but `consent.national_data_opt_out` does not say whether the national data opt-out is applied",
         );
     }
 }

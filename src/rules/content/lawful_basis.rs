@@ -216,7 +216,10 @@ pub static S251_REFERENCE: ContentRule = ContentRule {
 
 fn s251_reference(cx: &mut Cx<'_>) {
     let lb = &cx.a.lawful_basis;
-    if lb.confidentiality.is(terms::CONFIDENTIALITY_S251) && lb.s251_reference.is_none() {
+    if lb
+        .confidentiality
+        .is_some_and(|c| c.is(terms::CONFIDENTIALITY_S251))
+        && lb.s251_reference.is_none() {
         cx.report(
             &S251_REFERENCE,
             &at(&["lawful_basis", "confidentiality"]),

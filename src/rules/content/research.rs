@@ -1,5 +1,8 @@
-//! Rules on planning and research use: the legal basis for confidential data, the
-//! `[research]` section, and Art 9(2)(j).
+//! Rules on planning and research use of confidential patient information (identifiable or
+//! pseudonymised health data where a health or care body is a party,
+//! `Facts::confidential_patient_information`): s251 support or consent, the `[research]`
+//! section, and Art 9(2)(j). Other data (a government statistics collection, a council's
+//! housing data) does not bring these NHS duties.
 
 use super::{ContentRule, Cx, at};
 use crate::diagnostics::{Family, Rule, Severity};
@@ -11,10 +14,10 @@ pub static RESEARCH_LEGAL_BASIS: ContentRule = ContentRule {
         name: "research-legal-basis",
         family: Family::Content,
         default_severity: Severity::Error,
-        configurable: false,
+        configurable: true,
         unreadable: false,
-        applies: "when a purpose is planning or research and the data is identifiable or pseudonymised",
-        summary: "A planning or research purpose uses identifiable or pseudonymised data without explicit consent (`sought = true`, `model = \"explicit\"`) or s251 support (`confidentiality = \"s251\"`).",
+        applies: "when a purpose is planning or research and the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`)",
+        summary: "A planning or research purpose uses confidential patient information without explicit consent (`sought = true`, `model = \"explicit\"`) or s251 support (`confidentiality = \"s251\"`).",
         hint: "use anonymised data, seek explicit consent, or obtain s251 support (confidentiality = \"s251\")",
         source: "Policy, \"Using information for planning and research\": \"anonymised data is used where possible; your consent may be required\". NHS Act 2006 s.251 and the Health Service (Control of Patient Information) Regulations 2002.",
     },
@@ -26,13 +29,13 @@ fn research_legal_basis(cx: &mut Cx<'_>) {
     let s251 =
         cx.a.lawful_basis
             .confidentiality
-            .is(terms::CONFIDENTIALITY_S251);
-    if f.planning_or_research && f.identifiable && !(f.explicit_consent || s251) {
+            .is_some_and(|c| c.is(terms::CONFIDENTIALITY_S251));
+    if f.planning_or_research && f.confidential_patient_information && !(f.explicit_consent || s251) {
         cx.report(
             &RESEARCH_LEGAL_BASIS,
             &at(&["purpose", "categories"]),
             format!(
-                "planning or research with {} data needs consent or s251 support",
+                "planning or research with {} confidential patient information needs consent or s251 support",
                 cx.a.data.identifiability.label.to_lowercase()
             ),
         );
@@ -45,10 +48,10 @@ pub static RESEARCH_SECTION: ContentRule = ContentRule {
         name: "research-section",
         family: Family::Content,
         default_severity: Severity::Error,
-        configurable: false,
+        configurable: true,
         unreadable: false,
-        applies: "when a purpose is planning or research",
-        summary: "A planning or research purpose has no `[research]` section.",
+        applies: "when a purpose is planning or research and the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`)",
+        summary: "A planning or research purpose on confidential patient information has no `[research]` section.",
         hint: "add [research] with anonymised_where_possible and identity_protection (see docs/format.md)",
         source: "Policy, \"Using information for planning and research\": \"anonymised data is used where possible ... strict rules protect your identity\".",
     },
@@ -56,11 +59,13 @@ pub static RESEARCH_SECTION: ContentRule = ContentRule {
 };
 
 fn research_section(cx: &mut Cx<'_>) {
-    if cx.facts.planning_or_research && cx.a.research.is_none() {
+    if cx.facts.planning_or_research
+        && cx.facts.confidential_patient_information
+        && cx.a.research.is_none() {
         cx.report(
             &RESEARCH_SECTION,
             &at(&["purpose", "categories"]),
-            "the purpose includes planning or research but there is no [research] section",
+            "the purpose includes planning or research on confidential patient information but there is no [research] section",
         );
     }
 }
@@ -71,10 +76,10 @@ pub static RESEARCH_NEEDS_ART9J: ContentRule = ContentRule {
         name: "research-needs-art9j",
         family: Family::Content,
         default_severity: Severity::Error,
-        configurable: false,
+        configurable: true,
         unreadable: false,
-        applies: "when a purpose is research and special category data is shared",
-        summary: "Special category data is shared for research without Art 9(2)(j).",
+        applies: "when a purpose is research and the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`)",
+        summary: "Confidential patient information is shared for research without Art 9(2)(j).",
         hint: "add \"j\" to lawful_basis.article9 and \"research\" to lawful_basis.dpa_schedule1",
         source: "UK GDPR Art 9(2)(j) and Art 89; DPA 2018 s.19 and Sch 1 para 4.",
     },
@@ -87,11 +92,11 @@ fn research_needs_art9j(cx: &mut Cx<'_>) {
             .article9
             .iter()
             .any(|c| c.is(terms::ART9_RESEARCH));
-    if cx.facts.research && !cx.facts.special.is_empty() && !art9j {
+    if cx.facts.research && cx.facts.confidential_patient_information && !art9j {
         cx.report(
             &RESEARCH_NEEDS_ART9J,
             &at(&["lawful_basis", "article9"]),
-            "special category data is shared for research without Art 9(2)(j)",
+            "confidential patient information is shared for research without Art 9(2)(j)",
         );
     }
 }
