@@ -270,6 +270,7 @@ fn fields_of(path: &[Seg]) -> Vec<&str> {
 fn natural_key(list: &[&str]) -> Option<&'static str> {
     match list {
         ["parties"] => Some("id"),
+        ["processors"] => Some("name"),
         ["data", "items"] => Some("name"),
         ["risk", "risks"] => Some("risk"),
         ["retention"] => Some("party"),
@@ -285,6 +286,7 @@ fn entry_label(list: &[&str], key: &str, entry: &Value) -> String {
             Some(name) => format!("{key} ({name})"),
             None => key.to_string(),
         },
+        ["processors"] => format!("processor “{key}”"),
         ["data", "items"] => format!("item “{key}”"),
         ["risk", "risks"] => format!("risk “{}”", shorten(key, 60)),
         ["retention"] => format!("rule for {key}"),

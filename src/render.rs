@@ -133,6 +133,26 @@ pub struct PartyView {
     pub contacts: Vec<ContactView>,
 }
 
+/// A party a processor acts for: its id and name.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A processor acting for parties (`[[processors]]`): not a party, never a signatory. Shown in
+/// full in both renditions (it names organisations, not people).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessorView {
+    pub name: String,
+    pub acting_for: Vec<PartyRef>,
+    pub service: String,
+    pub location: String,
+    pub outside_uk: bool,
+    pub safeguards: Option<String>,
+    pub contract_reference: Option<String>,
+}
+
 /// The data shared, with the special categories collected from the items.
 #[derive(Debug, Clone, Serialize)]
 pub struct DataView {
@@ -175,6 +195,7 @@ pub struct AgreementView {
     pub lead_id: String,
     pub lead_name: String,
     pub parties: Vec<PartyView>,
+    pub processors: Vec<ProcessorView>,
     pub purpose: Purpose,
     pub necessity: Necessity,
     pub data: DataView,
@@ -246,6 +267,26 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         lead_id: agreement.lead.clone(),
         lead_name: agreement.lead_name().to_string(),
         parties,
+        processors: agreement
+            .processors
+            .iter()
+            .map(|p| ProcessorView {
+                name: p.name.clone(),
+                acting_for: p
+                    .acting_for
+                    .iter()
+                    .map(|id| PartyRef {
+                        id: id.clone(),
+                        name: party_name(id),
+                    })
+                    .collect(),
+                service: p.service.clone(),
+                location: p.location.clone(),
+                outside_uk: p.outside_uk,
+                safeguards: p.safeguards.clone(),
+                contract_reference: p.contract_reference.clone(),
+            })
+            .collect(),
         purpose: agreement.purpose.clone(),
         necessity: agreement.necessity.clone(),
         data: DataView {

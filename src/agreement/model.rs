@@ -21,6 +21,8 @@ pub struct Agreement {
     pub lead: String,
     pub summary: Option<String>,
     pub parties: Vec<Party>,
+    /// Processors acting for parties (`[[processors]]`): named, never signing.
+    pub processors: Vec<Processor>,
     pub purpose: Purpose,
     pub necessity: Necessity,
     pub data: Data,
@@ -160,6 +162,24 @@ pub struct Party {
     pub dpo: Contact,
     pub caldicott_guardian: Option<Contact>,
     pub senior_officer: Contact,
+}
+
+/// A processor named in the agreement that is not a party: it acts for one or more parties
+/// (UK GDPR Art 28) and does not sign.
+#[derive(Debug, Clone, Serialize)]
+pub struct Processor {
+    pub name: String,
+    /// Ids of the parties (controllers) it acts for.
+    pub acting_for: Vec<String>,
+    /// What it does with the data.
+    pub service: String,
+    /// Where it processes the data.
+    pub location: String,
+    /// Whether it processes the data outside the UK.
+    pub outside_uk: bool,
+    /// The UK GDPR Chapter V safeguard, when outside the UK.
+    pub safeguards: Option<String>,
+    pub contract_reference: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -47,6 +47,7 @@ pub struct RawFile {
     pub schema: Int,
     pub agreement: Option<RawIdentity>,
     pub parties: Option<Vec<RawParty>>,
+    pub processors: Option<Vec<RawProcessor>>,
     pub purpose: Option<RawPurpose>,
     pub necessity: Option<RawNecessity>,
     pub data: Option<RawData>,
@@ -87,6 +88,18 @@ pub struct RawParty {
     pub dpo: Option<RawContact>,
     pub caldicott_guardian: Option<RawContact>,
     pub senior_officer: Option<RawContact>,
+}
+
+/// A processor that acts for a party but is not a party and does not sign.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawProcessor {
+    pub name: Text,
+    pub acting_for: TextList,
+    pub service: Text,
+    pub location: Text,
+    pub outside_uk: Flag,
+    pub safeguards: Text,
+    pub contract_reference: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -289,6 +302,7 @@ pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
         ["agreement"] => field_names::<RawIdentity>(),
         ["parties"] => field_names::<RawParty>(),
         ["parties", "dpo" | "caldicott_guardian" | "senior_officer"] => field_names::<RawContact>(),
+        ["processors"] => field_names::<RawProcessor>(),
         ["purpose"] => field_names::<RawPurpose>(),
         ["necessity"] => field_names::<RawNecessity>(),
         ["data"] => field_names::<RawData>(),

@@ -509,6 +509,7 @@ impl<'a> Cx<'a> {
 
         let identity = self.identity(raw, expected_id);
         let parties = self.parties(raw);
+        let processors = self.processors(raw);
         let purpose = self.purpose(raw);
         let necessity = self.section(&root.k("necessity"), &raw.necessity).map(|n| {
             let p = root.k("necessity");
@@ -606,6 +607,7 @@ impl<'a> Cx<'a> {
             lead,
             summary,
             parties: parties?,
+            processors,
             purpose: purpose?,
             necessity: necessity?,
             data: data?,
@@ -718,6 +720,30 @@ impl<'a> Cx<'a> {
             parties.push(party);
         }
         Some(parties)
+    }
+
+    /// `[[processors]]` (optional): each with its name, the parties it acts for, its service and
+    /// location.
+    fn processors(&mut self, raw: &raw::RawFile) -> Vec<Processor> {
+        let p = Path::root().k("processors");
+        let Some(list) = &raw.processors else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, r) in list.iter().enumerate() {
+            let pp = p.i(i);
+            out.push(Processor {
+                name: self.req_text(&pp.k("name"), &r.name),
+                acting_for: self.texts(&pp.k("acting_for"), &r.acting_for, true),
+                service: self.req_text(&pp.k("service"), &r.service),
+                location: self.req_text(&pp.k("location"), &r.location),
+                outside_uk: self.req_bool(&pp.k("outside_uk"), &r.outside_uk),
+                safeguards: self.opt_text(&pp.k("safeguards"), &r.safeguards),
+                contract_reference: self
+                    .opt_text(&pp.k("contract_reference"), &r.contract_reference),
+            });
+        }
+        out
     }
 
     fn purpose(&mut self, raw: &raw::RawFile) -> Option<Purpose> {

@@ -190,3 +190,63 @@ fn the_document_leaves_out_what_the_collection_does_not_say() {
         assert!(out.contains("Does a duty of confidence apply?"), "{out}");
     }
 }
+
+/// The collection with its processing unit named in `[[processors]]` rather than as a party: it
+/// validates, needs no ICO number, DPO, senior officer or retention rule, is shown in the
+/// document's "Processors" section, and is not among those who sign.
+#[test]
+fn a_processor_that_is_not_a_party_is_named_shown_and_never_signs() {
+    let mut doc = government_statistics();
+    let processor_id = "agem-dscro";
+    doc["parties"].as_array_of_tables_mut().unwrap().remove(2);
+    let rules = doc["retention"]["rules"].as_array_of_tables_mut().unwrap();
+    let at = rules
+        .iter()
+        .position(|r| r["party"].as_str() == Some(processor_id))
+        .unwrap();
+    rules.remove(at);
+    let mut processor = toml_edit::Table::new();
+    processor["name"] = value("Example Statistics Hosting Ltd");
+    processor["acting_for"] = value(toml_edit::Array::from_iter(["nhs-essex-icb"]));
+    processor["service"] = value("Hosts the collection's secure upload portal and database");
+    processor["location"] = value("United Kingdom");
+    processor["outside_uk"] = value(false);
+    processor["contract_reference"] = value("DEPT-CT-2026-007");
+    let mut processors = toml_edit::ArrayOfTables::new();
+    processors.push(processor);
+    doc.insert("processors", toml_edit::Item::ArrayOfTables(processors));
+    assert!(!doc.to_string().contains(processor_id));
+    assert_eq!(validate_doc(&doc), (0, vec![]));
+
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{BASE}.toml"), doc.to_string());
+    let (code, md, err) = ws.run(&["--today", "2026-12-01", "render", BASE]);
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains("## Processors"), "{md}");
+    assert!(md.contains("### Example Statistics Hosting Ltd"), "{md}");
+    assert!(md.contains("- **Acting for**: NHS Essex Integrated Care Board"), "{md}");
+    assert!(md.contains("- **Contract reference**: DEPT-CT-2026-007"), "{md}");
+    assert!(md.contains("0 of 2 parties have a verified signature"), "{md}");
+    let (code, html, err) = ws.run(&[
+        "--today", "2026-12-01", "render", BASE, "--format", "html", "--public",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(html.contains("<h2>Processors</h2>"), "{html}");
+    assert!(html.contains("Example Statistics Hosting Ltd"), "{html}");
+
+    // Signing as the processor is refused: it is not a party.
+    let key = ws.generate_key("nhs-essex-icb", "icb@example.org");
+    let out = ws.sign_output(BASE, "example-statistics-hosting", &key, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("not a party"), "{err}");
+
+    // A processor outside the UK states its safeguard (DP119); acting for no party is DP136.
+    doc["processors"][0]["outside_uk"] = value(true);
+    doc["processors"][0]["acting_for"] = value(toml_edit::Array::from_iter(["nobody"]));
+    let (exit, found) = validate_doc(&doc);
+    assert_eq!((exit, sorted_codes(&found)), (1, vec!["DP119".into(), "DP136".into()]));
+    doc["processors"][0]["safeguards"] = value("UK adequacy regulations (EU)");
+    doc["processors"][0]["acting_for"] = value(toml_edit::Array::from_iter(["nhs-essex-icb"]));
+    assert_eq!(validate_doc(&doc), (0, vec![]));
+}

@@ -535,11 +535,12 @@ fn the_annotated_example_in_format_md_validates_cleanly() {
 fn format_md_documents_every_key_and_vocabulary_value() {
     use datapact::agreement::raw::known_keys;
     let doc = format_md();
-    let tables: [&[&str]; 23] = [
+    let tables: [&[&str]; 24] = [
         &[],
         &["agreement"],
         &["parties"],
         &["parties", "dpo"],
+        &["processors"],
         &["purpose"],
         &["necessity"],
         &["data"],

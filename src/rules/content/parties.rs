@@ -1,5 +1,6 @@
 //! Rules on the parties: how many, their ids, who they refer to, a Caldicott Guardian for
-//! health and care bodies, a retention rule for each.
+//! health and care bodies, a retention rule for each, and the parties each `[[processors]]` entry
+//! acts for.
 
 use super::{ContentRule, Cx, at};
 use crate::diagnostics::{Family, Rule, Severity};
@@ -168,6 +169,42 @@ fn retention_party(cx: &mut Cx<'_>) {
                 format!("party \"{}\" has no retention and disposal rule", party.id),
                 format!("add a [[retention.rules]] table with party = \"{}\", how long it keeps the data and how it disposes of it", party.id),
             );
+        }
+    }
+}
+
+pub static PROCESSOR_ACTING_FOR: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP136",
+        name: "processor-acting-for",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
+        applies: "to each `processors[].acting_for` id",
+        summary: "A `[[processors]]` entry's `acting_for` names an id that no party has.",
+        hint: "set acting_for to the ids of the parties (controllers) the processor acts for",
+        source: "UK GDPR Art 28(3): a processor acts only on the documented instructions of the controller it serves, so the agreement names that controller; internal consistency of the agreement.",
+    },
+    check: processor_acting_for,
+};
+
+fn processor_acting_for(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    for (i, p) in a.processors.iter().enumerate() {
+        for (j, id) in p.acting_for.iter().enumerate() {
+            if a.party(id).is_none() {
+                let ids: Vec<&str> = a.party_ids().collect();
+                cx.report_with_hint(
+                    &PROCESSOR_ACTING_FOR,
+                    &at(&["processors"]).i(i).k("acting_for").i(j),
+                    format!(
+                        "processor \"{}\" acts for \"{id}\", which is not a party",
+                        p.name
+                    ),
+                    format!("use one of the parties' ids: {}", ids.join(", ")),
+                );
+            }
         }
     }
 }

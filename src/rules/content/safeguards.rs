@@ -107,8 +107,8 @@ pub static INTERNATIONAL_TRANSFER: ContentRule = ContentRule {
         default_severity: Severity::Error,
         configurable: false,
         unreadable: false,
-        applies: "when `transfer.outside_uk = true`",
-        summary: "`transfer.outside_uk = true` without `safeguards`.",
+        applies: "when `transfer.outside_uk = true`, and to each processor with `outside_uk = true`",
+        summary: "`transfer.outside_uk = true`, or a `[[processors]]` entry's `outside_uk = true`, without `safeguards`.",
         hint: "add transfer.safeguards (adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard)",
         source: "UK GDPR Chapter V (Art 44-49).",
     },
@@ -123,5 +123,18 @@ fn international_transfer(cx: &mut Cx<'_>) {
             &at(&["transfer", "outside_uk"]),
             "data leaves the UK but no transfer safeguard is stated",
         );
+    }
+    for (i, p) in cx.a.processors.iter().enumerate() {
+        if p.outside_uk && p.safeguards.is_none() {
+            cx.report_with_hint(
+                &INTERNATIONAL_TRANSFER,
+                &at(&["processors"]).i(i).k("outside_uk"),
+                format!(
+                    "processor \"{}\" processes the data outside the UK but no transfer safeguard is stated",
+                    p.name
+                ),
+                "add the processor's safeguards (adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard)",
+            );
+        }
     }
 }
