@@ -77,7 +77,10 @@ fn a_government_statistics_collection_validates_without_nhs_duties() {
     let doc = government_statistics();
     let text = doc.to_string();
     for absent in ["s251", "\n[research]", "health_or_care = true"] {
-        assert!(!text.contains(absent), "the collection still has {absent:?}");
+        assert!(
+            !text.contains(absent),
+            "the collection still has {absent:?}"
+        );
     }
     assert!(doc["lawful_basis"].get("confidentiality").is_none());
     assert!(doc["consent"].get("national_data_opt_out").is_none());
@@ -90,7 +93,11 @@ fn a_government_statistics_collection_validates_without_nhs_duties() {
 #[test]
 fn the_nhs_duties_return_when_a_health_or_care_body_supplies_health_data() {
     let mut doc = government_statistics();
-    let party = &mut doc["parties"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap();
+    let party = &mut doc["parties"]
+        .as_array_of_tables_mut()
+        .unwrap()
+        .get_mut(0)
+        .unwrap();
     party["health_or_care"] = value(true);
     let mut cg = InlineTable::new();
     cg.insert("name", "Dr Rebecca Lowe".into());
@@ -106,7 +113,10 @@ fn the_nhs_duties_return_when_a_health_or_care_body_supplies_health_data() {
 
     // Anonymised health data from a health body is not confidential patient information.
     doc["data"]["identifiability"] = value("anonymised");
-    doc["data"].as_table_mut().unwrap().remove("why_not_anonymised");
+    doc["data"]
+        .as_table_mut()
+        .unwrap()
+        .remove("why_not_anonymised");
     assert_eq!(validate_doc(&doc), (0, vec![]));
 }
 
@@ -128,7 +138,10 @@ fn a_declared_duty_of_confidence_needs_a_basis() {
 
     doc["lawful_basis"]["duty_of_confidence"] = value(false);
     assert_eq!(validate_doc(&doc), (0, vec![]));
-    doc["lawful_basis"].as_table_mut().unwrap().remove("duty_of_confidence");
+    doc["lawful_basis"]
+        .as_table_mut()
+        .unwrap()
+        .remove("duty_of_confidence");
     assert_eq!(validate_doc(&doc), (0, vec![]));
 
     // "not-applicable" still says the data is anonymised, which identifiable data is not.
@@ -144,7 +157,9 @@ fn the_opt_out_is_required_only_beyond_individual_care() {
     let id = "icb-ecc-adult-social-care";
     let care = example(id)
         .lines()
-        .filter(|l| !l.starts_with("national_data_opt_out") && !l.starts_with("opt_out_explanation"))
+        .filter(|l| {
+            !l.starts_with("national_data_opt_out") && !l.starts_with("opt_out_explanation")
+        })
         .collect::<Vec<_>>()
         .join("\n")
         + "\n";
@@ -224,11 +239,26 @@ fn a_processor_that_is_not_a_party_is_named_shown_and_never_signs() {
     assert_eq!(code, 0, "{err}");
     assert!(md.contains("## Processors"), "{md}");
     assert!(md.contains("### Example Statistics Hosting Ltd"), "{md}");
-    assert!(md.contains("- **Acting for**: NHS Essex Integrated Care Board"), "{md}");
-    assert!(md.contains("- **Contract reference**: DEPT-CT-2026-007"), "{md}");
-    assert!(md.contains("0 of 2 parties have a verified signature"), "{md}");
+    assert!(
+        md.contains("- **Acting for**: NHS Essex Integrated Care Board"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Contract reference**: DEPT-CT-2026-007"),
+        "{md}"
+    );
+    assert!(
+        md.contains("0 of 2 parties have a verified signature"),
+        "{md}"
+    );
     let (code, html, err) = ws.run(&[
-        "--today", "2026-12-01", "render", BASE, "--format", "html", "--public",
+        "--today",
+        "2026-12-01",
+        "render",
+        BASE,
+        "--format",
+        "html",
+        "--public",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(html.contains("<h2>Processors</h2>"), "{html}");
@@ -245,7 +275,10 @@ fn a_processor_that_is_not_a_party_is_named_shown_and_never_signs() {
     doc["processors"][0]["outside_uk"] = value(true);
     doc["processors"][0]["acting_for"] = value(toml_edit::Array::from_iter(["nobody"]));
     let (exit, found) = validate_doc(&doc);
-    assert_eq!((exit, sorted_codes(&found)), (1, vec!["DP119".into(), "DP136".into()]));
+    assert_eq!(
+        (exit, sorted_codes(&found)),
+        (1, vec!["DP119".into(), "DP136".into()])
+    );
     doc["processors"][0]["safeguards"] = value("UK adequacy regulations (EU)");
     doc["processors"][0]["acting_for"] = value(toml_edit::Array::from_iter(["nhs-essex-icb"]));
     assert_eq!(validate_doc(&doc), (0, vec![]));

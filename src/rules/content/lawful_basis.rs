@@ -219,7 +219,8 @@ fn s251_reference(cx: &mut Cx<'_>) {
     if lb
         .confidentiality
         .is_some_and(|c| c.is(terms::CONFIDENTIALITY_S251))
-        && lb.s251_reference.is_none() {
+        && lb.s251_reference.is_none()
+    {
         cx.report(
             &S251_REFERENCE,
             &at(&["lawful_basis", "confidentiality"]),

@@ -30,7 +30,8 @@ fn research_legal_basis(cx: &mut Cx<'_>) {
         cx.a.lawful_basis
             .confidentiality
             .is_some_and(|c| c.is(terms::CONFIDENTIALITY_S251));
-    if f.planning_or_research && f.confidential_patient_information && !(f.explicit_consent || s251) {
+    if f.planning_or_research && f.confidential_patient_information && !(f.explicit_consent || s251)
+    {
         cx.report(
             &RESEARCH_LEGAL_BASIS,
             &at(&["purpose", "categories"]),
@@ -61,7 +62,8 @@ pub static RESEARCH_SECTION: ContentRule = ContentRule {
 fn research_section(cx: &mut Cx<'_>) {
     if cx.facts.planning_or_research
         && cx.facts.confidential_patient_information
-        && cx.a.research.is_none() {
+        && cx.a.research.is_none()
+    {
         cx.report(
             &RESEARCH_SECTION,
             &at(&["purpose", "categories"]),
