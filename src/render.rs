@@ -293,7 +293,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         research: agreement.research.clone(),
         responsibilities: agreement.responsibilities.clone(),
         incidents: agreement.incidents.clone(),
-        dates: agreement.dates,
+        dates: agreement.dates.clone(),
         changes: agreement.changes.clone(),
     }
 }
