@@ -304,6 +304,8 @@ pub struct Row {
     /// The last day in force; `None` for an open-ended term (see `end_condition`) or an
     /// agreement that does not validate.
     pub expires: Option<NaiveDate>,
+    /// Whether the term is open-ended: no end date, only `end_condition`.
+    pub open_ended: bool,
     /// How an open-ended term ends (`dates.end_condition`).
     pub end_condition: Option<String>,
     /// Whether the agreement's own review date is derived from its interval (no `dates.review`).
@@ -359,6 +361,7 @@ impl Row {
             review: a.review_date(),
             last_review: LastReview::of(a),
             expires: agreement.and_then(|ag| ag.dates.expires),
+            open_ended: agreement.is_some_and(|ag| ag.dates.open_ended()),
             end_condition: agreement.and_then(|ag| ag.dates.end_condition.clone()),
             review_derived: last_review_absent(a) && agreement.is_some_and(|ag| ag.dates.review_derived),
             state: a.state(),
