@@ -917,7 +917,9 @@ impl<'a> Cx<'a> {
         let (review, review_derived) = match review {
             Some(date) => (date, false),
             None if r.review.is_some() => (NaiveDate::MIN, false),
-            None => match Dates::derived_review(approved, effective, review_interval_months) {
+            None => match Dates::derived_review(approved, effective, review_interval_months)
+                .filter(|d| dates::YEARS.contains(&chrono::Datelike::year(d)))
+            {
                 Some(date) => (date, true),
                 None => {
                     self.push_at(
