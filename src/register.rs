@@ -363,7 +363,8 @@ impl Row {
             expires: agreement.and_then(|ag| ag.dates.expires),
             open_ended: agreement.is_some_and(|ag| ag.dates.open_ended()),
             end_condition: agreement.and_then(|ag| ag.dates.end_condition.clone()),
-            review_derived: last_review_absent(a) && agreement.is_some_and(|ag| ag.dates.review_derived),
+            review_derived: last_review_absent(a)
+                && agreement.is_some_and(|ag| ag.dates.review_derived),
             state: a.state(),
             state_label: a.state().label(),
             days: a.standing.map(|s| s.days),

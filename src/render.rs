@@ -602,9 +602,7 @@ impl Document {
             signatures,
             state: StateView::of(standing),
             review: {
-                let next = assessment
-                    .review_date()
-                    .unwrap_or(agreement.dates.review);
+                let next = assessment.review_date().unwrap_or(agreement.dates.review);
                 let last = LastReview::of(assessment);
                 ReviewView {
                     derived: last.is_none()

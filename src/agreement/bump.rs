@@ -160,7 +160,11 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
             date_value(dates.effective),
         )?;
         set(&mut doc, &["dates", "review"], date_value(dates.review))?;
-        set(&mut doc, &["dates", "expires"], date_value(expires_of(&dates)?))?;
+        set(
+            &mut doc,
+            &["dates", "expires"],
+            date_value(expires_of(&dates)?),
+        )?;
     }
     let mut entry = InlineTable::new();
     entry.insert("version", Value::from(i64::from(version)));
@@ -183,7 +187,9 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
 
 /// The end date of a term that has one (a renewal's, always).
 fn expires_of(dates: &Dates) -> Result<NaiveDate> {
-    dates.expires.ok_or_else(|| Error::usage("an open-ended term has no expiry date to renew"))
+    dates
+        .expires
+        .ok_or_else(|| Error::usage("an open-ended term has no expiry date to renew"))
 }
 
 /// The renewed term's effective, review and expiry dates. Defaults: effective the day after

@@ -670,7 +670,15 @@ impl<'a> Cx<'a> {
         let lead = self.req_text(&p.k("lead"), &a.lead);
         let summary = self.opt_text(&p.k("summary"), &a.summary);
         let id = AgreementId::parse(&id).ok()?;
-        Some((id, title, (version, version_label), kind, reference, lead, summary))
+        Some((
+            id,
+            title,
+            (version, version_label),
+            kind,
+            reference,
+            lead,
+            summary,
+        ))
     }
 
     fn check_id_value(&mut self, path: &Path, id: &str, what: &str) -> bool {

@@ -58,8 +58,12 @@ fn signed_open_ended() -> Life {
 fn an_open_ended_agreement_validates_and_never_expires() {
     let life = signed_open_ended();
     let ws = &life.ws;
-    let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (0, Vec::<String>::new()), "{report}");
+    let (code, report, _) = report_of(ws, "2026-12-01", "validate");
+    assert_eq!(
+        (code, codes(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
 
     // In force and active; the review is the next date.
     let row = status_row(ws, "2027-01-01");
@@ -101,11 +105,19 @@ fn an_open_ended_agreement_validates_and_never_expires() {
     // The documents state the condition.
     let (code, md, err) = ws.run(&["--today", "2027-01-01", "render", ID]);
     assert_eq!(code, 0, "{err}");
-    assert!(md.contains(&format!("| Term | Until terminated: {CONDITION} |")), "{md}");
+    assert!(
+        md.contains(&format!("| Term | Until terminated: {CONDITION} |")),
+        "{md}"
+    );
     assert!(!md.contains("| Expires |"), "{md}");
     let (code, html, err) = ws.run(&["--today", "2027-01-01", "render", ID, "--format", "html"]);
     assert_eq!(code, 0, "{err}");
-    assert!(html.contains("<dt>Term</dt><dd>Until terminated: Until either party ends it with three months&#x27; written notice</dd>") || html.contains("<dt>Term</dt><dd>Until terminated: "), "{html}");
+    assert!(
+        html.contains(
+            "<dt>Term</dt><dd>Until terminated: Until either party ends it with three months"
+        ),
+        "{html}"
+    );
 }
 
 #[test]
@@ -122,7 +134,10 @@ fn an_open_ended_agreement_is_in_the_register_with_its_condition() {
     ]);
     assert_eq!(code, 0, "{err}");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(index.contains("Until terminated: Until either party ends it"), "{index}");
+    assert!(
+        index.contains("Until terminated: Until either party ends it"),
+        "{index}"
+    );
 }
 
 #[test]
@@ -156,12 +171,20 @@ fn the_term_is_given_exactly_one_way() {
     );
     let ws = workspace_with(&both);
     let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (1, vec!["DP137".to_string()]), "{report}");
+    assert_eq!(
+        (code, codes(&report)),
+        (1, vec!["DP137".to_string()]),
+        "{report}"
+    );
 
     let neither = edited(&example(ID), "expires = 2029-03-31\n", "");
     let ws = workspace_with(&neither);
     let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (1, vec!["DP011".to_string()]), "{report}");
+    assert_eq!(
+        (code, codes(&report)),
+        (1, vec!["DP011".to_string()]),
+        "{report}"
+    );
     assert!(report.to_string().contains("end_condition"), "{report}");
 }
 
@@ -174,8 +197,15 @@ fn a_longer_review_interval_needs_its_reason() {
     );
     let ws = workspace_with(&sixty);
     let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (1, vec!["DP132".to_string()]), "{report}");
-    assert!(report.to_string().contains("review_interval_reason"), "{report}");
+    assert_eq!(
+        (code, codes(&report)),
+        (1, vec!["DP132".to_string()]),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains("review_interval_reason"),
+        "{report}"
+    );
 
     let reasoned = edited(
         &sixty,
@@ -184,14 +214,25 @@ fn a_longer_review_interval_needs_its_reason() {
     );
     let ws = workspace_with(&reasoned);
     let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (0, Vec::<String>::new()), "{report}");
+    assert_eq!(
+        (code, codes(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
     let (code, md, err) = ws.run(&["--today", "2026-12-01", "render", ID]);
     // Not signed: rendering still works for a valid agreement.
     assert_eq!(code, 0, "{err}");
-    assert!(md.contains("| Review interval | 60 months (Data Sharing and Governance Act 2019 s.20"), "{md}");
+    assert!(
+        md.contains("| Review interval | 60 months (Data Sharing and Governance Act 2019 s.20"),
+        "{md}"
+    );
 
     // A blank reason is no reason.
-    let blank = edited(&sixty, "review_interval_months = 60\n", "review_interval_months = 60\nreview_interval_reason = \" \"\n");
+    let blank = edited(
+        &sixty,
+        "review_interval_months = 60\n",
+        "review_interval_months = 60\nreview_interval_reason = \" \"\n",
+    );
     let ws = workspace_with(&blank);
     let (_, report, _) = report_of(&ws, "2026-12-01", "validate");
     let found = codes(&report);
@@ -208,7 +249,11 @@ fn without_a_review_date_the_review_is_derived_from_the_interval() {
     );
     let ws = workspace_with(&text);
     let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (0, Vec::<String>::new()), "{report}");
+    assert_eq!(
+        (code, codes(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
     let row = status_row(&ws, "2026-12-01");
     assert_eq!(row["review"], "2027-10-01", "{row}");
     assert_eq!(row["review_derived"], true, "{row}");
@@ -227,16 +272,30 @@ fn without_a_review_date_the_review_is_derived_from_the_interval() {
 
 #[test]
 fn the_version_label_is_shown_beside_the_version() {
-    let text = edited(&example(ID), "version = 1\n", "version = 1\nversion_label = \"1.6\"\n");
+    let text = edited(
+        &example(ID),
+        "version = 1\n",
+        "version = 1\nversion_label = \"1.6\"\n",
+    );
     let ws = workspace_with(&text);
     let (code, report, _) = report_of(&ws, "2026-12-01", "validate");
-    assert_eq!((code, codes(&report)), (0, Vec::<String>::new()), "{report}");
+    assert_eq!(
+        (code, codes(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
     let (code, md, err) = ws.run(&["--today", "2026-12-01", "render", ID]);
     assert_eq!(code, 0, "{err}");
-    assert!(md.contains("| Version | 1 (published as version 1.6) |"), "{md}");
+    assert!(
+        md.contains("| Version | 1 (published as version 1.6) |"),
+        "{md}"
+    );
     let (code, html, err) = ws.run(&["--today", "2026-12-01", "render", ID, "--format", "html"]);
     assert_eq!(code, 0, "{err}");
-    assert!(html.contains("<dt>Version</dt><dd>1 (published as version 1.6)</dd>"), "{html}");
+    assert!(
+        html.contains("<dt>Version</dt><dd>1 (published as version 1.6)</dd>"),
+        "{html}"
+    );
     let row = status_row(&ws, "2026-12-01");
     assert_eq!(row["version_label"], "1.6", "{row}");
     assert_eq!(row["version"], 1, "{row}");

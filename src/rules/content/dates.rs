@@ -150,7 +150,7 @@ fn review_interval_too_long(cx: &mut Cx<'_>) {
         cx.report(
             &REVIEW_INTERVAL_TOO_LONG,
             &at(&["dates", "review_interval_months"]),
-            format!("the review interval of {} months is longer than the workspace maximum of {max_review}", d.review_interval_months),
+            format!("the review interval of {} months is longer than the workspace maximum of {max_review}, and no `review_interval_reason` says why this agreement needs it", d.review_interval_months),
         );
     } else if !d.review_derived {
         // Measured from the later of the two: a version approved after the agreement took
