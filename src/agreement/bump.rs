@@ -123,9 +123,17 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
     if request.kind == Kind::Renewal {
         let (effective, review, expires) = renewed_term(&current.dates, request)?;
         dates.effective = effective;
-        dates.review = review;
-        dates.review_derived = false;
         dates.expires = Some(expires);
+        // A review date left to be derived stays derived, unless --review names one.
+        match Dates::derived_review(approved, effective, dates.review_interval_months) {
+            Some(derived) if current.dates.review_derived && request.review.is_none() => {
+                dates.review = derived;
+            }
+            _ => {
+                dates.review = review;
+                dates.review_derived = false;
+            }
+        }
     }
     let change = match (&request.change, request.kind) {
         (Some(change), _) => change.clone(),
@@ -159,7 +167,9 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
             &["dates", "effective"],
             date_value(dates.effective),
         )?;
-        set(&mut doc, &["dates", "review"], date_value(dates.review))?;
+        if !dates.review_derived {
+            set(&mut doc, &["dates", "review"], date_value(dates.review))?;
+        }
         set(
             &mut doc,
             &["dates", "expires"],

@@ -300,3 +300,28 @@ fn the_version_label_is_shown_beside_the_version() {
     assert_eq!(row["version_label"], "1.6", "{row}");
     assert_eq!(row["version"], 1, "{row}");
 }
+
+#[test]
+fn a_renewal_keeps_a_derived_review_date_derived() {
+    let text = edited(&example(ID), "review = 2028-04-01\n", "");
+    let ws = workspace_with(&text);
+    let (code, out, err) = ws.run(&[
+        "--today",
+        "2029-01-15",
+        "bump",
+        ID,
+        "--type",
+        "renewal",
+        "--reason",
+        "a further term",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let renewed = std::fs::read_to_string(ws.root().join(format!("agreements/{ID}.toml"))).unwrap();
+    assert!(renewed.contains("effective = 2029-04-01\n"), "{renewed}");
+    assert!(renewed.contains("expires = 2032-03-31\n"), "{renewed}");
+    assert!(!renewed.contains("\nreview = "), "{renewed}");
+    // 24 months after the new effective date, the later of it and the approval (2029-01-15).
+    let row = status_row(&ws, "2029-01-15");
+    assert_eq!(row["review"], "2031-04-01", "{row}");
+    assert_eq!(row["review_derived"], true, "{row}");
+}
