@@ -171,16 +171,18 @@ pub fn standing(
     let review = review.date;
     let (next, next_date) = if today < dates.effective {
         (DateKind::Effective, dates.effective)
-    } else if today <= review {
-        (DateKind::Review, review)
     } else {
-        (DateKind::Expires, dates.expires)
+        match dates.expires {
+            Some(expires) if today > review => (DateKind::Expires, expires),
+            // An open-ended term never expires: the review stays the next date, even overdue.
+            _ => (DateKind::Review, review),
+        }
     };
     if signed == Signed::Invalid {
         return at(State::SignaturesInvalid, next, next_date);
     }
-    if today > dates.expires {
-        return at(State::Expired, DateKind::Expires, dates.expires);
+    if let Some(expires) = dates.expires.filter(|&e| today > e) {
+        return at(State::Expired, DateKind::Expires, expires);
     }
     if signed == Signed::NotFully {
         return at(State::Draft, next, next_date);
@@ -197,8 +199,11 @@ pub fn standing(
         s.past_grace = (today - review).num_days() > windows.review_grace_days as i64;
         return s;
     }
-    if today >= minus(dates.expires, windows.expiry_notice_days) {
-        return at(State::Expiring, DateKind::Expires, dates.expires);
+    if let Some(expires) = dates
+        .expires
+        .filter(|&e| today >= minus(e, windows.expiry_notice_days))
+    {
+        return at(State::Expiring, DateKind::Expires, expires);
     }
     if today >= minus(review, windows.review_notice_days) {
         return at(State::ReviewDue, DateKind::Review, review);
@@ -305,17 +310,21 @@ pub fn findings(
     }
     // The expiry notice stands on its own: an overdue review (the more urgent state) must not
     // hide that the agreement is also about to end.
+    // An open-ended term has no expiry to give notice of.
     let today = standing.next_date - chrono::Duration::days(standing.days);
-    let expiry_window = minus(dates.expires, windows.expiry_notice_days)..=dates.expires;
+    let Some(expires) = dates.expires else {
+        return out;
+    };
+    let expiry_window = minus(expires, windows.expiry_notice_days)..=expires;
     if matches!(standing.state, State::Expiring | State::ReviewOverdue)
         && expiry_window.contains(&today)
     {
-        let left = (dates.expires - today).num_days().unsigned_abs();
+        let left = (expires - today).num_days().unsigned_abs();
         out.push(Finding::new(
             &rules::expiry::EXPIRING,
             file,
             places.expires,
-            format!("expires on {} (in {})", dates.expires, day_s(left)),
+            format!("expires on {expires} (in {})", day_s(left)),
             "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
         ));
     }
@@ -335,8 +344,11 @@ mod tests {
             approved: d("2026-03-01"),
             effective: d("2026-04-01"),
             review: d("2028-04-01"),
-            expires: d("2029-03-31"),
+            review_derived: false,
+            expires: Some(d("2029-03-31")),
+            end_condition: None,
             review_interval_months: 24,
+            review_interval_reason: None,
         }
     }
 
@@ -414,7 +426,7 @@ mod tests {
         let s = standing(&dates(), review, Signed::Fully, &w, d("2029-01-15"));
         assert_eq!(s.state, State::Expiring);
         let mut ds = dates();
-        ds.expires = d("2031-03-31");
+        ds.expires = Some(d("2031-03-31"));
         let s = standing(&ds, review, Signed::Fully, &w, d("2030-03-02"));
         assert_eq!(s.state, State::ReviewOverdue);
         let f = findings("a.toml", &Places::default(), &ds, &s, &w, false, &[]);
@@ -429,6 +441,27 @@ mod tests {
         // 90 days after 2028-04-01 is 2028-06-30.
         assert!(!state_on("2028-06-30", true).past_grace);
         assert!(state_on("2028-07-01", true).past_grace);
+    }
+
+    #[test]
+    fn an_open_ended_term_never_expires_and_its_review_is_the_next_date() {
+        let w = Windows::default();
+        let mut ds = dates();
+        ds.expires = None;
+        ds.end_condition = Some("until either party ends it".into());
+        let s = standing(&ds, own(), Signed::Fully, &w, d("2029-03-01"));
+        assert_eq!(
+            (s.state, s.next, s.next_date),
+            (State::ReviewOverdue, DateKind::Review, d("2028-04-01"))
+        );
+        let s = standing(&ds, own(), Signed::Fully, &w, d("2046-12-01"));
+        assert_eq!((s.state, s.next), (State::ReviewOverdue, DateKind::Review));
+        assert!(s.past_grace);
+        let f = findings("a.toml", &Places::default(), &ds, &s, &w, false, &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule.code, "DP303");
+        let s = standing(&ds, own(), Signed::Fully, &w, d("2027-01-01"));
+        assert_eq!((s.state, s.next), (State::Active, DateKind::Review));
     }
 
     #[test]

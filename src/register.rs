@@ -281,6 +281,8 @@ pub struct Row {
     pub pending: Option<u32>,
     /// The versions in a few words: "v1 in force; v2 awaiting essex-county-council".
     pub versions: String,
+    /// `agreement.version_label` of the current version ("1.6"), shown beside `version`.
+    pub version_label: Option<String>,
     /// `agreement.summary`: two or three sentences for the public; `None` when the agreement
     /// has none (or does not validate). The register shows it, else `purpose`.
     pub summary: Option<String>,
@@ -299,7 +301,15 @@ pub struct Row {
     pub review: Option<NaiveDate>,
     /// The latest complete review of the current version.
     pub last_review: Option<LastReview>,
+    /// The last day in force; `None` for an open-ended term (see `end_condition`) or an
+    /// agreement that does not validate.
     pub expires: Option<NaiveDate>,
+    /// Whether the term is open-ended: no end date, only `end_condition`.
+    pub open_ended: bool,
+    /// How an open-ended term ends (`dates.end_condition`).
+    pub end_condition: Option<String>,
+    /// Whether the agreement's own review date is derived from its interval (no `dates.review`).
+    pub review_derived: bool,
     pub state: State,
     pub state_label: &'static str,
     /// Days from today to the date that matters next; negative once passed.
@@ -331,6 +341,7 @@ impl Row {
             in_force,
             pending,
             versions: versions_summary(in_force, pending, &missing),
+            version_label: current.and_then(|ag| ag.version_label.clone()),
             summary: agreement.and_then(|ag| ag.summary.clone()),
             purpose: agreement.map_or_else(String::new, |ag| ag.purpose.description.clone()),
             lead: agreement.map_or_else(String::new, |ag| ag.lead_name().to_string()),
@@ -349,7 +360,11 @@ impl Row {
             effective: agreement.map(|ag| ag.dates.effective),
             review: a.review_date(),
             last_review: LastReview::of(a),
-            expires: agreement.map(|ag| ag.dates.expires),
+            expires: agreement.and_then(|ag| ag.dates.expires),
+            open_ended: agreement.is_some_and(|ag| ag.dates.open_ended()),
+            end_condition: agreement.and_then(|ag| ag.dates.end_condition.clone()),
+            review_derived: last_review_absent(a)
+                && agreement.is_some_and(|ag| ag.dates.review_derived),
             state: a.state(),
             state_label: a.state().label(),
             days: a.standing.map(|s| s.days),
@@ -357,6 +372,11 @@ impl Row {
             next: a.standing.map(|s| s.next.field()),
         }
     }
+}
+
+/// Whether no signed review sets the review date (so the agreement's own date applies).
+fn last_review_absent(a: &Assessment) -> bool {
+    a.last_review().is_none()
 }
 
 /// "v1 in force; v2 awaiting a, b", "v2 in force", "v1 awaiting a": the versions of an

@@ -189,6 +189,8 @@ pub struct AgreementView {
     pub id: String,
     pub title: String,
     pub version: u32,
+    /// `agreement.version_label`: the version as the published text names it ("1.6").
+    pub version_label: Option<String>,
     pub kind: V,
     pub reference: Option<String>,
     pub summary: Option<String>,
@@ -261,6 +263,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         id: agreement.id.as_str().to_string(),
         title: agreement.title.clone(),
         version: agreement.version,
+        version_label: agreement.version_label.clone(),
         kind: agreement.kind,
         reference: agreement.reference.clone(),
         summary: agreement.summary.clone(),
@@ -334,7 +337,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         research: agreement.research.clone(),
         responsibilities: agreement.responsibilities.clone(),
         incidents: agreement.incidents.clone(),
-        dates: agreement.dates,
+        dates: agreement.dates.clone(),
         changes: agreement.changes.clone(),
     }
 }
@@ -579,6 +582,11 @@ pub struct ReviewView {
     /// The review date that applies: the next review named by the latest complete signed
     /// review of this version, else the agreement's `dates.review`.
     pub next: NaiveDate,
+    /// Whether `next` is the agreement's own review date derived from its interval (the file
+    /// gives no `dates.review`): `review_interval_months` after `from`.
+    pub derived: bool,
+    /// The later of `approved` and `effective`, from which a derived review date is counted.
+    pub from: NaiveDate,
     /// The latest complete review (`reviewed_on`, `outcome`, `next_review`, `signers` (ids),
     /// `signer_names`), or `none`. It names parties, never the people who signed.
     pub last: Option<LastReview>,
@@ -634,9 +642,17 @@ impl Document {
                 .count(),
             signatures,
             state: StateView::of(standing),
-            review: ReviewView {
-                next: assessment.review_date().unwrap_or(agreement.dates.review),
-                last: LastReview::of(assessment),
+            review: {
+                let next = assessment.review_date().unwrap_or(agreement.dates.review);
+                let last = LastReview::of(assessment);
+                ReviewView {
+                    derived: last.is_none()
+                        && agreement.dates.review_derived
+                        && next == agreement.dates.review,
+                    from: agreement.dates.approved.max(agreement.dates.effective),
+                    next,
+                    last,
+                }
             },
             today,
             in_site: false,

@@ -110,19 +110,37 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
     }
     let mut dates = Dates {
         approved,
-        ..current.dates
+        ..current.dates.clone()
     };
+    if dates.review_derived {
+        // A derived review date follows the new approval date (see `Dates::derived_review`).
+        if let Some(review) =
+            Dates::derived_review(approved, dates.effective, dates.review_interval_months)
+        {
+            dates.review = review;
+        }
+    }
     if request.kind == Kind::Renewal {
         let (effective, review, expires) = renewed_term(&current.dates, request)?;
         dates.effective = effective;
-        dates.review = review;
-        dates.expires = expires;
+        dates.expires = Some(expires);
+        // A review date left to be derived stays derived, unless --review names one.
+        match Dates::derived_review(approved, effective, dates.review_interval_months) {
+            Some(derived) if current.dates.review_derived && request.review.is_none() => {
+                dates.review = derived;
+            }
+            _ => {
+                dates.review = review;
+                dates.review_derived = false;
+            }
+        }
     }
     let change = match (&request.change, request.kind) {
         (Some(change), _) => change.clone(),
         (None, Kind::Renewal) => format!(
             "Renewed for a further term from {} to {}",
-            dates.effective, dates.expires
+            dates.effective,
+            dates.expires.map_or_else(String::new, |d| d.to_string())
         ),
         (None, kind) => {
             return Err(Error::usage(format!(
@@ -149,8 +167,14 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
             &["dates", "effective"],
             date_value(dates.effective),
         )?;
-        set(&mut doc, &["dates", "review"], date_value(dates.review))?;
-        set(&mut doc, &["dates", "expires"], date_value(dates.expires))?;
+        if !dates.review_derived {
+            set(&mut doc, &["dates", "review"], date_value(dates.review))?;
+        }
+        set(
+            &mut doc,
+            &["dates", "expires"],
+            date_value(expires_of(&dates)?),
+        )?;
     }
     let mut entry = InlineTable::new();
     entry.insert("version", Value::from(i64::from(version)));
@@ -171,6 +195,13 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
     })
 }
 
+/// The end date of a term that has one (a renewal's, always).
+fn expires_of(dates: &Dates) -> Result<NaiveDate> {
+    dates
+        .expires
+        .ok_or_else(|| Error::usage("an open-ended term has no expiry date to renew"))
+}
+
 /// The renewed term's effective, review and expiry dates. Defaults: effective the day after
 /// the current expiry; review `review_interval_months` after it; expiry keeping the current
 /// term's length, in months and days, and its convention for the last day (a term of
@@ -179,6 +210,14 @@ pub fn renewed_term(
     current: &Dates,
     request: &Request,
 ) -> Result<(NaiveDate, NaiveDate, NaiveDate)> {
+    let Some(current_expires) = current.expires else {
+        return Err(Error::usage(
+            "an open-ended agreement (dates.end_condition, no dates.expires) cannot be renewed: it continues until its end condition is met",
+        )
+        .with_hint(
+            "to give it an end date, replace dates.end_condition with dates.expires in the file and run `datapact bump ID --type amendment --change TEXT --reason TEXT`",
+        ));
+    };
     let beyond = |what: &str| {
         Error::usage(format!(
             "the renewed {what} would fall after 9999-12-31, the last date datapact accepts"
@@ -187,8 +226,7 @@ pub fn renewed_term(
     };
     let effective = match request.effective {
         Some(d) => d,
-        None => current
-            .expires
+        None => current_expires
             .checked_add_days(Days::new(1))
             .ok_or_else(|| beyond("effective date"))?,
     };
@@ -201,7 +239,7 @@ pub fn renewed_term(
     let expires = match request.expires {
         Some(d) => d,
         None => {
-            let (months, days) = term_length(current.effective, current.expires);
+            let (months, days) = term_length(current.effective, current_expires);
             effective
                 .checked_add_months(Months::new(months))
                 .and_then(|d| d.checked_add_days(Days::new(days)))
@@ -387,8 +425,11 @@ mod tests {
             approved: d(effective),
             effective: d(effective),
             review: d(effective),
-            expires: d(expires),
+            review_derived: false,
+            expires: Some(d(expires)),
+            end_condition: None,
             review_interval_months: interval,
+            review_interval_reason: None,
         }
     }
 

@@ -15,6 +15,9 @@ pub struct Agreement {
     pub id: AgreementId,
     pub title: String,
     pub version: u32,
+    /// The version as the published text names it ("1.6"), shown beside `version`; the integer
+    /// `version` is what signatures and history use.
+    pub version_label: Option<String>,
     pub kind: V,
     pub reference: Option<String>,
     /// Id of the lead organisation (one of `parties`).
@@ -334,13 +337,44 @@ pub struct Incidents {
     pub report_within_hours: u32,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Dates {
     pub approved: NaiveDate,
     pub effective: NaiveDate,
+    /// The review date: `dates.review` as written, or, when the file gives none,
+    /// `review_interval_months` after the later of `approved` and `effective`
+    /// (`review_derived`).
     pub review: NaiveDate,
-    pub expires: NaiveDate,
+    /// Whether `review` was derived rather than written.
+    pub review_derived: bool,
+    /// The last day in force; `None` for an open-ended term, which has `end_condition`.
+    pub expires: Option<NaiveDate>,
+    /// How an open-ended term ends ("until either party ends it with three months' notice");
+    /// exactly one of `expires` and `end_condition` is given.
+    pub end_condition: Option<String>,
     pub review_interval_months: u32,
+    /// Why the review interval is longer than the workspace's `[limits]
+    /// max_review_interval_months` (a statutory interval, say); allows it.
+    pub review_interval_reason: Option<String>,
+}
+
+impl Dates {
+    /// Whether the term has no end date (only an end condition).
+    pub fn open_ended(&self) -> bool {
+        self.expires.is_none()
+    }
+
+    /// The review date derived from the interval: `review_interval_months` after the later of
+    /// `approved` and `effective` (the last day of the month when that month is shorter).
+    pub fn derived_review(
+        approved: NaiveDate,
+        effective: NaiveDate,
+        months: u32,
+    ) -> Option<NaiveDate> {
+        approved
+            .max(effective)
+            .checked_add_months(chrono::Months::new(months))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -71,6 +71,7 @@ pub struct RawIdentity {
     pub id: Text,
     pub title: Text,
     pub version: Int,
+    pub version_label: Text,
     pub kind: Text,
     pub reference: Text,
     pub lead: Text,
@@ -250,7 +251,9 @@ pub struct RawDates {
     pub effective: Date,
     pub review: Date,
     pub expires: Date,
+    pub end_condition: Text,
     pub review_interval_months: Int,
+    pub review_interval_reason: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]

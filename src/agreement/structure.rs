@@ -596,12 +596,13 @@ impl<'a> Cx<'a> {
         let dates = self.dates(raw);
         let changes = self.changes(raw);
 
-        let (id, title, version, kind, reference, lead, summary) = identity?;
+        let (id, title, (version, version_label), kind, reference, lead, summary) = identity?;
         Some(Agreement {
             schema,
             id,
             title,
             version,
+            version_label,
             kind,
             reference,
             lead,
@@ -635,7 +636,7 @@ impl<'a> Cx<'a> {
     ) -> Option<(
         AgreementId,
         String,
-        u32,
+        (u32, Option<String>),
         &'static Entry,
         Option<String>,
         String,
@@ -665,12 +666,21 @@ impl<'a> Cx<'a> {
         }
         let title = self.req_text(&p.k("title"), &a.title);
         let version = self.req_int(&p.k("version"), &a.version, 1, 1_000_000) as u32;
+        let version_label = self.opt_text(&p.k("version_label"), &a.version_label);
         let kind = self.req_term(&p.k("kind"), &a.kind, vocab::agreement_kind());
         let reference = self.opt_text(&p.k("reference"), &a.reference);
         let lead = self.req_text(&p.k("lead"), &a.lead);
         let summary = self.opt_text(&p.k("summary"), &a.summary);
         let id = AgreementId::parse(&id).ok()?;
-        Some((id, title, version, kind, reference, lead, summary))
+        Some((
+            id,
+            title,
+            (version, version_label),
+            kind,
+            reference,
+            lead,
+            summary,
+        ))
     }
 
     fn check_id_value(&mut self, path: &Path, id: &str, what: &str) -> bool {
@@ -920,17 +930,60 @@ impl<'a> Cx<'a> {
     fn dates(&mut self, raw: &raw::RawFile) -> Option<Dates> {
         let p = Path::root().k("dates");
         let r = self.section(&p, &raw.dates)?;
+        let approved = self.req_date(&p.k("approved"), &r.approved);
+        let effective = self.req_date(&p.k("effective"), &r.effective);
+        let review = self.opt_date(&p.k("review"), &r.review);
+        // The term: an end date, or an end condition for an open-ended term. Giving both is
+        // DP137 (a content rule, so the rest of the agreement is still checked).
+        let expires = self.opt_date(&p.k("expires"), &r.expires);
+        let end_condition = self.opt_text(&p.k("end_condition"), &r.end_condition);
+        if r.expires.is_none() && r.end_condition.is_none() {
+            self.push_at(
+                &structure::MISSING_REQUIRED,
+                &p,
+                format!("missing required date `{}` (or, for an open-ended term, `{}`)", p.k("expires"), p.k("end_condition")),
+                "add `expires = YYYY-MM-DD`, the last day of the term, or `end_condition = \"...\"`, how an open-ended term ends (\"until either party ends it with three months' written notice\")",
+            );
+        }
+        let review_interval_months = self.req_int(
+            &p.k("review_interval_months"),
+            &r.review_interval_months,
+            1,
+            1200,
+        ) as u32;
+        let review_interval_reason =
+            self.opt_text(&p.k("review_interval_reason"), &r.review_interval_reason);
+        let (review, review_derived) = match review {
+            Some(date) => (date, false),
+            None if r.review.is_some() => (NaiveDate::MIN, false),
+            None => match Dates::derived_review(approved, effective, review_interval_months)
+                .filter(|d| dates::YEARS.contains(&chrono::Datelike::year(d)))
+            {
+                Some(date) => (date, true),
+                None => {
+                    self.push_at(
+                        &structure::INVALID_DATE,
+                        &p,
+                        format!(
+                            "the review date derived from `{}` ({review_interval_months} months after {}) is after 9999-12-31",
+                            p.k("review_interval_months"),
+                            approved.max(effective)
+                        ),
+                        "write `review = YYYY-MM-DD`",
+                    );
+                    (NaiveDate::MIN, false)
+                }
+            },
+        };
         Some(Dates {
-            approved: self.req_date(&p.k("approved"), &r.approved),
-            effective: self.req_date(&p.k("effective"), &r.effective),
-            review: self.req_date(&p.k("review"), &r.review),
-            expires: self.req_date(&p.k("expires"), &r.expires),
-            review_interval_months: self.req_int(
-                &p.k("review_interval_months"),
-                &r.review_interval_months,
-                1,
-                1200,
-            ) as u32,
+            approved,
+            effective,
+            review,
+            review_derived,
+            expires,
+            end_condition,
+            review_interval_months,
+            review_interval_reason,
         })
     }
 

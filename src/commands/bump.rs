@@ -223,12 +223,16 @@ fn say(display: &str, current: &Agreement, bumped: &bump::Bumped, request: &Requ
             current.version, bumped.version
         )?;
         for (name, before, after) in [
-            ("approved", old.approved, new.approved),
-            ("effective", old.effective, new.effective),
-            ("review", old.review, new.review),
+            ("approved", Some(old.approved), Some(new.approved)),
+            ("effective", Some(old.effective), Some(new.effective)),
+            ("review", Some(old.review), Some(new.review)),
             ("expires", old.expires, new.expires),
         ] {
             if before != after {
+                let shown = |d: Option<chrono::NaiveDate>| {
+                    d.map_or_else(|| "open-ended".to_string(), |d| d.to_string())
+                };
+                let (before, after) = (shown(before), shown(after));
                 writeln!(out, "  {:<10} {before} -> {after}", format!("{name}:"))?;
             }
         }

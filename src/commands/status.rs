@@ -147,7 +147,7 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
                 term::escape(&signatures_cell(r)).into_owned(),
                 date_cell(r.effective),
                 date_cell(r.review),
-                date_cell(r.expires),
+                expires_cell(r),
                 r.state.as_str().to_string(),
                 days_cell(r),
             ]
@@ -208,6 +208,18 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
     )
 }
 
+/// What the expiry column shows for an open-ended term (`dates.end_condition`).
+const OPEN_ENDED: &str = "open-ended";
+
+/// The expiry date, "open-ended" for a term without one, or "-" when unknown.
+fn expires_cell(r: &Row) -> String {
+    if r.open_ended {
+        OPEN_ENDED.to_string()
+    } else {
+        date_cell(r.expires)
+    }
+}
+
 fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -231,6 +243,9 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
         "last_reviewed_on",
         "last_review_by",
         "last_review_outcome",
+        "end_condition",
+        "review_derived",
+        "version_label",
     ])?;
     for r in rows {
         let last = r.last_review.as_ref();
@@ -247,7 +262,11 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
             r.missing.join("; "),
             r.effective.map_or(String::new(), |d| d.to_string()),
             r.review.map_or(String::new(), |d| d.to_string()),
-            r.expires.map_or(String::new(), |d| d.to_string()),
+            if r.open_ended {
+                OPEN_ENDED.to_string()
+            } else {
+                r.expires.map_or(String::new(), |d| d.to_string())
+            },
             r.state.as_str().to_string(),
             r.next.unwrap_or("").to_string(),
             r.next_date.map_or(String::new(), |d| d.to_string()),
@@ -255,6 +274,9 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
             last.map_or(String::new(), |l| l.reviewed_on.to_string()),
             last.map_or(String::new(), |l| l.signers.join("; ")),
             last.map_or(String::new(), |l| l.outcome.clone()),
+            r.end_condition.clone().unwrap_or_default(),
+            r.review_derived.to_string(),
+            r.version_label.clone().unwrap_or_default(),
         ])?;
     }
     w.flush()?;

@@ -21,7 +21,8 @@ pub struct CalendarEntry {
     /// Path relative to the workspace root.
     pub file: String,
     pub review: NaiveDate,
-    pub expires: NaiveDate,
+    /// `None` for an open-ended term: no expiry event.
+    pub expires: Option<NaiveDate>,
     /// Days before the review date that the reminder fires.
     pub review_notice_days: u32,
     /// Days before the expiry date that the reminder fires.
@@ -81,13 +82,15 @@ pub fn write_calendar(
             entry.review_notice_days,
             &stamp,
         ));
-        lines.extend(event(
-            entry,
-            Milestone::Expiry,
-            entry.expires,
-            entry.expiry_notice_days,
-            &stamp,
-        ));
+        if let Some(expires) = entry.expires {
+            lines.extend(event(
+                entry,
+                Milestone::Expiry,
+                expires,
+                entry.expiry_notice_days,
+                &stamp,
+            ));
+        }
     }
     lines.push("END:VCALENDAR".to_string());
 

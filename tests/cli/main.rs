@@ -29,6 +29,7 @@ mod security_doc;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
+mod term_cli;
 mod trust_attacks;
 mod validate_cli;
 mod workspace_cli;

@@ -14,7 +14,7 @@ pub static DATE_ORDER: ContentRule = ContentRule {
         configurable: false,
         unreadable: false,
         applies: "always",
-        summary: "The dates are out of order: `effective <= review <= expires` must hold, and `approved` (when this version was approved) must not be after `effective` for version 1, nor after `expires` for a later version, which may be approved after the agreement took effect.",
+        summary: "The dates are out of order: `effective <= review <= expires` must hold, and `approved` (when this version was approved) must not be after `effective` for version 1, nor after `expires` for a later version, which may be approved after the agreement took effect. An open-ended term (`end_condition`, no `expires`) has no end date to order.",
         hint: "dates must run approved <= effective <= review <= expires; from version 2, approved may follow effective but not expires",
         source: "Policy, \"Policy review\": \"approved on ... and is due for review in ...\"; NHS England DARS.",
     },
@@ -23,7 +23,7 @@ pub static DATE_ORDER: ContentRule = ContentRule {
 
 fn date_order(cx: &mut Cx<'_>) {
     let a = cx.a;
-    let d = a.dates;
+    let d = &a.dates;
     // Version 1 is approved before sharing starts; a later version (an amendment, a
     // correction, a renewal) may be approved while the agreement is in force, but not after it
     // has ended.
@@ -38,21 +38,25 @@ fn date_order(cx: &mut Cx<'_>) {
                 ),
             );
         }
-    } else if d.expires < d.approved {
+    } else if let Some(expires) = d.expires.filter(|&e| e < d.approved) {
         cx.report_with_hint(
             &DATE_ORDER,
             &at(&["dates", "approved"]),
             format!(
                 "dates.approved ({}) is after dates.expires ({}); version {} cannot be approved after the agreement has ended",
-                d.approved, d.expires, a.version
+                d.approved, expires, a.version
             ),
             "correct the approval date, or renew the agreement with new dates (`datapact bump ID --type renewal`)",
         );
     }
+    // An open-ended term has no end date to order; a derived review date follows `effective`.
     for (earlier, later, e_name, l_name) in [
-        (d.effective, d.review, "effective", "review"),
-        (d.review, d.expires, "review", "expires"),
+        (Some(d.effective), Some(d.review), "effective", "review"),
+        (Some(d.review), d.expires, "review", "expires"),
     ] {
+        let (Some(earlier), Some(later)) = (earlier, later) else {
+            continue;
+        };
         if later < earlier {
             cx.report(
                 &DATE_ORDER,
@@ -71,7 +75,7 @@ pub static TERM_TOO_LONG: ContentRule = ContentRule {
         default_severity: Severity::Error,
         unreadable: false,
         configurable: true,
-        applies: "always",
+        applies: "to a term with an end date (`expires`); not to an open-ended term (`end_condition`)",
         summary: "The term from `effective` to `expires` is longer than `[limits] max_term_months` (default 36; part months count as whole months).",
         hint: "set an earlier expiry date, or raise [limits] max_term_months in datapact.toml if your regime allows it",
         source: "NHS England DARS maximum terms (3 years; 5 for research archiving); Ireland DSGA 2019 s.20.",
@@ -80,14 +84,45 @@ pub static TERM_TOO_LONG: ContentRule = ContentRule {
 };
 
 fn term_too_long(cx: &mut Cx<'_>) {
-    let d = cx.a.dates;
+    let d = &cx.a.dates;
+    // An open-ended term ends on its condition, not on a date: there is no length to limit.
+    let Some(expires) = d.expires else {
+        return;
+    };
     let max_term = i64::from(cx.limits.max_term_months);
-    let term = months_between(d.effective, d.expires);
+    let term = months_between(d.effective, expires);
     if term > max_term {
         cx.report(
             &TERM_TOO_LONG,
             &at(&["dates", "expires"]),
-            format!("the term from {} to {} is about {term} months, longer than the workspace maximum of {max_term}", d.effective, d.expires),
+            format!("the term from {} to {} is about {term} months, longer than the workspace maximum of {max_term}", d.effective, expires),
+        );
+    }
+}
+
+pub static TERM_TWO_WAYS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP137",
+        name: "term-end-twice",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        unreadable: false,
+        configurable: false,
+        applies: "always",
+        summary: "`[dates]` gives both `expires` (the term ends on a date) and `end_condition` (an open-ended term, which ends on a condition): exactly one of the two states how the term ends.",
+        hint: "keep `expires` for a term with an end date, or `end_condition` for an open-ended term, and remove the other",
+        source: "docs/format.md: the term is either fixed (NHS England DARS) or open-ended until terminated (published agreements: \"until terminated by either party on 3 months' notice\").",
+    },
+    check: term_two_ways,
+};
+
+fn term_two_ways(cx: &mut Cx<'_>) {
+    let d = &cx.a.dates;
+    if let (Some(expires), Some(_)) = (d.expires, &d.end_condition) {
+        cx.report(
+            &TERM_TWO_WAYS,
+            &at(&["dates", "end_condition"]),
+            format!("dates gives both `expires` ({expires}) and `end_condition`; a term ends either on a date or on a condition, not both"),
         );
     }
 }
@@ -101,23 +136,23 @@ pub static REVIEW_INTERVAL_TOO_LONG: ContentRule = ContentRule {
         unreadable: false,
         configurable: true,
         applies: "always",
-        summary: "`review_interval_months` is longer than `[limits] max_review_interval_months` (default 24), or the `review` date is further than the interval from the later of `effective` and `approved` (so a version approved after the agreement took effect may set its review within the interval from its approval).",
-        hint: "shorten the interval, or raise [limits] max_review_interval_months in datapact.toml",
+        summary: "`review_interval_months` is longer than `[limits] max_review_interval_months` (default 24) and the agreement gives no `review_interval_reason` (a non-empty reason, such as a statutory interval, allows a longer interval for that agreement), or the `review` date is further than the interval from the later of `effective` and `approved` (so a version approved after the agreement took effect may set its review within the interval from its approval).",
+        hint: "shorten the interval, give `review_interval_reason = \"...\"` in [dates] saying why this agreement needs it, or raise [limits] max_review_interval_months in datapact.toml",
         source: "Policy: approved April 2026, \"due for review in April 2028\" (2 years); DARS (3 years); Ireland DSGA 2019 s.20 (5 years).",
     },
     check: review_interval_too_long,
 };
 
 fn review_interval_too_long(cx: &mut Cx<'_>) {
-    let d = cx.a.dates;
+    let d = &cx.a.dates;
     let max_review = cx.limits.max_review_interval_months;
-    if d.review_interval_months > max_review {
+    if d.review_interval_months > max_review && d.review_interval_reason.is_none() {
         cx.report(
             &REVIEW_INTERVAL_TOO_LONG,
             &at(&["dates", "review_interval_months"]),
-            format!("the review interval of {} months is longer than the workspace maximum of {max_review}", d.review_interval_months),
+            format!("the review interval of {} months is longer than the workspace maximum of {max_review}, and no `review_interval_reason` says why this agreement needs it", d.review_interval_months),
         );
-    } else {
+    } else if !d.review_derived {
         // Measured from the later of the two: a version approved after the agreement took
         // effect (an amendment) starts its review interval when it is approved.
         let (from, what) = if d.approved > d.effective {

@@ -74,6 +74,7 @@ pub static CONTENT: &[&ContentRule] = &[
     &INTERNATIONAL_TRANSFER,
     &DATE_ORDER,
     &TERM_TOO_LONG,
+    &TERM_TWO_WAYS,
     &REVIEW_INTERVAL_TOO_LONG,
     &CHANGES_SEQUENCE,
 ];
