@@ -339,14 +339,13 @@ impl SignatureStatus {
     }
 }
 
-/// The plain-English name of a signing role (`dpo`, `caldicott-guardian`, `senior-officer`).
+/// The plain-English name of a built-in signing role ([`crate::config::BUILT_IN_ROLES`]); a
+/// workspace's own role is shown by its id.
 pub fn officer_label(role: &str) -> &str {
-    match role {
-        "dpo" => "Data Protection Officer",
-        "caldicott-guardian" => "Caldicott Guardian",
-        "senior-officer" => "Senior officer",
-        other => other,
-    }
+    crate::config::BUILT_IN_ROLES
+        .iter()
+        .find(|(id, _)| *id == role)
+        .map_or(role, |(_, label)| label)
 }
 
 /// The signature block of `agreement` for `audience`: one entry per party, from the

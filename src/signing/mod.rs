@@ -27,9 +27,6 @@ pub use facts::AgreementFacts;
 
 use sha2::{Digest, Sha256};
 
-/// The roles in which a person may sign for a party (the officers an agreement names).
-pub const ROLES: &[&str] = &["dpo", "caldicott-guardian", "senior-officer"];
-
 /// Lower-case hex SHA-256 of `bytes`: the content digest of an agreement file.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -38,18 +35,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         out.push_str(&format!("{b:02x}"));
     }
     out
-}
-
-/// Checks that `role` is one of [`ROLES`]; the error text names the allowed roles.
-pub fn check_role(role: &str) -> Result<(), String> {
-    if ROLES.contains(&role) {
-        Ok(())
-    } else {
-        Err(format!(
-            "unknown role {role:?}; a role is one of: {}",
-            ROLES.join(", ")
-        ))
-    }
 }
 
 /// Whether `c` must never appear in a trust store value or a public key line: a control

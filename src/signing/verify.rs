@@ -475,6 +475,14 @@ fn refused(
                 entry.window()
             ),
         ),
+        Refusal::Role if entry.roles.is_empty() => (
+            "role",
+            format!(
+                "key {key} may sign in any role of this workspace, but signed as {:?}, which is none of them ({})",
+                statement.role,
+                entry.any_role.join(", ")
+            ),
+        ),
         Refusal::Role => (
             "role",
             format!(
