@@ -327,6 +327,11 @@ pub struct SignatureView {
     pub key_id: Option<String>,
     pub signed_at: Option<String>,
     pub reason: Option<String>,
+    /// Who signs for the party as the agreement states it (`[[parties]] signatory`): "Jane
+    /// Smith, Deputy Director, under delegated authority"; a public rendition leaves out the
+    /// name. What the agreement says, never a signature: `status` alone says whether the party
+    /// signed.
+    pub signatory: Option<String>,
 }
 
 impl SignatureStatus {
@@ -346,6 +351,20 @@ pub fn officer_label(role: &str) -> &str {
         .iter()
         .find(|(id, _)| *id == role)
         .map_or(role, |(_, label)| label)
+}
+
+/// The signatory as a signature block names them: name (not in a public rendition), title,
+/// capacity, joined with commas; `None` when nothing is left to show.
+fn signatory_text(s: &crate::agreement::model::Signatory, audience: Audience) -> Option<String> {
+    let name = (audience == Audience::Full).then_some(&s.name);
+    let parts: Vec<&str> = name
+        .into_iter()
+        .chain(s.title.as_ref())
+        .chain(s.capacity.as_ref())
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// The signature block of `agreement` for `audience`: one entry per party, from the
@@ -376,6 +395,10 @@ pub fn signature_views(
                 key_id: None,
                 signed_at: None,
                 reason: None,
+                signatory: p
+                    .signatory
+                    .as_ref()
+                    .and_then(|s| signatory_text(s, audience)),
             };
             match status {
                 Some(PartyStatus::Signed {

@@ -87,6 +87,17 @@ pub struct RawParty {
     pub dpo: Option<RawContact>,
     pub caldicott_guardian: Option<RawContact>,
     pub senior_officer: Option<RawContact>,
+    /// Who signs for the party, as the agreement states it (not a signature).
+    pub signatory: Option<RawSignatory>,
+}
+
+/// `[[parties]] signatory = { name, title, capacity }`.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSignatory {
+    pub name: Text,
+    pub title: Text,
+    /// "under delegated authority", "for and on behalf of the Chief Executive".
+    pub capacity: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -286,6 +297,7 @@ pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
         ["agreement"] => field_names::<RawIdentity>(),
         ["parties"] => field_names::<RawParty>(),
         ["parties", "dpo" | "caldicott_guardian" | "senior_officer"] => field_names::<RawContact>(),
+        ["parties", "signatory"] => field_names::<RawSignatory>(),
         ["purpose"] => field_names::<RawPurpose>(),
         ["necessity"] => field_names::<RawNecessity>(),
         ["data"] => field_names::<RawData>(),

@@ -108,3 +108,81 @@ fn bad_signing_settings_are_refused() {
 
 #[allow(dead_code)]
 const _PARTIES: [&str; 2] = [ICB, ECC];
+
+/// The example agreement with a signatory for the ICB (who signs for it, as it states).
+fn with_signatory(signatory: &str) -> String {
+    example(ID).replacen(
+        "senior_officer = { name = \"Helen Ward\", title = \"Senior Information Risk Owner\", mailbox = \"essexicb.siro@nhs.net\" }\n",
+        &format!(
+            "senior_officer = {{ name = \"Helen Ward\", title = \"Senior Information Risk Owner\", mailbox = \"essexicb.siro@nhs.net\" }}\nsignatory = {signatory}\n"
+        ),
+        1,
+    )
+}
+
+/// The signatory an agreement names is shown in the signature block beside the signature
+/// status (a public rendition keeps title and capacity, not the name), and it is not a
+/// signature: the party still shows as not signed.
+#[test]
+fn the_signatory_is_rendered_and_is_not_a_signature() {
+    let ws = workspace("");
+    ws.write(
+        &format!("agreements/{ID}.toml"),
+        with_signatory(
+            r#"{ name = "Ann Lee", title = "Deputy Director of Digital", capacity = "under delegated authority" }"#,
+        ),
+    );
+    let out = ws.output(&["--today", "2026-05-01", "check", ID]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    for format in ["md", "html"] {
+        let out = ws.output(&["--today", "2026-05-01", "render", ID, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let doc = text(&out.stdout);
+        assert!(
+            doc.contains(
+                "ignatory named in the agreement: Ann Lee, Deputy Director of Digital, under delegated authority"
+            ),
+            "{doc}"
+        );
+        assert!(doc.contains("Not signed"), "{doc}");
+        let out = ws.output(&[
+            "--today",
+            "2026-05-01",
+            "render",
+            ID,
+            "--format",
+            format,
+            "--public",
+        ]);
+        let doc = text(&out.stdout);
+        assert!(
+            doc.contains(
+                "ignatory named in the agreement: Deputy Director of Digital, under delegated authority"
+            ),
+            "{doc}"
+        );
+        assert!(!doc.contains("Ann Lee"), "{doc}");
+    }
+}
+
+/// A signatory is validated like every other value: its name is required, placeholders,
+/// control characters and unknown keys are findings.
+#[test]
+fn a_bad_signatory_is_a_finding() {
+    let ws = workspace("");
+    for (signatory, code) in [
+        (r#"{ title = "Director" }"#, "DP0"),
+        (r#"{ name = "Ann\u001b[2J Lee" }"#, "DP019"),
+        (r#"{ name = "Ann Lee", rank = "x" }"#, "DP0"),
+        (r#"{ name = "TODO" }"#, "DP0"),
+    ] {
+        ws.write(&format!("agreements/{ID}.toml"), with_signatory(signatory));
+        let out = ws.output(&["--today", "2026-05-01", "check", ID, "--format", "json"]);
+        let report = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{signatory}: {report}");
+        assert!(
+            report.contains(code) && report.contains("signatory"),
+            "{signatory}: {report}"
+        );
+    }
+}
