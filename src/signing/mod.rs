@@ -7,10 +7,13 @@
 //! - `signatures/<agreement-id>/v<version>/<party-id>.toml.sig`: its SSHSIG signature ([`sshsig`]).
 //! - `signatures/<agreement-id>/v<version>/reviews/<date>/<party-id>.toml` and `.toml.sig`: a
 //!   party's signed review of that version ([`review`]).
+//! - `signatures/<agreement-id>/v<version>/acceptances/<party-id>.toml`: a party's acceptance
+//!   recorded from evidence held elsewhere, not a signature ([`acceptance`]).
 //!
 //! Everything that signs or verifies takes an [`AgreementFacts`], the handful of facts signing
 //! needs about an agreement, so this module does not depend on the full agreement model.
 
+pub mod acceptance;
 pub mod facts;
 pub mod in_force;
 pub mod keyfile;

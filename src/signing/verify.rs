@@ -746,6 +746,10 @@ fn verify_dir(
         if name == REVIEWS_DIR && kind(ws, &path) == Some(Kind::Dir) {
             continue;
         }
+        // So have acceptances, judged by `acceptance::acceptances`.
+        if name == super::acceptance::ACCEPTANCES_DIR && kind(ws, &path) == Some(Kind::Dir) {
+            continue;
+        }
         if gate::is_temporary_name(&name) {
             findings.push(Finding::new(
                 &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
