@@ -106,9 +106,6 @@ fn bad_signing_settings_are_refused() {
     }
 }
 
-#[allow(dead_code)]
-const _PARTIES: [&str; 2] = [ICB, ECC];
-
 /// The example agreement with a signatory for the ICB (who signs for it, as it states).
 fn with_signatory(signatory: &str) -> String {
     example(ID).replacen(
@@ -185,4 +182,179 @@ fn a_bad_signatory_is_a_finding() {
             "{signatory}: {report}"
         );
     }
+}
+
+const TODAY: &str = "2026-05-01";
+
+/// `datapact --today TODAY accept ID --party PARTY ...`, unchecked; `extra` holds flags and
+/// values that replace the defaults (`["--on", DATE]`).
+fn accept(ws: &TempWorkspace, party: &str, extra: &[&str]) -> std::process::Output {
+    let mut args: Vec<&str> = vec![
+        "--today",
+        TODAY,
+        "accept",
+        ID,
+        "--party",
+        party,
+        "--method",
+        "email",
+        "--on",
+        "2026-04-20",
+        "--by",
+        "Mark Osei, Data Protection Officer",
+        "--evidence",
+        "e-mail of 20 April 2026, ref ECC-DSA-7",
+        "--recorded-by",
+        "Priya Shah",
+    ];
+    for pair in extra.chunks(2) {
+        let i = args.iter().position(|a| *a == pair[0]).unwrap();
+        args[i + 1] = pair[1];
+    }
+    ws.output(&args)
+}
+
+/// A workspace with the example agreement, the ICB's key enrolled and its signature made, and
+/// `[signing] acceptances_count` as given.
+fn icb_signed(count: bool) -> TempWorkspace {
+    let ws = workspace(&format!("acceptances_count = {count}"));
+    let key = ws.generate_key_to(ICB, "priya@nhs.net", "icb");
+    ws.sign(ID, ICB, &key, &["--signed-at", T0]);
+    ws
+}
+
+/// `status --format json`'s row for the example.
+fn status_row(ws: &TempWorkspace) -> serde_json::Value {
+    let out = ws.output(&["--today", TODAY, "status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| json["agreements"].as_array().cloned().unwrap_or_default());
+    rows.into_iter().next().expect("one row")
+}
+
+/// With the policy off (the default), an acceptance is shown as an acceptance, never as a
+/// signature, and the version is not in force.
+#[test]
+fn an_acceptance_is_shown_as_accepted_not_signed_and_does_not_count_by_default() {
+    let ws = icb_signed(false);
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("not a signature"));
+    let file = std::fs::read_to_string(
+        ws.root()
+            .join(format!("signatures/{ID}/v1/acceptances/{ECC}.toml")),
+    )
+    .unwrap();
+    assert!(file.contains("type = \"datapact-acceptance/1\""), "{file}");
+    assert!(file.contains("method = \"email\""), "{file}");
+    let row = status_row(&ws);
+    assert_eq!(row["signed"], 1, "{row}");
+    assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+    assert_eq!(row["missing"], serde_json::json!([ECC]), "{row}");
+    let accepted = row["accepted"][0].as_str().unwrap();
+    assert!(
+        accepted.contains("accepted by e-mail on 2026-04-20") && accepted.contains("ECC-DSA-7"),
+        "{row}"
+    );
+    let out = ws.output(&["--today", TODAY, "status"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("not counted"), "{table}");
+    // Verification of the version's signatures does not read acceptances/ as a stray entry.
+    let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
+    assert!(
+        !text(&out.stdout).contains("DP214"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// With `[signing] acceptances_count = true`, one party signed and the other accepted: the
+/// version is in force, and still shows one signature, one acceptance.
+#[test]
+fn with_the_policy_on_a_signature_and_an_acceptance_put_the_version_in_force() {
+    let ws = icb_signed(true);
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let row = status_row(&ws);
+    assert_eq!(row["in_force"], 1, "{row}");
+    assert_eq!(row["signed"], 1, "{row}");
+    assert_eq!(row["missing"], serde_json::json!([]), "{row}");
+    assert!(row["accepted"][0].as_str().unwrap().contains(ECC), "{row}");
+}
+
+/// An acceptance of other bytes never counts, even with the policy on, and is DP224.
+#[test]
+fn an_acceptance_of_other_bytes_is_a_finding_and_does_not_count() {
+    let ws = icb_signed(true);
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rel = format!("signatures/{ID}/v1/acceptances/{ECC}.toml");
+    let file = std::fs::read_to_string(ws.root().join(&rel)).unwrap();
+    let digest_line = file
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .to_string();
+    ws.write(
+        &rel,
+        file.replace(
+            &digest_line,
+            &format!("agreement_sha256 = \"{}\"", "0".repeat(64)),
+        ),
+    );
+    let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("DP224"), "{}", text(&out.stdout));
+    let row = status_row(&ws);
+    assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+    assert_eq!(row["missing"], serde_json::json!([ECC]), "{row}");
+}
+
+/// Every refusal writes nothing: a party not in the agreement, a date after today, a control
+/// character, an unknown method, a second acceptance, an agreement with errors.
+#[test]
+fn every_refusal_of_accept_writes_nothing() {
+    let ws = icb_signed(false);
+    let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
+    for (party, extra, says) in [
+        ("nobody-here", vec![], "not a party"),
+        (ECC, vec!["--on", "2026-06-01"], "after today"),
+        (ECC, vec!["--by", "Mark\u{1b}[2J"], "control"),
+        (ECC, vec!["--method", "carrier-pigeon"], "unknown method"),
+    ] {
+        let out = accept(&ws, party, &extra);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(says),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!dir.exists(), "{extra:?} wrote something");
+    }
+    assert_eq!(accept(&ws, ECC, &[]).status.code(), Some(0));
+    let before = std::fs::read(dir.join(format!("{ECC}.toml"))).unwrap();
+    let out = accept(&ws, ECC, &["--by", "Someone else"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("already records"));
+    assert_eq!(
+        std::fs::read(dir.join(format!("{ECC}.toml"))).unwrap(),
+        before
+    );
+    // An agreement with errors is never accepted.
+    let broken = workspace("");
+    broken.write(
+        &format!("agreements/{ID}.toml"),
+        example(ID).replacen("ico_registration = \"ZB341234\"\n", "", 1),
+    );
+    let out = accept(&broken, ECC, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(!broken.root().join("signatures").exists());
 }
