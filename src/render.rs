@@ -332,6 +332,10 @@ pub struct SignatureView {
     /// name. What the agreement says, never a signature: `status` alone says whether the party
     /// signed.
     pub signatory: Option<String>,
+    /// For a party without a verified signature: its recorded acceptance of this version
+    /// ("accepted by e-mail on 2026-05-01 by ... (evidence: ...); recorded, not signed"), and
+    /// whether the workspace counts it. Never changes `status`.
+    pub acceptance: Option<String>,
 }
 
 impl SignatureStatus {
@@ -399,6 +403,7 @@ pub fn signature_views(
                     .signatory
                     .as_ref()
                     .and_then(|s| signatory_text(s, audience)),
+                acceptance: None,
             };
             match status {
                 Some(PartyStatus::Signed {
@@ -604,7 +609,20 @@ impl Document {
                 )));
             }
         };
-        let signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
+        let mut signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
+        for view in &mut signatures {
+            if view.status == SignatureStatus::Valid {
+                continue;
+            }
+            view.acceptance = assessment.accepted(&view.party_id).map(|a| {
+                let counts = if assessment.acceptances_count {
+                    "it counts as agreement under this workspace's policy"
+                } else {
+                    "it does not count as agreement under this workspace's policy"
+                };
+                format!("{}; {counts}", a.sentence())
+            });
+        }
         let versions = VersionsView::of(assessment, agreement, &signatures);
         Ok(Document {
             versions,

@@ -283,6 +283,15 @@ fn with_the_policy_on_a_signature_and_an_acceptance_put_the_version_in_force() {
     assert_eq!(row["signed"], 1, "{row}");
     assert_eq!(row["missing"], serde_json::json!([]), "{row}");
     assert!(row["accepted"][0].as_str().unwrap().contains(ECC), "{row}");
+    // The document shows the council as accepted, recorded and not signed, beside the ICB's
+    // verified signature.
+    let out = ws.output(&["--today", TODAY, "render", ID, "--format", "md"]);
+    let doc = text(&out.stdout);
+    assert!(
+        doc.contains("accepted by e-mail on 2026-04-20 by Mark Osei, Data Protection Officer (evidence: e-mail of 20 April 2026, ref ECC-DSA-7); recorded, not signed; it counts as agreement"),
+        "{doc}"
+    );
+    assert!(doc.contains("**Not signed**"), "{doc}");
 }
 
 /// An acceptance of other bytes never counts, even with the policy on, and is DP224.
