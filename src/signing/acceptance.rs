@@ -229,7 +229,7 @@ pub fn acceptances(ws: &Workspace, facts: &AgreementFacts, today: NaiveDate) -> 
         };
         match judge(ws, facts, today, &path, stem) {
             Ok(a) => out.valid.push(a),
-            Err(f) => out.findings.push(f),
+            Err(f) => out.findings.push(*f),
         }
     }
     out.valid.sort_by(|a, b| a.party.cmp(&b.party));
@@ -243,16 +243,16 @@ fn judge(
     today: NaiveDate,
     path: &Path,
     stem: &str,
-) -> Result<Accepted, Finding> {
+) -> Result<Accepted, Box<Finding>> {
     let display = ws.display(path);
     let invalid = |line: usize, why: String| {
-        Finding::new(
+        Box::new(Finding::new(
             &rules::signatures::ACCEPTANCE_INVALID,
             &display,
             Position { line, column: 1 },
             format!("acceptance {display} does not count: {why}"),
             rules::signatures::ACCEPTANCE_INVALID.hint,
-        )
+        ))
     };
     let bytes =
         gate::read(&ws.root, path, FileKind::Statement).map_err(|e| invalid(1, e.message))?;
@@ -292,7 +292,7 @@ fn judge(
             format!("it names party {:?} but is filed as {stem}.toml", a.party),
         ));
     }
-    if !facts.party_ids.iter().any(|p| *p == a.party) {
+    if !facts.party_ids.contains(&a.party) {
         return Err(invalid(
             line("party"),
             format!("{} is not a party to the agreement", a.party),
@@ -316,7 +316,7 @@ fn judge(
     }
     let current = facts.digest();
     if a.agreement_sha256 != current {
-        return Err(Finding::new(
+        return Err(Box::new(Finding::new(
             &rules::signatures::ACCEPTANCE_STALE,
             &display,
             Position {
@@ -328,7 +328,7 @@ fn judge(
                 a.agreement_sha256, facts.version
             ),
             rules::signatures::ACCEPTANCE_STALE.hint,
-        ));
+        )));
     }
     Ok(Accepted {
         party: a.party,
