@@ -24,6 +24,7 @@ pub struct Config {
     pub limits: Limits,
     pub windows: Windows,
     pub reviews: Reviews,
+    pub signing: Signing,
     /// Severity overrides by rule code (`DP104 = "warning"`) or rule name.
     pub rules: BTreeMap<String, RuleLevel>,
 }
@@ -67,6 +68,42 @@ pub struct Reviews {
     /// Which parties must sign a review for it to count.
     pub signers: ReviewSigners,
 }
+
+/// `[signing]`: the roles people sign in, and whether recorded acceptances count.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Signing {
+    /// Roles this workspace adds to [`BUILT_IN_ROLES`].
+    pub roles: Vec<RoleSetting>,
+    /// Whether a party's valid acceptance (`datapact accept`, not a signature) counts as that
+    /// party having agreed when deciding which version is in force. Off by default.
+    pub acceptances_count: bool,
+}
+
+/// One role a workspace adds: `{ id = "relevant-person", label = "Relevant person" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSetting {
+    /// Follows the id rule ([`crate::ids::ID_RULE`]).
+    pub id: String,
+    /// How documents and listings name the role.
+    pub label: String,
+}
+
+/// The roles in which a person may sign for a party, with their labels, taken from the
+/// signatories of published UK data-sharing agreements; a workspace adds its own in
+/// `[signing] roles`.
+pub const BUILT_IN_ROLES: &[(&str, &str)] = &[
+    ("dpo", "Data Protection Officer"),
+    ("caldicott-guardian", "Caldicott Guardian"),
+    ("senior-officer", "Senior officer"),
+    ("siro", "Senior Information Risk Owner"),
+    ("authorised-signatory", "Authorised signatory"),
+    ("chief-executive", "Chief Executive"),
+    ("director", "Director"),
+    ("deputy-director", "Deputy Director"),
+    ("information-governance-lead", "Information Governance Lead"),
+];
 
 /// Which parties must sign a review statement (`datapact review`) before the review counts and
 /// its `next_review` becomes the agreement's review date.
@@ -169,6 +206,35 @@ impl Config {
             ))
             .with_hint("use an IANA time zone name such as \"Europe/London\""));
         }
+        let mut seen = std::collections::BTreeSet::new();
+        for role in &self.signing.roles {
+            let bad = |what: String| {
+                Error::input(format!("{}: [signing] roles: {what}", source.display)).with_hint(
+                    format!(
+                        "each role is {{ id = \"...\", label = \"...\" }}; an id is {}",
+                        crate::ids::ID_RULE
+                    ),
+                )
+            };
+            crate::ids::check_id(&role.id)
+                .map_err(|why| bad(format!("role id {:?} {why}", role.id)))?;
+            if BUILT_IN_ROLES.iter().any(|(id, _)| *id == role.id) {
+                return Err(bad(format!("role {:?} is a built-in role", role.id)));
+            }
+            if !seen.insert(role.id.as_str()) {
+                return Err(bad(format!("role {:?} is listed twice", role.id)));
+            }
+            if role.label.trim().is_empty() {
+                return Err(bad(format!("role {:?} has an empty label", role.id)));
+            }
+            if let Some(c) = role.label.chars().find(|c| c.is_control()) {
+                return Err(bad(format!(
+                    "the label of role {:?} holds the control character {}",
+                    role.id,
+                    c.escape_unicode()
+                )));
+            }
+        }
         for key in self.rules.keys() {
             let rule = rules::find(key).ok_or_else(|| {
                 Error::input(format!(
@@ -215,6 +281,41 @@ impl Config {
                 Some(f)
             })
             .collect()
+    }
+
+    /// Every role a person may sign in here, built-in ones first, each with its label.
+    pub fn roles(&self) -> Vec<(&str, &str)> {
+        BUILT_IN_ROLES
+            .iter()
+            .copied()
+            .chain(
+                self.signing
+                    .roles
+                    .iter()
+                    .map(|r| (r.id.as_str(), r.label.as_str())),
+            )
+            .collect()
+    }
+
+    /// The label of `role`, when it is a role of this workspace.
+    pub fn role_label(&self, role: &str) -> Option<&str> {
+        self.roles()
+            .into_iter()
+            .find(|(id, _)| *id == role)
+            .map(|(_, label)| label)
+    }
+
+    /// Checks that `role` is one of [`Config::roles`]; the error text names them all.
+    pub fn check_role(&self, role: &str) -> Result<(), String> {
+        if self.role_label(role).is_some() {
+            Ok(())
+        } else {
+            let ids: Vec<&str> = self.roles().into_iter().map(|(id, _)| id).collect();
+            Err(format!(
+                "unknown role {role:?}; a role is one of: {} (a workspace adds roles in datapact.toml, [signing] roles)",
+                ids.join(", ")
+            ))
+        }
     }
 
     pub fn timezone(&self) -> chrono_tz::Tz {

@@ -10,6 +10,7 @@ use crate::diagnostics::Severity;
 use crate::error::Result;
 use crate::history::LazyArchive;
 use crate::lifecycle::{self, Signed, Standing, State};
+use crate::signing::acceptance::{self, Acceptances, Accepted};
 use crate::signing::in_force::{self, Earlier, InForce};
 use crate::signing::review::{self, Review, Reviews, Subject};
 use crate::signing::trust::TrustStore;
@@ -37,6 +38,12 @@ pub struct Assessment {
     /// The derived state, from the dates of the version in force and its latest review; `None`
     /// when the agreement does not validate.
     pub standing: Option<Standing>,
+    /// The recorded acceptances of the current version (`datapact accept`; not signatures),
+    /// read when its id, version and parties could be read.
+    pub acceptances: Option<Acceptances>,
+    /// Whether a valid acceptance counts as the party having agreed (`[signing]
+    /// acceptances_count`).
+    pub acceptances_count: bool,
 }
 
 impl Assessment {
@@ -71,6 +78,19 @@ impl Assessment {
         ) && self.state() != State::SignaturesInvalid
     }
 
+    /// Whether every party agreed to the current version: signed it, or (when the workspace
+    /// counts acceptances) accepted its exact bytes; and no signature finding is an error.
+    pub fn agreed_by_all(&self) -> bool {
+        if self.fully_signed() {
+            return true;
+        }
+        self.acceptances_count
+            && self.signatures.is_some()
+            && self.missing_parties().is_empty()
+            && self.state() != State::SignaturesInvalid
+            && self.standing.is_some()
+    }
+
     /// The earlier version in force while the current one collects signatures, if any.
     pub fn earlier_in_force(&self) -> Option<&InForce> {
         match &self.earlier {
@@ -81,7 +101,7 @@ impl Assessment {
 
     /// The version in force: the current one when it is fully signed, else an earlier one.
     pub fn in_force(&self) -> Option<u32> {
-        if self.fully_signed() {
+        if self.agreed_by_all() {
             return self.signatures.as_ref().map(|s| s.version);
         }
         self.earlier_in_force().map(|e| e.version)
@@ -95,14 +115,21 @@ impl Assessment {
             .or(self.checked.agreement.as_ref())
     }
 
-    /// Parties without a valid signature on the current version.
+    /// Parties without a valid signature on the current version (nor, when the workspace
+    /// counts acceptances, a valid acceptance of it).
     pub fn missing_parties(&self) -> Vec<String> {
         self.signatures
             .iter()
             .flat_map(|s| s.parties.iter())
             .filter(|p| !matches!(p.status, PartyStatus::Signed { .. }))
+            .filter(|p| !(self.acceptances_count && self.accepted(&p.party).is_some()))
             .map(|p| p.party.clone())
             .collect()
+    }
+
+    /// The party's valid acceptance of the current version, counted or not.
+    pub fn accepted(&self, party: &str) -> Option<&Accepted> {
+        self.acceptances.as_ref()?.of(party)
     }
 
     /// Sort key: most urgent first, then the nearest date, then the id.
@@ -181,7 +208,7 @@ impl Session {
         let (ws, trust, today) = (&self.ws, &self.trust, self.today);
         // Lenient facts, so a changed file that no longer validates still shows stale signatures.
         let facts = facts::of_checked(&checked).ok();
-        let signatures = facts.as_ref().map(|facts| {
+        let mut signatures = facts.as_ref().map(|facts| {
             if historic {
                 return verify_version(ws, facts, trust, today);
             }
@@ -189,6 +216,9 @@ impl Session {
             in_force::explain_backwards(ws, facts, &mut signatures, &self.archive);
             signatures
         });
+        let acceptances = facts
+            .as_ref()
+            .map(|facts| acceptance::acceptances(ws, facts, today));
         let mut earlier = None;
         let mut reviews = None;
         let standing = match (&checked.agreement, checked.has_errors(), &facts) {
@@ -198,6 +228,19 @@ impl Session {
                         Signed::Invalid
                     }
                     Some(s) if s.state == SignatureState::Full => Signed::Fully,
+                    // The one place acceptances count: each party signed or, where the
+                    // workspace counts them, accepted these bytes.
+                    Some(s)
+                        if ws.config.signing.acceptances_count
+                            && s.parties.iter().all(|p| {
+                                matches!(p.status, PartyStatus::Signed { .. })
+                                    || acceptances
+                                        .as_ref()
+                                        .is_some_and(|a| a.of(&p.party).is_some())
+                            }) =>
+                    {
+                        Signed::Fully
+                    }
                     _ => Signed::NotFully,
                 };
                 // The version in force: this one when fully signed, else an earlier one.
@@ -236,12 +279,18 @@ impl Session {
             }
             _ => None,
         };
+        // Acceptances that do not hold (DP223, DP224) are reported with the signatures' findings.
+        if let (Some(s), Some(a)) = (signatures.as_mut(), acceptances.as_ref()) {
+            s.findings.extend(ws.config.apply(a.findings.clone()));
+        }
         Assessment {
             checked,
             signatures,
             earlier,
             reviews,
             standing,
+            acceptances,
+            acceptances_count: ws.config.signing.acceptances_count,
         }
     }
 
@@ -293,8 +342,14 @@ pub struct Row {
     /// Parties with a valid signature on the current version, and how many there are in all.
     pub signed: usize,
     pub parties: usize,
-    /// Ids of the parties still to sign the current version (missing or invalid).
+    /// Ids of the parties still to sign the current version (missing or invalid; a party
+    /// whose acceptance counts is not missing).
     pub missing: Vec<String>,
+    /// Parties without a valid signature whose acceptance of the current version is recorded
+    /// (`datapact accept`), each as "party: accepted by e-mail on DATE by ... (evidence: ...);
+    /// recorded, not signed", and whether acceptances count here.
+    pub accepted: Vec<String>,
+    pub acceptances_count: bool,
     pub effective: Option<NaiveDate>,
     /// The review date that applies: the next review named by the latest complete review of
     /// the current version (`last_review`), else the agreement's `dates.review`.
@@ -354,7 +409,23 @@ impl Row {
                         .collect()
                 })
                 .unwrap_or_default(),
-            signed: parties.saturating_sub(missing.len()),
+            signed: a
+                .signatures
+                .iter()
+                .flat_map(|s| s.parties.iter())
+                .filter(|p| matches!(p.status, PartyStatus::Signed { .. }))
+                .count(),
+            accepted: a
+                .signatures
+                .iter()
+                .flat_map(|s| s.parties.iter())
+                .filter(|p| !matches!(p.status, PartyStatus::Signed { .. }))
+                .filter_map(|p| {
+                    a.accepted(&p.party)
+                        .map(|acc| format!("{}: {}", p.party, acc.sentence()))
+                })
+                .collect(),
+            acceptances_count: a.acceptances_count,
             parties,
             missing,
             effective: agreement.map(|ag| ag.dates.effective),

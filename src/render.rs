@@ -371,6 +371,15 @@ pub struct SignatureView {
     pub key_id: Option<String>,
     pub signed_at: Option<String>,
     pub reason: Option<String>,
+    /// Who signs for the party as the agreement states it (`[[parties]] signatory`): "Jane
+    /// Smith, Deputy Director, under delegated authority"; a public rendition leaves out the
+    /// name. What the agreement says, never a signature: `status` alone says whether the party
+    /// signed.
+    pub signatory: Option<String>,
+    /// For a party without a verified signature: its recorded acceptance of this version
+    /// ("accepted by e-mail on 2026-05-01 by ... (evidence: ...); recorded, not signed"), and
+    /// whether the workspace counts it. Never changes `status`.
+    pub acceptance: Option<String>,
 }
 
 impl SignatureStatus {
@@ -383,14 +392,27 @@ impl SignatureStatus {
     }
 }
 
-/// The plain-English name of a signing role (`dpo`, `caldicott-guardian`, `senior-officer`).
+/// The plain-English name of a built-in signing role ([`crate::config::BUILT_IN_ROLES`]); a
+/// workspace's own role is shown by its id.
 pub fn officer_label(role: &str) -> &str {
-    match role {
-        "dpo" => "Data Protection Officer",
-        "caldicott-guardian" => "Caldicott Guardian",
-        "senior-officer" => "Senior officer",
-        other => other,
-    }
+    crate::config::BUILT_IN_ROLES
+        .iter()
+        .find(|(id, _)| *id == role)
+        .map_or(role, |(_, label)| label)
+}
+
+/// The signatory as a signature block names them: name (not in a public rendition), title,
+/// capacity, joined with commas; `None` when nothing is left to show.
+fn signatory_text(s: &crate::agreement::model::Signatory, audience: Audience) -> Option<String> {
+    let name = (audience == Audience::Full).then_some(&s.name);
+    let parts: Vec<&str> = name
+        .into_iter()
+        .chain(s.title.as_ref())
+        .chain(s.capacity.as_ref())
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// The signature block of `agreement` for `audience`: one entry per party, from the
@@ -421,6 +443,11 @@ pub fn signature_views(
                 key_id: None,
                 signed_at: None,
                 reason: None,
+                signatory: p
+                    .signatory
+                    .as_ref()
+                    .and_then(|s| signatory_text(s, audience)),
+                acceptance: None,
             };
             match status {
                 Some(PartyStatus::Signed {
@@ -631,7 +658,20 @@ impl Document {
                 )));
             }
         };
-        let signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
+        let mut signatures = signature_views(agreement, assessment.signatures.as_ref(), audience);
+        for view in &mut signatures {
+            if view.status == SignatureStatus::Valid {
+                continue;
+            }
+            view.acceptance = assessment.accepted(&view.party_id).map(|a| {
+                let counts = if assessment.acceptances_count {
+                    "it counts as agreement under this workspace's policy"
+                } else {
+                    "it does not count as agreement under this workspace's policy"
+                };
+                format!("{}; {counts}", a.sentence())
+            });
+        }
         let versions = VersionsView::of(assessment, agreement, &signatures);
         Ok(Document {
             versions,

@@ -165,6 +165,18 @@ pub struct Party {
     pub dpo: Contact,
     pub caldicott_guardian: Option<Contact>,
     pub senior_officer: Contact,
+    /// Who signs for the party, as the agreement states it; never a signature.
+    pub signatory: Option<Signatory>,
+}
+
+/// The person the agreement names as signing for a party (`[[parties]] signatory`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Signatory {
+    /// Left out of public renditions.
+    pub name: String,
+    pub title: Option<String>,
+    /// The capacity they sign in ("under delegated authority").
+    pub capacity: Option<String>,
 }
 
 /// A processor named in the agreement that is not a party: it acts for one or more parties

@@ -89,6 +89,17 @@ pub struct RawParty {
     pub dpo: Option<RawContact>,
     pub caldicott_guardian: Option<RawContact>,
     pub senior_officer: Option<RawContact>,
+    /// Who signs for the party, as the agreement states it (not a signature).
+    pub signatory: Option<RawSignatory>,
+}
+
+/// `[[parties]] signatory = { name, title, capacity }`.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSignatory {
+    pub name: Text,
+    pub title: Text,
+    /// "under delegated authority", "for and on behalf of the Chief Executive".
+    pub capacity: Text,
 }
 
 /// A processor that acts for a party but is not a party and does not sign.
@@ -306,6 +317,7 @@ pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
         ["parties"] => field_names::<RawParty>(),
         ["parties", "dpo" | "caldicott_guardian" | "senior_officer"] => field_names::<RawContact>(),
         ["processors"] => field_names::<RawProcessor>(),
+        ["parties", "signatory"] => field_names::<RawSignatory>(),
         ["purpose"] => field_names::<RawPurpose>(),
         ["necessity"] => field_names::<RawNecessity>(),
         ["data"] => field_names::<RawData>(),

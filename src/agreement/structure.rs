@@ -726,6 +726,14 @@ impl<'a> Cx<'a> {
                 senior_officer: self
                     .contact(&pp.k("senior_officer"), &r.senior_officer, true)
                     .unwrap_or_else(empty_contact),
+                signatory: r.signatory.as_ref().map(|s| {
+                    let sp = pp.k("signatory");
+                    Signatory {
+                        name: self.req_text(&sp.k("name"), &s.name),
+                        title: self.opt_text(&sp.k("title"), &s.title),
+                        capacity: self.opt_text(&sp.k("capacity"), &s.capacity),
+                    }
+                }),
             };
             parties.push(party);
         }

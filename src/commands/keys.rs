@@ -5,8 +5,8 @@ use super::parse_date;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Overwrite};
 use crate::signing::keyfile::{self, Passphrase};
+use crate::signing::sshsig;
 use crate::signing::trust::{self, NewKey, TrustStore, check_principal};
-use crate::signing::{check_role, sshsig};
 use crate::term;
 use crate::workspace::{ID_RULE, Workspace, check_id};
 use chrono::NaiveDate;
@@ -44,8 +44,8 @@ pub struct Enrolment {
     /// Who holds the key, such as an email address.
     #[arg(long, value_name = "NAME")]
     pub principal: String,
-    /// A role the key may sign in: dpo, caldicott-guardian or senior-officer (repeatable;
-    /// none means any role).
+    /// A role the key may sign in: a built-in role (dpo, siro, authorised-signatory, ...) or one
+    /// of datapact.toml's [signing] roles (repeatable; none means any of them).
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
     /// First day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
@@ -133,7 +133,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
 }
 
 /// Checks the enrolment options and returns the entry to add for `key`.
-fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> {
+fn new_key(ws: &Workspace, e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> {
     check_id(&e.party).map_err(|why| {
         Error::usage(format!("invalid party id {:?}: it {why}", e.party))
             .with_hint(format!("a party id must be {ID_RULE}"))
@@ -143,7 +143,7 @@ fn new_key(e: &Enrolment, key_id: String, public_key: String) -> Result<NewKey> 
             .with_hint("use an email address")
     })?;
     for role in &e.roles {
-        check_role(role).map_err(|why| {
+        ws.config.check_role(role).map_err(|why| {
             Error::usage(format!("invalid --role: {why}")).with_hint("repeat --role for each role")
         })?;
     }
@@ -171,6 +171,7 @@ fn generate(cx: &super::Context, ws: &Workspace, a: &GenerateArgs) -> Result<Out
     let verifying = signing_key.verifying_key();
     let key_id = sshsig::key_id(&verifying);
     let entry = new_key(
+        ws,
         &a.enrolment,
         key_id.clone(),
         sshsig::public_key_line(&verifying),
@@ -220,7 +221,12 @@ fn generate(cx: &super::Context, ws: &Workspace, a: &GenerateArgs) -> Result<Out
 
 fn add(cx: &super::Context, ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
     let parsed = keyfile::read_public_key_file(&a.pubkey_file)?;
-    let entry = new_key(&a.enrolment, parsed.key_id.clone(), parsed.openssh.clone())?;
+    let entry = new_key(
+        ws,
+        &a.enrolment,
+        parsed.key_id.clone(),
+        parsed.openssh.clone(),
+    )?;
     let store = TrustStore::load(ws)?;
     let file = trust::add_key(ws, &store, &entry)?;
     let mut o = term::stdout();

@@ -3,6 +3,7 @@
 //! clap `Args` and a `run`. Only this module and its children use clap: the library below takes
 //! plain values (a workspace, a day, paths and options).
 
+pub mod accept;
 pub mod bump;
 pub mod calendar;
 pub mod check;
@@ -67,6 +68,8 @@ pub enum Command {
     Keys(keys::Args),
     Sign(sign::Args),
     Review(review::Args),
+    /// Record that a party accepted the current version by e-mail, online form, letter or meeting minute (not a signature).
+    Accept(accept::Args),
     Verify(verify::Args),
     Status(status::Args),
     Diff(diff::Args),
@@ -112,6 +115,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Keys(args) => keys::run(cx, args),
         Command::Sign(args) => sign::run(cx, args),
         Command::Review(args) => review::run(cx, args),
+        Command::Accept(args) => accept::run(cx, args),
         Command::Verify(args) => verify::run(cx, args),
         Command::Status(args) => status::run(cx, args),
         Command::Diff(args) => diff::run(cx, args),

@@ -40,7 +40,8 @@ pub struct Args {
     /// The day the review took place (default: today); not in the future.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     pub reviewed_on: Option<NaiveDate>,
-    /// The role you sign in: dpo, caldicott-guardian or senior-officer (default: the key's only role).
+    /// The role you sign in: a built-in role (dpo, siro, authorised-signatory, ...) or one of
+    /// datapact.toml's [signing] roles (default: the key's only role).
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
     /// Read the key's passphrase from the first line of FILE instead of asking.

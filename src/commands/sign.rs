@@ -39,7 +39,8 @@ pub struct Args {
     /// for the party.
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
-    /// The role you sign in: dpo, caldicott-guardian or senior-officer (default: the key's only role).
+    /// The role you sign in: a built-in role (dpo, siro, authorised-signatory, ...) or one of
+    /// datapact.toml's [signing] roles (default: the key's only role).
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
     /// Read the key's passphrase from the first line of FILE instead of asking.

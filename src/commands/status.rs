@@ -65,6 +65,14 @@ fn signatures_cell(r: &Row) -> String {
     if !r.missing.is_empty() {
         s.push_str(&format!(" (missing: {})", r.missing.join(", ")));
     }
+    for accepted in &r.accepted {
+        let counts = if r.acceptances_count {
+            ""
+        } else {
+            ", not counted: [signing] acceptances_count = false"
+        };
+        s.push_str(&format!(" ({accepted}{counts})"));
+    }
     s
 }
 

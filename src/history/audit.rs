@@ -169,7 +169,7 @@ pub fn audit(ws: &Workspace, trust: &TrustStore) -> Result<Audit> {
              `actions/checkout` and `fetch-depth: 0` (see docs/ci.md, \"History verification\")",
         ));
     }
-    let mut walker = Walker::new(&history, trust);
+    let mut walker = Walker::new(&history, &ws.config, trust);
     let commits = history.walk(
         &[KEYS_DIR, AGREEMENTS_DIR, SIGNATURES_DIR],
         |commit, changes| {
@@ -310,6 +310,8 @@ struct Event {
 
 struct Walker<'h> {
     history: &'h History,
+    /// The workspace settings (the roles a trust store entry may name).
+    config: &'h crate::config::Config,
     /// Key id -> the parties it was enrolled for, in the trust store now or any version of
     /// `keys/` the branch held.
     enrolled: HashMap<String, BTreeSet<String>>,
@@ -384,7 +386,11 @@ struct RawParty {
 }
 
 impl<'h> Walker<'h> {
-    fn new(history: &'h History, trust: &TrustStore) -> Walker<'h> {
+    fn new(
+        history: &'h History,
+        config: &'h crate::config::Config,
+        trust: &TrustStore,
+    ) -> Walker<'h> {
         let mut enrolled: HashMap<String, BTreeSet<String>> = HashMap::new();
         for key in &trust.keys {
             if let Some(id) = &key.identity {
@@ -396,6 +402,7 @@ impl<'h> Walker<'h> {
         }
         Walker {
             history,
+            config,
             enrolled,
             texts: HashMap::new(),
             pairs: HashMap::new(),
@@ -696,7 +703,7 @@ impl<'h> Walker<'h> {
                         "it holds a private key block, which is now in git history for good: revoke that key and enrol a new one",
                     ));
                 }
-                TrustStore::from_file_bytes(path, party, bytes)
+                TrustStore::from_file_bytes(self.config, path, party, bytes)
             })
             .map(|store| {
                 store

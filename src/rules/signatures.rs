@@ -289,6 +289,32 @@ pub static REVIEW_INCOMPLETE: Rule = Rule {
     source: "Review design: a review counts once the parties the workspace's policy requires have signed it.",
 };
 
+pub static ACCEPTANCE_INVALID: Rule = Rule {
+    code: "DP223",
+    name: "acceptance-invalid",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "to acceptance files, signatures/<id>/v<N>/acceptances/<party>.toml",
+    summary: "An acceptance file does not hold: it is not a `datapact-acceptance/1` file, names another agreement, version or party than where it is filed, a party not in the agreement, a date after today, or text with control characters. It never counts.",
+    hint: "remove the file and record the acceptance again with `datapact accept ID --party P --method M --on DATE --by TEXT --evidence TEXT`",
+    source: "Acceptances record evidence held elsewhere; only a well-formed record of this version can be relied on.",
+};
+
+pub static ACCEPTANCE_STALE: Rule = Rule {
+    code: "DP224",
+    name: "acceptance-stale",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "to acceptance files, signatures/<id>/v<N>/acceptances/<party>.toml",
+    summary: "An acceptance names other bytes (SHA-256) than the version as it is now: the party accepted another text, so the acceptance never counts.",
+    hint: "the text changed after it was accepted: bump the version (`datapact bump`) and have the party accept or sign the new one",
+    source: "As for signatures (DP201): agreement to a text binds its exact bytes.",
+};
+
 /// The signatures rules, in code order.
 pub static RULES: &[&Rule] = &[
     &SIGNATURE_STALE,
@@ -313,4 +339,6 @@ pub static RULES: &[&Rule] = &[
     &PRIVATE_KEY_IN_WORKSPACE,
     &REVIEW_INVALID,
     &REVIEW_INCOMPLETE,
+    &ACCEPTANCE_INVALID,
+    &ACCEPTANCE_STALE,
 ];

@@ -7,10 +7,13 @@
 //! - `signatures/<agreement-id>/v<version>/<party-id>.toml.sig`: its SSHSIG signature ([`sshsig`]).
 //! - `signatures/<agreement-id>/v<version>/reviews/<date>/<party-id>.toml` and `.toml.sig`: a
 //!   party's signed review of that version ([`review`]).
+//! - `signatures/<agreement-id>/v<version>/acceptances/<party-id>.toml`: a party's acceptance
+//!   recorded from evidence held elsewhere, not a signature ([`acceptance`]).
 //!
 //! Everything that signs or verifies takes an [`AgreementFacts`], the handful of facts signing
 //! needs about an agreement, so this module does not depend on the full agreement model.
 
+pub mod acceptance;
 pub mod facts;
 pub mod in_force;
 pub mod keyfile;
@@ -27,9 +30,6 @@ pub use facts::AgreementFacts;
 
 use sha2::{Digest, Sha256};
 
-/// The roles in which a person may sign for a party (the officers an agreement names).
-pub const ROLES: &[&str] = &["dpo", "caldicott-guardian", "senior-officer"];
-
 /// Lower-case hex SHA-256 of `bytes`: the content digest of an agreement file.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -38,18 +38,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         out.push_str(&format!("{b:02x}"));
     }
     out
-}
-
-/// Checks that `role` is one of [`ROLES`]; the error text names the allowed roles.
-pub fn check_role(role: &str) -> Result<(), String> {
-    if ROLES.contains(&role) {
-        Ok(())
-    } else {
-        Err(format!(
-            "unknown role {role:?}; a role is one of: {}",
-            ROLES.join(", ")
-        ))
-    }
 }
 
 /// Whether `c` must never appear in a trust store value or a public key line: a control

@@ -63,15 +63,24 @@ pub fn check_key<'t>(
     entry.attributes_to(party).map_err(refused)?;
     let role = match (role, entry.roles.as_slice()) {
         (Some(r), _) => {
-            super::check_role(r).map_err(|why| {
+            ws.config.check_role(r).map_err(|why| {
                 Error::usage(format!("invalid --role: {why}")).with_hint("pass a valid role")
             })?;
             r.to_string()
         }
         (None, [only]) => only.clone(),
         (None, _) => {
-            return Err(Error::usage("which role do you sign in?")
-                .with_hint(format!("pass --role (one of: {})", super::ROLES.join(", "))));
+            return Err(
+                Error::usage("which role do you sign in?").with_hint(format!(
+                    "pass --role (one of: {})",
+                    ws.config
+                        .roles()
+                        .iter()
+                        .map(|(id, _)| *id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
     };
     entry

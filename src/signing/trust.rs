@@ -10,9 +10,9 @@
 //! a DP216 finding, so `check` fails.
 //! Edits go through `toml_edit`, so comments and layout are kept, and are written atomically.
 
-use super::check_role;
 use super::keyfile::{DecodedKey, decode_public_key_line};
 use super::sshsig::{self, NAMESPACE};
+use crate::config::Config;
 use crate::diagnostics::{Finding, LineIndex, Position};
 use crate::error::{Error, Result};
 use crate::gate::{self, FileKind, Kind, Overwrite, ReadError};
@@ -57,6 +57,10 @@ pub struct TrustedKey {
     /// The key, when it is usable ([`sshsig::usable_key`]).
     #[serde(skip)]
     pub key: Option<VerifyingKey>,
+    /// For a key enrolled for no role in particular (`roles` empty): the workspace's roles
+    /// (`datapact.toml`, [`Config::roles`]), any of which it may sign in, and no other.
+    #[serde(skip)]
+    pub any_role: Vec<String>,
 }
 
 /// Why an enrolled key does not authorise a signature. One decision, made in this order, by
@@ -108,7 +112,7 @@ impl TrustedKey {
 
     /// Whether the key, attributed to its party, may sign in `role` on `day`: not revoked,
     /// inside its validity window, enrolled for the role (a key enrolled for no role in
-    /// particular may sign in any).
+    /// particular may sign in any role of the workspace).
     pub fn permits(&self, role: &str, day: NaiveDate) -> Result<(), Refusal> {
         if let Some(date) = self.revoked {
             return Err(Refusal::Revoked(date));
@@ -116,7 +120,12 @@ impl TrustedKey {
         if !self.valid_on(day) {
             return Err(Refusal::OutsideWindow(day));
         }
-        if !self.roles.is_empty() && !self.roles.iter().any(|r| r == role) {
+        let allowed = if self.roles.is_empty() {
+            &self.any_role
+        } else {
+            &self.roles
+        };
+        if !allowed.iter().any(|r| r == role) {
             return Err(Refusal::Role);
         }
         Ok(())
@@ -363,28 +372,39 @@ impl TrustStore {
             .with_hint("a trust store file lists a few keys; check that this is the right file"),
             e => e.into_error(path, FileKind::TrustStore),
         })?;
-        self.parse_file(&display, stem, bytes)
+        self.parse_file(&ws.config, &display, stem, bytes)
     }
 
     /// The trust store of one file's bytes: `keys/<party>.toml` as it is (or was, in git
     /// history), read as [`TrustStore::load`] reads each file (keys enrolled twice in it
     /// marked unusable). `display` names the file in messages. An error says why the bytes are
     /// not a trust store file at all.
-    pub fn from_file_bytes(display: &str, party: &str, bytes: Vec<u8>) -> Result<TrustStore> {
+    pub fn from_file_bytes(
+        config: &Config,
+        display: &str,
+        party: &str,
+        bytes: Vec<u8>,
+    ) -> Result<TrustStore> {
         check_id(party).map_err(|why| {
             Error::input(format!(
                 "{display}: trust store file name is not a party id ({why})"
             ))
         })?;
         let mut store = TrustStore::default();
-        store.parse_file(display, party, bytes)?;
+        store.parse_file(config, display, party, bytes)?;
         store.mark_duplicates();
         Ok(store)
     }
 
     /// Adds the entries of one trust store file's bytes (`display` names it, `stem` is its
     /// party).
-    fn parse_file(&mut self, display: &str, stem: &str, bytes: Vec<u8>) -> Result<()> {
+    fn parse_file(
+        &mut self,
+        config: &Config,
+        display: &str,
+        stem: &str,
+        bytes: Vec<u8>,
+    ) -> Result<()> {
         let display = display.to_string();
         if contains_private_key(&bytes) {
             self.private_key_finding(&display);
@@ -447,7 +467,7 @@ impl TrustStore {
                 problems.push(format!("principal {:?}: {why}", raw.principal));
             }
             for role in &raw.roles {
-                if let Err(why) = check_role(role) {
+                if let Err(why) = config.check_role(role) {
                     problems.push(why);
                 }
             }
@@ -500,6 +520,15 @@ impl TrustStore {
                 stated_key_id: raw.key_id,
                 identity,
                 key,
+                any_role: if raw.roles.is_empty() {
+                    config
+                        .roles()
+                        .iter()
+                        .map(|(id, _)| id.to_string())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             });
         }
         Ok(())
@@ -901,6 +930,7 @@ mod tests {
             stated_key_id: "SHA256:x".into(),
             identity: None,
             key: None,
+            any_role: vec!["dpo".into()],
         }
     }
 

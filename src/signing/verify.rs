@@ -475,6 +475,14 @@ fn refused(
                 entry.window()
             ),
         ),
+        Refusal::Role if entry.roles.is_empty() => (
+            "role",
+            format!(
+                "key {key} may sign in any role of this workspace, but signed as {:?}, which is none of them ({})",
+                statement.role,
+                entry.any_role.join(", ")
+            ),
+        ),
         Refusal::Role => (
             "role",
             format!(
@@ -736,6 +744,10 @@ fn verify_dir(
         }
         // Review statements have a folder of their own, judged by `review::reviews`.
         if name == REVIEWS_DIR && kind(ws, &path) == Some(Kind::Dir) {
+            continue;
+        }
+        // So have acceptances, judged by `acceptance::acceptances`.
+        if name == super::acceptance::ACCEPTANCES_DIR && kind(ws, &path) == Some(Kind::Dir) {
             continue;
         }
         if gate::is_temporary_name(&name) {

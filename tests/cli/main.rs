@@ -10,6 +10,7 @@ mod architecture;
 mod common;
 mod fixture_patch;
 
+mod acceptance_cli;
 mod bump_cli;
 mod diff_cli;
 mod ed25519_vectors;

@@ -330,6 +330,8 @@ scenarios! {
     dp220_private_key_in_workspace: "DP220" => private_key_left_in_the_workspace,
     dp221_review_invalid: "DP221" => review_statement_edited_without_signing,
     dp222_review_incomplete: "DP222" => review_awaiting_a_party_under_policy_all,
+    dp223_acceptance_invalid: "DP223" => acceptance_edited_to_name_another_version,
+    dp224_acceptance_stale: "DP224" => agreement_changed_after_acceptance,
     dp301_review_due: "DP301" => review_within_the_notice_window,
     dp302_review_overdue: "DP302" => review_date_passed,
     dp303_review_overdue_past_grace: "DP303" => review_date_passed_beyond_grace,
@@ -700,6 +702,47 @@ fn review_awaiting_a_party_under_policy_all() -> Outcome {
     let s = Signed::new();
     s.replace("datapact.toml", "signers = \"lead\"", "signers = \"all\"");
     review(&s, ICB);
+    check(&s.ws, TODAY, &[])
+}
+
+/// `datapact accept ID --party ECC ...` on TODAY; it must succeed.
+fn accept_ecc(s: &Signed) {
+    let out = s.ws.output(&[
+        "--today",
+        TODAY,
+        "accept",
+        ID,
+        "--party",
+        ECC,
+        "--method",
+        "email",
+        "--on",
+        "2026-11-01",
+        "--by",
+        "Mark Osei, DPO",
+        "--evidence",
+        "e-mail ref ECC-1",
+        "--recorded-by",
+        "Priya Shah",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// DP223: an acceptance edited to name another version than the one it is filed under.
+fn acceptance_edited_to_name_another_version() -> Outcome {
+    let s = Signed::unsigned();
+    accept_ecc(&s);
+    let rel = format!("signatures/{ID}/v1/acceptances/{ECC}.toml");
+    s.replace(&rel, "version = 1", "version = 2");
+    check(&s.ws, TODAY, &[])
+}
+
+/// DP224: the agreement changed after the council accepted it.
+fn agreement_changed_after_acceptance() -> Outcome {
+    let s = Signed::unsigned();
+    accept_ecc(&s);
+    let rel = format!("agreements/{ID}.toml");
+    s.replace(&rel, "Essex County Council", "Essex County Council ");
     check(&s.ws, TODAY, &[])
 }
 

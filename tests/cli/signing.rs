@@ -1708,33 +1708,33 @@ fn verify_require_complete_fails_until_every_party_has_signed() {
     f.run(&["verify", "--require-complete"]).success();
 }
 
-/// A role is one of dpo, caldicott-guardian and senior-officer wherever it is given: at
-/// enrolment, when signing, and in a hand-edited trust store entry (DP216).
+/// A role is one of the workspace's roles (built-in, or added in datapact.toml) wherever it is
+/// given: at enrolment, when signing, and in a hand-edited trust store entry (DP216).
 #[test]
 fn roles_outside_the_vocabulary_are_refused_everywhere() {
     let f = Fixture::new();
     let key = f.ws.key_path("k");
-    f.generate_icb_key(&key, &["--no-passphrase", "--role", "chief-executive"])
+    f.generate_icb_key(&key, &["--no-passphrase", "--role", "chief-wizard"])
         .code(2)
         .stderr(predicates::str::contains(
-            "unknown role \"chief-executive\"; a role is one of: dpo, caldicott-guardian, senior-officer",
+            "unknown role \"chief-wizard\"; a role is one of: dpo, caldicott-guardian, senior-officer, siro, authorised-signatory, chief-executive",
         ));
     assert!(!key.exists(), "no key written");
     // A key enrolled with no roles may sign in any role, but only a real one.
     let entry = f.ws.root().join("keys/nhs-essex-icb.toml");
     f.generate_icb_key(&key, &["--no-passphrase"]).success();
     replace_in(&entry, "roles = [\"dpo\"]", "roles = []");
-    f.ws.sign_output(ID, ICB, &key, &["--role", "chief-executive"])
+    f.ws.sign_output(ID, ICB, &key, &["--role", "chief-wizard"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("invalid --role: unknown role"));
     assert!(!f.statement(1, ICB).exists(), "nothing signed");
-    replace_in(&entry, "roles = []", "roles = [\"chief-executive\"]");
+    replace_in(&entry, "roles = []", "roles = [\"chief-wizard\"]");
     let out = f.ws.output(&["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report = text(&out.stdout);
     assert!(
-        report.contains("DP216") && report.contains("unknown role \\\"chief-executive\\\""),
+        report.contains("DP216") && report.contains("unknown role \\\"chief-wizard\\\""),
         "{report}"
     );
 }

@@ -1,0 +1,369 @@
+//! Step 8 through the real binary: the roles a workspace adds in `datapact.toml`, who signs for
+//! each party (`[[parties]] signatory`), and acceptances recorded by `datapact accept` (evidence
+//! of an agreement accepted by e-mail or a form, never a signature).
+
+use crate::common::{ECC, ICB, ID, T0, TempWorkspace, example, text};
+
+/// A workspace with the example agreement and `[signing]` settings `signing` appended to
+/// `datapact.toml`.
+fn workspace(signing: &str) -> TempWorkspace {
+    let ws = TempWorkspace::new();
+    ws.write("datapact.toml", format!("[signing]\n{signing}\n"));
+    ws.write(&format!("agreements/{ID}.toml"), example(ID));
+    ws
+}
+
+/// A role `datapact.toml` adds is a role everywhere: a key is enrolled for it and signs in it,
+/// and verification counts the signature.
+#[test]
+fn a_workspace_role_enrols_and_signs() {
+    let ws = workspace(r#"roles = [{ id = "relevant-person", label = "Relevant person" }]"#);
+    let key = ws.key_path("icb");
+    let out = ws.output(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "priya@nhs.net",
+        "--role",
+        "relevant-person",
+        "--no-passphrase",
+        "--out",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    ws.sign(ID, ICB, &key, &["--signed-at", T0]);
+    let statement =
+        std::fs::read_to_string(ws.root().join(format!("signatures/{ID}/v1/{ICB}.toml"))).unwrap();
+    assert!(
+        statement.contains("role = \"relevant-person\""),
+        "{statement}"
+    );
+    let out = ws.output(&["--today", "2026-05-01", "verify", ID, "--format", "json"]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let icb = &json["agreements"][0]["parties"][0];
+    assert_eq!(icb["status"], "signed", "{report}");
+    assert_eq!(icb["role"], "relevant-person", "{report}");
+}
+
+/// A role nobody defined is refused, naming the roles there are (built-in and the
+/// workspace's); nothing is written.
+#[test]
+fn an_unknown_role_is_refused_with_the_list_of_known_ones() {
+    let ws = workspace(r#"roles = [{ id = "relevant-person", label = "Relevant person" }]"#);
+    let key = ws.key_path("icb");
+    let out = ws.output(&[
+        "keys",
+        "generate",
+        "--party",
+        ICB,
+        "--principal",
+        "priya@nhs.net",
+        "--role",
+        "archbishop",
+        "--no-passphrase",
+        "--out",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("unknown role \"archbishop\"")
+            && err.contains("authorised-signatory")
+            && err.contains("chief-executive")
+            && err.contains("relevant-person"),
+        "{err}"
+    );
+    assert!(!key.exists());
+    assert!(!ws.root().join(format!("keys/{ICB}.toml")).exists());
+}
+
+/// `[signing] roles` follow the id rule, may not repeat a built-in role, and unknown keys in
+/// `[signing]` are refused like every other setting.
+#[test]
+fn bad_signing_settings_are_refused() {
+    for (settings, says) in [
+        (
+            r#"roles = [{ id = "Bad Id", label = "x" }]"#,
+            "role id \"Bad Id\"",
+        ),
+        (r#"roles = [{ id = "dpo", label = "x" }]"#, "built-in role"),
+        (r#"roles = [{ id = "abc", label = "" }]"#, "empty label"),
+        (
+            r#"roles = [{ id = "abc", label = "x", extra = 1 }]"#,
+            "unknown field",
+        ),
+        ("acceptance_count = true", "unknown field"),
+    ] {
+        let ws = workspace(settings);
+        let out = ws.output(&["check"]);
+        assert_eq!(out.status.code(), Some(2), "{settings}");
+        let err = text(&out.stderr);
+        assert!(err.contains(says), "{settings}: {err}");
+    }
+}
+
+/// The example agreement with a signatory for the ICB (who signs for it, as it states).
+fn with_signatory(signatory: &str) -> String {
+    example(ID).replacen(
+        "senior_officer = { name = \"Helen Ward\", title = \"Senior Information Risk Owner\", mailbox = \"essexicb.siro@nhs.net\" }\n",
+        &format!(
+            "senior_officer = {{ name = \"Helen Ward\", title = \"Senior Information Risk Owner\", mailbox = \"essexicb.siro@nhs.net\" }}\nsignatory = {signatory}\n"
+        ),
+        1,
+    )
+}
+
+/// The signatory an agreement names is shown in the signature block beside the signature
+/// status (a public rendition keeps title and capacity, not the name), and it is not a
+/// signature: the party still shows as not signed.
+#[test]
+fn the_signatory_is_rendered_and_is_not_a_signature() {
+    let ws = workspace("");
+    ws.write(
+        &format!("agreements/{ID}.toml"),
+        with_signatory(
+            r#"{ name = "Ann Lee", title = "Deputy Director of Digital", capacity = "under delegated authority" }"#,
+        ),
+    );
+    let out = ws.output(&["--today", "2026-05-01", "check", ID]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    for format in ["md", "html"] {
+        let out = ws.output(&["--today", "2026-05-01", "render", ID, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let doc = text(&out.stdout);
+        assert!(
+            doc.contains(
+                "ignatory named in the agreement: Ann Lee, Deputy Director of Digital, under delegated authority"
+            ),
+            "{doc}"
+        );
+        assert!(doc.contains("Not signed"), "{doc}");
+        let out = ws.output(&[
+            "--today",
+            "2026-05-01",
+            "render",
+            ID,
+            "--format",
+            format,
+            "--public",
+        ]);
+        let doc = text(&out.stdout);
+        assert!(
+            doc.contains(
+                "ignatory named in the agreement: Deputy Director of Digital, under delegated authority"
+            ),
+            "{doc}"
+        );
+        assert!(!doc.contains("Ann Lee"), "{doc}");
+    }
+}
+
+/// A signatory is validated like every other value: its name is required, placeholders,
+/// control characters and unknown keys are findings.
+#[test]
+fn a_bad_signatory_is_a_finding() {
+    let ws = workspace("");
+    for (signatory, code) in [
+        (r#"{ title = "Director" }"#, "DP0"),
+        (r#"{ name = "Ann\u001b[2J Lee" }"#, "DP019"),
+        (r#"{ name = "Ann Lee", rank = "x" }"#, "DP0"),
+        (r#"{ name = "TODO" }"#, "DP0"),
+    ] {
+        ws.write(&format!("agreements/{ID}.toml"), with_signatory(signatory));
+        let out = ws.output(&["--today", "2026-05-01", "check", ID, "--format", "json"]);
+        let report = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{signatory}: {report}");
+        assert!(
+            report.contains(code) && report.contains("signatory"),
+            "{signatory}: {report}"
+        );
+    }
+}
+
+const TODAY: &str = "2026-05-01";
+
+/// `datapact --today TODAY accept ID --party PARTY ...`, unchecked; `extra` holds flags and
+/// values that replace the defaults (`["--on", DATE]`).
+fn accept(ws: &TempWorkspace, party: &str, extra: &[&str]) -> std::process::Output {
+    let mut args: Vec<&str> = vec![
+        "--today",
+        TODAY,
+        "accept",
+        ID,
+        "--party",
+        party,
+        "--method",
+        "email",
+        "--on",
+        "2026-04-20",
+        "--by",
+        "Mark Osei, Data Protection Officer",
+        "--evidence",
+        "e-mail of 20 April 2026, ref ECC-DSA-7",
+        "--recorded-by",
+        "Priya Shah",
+    ];
+    for pair in extra.chunks(2) {
+        let i = args.iter().position(|a| *a == pair[0]).unwrap();
+        args[i + 1] = pair[1];
+    }
+    ws.output(&args)
+}
+
+/// A workspace with the example agreement, the ICB's key enrolled and its signature made, and
+/// `[signing] acceptances_count` as given.
+fn icb_signed(count: bool) -> TempWorkspace {
+    let ws = workspace(&format!("acceptances_count = {count}"));
+    let key = ws.generate_key_to(ICB, "priya@nhs.net", "icb");
+    ws.sign(ID, ICB, &key, &["--signed-at", T0]);
+    ws
+}
+
+/// `status --format json`'s row for the example.
+fn status_row(ws: &TempWorkspace) -> serde_json::Value {
+    let out = ws.output(&["--today", TODAY, "status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| json["agreements"].as_array().cloned().unwrap_or_default());
+    rows.into_iter().next().expect("one row")
+}
+
+/// With the policy off (the default), an acceptance is shown as an acceptance, never as a
+/// signature, and the version is not in force.
+#[test]
+fn an_acceptance_is_shown_as_accepted_not_signed_and_does_not_count_by_default() {
+    let ws = icb_signed(false);
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("not a signature"));
+    let file = std::fs::read_to_string(
+        ws.root()
+            .join(format!("signatures/{ID}/v1/acceptances/{ECC}.toml")),
+    )
+    .unwrap();
+    assert!(file.contains("type = \"datapact-acceptance/1\""), "{file}");
+    assert!(file.contains("method = \"email\""), "{file}");
+    let row = status_row(&ws);
+    assert_eq!(row["signed"], 1, "{row}");
+    assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+    assert_eq!(row["missing"], serde_json::json!([ECC]), "{row}");
+    let accepted = row["accepted"][0].as_str().unwrap();
+    assert!(
+        accepted.contains("accepted by e-mail on 2026-04-20") && accepted.contains("ECC-DSA-7"),
+        "{row}"
+    );
+    let out = ws.output(&["--today", TODAY, "status"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("not counted"), "{table}");
+    // Verification of the version's signatures does not read acceptances/ as a stray entry.
+    let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
+    assert!(
+        !text(&out.stdout).contains("DP214"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// With `[signing] acceptances_count = true`, one party signed and the other accepted: the
+/// version is in force, and still shows one signature, one acceptance.
+#[test]
+fn with_the_policy_on_a_signature_and_an_acceptance_put_the_version_in_force() {
+    let ws = icb_signed(true);
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let row = status_row(&ws);
+    assert_eq!(row["in_force"], 1, "{row}");
+    assert_eq!(row["signed"], 1, "{row}");
+    assert_eq!(row["missing"], serde_json::json!([]), "{row}");
+    assert!(row["accepted"][0].as_str().unwrap().contains(ECC), "{row}");
+    // The document shows the council as accepted, recorded and not signed, beside the ICB's
+    // verified signature.
+    let out = ws.output(&["--today", TODAY, "render", ID, "--format", "md"]);
+    let doc = text(&out.stdout);
+    assert!(
+        doc.contains("accepted by e-mail on 2026-04-20 by Mark Osei, Data Protection Officer (evidence: e-mail of 20 April 2026, ref ECC-DSA-7); recorded, not signed; it counts as agreement"),
+        "{doc}"
+    );
+    assert!(doc.contains("**Not signed**"), "{doc}");
+}
+
+/// An acceptance of other bytes never counts, even with the policy on, and is DP224.
+#[test]
+fn an_acceptance_of_other_bytes_is_a_finding_and_does_not_count() {
+    let ws = icb_signed(true);
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rel = format!("signatures/{ID}/v1/acceptances/{ECC}.toml");
+    let file = std::fs::read_to_string(ws.root().join(&rel)).unwrap();
+    let digest_line = file
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .to_string();
+    ws.write(
+        &rel,
+        file.replace(
+            &digest_line,
+            &format!("agreement_sha256 = \"{}\"", "0".repeat(64)),
+        ),
+    );
+    let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("DP224"), "{}", text(&out.stdout));
+    let row = status_row(&ws);
+    assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+    assert_eq!(row["missing"], serde_json::json!([ECC]), "{row}");
+}
+
+/// Every refusal writes nothing: a party not in the agreement, a date after today, a control
+/// character, an unknown method, a second acceptance, an agreement with errors.
+#[test]
+fn every_refusal_of_accept_writes_nothing() {
+    let ws = icb_signed(false);
+    let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
+    for (party, extra, says) in [
+        ("nobody-here", vec![], "not a party"),
+        (ECC, vec!["--on", "2026-06-01"], "after today"),
+        (ECC, vec!["--by", "Mark\u{1b}[2J"], "control"),
+        (ECC, vec!["--method", "carrier-pigeon"], "unknown method"),
+    ] {
+        let out = accept(&ws, party, &extra);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(says),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!dir.exists(), "{extra:?} wrote something");
+    }
+    assert_eq!(accept(&ws, ECC, &[]).status.code(), Some(0));
+    let before = std::fs::read(dir.join(format!("{ECC}.toml"))).unwrap();
+    let out = accept(&ws, ECC, &["--by", "Someone else"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("already records"));
+    assert_eq!(
+        std::fs::read(dir.join(format!("{ECC}.toml"))).unwrap(),
+        before
+    );
+    // An agreement with errors is never accepted.
+    let broken = workspace("");
+    broken.write(
+        &format!("agreements/{ID}.toml"),
+        example(ID).replacen("ico_registration = \"ZB341234\"\n", "", 1),
+    );
+    let out = accept(&broken, ECC, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(!broken.root().join("signatures").exists());
+}
