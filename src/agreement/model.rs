@@ -39,6 +39,20 @@ pub struct Agreement {
     pub incidents: Incidents,
     pub dates: Dates,
     pub changes: Vec<Change>,
+    // Optional sections of published agreements (types in the block at the end).
+    pub termination: Option<Termination>,
+    pub disputes: Option<Disputes>,
+    pub requests: Option<Requests>,
+    pub definitions: Vec<Definition>,
+    /// Where questions about the agreement go (`query_contact`).
+    pub query_contact: Option<QueryContact>,
+    pub uses: Option<Uses>,
+    pub data_quality: Option<DataQuality>,
+    /// Audit rights (`audit`).
+    pub audit: Option<String>,
+    pub annexes: Vec<Annex>,
+    /// Free-text notes (`notes`).
+    pub notes: Option<String>,
 }
 
 impl Agreement {
@@ -162,6 +176,10 @@ pub struct Party {
     pub dpo: Contact,
     pub caldicott_guardian: Option<Contact>,
     pub senior_officer: Contact,
+    /// Postal address of the organisation.
+    pub address: Option<String>,
+    /// Further named contacts (`[[parties.contacts]]`).
+    pub contacts: Vec<PartyContact>,
 }
 
 /// A processor named in the agreement that is not a party: it acts for one or more parties
@@ -351,4 +369,82 @@ pub struct Change {
     pub reason: String,
     /// When the change was made or approved, when the entry says.
     pub date: Option<NaiveDate>,
+}
+
+// ---- Optional sections of published agreements. ----
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Termination {
+    /// The notice a party gives to end the agreement ("three months' written notice").
+    pub notice: Option<String>,
+    /// Grounds on which a party may end it at once.
+    pub immediate_grounds: Vec<String>,
+    /// What happens when a party breaches the agreement.
+    pub on_breach: Option<String>,
+    /// What happens to the shared data when the agreement ends (returned, destroyed).
+    pub on_termination: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Disputes {
+    /// The escalation steps, in order.
+    pub escalation: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Requests {
+    /// How Freedom of Information and Environmental Information Regulations requests about the
+    /// shared data are handled.
+    pub foi_eir: Option<String>,
+    /// How complaints are handled.
+    pub complaints: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub term: String,
+    pub meaning: String,
+}
+
+/// A further named contact of a party: the person's name, e-mail and phone are left out of
+/// public renditions; title, purpose and mailbox are published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyContact {
+    pub name: String,
+    pub title: Option<String>,
+    /// What the contact is for ("Authorised representative").
+    pub purpose: String,
+    pub email: Option<String>,
+    pub mailbox: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Where questions about the agreement go: a person or an office (`name` optional) with at least
+/// one of a mailbox, an e-mail address or a phone number. Name, e-mail and phone are left out of
+/// public renditions, as for every contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryContact {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub mailbox: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Uses {
+    pub permitted: Vec<String>,
+    pub prohibited: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataQuality {
+    pub duties: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Annex {
+    pub title: String,
+    pub reference: Option<String>,
+    pub summary: Option<String>,
 }
