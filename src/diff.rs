@@ -740,7 +740,10 @@ mod tests {
         let defs = |meaning: &str| {
             table(&[(
                 "definitions",
-                Value::List(vec![table(&[("term", t("Shared data")), ("meaning", t(meaning))])]),
+                Value::List(vec![table(&[
+                    ("term", t("Shared data")),
+                    ("meaning", t(meaning)),
+                ])]),
             )])
         };
         assert_eq!(
