@@ -275,8 +275,17 @@ fn natural_key(list: &[&str]) -> Option<&'static str> {
         ["risk", "risks"] => Some("risk"),
         ["retention"] => Some("party"),
         ["changes"] => Some("version"),
+        ["parties", "contacts"] => Some("name"),
+        ["definitions"] => Some("term"),
+        ["annexes"] => Some("title"),
         _ => None,
     }
+}
+
+/// Whether a list of texts is ordered, so that moving an entry is a change: the escalation
+/// steps of `[disputes]`. Other lists of texts are compared as sets.
+fn is_ordered(list: &[&str]) -> bool {
+    matches!(list, ["disputes", "escalation"])
 }
 
 /// How an entry of a keyed list is named in a clause.
@@ -291,6 +300,9 @@ fn entry_label(list: &[&str], key: &str, entry: &Value) -> String {
         ["risk", "risks"] => format!("risk “{}”", shorten(key, 60)),
         ["retention"] => format!("rule for {key}"),
         ["changes"] => format!("v{key}"),
+        ["parties", "contacts"] => format!("contact “{key}”"),
+        ["definitions"] => format!("definition of “{key}”"),
+        ["annexes"] => format!("annex “{}”", shorten(key, 60)),
         _ => key.to_string(),
     }
 }
@@ -344,6 +356,10 @@ fn walk(path: &mut Vec<Seg>, old: &Value, new: &Value, out: &mut Vec<Change>) {
                 walk(path, ov, nv, out);
                 path.pop();
             }
+        }
+        (Value::List(_), Value::List(_)) if is_ordered(&fields_of(path)) => {
+            // The order is the meaning (escalation steps): the list changed as a whole.
+            out.push(change(path, Kind::Changed, Some(old), Some(new)));
         }
         (Value::List(o), Value::List(n)) => {
             let list = fields_of(path);
@@ -478,6 +494,9 @@ fn section_label(field: &str) -> String {
         "lawful_basis" => "Lawful basis".to_string(),
         "onward_sharing" => "Onward sharing".to_string(),
         "changes" => "Change notes".to_string(),
+        "requests" => "Requests and complaints".to_string(),
+        "uses" => "Permitted and prohibited uses".to_string(),
+        "query_contact" => "Contact for queries".to_string(),
         other => {
             let mut s = other.replace('_', " ");
             if let Some(first) = s.get(..1) {
@@ -509,6 +528,8 @@ pub fn field_label(field: &str) -> String {
         "report_within_hours" => "report within (hours)",
         "review_interval_months" => "review interval (months)",
         "change_type" => "type",
+        "foi_eir" => "FOI and EIR requests",
+        "on_termination" => "data on termination",
         other => return other.replace('_', " "),
     }
     .to_string()
@@ -696,6 +717,42 @@ mod tests {
                     "Parties — c-org (C)".into()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn escalation_steps_are_ordered_and_definitions_keyed_by_term() {
+        let steps = |s: &[&str]| {
+            table(&[(
+                "disputes",
+                table(&[("escalation", Value::List(s.iter().map(|x| t(x)).collect()))]),
+            )])
+        };
+        assert!(diff(&steps(&["a", "b"]), &steps(&["a", "b"])).is_empty());
+        assert_eq!(
+            diff(&steps(&["a", "b"]), &steps(&["b", "a"])),
+            vec![(
+                Kind::Changed,
+                "disputes.escalation".into(),
+                "Disputes — escalation".into()
+            )]
+        );
+        let defs = |meaning: &str| {
+            table(&[(
+                "definitions",
+                Value::List(vec![table(&[
+                    ("term", t("Shared data")),
+                    ("meaning", t(meaning)),
+                ])]),
+            )])
+        };
+        assert_eq!(
+            diff(&defs("x"), &defs("y")),
+            vec![(
+                Kind::Changed,
+                "definitions[Shared data].meaning".into(),
+                "Definitions — definition of “Shared data” — meaning".into()
+            )]
         );
     }
 

@@ -5,7 +5,8 @@
 //! Templates never see the [`Agreement`] itself. They see an [`AgreementView`] built here, so
 //! what a public rendition leaves out is left out before any template (built-in or a workspace
 //! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, every
-//! contact's `name`, `email` and `phone`, and each signer's principal (with the detailed reason
+//! contact's `name`, `email` and `phone` (the party contacts, `[[parties.contacts]]` and
+//! `query_contact` included), and each signer's principal (with the detailed reason
 //! a signature is not valid, which can name it). docs/format.md documents that list; keep the
 //! two equal.
 //!
@@ -16,6 +17,10 @@
 use crate::agreement::model::{
     Agreement, Change, Consent, Contact, Dates, Incidents, LawfulBasis, Necessity, OnwardSharing,
     Purpose, Research, Responsibilities, Rights, Risk, Security,
+};
+use crate::agreement::model::{
+    Annex, DataQuality, Definition, Disputes, PartyContact, QueryContact, Requests, Termination,
+    Uses,
 };
 use crate::error::{Error, Result};
 use crate::lifecycle::Standing;
@@ -86,8 +91,9 @@ type V = &'static Entry;
 /// One named contact of a party, as a rendition may show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactView {
-    /// What the contact is for this party ("Data Protection Officer").
-    pub role: &'static str,
+    /// What the contact is for this party ("Data Protection Officer", or a further contact's
+    /// `purpose`).
+    pub role: String,
     /// The person's name; `none` in a public rendition.
     pub name: Option<String>,
     pub title: Option<String>,
@@ -100,7 +106,7 @@ pub struct ContactView {
 }
 
 impl ContactView {
-    fn new(role: &'static str, contact: &Contact, audience: Audience) -> ContactView {
+    fn new(role: &str, contact: &Contact, audience: Audience) -> ContactView {
         let personal = |v: Option<&String>| {
             if audience == Audience::Public {
                 None
@@ -109,13 +115,44 @@ impl ContactView {
             }
         };
         ContactView {
-            role,
+            role: role.to_string(),
             name: personal(Some(&contact.name)),
             title: contact.title.clone(),
             email: personal(contact.email.as_ref()),
             mailbox: contact.mailbox.clone(),
             phone: personal(contact.phone.as_ref()),
         }
+    }
+}
+
+impl ContactView {
+    /// A further named contact (`[[parties.contacts]]`), its `purpose` as its role; name,
+    /// personal e-mail and phone left out of a public rendition, as for every contact.
+    fn further(contact: &PartyContact, audience: Audience) -> ContactView {
+        let public = audience == Audience::Public;
+        let personal = |v: &Option<String>| if public { None } else { v.clone() };
+        ContactView {
+            role: contact.purpose.clone(),
+            name: personal(&Some(contact.name.clone())),
+            title: contact.title.clone(),
+            email: personal(&contact.email),
+            mailbox: contact.mailbox.clone(),
+            phone: personal(&contact.phone),
+        }
+    }
+}
+
+/// `query_contact` as a rendition shows it: name, personal e-mail and phone are `none` in a
+/// public rendition; title and mailbox stay.
+fn query_contact_view(contact: &QueryContact, audience: Audience) -> QueryContact {
+    let public = audience == Audience::Public;
+    let personal = |v: &Option<String>| if public { None } else { v.clone() };
+    QueryContact {
+        name: personal(&contact.name),
+        title: contact.title.clone(),
+        email: personal(&contact.email),
+        mailbox: contact.mailbox.clone(),
+        phone: personal(&contact.phone),
     }
 }
 
@@ -129,8 +166,11 @@ pub struct PartyView {
     pub health_or_care: bool,
     pub role: V,
     pub ico_registration: String,
-    /// Data Protection Officer, Caldicott Guardian (when named), senior officer, in that order.
+    /// Data Protection Officer, Caldicott Guardian (when named), senior officer, in that order,
+    /// then the further contacts of `[[parties.contacts]]`.
     pub contacts: Vec<ContactView>,
+    /// The organisation's postal address (shown in both renditions).
+    pub address: Option<String>,
 }
 
 /// A party a processor acts for: its id and name.
@@ -217,6 +257,18 @@ pub struct AgreementView {
     pub incidents: Incidents,
     pub dates: Dates,
     pub changes: Vec<Change>,
+    // Optional sections of published agreements, shown in both renditions except the personal
+    // details of `query_contact` (see `query_contact_view`).
+    pub termination: Option<Termination>,
+    pub disputes: Option<Disputes>,
+    pub requests: Option<Requests>,
+    pub definitions: Vec<Definition>,
+    pub query_contact: Option<QueryContact>,
+    pub uses: Option<Uses>,
+    pub data_quality: Option<DataQuality>,
+    pub audit: Option<String>,
+    pub annexes: Vec<Annex>,
+    pub notes: Option<String>,
 }
 
 /// Builds the view of `agreement` for `audience`. This is where the public rendition's
@@ -245,6 +297,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
                 &p.senior_officer,
                 audience,
             ));
+            contacts.extend(p.contacts.iter().map(|c| ContactView::further(c, audience)));
             PartyView {
                 id: p.id.clone(),
                 name: p.name.clone(),
@@ -254,6 +307,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
                 role: p.role,
                 ico_registration: p.ico_registration.clone(),
                 contacts,
+                address: p.address.clone(),
             }
         })
         .collect();
@@ -339,6 +393,19 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         incidents: agreement.incidents.clone(),
         dates: agreement.dates.clone(),
         changes: agreement.changes.clone(),
+        termination: agreement.termination.clone(),
+        disputes: agreement.disputes.clone(),
+        requests: agreement.requests.clone(),
+        definitions: agreement.definitions.clone(),
+        query_contact: agreement
+            .query_contact
+            .as_ref()
+            .map(|c| query_contact_view(c, audience)),
+        uses: agreement.uses.clone(),
+        data_quality: agreement.data_quality.clone(),
+        audit: agreement.audit.clone(),
+        annexes: agreement.annexes.clone(),
+        notes: agreement.notes.clone(),
     }
 }
 

@@ -42,6 +42,20 @@ pub struct Agreement {
     pub incidents: Incidents,
     pub dates: Dates,
     pub changes: Vec<Change>,
+    // Optional sections of published agreements (types in the block at the end).
+    pub termination: Option<Termination>,
+    pub disputes: Option<Disputes>,
+    pub requests: Option<Requests>,
+    pub definitions: Vec<Definition>,
+    /// Where questions about the agreement go (`query_contact`).
+    pub query_contact: Option<QueryContact>,
+    pub uses: Option<Uses>,
+    pub data_quality: Option<DataQuality>,
+    /// Audit rights (`audit`).
+    pub audit: Option<String>,
+    pub annexes: Vec<Annex>,
+    /// Free-text notes (`notes`).
+    pub notes: Option<String>,
 }
 
 impl Agreement {
@@ -167,6 +181,10 @@ pub struct Party {
     pub senior_officer: Contact,
     /// Who signs for the party, as the agreement states it; never a signature.
     pub signatory: Option<Signatory>,
+    /// Postal address of the organisation.
+    pub address: Option<String>,
+    /// Further named contacts (`[[parties.contacts]]`).
+    pub contacts: Vec<PartyContact>,
 }
 
 /// The person the agreement names as signing for a party (`[[parties]] signatory`).
@@ -397,4 +415,82 @@ pub struct Change {
     pub reason: String,
     /// When the change was made or approved, when the entry says.
     pub date: Option<NaiveDate>,
+}
+
+// ---- Optional sections of published agreements. ----
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Termination {
+    /// The notice a party gives to end the agreement ("three months' written notice").
+    pub notice: Option<String>,
+    /// Grounds on which a party may end it at once.
+    pub immediate_grounds: Vec<String>,
+    /// What happens when a party breaches the agreement.
+    pub on_breach: Option<String>,
+    /// What happens to the shared data when the agreement ends (returned, destroyed).
+    pub on_termination: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Disputes {
+    /// The escalation steps, in order.
+    pub escalation: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Requests {
+    /// How Freedom of Information and Environmental Information Regulations requests about the
+    /// shared data are handled.
+    pub foi_eir: Option<String>,
+    /// How complaints are handled.
+    pub complaints: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub term: String,
+    pub meaning: String,
+}
+
+/// A further named contact of a party: the person's name, e-mail and phone are left out of
+/// public renditions; title, purpose and mailbox are published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyContact {
+    pub name: String,
+    pub title: Option<String>,
+    /// What the contact is for ("Authorised representative").
+    pub purpose: String,
+    pub email: Option<String>,
+    pub mailbox: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Where questions about the agreement go: a person or an office (`name` optional) with at least
+/// one of a mailbox, an e-mail address or a phone number. Name, e-mail and phone are left out of
+/// public renditions, as for every contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryContact {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub mailbox: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Uses {
+    pub permitted: Vec<String>,
+    pub prohibited: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataQuality {
+    pub duties: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Annex {
+    pub title: String,
+    pub reference: Option<String>,
+    pub summary: Option<String>,
 }

@@ -64,6 +64,17 @@ pub struct RawFile {
     pub incidents: Option<RawIncidents>,
     pub dates: Option<RawDates>,
     pub changes: Option<Vec<RawChange>>,
+    // Optional sections of published agreements (see the block of types further down).
+    pub termination: Option<RawTermination>,
+    pub disputes: Option<RawDisputes>,
+    pub requests: Option<RawRequests>,
+    pub definitions: Option<Vec<RawDefinition>>,
+    pub query_contact: Option<RawContact>,
+    pub uses: Option<RawUses>,
+    pub data_quality: Option<RawDataQuality>,
+    pub audit: Text,
+    pub annexes: Option<Vec<RawAnnex>>,
+    pub notes: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +102,10 @@ pub struct RawParty {
     pub senior_officer: Option<RawContact>,
     /// Who signs for the party, as the agreement states it (not a signature).
     pub signatory: Option<RawSignatory>,
+    /// The organisation's postal address (optional).
+    pub address: Text,
+    /// Further named contacts (`[[parties.contacts]]`, optional).
+    pub contacts: Option<Vec<RawPartyContact>>,
 }
 
 /// `[[parties]] signatory = { name, title, capacity }`.
@@ -278,6 +293,74 @@ pub struct RawChange {
     pub date: Date,
 }
 
+// ---- Optional sections of published agreements: termination, disputes, requests,
+// definitions, further contacts, uses, data quality, annexes. ----
+
+/// `[termination]`: how the agreement ends early and what happens to the data.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawTermination {
+    pub notice: Text,
+    pub immediate_grounds: TextList,
+    pub on_breach: Text,
+    pub on_termination: Text,
+}
+
+/// `[disputes]`: how disagreements between the parties are resolved.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDisputes {
+    /// The steps, in order.
+    pub escalation: TextList,
+}
+
+/// `[requests]`: requests and complaints about the shared data.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRequests {
+    pub foi_eir: Text,
+    pub complaints: Text,
+}
+
+/// One `[[definitions]]` entry.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDefinition {
+    pub term: Text,
+    pub meaning: Text,
+}
+
+/// One `[[parties.contacts]]` entry: a further named contact of a party.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPartyContact {
+    pub name: Text,
+    pub title: Text,
+    /// What the contact is for ("authorised representative", "operational lead").
+    pub purpose: Text,
+    /// A personal e-mail address (left out of public renditions).
+    pub email: Text,
+    /// A role mailbox (published).
+    pub mailbox: Text,
+    pub phone: Text,
+}
+
+/// `[uses]`: what the data may and may not be used for.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawUses {
+    pub permitted: TextList,
+    pub prohibited: TextList,
+}
+
+/// `[data_quality]`: the parties' duties for accurate, up-to-date data.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDataQuality {
+    pub duties: TextList,
+}
+
+/// One `[[annexes]]` entry: a document attached to or referred to by the agreement.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawAnnex {
+    pub title: Text,
+    pub reference: Text,
+    pub summary: Text,
+}
+
 /// The field names serde knows for a struct type, read from its `Deserialize` impl, so the
 /// "did you mean" list for unknown keys never drifts from the model.
 pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
@@ -337,6 +420,16 @@ pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
         ["incidents"] => field_names::<RawIncidents>(),
         ["dates"] => field_names::<RawDates>(),
         ["changes"] => field_names::<RawChange>(),
+        // Optional sections of published agreements.
+        ["termination"] => field_names::<RawTermination>(),
+        ["disputes"] => field_names::<RawDisputes>(),
+        ["requests"] => field_names::<RawRequests>(),
+        ["definitions"] => field_names::<RawDefinition>(),
+        ["parties", "contacts"] => field_names::<RawPartyContact>(),
+        ["query_contact"] => field_names::<RawContact>(),
+        ["uses"] => field_names::<RawUses>(),
+        ["data_quality"] => field_names::<RawDataQuality>(),
+        ["annexes"] => field_names::<RawAnnex>(),
         _ => &[],
     }
 }

@@ -595,6 +595,7 @@ impl<'a> Cx<'a> {
         });
         let dates = self.dates(raw);
         let changes = self.changes(raw);
+        let more = self.optional_sections(raw);
 
         let (id, title, (version, version_label), kind, reference, lead, summary) = identity?;
         Some(Agreement {
@@ -625,6 +626,16 @@ impl<'a> Cx<'a> {
             incidents: incidents?,
             dates: dates?,
             changes,
+            termination: more.termination,
+            disputes: more.disputes,
+            requests: more.requests,
+            definitions: more.definitions,
+            query_contact: more.query_contact,
+            uses: more.uses,
+            data_quality: more.data_quality,
+            audit: more.audit,
+            annexes: more.annexes,
+            notes: more.notes,
         })
     }
 
@@ -734,6 +745,8 @@ impl<'a> Cx<'a> {
                         capacity: self.opt_text(&sp.k("capacity"), &s.capacity),
                     }
                 }),
+                address: self.opt_text(&pp.k("address"), &r.address),
+                contacts: self.party_contacts(&pp.k("contacts"), &r.contacts),
             };
             parties.push(party);
         }
@@ -1006,6 +1019,167 @@ impl<'a> Cx<'a> {
                 change: self.req_text(&pc.k("change"), &c.change),
                 reason: self.req_text(&pc.k("reason"), &c.reason),
                 date: self.opt_date(&pc.k("date"), &c.date),
+            });
+        }
+        out
+    }
+}
+
+/// The optional sections of published agreements, validated (see [`Cx::optional_sections`]).
+struct OptionalSections {
+    termination: Option<Termination>,
+    disputes: Option<Disputes>,
+    requests: Option<Requests>,
+    definitions: Vec<Definition>,
+    query_contact: Option<QueryContact>,
+    uses: Option<Uses>,
+    data_quality: Option<DataQuality>,
+    audit: Option<String>,
+    annexes: Vec<Annex>,
+    notes: Option<String>,
+}
+
+// ---- Optional sections of published agreements: each absent section is simply absent; a
+// present one must say something, every text is checked like any other (DP012-DP014, DP019)
+// and every e-mail address too (DP020). ----
+impl Cx<'_> {
+    /// DP011 at the table `path` when it is present but has none of the keys `keys` (at least
+    /// one of which it needs).
+    fn says_nothing(&mut self, path: &Path, said: bool, keys: &str) {
+        if !said {
+            self.push_at(
+                &structure::MISSING_REQUIRED,
+                path,
+                format!("`{path}` needs at least one of {keys}"),
+                format!("add one of {keys} to `{path}`, or remove it; docs/format.md describes it"),
+            );
+        }
+    }
+
+    fn optional_sections(&mut self, raw: &raw::RawFile) -> OptionalSections {
+        let root = Path::root();
+        let termination = raw.termination.as_ref().map(|t| {
+            let p = root.k("termination");
+            let out = Termination {
+                notice: self.opt_text(&p.k("notice"), &t.notice),
+                immediate_grounds: self.texts(
+                    &p.k("immediate_grounds"),
+                    &t.immediate_grounds,
+                    false,
+                ),
+                on_breach: self.opt_text(&p.k("on_breach"), &t.on_breach),
+                on_termination: self.opt_text(&p.k("on_termination"), &t.on_termination),
+            };
+            let said = t.notice.is_some()
+                || t.immediate_grounds.is_some()
+                || t.on_breach.is_some()
+                || t.on_termination.is_some();
+            self.says_nothing(
+                &p,
+                said,
+                "`notice`, `immediate_grounds`, `on_breach`, `on_termination`",
+            );
+            out
+        });
+        let disputes = raw.disputes.as_ref().map(|d| Disputes {
+            escalation: self.texts(&root.k("disputes").k("escalation"), &d.escalation, true),
+        });
+        let requests = raw.requests.as_ref().map(|r| {
+            let p = root.k("requests");
+            let out = Requests {
+                foi_eir: self.opt_text(&p.k("foi_eir"), &r.foi_eir),
+                complaints: self.opt_text(&p.k("complaints"), &r.complaints),
+            };
+            let said = r.foi_eir.is_some() || r.complaints.is_some();
+            self.says_nothing(&p, said, "`foi_eir`, `complaints`");
+            out
+        });
+        let mut definitions = Vec::new();
+        let dp = root.k("definitions");
+        for (i, d) in raw.definitions.iter().flatten().enumerate() {
+            definitions.push(Definition {
+                term: self.req_text(&dp.i(i).k("term"), &d.term),
+                meaning: self.req_text(&dp.i(i).k("meaning"), &d.meaning),
+            });
+        }
+        let query_contact = raw
+            .query_contact
+            .as_ref()
+            .map(|c| self.query_contact(&root.k("query_contact"), c));
+        let uses = raw.uses.as_ref().map(|u| {
+            let p = root.k("uses");
+            let out = Uses {
+                permitted: self.texts(&p.k("permitted"), &u.permitted, false),
+                prohibited: self.texts(&p.k("prohibited"), &u.prohibited, false),
+            };
+            let said = u.permitted.is_some() || u.prohibited.is_some();
+            self.says_nothing(&p, said, "`permitted`, `prohibited`");
+            out
+        });
+        let data_quality = raw.data_quality.as_ref().map(|q| DataQuality {
+            duties: self.texts(&root.k("data_quality").k("duties"), &q.duties, true),
+        });
+        let mut annexes = Vec::new();
+        let ap = root.k("annexes");
+        for (i, a) in raw.annexes.iter().flatten().enumerate() {
+            let pi = ap.i(i);
+            annexes.push(Annex {
+                title: self.req_text(&pi.k("title"), &a.title),
+                reference: self.opt_text(&pi.k("reference"), &a.reference),
+                summary: self.opt_text(&pi.k("summary"), &a.summary),
+            });
+            let said = a.reference.is_some() || a.summary.is_some();
+            self.says_nothing(&pi, said, "`reference`, `summary`");
+        }
+        OptionalSections {
+            termination,
+            disputes,
+            requests,
+            definitions,
+            query_contact,
+            uses,
+            data_quality,
+            audit: self.opt_text(&root.k("audit"), &raw.audit),
+            annexes,
+            notes: self.opt_text(&root.k("notes"), &raw.notes),
+        }
+    }
+
+    /// `query_contact`: a person or an office (`name` optional), reachable by at least one of
+    /// `mailbox`, `email` or `phone`.
+    fn query_contact(&mut self, path: &Path, c: &raw::RawContact) -> QueryContact {
+        let email = self.opt_text(&path.k("email"), &c.email);
+        let mailbox = self.opt_text(&path.k("mailbox"), &c.mailbox);
+        let out = QueryContact {
+            name: self.opt_text(&path.k("name"), &c.name),
+            title: self.opt_text(&path.k("title"), &c.title),
+            email: self.email(&path.k("email"), email),
+            mailbox: self.email(&path.k("mailbox"), mailbox),
+            phone: self.opt_text(&path.k("phone"), &c.phone),
+        };
+        let said = c.mailbox.is_some() || c.email.is_some() || c.phone.is_some();
+        self.says_nothing(path, said, "`mailbox`, `email`, `phone`");
+        out
+    }
+
+    /// `[[parties.contacts]]`: each with its name and what it is for.
+    fn party_contacts(
+        &mut self,
+        path: &Path,
+        raw: &Option<Vec<raw::RawPartyContact>>,
+    ) -> Vec<PartyContact> {
+        let mut out = Vec::new();
+        for (i, c) in raw.iter().flatten().enumerate() {
+            let pc = path.i(i);
+            let email = self.opt_text(&pc.k("email"), &c.email);
+            let mailbox = self.opt_text(&pc.k("mailbox"), &c.mailbox);
+            out.push(PartyContact {
+                name: self.req_text(&pc.k("name"), &c.name),
+                title: self.opt_text(&pc.k("title"), &c.title),
+                purpose: self.req_text(&pc.k("purpose"), &c.purpose),
+                email: self.email(&pc.k("email"), email),
+                mailbox: self.email(&pc.k("mailbox"), mailbox),
+                phone: self.opt_text(&pc.k("phone"), &c.phone),
             });
         }
         out

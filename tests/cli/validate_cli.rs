@@ -535,7 +535,7 @@ fn the_annotated_example_in_format_md_validates_cleanly() {
 fn format_md_documents_every_key_and_vocabulary_value() {
     use datapact::agreement::raw::known_keys;
     let doc = format_md();
-    let tables: [&[&str]; 24] = [
+    let tables: [&[&str]; 33] = [
         &[],
         &["agreement"],
         &["parties"],
@@ -560,6 +560,15 @@ fn format_md_documents_every_key_and_vocabulary_value() {
         &["incidents"],
         &["dates"],
         &["changes"],
+        &["termination"],
+        &["disputes"],
+        &["requests"],
+        &["definitions"],
+        &["parties", "contacts"],
+        &["query_contact"],
+        &["uses"],
+        &["data_quality"],
+        &["annexes"],
     ];
     for path in tables {
         for key in known_keys(path) {
