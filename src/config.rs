@@ -183,7 +183,8 @@ impl PolicySettings {
                 ("wording", &e.wording, true),
                 ("source", &e.source, false),
             ] {
-                plain_text(text.get_ref(), lines).map_err(|why| at(text.span(), what(field, why)))?;
+                plain_text(text.get_ref(), lines)
+                    .map_err(|why| at(text.span(), what(field, why)))?;
             }
             added.push(crate::vocab::Entry {
                 id: id.clone(),

@@ -133,7 +133,12 @@ mod tests {
             p.consent_exceptions.entries,
             vocab::consent_exception().entries
         ));
-        assert!(p.consent_exceptions.entries.iter().all(|e| e.policy.is_none()));
+        assert!(
+            p.consent_exceptions
+                .entries
+                .iter()
+                .all(|e| e.policy.is_none())
+        );
     }
 
     #[test]

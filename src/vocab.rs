@@ -337,7 +337,11 @@ mod tests {
         assert_eq!(consent_exception().entries.len(), 3);
         // The UK public-sector gateways each quote the provision they name.
         for e in public_sector_exception().entries {
-            assert!(e.source.as_deref().is_some_and(|s| !s.is_empty()), "{}", e.id);
+            assert!(
+                e.source.as_deref().is_some_and(|s| !s.is_empty()),
+                "{}",
+                e.id
+            );
             assert!(crate::ids::check_id(&e.id).is_ok(), "{}", e.id);
         }
     }

@@ -27,8 +27,8 @@ pub use safeguards::*;
 use crate::agreement::locate::{Locator, Path};
 use crate::agreement::model::{Agreement, Facts};
 use crate::config::Limits;
-use crate::policy::Policy;
 use crate::diagnostics::{Finding, Position, Rule};
+use crate::policy::Policy;
 
 /// A content rule: its catalogue entry and the function that checks it.
 #[derive(Debug)]
