@@ -27,7 +27,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The workspace policy under which this entry is relied on (a consent exception of a
-    /// workspace's declared `[policy]`, see `crate::policy`); never set in `vocabulary.toml`.
+    /// workspace's declared `[policy]`); never set in `vocabulary.toml`.
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
