@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{Rule, Severity};
 use crate::error::{Error, Result};
+use crate::policy::{Policy, Profile};
 use crate::rules;
 use crate::source::SourceFile;
 use serde::Deserialize;
@@ -25,6 +26,12 @@ pub struct Config {
     pub windows: Windows,
     pub reviews: Reviews,
     pub signing: Signing,
+    /// `[policy]`: the information sharing policy the workspace follows.
+    pub policy: PolicySettings,
+    /// The policy resolved from `[policy]` (set by [`Config::parse`]; the default profile
+    /// otherwise).
+    #[serde(skip)]
+    resolved_policy: Policy,
     /// Severity overrides by rule code (`DP104 = "warning"`) or rule name.
     pub rules: BTreeMap<String, RuleLevel>,
 }
@@ -59,6 +66,30 @@ pub struct Windows {
     pub review_grace_days: u32,
     /// Days before expiry when an agreement becomes "expiring".
     pub expiry_notice_days: u32,
+}
+
+/// `[policy]`: which information sharing policy the workspace follows, as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicySettings {
+    /// A built-in profile: `nhs-essex` (the default) or `uk-public-sector`.
+    pub profile: Profile,
+    /// The policy's own name, replacing the profile's in findings and rendered documents.
+    pub name: Option<toml::Spanned<String>>,
+    /// Consent exceptions of the workspace's own, after the profile's.
+    pub consent_exceptions: Vec<ConsentException>,
+}
+
+/// `[[policy.consent_exceptions]]`: an exception of the workspace's own policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentException {
+    pub id: toml::Spanned<String>,
+    pub label: toml::Spanned<String>,
+    /// The wording rendered documents show.
+    pub wording: toml::Spanned<String>,
+    /// Where the wording comes from (the law or policy section it quotes).
+    pub source: toml::Spanned<String>,
 }
 
 /// `[reviews]`: what makes a review of an agreement count.
@@ -136,6 +167,95 @@ impl ReviewSigners {
     }
 }
 
+impl PolicySettings {
+    /// The policy these settings declare; a name or exception that cannot be used is an input
+    /// error naming file, line and column.
+    fn resolve(&self, source: &SourceFile) -> Result<Policy> {
+        let at = |span: std::ops::Range<usize>, what: String| {
+            let pos = source.position(span.start);
+            Error::input(format!(
+                "{}:{}:{}: invalid workspace settings: {what}",
+                source.display, pos.line, pos.column
+            ))
+            .with_hint("see docs/format.md, section \"Workspace settings\", for [policy]")
+        };
+        let name = match &self.name {
+            Some(n) => {
+                plain_text(n.get_ref(), false)
+                    .map_err(|why| at(n.span(), format!("[policy] name {why}")))?;
+                Some(n.get_ref().trim().to_string())
+            }
+            None => None,
+        };
+        let builtin = self.profile.consent_exceptions();
+        let mut added: Vec<crate::vocab::Entry> = Vec::new();
+        for e in &self.consent_exceptions {
+            let id = e.id.get_ref();
+            let what = |field: &str, why: String| {
+                format!("[[policy.consent_exceptions]] {field} of {id:?} {why}")
+            };
+            crate::ids::check_id(id).map_err(|why| {
+                at(
+                    e.id.span(),
+                    format!("[[policy.consent_exceptions]] id {id:?} {why}; ids are 3-64 lowercase letters, digits and single hyphens"),
+                )
+            })?;
+            if builtin.find(id).is_some() {
+                return Err(at(
+                    e.id.span(),
+                    format!(
+                        "[[policy.consent_exceptions]] id {id:?} is already an exception of the {} profile",
+                        self.profile.as_str()
+                    ),
+                ));
+            }
+            if added.iter().any(|a| a.id == *id) {
+                return Err(at(
+                    e.id.span(),
+                    format!("[[policy.consent_exceptions]] id {id:?} is given twice"),
+                ));
+            }
+            for (field, text, lines) in [
+                ("label", &e.label, false),
+                ("wording", &e.wording, true),
+                ("source", &e.source, false),
+            ] {
+                plain_text(text.get_ref(), lines)
+                    .map_err(|why| at(text.span(), what(field, why)))?;
+            }
+            added.push(crate::vocab::Entry {
+                id: id.clone(),
+                label: e.label.get_ref().trim().to_string(),
+                wording: e.wording.get_ref().trim().to_string(),
+                dpv: None,
+                needs_schedule1: false,
+                satisfies: Vec::new(),
+                source: Some(e.source.get_ref().trim().to_string()),
+                policy: None,
+            });
+        }
+        Ok(Policy::resolve(self.profile, name, added))
+    }
+}
+
+/// Why `text` cannot be shown in a document: empty, or holding a control character (line
+/// breaks allowed when `lines`).
+fn plain_text(text: &str, lines: bool) -> std::result::Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && !(lines && *c == '\n'))
+    {
+        return Err(format!(
+            "contains the control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    Ok(())
+}
+
 impl Default for WorkspaceSettings {
     fn default() -> Self {
         WorkspaceSettings {
@@ -187,8 +307,15 @@ impl Config {
             ))
             .with_hint("see docs/format.md, section \"Workspace settings\", for the keys datapact.toml accepts")
         })?;
+        let mut config = config;
         config.check(source)?;
+        config.resolved_policy = config.policy.resolve(source)?;
         Ok(config)
+    }
+
+    /// The information sharing policy the workspace follows.
+    pub fn policy(&self) -> &Policy {
+        &self.resolved_policy
     }
 
     fn check(&self, source: &SourceFile) -> Result<()> {

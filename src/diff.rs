@@ -659,6 +659,8 @@ mod tests {
             dpv: None,
             needs_schedule1: false,
             satisfies: vec![],
+            source: None,
+            policy: None,
         };
         let leaked: &'static crate::vocab::Entry = Box::leak(Box::new(entry));
         let v = value_of(&M {

@@ -15,6 +15,7 @@ pub mod git;
 pub mod history;
 pub mod ids;
 pub mod lifecycle;
+pub mod policy;
 pub mod register;
 pub mod render;
 pub mod report;

@@ -1,5 +1,5 @@
 //! Controlled vocabularies (UK GDPR Art 6 and 9, DPA 2018 Schedule 1, confidentiality bases, the
-//! policy's consent exceptions, roles, purposes...). The data lives in `src/vocabulary.toml`,
+//! consent exceptions of the NHS Essex policy and of UK public-sector law, roles, purposes...). The data lives in `src/vocabulary.toml`,
 //! built into the binary, with a version and date because it changes with the law.
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,14 @@ pub struct Entry {
     /// For Schedule 1 conditions: the Art 9(2) points they complete.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub satisfies: Vec<String>,
+    /// Where the wording comes from (the provision it quotes), for entries whose wording does
+    /// not name it itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The workspace policy under which this entry is relied on (a consent exception of a
+    /// workspace's declared `[policy]`); never set in `vocabulary.toml`.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
 }
 
 impl Entry {
@@ -105,6 +113,7 @@ pub struct Vocabularies {
     pub confidentiality: Vec<Entry>,
     pub consent_model: Vec<Entry>,
     pub consent_exception: Vec<Entry>,
+    pub public_sector_exception: Vec<Entry>,
     pub opt_out: Vec<Entry>,
     pub dpia: Vec<Entry>,
     pub frequency: Vec<Entry>,
@@ -175,6 +184,7 @@ lists!(
     confidentiality,
     consent_model,
     consent_exception,
+    public_sector_exception,
     opt_out,
     dpia,
     frequency,
@@ -198,6 +208,7 @@ pub const USED_BY: &[(ListFn, &str)] = &[
     (confidentiality, "lawful_basis.confidentiality"),
     (consent_model, "consent.model"),
     (consent_exception, "consent.exception"),
+    (public_sector_exception, "consent.exception"),
     (opt_out, "consent.national_data_opt_out"),
     (dpia, "risk.dpia"),
     (frequency, "purpose.frequency"),
@@ -228,12 +239,16 @@ pub fn markdown() -> String {
         };
         out.push_str(extra);
         for e in list.entries {
+            let wording = match &e.source {
+                Some(source) => format!("{} ({source})", e.wording),
+                None => e.wording.clone(),
+            };
             let _ = write!(
                 out,
                 "| `{}` | {} | {} |",
                 e.id,
                 cell(&e.label),
-                cell(&e.wording)
+                cell(&wording)
             );
             match list.name {
                 "article9" => {
@@ -301,6 +316,7 @@ mod tests {
             dpa_schedule1(),
             confidentiality(),
             consent_exception(),
+            public_sector_exception(),
         ] {
             let mut ids = std::collections::HashSet::new();
             for e in list.entries {
@@ -319,6 +335,15 @@ mod tests {
         }
         // The policy's three exceptions, in its words.
         assert_eq!(consent_exception().entries.len(), 3);
+        // The UK public-sector gateways each quote the provision they name.
+        for e in public_sector_exception().entries {
+            assert!(
+                e.source.as_deref().is_some_and(|s| !s.is_empty()),
+                "{}",
+                e.id
+            );
+            assert!(crate::ids::check_id(&e.id).is_ok(), "{}", e.id);
+        }
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub(super) struct Cx<'a> {
     pub(super) findings: Capped<'a>,
     /// Set when a structural error means no domain agreement can be built.
     pub(super) broken: bool,
+    /// The workspace's policy: the consent exceptions it allows.
+    pub(super) policy: &'a crate::policy::Policy,
 }
 
 fn type_name(v: &toml::Value) -> &'static str {
@@ -398,6 +400,43 @@ impl<'a> Cx<'a> {
                 cx.pos(path),
                 format!("`{path}` has unknown value \"{}\"", excerpt(id)),
                 hint,
+            )
+        });
+        None
+    }
+
+    /// `consent.exception`: one of the exceptions of the workspace's policy (DP015 names the
+    /// policy, and the profile that has the exception when another one does).
+    fn consent_exception(&mut self, path: &Path, slot: &raw::Text) -> Option<&'static Entry> {
+        let id = self.opt_text(path, slot)?;
+        let policy = self.policy;
+        let list = policy.consent_exceptions;
+        if let Some(e) = list.find(&id) {
+            return Some(e);
+        }
+        self.report(&structure::UNKNOWN_VALUE, |cx| {
+            let elsewhere = match policy.elsewhere(&id) {
+                Some(p) => format!(
+                    "; \"{id}\" is an exception of {} (`[policy] profile = \"{}\"` in datapact.toml)",
+                    p.name(),
+                    p.as_str()
+                ),
+                None => match list.suggest(&id) {
+                    Some(s) => format!("; did you mean \"{s}\"?"),
+                    None => String::new(),
+                },
+            };
+            (
+                cx.pos(path),
+                format!(
+                    "`{path}` has unknown value \"{}\": it is not a consent exception of {}",
+                    excerpt(&id),
+                    policy.name
+                ),
+                format!(
+                    "use one of the policy's exceptions: {}{elsewhere}",
+                    list.ids()
+                ),
             )
         });
         None
@@ -883,7 +922,7 @@ impl<'a> Cx<'a> {
         Some(Consent {
             sought,
             model,
-            exception: self.opt_term(&p.k("exception"), &r.exception, vocab::consent_exception()),
+            exception: self.consent_exception(&p.k("exception"), &r.exception),
             justification: self.opt_text(&p.k("justification"), &r.justification),
             objections: self.req_text(&p.k("objections"), &r.objections),
             national_data_opt_out: self.opt_term(

@@ -74,6 +74,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         at,
         findings: found,
         broken: false,
+        policy: config.policy(),
     };
     cx.scan_values(root.get_ref(), &Path::root());
 
@@ -106,7 +107,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     if cx.broken {
         out.agreement = None;
     } else if let Some(a) = agreement {
-        for f in content::run(&a, &config.limits, at, &source.display) {
+        for f in content::run(&a, &config.limits, config.policy(), at, &source.display) {
             findings.push(f);
         }
         out.agreement = Some(a);

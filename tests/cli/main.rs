@@ -21,6 +21,7 @@ mod keys_cli;
 mod lifecycle_cli;
 mod log_cli;
 mod non_nhs_cli;
+mod policy_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;

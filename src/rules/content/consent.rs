@@ -4,7 +4,7 @@
 
 use super::{ContentRule, Cx, at};
 use crate::diagnostics::{Family, Rule, Severity};
-use crate::vocab::{self, terms};
+use crate::vocab::terms;
 
 pub static CONSENT_EXCEPTION: ContentRule = ContentRule {
     rule: Rule {
@@ -14,10 +14,10 @@ pub static CONSENT_EXCEPTION: ContentRule = ContentRule {
         default_severity: Severity::Error,
         configurable: false,
         unreadable: false,
-        applies: "when `consent.sought = false`",
-        summary: "`consent.sought = false` but the exception (`required-by-law`, `protect-from-harm` or `public-interest`) and its justification are not both given.",
+        applies: "when `consent.sought = false`; the exceptions allowed depend on the workspace policy (`[policy]` in datapact.toml)",
+        summary: "`consent.sought = false` but the exception and its justification are not both given. The exception must be one of the workspace policy's: by default (`profile = \"nhs-essex\"`) `required-by-law`, `protect-from-harm` or `public-interest`; under `profile = \"uk-public-sector\"` the gateways of UK law (`required-by-law`, `legal-obligation`, `public-task`, `vital-interests`, `crime-and-taxation`, `legal-proceedings`, `safeguarding-children`, `safeguarding-adults`); plus any `[[policy.consent_exceptions]]` the workspace adds. An exception the policy does not have is reported as DP015, naming the policy.",
         hint: "set consent.exception to the exception that applies and explain in consent.justification why it applies",
-        source: "Policy, \"Consent and choice\": \"In most cases, NHS Essex will ask for your permission before sharing your information. However, information may be shared without consent when: the law requires it; it is needed to protect someone from harm; there is a strong public interest.\" Caldicott Principle 8 (inform patients and service users).",
+        source: "Policy, \"Consent and choice\": \"In most cases, NHS Essex will ask for your permission before sharing your information. However, information may be shared without consent when: the law requires it; it is needed to protect someone from harm; there is a strong public interest.\" Caldicott Principle 8 (inform patients and service users). Under `uk-public-sector`: UK GDPR Art 6(1)(c), (d) and (e); DPA 2018 Schedule 2 paragraphs 2 and 5 and Schedule 1 paragraph 18; Children Act 2004 s.11; Care Act 2014 s.42; the ICO data sharing code of practice.",
     },
     check: consent_exception,
 };
@@ -30,8 +30,9 @@ fn consent_exception(cx: &mut Cx<'_>) {
             &at(&["consent", "sought"]),
             "consent is not sought, but the exception and its justification are not both given",
             format!(
-                "set consent.exception to one of {} and explain in consent.justification why it applies",
-                vocab::consent_exception().ids()
+                "set consent.exception to one of the exceptions of {} ({}) and explain in consent.justification why it applies",
+                cx.policy.name,
+                cx.policy.consent_exceptions.ids()
             ),
         );
     }

@@ -28,6 +28,7 @@ use crate::agreement::locate::{Locator, Path};
 use crate::agreement::model::{Agreement, Facts};
 use crate::config::Limits;
 use crate::diagnostics::{Finding, Position, Rule};
+use crate::policy::Policy;
 
 /// A content rule: its catalogue entry and the function that checks it.
 #[derive(Debug)]
@@ -79,12 +80,14 @@ pub static CONTENT: &[&ContentRule] = &[
     &CHANGES_SEQUENCE,
 ];
 
-/// What a content rule sees: the agreement, its derived facts, the workspace limits, and where
+/// What a content rule sees: the agreement, its derived facts, the workspace limits and policy, and where
 /// each value is in the file. It collects the findings.
 pub struct Cx<'a> {
     pub a: &'a Agreement,
     pub facts: &'a Facts,
     pub limits: &'a Limits,
+    /// The workspace's information sharing policy (`[policy]`).
+    pub policy: &'a Policy,
     at: Locator<'a>,
     file: &'a str,
     findings: Vec<Finding>,
@@ -117,12 +120,19 @@ impl Cx<'_> {
 
 /// Runs every content rule on a structurally complete agreement; `at` locates values in the
 /// file `file` it was read from.
-pub fn run(a: &Agreement, limits: &Limits, at: Locator<'_>, file: &str) -> Vec<Finding> {
+pub fn run(
+    a: &Agreement,
+    limits: &Limits,
+    policy: &Policy,
+    at: Locator<'_>,
+    file: &str,
+) -> Vec<Finding> {
     let facts = a.facts();
     let mut cx = Cx {
         a,
         facts: &facts,
         limits,
+        policy,
         at,
         file,
         findings: Vec::new(),

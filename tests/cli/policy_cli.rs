@@ -1,0 +1,277 @@
+//! The workspace policy (`[policy]` in datapact.toml), through the binary: the default profile
+//! (`nhs-essex`) leaves validation and documents as they were; `uk-public-sector` allows the
+//! gateways of UK law and refuses the NHS Essex-only exceptions, naming the policy; a workspace's
+//! own exception validates and renders with its wording, source and the workspace policy's name;
+//! unusable settings stop every command with exit 2, naming datapact.toml's line and column.
+
+use crate::common::*;
+
+/// The example that relies on a consent exception (`protect-from-harm`).
+const EXAMPLE: &str = "mse-hospital-police-safeguarding";
+const TODAY: &str = "2026-12-01";
+
+/// A workspace with the examples and `settings` as its datapact.toml.
+fn workspace(settings: &str) -> TempWorkspace {
+    let ws = TempWorkspace::new();
+    ws.write_examples();
+    ws.write("datapact.toml", settings);
+    ws
+}
+
+/// The example relying on `exception` instead of `protect-from-harm`.
+fn with_exception(ws: &TempWorkspace, exception: &str) {
+    let text = example(EXAMPLE).replace(
+        "exception = \"protect-from-harm\"",
+        &format!("exception = \"{exception}\""),
+    );
+    assert!(text.contains(&format!("exception = \"{exception}\"")));
+    ws.write(&format!("agreements/{EXAMPLE}.toml"), text);
+}
+
+fn render(ws: &TempWorkspace, format: &str) -> String {
+    let (code, out, err) = ws.run(&["--today", TODAY, "render", EXAMPLE, "--format", format]);
+    assert_eq!(code, 0, "render {format}: {err}");
+    out
+}
+
+fn validate(ws: &TempWorkspace) -> (i32, Vec<(String, u64, String)>, serde_json::Value) {
+    let (code, report, _) = ws.validate_json(&["--today", TODAY, EXAMPLE]);
+    (code, findings(&report), report)
+}
+
+#[test]
+fn the_default_profile_changes_nothing() {
+    let plain = workspace("");
+    let declared = workspace("[policy]\nprofile = \"nhs-essex\"\n");
+    let (code, found, report) = validate(&plain);
+    assert_eq!(code, 0, "{found:?}");
+    let (code2, _, report2) = validate(&declared);
+    assert_eq!(code2, 0);
+    assert_eq!(report, report2);
+    for format in ["md", "html"] {
+        let a = render(&plain, format);
+        assert_eq!(a, render(&declared, format), "{format}");
+        assert!(
+            a.contains("NHS Essex information sharing policy"),
+            "{format}"
+        );
+        assert!(!a.contains("The policy followed") && !a.contains("the policy followed"));
+    }
+}
+
+#[test]
+fn the_default_profile_names_its_policy_when_an_exception_is_unknown() {
+    let ws = workspace("");
+    with_exception(&ws, "vital-interests");
+    let (code, found, _) = validate(&ws);
+    assert_eq!(code, 1);
+    let f = found.iter().find(|f| f.0 == "DP015").expect("DP015");
+    assert!(
+        f.2.contains("not a consent exception of the NHS Essex information sharing policy"),
+        "{f:?}"
+    );
+    let (_, out, err) = ws.run(&["--today", TODAY, "validate", EXAMPLE]);
+    assert!(
+        format!("{out}{err}").contains("profile = \"uk-public-sector\""),
+        "{out}{err}"
+    );
+}
+
+const PUBLIC_SECTOR: &str =
+    "UK GDPR, the Data Protection Act 2018 and the ICO data sharing code of practice";
+
+#[test]
+fn uk_public_sector_accepts_the_gateways_of_uk_law() {
+    let ws = workspace("[policy]\nprofile = \"uk-public-sector\"\n");
+    for id in [
+        "required-by-law",
+        "legal-obligation",
+        "public-task",
+        "vital-interests",
+        "crime-and-taxation",
+        "legal-proceedings",
+        "safeguarding-children",
+        "safeguarding-adults",
+    ] {
+        with_exception(&ws, id);
+        let (code, found, _) = validate(&ws);
+        assert_eq!(code, 0, "{id}: {found:?}");
+    }
+    // The document quotes the law, names its source and the policy followed, never NHS Essex's.
+    with_exception(&ws, "safeguarding-adults");
+    let md = render(&ws, "md");
+    assert!(
+        md.contains("Exception relied on: Safeguarding adults at risk"),
+        "{md}"
+    );
+    assert!(md.contains("whatever enquiries it thinks necessary"));
+    assert!(md.contains("Care Act 2014, section 42(2)"));
+    assert!(md.contains(&format!("the policy followed: {PUBLIC_SECTOR}")));
+    assert!(!md.contains("NHS Essex information sharing policy"));
+    let html = render(&ws, "html");
+    assert!(html.contains(&format!("The policy followed: {PUBLIC_SECTOR}.")));
+    assert!(!html.contains("NHS Essex information sharing policy"));
+}
+
+#[test]
+fn uk_public_sector_refuses_the_nhs_essex_only_exceptions() {
+    let ws = workspace("[policy]\nprofile = \"uk-public-sector\"\n");
+    for id in ["protect-from-harm", "public-interest"] {
+        with_exception(&ws, id);
+        let (code, found, report) = validate(&ws);
+        assert_eq!(code, 1, "{id}");
+        let f = found
+            .iter()
+            .find(|f| f.0 == "DP015")
+            .unwrap_or_else(|| panic!("{id}: {found:?}"));
+        assert!(
+            f.2.contains(&format!("not a consent exception of {PUBLIC_SECTOR}")),
+            "{f:?}"
+        );
+        let text = report.to_string();
+        assert!(text.contains("profile = \\\"nhs-essex\\\""), "{text}");
+    }
+    // Consent not sought with no exception: DP109's advice lists this policy's exceptions.
+    let text = example(EXAMPLE).replace("exception = \"protect-from-harm\"\n", "");
+    ws.write(&format!("agreements/{EXAMPLE}.toml"), text);
+    let (code, _, report) = validate(&ws);
+    assert_eq!(code, 1);
+    let text = report.to_string();
+    assert!(text.contains("DP109"));
+    assert!(
+        text.contains(&format!("one of the exceptions of {PUBLIC_SECTOR}")),
+        "{text}"
+    );
+    assert!(text.contains("\\\"legal-obligation\\\""));
+}
+
+const OWN_POLICY: &str = r#"[policy]
+profile = "uk-public-sector"
+name = "the Essex County Council housing information sharing policy"
+
+[[policy.consent_exceptions]]
+id = "housing-act-allocation"
+label = "Allocation of housing accommodation"
+wording = """Information may be shared without consent where it is needed to decide an application \
+for an allocation of housing accommodation, as the Housing Act 1996 provides."""
+source = "Housing Act 1996, Part 6; the council's allocation scheme"
+"#;
+
+#[test]
+fn a_workspace_exception_validates_and_renders_in_its_own_words() {
+    let ws = workspace(OWN_POLICY);
+    with_exception(&ws, "housing-act-allocation");
+    let (code, found, _) = validate(&ws);
+    assert_eq!(code, 0, "{found:?}");
+    let md = render(&ws, "md");
+    assert!(
+        md.contains("Exception relied on: Allocation of housing accommodation"),
+        "{md}"
+    );
+    assert!(md.contains("as the Housing Act 1996 provides."));
+    assert!(md.contains(
+        "(Housing Act 1996, Part 6; the council's allocation scheme; the policy followed: the Essex County Council housing information sharing policy)"
+    ));
+    assert!(!md.contains("NHS Essex information sharing policy"));
+    let html = render(&ws, "html");
+    assert!(html.contains(
+        "The policy followed: the Essex County Council housing information sharing policy."
+    ));
+    // The built-in exceptions carry the workspace's policy name too.
+    with_exception(&ws, "vital-interests");
+    let md = render(&ws, "md");
+    assert!(md.contains(
+        "(UK GDPR Article 6(1)(d); the policy followed: the Essex County Council housing information sharing policy)"
+    ), "{md}");
+    // An unknown exception is reported naming the workspace's policy.
+    with_exception(&ws, "housing-act-allocaton");
+    let (code, _, report) = validate(&ws);
+    assert_eq!(code, 1);
+    let text = report.to_string();
+    assert!(
+        text.contains(
+            "not a consent exception of the Essex County Council housing information sharing policy"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean \\\"housing-act-allocation\\\""),
+        "{text}"
+    );
+}
+
+/// `settings` stops validation with exit 2, naming datapact.toml at `line` and saying `what`.
+fn refused(settings: &str, line: usize, what: &str) {
+    let ws = workspace(settings);
+    for args in [&["validate"][..], &["--today", TODAY, "check"]] {
+        let (code, out, err) = ws.run(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(&format!("datapact.toml:{line}:")), "{err}");
+        assert!(err.contains(what), "{err}");
+    }
+}
+
+#[test]
+fn unusable_policy_settings_are_refused_with_their_place() {
+    let exception = |body: &str| {
+        format!("[policy]\nprofile = \"uk-public-sector\"\n\n[[policy.consent_exceptions]]\n{body}")
+    };
+    const FULL: &str = "id = \"housing-act\"\nlabel = \"Housing\"\nwording = \"Words.\"\nsource = \"Housing Act 1996\"\n";
+    refused(
+        "[policy]\nprofile = \"nhs-essex\"\nnmae = \"x\"\n",
+        3,
+        "unknown field `nmae`",
+    );
+    refused(
+        "[policy]\nprofile = \"nhs-scotland\"\n",
+        2,
+        "unknown variant",
+    );
+    refused(
+        &exception(&format!("{FULL}dpv = \"x\"\n")),
+        9,
+        "unknown field `dpv`",
+    );
+    refused(
+        &exception("id = \"housing-act\"\nlabel = \"Housing\"\nwording = \"Words.\"\n"),
+        4,
+        "missing field `source`",
+    );
+    refused(
+        &exception(&FULL.replace("housing-act", "legal-obligation")),
+        5,
+        "already an exception of the uk-public-sector profile",
+    );
+    refused(
+        &format!("{}\n[[policy.consent_exceptions]]\n{FULL}", exception(FULL)),
+        11,
+        "\"housing-act\" is given twice",
+    );
+    refused(
+        &exception(&FULL.replace("\"Words.\"", "\"  \"")),
+        7,
+        "wording of \"housing-act\" is empty",
+    );
+    refused(
+        &exception(&FULL.replace("\"Housing\"", "\"Hou\\u0007sing\"")),
+        6,
+        "label of \"housing-act\" contains the control character U+0007",
+    );
+    refused(
+        &exception(&FULL.replace("housing-act", "Housing Act")),
+        5,
+        "id \"Housing Act\" contains",
+    );
+    refused("[policy]\nname = \"\"\n", 2, "[policy] name is empty");
+}
+
+#[test]
+fn the_shipped_default_settings_name_the_policy_section() {
+    let ws = TempWorkspace::init();
+    let settings = std::fs::read_to_string(ws.root().join("datapact.toml")).unwrap();
+    assert!(settings.contains("[policy]"), "{settings}");
+    assert!(
+        settings.contains("# profile = \"nhs-essex\"")
+            || settings.contains("profile = \"nhs-essex\"")
+    );
+}
