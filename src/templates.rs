@@ -24,9 +24,24 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "`datapact new --template overarching`",
     ),
     (
+        "new-nhs-direct-care.toml.j2",
+        include_str!("../templates/new-nhs-direct-care.toml.j2"),
+        "`datapact new --template nhs-direct-care`",
+    ),
+    (
+        "new-nhs-research.toml.j2",
+        include_str!("../templates/new-nhs-research.toml.j2"),
+        "`datapact new --template nhs-research`",
+    ),
+    (
+        "new-public-task.toml.j2",
+        include_str!("../templates/new-public-task.toml.j2"),
+        "`datapact new --template public-task`",
+    ),
+    (
         "new-agreement.toml.j2",
         include_str!("../templates/new-agreement.toml.j2"),
-        "the body shared by both new-agreement templates",
+        "the body every new-agreement template includes (its `shape` fills in what the kind decides)",
     ),
     (
         "agreement.md.j2",

@@ -17,6 +17,12 @@ pub enum TemplateKind {
     Specific,
     /// An overarching information sharing protocol.
     Overarching,
+    /// NHS direct care: identifiable data for an individual's care, implied consent, Art 9(2)(h).
+    NhsDirectCare,
+    /// NHS planning and research with confidential patient information under section 251.
+    NhsResearch,
+    /// Public authorities sharing under a public task (Art 6(1)(e)), without the NHS duties.
+    PublicTask,
 }
 
 /// Create a new agreement from a template.
@@ -91,6 +97,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let name = match args.template {
         TemplateKind::Specific => "new-specific.toml.j2",
         TemplateKind::Overarching => "new-overarching.toml.j2",
+        TemplateKind::NhsDirectCare => "new-nhs-direct-care.toml.j2",
+        TemplateKind::NhsResearch => "new-nhs-research.toml.j2",
+        TemplateKind::PublicTask => "new-public-task.toml.j2",
     };
     let templates = Templates::new(Some(&ws.root));
     let text = templates.render(

@@ -118,10 +118,26 @@ fn init_gitattributes_stop_line_ending_conversion() {
 
 #[test]
 fn new_writes_a_template_whose_every_placeholder_is_a_finding_at_its_line() {
+    for template in [
+        "specific",
+        "overarching",
+        "nhs-direct-care",
+        "nhs-research",
+        "public-task",
+    ] {
+        every_placeholder_is_a_finding(template);
+    }
+}
+
+/// `new --template TEMPLATE` writes a file whose only findings are its placeholders, one per
+/// `"TODO` value at its line: what the kind decides is filled in and valid.
+fn every_placeholder_is_a_finding(template: &str) {
     let dir = initialised();
     let args = [
         "new",
         "essex-pilot",
+        "--template",
+        template,
         "--title",
         "A pilot",
         "--party",
@@ -133,6 +149,26 @@ fn new_writes_a_template_whose_every_placeholder_is_a_finding_at_its_line() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Created agreements/essex-pilot.toml"));
     let written = std::fs::read_to_string(dir.path().join("agreements/essex-pilot.toml")).unwrap();
+    let decided: &[&str] = match template {
+        "nhs-direct-care" => &[
+            "categories = [\"direct-care\"]",
+            "confidentiality = \"implied-consent\"",
+        ],
+        "nhs-research" => &[
+            "confidentiality = \"s251\"",
+            "\n[research]\n",
+            "national_data_opt_out = \"applied\"",
+        ],
+        "public-task" => &["health_or_care = false", "article6 = [\"e\"]"],
+        _ => &[],
+    };
+    for line in decided {
+        assert!(written.contains(line), "{template}: {line:?} in\n{written}");
+    }
+    if template == "public-task" {
+        assert!(!written.contains("caldicott_guardian = {"), "{template}");
+        assert!(!written.contains("\nnational_data_opt_out"), "{template}");
+    }
 
     // Expected: one DP013 per `"TODO` value, on its line (comment lines are not values).
     let mut expected: BTreeMap<u64, usize> = BTreeMap::new();
@@ -154,12 +190,12 @@ fn new_writes_a_template_whose_every_placeholder_is_a_finding_at_its_line() {
     for (code, line, message) in findings(&report) {
         assert_eq!(
             code, "DP013",
-            "only placeholders remain, found {code}: {message}"
+            "{template}: only placeholders remain, found {code}: {message}"
         );
         assert!(message.contains("still to fill in"), "{message}");
         *got.entry(line).or_default() += 1;
     }
-    assert_eq!(got, expected, "DP013 findings per line");
+    assert_eq!(got, expected, "{template}: DP013 findings per line");
 }
 
 #[test]
