@@ -89,11 +89,8 @@ fn version_cell(r: &Row) -> String {
 
 fn days_cell(r: &Row) -> String {
     match (r.days, r.next) {
-        (Some(d), Some(next)) if d < 0 => format!(
-            "{} {next} {}d ago",
-            if next == "expires" { "expired" } else { next },
-            -d
-        ),
+        (Some(d), Some("expires")) if d < 0 => format!("expired {}d ago", -d),
+        (Some(d), Some(next)) if d < 0 => format!("{next} {}d overdue", -d),
         (Some(d), Some(next)) => format!("{d}d to {next}"),
         _ => "-".into(),
     }

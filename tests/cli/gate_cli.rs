@@ -379,3 +379,26 @@ fn repository_check(today: &str) -> (i32, Value) {
     let report = serde_json::from_slice(&out.stdout).unwrap();
     (out.status.code().unwrap(), report)
 }
+
+/// The status table's NEXT column in words: a passed review is overdue, a passed expiry expired
+/// (once "review review 30d ago" and "expired expires 3d ago"), on the repository's own signed
+/// safeguarding agreement.
+#[test]
+fn status_next_column_says_overdue_and_expired_once() {
+    let status = |today: &str| {
+        let out = common::datapact()
+            .args(["-C", common::repo().to_str().unwrap(), "--today", today])
+            .args(["status", "mse-hospital-police-safeguarding"])
+            .env_remove("DATAPACT_TODAY")
+            .output()
+            .unwrap();
+        common::text(&out.stdout)
+    };
+    let out = status("2027-03-03");
+    assert!(out.contains("review 30d overdue"), "{out}");
+    let out = status("2028-03-03");
+    assert!(
+        out.contains("expired 3d ago") && !out.contains("expires 3d"),
+        "{out}"
+    );
+}

@@ -106,16 +106,14 @@ fn an_open_ended_agreement_validates_and_never_expires() {
     let (code, md, err) = ws.run(&["--today", "2027-01-01", "render", ID]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        md.contains(&format!("| Term | Until terminated: {CONDITION} |")),
+        md.contains(&format!("| Term | Open-ended: {CONDITION} |")),
         "{md}"
     );
     assert!(!md.contains("| Expires |"), "{md}");
     let (code, html, err) = ws.run(&["--today", "2027-01-01", "render", ID, "--format", "html"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        html.contains(
-            "<dt>Term</dt><dd>Until terminated: Until either party ends it with three months"
-        ),
+        html.contains("<dt>Term</dt><dd>Open-ended: Until either party ends it with three months"),
         "{html}"
     );
 }
@@ -135,7 +133,7 @@ fn an_open_ended_agreement_is_in_the_register_with_its_condition() {
     assert_eq!(code, 0, "{err}");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
-        index.contains("Until terminated: Until either party ends it"),
+        index.contains("Open-ended: Until either party ends it"),
         "{index}"
     );
 }
