@@ -91,6 +91,10 @@ pub struct RawParty {
     pub senior_officer: Option<RawContact>,
     /// Who signs for the party, as the agreement states it (not a signature).
     pub signatory: Option<RawSignatory>,
+    /// A class of organisations (standard terms): it does not sign; its members join.
+    pub class: Flag,
+    /// Who may join a class party.
+    pub eligibility: Text,
 }
 
 /// `[[parties]] signatory = { name, title, capacity }`.
