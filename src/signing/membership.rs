@@ -32,8 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub const ACCESSION_TYPE: &str = "datapact-accession/1";
 pub const WITHDRAWAL_TYPE: &str = "datapact-withdrawal/1";
-/// The folder of memberships inside `signatures/<id>/`.
-pub const MEMBERS_DIR: &str = "members";
+pub use super::statement::MEMBERS_DIR;
 pub const ACCESSION_FILE: &str = "accession.toml";
 pub const WITHDRAWAL_FILE: &str = "withdrawal.toml";
 

@@ -597,7 +597,7 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
         let is_dir = kind(ws, &path) == Some(Kind::Dir);
         // Memberships of class parties have a folder of their own, judged by
         // `membership::members`.
-        if name == super::membership::MEMBERS_DIR && is_dir {
+        if name == super::statement::MEMBERS_DIR && is_dir {
             continue;
         }
         let (message, hint) = match version_of_dir_name(&name) {

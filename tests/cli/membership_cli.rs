@@ -310,3 +310,16 @@ fn refusals_write_nothing() {
         first
     );
 }
+
+/// The standard-terms workspace with `hsg-one` joined (for `rule_coverage.rs`), and the
+/// accession's path relative to the root.
+pub(crate) fn joined_workspace() -> (TempWorkspace, String) {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    (
+        f.ws,
+        format!("signatures/{ID}/members/{CLASS}/hsg-one/accession.toml"),
+    )
+}
