@@ -12,6 +12,7 @@ use crate::history::LazyArchive;
 use crate::lifecycle::{self, Signed, Standing, State};
 use crate::signing::acceptance::{self, Acceptances, Accepted};
 use crate::signing::in_force::{self, Earlier, InForce};
+use crate::signing::membership::{self, Member, Members};
 use crate::signing::review::{self, Review, Reviews, Subject};
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::{
@@ -44,6 +45,10 @@ pub struct Assessment {
     /// Whether a valid acceptance counts as the party having agreed (`[signing]
     /// acceptances_count`).
     pub acceptances_count: bool,
+    /// The members of the agreement's class parties (`datapact join`), read when its id,
+    /// version and parties could be read. Listed, never required: a class party counts as
+    /// agreed for the version in force (it does not sign; see docs/signing.md).
+    pub members: Option<Members>,
 }
 
 impl Assessment {
@@ -219,6 +224,10 @@ impl Session {
         let acceptances = facts
             .as_ref()
             .map(|facts| acceptance::acceptances(ws, facts, today));
+        let members = facts
+            .as_ref()
+            .filter(|_| !historic)
+            .map(|facts| membership::members(ws, facts, trust, today));
         let mut earlier = None;
         let mut reviews = None;
         let standing = match (&checked.agreement, checked.has_errors(), &facts) {
@@ -283,6 +292,10 @@ impl Session {
         if let (Some(s), Some(a)) = (signatures.as_mut(), acceptances.as_ref()) {
             s.findings.extend(ws.config.apply(a.findings.clone()));
         }
+        // So are accessions and withdrawals that do not count (DP226, DP227, DP214).
+        if let (Some(s), Some(m)) = (signatures.as_mut(), members.as_ref()) {
+            s.findings.extend(ws.config.apply(m.findings.clone()));
+        }
         Assessment {
             checked,
             signatures,
@@ -291,6 +304,7 @@ impl Session {
             standing,
             acceptances,
             acceptances_count: ws.config.signing.acceptances_count,
+            members,
         }
     }
 
@@ -371,6 +385,42 @@ pub struct Row {
     pub days: Option<i64>,
     pub next_date: Option<NaiveDate>,
     pub next: Option<&'static str>,
+    /// The agreement's class parties (`class = true`) with their eligibility and members.
+    pub classes: Vec<ClassRow>,
+}
+
+/// A class party of an agreement, as the register shows it: who may join and who has.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassRow {
+    pub party: String,
+    pub name: String,
+    pub eligibility: String,
+    /// Members with a valid accession (those that left included, with `left_on`).
+    pub members: Vec<Member>,
+}
+
+impl ClassRow {
+    /// The class parties of the current agreement and their members.
+    pub fn of(a: &Assessment) -> Vec<ClassRow> {
+        let Some(ag) = a.checked.agreement.as_ref() else {
+            return Vec::new();
+        };
+        ag.parties
+            .iter()
+            .filter(|p| p.class)
+            .map(|p| ClassRow {
+                party: p.id.clone(),
+                name: p.name.clone(),
+                eligibility: p.eligibility.clone().unwrap_or_default(),
+                members: a
+                    .members
+                    .iter()
+                    .flat_map(|m| m.of_class(&p.id))
+                    .cloned()
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 impl Row {
@@ -378,7 +428,8 @@ impl Row {
         let current = a.checked.agreement.as_ref();
         let agreement = a.governing();
         let missing = a.missing_parties();
-        let parties = current.map_or(0, |ag| ag.parties.len());
+        // The parties that sign: a class party's members join instead.
+        let parties = current.map_or(0, |ag| ag.signing_party_ids().count());
         let in_force = a.in_force();
         let pending = current
             .filter(|_| !a.checked.has_errors())
@@ -441,6 +492,7 @@ impl Row {
             days: a.standing.map(|s| s.days),
             next_date: a.standing.map(|s| s.next_date),
             next: a.standing.map(|s| s.next.field()),
+            classes: ClassRow::of(a),
         }
     }
 }

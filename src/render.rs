@@ -171,6 +171,13 @@ pub struct PartyView {
     pub contacts: Vec<ContactView>,
     /// The organisation's postal address (shown in both renditions).
     pub address: Option<String>,
+    /// Whether the party is a class of organisations (standard terms members join).
+    pub class: bool,
+    /// Who may join the class.
+    pub eligibility: Option<String>,
+    /// The class's members with a valid accession (filled in by [`Document::new`]): name,
+    /// joined on, left on, and a status ("joined v1 on 2026-04-20, not yet v2").
+    pub members: Vec<crate::signing::membership::Member>,
 }
 
 /// A party a processor acts for: its id and name.
@@ -284,19 +291,28 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         .parties
         .iter()
         .map(|p| {
-            let mut contacts = vec![ContactView::new(
-                "Data Protection Officer",
-                &p.dpo,
-                audience,
-            )];
+            // A class party's contacts are optional: those it does not give are left out.
+            let given = |c: &crate::agreement::model::Contact| {
+                !p.class || !c.name.is_empty() || c.mailbox.is_some() || c.email.is_some()
+            };
+            let mut contacts = Vec::new();
+            if given(&p.dpo) {
+                contacts.push(ContactView::new(
+                    "Data Protection Officer",
+                    &p.dpo,
+                    audience,
+                ));
+            }
             if let Some(cg) = &p.caldicott_guardian {
                 contacts.push(ContactView::new("Caldicott Guardian", cg, audience));
             }
-            contacts.push(ContactView::new(
-                "Senior officer",
-                &p.senior_officer,
-                audience,
-            ));
+            if given(&p.senior_officer) {
+                contacts.push(ContactView::new(
+                    "Senior officer",
+                    &p.senior_officer,
+                    audience,
+                ));
+            }
             contacts.extend(p.contacts.iter().map(|c| ContactView::further(c, audience)));
             PartyView {
                 id: p.id.clone(),
@@ -308,6 +324,9 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
                 ico_registration: p.ico_registration.clone(),
                 contacts,
                 address: p.address.clone(),
+                class: p.class,
+                eligibility: p.eligibility.clone(),
+                members: Vec::new(),
             }
         })
         .collect();
@@ -740,9 +759,18 @@ impl Document {
             });
         }
         let versions = VersionsView::of(assessment, agreement, &signatures);
+        let mut view = agreement_view(agreement, audience);
+        for p in view.parties.iter_mut().filter(|p| p.class) {
+            p.members = assessment
+                .members
+                .iter()
+                .flat_map(|m| m.of_class(&p.id))
+                .cloned()
+                .collect();
+        }
         Ok(Document {
             versions,
-            agreement: agreement_view(agreement, audience),
+            agreement: view,
             signed_count: signatures
                 .iter()
                 .filter(|s| s.status == SignatureStatus::Valid)

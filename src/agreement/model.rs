@@ -65,6 +65,21 @@ impl Agreement {
     pub fn party_ids(&self) -> impl Iterator<Item = &str> {
         self.parties.iter().map(|p| p.id.as_str())
     }
+    /// The ids of the parties that sign the agreement itself: every party but a class of
+    /// organisations, whose members join it instead (`datapact join`).
+    pub fn signing_party_ids(&self) -> impl Iterator<Item = &str> {
+        self.parties
+            .iter()
+            .filter(|p| !p.class)
+            .map(|p| p.id.as_str())
+    }
+    /// The ids of the class parties.
+    pub fn class_party_ids(&self) -> impl Iterator<Item = &str> {
+        self.parties
+            .iter()
+            .filter(|p| p.class)
+            .map(|p| p.id.as_str())
+    }
     /// The lead organisation's name (its id if it is not a party, which validation forbids).
     pub fn lead_name(&self) -> &str {
         self.party(&self.lead).map_or(&self.lead, |p| &p.name)
@@ -185,6 +200,12 @@ pub struct Party {
     pub address: Option<String>,
     /// Further named contacts (`[[parties.contacts]]`).
     pub contacts: Vec<PartyContact>,
+    /// A class of organisations (`class = true`): standard terms any eligible organisation
+    /// joins. It has no ICO number, DPO or senior officer of its own (those fields are then
+    /// empty unless given) and does not sign; its members sign accessions.
+    pub class: bool,
+    /// Who may join the class (required for a class party, refused on another).
+    pub eligibility: Option<String>,
 }
 
 /// The person the agreement names as signing for a party (`[[parties]] signatory`).

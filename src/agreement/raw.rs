@@ -106,6 +106,10 @@ pub struct RawParty {
     pub address: Text,
     /// Further named contacts (`[[parties.contacts]]`, optional).
     pub contacts: Option<Vec<RawPartyContact>>,
+    /// A class of organisations (standard terms): it does not sign; its members join.
+    pub class: Flag,
+    /// Who may join a class party.
+    pub eligibility: Text,
 }
 
 /// `[[parties]] signatory = { name, title, capacity }`.

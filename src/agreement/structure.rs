@@ -758,25 +758,64 @@ impl<'a> Cx<'a> {
             if !id.is_empty() {
                 self.check_id_value(&pp.k("id"), &id, "party");
             }
+            let class = self
+                .slot(&pp.k("class"), &r.class, "true or false")
+                .unwrap_or_default();
+            // A class of organisations names no ICO number, DPO or senior officer of its own
+            // (its members have theirs), and no signatory: it does not sign.
+            let (ico_registration, dpo, senior_officer) = if class {
+                (
+                    self.opt_text(&pp.k("ico_registration"), &r.ico_registration)
+                        .unwrap_or_default(),
+                    self.contact(&pp.k("dpo"), &r.dpo, false),
+                    self.contact(&pp.k("senior_officer"), &r.senior_officer, false),
+                )
+            } else {
+                (
+                    self.req_text(&pp.k("ico_registration"), &r.ico_registration),
+                    self.contact(&pp.k("dpo"), &r.dpo, true),
+                    self.contact(&pp.k("senior_officer"), &r.senior_officer, true),
+                )
+            };
+            let eligibility = if class {
+                Some(self.req_text(&pp.k("eligibility"), &r.eligibility))
+            } else {
+                if r.eligibility.is_some() {
+                    self.push_at(
+                        &structure::UNKNOWN_KEY,
+                        &pp.k("eligibility"),
+                        format!("`{}` applies only to a class party", pp.k("eligibility")),
+                        "add `class = true` if the party is a class of organisations that members join, or remove `eligibility`",
+                    );
+                }
+                None
+            };
+            if class && r.signatory.is_some() {
+                self.push_at(
+                    &structure::UNKNOWN_KEY,
+                    &pp.k("signatory"),
+                    format!(
+                        "`{}`: a class party does not sign, its members join (`datapact join`)",
+                        pp.k("signatory")
+                    ),
+                    "remove `signatory` from the class party",
+                );
+            }
             let party = Party {
                 id,
                 name: self.req_text(&pp.k("name"), &r.name),
                 public_authority: self.req_bool(&pp.k("public_authority"), &r.public_authority),
                 health_or_care: self.req_bool(&pp.k("health_or_care"), &r.health_or_care),
                 role: self.req_term(&pp.k("role"), &r.role, vocab::party_role()),
-                ico_registration: self.req_text(&pp.k("ico_registration"), &r.ico_registration),
-                dpo: self
-                    .contact(&pp.k("dpo"), &r.dpo, true)
-                    .unwrap_or_else(empty_contact),
+                ico_registration,
+                dpo: dpo.unwrap_or_else(empty_contact),
                 caldicott_guardian: self.contact(
                     &pp.k("caldicott_guardian"),
                     &r.caldicott_guardian,
                     false,
                 ),
-                senior_officer: self
-                    .contact(&pp.k("senior_officer"), &r.senior_officer, true)
-                    .unwrap_or_else(empty_contact),
-                signatory: r.signatory.as_ref().map(|s| {
+                senior_officer: senior_officer.unwrap_or_else(empty_contact),
+                signatory: r.signatory.as_ref().filter(|_| !class).map(|s| {
                     let sp = pp.k("signatory");
                     Signatory {
                         name: self.req_text(&sp.k("name"), &s.name),
@@ -786,6 +825,8 @@ impl<'a> Cx<'a> {
                 }),
                 address: self.opt_text(&pp.k("address"), &r.address),
                 contacts: self.party_contacts(&pp.k("contacts"), &r.contacts),
+                class,
+                eligibility: eligibility.filter(|e| !e.is_empty()),
             };
             parties.push(party);
         }

@@ -12,6 +12,7 @@ pub mod docs;
 pub mod init;
 pub mod keys;
 pub mod log;
+pub mod membership;
 pub mod new;
 pub mod normalise;
 pub mod render;
@@ -70,6 +71,8 @@ pub enum Command {
     Review(review::Args),
     /// Record that a party accepted the current version by e-mail, online form, letter or meeting minute (not a signature).
     Accept(accept::Args),
+    Join(membership::JoinArgs),
+    Withdraw(membership::WithdrawArgs),
     Verify(verify::Args),
     Status(status::Args),
     Diff(diff::Args),
@@ -116,6 +119,8 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Sign(args) => sign::run(cx, args),
         Command::Review(args) => review::run(cx, args),
         Command::Accept(args) => accept::run(cx, args),
+        Command::Join(args) => membership::join(cx, args),
+        Command::Withdraw(args) => membership::withdraw(cx, args),
         Command::Verify(args) => verify::run(cx, args),
         Command::Status(args) => status::run(cx, args),
         Command::Diff(args) => diff::run(cx, args),

@@ -73,6 +73,23 @@ fn signatures_cell(r: &Row) -> String {
         };
         s.push_str(&format!(" ({accepted}{counts})"));
     }
+    // A class party does not sign: its members are listed.
+    for c in &r.classes {
+        let current: Vec<&str> = c
+            .members
+            .iter()
+            .filter(|m| m.left_on.is_none())
+            .map(|m| m.name.as_str())
+            .collect();
+        s.push_str(&format!(
+            " ({}: {} member{}{}{})",
+            c.party,
+            current.len(),
+            if current.len() == 1 { "" } else { "s" },
+            if current.is_empty() { "" } else { ": " },
+            current.join(", ")
+        ));
+    }
     s
 }
 

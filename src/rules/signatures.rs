@@ -315,6 +315,32 @@ pub static ACCEPTANCE_STALE: Rule = Rule {
     source: "As for signatures (DP201): agreement to a text binds its exact bytes.",
 };
 
+pub static MEMBERSHIP_INVALID: Rule = Rule {
+    code: "DP226",
+    name: "membership-invalid",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "to accessions and withdrawals, signatures/<id>/members/<class-party>/<member>/",
+    summary: "A member's accession or withdrawal does not count: its signature does not verify or is malformed, its key is unknown, not the member's, revoked, outside its validity window or not enrolled for the role, it is signed after today, it names another agreement, member, class party or a later version than where it is filed, the class party is not a class party of the agreement, its name is empty or holds a control character, its day is after its signing day, or it is a withdrawal without a valid accession or before it. The member is not listed (or not as having left).",
+    hint: "remove the statement and its .sig, and have the member sign again with `datapact join ID --class PARTY --member MEMBER --name TEXT --key KEYFILE` (or `datapact withdraw`)",
+    source: "Membership design: a member is listed only on a statement that verifies with its own enrolled key.",
+};
+
+pub static MEMBERSHIP_STALE: Rule = Rule {
+    code: "DP227",
+    name: "membership-stale",
+    family: Family::Signatures,
+    default_severity: Severity::Error,
+    configurable: false,
+    unreadable: false,
+    applies: "to accessions and withdrawals, signatures/<id>/members/<class-party>/<member>/",
+    summary: "A member's accession or withdrawal names other bytes (SHA-256) than the version it names: for the current version, the agreement file as it is now; for an earlier version, the content its parties' signatures cover. The member agreed to another text, so it does not count.",
+    hint: "the member signs the agreement as it is: remove the statement and its .sig and run `datapact join` (or `datapact withdraw`) again",
+    source: "As for signatures (DP201): agreement to a text binds its exact bytes.",
+};
+
 /// The signatures rules, in code order.
 pub static RULES: &[&Rule] = &[
     &SIGNATURE_STALE,
@@ -341,4 +367,6 @@ pub static RULES: &[&Rule] = &[
     &REVIEW_INCOMPLETE,
     &ACCEPTANCE_INVALID,
     &ACCEPTANCE_STALE,
+    &MEMBERSHIP_INVALID,
+    &MEMBERSHIP_STALE,
 ];

@@ -12,8 +12,12 @@ pub struct AgreementFacts {
     pub id: AgreementId,
     pub title: String,
     pub version: u32,
-    /// Party ids in the order the agreement lists them.
+    /// Ids of the parties that sign, in the order the agreement lists them: every party but
+    /// a class of organisations (`class = true`), whose members join instead.
     pub party_ids: Vec<String>,
+    /// Ids of the class parties, whose members join with signed accessions
+    /// ([`super::membership`]).
+    pub class_ids: Vec<String>,
     /// The file's exact bytes, which the content digest covers.
     bytes: Vec<u8>,
     /// SHA-256 (hex) of `bytes`, computed once when the facts are made (private, so the two
@@ -54,7 +58,8 @@ impl AgreementFacts {
             id: a.id.clone(),
             title: a.title.clone(),
             version: a.version,
-            party_ids: a.party_ids().map(str::to_string).collect(),
+            party_ids: a.signing_party_ids().map(str::to_string).collect(),
+            class_ids: a.class_party_ids().map(str::to_string).collect(),
             bytes: checked.source.bytes.clone(),
             sha256: super::sha256_hex(&checked.source.bytes),
             display_path: checked.source.display.clone(),
@@ -114,8 +119,16 @@ pub fn of_checked(checked: &Checked) -> Result<AgreementFacts> {
         // already reported) are left out, so no path built from them can leave the workspace.
         party_ids: raw
             .parties
-            .into_iter()
-            .map(|p| p.id)
+            .iter()
+            .filter(|p| !p.is_class())
+            .map(|p| p.id.clone())
+            .filter(|id| crate::workspace::check_id(id).is_ok())
+            .collect(),
+        class_ids: raw
+            .parties
+            .iter()
+            .filter(|p| p.is_class())
+            .map(|p| p.id.clone())
             .filter(|id| crate::workspace::check_id(id).is_ok())
             .collect(),
         bytes: source.bytes.clone(),
@@ -145,4 +158,13 @@ struct RawAgreement {
 #[derive(serde::Deserialize)]
 struct RawParty {
     id: String,
+    /// Any value (a wrong type is validation's finding); only `true` makes a class.
+    #[serde(default)]
+    class: Option<toml::Value>,
+}
+
+impl RawParty {
+    fn is_class(&self) -> bool {
+        self.class == Some(toml::Value::Boolean(true))
+    }
 }

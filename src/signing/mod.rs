@@ -9,6 +9,9 @@
 //!   party's signed review of that version ([`review`]).
 //! - `signatures/<agreement-id>/v<version>/acceptances/<party-id>.toml`: a party's acceptance
 //!   recorded from evidence held elsewhere, not a signature ([`acceptance`]).
+//! - `signatures/<agreement-id>/members/<class-party>/<member-id>/accession.toml` and
+//!   `withdrawal.toml` (and `.sig`): a member of a class party joining and leaving
+//!   ([`membership`]).
 //!
 //! Everything that signs or verifies takes an [`AgreementFacts`], the handful of facts signing
 //! needs about an agreement, so this module does not depend on the full agreement model.
@@ -19,6 +22,7 @@ pub mod in_force;
 pub mod keyfile;
 pub mod leaks;
 pub mod limits;
+pub mod membership;
 pub mod review;
 pub mod signer;
 pub mod sshsig;

@@ -167,6 +167,11 @@ pub fn version_of_dir_name(name: &str) -> Option<u32> {
 /// of the version's own signatures does not read it.
 pub const REVIEWS_DIR: &str = "reviews";
 
+/// The folder of the memberships of an agreement's class parties, inside its signature
+/// directory (`signatures/<id>/members/<class>/<member>/`, see the `membership` module);
+/// verification of the version directories does not read it.
+pub const MEMBERS_DIR: &str = "members";
+
 /// The directory of one agreement's signatures, all versions.
 pub fn agreement_dir(ws: &Workspace, agreement: &str) -> PathBuf {
     ws.root.join(SIGNATURES_DIR).join(agreement)

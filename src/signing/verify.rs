@@ -360,13 +360,11 @@ fn authorise(
     })
 }
 
-/// Whether an authentic statement of any kind counts for the agreement version of `facts`: its
-/// key is not revoked, was valid at the claimed signing time and is enrolled for the role, that
-/// time is not after `latest` (the end of today, see
-/// [`super::statement::latest_signing_time`]), and the statement covers the agreement's
-/// current bytes. Returns the claimed signing time. Shared by agreement and review statements.
-pub(crate) fn authorise_fields<S: Signed>(
-    facts: &AgreementFacts,
+/// The key decisions of [`authorise_fields`], without the content: the statement's signing
+/// time is an RFC 3339 time not after `latest`, and its key is not revoked, was valid then and
+/// is enrolled for the role. Returns the claimed signing time. Shared by every kind of statement
+/// (membership statements judge their content against the version they name).
+pub(crate) fn authorise_key<S: Signed>(
     authentic: &Authentic<'_, S>,
     latest: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, Rejection> {
@@ -397,6 +395,28 @@ pub(crate) fn authorise_fields<S: Signed>(
             from_the_future(statement.party, statement.signed_at, latest),
         ));
     }
+    Ok(signed_at)
+}
+
+/// Whether an authentic statement of any kind counts for the agreement version of `facts`: its
+/// key is not revoked, was valid at the claimed signing time and is enrolled for the role, that
+/// time is not after `latest` (the end of today, see
+/// [`super::statement::latest_signing_time`]), and the statement covers the agreement's
+/// current bytes. Returns the claimed signing time. Shared by agreement and review statements.
+pub(crate) fn authorise_fields<S: Signed>(
+    facts: &AgreementFacts,
+    authentic: &Authentic<'_, S>,
+    latest: DateTime<Utc>,
+) -> Result<DateTime<Utc>, Rejection> {
+    let signed_at = authorise_key(authentic, latest)?;
+    let Authentic {
+        statement,
+        text,
+        display,
+        ..
+    } = authentic;
+    let statement = statement.fields();
+    let line = |key: &str| field_line(text, key);
     let current = facts.digest();
     if statement.agreement_sha256 != current {
         if facts.bytes().contains(&b'\r')
@@ -575,6 +595,11 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
             continue;
         }
         let is_dir = kind(ws, &path) == Some(Kind::Dir);
+        // Memberships of class parties have a folder of their own, judged by
+        // `membership::members`.
+        if name == super::statement::MEMBERS_DIR && is_dir {
+            continue;
+        }
         let (message, hint) = match version_of_dir_name(&name) {
             Some(_) if is_dir && list_dir(ws, &path).is_empty() => (
                 format!("{display} is an empty version directory"),
@@ -1076,20 +1101,7 @@ pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chai
         .rev()
         .filter(|&v| v < facts.version)
     {
-        let mut digests = std::collections::BTreeSet::new();
-        for path in list_dir(ws, &version_dir(ws, id, version)) {
-            // Only the agreement's own parties make its history: a key enrolled for some other
-            // organisation must not be able to plant a statement that breaks the chain.
-            let Some(stem) =
-                statement_stem(&path).filter(|s| facts.party_ids.iter().any(|p| p == s))
-            else {
-                continue;
-            };
-            if let Ok(a) = authenticate::<Statement>(ws, id, version, trust, stem, &path) {
-                digests.insert(a.statement.agreement_sha256);
-            }
-        }
-        let mut digests = digests.into_iter();
+        let mut digests = signed_digests(ws, facts, trust, version).into_iter();
         match (digests.next(), digests.len()) {
             (None, _) => continue,
             (Some(digest), 0) => return Chain::Link { version, digest },
@@ -1102,6 +1114,30 @@ pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chai
         }
     }
     Chain::Start
+}
+
+/// The contents (SHA-256) the authentic statements of the agreement's parties on `version`
+/// cover (see [`chain`]: authentic, whatever their keys' revocation or validity since).
+pub fn signed_digests(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+    version: u32,
+) -> std::collections::BTreeSet<String> {
+    let id = facts.id.as_str();
+    let mut digests = std::collections::BTreeSet::new();
+    for path in list_dir(ws, &version_dir(ws, id, version)) {
+        // Only the agreement's own parties make its history: a key enrolled for some other
+        // organisation must not be able to plant a statement that breaks the chain.
+        let Some(stem) = statement_stem(&path).filter(|s| facts.party_ids.iter().any(|p| p == s))
+        else {
+            continue;
+        };
+        if let Ok(a) = authenticate::<Statement>(ws, id, version, trust, stem, &path) {
+            digests.insert(a.statement.agreement_sha256);
+        }
+    }
+    digests
 }
 
 /// The stem of a statement file name `<stem>.toml`, or `None`. Callers match it against the

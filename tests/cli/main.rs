@@ -20,6 +20,7 @@ mod hostile_text;
 mod keys_cli;
 mod lifecycle_cli;
 mod log_cli;
+mod membership_cli;
 mod non_nhs_cli;
 mod policy_cli;
 mod render_cli;

@@ -332,6 +332,8 @@ scenarios! {
     dp222_review_incomplete: "DP222" => review_awaiting_a_party_under_policy_all,
     dp223_acceptance_invalid: "DP223" => acceptance_edited_to_name_another_version,
     dp224_acceptance_stale: "DP224" => agreement_changed_after_acceptance,
+    dp226_membership_invalid: "DP226" => accession_edited_without_signing,
+    dp227_membership_stale: "DP227" => agreement_changed_after_joining,
     dp301_review_due: "DP301" => review_within_the_notice_window,
     dp302_review_overdue: "DP302" => review_date_passed,
     dp303_review_overdue_past_grace: "DP303" => review_date_passed_beyond_grace,
@@ -744,6 +746,29 @@ fn agreement_changed_after_acceptance() -> Outcome {
     let rel = format!("agreements/{ID}.toml");
     s.replace(&rel, "Essex County Council", "Essex County Council ");
     check(&s.ws, TODAY, &[])
+}
+
+/// DP226: a member's accession edited after it was signed.
+fn accession_edited_without_signing() -> Outcome {
+    let (ws, rel) = crate::membership_cli::joined_workspace();
+    let path = ws.root().join(&rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Housing One", "Housing 1")).unwrap();
+    verify(&ws)
+}
+
+/// DP227: the agreement changed after a member joined it (the named party's signature is
+/// stale too, DP201).
+fn agreement_changed_after_joining() -> Outcome {
+    let (ws, _) = crate::membership_cli::joined_workspace();
+    let path = ws.root().join(format!("agreements/{ID}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("Registered providers", "Registered  providers", 1),
+    )
+    .unwrap();
+    verify(&ws)
 }
 
 /// DP301: 30 days before DATED's review date.

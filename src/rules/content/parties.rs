@@ -74,7 +74,7 @@ pub static UNKNOWN_PARTY: ContentRule = ContentRule {
         configurable: false,
         unreadable: false,
         applies: "to `agreement.lead` and each `retention.rules[].party`",
-        summary: "A party id is referred to (`agreement.lead`, `retention.rules[].party`) but no party has it.",
+        summary: "A party id is referred to (`agreement.lead`, `retention.rules[].party`) but no party has it, or the lead is a class party (`class = true`).",
         hint: "use one of the agreement's party ids",
         source: "Internal consistency of the agreement.",
     },
@@ -90,6 +90,17 @@ fn unknown_party(cx: &mut Cx<'_>) {
             &r.party,
             "retention rule party",
         ));
+    }
+    if a.party(&a.lead).is_some_and(|p| p.class) {
+        cx.report_with_hint(
+            &UNKNOWN_PARTY,
+            &at(&["agreement", "lead"]),
+            format!(
+                "lead organisation \"{}\" is a class of organisations; the lead is a named party",
+                a.lead
+            ),
+            "make one of the named parties (not `class = true`) the lead",
+        );
     }
     for (path, id, what) in refs {
         if a.parties.iter().any(|p| &p.id == id) {
@@ -130,7 +141,8 @@ pub static CALDICOTT_GUARDIAN: ContentRule = ContentRule {
 fn caldicott_guardian(cx: &mut Cx<'_>) {
     let a = cx.a;
     for (i, party) in a.parties.iter().enumerate() {
-        if party.health_or_care && party.caldicott_guardian.is_none() {
+        // A class of organisations names no Caldicott Guardian: each member has its own.
+        if party.health_or_care && !party.class && party.caldicott_guardian.is_none() {
             cx.report(
                 &CALDICOTT_GUARDIAN,
                 &at(&["parties"]).i(i),

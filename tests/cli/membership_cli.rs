@@ -1,0 +1,325 @@
+//! Step 8 through the real binary: a standard-terms agreement whose second party is a class of
+//! organisations (`class = true`); members join (`datapact join`) and leave (`datapact
+//! withdraw`) with signed statements of their own, and the agreement's bytes never change.
+
+use crate::common::{ICB, ID, T0, TempWorkspace, example, text};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const CLASS: &str = "housing-providers";
+const DAY: &str = "2026-05-01";
+const JOINED: &str = "2026-04-20T10:00:00Z";
+
+/// The example agreement with the council replaced by a class of organisations.
+fn standard_terms() -> String {
+    let s = example(ID);
+    let start = s
+        .find("[[parties]]\nid = \"essex-county-council\"")
+        .unwrap();
+    let end = s.find("[purpose]").unwrap();
+    format!(
+        "{}[[parties]]\nid = \"{CLASS}\"\nname = \"Registered providers of social housing\"\nclass = true\neligibility = \"Registered providers of social housing in England\"\npublic_authority = false\nhealth_or_care = false\nrole = \"joint-controller\"\n\n{}",
+        &s[..start],
+        &s[end..]
+    )
+    .replace(
+        "party = \"essex-county-council\"",
+        &format!("party = \"{CLASS}\""),
+    )
+}
+
+struct Fixture {
+    ws: TempWorkspace,
+    icb: PathBuf,
+}
+
+/// The standard-terms agreement, signed by its one named party.
+fn fixture() -> Fixture {
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ID}.toml"), standard_terms());
+    let icb = ws.generate_key_to(ICB, "icb@nhs.net", "icb");
+    ws.sign(ID, ICB, &icb, &["--signed-at", T0]);
+    Fixture { ws, icb }
+}
+
+impl Fixture {
+    fn agreement(&self) -> Vec<u8> {
+        std::fs::read(self.ws.root().join(format!("agreements/{ID}.toml"))).unwrap()
+    }
+
+    fn member_key(&self, member: &str) -> PathBuf {
+        self.ws
+            .generate_key_to(member, &format!("dpo@{member}.org"), member)
+    }
+
+    fn join(&self, member: &str, name: &str, key: &Path) -> std::process::Output {
+        self.ws.output(&[
+            "--today",
+            DAY,
+            "join",
+            ID,
+            "--class",
+            CLASS,
+            "--member",
+            member,
+            "--name",
+            name,
+            "--key",
+            key.to_str().unwrap(),
+            "--signed-at",
+            JOINED,
+        ])
+    }
+
+    fn status(&self) -> Value {
+        let out = self
+            .ws
+            .output(&["--today", DAY, "status", "--format", "json"]);
+        serde_json::from_str(&text(&out.stdout)).unwrap()
+    }
+
+    fn verify(&self) -> (i32, Value) {
+        let out = self
+            .ws
+            .output(&["--today", DAY, "verify", ID, "--format", "json"]);
+        (
+            out.status.code().unwrap(),
+            serde_json::from_str(&text(&out.stdout)).unwrap(),
+        )
+    }
+
+    fn members_dir(&self) -> PathBuf {
+        self.ws
+            .root()
+            .join(format!("signatures/{ID}/members/{CLASS}"))
+    }
+}
+
+fn codes(v: &Value) -> String {
+    v.to_string()
+}
+
+/// Two members join without changing the agreement's bytes, so the named party's signature
+/// stays valid and the agreement is fully signed (the class does not sign); one withdraws;
+/// status lists the members, and the document shows them.
+#[test]
+fn members_join_and_leave_without_changing_the_agreement() {
+    let f = fixture();
+    let before = f.agreement();
+    let one = f.member_key("hsg-one");
+    let two = f.member_key("hsg-two");
+    for (m, name, key) in [
+        ("hsg-one", "Housing One", &one),
+        ("hsg-two", "Housing Two", &two),
+    ] {
+        let out = f.join(m, name, key);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("bytes are unchanged"));
+    }
+    assert_eq!(f.agreement(), before, "joining changed the agreement");
+    assert!(f.members_dir().join("hsg-one/accession.toml.sig").is_file());
+    let (code, report) = f.verify();
+    assert_eq!(code, 0, "{report}");
+    let a = &report["agreements"][0];
+    assert_eq!(a["state"], "full", "{report}");
+    assert_eq!(a["parties"][0]["status"], "signed", "{report}");
+
+    let status = f.status();
+    let row = &status["agreements"][0];
+    assert_eq!(row["parties"], 1, "{status}");
+    assert!(row["missing"].as_array().unwrap().is_empty(), "{status}");
+    let class = &row["classes"][0];
+    assert_eq!(class["party"], CLASS);
+    assert_eq!(
+        class["eligibility"],
+        "Registered providers of social housing in England"
+    );
+    let members = class["members"].as_array().unwrap();
+    assert_eq!(members.len(), 2, "{status}");
+    assert_eq!(members[0]["name"], "Housing One");
+    assert_eq!(members[0]["joined_on"], "2026-04-20");
+    assert_eq!(members[0]["status"], "joined v1 on 2026-04-20");
+
+    let out = f.ws.output(&[
+        "--today",
+        DAY,
+        "withdraw",
+        ID,
+        "--class",
+        CLASS,
+        "--member",
+        "hsg-two",
+        "--key",
+        two.to_str().unwrap(),
+        "--signed-at",
+        "2026-04-25T10:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(f.agreement(), before);
+    let status = f.status();
+    let members = &status["agreements"][0]["classes"][0]["members"];
+    assert_eq!(members[1]["left_on"], "2026-04-25", "{status}");
+    assert_eq!(members[0]["left_on"], Value::Null, "{status}");
+    let (code, report) = f.verify();
+    assert_eq!(code, 0, "{report}");
+
+    let out = f.ws.output(&["--today", DAY, "status"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("1 member: Housing One"), "{table}");
+
+    let out =
+        f.ws.output(&["--today", DAY, "render", ID, "--format", "md"]);
+    let doc = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        doc.contains("Registered providers of social housing in England")
+            && doc.contains("Housing One")
+            && doc.contains("left on 2026-04-25"),
+        "{doc}"
+    );
+}
+
+/// A forged accession never lists a member: made with another party's key, for other bytes,
+/// or with a key revoked since; each is a finding and `verify` fails.
+#[test]
+fn forged_accessions_are_findings() {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let accession =
+        std::fs::read_to_string(f.members_dir().join("hsg-one/accession.toml")).unwrap();
+
+    // The ICB's key signs an accession for a member it is not.
+    let forged = accession.replace("hsg-one", "hsg-three");
+    f.ws.plant_statement(
+        &format!("signatures/{ID}/members/{CLASS}/hsg-three/accession.toml"),
+        &f.icb,
+        "datapact-agreement@datapact.dev",
+        &forged,
+    );
+    let (code, report) = f.verify();
+    assert_eq!(code, 1, "{report}");
+    assert!(codes(&report).contains("DP226"), "{report}");
+    std::fs::remove_dir_all(f.members_dir().join("hsg-three")).unwrap();
+
+    // The member's own key, for other bytes.
+    let four = f.member_key("hsg-four");
+    let key_id = |party: &str| {
+        let t = std::fs::read_to_string(f.ws.root().join(format!("keys/{party}.toml"))).unwrap();
+        t.lines()
+            .find_map(|l| l.strip_prefix("key_id = \""))
+            .unwrap()
+            .trim_end_matches('"')
+            .to_string()
+    };
+    let other = accession
+        .replace("hsg-one", "hsg-four")
+        .replace(&key_id("hsg-one"), &key_id("hsg-four"));
+    let digest_line = other
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .to_string();
+    let other = other.replace(
+        &digest_line,
+        &format!("agreement_sha256 = \"{}\"", "ab".repeat(32)),
+    );
+    f.ws.plant_statement(
+        &format!("signatures/{ID}/members/{CLASS}/hsg-four/accession.toml"),
+        &four,
+        "datapact-agreement@datapact.dev",
+        &other,
+    );
+    let (code, report) = f.verify();
+    assert_eq!(code, 1, "{report}");
+    assert!(codes(&report).contains("DP227"), "{report}");
+    std::fs::remove_dir_all(f.members_dir().join("hsg-four")).unwrap();
+    let (code, report) = f.verify();
+    assert_eq!(code, 0, "{report}");
+
+    // The member's key is revoked: its accession no longer counts.
+    let (code, _, err) = f.ws.run(&[
+        "--today",
+        DAY,
+        "keys",
+        "revoke",
+        &key_id("hsg-one"),
+        "--reason",
+        "lost",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, report) = f.verify();
+    assert_eq!(code, 1, "{report}");
+    assert!(codes(&report).contains("DP226"), "{report}");
+    let status = f.status();
+    assert!(
+        status["agreements"][0]["classes"][0]["members"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{status}"
+    );
+}
+
+/// Refusals write nothing: a party that is not a class, a named party as member, a key not
+/// enrolled for the member, joining twice, withdrawing a non-member.
+#[test]
+fn refusals_write_nothing() {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let refused = |args: &[&str]| {
+        let mut all = vec!["--today", DAY];
+        all.extend_from_slice(args);
+        let out = f.ws.output(&all);
+        assert_ne!(out.status.code(), Some(0), "{args:?} was not refused");
+        text(&out.stderr)
+    };
+    let key = one.to_str().unwrap();
+    let err = refused(&[
+        "join", ID, "--class", ICB, "--member", "hsg-one", "--name", "One", "--key", key,
+    ]);
+    assert!(err.contains("not a class party"), "{err}");
+    let err = refused(&[
+        "join", ID, "--class", CLASS, "--member", ICB, "--name", "One", "--key", key,
+    ]);
+    assert!(err.contains("named in"), "{err}");
+    let err = refused(&[
+        "join", ID, "--class", CLASS, "--member", "hsg-two", "--name", "Two", "--key", key,
+    ]);
+    assert!(err.contains("not for hsg-two"), "{err}");
+    let err = refused(&[
+        "withdraw", ID, "--class", CLASS, "--member", "hsg-one", "--key", key,
+    ]);
+    assert!(err.contains("not a member"), "{err}");
+    assert!(
+        !f.ws
+            .root()
+            .join(format!("signatures/{ID}/members"))
+            .exists()
+    );
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let first = std::fs::read(f.members_dir().join("hsg-one/accession.toml")).unwrap();
+    let err = refused(&[
+        "join", ID, "--class", CLASS, "--member", "hsg-one", "--name", "One", "--key", key,
+    ]);
+    assert!(err.contains("already signed an accession"), "{err}");
+    assert_eq!(
+        std::fs::read(f.members_dir().join("hsg-one/accession.toml")).unwrap(),
+        first
+    );
+}
+
+/// The standard-terms workspace with `hsg-one` joined (for `rule_coverage.rs`), and the
+/// accession's path relative to the root.
+pub(crate) fn joined_workspace() -> (TempWorkspace, String) {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    (
+        f.ws,
+        format!("signatures/{ID}/members/{CLASS}/hsg-one/accession.toml"),
+    )
+}
