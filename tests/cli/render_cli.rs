@@ -223,10 +223,10 @@ fn every_signature_in_the_repository_renders_as_verified() {
             }
         }
     }
-    // Per rendition: six signed parties and one awaiting, in four renditions each.
+    // Per rendition: eight signed parties and one awaiting, in four renditions each.
     assert_eq!(
         (signed, awaiting),
-        (6 * 4, 4),
+        (8 * 4, 4),
         "the examples' signatures changed"
     );
 }
@@ -758,11 +758,16 @@ fn a_public_rerender_leaves_no_stale_full_page_behind() {
         let text = std::fs::read_to_string(site.join(&name)).unwrap();
         assert!(!text.contains("Priya Shah"), "{name} is a full rendition");
     }
-    let kept = "mse-hospital-police-safeguarding";
+    let (kept, also) = (
+        "mse-hospital-police-safeguarding",
+        "essex-homelessness-statistics",
+    );
     assert_eq!(
         dir_names(&site),
         [
             ".datapact-site",
+            &format!("{also}.html"),
+            &format!("{also}.md"),
             "index.html",
             &format!("{kept}.html"),
             &format!("{kept}.md")
