@@ -638,6 +638,9 @@ mod tests {
             dpv: None,
             needs_schedule1: false,
             satisfies: vec![],
+            part: None,
+            paragraph: None,
+            policy_document: false,
         };
         let leaked: &'static crate::vocab::Entry = Box::leak(Box::new(entry));
         let v = value_of(&M {

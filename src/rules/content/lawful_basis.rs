@@ -63,6 +63,27 @@ fn art9_needs_schedule1(cx: &mut Cx<'_>) {
                 .filter(|s| s.satisfies.contains(&cond.id))
                 .map(|s| s.id.as_str())
                 .collect();
+            // Art 9(2)(g) has 23 Part 2 conditions: name those most agreements use, and where
+            // the rest are listed.
+            const COMMON: [&str; 3] = [
+                "statutory-and-government-purposes",
+                "preventing-or-detecting-unlawful-acts",
+                "safeguarding-children-and-individuals-at-risk",
+            ];
+            let hint = if options.len() > 6 {
+                let common: Vec<&str> =
+                    COMMON.into_iter().filter(|c| options.contains(c)).collect();
+                format!(
+                    "add one of the {} conditions that satisfy it to `lawful_basis.dpa_schedule1` (the `dpa_schedule1` vocabulary in docs/format.md lists them), such as {}",
+                    options.len(),
+                    common.join(", ")
+                )
+            } else {
+                format!(
+                    "add one of these to `lawful_basis.dpa_schedule1`: {}",
+                    options.join(", ")
+                )
+            };
             cx.report_with_hint(
                 &ART9_NEEDS_SCHEDULE1,
                 &at(&["lawful_basis", "article9"]).i(i),
@@ -70,10 +91,7 @@ fn art9_needs_schedule1(cx: &mut Cx<'_>) {
                     "{} needs a matching DPA 2018 Schedule 1 condition in the UK",
                     cond.label
                 ),
-                format!(
-                    "add one of these to `lawful_basis.dpa_schedule1`: {}",
-                    options.join(", ")
-                ),
+                hint,
             );
         }
     }
