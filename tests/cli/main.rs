@@ -26,6 +26,7 @@ mod render_crash;
 mod report_formats;
 mod review_cli;
 mod rule_coverage;
+mod sections2_cli;
 mod security_doc;
 mod signing;
 mod signing_crash;
