@@ -232,6 +232,9 @@ impl PolicySettings {
                 satisfies: Vec::new(),
                 source: Some(e.source.get_ref().trim().to_string()),
                 policy: None,
+                part: None,
+                paragraph: None,
+                policy_document: false,
             });
         }
         Ok(Policy::resolve(self.profile, name, added))

@@ -661,6 +661,9 @@ mod tests {
             satisfies: vec![],
             source: None,
             policy: None,
+            part: None,
+            paragraph: None,
+            policy_document: false,
         };
         let leaked: &'static crate::vocab::Entry = Box::leak(Box::new(entry));
         let v = value_of(&M {

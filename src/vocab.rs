@@ -30,6 +30,17 @@ pub struct Entry {
     /// workspace's declared `[policy]`); never set in `vocabulary.toml`.
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// For Schedule 1 conditions: the Part of Schedule 1 (1, 2 or 3; Part 3 conditions serve
+    /// criminal offence data only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<u8>,
+    /// For Schedule 1 conditions: the paragraph number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u8>,
+    /// For Schedule 1 conditions: whether the controller must have an appropriate policy
+    /// document in place (Sch 1 para 1(1)(b), para 5, para 35(1)(c); Part 4 para 39).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub policy_document: bool,
 }
 
 impl Entry {
@@ -234,7 +245,9 @@ pub fn markdown() -> String {
         );
         let extra = match list.name {
             "article9" => " needs a Sch 1 condition |\n|---|---|---|---|\n",
-            "dpa_schedule1" => " satisfies Art 9(2) |\n|---|---|---|---|\n",
+            "dpa_schedule1" => {
+                " part, para | satisfies Art 9(2) | policy document |\n|---|---|---|---|---|---|\n"
+            }
             _ => "\n|---|---|---|\n",
         };
         out.push_str(extra);
@@ -257,7 +270,20 @@ pub fn markdown() -> String {
                 "dpa_schedule1" => {
                     let points: Vec<String> =
                         e.satisfies.iter().map(|p| format!("({p})")).collect();
-                    let _ = write!(out, " {} |", points.join(", "));
+                    let place = match (e.part, e.paragraph) {
+                        (Some(part), Some(para)) => format!("Part {part}, para {para}"),
+                        _ => String::new(),
+                    };
+                    let satisfies = if points.is_empty() && e.part == Some(3) {
+                        "criminal offence data only".to_string()
+                    } else {
+                        points.join(", ")
+                    };
+                    let _ = write!(
+                        out,
+                        " {place} | {satisfies} | {} |",
+                        if e.policy_document { "yes" } else { "no" }
+                    );
                 }
                 _ => {}
             }
@@ -333,6 +359,38 @@ mod tests {
                 );
             }
         }
+        // Schedule 1: every condition has its Part and paragraph, each paragraph once, Parts 1
+        // to 3 complete (paras 1-4, 6-28, 29-37; para 5 is the policy document requirement).
+        let mut paras: Vec<u8> = Vec::new();
+        for s in dpa_schedule1().entries {
+            let (Some(part), Some(para)) = (s.part, s.paragraph) else {
+                panic!("{} has no part and paragraph", s.id);
+            };
+            let expected_part = match para {
+                1..=4 => 1,
+                6..=28 => 2,
+                29..=37 => 3,
+                _ => 0,
+            };
+            assert_eq!(part, expected_part, "{}", s.id);
+            assert!(
+                s.label.contains(&format!("Part {part} para {para}:")),
+                "{}",
+                s.id
+            );
+            assert_eq!(part == 2, s.satisfies == ["g"], "{}", s.id);
+            if part == 2 {
+                assert!(
+                    s.policy_document,
+                    "{}: Part 2 needs a policy document",
+                    s.id
+                );
+            }
+            paras.push(para);
+        }
+        paras.sort_unstable();
+        let all: Vec<u8> = (1..=37).filter(|p| *p != 5).collect();
+        assert_eq!(paras, all);
         // The policy's three exceptions, in its words.
         assert_eq!(consent_exception().entries.len(), 3);
         // The UK public-sector gateways each quote the provision they name.

@@ -303,6 +303,14 @@ pub struct LawfulBasis {
     pub duty_of_confidence: Option<bool>,
     pub s251_reference: Option<String>,
     pub explanation: String,
+    /// The DPA 2018 Schedule 1 conditions relied on for criminal offence data (UK GDPR Art 10,
+    /// DPA 2018 s.10(5)): Part 1, Part 2 (without its substantial public interest test, para 36)
+    /// or Part 3. Empty when not stated; an agreement of the earlier form names them in
+    /// `dpa_schedule1` only.
+    pub criminal_offence: Vec<V>,
+    /// The appropriate policy document the controllers have in place (Sch 1 Part 4 para 39), as
+    /// the agreement names it.
+    pub policy_document: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

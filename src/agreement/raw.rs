@@ -186,6 +186,11 @@ pub struct RawLawfulBasis {
     pub duty_of_confidence: Flag,
     pub s251_reference: Text,
     pub explanation: Text,
+    /// The DPA 2018 Schedule 1 conditions relied on for criminal offence data (UK GDPR Art 10,
+    /// DPA 2018 s.10(5)).
+    pub criminal_offence: TextList,
+    /// The appropriate policy document (Sch 1 Part 4 para 39) the conditions rely on.
+    pub policy_document: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]

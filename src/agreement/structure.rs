@@ -948,6 +948,13 @@ impl<'a> Cx<'a> {
             ),
             s251_reference: self.opt_text(&p.k("s251_reference"), &r.s251_reference),
             explanation: self.req_text(&p.k("explanation"), &r.explanation),
+            criminal_offence: self.terms(
+                &p.k("criminal_offence"),
+                &r.criminal_offence,
+                vocab::dpa_schedule1(),
+                false,
+            ),
+            policy_document: self.opt_text(&p.k("policy_document"), &r.policy_document),
         })
     }
 

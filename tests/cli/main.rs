@@ -28,6 +28,7 @@ mod render_crash;
 mod report_formats;
 mod review_cli;
 mod rule_coverage;
+mod sections2_cli;
 mod sections_cli;
 mod security_doc;
 mod signing;

@@ -63,6 +63,27 @@ fn art9_needs_schedule1(cx: &mut Cx<'_>) {
                 .filter(|s| s.satisfies.contains(&cond.id))
                 .map(|s| s.id.as_str())
                 .collect();
+            // Art 9(2)(g) has 23 Part 2 conditions: name those most agreements use, and where
+            // the rest are listed.
+            const COMMON: [&str; 3] = [
+                "statutory-and-government-purposes",
+                "preventing-or-detecting-unlawful-acts",
+                "safeguarding-children-and-individuals-at-risk",
+            ];
+            let hint = if options.len() > 6 {
+                let common: Vec<&str> =
+                    COMMON.into_iter().filter(|c| options.contains(c)).collect();
+                format!(
+                    "add one of the {} conditions that satisfy it to `lawful_basis.dpa_schedule1` (the `dpa_schedule1` vocabulary in docs/format.md lists them), such as {}",
+                    options.len(),
+                    common.join(", ")
+                )
+            } else {
+                format!(
+                    "add one of these to `lawful_basis.dpa_schedule1`: {}",
+                    options.join(", ")
+                )
+            };
             cx.report_with_hint(
                 &ART9_NEEDS_SCHEDULE1,
                 &at(&["lawful_basis", "article9"]).i(i),
@@ -70,10 +91,7 @@ fn art9_needs_schedule1(cx: &mut Cx<'_>) {
                     "{} needs a matching DPA 2018 Schedule 1 condition in the UK",
                     cond.label
                 ),
-                format!(
-                    "add one of these to `lawful_basis.dpa_schedule1`: {}",
-                    options.join(", ")
-                ),
+                hint,
             );
         }
     }
@@ -114,20 +132,98 @@ pub static CRIMINAL_OFFENCE_DATA: ContentRule = ContentRule {
         configurable: false,
         unreadable: false,
         applies: "when a data item is criminal offence data",
-        summary: "A data item is criminal offence data but no DPA 2018 Schedule 1 condition is given.",
-        hint: "add the Schedule 1 condition relied on, for example \"preventing-or-detecting-unlawful-acts\"",
-        source: "UK GDPR Art 10; DPA 2018 s.10(5) and Schedule 1.",
+        summary: "A data item is criminal offence data but no DPA 2018 Schedule 1 condition is given: `lawful_basis.criminal_offence` names none (nor, in an agreement of the earlier form that does not have that key, `dpa_schedule1`).",
+        hint: "name the Schedule 1 condition relied on for it in `lawful_basis.criminal_offence`, for example [\"preventing-or-detecting-unlawful-acts\"] (Part 1, Part 2 or Part 3 of Schedule 1)",
+        source: "UK GDPR Art 10; DPA 2018 s.10(5) and Schedule 1 Parts 1 to 3 (para 36 extends the Part 2 conditions to criminal offence data without their substantial public interest test).",
     },
     check: criminal_offence_data,
 };
 
 fn criminal_offence_data(cx: &mut Cx<'_>) {
-    if cx.facts.criminal_offence && cx.a.lawful_basis.dpa_schedule1.is_empty() {
+    let lb = &cx.a.lawful_basis;
+    if cx.facts.criminal_offence && lb.criminal_offence.is_empty() && lb.dpa_schedule1.is_empty() {
         cx.report(
             &CRIMINAL_OFFENCE_DATA,
             &at(&["lawful_basis", "dpa_schedule1"]),
             "criminal offence data is shared but no DPA 2018 Schedule 1 condition is given",
         );
+    }
+}
+
+pub static POLICY_DOCUMENT: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP138",
+        name: "appropriate-policy-document",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        unreadable: false,
+        applies: "when `lawful_basis.criminal_offence` names a condition that needs an appropriate policy document (Part 1 para 1, any Part 2 condition, Part 3 paras 35 to 37)",
+        summary: "Criminal offence data is shared under a Schedule 1 condition that is met only while the controller has an appropriate policy document in place, but `lawful_basis.policy_document` does not name it.",
+        hint: "name the appropriate policy document in `lawful_basis.policy_document` (its title, version or where it is published); where the statute lifts the requirement, such as a disclosure to a competent authority under para 10(2), say so there",
+        source: "DPA 2018 Schedule 1 para 1(1)(b), para 5 (Part 2), para 35(1)(c), paras 36-37; Part 4 paras 38-41 (what the document holds, kept for six months after the processing ends).",
+    },
+    check: policy_document,
+};
+
+fn policy_document(cx: &mut Cx<'_>) {
+    let lb = &cx.a.lawful_basis;
+    if lb.policy_document.is_some() {
+        return;
+    }
+    if let Some((i, cond)) = lb
+        .criminal_offence
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.policy_document)
+    {
+        cx.report(
+            &POLICY_DOCUMENT,
+            &at(&["lawful_basis", "criminal_offence"]).i(i),
+            format!(
+                "criminal offence data is shared under {}, which needs an appropriate policy document, but `lawful_basis.policy_document` does not name one",
+                cond.label
+            ),
+        );
+    }
+}
+
+pub static CRIMINAL_OFFENCE_CONDITIONS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP139",
+        name: "criminal-offence-conditions",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        applies: "when `lawful_basis.criminal_offence` is given, and to each Part 3 condition in `lawful_basis.dpa_schedule1`",
+        summary: "`lawful_basis.criminal_offence` names conditions but no data item is criminal offence data, or a Schedule 1 Part 3 condition (criminal offence data only) is listed in `dpa_schedule1`, where it completes no Art 9(2) condition.",
+        hint: "mark the criminal offence data items (`special_category = \"criminal-offence\"`) and name their conditions in `lawful_basis.criminal_offence`; Part 3 conditions belong there, not in `dpa_schedule1`",
+        source: "DPA 2018 s.10(1)-(3) (Schedule 1 Parts 1 and 2 for Art 9) and s.10(5) (Parts 1 to 3 for Art 10).",
+    },
+    check: criminal_offence_conditions,
+};
+
+fn criminal_offence_conditions(cx: &mut Cx<'_>) {
+    let lb = &cx.a.lawful_basis;
+    if !cx.facts.criminal_offence && !lb.criminal_offence.is_empty() {
+        cx.report(
+            &CRIMINAL_OFFENCE_CONDITIONS,
+            &at(&["lawful_basis", "criminal_offence"]),
+            "`lawful_basis.criminal_offence` names Schedule 1 conditions but no data item is criminal offence data",
+        );
+    }
+    for (i, cond) in lb.dpa_schedule1.iter().enumerate() {
+        if cond.part == Some(3) {
+            cx.report(
+                &CRIMINAL_OFFENCE_CONDITIONS,
+                &at(&["lawful_basis", "dpa_schedule1"]).i(i),
+                format!(
+                    "{} serves criminal offence data only; in `dpa_schedule1` it completes no Art 9(2) condition",
+                    cond.label
+                ),
+            );
+        }
     }
 }
 
