@@ -163,6 +163,9 @@ mod tests {
             satisfies: Vec::new(),
             source: Some("Housing Act 1996".into()),
             policy: None,
+            part: None,
+            paragraph: None,
+            policy_document: false,
         };
         let p = Policy::resolve(
             Profile::UkPublicSector,

@@ -332,6 +332,7 @@ fn assert_refused(ws: &TempWorkspace, args: &[&str], code: i32, needles: &[&str]
     assert_eq!(
         dir_names(&ws.root().join("agreements")),
         vec![
+            "essex-homelessness-statistics.toml",
             "gp-icb-population-health-research.toml",
             "icb-ecc-adult-social-care.toml",
             "mse-hospital-police-safeguarding.toml"
