@@ -6,8 +6,8 @@
 //! what a public rendition leaves out is left out before any template (built-in or a workspace
 //! override) runs: the `[security]` section, `transfer.methods`, `transfer.protection`, every
 //! contact's `name`, `email` and `phone` (the party contacts, `[[parties.contacts]]` and
-//! `query_contact` included), and each signer's principal (with the detailed reason
-//! a signature is not valid, which can name it). docs/format.md documents that list; keep the
+//! `query_contact` included), each `[[data.flows]]` entry's `method`, and each signer's
+//! principal (with the detailed reason a signature is not valid, which can name it). docs/format.md documents that list; keep the
 //! two equal.
 //!
 //! Signatures and states come from [`crate::register::Session`] (verification by
@@ -22,6 +22,7 @@ use crate::agreement::model::{
     Annex, DataQuality, Definition, Disputes, PartyContact, QueryContact, Requests, Termination,
     Uses,
 };
+use crate::agreement::model::{Approval, Assurance, HumanRights, Outputs};
 use crate::error::{Error, Result};
 use crate::lifecycle::Standing;
 use crate::register::{Assessment, LastReview, Row};
@@ -209,6 +210,22 @@ pub struct DataView {
     pub items: Vec<crate::agreement::model::DataItem>,
     /// Each special category present in the items, once.
     pub special_categories: Vec<V>,
+    /// `[[data.flows]]`, with the parties' names resolved.
+    pub flows: Vec<FlowView>,
+}
+
+/// One data flow (`[[data.flows]]`) as a rendition shows it: the parties named, how often and
+/// how much in both renditions; the `method`, like `transfer.methods`, is `none` in a public
+/// rendition (how data moves is a security detail).
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowView {
+    pub from_id: String,
+    pub from_name: String,
+    pub to_id: String,
+    pub to_name: String,
+    pub method: Option<String>,
+    pub frequency: String,
+    pub volume: Option<String>,
 }
 
 /// How data moves; `methods` and `protection` are `none` in a public rendition.
@@ -276,6 +293,12 @@ pub struct AgreementView {
     pub audit: Option<String>,
     pub annexes: Vec<Annex>,
     pub notes: Option<String>,
+    // Optional sections, third set: shown in full in both renditions (they name organisations,
+    // committees and certificates, not people).
+    pub assurance: Option<Assurance>,
+    pub human_rights: Option<HumanRights>,
+    pub outputs: Option<Outputs>,
+    pub approval: Option<Approval>,
 }
 
 /// Builds the view of `agreement` for `audience`. This is where the public rendition's
@@ -371,6 +394,20 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
             why_not_anonymised: agreement.data.why_not_anonymised.clone(),
             items: agreement.data.items.clone(),
             special_categories: agreement.data.special_categories(),
+            flows: agreement
+                .data
+                .flows
+                .iter()
+                .map(|f| FlowView {
+                    from_id: f.from.clone(),
+                    from_name: party_name(&f.from),
+                    to_id: f.to.clone(),
+                    to_name: party_name(&f.to),
+                    method: (!public).then(|| f.method.clone()),
+                    frequency: f.frequency.clone(),
+                    volume: f.volume.clone(),
+                })
+                .collect(),
         },
         lawful_basis: agreement.lawful_basis.clone(),
         consent: agreement.consent.clone(),
@@ -425,6 +462,10 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         audit: agreement.audit.clone(),
         annexes: agreement.annexes.clone(),
         notes: agreement.notes.clone(),
+        assurance: agreement.assurance.clone(),
+        human_rights: agreement.human_rights.clone(),
+        outputs: agreement.outputs.clone(),
+        approval: agreement.approval.clone(),
     }
 }
 

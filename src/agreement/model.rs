@@ -56,6 +56,11 @@ pub struct Agreement {
     pub annexes: Vec<Annex>,
     /// Free-text notes (`notes`).
     pub notes: Option<String>,
+    // Optional sections, third set (types in the block at the end).
+    pub assurance: Option<Assurance>,
+    pub human_rights: Option<HumanRights>,
+    pub outputs: Option<Outputs>,
+    pub approval: Option<Approval>,
 }
 
 impl Agreement {
@@ -269,6 +274,8 @@ pub struct Data {
     pub identifiability: V,
     pub why_not_anonymised: Option<String>,
     pub items: Vec<DataItem>,
+    /// `[[data.flows]]` (optional): which party sends the data to which.
+    pub flows: Vec<DataFlow>,
 }
 
 impl Data {
@@ -522,4 +529,80 @@ pub struct Annex {
     pub title: String,
     pub reference: Option<String>,
     pub summary: Option<String>,
+}
+
+// ---- Optional sections, third set: assurance, data flows, human rights, outputs, approval. ----
+
+/// `[assurance]`: the security assurance the parties hold (at least one key).
+#[derive(Debug, Clone, Serialize)]
+pub struct Assurance {
+    /// Data Security and Protection Toolkit status or standard met.
+    pub dspt: Option<String>,
+    pub cyber_essentials: Option<&'static CyberEssentials>,
+    /// ISO/IEC 27001 certificate reference or scope.
+    pub iso27001: Option<String>,
+    pub other: Vec<String>,
+}
+
+/// A Cyber Essentials level (`assurance.cyber_essentials`): a small fixed list checked in
+/// structure (DP015), serialised like a vocabulary term (id, label, wording) so `diff` compares
+/// it by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CyberEssentials {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub wording: &'static str,
+}
+
+/// The Cyber Essentials levels `assurance.cyber_essentials` accepts.
+pub static CYBER_ESSENTIALS: [CyberEssentials; 3] = [
+    CyberEssentials {
+        id: "none",
+        label: "Not certified",
+        wording: "The parties do not hold Cyber Essentials certification.",
+    },
+    CyberEssentials {
+        id: "certified",
+        label: "Cyber Essentials",
+        wording: "Certified under the Cyber Essentials scheme (self-assessment, independently verified).",
+    },
+    CyberEssentials {
+        id: "plus",
+        label: "Cyber Essentials Plus",
+        wording: "Certified under Cyber Essentials Plus (with a hands-on technical audit).",
+    },
+];
+
+/// One `[[data.flows]]` entry: data sent from one party (`from`) to another (`to`), both party
+/// ids (DP103 when one is not).
+#[derive(Debug, Clone, Serialize)]
+pub struct DataFlow {
+    pub from: String,
+    pub to: String,
+    pub method: String,
+    pub frequency: String,
+    pub volume: Option<String>,
+}
+
+/// `[human_rights]`: the Human Rights Act 1998 assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct HumanRights {
+    /// Why any interference with private and family life (ECHR Art 8) is in accordance with the
+    /// law, necessary and proportionate.
+    pub article8: String,
+}
+
+/// `[outputs]`: what is produced or published from the shared data, and the disclosure control
+/// applied to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outputs {
+    pub description: String,
+    pub disclosure_control: String,
+}
+
+/// `[approval]`: who approved the agreement (a committee or role); not a signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub approved_by: String,
+    pub minute_reference: Option<String>,
 }

@@ -75,6 +75,11 @@ pub struct RawFile {
     pub audit: Text,
     pub annexes: Option<Vec<RawAnnex>>,
     pub notes: Text,
+    // Optional sections, third set (see the block of types further down).
+    pub assurance: Option<RawAssurance>,
+    pub human_rights: Option<RawHumanRights>,
+    pub outputs: Option<RawOutputs>,
+    pub approval: Option<RawApproval>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +170,8 @@ pub struct RawData {
     pub identifiability: Text,
     pub why_not_anonymised: Text,
     pub items: Option<Vec<RawDataItem>>,
+    /// `[[data.flows]]`: which party sends what to which (optional).
+    pub flows: Option<Vec<RawDataFlow>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -370,6 +377,57 @@ pub struct RawAnnex {
     pub summary: Text,
 }
 
+// ---- Optional sections, third set: assurance, data flows, human rights, outputs,
+// approval. ----
+
+/// `[assurance]`: the security assurance the parties hold.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawAssurance {
+    /// Data Security and Protection Toolkit status or standard met.
+    pub dspt: Text,
+    /// `none`, `certified` or `plus`.
+    pub cyber_essentials: Text,
+    /// ISO/IEC 27001 certificate reference or scope.
+    pub iso27001: Text,
+    pub other: TextList,
+}
+
+/// One `[[data.flows]]` entry: data sent from one party to another.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDataFlow {
+    /// The sending party's id.
+    pub from: Text,
+    /// The receiving party's id.
+    pub to: Text,
+    pub method: Text,
+    pub frequency: Text,
+    /// How much (optional).
+    pub volume: Text,
+}
+
+/// `[human_rights]`: the Human Rights Act 1998 assessment.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawHumanRights {
+    /// Why any interference with private and family life (ECHR Art 8) is in accordance with the
+    /// law, necessary and proportionate.
+    pub article8: Text,
+}
+
+/// `[outputs]`: what is produced or published from the shared data.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawOutputs {
+    pub description: Text,
+    /// Statistical disclosure control (small-number suppression, rounding).
+    pub disclosure_control: Text,
+}
+
+/// `[approval]`: who approved the agreement (a committee or role), distinct from signatures.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawApproval {
+    pub approved_by: Text,
+    pub minute_reference: Text,
+}
+
 /// The field names serde knows for a struct type, read from its `Deserialize` impl, so the
 /// "did you mean" list for unknown keys never drifts from the model.
 pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
@@ -439,6 +497,12 @@ pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
         ["uses"] => field_names::<RawUses>(),
         ["data_quality"] => field_names::<RawDataQuality>(),
         ["annexes"] => field_names::<RawAnnex>(),
+        // Optional sections, third set.
+        ["assurance"] => field_names::<RawAssurance>(),
+        ["data", "flows"] => field_names::<RawDataFlow>(),
+        ["human_rights"] => field_names::<RawHumanRights>(),
+        ["outputs"] => field_names::<RawOutputs>(),
+        ["approval"] => field_names::<RawApproval>(),
         _ => &[],
     }
 }

@@ -635,6 +635,7 @@ impl<'a> Cx<'a> {
         let dates = self.dates(raw);
         let changes = self.changes(raw);
         let more = self.optional_sections(raw);
+        let third = self.optional_sections_third(raw);
 
         let (id, title, (version, version_label), kind, reference, lead, summary) = identity?;
         Some(Agreement {
@@ -675,6 +676,10 @@ impl<'a> Cx<'a> {
             audit: more.audit,
             annexes: more.annexes,
             notes: more.notes,
+            assurance: third.assurance,
+            human_rights: third.human_rights,
+            outputs: third.outputs,
+            approval: third.approval,
         })
     }
 
@@ -911,11 +916,13 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        let flows = self.data_flows(&p.k("flows"), &r.flows);
         Some(Data {
             subjects,
             identifiability,
             why_not_anonymised,
             items,
+            flows,
         })
     }
 
@@ -1267,6 +1274,115 @@ impl Cx<'_> {
                 email: self.email(&pc.k("email"), email),
                 mailbox: self.email(&pc.k("mailbox"), mailbox),
                 phone: self.opt_text(&pc.k("phone"), &c.phone),
+            });
+        }
+        out
+    }
+}
+
+/// The optional sections of the third set, validated (see [`Cx::optional_sections_third`]).
+struct ThirdSections {
+    assurance: Option<Assurance>,
+    human_rights: Option<HumanRights>,
+    outputs: Option<Outputs>,
+    approval: Option<Approval>,
+}
+
+// ---- Optional sections, third set: assurance, data flows, human rights, outputs, approval;
+// checked like the others (absent is absent, present must say something). ----
+impl Cx<'_> {
+    fn optional_sections_third(&mut self, raw: &raw::RawFile) -> ThirdSections {
+        let root = Path::root();
+        let assurance = raw.assurance.as_ref().map(|a| {
+            let p = root.k("assurance");
+            let out = Assurance {
+                dspt: self.opt_text(&p.k("dspt"), &a.dspt),
+                cyber_essentials: self.cyber_essentials(&p.k("cyber_essentials"), &a.cyber_essentials),
+                iso27001: self.opt_text(&p.k("iso27001"), &a.iso27001),
+                other: self.texts(&p.k("other"), &a.other, false),
+            };
+            let said = a.dspt.is_some()
+                || a.cyber_essentials.is_some()
+                || a.iso27001.is_some()
+                || a.other.is_some();
+            self.says_nothing(
+                &p,
+                said,
+                "`dspt`, `cyber_essentials`, `iso27001`, `other`",
+            );
+            out
+        });
+        let human_rights = raw.human_rights.as_ref().map(|h| HumanRights {
+            article8: self.req_text(&root.k("human_rights").k("article8"), &h.article8),
+        });
+        let outputs = raw.outputs.as_ref().map(|o| {
+            let p = root.k("outputs");
+            Outputs {
+                description: self.req_text(&p.k("description"), &o.description),
+                disclosure_control: self
+                    .req_text(&p.k("disclosure_control"), &o.disclosure_control),
+            }
+        });
+        let approval = raw.approval.as_ref().map(|a| {
+            let p = root.k("approval");
+            Approval {
+                approved_by: self.req_text(&p.k("approved_by"), &a.approved_by),
+                minute_reference: self.opt_text(&p.k("minute_reference"), &a.minute_reference),
+            }
+        });
+        ThirdSections {
+            assurance,
+            human_rights,
+            outputs,
+            approval,
+        }
+    }
+
+    /// `assurance.cyber_essentials`: one of the levels of [`CYBER_ESSENTIALS`] (DP015 with the
+    /// nearest level otherwise).
+    fn cyber_essentials(
+        &mut self,
+        path: &Path,
+        slot: &raw::Text,
+    ) -> Option<&'static CyberEssentials> {
+        let id = self.opt_text(path, slot)?;
+        if let Some(level) = CYBER_ESSENTIALS.iter().find(|l| l.id == id) {
+            return Some(level);
+        }
+        self.report(&structure::UNKNOWN_VALUE, |cx| {
+            let ids = CYBER_ESSENTIALS
+                .iter()
+                .map(|l| format!("\"{}\" ({})", l.id, l.label))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let hint = match vocab::suggest(&id, CYBER_ESSENTIALS.iter().map(|l| l.id)) {
+                Some(s) => format!("did you mean \"{s}\"? Known values: {ids}"),
+                None => format!("use one of: {ids}"),
+            };
+            (
+                cx.pos(path),
+                format!(
+                    "`{path}` has unknown value \"{}\": it is not a Cyber Essentials level",
+                    excerpt(&id)
+                ),
+                hint,
+            )
+        });
+        None
+    }
+
+    /// `[[data.flows]]`: each names the sending and receiving parties (checked against the
+    /// parties by DP103), how and how often; the volume is optional.
+    fn data_flows(&mut self, path: &Path, raw: &Option<Vec<raw::RawDataFlow>>) -> Vec<DataFlow> {
+        let mut out = Vec::new();
+        for (i, f) in raw.iter().flatten().enumerate() {
+            let pf = path.i(i);
+            out.push(DataFlow {
+                from: self.req_text(&pf.k("from"), &f.from),
+                to: self.req_text(&pf.k("to"), &f.to),
+                method: self.req_text(&pf.k("method"), &f.method),
+                frequency: self.req_text(&pf.k("frequency"), &f.frequency),
+                volume: self.opt_text(&pf.k("volume"), &f.volume),
             });
         }
         out

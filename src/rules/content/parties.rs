@@ -73,8 +73,8 @@ pub static UNKNOWN_PARTY: ContentRule = ContentRule {
         default_severity: Severity::Error,
         configurable: false,
         unreadable: false,
-        applies: "to `agreement.lead` and each `retention.rules[].party`",
-        summary: "A party id is referred to (`agreement.lead`, `retention.rules[].party`) but no party has it, or the lead is a class party (`class = true`).",
+        applies: "to `agreement.lead`, each `retention.rules[].party` and each `data.flows[].from` and `to`",
+        summary: "A party id is referred to (`agreement.lead`, `retention.rules[].party`, `data.flows[].from` and `to`) but no party has it, or the lead is a class party (`class = true`).",
         hint: "use one of the agreement's party ids",
         source: "Internal consistency of the agreement.",
     },
@@ -90,6 +90,11 @@ fn unknown_party(cx: &mut Cx<'_>) {
             &r.party,
             "retention rule party",
         ));
+    }
+    for (i, f) in a.data.flows.iter().enumerate() {
+        let pf = at(&["data", "flows"]).i(i);
+        refs.push((pf.k("from"), &f.from, "data flow sender (`from`)"));
+        refs.push((pf.k("to"), &f.to, "data flow recipient (`to`)"));
     }
     if a.party(&a.lead).is_some_and(|p| p.class) {
         cx.report_with_hint(
