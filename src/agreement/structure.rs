@@ -1297,7 +1297,8 @@ impl Cx<'_> {
             let p = root.k("assurance");
             let out = Assurance {
                 dspt: self.opt_text(&p.k("dspt"), &a.dspt),
-                cyber_essentials: self.cyber_essentials(&p.k("cyber_essentials"), &a.cyber_essentials),
+                cyber_essentials: self
+                    .cyber_essentials(&p.k("cyber_essentials"), &a.cyber_essentials),
                 iso27001: self.opt_text(&p.k("iso27001"), &a.iso27001),
                 other: self.texts(&p.k("other"), &a.other, false),
             };
@@ -1305,11 +1306,7 @@ impl Cx<'_> {
                 || a.cyber_essentials.is_some()
                 || a.iso27001.is_some()
                 || a.other.is_some();
-            self.says_nothing(
-                &p,
-                said,
-                "`dspt`, `cyber_essentials`, `iso27001`, `other`",
-            );
+            self.says_nothing(&p, said, "`dspt`, `cyber_essentials`, `iso27001`, `other`");
             out
         });
         let human_rights = raw.human_rights.as_ref().map(|h| HumanRights {

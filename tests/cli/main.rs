@@ -29,6 +29,7 @@ mod report_formats;
 mod review_cli;
 mod rule_coverage;
 mod sections2_cli;
+mod sections3_cli;
 mod sections_cli;
 mod security_doc;
 mod signing;
