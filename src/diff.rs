@@ -266,7 +266,8 @@ fn fields_of(path: &[Seg]) -> Vec<&str> {
         .collect()
 }
 
-/// The field that names each entry of a list of tables, by the list's place in the model.
+/// The field that names each entry of a list of tables, by the list's place in the model; fields
+/// joined by `+` name it together (a data flow by its sender and recipient, shown `from → to`).
 fn natural_key(list: &[&str]) -> Option<&'static str> {
     match list {
         ["parties"] => Some("id"),
@@ -278,6 +279,7 @@ fn natural_key(list: &[&str]) -> Option<&'static str> {
         ["parties", "contacts"] => Some("name"),
         ["definitions"] => Some("term"),
         ["annexes"] => Some("title"),
+        ["data", "flows"] => Some("from+to"),
         _ => None,
     }
 }
@@ -297,6 +299,7 @@ fn entry_label(list: &[&str], key: &str, entry: &Value) -> String {
         },
         ["processors"] => format!("processor “{key}”"),
         ["data", "items"] => format!("item “{key}”"),
+        ["data", "flows"] => format!("flow {key}"),
         ["risk", "risks"] => format!("risk “{}”", shorten(key, 60)),
         ["retention"] => format!("rule for {key}"),
         ["changes"] => format!("v{key}"),
@@ -320,9 +323,16 @@ fn shorten(text: &str, max: usize) -> String {
 fn keyed(items: &[Value], key_field: &str) -> Vec<(String, Value)> {
     let mut out: Vec<(String, Value)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let base = match item.get(key_field) {
-            Some(Value::Null) | None => format!("#{}", i + 1),
-            Some(v) => v.plain(),
+        let parts: Option<Vec<String>> = key_field
+            .split('+')
+            .map(|f| match item.get(f) {
+                Some(Value::Null) | None => None,
+                Some(v) => Some(v.plain()),
+            })
+            .collect();
+        let base = match parts {
+            Some(parts) => parts.join(" → "),
+            None => format!("#{}", i + 1),
         };
         let mut key = base.clone();
         let mut n = 1;
@@ -497,6 +507,8 @@ fn section_label(field: &str) -> String {
         "requests" => "Requests and complaints".to_string(),
         "uses" => "Permitted and prohibited uses".to_string(),
         "query_contact" => "Contact for queries".to_string(),
+        "assurance" => "Security assurance".to_string(),
+        "human_rights" => "Human rights".to_string(),
         other => {
             let mut s = other.replace('_', " ");
             if let Some(first) = s.get(..1) {
@@ -530,6 +542,9 @@ pub fn field_label(field: &str) -> String {
         "change_type" => "type",
         "foi_eir" => "FOI and EIR requests",
         "on_termination" => "data on termination",
+        "dspt" => "Data Security and Protection Toolkit",
+        "iso27001" => "ISO/IEC 27001",
+        "article8" => "Article 8 (private and family life)",
         other => return other.replace('_', " "),
     }
     .to_string()
@@ -757,6 +772,29 @@ mod tests {
                 Kind::Changed,
                 "definitions[Shared data].meaning".into(),
                 "Definitions — definition of “Shared data” — meaning".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn data_flows_are_keyed_by_sender_and_recipient() {
+        let flow = |from: &str, to: &str, frequency: &str| {
+            table(&[
+                ("from", t(from)),
+                ("to", t(to)),
+                ("method", t("SFTP")),
+                ("frequency", t(frequency)),
+            ])
+        };
+        let data = |flows: Vec<Value>| table(&[("data", table(&[("flows", Value::List(flows))]))]);
+        let old = data(vec![flow("a", "b", "Daily"), flow("b", "a", "Weekly")]);
+        let new = data(vec![flow("b", "a", "Monthly"), flow("a", "b", "Daily")]);
+        assert_eq!(
+            diff(&old, &new),
+            vec![(
+                Kind::Changed,
+                "data.flows[b → a].frequency".into(),
+                "Data — flow b → a — frequency".into()
             )]
         );
     }
