@@ -542,7 +542,8 @@ fn signatory_text(s: &crate::agreement::model::Signatory, audience: Audience) ->
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// The signature block of `agreement` for `audience`: one entry per party, from the
+/// The signature block of `agreement` for `audience`: one entry per party that signs (not a
+/// class party, whose members join instead), from the
 /// verification done at render time. A party without a verification result (`signatures` is
 /// `None`) is shown as missing; signer details appear only for verified signatures. A public
 /// rendition leaves out the principal and shows an invalid signature's rule summary instead of
@@ -556,6 +557,8 @@ pub fn signature_views(
     agreement
         .parties
         .iter()
+        // A class party does not sign the agreement: its members join (listed with the party).
+        .filter(|p| !p.class)
         .map(|p| {
             let status = signatures
                 .and_then(|s| s.parties.iter().find(|ps| ps.party == p.id))

@@ -39,6 +39,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "`datapact new --template public-task`",
     ),
     (
+        "new-standard-terms.toml.j2",
+        include_str!("../templates/new-standard-terms.toml.j2"),
+        "`datapact new --template standard-terms`",
+    ),
+    (
         "new-agreement.toml.j2",
         include_str!("../templates/new-agreement.toml.j2"),
         "the body every new-agreement template includes (its `shape` fills in what the kind decides)",

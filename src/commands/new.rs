@@ -23,6 +23,9 @@ pub enum TemplateKind {
     NhsResearch,
     /// Public authorities sharing under a public task (Art 6(1)(e)), without the NHS duties.
     PublicTask,
+    /// Standard terms any eligible organisation joins: the lead a named party, the second
+    /// `--party` a class of organisations (`class = true`) whose members join.
+    StandardTerms,
 }
 
 /// Create a new agreement from a template.
@@ -100,6 +103,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         TemplateKind::NhsDirectCare => "new-nhs-direct-care.toml.j2",
         TemplateKind::NhsResearch => "new-nhs-research.toml.j2",
         TemplateKind::PublicTask => "new-public-task.toml.j2",
+        TemplateKind::StandardTerms => "new-standard-terms.toml.j2",
     };
     let templates = Templates::new(Some(&ws.root));
     let text = templates.render(

@@ -5,6 +5,8 @@
 
 use crate::diagnostics::{Finding, Severity};
 use crate::error::{Error, Outcome, Result};
+use crate::signing::acceptance::Accepted;
+use crate::signing::membership::Member;
 use crate::signing::verify::{self, AgreementSignatures, PartyStatus, SignatureState};
 use crate::signing::{facts, sshsig};
 use crate::term::{self, escape};
@@ -42,6 +44,12 @@ struct Verified {
     signatures: AgreementSignatures,
     #[serde(skip_serializing_if = "Option::is_none")]
     in_force: Option<EarlierInForce>,
+    /// The members of the agreement's class parties (`datapact join`), those that left
+    /// included: listed, never required, and not signatures of the agreement.
+    members: Vec<Member>,
+    /// The recorded acceptances of the current version (`datapact accept`): recorded, not
+    /// signatures.
+    acceptances: Vec<Accepted>,
 }
 
 /// An earlier version in force: its number, the digest its signatures cover, and the first
@@ -77,6 +85,16 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                         .extend(a.review_findings().iter().cloned());
                     signatures
                 },
+                members: a
+                    .members
+                    .as_ref()
+                    .map(|m| m.members.clone())
+                    .unwrap_or_default(),
+                acceptances: a
+                    .acceptances
+                    .as_ref()
+                    .map(|acc| acc.valid.clone())
+                    .unwrap_or_default(),
             }),
             None => Err(facts::of_checked(&a.checked).err().unwrap_or_else(|| {
                 Error::input(format!(
@@ -291,6 +309,30 @@ fn write_human(
                     }
                 }
             }
+        }
+        // Members and acceptances are listed, never counted as signatures here.
+        for m in &v.members {
+            writeln!(
+                out,
+                "  {} {} ({} of {}): joined {}; {}",
+                term::paint(term::GOOD, "member "),
+                escape(&m.name),
+                escape(&m.member),
+                escape(&m.class),
+                m.joined_on,
+                escape(&m.status)
+            )?;
+        }
+        for acc in &v.acceptances {
+            writeln!(
+                out,
+                "  {} {}: accepted {} on {} by {}; recorded, not a signature",
+                term::paint(term::WARNING, "accept "),
+                escape(&acc.party),
+                acc.method.words(),
+                acc.accepted_on,
+                escape(&acc.accepted_by)
+            )?;
         }
         for f in r
             .findings

@@ -262,6 +262,20 @@ fn an_acceptance_is_shown_as_accepted_not_signed_and_does_not_count_by_default()
     let out = ws.output(&["--today", TODAY, "status"]);
     let table = text(&out.stdout);
     assert!(table.contains("not counted"), "{table}");
+    // verify lists the acceptance under the agreement, as recorded and not a signature.
+    let out = ws.output(&["--today", TODAY, "verify", ID]);
+    let human = text(&out.stdout);
+    assert!(
+        human.contains(&format!("{ECC}: accepted by e-mail on 2026-04-20 by Mark Osei, Data Protection Officer; recorded, not a signature")),
+        "{human}"
+    );
+    let out = ws.output(&["--today", TODAY, "verify", ID, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let acc = &json["agreements"][0]["acceptances"][0];
+    assert_eq!(acc["party"], ECC, "{json}");
+    assert_eq!(acc["method"], "email", "{json}");
+    assert_eq!(acc["accepted_on"], "2026-04-20", "{json}");
+    assert_eq!(json["agreements"][0]["members"], serde_json::json!([]));
     // Verification of the version's signatures does not read acceptances/ as a stray entry.
     let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
     assert!(

@@ -333,6 +333,7 @@ fn assert_refused(ws: &TempWorkspace, args: &[&str], code: i32, needles: &[&str]
         dir_names(&ws.root().join("agreements")),
         vec![
             "essex-homelessness-statistics.toml",
+            "essex-social-housing-evictions.toml",
             "gp-icb-population-health-research.toml",
             "icb-ecc-adult-social-care.toml",
             "mse-hospital-police-safeguarding.toml"

@@ -351,9 +351,10 @@ fn the_readme_main_command_and_ci_pin_the_same_date_and_pass() {
 #[test]
 fn the_repository_examples_fail_the_gate_once_a_review_is_past_its_grace_period() {
     for (today, exit, expect) in [
-        // The homelessness statistics example was signed on 25 and 26 November 2026: on any
-        // earlier day its signatures would be from the future.
-        ("2026-11-26", 0, vec!["DP307", "DP301"]),
+        // The homelessness statistics example was signed on 25 and 26 November 2026, and the
+        // standard-terms example's members joined on 26 and 27 November: on any earlier day
+        // their signatures would be from the future.
+        ("2026-11-27", 0, vec!["DP307", "DP301"]),
         ("2027-02-01", 0, vec!["DP307", "DP301"]),
         ("2027-02-02", 0, vec!["DP307", "DP302"]),
         ("2027-05-02", 0, vec!["DP307", "DP302"]),

@@ -167,6 +167,43 @@ fn members_join_and_leave_without_changing_the_agreement() {
     let table = text(&out.stdout);
     assert!(table.contains("1 member: Housing One"), "{table}");
 
+    // verify lists the members under the agreement (JSON: `members[]`), never as signatures.
+    let members = report["agreements"][0]["members"].as_array().unwrap();
+    assert_eq!(members.len(), 2, "{report}");
+    assert_eq!(members[1]["left_on"], "2026-04-25", "{report}");
+    assert_eq!(
+        report["agreements"][0]["acceptances"],
+        serde_json::json!([])
+    );
+    let out = f.ws.output(&["--today", DAY, "verify", ID]);
+    let human = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{human}");
+    assert!(
+        human.contains(&format!(
+            "Housing One (hsg-one of {CLASS}): joined 2026-04-20; joined v1 on 2026-04-20"
+        )) && human.contains(
+            "Housing Two (hsg-two of housing-providers): joined 2026-04-20; left on 2026-04-25"
+        ),
+        "{human}"
+    );
+
+    // The register page lists the class's members, with their status, beside the others.
+    let out =
+        f.ws.output(&["--today", DAY, "render", "--all", "--out", "site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let index = std::fs::read_to_string(f.ws.root().join("site/index.html")).unwrap();
+    let cell = index
+        .split("<td data-label=\"Others\">")
+        .nth(1)
+        .and_then(|c| c.split("</td>").next())
+        .unwrap_or_default();
+    assert!(
+        cell.contains("Registered providers of social housing, open to Registered providers of social housing in England: 2 members")
+            && cell.contains("<li>Housing One: joined v1 on 2026-04-20</li>")
+            && cell.contains("<li>Housing Two: left on 2026-04-25"),
+        "{cell}"
+    );
+
     let out =
         f.ws.output(&["--today", DAY, "render", ID, "--format", "md"]);
     let doc = text(&out.stdout);

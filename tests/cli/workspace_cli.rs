@@ -124,6 +124,7 @@ fn new_writes_a_template_whose_every_placeholder_is_a_finding_at_its_line() {
         "nhs-direct-care",
         "nhs-research",
         "public-task",
+        "standard-terms",
     ] {
         every_placeholder_is_a_finding(template);
     }
@@ -168,6 +169,39 @@ fn every_placeholder_is_a_finding(template: &str) {
     if template == "public-task" {
         assert!(!written.contains("caldicott_guardian = {"), "{template}");
         assert!(!written.contains("\nnational_data_opt_out"), "{template}");
+    }
+    if template == "standard-terms" {
+        // The lead is named; the second party is a class, without the contacts of its own that
+        // each member gives when it joins.
+        let class = written
+            .split("[[parties]]\nid = \"org-b\"\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default();
+        assert!(
+            class.contains("\nclass = true\neligibility = \"TODO: who may join\"\n"),
+            "{class}"
+        );
+        for key in [
+            "ico_registration",
+            "dpo",
+            "senior_officer",
+            "caldicott_guardian",
+        ] {
+            assert!(
+                !class.lines().any(|l| l.starts_with(&format!("{key} ="))),
+                "{key} in the class party:\n{class}"
+            );
+        }
+        let lead = written
+            .split("[[parties]]\nid = \"org-a\"\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default();
+        assert!(
+            !lead.contains("class = true") && lead.contains("senior_officer = {"),
+            "{lead}"
+        );
     }
 
     // Expected: one DP013 per `"TODO` value, on its line (comment lines are not values).
