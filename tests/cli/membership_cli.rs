@@ -198,8 +198,9 @@ fn members_join_and_leave_without_changing_the_agreement() {
         .and_then(|c| c.split("</td>").next())
         .unwrap_or_default();
     assert!(
-        cell.contains("Registered providers of social housing, open to Registered providers of social housing in England: 2 members")
-            && cell.contains("<li>Housing One: joined v1 on 2026-04-20</li>")
+        cell.contains(
+            "Who may join: Registered providers of social housing in England<br />2 members:"
+        ) && cell.contains("<li>Housing One: joined v1 on 2026-04-20</li>")
             && cell.contains("<li>Housing Two: left on 2026-04-25"),
         "{cell}"
     );
