@@ -590,14 +590,15 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Err(refusal) = gate::check_inside(&ws.root, &path) {
-            findings.push(refused_entry(ws, &path, refusal));
+        let inside = gate::check_inside(&ws.root, &path);
+        let is_dir = inside.is_ok() && kind(ws, &path) == Some(Kind::Dir);
+        // Memberships of class parties have a folder of their own, judged (a link out of the
+        // workspace included) by `membership::members`: reported there, once.
+        if name == super::statement::MEMBERS_DIR && (is_dir || inside.is_err()) {
             continue;
         }
-        let is_dir = kind(ws, &path) == Some(Kind::Dir);
-        // Memberships of class parties have a folder of their own, judged by
-        // `membership::members`.
-        if name == super::statement::MEMBERS_DIR && is_dir {
+        if let Err(refusal) = inside {
+            findings.push(refused_entry(ws, &path, refusal));
             continue;
         }
         let (message, hint) = match version_of_dir_name(&name) {

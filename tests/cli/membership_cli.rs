@@ -361,3 +361,23 @@ pub(crate) fn joined_workspace() -> (TempWorkspace, String) {
         format!("signatures/{ID}/members/{CLASS}/hsg-one/accession.toml"),
     )
 }
+
+/// A `members/` folder that is a link out of the workspace is reported once (DP226, where
+/// memberships are judged), not also as a stray entry of the signatures folder.
+#[test]
+fn a_members_link_out_of_the_workspace_is_reported_once() {
+    let ws = TempWorkspace::new();
+    ws.write_examples();
+    let outside = tempfile::tempdir().unwrap();
+    let dir = ws.root().join("signatures/icb-ecc-adult-social-care");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.join("members")).unwrap();
+    let (_, out, _) = ws.run(&[
+        "--today",
+        "2026-12-01",
+        "check",
+        "icb-ecc-adult-social-care",
+    ]);
+    assert_eq!(out.matches("members is a link").count(), 1, "{out}");
+    assert!(out.contains("error[DP226]"), "{out}");
+}
