@@ -21,7 +21,7 @@ use crate::term;
 use crate::workspace::{Workspace, check_id};
 use chrono::{DateTime, Utc};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Join a class party of a standard-terms agreement as a member: sign an accession to its
 /// current version (the agreement's bytes do not change).
@@ -43,7 +43,7 @@ pub struct JoinArgs {
     #[arg(long, value_name = "TEXT")]
     pub ico: Option<String>,
     #[command(flatten)]
-    pub signing: SigningArgs,
+    pub signing: super::SigningArgs,
 }
 
 /// Leave a class party: the member signs a withdrawal (the agreement's bytes do not change).
@@ -59,38 +59,7 @@ pub struct WithdrawArgs {
     #[arg(long, value_name = "MEMBER_ID")]
     pub member: String,
     #[command(flatten)]
-    pub signing: SigningArgs,
-}
-
-/// What `join` and `withdraw` share: the key, role, passphrase and commit.
-#[derive(Debug, clap::Args)]
-pub struct SigningArgs {
-    /// The member's OpenSSH Ed25519 private key file; it must be enrolled for the member's id.
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
-    /// The role the member signs in (default: the key's only role).
-    #[arg(long, value_name = "ROLE")]
-    pub role: Option<String>,
-    /// Read the key's passphrase from the first line of FILE instead of asking.
-    #[arg(long, value_name = "FILE")]
-    pub passphrase_file: Option<PathBuf>,
-    /// Commit the statement and its signature (and nothing else) to git.
-    #[arg(long)]
-    pub commit: bool,
-    /// The signing time to claim (RFC 3339); default: now. For tests only: debug builds only.
-    #[cfg(debug_assertions)]
-    #[arg(long, value_name = "TIME", value_parser = super::sign::parse_time_arg, hide = true)]
-    pub signed_at: Option<DateTime<Utc>>,
-}
-
-impl SigningArgs {
-    fn signing_time(&self) -> DateTime<Utc> {
-        #[cfg(debug_assertions)]
-        if let Some(claimed) = self.signed_at {
-            return claimed;
-        }
-        Utc::now()
-    }
+    pub signing: super::SigningArgs,
 }
 
 /// The agreement, validated without errors, its facts, and the class party checked.
@@ -347,7 +316,7 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
 fn check<'t>(
     ws: &Workspace,
     trust: &'t crate::signing::trust::TrustStore,
-    args: &SigningArgs,
+    args: &super::SigningArgs,
     member: &str,
     signed_at: DateTime<Utc>,
     today: chrono::NaiveDate,

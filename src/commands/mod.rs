@@ -31,7 +31,7 @@ use crate::register::Session;
 use crate::report::{self, FileReport, Format, ReportContext};
 use crate::workspace::Workspace;
 use crate::{git, lifecycle, term};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -84,6 +84,41 @@ pub enum Command {
     Rules(rules::Args),
     #[command(hide = true)]
     Docs(docs::Args),
+}
+
+/// What the commands that sign a statement with a party's key share (`review`, `join`,
+/// `withdraw`): the key, role, passphrase, commit and, in debug builds, the claimed signing time.
+#[derive(Debug, clap::Args)]
+pub struct SigningArgs {
+    /// Your OpenSSH Ed25519 private key file; it must be enrolled for the party (or member) you
+    /// sign for.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The role you sign in: a built-in role (dpo, siro, authorised-signatory, ...) or one of
+    /// datapact.toml's [signing] roles (default: the key's only role).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Read the key's passphrase from the first line of FILE instead of asking.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Commit the statement and its signature (and nothing else) to git.
+    #[arg(long)]
+    pub commit: bool,
+    /// The signing time to claim (RFC 3339); default: now. For tests only: debug builds only.
+    #[cfg(debug_assertions)]
+    #[arg(long, value_name = "TIME", value_parser = sign::parse_time_arg, hide = true)]
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+impl SigningArgs {
+    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
+    pub fn signing_time(&self) -> DateTime<Utc> {
+        #[cfg(debug_assertions)]
+        if let Some(claimed) = self.signed_at {
+            return claimed;
+        }
+        Utc::now()
+    }
 }
 
 /// Parses a calendar date written exactly YYYY-MM-DD, of a year from 1900 to 9999 (`--today`,

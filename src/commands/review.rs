@@ -13,9 +13,9 @@ use crate::signing::signer::{self, Leftover, Signer};
 use crate::signing::statement::signature_path;
 use crate::term;
 use crate::workspace::Workspace;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Record a signed review of the current version of an agreement (no new signatures needed
 /// when the review changes nothing).
@@ -27,9 +27,6 @@ pub struct Args {
     /// The party you review for (its id in the agreement).
     #[arg(long, value_name = "ORG_ID")]
     pub party: String,
-    /// Your OpenSSH Ed25519 private key file; it must be enrolled for the party.
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
     /// What the review found, one line of plain text (such as "No changes needed").
     #[arg(long, value_name = "TEXT")]
     pub outcome: String,
@@ -40,32 +37,8 @@ pub struct Args {
     /// The day the review took place (default: today); not in the future.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     pub reviewed_on: Option<NaiveDate>,
-    /// The role you sign in: a built-in role (dpo, siro, authorised-signatory, ...) or one of
-    /// datapact.toml's [signing] roles (default: the key's only role).
-    #[arg(long, value_name = "ROLE")]
-    pub role: Option<String>,
-    /// Read the key's passphrase from the first line of FILE instead of asking.
-    #[arg(long, value_name = "FILE")]
-    pub passphrase_file: Option<PathBuf>,
-    /// Commit the review statement and its signature (and nothing else) to git.
-    #[arg(long)]
-    pub commit: bool,
-    /// The signing time to claim (RFC 3339); default: now. For tests only, like `sign
-    /// --signed-at`: the option exists in debug builds, never in a release build.
-    #[cfg(debug_assertions)]
-    #[arg(long, value_name = "TIME", value_parser = super::sign::parse_time_arg, hide = true)]
-    pub signed_at: Option<DateTime<Utc>>,
-}
-
-impl Args {
-    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
-    fn signing_time(&self) -> DateTime<Utc> {
-        #[cfg(debug_assertions)]
-        if let Some(claimed) = self.signed_at {
-            return claimed;
-        }
-        Utc::now()
-    }
+    #[command(flatten)]
+    pub signing: super::SigningArgs,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
@@ -119,7 +92,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             .with_hint("pass --outcome with one line saying what the review found")
     })?;
     let reviewed_on = args.reviewed_on.unwrap_or(today);
-    let signed_at = args.signing_time();
+    let signed_at = args.signing.signing_time();
     let signed_on = signed_at.with_timezone(&ws.config.timezone()).date_naive();
     let interval = agreement.dates.review_interval_months;
     review::check_dates(reviewed_on, args.next_review, interval, today, signed_on).map_err(
@@ -167,7 +140,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         ))
         .with_hint(format!("pass --next-review {agreed}")));
     }
-    let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
+    let passphrase = Passphrase::from_options(args.signing.passphrase_file.as_deref(), false);
     // The key checks verification makes for each statement, made before signing.
     let Signer {
         entry,
@@ -177,9 +150,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     } = signer::check_key(
         ws,
         trust,
-        &args.key,
+        &args.signing.key,
         &args.party,
-        args.role.as_deref(),
+        args.signing.role.as_deref(),
         signed_at,
         today,
     )?;
@@ -261,7 +234,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     }
     cx.commit_if_asked(
         ws,
-        args.commit,
+        args.signing.commit,
         &[stmt_path, sig_path],
         &format!(
             "Review {id} v{} on {reviewed_on} for {} ({role}, key {key_id}): next review {}",
