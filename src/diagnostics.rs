@@ -71,6 +71,11 @@ pub struct Rule {
     /// Whether a finding of this rule means the input could not be read at all, so the command
     /// exits 2 (usage, I/O or unreadable input) rather than 1.
     pub unreadable: bool,
+    /// Whether the rule is a judgement an author may answer in the agreement itself: an
+    /// `[[acknowledgements]]` entry naming the rule (and the item, where the finding names one)
+    /// with a reason, which the rendered document shows. Only content rules whose findings are
+    /// heuristic (a word list, a threshold) are.
+    pub acknowledgeable: bool,
     /// When the rule applies, in plain words ("always", "when special category data is shared").
     pub applies: &'static str,
     /// What the rule checks.

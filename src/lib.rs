@@ -14,6 +14,7 @@ pub mod gate;
 pub mod git;
 pub mod history;
 pub mod ids;
+pub mod judgement;
 pub mod lifecycle;
 pub mod policy;
 pub mod register;

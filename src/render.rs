@@ -293,6 +293,8 @@ pub struct AgreementView {
     pub audit: Option<String>,
     pub annexes: Vec<Annex>,
     pub notes: Option<String>,
+    /// The author's answers to judgement rules (`[[acknowledgements]]`), shown in both renditions.
+    pub acknowledgements: Vec<crate::agreement::model::Acknowledgement>,
     // Optional sections, third set: shown in full in both renditions (they name organisations,
     // committees and certificates, not people).
     pub assurance: Option<Assurance>,
@@ -462,6 +464,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         audit: agreement.audit.clone(),
         annexes: agreement.annexes.clone(),
         notes: agreement.notes.clone(),
+        acknowledgements: agreement.acknowledgements.clone(),
         assurance: agreement.assurance.clone(),
         human_rights: agreement.human_rights.clone(),
         outputs: agreement.outputs.clone(),

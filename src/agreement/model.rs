@@ -56,6 +56,8 @@ pub struct Agreement {
     pub annexes: Vec<Annex>,
     /// Free-text notes (`notes`).
     pub notes: Option<String>,
+    /// The author's answers to findings of judgement rules (`[[acknowledgements]]`).
+    pub acknowledgements: Vec<Acknowledgement>,
     // Optional sections, third set (types in the block at the end).
     pub assurance: Option<Assurance>,
     pub human_rights: Option<HumanRights>,
@@ -529,6 +531,34 @@ pub struct Annex {
     pub title: String,
     pub reference: Option<String>,
     pub summary: Option<String>,
+}
+
+/// One `[[acknowledgements]]` entry: a finding of a judgement rule (a word list, a threshold)
+/// that the author answers with a reason, in the agreement's signed text. The finding is not
+/// reported; the rendered document shows the acknowledgement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Acknowledgement {
+    /// The rule's code (`DP144`), whichever of its code or name the file gave.
+    pub rule: &'static str,
+    /// The rule's name (`likely-special-category`).
+    pub rule_name: &'static str,
+    /// What the finding is about, where the rule's findings name something (a data item's
+    /// name); matched exactly, ignoring case and surrounding spaces.
+    pub item: Option<String>,
+    pub reason: String,
+}
+
+impl Acknowledgement {
+    /// Whether this entry answers a finding of `rule` about `item` (`None` when the finding
+    /// names nothing in particular).
+    pub fn answers(&self, rule: &str, item: Option<&str>) -> bool {
+        self.rule == rule
+            && match (&self.item, item) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+                _ => false,
+            }
+    }
 }
 
 // ---- Optional sections, third set: assurance, data flows, human rights, outputs, approval. ----

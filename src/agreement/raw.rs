@@ -75,6 +75,7 @@ pub struct RawFile {
     pub audit: Text,
     pub annexes: Option<Vec<RawAnnex>>,
     pub notes: Text,
+    pub acknowledgements: Option<Vec<RawAcknowledgement>>,
     // Optional sections, third set (see the block of types further down).
     pub assurance: Option<RawAssurance>,
     pub human_rights: Option<RawHumanRights>,
@@ -369,6 +370,14 @@ pub struct RawDataQuality {
     pub duties: TextList,
 }
 
+/// One `[[acknowledgements]]` entry: the author's answer to a judgement rule's finding.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawAcknowledgement {
+    pub rule: Text,
+    pub item: Text,
+    pub reason: Text,
+}
+
 /// One `[[annexes]]` entry: a document attached to or referred to by the agreement.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawAnnex {
@@ -497,6 +506,7 @@ pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
         ["uses"] => field_names::<RawUses>(),
         ["data_quality"] => field_names::<RawDataQuality>(),
         ["annexes"] => field_names::<RawAnnex>(),
+        ["acknowledgements"] => field_names::<RawAcknowledgement>(),
         // Optional sections, third set.
         ["assurance"] => field_names::<RawAssurance>(),
         ["data", "flows"] => field_names::<RawDataFlow>(),

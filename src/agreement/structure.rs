@@ -676,6 +676,7 @@ impl<'a> Cx<'a> {
             audit: more.audit,
             annexes: more.annexes,
             notes: more.notes,
+            acknowledgements: self.acknowledgements(raw),
             assurance: third.assurance,
             human_rights: third.human_rights,
             outputs: third.outputs,
@@ -1237,6 +1238,47 @@ impl Cx<'_> {
             annexes,
             notes: self.opt_text(&root.k("notes"), &raw.notes),
         }
+    }
+
+    /// `[[acknowledgements]]`: each names a rule that may be acknowledged (by code or name), what
+    /// it answers where the rule's findings name an item, and a reason (DP022).
+    fn acknowledgements(&mut self, raw: &raw::RawFile) -> Vec<Acknowledgement> {
+        let root = Path::root().k("acknowledgements");
+        let mut out = Vec::new();
+        for (i, r) in raw.acknowledgements.iter().flatten().enumerate() {
+            let p = root.i(i);
+            let rule_path = p.k("rule");
+            let named = self.req_text(&rule_path, &r.rule);
+            let item = self.opt_text(&p.k("item"), &r.item);
+            let reason = self.req_text(&p.k("reason"), &r.reason);
+            if named.is_empty() {
+                continue;
+            }
+            match crate::rules::find(named.trim()) {
+                Some(rule) if rule.acknowledgeable => out.push(Acknowledgement {
+                    rule: rule.code,
+                    rule_name: rule.name,
+                    item,
+                    reason,
+                }),
+                Some(rule) => self.push_at(
+                    &structure::ACKNOWLEDGEMENT_RULE,
+                    &rule_path,
+                    format!(
+                        "{} ({}) cannot be acknowledged: it is not a judgement the agreement can answer",
+                        rule.code, rule.name
+                    ),
+                    "fix what the finding says, or, where the workspace's policy allows it, change the rule's severity in datapact.toml's [rules]; acknowledgeable rules are listed in docs/rules.md",
+                ),
+                None => self.push_at(
+                    &structure::ACKNOWLEDGEMENT_RULE,
+                    &rule_path,
+                    format!("`{}` is not a rule code or name", named.trim()),
+                    "name the rule by its code (DP144) or name (likely-special-category), as `datapact rules` lists them",
+                ),
+            }
+        }
+        out
     }
 
     /// `query_contact`: a person or an office (`name` optional), reachable by at least one of

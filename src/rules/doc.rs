@@ -182,7 +182,56 @@ pub fn markdown() -> String {
             );
         }
     }
+    word_lists(&mut out);
     out
+}
+
+/// The acknowledgements section and every word list of `src/judgement.toml`, with its sources.
+fn word_lists(out: &mut String) {
+    let lists = crate::judgement::lists();
+    let _ = write!(
+        out,
+        "
+## Acknowledgements and word lists
+
+Rules marked *may be acknowledged* are judgements: they look for words in free text, or apply a
+threshold, and can be wrong about a particular agreement. Where the authors are right, they answer
+the finding in the agreement itself with an `[[acknowledgements]]` entry naming the rule, the item
+the finding names (if any) and the reason (see [format.md](format.md#acknowledgements-answers-to-judgement-rules)).
+The finding is then not reported, the rendered document shows the answer under \"Points
+considered\", and CI can run `check --fail-on warning`. An entry that answers nothing is reported
+(DP151); one that names a rule that is not a judgement is an error (DP022).
+
+The word lists below (version {version}, built into datapact from `src/judgement.toml`) are matched
+as whole words, ignoring case and punctuation. Phrases under *except* are removed from the text
+first; a text holding a phrase under *unless* matches nothing.
+",
+        version = lists.version
+    );
+    for list in lists.lists.values() {
+        let quoted = |words: &[String]| {
+            words
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = write!(
+            out,
+            "\n### {} ({})\n\n{}\n\n**Sources:**\n\n",
+            list.title, list.rule, list.about
+        );
+        for source in &list.sources {
+            let _ = writeln!(out, "- {source}");
+        }
+        let _ = write!(out, "\n**Terms:** {}.\n", quoted(&list.terms));
+        if !list.except.is_empty() {
+            let _ = write!(out, "\n**Except:** {}.\n", quoted(&list.except));
+        }
+        if !list.unless.is_empty() {
+            let _ = write!(out, "\n**Unless:** {}.\n", quoted(&list.unless));
+        }
+    }
 }
 
 /// The anchor GitHub and most renderers give the heading "`DP101` too-few-parties".
@@ -213,7 +262,8 @@ fn capitalised(text: &str) -> String {
 }
 
 /// Severity, whether `[rules]` may change it, whether it makes input unreadable, and when it
-/// applies: "error, fixed, input unreadable (exit 2); applies always."
+/// applies: "error, fixed, input unreadable (exit 2); applies always." An acknowledgeable rule
+/// says so ("warning, configurable in [rules], may be acknowledged in the agreement; ...").
 fn standing(rule: &Rule) -> String {
     format!(
         "{}, {}{}; applies {}.",
@@ -225,6 +275,8 @@ fn standing(rule: &Rule) -> String {
         },
         if rule.unreadable {
             ", input unreadable (exit 2)"
+        } else if rule.acknowledgeable {
+            ", may be acknowledged in the agreement"
         } else {
             ""
         },

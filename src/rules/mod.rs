@@ -94,6 +94,24 @@ mod tests {
     }
 
     #[test]
+    fn only_configurable_content_judgements_may_be_acknowledged() {
+        for r in all().iter().filter(|r| r.acknowledgeable) {
+            assert_eq!(
+                r.family,
+                Family::Content,
+                "{} is not a content rule",
+                r.code
+            );
+            assert!(r.configurable, "{} is acknowledgeable but fixed", r.code);
+            assert!(
+                r.hint.contains("acknowledg"),
+                "{}'s hint does not say how to acknowledge it",
+                r.code
+            );
+        }
+    }
+
+    #[test]
     fn rules_are_found_by_code_and_by_name() {
         assert_eq!(find("DP117").map(|r| r.name), Some("retention-party"));
         assert_eq!(find("retention-party").map(|r| r.code), Some("DP117"));

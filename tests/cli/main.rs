@@ -11,6 +11,7 @@ mod common;
 mod fixture_patch;
 
 mod acceptance_cli;
+mod acknowledgements_cli;
 mod bump_cli;
 mod diff_cli;
 mod ed25519_vectors;

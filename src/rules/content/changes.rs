@@ -12,6 +12,7 @@ pub static CHANGES_SEQUENCE: ContentRule = ContentRule {
         default_severity: Severity::Error,
         configurable: true,
         unreadable: false,
+        acknowledgeable: false,
         applies: "to `[[changes]]` and `agreement.version` (an agreement at version 1 needs no entry)",
         summary: "The `[[changes]]` entries do not match the versions: their versions must increase strictly, the newest must be `agreement.version`, none may be above it, and every version after the first needs an entry (one for version 1 is optional).",
         hint: "add a [[changes]] entry (version, type, change, reason) for each version after the first, oldest first; `datapact bump ID` raises the version and adds its entry",

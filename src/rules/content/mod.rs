@@ -68,6 +68,7 @@ pub static CONTENT: &[&ContentRule] = &[
     &CONFIDENTIALITY_BASIS,
     &NATIONAL_DATA_OPT_OUT,
     &WHY_NOT_ANONYMISED,
+    &LIKELY_SPECIAL_CATEGORY,
     &RESEARCH_LEGAL_BASIS,
     &RESEARCH_SECTION,
     &RESEARCH_NEEDS_ART9J,
@@ -80,6 +81,8 @@ pub static CONTENT: &[&ContentRule] = &[
     &TERM_TWO_WAYS,
     &REVIEW_INTERVAL_TOO_LONG,
     &CHANGES_SEQUENCE,
+    // Last: it reports acknowledgements that no rule above used.
+    &ACKNOWLEDGEMENT_UNUSED,
 ];
 
 /// What a content rule sees: the agreement, its derived facts, the workspace limits and policy, and where
@@ -93,6 +96,8 @@ pub struct Cx<'a> {
     at: Locator<'a>,
     file: &'a str,
     findings: Vec<Finding>,
+    /// Which of the agreement's `[[acknowledgements]]` answered a finding.
+    used: Vec<bool>,
 }
 
 impl Cx<'_> {
@@ -104,6 +109,33 @@ impl Cx<'_> {
     /// Reports a finding of `rule` at `path`, with the rule's own hint.
     pub fn report(&mut self, rule: &'static ContentRule, path: &Path, message: impl Into<String>) {
         self.report_with_hint(rule, path, message, rule.rule.hint);
+    }
+
+    /// Reports a finding of an acknowledgeable (judgement) rule about `item` (what the finding
+    /// names, such as a data item; `None` for the agreement as a whole), unless an
+    /// `[[acknowledgements]]` entry answers it. The rule's hint says how to acknowledge it; the
+    /// finding's adds the entry's `rule` and `item` for this finding.
+    pub fn judge(
+        &mut self,
+        rule: &'static ContentRule,
+        path: &Path,
+        item: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        debug_assert!(rule.acknowledgeable, "{} is not acknowledgeable", rule.code);
+        let answered = self
+            .a
+            .acknowledgements
+            .iter()
+            .position(|ack| ack.answers(rule.code, item));
+        match answered {
+            Some(i) => self.used[i] = true,
+            None => {
+                let item = item.map_or(String::new(), |i| format!(", item = {i:?}"));
+                let hint = format!("{} (here: rule = \"{}\"{item})", rule.hint, rule.code);
+                self.report_with_hint(rule, path, message, hint);
+            }
+        }
     }
 
     /// Reports a finding of `rule` at `path`, with advice particular to this finding.
@@ -138,11 +170,53 @@ pub fn run(
         at,
         file,
         findings: Vec::new(),
+        used: vec![false; a.acknowledgements.len()],
     };
     for rule in CONTENT {
         (rule.check)(&mut cx);
     }
     cx.findings
+}
+
+pub static ACKNOWLEDGEMENT_UNUSED: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP151",
+        name: "acknowledgement-unused",
+        family: crate::diagnostics::Family::Content,
+        default_severity: crate::diagnostics::Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: false,
+        applies: "to every `[[acknowledgements]]` entry",
+        summary: "An acknowledgement answers no finding: the rule it names found nothing about that item (the item was renamed, the text changed, or the entry names the wrong item). A stale acknowledgement would still be shown in the document as if it answered something.",
+        hint: "remove the entry, or make its `item` the exact name the finding gives (run `datapact validate` without it to see the finding)",
+        source: "Design: acknowledgements are part of the signed text and shown in the document, so each must answer a finding that exists.",
+    },
+    check: acknowledgement_unused,
+};
+
+fn acknowledgement_unused(cx: &mut Cx<'_>) {
+    let unused: Vec<usize> = (0..cx.used.len()).filter(|&i| !cx.used[i]).collect();
+    for i in unused {
+        let ack = &cx.a.acknowledgements[i];
+        let message = match &ack.item {
+            Some(item) => format!(
+                "this acknowledgement of {} ({}) answers no finding: the rule finds nothing about `{}`",
+                ack.rule,
+                ack.rule_name,
+                item.trim()
+            ),
+            None => format!(
+                "this acknowledgement of {} ({}) answers no finding: the rule finds nothing to acknowledge in this agreement",
+                ack.rule, ack.rule_name
+            ),
+        };
+        cx.report(
+            &ACKNOWLEDGEMENT_UNUSED,
+            &Path::keys(&["acknowledgements"]).i(i).k("rule"),
+            message,
+        );
+    }
 }
 
 /// A path of table keys, for the rules' positions.
