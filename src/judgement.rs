@@ -58,6 +58,11 @@ pub fn special_category() -> &'static List {
     list("special_category")
 }
 
+/// Words that usually mean a direct identifier (DP143).
+pub fn direct_identifiers() -> &'static List {
+    list("direct_identifiers")
+}
+
 /// `text` in lower case with every run of characters other than letters and digits made one
 /// space, with a space at each end, so a phrase is found as whole words by `contains(" p ")`.
 /// Full stops inside a word are dropped first, so "D.O.B." reads "dob".
@@ -134,6 +139,18 @@ mod tests {
 
     #[test]
     fn terms_are_found_as_whole_words_ignoring_case_and_punctuation() {
+        let ids = direct_identifiers();
+        assert_eq!(ids.find("Patient's NHS Number"), Some("nhs number"));
+        assert_eq!(ids.find("D.O.B."), Some("dob"));
+        assert_eq!(ids.find("Adobe licence count"), None);
+        assert_eq!(ids.find("Postcode district"), None);
+        assert_eq!(
+            ids.find("Postcode district and date of birth"),
+            Some("date of birth")
+        );
+        assert_eq!(ids.find("Pseudonymised NHS number"), None);
+        assert_eq!(ids.find("Name of the school"), None);
+        assert_eq!(ids.find("Surname"), Some("surname"));
         let sc = special_category();
         assert_eq!(sc.find("Primary diagnosis (ICD-10)"), Some("diagnosis"));
         assert_eq!(sc.find("Housing condition score"), None);

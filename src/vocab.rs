@@ -77,6 +77,7 @@ pub mod terms {
         PLANNING = purpose_category "planning";
         RESEARCH = purpose_category "research";
         ANONYMISED = identifiability "anonymised";
+        PSEUDONYMISED = identifiability "pseudonymised";
         CRIMINAL_OFFENCE = special_category "criminal-offence";
         HEALTH = special_category "health";
         /// Art 6(1)(a) consent.

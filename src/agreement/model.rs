@@ -298,6 +298,9 @@ pub struct DataItem {
     pub name: String,
     pub justification: String,
     pub special_category: Option<V>,
+    /// Whether the item is the key that links pseudonyms to people, held apart from the
+    /// pseudonymised data (`pseudonymisation_key = true`).
+    pub pseudonymisation_key: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -180,6 +180,7 @@ pub struct RawDataItem {
     pub name: Text,
     pub justification: Text,
     pub special_category: Text,
+    pub pseudonymisation_key: Flag,
 }
 
 #[derive(Debug, Default, Deserialize)]

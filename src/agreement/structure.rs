@@ -913,6 +913,13 @@ impl<'a> Cx<'a> {
                             &item.special_category,
                             vocab::special_category(),
                         ),
+                        pseudonymisation_key: self
+                            .slot(
+                                &pi.k("pseudonymisation_key"),
+                                &item.pseudonymisation_key,
+                                "true or false",
+                            )
+                            .unwrap_or(false),
                     });
                 }
             }

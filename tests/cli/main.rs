@@ -18,6 +18,7 @@ mod ed25519_vectors;
 mod gate_cli;
 mod history_cli;
 mod hostile_text;
+mod judgement_cli;
 mod keys_cli;
 mod lifecycle_cli;
 mod log_cli;

@@ -2,6 +2,7 @@
 
 use super::{ContentRule, Cx, at};
 use crate::diagnostics::{Family, Rule, Severity};
+use crate::vocab::terms;
 
 pub static WHY_NOT_ANONYMISED: ContentRule = ContentRule {
     rule: Rule {
@@ -64,6 +65,53 @@ fn likely_special_category(cx: &mut Cx<'_>) {
                 Some(&item.name),
                 format!(
                     "data item `{}` looks like special category data (\"{word}\") but has no `special_category`",
+                    item.name
+                ),
+            );
+        }
+    }
+}
+
+pub static IDENTIFIERS_IN_DEIDENTIFIED_DATA: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP143",
+        name: "identifiers-in-deidentified-data",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        applies: "when `data.identifiability` is `anonymised`, or `pseudonymised` for items that are not `pseudonymisation_key = true`",
+        summary: "A data item's name has a word that usually means a direct identifier (NHS number, name, address, full postcode, date of birth, NI number, e-mail, phone...: see \"Direct identifiers\" under \"Acknowledgements and word lists\" at the end of docs/rules.md), but the data is said to be anonymised, or pseudonymised without this item being the pseudonymisation key held apart. Anonymised data with a direct identifier is personal data, and calling it anonymised switches off the rules for identifiable data (DP110, DP111, DP123).",
+        hint: "say what the data really is (`identifiability = \"identifiable\"` or `\"pseudonymised\"`), remove the item, mark the key that links pseudonyms to people `pseudonymisation_key = true`, or, if the item is not a direct identifier (a postcode district, a count), acknowledge it with an [[acknowledgements]] entry naming the rule and the item, and saying why",
+        source: "UK GDPR Recital 26 and Art 4(5); ICO, \"Anonymisation, pseudonymisation and privacy enhancing technologies\" guidance, chapter 2; ISB1523 Anonymisation Standard for Publishing Health and Social Care Data. Policy, \"Using information for planning and research\": \"anonymised data is used where possible\" (it must be anonymised to be called so).",
+    },
+    check: identifiers_in_deidentified_data,
+};
+
+fn identifiers_in_deidentified_data(cx: &mut Cx<'_>) {
+    let identifiability = cx.a.data.identifiability;
+    let anonymised = identifiability.is(terms::ANONYMISED);
+    if !anonymised && !identifiability.is(terms::PSEUDONYMISED) {
+        return;
+    }
+    let list = crate::judgement::direct_identifiers();
+    for (i, item) in cx.a.data.items.iter().enumerate() {
+        if !anonymised && item.pseudonymisation_key {
+            continue;
+        }
+        if let Some(word) = list.find(&item.name) {
+            let said = if anonymised {
+                "anonymised"
+            } else {
+                "pseudonymised, and the item is not marked `pseudonymisation_key = true`"
+            };
+            cx.judge(
+                &IDENTIFIERS_IN_DEIDENTIFIED_DATA,
+                &at(&["data", "items"]).i(i).k("name"),
+                Some(&item.name),
+                format!(
+                    "data item `{}` looks like a direct identifier (\"{word}\"), but the data is said to be {said}",
                     item.name
                 ),
             );

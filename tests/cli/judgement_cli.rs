@@ -1,0 +1,90 @@
+//! Rules that judge what an agreement says (step 8b), through the binary, beyond the one-fixture
+//! cases of tests/fixtures/invalid: the direct identifiers of de-identified data (DP143) and
+//! the pseudonymisation key held apart; words that mean special category data (DP144).
+
+use crate::common::*;
+
+const TODAY: &str = "2026-05-01";
+const GP: &str = "gp-icb-population-health-research";
+
+/// The codes `validate` reports for the example `id` edited by `edit`.
+fn codes_after(id: &str, edit: impl Fn(String) -> String) -> Vec<String> {
+    let ws = TempWorkspace::new();
+    let text = edit(example(id));
+    ws.write(&format!("agreements/{id}.toml"), text);
+    let (_, report, _) = ws.validate_json(&["--today", TODAY]);
+    findings(&report).into_iter().map(|f| f.0).collect()
+}
+
+/// The GP example with one more data item, `item` (TOML lines after the name).
+fn gp_with_item(name: &str, more: &str) -> impl Fn(String) -> String {
+    let item = format!(
+        "\n[[data.items]]\nname = \"{name}\"\njustification = \"Links the pseudonymised records back to patients when a practice must be told of a finding.\"\n{more}"
+    );
+    move |text: String| {
+        let at = text
+            .find("\n[[data.items]]")
+            .expect("the example has data items");
+        format!("{}{item}{}", &text[..at], &text[at..])
+    }
+}
+
+#[test]
+fn the_pseudonymisation_key_held_apart_may_be_a_direct_identifier_in_pseudonymised_data_only() {
+    let name = "NHS number to pseudonym lookup (held by the processing unit, apart from the data)";
+    assert_eq!(codes_after(GP, gp_with_item(name, "")), ["DP143"]);
+    assert!(codes_after(GP, gp_with_item(name, "pseudonymisation_key = true\n")).is_empty());
+    let anonymised = |text: String| {
+        gp_with_item(name, "pseudonymisation_key = true\n")(text).replacen(
+            "identifiability = \"pseudonymised\"",
+            "identifiability = \"anonymised\"",
+            1,
+        )
+    };
+    assert!(codes_after(GP, anonymised).contains(&"DP143".to_string()));
+}
+
+#[test]
+fn partial_identifiers_pseudonyms_and_counts_are_not_direct_identifiers() {
+    for name in [
+        "Postcode district of residence",
+        "Year of birth",
+        "Age band at the start of the quarter",
+        "Hashed NHS number",
+        "Number of addresses in the last year",
+        "Name of the school attended",
+    ] {
+        assert!(
+            codes_after(GP, gp_with_item(name, "")).is_empty(),
+            "{name} was taken for a direct identifier"
+        );
+    }
+}
+
+#[test]
+fn an_identifier_the_list_misreads_is_answered_by_an_acknowledgement() {
+    // "Address" here is a kind of property, not where a person lives.
+    let name = "Type of address (house, flat, hostel)";
+    assert_eq!(codes_after(GP, gp_with_item(name, "")), ["DP143"]);
+    let answered = |text: String| {
+        format!(
+            "{}\n[[acknowledgements]]\nrule = \"DP143\"\nitem = \"{name}\"\nreason = \"The item is one of three property types, not an address.\"\n",
+            gp_with_item(name, "")(text)
+        )
+    };
+    assert!(codes_after(GP, answered).is_empty());
+}
+
+#[test]
+fn an_unmarked_health_item_is_flagged_and_a_marked_one_is_not() {
+    let flagged = codes_after(GP, gp_with_item("Most recent HbA1c test result", ""));
+    assert_eq!(flagged, ["DP144"]);
+    let marked = codes_after(
+        GP,
+        gp_with_item(
+            "Most recent HbA1c test result",
+            "special_category = \"health\"\n",
+        ),
+    );
+    assert!(marked.is_empty(), "{marked:?}");
+}
