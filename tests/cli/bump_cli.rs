@@ -336,6 +336,7 @@ fn assert_refused(ws: &TempWorkspace, args: &[&str], code: i32, needles: &[&str]
             "essex-social-housing-evictions.toml",
             "gp-icb-population-health-research.toml",
             "icb-ecc-adult-social-care.toml",
+            "mhclg-homelessness-case-level-collection.toml",
             "mse-hospital-police-safeguarding.toml"
         ]
     );

@@ -283,3 +283,128 @@ fn a_processor_that_is_not_a_party_is_named_shown_and_never_signs() {
     doc["processors"][0]["acting_for"] = value(toml_edit::Array::from_iter(["nhs-essex-icb"]));
     assert_eq!(validate_doc(&doc), (0, vec![]));
 }
+
+/// The central-government statistics collection among the examples: MHCLG's H-CLIC return from
+/// every local housing authority (a class party), open-ended, signed by MHCLG and joined by two
+/// authorities.
+const CENTRAL: &str = "mhclg-homelessness-case-level-collection";
+
+/// Copies the files under `from` into `to`, byte for byte (signatures cover exact bytes).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A workspace holding the central example as it is in git: the repository's settings, its trust
+/// store and the example's signatures and accessions.
+fn central_workspace() -> TempWorkspace {
+    let ws = TempWorkspace::new();
+    let repo = repo();
+    ws.write(
+        "datapact.toml",
+        std::fs::read(repo.join("datapact.toml")).unwrap(),
+    );
+    ws.write(&format!("agreements/{CENTRAL}.toml"), example(CENTRAL));
+    copy_tree(&repo.join("keys"), &ws.root().join("keys"));
+    copy_tree(
+        &repo.join("signatures").join(CENTRAL),
+        &ws.root().join("signatures").join(CENTRAL),
+    );
+    ws
+}
+
+/// The example is what it claims: a class party with eligibility, an open-ended term, no health
+/// or care body and none of the NHS duties' keys.
+#[test]
+fn the_central_collection_example_is_open_ended_standard_terms_without_nhs_duties() {
+    let doc: DocumentMut = example(CENTRAL).parse().unwrap();
+    assert_eq!(doc["agreement"]["lead"].as_str(), Some("mhclg"));
+    let parties = doc["parties"].as_array_of_tables().unwrap();
+    let classes: Vec<_> = parties
+        .iter()
+        .filter(|p| p.get("class").and_then(|c| c.as_bool()) == Some(true))
+        .collect();
+    assert_eq!(classes.len(), 1);
+    assert!(classes[0].get("eligibility").is_some());
+    assert!(
+        parties
+            .iter()
+            .all(|p| p["health_or_care"].as_bool() == Some(false))
+    );
+    assert!(doc["dates"].get("end_condition").is_some());
+    assert!(doc["dates"].get("expires").is_none());
+    assert!(doc.get("research").is_none());
+    assert!(doc["consent"].get("national_data_opt_out").is_none());
+    assert!(doc["lawful_basis"].get("s251_reference").is_none());
+
+    let ws = central_workspace();
+    let (exit, report, _) = ws.validate_json(&[]);
+    assert_eq!((exit, findings(&report)), (0, vec![]));
+}
+
+/// The signatures in git verify: MHCLG signed, and both members' accessions are shown.
+#[test]
+fn the_central_collection_example_verifies_with_its_members() {
+    let ws = central_workspace();
+    let (code, out, err) = ws.run(&["--today", "2026-12-02", "verify", CENTRAL]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains(&format!("{CENTRAL} v1: fully signed")),
+        "{out}"
+    );
+    assert!(out.contains("ok      mhclg: signed by"), "{out}");
+    for member in [
+        "Chelmsford City Council (chelmsford-city-council of local-housing-authorities)",
+        "Braintree District Council (braintree-district-council of local-housing-authorities)",
+    ] {
+        assert!(out.contains(&format!("member  {member}: joined")), "{out}");
+    }
+    let (code, out, err) = ws.run(&["--today", "2026-12-02", "check"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+}
+
+/// The rendered document, in both formats and publicly, states the open-ended term and the
+/// members, and none of the NHS-only wording (opt-out, s251, Caldicott Guardian, an expiry or
+/// review date it does not have).
+#[test]
+fn the_central_collection_document_states_its_term_and_members_and_no_nhs_duties() {
+    let ws = central_workspace();
+    for args in [
+        vec!["--format", "md"],
+        vec!["--format", "html"],
+        vec!["--format", "md", "--public"],
+    ] {
+        let mut all = vec!["--today", "2026-12-02", "render", CENTRAL];
+        all.extend(args.iter().copied());
+        let (code, doc, err) = ws.run(&all);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for needle in [
+            "Open-ended: While MHCLG collects the Homelessness Case Level Information Collection",
+            "Chelmsford City Council",
+            "Braintree District Council",
+            "Local housing authorities in England",
+            "Office for National Statistics",
+            "1 December 2028",
+        ] {
+            assert!(doc.contains(needle), "{args:?}: no {needle:?} in\n{doc}");
+        }
+        for absent in [
+            "National data opt-out",
+            "Section 251",
+            "Caldicott",
+            "Common-law duty of confidentiality",
+            "Expires",
+            "expires on",
+        ] {
+            assert!(!doc.contains(absent), "{args:?}: {absent:?} in\n{doc}");
+        }
+    }
+}

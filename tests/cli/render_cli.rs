@@ -228,10 +228,10 @@ fn every_signature_in_the_repository_renders_as_verified() {
             }
         }
     }
-    // Per rendition: nine signed parties and one awaiting, in four renditions each.
+    // Per rendition: ten signed parties and one awaiting, in four renditions each.
     assert_eq!(
         (signed, awaiting),
-        (9 * 4, 4),
+        (10 * 4, 4),
         "the examples' signatures changed"
     );
 }
@@ -763,10 +763,11 @@ fn a_public_rerender_leaves_no_stale_full_page_behind() {
         let text = std::fs::read_to_string(site.join(&name)).unwrap();
         assert!(!text.contains("Priya Shah"), "{name} is a full rendition");
     }
-    let (kept, also, terms) = (
+    let (kept, also, terms, central) = (
         "mse-hospital-police-safeguarding",
         "essex-homelessness-statistics",
         "essex-social-housing-evictions",
+        "mhclg-homelessness-case-level-collection",
     );
     assert_eq!(
         dir_names(&site),
@@ -777,6 +778,8 @@ fn a_public_rerender_leaves_no_stale_full_page_behind() {
             &format!("{terms}.html"),
             &format!("{terms}.md"),
             "index.html",
+            &format!("{central}.html"),
+            &format!("{central}.md"),
             &format!("{kept}.html"),
             &format!("{kept}.md")
         ]
