@@ -167,6 +167,8 @@ pub struct PartyView {
     pub health_or_care: bool,
     pub role: V,
     pub ico_registration: String,
+    /// Why the party has no ICO registration number, shown instead of a number.
+    pub no_ico_registration: Option<String>,
     /// Data Protection Officer, Caldicott Guardian (when named), senior officer, in that order,
     /// then the further contacts of `[[parties.contacts]]`.
     pub contacts: Vec<ContactView>,
@@ -345,6 +347,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
                 health_or_care: p.health_or_care,
                 role: p.role,
                 ico_registration: p.ico_registration.clone(),
+                no_ico_registration: p.no_ico_registration.clone(),
                 contacts,
                 address: p.address.clone(),
                 class: p.class,

@@ -195,7 +195,11 @@ pub struct Party {
     pub public_authority: bool,
     pub health_or_care: bool,
     pub role: V,
+    /// Empty when the party gives `no_ico_registration` instead (or is a class party).
     pub ico_registration: String,
+    /// Why the party has no ICO registration number, as the agreement states it (an Irish
+    /// public body, a body exempt from the data protection fee).
+    pub no_ico_registration: Option<String>,
     pub dpo: Contact,
     pub caldicott_guardian: Option<Contact>,
     pub senior_officer: Contact,
@@ -593,11 +597,11 @@ pub struct HumanRights {
 }
 
 /// `[outputs]`: what is produced or published from the shared data, and the disclosure control
-/// applied to it.
+/// applied to it. At least one of the two is given: published agreements often state only one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outputs {
-    pub description: String,
-    pub disclosure_control: String,
+    pub description: Option<String>,
+    pub disclosure_control: Option<String>,
 }
 
 /// `[approval]`: who approved the agreement (a committee or role); not a signature.

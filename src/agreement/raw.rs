@@ -102,6 +102,9 @@ pub struct RawParty {
     pub health_or_care: Flag,
     pub role: Text,
     pub ico_registration: Text,
+    /// Why the party has no ICO registration number (an Irish public body, a body exempt from
+    /// the data protection fee), instead of `ico_registration`.
+    pub no_ico_registration: Text,
     pub dpo: Option<RawContact>,
     pub caldicott_guardian: Option<RawContact>,
     pub senior_officer: Option<RawContact>,
