@@ -53,6 +53,12 @@ pub struct Agreement {
     pub data_quality: Option<DataQuality>,
     /// Audit rights (`audit`).
     pub audit: Option<String>,
+    /// The protective marking of the document (`protective_marking`, "OFFICIAL").
+    pub protective_marking: Option<String>,
+    /// Indemnity and liability between the parties (`liability`).
+    pub liability: Option<String>,
+    /// Costs, charges or funding of the sharing (`charges`).
+    pub charges: Option<String>,
     pub annexes: Vec<Annex>,
     /// Free-text notes (`notes`).
     pub notes: Option<String>,

@@ -73,6 +73,12 @@ pub struct RawFile {
     pub uses: Option<RawUses>,
     pub data_quality: Option<RawDataQuality>,
     pub audit: Text,
+    /// The protective marking the publisher gives the document ("OFFICIAL").
+    pub protective_marking: Text,
+    /// Indemnity and liability between the parties.
+    pub liability: Text,
+    /// Costs, charges or funding of the sharing.
+    pub charges: Text,
     pub annexes: Option<Vec<RawAnnex>>,
     pub notes: Text,
     // Optional sections, third set (see the block of types further down).

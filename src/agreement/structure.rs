@@ -674,6 +674,9 @@ impl<'a> Cx<'a> {
             uses: more.uses,
             data_quality: more.data_quality,
             audit: more.audit,
+            protective_marking: more.protective_marking,
+            liability: more.liability,
+            charges: more.charges,
             annexes: more.annexes,
             notes: more.notes,
             assurance: third.assurance,
@@ -1138,6 +1141,9 @@ struct OptionalSections {
     uses: Option<Uses>,
     data_quality: Option<DataQuality>,
     audit: Option<String>,
+    protective_marking: Option<String>,
+    liability: Option<String>,
+    charges: Option<String>,
     annexes: Vec<Annex>,
     notes: Option<String>,
 }
@@ -1243,6 +1249,10 @@ impl Cx<'_> {
             uses,
             data_quality,
             audit: self.opt_text(&root.k("audit"), &raw.audit),
+            protective_marking: self
+                .opt_text(&root.k("protective_marking"), &raw.protective_marking),
+            liability: self.opt_text(&root.k("liability"), &raw.liability),
+            charges: self.opt_text(&root.k("charges"), &raw.charges),
             annexes,
             notes: self.opt_text(&root.k("notes"), &raw.notes),
         }

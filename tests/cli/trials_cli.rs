@@ -9,6 +9,10 @@
 //!   from the data protection fee) has no ICO registration number, and the format made the author
 //!   invent one. The reason validates and is shown in place of a number; neither is still
 //!   DP011; both is DP140.
+//! - `protective_marking`, `liability` and `charges`: kinds of information published agreements
+//!   state (Bradford's protective marking section, a schools agreement's indemnity clause, NHS
+//!   DARS charges) that had no place. Each validates, is shown in both renditions, and is checked
+//!   like any text (a placeholder is DP013 at its line).
 
 use crate::common::*;
 
@@ -152,4 +156,95 @@ fn a_party_with_both_an_ico_number_and_a_reason_is_dp140() {
     let found = findings(&report);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!((found[0].0.as_str(), found[0].1), ("DP140", line));
+}
+
+/// The ECC example with the three top-level texts after `schema = 1`, each `value(key)`.
+fn with_top_level(value: impl Fn(&str) -> String) -> String {
+    let mut top = String::from("schema = 1\n");
+    for key in ["protective_marking", "liability", "charges"] {
+        top += &format!("{key} = \"{}\"\n", value(key));
+    }
+    let text = example(ID).replacen("schema = 1\n", &top, 1);
+    assert!(
+        text.contains("protective_marking"),
+        "the example has no `schema = 1` line"
+    );
+    text
+}
+
+fn top_level_value(key: &str) -> String {
+    match key {
+        "protective_marking" => "NOT PROTECTIVELY MARKED".into(),
+        "liability" => {
+            "Each party indemnifies the others against claims arising from its own breach".into()
+        }
+        "charges" => "No charge is made for the data shared".into(),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn protective_marking_liability_and_charges_validate_and_show_in_both_renditions() {
+    let ws = workspace(&with_top_level(top_level_value));
+    let (exit, report, _) = ws.validate_json(&["--deny-warnings"]);
+    assert_eq!((exit, findings(&report)), (0, vec![]));
+    for format in ["md", "html"] {
+        for public in [false, true] {
+            let mut args = vec!["--format", format];
+            if public {
+                args.push("--public");
+            }
+            let doc = render(&ws, &args);
+            for shown in [
+                "Protective marking",
+                "NOT PROTECTIVELY MARKED",
+                "Liability and indemnity",
+                "against claims arising from its own breach",
+                "Costs and charges",
+                "No charge is made for the data shared",
+            ] {
+                assert!(doc.contains(shown), "{format} public={public}: {shown}");
+            }
+            // The marking is at the top, before the parties.
+            let marking = doc.find("NOT PROTECTIVELY MARKED").unwrap();
+            let parties = doc.find("Parties").unwrap();
+            assert!(marking < parties, "{format}: marking after the parties");
+        }
+    }
+    // Without them the example's documents have none of these headings.
+    let plain = workspace(&example(ID));
+    for format in ["md", "html"] {
+        let doc = render(&plain, &["--format", format]);
+        for absent in [
+            "Protective marking",
+            "Liability and indemnity",
+            "Costs and charges",
+        ] {
+            assert!(!doc.contains(absent), "{format}: {absent}");
+        }
+    }
+}
+
+#[test]
+fn a_placeholder_in_each_new_top_level_text_is_dp013_at_its_line() {
+    for key in ["protective_marking", "liability", "charges"] {
+        let text = with_top_level(|k| {
+            if k == key {
+                "TODO: fill in".into()
+            } else {
+                top_level_value(k)
+            }
+        });
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(&format!("{key} =")))
+            .unwrap() as u64
+            + 1;
+        let ws = workspace(&text);
+        let (exit, report, _) = ws.validate_json(&[]);
+        assert_eq!(exit, 1, "{key}");
+        let found = findings(&report);
+        assert_eq!(found.len(), 1, "{key}: {found:?}");
+        assert_eq!((found[0].0.as_str(), found[0].1), ("DP013", line), "{key}");
+    }
 }
