@@ -526,6 +526,7 @@ pub fn field_label(field: &str) -> String {
         "dpo" => "DPO",
         "caldicott_guardian" => "Caldicott Guardian",
         "ico_registration" => "ICO registration",
+        "no_ico_registration" => "why no ICO registration",
         "article6" => "Art 6(1) basis",
         "article9" => "Art 9(2) conditions",
         "dpa_schedule1" => "DPA 2018 Schedule 1 conditions",

@@ -167,6 +167,8 @@ pub struct PartyView {
     pub health_or_care: bool,
     pub role: V,
     pub ico_registration: String,
+    /// Why the party has no ICO registration number, shown instead of a number.
+    pub no_ico_registration: Option<String>,
     /// Data Protection Officer, Caldicott Guardian (when named), senior officer, in that order,
     /// then the further contacts of `[[parties.contacts]]`.
     pub contacts: Vec<ContactView>,
@@ -291,6 +293,9 @@ pub struct AgreementView {
     pub uses: Option<Uses>,
     pub data_quality: Option<DataQuality>,
     pub audit: Option<String>,
+    pub protective_marking: Option<String>,
+    pub liability: Option<String>,
+    pub charges: Option<String>,
     pub annexes: Vec<Annex>,
     pub notes: Option<String>,
     /// The author's answers to judgement rules (`[[acknowledgements]]`), shown in both renditions.
@@ -347,6 +352,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
                 health_or_care: p.health_or_care,
                 role: p.role,
                 ico_registration: p.ico_registration.clone(),
+                no_ico_registration: p.no_ico_registration.clone(),
                 contacts,
                 address: p.address.clone(),
                 class: p.class,
@@ -462,6 +468,9 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         uses: agreement.uses.clone(),
         data_quality: agreement.data_quality.clone(),
         audit: agreement.audit.clone(),
+        protective_marking: agreement.protective_marking.clone(),
+        liability: agreement.liability.clone(),
+        charges: agreement.charges.clone(),
         annexes: agreement.annexes.clone(),
         notes: agreement.notes.clone(),
         acknowledgements: agreement.acknowledgements.clone(),

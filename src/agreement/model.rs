@@ -53,6 +53,12 @@ pub struct Agreement {
     pub data_quality: Option<DataQuality>,
     /// Audit rights (`audit`).
     pub audit: Option<String>,
+    /// The protective marking of the document (`protective_marking`, "OFFICIAL").
+    pub protective_marking: Option<String>,
+    /// Indemnity and liability between the parties (`liability`).
+    pub liability: Option<String>,
+    /// Costs, charges or funding of the sharing (`charges`).
+    pub charges: Option<String>,
     pub annexes: Vec<Annex>,
     /// Free-text notes (`notes`).
     pub notes: Option<String>,
@@ -197,7 +203,11 @@ pub struct Party {
     pub public_authority: bool,
     pub health_or_care: bool,
     pub role: V,
+    /// Empty when the party gives `no_ico_registration` instead (or is a class party).
     pub ico_registration: String,
+    /// Why the party has no ICO registration number, as the agreement states it (an Irish
+    /// public body, a body exempt from the data protection fee).
+    pub no_ico_registration: Option<String>,
     pub dpo: Contact,
     pub caldicott_guardian: Option<Contact>,
     pub senior_officer: Contact,
@@ -626,11 +636,11 @@ pub struct HumanRights {
 }
 
 /// `[outputs]`: what is produced or published from the shared data, and the disclosure control
-/// applied to it.
+/// applied to it. At least one of the two is given: published agreements often state only one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outputs {
-    pub description: String,
-    pub disclosure_control: String,
+    pub description: Option<String>,
+    pub disclosure_control: Option<String>,
 }
 
 /// `[approval]`: who approved the agreement (a committee or role); not a signature.

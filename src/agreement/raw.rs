@@ -73,6 +73,12 @@ pub struct RawFile {
     pub uses: Option<RawUses>,
     pub data_quality: Option<RawDataQuality>,
     pub audit: Text,
+    /// The protective marking the publisher gives the document ("OFFICIAL").
+    pub protective_marking: Text,
+    /// Indemnity and liability between the parties.
+    pub liability: Text,
+    /// Costs, charges or funding of the sharing.
+    pub charges: Text,
     pub annexes: Option<Vec<RawAnnex>>,
     pub notes: Text,
     pub acknowledgements: Option<Vec<RawAcknowledgement>>,
@@ -103,6 +109,9 @@ pub struct RawParty {
     pub health_or_care: Flag,
     pub role: Text,
     pub ico_registration: Text,
+    /// Why the party has no ICO registration number (an Irish public body, a body exempt from
+    /// the data protection fee), instead of `ico_registration`.
+    pub no_ico_registration: Text,
     pub dpo: Option<RawContact>,
     pub caldicott_guardian: Option<RawContact>,
     pub senior_officer: Option<RawContact>,

@@ -674,6 +674,9 @@ impl<'a> Cx<'a> {
             uses: more.uses,
             data_quality: more.data_quality,
             audit: more.audit,
+            protective_marking: more.protective_marking,
+            liability: more.liability,
+            charges: more.charges,
             annexes: more.annexes,
             notes: more.notes,
             acknowledgements: self.acknowledgements(raw),
@@ -777,8 +780,15 @@ impl<'a> Cx<'a> {
                     self.contact(&pp.k("senior_officer"), &r.senior_officer, false),
                 )
             } else {
+                // Either the ICO number, or why there is none (`no_ico_registration`); both
+                // given is DP140, a content rule.
                 (
-                    self.req_text(&pp.k("ico_registration"), &r.ico_registration),
+                    if r.no_ico_registration.is_some() {
+                        self.opt_text(&pp.k("ico_registration"), &r.ico_registration)
+                            .unwrap_or_default()
+                    } else {
+                        self.req_text(&pp.k("ico_registration"), &r.ico_registration)
+                    },
                     self.contact(&pp.k("dpo"), &r.dpo, true),
                     self.contact(&pp.k("senior_officer"), &r.senior_officer, true),
                 )
@@ -814,6 +824,8 @@ impl<'a> Cx<'a> {
                 health_or_care: self.req_bool(&pp.k("health_or_care"), &r.health_or_care),
                 role: self.req_term(&pp.k("role"), &r.role, vocab::party_role()),
                 ico_registration,
+                no_ico_registration: self
+                    .opt_text(&pp.k("no_ico_registration"), &r.no_ico_registration),
                 dpo: dpo.unwrap_or_else(empty_contact),
                 caldicott_guardian: self.contact(
                     &pp.k("caldicott_guardian"),
@@ -1137,6 +1149,9 @@ struct OptionalSections {
     uses: Option<Uses>,
     data_quality: Option<DataQuality>,
     audit: Option<String>,
+    protective_marking: Option<String>,
+    liability: Option<String>,
+    charges: Option<String>,
     annexes: Vec<Annex>,
     notes: Option<String>,
 }
@@ -1242,6 +1257,10 @@ impl Cx<'_> {
             uses,
             data_quality,
             audit: self.opt_text(&root.k("audit"), &raw.audit),
+            protective_marking: self
+                .opt_text(&root.k("protective_marking"), &raw.protective_marking),
+            liability: self.opt_text(&root.k("liability"), &raw.liability),
+            charges: self.opt_text(&root.k("charges"), &raw.charges),
             annexes,
             notes: self.opt_text(&root.k("notes"), &raw.notes),
         }
@@ -1363,11 +1382,14 @@ impl Cx<'_> {
         });
         let outputs = raw.outputs.as_ref().map(|o| {
             let p = root.k("outputs");
-            Outputs {
-                description: self.req_text(&p.k("description"), &o.description),
+            let out = Outputs {
+                description: self.opt_text(&p.k("description"), &o.description),
                 disclosure_control: self
-                    .req_text(&p.k("disclosure_control"), &o.disclosure_control),
-            }
+                    .opt_text(&p.k("disclosure_control"), &o.disclosure_control),
+            };
+            let said = o.description.is_some() || o.disclosure_control.is_some();
+            self.says_nothing(&p, said, "`description`, `disclosure_control`");
+            out
         });
         let approval = raw.approval.as_ref().map(|a| {
             let p = root.k("approval");

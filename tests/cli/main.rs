@@ -38,6 +38,7 @@ mod signing;
 mod signing_crash;
 mod signing_tamper;
 mod term_cli;
+mod trials_cli;
 mod trust_attacks;
 mod validate_cli;
 mod workspace_cli;

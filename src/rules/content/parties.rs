@@ -231,3 +231,36 @@ fn processor_acting_for(cx: &mut Cx<'_>) {
         }
     }
 }
+
+pub static ICO_REGISTRATION_TWO_WAYS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP140",
+        name: "ico-registration-two-ways",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
+        acknowledgeable: false,
+        applies: "to each party that gives `no_ico_registration`",
+        summary: "A party gives both `ico_registration` (its ICO registration number) and `no_ico_registration` (why it has none): the agreement must say one or the other.",
+        hint: "keep `ico_registration` when the party is registered with the ICO, or `no_ico_registration` when it is not (an Irish public body, a body exempt from the data protection fee), and remove the other",
+        source: "Data Protection (Charges and Information) Regulations 2018 (the data protection fee and the ICO's register of fee payers, which the regulations' exemptions and bodies outside the UK are not on); internal consistency of the agreement.",
+    },
+    check: ico_registration_two_ways,
+};
+
+fn ico_registration_two_ways(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    for (i, p) in a.parties.iter().enumerate() {
+        if p.no_ico_registration.is_some() && !p.ico_registration.is_empty() {
+            cx.report(
+                &ICO_REGISTRATION_TWO_WAYS,
+                &at(&["parties"]).i(i).k("no_ico_registration"),
+                format!(
+                    "party \"{}\" gives both an ICO registration number (`ico_registration = \"{}\"`) and `no_ico_registration`, why it has none",
+                    p.id, p.ico_registration
+                ),
+            );
+        }
+    }
+}
