@@ -309,7 +309,9 @@ pub struct DataItem {
     pub justification: String,
     pub special_category: Option<V>,
     /// Whether the item is the key that links pseudonyms to people, held apart from the
-    /// pseudonymised data (`pseudonymisation_key = true`).
+    /// pseudonymised data (`pseudonymisation_key = true`). Left out of the serialised form when
+    /// false, so a diff or a template sees it only where it is said.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pseudonymisation_key: bool,
 }
 

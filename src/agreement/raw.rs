@@ -99,6 +99,8 @@ pub struct RawIdentity {
     pub reference: Text,
     pub lead: Text,
     pub summary: Text,
+    /// The information sharing policy the agreement follows, when not the workspace's.
+    pub policy: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -26,8 +26,11 @@ pub(super) struct Cx<'a> {
     pub(super) findings: Capped<'a>,
     /// Set when a structural error means no domain agreement can be built.
     pub(super) broken: bool,
-    /// The workspace's policy: the consent exceptions it allows.
-    pub(super) policy: &'a crate::policy::Policy,
+    /// The policy the agreement follows: the workspace's, or the built-in profile its
+    /// `agreement.policy` names (the consent exceptions it allows).
+    pub(super) policy: crate::policy::Policy,
+    /// The workspace's policy, which `agreement.policy` may replace.
+    pub(super) workspace_policy: &'a crate::policy::Policy,
 }
 
 fn type_name(v: &toml::Value) -> &'static str {
@@ -409,7 +412,7 @@ impl<'a> Cx<'a> {
     /// policy, and the profile that has the exception when another one does).
     fn consent_exception(&mut self, path: &Path, slot: &raw::Text) -> Option<&'static Entry> {
         let id = self.opt_text(path, slot)?;
-        let policy = self.policy;
+        let policy = self.policy.clone();
         let list = policy.consent_exceptions;
         if let Some(e) = list.find(&id) {
             return Some(e);
@@ -546,6 +549,7 @@ impl<'a> Cx<'a> {
             }
         };
 
+        self.choose_policy(raw);
         let identity = self.identity(raw, expected_id);
         let parties = self.parties(raw);
         let processors = self.processors(raw);
@@ -740,6 +744,43 @@ impl<'a> Cx<'a> {
             lead,
             summary,
         ))
+    }
+
+    /// `agreement.policy` (optional): a built-in profile the agreement follows instead of the
+    /// workspace's `[policy]`, such as a central-government agreement kept beside NHS ones. The
+    /// workspace's own profile keeps the workspace's name and added exceptions. Read before
+    /// anything that depends on the policy.
+    fn choose_policy(&mut self, raw: &raw::RawFile) {
+        let Some(a) = &raw.agreement else { return };
+        let path = Path::root().k("agreement").k("policy");
+        let Some(named) = self.opt_text(&path, &a.policy) else {
+            return;
+        };
+        match crate::policy::Profile::ALL
+            .into_iter()
+            .find(|p| p.as_str() == named.trim())
+        {
+            Some(p) if p == self.workspace_policy.profile => {}
+            Some(p) => self.policy = crate::policy::Policy::of(p),
+            None => {
+                let known: Vec<&str> = crate::policy::Profile::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect();
+                self.push_at(
+                    &structure::UNKNOWN_VALUE,
+                    &path,
+                    format!(
+                        "`{path}` has unknown value \"{}\": it is not a built-in policy profile",
+                        excerpt(&named)
+                    ),
+                    format!(
+                        "use one of {}, or leave `policy` out to follow the workspace's policy ([policy] in datapact.toml)",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
     }
 
     fn check_id_value(&mut self, path: &Path, id: &str, what: &str) -> bool {

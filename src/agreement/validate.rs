@@ -74,7 +74,8 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         at,
         findings: found,
         broken: false,
-        policy: config.policy(),
+        policy: config.policy().clone(),
+        workspace_policy: config.policy(),
     };
     cx.scan_values(root.get_ref(), &Path::root());
 
@@ -102,12 +103,13 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         cx.unknown_key(path);
     }
     let agreement = cx.build(&raw, expected_id);
+    let policy = cx.policy;
     let mut findings = cx.findings;
     // Content rules need every part in place; with structural errors they would only add noise.
     if cx.broken {
         out.agreement = None;
     } else if let Some(a) = agreement {
-        for f in content::run(&a, &config.limits, config.policy(), at, &source.display) {
+        for f in content::run(&a, &config.limits, &policy, at, &source.display) {
             findings.push(f);
         }
         out.agreement = Some(a);
