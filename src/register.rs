@@ -126,8 +126,7 @@ impl Assessment {
         self.signatures
             .iter()
             .flat_map(|s| s.parties.iter())
-            .filter(|p| !matches!(p.status, PartyStatus::Signed { .. }))
-            .filter(|p| !(self.acceptances_count && self.accepted(&p.party).is_some()))
+            .filter(|p| !in_force::agreed(p, self.acceptances.as_ref(), self.acceptances_count))
             .map(|p| p.party.clone())
             .collect()
     }
@@ -236,17 +235,14 @@ impl Session {
                     Some(s) if s.findings.iter().any(|f| f.severity == Severity::Error) => {
                         Signed::Invalid
                     }
-                    Some(s) if s.state == SignatureState::Full => Signed::Fully,
-                    // The one place acceptances count: each party signed or, where the
-                    // workspace counts them, accepted these bytes.
+                    // Each party signed or, where the workspace counts acceptances,
+                    // accepted these bytes (decided in one place, as for earlier versions).
                     Some(s)
-                        if ws.config.signing.acceptances_count
-                            && s.parties.iter().all(|p| {
-                                matches!(p.status, PartyStatus::Signed { .. })
-                                    || acceptances
-                                        .as_ref()
-                                        .is_some_and(|a| a.of(&p.party).is_some())
-                            }) =>
+                        if in_force::agreed_by_all(
+                            s,
+                            acceptances.as_ref(),
+                            ws.config.signing.acceptances_count,
+                        ) =>
                     {
                         Signed::Fully
                     }

@@ -196,6 +196,31 @@ impl Acceptances {
     }
 }
 
+/// The content digests the acceptance files of `version` of agreement `id` name
+/// (`agreement_sha256`), whatever their validity: where to look for that version's text in
+/// history when its parties accepted it rather than signed. A file that cannot be read names
+/// none.
+pub fn named_digests(ws: &Workspace, id: &str, version: u32) -> std::collections::BTreeSet<String> {
+    let dir = acceptances_dir(ws, id, version);
+    if gate::check_inside(&ws.root, &dir).is_err() {
+        return Default::default();
+    }
+    gate::list_dir(&ws.root, &dir)
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".toml"))
+                .is_some_and(|s| check_id(s).is_ok())
+        })
+        .filter_map(|p| gate::try_read(&ws.root, p, FileKind::Statement).ok())
+        .filter_map(|b| toml::from_str::<Acceptance>(std::str::from_utf8(&b).ok()?).ok())
+        .filter(|a| a.agreement == id && a.version == version)
+        .map(|a| a.agreement_sha256)
+        .collect()
+}
+
 /// Reads `signatures/<id>/v<N>/acceptances/` for the version of `facts`: each `<party>.toml`
 /// judged (DP223 for one that does not hold, DP224 for one about other bytes); anything else
 /// there is DP214 and never read. `today` decides what is in the future.

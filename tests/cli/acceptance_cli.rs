@@ -381,3 +381,83 @@ fn every_refusal_of_accept_writes_nothing() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(!broken.root().join("signatures").exists());
 }
+
+/// `datapact --today TODAY bump ID` (an amendment), which must succeed.
+fn bump(ws: &TempWorkspace) {
+    let out = ws.output(&[
+        "--today",
+        TODAY,
+        "bump",
+        ID,
+        "--reason",
+        "A new data item.",
+        "--change",
+        "Adds a data item.",
+        "--approved",
+        TODAY,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// With `[signing] acceptances_count = true`, a version completed by a signature and an
+/// acceptance stays in force while the next version collects signatures, exactly as a fully
+/// signed one would; with the policy off it never was in force.
+#[test]
+fn an_earlier_version_completed_by_an_acceptance_stays_in_force_while_the_next_is_signed() {
+    for count in [true, false] {
+        let ws = icb_signed(count);
+        let out = accept(&ws, ECC, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ws.commit_all("v1 signed by the ICB, accepted by the council", T0);
+        bump(&ws);
+        let key = ws.key_path("icb");
+        ws.sign(ID, ICB, &key, &["--signed-at", "2026-04-25T10:00:00Z"]);
+        ws.commit_all("v2, signed by the ICB", "2026-04-25T10:00:00Z");
+        let row = status_row(&ws);
+        assert_eq!(row["version"], 2, "{row}");
+        if count {
+            assert_eq!(row["in_force"], 1, "{row}");
+            assert_eq!(row["pending"], 2, "{row}");
+            assert_eq!(
+                row["versions"],
+                format!("v1 in force; v2 awaiting {ECC}"),
+                "{row}"
+            );
+        } else {
+            assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+        }
+        // verify names the version in force, as for a signed one.
+        let out = ws.output(&["--today", TODAY, "verify", ID, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let in_force = &json["agreements"][0]["in_force"]["version"];
+        assert_eq!(
+            in_force,
+            &if count {
+                1.into()
+            } else {
+                serde_json::Value::Null
+            },
+            "count = {count}: {json}"
+        );
+    }
+}
+
+/// A version every party accepted and none signed is found in history by the bytes its
+/// acceptances name, and stays in force (with the policy on) while the next one is signed.
+#[test]
+fn an_earlier_version_every_party_accepted_stays_in_force() {
+    let ws = workspace("acceptances_count = true");
+    for party in [ICB, ECC] {
+        let out = accept(&ws, party, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    assert_eq!(status_row(&ws)["in_force"], 1);
+    ws.commit_all("v1, accepted by both parties", T0);
+    bump(&ws);
+    let key = ws.generate_key_to(ICB, "priya@nhs.net", "icb");
+    ws.sign(ID, ICB, &key, &["--signed-at", "2026-04-25T10:00:00Z"]);
+    ws.commit_all("v2, signed by the ICB", "2026-04-25T10:00:00Z");
+    let row = status_row(&ws);
+    assert_eq!(row["in_force"], 1, "{row}");
+    assert_eq!(row["pending"], 2, "{row}");
+}
