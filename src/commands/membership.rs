@@ -141,12 +141,26 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     // A member that joined an earlier version accedes to this one: its accession is replaced
     // (git keeps the earlier one). One that joined this version, or whose files are damaged,
     // is refused.
-    let earlier = assessment
+    let version = facts.version;
+    let joined = assessment
         .members
         .as_ref()
         .and_then(|m| m.find(&args.class, &args.member))
-        .is_some_and(|m| !m.joined_current);
-    let version = facts.version;
+        .filter(|m| !m.joined_current)
+        .map(|m| m.version);
+    let earlier = joined.is_some();
+    // The accession to the version in force binds the member until the current version is in
+    // force: replacing it sooner would leave the member bound by nothing in the working tree.
+    let in_force = assessment.in_force();
+    if let Some(v) = joined.filter(|&v| in_force == Some(v) && in_force != Some(version)) {
+        return Err(Error::refused(format!(
+            "{}'s accession to v{v} of {id}, the version in force, binds it until v{version} is in force; joining v{version} now would replace it",
+            args.member
+        ))
+        .with_hint(format!(
+            "join again once every party has signed v{version} (`datapact status {id}` shows the version in force)"
+        )));
+    }
     let already = |ws: &Workspace, there: &Path| {
         Error::refused(format!(
             "{} has already signed an accession to {} of {id} ({} exists)",
@@ -196,8 +210,9 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
         left,
     )?;
     let e = term::escape;
+    let mut out = term::stdout();
     let _ = writeln!(
-        term::stdout(),
+        out,
         "{} joined {} of {} v{} on {}; the agreement's bytes are unchanged (sha256 {})\n  {}\n  {}",
         e(&args.member),
         e(&args.class),
@@ -208,6 +223,12 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
         ws.display(&stmt_path),
         ws.display(&sig_path)
     );
+    if let Some(v) = joined {
+        let _ = writeln!(
+            out,
+            "This accession to v{version} replaces the one to v{v} (git keeps the earlier one)."
+        );
+    }
     cx.commit_if_asked(
         ws,
         args.signing.commit,
