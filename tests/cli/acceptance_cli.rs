@@ -461,3 +461,108 @@ fn an_earlier_version_every_party_accepted_stays_in_force() {
     assert_eq!(row["in_force"], 1, "{row}");
     assert_eq!(row["pending"], 2, "{row}");
 }
+
+/// [`accept`] for the council with the default values and `more` flags appended.
+fn accept_with(ws: &TempWorkspace, more: &[&str]) -> std::process::Output {
+    let mut args: Vec<&str> = vec![
+        "--today",
+        TODAY,
+        "accept",
+        ID,
+        "--party",
+        ECC,
+        "--method",
+        "email",
+        "--on",
+        "2026-04-20",
+        "--by",
+        "Mark Osei, Data Protection Officer",
+        "--evidence",
+        "e-mail of 20 April 2026, ref ECC-DSA-7",
+        "--recorded-by",
+        "Priya Shah",
+    ];
+    args.extend_from_slice(more);
+    ws.output(&args)
+}
+
+/// `accept --commit` commits exactly the acceptance file, as written, with a message naming
+/// the party, agreement, version, method and day; a changed file staged beside it and an
+/// untracked one are left out. Outside a git repository `--commit` is refused before anything
+/// is written.
+#[test]
+fn accept_commit_commits_exactly_the_acceptance_file() {
+    let outside = icb_signed(false);
+    let out = accept_with(&outside, &["--commit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--commit needs the workspace")
+            && text(&out.stderr).contains("nothing was written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !outside
+            .root()
+            .join(format!("signatures/{ID}/v1/acceptances"))
+            .exists()
+    );
+
+    let ws = icb_signed(false);
+    let first = ws.commit_all("v1 signed by the ICB", T0);
+    ws.set_committer();
+    // A staged change and an untracked file: neither may be committed.
+    let repo = git2::Repository::open(ws.root()).unwrap();
+    ws.write(
+        "datapact.toml",
+        "[signing]\nacceptances_count = false\n# edited\n",
+    );
+    let mut index = repo.index().unwrap();
+    index
+        .add_path(std::path::Path::new("datapact.toml"))
+        .unwrap();
+    index.write().unwrap();
+    ws.write("notes.txt", "not for the repository");
+
+    let out = accept_with(&ws, &["--commit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let message = format!("Record {ECC}'s acceptance of {ID} v1 (email on 2026-04-20)");
+    assert!(
+        text(&out.stderr).contains(&format!("Committed ")) && text(&out.stderr).contains(&message),
+        "{}",
+        text(&out.stderr)
+    );
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.message().ok(), Some(message.as_str()));
+    assert_eq!(
+        head.parent_ids().map(|p| p.to_string()).collect::<Vec<_>>(),
+        vec![first]
+    );
+    let diff = repo
+        .diff_tree_to_tree(
+            Some(&head.parent(0).unwrap().tree().unwrap()),
+            Some(&head.tree().unwrap()),
+            None,
+        )
+        .unwrap();
+    let rel = format!("signatures/{ID}/v1/acceptances/{ECC}.toml");
+    let changed: Vec<String> = diff
+        .deltas()
+        .map(|d| d.new_file().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(changed, vec![rel.clone()]);
+    let entry = head
+        .tree()
+        .unwrap()
+        .get_path(std::path::Path::new(&rel))
+        .unwrap();
+    assert_eq!(
+        repo.find_blob(entry.id()).unwrap().content(),
+        std::fs::read(ws.root().join(&rel)).unwrap().as_slice()
+    );
+    // The staged change is still staged, not committed.
+    let status = repo
+        .status_file(std::path::Path::new("datapact.toml"))
+        .unwrap();
+    assert!(status.contains(git2::Status::INDEX_MODIFIED), "{status:?}");
+}
