@@ -119,7 +119,7 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     let id = facts.id.as_str();
     for (flag, value) in [("--name", Some(&args.name)), ("--ico", args.ico.as_ref())] {
         if let Some(value) = value {
-            check_text(flag, value).map_err(|why| {
+            check_text("it", value).map_err(|why| {
                 Error::usage(format!("invalid {flag}: {why}"))
                     .with_hint("give one line of plain text")
             })?;
@@ -131,6 +131,23 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     ws.check_inside(&stmt_path)?;
     ws.check_inside(&withdrawal)?;
     if crate::gate::kind_of(&ws.root, &withdrawal)? != crate::gate::Kind::Missing {
+        let listed = assessment
+            .members
+            .as_ref()
+            .and_then(|m| m.find(&args.class, &args.member));
+        // A withdrawal that does not count (a finding of `verify`) has not ended the membership.
+        if let Some(m) = listed.filter(|m| m.current()) {
+            return Err(Error::refused(format!(
+                "{} is a member of {} of {id} ({}), but {} is there and does not count",
+                args.member,
+                args.class,
+                m.status,
+                ws.display(&withdrawal)
+            ))
+            .with_hint(format!(
+                "`datapact verify {id}` says why; remove the withdrawal and its .sig, then withdraw or join as intended"
+            )));
+        }
         return Err(Error::refused(format!(
             "{} has left {} of {id} ({} exists)",
             args.member,
@@ -275,6 +292,14 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
     let left = || leftover(ws, &stmt_path, &sig_path, false, &already);
     left()?;
     let signed_at = args.signing.signing_time();
+    let left_on = signed_at.with_timezone(&ws.config.timezone()).date_naive();
+    if left_on < member.joined_on {
+        return Err(Error::usage(format!(
+            "{} would leave on {left_on}, before it joined {} of {id} ({}): such a withdrawal does not count",
+            args.member, args.class, member.joined_on
+        ))
+        .with_hint("a member leaves on or after the day it joined: check --signed-at"));
+    }
     let Signer {
         entry,
         key_id,
@@ -296,10 +321,7 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
         key_id: key_id.clone(),
         role: role.clone(),
         signed_at: signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        left_on: signed_at
-            .with_timezone(&ws.config.timezone())
-            .date_naive()
-            .to_string(),
+        left_on: left_on.to_string(),
     };
     confirm(&facts, "Withdrawing from", &statement, &entry.principal);
     let passphrase = Passphrase::from_options(args.signing.passphrase_file.as_deref(), false);

@@ -566,3 +566,70 @@ fn accept_commit_commits_exactly_the_acceptance_file() {
         .unwrap();
     assert!(status.contains(git2::Status::INDEX_MODIFIED), "{status:?}");
 }
+
+/// Rough edges of `accept`, each refused with what to do and nothing written: a party whose
+/// signature on the version verifies (an acceptance would add nothing), and text with a line
+/// break, said once ("invalid --by: it holds ...").
+#[test]
+fn accept_refuses_a_party_that_signed_and_says_what_is_wrong_with_a_text_once() {
+    let ws = icb_signed(true);
+    let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
+    let out = accept(&ws, ICB, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{ICB} has signed v1 of {ID} (its signature verifies): an acceptance would add nothing"
+        )),
+        "{err}"
+    );
+    let out = accept(&ws, ECC, &["--evidence", "ref 1\nref 2"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("invalid --evidence: it holds the control or formatting character \\u{a}"),
+        "{err}"
+    );
+    assert!(!dir.exists());
+}
+
+/// A link out of the workspace planted as the acceptances folder, or as an acceptance file,
+/// is never read: an error (DP223) naming the link, reported once, and the acceptance does not
+/// count.
+#[test]
+fn acceptances_linked_out_of_the_workspace_are_errors_and_never_count() {
+    let ws = icb_signed(true);
+    let outside = tempfile::tempdir().unwrap();
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
+    let file = dir.join(format!("{ECC}.toml"));
+    std::fs::copy(&file, outside.path().join(format!("{ECC}.toml"))).unwrap();
+    assert_eq!(status_row(&ws)["in_force"], 1);
+    for link_the_folder in [true, false] {
+        std::fs::remove_dir_all(&dir).unwrap();
+        if link_the_folder {
+            std::os::unix::fs::symlink(outside.path(), &dir).unwrap();
+        } else {
+            std::fs::create_dir(&dir).unwrap();
+            std::os::unix::fs::symlink(outside.path().join(format!("{ECC}.toml")), &file).unwrap();
+        }
+        let out = ws.output(&["--today", TODAY, "check", ID]);
+        let said = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        assert_eq!(said.matches("is a link to").count(), 1, "{said}");
+        assert!(
+            said.contains("error[DP223]")
+                && said.contains("outside the workspace; no acceptance there is read")
+                && !said.contains("DP214"),
+            "{said}"
+        );
+        let row = status_row(&ws);
+        assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+        assert_eq!(row["missing"], serde_json::json!([ECC]), "{row}");
+        if link_the_folder {
+            std::fs::remove_file(&dir).unwrap();
+            std::fs::create_dir(&dir).unwrap();
+        }
+    }
+}
