@@ -528,7 +528,7 @@ fn accept_commit_commits_exactly_the_acceptance_file() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let message = format!("Record {ECC}'s acceptance of {ID} v1 (email on 2026-04-20)");
     assert!(
-        text(&out.stderr).contains(&format!("Committed ")) && text(&out.stderr).contains(&message),
+        text(&out.stderr).contains("Committed ") && text(&out.stderr).contains(&message),
         "{}",
         text(&out.stderr)
     );

@@ -517,3 +517,148 @@ fn a_member_of_v1_stays_bound_by_v1_until_it_joins_v2() {
         "{index}"
     );
 }
+
+/// Rough edges of `accept`, `join` and `withdraw` around class parties, each refused with what
+/// to do and nothing written: `accept` for the class party or for a member; a withdrawal dated
+/// before the member joined (verification would not count it); `join` when a withdrawal that
+/// does not count is there (the member has not left); `--commit` outside a git repository.
+#[test]
+fn class_party_rough_edges_are_refused_with_what_to_do() {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let key = one.to_str().unwrap();
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--today", DAY];
+        all.extend_from_slice(args);
+        let out = f.ws.output(&all);
+        (out.status.code(), text(&out.stderr))
+    };
+    let accept = |party: &str| {
+        run(&[
+            "accept",
+            ID,
+            "--party",
+            party,
+            "--method",
+            "email",
+            "--on",
+            "2026-04-20",
+            "--by",
+            "Ann",
+            "--evidence",
+            "ref",
+            "--recorded-by",
+            "Priya",
+        ])
+    };
+    let (code, err) = accept(CLASS);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{CLASS} is a class of organisations in {ID}: it does not accept"
+        )) && err.contains(&format!(
+            "datapact join {ID} --class {CLASS} --member MEMBER_ID"
+        )),
+        "{err}"
+    );
+    let (code, err) = accept("hsg-one");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hsg-one is a member of {CLASS} in {ID}, not a party"
+        )) && err.contains("it has joined v1"),
+        "{err}"
+    );
+    assert!(
+        !f.ws
+            .root()
+            .join(format!("signatures/{ID}/v1/acceptances"))
+            .exists()
+    );
+
+    let withdraw = |at: &str| {
+        run(&[
+            "withdraw",
+            ID,
+            "--class",
+            CLASS,
+            "--member",
+            "hsg-one",
+            "--key",
+            key,
+            "--signed-at",
+            at,
+        ])
+    };
+    let (code, err) = withdraw("2026-04-19T10:00:00Z");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("hsg-one would leave on 2026-04-19, before it joined")
+            && err.contains("check --signed-at"),
+        "{err}"
+    );
+    let withdrawal = f.members_dir().join("hsg-one/withdrawal.toml");
+    assert!(!withdrawal.exists());
+    let (code, _) = run(&["verify", ID]);
+    assert_eq!(code, Some(0));
+
+    // A withdrawal that does not count (here: for other bytes) has not ended the membership.
+    let (code, err) = withdraw("2026-04-25T10:00:00Z");
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = withdraw("2026-04-26T10:00:00Z");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("already signed a withdrawal"), "{err}");
+    let planted = std::fs::read_to_string(&withdrawal).unwrap();
+    let digest = planted
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .to_string();
+    f.ws.plant_statement(
+        &format!("signatures/{ID}/members/{CLASS}/hsg-one/withdrawal.toml"),
+        &one,
+        "datapact-agreement@datapact.dev",
+        &planted.replace(
+            &digest,
+            &format!("agreement_sha256 = \"{}\"", "ab".repeat(32)),
+        ),
+    );
+    let (code, err) = run(&[
+        "join",
+        ID,
+        "--class",
+        CLASS,
+        "--member",
+        "hsg-one",
+        "--name",
+        "Housing One",
+        "--key",
+        key,
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hsg-one is a member of {CLASS} of {ID} (joined v1 on 2026-04-20)"
+        )) && err.contains("does not count"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(f.members_dir().join("hsg-one")).unwrap();
+
+    // --commit outside a git repository: refused before anything is written.
+    for args in [
+        vec![
+            "join", ID, "--class", CLASS, "--member", "hsg-one", "--name", "One", "--key", key,
+            "--commit",
+        ],
+        vec![
+            "withdraw", ID, "--class", CLASS, "--member", "hsg-one", "--key", key, "--commit",
+        ],
+    ] {
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("--commit needs the workspace"), "{err}");
+    }
+    assert!(!f.members_dir().join("hsg-one").exists());
+}
