@@ -662,3 +662,21 @@ fn class_party_rough_edges_are_refused_with_what_to_do() {
     }
     assert!(!f.members_dir().join("hsg-one").exists());
 }
+
+/// A member that joins before the named parties have signed is listed as joined to a version
+/// not yet in force, until it is.
+#[test]
+fn a_member_joining_a_version_not_yet_in_force_is_shown_so() {
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ID}.toml"), standard_terms());
+    let icb = ws.generate_key_to(ICB, "icb@nhs.net", "icb");
+    let f = Fixture { ws, icb };
+    let one = f.member_key("hsg-one");
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let member =
+        |f: &Fixture| f.status()["agreements"][0]["classes"][0]["members"][0]["status"].clone();
+    assert_eq!(member(&f), "joined v1 on 2026-04-20; v1 not yet in force");
+    f.ws.sign(ID, ICB, &f.icb, &["--signed-at", "2026-04-21T10:00:00Z"]);
+    assert_eq!(member(&f), "joined v1 on 2026-04-20");
+}
