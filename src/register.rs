@@ -126,8 +126,7 @@ impl Assessment {
         self.signatures
             .iter()
             .flat_map(|s| s.parties.iter())
-            .filter(|p| !matches!(p.status, PartyStatus::Signed { .. }))
-            .filter(|p| !(self.acceptances_count && self.accepted(&p.party).is_some()))
+            .filter(|p| !in_force::agreed(p, self.acceptances.as_ref(), self.acceptances_count))
             .map(|p| p.party.clone())
             .collect()
     }
@@ -236,17 +235,14 @@ impl Session {
                     Some(s) if s.findings.iter().any(|f| f.severity == Severity::Error) => {
                         Signed::Invalid
                     }
-                    Some(s) if s.state == SignatureState::Full => Signed::Fully,
-                    // The one place acceptances count: each party signed or, where the
-                    // workspace counts them, accepted these bytes.
+                    // Each party signed or, where the workspace counts acceptances,
+                    // accepted these bytes (decided in one place, as for earlier versions).
                     Some(s)
-                        if ws.config.signing.acceptances_count
-                            && s.parties.iter().all(|p| {
-                                matches!(p.status, PartyStatus::Signed { .. })
-                                    || acceptances
-                                        .as_ref()
-                                        .is_some_and(|a| a.of(&p.party).is_some())
-                            }) =>
+                        if in_force::agreed_by_all(
+                            s,
+                            acceptances.as_ref(),
+                            ws.config.signing.acceptances_count,
+                        ) =>
                     {
                         Signed::Fully
                     }
@@ -296,7 +292,7 @@ impl Session {
         if let (Some(s), Some(m)) = (signatures.as_mut(), members.as_ref()) {
             s.findings.extend(ws.config.apply(m.findings.clone()));
         }
-        Assessment {
+        let mut assessment = Assessment {
             checked,
             signatures,
             earlier,
@@ -305,7 +301,13 @@ impl Session {
             acceptances,
             acceptances_count: ws.config.signing.acceptances_count,
             members,
+        };
+        // Each member's standing depends on the version in force.
+        let in_force = assessment.in_force();
+        if let (Some(m), Some(facts)) = (assessment.members.as_mut(), facts.as_ref()) {
+            m.describe(facts.version, in_force);
         }
+        assessment
     }
 
     /// The signed reviews of one fully signed version (its model and facts).
@@ -397,6 +399,37 @@ pub struct ClassRow {
     pub eligibility: String,
     /// Members with a valid accession (those that left included, with `left_on`).
     pub members: Vec<Member>,
+    /// How many are members now (have not left), and how many of those are bound by an
+    /// earlier version than the current one (they have not joined it).
+    pub current: usize,
+    pub on_earlier_terms: usize,
+    /// How many left.
+    pub left: usize,
+    /// The counts in words: "2 members", "1 member (1 on earlier terms, 1 left)", "no members
+    /// yet", "no members (1 left)".
+    pub summary: String,
+}
+
+/// [`ClassRow::summary`] from its counts.
+fn members_summary(current: usize, on_earlier_terms: usize, left: usize) -> String {
+    let mut notes = Vec::new();
+    if on_earlier_terms > 0 {
+        notes.push(format!("{on_earlier_terms} on earlier terms"));
+    }
+    if left > 0 {
+        notes.push(format!("{left} left"));
+    }
+    let count = match current {
+        0 if left == 0 => return "no members yet".into(),
+        0 => "no members".to_string(),
+        1 => "1 member".to_string(),
+        n => format!("{n} members"),
+    };
+    if notes.is_empty() {
+        count
+    } else {
+        format!("{count} ({})", notes.join(", "))
+    }
 }
 
 impl ClassRow {
@@ -408,16 +441,29 @@ impl ClassRow {
         ag.parties
             .iter()
             .filter(|p| p.class)
-            .map(|p| ClassRow {
-                party: p.id.clone(),
-                name: p.name.clone(),
-                eligibility: p.eligibility.clone().unwrap_or_default(),
-                members: a
+            .map(|p| {
+                let members: Vec<Member> = a
                     .members
                     .iter()
                     .flat_map(|m| m.of_class(&p.id))
                     .cloned()
-                    .collect(),
+                    .collect();
+                let current = members.iter().filter(|m| m.current()).count();
+                let on_earlier_terms = members
+                    .iter()
+                    .filter(|m| m.current() && !m.joined_current)
+                    .count();
+                let left = members.len() - current;
+                ClassRow {
+                    party: p.id.clone(),
+                    name: p.name.clone(),
+                    eligibility: p.eligibility.clone().unwrap_or_default(),
+                    members,
+                    current,
+                    on_earlier_terms,
+                    left,
+                    summary: members_summary(current, on_earlier_terms, left),
+                }
             })
             .collect()
     }

@@ -6,6 +6,7 @@
 use crate::error::{Error, Outcome, Result};
 use crate::signing::acceptance::{self, Method, NewAcceptance};
 use crate::signing::facts;
+use crate::signing::verify::PartyStatus;
 use crate::term;
 use chrono::NaiveDate;
 use std::io::Write;
@@ -42,9 +43,24 @@ fn parse_method(s: &str) -> std::result::Result<Method, String> {
     Method::parse(s)
 }
 
+/// Refuses `--commit` outside a git repository before anything is written (for `accept`,
+/// `join` and `withdraw`), as `bump` does: a command that wrote its file and then failed to
+/// commit it would leave the file behind, and exit 2.
+pub(super) fn check_commit(ws: &crate::workspace::Workspace, commit: bool) -> Result<()> {
+    if commit && !crate::git::is_in_work_tree(&ws.root) {
+        return Err(Error::usage(format!(
+            "--commit needs the workspace {} to be in a git repository",
+            ws.root.display()
+        ))
+        .with_hint("run `git init` there, or leave out --commit; nothing was written"));
+    }
+    Ok(())
+}
+
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, today) = (&session.ws, session.today);
+    check_commit(ws, args.commit)?;
     let path = ws.resolve_target(&args.target)?;
     let assessment = session.assess_file(&path)?;
     let checked = &assessment.checked;
@@ -61,6 +77,45 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         )));
     }
     let facts = facts::of_checked(checked)?;
+    let id = facts.id.as_str();
+    if let Some(m) = assessment
+        .members
+        .iter()
+        .flat_map(|m| m.members.iter())
+        .find(|m| m.member == args.party)
+    {
+        return Err(Error::refused(format!(
+            "{} is a member of {} in {id}, not a party: a member joins with a signed accession, it does not accept",
+            args.party, m.class
+        ))
+        .with_hint(if m.joined_current {
+            format!(
+                "it has joined v{}: `datapact verify {id}` lists its accession",
+                facts.version
+            )
+        } else {
+            format!(
+                "to accept v{} it joins again: `datapact join {id} --class {} --member {} ...`",
+                facts.version, m.class, args.party
+            )
+        }));
+    }
+    // A party whose signature on this version verifies has agreed already, by the stronger
+    // means: a record of evidence beside it would only blur which one counts.
+    if assessment
+        .signatures
+        .iter()
+        .flat_map(|s| s.parties.iter())
+        .any(|p| p.party == args.party && matches!(p.status, PartyStatus::Signed { .. }))
+    {
+        return Err(Error::refused(format!(
+            "{} has signed v{} of {id} (its signature verifies): an acceptance would add nothing",
+            args.party, facts.version
+        ))
+        .with_hint(format!(
+            "`datapact verify {id}` shows the signature; an acceptance records agreement given without one"
+        )));
+    }
     let new = NewAcceptance {
         party: &args.party,
         method: args.method,

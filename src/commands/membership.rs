@@ -114,11 +114,12 @@ fn open(
 pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, trust, today) = (&session.ws, &session.trust, session.today);
+    super::accept::check_commit(ws, args.signing.commit)?;
     let (assessment, facts) = open(&session, &args.target, &args.class, &args.member)?;
     let id = facts.id.as_str();
     for (flag, value) in [("--name", Some(&args.name)), ("--ico", args.ico.as_ref())] {
         if let Some(value) = value {
-            check_text(flag, value).map_err(|why| {
+            check_text("it", value).map_err(|why| {
                 Error::usage(format!("invalid {flag}: {why}"))
                     .with_hint("give one line of plain text")
             })?;
@@ -130,6 +131,23 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     ws.check_inside(&stmt_path)?;
     ws.check_inside(&withdrawal)?;
     if crate::gate::kind_of(&ws.root, &withdrawal)? != crate::gate::Kind::Missing {
+        let listed = assessment
+            .members
+            .as_ref()
+            .and_then(|m| m.find(&args.class, &args.member));
+        // A withdrawal that does not count (a finding of `verify`) has not ended the membership.
+        if let Some(m) = listed.filter(|m| m.current()) {
+            return Err(Error::refused(format!(
+                "{} is a member of {} of {id} ({}), but {} is there and does not count",
+                args.member,
+                args.class,
+                m.status,
+                ws.display(&withdrawal)
+            ))
+            .with_hint(format!(
+                "`datapact verify {id}` says why; remove the withdrawal and its .sig, then withdraw or join as intended"
+            )));
+        }
         return Err(Error::refused(format!(
             "{} has left {} of {id} ({} exists)",
             args.member,
@@ -141,12 +159,26 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     // A member that joined an earlier version accedes to this one: its accession is replaced
     // (git keeps the earlier one). One that joined this version, or whose files are damaged,
     // is refused.
-    let earlier = assessment
+    let version = facts.version;
+    let joined = assessment
         .members
         .as_ref()
         .and_then(|m| m.find(&args.class, &args.member))
-        .is_some_and(|m| !m.joined_current);
-    let version = facts.version;
+        .filter(|m| !m.joined_current)
+        .map(|m| m.version);
+    let earlier = joined.is_some();
+    // The accession to the version in force binds the member until the current version is in
+    // force: replacing it sooner would leave the member bound by nothing in the working tree.
+    let in_force = assessment.in_force();
+    if let Some(v) = joined.filter(|&v| in_force == Some(v) && in_force != Some(version)) {
+        return Err(Error::refused(format!(
+            "{}'s accession to v{v} of {id}, the version in force, binds it until v{version} is in force; joining v{version} now would replace it",
+            args.member
+        ))
+        .with_hint(format!(
+            "join again once every party has signed v{version} (`datapact status {id}` shows the version in force)"
+        )));
+    }
     let already = |ws: &Workspace, there: &Path| {
         Error::refused(format!(
             "{} has already signed an accession to {} of {id} ({} exists)",
@@ -196,8 +228,9 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
         left,
     )?;
     let e = term::escape;
+    let mut out = term::stdout();
     let _ = writeln!(
-        term::stdout(),
+        out,
         "{} joined {} of {} v{} on {}; the agreement's bytes are unchanged (sha256 {})\n  {}\n  {}",
         e(&args.member),
         e(&args.class),
@@ -208,6 +241,12 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
         ws.display(&stmt_path),
         ws.display(&sig_path)
     );
+    if let Some(v) = joined {
+        let _ = writeln!(
+            out,
+            "This accession to v{version} replaces the one to v{v} (git keeps the earlier one)."
+        );
+    }
     cx.commit_if_asked(
         ws,
         args.signing.commit,
@@ -223,6 +262,7 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
 pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, trust, today) = (&session.ws, &session.trust, session.today);
+    super::accept::check_commit(ws, args.signing.commit)?;
     let (assessment, facts) = open(&session, &args.target, &args.class, &args.member)?;
     let id = facts.id.as_str();
     let Some(member) = assessment
@@ -252,6 +292,14 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
     let left = || leftover(ws, &stmt_path, &sig_path, false, &already);
     left()?;
     let signed_at = args.signing.signing_time();
+    let left_on = signed_at.with_timezone(&ws.config.timezone()).date_naive();
+    if left_on < member.joined_on {
+        return Err(Error::usage(format!(
+            "{} would leave on {left_on}, before it joined {} of {id} ({}): such a withdrawal does not count",
+            args.member, args.class, member.joined_on
+        ))
+        .with_hint("a member leaves on or after the day it joined: check --signed-at"));
+    }
     let Signer {
         entry,
         key_id,
@@ -273,10 +321,7 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
         key_id: key_id.clone(),
         role: role.clone(),
         signed_at: signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        left_on: signed_at
-            .with_timezone(&ws.config.timezone())
-            .date_naive()
-            .to_string(),
+        left_on: left_on.to_string(),
     };
     confirm(&facts, "Withdrawing from", &statement, &entry.principal);
     let passphrase = Passphrase::from_options(args.signing.passphrase_file.as_deref(), false);

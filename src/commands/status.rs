@@ -78,14 +78,13 @@ fn signatures_cell(r: &Row) -> String {
         let current: Vec<&str> = c
             .members
             .iter()
-            .filter(|m| m.left_on.is_none())
+            .filter(|m| m.current())
             .map(|m| m.name.as_str())
             .collect();
         s.push_str(&format!(
-            " ({}: {} member{}{}{})",
+            " ({}: {}{}{})",
             c.party,
-            current.len(),
-            if current.len() == 1 { "" } else { "s" },
+            c.summary,
             if current.is_empty() { "" } else { ": " },
             current.join(", ")
         ));

@@ -196,16 +196,54 @@ impl Acceptances {
     }
 }
 
+/// The content digests the acceptance files of `version` of agreement `id` name
+/// (`agreement_sha256`), whatever their validity: where to look for that version's text in
+/// history when its parties accepted it rather than signed. A file that cannot be read names
+/// none.
+pub fn named_digests(ws: &Workspace, id: &str, version: u32) -> std::collections::BTreeSet<String> {
+    let dir = acceptances_dir(ws, id, version);
+    if gate::check_inside(&ws.root, &dir).is_err() {
+        return Default::default();
+    }
+    gate::list_dir(&ws.root, &dir)
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".toml"))
+                .is_some_and(|s| check_id(s).is_ok())
+        })
+        .filter_map(|p| gate::try_read(&ws.root, p, FileKind::Statement).ok())
+        .filter_map(|b| toml::from_str::<Acceptance>(std::str::from_utf8(&b).ok()?).ok())
+        .filter(|a| a.agreement == id && a.version == version)
+        .map(|a| a.agreement_sha256)
+        .collect()
+}
+
 /// Reads `signatures/<id>/v<N>/acceptances/` for the version of `facts`: each `<party>.toml`
 /// judged (DP223 for one that does not hold, DP224 for one about other bytes); anything else
 /// there is DP214 and never read. `today` decides what is in the future.
 pub fn acceptances(ws: &Workspace, facts: &AgreementFacts, today: NaiveDate) -> Acceptances {
     let mut out = Acceptances::default();
     let dir = acceptances_dir(ws, facts.id.as_str(), facts.version);
-    if gate::check_inside(&ws.root, &dir).is_err()
-        || gate::kind_of(&ws.root, &dir).ok() != Some(Kind::Dir)
-    {
-        // Nothing there; a link out or a file in its place is reported by verification.
+    // A link out of the workspace (the folder, or a file in it) is never read: an error, so
+    // nobody takes the acceptances it would hold for granted.
+    let outside = |path: &Path, refusal: Error| {
+        Finding::new(
+            &rules::signatures::ACCEPTANCE_INVALID,
+            &ws.display(path),
+            Position::START,
+            format!("{}; no acceptance there is read", refusal.message),
+            refusal.hint.unwrap_or_default(),
+        )
+    };
+    if let Err(refusal) = gate::check_inside(&ws.root, &dir) {
+        out.findings.push(outside(&dir, refusal));
+        return out;
+    }
+    if gate::kind_of(&ws.root, &dir).ok() != Some(Kind::Dir) {
+        // Nothing there; a file in its place is reported by verification.
         return out;
     }
     for path in gate::list_dir(&ws.root, &dir).unwrap_or_default() {
@@ -215,8 +253,11 @@ pub fn acceptances(ws: &Workspace, facts: &AgreementFacts, today: NaiveDate) -> 
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let stem = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok());
-        let regular = gate::check_inside(&ws.root, &path).is_ok()
-            && gate::kind_of(&ws.root, &path).ok() == Some(Kind::File);
+        if let Err(refusal) = gate::check_inside(&ws.root, &path) {
+            out.findings.push(outside(&path, refusal));
+            continue;
+        }
+        let regular = gate::kind_of(&ws.root, &path).ok() == Some(Kind::File);
         let Some(stem) = stem.filter(|_| regular) else {
             out.findings.push(Finding::new(
                 &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
@@ -292,6 +333,15 @@ fn judge(
             format!("it names party {:?} but is filed as {stem}.toml", a.party),
         ));
     }
+    if facts.class_ids.contains(&a.party) {
+        return Err(invalid(
+            line("party"),
+            format!(
+                "{} is a class of organisations: its members join with signed accessions, it does not accept",
+                a.party
+            ),
+        ));
+    }
     if !facts.party_ids.contains(&a.party) {
         return Err(invalid(
             line("party"),
@@ -360,6 +410,18 @@ pub fn record(
     new: &NewAcceptance<'_>,
     today: NaiveDate,
 ) -> Result<PathBuf> {
+    if facts.class_ids.iter().any(|c| c == new.party) {
+        return Err(Error::refused(format!(
+            "{} is a class of organisations in {}: it does not accept, each member joins with a signed accession",
+            new.party,
+            facts.id.as_str()
+        ))
+        .with_hint(format!(
+            "a member joins with `datapact join {} --class {} --member MEMBER_ID --name TEXT --key KEYFILE`",
+            facts.id.as_str(),
+            new.party
+        )));
+    }
     if !facts.party_ids.iter().any(|p| p == new.party) {
         return Err(Error::usage(format!(
             "{} is not a party to {}",
@@ -371,9 +433,9 @@ pub fn record(
     for (name, value) in [
         ("--by", new.accepted_by),
         ("--evidence", new.evidence),
-        ("the recorder's name", new.recorded_by),
+        ("--recorded-by", new.recorded_by),
     ] {
-        check_text(name, value).map_err(|why| {
+        check_text("it", value).map_err(|why| {
             Error::usage(format!("invalid {name}: {why}")).with_hint("give one line of plain text")
         })?;
     }

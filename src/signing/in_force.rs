@@ -3,11 +3,17 @@
 //! working tree, so they are found in the history of the current branch by the digest its
 //! statements name ([`crate::history::Archive`]), validated, and its signatures verified
 //! against them ([`super::verify::verify_version`]).
+//!
+//! Whether every party agreed to a version ([`agreed_by_all`]: each signed it or, where the
+//! workspace counts acceptances, accepted its exact bytes) is decided here, for the current
+//! version (`register::Session::assess_text`) and an earlier one alike.
 
+use super::acceptance::{self, Acceptances};
 use super::facts::AgreementFacts;
 use super::trust::TrustStore;
 use super::verify::{
-    AgreementSignatures, SignatureState, named_digests, signed_versions, verify_version,
+    AgreementSignatures, PartySignature, PartyStatus, SignatureState, named_digests,
+    signed_versions, verify_version,
 };
 use crate::agreement::{self, Checked};
 use crate::diagnostics::Severity;
@@ -24,8 +30,10 @@ pub struct InForce {
     /// That version's text, validated without errors (`sign` never signs a text with errors, so
     /// one that has them is never in force).
     pub checked: Checked,
-    /// Its signatures, every one valid.
+    /// Its signatures: every party's valid, or (where acceptances count) its acceptance.
     pub signatures: AgreementSignatures,
+    /// Its valid acceptances, read when the workspace counts them (empty otherwise).
+    pub acceptances: Acceptances,
     /// The first commit of the current branch that had this text.
     pub commit: CommitInfo,
 }
@@ -42,8 +50,33 @@ pub enum Earlier {
     Unknown(Vec<String>),
 }
 
+/// Whether `party` agreed to the version `party` was verified against: it holds a valid
+/// signature or, when `count` (`[signing] acceptances_count`), a valid acceptance of the
+/// version's exact bytes ([`acceptance::acceptances`]).
+pub fn agreed(party: &PartySignature, acceptances: Option<&Acceptances>, count: bool) -> bool {
+    matches!(party.status, PartyStatus::Signed { .. })
+        || (count && acceptances.is_some_and(|a| a.of(&party.party).is_some()))
+}
+
+/// Whether every party agreed to a version: fully signed, or (when `count`) each party signed
+/// or accepted its exact bytes. The one place acceptances count, for the current version and
+/// for an earlier one in force alike. Error findings (a broken chain, say) are the caller's.
+pub fn agreed_by_all(
+    signatures: &AgreementSignatures,
+    acceptances: Option<&Acceptances>,
+    count: bool,
+) -> bool {
+    signatures.state == SignatureState::Full
+        || (count
+            && signatures
+                .parties
+                .iter()
+                .all(|p| agreed(p, acceptances, count)))
+}
+
 /// Finds the latest version below the current one (`facts`) whose statements name a text in
-/// the history of the current branch that every party of that text has validly signed.
+/// the history of the current branch that every party of that text has agreed to
+/// ([`agreed_by_all`]: validly signed, or accepted where the workspace counts acceptances).
 pub fn earlier(
     ws: &Workspace,
     facts: &AgreementFacts,
@@ -52,13 +85,18 @@ pub fn earlier(
     archive: &LazyArchive,
 ) -> Earlier {
     let id = facts.id.as_str();
+    let count = ws.config.signing.acceptances_count;
     let mut unknown = Vec::new();
     for version in signed_versions(ws, id)
         .into_iter()
         .rev()
         .filter(|&v| v < facts.version)
     {
-        let digests = named_digests(ws, id, version);
+        let mut digests = named_digests(ws, id, version);
+        // A version every party accepted (none signed) is found by what its acceptances name.
+        if count {
+            digests.extend(acceptance::named_digests(ws, id, version));
+        }
         if digests.is_empty() {
             continue;
         }
@@ -117,11 +155,17 @@ pub fn earlier(
                 .findings
                 .iter()
                 .any(|f| f.severity == Severity::Error);
-            if signatures.state == SignatureState::Full && clean {
+            let acceptances = if count {
+                acceptance::acceptances(ws, &old, today)
+            } else {
+                Acceptances::default()
+            };
+            if clean && agreed_by_all(&signatures, Some(&acceptances), count) {
                 return Earlier::InForce(Box::new(InForce {
                     version,
                     checked,
                     signatures,
+                    acceptances,
                     commit: text.commit,
                 }));
             }

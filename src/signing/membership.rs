@@ -205,10 +205,11 @@ pub struct Member {
     pub joined_on: NaiveDate,
     /// The day it left, when it signed a valid withdrawal.
     pub left_on: Option<NaiveDate>,
-    /// Whether it joined the agreement's current version (else an earlier one: it accedes
-    /// again to the current one).
+    /// Whether it joined the agreement's current version (else an earlier one, whose terms
+    /// bind it until it joins again: see [`Member::describe`]).
     pub joined_current: bool,
-    /// "joined v2 on 2026-05-01", "joined v1 on 2026-05-01, not yet v2", "left on ...".
+    /// The member's standing in words ([`Member::describe`]): "joined v2 on 2026-05-01",
+    /// "joined v1 on 2026-05-01; bound by v1 until it accepts v2, now in force", "left on ...".
     pub status: String,
     /// The accession file, workspace-relative.
     pub accession: String,
@@ -223,7 +224,45 @@ pub struct Members {
     pub findings: Vec<Finding>,
 }
 
+impl Member {
+    /// Whether the member has not left.
+    pub fn current(&self) -> bool {
+        self.left_on.is_none()
+    }
+
+    /// Sets `status` from the version the member joined, the agreement's `current` version and
+    /// the version `in_force` (`None` when none is). An accession binds the member to the
+    /// version it names: a later version does not end the membership, nor bind the member to
+    /// terms it has not accepted; it joins again to accept them (docs/signing.md,
+    /// "Memberships").
+    pub fn describe(&mut self, current: u32, in_force: Option<u32>) {
+        let (v, joined) = (self.version, self.joined_on);
+        let mut status = format!("joined v{v} on {joined}");
+        if v == current && in_force != Some(v) {
+            status.push_str(&format!("; v{v} not yet in force"));
+        } else if v < current && in_force == Some(current) {
+            status.push_str(&format!(
+                "; bound by v{v} until it accepts v{current}, now in force"
+            ));
+        } else if v < current {
+            status.push_str(&format!("; has not yet accepted v{current}"));
+        }
+        self.joined_current = v == current;
+        self.status = match self.left_on {
+            Some(left) => format!("left on {left} ({status})"),
+            None => status,
+        };
+    }
+}
+
 impl Members {
+    /// Describes every member ([`Member::describe`]) once the version in force is known.
+    pub fn describe(&mut self, current: u32, in_force: Option<u32>) {
+        for m in &mut self.members {
+            m.describe(current, in_force);
+        }
+    }
+
     pub fn of_class<'a>(&'a self, class: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
         self.members.iter().filter(move |m| m.class == class)
     }
@@ -548,15 +587,7 @@ fn judge_member(judge: &Judge<'_>, class: &str, member: &str, dir: &Path, out: &
         None => None,
     };
     let s = acc.statement;
-    let joined_current = s.version == facts.version;
-    let mut status = format!("joined v{} on {}", s.version, acc.day);
-    if !joined_current {
-        status.push_str(&format!(", not yet v{}", facts.version));
-    }
-    if let Some(left) = left_on {
-        status = format!("left on {left} ({status})");
-    }
-    out.members.push(Member {
+    let mut m = Member {
         class: class.to_string(),
         member: member.to_string(),
         name: s.name,
@@ -564,10 +595,14 @@ fn judge_member(judge: &Judge<'_>, class: &str, member: &str, dir: &Path, out: &
         version: s.version,
         joined_on: acc.day,
         left_on,
-        joined_current,
-        status,
+        joined_current: s.version == facts.version,
+        status: String::new(),
         accession: acc.display,
-    });
+    };
+    // Until the version in force is known (the register says it), the current version is
+    // taken to be in force.
+    m.describe(facts.version, Some(facts.version));
+    out.members.push(m);
 }
 
 /// A DP214 warning for an entry of `members/` that is not read.

@@ -381,3 +381,255 @@ fn every_refusal_of_accept_writes_nothing() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(!broken.root().join("signatures").exists());
 }
+
+/// `datapact --today TODAY bump ID` (an amendment), which must succeed.
+fn bump(ws: &TempWorkspace) {
+    let out = ws.output(&[
+        "--today",
+        TODAY,
+        "bump",
+        ID,
+        "--reason",
+        "A new data item.",
+        "--change",
+        "Adds a data item.",
+        "--approved",
+        TODAY,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// With `[signing] acceptances_count = true`, a version completed by a signature and an
+/// acceptance stays in force while the next version collects signatures, exactly as a fully
+/// signed one would; with the policy off it never was in force.
+#[test]
+fn an_earlier_version_completed_by_an_acceptance_stays_in_force_while_the_next_is_signed() {
+    for count in [true, false] {
+        let ws = icb_signed(count);
+        let out = accept(&ws, ECC, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ws.commit_all("v1 signed by the ICB, accepted by the council", T0);
+        bump(&ws);
+        let key = ws.key_path("icb");
+        ws.sign(ID, ICB, &key, &["--signed-at", "2026-04-25T10:00:00Z"]);
+        ws.commit_all("v2, signed by the ICB", "2026-04-25T10:00:00Z");
+        let row = status_row(&ws);
+        assert_eq!(row["version"], 2, "{row}");
+        if count {
+            assert_eq!(row["in_force"], 1, "{row}");
+            assert_eq!(row["pending"], 2, "{row}");
+            assert_eq!(
+                row["versions"],
+                format!("v1 in force; v2 awaiting {ECC}"),
+                "{row}"
+            );
+        } else {
+            assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+        }
+        // verify names the version in force, as for a signed one.
+        let out = ws.output(&["--today", TODAY, "verify", ID, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let in_force = &json["agreements"][0]["in_force"]["version"];
+        assert_eq!(
+            in_force,
+            &if count {
+                1.into()
+            } else {
+                serde_json::Value::Null
+            },
+            "count = {count}: {json}"
+        );
+    }
+}
+
+/// A version every party accepted and none signed is found in history by the bytes its
+/// acceptances name, and stays in force (with the policy on) while the next one is signed.
+#[test]
+fn an_earlier_version_every_party_accepted_stays_in_force() {
+    let ws = workspace("acceptances_count = true");
+    for party in [ICB, ECC] {
+        let out = accept(&ws, party, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    assert_eq!(status_row(&ws)["in_force"], 1);
+    ws.commit_all("v1, accepted by both parties", T0);
+    bump(&ws);
+    let key = ws.generate_key_to(ICB, "priya@nhs.net", "icb");
+    ws.sign(ID, ICB, &key, &["--signed-at", "2026-04-25T10:00:00Z"]);
+    ws.commit_all("v2, signed by the ICB", "2026-04-25T10:00:00Z");
+    let row = status_row(&ws);
+    assert_eq!(row["in_force"], 1, "{row}");
+    assert_eq!(row["pending"], 2, "{row}");
+}
+
+/// [`accept`] for the council with the default values and `more` flags appended.
+fn accept_with(ws: &TempWorkspace, more: &[&str]) -> std::process::Output {
+    let mut args: Vec<&str> = vec![
+        "--today",
+        TODAY,
+        "accept",
+        ID,
+        "--party",
+        ECC,
+        "--method",
+        "email",
+        "--on",
+        "2026-04-20",
+        "--by",
+        "Mark Osei, Data Protection Officer",
+        "--evidence",
+        "e-mail of 20 April 2026, ref ECC-DSA-7",
+        "--recorded-by",
+        "Priya Shah",
+    ];
+    args.extend_from_slice(more);
+    ws.output(&args)
+}
+
+/// `accept --commit` commits exactly the acceptance file, as written, with a message naming
+/// the party, agreement, version, method and day; a changed file staged beside it and an
+/// untracked one are left out. Outside a git repository `--commit` is refused before anything
+/// is written.
+#[test]
+fn accept_commit_commits_exactly_the_acceptance_file() {
+    let outside = icb_signed(false);
+    let out = accept_with(&outside, &["--commit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--commit needs the workspace")
+            && text(&out.stderr).contains("nothing was written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !outside
+            .root()
+            .join(format!("signatures/{ID}/v1/acceptances"))
+            .exists()
+    );
+
+    let ws = icb_signed(false);
+    let first = ws.commit_all("v1 signed by the ICB", T0);
+    ws.set_committer();
+    // A staged change and an untracked file: neither may be committed.
+    let repo = git2::Repository::open(ws.root()).unwrap();
+    ws.write(
+        "datapact.toml",
+        "[signing]\nacceptances_count = false\n# edited\n",
+    );
+    let mut index = repo.index().unwrap();
+    index
+        .add_path(std::path::Path::new("datapact.toml"))
+        .unwrap();
+    index.write().unwrap();
+    ws.write("notes.txt", "not for the repository");
+
+    let out = accept_with(&ws, &["--commit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let message = format!("Record {ECC}'s acceptance of {ID} v1 (email on 2026-04-20)");
+    assert!(
+        text(&out.stderr).contains("Committed ") && text(&out.stderr).contains(&message),
+        "{}",
+        text(&out.stderr)
+    );
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.message().ok(), Some(message.as_str()));
+    assert_eq!(
+        head.parent_ids().map(|p| p.to_string()).collect::<Vec<_>>(),
+        vec![first]
+    );
+    let diff = repo
+        .diff_tree_to_tree(
+            Some(&head.parent(0).unwrap().tree().unwrap()),
+            Some(&head.tree().unwrap()),
+            None,
+        )
+        .unwrap();
+    let rel = format!("signatures/{ID}/v1/acceptances/{ECC}.toml");
+    let changed: Vec<String> = diff
+        .deltas()
+        .map(|d| d.new_file().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(changed, vec![rel.clone()]);
+    let entry = head
+        .tree()
+        .unwrap()
+        .get_path(std::path::Path::new(&rel))
+        .unwrap();
+    assert_eq!(
+        repo.find_blob(entry.id()).unwrap().content(),
+        std::fs::read(ws.root().join(&rel)).unwrap().as_slice()
+    );
+    // The staged change is still staged, not committed.
+    let status = repo
+        .status_file(std::path::Path::new("datapact.toml"))
+        .unwrap();
+    assert!(status.contains(git2::Status::INDEX_MODIFIED), "{status:?}");
+}
+
+/// Rough edges of `accept`, each refused with what to do and nothing written: a party whose
+/// signature on the version verifies (an acceptance would add nothing), and text with a line
+/// break, said once ("invalid --by: it holds ...").
+#[test]
+fn accept_refuses_a_party_that_signed_and_says_what_is_wrong_with_a_text_once() {
+    let ws = icb_signed(true);
+    let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
+    let out = accept(&ws, ICB, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{ICB} has signed v1 of {ID} (its signature verifies): an acceptance would add nothing"
+        )),
+        "{err}"
+    );
+    let out = accept(&ws, ECC, &["--evidence", "ref 1\nref 2"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("invalid --evidence: it holds the control or formatting character \\u{a}"),
+        "{err}"
+    );
+    assert!(!dir.exists());
+}
+
+/// A link out of the workspace planted as the acceptances folder, or as an acceptance file,
+/// is never read: an error (DP223) naming the link, reported once, and the acceptance does not
+/// count.
+#[test]
+fn acceptances_linked_out_of_the_workspace_are_errors_and_never_count() {
+    let ws = icb_signed(true);
+    let outside = tempfile::tempdir().unwrap();
+    let out = accept(&ws, ECC, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
+    let file = dir.join(format!("{ECC}.toml"));
+    std::fs::copy(&file, outside.path().join(format!("{ECC}.toml"))).unwrap();
+    assert_eq!(status_row(&ws)["in_force"], 1);
+    for link_the_folder in [true, false] {
+        std::fs::remove_dir_all(&dir).unwrap();
+        if link_the_folder {
+            std::os::unix::fs::symlink(outside.path(), &dir).unwrap();
+        } else {
+            std::fs::create_dir(&dir).unwrap();
+            std::os::unix::fs::symlink(outside.path().join(format!("{ECC}.toml")), &file).unwrap();
+        }
+        let out = ws.output(&["--today", TODAY, "check", ID]);
+        let said = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        assert_eq!(said.matches("is a link to").count(), 1, "{said}");
+        assert!(
+            said.contains("error[DP223]")
+                && said.contains("outside the workspace; no acceptance there is read")
+                && !said.contains("DP214"),
+            "{said}"
+        );
+        let row = status_row(&ws);
+        assert_eq!(row["in_force"], serde_json::Value::Null, "{row}");
+        assert_eq!(row["missing"], serde_json::json!([ECC]), "{row}");
+        if link_the_folder {
+            std::fs::remove_file(&dir).unwrap();
+            std::fs::create_dir(&dir).unwrap();
+        }
+    }
+}

@@ -165,7 +165,8 @@ fn members_join_and_leave_without_changing_the_agreement() {
 
     let out = f.ws.output(&["--today", DAY, "status"]);
     let table = text(&out.stdout);
-    assert!(table.contains("1 member: Housing One"), "{table}");
+    // Members who left are not counted as members, but said to have left.
+    assert!(table.contains("1 member (1 left): Housing One"), "{table}");
 
     // verify lists the members under the agreement (JSON: `members[]`), never as signatures.
     let members = report["agreements"][0]["members"].as_array().unwrap();
@@ -199,7 +200,7 @@ fn members_join_and_leave_without_changing_the_agreement() {
         .unwrap_or_default();
     assert!(
         cell.contains(
-            "Who may join: Registered providers of social housing in England<br />2 members:"
+            "Who may join: Registered providers of social housing in England<br />1 member (1 left):"
         ) && cell.contains("<li>Housing One: joined v1 on 2026-04-20</li>")
             && cell.contains("<li>Housing Two: left on 2026-04-25"),
         "{cell}"
@@ -380,4 +381,302 @@ fn a_members_link_out_of_the_workspace_is_reported_once() {
     ]);
     assert_eq!(out.matches("members is a link").count(), 1, "{out}");
     assert!(out.contains("error[DP226]"), "{out}");
+}
+
+/// Join → bump → sign → re-join. An accession binds the member to the version it names: after
+/// `bump` it stays a member, bound by v1 (which stays in force while v2 collects signatures);
+/// it cannot replace that accession before v2 is in force; once v2 is, it is shown as bound by
+/// v1 until it accepts v2, and joining again replaces its accession (git keeps the earlier
+/// one). Verification, history included, and the register are clean throughout.
+#[test]
+fn a_member_of_v1_stays_bound_by_v1_until_it_joins_v2() {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    f.ws.commit_all("v1 and hsg-one's accession", "2026-04-20T11:00:00Z");
+    let later = "2026-05-10";
+    let run = |args: &[&str]| {
+        let mut all = vec!["--today", later];
+        all.extend_from_slice(args);
+        f.ws.output(&all)
+    };
+    let member = || {
+        let out = run(&["status", "--format", "json"]);
+        let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+        status["agreements"][0]["classes"][0]["members"][0].clone()
+    };
+    let verified = |history: bool| {
+        let mut args = vec!["verify", ID, "--format", "json"];
+        if history {
+            args.insert(1, "--history");
+        }
+        let out = run(&args);
+        let report = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
+        serde_json::from_str::<Value>(&report).unwrap()
+    };
+    let rejoin = |at: &str| {
+        run(&[
+            "join",
+            ID,
+            "--class",
+            CLASS,
+            "--member",
+            "hsg-one",
+            "--name",
+            "Housing One",
+            "--key",
+            one.to_str().unwrap(),
+            "--signed-at",
+            at,
+        ])
+    };
+    let out = run(&[
+        "bump",
+        ID,
+        "--reason",
+        "New terms.",
+        "--change",
+        "Adds a data item.",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    f.ws.commit_all("v2", "2026-05-10T09:00:00Z");
+
+    // v1 is in force while v2 collects signatures: the member is bound by it.
+    let m = member();
+    assert_eq!(m["version"], 1, "{m}");
+    assert_eq!(
+        m["status"], "joined v1 on 2026-04-20; has not yet accepted v2",
+        "{m}"
+    );
+    let accession = f.members_dir().join("hsg-one/accession.toml");
+    let v1_accession = std::fs::read(&accession).unwrap();
+    let out = rejoin("2026-05-10T09:30:00Z");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the version in force, binds it until v2 is in force")
+            && err.contains("join again once every party has signed v2"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&accession).unwrap(), v1_accession);
+
+    let out = run(&[
+        "sign",
+        ID,
+        "--party",
+        ICB,
+        "--key",
+        f.icb.to_str().unwrap(),
+        "--signed-at",
+        "2026-05-10T10:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    f.ws.commit_all("v2 signed", "2026-05-10T10:00:00Z");
+    // v2 is in force; the member is still a member, on v1's terms.
+    let m = member();
+    assert_eq!(
+        m["status"], "joined v1 on 2026-04-20; bound by v1 until it accepts v2, now in force",
+        "{m}"
+    );
+    let report = verified(true);
+    assert_eq!(
+        report["agreements"][0]["members"][0]["version"], 1,
+        "{report}"
+    );
+    let out = run(&["status"]);
+    assert!(
+        text(&out.stdout).contains("1 member (1 on earlier terms): Housing One"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = rejoin("2026-05-10T11:00:00Z");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("replaces the one to v1 (git keeps the earlier one)"),
+        "{}",
+        text(&out.stdout)
+    );
+    f.ws.commit_all("hsg-one joins v2", "2026-05-10T11:00:00Z");
+    let m = member();
+    assert_eq!(m["status"], "joined v2 on 2026-05-10", "{m}");
+    assert_eq!(m["joined_current"], true, "{m}");
+    let report = verified(true);
+    assert_eq!(
+        report["agreements"][0]["members"][0]["version"], 2,
+        "{report}"
+    );
+    let out = run(&["render", "--all", "--out", "site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let index = std::fs::read_to_string(f.ws.root().join("site/index.html")).unwrap();
+    assert!(
+        index.contains("1 member:</span>")
+            && index.contains("<li>Housing One: joined v2 on 2026-05-10</li>"),
+        "{index}"
+    );
+}
+
+/// Rough edges of `accept`, `join` and `withdraw` around class parties, each refused with what
+/// to do and nothing written: `accept` for the class party or for a member; a withdrawal dated
+/// before the member joined (verification would not count it); `join` when a withdrawal that
+/// does not count is there (the member has not left); `--commit` outside a git repository.
+#[test]
+fn class_party_rough_edges_are_refused_with_what_to_do() {
+    let f = fixture();
+    let one = f.member_key("hsg-one");
+    let key = one.to_str().unwrap();
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--today", DAY];
+        all.extend_from_slice(args);
+        let out = f.ws.output(&all);
+        (out.status.code(), text(&out.stderr))
+    };
+    let accept = |party: &str| {
+        run(&[
+            "accept",
+            ID,
+            "--party",
+            party,
+            "--method",
+            "email",
+            "--on",
+            "2026-04-20",
+            "--by",
+            "Ann",
+            "--evidence",
+            "ref",
+            "--recorded-by",
+            "Priya",
+        ])
+    };
+    let (code, err) = accept(CLASS);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{CLASS} is a class of organisations in {ID}: it does not accept"
+        )) && err.contains(&format!(
+            "datapact join {ID} --class {CLASS} --member MEMBER_ID"
+        )),
+        "{err}"
+    );
+    let (code, err) = accept("hsg-one");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hsg-one is a member of {CLASS} in {ID}, not a party"
+        )) && err.contains("it has joined v1"),
+        "{err}"
+    );
+    assert!(
+        !f.ws
+            .root()
+            .join(format!("signatures/{ID}/v1/acceptances"))
+            .exists()
+    );
+
+    let withdraw = |at: &str| {
+        run(&[
+            "withdraw",
+            ID,
+            "--class",
+            CLASS,
+            "--member",
+            "hsg-one",
+            "--key",
+            key,
+            "--signed-at",
+            at,
+        ])
+    };
+    let (code, err) = withdraw("2026-04-19T10:00:00Z");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("hsg-one would leave on 2026-04-19, before it joined")
+            && err.contains("check --signed-at"),
+        "{err}"
+    );
+    let withdrawal = f.members_dir().join("hsg-one/withdrawal.toml");
+    assert!(!withdrawal.exists());
+    let (code, _) = run(&["verify", ID]);
+    assert_eq!(code, Some(0));
+
+    // A withdrawal that does not count (here: for other bytes) has not ended the membership.
+    let (code, err) = withdraw("2026-04-25T10:00:00Z");
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = withdraw("2026-04-26T10:00:00Z");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("already signed a withdrawal"), "{err}");
+    let planted = std::fs::read_to_string(&withdrawal).unwrap();
+    let digest = planted
+        .lines()
+        .find(|l| l.starts_with("agreement_sha256"))
+        .unwrap()
+        .to_string();
+    f.ws.plant_statement(
+        &format!("signatures/{ID}/members/{CLASS}/hsg-one/withdrawal.toml"),
+        &one,
+        "datapact-agreement@datapact.dev",
+        &planted.replace(
+            &digest,
+            &format!("agreement_sha256 = \"{}\"", "ab".repeat(32)),
+        ),
+    );
+    let (code, err) = run(&[
+        "join",
+        ID,
+        "--class",
+        CLASS,
+        "--member",
+        "hsg-one",
+        "--name",
+        "Housing One",
+        "--key",
+        key,
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hsg-one is a member of {CLASS} of {ID} (joined v1 on 2026-04-20)"
+        )) && err.contains("does not count"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(f.members_dir().join("hsg-one")).unwrap();
+
+    // --commit outside a git repository: refused before anything is written.
+    for args in [
+        vec![
+            "join", ID, "--class", CLASS, "--member", "hsg-one", "--name", "One", "--key", key,
+            "--commit",
+        ],
+        vec![
+            "withdraw", ID, "--class", CLASS, "--member", "hsg-one", "--key", key, "--commit",
+        ],
+    ] {
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("--commit needs the workspace"), "{err}");
+    }
+    assert!(!f.members_dir().join("hsg-one").exists());
+}
+
+/// A member that joins before the named parties have signed is listed as joined to a version
+/// not yet in force, until it is.
+#[test]
+fn a_member_joining_a_version_not_yet_in_force_is_shown_so() {
+    let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ID}.toml"), standard_terms());
+    let icb = ws.generate_key_to(ICB, "icb@nhs.net", "icb");
+    let f = Fixture { ws, icb };
+    let one = f.member_key("hsg-one");
+    let out = f.join("hsg-one", "Housing One", &one);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let member =
+        |f: &Fixture| f.status()["agreements"][0]["classes"][0]["members"][0]["status"].clone();
+    assert_eq!(member(&f), "joined v1 on 2026-04-20; v1 not yet in force");
+    f.ws.sign(ID, ICB, &f.icb, &["--signed-at", "2026-04-21T10:00:00Z"]);
+    assert_eq!(member(&f), "joined v1 on 2026-04-20");
 }
