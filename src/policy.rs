@@ -110,6 +110,18 @@ impl Policy {
         }
     }
 
+    /// A built-in profile as an agreement names it (`agreement.policy`): as it ships, with its
+    /// exceptions attributed to it unless it is the default. Made once per profile and run.
+    pub fn built_in(profile: Profile) -> &'static Policy {
+        static MADE: [std::sync::OnceLock<Policy>; 2] =
+            [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+        let i = Profile::ALL
+            .iter()
+            .position(|p| *p == profile)
+            .unwrap_or_default();
+        MADE[i].get_or_init(|| Policy::resolve(profile, None, Vec::new()))
+    }
+
     /// When `id` is not an exception of this policy but of another built-in profile: which.
     pub fn elsewhere(&self, id: &str) -> Option<Profile> {
         if self.consent_exceptions.find(id).is_some() {

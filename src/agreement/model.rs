@@ -417,7 +417,9 @@ pub struct Responsibilities {
 #[derive(Debug, Clone, Serialize)]
 pub struct Incidents {
     pub procedure: String,
-    pub report_within_hours: u32,
+    /// Within how many hours a party tells the others; required under the NHS Essex policy,
+    /// optional under another (the procedure then says how quickly).
+    pub report_within_hours: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -505,7 +505,10 @@ impl<'a> Cx<'a> {
             mailbox: self.email(&path.k("mailbox"), mailbox),
             phone: self.opt_text(&path.k("phone"), &c.phone),
         };
-        if contact.email.is_none()
+        // The NHS Essex policy wants every contact reachable by e-mail; an agreement under another
+        // policy may name a contact by role or with a telephone number only, as published ones do.
+        if self.policy.profile == crate::policy::Profile::NhsEssex
+            && contact.email.is_none()
             && contact.mailbox.is_none()
             && c.email.is_none()
             && c.mailbox.is_none()
@@ -628,12 +631,20 @@ impl<'a> Cx<'a> {
             let p = root.k("incidents");
             Incidents {
                 procedure: self.req_text(&p.k("procedure"), &i.procedure),
-                report_within_hours: self.req_int(
-                    &p.k("report_within_hours"),
-                    &i.report_within_hours,
-                    0,
-                    10_000,
-                ) as u32,
+                // Required under the NHS Essex policy; an agreement under another policy may leave
+                // the timescale to its procedure, as many published ones do.
+                report_within_hours: if self.policy.profile == crate::policy::Profile::NhsEssex
+                    || i.report_within_hours.is_some()
+                {
+                    Some(self.req_int(
+                        &p.k("report_within_hours"),
+                        &i.report_within_hours,
+                        0,
+                        10_000,
+                    ) as u32)
+                } else {
+                    None
+                },
             }
         });
         let dates = self.dates(raw);
@@ -761,7 +772,7 @@ impl<'a> Cx<'a> {
             .find(|p| p.as_str() == named.trim())
         {
             Some(p) if p == self.workspace_policy.profile => {}
-            Some(p) => self.policy = crate::policy::Policy::of(p),
+            Some(p) => self.policy = crate::policy::Policy::built_in(p).clone(),
             None => {
                 let known: Vec<&str> = crate::policy::Profile::ALL
                     .iter()

@@ -275,3 +275,115 @@ fn the_shipped_default_settings_name_the_policy_section() {
             || settings.contains("profile = \"nhs-essex\"")
     );
 }
+
+/// The example relying on `exception` under the policy profile `policy` named in the agreement.
+fn with_agreement_policy(ws: &TempWorkspace, policy: &str, exception: &str) {
+    with_exception(ws, exception);
+    let path = format!("agreements/{EXAMPLE}.toml");
+    let text = std::fs::read_to_string(ws.root().join(&path)).unwrap();
+    let at = text.find("\nlead = ").expect("the example names its lead");
+    let text = format!("{}\npolicy = \"{policy}\"{}", &text[..at], &text[at..]);
+    ws.write(&path, text);
+}
+
+#[test]
+fn an_agreement_may_follow_another_built_in_profile_than_its_workspace() {
+    // The workspace follows the NHS Essex policy (the default); the agreement the public sector's.
+    let ws = workspace("");
+    with_agreement_policy(&ws, "uk-public-sector", "public-task");
+    let (code, found, _) = validate(&ws);
+    assert_eq!((code, found), (0, vec![]));
+    for format in ["md", "html"] {
+        let out = render(&ws, format);
+        assert!(out.contains("Public task"), "{format}");
+        assert!(
+            !out.contains("NHS Essex information sharing policy"),
+            "{format}"
+        );
+    }
+    // ... and then the NHS Essex-only exception is not one of its exceptions.
+    let ws = workspace("");
+    with_agreement_policy(&ws, "uk-public-sector", "protect-from-harm");
+    let (code, found, _) = validate(&ws);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "DP015");
+    assert!(
+        found[0].2.contains("UK GDPR, the Data Protection Act 2018"),
+        "{}",
+        found[0].2
+    );
+}
+
+#[test]
+fn an_agreement_naming_its_workspace_profile_keeps_the_workspace_additions() {
+    let settings = "[policy]\nprofile = \"uk-public-sector\"\nname = \"Essex Council information sharing policy\"\n\n[[policy.consent_exceptions]]\nid = \"housing-act\"\nlabel = \"Housing Act 1996 disclosure\"\nwording = \"Disclosure under the Housing Act 1996.\"\nsource = \"Housing Act 1996\"\n";
+    let ws = workspace(settings);
+    with_agreement_policy(&ws, "uk-public-sector", "housing-act");
+    let (code, found, _) = validate(&ws);
+    assert_eq!((code, found), (0, vec![]));
+    assert!(render(&ws, "md").contains("Essex Council information sharing policy"));
+    // Another profile than the workspace's has only its built-in exceptions.
+    let ws = workspace(settings);
+    with_agreement_policy(&ws, "nhs-essex", "housing-act");
+    assert_eq!(validate(&ws).1[0].0, "DP015");
+}
+
+#[test]
+fn an_unknown_agreement_policy_is_an_unknown_value_at_its_line() {
+    let ws = workspace("");
+    with_agreement_policy(&ws, "essex-police", "protect-from-harm");
+    let (code, found, report) = validate(&ws);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "DP015");
+    let text = example(EXAMPLE);
+    let line = text[..text.find("\nlead = ").unwrap()].lines().count() + 1;
+    assert_eq!(found[0].1 as usize, line);
+    let hint = report["files"][0]["findings"][0]["hint"].as_str().unwrap();
+    assert!(hint.contains("nhs-essex, uk-public-sector"), "{hint}");
+}
+
+/// What the NHS Essex policy requires and another policy leaves to the agreement: the hours
+/// within which incidents are reported, and an e-mail address for every contact.
+#[test]
+fn the_incident_hours_and_contact_addresses_are_required_only_under_the_nhs_essex_policy() {
+    let strip = |ws: &TempWorkspace| {
+        let path = format!("agreements/{EXAMPLE}.toml");
+        let text = std::fs::read_to_string(ws.root().join(&path)).unwrap();
+        let hours = text
+            .lines()
+            .find(|l| l.starts_with("report_within_hours"))
+            .expect("the example gives the hours")
+            .to_string();
+        let dpo = text
+            .lines()
+            .find(|l| l.starts_with("dpo = {"))
+            .expect("the example names a DPO")
+            .to_string();
+        let text = text.replacen(&format!("{hours}\n"), "", 1).replacen(
+            &dpo,
+            "dpo = { name = \"Data Protection Officer\", phone = \"01245 000000\" }",
+            1,
+        );
+        ws.write(&path, text);
+    };
+    let ws = workspace("");
+    with_exception(&ws, "protect-from-harm");
+    strip(&ws);
+    let (code, found, _) = validate(&ws);
+    assert_eq!(code, 1);
+    let mut codes: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    codes.dedup();
+    assert_eq!(codes, ["DP011"], "{found:?}");
+    assert_eq!(found.len(), 2, "{found:?}");
+
+    let ws = workspace("");
+    with_agreement_policy(&ws, "uk-public-sector", "public-task");
+    strip(&ws);
+    let (code, found, _) = validate(&ws);
+    assert_eq!((code, found), (0, vec![]));
+    let md = render(&ws, "md");
+    assert!(md.contains("The agreement sets no number of hours"), "{md}");
+    assert!(!md.contains("hours**"));
+}

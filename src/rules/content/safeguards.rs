@@ -54,7 +54,7 @@ pub static INCIDENT_TIMESCALE: ContentRule = ContentRule {
         acknowledgeable: false,
         configurable: true,
         applies: "always",
-        summary: "`incidents.report_within_hours` is 0 or more than 72.",
+        summary: "`incidents.report_within_hours` is 0 or more than 72. (It is required under the NHS Essex policy; under another policy an agreement may leave it out, and its `procedure` says how quickly.)",
         hint: "the controller must tell the ICO of a reportable breach within 72 hours, so partners must hear sooner (24 hours is usual)",
         source: "UK GDPR Art 33 (the controller tells the ICO within 72 hours); Policy, \"Roles and responsibilities\": \"concerns or risks must be reported and managed quickly\".",
     },
@@ -62,7 +62,9 @@ pub static INCIDENT_TIMESCALE: ContentRule = ContentRule {
 };
 
 fn incident_timescale(cx: &mut Cx<'_>) {
-    let hours = cx.a.incidents.report_within_hours;
+    let Some(hours) = cx.a.incidents.report_within_hours else {
+        return;
+    };
     if hours == 0 || hours > 72 {
         cx.report(
             &INCIDENT_TIMESCALE,
