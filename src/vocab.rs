@@ -100,6 +100,7 @@ pub mod terms {
         CONSENT_IMPLIED = consent_model "implied";
         DPIA_COMPLETED = dpia "completed";
         DPIA_NOT_REQUIRED = dpia "not-required";
+        DPIA_NOT_STATED = dpia "not-stated";
         /// The types of change `datapact bump` writes.
         CHANGE_AMENDMENT = change_type "amendment";
         CHANGE_CORRECTION = change_type "correction";

@@ -387,3 +387,36 @@ fn the_incident_hours_and_contact_addresses_are_required_only_under_the_nhs_esse
     assert!(md.contains("The agreement sets no number of hours"), "{md}");
     assert!(!md.contains("hours**"));
 }
+
+/// An agreement recorded from a published text that says nothing of a DPIA says so under another
+/// policy; under the NHS Essex policy it must say whether the risks were assessed (DP141).
+#[test]
+fn a_dpia_not_stated_is_allowed_only_outside_the_nhs_essex_policy() {
+    let not_stated = |ws: &TempWorkspace| {
+        let path = format!("agreements/{EXAMPLE}.toml");
+        let text = std::fs::read_to_string(ws.root().join(&path)).unwrap();
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("dpia_reference") && !l.starts_with("dpia_outcome"))
+            .map(|l| {
+                if l.starts_with("dpia = ") {
+                    "dpia = \"not-stated\"\n".to_string()
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        ws.write(&path, text);
+    };
+    let ws = workspace("");
+    with_agreement_policy(&ws, "uk-public-sector", "public-task");
+    not_stated(&ws);
+    assert_eq!(validate(&ws).1, vec![]);
+    assert!(render(&ws, "md").contains("does not say whether a data protection impact assessment"));
+    let ws = workspace("");
+    with_exception(&ws, "protect-from-harm");
+    not_stated(&ws);
+    let found = validate(&ws).1;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "DP141");
+}

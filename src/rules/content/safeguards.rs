@@ -44,6 +44,38 @@ fn dpia_details(cx: &mut Cx<'_>) {
     }
 }
 
+pub static DPIA_STATED: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP141",
+        name: "dpia-stated",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: false,
+        applies: "when the agreement follows the NHS Essex policy (`nhs-essex`, the default)",
+        summary: "`risk.dpia = \"not-stated\"` under the NHS Essex policy. The value lets an agreement written from a published text that says nothing about a DPIA be recorded truthfully; an agreement made under the NHS Essex policy must say whether the risks were assessed.",
+        hint: "say whether a DPIA was carried out (`completed`, with its reference and outcome) or why none is needed (`not-required`, with `no_dpia_reason`)",
+        source: "Policy, \"Deciding when to share information\": staff check \"what the possible risks are\". UK GDPR Art 35. Local policy may relax it (configurable): the law puts the duty on each controller, not on the agreement.",
+    },
+    check: dpia_stated,
+};
+
+fn dpia_stated(cx: &mut Cx<'_>) {
+    if cx.a.risk.dpia.is(terms::DPIA_NOT_STATED)
+        && cx.policy.profile == crate::policy::Profile::NhsEssex
+    {
+        cx.report(
+            &DPIA_STATED,
+            &at(&["risk", "dpia"]),
+            format!(
+                "the agreement does not say whether a DPIA was carried out, which {} requires",
+                cx.policy.name
+            ),
+        );
+    }
+}
+
 pub static INCIDENT_TIMESCALE: ContentRule = ContentRule {
     rule: Rule {
         code: "DP116",
