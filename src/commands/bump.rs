@@ -250,11 +250,28 @@ fn say(display: &str, current: &Agreement, bumped: &bump::Bumped, request: &Requ
             "Version {} needs every party's signature again:",
             bumped.version
         )?;
-        for p in &current.parties {
+        for p in current.parties.iter().filter(|p| !p.class) {
             writeln!(out, "  {} ({})", e(&p.id), e(&p.name))?;
             writeln!(
                 out,
                 "    datapact sign {} --party {} --key KEYFILE",
+                e(id),
+                e(&p.id)
+            )?;
+        }
+        // A class party does not sign: its members stay bound by the version they joined until
+        // they join the new one, once it is in force (docs/signing.md, "Memberships (class parties)").
+        for p in current.parties.iter().filter(|p| p.class) {
+            writeln!(
+                out,
+                "Members of {} ({}) stay bound by the version they joined; once version {} is in force, each joins it again:",
+                e(&p.id),
+                e(&p.name),
+                bumped.version
+            )?;
+            writeln!(
+                out,
+                "    datapact join {} --class {} --member MEMBER --name NAME --key KEYFILE",
                 e(id),
                 e(&p.id)
             )?;

@@ -57,6 +57,9 @@ struct Verified {
 #[derive(Debug, serde::Serialize)]
 struct EarlierInForce {
     version: u32,
+    /// The parties that accepted that version rather than signing it (where the workspace
+    /// counts acceptances).
+    accepted_by: Vec<String>,
     sha256: String,
     commit: String,
     commit_date: chrono::NaiveDate,
@@ -74,6 +77,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             Some(signatures) => Ok(Verified {
                 in_force: a.earlier_in_force().map(|e| EarlierInForce {
                     version: e.version,
+                    accepted_by: e
+                        .acceptances
+                        .valid
+                        .iter()
+                        .map(|x| x.party.clone())
+                        .collect(),
                     sha256: e.signatures.sha256.clone(),
                     commit: e.commit.id.clone(),
                     commit_date: e.commit.time.date_naive(),
@@ -254,9 +263,17 @@ fn write_human(
         )?;
         writeln!(out, "  {} sha256 {}", escape(&r.file), escape(&r.sha256))?;
         if let Some(e) = &v.in_force {
+            let agreed = if e.accepted_by.is_empty() {
+                "fully signed".to_string()
+            } else {
+                format!(
+                    "agreed by every party (accepted, not signed, by {})",
+                    escape(&e.accepted_by.join(", "))
+                )
+            };
             writeln!(
                 out,
-                "  in force meanwhile: v{}, fully signed (sha256 {}, committed {} in {})",
+                "  in force meanwhile: v{}, {agreed} (sha256 {}, committed {} in {})",
                 e.version,
                 escape(&e.sha256),
                 e.commit_date,
@@ -314,12 +331,11 @@ fn write_human(
         for m in &v.members {
             writeln!(
                 out,
-                "  {} {} ({} of {}): joined {}; {}",
+                "  {} {} ({} of {}): {}",
                 term::paint(term::GOOD, "member "),
                 escape(&m.name),
                 escape(&m.member),
                 escape(&m.class),
-                m.joined_on,
                 escape(&m.status)
             )?;
         }

@@ -439,6 +439,23 @@ fn an_earlier_version_completed_by_an_acceptance_stays_in_force_while_the_next_i
             },
             "count = {count}: {json}"
         );
+        if count {
+            // ... and says it was agreed partly by acceptance, not "fully signed".
+            assert_eq!(
+                json["agreements"][0]["in_force"]["accepted_by"]
+                    .as_array()
+                    .map(Vec::len),
+                Some(1),
+                "{json}"
+            );
+            let human = text(&ws.output(&["--today", TODAY, "verify", ID]).stdout);
+            assert!(
+                human.contains(
+                    "in force meanwhile: v1, agreed by every party (accepted, not signed, by "
+                ) && !human.contains("v1, fully signed"),
+                "{human}"
+            );
+        }
     }
 }
 

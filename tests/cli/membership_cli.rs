@@ -181,9 +181,9 @@ fn members_join_and_leave_without_changing_the_agreement() {
     assert_eq!(out.status.code(), Some(0), "{human}");
     assert!(
         human.contains(&format!(
-            "Housing One (hsg-one of {CLASS}): joined 2026-04-20; joined v1 on 2026-04-20"
+            "Housing One (hsg-one of {CLASS}): joined v1 on 2026-04-20\n"
         )) && human.contains(
-            "Housing Two (hsg-two of housing-providers): joined 2026-04-20; left on 2026-04-25"
+            "Housing Two (hsg-two of housing-providers): left on 2026-04-25 (joined v1 on 2026-04-20)"
         ),
         "{human}"
     );
@@ -441,6 +441,14 @@ fn a_member_of_v1_stays_bound_by_v1_until_it_joins_v2() {
         "Adds a data item.",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The class party is not asked to sign; its members are told how to join the new version.
+    let said = text(&out.stdout);
+    assert!(!said.contains(&format!("--party {CLASS}")), "{said}");
+    assert!(
+        said.contains(&format!("Members of {CLASS} "))
+            && said.contains(&format!("datapact join {ID} --class {CLASS}")),
+        "{said}"
+    );
     f.ws.commit_all("v2", "2026-05-10T09:00:00Z");
 
     // v1 is in force while v2 collects signatures: the member is bound by it.
