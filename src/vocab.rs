@@ -96,6 +96,9 @@ pub mod terms {
         CONFIDENTIALITY_NOT_APPLICABLE = confidentiality "not-applicable";
         /// No common-law duty of confidence arises.
         CONFIDENTIALITY_NO_DUTY = confidentiality "no-duty-of-confidence";
+        /// A statute or court order requires the disclosure.
+        CONFIDENTIALITY_LEGAL_DUTY = confidentiality "legal-duty";
+        CONFIDENTIALITY_PUBLIC_INTEREST = confidentiality "overriding-public-interest";
         CONSENT_EXPLICIT = consent_model "explicit";
         CONSENT_IMPLIED = consent_model "implied";
         DPIA_COMPLETED = dpia "completed";
