@@ -101,6 +101,8 @@ pub mod terms {
         CONFIDENTIALITY_PUBLIC_INTEREST = confidentiality "overriding-public-interest";
         CONSENT_EXPLICIT = consent_model "explicit";
         CONSENT_IMPLIED = consent_model "implied";
+        /// The national data opt-out does not apply.
+        OPT_OUT_NOT_APPLICABLE = opt_out "not-applicable";
         DPIA_COMPLETED = dpia "completed";
         DPIA_NOT_REQUIRED = dpia "not-required";
         /// The types of change `datapact bump` writes.

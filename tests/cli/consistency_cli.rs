@@ -375,3 +375,48 @@ fn principle_7_applies_to_direct_care_agreements_only() {
         Vec::<String>::new()
     );
 }
+
+/// DP134: beyond individual care, an opt-out said not to apply needs its explanation (the
+/// rule's own advice); "applied" needs none, and for individual care nothing is asked.
+#[test]
+fn an_opt_out_said_not_to_apply_beyond_care_is_explained() {
+    let unexplained = edit(
+        &example(GP),
+        "national_data_opt_out = \"applied\"",
+        "national_data_opt_out = \"not-applicable\"",
+    );
+    let start = unexplained.find("opt_out_explanation = ").unwrap();
+    let end = start + unexplained[start..].find('\n').unwrap() + 1;
+    let mut unexplained = unexplained;
+    let explanation = unexplained[start..end].to_string();
+    unexplained.replace_range(start..end, "");
+    let (exit, report) = validate(GP, &unexplained, &[]);
+    let found = findings(&report);
+    assert_eq!(exit, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1),
+        ("DP134", line_of(&unexplained, "national_data_opt_out = "))
+    );
+
+    let explained = edit(
+        &unexplained,
+        "national_data_opt_out = \"not-applicable\"\n",
+        &format!("national_data_opt_out = \"not-applicable\"\n{explanation}"),
+    );
+    assert_eq!(validate(GP, &explained, &[]).0, 0);
+    let applied = edit(
+        &unexplained,
+        "national_data_opt_out = \"not-applicable\"",
+        "national_data_opt_out = \"applied\"",
+    );
+    assert_eq!(validate(GP, &applied, &[]).0, 0);
+
+    // Individual care (the ECC example) without the explanation: nothing to explain.
+    let ecc = example(ECC);
+    let start = ecc.find("opt_out_explanation = ").unwrap();
+    let end = start + ecc[start..].find('\n').unwrap() + 1;
+    let mut ecc = ecc;
+    ecc.replace_range(start..end, "");
+    assert_eq!(validate(ECC, &ecc, &["--deny-warnings"]).0, 0);
+}

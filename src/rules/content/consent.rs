@@ -343,7 +343,7 @@ pub static NATIONAL_DATA_OPT_OUT: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: false,
         applies: "when the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`) and a purpose goes beyond individual care (a category other than `direct-care` and `safeguarding`)",
-        summary: "Confidential patient information is used beyond individual care but `consent.national_data_opt_out` does not say whether the national data opt-out is applied.",
+        summary: "Confidential patient information is used beyond individual care but `consent.national_data_opt_out` does not say whether the national data opt-out is applied, or says it does not apply (`not-applicable`) without `opt_out_explanation` saying why.",
         hint: "set consent.national_data_opt_out to \"applied\", or to \"not-applicable\" with opt_out_explanation saying why it does not apply",
         source: "National data opt-out policy (NHS England, under the National Data Guardian's review of 2016): patients' choices apply to confidential patient information used for purposes beyond their individual care; DARS's public register records whether opt-outs were applied. Policy, \"Consent and choice\".",
     },
@@ -352,14 +352,23 @@ pub static NATIONAL_DATA_OPT_OUT: ContentRule = ContentRule {
 
 fn national_data_opt_out(cx: &mut Cx<'_>) {
     let f = cx.facts;
-    if f.confidential_patient_information
-        && f.beyond_individual_care
-        && cx.a.consent.national_data_opt_out.is_none()
-    {
-        cx.report(
+    if !(f.confidential_patient_information && f.beyond_individual_care) {
+        return;
+    }
+    let c = &cx.a.consent;
+    match c.national_data_opt_out {
+        None => cx.report(
             &NATIONAL_DATA_OPT_OUT,
             &at(&["consent", "national_data_opt_out"]),
             "confidential patient information is used beyond individual care, but `consent.national_data_opt_out` does not say whether the national data opt-out is applied",
-        );
+        ),
+        Some(o) if o.is(terms::OPT_OUT_NOT_APPLICABLE) && c.opt_out_explanation.is_none() => {
+            cx.report(
+                &NATIONAL_DATA_OPT_OUT,
+                &at(&["consent", "national_data_opt_out"]),
+                "confidential patient information is used beyond individual care and the national data opt-out is said not to apply, but `consent.opt_out_explanation` does not say why",
+            )
+        }
+        Some(_) => {}
     }
 }
