@@ -96,8 +96,13 @@ pub mod terms {
         CONFIDENTIALITY_NOT_APPLICABLE = confidentiality "not-applicable";
         /// No common-law duty of confidence arises.
         CONFIDENTIALITY_NO_DUTY = confidentiality "no-duty-of-confidence";
+        /// A statute or court order requires the disclosure.
+        CONFIDENTIALITY_LEGAL_DUTY = confidentiality "legal-duty";
+        CONFIDENTIALITY_PUBLIC_INTEREST = confidentiality "overriding-public-interest";
         CONSENT_EXPLICIT = consent_model "explicit";
         CONSENT_IMPLIED = consent_model "implied";
+        /// The national data opt-out does not apply.
+        OPT_OUT_NOT_APPLICABLE = opt_out "not-applicable";
         DPIA_COMPLETED = dpia "completed";
         DPIA_NOT_REQUIRED = dpia "not-required";
         DPIA_NOT_STATED = dpia "not-stated";

@@ -13,6 +13,7 @@ mod fixture_patch;
 mod acceptance_cli;
 mod acknowledgements_cli;
 mod bump_cli;
+mod consistency_cli;
 mod diff_cli;
 mod ed25519_vectors;
 mod gate_cli;

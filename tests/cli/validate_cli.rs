@@ -1375,6 +1375,7 @@ fn content_rule_conditions_hold_both_ways() {
             "DP111",
             false,
         ),
+        // Explicit consent named but not sought is DP121's one finding, not DP111's too.
         (
             "research with an explicit model named but consent not sought",
             vec![
@@ -1385,6 +1386,18 @@ fn content_rule_conditions_hold_both_ways() {
                 ("sought = false", "sought = false\nmodel = \"explicit\""),
             ],
             "DP111",
+            false,
+        ),
+        (
+            "research with an explicit model named but consent not sought",
+            vec![
+                (
+                    "confidentiality = \"s251\"",
+                    "confidentiality = \"explicit-consent\"",
+                ),
+                ("sought = false", "sought = false\nmodel = \"explicit\""),
+            ],
+            "DP121",
             true,
         ),
         // DP112: special category data for research (not for planning alone) needs Art 9(2)(j).

@@ -1,6 +1,15 @@
 //! Rules on consent and the common-law duty of confidentiality: the policy's exceptions when
-//! consent is not sought, consent as a basis, implied consent, "not applicable", the basis
-//! required where a duty of confidence applies, and the national data opt-out.
+//! consent is not sought, consent as a basis, implied consent (beyond individual care, and named
+//! while consent is not sought), "not applicable", the basis required where a duty of confidence
+//! applies, Caldicott principle 7 (the duty to share for individual care), and the national data
+//! opt-out.
+//!
+//! Uses of confidential patient information beyond individual care need a legal gateway whatever
+//! the purpose label: explicit consent, s251 support, a legal duty or the overriding public
+//! interest. Each way of falling short is one finding of the rule about the basis given: none or
+//! `no-duty-of-confidence` (DP135), `not-applicable` (DP123), implied consent (DP124), explicit
+//! consent not sought (DP121). Planning and research ask more of the basis (DP111, the policy:
+//! consent or s251 support only).
 
 use super::{ContentRule, Cx, at};
 use crate::diagnostics::{Family, Rule, Severity};
@@ -91,18 +100,31 @@ pub static IMPLIED_CONSENT_DIRECT_CARE: ContentRule = ContentRule {
     check: implied_consent_direct_care,
 };
 
-/// Implied consent covers an individual's own care (safeguarding them included), nothing beyond
-/// it.
-fn implied_consent_direct_care(cx: &mut Cx<'_>) {
-    let a = cx.a;
-    let categories = &a.purpose.categories;
-    let beyond_care: Vec<&str> = categories
+/// The purpose categories beyond individual care (other than `direct-care` and `safeguarding`),
+/// and whether `direct-care` is among them.
+fn care_categories(cx: &Cx<'_>) -> (Vec<&'static str>, bool) {
+    let categories = &cx.a.purpose.categories;
+    let beyond_care = categories
         .iter()
         .filter(|c| !c.is(terms::DIRECT_CARE) && !c.is(terms::SAFEGUARDING))
         .map(|c| c.id.as_str())
         .collect();
     let direct_care = categories.iter().any(|c| c.is(terms::DIRECT_CARE));
-    if cx.facts.implied_consent && (!beyond_care.is_empty() || !direct_care) {
+    (beyond_care, direct_care)
+}
+
+/// Whether implied consent is relied on for a purpose it does not cover (DP124).
+fn implied_consent_misused(cx: &Cx<'_>) -> bool {
+    let (beyond_care, direct_care) = care_categories(cx);
+    cx.facts.implied_consent && (!beyond_care.is_empty() || !direct_care)
+}
+
+/// Implied consent covers an individual's own care (safeguarding them included), nothing beyond
+/// it.
+fn implied_consent_direct_care(cx: &mut Cx<'_>) {
+    let a = cx.a;
+    let (beyond_care, _) = care_categories(cx);
+    if implied_consent_misused(cx) {
         let path = if a
             .lawful_basis
             .confidentiality
@@ -124,6 +146,87 @@ fn implied_consent_direct_care(cx: &mut Cx<'_>) {
             &IMPLIED_CONSENT_DIRECT_CARE,
             &path,
             format!("implied consent is relied on, but {what}"),
+        );
+    }
+}
+
+pub static IMPLIED_CONSENT_NOT_SOUGHT: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP146",
+        name: "implied-consent-not-sought",
+        family: Family::Content,
+        default_severity: Severity::Error,
+        configurable: false,
+        unreadable: false,
+        acknowledgeable: false,
+        applies: "when `lawful_basis.confidentiality = \"implied-consent\"` and `consent.sought = false`, for a purpose implied consent covers (beyond it, DP124 reports the basis once)",
+        summary: "The confidentiality basis is implied consent while `consent.sought = false`. Implied consent is consent: the person is told about the sharing and, having had the chance to object, has not. An agreement that says consent is not sought contradicts the basis it names.",
+        hint: "if people are told and can object, say so (`consent.sought = true`, `model = \"implied\"`); if consent is truly not sought, name the basis relied on instead in `lawful_basis.confidentiality` (a legal duty or the overriding public interest)",
+        source: "Common-law duty of confidentiality: implied consent rests on the person being informed and not objecting (the `implied-consent` and consent model `implied` wording in docs/format.md); National Data Guardian, guidance on implied consent and reasonable expectations for individual care. Caldicott Principle 8 (inform patients and service users).",
+    },
+    check: implied_consent_not_sought,
+};
+
+fn implied_consent_not_sought(cx: &mut Cx<'_>) {
+    let implied_basis =
+        cx.a.lawful_basis
+            .confidentiality
+            .is_some_and(|c| c.is(terms::CONFIDENTIALITY_IMPLIED_CONSENT));
+    if implied_basis && !cx.a.consent.sought && !implied_consent_misused(cx) {
+        cx.report(
+            &IMPLIED_CONSENT_NOT_SOUGHT,
+            &at(&["consent", "sought"]),
+            "the confidentiality basis is implied consent, but consent.sought is false: implied consent is consent, given by people who were told and did not object",
+        );
+    }
+}
+
+pub static CALDICOTT_DUTY_TO_SHARE: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP147",
+        name: "caldicott-duty-to-share",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        applies: "when every purpose is individual care (`direct-care`, with or without `safeguarding`)",
+        summary: "A direct-care agreement relies on explicit consent as its confidentiality basis (`confidentiality = \"explicit-consent\"`), or forbids onward sharing outright (`onward_sharing.permitted = false` without `conditions`), so information cannot reach others providing the person's care. Caldicott principle 7: the duty to share information for individual care is as important as the duty to protect confidentiality; implied consent is the usual basis for individual care, and care that waits on a recorded consent, or a record that cannot follow the person, can harm them. A ban with `conditions` is not reported: datapact does not read their text, so whether they let information reach others providing care is for the reader.",
+        hint: "for individual care rely on implied consent (`confidentiality = \"implied-consent\"`, consent sought as implied consent) and let information reach others providing the person's care (`onward_sharing.permitted = true` with conditions naming them); or, if the parties have weighed principle 7 and keep the clause, acknowledge it with an [[acknowledgements]] entry naming the rule and the item, and saying why",
+        source: "Caldicott Principle 7 (2020): \"The duty to share information for individual care is as important as the duty to protect patient confidentiality\"; Health and Social Care Act 2012 s.251B (duty to share information for individual care); National Data Guardian, guidance on implied consent for individual care.",
+    },
+    check: caldicott_duty_to_share,
+};
+
+/// The items DP147's findings name, for `[[acknowledgements]]`.
+const EXPLICIT_CONSENT_ITEM: &str = "lawful_basis.confidentiality";
+const ONWARD_SHARING_ITEM: &str = "onward_sharing.permitted";
+
+fn caldicott_duty_to_share(cx: &mut Cx<'_>) {
+    let (beyond_care, direct_care) = care_categories(cx);
+    if !direct_care || !beyond_care.is_empty() {
+        return;
+    }
+    if cx
+        .a
+        .lawful_basis
+        .confidentiality
+        .is_some_and(|c| c.is(terms::CONFIDENTIALITY_EXPLICIT_CONSENT))
+    {
+        cx.judge(
+            &CALDICOTT_DUTY_TO_SHARE,
+            &at(&["lawful_basis", "confidentiality"]),
+            Some(EXPLICIT_CONSENT_ITEM),
+            "a direct-care agreement relies on explicit consent for confidentiality (Caldicott principle 7: the duty to share for individual care is as important as the duty to protect; implied consent covers individual care)",
+        );
+    }
+    let onward = &cx.a.onward_sharing;
+    if !onward.permitted && onward.conditions.is_none() {
+        cx.judge(
+            &CALDICOTT_DUTY_TO_SHARE,
+            &at(&["onward_sharing", "permitted"]),
+            Some(ONWARD_SHARING_ITEM),
+            "a direct-care agreement forbids onward sharing without conditions, so the information cannot reach others providing the person's care (Caldicott principle 7: the duty to share for individual care is as important as the duty to protect)",
         );
     }
 }
@@ -199,18 +302,34 @@ fn confidentiality_basis(cx: &mut Cx<'_>) {
     } else {
         "`duty_of_confidence = true`"
     };
-    match lb.confidentiality {
-        None => cx.report(
-            &CONFIDENTIALITY_BASIS,
-            &at(&["lawful_basis", "confidentiality"]),
-            format!("a duty of confidence applies ({why}) but `lawful_basis.confidentiality` names no basis"),
+    let message = match lb.confidentiality {
+        None => format!(
+            "a duty of confidence applies ({why}) but `lawful_basis.confidentiality` names no basis"
         ),
-        Some(c) if c.is(terms::CONFIDENTIALITY_NO_DUTY) => cx.report(
-            &CONFIDENTIALITY_BASIS,
-            &at(&["lawful_basis", "confidentiality"]),
-            format!("`confidentiality = \"no-duty-of-confidence\"`, but a duty of confidence applies ({why})"),
+        Some(c) if c.is(terms::CONFIDENTIALITY_NO_DUTY) => format!(
+            "`confidentiality = \"no-duty-of-confidence\"`, but a duty of confidence applies ({why})"
         ),
-        Some(_) => {}
+        Some(_) => return,
+    };
+    cx.report_with_hint(
+        &CONFIDENTIALITY_BASIS,
+        &at(&["lawful_basis", "confidentiality"]),
+        message,
+        basis_hint(cx),
+    );
+}
+
+/// The bases that can meet the duty of confidence for this agreement's purposes: implied consent
+/// only for individual care, and for planning or research on confidential patient information
+/// the policy's explicit consent or s251 support (DP111).
+fn basis_hint(cx: &Cx<'_>) -> String {
+    let f = cx.facts;
+    if f.planning_or_research && f.confidential_patient_information {
+        "name the basis that meets the duty of confidence in `lawful_basis.confidentiality`: for planning or research on confidential patient information, explicit consent (\"explicit-consent\", with consent sought as explicit consent) or s251 support (\"s251\")".to_string()
+    } else if f.beyond_individual_care {
+        "name the basis that meets the duty of confidence in `lawful_basis.confidentiality`: for a purpose beyond individual care, explicit consent, s251 support, a legal duty or the overriding public interest (implied consent covers individual care only)".to_string()
+    } else {
+        CONFIDENTIALITY_BASIS.rule.hint.to_string()
     }
 }
 
@@ -224,7 +343,7 @@ pub static NATIONAL_DATA_OPT_OUT: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: false,
         applies: "when the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`) and a purpose goes beyond individual care (a category other than `direct-care` and `safeguarding`)",
-        summary: "Confidential patient information is used beyond individual care but `consent.national_data_opt_out` does not say whether the national data opt-out is applied.",
+        summary: "Confidential patient information is used beyond individual care but `consent.national_data_opt_out` does not say whether the national data opt-out is applied, or says it does not apply (`not-applicable`) without `opt_out_explanation` saying why.",
         hint: "set consent.national_data_opt_out to \"applied\", or to \"not-applicable\" with opt_out_explanation saying why it does not apply",
         source: "National data opt-out policy (NHS England, under the National Data Guardian's review of 2016): patients' choices apply to confidential patient information used for purposes beyond their individual care; DARS's public register records whether opt-outs were applied. Policy, \"Consent and choice\".",
     },
@@ -233,14 +352,23 @@ pub static NATIONAL_DATA_OPT_OUT: ContentRule = ContentRule {
 
 fn national_data_opt_out(cx: &mut Cx<'_>) {
     let f = cx.facts;
-    if f.confidential_patient_information
-        && f.beyond_individual_care
-        && cx.a.consent.national_data_opt_out.is_none()
-    {
-        cx.report(
+    if !(f.confidential_patient_information && f.beyond_individual_care) {
+        return;
+    }
+    let c = &cx.a.consent;
+    match c.national_data_opt_out {
+        None => cx.report(
             &NATIONAL_DATA_OPT_OUT,
             &at(&["consent", "national_data_opt_out"]),
             "confidential patient information is used beyond individual care, but `consent.national_data_opt_out` does not say whether the national data opt-out is applied",
-        );
+        ),
+        Some(o) if o.is(terms::OPT_OUT_NOT_APPLICABLE) && c.opt_out_explanation.is_none() => {
+            cx.report(
+                &NATIONAL_DATA_OPT_OUT,
+                &at(&["consent", "national_data_opt_out"]),
+                "confidential patient information is used beyond individual care and the national data opt-out is said not to apply, but `consent.opt_out_explanation` does not say why",
+            )
+        }
+        Some(_) => {}
     }
 }

@@ -17,28 +17,34 @@ pub static RESEARCH_LEGAL_BASIS: ContentRule = ContentRule {
         configurable: true,
         unreadable: false,
         acknowledgeable: false,
-        applies: "when a purpose is planning or research and the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`)",
-        summary: "A planning or research purpose uses confidential patient information without explicit consent (`sought = true`, `model = \"explicit\"`) or s251 support (`confidentiality = \"s251\"`).",
+        applies: "when a purpose is planning or research, the data is confidential patient information (identifiable or pseudonymised `health` data where a party has `health_or_care = true`) and the confidentiality basis is a legal duty or the overriding public interest (a basis missing, `no-duty-of-confidence`, `not-applicable`, implied consent or explicit consent not sought is already DP135, DP123, DP124 or DP121, whatever the purpose, and is not reported twice)",
+        summary: "A planning or research purpose uses confidential patient information without explicit consent (`sought = true`, `model = \"explicit\"`) or s251 support (`confidentiality = \"s251\"`): the policy does not accept a legal duty or the overriding public interest for it, as the law does for other uses beyond individual care.",
         hint: "use anonymised data, seek explicit consent, or obtain s251 support (confidentiality = \"s251\")",
         source: "Policy, \"Using information for planning and research\": \"anonymised data is used where possible; your consent may be required\". NHS Act 2006 s.251 and the Health Service (Control of Patient Information) Regulations 2002.",
     },
     check: research_legal_basis,
 };
 
+/// Reports only a basis the general rules accept for uses beyond individual care (a legal duty,
+/// the overriding public interest) but the policy does not for planning and research; any other
+/// basis that falls short is one finding of the rule about that basis (DP121, DP123, DP124,
+/// DP135), whatever the purpose.
 fn research_legal_basis(cx: &mut Cx<'_>) {
     let f = cx.facts;
-    let s251 =
-        cx.a.lawful_basis
-            .confidentiality
-            .is_some_and(|c| c.is(terms::CONFIDENTIALITY_S251));
-    if f.planning_or_research && f.confidential_patient_information && !(f.explicit_consent || s251)
-    {
+    let Some(basis) = cx.a.lawful_basis.confidentiality.filter(|c| {
+        c.is(terms::CONFIDENTIALITY_LEGAL_DUTY) || c.is(terms::CONFIDENTIALITY_PUBLIC_INTEREST)
+    }) else {
+        return;
+    };
+    if f.planning_or_research && f.confidential_patient_information && !f.explicit_consent {
         cx.report(
             &RESEARCH_LEGAL_BASIS,
             &at(&["purpose", "categories"]),
             format!(
-                "planning or research with {} confidential patient information needs consent or s251 support",
-                cx.a.data.identifiability.label.to_lowercase()
+                "planning or research with {} confidential patient information needs consent or s251 support, not {} (`confidentiality = \"{}\"`)",
+                cx.a.data.identifiability.label.to_lowercase(),
+                basis.label.to_lowercase(),
+                basis.id
             ),
         );
     }
