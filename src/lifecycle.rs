@@ -351,6 +351,9 @@ pub struct Approval {
     pub completed: NaiveDate,
     /// That party.
     pub last_party: String,
+    /// Whether that party's agreement is a counted acceptance (`datapact accept`), not a
+    /// signature.
+    pub accepted: bool,
     /// The day of the latest complete signed review of that version, if any.
     pub reviewed_on: Option<NaiveDate>,
     /// Whether the file's current version is another one (awaiting signatures).
@@ -411,10 +414,11 @@ pub fn signing_findings(
                 file,
                 places.effective,
                 format!(
-                    "{which} was approved retrospectively: effective on {}, fully signed only on {} when {} signed, {} later{threshold}; any sharing before then had no agreement behind it",
+                    "{which} was approved retrospectively: effective on {}, agreed by every party only on {} when {} {}, {} later{threshold}; any sharing before then had no agreement behind it",
                     a.effective,
                     a.completed,
                     a.last_party,
+                    if a.accepted { "accepted it" } else { "signed" },
                     days_in_words(late.unsigned_abs())
                 ),
                 RETROSPECTIVE_APPROVAL.hint,

@@ -353,28 +353,32 @@ impl Session {
             }
             None => return None,
         };
-        let mut last: Option<(NaiveDate, &str)> = None;
+        let mut last: Option<(NaiveDate, &str, bool)> = None;
         for p in &signatures.parties {
-            let day = match &p.status {
-                PartyStatus::Signed { signed_at, .. } => DateTime::parse_from_rfc3339(signed_at)
-                    .ok()?
-                    .with_timezone(&tz)
-                    .date_naive(),
+            let (day, accepted) = match &p.status {
+                PartyStatus::Signed { signed_at, .. } => (
+                    DateTime::parse_from_rfc3339(signed_at)
+                        .ok()?
+                        .with_timezone(&tz)
+                        .date_naive(),
+                    false,
+                ),
                 // The current version agreed by all: a party that has not signed has a counted
                 // acceptance.
-                _ if !earlier => a.accepted(&p.party)?.accepted_on,
+                _ if !earlier => (a.accepted(&p.party)?.accepted_on, true),
                 _ => return None,
             };
-            if last.is_none_or(|(d, _)| day >= d) {
-                last = Some((day, &p.party));
+            if last.is_none_or(|(d, _, _)| day >= d) {
+                last = Some((day, &p.party, accepted));
             }
         }
-        let (completed, party) = last?;
+        let (completed, party, accepted) = last?;
         Some(Approval {
             version: agreement.version,
             effective: agreement.dates.effective,
             completed,
             last_party: party.to_string(),
+            accepted,
             reviewed_on: a.last_review().map(|r| r.reviewed_on),
             earlier,
         })
