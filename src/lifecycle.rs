@@ -655,6 +655,37 @@ mod tests {
         assert_eq!((s.next, s.days), (DateKind::Effective, 90));
     }
 
+    #[test]
+    fn a_pending_version_past_its_own_expiry_has_no_signing_warnings() {
+        let w = Windows::default();
+        let v1 = state_on("2029-04-01", true);
+        let mut v2 = dates();
+        v2.effective = d("2027-01-01");
+        v2.review = d("2028-01-01");
+        v2.expires = Some(d("2028-06-30"));
+        let pending = |today: &str| {
+            signing_findings(
+                "a.toml",
+                &Places::default(),
+                &v1,
+                None,
+                Some(Unsigned {
+                    version: 2,
+                    dates: &v2,
+                    missing: &["b".to_string()],
+                    in_force: Some(1),
+                }),
+                &w,
+                d(today),
+            )
+            .into_iter()
+            .map(|f| f.code())
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(pending("2028-06-30"), ["DP310", "DP309"]);
+        assert_eq!(pending("2028-07-01"), Vec::<&str>::new());
+    }
+
     fn findings_on(day: &str, signed: bool) -> Vec<String> {
         let standing = state_on(day, signed);
         let places = Places::default();

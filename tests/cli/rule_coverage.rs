@@ -814,8 +814,12 @@ fn draft_past_its_effective_date() -> Outcome {
 fn last_party_signed_after_the_effective_date() -> Outcome {
     let s = Signed::unsigned();
     s.sign(ICB);
-    s.ws
-        .sign(ID, ECC, s.key(ECC), &["--signed-at", "2026-04-20T10:00:00Z"]);
+    s.ws.sign(
+        ID,
+        ECC,
+        s.key(ECC),
+        &["--signed-at", "2026-04-20T10:00:00Z"],
+    );
     check(&s.ws, TODAY, &[])
 }
 
