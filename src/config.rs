@@ -66,6 +66,9 @@ pub struct Windows {
     pub review_grace_days: u32,
     /// Days before expiry when an agreement becomes "expiring".
     pub expiry_notice_days: u32,
+    /// Days after its effective date within which the last party may sign the version in
+    /// force before the signing is reported as retrospective approval (DP308).
+    pub retrospective_approval_days: u32,
 }
 
 /// `[policy]`: which information sharing policy the workspace follows, as written.
@@ -282,6 +285,7 @@ impl Default for Windows {
             review_notice_days: 90,
             review_grace_days: 90,
             expiry_notice_days: 90,
+            retrospective_approval_days: 0,
         }
     }
 }

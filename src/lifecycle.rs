@@ -331,6 +331,149 @@ pub fn findings(
     out
 }
 
+/// "1 day", "12 days".
+fn days_in_words(n: u64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// The version in force and when the last of its parties agreed to it, for DP308.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub version: u32,
+    /// That version's effective date.
+    pub effective: NaiveDate,
+    /// The day the last party signed (or, where acceptances count, accepted) it, in the
+    /// workspace time zone.
+    pub completed: NaiveDate,
+    /// That party.
+    pub last_party: String,
+    /// Whether that party's agreement is a counted acceptance (`datapact accept`), not a
+    /// signature.
+    pub accepted: bool,
+    /// The day of the latest complete signed review of that version, if any.
+    pub reviewed_on: Option<NaiveDate>,
+    /// Whether the file's current version is another one (awaiting signatures).
+    pub earlier: bool,
+}
+
+/// The current version while it is not fully signed: a draft with nothing in force, or the
+/// version pending while an earlier one (`in_force`) is in force.
+#[derive(Debug, Clone, Copy)]
+pub struct Unsigned<'a> {
+    pub version: u32,
+    pub dates: &'a Dates,
+    pub missing: &'a [String],
+    pub in_force: Option<u32>,
+}
+
+/// The findings about the dates of signatures against the dates they sign: a version in force
+/// signed more than `retrospective_approval_days` after its effective date (DP308), a version
+/// awaiting signatures past its own review date (DP309) or, while an earlier version is in
+/// force, past its own effective date (DP310). `standing` is the governing version's.
+pub fn signing_findings(
+    file: &str,
+    places: &Places,
+    standing: &Standing,
+    approval: Option<&Approval>,
+    unsigned: Option<Unsigned<'_>>,
+    windows: &Windows,
+    today: NaiveDate,
+) -> Vec<crate::diagnostics::Finding> {
+    use crate::diagnostics::Finding;
+    use crate::rules::expiry::{DRAFT_PAST_REVIEW, PENDING_PAST_EFFECTIVE, RETROSPECTIVE_APPROVAL};
+    let mut out = Vec::new();
+    // Signed late: reported while that version is in force (an expired one has DP305 alone),
+    // until a review made after the last signature records that the parties have been over it.
+    if let Some(a) = approval {
+        let late = (a.completed - a.effective).num_days();
+        let in_force = matches!(
+            standing.state,
+            State::Active
+                | State::ReviewDue
+                | State::ReviewOverdue
+                | State::Expiring
+                | State::SignedNotYetEffective
+        );
+        let answered = a.reviewed_on.is_some_and(|r| r >= a.completed);
+        if in_force && !answered && late > i64::from(windows.retrospective_approval_days) {
+            let which = if a.earlier {
+                format!("v{} (in force)", a.version)
+            } else {
+                format!("v{}", a.version)
+            };
+            let threshold = match windows.retrospective_approval_days {
+                0 => String::new(),
+                n => format!(", more than the {n} days allowed"),
+            };
+            out.push(Finding::new(
+                &RETROSPECTIVE_APPROVAL,
+                file,
+                places.effective,
+                format!(
+                    "{which} was approved retrospectively: effective on {}, agreed by every party only on {} when {} {}, {} later{threshold}; any sharing before then had no agreement behind it",
+                    a.effective,
+                    a.completed,
+                    a.last_party,
+                    if a.accepted { "accepted it" } else { "signed" },
+                    days_in_words(late.unsigned_abs())
+                ),
+                RETROSPECTIVE_APPROVAL.hint,
+            ));
+        }
+    }
+    let Some(u) = unsigned else {
+        return out;
+    };
+    let expired = u.dates.expires.is_some_and(|e| today > e);
+    let missing = if u.missing.is_empty() {
+        "signatures".to_string()
+    } else {
+        u.missing.join(", ")
+    };
+    if let Some(f) = u
+        .in_force
+        .filter(|_| today >= u.dates.effective && !expired)
+    {
+        let since = (today - u.dates.effective).num_days().unsigned_abs();
+        out.push(Finding::new(
+            &PENDING_PAST_EFFECTIVE,
+            file,
+            places.effective,
+            format!(
+                "v{} is effective since {} ({}) but not fully signed (missing {missing}): v{f} is still in force, and nothing may be shared under v{}'s new terms until every party has signed",
+                u.version,
+                u.dates.effective,
+                if since == 0 { "today".to_string() } else { format!("{} ago", days_in_words(since)) },
+                u.version
+            ),
+            sign_hint(file, u.missing),
+        ));
+    }
+    // Nothing in force: only while the draft is the agreement's state (an expired draft has
+    // DP305 alone).
+    let draft = u.in_force.is_some() || standing.state == State::Draft;
+    if draft && !expired && today > u.dates.review {
+        let ago = (today - u.dates.review).num_days().unsigned_abs();
+        out.push(Finding::new(
+            &DRAFT_PAST_REVIEW,
+            file,
+            places.review,
+            format!(
+                "v{} is still awaiting signatures (missing {missing}) but its review date, {}, passed {} ago",
+                u.version,
+                u.dates.review,
+                days_in_words(ago)
+            ),
+            DRAFT_PAST_REVIEW.hint,
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +653,37 @@ mod tests {
         );
         let s = state_on("2026-01-01", false);
         assert_eq!((s.next, s.days), (DateKind::Effective, 90));
+    }
+
+    #[test]
+    fn a_pending_version_past_its_own_expiry_has_no_signing_warnings() {
+        let w = Windows::default();
+        let v1 = state_on("2029-04-01", true);
+        let mut v2 = dates();
+        v2.effective = d("2027-01-01");
+        v2.review = d("2028-01-01");
+        v2.expires = Some(d("2028-06-30"));
+        let pending = |today: &str| {
+            signing_findings(
+                "a.toml",
+                &Places::default(),
+                &v1,
+                None,
+                Some(Unsigned {
+                    version: 2,
+                    dates: &v2,
+                    missing: &["b".to_string()],
+                    in_force: Some(1),
+                }),
+                &w,
+                d(today),
+            )
+            .into_iter()
+            .map(|f| f.code())
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(pending("2028-06-30"), ["DP310", "DP309"]);
+        assert_eq!(pending("2028-07-01"), Vec::<&str>::new());
     }
 
     fn findings_on(day: &str, signed: bool) -> Vec<String> {

@@ -6,10 +6,10 @@
 
 use crate::agreement::Agreement;
 use crate::agreement::{self, Checked};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Finding, Severity};
 use crate::error::Result;
 use crate::history::LazyArchive;
-use crate::lifecycle::{self, Signed, Standing, State};
+use crate::lifecycle::{self, Approval, Signed, Standing, State, Unsigned};
 use crate::signing::acceptance::{self, Acceptances, Accepted};
 use crate::signing::in_force::{self, Earlier, InForce};
 use crate::signing::membership::{self, Member, Members};
@@ -20,7 +20,7 @@ use crate::signing::verify::{
 };
 use crate::signing::{AgreementFacts, facts};
 use crate::workspace::Workspace;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 use serde::Serialize;
 
 /// One agreement, assessed.
@@ -49,6 +49,9 @@ pub struct Assessment {
     /// version and parties could be read. Listed, never required: a class party counts as
     /// agreed for the version in force (it does not sign; see docs/signing.md).
     pub members: Option<Members>,
+    /// The dates of signatures against the dates they sign (DP308-DP310,
+    /// [`lifecycle::signing_findings`]), the workspace's severities applied.
+    pub date_findings: Vec<Finding>,
 }
 
 impl Assessment {
@@ -301,13 +304,91 @@ impl Session {
             acceptances,
             acceptances_count: ws.config.signing.acceptances_count,
             members,
+            date_findings: Vec::new(),
         };
         // Each member's standing depends on the version in force.
         let in_force = assessment.in_force();
         if let (Some(m), Some(facts)) = (assessment.members.as_mut(), facts.as_ref()) {
             m.describe(facts.version, in_force);
         }
+        assessment.date_findings = self.date_findings(&assessment);
         assessment
+    }
+
+    /// DP308-DP310 for an assessed agreement that validates: the version in force against the
+    /// day its last party agreed, and the current version, when it awaits signatures, against
+    /// its own dates.
+    fn date_findings(&self, a: &Assessment) -> Vec<Finding> {
+        let (Some(standing), Some(current)) = (&a.standing, a.checked.agreement.as_ref()) else {
+            return Vec::new();
+        };
+        let missing = a.missing_parties();
+        let unsigned =
+            (!a.agreed_by_all() && standing.state != State::SignaturesInvalid).then(|| Unsigned {
+                version: current.version,
+                dates: &current.dates,
+                missing: &missing,
+                in_force: a.earlier_in_force().map(|e| e.version),
+            });
+        let found = lifecycle::signing_findings(
+            &a.checked.source.display,
+            &a.checked.places,
+            standing,
+            self.approval(a).as_ref(),
+            unsigned,
+            &self.ws.config.windows,
+            self.today,
+        );
+        self.ws.config.apply(found)
+    }
+
+    /// The version in force and the day its last party agreed to it: the latest `signed_at`
+    /// (in the workspace time zone) or, where acceptances count, acceptance day. `None` when no
+    /// version is in force.
+    fn approval(&self, a: &Assessment) -> Option<Approval> {
+        let tz = self.ws.config.timezone();
+        let (signatures, agreement, earlier) = match a.earlier_in_force() {
+            Some(e) => (&e.signatures, e.checked.agreement.as_ref()?, true),
+            None if a.agreed_by_all() => {
+                (a.signatures.as_ref()?, a.checked.agreement.as_ref()?, false)
+            }
+            None => return None,
+        };
+        let mut last: Option<(NaiveDate, &str, bool)> = None;
+        for p in &signatures.parties {
+            let (day, accepted) = match &p.status {
+                PartyStatus::Signed { signed_at, .. } => (
+                    DateTime::parse_from_rfc3339(signed_at)
+                        .ok()?
+                        .with_timezone(&tz)
+                        .date_naive(),
+                    false,
+                ),
+                // Agreed by all: a party that has not signed has a counted acceptance, of the
+                // current version or of the earlier one in force.
+                _ if !earlier => (a.accepted(&p.party)?.accepted_on, true),
+                _ => (
+                    a.earlier_in_force()?
+                        .acceptances
+                        .of(&p.party)?
+                        .accepted_on,
+                    true,
+                ),
+            };
+            if last.is_none_or(|(d, _, _)| day >= d) {
+                last = Some((day, &p.party, accepted));
+            }
+        }
+        let (completed, party, accepted) = last?;
+        Some(Approval {
+            version: agreement.version,
+            effective: agreement.dates.effective,
+            completed,
+            last_party: party.to_string(),
+            accepted,
+            reviewed_on: a.last_review().map(|r| r.reviewed_on),
+            earlier,
+        })
     }
 
     /// The signed reviews of one fully signed version (its model and facts).
@@ -389,6 +470,9 @@ pub struct Row {
     pub next: Option<&'static str>,
     /// The agreement's class parties (`class = true`) with their eligibility and members.
     pub classes: Vec<ClassRow>,
+    /// What `check` reports of the dates of signatures against the dates they sign
+    /// (DP308-DP310): signed late, a pending version past its effective or review date.
+    pub date_findings: Vec<Finding>,
 }
 
 /// A class party of an agreement, as the register shows it: who may join and who has.
@@ -539,6 +623,7 @@ impl Row {
             next_date: a.standing.map(|s| s.next_date),
             next: a.standing.map(|s| s.next.field()),
             classes: ClassRow::of(a),
+            date_findings: a.date_findings.clone(),
         }
     }
 }

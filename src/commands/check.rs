@@ -101,6 +101,8 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
         }
         findings.extend(ws.config.apply(expiry));
     }
+    // The dates of signatures against the dates they sign (DP308-DP310), severities applied.
+    findings.extend(a.date_findings.iter().cloned());
     findings
 }
 

@@ -1,5 +1,5 @@
 //! Catalogue entries for review and expiry dates against today (DP3xx), reported by
-//! `lifecycle.rs`.
+//! `lifecycle.rs`, and for the dates of signatures against the dates they sign (DP308-DP310).
 
 use crate::diagnostics::{Family, Rule, Severity};
 
@@ -101,6 +101,48 @@ pub static NOT_IN_FORCE: Rule = Rule {
     source: "DARS: \"all named parties must sign before it takes effect\"; ICO Data Sharing Code (senior sign-off by each organisation).",
 };
 
+pub static RETROSPECTIVE_APPROVAL: Rule = Rule {
+    code: "DP308",
+    name: "retrospective-approval",
+    family: Family::Expiry,
+    default_severity: Severity::Warning,
+    configurable: true,
+    unreadable: false,
+    acknowledgeable: false,
+    applies: "to the version in force, while it is in force and has no complete signed review made after its last signature",
+    summary: "The version in force was fully signed (the day of its last signature, or of a counted acceptance, in the workspace time zone) more than `[windows] retrospective_approval_days` (default 0) after its `effective` date: it was approved retrospectively, and any sharing between the effective date and that day had no agreement behind it. The warning is about the past, so it is not answered by `[[acknowledgements]]` (which answer content rules only): it is a configurable warning. It ends when a later version, signed in time, comes into force, or when the parties record a review of this version after its last signature (`datapact review`, whose outcome can say what was found: that nothing was shared before the signatures, say). A workspace whose effective dates are nominal can raise the threshold or set `DP308 = \"off\"` in `[rules]`.",
+    hint: "find out whether data was shared before every party had signed, and record the answer: `datapact review ID --party ORG --key KEYFILE --outcome TEXT --next-review DATE` (a review made after the last signature answers this warning); next time, sign before the effective date or set the effective date to the day the last party signs",
+    source: "DARS: \"all named parties must sign before it takes effect\"; ICO Data Sharing Code (agree the arrangement before sharing starts).",
+};
+
+pub static DRAFT_PAST_REVIEW: Rule = Rule {
+    code: "DP309",
+    name: "draft-past-review-date",
+    family: Family::Expiry,
+    default_severity: Severity::Warning,
+    configurable: true,
+    unreadable: false,
+    acknowledgeable: false,
+    applies: "to a version not fully signed: a draft with nothing in force, or the version pending while an earlier one is in force (not once it has expired)",
+    summary: "Today is after the review date (`dates.review`, or the one derived from `review_interval_months`) of a version that is still awaiting signatures: its terms were due for review before anyone finished signing them.",
+    hint: "review the draft with the parties before it is signed: update its terms and dates (a new `review` date), then have every party sign it with `datapact sign ID --party ORG --key KEYFILE`",
+    source: "Policy review dates; WEISF register practice (an agreement is reviewed by its review date).",
+};
+
+pub static PENDING_PAST_EFFECTIVE: Rule = Rule {
+    code: "DP310",
+    name: "pending-version-past-effective-date",
+    family: Family::Expiry,
+    default_severity: Severity::Warning,
+    configurable: true,
+    unreadable: false,
+    acknowledgeable: false,
+    applies: "to the current version while it awaits signatures and an earlier version is in force",
+    summary: "Today is on or after the current version's own `effective` date, but it is not fully signed while an earlier version is in force: the earlier version's terms still govern, and nothing may be shared under the current version's new terms until every party has signed it (DP307 is the same situation with nothing in force).",
+    hint: "each missing party signs with `datapact sign ID --party ORG --key KEYFILE`; until then, share only under the terms of the version in force",
+    source: "DARS: \"all named parties must sign before it takes effect\"; ICO Data Sharing Code (senior sign-off by each organisation).",
+};
+
 /// The expiry rules, in code order.
 pub static RULES: &[&Rule] = &[
     &REVIEW_DUE,
@@ -110,4 +152,7 @@ pub static RULES: &[&Rule] = &[
     &EXPIRED,
     &NOT_FULLY_SIGNED,
     &NOT_IN_FORCE,
+    &RETROSPECTIVE_APPROVAL,
+    &DRAFT_PAST_REVIEW,
+    &PENDING_PAST_EFFECTIVE,
 ];

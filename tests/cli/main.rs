@@ -22,6 +22,7 @@ mod hostile_text;
 mod judgement_cli;
 mod keys_cli;
 mod lifecycle_cli;
+mod lifecycle_warnings_cli;
 mod log_cli;
 mod membership_cli;
 mod non_nhs_cli;

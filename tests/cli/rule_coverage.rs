@@ -341,6 +341,9 @@ scenarios! {
     dp305_expired: "DP305" => past_the_expiry_date,
     dp306_not_fully_signed: "DP306" => draft_with_require_signed,
     dp307_not_in_force: "DP307" => draft_past_its_effective_date,
+    dp308_retrospective_approval: "DP308" => last_party_signed_after_the_effective_date,
+    dp309_draft_past_review_date: "DP309" => draft_past_its_review_date,
+    dp310_pending_version_past_effective_date: "DP310" => v2_past_its_effective_date_awaiting_a_party,
     dp401_history_rollback: "DP401" => v1_text_restored_in_a_new_commit,
     dp402_history_changed_after_signing: "DP402" => signed_text_changed_in_a_commit,
     dp403_history_skipped_version: "DP403" => version_raised_by_two,
@@ -806,6 +809,35 @@ fn draft_past_its_effective_date() -> Outcome {
     check(&dated_workspace(), TODAY, &[DRAFT])
 }
 
+/// DP308: the council signed the example (effective 2026-04-01) nineteen days after its
+/// effective date.
+fn last_party_signed_after_the_effective_date() -> Outcome {
+    let s = Signed::unsigned();
+    s.sign(ICB);
+    s.ws.sign(
+        ID,
+        ECC,
+        s.key(ECC),
+        &["--signed-at", "2026-04-20T10:00:00Z"],
+    );
+    check(&s.ws, TODAY, &[])
+}
+
+/// DP309 (with DP307): a draft (signed by one party of two) 30 days after its review date.
+fn draft_past_its_review_date() -> Outcome {
+    check(&dated_workspace(), &day(dated_review(), 30), &[DRAFT])
+}
+
+/// DP310: v1 in force, v2 (whose effective date is v1's, long past) signed by the ICB only.
+fn v2_past_its_effective_date_awaiting_a_party() -> Outcome {
+    let s = Story::signed_v1();
+    s.amend(2);
+    s.commit("Amend (v2)");
+    s.sign(ICB);
+    s.commit("ICB signs v2");
+    check(&s.ws, TODAY, &[])
+}
+
 // History scenarios (`check --history`), on histories built by tests/cli/history_cli.rs.
 
 /// DP401: v2 signed, then the v1 text restored in a new commit.
@@ -1053,11 +1085,25 @@ fn expired_is_an_error_from_the_day_after_the_expiry_date() {
     assert_check(&ws, TERM_END, &day(x, 1), &[("DP305", E)], 1);
     // An expired agreement with an overdue review: only DP305.
     assert_check(&ws, DATED, &day(dated_expires(), 1), &[("DP305", E)], 1);
-    // A draft past its effective date has nothing in force: a warning (DP307), and only that
-    // until it expires.
+    // A draft past its effective date has nothing in force: a warning (DP307), joined by DP309
+    // from the day after its own review date, until it expires (DP305 alone).
     assert_check(&ws, DRAFT, &day(effective(), -1), &[], 0);
     assert_check(&ws, DRAFT, &day(effective(), 0), &[("DP307", W)], 0);
-    assert_check(&ws, DRAFT, &day(dated_review(), 30), &[("DP307", W)], 0);
+    assert_check(&ws, DRAFT, &day(dated_review(), 0), &[("DP307", W)], 0);
+    assert_check(
+        &ws,
+        DRAFT,
+        &day(dated_review(), 30),
+        &[("DP307", W), ("DP309", W)],
+        0,
+    );
+    assert_check(
+        &ws,
+        DRAFT,
+        &day(dated_expires(), 0),
+        &[("DP307", W), ("DP309", W)],
+        0,
+    );
     assert_check(&ws, DRAFT, &day(dated_expires(), 1), &[("DP305", E)], 1);
 }
 
