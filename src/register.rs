@@ -368,10 +368,7 @@ impl Session {
                 // current version or of the earlier one in force.
                 _ if !earlier => (a.accepted(&p.party)?.accepted_on, true),
                 _ => (
-                    a.earlier_in_force()?
-                        .acceptances
-                        .of(&p.party)?
-                        .accepted_on,
+                    a.earlier_in_force()?.acceptances.of(&p.party)?.accepted_on,
                     true,
                 ),
             };

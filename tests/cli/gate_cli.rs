@@ -341,28 +341,26 @@ fn the_readme_main_command_and_ci_pin_the_same_date_and_pass() {
     let (code, report) = repository_check("2026-12-01");
     assert_eq!(code, 0, "{report}");
     let codes = common::codes(&report);
-    // The GP agreement's v2 awaits the practices' signature past its effective date (DP307);
-    // the safeguarding agreement was signed in February 2026, nearly a year after its effective
-    // date of 1 March 2025 (DP308), and its review is due (DP301).
-    assert_eq!(codes, ["DP307", "DP308", "DP301"], "{report}");
+    // Every example was signed before it took effect (no DP307, DP308); the safeguarding
+    // agreement's review is due (DP301).
+    assert_eq!(codes, ["DP301"], "{report}");
 }
 
 /// How the repository's examples stand as time passes (the real-date behaviour the pinned date
 /// keeps out of CI): the safeguarding agreement's review falls due on 2027-02-01; it is overdue
-/// from the next day, and past the 90-day grace period, an error, from 2027-05-03. Its late
-/// signatures (DP308) stay reported while v1 is in force and unreviewed.
+/// from the next day, and past the 90-day grace period, an error, from 2027-05-03.
 #[test]
 fn the_repository_examples_fail_the_gate_once_a_review_is_past_its_grace_period() {
     for (today, exit, expect) in [
         // The homelessness statistics example was signed on 25 and 26 November 2026, and the
         // standard-terms example's members joined on 26 and 27 November: on any earlier day
         // their signatures would be from the future.
-        ("2026-11-27", 0, vec!["DP307", "DP308", "DP301"]),
-        ("2027-02-01", 0, vec!["DP307", "DP308", "DP301"]),
-        ("2027-02-02", 0, vec!["DP307", "DP308", "DP302"]),
-        ("2027-05-02", 0, vec!["DP307", "DP308", "DP302"]),
-        ("2027-05-03", 1, vec!["DP307", "DP308", "DP303"]),
-        ("2027-06-01", 1, vec!["DP307", "DP308", "DP303"]),
+        ("2026-11-27", 0, vec!["DP301"]),
+        ("2027-02-01", 0, vec!["DP301"]),
+        ("2027-02-02", 0, vec!["DP302"]),
+        ("2027-05-02", 0, vec!["DP302"]),
+        ("2027-05-03", 1, vec!["DP303"]),
+        ("2027-06-01", 1, vec!["DP303"]),
     ] {
         let (code, report) = repository_check(today);
         assert_eq!(code, exit, "{today}: {report}");

@@ -88,3 +88,31 @@ fn an_unmarked_health_item_is_flagged_and_a_marked_one_is_not() {
     );
     assert!(marked.is_empty(), "{marked:?}");
 }
+
+/// "No DPIA required" for identifiable health data is flagged (DP152) and may be answered in the
+/// agreement; for anonymised data, or with a completed DPIA, it is not raised.
+#[test]
+fn no_dpia_for_sensitive_data_is_flagged_and_may_be_answered() {
+    const ECC: &str = "icb-ecc-adult-social-care";
+    let no_dpia = |text: String| {
+        let text = text
+            .replacen("dpia = \"completed\"", "dpia = \"not-required\"\nno_dpia_reason = \"A screening found the sharing small in scale.\"", 1)
+            .lines()
+            .filter(|l| !l.starts_with("dpia_reference") && !l.starts_with("dpia_outcome"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("{text}\n")
+    };
+    assert_eq!(codes_after(ECC, no_dpia), ["DP152"]);
+    let answered = move |text: String| {
+        format!(
+            "{}\n[[acknowledgements]]\nrule = \"dpia-likely-required\"\nreason = \"About forty assessments a year for one council: not large scale (ICO screening 2026-02-03).\"\n",
+            no_dpia(text)
+        )
+    };
+    assert!(codes_after(ECC, answered).is_empty());
+    assert!(
+        codes_after(ECC, |t| t).is_empty(),
+        "a completed DPIA raises nothing"
+    );
+}

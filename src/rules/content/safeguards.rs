@@ -176,3 +176,42 @@ fn international_transfer(cx: &mut Cx<'_>) {
         }
     }
 }
+
+pub static DPIA_LIKELY_REQUIRED: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP152",
+        name: "dpia-likely-required",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        applies: "when `risk.dpia = \"not-required\"` and identifiable or pseudonymised special category or criminal offence data is shared",
+        summary: "The agreement says no DPIA is required, yet it shares special category or criminal offence data that is not anonymised. UK GDPR Art 35(3)(b) requires a DPIA for such data processed on a large scale, and the ICO lists matching or combining datasets from different sources, which a data-sharing agreement usually does, as likely to be high risk. A small-scale sharing may truly need none: then say why in the agreement.",
+        hint: "carry out a DPIA (`dpia = \"completed\"` with its reference and outcome), or, if the sharing is not on a large scale and not otherwise high risk, acknowledge it with an [[acknowledgements]] entry naming the rule and saying why",
+        source: "UK GDPR Art 35(1) and (3)(b); ICO, \"Examples of processing likely to result in high risk\" (data matching, large-scale special category data); ICO Data Sharing Code, \"Data protection impact assessments\".",
+    },
+    check: dpia_likely_required,
+};
+
+fn dpia_likely_required(cx: &mut Cx<'_>) {
+    let f = cx.facts;
+    let sensitive = !f.special.is_empty() || f.criminal_offence;
+    if cx.a.risk.dpia.is(terms::DPIA_NOT_REQUIRED) && f.identifiable && sensitive {
+        let what = if f.special.is_empty() {
+            "criminal offence data".to_string()
+        } else {
+            let labels: Vec<String> = f.special.iter().map(|c| c.label.to_lowercase()).collect();
+            format!("special category data ({})", labels.join(", "))
+        };
+        cx.judge(
+            &DPIA_LIKELY_REQUIRED,
+            &at(&["risk", "dpia"]),
+            None,
+            format!(
+                "no DPIA is said to be required, but {} {what} is shared; a DPIA is required when such data is processed on a large scale (UK GDPR Art 35(3)(b))",
+                cx.a.data.identifiability.label.to_lowercase()
+            ),
+        );
+    }
+}
