@@ -56,7 +56,11 @@ fn empty_justification(cx: &mut Cx<'_>) {
         .as_ref()
         .and_then(|r| r.not_anonymised_reason.as_deref());
     let singles: [(&[&str], Option<&str>, usize); 11] = [
-        (&["necessity", "why_sharing"], Some(&a.necessity.why_sharing), full),
+        (
+            &["necessity", "why_sharing"],
+            Some(&a.necessity.why_sharing),
+            full,
+        ),
         (
             &["necessity", "why_personal_data"],
             Some(&a.necessity.why_personal_data),
@@ -87,7 +91,11 @@ fn empty_justification(cx: &mut Cx<'_>) {
             a.risk.no_dpia_reason.as_deref(),
             full,
         ),
-        (&["research", "not_anonymised_reason"], research_reason, full),
+        (
+            &["research", "not_anonymised_reason"],
+            research_reason,
+            full,
+        ),
         (
             &["dates", "review_interval_reason"],
             a.dates.review_interval_reason.as_deref(),
@@ -99,7 +107,11 @@ fn empty_justification(cx: &mut Cx<'_>) {
             full,
         ),
         // A safeguard names a mechanism ("IDTA"): short is fine, stock phrases alone are not.
-        (&["transfer", "safeguards"], a.transfer.safeguards.as_deref(), 1),
+        (
+            &["transfer", "safeguards"],
+            a.transfer.safeguards.as_deref(),
+            1,
+        ),
     ];
     let mut said: Vec<Said<'_>> = singles
         .into_iter()
@@ -148,8 +160,9 @@ fn empty_justification(cx: &mut Cx<'_>) {
     for s in said {
         let message = if let Some(phrase) = speculative.find(s.text) {
             format!(
-                "{} justifies by what might be useful (\"{phrase}\"): data is shared for a purpose it needs, not in case",
-                s.what
+                "{} (\"{}\") justifies by what might prove useful (\"{phrase}\"): data is shared because a purpose needs it, not in case",
+                s.what,
+                quoted(s.text)
             )
         } else if let Some(thin) = empty.thin(s.text, s.min_words) {
             match thin.phrase {
