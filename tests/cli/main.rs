@@ -37,6 +37,7 @@ mod security_doc;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
+mod substance_cli;
 mod term_cli;
 mod trust_attacks;
 mod validate_cli;
