@@ -47,7 +47,10 @@ fn method(method: &str) -> Box<dyn Fn(String) -> String> {
 
 /// The homelessness example's transfer `protection` set to `text`.
 fn protection(text: &str) -> Box<dyn Fn(String) -> String> {
-    Box::new(replace(HOMELESS_PROTECTION, format!("protection = {text:?}")))
+    Box::new(replace(
+        HOMELESS_PROTECTION,
+        format!("protection = {text:?}"),
+    ))
 }
 
 #[test]
@@ -335,4 +338,43 @@ fn the_new_rules_follow_the_workspace_severities() {
     ws.write("datapact.toml", "[rules]\nDP149 = \"off\"\n");
     let (code, report, _) = ws.validate_json(&["--today", TODAY]);
     assert_eq!((code, codes(&report)), (0, vec![]));
+}
+
+#[test]
+fn descriptive_texts_may_be_short_but_not_stock_phrases_alone() {
+    // The examples' own short descriptions pass: "Secure deletion", "Staff contracts".
+    assert!(example(HOMELESS).contains("disposal = \"Secure deletion\""));
+    for (from, to, path) in [
+        (
+            "privacy_notice = \"Each council's housing privacy notice describes the sharing.\"",
+            "privacy_notice = \"n/a\"",
+            "`rights.privacy_notice`",
+        ),
+        (
+            "requests = \"Each council answers requests for the records it holds.\"",
+            "requests = \"TBC\"",
+            "`rights.requests`",
+        ),
+        (
+            "procedure = \"Either party reports a suspected breach involving the records to the other party's Data Protection Officer mailbox within 24 hours; the controller responsible decides whether the ICO must be told, within 72 hours of becoming aware.\"",
+            "procedure = \"As required.\"",
+            "`incidents.procedure`",
+        ),
+        (
+            "mitigation = \"Counts under 5 are suppressed before publication.\"",
+            "mitigation = \"N/A\"",
+            "the mitigation of risk \"Re-identification of a household in a small area\"",
+        ),
+    ] {
+        let found = validate(HOMELESS, replace(from, to.into())).1;
+        assert_eq!(found.len(), 1, "{to}: {found:?}");
+        assert_eq!(found[0].0, "DP148", "{to}");
+        assert!(found[0].1.starts_with(path), "{}", found[0].1);
+    }
+    // Short, but saying something.
+    let short = replace(
+        "mitigation = \"Counts under 5 are suppressed before publication.\"",
+        "mitigation = \"Small-number suppression\"".into(),
+    );
+    assert!(codes_after(HOMELESS, short).is_empty());
 }

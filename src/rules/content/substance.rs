@@ -16,7 +16,7 @@ pub static EMPTY_JUSTIFICATION: ContentRule = ContentRule {
         configurable: true,
         unreadable: false,
         acknowledgeable: true,
-        applies: "to each data item's `justification`, and to `necessity.why_sharing` and `why_personal_data`, `data.why_not_anonymised`, `lawful_basis.explanation`, `consent.justification` and `opt_out_explanation`, `risk.no_dpia_reason`, `research.not_anonymised_reason`, `dates.review_interval_reason`, `human_rights.article8`, each acknowledgement's `reason`, and (only when nothing but stock phrases is left) `transfer.safeguards` and each processor's `safeguards`",
+        applies: "to each data item's `justification`, and to `necessity.why_sharing` and `why_personal_data`, `data.why_not_anonymised`, `lawful_basis.explanation`, `consent.justification` and `opt_out_explanation`, `risk.no_dpia_reason`, `research.not_anonymised_reason`, `dates.review_interval_reason`, `human_rights.article8`, each acknowledgement's `reason`; and, only when nothing but stock phrases is left (these may be short: \"IDTA\", \"Secure deletion\"), to `transfer.safeguards`, each processor's `safeguards`, `rights.privacy_notice` and `requests`, `incidents.procedure`, `research.identity_protection` and each risk's `mitigation`",
         summary: "A justification or reason is too short or too generic to explain anything: fewer than 4 words once stock phrases are taken out (\"Yes.\", \"N/A\", \"As required.\", \"It is needed for business purposes.\"), or it justifies data by what it might be good for (\"Might be useful.\", \"just in case\"). The lists and the threshold are under \"Empty justifications\" and \"Speculative justifications\" at the end of this page. The item a finding names is the data item's name, or the path of the text (`consent.justification`, `acknowledgements[0].reason`). Changes' reasons are left out: \"Typing error corrected\" is a full reason for a correction.",
         hint: "say what the purpose needs and why, in the agreement's own terms (for a data item: what it is used for and why less would not do), or, if the text is complete as it stands, acknowledge it with an [[acknowledgements]] entry naming the rule and the item, and saying why",
         source: "ICO, Data sharing code of practice (2021), \"Deciding to share data\" (what is the purpose?); Caldicott Principle 1 (justify the purpose(s)); UK GDPR Art 5(1)(c) (data minimisation) and Art 5(2) (accountability). Policy, \"Deciding when to share information\": staff check \"why the information is needed\".",
@@ -55,7 +55,7 @@ fn empty_justification(cx: &mut Cx<'_>) {
         .research
         .as_ref()
         .and_then(|r| r.not_anonymised_reason.as_deref());
-    let singles: [(&[&str], Option<&str>, usize); 11] = [
+    let singles: [(&[&str], Option<&str>, usize); 15] = [
         (
             &["necessity", "why_sharing"],
             Some(&a.necessity.why_sharing),
@@ -106,10 +106,23 @@ fn empty_justification(cx: &mut Cx<'_>) {
             a.human_rights.as_ref().map(|h| h.article8.as_str()),
             full,
         ),
-        // A safeguard names a mechanism ("IDTA"): short is fine, stock phrases alone are not.
+        // A safeguard names a mechanism ("IDTA"), and the texts below describe what is done
+        // ("Secure deletion" is a whole answer): short is fine, stock phrases alone are not.
         (
             &["transfer", "safeguards"],
             a.transfer.safeguards.as_deref(),
+            1,
+        ),
+        (
+            &["rights", "privacy_notice"],
+            Some(&a.rights.privacy_notice),
+            1,
+        ),
+        (&["rights", "requests"], Some(&a.rights.requests), 1),
+        (&["incidents", "procedure"], Some(&a.incidents.procedure), 1),
+        (
+            &["research", "identity_protection"],
+            a.research.as_ref().map(|r| r.identity_protection.as_str()),
             1,
         ),
     ];
@@ -133,6 +146,15 @@ fn empty_justification(cx: &mut Cx<'_>) {
             what: format!("the justification of data item `{}`", item.name),
             text: &item.justification,
             min_words: full,
+        });
+    }
+    for (i, r) in a.risk.risks.iter().enumerate() {
+        said.push(Said {
+            path: at(&["risk", "risks"]).i(i).k("mitigation"),
+            item: format!("risk.risks[{i}].mitigation"),
+            what: format!("the mitigation of risk \"{}\"", quoted(&r.risk)),
+            text: &r.mitigation,
+            min_words: 1,
         });
     }
     for (i, p) in a.processors.iter().enumerate() {
