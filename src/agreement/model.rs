@@ -402,6 +402,9 @@ pub struct Rights {
 #[derive(Debug, Clone, Serialize)]
 pub struct Research {
     pub anonymised_where_possible: bool,
+    /// Why anonymised data is not used where it would serve (required when
+    /// `anonymised_where_possible = false`, DP150).
+    pub not_anonymised_reason: Option<String>,
     pub identity_protection: String,
     pub approvals: Vec<String>,
     pub outputs: Option<String>,

@@ -282,6 +282,7 @@ pub struct RawRights {
 #[derive(Debug, Default, Deserialize)]
 pub struct RawResearch {
     pub anonymised_where_possible: Flag,
+    pub not_anonymised_reason: Text,
     pub identity_protection: Text,
     pub approvals: TextList,
     pub outputs: Text,

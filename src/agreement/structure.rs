@@ -610,6 +610,8 @@ impl<'a> Cx<'a> {
                     &p.k("anonymised_where_possible"),
                     &r.anonymised_where_possible,
                 ),
+                not_anonymised_reason: self
+                    .opt_text(&p.k("not_anonymised_reason"), &r.not_anonymised_reason),
                 identity_protection: self
                     .req_text(&p.k("identity_protection"), &r.identity_protection),
                 approvals: self.texts(&p.k("approvals"), &r.approvals, false),

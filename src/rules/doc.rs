@@ -189,6 +189,13 @@ pub fn markdown() -> String {
 /// The acknowledgements section and every word list of `src/judgement.toml`, with its sources.
 fn word_lists(out: &mut String) {
     let lists = crate::judgement::lists();
+    let quoted = |words: &[String]| {
+        words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let _ = write!(
         out,
         "
@@ -205,17 +212,23 @@ considered\", and CI can run `check --fail-on warning`. An entry that answers no
 The word lists below (version {version}, built into datapact from `src/judgement.toml`) are matched
 as whole words, ignoring case and punctuation. Phrases under *except* are removed from the text
 first; a text holding a phrase under *unless* matches nothing.
+
+In the lists marked *negatable*, a term the text negates where it stands is no match: one of
+{before} starts at most {before_window} words before it, or one of {after} at most
+{after_window} words after it, in the same sentence (cut at a full stop followed by a space, and at
+`;`, `!`, `?`) and not across {breaks}. So \"no fax, removable media or personal devices\" and
+\"fax machines are not used\" match nothing, while \"no USB sticks, but fax is used\" matches
+`fax`. The reading is simple: a negation further away, a double negative or \"and not\" after a
+term is misread, and such a finding is acknowledged.
 ",
-        version = lists.version
+        version = lists.version,
+        before = quoted(&lists.negation.before),
+        before_window = lists.negation.before_window,
+        after = quoted(&lists.negation.after),
+        after_window = lists.negation.after_window,
+        breaks = quoted(&lists.negation.breaks),
     );
     for list in lists.lists.values() {
-        let quoted = |words: &[String]| {
-            words
-                .iter()
-                .map(|w| format!("`{w}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let _ = write!(
             out,
             "\n### {} ({})\n\n{}\n\n**Sources:**\n\n",
@@ -230,6 +243,18 @@ first; a text holding a phrase under *unless* matches nothing.
         }
         if !list.unless.is_empty() {
             let _ = write!(out, "\n**Unless:** {}.\n", quoted(&list.unless));
+        }
+        if list.negatable {
+            let _ = write!(
+                out,
+                "\n**Negatable:** a term the text negates is no match (see above).\n"
+            );
+        }
+        if let Some(min) = list.min_words {
+            let _ = write!(
+                out,
+                "\n**Threshold:** a text with fewer than {min} words once these phrases are taken out says nothing.\n"
+            );
         }
     }
 }

@@ -39,6 +39,7 @@ mod security_doc;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
+mod substance_cli;
 mod term_cli;
 mod trials_cli;
 mod trust_attacks;

@@ -14,6 +14,7 @@ mod lawful_basis;
 mod parties;
 mod research;
 mod safeguards;
+mod substance;
 
 pub use changes::*;
 pub use consent::*;
@@ -23,6 +24,7 @@ pub use lawful_basis::*;
 pub use parties::*;
 pub use research::*;
 pub use safeguards::*;
+pub use substance::*;
 
 use crate::agreement::locate::{Locator, Path};
 use crate::agreement::model::{Agreement, Facts};
@@ -87,6 +89,9 @@ pub static CONTENT: &[&ContentRule] = &[
     &TERM_TWO_WAYS,
     &REVIEW_INTERVAL_TOO_LONG,
     &CHANGES_SEQUENCE,
+    &EMPTY_JUSTIFICATION,
+    &UNSAFE_PRACTICE,
+    &NOT_ANONYMISED_REASON,
     // Last: it reports acknowledgements that no rule above used.
     &ACKNOWLEDGEMENT_UNUSED,
 ];
