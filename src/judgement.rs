@@ -81,6 +81,11 @@ pub fn special_category() -> &'static List {
     list("special_category")
 }
 
+/// Words that usually mean criminal offence data (DP145).
+pub fn criminal_offence() -> &'static List {
+    list("criminal_offence")
+}
+
 /// Words that usually mean a direct identifier (DP143).
 pub fn direct_identifiers() -> &'static List {
     list("direct_identifiers")

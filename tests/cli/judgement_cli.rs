@@ -116,3 +116,21 @@ fn no_dpia_for_sensitive_data_is_flagged_and_may_be_answered() {
         "a completed DPIA raises nothing"
     );
 }
+
+#[test]
+fn criminal_offence_words_ask_for_the_item_to_be_marked_and_charges_for_services_do_not() {
+    let flagged = codes_after(
+        GP,
+        gp_with_item("Cautions and convictions in the last five years", ""),
+    );
+    assert_eq!(flagged, ["DP145"]);
+    for name in [
+        "Service charges owed",
+        "Custody of the child (court order in place)",
+    ] {
+        assert!(
+            codes_after(GP, gp_with_item(name, "")).is_empty(),
+            "{name} was taken for criminal offence data"
+        );
+    }
+}

@@ -53,23 +53,64 @@ pub static LIKELY_SPECIAL_CATEGORY: ContentRule = ContentRule {
 };
 
 fn likely_special_category(cx: &mut Cx<'_>) {
-    let list = crate::judgement::special_category();
+    unmarked_items(
+        cx,
+        &LIKELY_SPECIAL_CATEGORY,
+        crate::judgement::special_category(),
+        "special category data",
+    );
+}
+
+/// Reports, under `rule`, each data item without `special_category` whose name has a word of
+/// `list` (an unmarked item escapes every rule about what it is).
+fn unmarked_items(
+    cx: &mut Cx<'_>,
+    rule: &'static ContentRule,
+    list: &crate::judgement::List,
+    what: &str,
+) {
     for (i, item) in cx.a.data.items.iter().enumerate() {
         if item.special_category.is_some() {
             continue;
         }
         if let Some(word) = list.find(&item.name) {
             cx.judge(
-                &LIKELY_SPECIAL_CATEGORY,
+                rule,
                 &at(&["data", "items"]).i(i).k("name"),
                 Some(&item.name),
                 format!(
-                    "data item `{}` looks like special category data (\"{word}\") but has no `special_category`",
+                    "data item `{}` looks like {what} (\"{word}\") but has no `special_category`",
                     item.name
                 ),
             );
         }
     }
+}
+
+pub static LIKELY_CRIMINAL_OFFENCE_DATA: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP145",
+        name: "likely-criminal-offence-data",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        applies: "to every data item without `special_category`",
+        summary: "A data item's name has a word that usually means criminal offence data (a conviction, caution, arrest, allegation, bail or licence condition...: see \"Likely criminal offence data\" under \"Acknowledgements and word lists\" at the end of docs/rules.md), but the item is not marked `special_category = \"criminal-offence\"`. Unmarked, it escapes the UK GDPR Art 10 and DPA 2018 Schedule 1 rules (DP122, DP138).",
+        hint: "mark the item `special_category = \"criminal-offence\"` (and name its Schedule 1 condition in `lawful_basis.criminal_offence`), or, if it is not criminal offence data, acknowledge it with an [[acknowledgements]] entry naming the rule and the item, and saying why",
+        source: "UK GDPR Art 10; DPA 2018 s.10(5) and s.11(2); ICO, \"Criminal offence data\".",
+    },
+    check: likely_criminal_offence_data,
+};
+
+fn likely_criminal_offence_data(cx: &mut Cx<'_>) {
+    unmarked_items(
+        cx,
+        &LIKELY_CRIMINAL_OFFENCE_DATA,
+        crate::judgement::criminal_offence(),
+        "criminal offence data",
+    );
 }
 
 pub static IDENTIFIERS_IN_DEIDENTIFIED_DATA: ContentRule = ContentRule {
