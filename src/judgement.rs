@@ -81,6 +81,16 @@ pub fn special_category() -> &'static List {
     list("special_category")
 }
 
+/// Phrases of a retention period that set no period (DP153).
+pub fn open_ended_retention() -> &'static List {
+    list("open_ended_retention")
+}
+
+/// Places outside the UK in a processor's location (DP154).
+pub fn places_outside_uk() -> &'static List {
+    list("places_outside_uk")
+}
+
 /// Words that usually mean criminal offence data (DP145).
 pub fn criminal_offence() -> &'static List {
     list("criminal_offence")

@@ -134,3 +134,44 @@ fn criminal_offence_words_ask_for_the_item_to_be_marked_and_charges_for_services
         );
     }
 }
+
+/// A retention period that sets none (DP153) and a processor abroad said to be in the UK (DP154);
+/// what the lists leave alone: a period with its criteria, a UK region of a cloud provider,
+/// Northern Ireland.
+#[test]
+fn retention_without_a_period_and_a_processor_abroad_are_flagged() {
+    const ECC: &str = "icb-ecc-adult-social-care";
+    let period = |p: &'static str| {
+        move |text: String| {
+            let at = text.find("period = \"").expect("the example has a period");
+            let end = at + text[at..].find('\n').unwrap();
+            format!("{}period = \"{p}\"{}", &text[..at], &text[end..])
+        }
+    };
+    assert_eq!(codes_after(ECC, period("As long as needed")), ["DP153"]);
+    assert!(
+        codes_after(
+            ECC,
+            period("8 years after the end of the last care and support plan")
+        )
+        .is_empty()
+    );
+    let processor = |location: &'static str| {
+        move |text: String| {
+            format!(
+                "{text}\n[[processors]]\nname = \"HostCo\"\nacting_for = [\"nhs-essex-icb\"]\nservice = \"Hosting\"\nlocation = \"{location}\"\noutside_uk = false\n"
+            )
+        }
+    };
+    assert_eq!(codes_after(ECC, processor("Dublin, Ireland")), ["DP154"]);
+    for location in [
+        "Microsoft Azure UK South (London)",
+        "AWS eu-west-2 (London)",
+        "Belfast, Northern Ireland",
+    ] {
+        assert!(
+            codes_after(ECC, processor(location)).is_empty(),
+            "{location}"
+        );
+    }
+}

@@ -215,3 +215,74 @@ fn dpia_likely_required(cx: &mut Cx<'_>) {
         );
     }
 }
+
+pub static RETENTION_WITHOUT_PERIOD: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP153",
+        name: "retention-without-period",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        applies: "to every retention rule's `period`",
+        summary: "A retention period sets no period and no criteria a reader could check: \"indefinitely\", \"permanently\", \"as long as needed\", \"TBC\" (see \"Retention without a period\" under \"Acknowledgements and word lists\" at the end of docs/rules.md). Storage limitation needs a period, or the event and the time after it that end the keeping.",
+        hint: "state the period or its criteria (\"8 years after the last contact\", \"until the person's 25th birthday\"), or, where keeping for ever is lawful (archiving in the public interest, UK GDPR Art 89), acknowledge it with an [[acknowledgements]] entry naming the rule and the party, and saying why",
+        source: "UK GDPR Art 5(1)(e) and Art 13(2)(a); ICO, \"Principle (e): storage limitation\"; NHS England, Records Management Code of Practice 2023 (retention schedules).",
+    },
+    check: retention_without_period,
+};
+
+fn retention_without_period(cx: &mut Cx<'_>) {
+    let list = crate::judgement::open_ended_retention();
+    for (i, rule) in cx.a.retention.iter().enumerate() {
+        if let Some(word) = list.find(&rule.period) {
+            cx.judge(
+                &RETENTION_WITHOUT_PERIOD,
+                &at(&["retention", "rules"]).i(i).k("period"),
+                Some(&rule.party),
+                format!(
+                    "the retention period for {} sets no period (\"{word}\")",
+                    rule.party
+                ),
+            );
+        }
+    }
+}
+
+pub static PROCESSOR_OUTSIDE_UK: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP154",
+        name: "processor-outside-uk",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        applies: "to every `[[processors]]` entry with `outside_uk = false`",
+        summary: "A processor's `location` names a country or cloud region outside the UK (see \"Places outside the UK\" under \"Acknowledgements and word lists\" at the end of docs/rules.md) while its `outside_uk` is false, so the transfer safeguard rule (DP119) does not see it.",
+        hint: "set `outside_uk = true` and give the Chapter V `safeguards`, or, if the data stays in the UK (a UK region of that provider), say so in `location` or acknowledge it with an [[acknowledgements]] entry naming the rule and the processor, and saying why",
+        source: "UK GDPR Chapter V (Art 44-49); ICO, \"International transfers\"; ICO Data Sharing Code (\"international transfers\").",
+    },
+    check: processor_outside_uk,
+};
+
+fn processor_outside_uk(cx: &mut Cx<'_>) {
+    let list = crate::judgement::places_outside_uk();
+    for (i, p) in cx.a.processors.iter().enumerate() {
+        if p.outside_uk {
+            continue;
+        }
+        if let Some(word) = list.find(&p.location) {
+            cx.judge(
+                &PROCESSOR_OUTSIDE_UK,
+                &at(&["processors"]).i(i).k("location"),
+                Some(&p.name),
+                format!(
+                    "processor {} is located in \"{}\" (\"{word}\"), outside the UK, but `outside_uk` is false",
+                    p.name, p.location
+                ),
+            );
+        }
+    }
+}
