@@ -323,6 +323,16 @@ mod tests {
         for r in all() {
             assert!(doc.contains(&format!("\n### `{}` {}\n", r.code, r.name)));
             assert!(doc.contains(&format!("(#{})", anchor(r))));
+            let why = if r.configurable {
+                "Why configurable"
+            } else {
+                "Why fixed"
+            };
+            assert!(
+                doc.contains(&format!("\n**{why}:** {}\n", r.standing)),
+                "{} has no {why} line",
+                r.code
+            );
         }
     }
 }
