@@ -1,5 +1,5 @@
 //! The rule registry: every finding code the tool can report. Each rule's catalogue entry (code,
-//! name, family, default severity, whether it may be configured, when it applies, what it checks,
+//! name, family, default severity, whether it may be configured and why, when it applies, what it checks,
 //! what to do, and the source that requires it) lives beside the code that reports it: content
 //! rules in `content/`, one function each; the others in `file.rs`, `structure.rs`,
 //! `signatures.rs`, `expiry.rs` and `history.rs`, reported by the stages named there. `docs/rules.md` is
