@@ -319,7 +319,7 @@ pub static S251_REFERENCE: ContentRule = ContentRule {
         configurable: false,
         unreadable: false,
         acknowledgeable: false,
-        standing: "The law makes it mandatory: s251 support is a particular approval under NHS Act 2006 s.251 and the Control of Patient Information Regulations 2002, and without its reference the agreement names no checkable basis for setting the duty of confidentiality aside (which DP135 requires).",
+        standing: "It completes a basis the common law requires (DP135): s251 support is a particular approval under NHS Act 2006 s.251 and the Control of Patient Information Regulations 2002, and without its reference the agreement claims a basis for setting the duty of confidentiality aside that no reader can check.",
         applies: "when the confidentiality basis is s251 support",
         summary: "`confidentiality = \"s251\"` without `s251_reference`.",
         hint: "add the Confidentiality Advisory Group reference, for example s251_reference = \"22/CAG/0123\"",

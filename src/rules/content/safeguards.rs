@@ -86,7 +86,7 @@ pub static INCIDENT_TIMESCALE: ContentRule = ContentRule {
         default_severity: Severity::Error,
         unreadable: false,
         acknowledgeable: false,
-        standing: "The law makes it mandatory: UK GDPR Art 33(1) gives the controller 72 hours to tell the ICO of a breach, and a partners' timescale longer than that (or 0) cannot serve it. Whether the hours must be stated at all follows the agreement's policy: under one other than NHS Essex they may be left to the procedure, and this rule then has nothing to check.",
+        standing: "The law makes it mandatory: UK GDPR Art 33(1) gives the controller 72 hours to tell the ICO of a breach, and a timescale for telling the partners that is longer than that (or 0) cannot serve it. Whether the hours must be stated at all follows the agreement's policy: under one other than NHS Essex they may be left to the procedure, and this rule then has nothing to check.",
         configurable: false,
         applies: "always",
         summary: "`incidents.report_within_hours` is 0 or more than 72. (It is required under the NHS Essex policy; under another policy an agreement may leave it out, and its `procedure` says how quickly.)",
