@@ -48,13 +48,64 @@ pub struct WorkspaceSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    /// Longest allowed term, effective to expiry, in months.
+    /// Longest allowed term, effective to expiry, in months; at most [`TERM_MONTHS_CEILING`].
+    #[serde(deserialize_with = "term_months")]
     pub max_term_months: u32,
-    /// Longest allowed review interval in months.
+    /// Longest allowed review interval in months; at most [`REVIEW_INTERVAL_MONTHS_CEILING`].
+    #[serde(deserialize_with = "review_interval_months")]
     pub max_review_interval_months: u32,
     /// Most findings reported for one file; past it, one DP021 finding says how many more
     /// there are.
     pub max_findings_per_file: usize,
+}
+
+/// The most `[limits] max_term_months` may be: 60 months, the longest maximum term a source
+/// names (NHS England DARS: 5 years for research archiving, 3 otherwise). The law sets no
+/// maximum term; a workspace under a regime without one turns DP131 off rather than writing a
+/// limit no source gives.
+pub const TERM_MONTHS_CEILING: u32 = 60;
+
+/// The most `[limits] max_review_interval_months` may be: 60 months, the longest interval any
+/// regime allows (Ireland's Data Sharing and Governance Act 2019 s.20(1): each review within 5
+/// years of the last; NHS England DARS: 3 years; the NHS Essex policy: 2). One agreement that
+/// needs longer says why in `review_interval_reason`.
+pub const REVIEW_INTERVAL_MONTHS_CEILING: u32 = 60;
+
+fn term_months<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
+    capped(
+        d,
+        "max_term_months",
+        TERM_MONTHS_CEILING,
+        "the longest maximum term a source names: NHS England DARS, 5 years for research archiving; where no maximum term applies, turn DP131 off in [rules] instead",
+    )
+}
+
+fn review_interval_months<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<u32, D::Error> {
+    capped(
+        d,
+        "max_review_interval_months",
+        REVIEW_INTERVAL_MONTHS_CEILING,
+        "Ireland's Data Sharing and Governance Act 2019 s.20(1) requires a review at least every five years, the longest interval any regime allows; an agreement that needs longer gives review_interval_reason",
+    )
+}
+
+/// A number of months no greater than `ceiling`; a larger one is refused, saying `why`, and the
+/// error carries the value's place in the file.
+fn capped<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    key: &str,
+    ceiling: u32,
+    why: &str,
+) -> std::result::Result<u32, D::Error> {
+    let months = u32::deserialize(d)?;
+    if months > ceiling {
+        return Err(serde::de::Error::custom(format!(
+            "[limits] {key} is {months}; it may be at most {ceiling} months ({why})"
+        )));
+    }
+    Ok(months)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -312,7 +363,7 @@ impl Config {
                 pos.column,
                 e.message()
             ))
-            .with_hint("see docs/format.md, section \"Workspace settings\", for the keys datapact.toml accepts")
+            .with_hint("see docs/format.md, section \"Workspace settings\", for the keys datapact.toml accepts and their limits")
         })?;
         let mut config = config;
         config.check(source)?;

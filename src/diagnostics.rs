@@ -66,7 +66,9 @@ pub struct Rule {
     pub family: Family,
     pub default_severity: Severity,
     /// Whether `[rules]` in datapact.toml may change its severity or turn it off. Rules that
-    /// guard parsing and signing are fixed.
+    /// the law makes mandatory, or that guard parsing, signing, trust or the tool itself, are
+    /// fixed; what only a policy or local practice asks for, and every judgement, is
+    /// configurable. [`Rule::standing`] says which and why.
     pub configurable: bool,
     /// Whether a finding of this rule means the input could not be read at all, so the command
     /// exits 2 (usage, I/O or unreadable input) rather than 1.
@@ -76,6 +78,11 @@ pub struct Rule {
     /// with a reason, which the rendered document shows. Only content rules whose findings are
     /// heuristic (a word list, a threshold) are.
     pub acknowledgeable: bool,
+    /// Why the rule is fixed or configurable, in one or two sentences: the law or policy that
+    /// makes it mandatory, or that it guards parsing, signing, trust or the tool itself (fixed);
+    /// or why a workspace under another policy may relax it (configurable). docs/rules.md shows
+    /// it as "Why fixed" or "Why configurable".
+    pub standing: &'static str,
     /// When the rule applies, in plain words ("always", "when special category data is shared").
     pub applies: &'static str,
     /// What the rule checks.

@@ -64,10 +64,17 @@ unused-art9 = \"off\"    # same as DP120 = \"off\"
 DP104 = \"warning\"
 ```
 
-The other rules guard parsing, signing or the law's plain requirements and cannot be changed;
-naming one in `[rules]`, or naming a code that does not exist, makes `datapact.toml` invalid
-(exit 2). Some limits the rules apply are settings too: the longest term (DP131, `max_term_months`,
-default 36) and the longest review interval (DP132, `max_review_interval_months`, default 24).
+The other rules are fixed: the law (UK GDPR, the Data Protection Act 2018, the common-law duty of
+confidentiality) makes them mandatory, or they guard parsing, signing, trust or the tool itself.
+Naming one in `[rules]`, or naming a code that does not exist, makes `datapact.toml` invalid
+(exit 2). What only the NHS Essex policy or local practice asks for is configurable, so that a
+workspace under another policy may relax it, and so is every judgement (*may be acknowledged*).
+Each rule's section says which, and why (**Why fixed** or **Why configurable**).
+
+Some limits the rules apply are settings too, each with a ceiling: the longest term (DP131,
+`max_term_months`, default 36, at most 60) and the longest review interval (DP132,
+`max_review_interval_months`, default 24, at most 60); see [format.md, \"Workspace
+settings\"](format.md#workspace-settings) for their sources.
 ";
 
 fn title(family: Family) -> &'static str {
@@ -172,13 +179,15 @@ pub fn markdown() -> String {
         for r in all().iter().filter(|r| r.family == family) {
             let _ = write!(
                 out,
-                "\n### `{}` {}\n\n{}\n\n{}\n\n**What to do:** {}.\n\n**Source:** {}\n",
+                "\n### `{}` {}\n\n{}\n\n{}\n\n**What to do:** {}.\n\n**Source:** {}\n\n**{}:** {}\n",
                 r.code,
                 r.name,
-                capitalised(&standing(r)),
+                capitalised(&status(r)),
                 r.summary,
                 r.hint,
                 r.source,
+                why(r),
+                r.standing,
             );
         }
     }
@@ -267,14 +276,25 @@ pub fn anchor(rule: &Rule) -> String {
 /// One rule explained in plain text, for `datapact rules CODE`.
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "{} {}\n  {}\n\n  {}\n\n  What to do: {}.\n  Source: {}\n",
+        "{} {}\n  {}\n\n  {}\n\n  What to do: {}.\n  Source: {}\n  {}: {}\n",
         rule.code,
         rule.name,
-        standing(rule),
+        status(rule),
         rule.summary,
         rule.hint,
         rule.source,
+        why(rule),
+        rule.standing,
     )
+}
+
+/// The heading of a rule's [`Rule::standing`]: "Why fixed" or "Why configurable".
+fn why(rule: &Rule) -> &'static str {
+    if rule.configurable {
+        "Why configurable"
+    } else {
+        "Why fixed"
+    }
 }
 
 /// `text` with its first letter a capital.
@@ -289,7 +309,7 @@ fn capitalised(text: &str) -> String {
 /// Severity, whether `[rules]` may change it, whether it makes input unreadable, and when it
 /// applies: "error, fixed, input unreadable (exit 2); applies always." An acknowledgeable rule
 /// says so ("warning, configurable in [rules], may be acknowledged in the agreement; ...").
-fn standing(rule: &Rule) -> String {
+fn status(rule: &Rule) -> String {
     format!(
         "{}, {}{}; applies {}.",
         severity(rule),
@@ -328,6 +348,16 @@ mod tests {
         for r in all() {
             assert!(doc.contains(&format!("\n### `{}` {}\n", r.code, r.name)));
             assert!(doc.contains(&format!("(#{})", anchor(r))));
+            let why = if r.configurable {
+                "Why configurable"
+            } else {
+                "Why fixed"
+            };
+            assert!(
+                doc.contains(&format!("\n**{why}:** {}\n", r.standing)),
+                "{} has no {why} line",
+                r.code
+            );
         }
     }
 }

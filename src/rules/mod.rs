@@ -1,5 +1,5 @@
 //! The rule registry: every finding code the tool can report. Each rule's catalogue entry (code,
-//! name, family, default severity, whether it may be configured, when it applies, what it checks,
+//! name, family, default severity, whether it may be configured and why, when it applies, what it checks,
 //! what to do, and the source that requires it) lives beside the code that reports it: content
 //! rules in `content/`, one function each; the others in `file.rs`, `structure.rs`,
 //! `signatures.rs`, `expiry.rs` and `history.rs`, reported by the stages named there. `docs/rules.md` is
@@ -108,6 +108,64 @@ mod tests {
                 "{}'s hint does not say how to acknowledge it",
                 r.code
             );
+        }
+    }
+
+    #[test]
+    fn every_rule_says_why_it_is_fixed_or_configurable() {
+        // What a fixed rule's reason must not say, and what a configurable one's must: whom
+        // the setting leaves free to relax it.
+        const RELAXES: [&str; 5] = [
+            "a workspace may",
+            "may relax",
+            "may be relaxed",
+            "switch it off",
+            "configurable",
+        ];
+        for r in all() {
+            let s = r.standing.trim();
+            assert!(
+                !s.is_empty() && s.ends_with('.'),
+                "{}: standing is empty or not a sentence",
+                r.code
+            );
+            let sentences = 1 + s
+                .match_indices(". ")
+                .filter(|(i, _)| s[i + 2..].starts_with(|c: char| c.is_uppercase()))
+                .count();
+            assert!(
+                sentences <= 2,
+                "{}: standing has {sentences} sentences",
+                r.code
+            );
+            let lower = s.to_lowercase();
+            if r.configurable {
+                assert!(
+                    lower.contains("a workspace may") || lower.contains("may relax"),
+                    "{} is configurable but its standing does not say what a workspace may do: {s}",
+                    r.code
+                );
+                assert!(
+                    !lower.contains("makes it mandatory"),
+                    "{} is configurable but its standing calls it mandatory: {s}",
+                    r.code
+                );
+            } else {
+                for phrase in RELAXES {
+                    assert!(
+                        !lower.contains(phrase),
+                        "{} is fixed but its standing says {phrase:?}: {s}",
+                        r.code
+                    );
+                }
+            }
+            if r.acknowledgeable {
+                assert!(
+                    lower.contains("judgement"),
+                    "{} is acknowledgeable but its standing does not call it a judgement",
+                    r.code
+                );
+            }
         }
     }
 

@@ -420,3 +420,48 @@ fn a_dpia_not_stated_is_allowed_only_outside_the_nhs_essex_policy() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "DP141");
 }
+
+/// `[limits] max_term_months` and `max_review_interval_months` stop at their sourced ceiling
+/// of 60 months: 61 stops every command with exit 2, naming datapact.toml's line and column
+/// and the source; 60 is accepted and applied (a 60-month review interval passes, which the
+/// default of 24 refuses as DP132).
+#[test]
+fn the_limits_stop_at_their_ceiling_of_sixty_months() {
+    for (settings, place, source) in [
+        (
+            "[limits]\nmax_term_months = 61\n",
+            "datapact.toml:2:19:",
+            "NHS England DARS",
+        ),
+        (
+            "[workspace]\nname = \"Essex\"\n\n[limits]\nmax_term_months = 36\nmax_review_interval_months = 61\n",
+            "datapact.toml:6:30:",
+            "Data Sharing and Governance Act 2019 s.20(1)",
+        ),
+    ] {
+        let ws = workspace(settings);
+        for args in [&["validate"][..], &["--today", TODAY, "check"]] {
+            let (code, out, err) = ws.run(args);
+            assert_eq!(code, 2, "{settings}{args:?}: {out}{err}");
+            assert!(err.contains(place), "{settings}: {err}");
+            assert!(err.contains("is 61; it may be at most 60 months"), "{err}");
+            assert!(err.contains(source), "{err}");
+        }
+    }
+    let long_review = |ws: &TempWorkspace| {
+        let text = example(EXAMPLE);
+        let longer = text.replacen(
+            "review_interval_months = 24",
+            "review_interval_months = 60",
+            1,
+        );
+        assert_ne!(text, longer);
+        ws.write(&format!("agreements/{EXAMPLE}.toml"), longer);
+        let (code, found, _) = validate(ws);
+        (code, found.into_iter().map(|f| f.0).collect::<Vec<_>>())
+    };
+    let (code, codes) = long_review(&workspace(""));
+    assert_eq!((code, codes), (1, vec!["DP132".to_string()]));
+    let ws = workspace("[limits]\nmax_term_months = 60\nmax_review_interval_months = 60\n");
+    assert_eq!(long_review(&ws), (0, Vec::new()));
+}

@@ -506,7 +506,23 @@ fn datapact_rules_explains_a_rule_by_code_or_name_and_refuses_an_unknown_one() {
             shown.contains("What to do: add a [[retention.rules]] table"),
             "{shown}"
         );
+        assert!(
+            shown.contains(&format!(
+                "\n  Why configurable: {}\n",
+                rules::find("DP117").unwrap().standing
+            )),
+            "{shown}"
+        );
     }
+    // A fixed rule says why it is fixed: DP116, the 72 hours of UK GDPR Art 33.
+    let out = datapact().args(["rules", "DP116"]).output().unwrap();
+    let shown = text(&out.stdout);
+    assert!(shown.contains("error, fixed; applies always."), "{shown}");
+    assert!(
+        shown.contains("\n  Why fixed: The law makes it mandatory: UK GDPR Art 33(1)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Why configurable"), "{shown}");
     let out = datapact().args(["rules", "DP999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("there is no rule \"DP999\""));
@@ -706,6 +722,55 @@ fn workspace_settings_change_severities_and_limits() {
         ws.write(&fixture.file, &fixture.text);
         let (_, report, _) = ws.validate_json(&[]);
         assert_eq!(codes(&report), want, "{settings}");
+    }
+}
+
+/// A rule the law makes mandatory cannot be switched off, whatever the workspace's policy
+/// (DP106 DPA 2018 s.10, DP116 UK GDPR Art 33, DP132 reviewed within the interval `[limits]`
+/// sets); one only practice asks for can (DP115 the ICO code, DP118 NHS England DARS), and the
+/// setting takes effect on its fixture.
+#[test]
+fn rules_the_law_requires_are_fixed_and_practice_may_be_relaxed() {
+    for code in ["DP106", "DP116", "DP132", "incident-timescale"] {
+        let ws = TempWorkspace::new();
+        ws.write("datapact.toml", format!("[rules]\n{code} = \"off\"\n"));
+        let out = ws.output_c(&["validate"]);
+        assert_eq!(out.status.code(), Some(2), "{code}");
+        assert!(
+            text(&out.stderr).contains("cannot be changed in [rules]"),
+            "{code}: {}",
+            text(&out.stderr)
+        );
+    }
+    for (code, stem) in [
+        ("DP115", "DP115-dpia-outcome-missing"),
+        ("DP118", "DP118-onward-sharing-conditions"),
+    ] {
+        let fixture = fixture(stem);
+        for (settings, exit, severity) in [
+            (String::new(), 1, Some("error")),
+            (
+                format!("[rules]\n{code} = \"warning\"\n"),
+                0,
+                Some("warning"),
+            ),
+            (format!("[rules]\n{code} = \"off\"\n"), 0, None),
+        ] {
+            let ws = TempWorkspace::new();
+            ws.write("datapact.toml", &settings);
+            ws.write(&fixture.file, &fixture.text);
+            let (got, report, _) = ws.validate_json(&[]);
+            let found: Vec<&serde_json::Value> = report["files"][0]["findings"]
+                .as_array()
+                .map(|a| a.iter().filter(|f| f["code"] == code).collect())
+                .unwrap_or_default();
+            assert_eq!(got, exit, "{code} {settings}: {report}");
+            assert_eq!(
+                found.first().map(|f| f["severity"].as_str().unwrap()),
+                severity,
+                "{code} {settings}: {report}"
+            );
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub static CHANGES_SEQUENCE: ContentRule = ContentRule {
         configurable: true,
         unreadable: false,
         acknowledgeable: false,
+        standing: "A change table is the practice of WEISF and of published national agreements, not the law, and versions stay bound by the signatures' hash chain whatever it says; a workspace may relax it.",
         applies: "to `[[changes]]` and `agreement.version` (an agreement at version 1 needs no entry)",
         summary: "The `[[changes]]` entries do not match the versions: their versions must increase strictly, the newest must be `agreement.version`, none may be above it, and every version after the first needs an entry (one for version 1 is optional).",
         hint: "add a [[changes]] entry (version, type, change, reason) for each version after the first, oldest first; `datapact bump ID` raises the version and adds its entry",

@@ -201,6 +201,7 @@ pub static ACKNOWLEDGEMENT_UNUSED: ContentRule = ContentRule {
         configurable: true,
         unreadable: false,
         acknowledgeable: false,
+        standing: "A stale acknowledgement misleads a reader but sets nothing aside, and removing it means a new version every party signs again; a workspace may make it an error or switch it off.",
         applies: "to every `[[acknowledgements]]` entry",
         summary: "An acknowledgement answers no finding: the rule it names found nothing about that item (the item was renamed, the text changed, or the entry names the wrong item). A stale acknowledgement would still be shown in the document as if it answered something.",
         hint: "remove the entry, or make its `item` the exact name the finding gives (run `datapact validate` without it to see the finding)",
