@@ -456,6 +456,7 @@ const IDENTITY: &[&str] = &[
     "title",
     "version",
     "kind",
+    "jurisdiction",
     "reference",
     "lead",
     "summary",
