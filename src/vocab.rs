@@ -374,9 +374,14 @@ pub fn markdown() -> String {
     );
     for (list, field) in USED_BY {
         let list = list();
+        let uk_only = if UK_ONLY_LISTS.contains(&list.name) {
+            "UK law: not offered under `agreement.jurisdiction = \"ireland\"` (DP015).\n\n"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            "\n### `{}` (used by `{field}`)\n\n| id | label | wording in rendered documents |",
+            "\n### `{}` (used by `{field}`)\n\n{uk_only}| id | label | wording in rendered documents |",
             list.name
         );
         let extra = match list.name {
@@ -388,10 +393,16 @@ pub fn markdown() -> String {
         };
         out.push_str(extra);
         for e in list.entries {
-            let wording = match &e.source {
+            let mut wording = match &e.source {
                 Some(source) => format!("{} ({source})", e.wording),
                 None => e.wording.clone(),
             };
+            if let Some(irish) = &e.ireland {
+                let _ = write!(wording, " *Under Irish law:* {irish}");
+            }
+            if e.uk_only {
+                wording.push_str(" *UK law only: not offered under Irish law.*");
+            }
             let _ = write!(
                 out,
                 "| `{}` | {} | {} |",
@@ -453,6 +464,64 @@ mod tests {
                 assert!(doc.contains(&format!("| `{}` | ", e.id)), "{}", e.id);
             }
         }
+    }
+
+    #[test]
+    fn under_irish_law_no_entry_cites_uk_law_and_uk_only_entries_are_left_out() {
+        let uk = get();
+        let ie = get_for(Jurisdiction::Ireland);
+        for (list, _) in USED_BY {
+            let name = list().name;
+            let (uk_list, ie_list) = (uk.list(name), ie.list(name));
+            for e in ie_list {
+                for uk_law in [
+                    "UK GDPR",
+                    "DPA 2018",
+                    "domestic law",
+                    "section 19 of the 2018 Act",
+                    "NHS number",
+                    "Registration Service Act",
+                ] {
+                    assert!(
+                        !e.wording.contains(uk_law),
+                        "{name} {}: {uk_law} in {}",
+                        e.id,
+                        e.wording
+                    );
+                }
+                let original = uk_list.iter().find(|o| o.id == e.id).unwrap();
+                assert_eq!(e.label, original.label);
+                assert_eq!(e.needs_schedule1, original.needs_schedule1);
+            }
+            let offered: Vec<&str> = uk_list
+                .iter()
+                .filter(|e| Jurisdiction::Ireland.has(name, e))
+                .map(|e| e.id.as_str())
+                .collect();
+            let irish: Vec<&str> = ie_list.iter().map(|e| e.id.as_str()).collect();
+            assert_eq!(offered, irish, "{name}");
+        }
+        assert!(article6().under(Jurisdiction::Ireland).find("ea").is_none());
+        assert!(article6().under(Jurisdiction::Ireland).find("e").is_some());
+        assert!(
+            dpa_schedule1()
+                .under(Jurisdiction::Ireland)
+                .entries
+                .is_empty()
+        );
+        // The UK's vocabulary is the one vocabulary.toml gives, unchanged.
+        assert!(std::ptr::eq(get_for(Jurisdiction::Uk), get()));
+        let g = article9().under(Jurisdiction::Ireland).find("g").unwrap();
+        assert!(g.wording.contains("Union or Member State law"));
+        let role = party_role()
+            .under(Jurisdiction::Ireland)
+            .find("controller")
+            .unwrap();
+        assert!(
+            role.wording.ends_with("(GDPR Art 4(7))."),
+            "{}",
+            role.wording
+        );
     }
 
     #[test]

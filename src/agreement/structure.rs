@@ -445,6 +445,24 @@ impl<'a> Cx<'a> {
         let policy = self.policy.clone();
         let list = policy.consent_exceptions;
         if let Some(e) = list.find(&id) {
+            // The built-in exceptions are gateways of UK law (or the NHS Essex policy's); an
+            // agreement under another law names its own, as a workspace exception.
+            if e.uk_only && !self.jurisdiction.is_uk() {
+                let law = self.jurisdiction.law();
+                self.report(&structure::UNKNOWN_VALUE, |cx| {
+                    (
+                        cx.pos(path),
+                        format!(
+                            "`{path}` has value \"{}\" ({}), an exception of UK law only (or of a UK policy); this agreement is made under {law} (`agreement.jurisdiction = \"{}\"`)",
+                            excerpt(&id),
+                            e.source.as_deref().unwrap_or(&e.label),
+                            cx.jurisdiction.as_str()
+                        ),
+                        "name the gateway of the agreement's own law as a workspace exception ([[policy.consent_exceptions]] in datapact.toml, with its wording and source), or set `jurisdiction = \"uk\"` if the agreement is made under UK law".to_string(),
+                    )
+                });
+                return None;
+            }
             return Some(e);
         }
         self.report(&structure::UNKNOWN_VALUE, |cx| {
