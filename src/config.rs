@@ -289,6 +289,8 @@ impl PolicySettings {
                 part: None,
                 paragraph: None,
                 policy_document: false,
+                ireland: None,
+                uk_only: false,
             });
         }
         Ok(Policy::resolve(self.profile, name, added))

@@ -456,6 +456,7 @@ const IDENTITY: &[&str] = &[
     "title",
     "version",
     "kind",
+    "jurisdiction",
     "reference",
     "lead",
     "summary",
@@ -680,6 +681,8 @@ mod tests {
             part: None,
             paragraph: None,
             policy_document: false,
+            ireland: None,
+            uk_only: false,
         };
         let leaked: &'static crate::vocab::Entry = Box::leak(Box::new(entry));
         let v = value_of(&M {

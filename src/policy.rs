@@ -178,6 +178,8 @@ mod tests {
             part: None,
             paragraph: None,
             policy_document: false,
+            ireland: None,
+            uk_only: false,
         };
         let p = Policy::resolve(
             Profile::UkPublicSector,

@@ -248,6 +248,36 @@ pub struct RetentionView {
     pub disposal: String,
 }
 
+/// The law the agreement is made under, as a rendition names it (`agreement.jurisdiction`).
+/// The vocabulary entries of the view are already in its wording (see
+/// [`crate::vocab::Jurisdiction`]); these are the few names the templates write themselves.
+#[derive(Debug, Clone, Serialize)]
+pub struct LawView {
+    /// "uk" or "ireland".
+    pub jurisdiction: crate::vocab::Jurisdiction,
+    /// Whether it is UK law: the lines that cite the DPA 2018 are shown only then.
+    pub uk: bool,
+    /// The Regulation: "UK GDPR", or "GDPR" under Ireland (the article numbers are the same).
+    pub gdpr: &'static str,
+    /// The area data leaves in a transfer under GDPR Chapter V: "the UK", "the EEA".
+    pub area: &'static str,
+}
+
+impl LawView {
+    pub fn new(jurisdiction: crate::vocab::Jurisdiction) -> LawView {
+        use crate::vocab::Jurisdiction;
+        LawView {
+            jurisdiction,
+            uk: jurisdiction.is_uk(),
+            gdpr: match jurisdiction {
+                Jurisdiction::Uk => "UK GDPR",
+                Jurisdiction::Ireland => "GDPR",
+            },
+            area: jurisdiction.area(),
+        }
+    }
+}
+
 /// Everything a template may show about one agreement.
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementView {
@@ -258,6 +288,8 @@ pub struct AgreementView {
     /// `agreement.version_label`: the version as the published text names it ("1.6").
     pub version_label: Option<String>,
     pub kind: V,
+    /// The law the agreement is made under and the names the templates use for it.
+    pub law: LawView,
     pub reference: Option<String>,
     pub summary: Option<String>,
     pub lead_id: String,
@@ -369,6 +401,7 @@ pub fn agreement_view(agreement: &Agreement, audience: Audience) -> AgreementVie
         version: agreement.version,
         version_label: agreement.version_label.clone(),
         kind: agreement.kind,
+        law: LawView::new(agreement.jurisdiction),
         reference: agreement.reference.clone(),
         summary: agreement.summary.clone(),
         lead_id: agreement.lead.clone(),

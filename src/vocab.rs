@@ -41,12 +41,97 @@ pub struct Entry {
     /// document in place (Sch 1 para 1(1)(b), para 5, para 35(1)(c); Part 4 para 39).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub policy_document: bool,
+    /// The wording under Irish law (the EU GDPR and the Data Protection Acts 1988 to 2018), where
+    /// it differs from `wording` by more than the Regulation's name; see [`Jurisdiction`].
+    #[serde(default, skip_serializing)]
+    pub ireland: Option<String>,
+    /// The entry exists in UK law only (such as Art 6(1)(ea) or section 251 support): it is not
+    /// offered under `agreement.jurisdiction = "ireland"`.
+    #[serde(default, skip_serializing)]
+    pub uk_only: bool,
 }
 
 impl Entry {
     /// Whether this entry is `term` (compare entries of `term`'s own list only).
     pub fn is(&self, term: Term) -> bool {
         self.id == term.id
+    }
+}
+
+/// The law an agreement is made under (`agreement.jurisdiction`): the UK (UK GDPR, the Data
+/// Protection Act 2018, the ICO), the default, or Ireland (the GDPR, the Data Protection Acts
+/// 1988 to 2018, the Data Protection Commission). The two GDPRs share their article numbers, so
+/// the vocabularies serve both: under Ireland each entry's wording is its `ireland` wording, or
+/// else its UK wording with "UK GDPR" named "GDPR" ([`Jurisdiction::wording`], the one place
+/// the substitution is made); entries of UK law only (`uk_only`, and the lists of
+/// [`UK_ONLY_LISTS`]) are not offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Jurisdiction {
+    #[default]
+    Uk,
+    Ireland,
+}
+
+/// The vocabularies that are UK law as a whole: the recognised legitimate interests (UK GDPR
+/// Annex 1, Data (Use and Access) Act 2025) and the DPA 2018 Schedule 1 conditions.
+pub const UK_ONLY_LISTS: &[&str] = &["recognised_interest", "dpa_schedule1"];
+
+impl Jurisdiction {
+    pub const ALL: [Jurisdiction; 2] = [Jurisdiction::Uk, Jurisdiction::Ireland];
+
+    /// Whether this is UK law, where the UK-only rules apply (DPA 2018 Schedule 1, the ICO).
+    pub fn is_uk(self) -> bool {
+        self == Jurisdiction::Uk
+    }
+
+    /// The key that says whether data leaves the jurisdiction's area: `outside_uk`, or under
+    /// Ireland `outside_eea` (a transfer to a third country under GDPR Chapter V).
+    pub fn outside_key(self) -> &'static str {
+        match self {
+            Jurisdiction::Uk => "outside_uk",
+            Jurisdiction::Ireland => "outside_eea",
+        }
+    }
+
+    /// The area data stays in without a Chapter V transfer: "the UK", "the EEA".
+    pub fn area(self) -> &'static str {
+        match self {
+            Jurisdiction::Uk => "the UK",
+            Jurisdiction::Ireland => "the EEA",
+        }
+    }
+
+    /// The value of `agreement.jurisdiction`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Jurisdiction::Uk => "uk",
+            Jurisdiction::Ireland => "ireland",
+        }
+    }
+
+    /// The name of the law, for messages: "UK law", "Irish law".
+    pub fn law(self) -> &'static str {
+        match self {
+            Jurisdiction::Uk => "UK law",
+            Jurisdiction::Ireland => "Irish law",
+        }
+    }
+
+    /// The wording of `entry` under this jurisdiction.
+    pub fn wording(self, entry: &Entry) -> String {
+        match self {
+            Jurisdiction::Uk => entry.wording.clone(),
+            Jurisdiction::Ireland => entry
+                .ireland
+                .clone()
+                .unwrap_or_else(|| entry.wording.replace("UK GDPR", "GDPR")),
+        }
+    }
+
+    /// Whether `entry` of the list named `list` exists under this jurisdiction.
+    pub fn has(self, list: &str, entry: &Entry) -> bool {
+        self == Jurisdiction::Uk || !(entry.uk_only || UK_ONLY_LISTS.contains(&list))
     }
 }
 
@@ -140,12 +225,33 @@ pub struct Vocabularies {
 
 const VOCABULARY_TOML: &str = include_str!("vocabulary.toml");
 
-/// The built-in vocabularies (parsed once).
+/// The built-in vocabularies (parsed once), in the UK's wording.
 pub fn get() -> &'static Vocabularies {
     static VOCAB: OnceLock<Vocabularies> = OnceLock::new();
     VOCAB.get_or_init(|| {
         toml::from_str(VOCABULARY_TOML).expect("the built-in vocabulary is valid (tested)")
     })
+}
+
+/// The built-in vocabularies under `jurisdiction` (each made once): every entry in that
+/// jurisdiction's wording, and only the entries that exist in its law.
+pub fn get_for(jurisdiction: Jurisdiction) -> &'static Vocabularies {
+    static IRELAND: OnceLock<Vocabularies> = OnceLock::new();
+    match jurisdiction {
+        Jurisdiction::Uk => get(),
+        Jurisdiction::Ireland => IRELAND.get_or_init(|| {
+            let mut v: Vocabularies =
+                toml::from_str(VOCABULARY_TOML).expect("the built-in vocabulary is valid (tested)");
+            v.for_each_list(|name, entries| {
+                entries.retain(|e| jurisdiction.has(name, e));
+                for e in entries.iter_mut() {
+                    e.wording = jurisdiction.wording(e);
+                    e.ireland = None;
+                }
+            });
+            v
+        }),
+    }
 }
 
 /// A vocabulary list together with its name (used in messages).
@@ -156,6 +262,15 @@ pub struct List {
 }
 
 impl List {
+    /// The same list under `jurisdiction`: its entries in that jurisdiction's wording, without
+    /// those of another jurisdiction's law only.
+    pub fn under(self, jurisdiction: Jurisdiction) -> List {
+        List {
+            name: self.name,
+            entries: get_for(jurisdiction).list(self.name),
+        }
+    }
+
     pub fn find(&self, id: &str) -> Option<&'static Entry> {
         self.entries.iter().find(|e| e.id == id)
     }
@@ -187,7 +302,21 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 macro_rules! lists {
-    ($($f:ident),*) => { $( pub fn $f() -> List { List { name: stringify!($f), entries: &get().$f } } )* };
+    ($($f:ident),*) => {
+        $( pub fn $f() -> List { List { name: stringify!($f), entries: &get().$f } } )*
+        impl Vocabularies {
+            /// The entries of the list named `name`.
+            fn list(&'static self, name: &str) -> &'static [Entry] {
+                match name {
+                    $( stringify!($f) => &self.$f, )*
+                    _ => &[],
+                }
+            }
+            fn for_each_list(&mut self, mut f: impl FnMut(&str, &mut Vec<Entry>)) {
+                $( f(stringify!($f), &mut self.$f); )*
+            }
+        }
+    };
 }
 lists!(
     agreement_kind,
@@ -245,9 +374,14 @@ pub fn markdown() -> String {
     );
     for (list, field) in USED_BY {
         let list = list();
+        let uk_only = if UK_ONLY_LISTS.contains(&list.name) {
+            "UK law: not offered under `agreement.jurisdiction = \"ireland\"` (DP015).\n\n"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            "\n### `{}` (used by `{field}`)\n\n| id | label | wording in rendered documents |",
+            "\n### `{}` (used by `{field}`)\n\n{uk_only}| id | label | wording in rendered documents |",
             list.name
         );
         let extra = match list.name {
@@ -259,10 +393,16 @@ pub fn markdown() -> String {
         };
         out.push_str(extra);
         for e in list.entries {
-            let wording = match &e.source {
+            let mut wording = match &e.source {
                 Some(source) => format!("{} ({source})", e.wording),
                 None => e.wording.clone(),
             };
+            if let Some(irish) = &e.ireland {
+                let _ = write!(wording, " *Under Irish law:* {irish}");
+            }
+            if e.uk_only {
+                wording.push_str(" *UK law only: not offered under Irish law.*");
+            }
             let _ = write!(
                 out,
                 "| `{}` | {} | {} |",
@@ -324,6 +464,64 @@ mod tests {
                 assert!(doc.contains(&format!("| `{}` | ", e.id)), "{}", e.id);
             }
         }
+    }
+
+    #[test]
+    fn under_irish_law_no_entry_cites_uk_law_and_uk_only_entries_are_left_out() {
+        let uk = get();
+        let ie = get_for(Jurisdiction::Ireland);
+        for (list, _) in USED_BY {
+            let name = list().name;
+            let (uk_list, ie_list) = (uk.list(name), ie.list(name));
+            for e in ie_list {
+                for uk_law in [
+                    "UK GDPR",
+                    "DPA 2018",
+                    "domestic law",
+                    "section 19 of the 2018 Act",
+                    "NHS number",
+                    "Registration Service Act",
+                ] {
+                    assert!(
+                        !e.wording.contains(uk_law),
+                        "{name} {}: {uk_law} in {}",
+                        e.id,
+                        e.wording
+                    );
+                }
+                let original = uk_list.iter().find(|o| o.id == e.id).unwrap();
+                assert_eq!(e.label, original.label);
+                assert_eq!(e.needs_schedule1, original.needs_schedule1);
+            }
+            let offered: Vec<&str> = uk_list
+                .iter()
+                .filter(|e| Jurisdiction::Ireland.has(name, e))
+                .map(|e| e.id.as_str())
+                .collect();
+            let irish: Vec<&str> = ie_list.iter().map(|e| e.id.as_str()).collect();
+            assert_eq!(offered, irish, "{name}");
+        }
+        assert!(article6().under(Jurisdiction::Ireland).find("ea").is_none());
+        assert!(article6().under(Jurisdiction::Ireland).find("e").is_some());
+        assert!(
+            dpa_schedule1()
+                .under(Jurisdiction::Ireland)
+                .entries
+                .is_empty()
+        );
+        // The UK's vocabulary is the one vocabulary.toml gives, unchanged.
+        assert!(std::ptr::eq(get_for(Jurisdiction::Uk), get()));
+        let g = article9().under(Jurisdiction::Ireland).find("g").unwrap();
+        assert!(g.wording.contains("Union or Member State law"));
+        let role = party_role()
+            .under(Jurisdiction::Ireland)
+            .find("controller")
+            .unwrap();
+        assert!(
+            role.wording.ends_with("(GDPR Art 4(7))."),
+            "{}",
+            role.wording
+        );
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Agreement {
     /// `version` is what signatures and history use.
     pub version_label: Option<String>,
     pub kind: V,
+    /// The law the agreement is made under (`agreement.jurisdiction`, "uk" unless it says
+    /// "ireland"): its vocabulary entries are in that law's wording, and UK-only rules and keys
+    /// do not apply under Ireland.
+    pub jurisdiction: crate::vocab::Jurisdiction,
     pub reference: Option<String>,
     /// Id of the lead organisation (one of `parties`).
     pub lead: String,
@@ -246,9 +250,10 @@ pub struct Processor {
     pub service: String,
     /// Where it processes the data.
     pub location: String,
-    /// Whether it processes the data outside the UK.
+    /// Whether it processes the data outside the UK (`outside_uk`), or, under Ireland, outside
+    /// the EEA (`outside_eea`).
     pub outside_uk: bool,
-    /// The UK GDPR Chapter V safeguard, when outside the UK.
+    /// The GDPR Chapter V safeguard, when outside the UK (the EEA under Ireland).
     pub safeguards: Option<String>,
     pub contract_reference: Option<String>,
 }
@@ -376,6 +381,8 @@ pub struct Security {
 pub struct Transfer {
     pub methods: Vec<String>,
     pub protection: String,
+    /// Whether data leaves the UK (`transfer.outside_uk`), or, under Ireland, the EEA
+    /// (`transfer.outside_eea`).
     pub outside_uk: bool,
     pub safeguards: Option<String>,
 }

@@ -101,6 +101,8 @@ pub struct RawIdentity {
     pub summary: Text,
     /// The information sharing policy the agreement follows, when not the workspace's.
     pub policy: Text,
+    /// The law the agreement is made under: "uk" (the default) or "ireland".
+    pub jurisdiction: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +148,8 @@ pub struct RawProcessor {
     pub service: Text,
     pub location: Text,
     pub outside_uk: Flag,
+    /// Under `jurisdiction = "ireland"`, instead of `outside_uk`.
+    pub outside_eea: Flag,
     pub safeguards: Text,
     pub contract_reference: Text,
 }
@@ -252,6 +256,8 @@ pub struct RawTransfer {
     pub methods: TextList,
     pub protection: Text,
     pub outside_uk: Flag,
+    /// Under `jurisdiction = "ireland"`, instead of `outside_uk`.
+    pub outside_eea: Flag,
     pub safeguards: Text,
 }
 

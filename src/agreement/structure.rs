@@ -31,6 +31,9 @@ pub(super) struct Cx<'a> {
     pub(super) policy: crate::policy::Policy,
     /// The workspace's policy, which `agreement.policy` may replace.
     pub(super) workspace_policy: &'a crate::policy::Policy,
+    /// The law the agreement is made under (`agreement.jurisdiction`): vocabulary values are
+    /// resolved in its wording, and UK-only values and keys refused under Ireland.
+    pub(super) jurisdiction: vocab::Jurisdiction,
 }
 
 fn type_name(v: &toml::Value) -> &'static str {
@@ -391,8 +394,35 @@ impl<'a> Cx<'a> {
     }
 
     fn term(&mut self, path: &Path, id: &str, list: List) -> Option<&'static Entry> {
+        let uk = list;
+        let list = list.under(self.jurisdiction);
         if let Some(e) = list.find(id) {
             return Some(e);
+        }
+        if let Some(e) = uk
+            .find(id)
+            .filter(|_| self.jurisdiction != vocab::Jurisdiction::Uk)
+        {
+            let law = self.jurisdiction.law();
+            self.report(&structure::UNKNOWN_VALUE, |cx| {
+                (
+                    cx.pos(path),
+                    format!(
+                        "`{path}` has value \"{}\" ({}), which is UK law only; this agreement is made under {law} (`agreement.jurisdiction = \"{}\"`)",
+                        excerpt(id),
+                        e.label,
+                        cx.jurisdiction.as_str()
+                    ),
+                    if uk.name == "dpa_schedule1" {
+                        "remove it: Irish law has its own conditions for special category and criminal offence data (Data Protection Act 2018, Part 3, Chapter 2; section 55 for criminal offence data); name the one relied on in `lawful_basis.explanation`, or set `jurisdiction = \"uk\"` if the agreement is made under UK law".to_string()
+                    } else if list.entries.is_empty() {
+                        format!("remove `{path}`, or set `jurisdiction = \"uk\"` if the agreement is made under UK law")
+                    } else {
+                        format!("use one of: {}, or set `jurisdiction = \"uk\"` if the agreement is made under UK law", list.ids())
+                    },
+                )
+            });
+            return None;
         }
         self.report(&structure::UNKNOWN_VALUE, |cx| {
             let hint = match list.suggest(id) {
@@ -415,6 +445,24 @@ impl<'a> Cx<'a> {
         let policy = self.policy.clone();
         let list = policy.consent_exceptions;
         if let Some(e) = list.find(&id) {
+            // The built-in exceptions are gateways of UK law (or the NHS Essex policy's); an
+            // agreement under another law names its own, as a workspace exception.
+            if e.uk_only && !self.jurisdiction.is_uk() {
+                let law = self.jurisdiction.law();
+                self.report(&structure::UNKNOWN_VALUE, |cx| {
+                    (
+                        cx.pos(path),
+                        format!(
+                            "`{path}` has value \"{}\" ({}), an exception of UK law only (or of a UK policy); this agreement is made under {law} (`agreement.jurisdiction = \"{}\"`)",
+                            excerpt(&id),
+                            e.source.as_deref().unwrap_or(&e.label),
+                            cx.jurisdiction.as_str()
+                        ),
+                        "name the gateway of the agreement's own law as a workspace exception ([[policy.consent_exceptions]] in datapact.toml, with its wording and source), or set `jurisdiction = \"uk\"` if the agreement is made under UK law".to_string(),
+                    )
+                });
+                return None;
+            }
             return Some(e);
         }
         self.report(&structure::UNKNOWN_VALUE, |cx| {
@@ -552,6 +600,7 @@ impl<'a> Cx<'a> {
             }
         };
 
+        self.choose_jurisdiction(raw);
         self.choose_policy(raw);
         let identity = self.identity(raw, expected_id);
         let parties = self.parties(raw);
@@ -582,7 +631,7 @@ impl<'a> Cx<'a> {
             Transfer {
                 methods: self.texts(&p.k("methods"), &t.methods, true),
                 protection: self.req_text(&p.k("protection"), &t.protection),
-                outside_uk: self.req_bool(&p.k("outside_uk"), &t.outside_uk),
+                outside_uk: self.outside(&p, &t.outside_uk, &t.outside_eea),
                 safeguards: self.opt_text(&p.k("safeguards"), &t.safeguards),
             }
         });
@@ -662,6 +711,7 @@ impl<'a> Cx<'a> {
             version,
             version_label,
             kind,
+            jurisdiction: self.jurisdiction,
             reference,
             lead,
             summary,
@@ -796,6 +846,65 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `agreement.jurisdiction` (optional): the law the agreement is made under, "uk" (the
+    /// default) or "ireland". Read before any vocabulary value, which is resolved in its wording.
+    fn choose_jurisdiction(&mut self, raw: &raw::RawFile) {
+        let Some(a) = &raw.agreement else { return };
+        let path = Path::root().k("agreement").k("jurisdiction");
+        let Some(named) = self.opt_text(&path, &a.jurisdiction) else {
+            return;
+        };
+        match vocab::Jurisdiction::ALL
+            .into_iter()
+            .find(|j| j.as_str() == named.trim())
+        {
+            Some(j) => self.jurisdiction = j,
+            None => {
+                let known: Vec<String> = vocab::Jurisdiction::ALL
+                    .iter()
+                    .map(|j| format!("\"{}\"", j.as_str()))
+                    .collect();
+                self.push_at(
+                    &structure::UNKNOWN_VALUE,
+                    &path,
+                    format!(
+                        "`{path}` has unknown value \"{}\": it is not a jurisdiction datapact knows",
+                        excerpt(&named)
+                    ),
+                    format!(
+                        "use one of {}, or leave `jurisdiction` out for an agreement under UK law",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The key that says whether data leaves the jurisdiction's area, `outside_uk`, or under
+    /// Ireland `outside_eea`, read from `uk` or `eea` at `path`'s table; the other key is refused
+    /// there (DP010), so no file states a question its law does not ask.
+    fn outside(&mut self, path: &Path, uk: &raw::Flag, eea: &raw::Flag) -> bool {
+        let (key, slot, other, other_slot) = match self.jurisdiction {
+            vocab::Jurisdiction::Uk => ("outside_uk", uk, "outside_eea", eea),
+            vocab::Jurisdiction::Ireland => ("outside_eea", eea, "outside_uk", uk),
+        };
+        if other_slot.is_some() {
+            let j = self.jurisdiction;
+            self.push_at(
+                &structure::UNKNOWN_KEY,
+                &path.k(other),
+                format!(
+                    "`{}` is not a question under {} (`agreement.jurisdiction = \"{}\"`): it asks `{key}`",
+                    path.k(other),
+                    j.law(),
+                    j.as_str()
+                ),
+                format!("write `{key}` instead of `{other}`"),
+            );
+        }
+        self.req_bool(&path.k(key), slot)
+    }
+
     fn check_id_value(&mut self, path: &Path, id: &str, what: &str) -> bool {
         match check_id(id) {
             Ok(()) => true,
@@ -835,9 +944,12 @@ impl<'a> Cx<'a> {
                 )
             } else {
                 // Either the ICO number, or why there is none (`no_ico_registration`); both
-                // given is DP140, a content rule.
+                // given is DP140, a content rule. Under Irish law no ICO registration is asked
+                // for (the Data Protection Commission keeps no register of controllers).
                 (
-                    if r.no_ico_registration.is_some() {
+                    if r.no_ico_registration.is_some()
+                        || self.jurisdiction != vocab::Jurisdiction::Uk
+                    {
                         self.opt_text(&pp.k("ico_registration"), &r.ico_registration)
                             .unwrap_or_default()
                     } else {
@@ -920,7 +1032,7 @@ impl<'a> Cx<'a> {
                 acting_for: self.texts(&pp.k("acting_for"), &r.acting_for, true),
                 service: self.req_text(&pp.k("service"), &r.service),
                 location: self.req_text(&pp.k("location"), &r.location),
-                outside_uk: self.req_bool(&pp.k("outside_uk"), &r.outside_uk),
+                outside_uk: self.outside(&pp, &r.outside_uk, &r.outside_eea),
                 safeguards: self.opt_text(&pp.k("safeguards"), &r.safeguards),
                 contract_reference: self
                     .opt_text(&pp.k("contract_reference"), &r.contract_reference),

@@ -76,6 +76,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         broken: false,
         policy: config.policy().clone(),
         workspace_policy: config.policy(),
+        jurisdiction: crate::vocab::Jurisdiction::Uk,
     };
     cx.scan_values(root.get_ref(), &Path::root());
 

@@ -20,6 +20,7 @@ mod gate_cli;
 mod history_cli;
 mod hostile_text;
 mod judgement_cli;
+mod jurisdiction_cli;
 mod keys_cli;
 mod lifecycle_cli;
 mod lifecycle_warnings_cli;

@@ -44,7 +44,7 @@ pub static ART9_NEEDS_SCHEDULE1: ContentRule = ContentRule {
         acknowledgeable: false,
         standing: "The law makes it mandatory: under DPA 2018 s.10(2) and (3) an Art 9(2)(b), (g), (h), (i) or (j) condition is met in the UK only with a Schedule 1 condition, so without one the Art 9 basis the agreement records is incomplete (as DP105).",
         configurable: false,
-        applies: "to each Art 9(2) condition given",
+        applies: "to each Art 9(2) condition given, under UK law (DPA 2018 Schedule 1; not under `agreement.jurisdiction = \"ireland\"`, whose own conditions are in the Data Protection Act 2018 (Ireland))",
         summary: "An Art 9(2)(b), (g), (h), (i) or (j) condition is used without a DPA 2018 Schedule 1 condition that satisfies it (for example (h) needs `health-or-social-care`, (j) needs `research`, (g) one of the Part 2 conditions).",
         hint: "add a DPA 2018 Schedule 1 condition that satisfies the Art 9(2) condition to `lawful_basis.dpa_schedule1`",
         source: "Data Protection Act 2018 s.10 and Schedule 1 Parts 1 and 2.",
@@ -53,6 +53,9 @@ pub static ART9_NEEDS_SCHEDULE1: ContentRule = ContentRule {
 };
 
 fn art9_needs_schedule1(cx: &mut Cx<'_>) {
+    if !cx.a.jurisdiction.is_uk() {
+        return;
+    }
     let lb = &cx.a.lawful_basis;
     for (i, cond) in lb.article9.iter().enumerate() {
         if cond.needs_schedule1
@@ -139,7 +142,7 @@ pub static CRIMINAL_OFFENCE_DATA: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: false,
         standing: "The law makes it mandatory: UK GDPR Art 10 with DPA 2018 s.10(5) allows criminal offence data only under a Schedule 1 condition.",
-        applies: "when a data item is criminal offence data",
+        applies: "when a data item is criminal offence data, under UK law (DPA 2018 s.10(5); not under `agreement.jurisdiction = \"ireland\"`, where s.55 of the Data Protection Act 2018 (Ireland) governs it)",
         summary: "A data item is criminal offence data but no DPA 2018 Schedule 1 condition is given: `lawful_basis.criminal_offence` names none (nor, in an agreement of the earlier form that does not have that key, `dpa_schedule1`).",
         hint: "name the Schedule 1 condition relied on for it in `lawful_basis.criminal_offence`, for example [\"preventing-or-detecting-unlawful-acts\"] (Part 1, Part 2 or Part 3 of Schedule 1)",
         source: "UK GDPR Art 10; DPA 2018 s.10(5) and Schedule 1 Parts 1 to 3 (para 36 extends the Part 2 conditions to criminal offence data without their substantial public interest test).",
@@ -148,6 +151,9 @@ pub static CRIMINAL_OFFENCE_DATA: ContentRule = ContentRule {
 };
 
 fn criminal_offence_data(cx: &mut Cx<'_>) {
+    if !cx.a.jurisdiction.is_uk() {
+        return;
+    }
     let lb = &cx.a.lawful_basis;
     if cx.facts.criminal_offence && lb.criminal_offence.is_empty() && lb.dpa_schedule1.is_empty() {
         cx.report(
@@ -168,7 +174,7 @@ pub static POLICY_DOCUMENT: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: false,
         standing: "DPA 2018 Schedule 1 requires each controller to have an appropriate policy document, not the agreement to name it; naming it is good practice, so a workspace may relax it.",
-        applies: "when `lawful_basis.criminal_offence` names a condition that needs an appropriate policy document (Part 1 para 1, any Part 2 condition, Part 3 paras 35 to 37)",
+        applies: "when `lawful_basis.criminal_offence` names a condition that needs an appropriate policy document (Part 1 para 1, any Part 2 condition, Part 3 paras 35 to 37), under UK law (DPA 2018 Schedule 1; not under `agreement.jurisdiction = \"ireland\"`)",
         summary: "Criminal offence data is shared under a Schedule 1 condition that is met only while the controller has an appropriate policy document in place, but `lawful_basis.policy_document` does not name it.",
         hint: "name the appropriate policy document in `lawful_basis.policy_document` (its title, version or where it is published); where the statute lifts the requirement, such as a disclosure to a competent authority under para 10(2), say so there",
         source: "DPA 2018 Schedule 1 para 1(1)(b), para 5 (Part 2), para 35(1)(c), paras 36-37; Part 4 paras 38-41 (what the document holds, kept for six months after the processing ends).",
@@ -177,6 +183,9 @@ pub static POLICY_DOCUMENT: ContentRule = ContentRule {
 };
 
 fn policy_document(cx: &mut Cx<'_>) {
+    if !cx.a.jurisdiction.is_uk() {
+        return;
+    }
     let lb = &cx.a.lawful_basis;
     if lb.policy_document.is_some() {
         return;
@@ -208,7 +217,7 @@ pub static CRIMINAL_OFFENCE_CONDITIONS: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: false,
         standing: "Conditions in the wrong list, or for data not marked, confuse readers but leave the basis stated; a workspace may make it an error or switch it off.",
-        applies: "when `lawful_basis.criminal_offence` is given, and to each Part 3 condition in `lawful_basis.dpa_schedule1`",
+        applies: "when `lawful_basis.criminal_offence` is given, and to each Part 3 condition in `lawful_basis.dpa_schedule1`, under UK law (DPA 2018 s.10; not under `agreement.jurisdiction = \"ireland\"`)",
         summary: "`lawful_basis.criminal_offence` names conditions but no data item is criminal offence data, or a Schedule 1 Part 3 condition (criminal offence data only) is listed in `dpa_schedule1`, where it completes no Art 9(2) condition.",
         hint: "mark the criminal offence data items (`special_category = \"criminal-offence\"`) and name their conditions in `lawful_basis.criminal_offence`; Part 3 conditions belong there, not in `dpa_schedule1`",
         source: "DPA 2018 s.10(1)-(3) (Schedule 1 Parts 1 and 2 for Art 9) and s.10(5) (Parts 1 to 3 for Art 10).",
@@ -217,6 +226,9 @@ pub static CRIMINAL_OFFENCE_CONDITIONS: ContentRule = ContentRule {
 };
 
 fn criminal_offence_conditions(cx: &mut Cx<'_>) {
+    if !cx.a.jurisdiction.is_uk() {
+        return;
+    }
     let lb = &cx.a.lawful_basis;
     if !cx.facts.criminal_offence && !lb.criminal_offence.is_empty() {
         cx.report(

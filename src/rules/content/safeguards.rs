@@ -150,7 +150,7 @@ pub static INTERNATIONAL_TRANSFER: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: false,
         standing: "The law makes it mandatory: UK GDPR Chapter V (Art 44-49) allows a transfer outside the UK only under adequacy regulations, an Art 46 safeguard or an Art 49 derogation, which the agreement must name.",
-        applies: "when `transfer.outside_uk = true`, and to each processor with `outside_uk = true`",
+        applies: "when `transfer.outside_uk = true`, and to each processor with `outside_uk = true` (under `agreement.jurisdiction = \"ireland\"`: `outside_eea`)",
         summary: "`transfer.outside_uk = true`, or a `[[processors]]` entry's `outside_uk = true`, without `safeguards`.",
         hint: "add transfer.safeguards (adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard)",
         source: "UK GDPR Chapter V (Art 44-49).",
@@ -160,23 +160,32 @@ pub static INTERNATIONAL_TRANSFER: ContentRule = ContentRule {
 
 fn international_transfer(cx: &mut Cx<'_>) {
     let transfer = &cx.a.transfer;
+    let j = cx.a.jurisdiction;
+    let (key, area) = (j.outside_key(), j.area());
+    // The UK's own transfer instruments are named only under UK law.
+    let instruments = if j.is_uk() {
+        "adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard"
+    } else {
+        "an adequacy decision, the European Commission's standard contractual clauses, or another Art 46 safeguard"
+    };
     if transfer.outside_uk && transfer.safeguards.is_none() {
-        cx.report(
+        cx.report_with_hint(
             &INTERNATIONAL_TRANSFER,
-            &at(&["transfer", "outside_uk"]),
-            "data leaves the UK but no transfer safeguard is stated",
+            &at(&["transfer", key]),
+            format!("data leaves {area} but no transfer safeguard is stated"),
+            format!("add transfer.safeguards ({instruments})"),
         );
     }
     for (i, p) in cx.a.processors.iter().enumerate() {
         if p.outside_uk && p.safeguards.is_none() {
             cx.report_with_hint(
                 &INTERNATIONAL_TRANSFER,
-                &at(&["processors"]).i(i).k("outside_uk"),
+                &at(&["processors"]).i(i).k(key),
                 format!(
-                    "processor \"{}\" processes the data outside the UK but no transfer safeguard is stated",
+                    "processor \"{}\" processes the data outside {area} but no transfer safeguard is stated",
                     p.name
                 ),
-                "add the processor's safeguards (adequacy regulations, the International Data Transfer Agreement, or another Art 46 safeguard)",
+                format!("add the processor's safeguards ({instruments})"),
             );
         }
     }
