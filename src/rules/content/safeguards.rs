@@ -276,7 +276,7 @@ pub static PROCESSOR_OUTSIDE_UK: ContentRule = ContentRule {
         unreadable: false,
         acknowledgeable: true,
         standing: "It is a judgement (a word list of places outside the UK) and can be wrong about a location: authors answer it in the agreement, and a workspace may change its severity or switch it off.",
-        applies: "to every `[[processors]]` entry with `outside_uk = false`",
+        applies: "to every `[[processors]]` entry with `outside_uk = false`, under UK law (not under `agreement.jurisdiction = \"ireland\"`)",
         summary: "A processor's `location` names a country or cloud region outside the UK (see \"Places outside the UK\" under \"Acknowledgements and word lists\" at the end of docs/rules.md) while its `outside_uk` is false, so the transfer safeguard rule (DP119) does not see it.",
         hint: "set `outside_uk = true` and give the Chapter V `safeguards`, or, if the data stays in the UK (a UK region of that provider), say so in `location` or acknowledge it with an [[acknowledgements]] entry naming the rule and the processor, and saying why",
         source: "UK GDPR Chapter V (Art 44-49); ICO, \"International transfers\"; ICO Data Sharing Code (\"international transfers\").",
@@ -285,6 +285,10 @@ pub static PROCESSOR_OUTSIDE_UK: ContentRule = ContentRule {
 };
 
 fn processor_outside_uk(cx: &mut Cx<'_>) {
+    // The list names places outside the UK, many of them inside the EEA: it judges UK law only.
+    if cx.a.jurisdiction != crate::vocab::Jurisdiction::Uk {
+        return;
+    }
     let list = crate::judgement::places_outside_uk();
     for (i, p) in cx.a.processors.iter().enumerate() {
         if p.outside_uk {
