@@ -115,7 +115,11 @@ impl Run<'_> {
                 document.invalid_count,
                 if document.invalid_count == 1 { "" } else { "s" },
                 document.agreement.id,
-                if document.invalid_count == 1 { "es" } else { "" },
+                if document.invalid_count == 1 {
+                    "es"
+                } else {
+                    ""
+                },
                 document.agreement.id
             ));
         }
