@@ -801,6 +801,9 @@ pub struct Document {
     pub signatures: Vec<SignatureView>,
     /// How many parties hold a verified signature.
     pub signed_count: usize,
+    /// How many parties' signatures do not verify against this text (tampered text, a
+    /// damaged signature): a page with any says at its top not to rely on it.
+    pub invalid_count: usize,
     pub state: StateView,
     /// Which version is in force, when it is not simply this one.
     pub versions: VersionsView,
@@ -863,6 +866,10 @@ impl Document {
             signed_count: signatures
                 .iter()
                 .filter(|s| s.status == SignatureStatus::Valid)
+                .count(),
+            invalid_count: signatures
+                .iter()
+                .filter(|s| s.status == SignatureStatus::Invalid)
                 .count(),
             signatures,
             state: StateView::of(standing),
@@ -1089,6 +1096,9 @@ pub struct Site {
     /// Ids (or file names) of agreements listed in the register without a page because they
     /// fail validation.
     pub refused: Vec<String>,
+    /// Ids of the agreements whose page carries signatures that are not valid (and so the
+    /// warning not to rely on it).
+    pub untrusted: Vec<String>,
 }
 
 /// Renders the site for `assessed` (most urgent first): the register lists every agreement;
@@ -1106,6 +1116,7 @@ pub fn site(
         contents: register.render(templates)?,
     }];
     let mut refused = Vec::new();
+    let mut untrusted = Vec::new();
     for a in assessed {
         let Ok(mut doc) = Document::new(a, audience, today) else {
             refused.push(
@@ -1116,6 +1127,9 @@ pub fn site(
             continue;
         };
         doc.in_site = true;
+        if doc.invalid_count > 0 {
+            untrusted.push(doc.agreement.id.clone());
+        }
         for format in [Format::Html, Format::Md] {
             files.push(SiteFile {
                 name: format!("{}.{}", doc.agreement.id, format.extension()),
@@ -1123,7 +1137,11 @@ pub fn site(
             });
         }
     }
-    Ok(Site { files, refused })
+    Ok(Site {
+        files,
+        refused,
+        untrusted,
+    })
 }
 
 #[cfg(test)]

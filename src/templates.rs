@@ -118,6 +118,24 @@ pub fn mailto(address: &str) -> String {
     }
 }
 
+/// `text` as a quoted CSS string (`"Ref 12, version 3"`), for `content:` in a page's own
+/// `@page` margin boxes. Everything but ASCII letters, digits, the space and `.,:-_/()` is
+/// written as a CSS escape (`\22 ` for a quote), so no text can end the string, the rule or the
+/// style element, and the result needs no HTML escaping (it holds no `<`, `>` or `&`).
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || " .,:-_/()".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", u32::from(c)));
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Formats an ISO date ("2026-04-01") in plain English ("1 April 2026").
 fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
     iso.parse::<chrono::NaiveDate>()
@@ -161,6 +179,9 @@ impl Templates {
         env.add_filter("md_cell", |text: String| crate::text::markdown_cell(&text));
         env.add_filter("long_date", long_date);
         env.add_filter("mailto", |address: String| mailto(&address));
+        env.add_filter("css_string", |text: String| {
+            minijinja::Value::from_safe_string(css_string(&text))
+        });
         let found = overrides.clone();
         env.set_loader(move |name| {
             // Names are plain file names: never a path that could leave the templates directory.
@@ -348,6 +369,17 @@ mod tests {
     fn loader_refuses_paths() {
         let t = Templates::new(None);
         assert!(t.render("../Cargo.toml", minijinja::context! {}).is_err());
+    }
+
+    #[test]
+    fn css_strings_cannot_escape_their_quotes() {
+        assert_eq!(css_string("Ref 12, v3"), "\"Ref 12, v3\"");
+        let hostile = css_string("a\"}</style><script>&\\");
+        for bad in ['<', '>', '&', '}', ';'] {
+            assert!(!hostile.contains(bad), "{hostile}");
+        }
+        assert_eq!(hostile.matches('"').count(), 2, "{hostile}");
+        assert_eq!(css_string("\u{2014}"), "\"\\2014 \"");
     }
 
     #[test]

@@ -109,6 +109,20 @@ impl Run<'_> {
             }
             _ => Document::new(&assessment, self.audience, session.today)?,
         };
+        if document.invalid_count > 0 {
+            term::note(&format!(
+                "warning: {} signature{} on {} do{} not verify against its text: the page says not to rely on it (run `datapact verify {}` for the detail)",
+                document.invalid_count,
+                if document.invalid_count == 1 { "" } else { "s" },
+                document.agreement.id,
+                if document.invalid_count == 1 {
+                    "es"
+                } else {
+                    ""
+                },
+                document.agreement.id
+            ));
+        }
         let text = document.render(&self.templates, format)?;
         self.cx
             .write_output(Some(&self.session.ws.root), out, text.as_bytes(), |file| {
@@ -192,6 +206,16 @@ impl Run<'_> {
             dir.display(),
             dir.join(SITE_INDEX).display()
         ));
+        if !site.untrusted.is_empty() {
+            let n = site.untrusted.len();
+            term::note(&format!(
+                "warning: {n} page{} carr{} signatures that are not valid, with a warning at the top not to rely on {}: {} (run `datapact verify` for the detail)",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "ies" } else { "y" },
+                if n == 1 { "it" } else { "them" },
+                site.untrusted.join(", ")
+            ));
+        }
         if !stale.is_empty() {
             term::note(&format!(
                 "Removed {} file{} the previous render wrote and this one does not: {}",

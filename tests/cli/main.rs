@@ -27,6 +27,7 @@ mod lifecycle_warnings_cli;
 mod log_cli;
 mod membership_cli;
 mod non_nhs_cli;
+mod page_cli;
 mod policy_cli;
 mod render_cli;
 mod render_crash;

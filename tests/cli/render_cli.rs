@@ -275,7 +275,13 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
         }
         let page = std::fs::read_to_string(site.join(format!("{id}.html"))).unwrap();
         for href in parse_xhtml(&id, &page) {
-            if !href.starts_with("mailto:") {
+            if let Some(fragment) = href.strip_prefix('#') {
+                // A link within the page (skip link, contents list) names an element there.
+                assert!(
+                    page.contains(&format!("id=\"{fragment}\"")),
+                    "{id}.html links {href}, which it does not have"
+                );
+            } else if !href.starts_with("mailto:") {
                 assert!(
                     site.join(&href).is_file(),
                     "{id}.html links {href}, which does not exist"
