@@ -1010,6 +1010,9 @@ fn register_next_text(state: State, standing: Option<&Standing>) -> String {
 /// the current version does not verify, what is wrong with it (never "awaiting": the parties
 /// did sign, and the text changed after).
 fn register_signatures_text(a: &Assessment, row: &Row, unsigned: &[String]) -> String {
+    if row.state == State::Invalid || row.parties == 0 {
+        return String::new();
+    }
     let invalid: Vec<&PartyStatus> = a
         .signatures
         .iter()

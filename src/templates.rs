@@ -239,7 +239,9 @@ impl Templates {
         }
         let mut env = self.env.clone();
         env.set_fuel(Some(fuel));
-        let result = env.get_template(name).and_then(|t| t.render(context.into()));
+        let result = env
+            .get_template(name)
+            .and_then(|t| t.render(context.into()));
         result.map_err(|e| self.describe(name, &e))
     }
 

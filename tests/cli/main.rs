@@ -28,6 +28,7 @@ mod log_cli;
 mod membership_cli;
 mod non_nhs_cli;
 mod policy_cli;
+mod register_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;
