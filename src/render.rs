@@ -24,7 +24,7 @@ use crate::agreement::model::{
 };
 use crate::agreement::model::{Approval, Assurance, HumanRights, Outputs};
 use crate::error::{Error, Result};
-use crate::lifecycle::Standing;
+use crate::lifecycle::{Standing, State};
 use crate::register::{Assessment, LastReview, Row};
 use crate::signing::verify::{AgreementSignatures, PartyStatus};
 use crate::templates::Templates;
@@ -961,12 +961,28 @@ pub struct RegisterEntry {
     pub number: String,
     /// Names of the parties without a verified signature.
     pub unsigned: Vec<String>,
-    /// The next date in words; empty for an agreement that fails validation.
+    /// What happens next, in words that follow the state: "review in 12 days" for an agreement
+    /// in force, "in force in 3 days" once signed, "to be signed" for a draft, "to be signed
+    /// again" when signatures do not match, "to be corrected" when it fails validation.
     pub next_text: String,
-    /// The agreement's page and Markdown file, relative to the register; `none` for an
-    /// agreement that fails validation (it has no page).
+    /// The signatures in words that follow the state: empty when every party agreed, "0 of 2
+    /// signed", "1 of 2 signed; awaiting Essex County Council", or "0 of 2 valid; signatures do
+    /// not match the current text (it changed after signing)".
+    pub signatures_text: String,
+    /// The agreement's page, relative to the register; `none` for an agreement that fails
+    /// validation (it has no page).
     pub href: Option<String>,
+    /// Its Markdown file (the register does not link it: the page does).
     pub markdown_href: Option<String>,
+}
+
+/// How many agreements of the register are in one state, for the counts at its top.
+#[derive(Debug, Clone, Serialize)]
+pub struct StateCount {
+    /// The state's id (`active`, `draft`...), also the anchor of its first row (`state-ID`).
+    pub state: &'static str,
+    pub label: &'static str,
+    pub count: usize,
 }
 
 /// What the register template receives.
@@ -978,6 +994,61 @@ pub struct Register {
     pub today: NaiveDate,
     /// Most urgent first (the order of [`crate::register::Session::assess_targets`]).
     pub rows: Vec<RegisterEntry>,
+    /// The states that occur, most urgent first, with how many agreements are in each.
+    pub counts: Vec<StateCount>,
+}
+
+/// The template work allowed per register row, on top of [`crate::templates::FUEL`]: a row
+/// of the built-in register takes a few hundred steps.
+const FUEL_PER_ROW: u64 = 5_000;
+
+/// "to be signed", "review in 12 days": what happens next to an agreement, following its state.
+fn register_next_text(state: State, standing: Option<&Standing>) -> String {
+    match (state, standing) {
+        (State::Invalid, _) => "to be corrected".into(),
+        (State::SignaturesInvalid, _) => "to be signed again".into(),
+        (State::Draft, _) => "to be signed".into(),
+        (_, Some(s)) => StateView::of(s).next_text,
+        (_, None) => String::new(),
+    }
+}
+
+/// "2 of 2 signed", "1 of 2 signed; awaiting Essex County Council", or, when a signature on
+/// the current version does not verify, what is wrong with it (never "awaiting": the parties
+/// did sign, and the text changed after).
+fn register_signatures_text(a: &Assessment, row: &Row, unsigned: &[String]) -> String {
+    if row.state == State::Invalid || row.parties == 0 {
+        return String::new();
+    }
+    let invalid: Vec<&PartyStatus> = a
+        .signatures
+        .iter()
+        .flat_map(|s| s.parties.iter())
+        .map(|p| &p.status)
+        .filter(|s| matches!(s, PartyStatus::Invalid { .. }))
+        .collect();
+    let stale = invalid.iter().any(|s| {
+        matches!(s, PartyStatus::Invalid { rule, .. }
+            if std::ptr::eq(*rule, &crate::rules::signatures::SIGNATURE_STALE))
+    });
+    if row.state == State::SignaturesInvalid || !invalid.is_empty() {
+        let what = if stale {
+            "signatures do not match the current text (it changed after signing)"
+        } else {
+            "signatures not valid"
+        };
+        return format!("{} of {} valid; {what}", row.signed, row.parties);
+    }
+    if unsigned.is_empty() {
+        return String::new();
+    }
+    let mut text = format!("{} of {} signed", row.signed, row.parties);
+    // Everyone is awaited when no one has signed: the organisations are listed beside it.
+    if row.signed > 0 {
+        text.push_str("; awaiting ");
+        text.push_str(&unsigned.join(", "));
+    }
+    text
 }
 
 impl Register {
@@ -988,7 +1059,7 @@ impl Register {
         audience: Audience,
         today: NaiveDate,
     ) -> Register {
-        let rows = assessed
+        let rows: Vec<RegisterEntry> = assessed
             .iter()
             .map(|a| {
                 let row = Row::of(a);
@@ -1000,32 +1071,48 @@ impl Register {
                         .and_then(|ag| ag.party(id))
                         .map_or_else(|| id.clone(), |p| p.name.clone())
                 };
+                let unsigned: Vec<String> = row.missing.iter().map(name_of).collect();
                 RegisterEntry {
                     number: row.reference.clone().unwrap_or_else(|| row.id.clone()),
-                    unsigned: row.missing.iter().map(name_of).collect(),
-                    next_text: a
-                        .standing
-                        .as_ref()
-                        .map(|s| StateView::of(s).next_text)
-                        .unwrap_or_default(),
+                    next_text: register_next_text(row.state, a.standing.as_ref()),
+                    signatures_text: register_signatures_text(a, &row, &unsigned),
+                    unsigned,
                     href: renderable.then(|| format!("{}.html", row.id)),
                     markdown_href: renderable.then(|| format!("{}.md", row.id)),
                     row,
                 }
             })
             .collect();
+        let mut counts: Vec<StateCount> = Vec::new();
+        for r in &rows {
+            match counts.iter_mut().find(|c| c.state == r.row.state.as_str()) {
+                Some(c) => c.count += 1,
+                None => counts.push(StateCount {
+                    state: r.row.state.as_str(),
+                    label: r.row.state_label,
+                    count: 1,
+                }),
+            }
+        }
+        counts.sort_by_key(|c| {
+            rows.iter()
+                .find(|r| r.row.state.as_str() == c.state)
+                .map_or(u8::MAX, |r| r.row.state.urgency())
+        });
         Register {
             title: title.to_string(),
             audience,
             today,
             rows,
+            counts,
         }
     }
 
     pub fn render(&self, templates: &Templates) -> Result<String> {
-        templates.render(
+        templates.render_with_fuel(
             REGISTER_HTML,
             minijinja::Value::from(minijinja::value::Serde(self)),
+            crate::templates::FUEL + FUEL_PER_ROW * self.rows.len() as u64,
         )
     }
 }

@@ -3,7 +3,7 @@
 //! that name the template and line (for an error inside an included template, that template's
 //! own file, a workspace path when overridden, and the include it was reached from). `.html`
 //! and `.html.j2` templates are auto-escaped (minijinja ignores a final `.j2` when choosing). Filters: `toml` (a TOML string), `md` and `md_cell`
-//! (Markdown running text and table cells), `long_date` ("1 April 2026"), `mailto` (a
+//! (Markdown running text and table cells), `long_date` ("1 April 2026"), `short_date` ("1 Apr 2026"), `mailto` (a
 //! `mailto:` link to an address and nothing more).
 
 use crate::error::{Error, Result};
@@ -148,6 +148,18 @@ fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
         })
 }
 
+/// Formats an ISO date ("2026-04-01") briefly ("1 Apr 2026"), for tables.
+fn short_date(iso: String) -> std::result::Result<String, minijinja::Error> {
+    iso.parse::<chrono::NaiveDate>()
+        .map(|d| d.format("%-d %b %Y").to_string())
+        .map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("short_date expects a date like 2026-04-01, got {iso:?}: {e}"),
+            )
+        })
+}
+
 /// The most work (minijinja's instructions) one rendering may do. The largest example
 /// agreement's HTML document takes under a hundredth of it (tested); a nested loop over large
 /// ranges runs out within a second.
@@ -178,6 +190,7 @@ impl Templates {
         env.add_filter("md", |text: String| crate::text::markdown_text(&text));
         env.add_filter("md_cell", |text: String| crate::text::markdown_cell(&text));
         env.add_filter("long_date", long_date);
+        env.add_filter("short_date", short_date);
         env.add_filter("mailto", |address: String| mailto(&address));
         env.add_filter("css_string", |text: String| {
             minijinja::Value::from_safe_string(css_string(&text))
@@ -231,6 +244,25 @@ impl Templates {
     pub fn render(&self, name: &str, context: impl Into<minijinja::Value>) -> Result<String> {
         let context = context.into();
         let result = self.env.get_template(name).and_then(|t| t.render(context));
+        result.map_err(|e| self.describe(name, &e))
+    }
+
+    /// Renders template `name` with at least `fuel` steps allowed: for a page whose work grows
+    /// with the workspace (the register: a fixed allowance per row on top of [`FUEL`]).
+    pub fn render_with_fuel(
+        &self,
+        name: &str,
+        context: impl Into<minijinja::Value>,
+        fuel: u64,
+    ) -> Result<String> {
+        if fuel <= self.env.fuel().unwrap_or(FUEL) {
+            return self.render(name, context);
+        }
+        let mut env = self.env.clone();
+        env.set_fuel(Some(fuel));
+        let result = env
+            .get_template(name)
+            .and_then(|t| t.render(context.into()));
         result.map_err(|e| self.describe(name, &e))
     }
 

@@ -29,6 +29,7 @@ mod membership_cli;
 mod non_nhs_cli;
 mod page_cli;
 mod policy_cli;
+mod register_cli;
 mod render_cli;
 mod render_crash;
 mod report_formats;

@@ -271,8 +271,10 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
         for ext in ["html", "md"] {
             let page = format!("{id}.{ext}");
             assert!(site.join(&page).is_file(), "{page} was not written");
-            assert!(hrefs.contains(&page), "index.html does not link {page}");
         }
+        // The register links each page; the Markdown file is written beside it, unlinked.
+        let page = format!("{id}.html");
+        assert!(hrefs.contains(&page), "index.html does not link {page}");
         let page = std::fs::read_to_string(site.join(format!("{id}.html"))).unwrap();
         for href in parse_xhtml(&id, &page) {
             if let Some(fragment) = href.strip_prefix('#') {
@@ -294,6 +296,13 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
             !href.contains("://"),
             "external resource in index.html: {href}"
         );
+        if let Some(anchor) = href.strip_prefix('#') {
+            assert!(
+                index.contains(&format!(" id=\"{anchor}\"")),
+                "index.html links {href}, which is not on the page"
+            );
+            continue;
+        }
         assert!(
             site.join(&href).is_file(),
             "index.html links {href}, which does not exist"
@@ -302,7 +311,7 @@ fn the_site_lists_every_agreement_and_every_link_resolves() {
 }
 
 #[test]
-fn the_register_shows_the_summary_else_the_purpose() {
+fn the_register_leaves_the_summary_to_the_agreement_page() {
     let ws = with_examples();
     let mse = "agreements/mse-hospital-police-safeguarding.toml";
     let text = std::fs::read_to_string(ws.root().join(mse)).unwrap();
@@ -312,20 +321,20 @@ fn the_register_shows_the_summary_else_the_purpose() {
     let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
     assert_eq!(code, 0, "{err}");
     let index = std::fs::read_to_string(ws.root().join("site/index.html")).unwrap();
-    // With a summary: the summary, not the purpose description.
+    // The register's rows are compact: neither the summary nor the purpose is repeated there.
+    for words in [
+        "share the health information",
+        "To give the council",
+        "To let the Trust",
+    ] {
+        assert!(!index.contains(words), "{words}: {index}");
+    }
+    // The agreement's page has its summary.
+    let page =
+        std::fs::read_to_string(ws.root().join("site/icb-ecc-adult-social-care.html")).unwrap();
     assert!(
-        index.contains("NHS Essex Integrated Care Board and Essex County Council share the health"),
-        "{index}"
-    );
-    assert!(
-        !index.contains("To give the council&#x27;s adult social care practitioners")
-            && !index.contains("To give the council's adult social care practitioners"),
-        "{index}"
-    );
-    // Without one: the purpose description.
-    assert!(
-        index.contains("To let the Trust&#x27;s safeguarding team disclose to Essex Police"),
-        "{index}"
+        page.contains("NHS Essex Integrated Care Board and Essex County Council share the health"),
+        "{page}"
     );
     let (code, out, err) = ws.run(&["status", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
@@ -719,7 +728,10 @@ fn the_site_lists_an_invalid_agreement_without_a_page_and_exits_1() {
     assert!(err.contains("datapact validate broken-one"), "{err}");
     let index = std::fs::read_to_string(ws.root().join("site/index.html")).unwrap();
     let hrefs = parse_xhtml("index.html", &index);
-    assert!(index.contains("<tr id=\"broken-one\">"), "{index}");
+    assert!(
+        index.contains("<tr id=\"state-invalid\"><td>broken-one</td>"),
+        "{index}"
+    );
     assert!(
         !hrefs.iter().any(|h| h.starts_with("broken-one")),
         "{hrefs:?}"
