@@ -154,7 +154,10 @@ fn the_signature_table_has_no_percentage_column_widths_and_the_tags_are_tinted()
         let Some((selector, body)) = rule.split_once('{') else {
             continue;
         };
-        if selector.contains("signature-table") || selector.contains("nth-child") {
+        // The register's own table (`table.register`, on index.html) sets its column widths
+        // from 768 px up and has its own phone layout; this is about agreement pages' tables.
+        let register = selector.contains("table.register");
+        if !register && (selector.contains("signature-table") || selector.contains("nth-child")) {
             assert!(
                 !(body.contains("width") && body.contains('%')),
                 "a percentage width on the signature table overrides the phone cards: {rule}"
