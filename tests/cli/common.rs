@@ -393,3 +393,34 @@ pub fn commit_all(root: &Path, message: &str, at: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+/// Copies the files under `from` into `to`, byte for byte (signatures cover exact bytes).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of this repository's own workspace in a new git work tree: its settings, example
+/// agreements, trust store (`keys/`) and signatures (`signatures/`), so every example is signed
+/// as it is in git.
+pub fn signed_examples() -> TempWorkspace {
+    let ws = TempWorkspace::init();
+    ws.write_examples();
+    let repo = repo();
+    ws.write(
+        "datapact.toml",
+        std::fs::read(repo.join("datapact.toml")).unwrap(),
+    );
+    for dir in ["keys", "signatures"] {
+        copy_tree(&repo.join(dir), &ws.root().join(dir));
+    }
+    ws
+}

@@ -290,20 +290,6 @@ fn a_processor_that_is_not_a_party_is_named_shown_and_never_signs() {
 /// authorities.
 const CENTRAL: &str = "mhclg-homelessness-case-level-collection";
 
-/// Copies the files under `from` into `to`, byte for byte (signatures cover exact bytes).
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A workspace holding the central example as it is in git: the repository's settings, its trust
 /// store and the example's signatures and accessions.
 fn central_workspace() -> TempWorkspace {

@@ -9,39 +9,10 @@
 
 use crate::common;
 
-use common::{TempWorkspace, example_ids};
+use common::{TempWorkspace, example_ids, signed_examples};
 
 const TODAY: &str = "2026-12-01";
 const TAMPERED: &str = "mse-hospital-police-safeguarding";
-
-/// A copy of this repository's workspace: settings, example agreements, trust store and
-/// signatures, so every example is signed as in git.
-fn with_signed_examples() -> TempWorkspace {
-    let ws = TempWorkspace::init();
-    ws.write_examples();
-    let repo = common::repo();
-    ws.write(
-        "datapact.toml",
-        std::fs::read(repo.join("datapact.toml")).unwrap(),
-    );
-    for dir in ["keys", "signatures"] {
-        copy_tree(&repo.join(dir), &ws.root().join(dir));
-    }
-    ws
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// Changes one byte of the agreement `id` (a letter in its text), so its signatures no longer
 /// verify.
@@ -72,7 +43,7 @@ const WARNING: &str = "the signatures do not match this text: do not rely on it"
 
 #[test]
 fn a_tampered_agreement_warns_at_the_top_and_render_all_counts_it() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     // Untampered: no page warns, and the run says nothing about invalid signatures.
     let (code, err) = site(&ws, "clean", false);
     assert_eq!(code, 0, "{err}");
@@ -146,7 +117,7 @@ fn styles(page: &str) -> String {
 
 #[test]
 fn the_signature_table_has_no_percentage_column_widths_and_the_tags_are_tinted() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     let (code, err) = site(&ws, "site", false);
     assert_eq!(code, 0, "{err}");
     let css = styles(&read(&ws, "site/icb-ecc-adult-social-care.html"));
@@ -191,7 +162,7 @@ fn the_signature_table_has_no_percentage_column_widths_and_the_tags_are_tinted()
 
 #[test]
 fn the_full_rendition_is_marked_not_for_publication_and_the_public_one_public() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     assert_eq!(site(&ws, "full", false).0, 0);
     assert_eq!(site(&ws, "public", true).0, 0);
     for id in example_ids() {
@@ -261,7 +232,7 @@ fn attrs<'a>(text: &'a str, attr: &str) -> Vec<&'a str> {
 
 #[test]
 fn the_contents_list_links_every_section_and_the_skip_link_targets_main() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     assert_eq!(site(&ws, "full", false).0, 0);
     assert_eq!(site(&ws, "public", true).0, 0);
     for dir in ["full", "public"] {
@@ -313,7 +284,7 @@ fn the_contents_list_links_every_section_and_the_skip_link_targets_main() {
 
 #[test]
 fn the_markdown_keeps_its_labels_and_every_table_has_a_header() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     assert_eq!(site(&ws, "site", false).0, 0);
     for id in example_ids() {
         let md = read(&ws, &format!("site/{id}.md"));
@@ -343,7 +314,7 @@ fn the_markdown_keeps_its_labels_and_every_table_has_a_header() {
 
 #[test]
 fn criminal_offence_data_is_not_called_special_category() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     assert_eq!(site(&ws, "site", false).0, 0);
     let id = "mse-hospital-police-safeguarding";
     let html = read(&ws, &format!("site/{id}.html"));

@@ -7,38 +7,10 @@
 
 use crate::common;
 
-use common::TempWorkspace;
+use common::{TempWorkspace, signed_examples};
 
 const TODAY: &str = "2026-12-01";
 const EXAMPLE: &str = include_str!("../../agreements/icb-ecc-adult-social-care.toml");
-
-/// A copy of this repository's workspace: settings, examples, trust store and signatures.
-fn signed_examples() -> TempWorkspace {
-    let ws = TempWorkspace::init();
-    ws.write_examples();
-    let repo = common::repo();
-    ws.write(
-        "datapact.toml",
-        std::fs::read(repo.join("datapact.toml")).unwrap(),
-    );
-    for dir in ["keys", "signatures"] {
-        copy_tree(&repo.join(dir), &ws.root().join(dir));
-    }
-    ws
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The register of `ws`, rendered with `extra` flags.
 fn register(ws: &TempWorkspace, extra: &[&str]) -> String {

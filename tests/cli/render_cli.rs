@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use common::{TempWorkspace, codes, dir_names, example, example_ids, text};
+use common::{TempWorkspace, codes, dir_names, example, example_ids, signed_examples, text};
 use quick_xml::events::Event;
 
 const TODAY: &str = "2026-05-01";
@@ -28,35 +28,6 @@ fn with_examples() -> TempWorkspace {
 /// The date the signed examples are rendered on: every signature in the repository verifies,
 /// one example is due for review and one still awaits a party.
 const SIGNED_TODAY: &str = "2026-12-01";
-
-/// A copy of this repository's own workspace: its settings, example agreements, trust store
-/// (`keys/`) and signatures (`signatures/`), so the examples are signed as they are in git.
-fn with_signed_examples() -> TempWorkspace {
-    let ws = with_examples();
-    let repo = common::repo();
-    ws.write(
-        "datapact.toml",
-        std::fs::read(repo.join("datapact.toml")).unwrap(),
-    );
-    for dir in ["keys", "signatures"] {
-        copy_tree(&repo.join(dir), &ws.root().join(dir));
-    }
-    ws
-}
-
-/// Copies the files under `from` into `to`, byte for byte (signatures cover exact bytes).
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// Renders one agreement on the fixed date; the command must succeed.
 fn render(ws: &TempWorkspace, id: &str, extra: &[&str]) -> String {
@@ -109,7 +80,7 @@ fn parse_xhtml(name: &str, text: &str) -> Vec<String> {
 /// fully signed and due for review, one awaiting a party.
 #[test]
 fn every_example_renders_to_stable_markdown_and_html() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     for id in example_ids() {
         let md = render_on(&ws, SIGNED_TODAY, &id, &[]);
         insta::assert_snapshot!(format!("{id}.md"), md);
@@ -167,7 +138,7 @@ fn role_label(role: &str) -> &'static str {
 /// without the signer's principal); each party without one shows as not signed.
 #[test]
 fn every_signature_in_the_repository_renders_as_verified() {
-    let ws = with_signed_examples();
+    let ws = signed_examples();
     let repo = common::repo();
     let (mut signed, mut awaiting) = (0, 0);
     for id in example_ids() {
