@@ -15,14 +15,15 @@
 
 use crate::common;
 
-use common::{TempWorkspace, example_ids, signed_examples};
+use common::{SAFEGUARDING, TempWorkspace, example_ids, signed_examples, tamper_safeguarding};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const TODAY: &str = "2026-12-01";
-const TAMPERED: &str = "mse-hospital-police-safeguarding";
+/// The example `tamper_safeguarding` changes.
+const TAMPERED: &str = SAFEGUARDING;
 const PROBE: &str = include_str!("../fixtures/browser/probe.html");
 
 /// Widths (with the viewport height each is measured at): a small phone, a common phone, a
@@ -126,16 +127,6 @@ fn chromium(chromium: &Path, scratch: &Path, args: &[&str]) -> String {
     std::fs::read_to_string(&out_path).unwrap()
 }
 
-/// Changes one byte of the agreement `id`'s text, so its signatures no longer verify.
-fn tamper(ws: &TempWorkspace, id: &str) {
-    let path = ws.root().join(format!("agreements/{id}.toml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let at = text.find("Basildon").expect("the example names Basildon") + 7;
-    let mut bytes = text.into_bytes();
-    bytes[at] = b'h';
-    std::fs::write(&path, bytes).unwrap();
-}
-
 /// `render --all --out dir` (`--public` if asked), which must succeed.
 fn site(ws: &TempWorkspace, dir: &str, public: bool) {
     let mut args = vec!["--today", TODAY, "render", "--all", "--out", dir];
@@ -159,7 +150,7 @@ fn no_page_scrolls_sideways_the_tamper_warning_is_on_the_first_screen_and_tags_d
     let ws = signed_examples();
     site(&ws, "full", false);
     site(&ws, "public", true);
-    tamper(&ws, TAMPERED);
+    tamper_safeguarding(&ws);
     site(&ws, "tampered", false);
     site(&ws, "tampered-public", true);
 

@@ -424,3 +424,17 @@ pub fn signed_examples() -> TempWorkspace {
     }
     ws
 }
+
+/// The signed example whose text names "Basildon", which [`tamper_safeguarding`] changes.
+pub const SAFEGUARDING: &str = "mse-hospital-police-safeguarding";
+
+/// Changes one byte of the safeguarding example's text ("Basildon" to "Basildoh"), so its
+/// signatures no longer verify.
+pub fn tamper_safeguarding(ws: &TempWorkspace) {
+    let path = ws.root().join(format!("agreements/{SAFEGUARDING}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find("Basildon").expect("the example names Basildon") + 7;
+    let mut bytes = text.into_bytes();
+    bytes[at] = b'h';
+    std::fs::write(&path, bytes).unwrap();
+}

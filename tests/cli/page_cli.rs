@@ -9,21 +9,11 @@
 
 use crate::common;
 
-use common::{TempWorkspace, example_ids, signed_examples};
+use common::{SAFEGUARDING, TempWorkspace, example_ids, signed_examples, tamper_safeguarding};
 
 const TODAY: &str = "2026-12-01";
-const TAMPERED: &str = "mse-hospital-police-safeguarding";
-
-/// Changes one byte of the agreement `id` (a letter in its text), so its signatures no longer
-/// verify.
-fn tamper(ws: &TempWorkspace, id: &str) {
-    let path = ws.root().join(format!("agreements/{id}.toml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let at = text.find("Basildon").expect("the example names Basildon") + 7;
-    let mut bytes = text.into_bytes();
-    bytes[at] = b'h';
-    std::fs::write(&path, bytes).unwrap();
-}
+/// The example `tamper_safeguarding` changes.
+const TAMPERED: &str = SAFEGUARDING;
 
 /// `render --all` into `dir`: exit code, stderr.
 fn site(ws: &TempWorkspace, dir: &str, public: bool) -> (i32, String) {
@@ -53,7 +43,7 @@ fn a_tampered_agreement_warns_at_the_top_and_render_all_counts_it() {
         assert!(!page.contains(WARNING), "{id} warns without cause");
     }
 
-    tamper(&ws, TAMPERED);
+    tamper_safeguarding(&ws);
     let (code, err) = site(&ws, "site", false);
     assert_eq!(
         code, 0,
