@@ -1,8 +1,8 @@
 //! Step 9, the rendered site in a real browser (headless Chromium): no page of the example site,
 //! full or public, clean or with a tampered agreement, scrolls sideways at 320, 390, 768, 1024 or
 //! 1280 px; the tamper warning is on the first screen at 390 x 800 and 1024 x 768; every state tag
-//! has an opaque background of its own tier (active, needs action soon, urgent, other), different
-//! from the page's; printing an agreement to PDF numbers its pages "Page N of M", one per page,
+//! has an opaque background of its own, different from every other state's and from the page's;
+//! printing an agreement to PDF numbers its pages "Page N of M", one per page,
 //! read back with `pdftotext`.
 //!
 //! The measuring is done by `tests/fixtures/browser/probe.html`, which loads each page in an
@@ -38,14 +38,18 @@ const SIZES: [(u32, u32); 5] = [
 /// The sizes at which the tamper warning must be on the first screen.
 const WARNING_SIZES: [(u32, u32); 2] = [(390, 800), (1024, 768)];
 
-/// Every lifecycle state (`State::class` in src/lifecycle.rs), by tier: tags in different tiers
-/// must differ; states within a tier share their tag's look by design (templates/style.css.j2),
-/// the word on the tag telling them apart.
-const TIERS: [&[&str]; 4] = [
-    &["active"],
-    &["expiring", "review-due"],
-    &["expired", "review-overdue", "invalid", "signatures-invalid"],
-    &["draft", "signed-not-yet-effective"],
+/// Every lifecycle state (`State::class` in src/lifecycle.rs): each tag's background differs from
+/// every other state's (templates/style.css.j2), besides the state in words.
+const STATES: [&str; 9] = [
+    "active",
+    "signed-not-yet-effective",
+    "draft",
+    "expiring",
+    "review-due",
+    "review-overdue",
+    "expired",
+    "invalid",
+    "signatures-invalid",
 ];
 
 /// A program on `PATH`.
@@ -175,7 +179,7 @@ fn no_page_scrolls_sideways_the_tamper_warning_is_on_the_first_screen_and_tags_d
     }
     pages.push("tampered/index.html".to_string());
     pages.push(format!("tampered/{TAMPERED}.html"));
-    let states: Vec<&str> = TIERS.concat();
+    let states: Vec<&str> = STATES.to_vec();
     let plan = serde_json::json!({ "pages": pages, "sizes": SIZES, "states": states });
     ws.write(
         "probe.html",
@@ -283,23 +287,19 @@ fn no_page_scrolls_sideways_the_tamper_warning_is_on_the_first_screen_and_tags_d
             assert!(!expected.is_null(), "{at}: an unknown state {state}");
             assert_eq!(tag["background"], expected["background"], "{at}: {class}");
         }
-        // One tag per state: an opaque background, not the page's, and its text a different
-        // colour; tags of different tiers differ.
-        for (i, tier) in TIERS.iter().enumerate() {
-            for state in *tier {
-                let tag = &r["states"][state];
-                let background = tag["background"].as_str().unwrap();
-                assert!(!transparent(background), "{at}: {state} tag: {tag}");
-                assert_ne!(background, page_background, "{at}: {state} tag: {tag}");
-                assert_ne!(tag["color"], tag["background"], "{at}: {state} tag: {tag}");
-                for other_tier in &TIERS[i + 1..] {
-                    for other in *other_tier {
-                        assert_ne!(
-                            r["states"][other]["background"], tag["background"],
-                            "{at}: the {state} and {other} tags look alike"
-                        );
-                    }
-                }
+        // One tag per state: an opaque background, not the page's, its text a different colour,
+        // and no two states alike.
+        for (i, state) in STATES.iter().enumerate() {
+            let tag = &r["states"][state];
+            let background = tag["background"].as_str().unwrap();
+            assert!(!transparent(background), "{at}: {state} tag: {tag}");
+            assert_ne!(background, page_background, "{at}: {state} tag: {tag}");
+            assert_ne!(tag["color"], tag["background"], "{at}: {state} tag: {tag}");
+            for other in &STATES[i + 1..] {
+                assert_ne!(
+                    r["states"][other]["background"], tag["background"],
+                    "{at}: the {state} and {other} tags look alike"
+                );
             }
         }
     }
