@@ -137,11 +137,17 @@ fn the_signature_table_has_no_percentage_column_widths_and_the_tags_are_tinted()
         ".status-missing",
         ".status-invalid",
     ] {
-        let rule = css
+        let rules: Vec<&str> = css
             .split('}')
-            .find(|r| r.split_once('{').is_some_and(|(s, _)| s.contains(class)))
-            .unwrap_or_else(|| panic!("{class} is defined"));
-        assert!(rule.contains("background"), "{class}: {rule}");
+            .filter(|r| r.split_once('{').is_some_and(|(s, _)| s.contains(class)))
+            .collect();
+        assert!(!rules.is_empty(), "{class} is defined");
+        assert!(
+            rules.iter().any(|r| r
+                .split_once('{')
+                .is_some_and(|(_, b)| b.contains("background"))),
+            "{class} has no background: {rules:?}"
+        );
     }
     let urgent = css
         .split('}')
