@@ -6,7 +6,8 @@
 //! answers it in the agreement (`[[acknowledgements]]`).
 
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// One word list: the rule it serves, what it is for, its sources and its phrases.
@@ -160,6 +161,39 @@ fn tokens(text: &str) -> Vec<String> {
     words(text).split_whitespace().map(str::to_string).collect()
 }
 
+/// Every phrase of the built-in lists and of the negation, as [`words`] and as [`tokens`],
+/// made once: a text is matched against hundreds of phrases, and normalising each phrase again
+/// for every text would cost more than the matching.
+fn normalised() -> &'static HashMap<String, (String, Vec<String>)> {
+    static MADE: OnceLock<HashMap<String, (String, Vec<String>)>> = OnceLock::new();
+    MADE.get_or_init(|| {
+        let l = lists();
+        let n = &l.negation;
+        l.lists
+            .values()
+            .flat_map(|list| list.terms.iter().chain(&list.except).chain(&list.unless))
+            .chain(n.before.iter().chain(&n.after).chain(&n.breaks))
+            .map(|p| (p.clone(), (words(p), tokens(p))))
+            .collect()
+    })
+}
+
+/// A phrase's tokens: made once for the built-in lists' phrases, else now.
+fn phrase_tokens(p: &str) -> Cow<'static, [String]> {
+    match normalised().get(p) {
+        Some((_, toks)) => Cow::Borrowed(toks.as_slice()),
+        None => Cow::Owned(tokens(p)),
+    }
+}
+
+/// A phrase's [`words`]: made once for the built-in lists' phrases, else now.
+fn phrase_words(p: &str) -> Cow<'static, str> {
+    match normalised().get(p) {
+        Some((w, _)) => Cow::Borrowed(w.as_str()),
+        None => Cow::Owned(words(p)),
+    }
+}
+
 /// Whether `phrase` (as tokens) occurs in `toks` starting at `i`.
 fn at(toks: &[String], i: usize, phrase: &[String]) -> bool {
     !phrase.is_empty() && toks.len() >= i + phrase.len() && toks[i..i + phrase.len()] == *phrase
@@ -168,7 +202,7 @@ fn at(toks: &[String], i: usize, phrase: &[String]) -> bool {
 /// `toks` with every occurrence of each phrase of `phrases` taken out.
 fn without(mut toks: Vec<String>, phrases: &[String]) -> Vec<String> {
     for p in phrases {
-        let p = tokens(p);
+        let p = phrase_tokens(p);
         let mut i = 0;
         while i < toks.len() {
             if at(&toks, i, &p) {
@@ -206,7 +240,8 @@ impl Negation {
     /// The parts of `text` negation works within: its sentences, cut again at the breaks, each
     /// as tokens.
     fn parts(&self, text: &str) -> Vec<Vec<String>> {
-        let breaks: Vec<Vec<String>> = self.breaks.iter().map(|b| tokens(b)).collect();
+        let breaks: Vec<Cow<'static, [String]>> =
+            self.breaks.iter().map(|b| phrase_tokens(b)).collect();
         let mut out = Vec::new();
         for sentence in sentences(text) {
             let toks = tokens(sentence);
@@ -230,7 +265,7 @@ impl Negation {
     fn negates(&self, toks: &[String], i: usize, len: usize) -> bool {
         let starts = |phrases: &[String], from: usize, to: usize| {
             phrases.iter().any(|p| {
-                let p = tokens(p);
+                let p = phrase_tokens(p);
                 (from..to).any(|j| at(toks, j, &p))
             })
         };
@@ -258,7 +293,7 @@ impl List {
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
         let w = words(text);
-        if self.unless.iter().any(|p| w.contains(&words(p))) {
+        if self.unless.iter().any(|p| w.contains(&*phrase_words(p))) {
             return None;
         }
         let negation = &lists().negation;
@@ -274,7 +309,7 @@ impl List {
         self.terms
             .iter()
             .find(|t| {
-                let t = tokens(t);
+                let t = phrase_tokens(t);
                 parts.iter().any(|toks| {
                     (0..toks.len()).any(|i| {
                         at(toks, i, &t) && !(self.negatable && negation.negates(toks, i, t.len()))
@@ -295,11 +330,11 @@ impl List {
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
         let toks = tokens(text);
         let mut terms: Vec<&String> = self.terms.iter().collect();
-        terms.sort_by_key(|t| std::cmp::Reverse(tokens(t).len()));
+        terms.sort_by_key(|t| std::cmp::Reverse(phrase_tokens(t).len()));
         let phrase = terms
             .iter()
             .find(|t| {
-                let t = tokens(t);
+                let t = phrase_tokens(t);
                 (0..toks.len()).any(|i| at(&toks, i, &t))
             })
             .map(|t| t.as_str());
@@ -317,6 +352,22 @@ impl List {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_of_the_lists_is_normalised_once_not_per_text() {
+        let l = lists();
+        let n = &l.negation;
+        for p in l
+            .lists
+            .values()
+            .flat_map(|list| list.terms.iter().chain(&list.except).chain(&list.unless))
+            .chain(n.before.iter().chain(&n.after).chain(&n.breaks))
+        {
+            assert!(matches!(phrase_tokens(p), Cow::Borrowed(_)), "{p}");
+            assert!(matches!(phrase_words(p), Cow::Borrowed(_)), "{p}");
+            assert_eq!(*phrase_tokens(p), tokens(p));
+        }
+    }
 
     #[test]
     fn the_lists_load_and_name_their_rules() {

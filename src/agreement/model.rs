@@ -576,15 +576,16 @@ pub struct Acknowledgement {
 }
 
 impl Acknowledgement {
-    /// Whether this entry answers a finding of `rule` about `item` (`None` when the finding
-    /// names nothing in particular).
-    pub fn answers(&self, rule: &str, item: Option<&str>) -> bool {
-        self.rule == rule
-            && match (&self.item, item) {
-                (None, None) => true,
-                (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
-                _ => false,
-            }
+    /// What a finding of `rule` about `item` (`None` when it names nothing in particular) is
+    /// matched by: the rule's code and the item without surrounding spaces, ASCII letters in
+    /// lower case. An entry answers the findings whose key is its own ([`Acknowledgement::key`]).
+    pub fn key_of(rule: &'static str, item: Option<&str>) -> (&'static str, Option<String>) {
+        (rule, item.map(|i| i.trim().to_ascii_lowercase()))
+    }
+
+    /// This entry's key (see [`Acknowledgement::key_of`]).
+    pub fn key(&self) -> (&'static str, Option<String>) {
+        Self::key_of(self.rule, self.item.as_deref())
     }
 }
 

@@ -27,7 +27,7 @@ pub use safeguards::*;
 pub use substance::*;
 
 use crate::agreement::locate::{Locator, Path};
-use crate::agreement::model::{Agreement, Facts};
+use crate::agreement::model::{Acknowledgement, Agreement, Facts};
 use crate::config::Limits;
 use crate::diagnostics::{Finding, Position, Rule};
 use crate::policy::Policy;
@@ -112,6 +112,9 @@ pub struct Cx<'a> {
     findings: Vec<Finding>,
     /// Which of the agreement's `[[acknowledgements]]` answered a finding.
     used: Vec<bool>,
+    /// The first entry with each key ([`Acknowledgement::key`]), so each finding is matched in
+    /// constant time however many entries there are.
+    answers: std::collections::HashMap<(&'static str, Option<String>), usize>,
 }
 
 impl Cx<'_> {
@@ -138,10 +141,9 @@ impl Cx<'_> {
     ) {
         debug_assert!(rule.acknowledgeable, "{} is not acknowledgeable", rule.code);
         let answered = self
-            .a
-            .acknowledgements
-            .iter()
-            .position(|ack| ack.answers(rule.code, item));
+            .answers
+            .get(&Acknowledgement::key_of(rule.code, item))
+            .copied();
         match answered {
             Some(i) => self.used[i] = true,
             None => {
@@ -185,7 +187,11 @@ pub fn run(
         file,
         findings: Vec::new(),
         used: vec![false; a.acknowledgements.len()],
+        answers: std::collections::HashMap::new(),
     };
+    for (i, ack) in a.acknowledgements.iter().enumerate() {
+        cx.answers.entry(ack.key()).or_insert(i);
+    }
     for rule in CONTENT {
         (rule.check)(&mut cx);
     }
