@@ -57,6 +57,22 @@ pub struct TempWorkspace {
 }
 
 impl TempWorkspace {
+    /// A new workspace in a git work tree holding `text` as `agreements/<id>.toml`.
+    pub fn with_agreement(id: &str, text: &str) -> Self {
+        let ws = Self::init();
+        ws.write(&format!("agreements/{id}.toml"), text);
+        ws
+    }
+
+    /// `datapact --today TODAY render ID EXTRA...`, which must succeed: what it printed.
+    pub fn render_ok(&self, today: &str, id: &str, extra: &[&str]) -> String {
+        let mut args = vec!["--today", today, "render", id];
+        args.extend_from_slice(extra);
+        let (code, out, err) = self.run(&args);
+        assert_eq!(code, 0, "render {extra:?}: {err}");
+        out
+    }
+
     /// A workspace made by hand: `datapact.toml` with every default and an empty `agreements/`.
     pub fn new() -> Self {
         let ws = TempWorkspace::bare();

@@ -93,17 +93,11 @@ fn unchanged(key: &str, value: &str) -> (String, String) {
 }
 
 fn workspace(text: &str) -> TempWorkspace {
-    let ws = TempWorkspace::init();
-    ws.write(&format!("agreements/{ID}.toml"), text);
-    ws
+    TempWorkspace::with_agreement(ID, text)
 }
 
 fn render(ws: &TempWorkspace, extra: &[&str]) -> String {
-    let mut args = vec!["--today", TODAY, "render", ID];
-    args.extend_from_slice(extra);
-    let (code, out, err) = ws.run(&args);
-    assert_eq!(code, 0, "render {extra:?}: {err}");
-    out
+    ws.render_ok(TODAY, ID, extra)
 }
 
 /// Fails unless `html` is well-formed XML.
