@@ -43,6 +43,32 @@ pub struct WorkspaceSettings {
     pub name: String,
     /// IANA time zone that decides what "today" is.
     pub timezone: String,
+    /// The most agreements one page of the published register lists (1 to
+    /// [`REGISTER_PAGE_SIZE_CEILING`]); a larger register gets a page per state.
+    #[serde(deserialize_with = "register_page_size")]
+    pub register_page_size: usize,
+}
+
+/// The default `[workspace] register_page_size`. A register of more agreements has `index.html`
+/// with the counts and this many of the most urgent, and a page per state (`register.STATE.html`,
+/// then `register.STATE.2.html`...) of at most this many each, so no page of a 10,000-agreement
+/// register is more than about 400 KB.
+pub const DEFAULT_REGISTER_PAGE_SIZE: usize = 1_000;
+
+/// The most `[workspace] register_page_size` may be: 5,000 rows, about 1.8 MB of HTML, which
+/// Chromium opens in about a second on an ordinary laptop.
+pub const REGISTER_PAGE_SIZE_CEILING: usize = 5_000;
+
+fn register_page_size<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<usize, D::Error> {
+    let rows = usize::deserialize(d)?;
+    if rows == 0 || rows > REGISTER_PAGE_SIZE_CEILING {
+        return Err(serde::de::Error::custom(format!(
+            "[workspace] register_page_size is {rows}; it must be from 1 to {REGISTER_PAGE_SIZE_CEILING} (agreements on one page of the published register; more makes a page too large to open quickly)"
+        )));
+    }
+    Ok(rows)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -320,6 +346,7 @@ impl Default for WorkspaceSettings {
         WorkspaceSettings {
             name: "Data-sharing agreements".into(),
             timezone: "Europe/London".into(),
+            register_page_size: DEFAULT_REGISTER_PAGE_SIZE,
         }
     }
 }

@@ -42,6 +42,19 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, most urgent first.
+    pub const ALL: [State; 9] = [
+        State::Invalid,
+        State::SignaturesInvalid,
+        State::Expired,
+        State::ReviewOverdue,
+        State::Expiring,
+        State::ReviewDue,
+        State::Draft,
+        State::SignedNotYetEffective,
+        State::Active,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             State::Invalid => "invalid",
@@ -477,6 +490,13 @@ pub fn signing_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_state_is_listed_once_most_urgent_first() {
+        for (i, state) in State::ALL.iter().enumerate() {
+            assert_eq!(usize::from(state.urgency()), i, "{state:?}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -983,6 +983,59 @@ pub struct StateCount {
     pub state: &'static str,
     pub label: &'static str,
     pub count: usize,
+    /// Where the count links: its first row (`#state-ID`) on a register of one page, else the
+    /// state's own page (`register.ID.html`).
+    pub href: String,
+}
+
+/// The file name of part `part` (from 1) of the register page of the state `state`.
+pub fn state_page_name(state: &str, part: usize) -> String {
+    if part <= 1 {
+        format!("register.{state}.html")
+    } else {
+        format!("register.{state}.{part}.html")
+    }
+}
+
+/// A link to one part of a state's register page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartLink {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Which page of the register the template is rendering (see docs/rendering.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterPageInfo {
+    /// `true` when the register has more than one page.
+    pub paged: bool,
+    /// The state this page lists (`none` on `index.html`).
+    pub state: Option<&'static str>,
+    pub state_label: Option<&'static str>,
+    /// How many agreements the list this page belongs to holds (all of them on
+    /// `index.html`, the state's on a state page), and the positions (from 1) of the first and
+    /// last shown here.
+    pub of: usize,
+    pub first: usize,
+    pub last: usize,
+    /// Which part of its list this page is (from 1).
+    pub part: usize,
+    /// The parts of this state's list when it needs more than one page (else empty).
+    pub parts: Vec<PartLink>,
+}
+
+/// What the register template receives for one page.
+#[derive(Debug, Clone, Serialize)]
+struct RegisterPage<'a> {
+    title: &'a str,
+    audience: Audience,
+    today: NaiveDate,
+    /// How many agreements the whole register holds.
+    total: usize,
+    counts: &'a [StateCount],
+    rows: &'a [RegisterEntry],
+    page: RegisterPageInfo,
 }
 
 /// What the register template receives.
@@ -996,6 +1049,8 @@ pub struct Register {
     pub rows: Vec<RegisterEntry>,
     /// The states that occur, most urgent first, with how many agreements are in each.
     pub counts: Vec<StateCount>,
+    /// The most rows one page lists (`[workspace] register_page_size`).
+    pub page_size: usize,
 }
 
 /// The template work allowed per register row, on top of [`crate::templates::FUEL`]: a row
@@ -1058,7 +1113,9 @@ impl Register {
         assessed: &[Assessment],
         audience: Audience,
         today: NaiveDate,
+        page_size: usize,
     ) -> Register {
+        let page_size = page_size.max(1);
         let rows: Vec<RegisterEntry> = assessed
             .iter()
             .map(|a| {
@@ -1091,6 +1148,7 @@ impl Register {
                     state: r.row.state.as_str(),
                     label: r.row.state_label,
                     count: 1,
+                    href: String::new(),
                 }),
             }
         }
@@ -1099,20 +1157,112 @@ impl Register {
                 .find(|r| r.row.state.as_str() == c.state)
                 .map_or(u8::MAX, |r| r.row.state.urgency())
         });
+        let paged = rows.len() > page_size;
+        for c in &mut counts {
+            c.href = if paged {
+                state_page_name(c.state, 1)
+            } else {
+                format!("#state-{}", c.state)
+            };
+        }
         Register {
             title: title.to_string(),
             audience,
             today,
             rows,
             counts,
+            page_size,
         }
     }
 
-    pub fn render(&self, templates: &Templates) -> Result<String> {
+    /// Renders the register's pages: `index.html` first, then, when it holds more than
+    /// `page_size` agreements, each state's pages, most urgent state first.
+    pub fn render(&self, templates: &Templates) -> Result<Vec<SiteFile>> {
+        let size = self.page_size;
+        let paged = self.rows.len() > size;
+        let shown = self.rows.len().min(size);
+        let mut files = vec![SiteFile {
+            name: SITE_INDEX.to_string(),
+            contents: self.render_page(
+                templates,
+                &self.rows[..shown],
+                RegisterPageInfo {
+                    paged,
+                    state: None,
+                    state_label: None,
+                    of: self.rows.len(),
+                    first: 1,
+                    last: shown,
+                    part: 1,
+                    parts: Vec::new(),
+                },
+            )?,
+        }];
+        if !paged {
+            return Ok(files);
+        }
+        // Rows are ordered by urgency, whose first key is the state: each state's rows are
+        // one run.
+        let mut start = 0;
+        for count in &self.counts {
+            let rows = &self.rows[start..start + count.count];
+            start += count.count;
+            let parts = rows.len().div_ceil(size);
+            for (i, chunk) in rows.chunks(size).enumerate() {
+                let part = i + 1;
+                let first = i * size + 1;
+                let links = if parts > 1 {
+                    (1..=parts)
+                        .map(|number| PartLink {
+                            number,
+                            href: state_page_name(count.state, number),
+                            current: number == part,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                files.push(SiteFile {
+                    name: state_page_name(count.state, part),
+                    contents: self.render_page(
+                        templates,
+                        chunk,
+                        RegisterPageInfo {
+                            paged,
+                            state: Some(count.state),
+                            state_label: Some(count.label),
+                            of: count.count,
+                            first,
+                            last: first + chunk.len() - 1,
+                            part,
+                            parts: links,
+                        },
+                    )?,
+                });
+            }
+        }
+        Ok(files)
+    }
+
+    fn render_page(
+        &self,
+        templates: &Templates,
+        rows: &[RegisterEntry],
+        page: RegisterPageInfo,
+    ) -> Result<String> {
+        let view = RegisterPage {
+            title: &self.title,
+            audience: self.audience,
+            today: self.today,
+            total: self.rows.len(),
+            counts: &self.counts,
+            rows,
+            page,
+        };
         templates.render_with_fuel(
             REGISTER_HTML,
-            minijinja::Value::from(minijinja::value::Serde(self)),
-            crate::templates::FUEL + FUEL_PER_ROW * self.rows.len() as u64,
+            minijinja::Value::from(minijinja::value::Serde(&view)),
+            crate::templates::FUEL + FUEL_PER_ROW * rows.len() as u64,
         )
     }
 }
@@ -1134,6 +1284,24 @@ const MANIFEST_HEADER: &str = "# Written by `datapact render --all`: the files o
 pub fn is_site_file_name(name: &str) -> bool {
     if name == SITE_INDEX {
         return true;
+    }
+    // A state's register page: register.STATE.html or register.STATE.N.html.
+    if let Some(rest) = name
+        .strip_prefix("register.")
+        .and_then(|r| r.strip_suffix(".html"))
+    {
+        let (state, part) = match rest.split_once('.') {
+            Some((state, part)) => (state, Some(part)),
+            None => (rest, None),
+        };
+        // The part is 2 or more, in plain digits ("register.active.1.html" is never written).
+        let part_ok = part.is_none_or(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && !p.starts_with('0')
+                && p != "1"
+        });
+        return part_ok && State::ALL.iter().any(|s| s.as_str() == state);
     }
     let stem = name
         .strip_suffix(".html")
@@ -1178,7 +1346,8 @@ pub struct SiteFile {
 /// A rendered site and the agreements it could not include.
 #[derive(Debug, Clone)]
 pub struct Site {
-    /// `index.html` first, then `<id>.html` and `<id>.md` per renderable agreement.
+    /// The register's pages (`index.html` first, then any state pages), then `<id>.html`
+    /// and `<id>.md` per renderable agreement.
     pub files: Vec<SiteFile>,
     /// Ids (or file names) of agreements listed in the register without a page because they
     /// fail validation.
@@ -1192,16 +1361,19 @@ pub struct Site {
 /// each one that validates gets an HTML page and a Markdown file.
 pub fn site(
     templates: &Templates,
-    title: &str,
+    settings: &crate::config::WorkspaceSettings,
     assessed: &[Assessment],
     audience: Audience,
     today: NaiveDate,
 ) -> Result<Site> {
-    let register = Register::new(title, assessed, audience, today);
-    let mut files = vec![SiteFile {
-        name: SITE_INDEX.to_string(),
-        contents: register.render(templates)?,
-    }];
+    let register = Register::new(
+        &settings.name,
+        assessed,
+        audience,
+        today,
+        settings.register_page_size,
+    );
+    let mut files = register.render(templates)?;
     let mut refused = Vec::new();
     let mut untrusted = Vec::new();
     for a in assessed {
@@ -1237,15 +1409,19 @@ mod tests {
 
     #[test]
     fn site_manifests_name_only_site_files() {
-        let text = site_manifest(["index.html", "a-b.html", "a-b.md"]);
+        let names = [
+            "index.html",
+            "register.review-overdue.html",
+            "register.active.2.html",
+            "register.active.12.html",
+            "a-b.html",
+            "a-b.md",
+        ];
+        let text = site_manifest(names);
         assert!(text.starts_with("# "), "{text}");
         assert_eq!(
             parse_site_manifest(&text),
-            Ok(vec![
-                "index.html".into(),
-                "a-b.html".into(),
-                "a-b.md".into()
-            ])
+            Ok(names.iter().map(|n| n.to_string()).collect())
         );
         for bad in [
             "../x.html",
@@ -1257,6 +1433,14 @@ mod tests {
             "index.md",
             "ab.html",
             "a\\b.md",
+            "register.active.1.html",
+            "register.active.02.html",
+            "register.active..html",
+            "register.active.+2.html",
+            "register.active.2.md",
+            "register.../x.html",
+            "register.Active.html",
+            "register.html.html",
         ] {
             assert_eq!(
                 parse_site_manifest(&format!("index.html\n{bad}\n")),

@@ -61,12 +61,17 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "register.html.j2",
         include_str!("../templates/register.html.j2"),
-        "the register page (index.html) of `datapact render --all`",
+        "the register's pages (index.html, and a page per state in a large register) of `datapact render --all`",
     ),
     (
         "style.css.j2",
         include_str!("../templates/style.css.j2"),
         "the stylesheet (screen, phone and A4 print) included inline in every HTML page",
+    ),
+    (
+        "register.css.j2",
+        include_str!("../templates/register.css.j2"),
+        "the register's own styles, included inline after style.css.j2 in its pages",
     ),
 ];
 
@@ -149,6 +154,19 @@ fn long_date(iso: String) -> std::result::Result<String, minijinja::Error> {
 }
 
 /// Formats an ISO date ("2026-04-01") briefly ("1 Apr 2026"), for tables.
+/// "10,000": a count with a comma between each group of three digits, as GOV.UK writes numbers.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn short_date(iso: String) -> std::result::Result<String, minijinja::Error> {
     iso.parse::<chrono::NaiveDate>()
         .map(|d| d.format("%-d %b %Y").to_string())
@@ -191,6 +209,7 @@ impl Templates {
         env.add_filter("md_cell", |text: String| crate::text::markdown_cell(&text));
         env.add_filter("long_date", long_date);
         env.add_filter("short_date", short_date);
+        env.add_filter("count", |n: u64| thousands(n));
         env.add_filter("mailto", |address: String| mailto(&address));
         env.add_filter("css_string", |text: String| {
             minijinja::Value::from_safe_string(css_string(&text))
@@ -348,6 +367,20 @@ fn innermost(err: &minijinja::Error) -> &minijinja::Error {
 #[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (10_000, "10,000"),
+            (123_456_789, "123,456,789"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(thousands(n), text);
+        }
+    }
 
     #[test]
     fn strict_mode_names_template_and_line() {

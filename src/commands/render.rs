@@ -139,7 +139,7 @@ impl Run<'_> {
         let assessed = self.session.assess_targets(&[])?;
         let site = site(
             &self.templates,
-            &self.session.ws.config.workspace.name,
+            &self.session.ws.config.workspace,
             &assessed,
             self.audience,
             self.session.today,

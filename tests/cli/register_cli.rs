@@ -2,8 +2,9 @@
 //! binary: counts per state at the top, each linking to its first row; words that follow the
 //! state (a tampered agreement's signatures "do not match", never "awaiting"; no "review in N
 //! days" for drafts or tampered agreements); the table region takes keyboard focus and is
-//! labelled; no "Markdown" jargon; and the bytes per row stay bounded, so that 10,000
-//! agreements make a page of a few megabytes. Today is always injected.
+//! labelled; no "Markdown" jargon; the bytes per row stay bounded; and a register larger than
+//! `[workspace] register_page_size` is split into `index.html` (the most urgent) and pages per
+//! state, so no page of a 10,000-agreement register is large. Today is always injected.
 
 use crate::common;
 
@@ -160,4 +161,127 @@ fn bytes_per_row_stay_bounded() {
     assert!(per_row > 200, "rows are there: {per_row} bytes each");
     assert!(per_row <= 360, "{per_row} bytes a row");
     assert!(small < 20_000, "the page without rows: {small} bytes");
+}
+
+/// Sets `[workspace] register_page_size` in the workspace's settings.
+fn set_page_size(ws: &TempWorkspace, size: &str) {
+    let settings: String = std::fs::read_to_string(ws.root().join("datapact.toml"))
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("register_page_size"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let changed = settings.replacen(
+        "timezone = \"Europe/London\"",
+        &format!("timezone = \"Europe/London\"\nregister_page_size = {size}"),
+        1,
+    );
+    assert_ne!(settings, changed, "the settings have a timezone line");
+    ws.write("datapact.toml", changed);
+}
+
+/// The agreement pages a register page lists, in order.
+fn listed(page: &str) -> Vec<String> {
+    page.split("<th scope=\"row\"><a href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find(".html\"").unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn a_register_larger_than_a_page_gets_a_page_per_state() {
+    let ws = tampered_and_draft();
+    set_page_size(&ws, "2");
+    let index = register(&ws, &[]);
+    let site = |name: &str| std::fs::read_to_string(ws.root().join("site").join(name)).unwrap();
+
+    // The index: every count, the two most urgent agreements, and links to each state's list.
+    assert_eq!(
+        listed(&index),
+        [
+            "icb-ecc-adult-social-care",
+            "mse-hospital-police-safeguarding"
+        ]
+    );
+    assert!(
+        index.contains("This page lists the 2 most urgent of the 7 agreements."),
+        "{index}"
+    );
+    assert!(
+        index.contains("Filter the agreements on this page"),
+        "{index}"
+    );
+    for state in ["signatures-invalid", "review-due", "draft", "active"] {
+        assert!(
+            index.contains(&format!("<a href=\"register.{state}.html\">")),
+            "{state}: {index}"
+        );
+    }
+
+    // Each state's pages list its agreements, at most two a page, every agreement once.
+    let mut everything = Vec::new();
+    for (name, state, rows) in [
+        ("register.signatures-invalid.html", "signatures-invalid", 1),
+        ("register.review-due.html", "review-due", 1),
+        ("register.draft.html", "draft", 1),
+        ("register.active.html", "active", 2),
+        ("register.active.2.html", "active", 2),
+    ] {
+        let page = site(name);
+        let ids = listed(&page);
+        assert_eq!(ids.len(), rows, "{name}: {ids:?}");
+        assert!(
+            page.contains(&format!(
+                "<a href=\"register.{state}.html\" aria-current=\"page\">"
+            )),
+            "{name} marks its state's count as the current page"
+        );
+        assert!(page.contains("<a href=\"index.html\">"), "{name}");
+        everything.extend(ids);
+    }
+    everything.sort();
+    everything.dedup();
+    assert_eq!(everything.len(), 7, "{everything:?}");
+    let second = site("register.active.2.html");
+    assert!(
+        second.contains("Active: 4 agreements, 3 to 4 on this page"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<a href=\"register.active.2.html\" aria-current=\"page\">2</a>"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<a href=\"register.active.html\">1</a>"),
+        "{second}"
+    );
+    assert!(!site("register.draft.html").contains("class=\"parts\""));
+    assert!(!ws.root().join("site/register.active.3.html").exists());
+    let manifest = site(".datapact-site");
+    assert!(
+        manifest.contains("\nregister.active.2.html\n"),
+        "{manifest}"
+    );
+
+    // Back to one page: the state pages go, and the counts link to the rows again.
+    set_page_size(&ws, "1000");
+    let index = register(&ws, &[]);
+    assert_eq!(listed(&index).len(), 7);
+    assert!(index.contains("<a href=\"#state-active\">"), "{index}");
+    assert!(!index.contains("most urgent of the"), "{index}");
+    assert!(!ws.root().join("site/register.active.html").exists());
+    assert!(!ws.root().join("site/register.active.2.html").exists());
+}
+
+#[test]
+fn a_page_size_out_of_range_is_refused() {
+    for size in ["0", "5001"] {
+        let ws = signed_examples();
+        set_page_size(&ws, size);
+        let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+        assert_eq!(code, 2, "{size}: {err}");
+        assert!(err.contains("datapact.toml:9:22:"), "{size}: {err}");
+        assert!(err.contains("register_page_size is"), "{size}: {err}");
+        assert!(!ws.root().join("site").exists());
+    }
 }

@@ -609,6 +609,7 @@ fn templates_list_and_export_refuses_to_overwrite() {
         "agreement.html.j2",
         "register.html.j2",
         "style.css.j2",
+        "register.css.j2",
     ] {
         assert!(out.contains(name), "{out}");
     }
