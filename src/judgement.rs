@@ -6,7 +6,6 @@
 //! answers it in the agreement (`[[acknowledgements]]`).
 
 use serde::Deserialize;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
@@ -34,6 +33,45 @@ pub struct List {
     /// are taken out, says nothing ([`List::thin`]).
     #[serde(default)]
     pub min_words: Option<usize>,
+    /// The phrases above made ready for matching when the lists load.
+    #[serde(skip)]
+    compiled: Compiled,
+}
+
+/// A list's phrases made ready for matching, once, when the lists load: a text is matched
+/// against hundreds of phrases, so nothing about a phrase is worked out again per text.
+#[derive(Debug, Default)]
+struct Compiled {
+    /// Each term as tokens, in the list's order.
+    terms: Vec<Vec<String>>,
+    /// The indexes of the terms that start with a token, ascending.
+    by_first: HashMap<String, Vec<usize>>,
+    /// The indexes of the terms, longest (in tokens) first, in the list's order among equals.
+    longest_first: Vec<usize>,
+    except: Vec<Vec<String>>,
+    /// The `unless` phrases as [`words`].
+    unless: Vec<String>,
+}
+
+impl Compiled {
+    fn of(list: &List) -> Compiled {
+        let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in terms.iter().enumerate() {
+            if let Some(first) = t.first() {
+                by_first.entry(first.clone()).or_default().push(i);
+            }
+        }
+        let mut longest_first: Vec<usize> = (0..terms.len()).collect();
+        longest_first.sort_by_key(|&i| std::cmp::Reverse(terms[i].len()));
+        Compiled {
+            by_first,
+            longest_first,
+            except: list.except.iter().map(|p| tokens(p)).collect(),
+            unless: list.unless.iter().map(|p| words(p)).collect(),
+            terms,
+        }
+    }
 }
 
 /// How a text says that something is not done ("no USB sticks", "fax is not used"), for the
@@ -49,6 +87,9 @@ pub struct Negation {
     pub after: Vec<String>,
     pub after_window: usize,
     pub breaks: Vec<String>,
+    /// `before`, `after` and `breaks` as tokens, made when the lists load.
+    #[serde(skip)]
+    tokens: [Vec<Vec<String>>; 3],
 }
 
 /// Every list, by name, the negation the negatable ones share, and the version of the file.
@@ -64,8 +105,15 @@ pub struct Lists {
 pub fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        toml::from_str(include_str!("judgement.toml"))
-            .unwrap_or_else(|e| panic!("src/judgement.toml is invalid (a build defect): {e}"))
+        let mut lists: Lists = toml::from_str(include_str!("judgement.toml"))
+            .unwrap_or_else(|e| panic!("src/judgement.toml is invalid (a build defect): {e}"));
+        for list in lists.lists.values_mut() {
+            list.compiled = Compiled::of(list);
+        }
+        let n = &mut lists.negation;
+        let phrases = |ps: &[String]| ps.iter().map(|p| tokens(p)).collect();
+        n.tokens = [phrases(&n.before), phrases(&n.after), phrases(&n.breaks)];
+        lists
     })
 }
 
@@ -161,51 +209,21 @@ fn tokens(text: &str) -> Vec<String> {
     words(text).split_whitespace().map(str::to_string).collect()
 }
 
-/// Every phrase of the built-in lists and of the negation, as [`words`] and as [`tokens`],
-/// made once: a text is matched against hundreds of phrases, and normalising each phrase again
-/// for every text would cost more than the matching.
-fn normalised() -> &'static HashMap<String, (String, Vec<String>)> {
-    static MADE: OnceLock<HashMap<String, (String, Vec<String>)>> = OnceLock::new();
-    MADE.get_or_init(|| {
-        let l = lists();
-        let n = &l.negation;
-        l.lists
-            .values()
-            .flat_map(|list| list.terms.iter().chain(&list.except).chain(&list.unless))
-            .chain(n.before.iter().chain(&n.after).chain(&n.breaks))
-            .map(|p| (p.clone(), (words(p), tokens(p))))
-            .collect()
-    })
-}
-
-/// A phrase's tokens: made once for the built-in lists' phrases, else now.
-fn phrase_tokens(p: &str) -> Cow<'static, [String]> {
-    match normalised().get(p) {
-        Some((_, toks)) => Cow::Borrowed(toks.as_slice()),
-        None => Cow::Owned(tokens(p)),
-    }
-}
-
-/// A phrase's [`words`]: made once for the built-in lists' phrases, else now.
-fn phrase_words(p: &str) -> Cow<'static, str> {
-    match normalised().get(p) {
-        Some((w, _)) => Cow::Borrowed(w.as_str()),
-        None => Cow::Owned(words(p)),
-    }
-}
-
 /// Whether `phrase` (as tokens) occurs in `toks` starting at `i`.
 fn at(toks: &[String], i: usize, phrase: &[String]) -> bool {
     !phrase.is_empty() && toks.len() >= i + phrase.len() && toks[i..i + phrase.len()] == *phrase
 }
 
-/// `toks` with every occurrence of each phrase of `phrases` taken out.
-fn without(mut toks: Vec<String>, phrases: &[String]) -> Vec<String> {
+/// `toks` with every occurrence of each phrase of `phrases` (as tokens) taken out, one
+/// phrase after another.
+fn without<'p>(
+    mut toks: Vec<String>,
+    phrases: impl IntoIterator<Item = &'p Vec<String>>,
+) -> Vec<String> {
     for p in phrases {
-        let p = phrase_tokens(p);
         let mut i = 0;
         while i < toks.len() {
-            if at(&toks, i, &p) {
+            if at(&toks, i, p) {
                 toks.drain(i..i + p.len());
             } else {
                 i += 1;
@@ -240,8 +258,7 @@ impl Negation {
     /// The parts of `text` negation works within: its sentences, cut again at the breaks, each
     /// as tokens.
     fn parts(&self, text: &str) -> Vec<Vec<String>> {
-        let breaks: Vec<Cow<'static, [String]>> =
-            self.breaks.iter().map(|b| phrase_tokens(b)).collect();
+        let breaks = &self.tokens[2];
         let mut out = Vec::new();
         for sentence in sentences(text) {
             let toks = tokens(sentence);
@@ -263,15 +280,16 @@ impl Negation {
 
     /// Whether the term of `len` tokens at `i` in `toks` is negated.
     fn negates(&self, toks: &[String], i: usize, len: usize) -> bool {
-        let starts = |phrases: &[String], from: usize, to: usize| {
-            phrases.iter().any(|p| {
-                let p = phrase_tokens(p);
-                (from..to).any(|j| at(toks, j, &p))
-            })
+        let starts = |phrases: &[Vec<String>], from: usize, to: usize| {
+            phrases.iter().any(|p| (from..to).any(|j| at(toks, j, p)))
         };
-        let before = starts(&self.before, i.saturating_sub(self.before_window), i);
+        let before = starts(&self.tokens[0], i.saturating_sub(self.before_window), i);
         let end = i + len;
-        let after = starts(&self.after, end, (end + self.after_window).min(toks.len()));
+        let after = starts(
+            &self.tokens[1],
+            end,
+            (end + self.after_window).min(toks.len()),
+        );
         before || after
     }
 }
@@ -292,9 +310,12 @@ impl List {
     /// or when the text holds one of the list's `unless` phrases. In a `negatable` list a term
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
-        let w = words(text);
-        if self.unless.iter().any(|p| w.contains(&*phrase_words(p))) {
-            return None;
+        let c = &self.compiled;
+        if !c.unless.is_empty() {
+            let w = words(text);
+            if c.unless.iter().any(|p| w.contains(p.as_str())) {
+                return None;
+            }
         }
         let negation = &lists().negation;
         let parts: Vec<Vec<String>> = if self.negatable {
@@ -302,21 +323,29 @@ impl List {
         } else {
             vec![tokens(text)]
         };
-        let parts: Vec<Vec<String>> = parts
-            .into_iter()
-            .map(|p| without(p, &self.except))
-            .collect();
-        self.terms
-            .iter()
-            .find(|t| {
-                let t = phrase_tokens(t);
-                parts.iter().any(|toks| {
-                    (0..toks.len()).any(|i| {
-                        at(toks, i, &t) && !(self.negatable && negation.negates(toks, i, t.len()))
-                    })
-                })
-            })
-            .map(String::as_str)
+        // The first term in the list's order that occurs (and, in a negatable list, is not
+        // negated where it stands); only the terms starting with a token are tried there.
+        let mut first: Option<usize> = None;
+        for toks in parts.into_iter().map(|p| without(p, &c.except)) {
+            for i in 0..toks.len() {
+                let Some(candidates) = c.by_first.get(&toks[i]) else {
+                    continue;
+                };
+                for &t in candidates {
+                    if first.is_some_and(|f| f <= t) {
+                        break;
+                    }
+                    let term = &c.terms[t];
+                    if at(&toks, i, term)
+                        && !(self.negatable && negation.negates(&toks, i, term.len()))
+                    {
+                        first = Some(t);
+                        break;
+                    }
+                }
+            }
+        }
+        first.map(|t| self.terms[t].as_str())
     }
 
     /// The list's own threshold (`min_words`); 1 for a list without one, so that only a text
@@ -328,19 +357,15 @@ impl List {
     /// Whether `text` says nothing: fewer than `min_words` words are left once the list's terms
     /// are taken out (longest first). `None` when enough are left.
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
+        let c = &self.compiled;
         let toks = tokens(text);
-        let mut terms: Vec<&String> = self.terms.iter().collect();
-        terms.sort_by_key(|t| std::cmp::Reverse(phrase_tokens(t).len()));
-        let phrase = terms
+        let phrase = c
+            .longest_first
             .iter()
-            .find(|t| {
-                let t = phrase_tokens(t);
-                (0..toks.len()).any(|i| at(&toks, i, &t))
-            })
-            .map(|t| t.as_str());
+            .find(|&&t| (0..toks.len()).any(|i| at(&toks, i, &c.terms[t])))
+            .map(|&t| self.terms[t].as_str());
         let words = toks.len();
-        let terms: Vec<String> = terms.into_iter().cloned().collect();
-        let left = without(toks, &terms).len();
+        let left = without(toks, c.longest_first.iter().map(|&t| &c.terms[t])).len();
         (left < min_words).then_some(Thin {
             words,
             left,
@@ -354,19 +379,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_phrase_of_the_lists_is_normalised_once_not_per_text() {
+    fn every_phrase_of_the_lists_is_made_ready_once_when_they_load() {
         let l = lists();
-        let n = &l.negation;
-        for p in l
-            .lists
-            .values()
-            .flat_map(|list| list.terms.iter().chain(&list.except).chain(&list.unless))
-            .chain(n.before.iter().chain(&n.after).chain(&n.breaks))
-        {
-            assert!(matches!(phrase_tokens(p), Cow::Borrowed(_)), "{p}");
-            assert!(matches!(phrase_words(p), Cow::Borrowed(_)), "{p}");
-            assert_eq!(*phrase_tokens(p), tokens(p));
+        for list in l.lists.values() {
+            let c = &list.compiled;
+            let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
+            assert_eq!(c.terms, terms, "{}", list.rule);
+            for (i, t) in terms.iter().enumerate() {
+                assert!(c.by_first[&t[0]].contains(&i), "{t:?}");
+            }
+            assert_eq!(c.longest_first.len(), terms.len());
+            assert!(
+                c.longest_first
+                    .windows(2)
+                    .all(|w| terms[w[0]].len() >= terms[w[1]].len())
+            );
+            assert_eq!(c.except.len(), list.except.len());
+            assert_eq!(c.unless.len(), list.unless.len());
         }
+        let n = &l.negation;
+        assert_eq!(n.tokens[0].len(), n.before.len());
+        assert_eq!(n.tokens[1].len(), n.after.len());
+        assert_eq!(n.tokens[2].len(), n.breaks.len());
     }
 
     #[test]
