@@ -10,8 +10,9 @@
 //! `[[changes]]` entry, a changed clause) and adds every party's signed statement for it, with
 //! `previous_sha256` chaining the versions. Commits are written as git objects into one pack
 //! (no index churn); HEAD's files are then written out with a matching index, so `git status`
-//! is clean. Everything is deterministic from the seed (default 1). The workspace passes
-//! `datapact check` and `datapact check --history` with `--today` from 2026-04-01 to 2028-03-31.
+//! is clean. Everything is deterministic from the seed (default 1). On 2026-12-02 (`--today`)
+//! `datapact check` finds nothing and `check --history` exits 0 (with one DP407 warning per
+//! enrolled key: all were added in one commit).
 
 // The generator builds its repository directly (git2, std::fs), not through the gate.
 #![allow(clippy::disallowed_methods)]
