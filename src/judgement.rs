@@ -233,6 +233,20 @@ fn without<'p>(
     toks
 }
 
+/// The distinct words of a text, to rule out at once the phrases it cannot hold.
+struct Vocabulary<'t>(std::collections::HashSet<&'t str>);
+
+impl<'t> Vocabulary<'t> {
+    fn of(toks: &'t [String]) -> Vocabulary<'t> {
+        Vocabulary(toks.iter().map(String::as_str).collect())
+    }
+
+    /// Whether every word of `phrase` is in the text.
+    fn has_all(&self, phrase: &[String]) -> bool {
+        phrase.iter().all(|w| self.0.contains(w.as_str()))
+    }
+}
+
 /// The sentences of `text`: cut at a full stop followed by white space or the end, and at `;`,
 /// `!` and `?`.
 fn sentences(text: &str) -> Vec<&str> {
@@ -326,7 +340,12 @@ impl List {
         // The first term in the list's order that occurs (and, in a negatable list, is not
         // negated where it stands); only the terms starting with a token are tried there.
         let mut first: Option<usize> = None;
-        for toks in parts.into_iter().map(|p| without(p, &c.except)) {
+        for toks in parts {
+            let except: Vec<&Vec<String>> = {
+                let present = Vocabulary::of(&toks);
+                c.except.iter().filter(|p| present.has_all(p)).collect()
+            };
+            let toks = without(toks, except);
             for i in 0..toks.len() {
                 let Some(candidates) = c.by_first.get(&toks[i]) else {
                     continue;
@@ -359,13 +378,20 @@ impl List {
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
         let c = &self.compiled;
         let toks = tokens(text);
-        let phrase = c
-            .longest_first
+        // Taking phrases out never adds a word, so a term with a word the text lacks can be
+        // neither found nor taken out: only the others are tried.
+        let candidates: Vec<usize> = {
+            let present = Vocabulary::of(&toks);
+            (c.longest_first.iter().copied())
+                .filter(|&t| present.has_all(&c.terms[t]))
+                .collect()
+        };
+        let phrase = candidates
             .iter()
             .find(|&&t| (0..toks.len()).any(|i| at(&toks, i, &c.terms[t])))
             .map(|&t| self.terms[t].as_str());
         let words = toks.len();
-        let left = without(toks, c.longest_first.iter().map(|&t| &c.terms[t])).len();
+        let left = without(toks, candidates.iter().map(|&t| &c.terms[t])).len();
         (left < min_words).then_some(Thin {
             words,
             left,
