@@ -6,7 +6,7 @@
 //! answers it in the agreement (`[[acknowledgements]]`).
 
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// One word list: the rule it serves, what it is for, its sources and its phrases.
@@ -44,8 +44,9 @@ pub struct List {
 struct Compiled {
     /// Each term as tokens, in the list's order.
     terms: Vec<Vec<String>>,
-    /// The indexes of the terms that start with a token, ascending.
-    by_first: HashMap<String, Vec<usize>>,
+    /// The tokens terms start with, sorted, each with the indexes of its terms, ascending
+    /// (looked up by binary search: cheaper than hashing every word of every text).
+    by_first: Vec<(String, Vec<usize>)>,
     /// The indexes of the terms, longest (in tokens) first, in the list's order among equals.
     longest_first: Vec<usize>,
     except: Vec<Vec<String>>,
@@ -56,10 +57,12 @@ struct Compiled {
 impl Compiled {
     fn of(list: &List) -> Compiled {
         let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: Vec<(String, Vec<usize>)> = Vec::new();
         for (i, t) in terms.iter().enumerate() {
-            if let Some(first) = t.first() {
-                by_first.entry(first.clone()).or_default().push(i);
+            let Some(first) = t.first() else { continue };
+            match by_first.binary_search_by(|(f, _)| f.as_str().cmp(first)) {
+                Ok(at) => by_first[at].1.push(i),
+                Err(at) => by_first.insert(at, (first.clone(), vec![i])),
             }
         }
         let mut longest_first: Vec<usize> = (0..terms.len()).collect();
@@ -173,21 +176,26 @@ pub fn unsafe_practices() -> &'static List {
 /// A full stop between single letters or digits is dropped first, so "D.O.B." reads "dob" and
 /// "1.2" reads "12", while "gmail.com" reads "gmail com".
 fn words(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let alnum = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
     let mut last_space = true;
     // The length of the run of letters and digits just read, since the last joining full stop.
     let mut run = 0usize;
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_alphanumeric() {
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            last_space = false;
+            run += 1;
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
             last_space = false;
             run += 1;
         } else {
             // A full stop between single characters (an abbreviation) joins them.
-            if c == '.' && run == 1 && alnum(i + 1) && !alnum(i + 2) {
+            let mut ahead = chars.clone();
+            if c == '.' && run == 1 && alnum(ahead.next()) && !alnum(ahead.next()) {
                 run = 0;
                 continue;
             }
@@ -204,22 +212,33 @@ fn words(text: &str) -> String {
     out
 }
 
-/// The words of `text` ([`words`]), one string each.
+/// The words of `text` ([`words`]), one string each (for the lists' phrases, made once).
 fn tokens(text: &str) -> Vec<String> {
     words(text).split_whitespace().map(str::to_string).collect()
 }
 
+/// The words of a text made by [`words`], borrowed from it: a text is judged with two
+/// allocations, not one per word.
+fn split(words: &str) -> Vec<&str> {
+    words.split_whitespace().collect()
+}
+
 /// Whether `phrase` (as tokens) occurs in `toks` starting at `i`.
-fn at(toks: &[String], i: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty() && toks.len() >= i + phrase.len() && toks[i..i + phrase.len()] == *phrase
+fn at(toks: &[&str], i: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && toks.len() >= i + phrase.len()
+        && toks[i..i + phrase.len()]
+            .iter()
+            .zip(phrase)
+            .all(|(t, p)| *t == p.as_str())
 }
 
 /// `toks` with every occurrence of each phrase of `phrases` (as tokens) taken out, one
 /// phrase after another.
-fn without<'p>(
-    mut toks: Vec<String>,
+fn without<'p, 't>(
+    mut toks: Vec<&'t str>,
     phrases: impl IntoIterator<Item = &'p Vec<String>>,
-) -> Vec<String> {
+) -> Vec<&'t str> {
     for p in phrases {
         let mut i = 0;
         while i < toks.len() {
@@ -233,17 +252,22 @@ fn without<'p>(
     toks
 }
 
-/// The distinct words of a text, to rule out at once the phrases it cannot hold.
-struct Vocabulary<'t>(std::collections::HashSet<&'t str>);
+/// The distinct words of a text, sorted, to rule out at once the phrases it cannot hold.
+struct Vocabulary<'t>(Vec<&'t str>);
 
 impl<'t> Vocabulary<'t> {
-    fn of(toks: &'t [String]) -> Vocabulary<'t> {
-        Vocabulary(toks.iter().map(String::as_str).collect())
+    fn of(toks: &[&'t str]) -> Vocabulary<'t> {
+        let mut words = toks.to_vec();
+        words.sort_unstable();
+        words.dedup();
+        Vocabulary(words)
     }
 
     /// Whether every word of `phrase` is in the text.
     fn has_all(&self, phrase: &[String]) -> bool {
-        phrase.iter().all(|w| self.0.contains(w.as_str()))
+        phrase
+            .iter()
+            .all(|w| self.0.binary_search(&w.as_str()).is_ok())
     }
 }
 
@@ -269,13 +293,13 @@ fn sentences(text: &str) -> Vec<&str> {
 }
 
 impl Negation {
-    /// The parts of `text` negation works within: its sentences, cut again at the breaks, each
-    /// as tokens.
-    fn parts(&self, text: &str) -> Vec<Vec<String>> {
+    /// The parts negation works within, given the [`words`] of each of a text's sentences: the
+    /// sentences cut again at the breaks, each as tokens.
+    fn parts<'w>(&self, sentences: &'w [String]) -> Vec<Vec<&'w str>> {
         let breaks = &self.tokens[2];
         let mut out = Vec::new();
-        for sentence in sentences(text) {
-            let toks = tokens(sentence);
+        for sentence in sentences {
+            let toks = split(sentence);
             let mut part = Vec::new();
             let mut i = 0;
             while i < toks.len() {
@@ -283,7 +307,7 @@ impl Negation {
                     out.push(std::mem::take(&mut part));
                     i += b.len();
                 } else {
-                    part.push(toks[i].clone());
+                    part.push(toks[i]);
                     i += 1;
                 }
             }
@@ -293,7 +317,7 @@ impl Negation {
     }
 
     /// Whether the term of `len` tokens at `i` in `toks` is negated.
-    fn negates(&self, toks: &[String], i: usize, len: usize) -> bool {
+    fn negates(&self, toks: &[&str], i: usize, len: usize) -> bool {
         let starts = |phrases: &[Vec<String>], from: usize, to: usize| {
             phrases.iter().any(|p| (from..to).any(|j| at(toks, j, p)))
         };
@@ -325,31 +349,39 @@ impl List {
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
         let c = &self.compiled;
-        if !c.unless.is_empty() {
-            let w = words(text);
-            if c.unless.iter().any(|p| w.contains(p.as_str())) {
-                return None;
-            }
+        let w = words(text);
+        if c.unless.iter().any(|p| w.contains(p.as_str())) {
+            return None;
         }
         let negation = &lists().negation;
-        let parts: Vec<Vec<String>> = if self.negatable {
-            negation.parts(text)
+        let sentence_words: Vec<String>;
+        let parts: Vec<Vec<&str>> = if self.negatable {
+            sentence_words = sentences(text).into_iter().map(words).collect();
+            negation.parts(&sentence_words)
         } else {
-            vec![tokens(text)]
+            vec![split(&w)]
         };
         // The first term in the list's order that occurs (and, in a negatable list, is not
         // negated where it stands); only the terms starting with a token are tried there.
         let mut first: Option<usize> = None;
         for toks in parts {
-            let except: Vec<&Vec<String>> = {
-                let present = Vocabulary::of(&toks);
-                c.except.iter().filter(|p| present.has_all(p)).collect()
+            let toks = if c.except.is_empty() {
+                toks
+            } else {
+                let except: Vec<&Vec<String>> = {
+                    let present = Vocabulary::of(&toks);
+                    c.except.iter().filter(|p| present.has_all(p)).collect()
+                };
+                without(toks, except)
             };
-            let toks = without(toks, except);
             for i in 0..toks.len() {
-                let Some(candidates) = c.by_first.get(&toks[i]) else {
+                let Ok(at_first) = c
+                    .by_first
+                    .binary_search_by(|(f, _)| f.as_str().cmp(toks[i]))
+                else {
                     continue;
                 };
+                let candidates = &c.by_first[at_first].1;
                 for &t in candidates {
                     if first.is_some_and(|f| f <= t) {
                         break;
@@ -377,7 +409,8 @@ impl List {
     /// are taken out (longest first). `None` when enough are left.
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
         let c = &self.compiled;
-        let toks = tokens(text);
+        let w = words(text);
+        let toks = split(&w);
         // Taking phrases out never adds a word, so a term with a word the text lacks can be
         // neither found nor taken out: only the others are tried.
         let candidates: Vec<usize> = {
@@ -412,8 +445,13 @@ mod tests {
             let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
             assert_eq!(c.terms, terms, "{}", list.rule);
             for (i, t) in terms.iter().enumerate() {
-                assert!(c.by_first[&t[0]].contains(&i), "{t:?}");
+                let first = c.by_first.iter().find(|(f, _)| *f == t[0]).unwrap();
+                assert!(first.1.contains(&i), "{t:?}");
             }
+            assert!(
+                c.by_first.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted, once each"
+            );
             assert_eq!(c.longest_first.len(), terms.len());
             assert!(
                 c.longest_first

@@ -1,6 +1,7 @@
 //! The one module that talks to the terminal: output streams that drop colour when they are not
 //! a terminal or `NO_COLOR` is set, the styles used, error printing, passphrase prompts
-//! without echo, and [`escape`], which every value read from a file passes before it is shown.
+//! without echo, the progress bar of long work ([`Progress`]), and [`escape`], which every value
+//! read from a file passes before it is shown.
 
 use crate::error::{Error, Result};
 use anstyle::AnsiColor;
@@ -126,6 +127,60 @@ pub fn confirm(question: &str) -> bool {
         return false;
     }
     matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+/// A progress bar on standard error for work over many items (agreements, commits). It
+/// appears only when standard error is a terminal and the work has gone on for about a second,
+/// so short runs, pipes, CI logs and tests see nothing; it is cleared when done. Counting is
+/// cheap and may be done from any thread.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+    terminal: bool,
+}
+
+/// How long work goes on before its progress bar appears.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl Progress {
+    /// Progress over `total` items; `what` names them ("agreements").
+    pub fn new(what: &str, total: usize) -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "[{{bar:30}}] {{pos}}/{{len}} {what}, {{elapsed}} (about {{eta}} left)"
+        )) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Counts one item done.
+    pub fn inc(&self) {
+        self.bar.inc(1);
+        if self.terminal
+            && !self.shown.load(std::sync::atomic::Ordering::Relaxed)
+            && self.started.elapsed() >= PROGRESS_AFTER
+            && !self.shown.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 #[cfg(test)]

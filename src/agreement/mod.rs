@@ -72,9 +72,14 @@ pub fn check_each<T: Send>(
     keep: impl Fn(Checked) -> T + Sync + Send,
 ) -> Result<Vec<T>> {
     use rayon::prelude::*;
+    let progress = crate::term::Progress::new("agreements", files.len());
     files
         .par_iter()
-        .map(|f| check_file(ws, f).map(&keep))
+        .map(|f| {
+            let kept = check_file(ws, f).map(&keep);
+            progress.inc();
+            kept
+        })
         .collect()
 }
 

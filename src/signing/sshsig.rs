@@ -116,6 +116,28 @@ pub fn parse(armoured: &[u8]) -> Result<SshSig, SigProblem> {
 /// all of points of small or mixed order; `non_canonical_encodings_are_never_usable` tries each),
 /// so a usable key has one encoding and one key id.
 pub fn usable_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
+    // The answer depends on the bytes alone, and a register has a few dozen keys but tens of
+    // thousands of signatures: each key is judged once a run (the subgroup check costs as much
+    // as a verification). At most `JUDGED_KEYS` answers are kept, so a workspace of made-up
+    // keys cannot grow the memory without bound.
+    type Judged = std::collections::HashMap<[u8; 32], Result<VerifyingKey, String>>;
+    static JUDGED: std::sync::OnceLock<std::sync::RwLock<Judged>> = std::sync::OnceLock::new();
+    const JUDGED_KEYS: usize = 4096;
+    let judged = JUDGED.get_or_init(Default::default);
+    if let Some(answer) = judged.read().ok().and_then(|j| j.get(bytes).cloned()) {
+        return answer;
+    }
+    let answer = judge_key(bytes);
+    if let Ok(mut j) = judged.write()
+        && j.len() < JUDGED_KEYS
+    {
+        j.insert(*bytes, answer.clone());
+    }
+    answer
+}
+
+/// [`usable_key`]'s judgement, made afresh.
+fn judge_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
     let key = VerifyingKey::from_bytes(bytes)
         .map_err(|_| "the key is not a valid Ed25519 public key".to_string())?;
     if key.is_weak() {

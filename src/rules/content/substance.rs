@@ -37,12 +37,63 @@ fn quoted(text: &str) -> String {
     }
 }
 
-/// One text DP148 judges: where it is, the item its findings name, what it is, its text, and
-/// how many words it needs besides stock phrases.
+/// Where a text DP148 judges is, described (path, item, words) only when it has a finding:
+/// most texts have none.
+enum Place<'a> {
+    /// A single key, by its path.
+    Key(&'static [&'static str]),
+    /// A data item's justification: its index and name.
+    Item(usize, &'a str),
+    /// A risk's mitigation: its index and the risk.
+    Risk(usize, &'a str),
+    /// A processor's safeguards: its index and name.
+    Processor(usize, &'a str),
+    /// An acknowledgement's reason: its index and rule.
+    Acknowledgement(usize, &'a str),
+}
+
+impl Place<'_> {
+    /// The path of the text and the item findings name.
+    fn path_and_item(&self) -> (Path, String) {
+        match *self {
+            Place::Key(keys) => (at(keys), keys.join(".")),
+            Place::Item(i, name) => (
+                at(&["data", "items"]).i(i).k("justification"),
+                name.to_string(),
+            ),
+            Place::Risk(i, _) => (
+                at(&["risk", "risks"]).i(i).k("mitigation"),
+                format!("risk.risks[{i}].mitigation"),
+            ),
+            Place::Processor(i, _) => (
+                at(&["processors"]).i(i).k("safeguards"),
+                format!("processors[{i}].safeguards"),
+            ),
+            Place::Acknowledgement(i, _) => (
+                at(&["acknowledgements"]).i(i).k("reason"),
+                format!("acknowledgements[{i}].reason"),
+            ),
+        }
+    }
+
+    /// What the text is, in words, for a finding's message.
+    fn what(&self) -> String {
+        match *self {
+            Place::Key(keys) => format!("`{}`", keys.join(".")),
+            Place::Item(_, name) => format!("the justification of data item `{name}`"),
+            Place::Risk(_, risk) => format!("the mitigation of risk \"{}\"", quoted(risk)),
+            Place::Processor(_, name) => format!("the safeguards of processor \"{name}\""),
+            Place::Acknowledgement(_, rule) => {
+                format!("the reason of the acknowledgement of {rule}")
+            }
+        }
+    }
+}
+
+/// One text DP148 judges: where it is, its text, and how many words it needs besides stock
+/// phrases.
 struct Said<'a> {
-    path: Path,
-    item: String,
-    what: String,
+    place: Place<'a>,
     text: &'a str,
     min_words: usize,
 }
@@ -130,11 +181,8 @@ fn empty_justification(cx: &mut Cx<'_>) {
     let mut said: Vec<Said<'_>> = singles
         .into_iter()
         .filter_map(|(keys, text, min_words)| {
-            let item = keys.join(".");
             Some(Said {
-                path: at(keys),
-                what: format!("`{item}`"),
-                item,
+                place: Place::Key(keys),
                 text: text?,
                 min_words,
             })
@@ -142,71 +190,62 @@ fn empty_justification(cx: &mut Cx<'_>) {
         .collect();
     for (i, item) in a.data.items.iter().enumerate() {
         said.push(Said {
-            path: at(&["data", "items"]).i(i).k("justification"),
-            item: item.name.clone(),
-            what: format!("the justification of data item `{}`", item.name),
+            place: Place::Item(i, &item.name),
             text: &item.justification,
             min_words: full,
         });
     }
     for (i, r) in a.risk.risks.iter().enumerate() {
         said.push(Said {
-            path: at(&["risk", "risks"]).i(i).k("mitigation"),
-            item: format!("risk.risks[{i}].mitigation"),
-            what: format!("the mitigation of risk \"{}\"", quoted(&r.risk)),
+            place: Place::Risk(i, &r.risk),
             text: &r.mitigation,
             min_words: 1,
         });
     }
     for (i, p) in a.processors.iter().enumerate() {
         if let Some(text) = &p.safeguards {
-            let item = format!("processors[{i}].safeguards");
             said.push(Said {
-                path: at(&["processors"]).i(i).k("safeguards"),
-                what: format!("the safeguards of processor \"{}\"", p.name),
-                item,
+                place: Place::Processor(i, &p.name),
                 text,
                 min_words: 1,
             });
         }
     }
     for (i, ack) in a.acknowledgements.iter().enumerate() {
-        let item = format!("acknowledgements[{i}].reason");
         said.push(Said {
-            path: at(&["acknowledgements"]).i(i).k("reason"),
-            what: format!("the reason of the acknowledgement of {}", ack.rule),
-            item,
+            place: Place::Acknowledgement(i, ack.rule),
             text: &ack.reason,
             min_words: full,
         });
     }
     for s in said {
-        let message = if let Some(phrase) = speculative.find(s.text) {
-            format!(
+        let message = match speculative.find(s.text) {
+            Some(phrase) => format!(
                 "{} (\"{}\") justifies by what might prove useful (\"{phrase}\"): data is shared because a purpose needs it, not in case",
-                s.what,
+                s.place.what(),
                 quoted(s.text)
-            )
-        } else if let Some(thin) = empty.thin(s.text, s.min_words) {
-            match thin.phrase {
-                Some(phrase) if thin.left < thin.words => format!(
-                    "{} (\"{}\") says nothing beyond \"{phrase}\"",
-                    s.what,
-                    quoted(s.text)
-                ),
-                _ => format!(
-                    "{} (\"{}\") is too short to explain anything: {} word{}, fewer than {}",
-                    s.what,
-                    quoted(s.text),
-                    thin.words,
-                    if thin.words == 1 { "" } else { "s" },
-                    s.min_words
-                ),
-            }
-        } else {
-            continue;
+            ),
+            None => match empty.thin(s.text, s.min_words) {
+                None => continue,
+                Some(thin) => match thin.phrase {
+                    Some(phrase) if thin.left < thin.words => format!(
+                        "{} (\"{}\") says nothing beyond \"{phrase}\"",
+                        s.place.what(),
+                        quoted(s.text)
+                    ),
+                    _ => format!(
+                        "{} (\"{}\") is too short to explain anything: {} word{}, fewer than {}",
+                        s.place.what(),
+                        quoted(s.text),
+                        thin.words,
+                        if thin.words == 1 { "" } else { "s" },
+                        s.min_words
+                    ),
+                },
+            },
         };
-        cx.judge(&EMPTY_JUSTIFICATION, &s.path, Some(&s.item), message);
+        let (path, item) = s.place.path_and_item();
+        cx.judge(&EMPTY_JUSTIFICATION, &path, Some(&item), message);
     }
 }
 
