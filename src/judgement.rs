@@ -42,38 +42,85 @@ pub struct List {
 /// against hundreds of phrases, so nothing about a phrase is worked out again per text.
 #[derive(Debug, Default)]
 struct Compiled {
-    /// Each term as tokens, in the list's order.
-    terms: Vec<Vec<String>>,
-    /// The tokens terms start with, sorted, each with the indexes of its terms, ascending
-    /// (looked up by binary search: cheaper than hashing every word of every text).
-    by_first: Vec<(String, Vec<usize>)>,
+    terms: Phrases,
     /// The indexes of the terms, longest (in tokens) first, in the list's order among equals.
     longest_first: Vec<usize>,
-    except: Vec<Vec<String>>,
+    except: Phrases,
     /// The `unless` phrases as [`words`].
     unless: Vec<String>,
 }
 
 impl Compiled {
     fn of(list: &List) -> Compiled {
-        let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
+        let terms = Phrases::of(&list.terms);
+        let mut longest_first: Vec<usize> = (0..terms.list.len()).collect();
+        longest_first.sort_by_key(|&i| std::cmp::Reverse(terms.list[i].len()));
+        Compiled {
+            longest_first,
+            except: Phrases::of(&list.except),
+            unless: list.unless.iter().map(|p| words(p)).collect(),
+            terms,
+        }
+    }
+}
+
+/// Phrases as tokens, with an index by their first token.
+#[derive(Debug, Default)]
+struct Phrases {
+    /// Each phrase as tokens, in the list's order.
+    list: Vec<Vec<String>>,
+    /// The tokens phrases start with, sorted, each with the indexes of its phrases, ascending
+    /// (looked up by binary search: cheaper than hashing every word of every text).
+    by_first: Vec<(String, Vec<usize>)>,
+}
+
+impl Phrases {
+    fn of(phrases: &[String]) -> Phrases {
+        let list: Vec<Vec<String>> = phrases.iter().map(|t| tokens(t)).collect();
         let mut by_first: Vec<(String, Vec<usize>)> = Vec::new();
-        for (i, t) in terms.iter().enumerate() {
+        for (i, t) in list.iter().enumerate() {
             let Some(first) = t.first() else { continue };
             match by_first.binary_search_by(|(f, _)| f.as_str().cmp(first)) {
                 Ok(at) => by_first[at].1.push(i),
                 Err(at) => by_first.insert(at, (first.clone(), vec![i])),
             }
         }
-        let mut longest_first: Vec<usize> = (0..terms.len()).collect();
-        longest_first.sort_by_key(|&i| std::cmp::Reverse(terms[i].len()));
-        Compiled {
-            by_first,
-            longest_first,
-            except: list.except.iter().map(|p| tokens(p)).collect(),
-            unless: list.unless.iter().map(|p| words(p)).collect(),
-            terms,
+        Phrases { list, by_first }
+    }
+
+    /// The indexes of the phrases that start with `word`, ascending.
+    fn starting_with(&self, word: &str) -> &[usize] {
+        match self
+            .by_first
+            .binary_search_by(|(f, _)| f.as_str().cmp(word))
+        {
+            Ok(at) => &self.by_first[at].1,
+            Err(_) => &[],
         }
+    }
+
+    /// Which phrases a text of `toks` may hold, now or once other phrases are taken out of it
+    /// (taking out never adds a word): those whose first word it has.
+    fn possible(&self, toks: &[&str]) -> Vec<bool> {
+        let mut possible = vec![false; self.list.len()];
+        for t in toks {
+            for &i in self.starting_with(t) {
+                possible[i] = true;
+            }
+        }
+        possible
+    }
+
+    /// The phrases of `possible`, in the order of `order`.
+    fn chosen<'p>(
+        &'p self,
+        order: impl IntoIterator<Item = usize> + 'p,
+        possible: &'p [bool],
+    ) -> impl Iterator<Item = &'p Vec<String>> + 'p {
+        order
+            .into_iter()
+            .filter(|&i| possible[i])
+            .map(|i| &self.list[i])
     }
 }
 
@@ -252,25 +299,6 @@ fn without<'p, 't>(
     toks
 }
 
-/// The distinct words of a text, sorted, to rule out at once the phrases it cannot hold.
-struct Vocabulary<'t>(Vec<&'t str>);
-
-impl<'t> Vocabulary<'t> {
-    fn of(toks: &[&'t str]) -> Vocabulary<'t> {
-        let mut words = toks.to_vec();
-        words.sort_unstable();
-        words.dedup();
-        Vocabulary(words)
-    }
-
-    /// Whether every word of `phrase` is in the text.
-    fn has_all(&self, phrase: &[String]) -> bool {
-        phrase
-            .iter()
-            .all(|w| self.0.binary_search(&w.as_str()).is_ok())
-    }
-}
-
 /// The sentences of `text`: cut at a full stop followed by white space or the end, and at `;`,
 /// `!` and `?`.
 fn sentences(text: &str) -> Vec<&str> {
@@ -365,28 +393,21 @@ impl List {
         // negated where it stands); only the terms starting with a token are tried there.
         let mut first: Option<usize> = None;
         for toks in parts {
-            let toks = if c.except.is_empty() {
+            let toks = if c.except.list.is_empty() {
                 toks
             } else {
-                let except: Vec<&Vec<String>> = {
-                    let present = Vocabulary::of(&toks);
-                    c.except.iter().filter(|p| present.has_all(p)).collect()
-                };
+                let possible = c.except.possible(&toks);
+                let except: Vec<&Vec<String>> =
+                    c.except.chosen(0..c.except.list.len(), &possible).collect();
                 without(toks, except)
             };
             for i in 0..toks.len() {
-                let Ok(at_first) = c
-                    .by_first
-                    .binary_search_by(|(f, _)| f.as_str().cmp(toks[i]))
-                else {
-                    continue;
-                };
-                let candidates = &c.by_first[at_first].1;
+                let candidates = c.terms.starting_with(toks[i]);
                 for &t in candidates {
                     if first.is_some_and(|f| f <= t) {
                         break;
                     }
-                    let term = &c.terms[t];
+                    let term = &c.terms.list[t];
                     if at(&toks, i, term)
                         && !(self.negatable && negation.negates(&toks, i, term.len()))
                     {
@@ -411,20 +432,18 @@ impl List {
         let c = &self.compiled;
         let w = words(text);
         let toks = split(&w);
-        // Taking phrases out never adds a word, so a term with a word the text lacks can be
-        // neither found nor taken out: only the others are tried.
-        let candidates: Vec<usize> = {
-            let present = Vocabulary::of(&toks);
-            (c.longest_first.iter().copied())
-                .filter(|&t| present.has_all(&c.terms[t]))
-                .collect()
-        };
-        let phrase = candidates
+        let possible = c.terms.possible(&toks);
+        let candidates: Vec<&Vec<String>> = c
+            .terms
+            .chosen(c.longest_first.iter().copied(), &possible)
+            .collect();
+        let phrase = c
+            .longest_first
             .iter()
-            .find(|&&t| (0..toks.len()).any(|i| at(&toks, i, &c.terms[t])))
+            .find(|&&t| possible[t] && (0..toks.len()).any(|i| at(&toks, i, &c.terms.list[t])))
             .map(|&t| self.terms[t].as_str());
         let words = toks.len();
-        let left = without(toks, candidates.iter().map(|&t| &c.terms[t])).len();
+        let left = without(toks, candidates).len();
         (left < min_words).then_some(Thin {
             words,
             left,
@@ -443,22 +462,28 @@ mod tests {
         for list in l.lists.values() {
             let c = &list.compiled;
             let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
-            assert_eq!(c.terms, terms, "{}", list.rule);
+            assert_eq!(c.terms.list, terms, "{}", list.rule);
             for (i, t) in terms.iter().enumerate() {
-                let first = c.by_first.iter().find(|(f, _)| *f == t[0]).unwrap();
-                assert!(first.1.contains(&i), "{t:?}");
+                assert!(c.terms.starting_with(&t[0]).contains(&i), "{t:?}");
             }
-            assert!(
-                c.by_first.windows(2).all(|w| w[0].0 < w[1].0),
-                "sorted, once each"
-            );
+            for phrases in [&c.terms, &c.except] {
+                assert!(
+                    phrases.by_first.windows(2).all(|w| w[0].0 < w[1].0),
+                    "sorted, once each"
+                );
+            }
+            let toks = ["no", "fax", "machines"];
+            let possible = c.terms.possible(&toks);
+            for (i, t) in terms.iter().enumerate() {
+                assert_eq!(possible[i], toks.contains(&t[0].as_str()), "{t:?}");
+            }
             assert_eq!(c.longest_first.len(), terms.len());
             assert!(
                 c.longest_first
                     .windows(2)
                     .all(|w| terms[w[0]].len() >= terms[w[1]].len())
             );
-            assert_eq!(c.except.len(), list.except.len());
+            assert_eq!(c.except.list.len(), list.except.len());
             assert_eq!(c.unless.len(), list.unless.len());
         }
         let n = &l.negation;
