@@ -55,6 +55,15 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// The name of the agreement's party `id`, or `id` itself when it names no party.
+    pub fn party_name(&self, id: &str) -> String {
+        self.checked
+            .agreement
+            .as_ref()
+            .and_then(|ag| ag.party(id))
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    }
+
     pub fn state(&self) -> State {
         self.standing.map_or(State::Invalid, |s| s.state)
     }
@@ -666,19 +675,12 @@ impl LastReview {
     /// The latest complete review of an assessed agreement, with its signers' names.
     pub fn of(a: &Assessment) -> Option<LastReview> {
         let r = a.last_review()?;
-        let name = |party: &str| {
-            a.checked
-                .agreement
-                .as_ref()
-                .and_then(|ag| ag.party(party))
-                .map_or_else(|| party.to_string(), |p| p.name.clone())
-        };
         Some(LastReview {
             reviewed_on: r.reviewed_on,
             outcome: r.outcome.clone(),
             next_review: r.next_review,
             signers: r.signers.iter().map(|s| s.party.clone()).collect(),
-            signer_names: r.signers.iter().map(|s| name(&s.party)).collect(),
+            signer_names: r.signers.iter().map(|s| a.party_name(&s.party)).collect(),
         })
     }
 

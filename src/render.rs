@@ -1106,40 +1106,35 @@ fn register_signatures_text(a: &Assessment, row: &Row, unsigned: &[String]) -> S
     text
 }
 
+impl RegisterEntry {
+    /// The register row of one assessed agreement: all the register keeps of it (a few
+    /// hundred bytes; never its text or model).
+    pub fn of(a: &Assessment) -> RegisterEntry {
+        let row = Row::of(a);
+        let renderable = a.standing.is_some() && !a.checked.has_errors();
+        let unsigned: Vec<String> = row.missing.iter().map(|id| a.party_name(id)).collect();
+        RegisterEntry {
+            number: row.reference.clone().unwrap_or_else(|| row.id.clone()),
+            next_text: register_next_text(row.state, a.standing.as_ref()),
+            signatures_text: register_signatures_text(a, &row, &unsigned),
+            unsigned,
+            href: renderable.then(|| format!("{}.html", row.id)),
+            markdown_href: renderable.then(|| format!("{}.md", row.id)),
+            row,
+        }
+    }
+}
+
 impl Register {
-    /// The register of `assessed`, in the order given.
+    /// The register of `rows` (see [`RegisterEntry::of`]), in the order given.
     pub fn new(
         title: &str,
-        assessed: &[Assessment],
+        rows: Vec<RegisterEntry>,
         audience: Audience,
         today: NaiveDate,
         page_size: usize,
     ) -> Register {
         let page_size = page_size.max(1);
-        let rows: Vec<RegisterEntry> = assessed
-            .iter()
-            .map(|a| {
-                let row = Row::of(a);
-                let renderable = a.standing.is_some() && !a.checked.has_errors();
-                let name_of = |id: &String| {
-                    a.checked
-                        .agreement
-                        .as_ref()
-                        .and_then(|ag| ag.party(id))
-                        .map_or_else(|| id.clone(), |p| p.name.clone())
-                };
-                let unsigned: Vec<String> = row.missing.iter().map(name_of).collect();
-                RegisterEntry {
-                    number: row.reference.clone().unwrap_or_else(|| row.id.clone()),
-                    next_text: register_next_text(row.state, a.standing.as_ref()),
-                    signatures_text: register_signatures_text(a, &row, &unsigned),
-                    unsigned,
-                    href: renderable.then(|| format!("{}.html", row.id)),
-                    markdown_href: renderable.then(|| format!("{}.md", row.id)),
-                    row,
-                }
-            })
-            .collect();
         let mut counts: Vec<StateCount> = Vec::new();
         for r in &rows {
             match counts.iter_mut().find(|c| c.state == r.row.state.as_str()) {
@@ -1343,64 +1338,53 @@ pub struct SiteFile {
     pub contents: String,
 }
 
-/// A rendered site and the agreements it could not include.
-#[derive(Debug, Clone)]
-pub struct Site {
-    /// The register's pages (`index.html` first, then any state pages), then `<id>.html`
-    /// and `<id>.md` per renderable agreement.
-    pub files: Vec<SiteFile>,
-    /// Ids (or file names) of agreements listed in the register without a page because they
-    /// fail validation.
-    pub refused: Vec<String>,
-    /// Ids of the agreements whose page carries signatures that are not valid (and so the
-    /// warning not to rely on it).
-    pub untrusted: Vec<String>,
+/// One agreement of a site, as `render --all` streams it: its register row, and its document
+/// when it validates. A site is the register's pages ([`Register::render`] of every entry, most
+/// urgent first) plus `<id>.html` and `<id>.md` per agreement with a document; each agreement's
+/// files are rendered and written as it is assessed, so only the entries are kept.
+pub struct SiteAgreement {
+    pub entry: RegisterEntry,
+    /// Its place in the register ([`Assessment::urgency`]).
+    pub urgency: crate::register::Urgency,
+    /// `None` for an agreement that fails validation: it is listed without a page.
+    pub document: Option<Document>,
 }
 
-/// Renders the site for `assessed` (most urgent first): the register lists every agreement;
-/// each one that validates gets an HTML page and a Markdown file.
-pub fn site(
-    templates: &Templates,
-    settings: &crate::config::WorkspaceSettings,
-    assessed: &[Assessment],
-    audience: Audience,
-    today: NaiveDate,
-) -> Result<Site> {
-    let register = Register::new(
-        &settings.name,
-        assessed,
-        audience,
-        today,
-        settings.register_page_size,
-    );
-    let mut files = register.render(templates)?;
-    let mut refused = Vec::new();
-    let mut untrusted = Vec::new();
-    for a in assessed {
-        let Ok(mut doc) = Document::new(a, audience, today) else {
-            refused.push(
-                a.checked
-                    .id()
-                    .unwrap_or_else(|| a.checked.source.display.clone()),
-            );
-            continue;
-        };
-        doc.in_site = true;
-        if doc.invalid_count > 0 {
-            untrusted.push(doc.agreement.id.clone());
-        }
-        for format in [Format::Html, Format::Md] {
-            files.push(SiteFile {
-                name: format!("{}.{}", doc.agreement.id, format.extension()),
-                contents: doc.render(templates, format)?,
-            });
+impl SiteAgreement {
+    /// The register row and site document of an assessed agreement.
+    pub fn of(a: &Assessment, audience: Audience, today: NaiveDate) -> SiteAgreement {
+        let document = Document::new(a, audience, today).ok().map(|mut doc| {
+            doc.in_site = true;
+            doc
+        });
+        SiteAgreement {
+            entry: RegisterEntry::of(a),
+            urgency: a.urgency(),
+            document,
         }
     }
-    Ok(Site {
-        files,
-        refused,
-        untrusted,
-    })
+
+    /// The id (or file name) it is listed under in the register.
+    pub fn name(&self) -> &str {
+        &self.entry.row.id
+    }
+
+    /// Whether its page carries signatures that are not valid (and so the warning not to rely
+    /// on it).
+    pub fn untrusted(&self) -> bool {
+        self.document.as_ref().is_some_and(|d| d.invalid_count > 0)
+    }
+
+    /// The files it has in a site, each with the format to render it in: `<id>.html` and
+    /// `<id>.md`; none without a document.
+    pub fn files(&self) -> Vec<(String, Format)> {
+        self.document.as_ref().map_or_else(Vec::new, |doc| {
+            [Format::Html, Format::Md]
+                .into_iter()
+                .map(|f| (format!("{}.{}", doc.agreement.id, f.extension()), f))
+                .collect()
+        })
+    }
 }
 
 #[cfg(test)]

@@ -12,13 +12,16 @@ use crate::error::{Error, Outcome, Result};
 use crate::gate::{FileKind, Kind, output, publish};
 use crate::register::Session;
 use crate::render::{
-    Audience, Document, Format, SITE_INDEX, SITE_MANIFEST, parse_site_manifest, site, site_manifest,
+    Audience, Document, Format, Register, SITE_INDEX, SITE_MANIFEST, SiteAgreement,
+    parse_site_manifest, site_manifest,
 };
 use crate::templates::Templates;
 use crate::term;
 use crate::versions::{Judge, Versions};
 use crate::workspace::AgreementId;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Render an agreement as Markdown or HTML, or every agreement as a static site.
 #[derive(Debug, clap::Args)]
@@ -131,51 +134,122 @@ impl Run<'_> {
         Ok(Outcome::Clean)
     }
 
+    /// `render --all --out DIR`, streamed: each agreement's pages are rendered and written into
+    /// the staging folder as it is assessed (in parallel), and only its register entry is kept;
+    /// the register's pages follow, then the manifest, and the folder is published whole.
     fn site(&self, dir: &Path) -> Result<Outcome> {
         let root = Some(self.session.ws.root.as_path());
         // A site directory inside the workspace that leads out of it is refused before anything
         // is rendered, read or written.
         output::check(root, dir)?;
-        let assessed = self.session.assess_targets(&[])?;
-        let site = site(
-            &self.templates,
-            &self.session.ws.config.workspace,
-            &assessed,
-            self.audience,
-            self.session.today,
-        )?;
         let previous = previous_site_files(root, dir)?;
-        let current: Vec<&str> = site.files.iter().map(|f| f.name.as_str()).collect();
-        let stale: Vec<&str> = previous
-            .iter()
-            .map(String::as_str)
-            .filter(|name| !current.contains(name))
-            .collect();
+        let previous_set: HashSet<&str> = previous.iter().map(String::as_str).collect();
         // A file this run would write that the previous run did not is someone else's: never
         // replace it (and so never list it for a later run to delete).
-        let mut taken = None;
-        for name in &current {
-            if !previous.iter().any(|p| p == name)
-                && output::kind_no_follow(root, &dir.join(name))? != Kind::Missing
-            {
-                taken = Some(name);
+        let taken = |name: &str| -> Result<bool> {
+            Ok(!previous_set.contains(name)
+                && output::kind_no_follow(root, &dir.join(name))? != Kind::Missing)
+        };
+        // Leftovers of a killed render beside the folder (a staging folder can hold a full
+        // rendition) go first; then the whole new site is built beside it and swapped in. A
+        // refusal found on the way (a taken name) drops the staging folder unpublished.
+        let leftovers = publish::remove_leftovers(root, dir)?;
+        let stage = publish::Staged::beside(root, dir)?;
+        let (templates, audience, today) = (&self.templates, self.audience, self.session.today);
+        // Once something is wrong the run will fail: later agreements are only checked.
+        let failed = AtomicBool::new(false);
+        let mut streamed = self.session.map_assessed(&[], |a| {
+            let agreement = SiteAgreement::of(&a, audience, today);
+            drop(a);
+            let files = agreement.files();
+            let outcome = (|| {
+                for (name, _) in &files {
+                    if taken(name)? {
+                        return Ok(Some(name.clone()));
+                    }
+                }
+                if let Some(doc) = agreement.document.as_ref()
+                    && !failed.load(Ordering::Relaxed)
+                {
+                    for (name, format) in &files {
+                        stage.write(name, doc.render(templates, *format)?.as_bytes())?;
+                    }
+                }
+                Ok(None)
+            })();
+            if !matches!(outcome, Ok(None)) {
+                failed.store(true, Ordering::Relaxed);
+            }
+            let done = Done {
+                refused: agreement.document.is_none(),
+                untrusted: agreement.untrusted(),
+                name: agreement.name().to_string(),
+                files: files.into_iter().map(|(name, _)| name).collect(),
+                outcome,
+            };
+            (agreement.urgency, agreement.entry, done)
+        })?;
+        // Most urgent first, as the register lists them (a stable sort: ties keep file order).
+        streamed.sort_by(|a, b| a.0.cmp(&b.0));
+        let settings = &self.session.ws.config.workspace;
+        let mut agreements = Vec::with_capacity(streamed.len());
+        let register = Register::new(
+            &settings.name,
+            streamed
+                .into_iter()
+                .map(|(_, entry, done)| {
+                    agreements.push(done);
+                    entry
+                })
+                .collect(),
+            audience,
+            today,
+            settings.register_page_size,
+        );
+        let pages = register.render(templates)?;
+        drop(register);
+        let mut taken_name = None;
+        for done in &mut agreements {
+            match std::mem::replace(&mut done.outcome, Ok(None)) {
+                Err(e) => return Err(e),
+                Ok(Some(name)) => {
+                    taken_name.get_or_insert(name);
+                }
+                Ok(None) => {}
+            }
+        }
+        for page in &pages {
+            if taken(&page.name)? {
+                taken_name = Some(page.name.clone());
                 break;
             }
         }
-        if let Some(name) = taken {
+        if let Some(name) = taken_name {
             return Err(Error::usage(format!(
                 "{} already exists and was not written by `datapact render --all`",
                 dir.join(name).display()
             ))
             .with_hint("move it out of the site directory, or render into a new or empty directory; nothing was written"));
         }
-        // Leftovers of a killed render beside the folder (a staging folder can hold a full
-        // rendition) go first; then the whole new site is built beside it and swapped in.
-        let leftovers = publish::remove_leftovers(root, dir)?;
-        let stage = publish::Staged::beside(root, dir)?;
-        for f in &site.files {
-            stage.write(&f.name, f.contents.as_bytes())?;
+        for page in &pages {
+            stage.write(&page.name, page.contents.as_bytes())?;
         }
+        // The register's pages first, then each agreement's, most urgent first.
+        let current: Vec<&str> = pages
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(
+                agreements
+                    .iter()
+                    .flat_map(|a| a.files.iter().map(String::as_str)),
+            )
+            .collect();
+        let current_set: HashSet<&str> = current.iter().copied().collect();
+        let stale: Vec<&str> = previous
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !current_set.contains(name))
+            .collect();
         stage.write(
             SITE_MANIFEST,
             site_manifest(current.iter().copied()).as_bytes(),
@@ -184,7 +258,7 @@ impl Run<'_> {
         let foreign: Vec<String> = output::list_dir(root, stage.destination())?
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .filter(|name| name != SITE_MANIFEST && !previous.contains(name))
+            .filter(|name| name != SITE_MANIFEST && !previous_set.contains(name.as_str()))
             .collect();
         stage.carry_over(&foreign)?;
         stage.publish()?;
@@ -198,22 +272,32 @@ impl Run<'_> {
                     .join(", ")
             ));
         }
-        let pages = assessed.len() - site.refused.len();
+        let refused: Vec<&str> = agreements
+            .iter()
+            .filter(|a| a.refused)
+            .map(|a| a.name.as_str())
+            .collect();
+        let untrusted: Vec<&str> = agreements
+            .iter()
+            .filter(|a| a.untrusted)
+            .map(|a| a.name.as_str())
+            .collect();
+        let n_pages = agreements.len() - refused.len();
         term::note(&format!(
-            "Wrote {} files for {pages} agreement{} to {} (open {})",
-            site.files.len(),
-            if pages == 1 { "" } else { "s" },
+            "Wrote {} files for {n_pages} agreement{} to {} (open {})",
+            current.len(),
+            if n_pages == 1 { "" } else { "s" },
             dir.display(),
             dir.join(SITE_INDEX).display()
         ));
-        if !site.untrusted.is_empty() {
-            let n = site.untrusted.len();
+        if !untrusted.is_empty() {
+            let n = untrusted.len();
             term::note(&format!(
                 "warning: {n} page{} carr{} signatures that are not valid, with a warning at the top not to rely on {}: {} (run `datapact verify` for the detail)",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "ies" } else { "y" },
                 if n == 1 { "it" } else { "them" },
-                site.untrusted.join(", ")
+                untrusted.join(", ")
             ));
         }
         if !stale.is_empty() {
@@ -224,18 +308,34 @@ impl Run<'_> {
                 stale.join(", ")
             ));
         }
-        if site.refused.is_empty() {
+        if refused.is_empty() {
             return Ok(Outcome::Clean);
         }
         Err(Error::refused(format!(
             "listed in the register without a page because of validation errors: {}",
-            site.refused.join(", ")
+            refused.join(", ")
         ))
         .with_hint(format!(
             "run `datapact validate {}` to see them, fix them, then render again",
-            site.refused.join(" ")
+            refused.join(" ")
         )))
     }
+}
+
+/// What streaming one agreement into the site leaves besides its register entry: the little
+/// the manifest and the report need.
+struct Done {
+    /// Its id (or file name), for the report.
+    name: String,
+    /// Listed without a page: it fails validation.
+    refused: bool,
+    /// Its page carries signatures that are not valid.
+    untrusted: bool,
+    /// The files it has in the site (written unless the run failed).
+    files: Vec<String>,
+    /// `Ok(Some(name))`: a file it would write is someone else's; `Err`: rendering or writing
+    /// failed.
+    outcome: Result<Option<String>>,
 }
 
 /// The files the previous `render --all` wrote into `dir`, from its manifest; none for a

@@ -13,6 +13,9 @@
 //!   path and is removed. Where the exchange is not available, `DIR` is renamed aside first, so
 //!   for a moment there is no site; a run killed in that moment leaves the old site aside,
 //!   which the next run removes, and `DIR` is then simply rendered anew.
+//! - Files are written into the staging folder without flushing each to disk; the folder is
+//!   flushed once before it is published (Linux `syncfs`, else each file in turn), then its
+//!   entries, so what is swapped in is on disk.
 //! - Files in `DIR` that the tool did not write (the caller names them) are carried into the
 //!   staging folder as hard links before the swap, so they stay in place; a folder among them
 //!   is recreated with its files linked, and a symbolic link is recreated as a link.
@@ -164,13 +167,13 @@ impl Staged {
         let path = self.path.join(name);
         let mut file = File::create(&path).map_err(|e| Error::io("write", &path, e))?;
         std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io("write", &path, e))?;
-        file.sync_all().map_err(|e| Error::io("write", &path, e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))
                 .map_err(|e| Error::io("set permissions on", &path, e))?;
         }
+        // Not flushed to disk one by one: [`Staged::publish`] flushes the folder once.
         Ok(())
     }
 
@@ -197,6 +200,7 @@ impl Staged {
             std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
                 .map_err(|e| Error::io("set permissions on", &self.path, e))?;
         }
+        sync_files(&self.path)?;
         sync_dir(&self.path);
         match super::kind_following(&self.dest)? {
             Kind::Missing => {
@@ -287,6 +291,30 @@ fn carry(from: &Path, to: &Path) -> Result<()> {
         }
     } else {
         std::fs::hard_link(from, to).map_err(|e| Error::io("keep the file", from, e))?;
+    }
+    Ok(())
+}
+
+/// Flushes the files written into the staging folder `dir` to disk before it is published,
+/// once for the whole folder rather than file by file as each is written: on Linux one
+/// `syncfs` of the file system that holds it.
+#[cfg(target_os = "linux")]
+fn sync_files(dir: &Path) -> Result<()> {
+    let d = File::open(dir).map_err(|e| Error::io("open", dir, e))?;
+    rustix::fs::syncfs(&d).map_err(|e| Error::io("flush to disk", dir, e.into()))
+}
+
+/// Flushes the files written into the staging folder `dir` to disk before it is published:
+/// elsewhere each of its files in turn (folders and links carried over are not written).
+#[cfg(not(target_os = "linux"))]
+fn sync_files(dir: &Path) -> Result<()> {
+    for path in super::list(dir)? {
+        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if is_file {
+            File::open(&path)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io("flush to disk", &path, e))?;
+        }
     }
     Ok(())
 }

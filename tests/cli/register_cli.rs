@@ -4,7 +4,9 @@
 //! days" for drafts or tampered agreements); the table region takes keyboard focus and is
 //! labelled; no "Markdown" jargon; the bytes per row stay bounded; and a register larger than
 //! `[workspace] register_page_size` is split into `index.html` (the most urgent) and pages per
-//! state, so no page of a 10,000-agreement register is large. Today is always injected.
+//! state, so no page of a 10,000-agreement register is large; a file of the user's at a page's
+//! name found while the site streams refuses the run with nothing written. Today is always
+//! injected.
 
 use crate::common;
 
@@ -284,4 +286,72 @@ fn a_page_size_out_of_range_is_refused() {
         assert!(err.contains("register_page_size is"), "{size}: {err}");
         assert!(!ws.root().join("site").exists());
     }
+}
+
+/// Every file in `dir` with its contents, by name.
+fn contents(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Step 10: `render --all` streams, writing each agreement's pages into its staging folder as
+/// the agreement is assessed. A file of the user's at the name of a page found on the way (an
+/// agreement's, or a register state page, known only once every agreement is assessed) still
+/// refuses the run (exit 2) with the site unchanged and no staging folder left beside it.
+#[test]
+fn a_taken_name_found_mid_stream_publishes_nothing() {
+    let ws = tampered_and_draft();
+    register(&ws, &[]);
+    let site = ws.root().join("site");
+    let leftovers = || {
+        std::fs::read_dir(ws.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("datapact-stage"))
+            .collect::<Vec<_>>()
+    };
+    // A register state page: written only once the register has more than a page.
+    std::fs::write(site.join("register.active.2.html"), "mine").unwrap();
+    set_page_size(&ws, "2");
+    let before = contents(&site);
+    let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("register.active.2.html already exists"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(contents(&site), before, "refused, yet the site changed");
+    assert_eq!(leftovers(), Vec::<String>::new());
+    std::fs::remove_file(site.join("register.active.2.html")).unwrap();
+
+    // An agreement's Markdown file, in the middle of the agreements.
+    ws.write(
+        "agreements/late-copy.toml",
+        EXAMPLE.replace("id = \"icb-ecc-adult-social-care\"", "id = \"late-copy\""),
+    );
+    std::fs::write(site.join("late-copy.md"), "mine").unwrap();
+    let before = contents(&site);
+    let (code, _, err) = ws.run(&["--today", TODAY, "render", "--all", "--out", "site"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("late-copy.md already exists"), "{err}");
+    assert_eq!(contents(&site), before, "refused, yet the site changed");
+    assert_eq!(leftovers(), Vec::<String>::new());
+
+    // Moved away, the site renders.
+    std::fs::remove_file(site.join("late-copy.md")).unwrap();
+    register(&ws, &[]);
+    assert!(site.join("late-copy.html").is_file());
+    assert!(site.join("late-copy.md").is_file());
+    assert!(site.join("register.active.2.html").is_file());
 }
