@@ -6,7 +6,7 @@
 //! answers it in the agreement (`[[acknowledgements]]`).
 
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// One word list: the rule it serves, what it is for, its sources and its phrases.
@@ -38,72 +38,107 @@ pub struct List {
     compiled: Compiled,
 }
 
+/// A word of the lists, by its number in the [`Dictionary`]; a word of a text that no list has
+/// is [`UNKNOWN`], which no phrase holds.
+type Word = u32;
+const UNKNOWN: Word = Word::MAX;
+
+/// Every word of every phrase of the lists and of the negation, numbered: a text is turned into
+/// numbers once (one lookup a word), and phrases are then matched by comparing numbers.
+#[derive(Debug, Default)]
+struct Dictionary(HashMap<String, Word>);
+
+impl Dictionary {
+    /// `phrase` as numbered words, numbering the words not seen yet.
+    fn add(&mut self, phrase: &str) -> Vec<Word> {
+        words(phrase)
+            .split_whitespace()
+            .map(|w| {
+                let next = self.0.len() as Word;
+                *self.0.entry(w.to_string()).or_insert(next)
+            })
+            .collect()
+    }
+
+    /// The words of `words` (made by [`words`]) as numbers.
+    fn encode(&self, words: &str) -> Vec<Word> {
+        words
+            .split_whitespace()
+            .map(|w| self.0.get(w).copied().unwrap_or(UNKNOWN))
+            .collect()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// A list's phrases made ready for matching, once, when the lists load: a text is matched
 /// against hundreds of phrases, so nothing about a phrase is worked out again per text.
 #[derive(Debug, Default)]
 struct Compiled {
     terms: Phrases,
-    /// The indexes of the terms, longest (in tokens) first, in the list's order among equals.
+    /// The indexes of the terms, longest (in words) first, in the list's order among equals.
     longest_first: Vec<usize>,
     except: Phrases,
-    /// The `unless` phrases as [`words`].
-    unless: Vec<String>,
+    unless: Vec<Vec<Word>>,
+    /// Whether a word is in one of the terms (by number): a word of a text that is not is
+    /// never taken out by [`List::thin`].
+    in_terms: Vec<bool>,
 }
 
 impl Compiled {
-    fn of(list: &List) -> Compiled {
-        let terms = Phrases::of(&list.terms);
+    /// The list's phrases in `dictionary`'s numbers; `size` is the number of words it will
+    /// have once every list is in it.
+    fn of(list: &List, dictionary: &mut Dictionary, size: usize) -> Compiled {
+        let terms = Phrases::of(&list.terms, dictionary, size);
         let mut longest_first: Vec<usize> = (0..terms.list.len()).collect();
         longest_first.sort_by_key(|&i| std::cmp::Reverse(terms.list[i].len()));
+        let mut in_terms = vec![false; size];
+        for &w in terms.list.iter().flatten() {
+            in_terms[w as usize] = true;
+        }
         Compiled {
+            in_terms,
             longest_first,
-            except: Phrases::of(&list.except),
-            unless: list.unless.iter().map(|p| words(p)).collect(),
+            except: Phrases::of(&list.except, dictionary, size),
+            unless: list.unless.iter().map(|p| dictionary.add(p)).collect(),
             terms,
         }
     }
 }
 
-/// Phrases as tokens, with an index by their first token.
+/// Phrases as numbered words, with an index by their first word.
 #[derive(Debug, Default)]
 struct Phrases {
-    /// Each phrase as tokens, in the list's order.
-    list: Vec<Vec<String>>,
-    /// The tokens phrases start with, sorted, each with the indexes of its phrases, ascending
-    /// (looked up by binary search: cheaper than hashing every word of every text).
-    by_first: Vec<(String, Vec<usize>)>,
+    /// Each phrase, in the list's order.
+    list: Vec<Vec<Word>>,
+    /// By word number: the indexes of the phrases that start with it, ascending.
+    by_first: Vec<Vec<usize>>,
 }
 
 impl Phrases {
-    fn of(phrases: &[String]) -> Phrases {
-        let list: Vec<Vec<String>> = phrases.iter().map(|t| tokens(t)).collect();
-        let mut by_first: Vec<(String, Vec<usize>)> = Vec::new();
-        for (i, t) in list.iter().enumerate() {
-            let Some(first) = t.first() else { continue };
-            match by_first.binary_search_by(|(f, _)| f.as_str().cmp(first)) {
-                Ok(at) => by_first[at].1.push(i),
-                Err(at) => by_first.insert(at, (first.clone(), vec![i])),
+    fn of(phrases: &[String], dictionary: &mut Dictionary, size: usize) -> Phrases {
+        let list: Vec<Vec<Word>> = phrases.iter().map(|p| dictionary.add(p)).collect();
+        let mut by_first = vec![Vec::new(); size];
+        for (i, p) in list.iter().enumerate() {
+            if let Some(&first) = p.first() {
+                by_first[first as usize].push(i);
             }
         }
         Phrases { list, by_first }
     }
 
     /// The indexes of the phrases that start with `word`, ascending.
-    fn starting_with(&self, word: &str) -> &[usize] {
-        match self
-            .by_first
-            .binary_search_by(|(f, _)| f.as_str().cmp(word))
-        {
-            Ok(at) => &self.by_first[at].1,
-            Err(_) => &[],
-        }
+    fn starting_with(&self, word: Word) -> &[usize] {
+        self.by_first.get(word as usize).map_or(&[], Vec::as_slice)
     }
 
     /// Which phrases a text of `toks` may hold, now or once other phrases are taken out of it
     /// (taking out never adds a word): those whose first word it has.
-    fn possible(&self, toks: &[&str]) -> Vec<bool> {
+    fn possible(&self, toks: &[Word]) -> Vec<bool> {
         let mut possible = vec![false; self.list.len()];
-        for t in toks {
+        for &t in toks {
             for &i in self.starting_with(t) {
                 possible[i] = true;
             }
@@ -116,7 +151,7 @@ impl Phrases {
         &'p self,
         order: impl IntoIterator<Item = usize> + 'p,
         possible: &'p [bool],
-    ) -> impl Iterator<Item = &'p Vec<String>> + 'p {
+    ) -> impl Iterator<Item = &'p Vec<Word>> + 'p {
         order
             .into_iter()
             .filter(|&i| possible[i])
@@ -137,9 +172,9 @@ pub struct Negation {
     pub after: Vec<String>,
     pub after_window: usize,
     pub breaks: Vec<String>,
-    /// `before`, `after` and `breaks` as tokens, made when the lists load.
+    /// `before`, `after` and `breaks` as numbered words, made when the lists load.
     #[serde(skip)]
-    tokens: [Vec<Vec<String>>; 3],
+    tokens: [Vec<Vec<Word>>; 3],
 }
 
 /// Every list, by name, the negation the negatable ones share, and the version of the file.
@@ -149,6 +184,9 @@ pub struct Lists {
     pub version: String,
     pub negation: Negation,
     pub lists: BTreeMap<String, List>,
+    /// Every word of the phrases above, numbered when the lists load.
+    #[serde(skip)]
+    dictionary: Dictionary,
 }
 
 /// The built-in lists.
@@ -157,12 +195,23 @@ pub fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
         let mut lists: Lists = toml::from_str(include_str!("judgement.toml"))
             .unwrap_or_else(|e| panic!("src/judgement.toml is invalid (a build defect): {e}"));
+        // Number every word first, so each index by word number has its final size.
+        let mut dictionary = Dictionary::default();
+        let n = &lists.negation;
+        let every_phrase = (lists.lists.values())
+            .flat_map(|l| l.terms.iter().chain(&l.except).chain(&l.unless))
+            .chain(n.before.iter().chain(&n.after).chain(&n.breaks));
+        for p in every_phrase {
+            dictionary.add(p);
+        }
+        let size = dictionary.len();
         for list in lists.lists.values_mut() {
-            list.compiled = Compiled::of(list);
+            list.compiled = Compiled::of(list, &mut dictionary, size);
         }
         let n = &mut lists.negation;
-        let phrases = |ps: &[String]| ps.iter().map(|p| tokens(p)).collect();
+        let mut phrases = |ps: &[String]| ps.iter().map(|p| dictionary.add(p)).collect();
         n.tokens = [phrases(&n.before), phrases(&n.after), phrases(&n.breaks)];
+        lists.dictionary = dictionary;
         lists
     })
 }
@@ -259,33 +308,19 @@ fn words(text: &str) -> String {
     out
 }
 
-/// The words of `text` ([`words`]), one string each (for the lists' phrases, made once).
-fn tokens(text: &str) -> Vec<String> {
-    words(text).split_whitespace().map(str::to_string).collect()
+/// The words of `text` as numbers of the lists' [`Dictionary`].
+fn encode(text: &str) -> Vec<Word> {
+    lists().dictionary.encode(&words(text))
 }
 
-/// The words of a text made by [`words`], borrowed from it: a text is judged with two
-/// allocations, not one per word.
-fn split(words: &str) -> Vec<&str> {
-    words.split_whitespace().collect()
-}
-
-/// Whether `phrase` (as tokens) occurs in `toks` starting at `i`.
-fn at(toks: &[&str], i: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty()
-        && toks.len() >= i + phrase.len()
-        && toks[i..i + phrase.len()]
-            .iter()
-            .zip(phrase)
-            .all(|(t, p)| *t == p.as_str())
+/// Whether `phrase` occurs in `toks` starting at `i`.
+fn at(toks: &[Word], i: usize, phrase: &[Word]) -> bool {
+    !phrase.is_empty() && toks.get(i..i + phrase.len()) == Some(phrase)
 }
 
 /// `toks` with every occurrence of each phrase of `phrases` (as tokens) taken out, one
 /// phrase after another.
-fn without<'p, 't>(
-    mut toks: Vec<&'t str>,
-    phrases: impl IntoIterator<Item = &'p Vec<String>>,
-) -> Vec<&'t str> {
+fn without<'p>(mut toks: Vec<Word>, phrases: impl IntoIterator<Item = &'p Vec<Word>>) -> Vec<Word> {
     for p in phrases {
         let mut i = 0;
         while i < toks.len() {
@@ -321,13 +356,13 @@ fn sentences(text: &str) -> Vec<&str> {
 }
 
 impl Negation {
-    /// The parts negation works within, given the [`words`] of each of a text's sentences: the
-    /// sentences cut again at the breaks, each as tokens.
-    fn parts<'w>(&self, sentences: &'w [String]) -> Vec<Vec<&'w str>> {
+    /// The parts of `text` negation works within: its sentences, cut again at the breaks, each
+    /// as numbered words.
+    fn parts(&self, text: &str) -> Vec<Vec<Word>> {
         let breaks = &self.tokens[2];
         let mut out = Vec::new();
-        for sentence in sentences {
-            let toks = split(sentence);
+        for sentence in sentences(text) {
+            let toks = encode(sentence);
             let mut part = Vec::new();
             let mut i = 0;
             while i < toks.len() {
@@ -345,8 +380,8 @@ impl Negation {
     }
 
     /// Whether the term of `len` tokens at `i` in `toks` is negated.
-    fn negates(&self, toks: &[&str], i: usize, len: usize) -> bool {
-        let starts = |phrases: &[Vec<String>], from: usize, to: usize| {
+    fn negates(&self, toks: &[Word], i: usize, len: usize) -> bool {
+        let starts = |phrases: &[Vec<Word>], from: usize, to: usize| {
             phrases.iter().any(|p| (from..to).any(|j| at(toks, j, p)))
         };
         let before = starts(&self.tokens[0], i.saturating_sub(self.before_window), i);
@@ -377,27 +412,30 @@ impl List {
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
         let c = &self.compiled;
-        let w = words(text);
-        if c.unless.iter().any(|p| w.contains(p.as_str())) {
+        let toks = encode(text);
+        if (0..toks.len()).any(|i| c.unless.iter().any(|p| at(&toks, i, p))) {
+            return None;
+        }
+        // Most texts hold none of the words the terms start with: they are done with here,
+        // before the work of cutting sentences for negation.
+        if !c.terms.possible(&toks).contains(&true) {
             return None;
         }
         let negation = &lists().negation;
-        let sentence_words: Vec<String>;
-        let parts: Vec<Vec<&str>> = if self.negatable {
-            sentence_words = sentences(text).into_iter().map(words).collect();
-            negation.parts(&sentence_words)
+        let parts: Vec<Vec<Word>> = if self.negatable {
+            negation.parts(text)
         } else {
-            vec![split(&w)]
+            vec![toks]
         };
         // The first term in the list's order that occurs (and, in a negatable list, is not
-        // negated where it stands); only the terms starting with a token are tried there.
+        // negated where it stands); only the terms starting with a word are tried there.
         let mut first: Option<usize> = None;
         for toks in parts {
             let toks = if c.except.list.is_empty() {
                 toks
             } else {
                 let possible = c.except.possible(&toks);
-                let except: Vec<&Vec<String>> =
+                let except: Vec<&Vec<Word>> =
                     c.except.chosen(0..c.except.list.len(), &possible).collect();
                 without(toks, except)
             };
@@ -430,10 +468,18 @@ impl List {
     /// are taken out (longest first). `None` when enough are left.
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
         let c = &self.compiled;
-        let w = words(text);
-        let toks = split(&w);
+        let toks = encode(text);
+        // Words that are in no term stay whatever is taken out: enough of them and the text
+        // is not thin, whatever else it says.
+        let kept = toks
+            .iter()
+            .filter(|&&t| !c.in_terms.get(t as usize).copied().unwrap_or(false))
+            .count();
+        if kept >= min_words {
+            return None;
+        }
         let possible = c.terms.possible(&toks);
-        let candidates: Vec<&Vec<String>> = c
+        let candidates: Vec<&Vec<Word>> = c
             .terms
             .chosen(c.longest_first.iter().copied(), &possible)
             .collect();
@@ -461,21 +507,21 @@ mod tests {
         let l = lists();
         for list in l.lists.values() {
             let c = &list.compiled;
-            let terms: Vec<Vec<String>> = list.terms.iter().map(|t| tokens(t)).collect();
+            let dictionary = &l.dictionary;
+            let terms: Vec<Vec<Word>> = list.terms.iter().map(|t| encode(t)).collect();
             assert_eq!(c.terms.list, terms, "{}", list.rule);
             for (i, t) in terms.iter().enumerate() {
-                assert!(c.terms.starting_with(&t[0]).contains(&i), "{t:?}");
-            }
-            for phrases in [&c.terms, &c.except] {
                 assert!(
-                    phrases.by_first.windows(2).all(|w| w[0].0 < w[1].0),
-                    "sorted, once each"
+                    !t.contains(&UNKNOWN),
+                    "{}: every word numbered",
+                    list.terms[i]
                 );
+                assert!(c.terms.starting_with(t[0]).contains(&i), "{t:?}");
             }
-            let toks = ["no", "fax", "machines"];
+            let toks = dictionary.encode(" no fax machines ");
             let possible = c.terms.possible(&toks);
             for (i, t) in terms.iter().enumerate() {
-                assert_eq!(possible[i], toks.contains(&t[0].as_str()), "{t:?}");
+                assert_eq!(possible[i], toks.contains(&t[0]), "{t:?}");
             }
             assert_eq!(c.longest_first.len(), terms.len());
             assert!(
