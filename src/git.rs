@@ -447,24 +447,29 @@ impl History {
 
     /// How the workspace file `path` (absolute) stands against HEAD: `None` when it is
     /// committed as it is (or not in this repository).
+    ///
+    /// The file's bytes are hashed as a blob and compared with HEAD's entry at its path, so the
+    /// answer costs one file and one tree lookup, not a read of git's index (which, in a
+    /// register of thousands of agreements, holds tens of thousands of entries).
     pub fn uncommitted(&self, path: &Path) -> Option<Uncommitted> {
         let workdir = self.repo.workdir()?;
         let workdir =
             gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
         let rel = path.strip_prefix(&workdir).ok()?;
-        let status = self.repo.status_file(rel).ok()?;
-        if status.intersects(git2::Status::WT_NEW | git2::Status::INDEX_NEW) {
-            Some(Uncommitted::New)
-        } else if status.intersects(
-            git2::Status::WT_MODIFIED
-                | git2::Status::INDEX_MODIFIED
-                | git2::Status::WT_TYPECHANGE
-                | git2::Status::INDEX_TYPECHANGE,
-        ) {
-            Some(Uncommitted::Changed)
-        } else {
-            None
-        }
+        let committed = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_tree().ok())
+            .and_then(|tree| tree.get_path(rel).ok())
+            .filter(|entry| entry.kind() == Some(git2::ObjectType::Blob))
+            .map(|entry| entry.id());
+        let Some(committed) = committed else {
+            return Some(Uncommitted::New);
+        };
+        let bytes = gate::read(&workdir, path, FileKind::Agreement).ok()?;
+        let on_disk = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok()?;
+        (on_disk != committed).then_some(Uncommitted::Changed)
     }
 }
 

@@ -128,8 +128,16 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // Problems in the trust store itself, one report per key file, entries of signatures/
     // that belong to no agreement, one report per entry, and private keys anywhere git would
     // share them (DP220), one report per file.
-    let orphans = crate::signing::verify::orphan_signature_entries(ws);
-    let leaks = crate::signing::leaks::private_keys_in_workspace(ws);
+    // Signature entries of no agreement and private keys are looked for in whole-workspace
+    // runs; a run on named agreements does not scan the workspace for them.
+    let (orphans, leaks) = if args.targets.is_empty() {
+        (
+            crate::signing::verify::orphan_signature_entries(ws),
+            crate::signing::leaks::private_keys_in_workspace(ws),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
     for f in trust.findings.iter().chain(&orphans).chain(&leaks) {
         by_file.entry(f.file.as_str()).or_default().push(f.clone());

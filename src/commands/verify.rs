@@ -68,7 +68,13 @@ struct EarlierInForce {
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let session = cx.session()?;
     let trust = &session.trust;
-    let orphans = verify::orphan_signature_entries(&session.ws);
+    // Entries of signatures/ that belong to no agreement are a whole-workspace finding: a run
+    // on named agreements does not scan for them (it must not cost a scan of the workspace).
+    let orphans = if args.targets.is_empty() {
+        verify::orphan_signature_entries(&session.ws)
+    } else {
+        Vec::new()
+    };
     // The same parallel pass as `check`: each file read, validated and verified once. A file
     // whose id, version and parties cannot be read at all stops the command (exit 2).
     let results: Vec<Verified> = session

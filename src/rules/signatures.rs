@@ -297,7 +297,7 @@ pub static PRIVATE_KEY_IN_WORKSPACE: Rule = Rule {
     unreadable: false,
     acknowledgeable: false,
     standing: "It guards security: a private key in a file git would commit lets anyone sign as its holder.",
-    applies: "with `check`, in a workspace inside a git work tree",
+    applies: "with `check` on the whole workspace (not `check ID`, which does not scan the workspace), in a workspace inside a git work tree",
     summary: "A file of the workspace that git tracks, or would commit (untracked and not ignored), holds a private key: a line opening a PEM private key block (`-----BEGIN OPENSSH PRIVATE KEY-----` and the like), an SSH.COM or a PuTTY private key. `keys/` is covered by DP216.",
     hint: "move the file out of the workspace (for example to ~/.config/datapact/keys/, mode 0600); if it was ever committed, pushed or shared, revoke its key (`datapact keys revoke`) and generate a new one",
     source: "Signing design: private keys never enter the workspace or its history.",

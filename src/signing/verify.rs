@@ -642,7 +642,7 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
 
 /// DP214 warnings for entries of `signatures/` that belong to no agreement: a directory whose
 /// name is not the id of an agreement file `agreements/<id>.toml`, or a loose file. Reported once
-/// for the workspace (by `verify` and `check`), not per agreement.
+/// for the workspace (by `verify` and `check` on the whole workspace), not per agreement.
 pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
     let mut findings = Vec::new();
     let signatures = ws.root.join(crate::workspace::SIGNATURES_DIR);
