@@ -1,5 +1,6 @@
 //! Step 9, the rendered site in a real browser (headless Chromium): no page of the example site,
-//! full or public, clean or with a tampered agreement, scrolls sideways at 320, 390, 768, 1024 or
+//! full or public, clean or with a tampered agreement, nor any page of a register split into
+//! pages per state, scrolls sideways at 320, 390, 768, 1024 or
 //! 1280 px; the tamper warning is on the first screen at 390 x 800 and 1024 x 768; every state tag
 //! has an opaque background of its own, different from every other state's and from the page's;
 //! printing an agreement to PDF numbers its pages "Page N of M", one per page,
@@ -157,6 +158,16 @@ fn no_page_scrolls_sideways_the_tamper_warning_is_on_the_first_screen_and_tags_d
     tamper_safeguarding(&ws);
     site(&ws, "tampered", false);
     site(&ws, "tampered-public", true);
+    // A register split into pages (two agreements a page): the index and each state's pages.
+    let settings = std::fs::read_to_string(ws.root().join("datapact.toml")).unwrap();
+    let paged = settings.replacen(
+        "timezone = \"Europe/London\"",
+        "timezone = \"Europe/London\"\nregister_page_size = 2",
+        1,
+    );
+    assert_ne!(settings, paged);
+    ws.write("datapact.toml", paged);
+    site(&ws, "paged", false);
 
     // The control: a copy of an agreement page with a 2000 px wide element, which the probe
     // must report as scrolling sideways at every width.
@@ -179,6 +190,16 @@ fn no_page_scrolls_sideways_the_tamper_warning_is_on_the_first_screen_and_tags_d
     }
     pages.push("tampered/index.html".to_string());
     pages.push(format!("tampered/{TAMPERED}.html"));
+    let mut state_pages: Vec<String> = std::fs::read_dir(ws.root().join("paged"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("register."))
+        .map(|name| format!("paged/{name}"))
+        .collect();
+    state_pages.sort();
+    assert!(state_pages.len() >= 3, "{state_pages:?}");
+    pages.push("paged/index.html".to_string());
+    pages.extend(state_pages);
     let states: Vec<&str> = STATES.to_vec();
     let plan = serde_json::json!({ "pages": pages, "sizes": SIZES, "states": states });
     ws.write(
