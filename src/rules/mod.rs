@@ -35,18 +35,29 @@ pub fn all() -> &'static [&'static Rule] {
     })
 }
 
-/// Looks a rule up by its code (`DP101`) or its name (`too-few-parties`).
+/// Looks a rule up by its code, in any case (`DP101`, `dp101`), or its name (`too-few-parties`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    // A code in any case ("dp143" is DP143); names are written in lower case.
     all()
         .iter()
         .copied()
-        .find(|r| r.code == code_or_name || r.name == code_or_name)
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostics::Severity;
+
+    #[test]
+    fn a_code_is_found_in_any_case_and_a_name_as_written() {
+        let rule = find("DP143").unwrap();
+        assert!(std::ptr::eq(find("dp143").unwrap(), rule));
+        assert!(std::ptr::eq(find("Dp143").unwrap(), rule));
+        assert!(std::ptr::eq(find(rule.name).unwrap(), rule));
+        assert!(find(&rule.name.to_uppercase()).is_none());
+        assert!(find("DP14").is_none());
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {

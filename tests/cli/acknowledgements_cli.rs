@@ -66,6 +66,8 @@ fn an_entry_answers_its_finding_by_code_or_name_ignoring_case_and_spaces() {
     for (rule, item) in [
         ("DP144", "Current medication"),
         ("likely-special-category", "  current MEDICATION "),
+        // A code in lower case names the rule too (it was DP022, "no such rule").
+        ("dp144", "Current medication"),
     ] {
         let ws = workspace(&acknowledgement(rule, Some(item), Some(ANSWER)));
         assert_eq!(codes_of(&ws), (0, vec![]), "{rule} {item:?}");
