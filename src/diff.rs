@@ -538,6 +538,7 @@ pub fn field_label(field: &str) -> String {
         "dpia_outcome" => "DPIA outcome",
         "no_dpia_reason" => "why no DPIA is required",
         "outside_uk" => "outside the UK",
+        "outside_eea" => "outside the EEA",
         "national_data_opt_out" => "national data opt-out",
         "report_within_hours" => "report within (hours)",
         "review_interval_months" => "review interval (months)",
@@ -641,6 +642,12 @@ pub fn note_for(agreement: &Agreement, version: u32) -> Option<Note> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transfers_out_of_the_uk_and_out_of_the_eea_are_named_as_such() {
+        assert_eq!(field_label("outside_uk"), "outside the UK");
+        assert_eq!(field_label("outside_eea"), "outside the EEA");
+    }
 
     fn t(s: &str) -> Value {
         Value::Text(s.to_string())
