@@ -19,6 +19,8 @@
 #![allow(clippy::disallowed_methods)]
 
 mod support;
+#[path = "support/tree.rs"]
+mod tree;
 
 use datapact::diagnostics::Severity;
 use datapact::git::History;
@@ -32,83 +34,13 @@ use git2::{ObjectType, Oid};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
+use tree::Dir;
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
 const PARTIES: [&str; 2] = ["nhs-essex-icb", "essex-county-council"];
 /// The last version each agreement reaches.
 const LAST_VERSION: u32 = 4;
-
-/// A folder being built: files (name -> blob) and subfolders.
-#[derive(Default, Clone)]
-struct Dir {
-    files: BTreeMap<String, Oid>,
-    dirs: BTreeMap<String, Dir>,
-    /// The tree id while nothing below changed.
-    written: Option<Oid>,
-}
-
-impl Dir {
-    /// The folder at `path` (created), marking every folder on the way as changed.
-    fn at(&mut self, path: &[&str]) -> &mut Dir {
-        self.written = None;
-        match path.split_first() {
-            None => self,
-            Some((first, rest)) => self.dirs.entry(first.to_string()).or_default().at(rest),
-        }
-    }
-
-    fn put(&mut self, path: &str, blob: Oid) {
-        let parts: Vec<&str> = path.split('/').collect();
-        let (name, dirs) = parts.split_last().unwrap();
-        self.at(dirs).files.insert(name.to_string(), blob);
-    }
-
-    /// Writes the trees that changed (git's tree format and entry order) and returns the id.
-    fn write(&mut self, odb: &git2::Odb<'_>) -> Oid {
-        if let Some(id) = self.written {
-            return id;
-        }
-        let mut entries: Vec<(Vec<u8>, &str, Oid)> = Vec::new();
-        for (name, id) in &self.files {
-            entries.push((name.as_bytes().to_vec(), "100644", *id));
-        }
-        for (name, dir) in self.dirs.iter_mut() {
-            if dir.files.is_empty() && dir.dirs.is_empty() {
-                continue;
-            }
-            let id = dir.write(odb);
-            // Git orders a folder as if its name ended in '/'.
-            let mut key = name.as_bytes().to_vec();
-            key.push(b'/');
-            entries.push((key, "40000", id));
-        }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut bytes = Vec::new();
-        for (key, mode, id) in entries {
-            let name = key.strip_suffix(b"/").unwrap_or(&key);
-            bytes.extend_from_slice(mode.as_bytes());
-            bytes.push(b' ');
-            bytes.extend_from_slice(name);
-            bytes.push(0);
-            bytes.extend_from_slice(id.as_bytes());
-        }
-        let id = odb.write(ObjectType::Tree, &bytes).unwrap();
-        self.written = Some(id);
-        id
-    }
-
-    /// Writes the files of this folder (as `contents` knows them) under `root`.
-    fn checkout(&self, root: &Path, contents: &BTreeMap<Oid, Vec<u8>>) {
-        std::fs::create_dir_all(root).unwrap();
-        for (name, id) in &self.files {
-            std::fs::write(root.join(name), &contents[id]).unwrap();
-        }
-        for (name, dir) in &self.dirs {
-            dir.checkout(&root.join(name), contents);
-        }
-    }
-}
 
 /// The repository being written: the work tree as trees, and the branch.
 struct Builder<'o, 'r> {

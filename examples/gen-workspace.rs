@@ -29,6 +29,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+#[path = "../benches/support/tree.rs"]
+mod tree;
+use tree::Dir;
+
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
 
@@ -371,60 +375,6 @@ fn agreement_text(plan: &Plan, orgs: &[Org], version: u32) -> String {
     }
     debug_assert!(!out.contains(EXAMPLE_ID));
     out
-}
-
-/// A folder being built: files (name -> blob) and subfolders (as in benches/history.rs).
-#[derive(Default)]
-struct Dir {
-    files: BTreeMap<String, Oid>,
-    dirs: BTreeMap<String, Dir>,
-    written: Option<Oid>,
-}
-
-impl Dir {
-    fn put(&mut self, path: &str, blob: Oid) {
-        let mut dir = self;
-        let mut parts = path.split('/').peekable();
-        while let Some(part) = parts.next() {
-            dir.written = None;
-            if parts.peek().is_none() {
-                dir.files.insert(part.to_string(), blob);
-                return;
-            }
-            dir = dir.dirs.entry(part.to_string()).or_default();
-        }
-    }
-
-    /// Writes the trees that changed (git's tree format and entry order) and returns the id.
-    fn write(&mut self, odb: &git2::Odb<'_>) -> Oid {
-        if let Some(id) = self.written {
-            return id;
-        }
-        let mut entries: Vec<(Vec<u8>, &str, Oid)> = Vec::new();
-        for (name, id) in &self.files {
-            entries.push((name.as_bytes().to_vec(), "100644", *id));
-        }
-        for (name, dir) in self.dirs.iter_mut() {
-            let id = dir.write(odb);
-            // Git orders a folder as if its name ended in '/'.
-            let mut key = name.as_bytes().to_vec();
-            key.push(b'/');
-            entries.push((key, "40000", id));
-        }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut bytes = Vec::new();
-        for (key, mode, id) in entries {
-            let name = key.strip_suffix(b"/").unwrap_or(&key);
-            bytes.extend_from_slice(mode.as_bytes());
-            bytes.push(b' ');
-            bytes.extend_from_slice(name);
-            bytes.push(0);
-            bytes.extend_from_slice(id.as_bytes());
-        }
-        let id = odb.write(ObjectType::Tree, &bytes).unwrap();
-        self.written = Some(id);
-        id
-    }
 }
 
 struct Args {

@@ -261,6 +261,11 @@ pub fn speculative_phrases() -> &'static List {
     list("speculative_phrases")
 }
 
+/// Words that give access to people at large, not to those who need it (DP155).
+pub fn unrestricted_access() -> &'static List {
+    list("unrestricted_access")
+}
+
 /// Practices that security and transfer text should not describe: fax, personal webmail,
 /// unencrypted media and e-mail, consumer messaging apps (DP149).
 pub fn unsafe_practices() -> &'static List {

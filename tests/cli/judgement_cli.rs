@@ -175,3 +175,37 @@ fn retention_without_a_period_and_a_processor_abroad_are_flagged() {
         );
     }
 }
+
+/// Access given to people at large (DP155), and what the list leaves alone: a qualified or a
+/// negated form, a team whose name holds "public", the examples' own texts.
+#[test]
+fn access_without_restriction_is_flagged_and_qualified_access_is_not() {
+    const ECC: &str = "icb-ecc-adult-social-care";
+    let access = |a: &'static str| {
+        move |text: String| {
+            let at = text
+                .find("access = \"")
+                .expect("the example has security.access");
+            let end = at + text[at..].find('\n').unwrap();
+            format!("{}access = \"{a}\"{}", &text[..at], &text[end..])
+        }
+    };
+    for open in [
+        "Anyone.",
+        "All staff of both organisations.",
+        "Unrestricted within the council.",
+        "Everyone at the ICB and the council",
+        "The data is available to the public on request",
+    ] {
+        assert_eq!(codes_after(ECC, access(open)), ["DP155"], "{open}");
+    }
+    for closed in [
+        "Only practitioners allocated to the person's case, on a need-to-know basis.",
+        "Anyone who is allocated the case, and their line manager.",
+        "All staff in the safeguarding team who are working on the referral.",
+        "No public access; only the two named analysts.",
+        "Officers of the Public Protection Command working on the case.",
+    ] {
+        assert!(codes_after(ECC, access(closed)).is_empty(), "{closed}");
+    }
+}

@@ -93,6 +93,7 @@ pub static CONTENT: &[&ContentRule] = &[
     &REVIEW_INTERVAL_TOO_LONG,
     &CHANGES_SEQUENCE,
     &EMPTY_JUSTIFICATION,
+    &UNRESTRICTED_ACCESS,
     &UNSAFE_PRACTICE,
     &NOT_ANONYMISED_REASON,
     // Last: it reports acknowledgements that no rule above used.

@@ -249,6 +249,40 @@ fn empty_justification(cx: &mut Cx<'_>) {
     }
 }
 
+pub static UNRESTRICTED_ACCESS: ContentRule = ContentRule {
+    rule: Rule {
+        code: "DP155",
+        name: "unrestricted-access",
+        family: Family::Content,
+        default_severity: Severity::Warning,
+        configurable: true,
+        unreadable: false,
+        acknowledgeable: true,
+        standing: "It is a judgement (a word list, with qualified and negated forms left out) and can be wrong about a text that does restrict access in other words: authors answer it in the agreement, and a workspace may change its severity or switch it off.",
+        applies: "to `security.access`",
+        summary: "Who may access the shared data is given as people at large rather than named roles or people who need it: \"anyone\", \"everyone\", \"all staff\", \"the public\", \"unrestricted\" (see \"Access without restriction\" under \"Acknowledgements and word lists\" at the end of this page). A qualified form (\"anyone who is allocated the case\", \"all staff in the safeguarding team\") and a negated one (\"no public access\") are not flagged.",
+        hint: "name the roles or teams that may access the data and why they need it (\"only practitioners allocated to the person's case, on a need-to-know basis\"), or, if access is rightly open (data published as open data), acknowledge it with an [[acknowledgements]] entry naming the rule and the item `security.access`, and saying why",
+        source: "UK GDPR Art 5(1)(f) and Art 32(4); Caldicott Principle 4 (need-to-know access); ICO, Data sharing code of practice (2021), \"Security\"; National Data Guardian data security standard 4. Policy: \"information is handled securely at all times\"; \"staff must protect confidential information at all times\".",
+    },
+    check: unrestricted_access,
+};
+
+fn unrestricted_access(cx: &mut Cx<'_>) {
+    let list = crate::judgement::unrestricted_access();
+    let access = &cx.a.security.access;
+    if let Some(word) = list.find(access) {
+        cx.judge(
+            &UNRESTRICTED_ACCESS,
+            &at(&["security", "access"]),
+            Some("security.access"),
+            format!(
+                "`security.access` (\"{}\") gives access without restriction (\"{word}\"): access is for those who need the data, by role",
+                quoted(access)
+            ),
+        );
+    }
+}
+
 pub static UNSAFE_PRACTICE: ContentRule = ContentRule {
     rule: Rule {
         code: "DP149",
