@@ -18,9 +18,9 @@
 // The bench builds its repository directly (git2, std::fs), not through the gate.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/repo.rs"]
+mod repo;
 mod support;
-#[path = "support/tree.rs"]
-mod tree;
 
 use datapact::diagnostics::Severity;
 use datapact::git::History;
@@ -31,10 +31,10 @@ use datapact::signing::{sha256_hex, sshsig};
 use datapact::workspace::Workspace;
 use ed25519_dalek::SigningKey;
 use git2::{ObjectType, Oid};
+use repo::{Dir, Lcg};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
-use tree::Dir;
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
@@ -122,19 +122,6 @@ fn trust_text(party: &str, keys: &[(&SigningKey, Option<&str>)]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Deterministic pseudo-random numbers (a 64-bit LCG), so every run builds the same history.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
 }
 
 /// What `build` made.
@@ -279,15 +266,7 @@ fn build(root: &Path, commits: usize) -> Built {
     let rollback = lives[0].text != text;
     b.put(&path, text.as_bytes());
     b.commit("Restore the first agreement's v1 text");
-    // One pack file, as a clone has it.
-    let mut pack = git2::Buf::new();
-    mempack.dump(&repo, &mut pack).unwrap();
-    let mut writer = odb.packwriter().unwrap();
-    std::io::Write::write_all(&mut writer, &pack).unwrap();
-    writer.commit().unwrap();
-    mempack.reset().unwrap();
-    repo.reference("refs/heads/main", b.head.unwrap(), true, "bench")
-        .unwrap();
+    repo::store_as_pack(&repo, &odb, &mempack, b.head.unwrap());
     // HEAD's files, so the binary can run on it too.
     b.root.checkout(root, &b.contents);
     Built {

@@ -29,9 +29,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-#[path = "../benches/support/tree.rs"]
-mod tree;
-use tree::Dir;
+#[path = "../benches/support/repo.rs"]
+mod repo;
+use repo::{Dir, Lcg};
 
 const EXAMPLE: &str = include_str!("../agreements/icb-ecc-adult-social-care.toml");
 const EXAMPLE_ID: &str = "icb-ecc-adult-social-care";
@@ -228,19 +228,6 @@ fn pool() -> Vec<Org> {
 fn key_of(seed: u64, party: &str) -> SigningKey {
     let digest = Sha256::digest(format!("datapact-gen-workspace:{seed}:{party}").as_bytes());
     SigningKey::from_bytes(&digest.into())
-}
-
-/// Deterministic pseudo-random numbers (a 64-bit LCG).
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
 }
 
 /// One agreement: its id, number and parties (indexes into the pool; the first is the lead).
@@ -570,16 +557,8 @@ fn generate(args: &Args) {
     }
     let built = started.elapsed();
 
-    // One pack file, as a clone has it.
-    let mut pack = git2::Buf::new();
-    mempack.dump(&repo, &mut pack).unwrap();
-    let mut writer = odb.packwriter().unwrap();
-    std::io::Write::write_all(&mut writer, &pack).unwrap();
-    writer.commit().unwrap();
-    mempack.reset().unwrap();
     let head = head.unwrap();
-    repo.reference("refs/heads/main", head, true, "gen-workspace")
-        .unwrap();
+    repo::store_as_pack(&repo, &odb, &mempack, head);
     let packed = started.elapsed();
 
     // HEAD's files, written in parallel, then an index with their stat data (so `git status`

@@ -1,6 +1,7 @@
-//! A git tree built in memory and written as objects (blobs, trees) straight into an object
-//! database, as the benchmarks' repositories are made: shared by benches/history.rs and
-//! examples/gen-workspace.rs (included there with `#[path]`).
+//! What builds the benchmarks' repositories, shared by benches/history.rs and
+//! examples/gen-workspace.rs (each includes it with `#[path]`): a git tree built in memory and
+//! written as objects (blobs, trees) straight into an object database, and deterministic
+//! pseudo-random numbers, so every run builds the same repository.
 
 use git2::{ObjectType, Oid};
 use std::collections::BTreeMap;
@@ -75,5 +76,37 @@ impl Dir {
         for (name, dir) in &self.dirs {
             dir.checkout(&root.join(name), contents);
         }
+    }
+}
+
+/// Stores the objects written into `mempack` as one pack file, as a clone has them, and points
+/// `refs/heads/main` at `head`.
+pub fn store_as_pack(
+    repo: &git2::Repository,
+    odb: &git2::Odb<'_>,
+    mempack: &git2::Mempack<'_>,
+    head: Oid,
+) {
+    let mut pack = git2::Buf::new();
+    mempack.dump(repo, &mut pack).unwrap();
+    let mut writer = odb.packwriter().unwrap();
+    std::io::Write::write_all(&mut writer, &pack).unwrap();
+    writer.commit().unwrap();
+    mempack.reset().unwrap();
+    repo.reference("refs/heads/main", head, true, "benchmark repository")
+        .unwrap();
+}
+
+/// Deterministic pseudo-random numbers (a 64-bit LCG).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
     }
 }
