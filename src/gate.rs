@@ -367,6 +367,62 @@ pub fn canonical(root: &Path, path: &Path) -> Result<PathBuf> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Private keys in what is read
+
+/// The first line of each kind of private key file: PEM (`-----BEGIN OPENSSH PRIVATE KEY-----`,
+/// and the RSA, EC, DSA, encrypted and PKCS#8 kinds), the SSH.COM form and PuTTY's `.ppk`.
+/// A key is found only where such a line starts at the beginning of a line, as key parsers
+/// require, so text that merely mentions one (documentation, source code) is not reported.
+fn opens_a_private_key(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    (line.starts_with(b"-----BEGIN ") && line.ends_with(b"PRIVATE KEY-----"))
+        || line.starts_with(b"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
+        || line.starts_with(b"PuTTY-User-Key-File-")
+}
+
+/// The 1-based line of the first private key block in `bytes`, if any.
+pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .split(|&b| b == b'\n')
+        .position(opens_a_private_key)
+        .map(|i| i + 1)
+}
+
+/// Whether workspace reads note what [`private_key_line`] finds in each file (see
+/// [`note_private_keys`]), and what they noted, by path.
+static KEYS_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn noted() -> &'static std::sync::Mutex<std::collections::HashMap<PathBuf, Option<usize>>> {
+    static NOTED: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<PathBuf, Option<usize>>>,
+    > = std::sync::OnceLock::new();
+    NOTED.get_or_init(Default::default)
+}
+
+/// From now on, every workspace file read whole through the gate is searched for a private key
+/// block as it is read, and the answer kept: `check` turns this on before its pass over the
+/// agreements and their signatures, so its search of the whole workspace for private keys
+/// (DP220) does not read those tens of thousands of files a second time.
+pub fn note_private_keys() {
+    KEYS_NOTED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// What a read noted about `path` ([`note_private_keys`]): `Some(line)` of a private key block,
+/// `Some(None)` for none, `None` when it was not read whole since noting began.
+pub fn noted_private_key(path: &Path) -> Option<Option<usize>> {
+    noted().lock().ok()?.get(path).copied()
+}
+
+/// Notes what `bytes`, the whole of the file `path`, hold, when noting is on.
+fn note(path: &Path, bytes: &[u8]) {
+    if KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
+        && let Ok(mut noted) = noted().lock()
+    {
+        noted.insert(path.to_path_buf(), private_key_line(bytes));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Workspace files: reading and querying
 
 /// Reads the workspace file `path`, a file of `kind`: judged, a regular file, at most the
@@ -377,6 +433,7 @@ pub fn try_read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>, Rea
     if bytes.len() as u64 > kind.cap() {
         return Err(ReadError::TooLarge { max: kind.cap() });
     }
+    note(path, &bytes);
     Ok(bytes)
 }
 
@@ -391,7 +448,12 @@ pub fn read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
 /// agreement larger than 1 MiB is finding DP001-style `FILE_TOO_LARGE`, not an error).
 pub fn read_bounded(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
     check_inside(root, path)?;
-    read_regular(path, kind.cap()).map_err(|e| e.into_error(path, kind))
+    let bytes = read_regular(path, kind.cap()).map_err(|e| e.into_error(path, kind))?;
+    // Only a file read whole is noted: a key past the cap must still be found.
+    if bytes.len() as u64 <= kind.cap() {
+        note(path, &bytes);
+    }
+    Ok(bytes)
 }
 
 /// What is at the workspace path `path`, following links that stay inside; a path that leads

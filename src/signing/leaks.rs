@@ -2,7 +2,8 @@
 //! committed or staged, or would commit (untracked and not ignored), is searched for a private
 //! key block a key parser would read. `keys/` is left to the trust store reader, which is
 //! stricter there (DP216: any mention of a private key, and any binary file). Files are listed
-//! through `crate::git` and read through the gate, in parallel; nothing of a key is quoted.
+//! through `crate::git` and read through the gate, in parallel, except those the run has read
+//! whole already, which the gate searched as it read them; nothing of a key is quoted.
 
 use crate::diagnostics::{Finding, Position};
 use crate::gate::{self, FileKind};
@@ -11,24 +12,7 @@ use crate::rules;
 use crate::workspace::{KEYS_DIR, Workspace};
 use rayon::prelude::*;
 
-/// The first line of each kind of private key file: PEM (`-----BEGIN OPENSSH PRIVATE KEY-----`,
-/// and the RSA, EC, DSA, encrypted and PKCS#8 kinds), the SSH.COM form and PuTTY's `.ppk`.
-/// A key is found only where such a line starts at the beginning of a line, as key parsers
-/// require, so text that merely mentions one (documentation, source code) is not reported.
-fn opens_a_private_key(line: &[u8]) -> bool {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    (line.starts_with(b"-----BEGIN ") && line.ends_with(b"PRIVATE KEY-----"))
-        || line.starts_with(b"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
-        || line.starts_with(b"PuTTY-User-Key-File-")
-}
-
-/// The 1-based line of the first private key block in `bytes`, if any.
-pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .split(|&b| b == b'\n')
-        .position(opens_a_private_key)
-        .map(|i| i + 1)
-}
+pub use crate::gate::private_key_line;
 
 /// DP220 errors for the files of the workspace that hold a private key and that git has or
 /// would commit (see the module comment). Empty when the workspace is not in a git work tree.
@@ -38,10 +22,17 @@ pub fn private_keys_in_workspace(ws: &Workspace) -> Vec<Finding> {
         .into_par_iter()
         .filter(|(path, _)| !path.starts_with(&keys))
         .filter_map(|(path, tracking)| {
-            let bytes = zeroize::Zeroizing::new(
-                gate::read_bounded(&ws.root, &path, FileKind::Scanned).ok()?,
-            );
-            let line = private_key_line(&bytes)?;
+            // A file this run has read whole already (an agreement, a statement, a signature:
+            // see gate::note_private_keys) is not read again.
+            let line = match gate::noted_private_key(&path) {
+                Some(noted) => noted?,
+                None => {
+                    let bytes = zeroize::Zeroizing::new(
+                        gate::read_bounded(&ws.root, &path, FileKind::Scanned).ok()?,
+                    );
+                    private_key_line(&bytes)?
+                }
+            };
             Some(finding(&ws.display(&path), line, tracking))
         })
         .collect()

@@ -1055,3 +1055,41 @@ fn datapact_writes_sha512_and_accepts_a_sha256_signature_made_by_ssh_keygen() {
     assert_eq!(status_of(&json, ICB).0, "signed", "{json}");
     assert_eq!(code, 0);
 }
+
+/// The files `check`'s own pass reads (the agreement, statements and signatures) are searched
+/// for private keys as they are read, not read again: a key pasted into the agreement or
+/// appended to a statement is still DP220, at its line.
+#[test]
+fn check_finds_a_private_key_in_the_files_its_pass_reads() {
+    let ws = workspace();
+    let key = ws.generate_key(ICB, "priya@nhs.net");
+    let (code, _, err) = sign(&ws, ICB, &key, &["--signed-at", T0]);
+    assert_eq!(code, 0, "{err}");
+    let pem = std::fs::read_to_string(&key).unwrap();
+    let agreement = format!("agreements/{ID}.toml");
+    let text = std::fs::read_to_string(ws.root().join(&agreement)).unwrap();
+    let lines = text.lines().count();
+    ws.write(&agreement, format!("{text}notes = \"\"\"\n{pem}\"\"\"\n"));
+    let statement = statement(&ws, ICB);
+    let body = std::fs::read_to_string(&statement).unwrap();
+    std::fs::write(&statement, format!("{body}{pem}")).unwrap();
+    let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
+    let all = common::findings(&serde_json::from_slice(&out.stdout).unwrap());
+    let dp220: Vec<(String, u64)> = all
+        .iter()
+        .filter(|f| f.0 == "DP220")
+        .map(|f| (f.2.split(' ').next().unwrap().to_string(), f.1))
+        .collect();
+    let statement_lines = body.lines().count() as u64;
+    assert!(
+        dp220.contains(&(agreement.clone(), lines as u64 + 2)),
+        "{dp220:?}"
+    );
+    assert!(
+        dp220.contains(&(
+            format!("signatures/{ID}/v1/{ICB}.toml"),
+            statement_lines + 1
+        )),
+        "{dp220:?}"
+    );
+}
