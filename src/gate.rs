@@ -392,11 +392,22 @@ pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
 /// [`note_private_keys`]), and what they noted, by path.
 static KEYS_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-fn noted() -> &'static std::sync::Mutex<std::collections::HashMap<PathBuf, Option<usize>>> {
-    static NOTED: std::sync::OnceLock<
-        std::sync::Mutex<std::collections::HashMap<PathBuf, Option<usize>>>,
-    > = std::sync::OnceLock::new();
+/// What was noted, by [`path_key`].
+type Noted = std::collections::HashMap<[u8; 16], Option<usize>>;
+
+fn noted() -> &'static std::sync::Mutex<Noted> {
+    static NOTED: std::sync::OnceLock<std::sync::Mutex<Noted>> = std::sync::OnceLock::new();
     NOTED.get_or_init(Default::default)
+}
+
+/// A path as the first 128 bits of its SHA-256: tens of thousands of paths noted in a few
+/// megabytes, where two different paths sharing a key is out of reach.
+fn path_key(path: &Path) -> [u8; 16] {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(path.as_os_str().as_encoded_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
 }
 
 /// From now on, every workspace file read whole through the gate is searched for a private key
@@ -410,15 +421,16 @@ pub fn note_private_keys() {
 /// What a read noted about `path` ([`note_private_keys`]): `Some(line)` of a private key block,
 /// `Some(None)` for none, `None` when it was not read whole since noting began.
 pub fn noted_private_key(path: &Path) -> Option<Option<usize>> {
-    noted().lock().ok()?.get(path).copied()
+    noted().lock().ok()?.get(&path_key(path)).copied()
 }
 
 /// Notes what `bytes`, the whole of the file `path`, hold, when noting is on.
 fn note(path: &Path, bytes: &[u8]) {
-    if KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
-        && let Ok(mut noted) = noted().lock()
-    {
-        noted.insert(path.to_path_buf(), private_key_line(bytes));
+    if KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed) {
+        let (key, line) = (path_key(path), private_key_line(bytes));
+        if let Ok(mut noted) = noted().lock() {
+            noted.insert(key, line);
+        }
     }
 }
 
