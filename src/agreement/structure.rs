@@ -103,27 +103,37 @@ impl<'a> Cx<'a> {
     /// Scans every key and value of the document for what no later stage may see: floating-point
     /// numbers (DP007) and control characters in keys and texts (DP019).
     pub(super) fn scan_values(&mut self, table: &DeTable<'_>, path: &Path) {
+        self.scan_table(table, &|| path.clone());
+    }
+
+    /// [`Cx::scan_values`] of `table`, whose path `path` makes: a path is made only for a
+    /// finding, not for each of the thousands of keys and values scanned.
+    fn scan_table(&mut self, table: &DeTable<'_>, path: &dyn Fn() -> Path) {
         for (k, v) in table.iter() {
-            let p = path.k(k.get_ref());
-            self.control_characters(&p, k.get_ref(), k.span(), true);
-            self.scan_value(v, &p);
+            let key: &str = k.get_ref();
+            let here = || path().k(key);
+            self.control_characters(&here, key, k.span(), true);
+            self.scan_value(v, &here);
         }
     }
 
-    fn scan_value(&mut self, v: &Spanned<DeValue<'_>>, path: &Path) {
+    fn scan_value(&mut self, v: &Spanned<DeValue<'_>>, path: &dyn Fn() -> Path) {
         match v.get_ref() {
             DeValue::String(s) => self.control_characters(path, s, v.span(), false),
             DeValue::Float(_) => self.report(&file::FLOAT_VALUE, |cx| {
                 (
                     cx.src.position(v.span().start),
-                    format!("`{path}` is a decimal number; agreements may not contain floating-point numbers"),
+                    format!(
+                        "`{}` is a decimal number; agreements may not contain floating-point numbers",
+                        path()
+                    ),
                     "use a whole number or write the value as text".into(),
                 )
             }),
-            DeValue::Table(t) => self.scan_values(t, path),
+            DeValue::Table(t) => self.scan_table(t, path),
             DeValue::Array(a) => {
                 for (i, item) in a.iter().enumerate() {
-                    self.scan_value(item, &path.i(i));
+                    self.scan_value(item, &|| path().i(i));
                 }
             }
             _ => {}
@@ -193,7 +203,7 @@ impl<'a> Cx<'a> {
     /// first such character as written (the character, or the backslash of its escape).
     fn control_characters(
         &mut self,
-        path: &Path,
+        path: &dyn Fn() -> Path,
         decoded: &str,
         span: std::ops::Range<usize>,
         key: bool,
@@ -210,7 +220,8 @@ impl<'a> Cx<'a> {
             (
                 cx.src.position(at),
                 format!(
-                    "{what} `{path}` contains the control character U+{:04X}; texts may hold line breaks and tabs, no other control characters",
+                    "{what} `{}` contains the control character U+{:04X}; texts may hold line breaks and tabs, no other control characters",
+                    path(),
                     u32::from(c)
                 ),
                 structure::CONTROL_CHARACTER.hint.into(),
