@@ -6,7 +6,7 @@
 //! answers it in the agreement (`[[acknowledgements]]`).
 
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// One word list: the rule it serves, what it is for, its sources and its phrases.
@@ -46,7 +46,7 @@ const UNKNOWN: Word = Word::MAX;
 /// Every word of every phrase of the lists and of the negation, numbered: a text is turned into
 /// numbers once (one lookup a word), and phrases are then matched by comparing numbers.
 #[derive(Debug, Default)]
-struct Dictionary(HashMap<String, Word>);
+struct Dictionary(rustc_hash::FxHashMap<String, Word>);
 
 impl Dictionary {
     /// `phrase` as numbered words, numbering the words not seen yet.
@@ -60,12 +60,13 @@ impl Dictionary {
             .collect()
     }
 
-    /// The words of `words` (made by [`words`]) as numbers.
-    fn encode(&self, words: &str) -> Vec<Word> {
-        words
-            .split_whitespace()
-            .map(|w| self.0.get(w).copied().unwrap_or(UNKNOWN))
-            .collect()
+    /// The words of `text` (as [`words`] makes them) as numbers.
+    fn encode(&self, text: &str) -> Vec<Word> {
+        let mut out = Vec::with_capacity(text.len() / 6 + 1);
+        each_word(text, |w| {
+            out.push(self.0.get(w).copied().unwrap_or(UNKNOWN))
+        });
+        out
     }
 
     fn len(&self) -> usize {
@@ -277,21 +278,29 @@ pub fn unsafe_practices() -> &'static List {
 /// A full stop between single letters or digits is dropped first, so "D.O.B." reads "dob" and
 /// "1.2" reads "12", while "gmail.com" reads "gmail com".
 fn words(text: &str) -> String {
-    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
-    let mut last_space = true;
+    each_word(text, |w| {
+        out.push_str(w);
+        out.push(' ');
+    });
+    out
+}
+
+/// Calls `emit` with each word of `text` in turn, as [`words`] writes them, without making the
+/// whole string: one buffer, reused.
+fn each_word(text: &str, mut emit: impl FnMut(&str)) {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut word = String::new();
     // The length of the run of letters and digits just read, since the last joining full stop.
     let mut run = 0usize;
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-            last_space = false;
+            word.push(c.to_ascii_lowercase());
             run += 1;
         } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-            last_space = false;
+            word.extend(c.to_lowercase());
             run += 1;
         } else {
             // A full stop between single characters (an abbreviation) joins them.
@@ -300,22 +309,21 @@ fn words(text: &str) -> String {
                 run = 0;
                 continue;
             }
-            if !last_space {
-                out.push(' ');
-                last_space = true;
+            if !word.is_empty() {
+                emit(&word);
+                word.clear();
             }
             run = 0;
         }
     }
-    if !last_space {
-        out.push(' ');
+    if !word.is_empty() {
+        emit(&word);
     }
-    out
 }
 
 /// The words of `text` as numbers of the lists' [`Dictionary`].
 fn encode(text: &str) -> Vec<Word> {
-    lists().dictionary.encode(&words(text))
+    lists().dictionary.encode(text)
 }
 
 /// Whether `phrase` occurs in `toks` starting at `i`.
@@ -589,6 +597,30 @@ mod tests {
             sc.find("Mental-health team referral"),
             Some("mental health")
         );
+    }
+
+    proptest::proptest! {
+        /// Without full stops, the words of a text are its runs of letters and digits, in lower
+        /// case; `words` and the numbers `encode` makes agree with them.
+        #[test]
+        fn words_are_the_runs_of_letters_and_digits(text in "[a-zA-Z0-9 ,;:()'é-]{0,60}") {
+            let runs: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|r| !r.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            let mut seen = Vec::new();
+            each_word(&text, |w| seen.push(w.to_string()));
+            proptest::prop_assert_eq!(&seen, &runs);
+            let joined = if runs.is_empty() { " ".to_string() } else { format!(" {} ", runs.join(" ")) };
+            proptest::prop_assert_eq!(words(&text), joined);
+            let d = &lists().dictionary;
+            let expected: Vec<Word> = runs
+                .iter()
+                .map(|r| d.0.get(r.as_str()).copied().unwrap_or(UNKNOWN))
+                .collect();
+            proptest::prop_assert_eq!(d.encode(&text), expected);
+        }
     }
 
     #[test]
