@@ -13,7 +13,8 @@ pub struct Path(Vec<Seg>);
 
 #[derive(Debug, Clone)]
 enum Seg {
-    Key(String),
+    /// A key: borrowed when the code names it (most keys), owned when it comes from the file.
+    Key(std::borrow::Cow<'static, str>),
     Index(usize),
 }
 
@@ -23,13 +24,19 @@ impl Path {
         Path(Vec::new())
     }
     /// A path of table keys, such as `["dates", "review"]`.
-    pub fn keys(keys: &[&str]) -> Path {
-        Path(keys.iter().map(|k| Seg::Key(k.to_string())).collect())
+    pub fn keys(keys: &[&'static str]) -> Path {
+        Path(
+            keys.iter()
+                .map(|k| Seg::Key(std::borrow::Cow::Borrowed(*k)))
+                .collect(),
+        )
     }
-    /// The value under `key`.
-    pub fn k(&self, key: &str) -> Path {
-        let mut p = self.clone();
-        p.0.push(Seg::Key(key.to_string()));
+    /// The value under `key`: a key the code names (`"dates"`), or one from the file
+    /// (`name.to_string()`), kept without copying in the first case.
+    pub fn k(&self, key: impl Into<std::borrow::Cow<'static, str>>) -> Path {
+        let mut p = Path(Vec::with_capacity(self.0.len() + 1));
+        p.0.extend(self.0.iter().cloned());
+        p.0.push(Seg::Key(key.into()));
         p
     }
     /// Element `index` of the list at this path.

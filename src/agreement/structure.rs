@@ -111,7 +111,7 @@ impl<'a> Cx<'a> {
     fn scan_table(&mut self, table: &DeTable<'_>, path: &dyn Fn() -> Path) {
         for (k, v) in table.iter() {
             let key: &str = k.get_ref();
-            let here = || path().k(key);
+            let here = || path().k(key.to_string());
             self.control_characters(&here, key, k.span(), true);
             self.scan_value(v, &here);
         }
@@ -147,7 +147,7 @@ impl<'a> Cx<'a> {
             match s.strip_prefix('#').and_then(|n| n.parse().ok()) {
                 Some(i) => path = path.i(i),
                 None => {
-                    path = path.k(s);
+                    path = path.k(s.clone());
                     keys.push(s);
                 }
             }

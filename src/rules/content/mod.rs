@@ -242,6 +242,6 @@ fn acknowledgement_unused(cx: &mut Cx<'_>) {
 }
 
 /// A path of table keys, for the rules' positions.
-fn at(keys: &[&str]) -> Path {
+fn at(keys: &[&'static str]) -> Path {
     Path::keys(keys)
 }
