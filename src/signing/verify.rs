@@ -130,13 +130,13 @@ pub(crate) fn reject(
 }
 
 fn read_signature_file(ws: &Workspace, path: &Path, kind: FileKind) -> Result<Vec<u8>, Rejection> {
-    let display = ws.display(path);
     let what = match kind {
         FileKind::Statement => "statement",
         _ => "signature",
     };
     // The gate never opens what is not a regular file: opening a FIFO waits for a writer forever.
     gate::try_read(&ws.root, path, kind).map_err(|e| {
+        let display = ws.display(path);
         let reason = match e {
             ReadError::Refused(e) => e.message,
             ReadError::NotRegular { .. } => format!(
@@ -743,8 +743,21 @@ fn verify_dir(
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
-    for path in list_dir(ws, &dir) {
-        let display = ws.display(&path);
+    let listed = gate::list_dir_kinds(&ws.root, &dir).unwrap_or_default();
+    // What is at a path of this folder: as listed, a link judged and followed, and a name the
+    // listing lacks missing (one query per link rather than one per file).
+    let here = |p: &Path| -> Option<Kind> {
+        match listed.binary_search_by(|(q, _)| q.as_path().cmp(p)) {
+            Ok(i) if listed[i].1 == Kind::Link => kind(ws, p),
+            Ok(i) => Some(listed[i].1),
+            Err(_) if p.parent() == Some(dir.as_path()) => Some(Kind::Missing),
+            Err(_) => kind(ws, p),
+        }
+    };
+    for (path, _) in &listed {
+        let path = path.clone();
+        // Made only for a finding.
+        let display = || ws.display(&path);
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -752,39 +765,45 @@ fn verify_dir(
             .to_string();
         if let Some(stem) = name.strip_suffix(".toml.sig") {
             let statement = path.with_file_name(format!("{stem}.toml"));
-            if kind(ws, &statement) != Some(Kind::Missing) {
+            if here(&statement) != Some(Kind::Missing) {
                 continue;
             }
-            if kind(ws, &path) == Some(Kind::File) {
-                findings.push(interrupted(facts, &display, stem, "signature", "statement"));
+            if here(&path) == Some(Kind::File) {
+                findings.push(interrupted(
+                    facts,
+                    &display(),
+                    stem,
+                    "signature",
+                    "statement",
+                ));
             } else {
                 findings.push(Finding::new(
                     &rules::signatures::SIGNATURE_MALFORMED,
-                    &display,
+                    &display(),
                     Position::START,
-                    format!("signature {display} has no statement file beside it, and it is not a regular file"),
+                    format!("signature {} has no statement file beside it, and it is not a regular file", display()),
                     "remove it",
                 ));
             }
             continue;
         }
         // Review statements have a folder of their own, judged by `review::reviews`.
-        if name == REVIEWS_DIR && kind(ws, &path) == Some(Kind::Dir) {
+        if name == REVIEWS_DIR && here(&path) == Some(Kind::Dir) {
             continue;
         }
         // So have acceptances, judged (a link out of the workspace included) by
         // `acceptance::acceptances`: reported there, once.
         if name == super::acceptance::ACCEPTANCES_DIR
-            && (kind(ws, &path) == Some(Kind::Dir) || gate::check_inside(&ws.root, &path).is_err())
+            && (here(&path) == Some(Kind::Dir) || gate::check_inside(&ws.root, &path).is_err())
         {
             continue;
         }
         if gate::is_temporary_name(&name) {
             findings.push(Finding::new(
                 &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
-                &display,
+                &display(),
                 Position::START,
-                format!("{display} is a temporary file left by an interrupted datapact run; it is not read"),
+                format!("{} is a temporary file left by an interrupted datapact run; it is not read", display()),
                 "the next datapact command that writes in this folder (such as `datapact sign`) removes it; or remove it yourself",
             ));
             continue;
@@ -792,10 +811,16 @@ fn verify_dir(
         if let Some(stem) = name.strip_suffix(".toml").filter(|s| check_id(s).is_ok()) {
             // A statement whose signature is not there at all (not a damaged or unreadable
             // signature: those are DP210) is the first half of a signing that never finished.
-            if kind(ws, &signature_path(&path)) == Some(Kind::Missing)
-                && kind(ws, &path) == Some(Kind::File)
+            if here(&signature_path(&path)) == Some(Kind::Missing)
+                && here(&path) == Some(Kind::File)
             {
-                findings.push(interrupted(facts, &display, stem, "statement", "signature"));
+                findings.push(interrupted(
+                    facts,
+                    &display(),
+                    stem,
+                    "statement",
+                    "signature",
+                ));
                 continue;
             }
         }
@@ -805,9 +830,9 @@ fn verify_dir(
         let Some(stem) = stem else {
             findings.push(Finding::new(
                 &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
-                &display,
+                &display(),
                 Position::START,
-                format!("{display} is not a statement (<party-id>.toml) or signature (<party-id>.toml.sig) file"),
+                format!("{} is not a statement (<party-id>.toml) or signature (<party-id>.toml.sig) file", display()),
                 "remove it; this directory holds only statements and their signatures",
             ));
             continue;
