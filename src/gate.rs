@@ -487,25 +487,7 @@ pub fn list_dir(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
 /// not exist. The folder is judged first, as for [`list_dir`]. It spares a query per entry.
 pub fn list_dir_kinds(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
     check_listing(root, dir)?;
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io("read directory", dir, e)),
-    };
-    let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("read directory", dir, e))?;
-        let kind = match entry.file_type() {
-            Ok(t) if t.is_symlink() => Kind::Link,
-            Ok(t) if t.is_file() => Kind::File,
-            Ok(t) if t.is_dir() => Kind::Dir,
-            Ok(_) => Kind::Other,
-            Err(e) => return Err(Error::io("read directory", dir, e)),
-        };
-        out.push((entry.path(), kind));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    listing(dir)
 }
 
 /// The regular files under the workspace folder `dir`, at most `max_depth` folders deep and
@@ -816,21 +798,31 @@ fn kind_following(path: &Path) -> Result<Kind> {
 }
 
 fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(listing(dir)?.into_iter().map(|(path, _)| path).collect())
+}
+
+/// The entries of `dir`, sorted, each with its kind as the listing gives it (no link followed);
+/// none when `dir` does not exist.
+fn listing(dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(Error::io("read directory", dir, e)),
     };
-    let mut paths = Vec::new();
+    let mut out = Vec::new();
     for entry in entries {
-        paths.push(
-            entry
-                .map_err(|e| Error::io("read directory", dir, e))?
-                .path(),
-        );
+        let entry = entry.map_err(|e| Error::io("read directory", dir, e))?;
+        let kind = match entry.file_type() {
+            Ok(t) if t.is_symlink() => Kind::Link,
+            Ok(t) if t.is_file() => Kind::File,
+            Ok(t) if t.is_dir() => Kind::Dir,
+            Ok(_) => Kind::Other,
+            Err(e) => return Err(Error::io("read directory", dir, e)),
+        };
+        out.push((entry.path(), kind));
     }
-    paths.sort();
-    Ok(paths)
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 /// Reads the regular file `path`, at most `cap` bytes; longer is [`ReadError::TooLarge`].
