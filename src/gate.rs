@@ -849,7 +849,9 @@ fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
             dir: opened.is_dir(),
         });
     }
-    let mut bytes = Vec::new();
+    // Sized from the file's length, so a file is read in one call (and one more that finds its
+    // end), not in a dozen growing ones.
+    let mut bytes = Vec::with_capacity(opened.len().min(cap) as usize + 1);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
