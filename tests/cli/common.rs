@@ -309,13 +309,18 @@ pub fn assert_no_panic(out: &Output) {
     );
 }
 
-/// Every finding in a JSON report, as (code, line, message).
-pub fn findings(report: &Value) -> Vec<(String, u64, String)> {
+/// Every finding object of a JSON report, across its files.
+pub fn finding_objects(report: &Value) -> impl Iterator<Item = &Value> {
     report["files"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|f| f["findings"].as_array().unwrap().iter())
+}
+
+/// Every finding in a JSON report, as (code, line, message).
+pub fn findings(report: &Value) -> Vec<(String, u64, String)> {
+    finding_objects(report)
         .map(|f| {
             (
                 f["code"].as_str().unwrap().to_string(),

@@ -149,11 +149,7 @@ pub(crate) type Found = (String, String, String, String);
 
 /// The findings of a `check --format json` report.
 fn found(json: &Value) -> Vec<Found> {
-    json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["findings"].as_array().unwrap())
+    crate::common::finding_objects(json)
         .map(|f| {
             let s = |k: &str| f[k].as_str().unwrap().to_string();
             (s("code"), s("severity"), s("file"), s("message"))

@@ -80,11 +80,7 @@ impl Ws {
 
 /// The (code, severity, message) of every finding in a JSON report.
 fn found(report: &Value) -> Vec<(String, String, String)> {
-    report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["findings"].as_array().unwrap().iter())
+    common::finding_objects(report)
         .map(|f| {
             (
                 f["code"].as_str().unwrap().to_string(),

@@ -155,11 +155,7 @@ impl Fixture {
     /// `check --format json` on DAY: exit code and every finding as (code, file, message).
     fn check(&self) -> (i32, Vec<(String, String, String)>) {
         let (code, json) = self.json(DAY, &["check"]);
-        let findings = json["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|f| f["findings"].as_array().unwrap().iter())
+        let findings = common::finding_objects(&json)
             .map(|f| {
                 (
                     f["code"].as_str().unwrap().to_string(),
