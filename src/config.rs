@@ -455,14 +455,14 @@ impl Config {
                     "{}: [rules] names unknown rule {key:?}",
                     source.display
                 ))
-                .with_hint("use a code or name listed in docs/rules.md")
+                .with_hint("use a code or name that `datapact rules` lists")
             })?;
             if !rule.configurable {
                 return Err(Error::input(format!(
                     "{}: rule {} ({}) cannot be changed in [rules]",
                     source.display, rule.code, rule.name
                 ))
-                .with_hint("only rules marked configurable in docs/rules.md may be changed"));
+                .with_hint(format!("only configurable rules may be changed; `datapact explain {}` says why this one is fixed", rule.code)));
             }
         }
         Ok(())

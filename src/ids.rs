@@ -12,6 +12,21 @@ pub struct AgreementId(String);
 /// The rule for ids, worded for error messages.
 pub const ID_RULE: &str = "3 to 64 characters: lowercase letters a-z, digits 0-9 and single hyphens, starting and ending with a letter or digit; not \"index\"";
 
+/// `hint` prefixed with "did you mean NEAR?" when one of `ids` (agreement or party ids) is close
+/// enough to `wanted` to be a likely typo of it ([`crate::vocab::suggest`]); `hint` alone when
+/// none is.
+pub fn near_miss_hint<'a>(
+    wanted: &str,
+    ids: impl IntoIterator<Item = &'a str>,
+    hint: &str,
+) -> String {
+    match crate::vocab::suggest(wanted, ids) {
+        Some(near) if hint.is_empty() => format!("did you mean {near}?"),
+        Some(near) => format!("did you mean {near}? {hint}"),
+        None => hint.to_string(),
+    }
+}
+
 /// Checks `s` against the id rule; returns the reason it fails.
 pub fn check_id(s: &str) -> Result<(), String> {
     if s.len() < 3 || s.len() > 64 {

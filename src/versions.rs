@@ -553,7 +553,11 @@ impl Versions {
                 self.id,
                 parties.join(", ")
             ))
-            .with_hint("name a party by its id, as in the agreement's [[parties]]"));
+            .with_hint(crate::ids::near_miss_hint(
+                party,
+                parties.iter().map(String::as_str),
+                "name a party by its id, as in the agreement's [[parties]]",
+            )));
         }
         let mut why: Vec<String> = Vec::new();
         for version in signed_versions(judge.ws, self.id.as_str())

@@ -130,23 +130,41 @@ impl Workspace {
             }
             return Ok(canon);
         }
-        let id = AgreementId::parse(target)?;
+        let id = AgreementId::parse(target).map_err(|e| self.with_near_miss(e, target))?;
         let path = self.agreement_path(&id);
         if gate::kind_of(&self.root, &path)? == Kind::Missing {
-            return Err(Error::usage(format!(
+            let error = Error::usage(format!(
                 "no agreement {target:?} in this workspace (looked for {})",
                 self.display(&path)
             ))
             .with_hint(
                 "run `datapact status` to list the agreements, or `datapact new ID` to create one",
-            ));
+            );
+            return Err(self.with_near_miss(error, target));
         }
         Ok(path)
+    }
+
+    /// The ids of the agreement files (`agreements/<id>.toml`), sorted.
+    pub fn agreement_ids(&self) -> Result<Vec<String>> {
+        Ok(ids_in(&self.root, AGREEMENTS_DIR)?.collect())
     }
 
     /// How findings name `path`: relative to the workspace root with `/` separators.
     pub fn display(&self, path: &Path) -> String {
         display_in(&self.root, path)
+    }
+
+    /// `error` about the agreement id `target`, its hint saying "did you mean ...?" when an
+    /// agreement of the workspace has a close id.
+    fn with_near_miss(&self, error: Error, target: &str) -> Error {
+        let ids = self.agreement_ids().unwrap_or_default();
+        let hint = error.hint.clone().unwrap_or_default();
+        error.with_hint(crate::ids::near_miss_hint(
+            target,
+            ids.iter().map(String::as_str),
+            &hint,
+        ))
     }
 
     /// Reads an agreement file for checking (through the gate: judged, a regular file, capped).
@@ -162,6 +180,33 @@ impl Workspace {
 }
 
 pub use crate::gate::display_in;
+
+/// The ids named by the `.toml` files of the workspace folder `dir` (`agreements`, `keys`),
+/// sorted; files whose names are not ids are passed over.
+fn ids_in(root: &Path, dir: &str) -> Result<impl Iterator<Item = String>> {
+    let files = gate::list_dir(root, &root.join(dir))?;
+    Ok(files.into_iter().filter_map(|path| {
+        let id = path.file_name()?.to_str()?.strip_suffix(".toml")?;
+        check_id(id).is_ok().then(|| id.to_string())
+    }))
+}
+
+/// For shell completion: the ids of the `.toml` files in folder `dir` (`agreements` or `keys`)
+/// of the workspace containing `start`, found by its `datapact.toml` (which is not read) and
+/// listed through the gate. Cheap (one listing, no file opened) and silent: nothing when there
+/// is no workspace or the folder cannot be listed.
+pub fn completion_ids(start: &Path, dir: &str) -> Vec<String> {
+    let Ok(start) = gate::outside::canonicalize(start) else {
+        return Vec::new();
+    };
+    let Some(root) = start
+        .ancestors()
+        .find(|d| gate::outside::exists_no_follow(&d.join(CONFIG_FILE)))
+    else {
+        return Vec::new();
+    };
+    ids_in(root, dir).map(Iterator::collect).unwrap_or_default()
+}
 
 pub use crate::ids::{AgreementId, ID_RULE, RESERVED_IDS, check_id};
 

@@ -7,8 +7,10 @@ pub mod accept;
 pub mod bump;
 pub mod calendar;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod docs;
+pub mod explain;
 pub mod init;
 pub mod keys;
 pub mod log;
@@ -24,6 +26,7 @@ pub mod templates;
 pub mod validate;
 mod values;
 pub mod verify;
+pub mod vocab;
 
 use crate::error::{Outcome, Result};
 use crate::gate::{self, Overwrite};
@@ -82,6 +85,9 @@ pub enum Command {
     #[command(visible_alias = "normalize")]
     Normalise(normalise::Args),
     Rules(rules::Args),
+    Completions(completions::Args),
+    Explain(explain::Args),
+    Vocab(vocab::Args),
     #[command(hide = true)]
     Docs(docs::Args),
 }
@@ -164,6 +170,9 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Calendar(args) => calendar::run(cx, args),
         Command::Normalise(args) => normalise::run(cx, args),
         Command::Rules(args) => rules::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Vocab(args) => vocab::run(args),
         Command::Docs(args) => docs::run(args),
     }
 }

@@ -64,14 +64,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     };
     let facts = facts::of_checked(checked)?;
     let id = &facts.id;
-    if !facts.party_ids.contains(&args.party) {
-        return Err(Error::refused(format!(
-            "{} is not a party to {id} (its parties are: {})",
-            args.party,
-            facts.party_ids.join(", ")
-        ))
-        .with_hint("pass --party with one of the party ids listed in the agreement"));
-    }
+    facts.require_signing_party(&args.party)?;
     if !assessment.fully_signed() {
         let missing = assessment.missing_parties();
         let why = if missing.is_empty() {

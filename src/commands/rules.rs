@@ -24,13 +24,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     if let Some(wanted) = &args.rule {
-        let rule = rules::find(wanted).ok_or_else(|| {
-            Error::usage(format!("there is no rule {wanted:?}"))
-                .with_hint("run `datapact rules` to list every code and name")
-        })?;
-        let text = doc::explain(rule);
-        term::emit(|out| out.write_all(text.as_bytes()))?;
-        return Ok(Outcome::Clean);
+        return explain(wanted);
     }
     term::emit(|out| {
         for r in rules::all() {
@@ -45,6 +39,33 @@ pub fn run(args: &Args) -> Result<Outcome> {
         }
         Ok(())
     })?;
+    Ok(Outcome::Clean)
+}
+
+/// Prints one rule explained (`datapact explain CODE`, `datapact rules CODE`): found by code in
+/// any case or by name; an unknown one is a usage error that suggests the nearest code or name.
+pub fn explain(wanted: &str) -> Result<Outcome> {
+    let rule = rules::find(wanted).ok_or_else(|| {
+        // Codes are compared in lower case, as `suggest` compares the input.
+        let codes: Vec<String> = rules::all()
+            .iter()
+            .map(|r| r.code.to_ascii_lowercase())
+            .collect();
+        let near = crate::vocab::suggest(wanted, codes.iter().map(String::as_str))
+            .map(|code| code.to_ascii_uppercase())
+            .or_else(|| {
+                crate::vocab::suggest(wanted, rules::all().iter().map(|r| r.name))
+                    .map(str::to_string)
+            });
+        Error::usage(format!("there is no rule {wanted:?}")).with_hint(match near {
+            Some(near) => {
+                format!("did you mean {near}? `datapact rules` lists every code and name")
+            }
+            None => "run `datapact rules` to list every code and name".to_string(),
+        })
+    })?;
+    let text = doc::explain(rule);
+    term::emit(|out| out.write_all(text.as_bytes()))?;
     Ok(Outcome::Clean)
 }
 

@@ -89,15 +89,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             facts.id
         )));
     }
-    if !facts.party_ids.contains(&args.party) {
-        return Err(Error::refused(format!(
-            "{} is not a party to {} (its parties are: {})",
-            args.party,
-            facts.id,
-            facts.party_ids.join(", ")
-        ))
-        .with_hint("pass --party with one of the party ids listed in the agreement"));
-    }
+    facts.require_signing_party(&args.party)?;
     let trust = TrustStore::load(&ws)?;
     warn_if_uncommitted(&ws, &facts, args.commit);
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);

@@ -74,7 +74,7 @@ fn rule_descriptor(rule: &'static Rule) -> Value {
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": format!("{} Source: {}", rule.summary, rule.source) },
         "help": {
-            "text": format!("{}\nSource: {}\nSee docs/rules.md ({}).", rule.summary, rule.source, rule.code),
+            "text": format!("{}\nSource: {}\nRun `datapact explain {}` or see {}.", rule.summary, rule.source, rule.code, crate::rules::doc::doc_url(rule.code)),
         },
         "defaultConfiguration": { "level": level(rule.default_severity) },
         "properties": { "tags": [rule.family.as_str()] },

@@ -273,10 +273,24 @@ pub fn anchor(rule: &Rule) -> String {
     format!("{}-{}", rule.code.to_ascii_lowercase(), rule.name)
 }
 
-/// One rule explained in plain text, for `datapact rules CODE`.
+/// Where a rule is documented on the web: its section of docs/rules.md in the repository named
+/// by Cargo.toml's `repository` (the heading's anchor, [`anchor`]); the page itself for a code
+/// the catalogue does not have. Hints, `datapact explain` and SARIF point here, since a user's
+/// workspace has no docs/ of its own.
+pub fn doc_url(code: &str) -> String {
+    let page = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+    match super::find(code) {
+        Some(rule) => format!("{page}#{}", anchor(rule)),
+        None => page.to_string(),
+    }
+}
+
+/// One rule explained in plain text, for `datapact explain CODE` (and `datapact rules CODE`):
+/// its status, what it checks, what to do, the source that requires it, why it is fixed or
+/// configurable, and where it is documented.
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "{} {}\n  {}\n\n  {}\n\n  What to do: {}.\n  Source: {}\n  {}: {}\n",
+        "{} {}\n  {}\n\n  {}\n\n  What to do: {}.\n  Source: {}\n  {}: {}\n  Documentation: {}\n",
         rule.code,
         rule.name,
         status(rule),
@@ -285,6 +299,7 @@ pub fn explain(rule: &Rule) -> String {
         rule.source,
         why(rule),
         rule.standing,
+        doc_url(rule.code),
     )
 }
 

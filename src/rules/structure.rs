@@ -122,7 +122,7 @@ pub static UNKNOWN_VALUE: Rule = Rule {
     standing: "It guards parsing: the rules read vocabulary values by their ids, and an unknown id has no legal meaning. Which consent exceptions exist is chosen in `[policy]`, not by switching this rule off.",
     applies: "always",
     summary: "A value is not in its controlled vocabulary (roles, purpose categories, Art 6 and Art 9 points, Schedule 1 conditions, confidentiality bases, ...). The hint suggests the nearest known value.",
-    hint: "use one of the vocabulary's ids; docs/format.md lists them",
+    hint: "use one of the vocabulary's ids; `datapact vocab` names the vocabularies and `datapact vocab NAME` lists every id of one with its wording",
     source: "Legal vocabularies: UK GDPR Art 6(1), Art 9(2), DPA 2018 Sch 1, common-law confidentiality bases, shipped in `src/vocabulary.toml`.",
 };
 

@@ -428,7 +428,11 @@ pub fn record(
             new.party,
             facts.id.as_str()
         ))
-        .with_hint(format!("the parties are: {}", facts.party_ids.join(", "))));
+        .with_hint(crate::ids::near_miss_hint(
+            new.party,
+            facts.party_ids.iter().map(String::as_str),
+            &format!("the parties are: {}", facts.party_ids.join(", ")),
+        )));
     }
     for (name, value) in [
         ("--by", new.accepted_by),

@@ -42,6 +42,24 @@ impl AgreementFacts {
         &self.bytes
     }
 
+    /// Refuses `party` when it is not one of the parties that sign (`sign`, `review`), naming
+    /// them and, for a near miss, the id meant.
+    pub fn require_signing_party(&self, party: &str) -> Result<()> {
+        if self.party_ids.iter().any(|p| p == party) {
+            return Ok(());
+        }
+        Err(Error::refused(format!(
+            "{party} is not a party to {} (its parties are: {})",
+            self.id,
+            self.party_ids.join(", ")
+        ))
+        .with_hint(crate::ids::near_miss_hint(
+            party,
+            self.party_ids.iter().map(String::as_str),
+            "pass --party with one of the party ids listed in the agreement",
+        )))
+    }
+
     /// The same facts for other bytes (and their digest): what a tampered copy would claim.
     pub fn with_bytes(&self, bytes: Vec<u8>) -> AgreementFacts {
         AgreementFacts {

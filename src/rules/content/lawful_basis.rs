@@ -81,7 +81,7 @@ fn art9_needs_schedule1(cx: &mut Cx<'_>) {
                 let common: Vec<&str> =
                     COMMON.into_iter().filter(|c| options.contains(c)).collect();
                 format!(
-                    "add one of the {} conditions that satisfy it to `lawful_basis.dpa_schedule1` (the `dpa_schedule1` vocabulary in docs/format.md lists them), such as {}",
+                    "add one of the {} conditions that satisfy it to `lawful_basis.dpa_schedule1`, such as {}; run `datapact vocab dpa_schedule1` for every condition, with the Art 9(2) point it completes and its wording",
                     options.len(),
                     common.join(", ")
                 )
