@@ -12,6 +12,11 @@ use chrono::NaiveDate;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact accept icb-ecc-adult-social-care --party essex-county-council --method email \\
+        --on 2026-05-01 --by \"Mark Osei, DPO\" --evidence \"e-mail ref ECC-7\" \\
+        --recorded-by \"Priya Shah\"")]
 pub struct Args {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]

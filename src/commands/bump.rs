@@ -16,6 +16,13 @@ use chrono::NaiveDate;
 
 /// Raise an agreement to its next version, recording the change; every party signs it again.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # the next version
+  datapact bump icb-ecc-adult-social-care --reason \"Annual review\" \\
+        --change \"Adds the reablement team\"
+  # the same terms, a further term
+  datapact bump icb-ecc-adult-social-care --type renewal --reason \"Second term\" --commit")]
 pub struct Args {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]

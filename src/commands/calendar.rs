@@ -11,6 +11,10 @@ use std::path::PathBuf;
 
 /// Write review and expiry reminders as an iCalendar file.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact calendar --out reminders.ics       # review and expiry reminders
+  datapact calendar icb-ecc-adult-social-care   # one agreement's, on stdout")]
 pub struct Args {
     /// Agreement ids or files; default: every agreement.
     #[arg(value_name = "ID|PATH")]

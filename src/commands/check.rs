@@ -19,6 +19,11 @@ pub enum FailOn {
 
 /// Check every agreement: validation, signatures and review/expiry dates (the CI gate).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact check                              # the CI gate: validation, signatures, dates
+  datapact check --format github --fail-on warning   # in GitHub Actions, failing on warnings
+  datapact check --require-signed --history   # every agreement signed; the history too")]
 pub struct Args {
     /// Agreement ids or files; default: every agreement.
     #[arg(value_name = "ID|PATH")]

@@ -15,6 +15,11 @@ use std::io::Write;
 
 /// Show what changed between two versions of an agreement, clause by clause.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact diff icb-ecc-adult-social-care     # the working tree against the latest version
+  datapact diff icb-ecc-adult-social-care --from 1 --to 2
+  datapact diff icb-ecc-adult-social-care --since-signed-by essex-county-council")]
 pub struct Args {
     /// The agreement id (or its file, agreements/ID.toml).
     #[arg(value_name = "ID")]

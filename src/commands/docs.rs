@@ -1,7 +1,9 @@
 //! `datapact docs [--check] [DIR]` (hidden, for maintainers): regenerates the pages of the
-//! repository's `docs/` that copy the code: docs/rules.md from the rule registry and the
-//! vocabulary tables of docs/format.md from `vocabulary.toml`. With `--check`, writes nothing and
-//! exits 1 when a page is stale (the test suite runs it).
+//! repository's `docs/` that copy the code: docs/rules.md from the rule registry, the
+//! vocabulary tables of docs/format.md from `vocabulary.toml`, and the man pages docs/man/*.1
+//! from the clap definitions (clap_mangen: `datapact.1` and one per visible subcommand, such as
+//! `datapact-keys-generate.1`). With `--check`, writes nothing and exits 1 when a page is stale,
+//! missing, or a man page no command has (the test suite runs it).
 
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, FileKind, Overwrite};
@@ -9,7 +11,7 @@ use crate::rules::doc;
 use crate::{term, vocab};
 use std::path::{Path, PathBuf};
 
-/// Regenerate docs/rules.md and the vocabulary tables of docs/format.md.
+/// Regenerate docs/rules.md, the vocabulary tables of docs/format.md and docs/man/*.1.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The repository whose docs/ to regenerate; default: the current directory.
@@ -29,10 +31,12 @@ pub fn run(args: &Args) -> Result<Outcome> {
     let rules_md = args.dir.join("docs/rules.md");
     let format_md = args.dir.join("docs/format.md");
     let current_format = read(&format_md)?;
-    let pages = [
-        (rules_md.as_path(), doc::markdown()),
+    let man_dir = args.dir.join("docs/man");
+    let man_pages = man_pages()?;
+    let mut pages = vec![
+        (rules_md, doc::markdown()),
         (
-            format_md.as_path(),
+            format_md.clone(),
             with_vocabularies(&current_format, &vocab::markdown()).ok_or_else(|| {
                 Error::input(format!(
                     "{}: the markers of the generated vocabulary section are missing",
@@ -44,6 +48,11 @@ pub fn run(args: &Args) -> Result<Outcome> {
             })?,
         ),
     ];
+    pages.extend(
+        man_pages
+            .into_iter()
+            .map(|(name, page)| (man_dir.join(name), page)),
+    );
     let mut stale = Vec::new();
     for (path, wanted) in &pages {
         if read(path).ok().as_deref() != Some(wanted.as_str()) {
@@ -51,6 +60,17 @@ pub fn run(args: &Args) -> Result<Outcome> {
             if !args.check {
                 gate::output::write_atomic(None, path, wanted.as_bytes(), Overwrite::Allow)?;
                 term::note(&format!("Wrote {}", path.display()));
+            }
+        }
+    }
+    // A man page of a command that is gone (renamed, removed) is stale too.
+    for path in gate::output::list_dir(None, &man_dir)? {
+        let is_page = path.extension().is_some_and(|e| e == "1");
+        if is_page && !pages.iter().any(|(p, _)| *p == path) {
+            stale.push(path.display().to_string());
+            if !args.check {
+                gate::output::remove_file(None, &path)?;
+                term::note(&format!("Removed {}", path.display()));
             }
         }
     }
@@ -62,6 +82,32 @@ pub fn run(args: &Args) -> Result<Outcome> {
         return Ok(Outcome::Problems);
     }
     Ok(Outcome::Clean)
+}
+
+/// The man pages (file name, roff text): the whole command's and one for each visible
+/// subcommand, nested ones included, each named by clap's display name (`datapact-keys-add`).
+fn man_pages() -> Result<Vec<(String, String)>> {
+    fn walk(cmd: &clap::Command, pages: &mut Vec<(String, String)>) -> std::io::Result<()> {
+        // No version or date in the header: a page changes only when its command does.
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source("datapact")
+            .manual("datapact manual");
+        let mut roff = Vec::new();
+        man.render(&mut roff)?;
+        pages.push((
+            man.get_filename(),
+            String::from_utf8_lossy(&roff).into_owned(),
+        ));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, pages)?;
+        }
+        Ok(())
+    }
+    let mut cmd = <super::Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    walk(&cmd, &mut pages).map_err(|e| Error::io("render", Path::new("the man pages"), e))?;
+    Ok(pages)
 }
 
 fn read(path: &Path) -> Result<String> {

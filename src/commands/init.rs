@@ -11,6 +11,11 @@ use std::path::PathBuf;
 
 /// Create a workspace: datapact.toml, agreements/, keys/ and .gitattributes, in a git repository.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # a new workspace (and git repository) in my-agreements/
+  datapact init my-agreements
+  datapact init                               # make the current directory a workspace")]
 pub struct Args {
     /// Directory to create the workspace in (created if needed); default: the current directory.
     pub dir: Option<PathBuf>,

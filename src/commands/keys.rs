@@ -16,6 +16,10 @@ use std::path::PathBuf;
 
 /// Manage signing keys and the workspace trust store (keys/).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact keys list                          # the trust store
+  datapact keys generate --party nhs-essex-icb --principal dpo@essexicb.nhs.uk --role dpo")]
 pub struct Args {
     #[command(subcommand)]
     pub command: KeysCommand,
@@ -24,14 +28,31 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum KeysCommand {
     /// Create an Ed25519 key pair and enrol its public key for a party.
+    #[command(after_help = "\
+Examples:
+  datapact keys generate --party nhs-essex-icb --principal dpo@essexicb.nhs.uk --role dpo")]
     Generate(GenerateArgs),
     /// Enrol a partner's existing OpenSSH Ed25519 public key (`ssh-ed25519 AAAA... comment`).
+    #[command(after_help = "\
+Examples:
+  datapact keys add --party essex-county-council --principal dpo@essex.gov.uk partner_key.pub")]
     Add(AddArgs),
     /// List the keys in the trust store.
+    #[command(after_help = "\
+Examples:
+  datapact keys list
+  datapact keys list --format json")]
     List(ListArgs),
     /// Revoke a key: no signature made with it counts any more, whatever its date.
+    #[command(after_help = "\
+Examples:
+  # a key id as `keys list` shows it
+  datapact keys revoke SHA256:Zm9vYmFyYmF6 --reason \"Laptop lost\" --commit")]
     Revoke(RevokeArgs),
     /// Write an OpenSSH allowed_signers file, so partners can verify with ssh-keygen alone.
+    #[command(after_help = "\
+Examples:
+  datapact keys export-allowed-signers --out allowed_signers   # for ssh-keygen -Y verify")]
     ExportAllowedSigners(ExportArgs),
 }
 

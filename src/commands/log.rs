@@ -14,6 +14,10 @@ use std::io::Write;
 
 /// List the versions of an agreement: commits, change notes, and who signed each version.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact log icb-ecc-adult-social-care      # every version, its commits and signatures
+  datapact log icb-ecc-adult-social-care --format json")]
 pub struct Args {
     /// The agreement id (or its file, agreements/ID.toml).
     #[arg(value_name = "ID")]

@@ -26,6 +26,10 @@ use std::path::Path;
 /// Join a class party of a standard-terms agreement as a member: sign an accession to its
 /// current version (the agreement's bytes do not change).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact join essex-social-housing-evictions --class housing-providers --member hsg-one \\
+        --name \"Housing One\" --key ~/.ssh/datapact_hsg")]
 pub struct JoinArgs {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]
@@ -48,6 +52,10 @@ pub struct JoinArgs {
 
 /// Leave a class party: the member signs a withdrawal (the agreement's bytes do not change).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact withdraw essex-social-housing-evictions --class housing-providers \\
+        --member hsg-one --key ~/.ssh/datapact_hsg")]
 pub struct WithdrawArgs {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]

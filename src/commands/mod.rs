@@ -40,6 +40,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const AFTER_HELP: &str = "\
+Examples:
+  datapact init my-agreements                 # a new workspace, with its git repository
+  datapact check                              # the CI gate: validation, signatures, dates
+  datapact explain DP117                      # what a finding code means and what to do
+  datapact vocab article9                     # the allowed values of a field, with their wording
+  datapact help sign                          # any command's options, with examples
+
 Exit codes:
   0  clean: nothing at failing severity was found
   1  the check found problems (or an action was refused because of them)

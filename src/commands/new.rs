@@ -30,6 +30,12 @@ pub enum TemplateKind {
 
 /// Create a new agreement from a template.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact new icb-council-social-care --template nhs-direct-care \\
+        --title \"Health information for adult social care\" --party nhs-essex-icb \\
+        --party essex-county-council
+  datapact new housing-statistics --template public-task --commit   # and commit the new file")]
 pub struct Args {
     /// The agreement id: 3-64 lowercase letters, digits and single hyphens.
     pub id: String,

@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 
 /// Remove byte order marks and convert CRLF line endings to LF, in place.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # LF line endings, no BOM, in place
+  datapact normalise agreements/icb-ecc-adult-social-care.toml")]
 pub struct Args {
     /// Files of the workspace: agreements, statements and signatures, trust store files.
     #[arg(value_name = "FILE", required = true)]

@@ -26,6 +26,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Render an agreement as Markdown or HTML, or every agreement as a static site.
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["target", "all"]))]
+#[command(after_help = "\
+Examples:
+  datapact render icb-ecc-adult-social-care   # the agreement as Markdown, on stdout
+  datapact render icb-ecc-adult-social-care --format html --out agreement.html
+  datapact render icb-ecc-adult-social-care --version 1   # an earlier version, from git history
+  datapact render --all --public --out site   # the published register, a static site")]
 pub struct Args {
     /// The agreement id or file to render.
     #[arg(value_name = "ID|PATH")]

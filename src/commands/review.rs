@@ -20,6 +20,10 @@ use std::path::Path;
 /// Record a signed review of the current version of an agreement (no new signatures needed
 /// when the review changes nothing).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact review icb-ecc-adult-social-care --party nhs-essex-icb --key ~/.ssh/datapact_dpo \\
+        --outcome \"No changes needed\" --next-review 2028-04-01")]
 pub struct Args {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]

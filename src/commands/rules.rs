@@ -8,6 +8,11 @@ use crate::term;
 
 /// List the rules, explain one, or print docs/rules.md.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact rules                              # every rule, one line each
+  datapact rules DP117                        # one explained (as `datapact explain DP117`)
+  datapact rules --markdown > rules.md        # the whole catalogue")]
 pub struct Args {
     /// A rule code (DP101) or name (too-few-parties) to explain.
     #[arg(value_name = "CODE|NAME", conflicts_with = "markdown")]

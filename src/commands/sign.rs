@@ -28,6 +28,13 @@ use std::path::{Path, PathBuf};
 
 /// Sign the current version of an agreement for one party.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact sign icb-ecc-adult-social-care --party nhs-essex-icb --key ~/.ssh/datapact_dpo \\
+        --role dpo
+  # sign again after a key was revoked
+  datapact sign icb-ecc-adult-social-care --party nhs-essex-icb --key ~/.ssh/datapact_dpo \\
+        --replace --commit")]
 pub struct Args {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]

@@ -17,6 +17,11 @@ pub enum StatusFormat {
 
 /// Show the register: every agreement with its signatures, dates and state.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact status                             # the register: signatures, dates, state
+  datapact status --format csv
+  datapact --today 2027-01-01 status --format json   # as it will stand on a day")]
 pub struct Args {
     /// Agreement ids or files; default: every agreement.
     #[arg(value_name = "ID|PATH")]

@@ -10,6 +10,10 @@ use std::path::PathBuf;
 
 /// List the built-in templates or export them for customising.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact templates list                     # the templates and which the workspace overrides
+  datapact templates export templates")]
 pub struct Args {
     #[command(subcommand)]
     pub action: Action,
@@ -18,8 +22,15 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// List the templates, what each is for, and which the workspace overrides.
+    #[command(after_help = "\
+Examples:
+  datapact templates list")]
     List,
     /// Write the built-in templates into DIR (existing files are kept, never overwritten).
+    #[command(after_help = "\
+Examples:
+  # copies to edit; the workspace's own override the built-ins
+  datapact templates export templates")]
     Export {
         /// The directory to write to; the workspace's `templates/` makes them overrides.
         #[arg(value_name = "DIR")]

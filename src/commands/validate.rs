@@ -9,6 +9,12 @@ use crate::rules::Family;
 
 /// Check agreements for required clauses, vocabularies and consistency.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact validate                           # every agreement of the workspace
+  datapact validate icb-ecc-adult-social-care   # one agreement, by id
+  datapact validate agreements/icb-ecc-adult-social-care.toml --format json   # by path, as JSON
+  datapact validate --deny-warnings           # fail on warnings too")]
 pub struct Args {
     /// Agreement ids or file paths; default: every agreement in the workspace.
     #[arg(value_name = "ID|PATH")]

@@ -14,6 +14,12 @@ use std::io::Write;
 
 /// Verify the signatures on agreements.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  datapact verify                             # who has signed which version of every agreement
+  # exit 1 unless every party signed
+  datapact verify icb-ecc-adult-social-care --require-complete
+  datapact verify --history                   # and the branch's git history")]
 pub struct Args {
     /// Agreement ids or files; default: every agreement in the workspace.
     #[arg(value_name = "ID")]
