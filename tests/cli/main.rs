@@ -18,6 +18,7 @@ mod consistency_cli;
 mod diff_cli;
 mod ed25519_vectors;
 mod gate_cli;
+mod help_cli;
 mod history_cli;
 mod hostile_text;
 mod judgement_cli;
