@@ -26,7 +26,7 @@ that requires it: a sentence of the NHS Essex information sharing policy (quoted
 Caldicott Principle (2020 wording), an item of the ICO Data Sharing Code of Practice, or a
 statute. [format.md](format.md) describes the fields the rules talk about;
 [output.md](output.md) describes how findings are printed. `datapact rules` lists the rules and
-`datapact rules CODE` explains one.
+`datapact explain CODE` explains one; `datapact vocab` lists the controlled vocabularies.
 
 ## Codes are stable
 
