@@ -1471,7 +1471,7 @@ impl Cx<'_> {
                         "{} ({}) cannot be acknowledged: it is not a judgement the agreement can answer",
                         rule.code, rule.name
                     ),
-                    "fix what the finding says, or, where the workspace's policy allows it, change the rule's severity in datapact.toml's [rules]; `datapact explain CODE` says whether a rule may be acknowledged",
+                    format!("fix what the finding says, or, where the workspace's policy allows it, change the rule's severity in datapact.toml's [rules] (`datapact explain {}` says whether it may)", rule.code),
                 ),
                 None => self.push_at(
                     &structure::ACKNOWLEDGEMENT_RULE,
