@@ -78,7 +78,7 @@ pub fn answer_shell() {
 
 /// The command line as clap sees it, with the agreement-id and party-id arguments completing
 /// from the workspace: every argument named ID or ID|PATH (except `new`'s, an id still to be
-/// made), and every ORG_ID or PARTY option.
+/// made), and every ORG_ID or PARTY option but `--class`.
 pub fn command() -> clap::Command {
     with_completers(super::Cli::command())
 }
@@ -96,7 +96,10 @@ fn with_completers(cmd: clap::Command) -> clap::Command {
             Some("ID") | Some("ID|PATH") if !making_new => {
                 arg.add(ArgValueCompleter::new(agreement_ids))
             }
-            Some("ORG_ID") | Some("PARTY") => arg.add(ArgValueCompleter::new(party_ids)),
+            // A class party (`join --class`) is named in its agreement, not in the trust store.
+            Some("ORG_ID") | Some("PARTY") if arg.get_id() != "class" => {
+                arg.add(ArgValueCompleter::new(party_ids))
+            }
             _ => arg,
         }
     })

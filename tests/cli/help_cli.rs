@@ -314,6 +314,14 @@ fn completion_offers_commands_and_the_workspace_agreement_and_party_ids() {
     assert_eq!(got, ["mse-hospital-police-safeguarding"]);
     let (_, got, _) = complete(ws.root(), &["datapact", "sign", "x", "--party", "ess"]);
     assert_eq!(got, ["essex-county-council"]);
+    let (_, got, _) = complete(
+        ws.root(),
+        &["datapact", "diff", "x", "--since-signed-by", "nhs"],
+    );
+    assert_eq!(got, ["nhs-essex-icb"]);
+    // A class party is not in the trust store: nothing offered from it.
+    let (_, got, _) = complete(ws.root(), &["datapact", "join", "x", "--class", "nhs"]);
+    assert!(got.is_empty(), "{got:?}");
     // `new` names an agreement still to be made: nothing to offer.
     let (_, got, _) = complete(ws.root(), &["datapact", "new", "icb"]);
     assert!(got.is_empty(), "{got:?}");
