@@ -19,6 +19,7 @@ pub mod render;
 pub mod review;
 pub mod rules;
 pub mod sign;
+pub mod statement;
 pub mod status;
 pub mod templates;
 pub mod validate;
@@ -68,6 +69,7 @@ pub enum Command {
     Templates(templates::Args),
     Keys(keys::Args),
     Sign(sign::Args),
+    Statement(statement::Args),
     Review(review::Args),
     /// Record that a party accepted the current version by e-mail, online form, letter or meeting minute (not a signature).
     Accept(accept::Args),
@@ -152,6 +154,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Templates(args) => templates::run(cx, args),
         Command::Keys(args) => keys::run(cx, args),
         Command::Sign(args) => sign::run(cx, args),
+        Command::Statement(args) => statement::run(cx, args),
         Command::Review(args) => review::run(cx, args),
         Command::Accept(args) => accept::run(cx, args),
         Command::Join(args) => membership::join(cx, args),
