@@ -107,15 +107,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         signed_at,
         today,
     )?;
-    let (statement, previous) = signer::agreement_statement(
-        &ws,
-        &facts,
-        &trust,
-        &args.party,
-        &key_id,
-        &role,
-        signed_at,
-    )?;
+    let (statement, previous) =
+        signer::agreement_statement(&ws, &facts, &trust, &args.party, &key_id, &role, signed_at)?;
     let stmt_path = statement_path(&ws, facts.id.as_str(), facts.version, &args.party);
     let sig_path = signature_path(&stmt_path);
     // Never written through a linked signatures/ directory to a place outside the workspace.
@@ -230,9 +223,7 @@ impl Mine<'_> {
             self.stmt,
             self.replace,
         )?;
-        if let Some(reason) = reason
-            && !self.noted.replace(true)
-        {
+        if let Some(reason) = reason.filter(|_| !self.noted.replace(true)) {
             term::note(&format!(
                 "replacing {}, which no longer counts: {reason}",
                 self.ws.display(self.stmt)

@@ -92,21 +92,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let sig_path = signature_path(&stmt_path);
     // A statement of the party's that counts is never replaced, nor one whose agreement changed
     // since (that needs a new version); one that no longer counts is replaced by the files placed.
-    if gate::kind_of(&ws.root, &stmt_path)? == gate::Kind::File
-        && let Some(reason) = super::sign::replaceable(
-            &ws,
-            &facts,
-            &trust,
-            today,
-            &args.party,
-            &stmt_path,
-            true,
-        )?
-    {
-        term::note(&format!(
-            "note: the files you place will replace {}, which no longer counts: {reason}",
-            ws.display(&stmt_path)
-        ));
+    if gate::kind_of(&ws.root, &stmt_path)? == gate::Kind::File {
+        let replaced =
+            super::sign::replaceable(&ws, &facts, &trust, today, &args.party, &stmt_path, true)?;
+        if let Some(reason) = replaced {
+            term::note(&format!(
+                "note: the files you place will replace {}, which no longer counts: {reason}",
+                ws.display(&stmt_path)
+            ));
+        }
     }
     super::sign::warn_if_uncommitted(
         &ws,

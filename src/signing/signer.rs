@@ -3,8 +3,8 @@
 //! so that no signature is made that verification would not count, and publishing a statement
 //! with its signature so that the pair appears whole or not at all.
 
-use super::keyfile::{self, LockedKey, Passphrase};
 use super::AgreementFacts;
+use super::keyfile::{self, LockedKey, Passphrase};
 use super::statement::{STATEMENT_TYPE, Statement, latest_signing_time};
 use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{sshsig, verify};

@@ -660,10 +660,7 @@ fn openssh_window(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<V
     // The first date whose local midnight is after the epoch in every time zone.
     let earliest = NaiveDate::from_ymd_opt(1970, 1, 2).unwrap_or(NaiveDate::MIN);
     let mut options = Vec::new();
-    if let Some(after) = from
-        .and_then(|d| d.pred_opt())
-        .filter(|&d| d >= earliest)
-    {
+    if let Some(after) = from.and_then(|d| d.pred_opt()).filter(|&d| d >= earliest) {
         options.push(format!("valid-after=\"{}\"", openssh_date(after)));
     }
     if let Some(until) = until {

@@ -55,7 +55,10 @@ fn statement(ws: &TempWorkspace, key: &Path, args: &[&str]) -> std::process::Out
 /// The ICB's statement and signature paths for version 1.
 fn icb_files(ws: &TempWorkspace) -> (PathBuf, PathBuf) {
     let dir = ws.root().join(format!("signatures/{ID}/v1"));
-    (dir.join(format!("{ICB}.toml")), dir.join(format!("{ICB}.toml.sig")))
+    (
+        dir.join(format!("{ICB}.toml")),
+        dir.join(format!("{ICB}.toml.sig")),
+    )
 }
 
 /// `ssh-keygen -Y sign` of `file` with `key`, which writes `file.sig`.
@@ -134,7 +137,14 @@ fn statement_refusals_say_what_where_and_what_next() {
     let council_public = format!("{}.pub", council_key.display());
     let cases: Vec<(Vec<&str>, i32, &str)> = vec![
         (
-            vec!["statement", "no-such-agreement", "--party", ICB, "--key", &public],
+            vec![
+                "statement",
+                "no-such-agreement",
+                "--party",
+                ICB,
+                "--key",
+                &public,
+            ],
             2,
             "no-such-agreement",
         ),
@@ -144,17 +154,42 @@ fn statement_refusals_say_what_where_and_what_next() {
             "essex-police is not a party to icb-ecc-adult-social-care (its parties are: nhs-essex-icb, essex-county-council)",
         ),
         (
-            vec!["statement", ID, "--party", ICB, "--key", &public, "--role", "janitor"],
+            vec![
+                "statement",
+                ID,
+                "--party",
+                ICB,
+                "--key",
+                &public,
+                "--role",
+                "janitor",
+            ],
             2,
             "invalid --role",
         ),
         (
-            vec!["statement", ID, "--party", ICB, "--key", &public, "--role", "siro"],
+            vec![
+                "statement",
+                ID,
+                "--party",
+                ICB,
+                "--key",
+                &public,
+                "--role",
+                "siro",
+            ],
             1,
             "is not enrolled for role \"siro\"",
         ),
         (
-            vec!["statement", ID, "--party", ICB, "--key", "/nonexistent/id.pub"],
+            vec![
+                "statement",
+                ID,
+                "--party",
+                ICB,
+                "--key",
+                "/nonexistent/id.pub",
+            ],
             2,
             "/nonexistent/id.pub",
         ),
@@ -169,12 +204,34 @@ fn statement_refusals_say_what_where_and_what_next() {
             "is enrolled for essex-county-council, not for nhs-essex-icb",
         ),
         (
-            vec!["statement", ID, "--party", ICB, "--key", &public, "--signed-at", "2027-02-01T10:00:00Z", "--today", "2027-02-01"],
+            vec![
+                "statement",
+                ID,
+                "--party",
+                ICB,
+                "--key",
+                &public,
+                "--signed-at",
+                "2027-02-01T10:00:00Z",
+                "--today",
+                "2027-02-01",
+            ],
             1,
             "is not valid on 2027-02-01",
         ),
         (
-            vec!["statement", ID, "--party", ICB, "--key", &public, "--signed-at", "2026-06-01T10:00:00Z", "--today", "2026-05-01"],
+            vec![
+                "statement",
+                ID,
+                "--party",
+                ICB,
+                "--key",
+                &public,
+                "--signed-at",
+                "2026-06-01T10:00:00Z",
+                "--today",
+                "2026-05-01",
+            ],
             1,
             "refusing to sign",
         ),
@@ -184,7 +241,10 @@ fn statement_refusals_say_what_where_and_what_next() {
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(*code), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
-        assert!(err.contains("hint:") || *code == 2, "{args:?}: no hint: {err}");
+        assert!(
+            err.contains("hint:") || *code == 2,
+            "{args:?}: no hint: {err}"
+        );
         assert!(out.stdout.is_empty(), "{args:?} printed a statement");
     }
 
@@ -192,10 +252,18 @@ fn statement_refusals_say_what_where_and_what_next() {
     let path = ws.root().join(format!("agreements/{ID}.toml"));
     let good = std::fs::read_to_string(&path).unwrap();
     assert!(good.contains("review = 2028-04-01\n"));
-    std::fs::write(&path, good.replacen("review = 2028-04-01\n", "review = 2026-03-01\n", 1)).unwrap();
+    std::fs::write(
+        &path,
+        good.replacen("review = 2028-04-01\n", "review = 2026-03-01\n", 1),
+    )
+    .unwrap();
     let out = statement(&ws, &key, &["--signed-at", T0]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("has errors"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("has errors"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
 
     // Changed after signing: no statement for the changed text under the same version.
@@ -212,7 +280,8 @@ fn statement_refusals_say_what_where_and_what_next() {
 }
 
 /// docs/signing.md's "Signing with OpenSSH only" block, run as written from a clone of this
-/// repository's workspace (committed in git), with `datapact` on PATH and HOME a temporary
+/// repository's workspace (committed in git) without the GP practices' signature of version 2,
+/// with `datapact` on PATH and HOME a temporary
 /// folder holding `~/.ssh/id_ed25519` made by ssh-keygen: the key is enrolled as documented,
 /// the statement printed, signed by ssh-keygen and placed, and both `datapact verify` and
 /// `ssh-keygen -Y verify` accept it; `check` reports no problem with that agreement's signatures.
@@ -223,6 +292,12 @@ fn signing_with_openssh_only_runs_as_written() {
     }
     let ws = common::signed_examples();
     ws.set_committer();
+    // The GP practices have not signed version 2 yet.
+    let v2 = ws
+        .root()
+        .join("signatures/gp-icb-population-health-research/v2");
+    std::fs::remove_file(v2.join("essex-general-practices.toml")).unwrap();
+    std::fs::remove_file(v2.join("essex-general-practices.toml.sig")).unwrap();
     ws.commit_all("the example workspace", "2026-11-01T10:00:00Z");
     let home = ws.key_path("home");
     std::fs::create_dir_all(home.join(".ssh")).unwrap();
@@ -237,13 +312,18 @@ fn signing_with_openssh_only_runs_as_written() {
     let out = common::run_sh_block(
         ws.root(),
         &block,
-        &[("HOME", home.as_os_str()), ("XDG_CONFIG_HOME", config.as_os_str())],
+        &[
+            ("HOME", home.as_os_str()),
+            ("XDG_CONFIG_HOME", config.as_os_str()),
+        ],
     );
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let all = format!("{stdout}{stderr}");
     assert!(
-        all.contains(&format!("Good \"{NAMESPACE}\" signature for dpo@example.nhs.uk")),
+        all.contains(&format!(
+            "Good \"{NAMESPACE}\" signature for dpo@example.nhs.uk"
+        )),
         "{all}"
     );
     let gp = "gp-icb-population-health-research";
@@ -270,7 +350,8 @@ fn exported_windows_have_no_z_and_verify_in_every_time_zone() {
     if !ssh_keygen_available() {
         return;
     }
-    let (ws, key) = with_openssh_key(&["--valid-from", "2026-01-01", "--valid-until", "2026-12-31"]);
+    let (ws, key) =
+        with_openssh_key(&["--valid-from", "2026-01-01", "--valid-until", "2026-12-31"]);
     let allowed = ws.key_path("allowed_signers");
     let (code, _, err) = ws.run(&[
         "keys",
@@ -291,7 +372,10 @@ fn exported_windows_have_no_z_and_verify_in_every_time_zone() {
         "{exported}"
     );
     assert!(
-        exported.lines().filter(|l| !l.starts_with('#')).all(|l| !l.contains("Z\"")),
+        exported
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .all(|l| !l.contains("Z\"")),
         "{exported}"
     );
     assert!(exported.contains("widened by a day"), "{exported}");
@@ -302,7 +386,11 @@ fn exported_windows_have_no_z_and_verify_in_every_time_zone() {
     ] {
         let _ = std::fs::remove_file(&stmt);
         let _ = std::fs::remove_file(&sig);
-        let out = statement(&ws, &key, &["--signed-at", signed_at, "--today", "2027-01-01"]);
+        let out = statement(
+            &ws,
+            &key,
+            &["--signed-at", signed_at, "--today", "2027-01-01"],
+        );
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         std::fs::create_dir_all(stmt.parent().unwrap()).unwrap();
         std::fs::write(&stmt, &out.stdout).unwrap();
