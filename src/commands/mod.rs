@@ -106,15 +106,31 @@ pub struct SigningArgs {
     /// Commit the statement and its signature (and nothing else) to git.
     #[arg(long)]
     pub commit: bool,
+    #[command(flatten)]
+    pub time: SigningTime,
+}
+
+impl SigningArgs {
+    /// The time the statement records ([`SigningTime::get`]).
+    pub fn signing_time(&self) -> DateTime<Utc> {
+        self.time.get()
+    }
+}
+
+/// The signing time a statement records: the clock's. Only debug builds (the test suite's) have
+/// the hidden `--signed-at TIME` claiming another, so an installed datapact always records the
+/// time of signing.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SigningTime {
     /// The signing time to claim (RFC 3339); default: now. For tests only: debug builds only.
     #[cfg(debug_assertions)]
     #[arg(long, value_name = "TIME", value_parser = sign::parse_time_arg, hide = true)]
     pub signed_at: Option<DateTime<Utc>>,
 }
 
-impl SigningArgs {
-    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
-    pub fn signing_time(&self) -> DateTime<Utc> {
+impl SigningTime {
+    /// The clock's time (or, in a debug build, `--signed-at`).
+    pub fn get(&self) -> DateTime<Utc> {
         #[cfg(debug_assertions)]
         if let Some(claimed) = self.signed_at {
             return claimed;

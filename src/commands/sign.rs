@@ -22,7 +22,6 @@ use crate::signing::verify::PartyStatus;
 use crate::signing::{facts, verify};
 use crate::workspace::Workspace;
 use crate::{git, term};
-use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -55,23 +54,8 @@ pub struct Args {
     /// so that what was signed is committed with its signature.
     #[arg(long)]
     pub commit: bool,
-    /// The signing time to claim (RFC 3339); default: now. For tests only: the option exists
-    /// in debug builds (which the test suite runs), never in a release build, so a datapact
-    /// that is installed always records the time of signing.
-    #[cfg(debug_assertions)]
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg, hide = true)]
-    pub signed_at: Option<DateTime<Utc>>,
-}
-
-impl Args {
-    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
-    fn signing_time(&self) -> DateTime<Utc> {
-        #[cfg(debug_assertions)]
-        if let Some(claimed) = self.signed_at {
-            return claimed;
-        }
-        Utc::now()
-    }
+    #[command(flatten)]
+    pub time: super::SigningTime,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
@@ -92,7 +76,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     );
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
     // The key checks verification makes for each statement, made before signing.
-    let signed_at = args.signing_time();
+    let signed_at = args.time.get();
     let Signer {
         entry,
         key_id,

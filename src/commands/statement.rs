@@ -16,7 +16,6 @@ use crate::signing::statement::{signature_path, statement_path};
 use crate::signing::trust::TrustStore;
 use crate::signing::{facts, keyfile, sshsig};
 use crate::{gate, term};
-use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
 /// Print the statement a party signs for the current version of an agreement (the exact bytes
@@ -40,21 +39,8 @@ pub struct Args {
     /// Write the statement to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// The signing time to claim (RFC 3339); default: now. For tests only: debug builds only.
-    #[cfg(debug_assertions)]
-    #[arg(long, value_name = "TIME", value_parser = super::sign::parse_time_arg, hide = true)]
-    pub signed_at: Option<DateTime<Utc>>,
-}
-
-impl Args {
-    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
-    fn signing_time(&self) -> DateTime<Utc> {
-        #[cfg(debug_assertions)]
-        if let Some(claimed) = self.signed_at {
-            return claimed;
-        }
-        Utc::now()
-    }
+    #[command(flatten)]
+    pub time: super::SigningTime,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
@@ -65,7 +51,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     signer::check_signable(&facts, &args.party)?;
     let trust = TrustStore::load(&ws)?;
     let public = keyfile::read_public_key_file(&args.key)?;
-    let signed_at = args.signing_time();
+    let signed_at = args.time.get();
     let (_, role) = signer::check_enrolled(
         &ws,
         &trust,

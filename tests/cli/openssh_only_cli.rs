@@ -135,114 +135,75 @@ fn statement_refusals_say_what_where_and_what_next() {
     let private = key.to_str().unwrap();
     let council_key = ws.key_file(ECC);
     let council_public = format!("{}.pub", council_key.display());
-    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+    let june = [
+        "--signed-at",
+        "2026-06-01T10:00:00Z",
+        "--today",
+        "2026-05-01",
+    ];
+    let expired = [
+        "--signed-at",
+        "2027-02-01T10:00:00Z",
+        "--today",
+        "2027-02-01",
+    ];
+    let not_a_party = "essex-police is not a party to icb-ecc-adult-social-care (its parties are: nhs-essex-icb, essex-county-council)";
+    // (agreement, party, key file, further arguments, exit code, what stderr says)
+    let cases: [(&str, &str, &str, &[&str], i32, &str); 9] = [
         (
-            vec![
-                "statement",
-                "no-such-agreement",
-                "--party",
-                ICB,
-                "--key",
-                &public,
-            ],
+            "no-such-agreement",
+            ICB,
+            &public,
+            &[],
             2,
             "no-such-agreement",
         ),
+        (ID, "essex-police", &public, &[], 1, not_a_party),
         (
-            vec!["statement", ID, "--party", "essex-police", "--key", &public],
-            1,
-            "essex-police is not a party to icb-ecc-adult-social-care (its parties are: nhs-essex-icb, essex-county-council)",
-        ),
-        (
-            vec![
-                "statement",
-                ID,
-                "--party",
-                ICB,
-                "--key",
-                &public,
-                "--role",
-                "janitor",
-            ],
+            ID,
+            ICB,
+            &public,
+            &["--role", "janitor"],
             2,
             "invalid --role",
         ),
         (
-            vec![
-                "statement",
-                ID,
-                "--party",
-                ICB,
-                "--key",
-                &public,
-                "--role",
-                "siro",
-            ],
+            ID,
+            ICB,
+            &public,
+            &["--role", "siro"],
             1,
             "is not enrolled for role \"siro\"",
         ),
         (
-            vec![
-                "statement",
-                ID,
-                "--party",
-                ICB,
-                "--key",
-                "/nonexistent/id.pub",
-            ],
+            ID,
+            ICB,
+            "/nonexistent/id.pub",
+            &[],
             2,
             "/nonexistent/id.pub",
         ),
+        (ID, ICB, private, &[], 1, "is a private key"),
         (
-            vec!["statement", ID, "--party", ICB, "--key", private],
-            1,
-            "is a private key",
-        ),
-        (
-            vec!["statement", ID, "--party", ICB, "--key", &council_public],
+            ID,
+            ICB,
+            &council_public,
+            &[],
             1,
             "is enrolled for essex-county-council, not for nhs-essex-icb",
         ),
-        (
-            vec![
-                "statement",
-                ID,
-                "--party",
-                ICB,
-                "--key",
-                &public,
-                "--signed-at",
-                "2027-02-01T10:00:00Z",
-                "--today",
-                "2027-02-01",
-            ],
-            1,
-            "is not valid on 2027-02-01",
-        ),
-        (
-            vec![
-                "statement",
-                ID,
-                "--party",
-                ICB,
-                "--key",
-                &public,
-                "--signed-at",
-                "2026-06-01T10:00:00Z",
-                "--today",
-                "2026-05-01",
-            ],
-            1,
-            "refusing to sign",
-        ),
+        (ID, ICB, &public, &expired, 1, "is not valid on 2027-02-01"),
+        (ID, ICB, &public, &june, 1, "refusing to sign"),
     ];
-    for (args, code, says) in &cases {
-        let out = ws.output(args);
+    for (id, party, key, extra, code, says) in cases {
+        let mut args = vec!["statement", id, "--party", party, "--key", key];
+        args.extend_from_slice(extra);
+        let out = ws.output(&args);
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(*code), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(
-            err.contains("hint:") || *code == 2,
+            err.contains("hint:") || code == 2,
             "{args:?}: no hint: {err}"
         );
         assert!(out.stdout.is_empty(), "{args:?} printed a statement");
