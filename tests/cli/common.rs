@@ -488,3 +488,13 @@ pub fn run_sh_block(dir: &Path, block: &str, envs: &[(&str, &std::ffi::OsStr)]) 
     }
     cmd.output().unwrap()
 }
+
+/// Makes an unencrypted Ed25519 key with real `ssh-keygen` at `path` (and `path.pub`).
+pub fn ssh_keygen_key(path: &Path, comment: &str) {
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f"])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}

@@ -18,12 +18,7 @@ fn with_openssh_key(extra: &[&str]) -> (TempWorkspace, PathBuf) {
     ws.write(&format!("agreements/{ID}.toml"), common::example(ID));
     ws.set_committer();
     let key = ws.key_path("id_ed25519");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "priya", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::ssh_keygen_key(&key, "priya");
     let public = format!("{}.pub", key.display());
     let mut args = vec![
         "keys",
@@ -262,12 +257,7 @@ fn signing_with_openssh_only_runs_as_written() {
     ws.commit_all("the example workspace", "2026-11-01T10:00:00Z");
     let home = ws.key_path("home");
     std::fs::create_dir_all(home.join(".ssh")).unwrap();
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "gp", "-f"])
-        .arg(home.join(".ssh/id_ed25519"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::ssh_keygen_key(&home.join(".ssh/id_ed25519"), "gp");
     let block = common::signing_md_block("## Signing with OpenSSH only");
     let config = ws.key_path("config");
     let out = common::run_sh_block(
