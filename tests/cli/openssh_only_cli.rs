@@ -117,6 +117,10 @@ fn statement_prints_the_bytes_sign_signs_and_an_openssh_signature_of_them_counts
     );
 }
 
+/// A `statement` run to refuse: (agreement, party, key file, further arguments, exit code, what
+/// stderr says).
+type Refusal<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], i32, &'a str);
+
 /// Every way `statement` can be asked for something it must not make: a clear error (what,
 /// which file or value, what to do next), nothing on stdout, exit 2 for usage and unreadable
 /// input, exit 1 for a refusal (what `sign` refuses, refused alike); never a panic.
@@ -143,8 +147,7 @@ fn statement_refusals_say_what_where_and_what_next() {
         "2027-02-01",
     ];
     let not_a_party = "essex-police is not a party to icb-ecc-adult-social-care (its parties are: nhs-essex-icb, essex-county-council)";
-    // (agreement, party, key file, further arguments, exit code, what stderr says)
-    let cases: [(&str, &str, &str, &[&str], i32, &str); 9] = [
+    let cases: [Refusal; 9] = [
         (
             "no-such-agreement",
             ICB,
