@@ -21,6 +21,7 @@ pub mod render;
 pub mod review;
 pub mod rules;
 pub mod sign;
+pub mod statement;
 pub mod status;
 pub mod templates;
 pub mod validate;
@@ -78,6 +79,7 @@ pub enum Command {
     Templates(templates::Args),
     Keys(keys::Args),
     Sign(sign::Args),
+    Statement(statement::Args),
     Review(review::Args),
     /// Record that a party accepted the current version by e-mail, online form, letter or meeting minute (not a signature).
     Accept(accept::Args),
@@ -117,15 +119,31 @@ pub struct SigningArgs {
     /// Commit the statement and its signature (and nothing else) to git.
     #[arg(long)]
     pub commit: bool,
+    #[command(flatten)]
+    pub time: SigningTime,
+}
+
+impl SigningArgs {
+    /// The time the statement records ([`SigningTime::get`]).
+    pub fn signing_time(&self) -> DateTime<Utc> {
+        self.time.get()
+    }
+}
+
+/// The signing time a statement records: the clock's. Only debug builds (the test suite's) have
+/// the hidden `--signed-at TIME` claiming another, so an installed datapact always records the
+/// time of signing.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SigningTime {
     /// The signing time to claim (RFC 3339); default: now. For tests only: debug builds only.
     #[cfg(debug_assertions)]
     #[arg(long, value_name = "TIME", value_parser = sign::parse_time_arg, hide = true)]
     pub signed_at: Option<DateTime<Utc>>,
 }
 
-impl SigningArgs {
-    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
-    pub fn signing_time(&self) -> DateTime<Utc> {
+impl SigningTime {
+    /// The clock's time (or, in a debug build, `--signed-at`).
+    pub fn get(&self) -> DateTime<Utc> {
         #[cfg(debug_assertions)]
         if let Some(claimed) = self.signed_at {
             return claimed;
@@ -165,6 +183,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Templates(args) => templates::run(cx, args),
         Command::Keys(args) => keys::run(cx, args),
         Command::Sign(args) => sign::run(cx, args),
+        Command::Statement(args) => statement::run(cx, args),
         Command::Review(args) => review::run(cx, args),
         Command::Accept(args) => accept::run(cx, args),
         Command::Join(args) => membership::join(cx, args),

@@ -16,13 +16,12 @@ use crate::error::{Error, Outcome, Result};
 use crate::rules;
 use crate::signing::keyfile::Passphrase;
 use crate::signing::signer::{self, Leftover, Signer};
-use crate::signing::statement::{STATEMENT_TYPE, Statement, signature_path, statement_path};
+use crate::signing::statement::{signature_path, statement_path};
 use crate::signing::trust::TrustStore;
 use crate::signing::verify::PartyStatus;
 use crate::signing::{facts, verify};
 use crate::workspace::Workspace;
 use crate::{git, term};
-use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -62,23 +61,8 @@ pub struct Args {
     /// so that what was signed is committed with its signature.
     #[arg(long)]
     pub commit: bool,
-    /// The signing time to claim (RFC 3339); default: now. For tests only: the option exists
-    /// in debug builds (which the test suite runs), never in a release build, so a datapact
-    /// that is installed always records the time of signing.
-    #[cfg(debug_assertions)]
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg, hide = true)]
-    pub signed_at: Option<DateTime<Utc>>,
-}
-
-impl Args {
-    /// The time the statement records: the clock's (or, in a debug build, `--signed-at`).
-    fn signing_time(&self) -> DateTime<Utc> {
-        #[cfg(debug_assertions)]
-        if let Some(claimed) = self.signed_at {
-            return claimed;
-        }
-        Utc::now()
-    }
+    #[command(flatten)]
+    pub time: super::SigningTime,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
@@ -86,22 +70,20 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let today = cx.today_in(&ws);
     let path = ws.resolve_target(&args.target)?;
     let facts = facts::load(&ws, &path)?;
-    if facts.has_errors {
-        return Err(Error::refused(format!(
-            "{} has errors; an agreement with errors cannot be signed",
-            facts.display_path
-        ))
-        .with_hint(format!(
-            "run `datapact validate {}` and fix every error first",
-            facts.id
-        )));
-    }
-    facts.require_signing_party(&args.party)?;
+    signer::check_signable(&facts, &args.party)?;
     let trust = TrustStore::load(&ws)?;
-    warn_if_uncommitted(&ws, &facts, args.commit);
+    warn_if_uncommitted(
+        &ws,
+        &facts,
+        if args.commit {
+            "--commit commits it with your signature"
+        } else {
+            "commit it with your signature (`--commit` does), or the other parties cannot verify what you signed"
+        },
+    );
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
     // The key checks verification makes for each statement, made before signing.
-    let signed_at = args.signing_time();
+    let signed_at = args.time.get();
     let Signer {
         entry,
         key_id,
@@ -116,11 +98,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         signed_at,
         today,
     )?;
-    let previous = verify::previous_signed_digest(&ws, &facts, &trust).map_err(|why| {
-        Error::refused(format!("{}: {why}", facts.id))
-            .with_hint("look at signatures/ in git history before signing")
-    })?;
-
+    let (statement, previous) =
+        signer::agreement_statement(&ws, &facts, &trust, &args.party, &key_id, &role, signed_at)?;
     let stmt_path = statement_path(&ws, facts.id.as_str(), facts.version, &args.party);
     let sig_path = signature_path(&stmt_path);
     // Never written through a linked signatures/ directory to a place outside the workspace.
@@ -138,17 +117,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         noted: std::cell::Cell::new(false),
     };
     mine.leftover()?;
-    let statement = Statement {
-        statement_type: STATEMENT_TYPE.to_string(),
-        agreement: facts.id.to_string(),
-        version: facts.version,
-        agreement_sha256: facts.digest().to_string(),
-        previous_sha256: previous.as_ref().map(|(_, d)| d.clone()),
-        party: args.party.clone(),
-        key_id: key_id.clone(),
-        role: role.clone(),
-        signed_at: signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    };
     // What the signer confirms: every value escaped (`term::escape`), so that text in the
     // agreement or the trust store cannot fake a line of this screen.
     let e = |s: &str| term::escape(s).into_owned();
@@ -233,63 +201,90 @@ impl Mine<'_> {
         )
     }
 
-    /// Whether the party's existing statement may be replaced: only with `--replace`, and only
-    /// when it does not count for a reason signing again mends (a key revoked, expired, removed
-    /// or no longer enrolled for the role; a damaged file). A statement that counts is never
-    /// replaced; nor is one whose agreement changed after signing: the other parties signed
-    /// the old text, so the change needs a new version.
+    /// Whether the party's existing statement may be replaced ([`replaceable`]); the
+    /// replacement is announced once, when the decision is first made (it is made again under
+    /// the lock).
     fn replaceable(&self) -> Result<()> {
-        let (id, version, party) = (&self.facts.id, self.facts.version, self.party);
-        let display = self.ws.display(self.stmt);
-        let verified = verify::verify_agreement(self.ws, self.facts, self.trust, self.today);
-        let status = verified
-            .parties
-            .iter()
-            .find(|p| p.party == party)
-            .map(|p| &p.status);
-        match status {
-            Some(PartyStatus::Signed { .. }) => Err(Error::refused(format!(
-                "{party} has already signed {id} v{version} ({display}), and that signature counts"
-            ))
-            .with_hint(if self.replace {
-                "a valid signature is never replaced; to change what was signed, bump `version` and sign the new version".to_string()
-            } else {
-                format!("run `datapact verify {id}`; if the agreement changed since, bump its `version` and sign the new version")
-            })),
-            Some(PartyStatus::Invalid { rule, .. })
-                if std::ptr::eq(*rule, &rules::signatures::SIGNATURE_STALE) =>
-            {
-                Err(Error::refused(format!(
-                    "{party}'s statement {display} signs other content of v{version}: the agreement changed after signing"
-                ))
-                .with_hint("re-signing would hide the change from the parties who signed the old text: bump `version` (`datapact bump`) and have every party sign the new version"))
-            }
-            Some(PartyStatus::Invalid { reason, .. }) if !self.replace => Err(Error::refused(format!(
-                "{party}'s statement {display} for {id} v{version} no longer counts: {reason}"
-            ))
-            .with_hint(format!(
-                "sign again, replacing it: `datapact sign {id} --party {party} --key KEYFILE --replace`"
-            ))),
-            Some(PartyStatus::Invalid { reason, .. }) => {
-                // Said once, when the decision is first made (it is made again under the lock).
-                if !self.noted.replace(true) {
-                    term::note(&format!(
-                        "replacing {display}, which no longer counts: {reason}"
-                    ));
-                }
-                Ok(())
-            }
-            // A statement the party list does not reach (cannot happen for a party of the
-            // agreement), or a missing one: nothing valid would be replaced.
-            Some(PartyStatus::Missing { .. }) | None => Ok(()),
+        let reason = replaceable(
+            self.ws,
+            self.facts,
+            self.trust,
+            self.today,
+            self.party,
+            self.stmt,
+            self.replace,
+        )?;
+        if let Some(reason) = reason.filter(|_| !self.noted.replace(true)) {
+            term::note(&format!(
+                "replacing {}, which no longer counts: {reason}",
+                self.ws.display(self.stmt)
+            ));
         }
+        Ok(())
+    }
+}
+
+/// Whether `party`'s existing statement `stmt` for the current version may be replaced: only
+/// with `replace`, and only when it does not count for a reason signing again mends (a key
+/// revoked, expired, removed or no longer enrolled for the role; a damaged file), which is
+/// returned. A statement that counts is never replaced; nor is one whose agreement changed after
+/// signing: the other parties signed the old text, so the change needs a new version. `Ok(None)`:
+/// no statement of the party's counts or was found.
+pub(super) fn replaceable(
+    ws: &Workspace,
+    facts: &crate::signing::AgreementFacts,
+    trust: &TrustStore,
+    today: chrono::NaiveDate,
+    party: &str,
+    stmt: &Path,
+    replace: bool,
+) -> Result<Option<String>> {
+    let (id, version) = (&facts.id, facts.version);
+    let display = ws.display(stmt);
+    let verified = verify::verify_agreement(ws, facts, trust, today);
+    let status = verified
+        .parties
+        .iter()
+        .find(|p| p.party == party)
+        .map(|p| &p.status);
+    match status {
+        Some(PartyStatus::Signed { .. }) => Err(Error::refused(format!(
+            "{party} has already signed {id} v{version} ({display}), and that signature counts"
+        ))
+        .with_hint(if replace {
+            "a valid signature is never replaced; to change what was signed, bump `version` and sign the new version".to_string()
+        } else {
+            format!("run `datapact verify {id}`; if the agreement changed since, bump its `version` and sign the new version")
+        })),
+        Some(PartyStatus::Invalid { rule, .. })
+            if std::ptr::eq(*rule, &rules::signatures::SIGNATURE_STALE) =>
+        {
+            Err(Error::refused(format!(
+                "{party}'s statement {display} signs other content of v{version}: the agreement changed after signing"
+            ))
+            .with_hint("re-signing would hide the change from the parties who signed the old text: bump `version` (`datapact bump`) and have every party sign the new version"))
+        }
+        Some(PartyStatus::Invalid { reason, .. }) if !replace => Err(Error::refused(format!(
+            "{party}'s statement {display} for {id} v{version} no longer counts: {reason}"
+        ))
+        .with_hint(format!(
+            "sign again, replacing it: `datapact sign {id} --party {party} --key KEYFILE --replace`"
+        ))),
+        Some(PartyStatus::Invalid { reason, .. }) => Ok(Some(reason.clone())),
+        // A statement the party list does not reach (cannot happen for a party of the
+        // agreement), or a missing one: nothing valid would be replaced.
+        Some(PartyStatus::Missing { .. }) | None => Ok(None),
     }
 }
 
 /// Warns when the agreement file differs from what git has committed: the signature covers
-/// the bytes on disk, which nobody else can verify until they are committed (`--commit`
-/// commits them with the signature).
-fn warn_if_uncommitted(ws: &Workspace, facts: &crate::signing::AgreementFacts, commit: bool) {
+/// the bytes on disk, which nobody else can verify until they are committed; `then` says what
+/// to do (`sign --commit` commits them with the signature).
+pub(super) fn warn_if_uncommitted(
+    ws: &Workspace,
+    facts: &crate::signing::AgreementFacts,
+    then: &str,
+) {
     let Ok(Some(history)) = git::History::open(&ws.root) else {
         return;
     };
@@ -299,11 +294,6 @@ fn warn_if_uncommitted(ws: &Workspace, facts: &crate::signing::AgreementFacts, c
     let what = match state {
         git::Uncommitted::New => "has never been committed",
         git::Uncommitted::Changed => "has uncommitted changes",
-    };
-    let then = if commit {
-        "--commit commits it with your signature"
-    } else {
-        "commit it with your signature (`--commit` does), or the other parties cannot verify what you signed"
     };
     term::note(&format!(
         "warning: {} {what}: you are signing the text on disk; {then}",

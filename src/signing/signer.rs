@@ -3,8 +3,9 @@
 //! so that no signature is made that verification would not count, and publishing a statement
 //! with its signature so that the pair appears whole or not at all.
 
+use super::AgreementFacts;
 use super::keyfile::{self, LockedKey, Passphrase};
-use super::statement::latest_signing_time;
+use super::statement::{STATEMENT_TYPE, Statement, latest_signing_time};
 use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{sshsig, verify};
 use crate::error::{Error, Result};
@@ -26,10 +27,8 @@ pub struct Signer<'t> {
 }
 
 /// Opens the private key `key` and checks, before anything is signed, what verification checks
-/// for each statement: the key file is not kept where git could commit it, the key is enrolled
-/// (`trust`) for `party` in `role` (default: the key's only role), valid at `signed_at`, and
-/// `signed_at` is not after today (`today`, in the workspace time zone). Only the public half
-/// is read.
+/// for each statement: the key file is not kept where git could commit it, and the key passes
+/// [`check_enrolled`]. Only the public half is read.
 pub fn check_key<'t>(
     ws: &Workspace,
     trust: &'t TrustStore,
@@ -46,20 +45,64 @@ pub fn check_key<'t>(
     // passphrase is asked for after that, so the signer can still stop.
     let locked = keyfile::open_private_key(key)?;
     let key_id = sshsig::key_id(&locked.verifying_key()?);
+    let public = keyfile::public_path(key);
+    let (entry, role) = check_enrolled(
+        ws,
+        trust,
+        Enrolled {
+            key_id: &key_id,
+            file: key,
+            public: &public,
+        },
+        party,
+        role,
+        signed_at,
+        today,
+    )?;
+    Ok(Signer {
+        entry,
+        key_id,
+        role,
+        locked,
+    })
+}
+
+/// A key to check against the trust store: its id, the file it was read from (for messages) and
+/// its public key file (for the command that enrols it).
+#[derive(Debug, Clone, Copy)]
+pub struct Enrolled<'a> {
+    pub key_id: &'a str,
+    pub file: &'a Path,
+    pub public: &'a Path,
+}
+
+/// The decisions verification makes for each statement, made before a statement is signed (by
+/// `sign`, or printed by `statement` for OpenSSH to sign), so that no signature is made that
+/// would not count: the key is enrolled (`trust`) for `party` in `role` (default: the key's only
+/// role), valid at `signed_at`, and `signed_at` is not after today (`today`, in the workspace
+/// time zone). Returns the key's trust store entry and the role the statement names.
+pub fn check_enrolled<'t>(
+    ws: &Workspace,
+    trust: &'t TrustStore,
+    key: Enrolled<'_>,
+    party: &str,
+    role: Option<&str>,
+    signed_at: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<(&'t TrustedKey, String)> {
+    let key_id = key.key_id;
     let enrol_hint = format!(
         "enrol its public key first: `datapact keys add --party {party} --principal NAME --role ROLE {}`",
-        keyfile::public_path(key).display()
+        key.public.display()
     );
-    let entry = trust.find(&key_id).ok_or_else(|| {
+    let entry = trust.find(key_id).ok_or_else(|| {
         Error::refused(format!(
             "key {key_id} ({}) is not in the trust store",
-            key.display()
+            key.file.display()
         ))
         .with_hint(enrol_hint.clone())
     })?;
-    // The decisions verification makes for each statement, made before signing, so that a
-    // signature is never made that would not count.
-    let refused = |refusal| refused(&refusal, entry, &key_id, party, role);
+    let refused = |refusal| refused(&refusal, entry, key_id, party, role);
     entry.attributes_to(party).map_err(refused)?;
     let role = match (role, entry.roles.as_slice()) {
         (Some(r), _) => {
@@ -98,12 +141,53 @@ pub fn check_key<'t>(
             "check this computer's clock, and --today / DATAPACT_TODAY if set (today is {today}): signatures are judged against today"
         )));
     }
-    Ok(Signer {
-        entry,
-        key_id,
-        role,
-        locked,
-    })
+    Ok((entry, role))
+}
+
+/// Refuses to sign an agreement with errors, or for a party it does not name: what `sign` and
+/// `statement` check first, before any key.
+pub fn check_signable(facts: &AgreementFacts, party: &str) -> Result<()> {
+    if facts.has_errors {
+        return Err(Error::refused(format!(
+            "{} has errors; an agreement with errors cannot be signed",
+            facts.display_path
+        ))
+        .with_hint(format!(
+            "run `datapact validate {}` and fix every error first",
+            facts.id
+        )));
+    }
+    facts.require_signing_party(party)
+}
+
+/// The statement `party` signs for the current version of the agreement (`facts`) with the key
+/// `key_id` in `role` at `signed_at`, the statement `sign` signs and `statement` prints, with
+/// the latest earlier signed version it chains to (`previous_sha256`), if any.
+pub fn agreement_statement(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+    party: &str,
+    key_id: &str,
+    role: &str,
+    signed_at: DateTime<Utc>,
+) -> Result<(Statement, Option<(u32, String)>)> {
+    let previous = verify::previous_signed_digest(ws, facts, trust).map_err(|why| {
+        Error::refused(format!("{}: {why}", facts.id))
+            .with_hint("look at signatures/ in git history before signing")
+    })?;
+    let statement = Statement {
+        statement_type: STATEMENT_TYPE.to_string(),
+        agreement: facts.id.to_string(),
+        version: facts.version,
+        agreement_sha256: facts.digest().to_string(),
+        previous_sha256: previous.as_ref().map(|(_, d)| d.clone()),
+        party: party.to_string(),
+        key_id: key_id.to_string(),
+        role: role.to_string(),
+        signed_at: signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    };
+    Ok((statement, previous))
 }
 
 /// Why the key may not sign, in the signer's terms, with what to do.

@@ -590,7 +590,8 @@ impl TrustStore {
     }
 
     /// An OpenSSH allowed_signers file for every usable, unrevoked key, restricted to the
-    /// datapact namespace, with the validity window as `valid-after`/`valid-before` (UTC). Each
+    /// datapact namespace, with the validity window as `valid-after`/`valid-before`, widened for
+    /// OpenSSH before 9.1 ([`openssh_window`]). Each
     /// key line is built from checked parts only: the principal ([`check_principal`]), the
     /// options, and the key re-encoded from its bytes (type and base64, no comment). Comment lines
     /// name only the computed key id, the principal of a usable entry and the file and line.
@@ -602,6 +603,11 @@ impl TrustStore {
         );
         out.push_str(NAMESPACE);
         out.push_str(" -s STATEMENT.toml.sig < STATEMENT.toml\n");
+        out.push_str(
+            "# Readable by OpenSSH 8.7 and later. Validity windows are widened by a day on each\n\
+             # side (OpenSSH before 9.1 reads these dates in local time only); datapact itself\n\
+             # applies the exact window from keys/.\n",
+        );
         for k in &self.keys {
             let usable = k.key.as_ref().filter(|_| k.problem.is_none());
             let Some(key) = usable.filter(|_| check_principal(&k.principal).is_ok()) else {
@@ -640,29 +646,39 @@ impl TrustStore {
     }
 }
 
-/// The `valid-after`/`valid-before` options of a validity window, as OpenSSH reads them
-/// (`YYYYMMDD` in UTC; `valid-before` is the day after the last day). OpenSSH cannot express a
-/// time before 1970, nor verify at one, so a window starting before 1970 has no `valid-after`,
-/// and a window that ended before it gives `None` (the key can be left out); a window ending on
-/// 9999-12-31 has no `valid-before` (the day after is not a four-digit year).
+/// The `valid-after`/`valid-before` options of a validity window in the form every OpenSSH
+/// from 8.7 reads: `YYYYMMDD` without the `Z` suffix (which OpenSSH reads only from 9.1; without
+/// it, each version reads the date as midnight local time). So that no time zone shortens the
+/// window, it is widened by a day on each side: `valid-after` is the day before the first day,
+/// `valid-before` two days after the last (midnight local time starting the day after the day
+/// after). datapact itself applies the exact window; this one is only for `ssh-keygen -Y
+/// verify`. OpenSSH reads no time before 1970 (a date whose local midnight is before the epoch
+/// is refused, making the line unreadable), so a `valid-after` before 1970-01-02 is left out, a
+/// window whose `valid-before` would fall before 1970-01-02 gives `None` (the key is left out),
+/// and a `valid-before` beyond 9999 (a window ending on 9999-12-30 or later) is left out.
 fn openssh_window(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<Vec<String>> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
-    let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    // The first date whose local midnight is after the epoch in every time zone.
+    let earliest = NaiveDate::from_ymd_opt(1970, 1, 2).unwrap_or(NaiveDate::MIN);
     let mut options = Vec::new();
-    if let Some(from) = from.filter(|&d| d > epoch) {
-        options.push(format!("valid-after=\"{}Z\"", day(from)));
+    if let Some(after) = from.and_then(|d| d.pred_opt()).filter(|&d| d >= earliest) {
+        options.push(format!("valid-after=\"{}\"", openssh_date(after)));
     }
     if let Some(until) = until {
         match until
-            .succ_opt()
+            .checked_add_days(chrono::Days::new(2))
             .filter(|d| crate::dates::YEARS.contains(&d.year()))
         {
-            Some(before) if before <= epoch => return None,
-            Some(before) => options.push(format!("valid-before=\"{}Z\"", day(before))),
+            Some(before) if before < earliest => return None,
+            Some(before) => options.push(format!("valid-before=\"{}\"", openssh_date(before))),
             None => {}
         }
     }
     Some(options)
+}
+
+/// A date as OpenSSH 8.7 and later read it in allowed_signers options: `YYYYMMDD`, no `Z`.
+fn openssh_date(day: NaiveDate) -> String {
+    day.format("%Y%m%d").to_string()
 }
 
 /// A key to enrol.
@@ -1033,10 +1049,10 @@ mod tests {
         assert_eq!(
             body,
             [format!(
-                "p@nhs.net namespaces=\"{NAMESPACE}\",valid-after=\"20260101Z\",valid-before=\"20270101Z\" {line}"
+                "p@nhs.net namespaces=\"{NAMESPACE}\",valid-after=\"20251231\",valid-before=\"20270102\" {line}"
             )]
         );
-        let comments: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).skip(3).collect();
+        let comments: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).skip(6).collect();
         assert_eq!(
             comments,
             [
@@ -1050,39 +1066,44 @@ mod tests {
         );
     }
 
-    /// The validity window in allowed_signers terms: `valid-before` is the day after the last,
-    /// and only what OpenSSH can express (times from 1970, four-digit years) is written.
+    /// The validity window in allowed_signers terms: without `Z` (OpenSSH before 9.1 does not
+    /// read it), widened by a day on each side (`valid-after` the day before the first day,
+    /// `valid-before` two days after the last), and only what OpenSSH can express in any time
+    /// zone (local midnights from 1970-01-02, four-digit years) is written.
     #[test]
-    fn validity_windows_become_the_options_openssh_reads() {
+    fn validity_windows_become_the_options_openssh_8_7_and_later_read() {
         let w = |from: Option<&str>, until: Option<&str>| {
             openssh_window(from.map(date), until.map(date))
         };
-        assert_eq!(w(None, None), Some(vec![]));
+        let opts = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(w(None, None), opts(&[]));
         assert_eq!(
             w(Some("2026-01-01"), Some("2026-12-31")),
-            Some(vec![
-                "valid-after=\"20260101Z\"".to_string(),
-                "valid-before=\"20270101Z\"".to_string()
-            ])
+            opts(&["valid-after=\"20251231\"", "valid-before=\"20270102\""])
+        );
+        // Across the ends of months and a leap day.
+        assert_eq!(
+            w(Some("2028-03-01"), Some("2028-02-28")),
+            opts(&["valid-after=\"20280229\"", "valid-before=\"20280301\""])
         );
         assert_eq!(
-            w(Some("1970-01-02"), Some("9999-12-30")),
-            Some(vec![
-                "valid-after=\"19700102Z\"".to_string(),
-                "valid-before=\"99991231Z\"".to_string()
-            ])
+            w(Some("1970-01-03"), Some("9999-12-29")),
+            opts(&["valid-after=\"19700102\"", "valid-before=\"99991231\""])
         );
-        // From 1970-01-01 or earlier: no lower bound OpenSSH could apply; until 9999-12-31: the
-        // day after has five digits of year.
-        assert_eq!(w(Some("1970-01-01"), Some("9999-12-31")), Some(vec![]));
-        assert_eq!(w(Some("1900-01-01"), None), Some(vec![]));
-        // Ended before 1970: nothing OpenSSH can express; the key is left out.
-        assert_eq!(w(Some("1900-01-01"), Some("1969-12-31")), None);
-        assert_eq!(w(None, Some("1969-12-30")), None);
+        // From 1970-01-02 or earlier: no lower bound OpenSSH reads in every zone; until
+        // 9999-12-30: two days after has five digits of year.
+        assert_eq!(w(Some("1970-01-02"), Some("9999-12-30")), opts(&[]));
+        assert_eq!(w(Some("1900-01-01"), None), opts(&[]));
+        // Ended so early that even the widened end is before 1970-01-02: left out.
+        assert_eq!(w(Some("1900-01-01"), Some("1969-12-30")), None);
+        assert_eq!(w(None, Some("1969-12-29")), None);
         assert_eq!(
-            w(None, Some("1970-01-01")),
-            Some(vec!["valid-before=\"19700102Z\"".to_string()])
+            w(None, Some("1969-12-31")),
+            opts(&["valid-before=\"19700102\""])
         );
+        let options = w(Some("1999-06-15"), Some("2031-03-01")).unwrap();
+        assert!(options.iter().all(|o| !o.contains('Z')), "{options:?}");
+        assert_eq!(openssh_date(date("2026-07-04")), "20260704");
     }
 
     /// A trust store file of `len` bytes: one valid entry, then comment lines up to `len`.

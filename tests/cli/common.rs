@@ -459,3 +459,42 @@ pub fn tamper_safeguarding(ws: &TempWorkspace) {
     bytes[at] = b'h';
     std::fs::write(&path, bytes).unwrap();
 }
+
+/// The first ```sh block of docs/signing.md after the heading `heading`.
+pub fn signing_md_block(heading: &str) -> String {
+    let doc = std::fs::read_to_string(repo().join("docs/signing.md")).unwrap();
+    let section = &doc[doc.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
+    let start = section.find("```sh\n").unwrap() + "```sh\n".len();
+    section[start..start + section[start..].find("```\n").unwrap()].to_string()
+}
+
+/// Runs a shell `block` (`sh -e`) in `dir` with the tested `datapact` first on PATH, colour off,
+/// no `DATAPACT_TODAY`, and the environment `envs`.
+pub fn run_sh_block(dir: &Path, block: &str, envs: &[(&str, &std::ffi::OsStr)]) -> Output {
+    let bin = assert_cmd::cargo::cargo_bin("datapact");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-e", "-c", block])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env_remove("DATAPACT_TODAY");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Makes an unencrypted Ed25519 key with real `ssh-keygen` at `path` (and `path.pub`).
+pub fn ssh_keygen_key(path: &Path, comment: &str) {
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f"])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}

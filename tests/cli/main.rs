@@ -29,6 +29,7 @@ mod lifecycle_warnings_cli;
 mod log_cli;
 mod membership_cli;
 mod non_nhs_cli;
+mod openssh_only_cli;
 mod page_cli;
 mod policy_cli;
 mod register_cli;

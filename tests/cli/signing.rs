@@ -1399,10 +1399,7 @@ fn openssh_example_in_signing_md_runs_as_written() {
     if !ssh_keygen_available() {
         return;
     }
-    let doc = std::fs::read_to_string(common::repo().join("docs/signing.md")).unwrap();
-    let section = &doc[doc.find("## Verifying with OpenSSH only").unwrap()..];
-    let start = section.find("```sh\n").unwrap() + "```sh\n".len();
-    let block = &section[start..start + section[start..].find("```\n").unwrap()];
+    let block = common::signing_md_block("## Verifying with OpenSSH only");
     let ws = TempWorkspace::new();
     std::fs::copy(
         common::repo().join("datapact.toml"),
@@ -1412,19 +1409,7 @@ fn openssh_example_in_signing_md_runs_as_written() {
     for dir in ["agreements", "keys", "signatures"] {
         copy_dir(&common::repo().join(dir), &ws.root().join(dir));
     }
-    let bin = assert_cmd::cargo::cargo_bin("datapact");
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new("sh")
-        .args(["-e", "-c", block])
-        .current_dir(ws.root())
-        .env("PATH", path)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = common::run_sh_block(ws.root(), &block, &[]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let all = format!("{stdout}{stderr}");

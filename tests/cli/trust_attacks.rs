@@ -136,7 +136,7 @@ fn export(ws: &TempWorkspace) -> (PathBuf, String) {
 }
 
 /// Every line of an exported allowed_signers file is either a comment or exactly
-/// `PRINCIPAL namespaces="datapact-agreement@datapact.dev"[,valid-after="YYYYMMDDZ"][,valid-before="YYYYMMDDZ"] ssh-ed25519 BASE64`,
+/// `PRINCIPAL namespaces="datapact-agreement@datapact.dev"[,valid-after="YYYYMMDD"][,valid-before="YYYYMMDD"] ssh-ed25519 BASE64`,
 /// with a principal of the safe characters, the one namespace, and the canonical encoding of a
 /// usable key; returns the key lines as (principal, key line).
 fn key_lines(allowed: &str) -> Vec<(String, String)> {
@@ -171,7 +171,7 @@ fn key_lines(allowed: &str) -> Vec<(String, String)> {
             let date = option
                 .strip_prefix("valid-after=\"")
                 .or_else(|| option.strip_prefix("valid-before=\""))
-                .and_then(|o| o.strip_suffix("Z\""))
+                .and_then(|o| o.strip_suffix('"'))
                 .unwrap_or_else(|| panic!("option {option:?} in {line:?}"));
             assert!(
                 date.len() == 8 && date.chars().all(|c| c.is_ascii_digit()),
@@ -951,10 +951,11 @@ fn file_dates_outside_the_years_1900_to_9999_are_findings() {
     );
 }
 
-/// Windows at the ends of what OpenSSH can express: the ICB's key, valid 1970-01-02 to
-/// 9999-12-30, gets both options (`valid-before="99991231Z"`); the council's, valid from before
-/// 1970 until 9999-12-31, gets neither (OpenSSH reads no time before 1970, and the day after
-/// 9999-12-31 has five digits of year); a key whose window ended before 1970 is left out; and
+/// Windows at the ends of what OpenSSH can express, widened by a day on each side: the ICB's
+/// key, valid 1970-01-03 to 9999-12-29, gets both options (`valid-after="19700102"`,
+/// `valid-before="99991231"`); the council's, valid from before 1970 until 9999-12-31, gets
+/// neither (OpenSSH reads no local time before 1970, and two days after 9999-12-31 has five
+/// digits of year); a key whose window ended before 1970 is left out; and
 /// ssh-keygen reads every line, verifying both parties' signatures.
 #[test]
 fn exported_validity_windows_at_the_ends_of_the_years_are_read_by_openssh() {
@@ -970,7 +971,7 @@ fn exported_validity_windows_at_the_ends_of_the_years_are_read_by_openssh() {
         );
         std::fs::write(&path, edited).unwrap();
     };
-    window(ICB, "1970-01-02", "9999-12-30");
+    window(ICB, "1970-01-03", "9999-12-29");
     window(ECC, "1950-06-01", "9999-12-31");
     let old = SigningKey::from_bytes(&[14; 32]).verifying_key();
     let path = trust_file(&ws, ECC);
@@ -985,7 +986,7 @@ fn exported_validity_windows_at_the_ends_of_the_years_are_read_by_openssh() {
     let (allowed, exported) = export(&ws);
     assert_eq!(key_lines(&exported).len(), 2, "{exported}");
     for expected in [
-        format!("priya@nhs.net namespaces=\"{NAMESPACE}\",valid-after=\"19700102Z\",valid-before=\"99991231Z\" ssh-ed25519 "),
+        format!("priya@nhs.net namespaces=\"{NAMESPACE}\",valid-after=\"19700102\",valid-before=\"99991231\" ssh-ed25519 "),
         format!("mark@essex.gov.uk namespaces=\"{NAMESPACE}\" ssh-ed25519 "),
         "# left out (its validity ended before 1970, which allowed_signers cannot express): old@nhs.net ".to_string(),
     ] {
