@@ -36,6 +36,21 @@ pub(super) struct Cx<'a> {
     pub(super) jurisdiction: vocab::Jurisdiction,
 }
 
+/// `text` without its quotes when it is what `expected` asks for written as a text (`"true"`,
+/// `"12"`, `"2027-01-01"`): the value a user typed inside a placeholder's quotes.
+fn unquoted<'t>(text: &'t str, expected: &str) -> Option<&'t str> {
+    let bare = text.trim();
+    let fits = match expected {
+        "true or false" => bare == "true" || bare == "false",
+        "a whole number" => bare.parse::<i64>().is_ok(),
+        e if e.starts_with("a date") => bare
+            .parse::<toml::value::Datetime>()
+            .is_ok_and(|d| d.date.is_some() && d.time.is_none() && d.offset.is_none()),
+        _ => false,
+    };
+    fits.then_some(bare)
+}
+
 fn type_name(v: &toml::Value) -> &'static str {
     match v {
         toml::Value::String(_) => "a text",
@@ -259,6 +274,21 @@ impl<'a> Cx<'a> {
         if found.is_float() {
             // Already reported as DP007 by the float scan.
             self.broken = true;
+            return;
+        }
+        if let Some(bare) = found.as_str().and_then(|s| unquoted(s, expected)) {
+            // The natural edit of a placeholder: the value typed between the quotes.
+            self.push_at(
+                &structure::WRONG_TYPE,
+                path,
+                format!(
+                    "`{path}` must be {expected}, found the text \"{bare}\": remove the quotes"
+                ),
+                format!(
+                    "write `{} = {bare}`, without quotes: in quotes it is a text",
+                    path.key()
+                ),
+            );
             return;
         }
         self.push_at(

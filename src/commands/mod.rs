@@ -18,6 +18,7 @@ pub mod normalise;
 pub mod render;
 pub mod review;
 pub mod rules;
+pub mod schema;
 pub mod sign;
 pub mod status;
 pub mod templates;
@@ -82,6 +83,7 @@ pub enum Command {
     #[command(visible_alias = "normalize")]
     Normalise(normalise::Args),
     Rules(rules::Args),
+    Schema(schema::Args),
     #[command(hide = true)]
     Docs(docs::Args),
 }
@@ -164,6 +166,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Calendar(args) => calendar::run(cx, args),
         Command::Normalise(args) => normalise::run(cx, args),
         Command::Rules(args) => rules::run(args),
+        Command::Schema(args) => schema::run(cx, args),
         Command::Docs(args) => docs::run(args),
     }
 }
