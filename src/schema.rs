@@ -219,31 +219,28 @@ fn set_enum<'a>(root: &mut Value, field: &str, entries: impl Iterator<Item = &'a
     let Some(obj) = target.as_object_mut() else { return };
     let mut ids: Vec<Value> = Vec::new();
     let mut docs: Vec<Value> = Vec::new();
-    let mut one_of: Vec<Value> = Vec::new();
     for e in entries {
         if ids.iter().any(|id| id == e.id.as_str()) {
             continue;
         }
         let doc = format!("{}: {}", e.label, e.wording);
         ids.push(Value::from(e.id.as_str()));
-        one_of.push(json!({ "const": e.id, "title": e.label, "description": doc }));
         docs.push(Value::from(doc));
     }
     obj.insert("enum".into(), Value::Array(ids));
-    // Taplo shows these beside each value it offers; other tools read `anyOf`'s descriptions.
+    // Taplo (Even Better TOML) shows each value's label and wording beside it as it offers it.
+    // (Not also an `anyOf` of `const`s with descriptions: every wrong value would then be
+    // reported twice.)
     let mut taplo = Map::new();
     taplo.insert("docs".into(), json!({ "enumValues": docs }));
     obj.insert("x-taplo".into(), Value::Object(taplo));
-    obj.insert("anyOf".into(), Value::Array(one_of));
 }
 
-/// The `#:schema` directive `new` writes as an agreement's first line: the workspace's schema,
-/// relative to `agreements/` (Taplo resolves it from the file's folder).
-pub fn directive() -> String {
-    format!(
-        "#:schema ../{SCHEMA_DIR}/{}",
-        Which::Agreement.file_name()
-    )
+/// What the `#:schema` directive `new` writes as an agreement's first line names: the
+/// workspace's schema, relative to `agreements/` (Taplo resolves it from the file's folder), so
+/// it works offline and is the schema of the datapact that wrote it.
+pub fn directive_target() -> String {
+    format!("../{SCHEMA_DIR}/{}", Which::Agreement.file_name())
 }
 
 /// Where the schema of `which` is in the workspace at `root`.
