@@ -184,7 +184,10 @@ fn close_objects(v: &mut Value) {
                 m.insert("additionalProperties".into(), Value::Bool(false));
             }
             if m.get("format").and_then(Value::as_str).is_some_and(|f| {
-                matches!(f, "int64" | "uint" | "uint32" | "uint64" | "uint8" | "int32")
+                matches!(
+                    f,
+                    "int64" | "uint" | "uint32" | "uint64" | "uint8" | "int32"
+                )
             }) {
                 m.remove("format");
             }
@@ -204,7 +207,9 @@ fn set_enum<'a>(root: &mut Value, field: &str, entries: impl Iterator<Item = &'a
             Some(key) => (key, true),
             None => (part, false),
         };
-        at = at.and_then(|v| v.get_mut("properties")).and_then(|p| p.get_mut(key));
+        at = at
+            .and_then(|v| v.get_mut("properties"))
+            .and_then(|p| p.get_mut(key));
         if each {
             at = at.and_then(|v| v.get_mut("items"));
         }
@@ -216,7 +221,9 @@ fn set_enum<'a>(root: &mut Value, field: &str, entries: impl Iterator<Item = &'a
             None => return,
         }
     }
-    let Some(obj) = target.as_object_mut() else { return };
+    let Some(obj) = target.as_object_mut() else {
+        return;
+    };
     let mut ids: Vec<Value> = Vec::new();
     let mut docs: Vec<Value> = Vec::new();
     for e in entries {
@@ -279,7 +286,12 @@ pub fn write(root: &Path, policy: &Policy) -> Result<Vec<(PathBuf, Written)>> {
     }
     let taplo = root.join(TAPLO_CONFIG);
     if gate::kind_of(root, &taplo)? == Kind::Missing {
-        gate::write_atomic(root, &taplo, TAPLO_CONFIG_TOML.as_bytes(), Overwrite::Refuse)?;
+        gate::write_atomic(
+            root,
+            &taplo,
+            TAPLO_CONFIG_TOML.as_bytes(),
+            Overwrite::Refuse,
+        )?;
         done.push((taplo, Written::Created));
     } else {
         done.push((taplo, Written::Kept));
@@ -295,11 +307,20 @@ mod tests {
     fn vocabularies_are_enums_and_unknown_keys_refused() {
         let v = generate(Which::Agreement, &Policy::default());
         let role = &v["properties"]["parties"]["items"]["properties"]["role"];
-        assert!(role["enum"].as_array().unwrap().contains(&"controller".into()));
+        assert!(
+            role["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&"controller".into())
+        );
         let art6 = &v["properties"]["lawful_basis"]["properties"]["article6"]["items"];
         assert!(art6["enum"].as_array().unwrap().contains(&"e".into()));
         let exc = &v["properties"]["consent"]["properties"]["exception"]["enum"];
-        assert!(exc.as_array().unwrap().contains(&"protect-from-harm".into()));
+        assert!(
+            exc.as_array()
+                .unwrap()
+                .contains(&"protect-from-harm".into())
+        );
         assert_eq!(v["additionalProperties"], Value::Bool(false));
         assert_eq!(
             v["properties"]["dates"]["additionalProperties"],

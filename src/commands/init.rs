@@ -4,8 +4,8 @@
 use crate::config::DEFAULT_CONFIG_TOML;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, FileKind, Kind, Overwrite, outside};
-use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
 use crate::schema::{self, Written};
+use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
 use crate::{git, term};
 use std::io::Write;
 use std::path::PathBuf;
@@ -108,9 +108,17 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .map(|ws| ws.config.policy().clone())
         .unwrap_or_default();
     for (path, what) in schema::write(&dir, &policy)? {
-        let name = path.strip_prefix(&dir).unwrap_or(&path).display().to_string();
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         match what {
-            Written::Kept => say(&mut out, "kept", &format!("{name} (already there, not changed)")),
+            Written::Kept => say(
+                &mut out,
+                "kept",
+                &format!("{name} (already there, not changed)"),
+            ),
             Written::Unchanged => say(&mut out, "kept", &format!("{name} (up to date)")),
             Written::Updated => say(&mut out, "updated", &name),
             Written::Created => say(&mut out, "created", &name),

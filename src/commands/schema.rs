@@ -38,7 +38,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .map(|()| Outcome::Clean);
     }
     let which = args.which.ok_or_else(|| {
-        Error::usage("name the schema to print").with_hint("datapact schema agreement|workspace|keys")
+        Error::usage("name the schema to print")
+            .with_hint("datapact schema agreement|workspace|keys")
     })?;
     // In a workspace its own consent exceptions are offered too; anywhere else the built-in ones.
     let policy = match cx.workspace() {

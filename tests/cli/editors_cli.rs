@@ -93,7 +93,9 @@ fn vocabulary_values_carry_their_wording_for_editors() {
     let schema: Value = serde_json::from_str(&out).unwrap();
     let article6 = &schema["properties"]["lawful_basis"]["properties"]["article6"]["items"];
     let ids = article6["enum"].as_array().unwrap();
-    let docs = article6["x-taplo"]["docs"]["enumValues"].as_array().unwrap();
+    let docs = article6["x-taplo"]["docs"]["enumValues"]
+        .as_array()
+        .unwrap();
     assert_eq!(ids.len(), docs.len());
     let e = ids.iter().position(|v| v == "e").unwrap();
     assert!(
@@ -128,15 +130,27 @@ fn init_and_schema_write_put_the_schemas_and_a_taplo_configuration_in_the_worksp
         Some("./.datapact/agreement.schema.json")
     );
     // The formatter is told never to re-wrap, collapse or align (signed bytes).
-    assert_eq!(config["formatting"]["array_auto_expand"].as_bool(), Some(false));
+    assert_eq!(
+        config["formatting"]["array_auto_expand"].as_bool(),
+        Some(false)
+    );
 
     let (code, out, err) = ws.run(&["schema", "--write"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("up to date .datapact/agreement.schema.json"), "{out}");
-    assert!(out.contains("kept (already there, not changed) .taplo.toml"), "{out}");
+    assert!(
+        out.contains("up to date .datapact/agreement.schema.json"),
+        "{out}"
+    );
+    assert!(
+        out.contains("kept (already there, not changed) .taplo.toml"),
+        "{out}"
+    );
     std::fs::write(ws.root().join(".datapact/keys.schema.json"), "{}").unwrap();
     let (_, out, _) = ws.run(&["schema", "--write"]);
-    assert!(out.contains("updated    .datapact/keys.schema.json"), "{out}");
+    assert!(
+        out.contains("updated    .datapact/keys.schema.json"),
+        "{out}"
+    );
 
     let (code, _, err) = ws.run(&["schema"]);
     assert_eq!(code, 2, "{err}");
@@ -198,8 +212,14 @@ fn fill_in_as_a_person_would(draft: &str) -> String {
             line = format!("{}{value}", &line[..line.find(" = ").unwrap() + 3]);
         }
         line = line
-            .replace("mailbox = \"TODO: DPO role mailbox\"", "mailbox = \"dpo@example.org\"")
-            .replace("mailbox = \"TODO: role mailbox\"", "mailbox = \"ig@example.org\"");
+            .replace(
+                "mailbox = \"TODO: DPO role mailbox\"",
+                "mailbox = \"dpo@example.org\"",
+            )
+            .replace(
+                "mailbox = \"TODO: role mailbox\"",
+                "mailbox = \"ig@example.org\"",
+            );
         while let Some(start) = line.find("\"TODO") {
             let end = start + 1 + line[start + 1..].find('"').unwrap();
             line.replace_range(start..=end, "\"Written by the governance lead.\"");
