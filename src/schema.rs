@@ -128,7 +128,7 @@ pub fn generate(which: Which, policy: &Policy) -> Value {
         Which::Keys => generator.into_root_schema_for::<crate::signing::trust::RawFile>(),
     };
     let mut value = schema.to_value();
-    close_objects(&mut value);
+    tidy(&mut value);
     if let Some(root) = value.as_object_mut() {
         root.insert("title".into(), Value::from(which.title()));
         root.insert(
@@ -158,7 +158,7 @@ pub fn generate(which: Which, policy: &Policy) -> Value {
 /// Every object schema with properties refuses other keys, as the tool does; TOML has no null,
 /// so the `null` schemars allows for an optional key is dropped, and so is the integer format it
 /// adds (`int64`), which Taplo does not know.
-fn close_objects(v: &mut Value) {
+fn tidy(v: &mut Value) {
     match v {
         Value::Object(m) => {
             if let Some(Value::Array(types)) = m.get_mut("type") {
@@ -191,9 +191,13 @@ fn close_objects(v: &mut Value) {
             }) {
                 m.remove("format");
             }
-            m.values_mut().for_each(close_objects);
+            // Rust's doc links (`[`TERM_MONTHS_CEILING`]`) read as plain code in an editor.
+            if let Some(Value::String(d)) = m.get_mut("description") {
+                *d = d.replace("[`", "`").replace("`]", "`");
+            }
+            m.values_mut().for_each(tidy);
         }
-        Value::Array(a) => a.iter_mut().for_each(close_objects),
+        Value::Array(a) => a.iter_mut().for_each(tidy),
         _ => {}
     }
 }

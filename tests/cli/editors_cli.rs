@@ -160,9 +160,7 @@ fn init_and_schema_write_put_the_schemas_and_a_taplo_configuration_in_the_worksp
 #[test]
 fn new_points_the_agreement_at_the_workspace_schema_when_there_is_one() {
     let ws = TempWorkspace::init();
-    let (code, _, err) = ws.run(&["new", "draft-one", "--party", "org-a", "--party", "org-b"]);
-    assert_eq!(code, 0, "{err}");
-    let written = std::fs::read_to_string(ws.root().join("agreements/draft-one.toml")).unwrap();
+    let written = std::fs::read_to_string(new_draft(&ws)).unwrap();
     assert!(
         written.starts_with("#:schema ../.datapact/agreement.schema.json\n# "),
         "{written}"
@@ -172,6 +170,13 @@ fn new_points_the_agreement_at_the_workspace_schema_when_there_is_one() {
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read_to_string(bare.root().join("agreements/draft-one.toml")).unwrap();
     assert!(!written.contains("#:schema"), "{written}");
+}
+
+/// `datapact new draft-one` for parties org-a and org-b in `ws`: the file written.
+fn new_draft(ws: &TempWorkspace) -> std::path::PathBuf {
+    let (code, _, err) = ws.run(&["new", "draft-one", "--party", "org-a", "--party", "org-b"]);
+    assert_eq!(code, 0, "{err}");
+    ws.root().join("agreements/draft-one.toml")
 }
 
 /// What a governance lead does to a `new` agreement in a plain editor: each `"TODO: ..."`
@@ -236,9 +241,7 @@ fn fill_in_as_a_person_would(draft: &str) -> String {
 #[test]
 fn a_new_agreement_filled_in_by_hand_is_valid_signable_and_matches_its_schema() {
     let ws = TempWorkspace::init();
-    let (code, _, err) = ws.run(&["new", "draft-one", "--party", "org-a", "--party", "org-b"]);
-    assert_eq!(code, 0, "{err}");
-    let path = ws.root().join("agreements/draft-one.toml");
+    let path = new_draft(&ws);
     let filled = fill_in_as_a_person_would(&std::fs::read_to_string(&path).unwrap());
     std::fs::write(&path, &filled).unwrap();
     let (code, report, _) = ws.validate_json(&["--today", "2026-05-01", "draft-one"]);
@@ -264,9 +267,7 @@ fn a_new_agreement_filled_in_by_hand_is_valid_signable_and_matches_its_schema() 
 #[test]
 fn a_value_typed_inside_quotes_is_told_to_lose_them_at_its_line_and_column() {
     let ws = TempWorkspace::init();
-    let (code, _, err) = ws.run(&["new", "draft-one", "--party", "org-a", "--party", "org-b"]);
-    assert_eq!(code, 0, "{err}");
-    let path = ws.root().join("agreements/draft-one.toml");
+    let path = new_draft(&ws);
     let quoted = fill_in_as_a_person_would(&std::fs::read_to_string(&path).unwrap())
         .replacen("public_authority = true", "public_authority = \"true\"", 1)
         .replace("report_within_hours = 72", "report_within_hours = \"12\"")
