@@ -2,7 +2,8 @@
 //! [`Slot`], so a wrong type or a `TODO` placeholder becomes a finding at its own line rather
 //! than stopping the parse. Tables stay flat (no `flatten`, no `untagged`) so positions hold.
 //! `validate` turns this into the domain types in `model`. The same types give the agreement's
-//! JSON Schema (`datapact schema agreement`, `crate::schema`): field docs become descriptions.
+//! JSON Schema (`datapact schema agreement`, made by the `schema` module): field docs become
+//! descriptions.
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
