@@ -6,11 +6,12 @@ use crate::error::{Error, Result};
 use crate::policy::{Policy, Profile};
 use crate::rules;
 use crate::source::SourceFile;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A rule's configured level: a severity, or `off`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     Error,
@@ -18,7 +19,7 @@ pub enum RuleLevel {
     Off,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub workspace: WorkspaceSettings,
@@ -36,7 +37,7 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleLevel>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct WorkspaceSettings {
     /// Shown in the register's heading.
@@ -46,6 +47,7 @@ pub struct WorkspaceSettings {
     /// The most agreements one page of the published register lists (1 to
     /// [`REGISTER_PAGE_SIZE_CEILING`]); a larger register gets a page per state.
     #[serde(deserialize_with = "register_page_size")]
+    #[schemars(range(min = 1, max = REGISTER_PAGE_SIZE_CEILING))]
     pub register_page_size: usize,
 }
 
@@ -71,14 +73,16 @@ fn register_page_size<'de, D: serde::Deserializer<'de>>(
     Ok(rows)
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Longest allowed term, effective to expiry, in months; at most [`TERM_MONTHS_CEILING`].
     #[serde(deserialize_with = "term_months")]
+    #[schemars(range(max = TERM_MONTHS_CEILING))]
     pub max_term_months: u32,
     /// Longest allowed review interval in months; at most [`REVIEW_INTERVAL_MONTHS_CEILING`].
     #[serde(deserialize_with = "review_interval_months")]
+    #[schemars(range(max = REVIEW_INTERVAL_MONTHS_CEILING))]
     pub max_review_interval_months: u32,
     /// Most findings reported for one file; past it, one DP021 finding says how many more
     /// there are.
@@ -134,7 +138,7 @@ fn capped<'de, D: serde::Deserializer<'de>>(
     Ok(months)
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Windows {
     /// Days before the review date when an agreement becomes "review due".
@@ -149,31 +153,36 @@ pub struct Windows {
 }
 
 /// `[policy]`: which information sharing policy the workspace follows, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PolicySettings {
     /// A built-in profile: `nhs-essex` (the default) or `uk-public-sector`.
     pub profile: Profile,
     /// The policy's own name, replacing the profile's in findings and rendered documents.
+    #[schemars(with = "Option<String>")]
     pub name: Option<toml::Spanned<String>>,
     /// Consent exceptions of the workspace's own, after the profile's.
     pub consent_exceptions: Vec<ConsentException>,
 }
 
 /// `[[policy.consent_exceptions]]`: an exception of the workspace's own policy.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentException {
+    #[schemars(with = "String")]
     pub id: toml::Spanned<String>,
+    #[schemars(with = "String")]
     pub label: toml::Spanned<String>,
     /// The wording rendered documents show.
+    #[schemars(with = "String")]
     pub wording: toml::Spanned<String>,
     /// Where the wording comes from (the law or policy section it quotes).
+    #[schemars(with = "String")]
     pub source: toml::Spanned<String>,
 }
 
 /// `[reviews]`: what makes a review of an agreement count.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Reviews {
     /// Which parties must sign a review for it to count.
@@ -181,7 +190,7 @@ pub struct Reviews {
 }
 
 /// `[signing]`: the roles people sign in, and whether recorded acceptances count.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Signing {
     /// Roles this workspace adds to [`BUILT_IN_ROLES`].
@@ -192,7 +201,7 @@ pub struct Signing {
 }
 
 /// One role a workspace adds: `{ id = "relevant-person", label = "Relevant person" }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSetting {
     /// Follows the id rule ([`crate::ids::ID_RULE`]).
@@ -218,7 +227,7 @@ pub const BUILT_IN_ROLES: &[(&str, &str)] = &[
 
 /// Which parties must sign a review statement (`datapact review`) before the review counts and
 /// its `next_review` becomes the agreement's review date.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReviewSigners {
     /// The lead organisation alone (the default): it reviews on behalf of the parties.

@@ -84,6 +84,8 @@ pub enum FileKind {
     SiteManifest,
     /// A page of the repository's docs/ that `datapact docs` regenerates.
     Documentation,
+    /// A JSON Schema datapact wrote into the workspace (`.datapact/*.schema.json`).
+    Schema,
     /// A file datapact wrote and now commits (a statement, signature or trust store file).
     Committed,
     /// An OpenSSH private key file (outside the workspace).
@@ -105,7 +107,8 @@ impl FileKind {
             FileKind::Template
             | FileKind::GitAttributes
             | FileKind::SiteManifest
-            | FileKind::Documentation => MAX_TEXT_FILE_BYTES,
+            | FileKind::Documentation
+            | FileKind::Schema => MAX_TEXT_FILE_BYTES,
             FileKind::Statement | FileKind::Signature => MAX_SIGNATURE_FILE_BYTES,
             FileKind::TrustStore | FileKind::Committed => MAX_TRUST_FILE_BYTES,
             FileKind::PrivateKey | FileKind::Passphrase | FileKind::PublicKey => MAX_KEY_FILE_BYTES,
@@ -118,6 +121,7 @@ impl FileKind {
             FileKind::Agreement => "an agreement file",
             FileKind::Config => "a workspace settings file",
             FileKind::Documentation => "a documentation page",
+            FileKind::Schema => "a JSON Schema",
             FileKind::Template => "a template",
             FileKind::Statement => "a statement",
             FileKind::Signature => "a signature",

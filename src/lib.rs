@@ -21,6 +21,7 @@ pub mod register;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod signing;
 pub mod source;
 pub mod templates;

@@ -9,7 +9,7 @@ use crate::vocab::{self, Entry, List};
 use serde::Deserialize;
 
 /// A built-in policy profile.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
     /// The NHS Essex information sharing policy: consent may be set aside when the law requires

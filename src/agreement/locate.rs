@@ -56,6 +56,17 @@ impl Path {
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
+    /// The last key of the path (`public_authority` of `parties[0].public_authority`), as the
+    /// file writes it on the key's line.
+    pub fn key(&self) -> String {
+        match self.0.iter().rev().find_map(|s| match s {
+            Seg::Key(k) => Some(k),
+            Seg::Index(_) => None,
+        }) {
+            Some(k) => k.to_string(),
+            None => self.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for Path {

@@ -36,6 +36,21 @@ pub(super) struct Cx<'a> {
     pub(super) jurisdiction: vocab::Jurisdiction,
 }
 
+/// `text` without its quotes when it is what `expected` asks for written as a text (`"true"`,
+/// `"12"`, `"2027-01-01"`): the value a user typed inside a placeholder's quotes.
+fn unquoted<'t>(text: &'t str, expected: &str) -> Option<&'t str> {
+    let bare = text.trim();
+    let fits = match expected {
+        "true or false" => bare == "true" || bare == "false",
+        "a whole number" => bare.parse::<i64>().is_ok(),
+        e if e.starts_with("a date") => bare
+            .parse::<toml::value::Datetime>()
+            .is_ok_and(|d| d.date.is_some() && d.time.is_none() && d.offset.is_none()),
+        _ => false,
+    };
+    fits.then_some(bare)
+}
+
 fn type_name(v: &toml::Value) -> &'static str {
     match v {
         toml::Value::String(_) => "a text",
@@ -183,11 +198,32 @@ impl<'a> Cx<'a> {
     }
 
     fn missing(&mut self, path: &Path, what: &str) {
+        self.missing_with(
+            path,
+            what,
+            format!("add `{path}`; docs/format.md describes it and shows an example"),
+        );
+    }
+
+    fn missing_with(&mut self, path: &Path, what: &str, hint: String) {
         self.push_at(
             &structure::MISSING_REQUIRED,
             path,
             format!("missing required {what} `{path}`"),
-            format!("add `{path}`; docs/format.md describes it and shows an example"),
+            hint,
+        );
+    }
+
+    /// A required true/false, number or date that is absent: `datapact new` leaves these
+    /// commented out under a "CHOOSE" line, so the hint says how to write one, without quotes.
+    fn missing_bare(&mut self, path: &Path, what: &str, example: &str) {
+        let key = path.key();
+        self.missing_with(
+            path,
+            what,
+            format!(
+                "add `{key} = {example}`, without quotes (where the file has the line commented out, `# {key} = ...`, remove the \"# \" at its start)"
+            ),
         );
     }
 
@@ -261,6 +297,21 @@ impl<'a> Cx<'a> {
             self.broken = true;
             return;
         }
+        if let Some(bare) = found.as_str().and_then(|s| unquoted(s, expected)) {
+            // The natural edit of a placeholder: the value typed between the quotes.
+            self.push_at(
+                &structure::WRONG_TYPE,
+                path,
+                format!(
+                    "`{path}` must be {expected}, found the text \"{bare}\": remove the quotes"
+                ),
+                format!(
+                    "write `{} = {bare}`, without quotes: in quotes it is a text",
+                    path.key()
+                ),
+            );
+            return;
+        }
         self.push_at(
             &structure::WRONG_TYPE,
             path,
@@ -308,14 +359,14 @@ impl<'a> Cx<'a> {
 
     fn req_bool(&mut self, path: &Path, slot: &raw::Flag) -> bool {
         if slot.is_none() {
-            self.missing(path, "key");
+            self.missing_bare(path, "key", "true` or `false");
         }
         self.slot(path, slot, "true or false").unwrap_or_default()
     }
 
     fn req_int(&mut self, path: &Path, slot: &raw::Int, min: i64, max: i64) -> i64 {
         if slot.is_none() {
-            self.missing(path, "key");
+            self.missing_bare(path, "key", &format!("{min}` to `{max}"));
         }
         let v = self.slot(path, slot, "a whole number").unwrap_or(min);
         if !(min..=max).contains(&v) {
@@ -332,7 +383,7 @@ impl<'a> Cx<'a> {
 
     fn req_date(&mut self, path: &Path, slot: &raw::Date) -> NaiveDate {
         if slot.is_none() {
-            self.missing(path, "date");
+            self.missing_bare(path, "date", "YYYY-MM-DD");
         }
         self.opt_date(path, slot).unwrap_or(NaiveDate::MIN)
     }
@@ -1268,6 +1319,8 @@ impl<'a> Cx<'a> {
         let (review, review_derived) = match review {
             Some(date) => (date, false),
             None if r.review.is_some() => (NaiveDate::MIN, false),
+            // Neither date to count from (each already reported): nothing to derive.
+            None if approved.max(effective) == NaiveDate::MIN => (NaiveDate::MIN, false),
             None => match Dates::derived_review(approved, effective, review_interval_months)
                 .filter(|d| dates::YEARS.contains(&chrono::Datelike::year(d)))
             {

@@ -4,6 +4,7 @@
 use crate::config::DEFAULT_CONFIG_TOML;
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, FileKind, Kind, Overwrite, outside};
+use crate::schema::{self, Written};
 use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
 use crate::{git, term};
 use std::io::Write;
@@ -103,6 +104,29 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             // An empty directory is invisible to git; a .gitkeep makes it part of the first commit.
             gate::write_atomic(&dir, &path.join(".gitkeep"), b"", Overwrite::Refuse)?;
             say(&mut out, "created", &format!("{sub}/"));
+        }
+    }
+    // The schemas editors check with, and a Taplo configuration that never reformats signed files.
+    // An existing datapact.toml that cannot be read is reported by the next command that reads
+    // it; the schemas then offer the default policy's consent exceptions.
+    let policy = crate::workspace::Workspace::open(dir.clone())
+        .map(|ws| ws.config.policy().clone())
+        .unwrap_or_default();
+    for (path, what) in schema::write(&dir, &policy)? {
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        match what {
+            Written::Kept => say(
+                &mut out,
+                "kept",
+                &format!("{name} (already there, not changed)"),
+            ),
+            Written::Unchanged => say(&mut out, "kept", &format!("{name} (up to date)")),
+            Written::Updated => say(&mut out, "updated", &name),
+            Written::Created => say(&mut out, "created", &name),
         }
     }
     let _ = writeln!(

@@ -20,6 +20,7 @@ pub mod normalise;
 pub mod render;
 pub mod review;
 pub mod rules;
+pub mod schema;
 pub mod sign;
 pub mod statement;
 pub mod status;
@@ -97,6 +98,7 @@ pub enum Command {
     Completions(completions::Args),
     Explain(explain::Args),
     Vocab(vocab::Args),
+    Schema(schema::Args),
     #[command(hide = true)]
     Docs(docs::Args),
 }
@@ -199,6 +201,7 @@ fn dispatch(cx: &Context, command: &Command) -> Result<Outcome> {
         Command::Completions(args) => completions::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Vocab(args) => vocab::run(args),
+        Command::Schema(args) => schema::run(cx, args),
         Command::Docs(args) => docs::run(args),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Kind, Overwrite};
+use crate::schema;
 use crate::templates::{Origin, Templates};
 use crate::term;
 use crate::workspace::{AgreementId, ID_RULE, check_id};
@@ -111,10 +112,16 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         TemplateKind::PublicTask => "new-public-task.toml.j2",
         TemplateKind::StandardTerms => "new-standard-terms.toml.j2",
     };
+    // Taplo's `#:schema` directive, when the workspace has the schema (`init`, `schema --write`):
+    // a comment, so part of the signed bytes like any other, and read by no datapact command.
+    let schema = match gate::kind_of(&ws.root, &schema::path(&ws.root, schema::Which::Agreement))? {
+        Kind::File => Some(schema::directive_target()),
+        _ => None,
+    };
     let templates = Templates::new(Some(&ws.root));
     let text = templates.render(
         name,
-        minijinja::context! { id => id.as_str(), title => title, parties => parties },
+        minijinja::context! { id => id.as_str(), title => title, parties => parties, schema => schema },
     )?;
     if let Err(e) = toml::de::DeTable::parse(&text) {
         let at = e

@@ -3,7 +3,7 @@
 
 use crate::agreement::bump;
 use crate::lifecycle::State;
-use crate::{render, report};
+use crate::{render, report, schema};
 use clap::builder::PossibleValue;
 
 macro_rules! value_enum {
@@ -65,3 +65,9 @@ mod tests {
         }
     }
 }
+
+value_enum!(schema::Which {
+    schema::Which::Agreement => "agreement": "An agreement, agreements/<id>.toml",
+    schema::Which::Workspace => "workspace": "The workspace settings, datapact.toml",
+    schema::Which::Keys => "keys": "A trust store file, keys/<party>.toml",
+});

@@ -106,7 +106,7 @@ pub static WRONG_TYPE: Rule = Rule {
     acknowledgeable: false,
     standing: "It guards parsing: a value of the wrong type cannot be read into the model the other rules check.",
     applies: "always",
-    summary: "A value has the wrong type (text where a number, a date, true/false or a list is expected, a table where a text is expected), or a number outside its allowed range (for example `version = 0`).",
+    summary: "A value has the wrong type (text where a number, a date, true/false or a list is expected, a table where a text is expected), or a number outside its allowed range (for example `version = 0`). A value written in quotes that would be right without them (`\"true\"`, `\"12\"`, `\"2027-01-01\"`) is told to remove the quotes.",
     hint: "write the value with the type docs/format.md gives for it",
     source: "docs/format.md.",
 };

@@ -162,25 +162,56 @@ pub struct TrustStore {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Deserialize)]
+/// A trust store file, `keys/<party>.toml`, as read (its JSON Schema is
+/// `datapact schema keys`).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+pub(crate) struct RawFile {
+    /// `[[keys]]`: one table per public key of the party, as `datapact keys add` or
+    /// `keys generate` writes it.
     #[serde(default)]
+    #[schemars(with = "Vec<RawKey>")]
     keys: Vec<toml::Spanned<RawKey>>,
 }
 
-#[derive(Deserialize)]
+/// One `[[keys]]` entry.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawKey {
+    /// The key's OpenSSH SHA-256 fingerprint (`SHA256:...`), as `ssh-keygen -lf` shows it.
     key_id: String,
+    /// The OpenSSH public key, `ssh-ed25519 AAAA...` (Ed25519 only).
     public_key: String,
+    /// Who holds the key: letters, digits and `. _ @ + -`, such as an e-mail address.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9._@+][A-Za-z0-9._@+-]{0,127}$"))]
     principal: String,
+    /// The roles the holder may sign in (`dpo`, `caldicott-guardian`, `senior-officer`... or a
+    /// role of the workspace's `[signing] roles`).
     #[serde(default)]
     roles: Vec<String>,
+    /// The first day the key may sign (a date, without quotes).
+    #[schemars(with = "Option<Day>")]
     valid_from: Option<toml::value::Datetime>,
+    /// The last day the key may sign (a date, without quotes).
+    #[schemars(with = "Option<Day>")]
     valid_until: Option<toml::value::Datetime>,
+    /// The day the key was revoked: signatures made from then on do not count.
+    #[schemars(with = "Option<Day>")]
     revoked: Option<toml::value::Datetime>,
+    /// Why the key was revoked.
     revocation_reason: Option<String>,
+}
+
+/// A TOML local date, for the schema: what a user writes is `2026-04-01`, without quotes.
+struct Day;
+
+impl schemars::JsonSchema for Day {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date" })
+    }
 }
 
 /// A TOML local date (`2026-04-01`) of a year from 1900 to 9999 as a calendar date; anything

@@ -17,6 +17,7 @@ mod bump_cli;
 mod consistency_cli;
 mod diff_cli;
 mod ed25519_vectors;
+mod editors_cli;
 mod gate_cli;
 mod help_cli;
 mod history_cli;

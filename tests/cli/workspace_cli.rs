@@ -217,11 +217,47 @@ fn every_placeholder_is_a_finding(template: &str) {
         "the template should have many placeholders"
     );
 
+    // Expected: one DP011 per key left commented out under a "# CHOOSE" line (true/false, a
+    // number, a date), but the optional review date.
+    let mut choose: BTreeMap<String, usize> = BTreeMap::new();
+    let mut under_choose = false;
+    let mut last = "";
+    for line in written.lines() {
+        if line.starts_with("# CHOOSE") {
+            under_choose = true;
+            continue;
+        }
+        if !line.starts_with('#') {
+            under_choose = false;
+            continue;
+        }
+        let Some((key, value)) = line.strip_prefix("# ").and_then(|l| l.split_once(" = ")) else {
+            continue;
+        };
+        let value = value.split(" #").next().unwrap_or_default().trim();
+        let to_choose = ["true", "false", "YYYY-MM-DD", "HOURS"].contains(&value);
+        if under_choose && to_choose && key != last && key != "review" {
+            *choose.entry(key.to_string()).or_default() += 1;
+        }
+        last = key;
+    }
+    assert!(
+        choose.contains_key("sought") && choose.contains_key("approved"),
+        "{template}: {choose:?}"
+    );
+
     let out = run_in(dir.path(), &["validate", "essex-pilot", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut got: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut missing: BTreeMap<String, usize> = BTreeMap::new();
     for (code, line, message) in findings(&report) {
+        if code == "DP011" {
+            let path = message.split('`').nth(1).unwrap_or_default();
+            let key = path.rsplit('.').next().unwrap_or_default().to_string();
+            *missing.entry(key).or_default() += 1;
+            continue;
+        }
         assert_eq!(
             code, "DP013",
             "{template}: only placeholders remain, found {code}: {message}"
@@ -230,6 +266,7 @@ fn every_placeholder_is_a_finding(template: &str) {
         *got.entry(line).or_default() += 1;
     }
     assert_eq!(got, expected, "{template}: DP013 findings per line");
+    assert_eq!(missing, choose, "{template}: DP011 findings per CHOOSE key");
 }
 
 #[test]
