@@ -16,6 +16,7 @@ const CONTEXT: ReportContext = ReportContext {
     command: "check",
     tool_version: "0.1.0",
     deny_warnings: false,
+    repo_prefix: "",
 };
 
 /// Text with every character the GitHub format must escape.
@@ -57,6 +58,7 @@ fn reports() -> Vec<FileReport> {
                 Family::Content,
                 Family::Expiry,
             ],
+            skipped: vec![],
         },
         FileReport {
             file: "agreements/clean.toml".into(),
@@ -68,6 +70,7 @@ fn reports() -> Vec<FileReport> {
                 Family::Content,
                 Family::Expiry,
             ],
+            skipped: vec![],
         },
     ]
 }
@@ -329,6 +332,7 @@ fn located_reports() -> Vec<FileReport> {
                 ),
             ],
             families: families.clone(),
+            skipped: vec![],
         },
         FileReport {
             file: ecc.into(),
@@ -350,6 +354,7 @@ fn located_reports() -> Vec<FileReport> {
                 ),
             ],
             families,
+            skipped: vec![],
         },
     ]
 }
