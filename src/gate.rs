@@ -779,7 +779,10 @@ pub mod outside {
         {
             return Err(Error::new(
                 crate::error::ErrorKind::Io,
-                format!("cannot append to {}: it is not a regular file", path.display()),
+                format!(
+                    "cannot append to {}: it is not a regular file",
+                    path.display()
+                ),
             )
             .with_hint("point GITHUB_STEP_SUMMARY at a regular file, or unset it"));
         }

@@ -55,6 +55,18 @@ pub fn folder_in_work_tree(dir: &Path) -> String {
     prefix
 }
 
+/// The id of the first commit of the current branch (the root of its first-parent chain), as
+/// hexadecimal: the same in every clone of the repository, so it identifies the register;
+/// `None` outside a work tree or before the first commit.
+pub fn first_commit(dir: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    let mut commit = repo.head().ok()?.peel_to_commit().ok()?;
+    while let Ok(parent) = commit.parent(0) {
+        commit = parent;
+    }
+    Some(commit.id().to_string())
+}
+
 /// How a file git would commit from the workspace stands in git.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tracking {

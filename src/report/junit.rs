@@ -205,7 +205,11 @@ fn write_case<W: Write>(writer: &mut Writer<W>, case: &TestCase<'_>) -> io::Resu
             let mut listed = case.failures.clone();
             listed.extend(&case.warnings);
             (
-                if status == Status::Error { "error" } else { "failure" },
+                if status == Status::Error {
+                    "error"
+                } else {
+                    "failure"
+                },
                 first.code().to_string(),
                 failure_message(first, case.failures.len()),
                 listed,
@@ -311,7 +315,9 @@ mod tests {
         };
         let text = render(Format::Junit, &sample(), &ctx);
         assert!(
-            text.contains(r#"<testsuite name="content" tests="1" failures="1" errors="0" skipped="0">"#),
+            text.contains(
+                r#"<testsuite name="content" tests="1" failures="1" errors="0" skipped="0">"#
+            ),
             "{text}"
         );
         assert!(text.contains(r#"type="DP117""#), "{text}");
@@ -331,7 +337,9 @@ mod tests {
         )];
         let text = render(Format::Junit, &reports, &context());
         assert!(
-            text.contains(r#"<testsuite name="expiry" tests="1" failures="0" errors="0" skipped="1">"#),
+            text.contains(
+                r#"<testsuite name="expiry" tests="1" failures="0" errors="0" skipped="1">"#
+            ),
             "{text}"
         );
         assert!(
@@ -340,11 +348,19 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(r#"<testsuite name="file" tests="1" failures="0" errors="1" skipped="0">"#),
+            text.contains(
+                r#"<testsuite name="file" tests="2" failures="0" errors="1" skipped="0">"#
+            ),
             "{text}"
         );
-        assert!(text.contains(r#"<error message="DP005 toml-syntax: expected `=`" type="DP005">"#), "{text}");
-        assert!(text.contains(r#"tests="6" failures="2" errors="1">"#), "{text}");
+        assert!(
+            text.contains(r#"<error message="DP005 toml-syntax: expected `=`" type="DP005">"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"tests="6" failures="2" errors="1">"#),
+            "{text}"
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ pub fn write_step_summary(
         let message = if finding.hint.is_empty() {
             cell(&finding.message)
         } else {
-            format!("{}<br>hint: {}", cell(&finding.message), cell(&finding.hint))
+            format!(
+                "{}<br>hint: {}",
+                cell(&finding.message),
+                cell(&finding.hint)
+            )
         };
         writeln!(
             out,
@@ -122,10 +126,19 @@ mod tests {
     #[test]
     fn verdict_counts_and_one_row_per_finding() {
         let text = summary(&sample(), Outcome::Problems);
-        assert!(text.starts_with("## datapact check: failed\n\n2 files checked: 1 error, 1 warning.\n"), "{text}");
-        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| error") || l.starts_with("| warning")).collect();
+        assert!(
+            text.starts_with("## datapact check: failed\n\n2 files checked: 1 error, 1 warning.\n"),
+            "{text}"
+        );
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("| error") || l.starts_with("| warning"))
+            .collect();
         assert_eq!(rows.len(), 2, "{text}");
-        assert!(rows[0].contains("| sub/ws/agreements/alpha.toml | 12:5 |"), "{text}");
+        assert!(
+            rows[0].contains("| sub/ws/agreements/alpha.toml | 12:5 |"),
+            "{text}"
+        );
         assert!(rows[0].contains("[DP011](https://github.com/datapact/datapact/blob/main/docs/rules.md#dp011-missing-required) missing-required"), "{text}");
     }
 
@@ -135,13 +148,27 @@ mod tests {
         reports[1].findings[0].message =
             "<img src=x onerror=alert(1)> | injected | row |\n| error | x\n[link](https://evil) **b** ~~s~~".into();
         let text = summary(&reports, Outcome::Problems);
-        let row = text.lines().find(|l| l.starts_with("| warning")).expect("the warning's row");
-        assert!(!row.contains("<img"), "{row}");
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("| warning"))
+            .expect("the warning's row");
+        // Every `<` is escaped but the summary's own line break before the hint.
+        let ours = row.replacen("<br>hint", "", 1);
+        assert!(ours.match_indices('<').all(|(i, _)| ours[..i].ends_with('\\')), "{row}");
         assert!(row.contains("\\<img"), "{row}");
-        assert!(!text.lines().any(|l| l.starts_with("| error | x")), "{text}");
+        assert!(
+            !text.lines().any(|l| l.starts_with("| error | x")),
+            "{text}"
+        );
         // Every unescaped `|` in the row is one of the table's own five cell borders.
-        let borders = row.match_indices('|').filter(|(i, _)| !row[..*i].ends_with('\\')).count();
+        let borders = row
+            .match_indices('|')
+            .filter(|(i, _)| !row[..*i].ends_with('\\'))
+            .count();
         assert_eq!(borders, 6, "{row}");
-        assert!(row.contains("\\[link\\](https://evil) \\*\\*b\\*\\* \\~\\~s\\~\\~"), "{row}");
+        assert!(
+            row.contains("\\[link\\](https://evil) \\*\\*b\\*\\* \\~\\~s\\~\\~"),
+            "{row}"
+        );
     }
 }

@@ -197,12 +197,17 @@ mod tests {
         let doc = include_str!("../../docs/rules.md");
         for r in all() {
             let url = doc_url(r.code).expect("a rule's code has a URL");
-            assert!(url.starts_with("https://github.com/datapact/datapact/blob/main/docs/rules.md#"));
+            assert!(
+                url.starts_with("https://github.com/datapact/datapact/blob/main/docs/rules.md#")
+            );
             let anchor = url.rsplit_once('#').map(|(_, a)| a).unwrap_or_default();
             // GitHub's anchor of "### `DP011` missing-required": lower case, spaces to hyphens,
             // punctuation other than hyphens dropped.
             let heading = format!("### `{}` {}\n", r.code, r.name);
-            assert!(doc.contains(&heading), "no heading {heading:?} in docs/rules.md");
+            assert!(
+                doc.contains(&heading),
+                "no heading {heading:?} in docs/rules.md"
+            );
             let github_anchor: String = heading[4..heading.len() - 1]
                 .to_lowercase()
                 .chars()
