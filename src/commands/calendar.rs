@@ -59,12 +59,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         Some(day) => Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()),
         None => Utc::now(),
     };
-    // UIDs name the register: its repository's first commit and the workspace's folder in it
-    // (the same in every clone), or outside git the workspace's name.
-    let register = match crate::git::first_commit(&ws.root) {
-        Some(first) => register_identity(&[&first, &crate::git::folder_in_work_tree(&ws.root)]),
-        None => register_identity(&[&ws.config.workspace.name]),
-    };
+    // UIDs name the register: its repository's first commit, the workspace's folder in it
+    // (the same in every clone) and the workspace's name (registers started from one template
+    // share the first two).
+    let first = crate::git::first_commit(&ws.root).unwrap_or_default();
+    let folder = crate::git::folder_in_work_tree(&ws.root);
+    let register = register_identity(&[&first, &folder, &ws.config.workspace.name]);
     let mut bytes = Vec::new();
     write_calendar(
         &mut bytes,

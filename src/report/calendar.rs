@@ -64,8 +64,8 @@ impl Milestone {
 }
 
 /// The identity of a register in event UIDs: 16 hexadecimal digits of SHA-256 over `parts`
-/// (the id of the repository's first commit and the workspace folder in it, or the workspace's
-/// name outside git), the same in every clone and every run.
+/// (the id of the repository's first commit, the workspace folder in it and the workspace's
+/// name), the same in every clone and every run.
 pub fn register_identity(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {

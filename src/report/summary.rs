@@ -154,7 +154,11 @@ mod tests {
             .expect("the warning's row");
         // Every `<` is escaped but the summary's own line break before the hint.
         let ours = row.replacen("<br>hint", "", 1);
-        assert!(ours.match_indices('<').all(|(i, _)| ours[..i].ends_with('\\')), "{row}");
+        assert!(
+            ours.match_indices('<')
+                .all(|(i, _)| ours[..i].ends_with('\\')),
+            "{row}"
+        );
         assert!(row.contains("\\<img"), "{row}");
         assert!(
             !text.lines().any(|l| l.starts_with("| error | x")),
