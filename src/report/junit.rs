@@ -274,35 +274,31 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
+    /// Fails, showing the whole report, unless it contains `part`.
+    fn has(text: &str, part: &str) {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+
     #[test]
     fn suites_per_family_cases_per_file() {
         let text = render(Format::Junit, &sample(), &context());
         assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
-        assert!(
-            text.contains(
-                r#"<testsuites name="datapact check" tests="5" failures="2" errors="0">"#
-            ),
-            "{text}"
+        has(
+            &text,
+            r#"<testsuites name="datapact check" tests="5" failures="2" errors="0">"#,
         );
-        assert!(
-            text.contains(
-                r#"<testsuite name="structure" tests="2" failures="1" errors="0" skipped="0">"#
-            ),
-            "{text}"
+        has(
+            &text,
+            r#"<testsuite name="structure" tests="2" failures="1" errors="0" skipped="0">"#,
         );
-        assert!(
-            text.contains(
-                r#"<testsuite name="content" tests="1" failures="1" errors="0" skipped="0">"#
-            ),
-            "{text}"
+        has(
+            &text,
+            r#"<testsuite name="content" tests="1" failures="1" errors="0" skipped="0">"#,
         );
-        assert!(
-            text.contains(r#"<testcase classname="zeta" name="structure"/>"#),
-            "{text}"
-        );
-        assert!(
-            text.contains(r#"<failure message="warning: DP117 retention-party: party essex-cc has no retention rule" type="warning">agreements/alpha.toml:30:1: warning[DP117]"#),
-            "{text}"
+        has(&text, r#"<testcase classname="zeta" name="structure"/>"#);
+        has(
+            &text,
+            r#"<failure message="warning: DP117 retention-party: party essex-cc has no retention rule" type="warning">agreements/alpha.toml:30:1: warning[DP117]"#,
         );
         assert!(!text.contains("<system-out>"), "{text}");
     }
@@ -314,13 +310,11 @@ mod tests {
             ..context()
         };
         let text = render(Format::Junit, &sample(), &ctx);
-        assert!(
-            text.contains(
-                r#"<testsuite name="content" tests="1" failures="1" errors="0" skipped="0">"#
-            ),
-            "{text}"
+        has(
+            &text,
+            r#"<testsuite name="content" tests="1" failures="1" errors="0" skipped="0">"#,
         );
-        assert!(text.contains(r#"type="DP117""#), "{text}");
+        has(&text, r#"type="DP117""#);
     }
 
     #[test]
@@ -336,31 +330,23 @@ mod tests {
             "fix the syntax",
         )];
         let text = render(Format::Junit, &reports, &context());
-        assert!(
-            text.contains(
-                r#"<testsuite name="expiry" tests="1" failures="0" errors="0" skipped="1">"#
-            ),
-            "{text}"
+        has(
+            &text,
+            r#"<testsuite name="expiry" tests="1" failures="0" errors="0" skipped="1">"#,
         );
-        assert!(
-            text.contains(r#"<testcase classname="alpha" name="expiry">"#)
-                && text.contains("<skipped message=\"not checked: the expiry checks"),
-            "{text}"
+        has(
+            &text,
+            "<testcase classname=\"alpha\" name=\"expiry\">\n      <skipped message=\"not checked: the expiry checks",
         );
-        assert!(
-            text.contains(
-                r#"<testsuite name="file" tests="2" failures="0" errors="1" skipped="0">"#
-            ),
-            "{text}"
+        has(
+            &text,
+            r#"<testsuite name="file" tests="2" failures="0" errors="1" skipped="0">"#,
         );
-        assert!(
-            text.contains(r#"<error message="DP005 toml-syntax: expected `=`" type="DP005">"#),
-            "{text}"
+        has(
+            &text,
+            r#"<error message="DP005 toml-syntax: expected `=`" type="DP005">"#,
         );
-        assert!(
-            text.contains(r#"tests="6" failures="2" errors="1">"#),
-            "{text}"
-        );
+        has(&text, r#"tests="6" failures="2" errors="1">"#);
     }
 
     #[test]
@@ -369,6 +355,6 @@ mod tests {
         reports[1].findings[0].message = "bad \u{1} <x> & \"q\"".into();
         let text = render(Format::Junit, &reports, &context());
         assert!(!text.contains('\u{1}'));
-        assert!(text.contains("bad \u{fffd} &lt;x&gt; &amp;"), "{text}");
+        has(&text, "bad \u{fffd} &lt;x&gt; &amp;");
     }
 }
