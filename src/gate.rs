@@ -770,6 +770,33 @@ pub mod outside {
     pub fn remove_file(path: &Path) -> std::io::Result<()> {
         std::fs::remove_file(path)
     }
+
+    /// Appends `bytes` with one write to the file the CI runner named for the job summary
+    /// (`$GITHUB_STEP_SUMMARY`), creating it if missing, as GitHub expects steps to do (it
+    /// concatenates what each step appended); the one write that is not atomic, since the file
+    /// is shared by every step. Only a regular file (or none yet) is written: a folder, FIFO or
+    /// device is refused by its type before it is opened.
+    pub fn append(path: &Path, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            return Err(Error::new(
+                crate::error::ErrorKind::Io,
+                format!(
+                    "cannot append to {}: it is not a regular file",
+                    path.display()
+                ),
+            )
+            .with_hint("point GITHUB_STEP_SUMMARY at a regular file, or unset it"));
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(|e| Error::io("append to", path, e))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

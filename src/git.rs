@@ -30,6 +30,43 @@ pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
+/// The folder `dir` relative to the root of the git work tree it is in, `/`-separated and ending
+/// in `/` (`sub/ws/` for a workspace in `repo/sub/ws`): what report paths need before them for
+/// GitHub, which resolves them against the repository root. Empty at the root of the work tree,
+/// outside one (a bare repository has none), or when either folder cannot be resolved.
+pub fn folder_in_work_tree(dir: &Path) -> String {
+    let Some(root) = work_tree_root(dir) else {
+        return String::new();
+    };
+    let (Ok(root), Ok(dir)) = (
+        gate::outside::canonicalize(&root),
+        gate::outside::canonicalize(dir),
+    ) else {
+        return String::new();
+    };
+    let Ok(relative) = dir.strip_prefix(&root) else {
+        return String::new();
+    };
+    let mut prefix = String::new();
+    for part in relative.components() {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    prefix
+}
+
+/// The id of the first commit of the current branch (the root of its first-parent chain), as
+/// hexadecimal: the same in every clone of the repository, so it identifies the register;
+/// `None` outside a work tree or before the first commit.
+pub fn first_commit(dir: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    let mut commit = repo.head().ok()?.peel_to_commit().ok()?;
+    while let Ok(parent) = commit.parent(0) {
+        commit = parent;
+    }
+    Some(commit.id().to_string())
+}
+
 /// How a file git would commit from the workspace stands in git.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tracking {

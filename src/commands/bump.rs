@@ -199,11 +199,13 @@ fn show_errors(after: &agreement::Checked) -> Result<()> {
             .cloned()
             .collect(),
         families: super::validate::FAMILIES.to_vec(),
+        skipped: Vec::new(),
     };
     let ctx = ReportContext {
         command: "validate",
         tool_version: env!("CARGO_PKG_VERSION"),
         deny_warnings: false,
+        repo_prefix: "",
     };
     report::write_report(&mut term::stderr(), Format::Human, &[errors], &ctx)
         .map_err(|e| Error::io("write", std::path::Path::new("standard error"), e))

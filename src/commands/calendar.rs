@@ -4,7 +4,7 @@
 //! signed review of the current version, else the agreement's own.
 
 use crate::error::{Outcome, Result};
-use crate::report::calendar::{CalendarEntry, write_calendar};
+use crate::report::calendar::{CalendarEntry, register_identity, write_calendar};
 use crate::term;
 use chrono::{TimeZone, Utc};
 use std::path::PathBuf;
@@ -63,9 +63,21 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         Some(day) => Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()),
         None => Utc::now(),
     };
+    // UIDs name the register: its repository's first commit, the workspace's folder in it
+    // (the same in every clone) and the workspace's name (registers started from one template
+    // share the first two).
+    let first = crate::git::first_commit(&ws.root).unwrap_or_default();
+    let folder = crate::git::folder_in_work_tree(&ws.root);
+    let register = register_identity(&[&first, &folder, &ws.config.workspace.name]);
     let mut bytes = Vec::new();
-    write_calendar(&mut bytes, &entries, dtstamp, &ws.config.workspace.name)
-        .map_err(|e| crate::error::Error::io("write", std::path::Path::new("the calendar"), e))?;
+    write_calendar(
+        &mut bytes,
+        &entries,
+        dtstamp,
+        &ws.config.workspace.name,
+        &register,
+    )
+    .map_err(|e| crate::error::Error::io("write", std::path::Path::new("the calendar"), e))?;
     let n = entries.len();
     cx.write_output(Some(&ws.root), args.out.as_deref(), &bytes, |path| {
         format!(

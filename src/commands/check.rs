@@ -124,11 +124,18 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         crate::gate::note_private_keys();
     }
     let results = session.map_assessed(&args.targets, |a| {
+        // A family that could not run (an earlier stage failed) is reported skipped.
+        let (families, skipped) = FAMILIES.iter().partition(|&&family| match family {
+            Family::Signatures => a.signatures.is_some(),
+            Family::Expiry => a.standing.is_some() && a.governing().is_some(),
+            _ => super::validate::validation_ran(&a.checked, family),
+        });
         let report = FileReport {
             file: a.checked.source.display.clone(),
             agreement: a.checked.id(),
             findings: findings_of(ws, &a, args.require_signed),
-            families: FAMILIES.to_vec(),
+            families,
+            skipped,
         };
         (report, a.checked.is_unreadable())
     })?;
@@ -156,6 +163,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         agreement: None,
         findings,
         families: vec![Family::Signatures],
+        skipped: Vec::new(),
     }));
     if args.history {
         let mut audit = crate::history::audit::audit(ws, trust)?;
@@ -168,5 +176,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         audit.add_to_reports(&mut reports);
     }
     let deny_warnings = args.fail_on == FailOn::Warning;
-    cx.finish_report("check", args.format, &reports, deny_warnings, unreadable)
+    cx.finish_report(
+        "check",
+        args.format,
+        &reports,
+        deny_warnings,
+        unreadable,
+        &ws.root,
+    )
 }

@@ -255,7 +255,10 @@ impl Context {
     }
 
     /// Prints findings reports in `format` and decides the exit code: 2 when some input could
-    /// not be read at all, 1 when the findings fail the check, else 0.
+    /// not be read at all, 1 when the findings fail the check, else 0. The GitHub formats
+    /// (`github`, `sarif`) name files relative to the git repository of the workspace at
+    /// `ws_root`, and also append a summary to `$GITHUB_STEP_SUMMARY` when it is set
+    /// (docs/ci.md).
     pub fn finish_report(
         &self,
         command: &'static str,
@@ -263,21 +266,43 @@ impl Context {
         reports: &[FileReport],
         deny_warnings: bool,
         unreadable: bool,
+        ws_root: &Path,
     ) -> Result<Outcome> {
+        let for_github = matches!(format, Format::Github | Format::Sarif);
+        let repo_prefix = if for_github {
+            git::folder_in_work_tree(ws_root)
+        } else {
+            String::new()
+        };
         let ctx = ReportContext {
             command,
             tool_version: env!("CARGO_PKG_VERSION"),
             deny_warnings,
+            repo_prefix: &repo_prefix,
         };
         term::emit(|out| report::write_report(out, format, reports, &ctx))?;
-        if unreadable {
-            return Ok(Outcome::Unreadable);
-        }
         let mut tally = crate::diagnostics::Tally::default();
         for r in reports {
             tally.add(crate::diagnostics::Tally::of(&r.findings));
         }
-        Ok(Outcome::from_problems(tally.fails(deny_warnings)))
+        let outcome = if unreadable {
+            Outcome::Unreadable
+        } else {
+            Outcome::from_problems(tally.fails(deny_warnings))
+        };
+        let summary_file = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
+        if let Some(path) = summary_file.filter(|_| for_github) {
+            let mut summary = Vec::new();
+            let written = report::summary::write_step_summary(&mut summary, reports, &ctx, outcome)
+                .map_err(|e| crate::error::Error::io("write", Path::new("the job summary"), e))
+                .and_then(|()| gate::outside::append(Path::new(&path), &summary));
+            // The report and the exit code are the gate; a summary that cannot be written is
+            // said, not a failure.
+            if let Err(e) = written {
+                term::note(&format!("note: no job summary written: {e}"));
+            }
+        }
+        Ok(outcome)
     }
 
     /// Commits `paths` with `message` when `--commit` was given, and says so.

@@ -2,6 +2,7 @@
 //! rules. With no argument, every agreement in the workspace, in parallel.
 
 use crate::agreement;
+use crate::agreement::Checked;
 
 use crate::error::{Outcome, Result};
 use crate::report::{FileReport, Format};
@@ -30,17 +31,29 @@ pub struct Args {
 /// The families of checks that `validate` runs.
 pub const FAMILIES: &[Family] = &[Family::File, Family::Structure, Family::Content];
 
+/// Whether a validation family ran on a checked file: structure needs the file read as TOML,
+/// content the agreement built from it. Other families are not validation's to judge.
+pub fn validation_ran(checked: &Checked, family: Family) -> bool {
+    match family {
+        Family::Structure => !checked.is_unreadable(),
+        Family::Content => checked.agreement.is_some(),
+        _ => true,
+    }
+}
+
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let ws = cx.workspace()?;
     let files = ws.target_files(&args.targets)?;
     let results = agreement::check_each(&ws, &files, |c| {
         let unreadable = c.is_unreadable();
         let id = c.id();
+        let (families, skipped) = FAMILIES.iter().partition(|&&f| validation_ran(&c, f));
         let report = FileReport {
             file: c.source.display,
             agreement: id,
             findings: c.findings,
-            families: FAMILIES.to_vec(),
+            families,
+            skipped,
         };
         (report, unreadable)
     })?;
@@ -52,5 +65,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         &reports,
         args.deny_warnings,
         unreadable,
+        &ws.root,
     )
 }

@@ -137,6 +137,7 @@ impl Audit {
                     agreement: file.agreement.clone(),
                     findings: file.findings.clone(),
                     families: vec![Family::History],
+                    skipped: Vec::new(),
                 }),
             }
         }

@@ -6,10 +6,19 @@
 //! from the system clock when one is missing, and its line folding mixes character and byte
 //! positions around whitespace. The rules here are small: CRLF line endings, content lines
 //! folded at 75 octets on character boundaries, TEXT values escaped, and UIDs made from the
-//! agreement id so that calendars update events instead of duplicating them. The tests read
-//! the output back with the `icalendar` crate's parser.
+//! register's identity, the agreement id and the event's kind, so that calendars update events
+//! instead of duplicating them and two registers in one calendar never share one. The tests
+//! read the output back with the `icalendar` crate's parser (and docs/ci.md records libical's
+//! verdict).
+//!
+//! There is no `METHOD`: the file is a published feed to subscribe to or import, not an iTIP
+//! (RFC 5546) scheduling message, and RFC 5546's `PUBLISH` would require an `ORGANIZER`, which
+//! a register of agreements does not have. Calendar clients import and subscribe to files
+//! without `METHOD` (RFC 5545 section 3.7.2: absent, the object is not part of a scheduling
+//! transaction).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
 use std::io::{self, Write};
 
 /// The dates of one agreement to put in the calendar.
@@ -54,13 +63,30 @@ impl Milestone {
     }
 }
 
+/// The identity of a register in event UIDs: 16 hexadecimal digits of SHA-256 over `parts`
+/// (the id of the repository's first commit, the workspace folder in it and the workspace's
+/// name), the same in every clone and every run.
+pub fn register_identity(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Writes a calendar with the review and expiry events of `entries` (sorted by agreement id),
-/// stamped with `dtstamp`.
+/// stamped with `dtstamp`; `register` is the register's identity ([`register_identity`]), in
+/// every UID.
 pub fn write_calendar(
     out: &mut dyn Write,
     entries: &[CalendarEntry],
     dtstamp: DateTime<Utc>,
     calendar_name: &str,
+    register: &str,
 ) -> io::Result<()> {
     let mut sorted: Vec<&CalendarEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| a.agreement.cmp(&b.agreement));
@@ -71,7 +97,6 @@ pub fn write_calendar(
         "VERSION:2.0".to_string(),
         "PRODID:-//datapact//datapact//EN".to_string(),
         "CALSCALE:GREGORIAN".to_string(),
-        "METHOD:PUBLISH".to_string(),
         format!("X-WR-CALNAME:{}", escape_text(calendar_name)),
     ];
     for entry in sorted {
@@ -81,6 +106,7 @@ pub fn write_calendar(
             entry.review,
             entry.review_notice_days,
             &stamp,
+            register,
         ));
         if let Some(expires) = entry.expires {
             lines.extend(event(
@@ -89,6 +115,7 @@ pub fn write_calendar(
                 expires,
                 entry.expiry_notice_days,
                 &stamp,
+                register,
             ));
         }
     }
@@ -106,6 +133,7 @@ fn event(
     date: NaiveDate,
     notice_days: u32,
     stamp: &str,
+    register: &str,
 ) -> Vec<String> {
     let id = &entry.agreement;
     let verb = milestone.verb();
@@ -123,7 +151,10 @@ fn event(
         "BEGIN:VEVENT".to_string(),
         format!(
             "UID:{}",
-            escape_text(&format!("{}-{id}@datapact", milestone.uid_prefix()))
+            escape_text(&format!(
+                "{}-{id}-{register}@datapact",
+                milestone.uid_prefix()
+            ))
         ),
         format!("DTSTAMP:{stamp}"),
         format!("DTSTART;VALUE=DATE:{}", ical_date(date)),

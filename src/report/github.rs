@@ -4,22 +4,28 @@
 //! Escaping follows the Actions runner: in the message `%`, CR and LF are percent-encoded; in
 //! property values `:` and `,` are too. An annotation never fails a job: the exit code does.
 
-use super::{OrderedFile, finding_title, message_with_hint};
+use super::{OrderedFile, ReportContext, finding_title, message_with_hint};
 use crate::diagnostics::Finding;
 use std::io::{self, Write};
 
-pub(super) fn write(out: &mut dyn Write, files: &[OrderedFile<'_>]) -> io::Result<()> {
+pub(super) fn write(
+    out: &mut dyn Write,
+    files: &[OrderedFile<'_>],
+    ctx: &ReportContext<'_>,
+) -> io::Result<()> {
     for finding in files.iter().flat_map(|f| f.findings.iter()) {
-        writeln!(out, "{}", annotation(finding))?;
+        writeln!(out, "{}", annotation(finding, ctx))?;
     }
     Ok(())
 }
 
-fn annotation(finding: &Finding) -> String {
+/// The workflow command of one finding; the file relative to the repository root, which is
+/// what GitHub attaches annotations to.
+fn annotation(finding: &Finding, ctx: &ReportContext<'_>) -> String {
     format!(
         "::{} file={},line={},col={},title={}::{}",
         finding.severity.as_str(),
-        escape_property(&finding.file),
+        escape_property(&ctx.repo_path(&finding.file)),
         finding.line,
         finding.column,
         escape_property(&finding_title(finding)),

@@ -13,6 +13,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+pub mod summary;
 
 use crate::diagnostics::Family;
 use crate::diagnostics::{Finding, Tally};
@@ -34,7 +35,7 @@ pub enum Format {
 }
 
 /// The findings about one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     /// Path relative to the workspace root, with `/` separators.
     pub file: String,
@@ -43,16 +44,31 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// The check families that were run on this file.
     pub families: Vec<Family>,
+    /// The families meant to run that could not, because an earlier stage failed (the file
+    /// could not be read, did not validate): JUnit reports them skipped, never passed.
+    pub skipped: Vec<Family>,
 }
 
 /// What every format needs to know about the run that produced the reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReportContext {
+pub struct ReportContext<'a> {
     /// `"validate"` or `"check"`.
     pub command: &'static str,
     pub tool_version: &'static str,
     /// Whether warnings fail the run (JUnit then reports them as failures).
     pub deny_warnings: bool,
+    /// The workspace folder relative to the root of its git repository, `/`-separated and
+    /// ending in `/` (`sub/ws/`); empty at the repository root or outside git. GitHub resolves
+    /// annotation and SARIF paths against the repository root, so those formats (and the step
+    /// summary) put it before every file; the others stay workspace-relative.
+    pub repo_prefix: &'a str,
+}
+
+impl ReportContext<'_> {
+    /// A workspace-relative path as GitHub names it: relative to the repository root.
+    fn repo_path(&self, file: &str) -> String {
+        format!("{}{file}", self.repo_prefix)
+    }
 }
 
 /// The tool name written into JSON, SARIF and JUnit output.
@@ -63,13 +79,13 @@ pub fn write_report(
     out: &mut dyn Write,
     format: Format,
     reports: &[FileReport],
-    ctx: &ReportContext,
+    ctx: &ReportContext<'_>,
 ) -> io::Result<()> {
     let files = files_in_order(reports);
     match format {
         Format::Human => human::write(out, &files),
         Format::Json => json::write(out, &files, ctx),
-        Format::Github => github::write(out, &files),
+        Format::Github => github::write(out, &files, ctx),
         Format::Sarif => sarif::write(out, &files, ctx),
         Format::Junit => junit::write(out, &files, ctx),
     }
@@ -148,11 +164,12 @@ pub(crate) mod test_support {
         Finding::new(rule, file, Position { line, column }, message, hint)
     }
 
-    pub fn context() -> ReportContext {
+    pub fn context() -> ReportContext<'static> {
         ReportContext {
             command: "check",
             tool_version: "0.1.0",
             deny_warnings: false,
+            repo_prefix: "",
         }
     }
 
@@ -164,6 +181,7 @@ pub(crate) mod test_support {
                 agreement: Some("zeta".into()),
                 findings: vec![],
                 families: vec![Family::File, Family::Structure],
+                skipped: vec![],
             },
             FileReport {
                 file: "agreements/alpha.toml".into(),
@@ -187,11 +205,12 @@ pub(crate) mod test_support {
                     ),
                 ],
                 families: vec![Family::File, Family::Structure, Family::Content],
+                skipped: vec![],
             },
         ]
     }
 
-    pub fn render(format: Format, reports: &[FileReport], ctx: &ReportContext) -> String {
+    pub fn render(format: Format, reports: &[FileReport], ctx: &ReportContext<'_>) -> String {
         let mut out = Vec::new();
         write_report(&mut out, format, reports, ctx).expect("writing to a Vec cannot fail");
         String::from_utf8(out).expect("reports are UTF-8")

@@ -274,15 +274,11 @@ pub fn anchor(rule: &Rule) -> String {
 }
 
 /// Where a rule is documented on the web: its section of docs/rules.md in the repository named
-/// by Cargo.toml's `repository` (the heading's anchor, [`anchor`]); the page itself for a code
-/// the catalogue does not have. Hints, `datapact explain` and SARIF point here, since a user's
-/// workspace has no docs/ of its own.
-pub fn doc_url(code: &str) -> String {
-    let page = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
-    match super::find(code) {
-        Some(rule) => format!("{page}#{}", anchor(rule)),
-        None => page.to_string(),
-    }
+/// by Cargo.toml's `repository` (the heading's anchor, [`anchor`]). Hints, `datapact explain`,
+/// SARIF and the job summary point here (through [`super::doc_url`]), since a user's workspace
+/// has no docs/ of its own.
+pub fn rule_url(rule: &Rule) -> String {
+    format!("{}/blob/main/docs/rules.md#{}", super::REPOSITORY, anchor(rule))
 }
 
 /// One rule explained in plain text, for `datapact explain CODE` (and `datapact rules CODE`):
@@ -299,7 +295,7 @@ pub fn explain(rule: &Rule) -> String {
         rule.source,
         why(rule),
         rule.standing,
-        doc_url(rule.code),
+        rule_url(rule),
     )
 }
 

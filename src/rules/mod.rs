@@ -35,6 +35,18 @@ pub fn all() -> &'static [&'static Rule] {
     })
 }
 
+/// The project's repository (Cargo.toml `repository`), where its documentation is published.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The documentation of a rule, by code in any case or name (as [`find`] looks it up): its
+/// section of docs/rules.md in the repository, e.g.
+/// `https://github.com/datapact/datapact/blob/main/docs/rules.md#dp011-missing-required`; `None`
+/// for a code no rule has. The one place rule documentation URLs are made (SARIF `helpUri`,
+/// hints, `explain`).
+pub fn doc_url(code: &str) -> Option<String> {
+    find(code).map(doc::rule_url)
+}
+
 /// Looks a rule up by its code, in any case (`DP101`, `dp101`), or its name (`too-few-parties`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     // A code in any case ("dp143" is DP143); names are written in lower case.
@@ -178,6 +190,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_rule_has_a_doc_url_at_its_heading_in_docs_rules_md() {
+        let doc = include_str!("../../docs/rules.md");
+        for r in all() {
+            let url = doc_url(r.code).expect("a rule's code has a URL");
+            assert!(
+                url.starts_with("https://github.com/datapact/datapact/blob/main/docs/rules.md#")
+            );
+            let anchor = url.rsplit_once('#').map(|(_, a)| a).unwrap_or_default();
+            // GitHub's anchor of "### `DP011` missing-required": lower case, spaces to hyphens,
+            // punctuation other than hyphens dropped.
+            let heading = format!("### `{}` {}\n", r.code, r.name);
+            assert!(
+                doc.contains(&heading),
+                "no heading {heading:?} in docs/rules.md"
+            );
+            let github_anchor: String = heading[4..heading.len() - 1]
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(anchor, github_anchor, "{}", r.code);
+        }
+        assert_eq!(doc_url("dp011"), doc_url("missing-required"));
+        assert!(doc_url("DP999").is_none());
     }
 
     #[test]

@@ -274,12 +274,19 @@ fn junit_has_a_case_per_agreement_per_family() {
     let (code, out, _) = ws.run(&["--today", TODAY, "check", "--format", "junit"]);
     assert_eq!(code, 1);
     let mut reader = quick_xml::Reader::from_str(&out);
-    let (mut cases, mut failures) = (0, 0);
+    let (mut cases, mut failures, mut warnings) = (0, 0, 0);
     loop {
         match reader.read_event().expect("well-formed XML") {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
                 match e.name().as_ref() {
                     b"testcase" => cases += 1,
+                    // Warnings are failures of type "warning", which GitLab shows (docs/ci.md).
+                    b"failure"
+                        if e.try_get_attribute("type").unwrap().unwrap().value.as_ref()
+                            == b"warning" =>
+                    {
+                        warnings += 1
+                    }
                     b"failure" => failures += 1,
                     _ => {}
                 }
@@ -293,6 +300,11 @@ fn junit_has_a_case_per_agreement_per_family() {
         failures, 1,
         "only the overdue agreement's expiry case fails: {out}"
     );
+    assert_eq!(
+        warnings, 2,
+        "the draft's DP307 and the expiring agreement's DP308 and DP304, one case each: {out}"
+    );
+    assert!(out.contains("warning[DP308]") && out.contains("warning[DP304]"));
 }
 
 #[test]
@@ -318,7 +330,13 @@ fn calendar_imports_into_a_calendar_parser() {
         8,
         "review and expiry for each of the four agreements"
     );
-    assert!(unfolded.contains("UID:review-overdue-sharing@datapact"));
+    assert!(
+        unfolded.lines().any(|l| l
+            .strip_prefix("UID:review-overdue-sharing-")
+            .is_some_and(|rest| rest.len() == "0123456789abcdef@datapact".len()
+                && rest.ends_with("@datapact"))),
+        "UIDs name the agreement, the event and the register: {unfolded}"
+    );
     assert!(unfolded.contains("DTSTAMP:20261125T000000Z"));
     // The same input gives the same file.
     let (_, again, _) = ws.run(&["--today", TODAY, "calendar"]);

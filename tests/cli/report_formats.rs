@@ -1,6 +1,11 @@
 //! Structural checks of every report format through the library API: GitHub annotations and
 //! their escaping, SARIF against the vendored OASIS schema and GitHub's upload requirements,
-//! JUnit parsed back as XML, and the iCalendar file read back by a calendar parser.
+//! JUnit parsed back as XML, and the iCalendar file read back by a calendar parser. Then the
+//! binary's output fed to real consumers: JUnit to `xmllint --schema` with Jenkins' JUnit schema
+//! (tests/schemas/junit-jenkins.xsd), the calendar to libical's restriction check (a small C program,
+//! tests/fixtures/tools/icalcheck.c); paths relative to the git repository for a workspace in a
+//! subfolder, and the GitHub job summary. Without xmllint, gcc or libical the consumer tests say
+//! "skipped" on stderr and pass, unless `CI` is set (`.ci/run` installs them): then they fail.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use datapact::diagnostics::{Finding, Position};
@@ -16,6 +21,7 @@ const CONTEXT: ReportContext = ReportContext {
     command: "check",
     tool_version: "0.1.0",
     deny_warnings: false,
+    repo_prefix: "",
 };
 
 /// Text with every character the GitHub format must escape.
@@ -57,6 +63,7 @@ fn reports() -> Vec<FileReport> {
                 Family::Content,
                 Family::Expiry,
             ],
+            skipped: vec![],
         },
         FileReport {
             file: "agreements/clean.toml".into(),
@@ -68,6 +75,7 @@ fn reports() -> Vec<FileReport> {
                 Family::Content,
                 Family::Expiry,
             ],
+            skipped: vec![],
         },
     ]
 }
@@ -135,20 +143,24 @@ fn sarif_validator() -> jsonschema::Validator {
         .expect("schema compiles")
 }
 
-#[test]
-fn sarif_validates_against_the_oasis_schema() {
-    let validator = sarif_validator();
-    let log = sarif();
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
+/// Fails with every schema error of `log`.
+fn assert_valid_sarif(log: &Value) {
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(log)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn sarif_validates_against_the_oasis_schema() {
+    let log = sarif();
+    assert_valid_sarif(&log);
 
     // The validator really rejects what GitHub rejects: a plain-string message.
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["message"] = Value::String("plain".into());
-    assert!(!validator.is_valid(&broken));
+    assert!(!sarif_validator().is_valid(&broken));
 }
 
 /// `check --history --format sarif` through the binary, on a history with a rollback, removed
@@ -167,11 +179,7 @@ fn check_history_sarif_validates_against_the_oasis_schema() {
     let (code, out, err) = s.run(&["check", "--history", "--format", "sarif"]);
     assert_eq!(code, 1, "{err}");
     let log: Value = serde_json::from_str(&out).expect("SARIF is JSON");
-    let errors: Vec<String> = sarif_validator()
-        .iter_errors(&log)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    assert_valid_sarif(&log);
     let results = log["runs"][0]["results"].as_array().unwrap();
     let of = |code: &str| {
         results
@@ -223,6 +231,10 @@ fn sarif_has_what_github_code_scanning_requires() {
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "datapact");
     assert_eq!(driver["version"], "0.1.0");
+    assert_eq!(
+        driver["informationUri"],
+        "https://github.com/datapact/datapact"
+    );
     let rules = driver["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
     assert_eq!(
@@ -245,6 +257,20 @@ fn sarif_has_what_github_code_scanning_requires() {
                 .as_str()
                 .is_some_and(|t| t.contains("Source: "))
         );
+        // An absolute URL of the rule's own heading in docs/rules.md (SARIF1005, SARIF2012).
+        let id = rule["id"].as_str().expect("id");
+        let help_uri = rule["helpUri"].as_str().expect("helpUri");
+        let anchor = format!("{}-{}", id.to_lowercase(), rule["name"].as_str().unwrap());
+        assert_eq!(
+            help_uri,
+            format!("https://github.com/datapact/datapact/blob/main/docs/rules.md#{anchor}")
+        );
+        let rules_md =
+            std::fs::read_to_string(crate::common::repo().join("docs/rules.md")).unwrap();
+        assert!(
+            rules_md.contains(&format!("[`{id}`](#{anchor})")),
+            "no heading for {anchor}"
+        );
     }
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 3);
@@ -254,7 +280,14 @@ fn sarif_has_what_github_code_scanning_requires() {
         assert!(
             result["message"]["text"]
                 .as_str()
-                .is_some_and(|t| !t.is_empty())
+                .is_some_and(|t| !t.is_empty() && t.ends_with('.'))
+        );
+        let fingerprint = result["partialFingerprints"]["datapact/v1"]
+            .as_str()
+            .expect("a partial fingerprint");
+        assert!(
+            fingerprint.len() == 34 && fingerprint.ends_with(":1"),
+            "{fingerprint}"
         );
         let locations = result["locations"].as_array().expect("locations");
         assert!(!locations.is_empty());
@@ -329,6 +362,7 @@ fn located_reports() -> Vec<FileReport> {
                 ),
             ],
             families: families.clone(),
+            skipped: vec![],
         },
         FileReport {
             file: ecc.into(),
@@ -350,6 +384,7 @@ fn located_reports() -> Vec<FileReport> {
                 ),
             ],
             families,
+            skipped: vec![],
         },
     ]
 }
@@ -447,6 +482,40 @@ fn sarif_results_point_at_each_findings_file_line_and_column() {
     }
 }
 
+/// Moving a finding to another line keeps its fingerprint; another message or file changes it.
+#[test]
+fn sarif_fingerprints_survive_line_moves() {
+    let fingerprints = |reports: &[FileReport]| -> Vec<String> {
+        let mut out = Vec::new();
+        write_report(&mut out, Format::Sarif, reports, &CONTEXT).expect("in memory");
+        let log: Value = serde_json::from_slice(&out).expect("JSON");
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["datapact/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = fingerprints(&reports());
+    let mut moved = reports();
+    for f in &mut moved[0].findings {
+        f.line += 5;
+    }
+    assert_eq!(fingerprints(&moved), before);
+    let mut edited = reports();
+    edited[0].findings[2].message = "review is after expiry".into();
+    let after = fingerprints(&edited);
+    assert_eq!(after[1..], before[1..]);
+    assert_ne!(after[0], before[0], "DP130 is first by line");
+    let unique: std::collections::HashSet<&String> = before.iter().collect();
+    assert_eq!(unique.len(), before.len());
+}
+
 #[test]
 fn sarif_is_stable_between_runs() {
     assert_eq!(
@@ -481,7 +550,11 @@ fn junit_suites(xml: &str) -> Vec<(String, usize, usize, usize, usize)> {
                     )),
                     b"testcase" => suites.last_mut().expect("testcase inside testsuite").3 += 1,
                     b"failure" => {
-                        assert!(!attr("message").is_empty() && attr("type").starts_with("DP"));
+                        let kind = attr("type");
+                        assert!(
+                            !attr("message").is_empty()
+                                && (kind.starts_with("DP") || kind == "warning")
+                        );
                         suites.last_mut().expect("failure inside testsuite").4 += 1;
                     }
                     _ => {}
@@ -577,6 +650,7 @@ fn calendar() -> String {
         &entries(),
         stamp,
         "Data-sharing agreements, Essex",
+        "0123456789abcdef",
     )
     .expect("writing to memory");
     String::from_utf8(out).expect("UTF-8 output")
@@ -608,10 +682,10 @@ fn calendar_parses_and_round_trips() {
     assert_eq!(
         uids,
         [
-            "review-acute-police@datapact",
-            "expires-acute-police@datapact",
-            "review-icb-ecc-adult-care@datapact",
-            "expires-icb-ecc-adult-care@datapact"
+            "review-acute-police-0123456789abcdef@datapact",
+            "expires-acute-police-0123456789abcdef@datapact",
+            "review-icb-ecc-adult-care-0123456789abcdef@datapact",
+            "expires-icb-ecc-adult-care-0123456789abcdef@datapact"
         ]
     );
     let stamp = Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).single();
@@ -639,6 +713,10 @@ fn calendar_parses_and_round_trips() {
         "TEXT escaping"
     );
     assert!(unfolded.contains("DTSTART;VALUE=DATE:20250601\r\n"));
+    assert!(
+        !unfolded.contains("METHOD:"),
+        "a feed, not an iTIP message (PUBLISH needs an ORGANIZER)"
+    );
     assert!(unfolded.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P30D\r\n"));
     assert!(unfolded.contains("TRIGGER:-P90D\r\n") && unfolded.contains("TRIGGER:-P60D\r\n"));
 }
@@ -653,11 +731,334 @@ fn calendar_is_stable_between_runs() {
         .single()
         .expect("valid instant");
     let mut out = Vec::new();
-    write_calendar(&mut out, &reversed, stamp, "Data-sharing agreements, Essex")
-        .expect("writing to memory");
+    write_calendar(
+        &mut out,
+        &reversed,
+        stamp,
+        "Data-sharing agreements, Essex",
+        "0123456789abcdef",
+    )
+    .expect("writing to memory");
     assert_eq!(
         String::from_utf8(out).expect("UTF-8"),
         calendar(),
         "input order does not matter"
+    );
+}
+
+// ---- The binary's output and the programs that consume it ----
+
+/// A program on `PATH`; `None` (with a "skipped" line on stderr) when missing outside CI. In CI
+/// (`CI` set) a missing program fails the test.
+fn consumer(test: &str, name: &str, debian: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        let what = format!("{name} not installed (Debian: apt-get install {debian})");
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            panic!("{test} needs {what} in CI");
+        }
+        eprintln!("skipped: {test}: {what}");
+    }
+    found
+}
+
+/// A git repository (a temporary folder) whose workspace is `sub/ws`, holding the shipped
+/// examples and one agreement with an unknown key (an error, so its content and expiry checks
+/// cannot run), committed. Returns the repository and the workspace.
+fn nested_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
+    let repo = tempfile::tempdir().unwrap();
+    crate::common::commit_all(repo.path(), "Empty start", "2026-01-01T09:00:00Z");
+    let ws = repo.path().join("sub/ws");
+    let out = crate::common::datapact()
+        .current_dir(repo.path())
+        .args(["init", "sub/ws"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::common::text(&out.stderr));
+    for (name, text) in crate::common::examples() {
+        std::fs::write(ws.join("agreements").join(name), text).unwrap();
+    }
+    let id = crate::common::ID;
+    let broken =
+        crate::common::example(id).replacen("\ntitle = ", "\nunknown_key = 1\ntitle = ", 1);
+    std::fs::write(ws.join(format!("agreements/{id}.toml")), broken).unwrap();
+    crate::common::commit_all(repo.path(), "Agreements", "2026-01-02T09:00:00Z");
+    (repo, ws)
+}
+
+/// `datapact --today 2026-12-01 ARGS` in `dir`, with `env`: exit code and stdout.
+fn run_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String) {
+    let mut cmd = crate::common::datapact();
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("DATAPACT_TODAY")
+        .args(["--today", "2026-12-01"])
+        .args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let out = cmd.output().unwrap();
+    crate::common::assert_no_panic(&out);
+    (
+        out.status.code().unwrap_or(-1),
+        crate::common::text(&out.stdout),
+    )
+}
+
+/// GitHub resolves annotation and SARIF paths against the repository root: a workspace in
+/// `sub/ws` puts `sub/ws/` before them; JSON stays workspace-relative, and so does everything
+/// outside git.
+#[test]
+fn github_and_sarif_paths_are_relative_to_the_repository_root() {
+    let (_repo, ws) = nested_workspace();
+    let file = format!("agreements/{}.toml", crate::common::ID);
+    let (code, github) = run_in(&ws, &["check", "--format", "github"], &[]);
+    assert_eq!(code, 1, "{github}");
+    assert!(
+        github.contains(&format!("::error file=sub/ws/{file},line=")),
+        "{github}"
+    );
+    assert!(!github.contains("file=agreements/"), "{github}");
+
+    let (_, sarif) = run_in(&ws, &["check", "--format", "sarif"], &[]);
+    let log: Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    assert_valid_sarif(&log);
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(
+        uris.iter().all(|u| u.starts_with("sub/ws/agreements/")),
+        "{uris:?}"
+    );
+    assert!(
+        uris.contains(&format!("sub/ws/{file}").as_str()),
+        "{uris:?}"
+    );
+
+    let (_, json) = run_in(&ws, &["check", "--format", "json"], &[]);
+    assert!(json.contains(&format!("\"file\": \"{file}\"")), "{json}");
+    assert!(!json.contains("sub/ws/"), "{json}");
+
+    // Outside git, the workspace is the root.
+    let plain = crate::common::TempWorkspace::new();
+    plain.write(&file, std::fs::read(ws.join(&file)).unwrap());
+    let (_, github) = run_in(plain.root(), &["check", "--format", "github"], &[]);
+    assert!(
+        github.contains(&format!("::error file={file},line=")),
+        "{github}"
+    );
+}
+
+/// With `GITHUB_STEP_SUMMARY` set, the GitHub formats append a Markdown summary (what earlier
+/// steps wrote stays); other formats leave it alone.
+#[test]
+fn github_formats_append_a_job_summary() {
+    let (repo, ws) = nested_workspace();
+    let summary = repo.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let env = [("GITHUB_STEP_SUMMARY", summary.as_path())];
+    let (code, _) = run_in(&ws, &["check", "--format", "json"], &env);
+    assert_eq!(code, 1);
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), "earlier step\n");
+
+    let (code, _) = run_in(&ws, &["check", "--format", "github"], &env);
+    assert_eq!(code, 1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("earlier step\n## datapact check: failed\n"),
+        "{text}"
+    );
+    let id = crate::common::ID;
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("| error | [DP010]"))
+        .unwrap_or_else(|| panic!("a row for DP010: {text}"));
+    assert!(
+        row.contains(&format!("| sub/ws/agreements/{id}.toml | ")),
+        "{row}"
+    );
+    assert!(
+        row.contains("unknown key \\`unknown\\_key\\`"),
+        "escaped: {row}"
+    );
+    let rows = text
+        .lines()
+        .filter(|l| l.starts_with("| error") || l.starts_with("| warning"));
+    let (_, json) = run_in(&ws, &["check", "--format", "json"], &[]);
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        rows.count(),
+        crate::common::findings(&report).len(),
+        "one row per finding"
+    );
+
+    let (_, _) = run_in(&ws, &["validate", "--format", "sarif"], &env);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains("\n## datapact validate: failed\n"),
+        "appended again: {text}"
+    );
+}
+
+/// Jenkins' JUnit schema accepts the report: `errors` on every suite, a family that could not
+/// run skipped (never passed), warnings as failures of type `warning` (GitLab shows no
+/// `<system-out>`).
+#[test]
+fn junit_validates_against_jenkins_schema() {
+    let (repo, ws) = nested_workspace();
+    let (code, xml) = run_in(&ws, &["check", "--format", "junit"], &[]);
+    assert_eq!(code, 1, "{xml}");
+    let id = crate::common::ID;
+    let expiry = format!(r#"<testcase classname="{id}" name="expiry">"#);
+    let at = xml.find(&expiry).unwrap_or_else(|| panic!("{xml}"));
+    assert!(
+        xml[at..]
+            .trim_start_matches(&expiry)
+            .trim_start()
+            .starts_with("<skipped message=\"not checked"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"type="warning">"#),
+        "the drafts' DP307 warnings: {xml}"
+    );
+    assert!(!xml.contains("<system-out>"), "{xml}");
+    for suite in junit_suites(&xml) {
+        assert_eq!(suite.1, suite.3, "tests of {}", suite.0);
+    }
+
+    let Some(xmllint) = consumer(
+        "junit_validates_against_jenkins_schema",
+        "xmllint",
+        "libxml2-utils",
+    ) else {
+        return;
+    };
+    let report = repo.path().join("junit.xml");
+    std::fs::write(&report, &xml).unwrap();
+    let schema = crate::common::repo().join("tests/schemas/junit-jenkins.xsd");
+    let lint = |file: &std::path::Path| {
+        std::process::Command::new(&xmllint)
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&schema)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let out = lint(&report);
+    assert!(out.status.success(), "{}", crate::common::text(&out.stderr));
+    // The schema is really applied: a suite without `errors` is refused, as Jenkins refused it.
+    let without_errors = repo.path().join("old.xml");
+    std::fs::write(
+        &without_errors,
+        xml.replacen(r#" errors="0" skipped"#, " skipped", 1),
+    )
+    .unwrap();
+    let out = lint(&without_errors);
+    assert!(!out.status.success());
+    assert!(
+        crate::common::text(&out.stderr).contains("'errors' is required"),
+        "{}",
+        crate::common::text(&out.stderr)
+    );
+}
+
+/// Event UIDs name the register, so two registers in one calendar never share one, and stay the
+/// same between runs; libical's restriction check passes (no METHOD, so no iTIP ORGANIZER).
+#[test]
+fn calendar_uids_are_unique_per_register_and_libical_accepts_it() {
+    let uids = |text: &str| -> Vec<String> {
+        text.replace("\r\n ", "")
+            .lines()
+            .filter_map(|l| l.strip_prefix("UID:"))
+            .map(|u| u.trim_end().to_string())
+            .collect()
+    };
+    let (repo_a, ws_a) = nested_workspace();
+    // Another register from the same template: the same first commit and folder, its own name.
+    let (repo_b, ws_b) = nested_workspace();
+    let settings = ws_b.join("datapact.toml");
+    let renamed = std::fs::read_to_string(&settings).unwrap().replacen(
+        "name = \"Data-sharing agreements\"",
+        "name = \"Register B\"",
+        1,
+    );
+    assert!(renamed.contains("Register B"));
+    std::fs::write(&settings, renamed).unwrap();
+    crate::common::commit_all(repo_b.path(), "Name", "2026-01-03T09:00:00Z");
+    let (_, a) = run_in(&ws_a, &["calendar"], &[]);
+    let (_, b) = run_in(&ws_b, &["calendar"], &[]);
+    let (_, a_again) = run_in(&ws_a, &["calendar"], &[]);
+    assert!(!a.contains("METHOD:"), "{a}");
+    let (uids_a, uids_b) = (uids(&a), uids(&b));
+    assert!(!uids_a.is_empty());
+    assert_eq!(uids(&a_again), uids_a, "stable between runs");
+    assert!(
+        uids_a.iter().all(|u| !uids_b.contains(u)),
+        "{uids_a:?} {uids_b:?}"
+    );
+    let id = crate::common::SAFEGUARDING;
+    assert!(
+        uids_a
+            .iter()
+            .any(|u| u.starts_with(&format!("review-{id}-")) && u.ends_with("@datapact")),
+        "{uids_a:?}"
+    );
+
+    let test = "calendar_uids_are_unique_per_register_and_libical_accepts_it";
+    let Some(gcc) = consumer(test, "gcc", "gcc libical-dev") else {
+        return;
+    };
+    let dir = repo_a.path();
+    let build = std::process::Command::new(gcc)
+        .arg("-o")
+        .arg(dir.join("icalcheck"))
+        .arg(crate::common::repo().join("tests/fixtures/tools/icalcheck.c"))
+        .arg("-lical")
+        .output()
+        .unwrap();
+    if !build.status.success() {
+        let what = format!(
+            "cannot build against libical (Debian: apt-get install libical-dev): {}",
+            crate::common::text(&build.stderr)
+        );
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "{test}: {what}"
+        );
+        eprintln!("skipped: {test}: {what}");
+        return;
+    }
+    let check = |text: &str| {
+        std::fs::write(dir.join("calendar.ics"), text).unwrap();
+        std::process::Command::new(dir.join("icalcheck"))
+            .arg(dir.join("calendar.ics"))
+            .output()
+            .unwrap()
+    };
+    let out = check(&a);
+    assert!(out.status.success(), "{}", crate::common::text(&out.stdout));
+    // The check is real: the METHOD:PUBLISH calendars had failed it for want of an ORGANIZER.
+    let out = check(&a.replacen(
+        "CALSCALE:GREGORIAN\r\n",
+        "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n",
+        1,
+    ));
+    assert!(!out.status.success());
+    assert!(
+        crate::common::text(&out.stdout).contains("ORGANIZER"),
+        "{}",
+        crate::common::text(&out.stdout)
     );
 }
