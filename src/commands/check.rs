@@ -142,6 +142,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     } else {
         (Vec::new(), Vec::new())
     };
+    // Stray entries of agreements/ and an empty workspace (DP023, DP024), whole runs only.
+    let layout = super::validate::workspace_reports(ws, &args.targets, reports.len());
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
     for f in trust.findings.iter().chain(&orphans).chain(&leaks) {
         by_file.entry(f.file.as_str()).or_default().push(f.clone());
@@ -152,6 +154,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         findings,
         families: vec![Family::Signatures],
     }));
+    reports.extend(layout);
     if args.history {
         let mut audit = crate::history::audit::audit(ws, trust)?;
         for note in &audit.notes {

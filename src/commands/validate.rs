@@ -39,7 +39,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         (report, unreadable)
     })?;
     let unreadable = results.iter().any(|(_, u)| *u);
-    let reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
+    let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
+    reports.extend(workspace_reports(&ws, &args.targets, reports.len()));
     cx.finish_report(
         "validate",
         args.format,
@@ -47,4 +48,35 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         args.deny_warnings,
         unreadable,
     )
+}
+
+/// The reports about the workspace as a whole (DP023 stray entries of agreements/, DP024 no
+/// agreements; `[rules]` applied), one per file they concern, for a whole-workspace run of
+/// `validate` or `check` that found `agreements` agreement files; none for a run on named
+/// agreements, which does not scan the workspace.
+pub fn workspace_reports(
+    ws: &crate::workspace::Workspace,
+    targets: &[String],
+    agreements: usize,
+) -> Vec<FileReport> {
+    if !targets.is_empty() {
+        return Vec::new();
+    }
+    let findings = ws
+        .config
+        .apply(crate::rules::workspace::findings(ws, agreements));
+    let mut by_file: std::collections::BTreeMap<String, Vec<crate::diagnostics::Finding>> =
+        Default::default();
+    for f in findings {
+        by_file.entry(f.file.clone()).or_default().push(f);
+    }
+    by_file
+        .into_iter()
+        .map(|(file, findings)| FileReport {
+            file,
+            agreement: None,
+            findings,
+            families: vec![Family::Structure],
+        })
+        .collect()
 }

@@ -43,6 +43,7 @@ mod security_doc;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
+mod stray_cli;
 mod substance_cli;
 mod term_cli;
 mod trials_cli;
