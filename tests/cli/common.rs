@@ -123,7 +123,8 @@ impl TempWorkspace {
         let mut cmd = datapact();
         cmd.current_dir(self.root())
             .env("XDG_CONFIG_HOME", self.config_home.path())
-            .env_remove("DATAPACT_TODAY");
+            .env_remove("DATAPACT_TODAY")
+            .env_remove("COLUMNS");
         cmd
     }
 

@@ -43,6 +43,7 @@ mod security_doc;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
+mod status_output_cli;
 mod stray_cli;
 mod substance_cli;
 mod term_cli;

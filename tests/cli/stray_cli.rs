@@ -50,7 +50,10 @@ fn stray_entries_of_agreements_are_named_with_what_to_do() {
             "{command}: {found:?}"
         );
         assert!(found.iter().all(|f| f.0 == "DP023" && f.1 == "warning"));
-        assert!(found[0].4.contains("move it out of agreements/"), "{found:?}");
+        assert!(
+            found[0].4.contains("move it out of agreements/"),
+            "{found:?}"
+        );
         assert!(found[1].3.contains("is a folder"), "{found:?}");
         assert_eq!(found[2].4, "rename it to agreements/other.toml");
         // Warnings: the run passes unless warnings fail it.
@@ -60,7 +63,10 @@ fn stray_entries_of_agreements_are_named_with_what_to_do() {
     assert_eq!(code, 1);
     // The human report names them too.
     let (_, out, _) = ws.run(&["--today", TODAY, "check"]);
-    assert!(out.contains("warning[DP023]: agreements/README.md:1:1"), "{out}");
+    assert!(
+        out.contains("warning[DP023]: agreements/README.md:1:1"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -96,7 +102,10 @@ fn no_agreements_fails_validate_and_check() {
     std::fs::remove_dir_all(ws.root().join("agreements")).unwrap();
     let (code, found) = workspace_findings(&ws, "check", &[]);
     assert_eq!(code, 1);
-    assert!(found[0].3.contains("there is no agreements/ folder"), "{found:?}");
+    assert!(
+        found[0].3.contains("there is no agreements/ folder"),
+        "{found:?}"
+    );
 }
 
 #[test]
