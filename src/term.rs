@@ -86,9 +86,39 @@ pub fn print_error(err: &Error) {
     }
 }
 
+/// How much a run prints besides its findings and errors (`-q`, `-v`), set once for the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// `-q`: findings and errors only: no notes, progress bar or summary lines.
+    Quiet,
+    #[default]
+    Normal,
+    /// `-v`: also what passed (the files a check found nothing wrong with).
+    Verbose,
+}
+
+static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+/// Sets the run's [`Verbosity`] (the command line does, before anything is printed).
+pub fn set_verbosity(v: Verbosity) {
+    VERBOSITY.store(v as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The run's [`Verbosity`]: `Normal` unless `-q` or `-v` was given.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
 /// Prints a one-line note to standard error (progress and "kept existing file" messages),
-/// escaped ([`escape`]): a note may name files found on disk.
+/// escaped ([`escape`]): a note may name files found on disk. Nothing under `-q`.
 pub fn note(message: &str) {
+    if verbosity() == Verbosity::Quiet {
+        return;
+    }
     let _ = writeln!(stderr(), "{}", escape(message));
 }
 
@@ -183,7 +213,7 @@ pub fn confirm(question: &str) -> bool {
 
 /// A progress bar on standard error for work over many items (agreements, commits). It
 /// appears only when standard error is a terminal and the work has gone on for about a second,
-/// so short runs, pipes, CI logs and tests see nothing; it is cleared when done. Counting is
+/// so short runs, pipes, CI logs, tests and `-q` see nothing; it is cleared when done. Counting is
 /// cheap and may be done from any thread.
 pub struct Progress {
     bar: indicatif::ProgressBar,
@@ -211,7 +241,7 @@ impl Progress {
             bar,
             started: std::time::Instant::now(),
             shown: std::sync::atomic::AtomicBool::new(false),
-            terminal: std::io::stderr().is_terminal(),
+            terminal: std::io::stderr().is_terminal() && verbosity() != Verbosity::Quiet,
         }
     }
 

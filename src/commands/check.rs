@@ -10,7 +10,7 @@ use crate::rules::{self, Family};
 use crate::signing::in_force::Earlier;
 use crate::workspace::Workspace;
 
-/// Which severity makes the check fail.
+/// Which severity makes the check fail (`check` and `validate --fail-on`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     Error,
@@ -29,6 +29,9 @@ pub struct Args {
     /// Fail (exit 1) on findings of this severity or worse.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// The same as `--fail-on warning` (the name `validate` once used), kept so scripts work.
+    #[arg(long, hide = true)]
+    pub deny_warnings: bool,
     /// Treat an agreement that is not fully signed as an error (DP306).
     #[arg(long)]
     pub require_signed: bool,
@@ -165,6 +168,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         }
         audit.add_to_reports(&mut reports);
     }
-    let deny_warnings = args.fail_on == FailOn::Warning;
+    let deny_warnings = args.fail_on == FailOn::Warning || args.deny_warnings;
     cx.finish_report("check", args.format, &reports, deny_warnings, unreadable)
 }

@@ -49,10 +49,10 @@ pub struct Enrolment {
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
     /// First day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub valid_from: Option<NaiveDate>,
     /// Last day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub valid_until: Option<NaiveDate>,
     /// Commit the trust store file (and nothing else) to git.
     #[arg(long)]
@@ -65,7 +65,7 @@ pub struct GenerateArgs {
     pub enrolment: Enrolment,
     /// Where to write the private key (default: your config directory, datapact/keys/). Never
     /// inside the workspace or a git work tree. The public key goes beside it with `.pub` added.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, alias = "output", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Read the new key's passphrase from the first line of FILE instead of asking.
     #[arg(long, value_name = "FILE", conflicts_with = "no_passphrase")]
@@ -107,7 +107,7 @@ pub struct RevokeArgs {
     pub reason: String,
     /// Revocation date (YYYY-MM-DD), today or earlier; default: today. The key stops counting
     /// at once, whatever the date.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     /// Commit the trust store file to git.
     #[arg(long)]
@@ -117,7 +117,7 @@ pub struct RevokeArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// Write to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, alias = "output", value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 

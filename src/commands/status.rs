@@ -10,6 +10,8 @@ use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatusFormat {
+    /// An aligned table for people (`human`, as the other commands name it, works too).
+    #[value(alias = "human")]
     Table,
     Json,
     Csv,

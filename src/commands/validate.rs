@@ -3,6 +3,7 @@
 
 use crate::agreement;
 
+use super::check::FailOn;
 use crate::error::{Outcome, Result};
 use crate::report::{FileReport, Format};
 use crate::rules::Family;
@@ -16,8 +17,11 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit 1 when there are warnings too.
-    #[arg(long)]
+    /// Fail (exit 1) on findings of this severity or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// The former name of `--fail-on warning`, kept so existing scripts work.
+    #[arg(long, hide = true)]
     pub deny_warnings: bool,
 }
 
@@ -45,7 +49,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         "validate",
         args.format,
         &reports,
-        args.deny_warnings,
+        args.fail_on == FailOn::Warning || args.deny_warnings,
         unreadable,
     )
 }

@@ -1,7 +1,8 @@
-//! `datapact verify [ID]... [--format json] [--require-complete]`: for each agreement and each
+//! `datapact verify [ID]... [--format json] [--require-signed]`: for each agreement and each
 //! party named in it, whether the current version is signed (by whom, with which key, when),
 //! missing, or invalid with the reason. Exit 1 when any signature is invalid, or, with
-//! `--require-complete`, when any agreement is not fully signed.
+//! `--require-signed` (as `check` names it; `--require-complete` is its former name), when any
+//! agreement is not fully signed.
 
 use crate::diagnostics::{Finding, Severity};
 use crate::error::{Error, Outcome, Result};
@@ -16,14 +17,14 @@ use std::io::Write;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Agreement ids or files; default: every agreement in the workspace.
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID|PATH")]
     pub targets: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     pub format: VerifyFormat,
     /// Exit 1 unless every agreement is fully signed.
-    #[arg(long)]
-    pub require_complete: bool,
+    #[arg(long, alias = "require-complete")]
+    pub require_signed: bool,
     /// Also verify the current branch's git history (DP4xx): every version, statement and
     /// trust store change it ever held.
     #[arg(long)]
@@ -172,7 +173,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .any(|r| r.signatures.state != SignatureState::Full);
     let history_errors = history.as_ref().is_some_and(|h| h.has_errors());
     Ok(Outcome::from_problems(
-        invalid || history_errors || (args.require_complete && incomplete),
+        invalid || history_errors || (args.require_signed && incomplete),
     ))
 }
 

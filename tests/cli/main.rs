@@ -17,6 +17,7 @@ mod bump_cli;
 mod consistency_cli;
 mod diff_cli;
 mod ed25519_vectors;
+mod flags_cli;
 mod gate_cli;
 mod history_cli;
 mod hostile_text;
