@@ -169,5 +169,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         audit.add_to_reports(&mut reports);
     }
     let deny_warnings = args.fail_on == FailOn::Warning || args.deny_warnings;
-    cx.finish_report("check", args.format, &reports, deny_warnings, unreadable)
+    cx.finish_report(
+        "check",
+        args.format,
+        &reports,
+        deny_warnings,
+        unreadable,
+        session.today,
+    )
 }

@@ -126,7 +126,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     match &args.command {
         KeysCommand::Generate(a) => generate(cx, &ws, a),
         KeysCommand::Add(a) => add(cx, &ws, a),
-        KeysCommand::List(a) => list(&ws, a),
+        KeysCommand::List(a) => list(&ws, a, cx.today_in(&ws)),
         KeysCommand::Revoke(a) => revoke(cx, &ws, a),
         KeysCommand::ExportAllowedSigners(a) => export(cx, &ws, a),
     }
@@ -254,11 +254,12 @@ fn add(cx: &super::Context, ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
+fn list(ws: &Workspace, a: &ListArgs, today: NaiveDate) -> Result<Outcome> {
     let store = TrustStore::load(ws)?;
     term::emit(|out| match a.format {
         ListFormat::Json => {
-            let json = serde_json::json!({ "keys": store.keys, "findings": store.findings });
+            let json = crate::report::Envelope::new("keys list", Some(today))
+                .with(serde_json::json!({ "keys": store.keys, "findings": store.findings }));
             writeln!(
                 out,
                 "{}",

@@ -238,13 +238,14 @@ impl Context {
         reports: &[FileReport],
         deny_warnings: bool,
         unreadable: bool,
+        today: NaiveDate,
     ) -> Result<Outcome> {
         let ctx = ReportContext {
             command,
             tool_version: env!("CARGO_PKG_VERSION"),
             deny_warnings,
         };
-        term::emit(|out| report::write_report(out, format, reports, &ctx))?;
+        term::emit(|out| report::write_report_on(out, format, reports, &ctx, today))?;
         if unreadable {
             return Ok(Outcome::Unreadable);
         }

@@ -46,8 +46,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             term::emit(|out| write_table(out, &rows, today, term::stdout_width()))?
         }
         StatusFormat::Json => term::emit(|out| {
-            let doc =
-                serde_json::json!({ "format_version": 1, "today": today, "agreements": rows });
+            let doc = crate::report::Envelope::new("status", Some(today))
+                .with(serde_json::json!({ "agreements": rows }));
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         })?,

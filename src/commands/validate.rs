@@ -51,6 +51,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         &reports,
         args.fail_on == FailOn::Warning || args.deny_warnings,
         unreadable,
+        cx.today_in(&ws),
     )
 }
 

@@ -43,6 +43,9 @@ pub enum VerifyFormat {
 struct Verified {
     #[serde(flatten)]
     signatures: AgreementSignatures,
+    /// The derived state, as `status` and `check` judge it (the one set of state values).
+    state: crate::lifecycle::State,
+    state_label: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     in_force: Option<EarlierInForce>,
     /// The members of the agreement's class parties (`datapact join`), those that left
@@ -82,6 +85,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .map_assessed(&args.targets, |a| match &a.signatures {
             // The review statements of the version in force are judged with its signatures.
             Some(signatures) => Ok(Verified {
+                state: a.state(),
+                state_label: a.state().label(),
                 in_force: a.earlier_in_force().map(|e| EarlierInForce {
                     version: e.version,
                     accepted_by: e
@@ -138,12 +143,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     }
     term::emit(|out| match args.format {
         VerifyFormat::Json => {
-            let mut json = serde_json::json!({
+            let mut json = crate::report::Envelope::new("verify", Some(session.today)).with(serde_json::json!({
                 "namespace": sshsig::NAMESPACE,
                 "agreements": results,
                 "trust_store_findings": trust.findings,
                 "signatures_findings": orphans,
-            });
+            }));
             if let Some(history) = &history {
                 json["history"] = serde_json::json!(history);
             }
