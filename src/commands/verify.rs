@@ -143,12 +143,14 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     }
     term::emit(|out| match args.format {
         VerifyFormat::Json => {
-            let mut json = crate::report::Envelope::new("verify", Some(session.today)).with(serde_json::json!({
-                "namespace": sshsig::NAMESPACE,
-                "agreements": results,
-                "trust_store_findings": trust.findings,
-                "signatures_findings": orphans,
-            }));
+            let mut json = crate::report::Envelope::new("verify", Some(session.today)).with(
+                serde_json::json!({
+                    "namespace": sshsig::NAMESPACE,
+                    "agreements": results,
+                    "trust_store_findings": trust.findings,
+                    "signatures_findings": orphans,
+                }),
+            );
             if let Some(history) = &history {
                 json["history"] = serde_json::json!(history);
             }

@@ -21,6 +21,7 @@ mod flags_cli;
 mod gate_cli;
 mod history_cli;
 mod hostile_text;
+mod json_schemas_cli;
 mod judgement_cli;
 mod jurisdiction_cli;
 mod keys_cli;

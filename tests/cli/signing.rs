@@ -236,7 +236,7 @@ fn three_parties_all_sign_and_verify_says_fully_signed() {
     .collect();
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("unsigned"))
     );
     for (i, (party, key)) in keys.iter().enumerate() {
@@ -244,7 +244,7 @@ fn three_parties_all_sign_and_verify_says_fully_signed() {
         let (code, json) = f.verify_json();
         assert_eq!(code, 0);
         let expect = if i == 2 { "full" } else { "partial" };
-        assert_eq!(json["agreements"][0]["state"], expect, "{json}");
+        assert_eq!(json["agreements"][0]["signature_state"], expect, "{json}");
     }
     let (_, json) = f.verify_json();
     assert!(statuses(&json).iter().all(|(_, s, _)| s == "signed"));
@@ -340,7 +340,7 @@ fn threat_duplicate_signature_files_count_once() {
     let s = statuses(&json);
     assert_eq!(s[0].1, "signed");
     assert_eq!((s[1].1.as_str(), s[1].2.as_str()), ("invalid", "DP205"));
-    assert_eq!(json["agreements"][0]["state"], "partial");
+    assert_eq!(json["agreements"][0]["signature_state"], "partial");
     let codes = finding_codes(&json["agreements"][0]["findings"]);
     assert!(codes.contains(&"DP214"), "{codes:?}");
 }
@@ -761,7 +761,7 @@ fn interoperates_with_stock_openssh() {
     f.sign(ECC, &b);
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("full"))
     );
 
@@ -931,7 +931,7 @@ fn threat_broken_hash_chain_is_rejected() {
     f.sign(ECC, &b);
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("full")),
         "{json}"
     );
@@ -952,7 +952,7 @@ fn threat_broken_hash_chain_is_rejected() {
             statuses(&json)[1],
             (ECC.into(), "invalid".into(), "DP217".into())
         );
-        assert_eq!(json["agreements"][0]["state"], "partial");
+        assert_eq!(json["agreements"][0]["signature_state"], "partial");
     }
     // The earlier version's signatures removed: the chain names history that is gone.
     resign(&f, &b, 2, ECC, |_| original.clone());
@@ -1023,7 +1023,10 @@ fn threat_copied_agreement_file_is_never_fully_signed() {
     let out = f.ws.output(&["verify", "zz-copy", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["agreements"][0]["state"], "unsigned", "{json}");
+    assert_eq!(
+        json["agreements"][0]["signature_state"], "unsigned",
+        "{json}"
+    );
     assert!(
         statuses(&json)
             .iter()
@@ -1138,7 +1141,7 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
     f.ws.write("signatures/stray.txt", "x");
     let (code, json) = f.verify_json();
     assert_eq!(code, 0, "warnings only: {json}");
-    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    assert_eq!(json["agreements"][0]["signature_state"], "full", "{json}");
     let files: Vec<&str> = json["agreements"][0]["findings"]
         .as_array()
         .unwrap()
@@ -1636,7 +1639,7 @@ fn statements_of_non_parties_do_not_count_in_the_hash_chain() {
     );
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("full")),
         "{json}"
     );
@@ -1702,7 +1705,7 @@ fn verify_require_complete_fails_until_every_party_has_signed() {
         f.ws.output(&["verify", "--require-complete", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["agreements"][0]["state"], "partial");
+    assert_eq!(json["agreements"][0]["signature_state"], "partial");
     assert_eq!(json["agreements"][0]["missing"], serde_json::json!([ECC]));
     f.sign(ECC, &b);
     f.run(&["verify", "--require-complete"]).success();

@@ -526,7 +526,7 @@ fn a_linked_signature_directory_is_never_read_and_its_signatures_never_count() {
     };
     let (code, json) = verified(&ws);
     assert_eq!(code, 0, "{json}");
-    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    assert_eq!(json["agreements"][0]["signature_state"], "full", "{json}");
 
     let outside = tempfile::tempdir().unwrap();
     for (linked, name) in [
@@ -544,7 +544,7 @@ fn a_linked_signature_directory_is_never_read_and_its_signatures_never_count() {
         assert_eq!(code, 1, "{linked}: {json}");
         let agreement = &json["agreements"][0];
         assert_eq!(
-            agreement["state"], "unsigned",
+            agreement["signature_state"], "unsigned",
             "{linked}: nothing counted: {json}"
         );
         let refusal = agreement["findings"]
