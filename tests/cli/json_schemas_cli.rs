@@ -92,24 +92,20 @@ fn every_json_output_matches_its_schema_and_has_the_envelope() {
     }
 }
 
+/// The object of agreement `id` in a document's `agreements`.
+fn agreement<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    let all = doc["agreements"].as_array().unwrap();
+    all.iter().find(|a| a["id"] == id).unwrap()
+}
+
 #[test]
 fn the_schemas_hold_the_vocabulary() {
     let ws = workspace(false);
     let verify = run_json(&ws, &["verify"]);
-    let tampered = verify["agreements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == SAFEGUARDING)
-        .unwrap();
+    let tampered = agreement(&verify, SAFEGUARDING);
     // One set of state values: verify's state is status's.
     let status = run_json(&ws, &["status"]);
-    let row = status["agreements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == SAFEGUARDING)
-        .unwrap();
+    let row = agreement(&status, SAFEGUARDING);
     assert_eq!(tampered["state"], "signatures-invalid");
     assert_eq!(tampered["state"], row["state"]);
     assert_eq!(tampered["state_label"], row["state_label"]);

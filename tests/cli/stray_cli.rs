@@ -8,13 +8,12 @@ use serde_json::Value;
 
 const TODAY: &str = "2026-11-25";
 
+/// A finding as (code, severity, file, message, hint).
+type Found = (String, String, String, String, String);
+
 /// `datapact --today TODAY COMMAND --format json ARGS...`: the exit code and the findings with
 /// code DP023 or DP024, as (code, severity, file, message, hint).
-fn workspace_findings(
-    ws: &TempWorkspace,
-    command: &str,
-    args: &[&str],
-) -> (i32, Vec<(String, String, String, String, String)>) {
+fn workspace_findings(ws: &TempWorkspace, command: &str, args: &[&str]) -> (i32, Vec<Found>) {
     let mut all = vec!["--today", TODAY, command, "--format", "json"];
     all.extend_from_slice(args);
     let out = ws.output_c(&all);
