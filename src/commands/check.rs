@@ -10,12 +10,7 @@ use crate::rules::{self, Family};
 use crate::signing::in_force::Earlier;
 use crate::workspace::Workspace;
 
-/// Which severity makes the check fail (`check` and `validate --fail-on`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-}
+pub use super::validate::FailOn;
 
 /// Check every agreement: validation, signatures and review/expiry dates (the CI gate).
 #[derive(Debug, clap::Args)]

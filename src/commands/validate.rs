@@ -3,10 +3,16 @@
 
 use crate::agreement;
 
-use super::check::FailOn;
 use crate::error::{Outcome, Result};
 use crate::report::{FileReport, Format};
 use crate::rules::Family;
+
+/// Which severity makes the run fail (`validate --fail-on`, `check --fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
 
 /// Check agreements for required clauses, vocabularies and consistency.
 #[derive(Debug, clap::Args)]

@@ -6,7 +6,7 @@
 //! `DATAPACT_SKIP_OPENSSH_TESTS=1` skips them knowingly).
 
 use crate::common;
-use crate::common::{ECC, ICB, ID, T0};
+use crate::common::{ECC, ICB, ID, NO_AGREEMENTS_OFF, T0};
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 use common::{TempWorkspace, example, finding_codes, set_version, text};
@@ -1458,7 +1458,7 @@ fn private_keys_anywhere_under_keys_fail_the_gate() {
             vec![0x30, 0x82, 0x01, 0x22, 0xff, 0x00, 0x9c],
         ),
     ] {
-        let ws = TempWorkspace::new();
+        let ws = TempWorkspace::without_agreements();
         ws.write(path, &bytes);
         let (code, out, _) = ws.run(&["check"]);
         assert_eq!(code, 1, "{path}: {out}");
@@ -1473,15 +1473,18 @@ fn private_keys_anywhere_under_keys_fail_the_gate() {
     }
 
     // An ordinary stray file: a warning that datapact.toml can raise or silence.
-    for (settings, want) in [("", 0), ("[rules]\nDP218 = \"error\"\n", 1)] {
+    for (settings, want) in [("", 0), ("DP218 = \"error\"\n", 1)] {
         let ws = TempWorkspace::new();
-        ws.write("datapact.toml", settings);
+        ws.write("datapact.toml", format!("{NO_AGREEMENTS_OFF}{settings}"));
         ws.write("keys/README.txt", "notes");
         let (code, out, _) = ws.run(&["check"]);
         assert_eq!(code, want, "{settings}: {out}");
     }
     let ws = TempWorkspace::new();
-    ws.write("datapact.toml", "[rules]\nDP218 = \"off\"\n");
+    ws.write(
+        "datapact.toml",
+        format!("{NO_AGREEMENTS_OFF}DP218 = \"off\"\n"),
+    );
     ws.write("keys/README.txt", "notes");
     let (_, out, _) = ws.run(&["check"]);
     assert!(!out.contains("DP218"), "{out}");
@@ -1747,7 +1750,7 @@ fn roles_outside_the_vocabulary_are_refused_everywhere() {
 #[cfg(unix)]
 #[test]
 fn folders_under_keys_are_searched_without_opening_links_or_fifos() {
-    let ws = TempWorkspace::new();
+    let ws = TempWorkspace::without_agreements();
     ws.write("keys/old/README.txt", "notes");
     let fifo = ws.root().join("keys/old/pipe");
     let made = std::process::Command::new("mkfifo")
@@ -1815,7 +1818,7 @@ fn private_keys_are_searched_eight_levels_deep_under_keys() {
     let key_pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     // keys/d1/.../d8/id_ed25519 is found; keys/d1/.../d9/id_ed25519 is not searched.
     for (levels, found) in [(8, true), (9, false)] {
-        let ws = TempWorkspace::new();
+        let ws = TempWorkspace::without_agreements();
         let dirs: Vec<String> = (1..=levels).map(|i| format!("d{i}")).collect();
         ws.write(&format!("keys/{}/id_ed25519", dirs.join("/")), key_pem);
         let (code, out, _) = ws.run(&["check"]);

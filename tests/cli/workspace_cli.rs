@@ -57,9 +57,13 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         assert!(root.join(path).exists(), "{path} missing");
     }
     assert!(root.join("agreements").is_dir() && root.join("keys").is_dir());
-    // The default settings are valid: validating the empty workspace succeeds.
+    // The default settings are valid: validating the empty workspace finds nothing wrong but
+    // that it has no agreement yet (DP024, an error: a gate that checked nothing must not pass).
     let out = run_in(&root, &["validate"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("error[DP024]"), "{report}");
+    assert!(report.contains("1 error, 0 warnings"), "{report}");
 
     // A second run changes nothing and says what it kept.
     std::fs::write(
