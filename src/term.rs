@@ -1,7 +1,8 @@
 //! The one module that talks to the terminal: output streams that drop colour when they are not
 //! a terminal or `NO_COLOR` is set, the styles used, error printing, passphrase prompts
-//! without echo, the progress bar of long work ([`Progress`]), and [`escape`], which every value
-//! read from a file passes before it is shown.
+//! without echo, the progress bar of long work ([`Progress`]), [`escape`], which every value
+//! read from a file passes before it is shown, and the width tables fit ([`stdout_width`],
+//! [`fit_columns`], [`truncate`]).
 
 use crate::error::{Error, Result};
 use anstyle::AnsiColor;
@@ -85,10 +86,91 @@ pub fn print_error(err: &Error) {
     }
 }
 
+/// How much a run prints besides its findings and errors (`-q`, `-v`), set once for the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// `-q`: findings and errors only: no notes, progress bar or summary lines.
+    Quiet,
+    #[default]
+    Normal,
+    /// `-v`: also what passed (the files a check found nothing wrong with).
+    Verbose,
+}
+
+static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+/// Sets the run's [`Verbosity`] (the command line does, before anything is printed).
+pub fn set_verbosity(v: Verbosity) {
+    VERBOSITY.store(v as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The run's [`Verbosity`]: `Normal` unless `-q` or `-v` was given.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
 /// Prints a one-line note to standard error (progress and "kept existing file" messages),
-/// escaped ([`escape`]): a note may name files found on disk.
+/// escaped ([`escape`]): a note may name files found on disk. Nothing under `-q`.
 pub fn note(message: &str) {
+    if verbosity() == Verbosity::Quiet {
+        return;
+    }
     let _ = writeln!(stderr(), "{}", escape(message));
+}
+
+/// The width a table on standard output must fit: `COLUMNS` when it is set to a number (so a
+/// script or a test can ask for a width), else the terminal's width when standard output is a
+/// terminal, else `None`: piped or redirected output is not cut, every value is written whole.
+pub fn stdout_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return Some(columns);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+}
+
+/// The widths of a table's columns fitted to `width` characters, `gap` spaces between columns:
+/// each column's `natural` width (its widest cell), the widest of the `flexible` ones narrowed
+/// one character at a time, none below `min` (or its natural width), until the row fits. The
+/// other columns keep their width; when they alone are wider than `width` the row is wider.
+pub fn fit_columns(
+    natural: &[usize],
+    flexible: &[bool],
+    min: usize,
+    width: usize,
+    gap: usize,
+) -> Vec<usize> {
+    let mut widths = natural.to_vec();
+    let total = |w: &[usize]| w.iter().sum::<usize>() + gap * w.len().saturating_sub(1);
+    while total(&widths) > width {
+        let widest = (0..widths.len())
+            .filter(|&i| flexible.get(i) == Some(&true) && widths[i] > min.min(natural[i]))
+            .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
+        match widest {
+            Some(i) => widths[i] -= 1,
+            None => break,
+        }
+    }
+    widths
+}
+
+/// `text` cut to at most `max` characters, the last one an ellipsis when anything was cut.
+pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
+    if text.chars().count() <= max {
+        return Cow::Borrowed(text);
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    Cow::Owned(if max == 0 { kept } else { kept + "…" })
 }
 
 /// Whether standard input is a terminal (so a prompt can be answered).
@@ -131,7 +213,7 @@ pub fn confirm(question: &str) -> bool {
 
 /// A progress bar on standard error for work over many items (agreements, commits). It
 /// appears only when standard error is a terminal and the work has gone on for about a second,
-/// so short runs, pipes, CI logs and tests see nothing; it is cleared when done. Counting is
+/// so short runs, pipes, CI logs, tests and `-q` see nothing; it is cleared when done. Counting is
 /// cheap and may be done from any thread.
 pub struct Progress {
     bar: indicatif::ProgressBar,
@@ -159,7 +241,7 @@ impl Progress {
             bar,
             started: std::time::Instant::now(),
             shown: std::sync::atomic::AtomicBool::new(false),
-            terminal: std::io::stderr().is_terminal(),
+            terminal: std::io::stderr().is_terminal() && verbosity() != Verbosity::Quiet,
         }
     }
 
@@ -204,6 +286,29 @@ mod tests {
         ] {
             assert!(is_unsafe(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn columns_are_fitted_by_narrowing_the_widest_flexible_one() {
+        // 10 + 40 + 10 + 30 and three gaps of 2: 96 wide.
+        let natural = [10, 40, 10, 30];
+        let flexible = [false, true, false, true];
+        assert_eq!(fit_columns(&natural, &flexible, 8, 200, 2), natural);
+        assert_eq!(fit_columns(&natural, &flexible, 8, 86, 2), [10, 30, 10, 30]);
+        assert_eq!(fit_columns(&natural, &flexible, 8, 70, 2), [10, 22, 10, 22]);
+        // Fixed columns are never cut: the row is wider than asked.
+        assert_eq!(fit_columns(&natural, &flexible, 8, 20, 2), [10, 8, 10, 8]);
+        // A column narrower than the minimum keeps its width.
+        assert_eq!(fit_columns(&[4, 50], &[true, true], 8, 20, 2), [4, 14]);
+    }
+
+    #[test]
+    fn truncation_ends_in_an_ellipsis_within_the_width() {
+        assert_eq!(truncate("Adult social care", 20), "Adult social care");
+        assert_eq!(truncate("Adult social care", 17), "Adult social care");
+        assert_eq!(truncate("Adult social care", 10), "Adult soc…");
+        assert_eq!(truncate("東京東京東京", 4), "東京東…");
+        assert_eq!(truncate("abc", 0), "");
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(value_name = "ID|PATH")]
     pub targets: Vec<String>,
     /// Write to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, alias = "output", value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 

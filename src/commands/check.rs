@@ -10,12 +10,7 @@ use crate::rules::{self, Family};
 use crate::signing::in_force::Earlier;
 use crate::workspace::Workspace;
 
-/// Which severity makes the check fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-}
+pub use super::validate::FailOn;
 
 /// Check every agreement: validation, signatures and review/expiry dates (the CI gate).
 #[derive(Debug, clap::Args)]
@@ -34,6 +29,9 @@ pub struct Args {
     /// Fail (exit 1) on findings of this severity or worse.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// The same as `--fail-on warning` (the name `validate` once used), kept so scripts work.
+    #[arg(long, hide = true)]
+    pub deny_warnings: bool,
     /// Treat an agreement that is not fully signed as an error (DP306).
     #[arg(long)]
     pub require_signed: bool,
@@ -154,6 +152,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     } else {
         (Vec::new(), Vec::new())
     };
+    // Stray entries of agreements/ and an empty workspace (DP023, DP024), whole runs only.
+    let layout = super::validate::workspace_reports(ws, &args.targets, reports.len());
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();
     for f in trust.findings.iter().chain(&orphans).chain(&leaks) {
         by_file.entry(f.file.as_str()).or_default().push(f.clone());
@@ -165,6 +165,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         families: vec![Family::Signatures],
         skipped: Vec::new(),
     }));
+    reports.extend(layout);
     if args.history {
         let mut audit = crate::history::audit::audit(ws, trust)?;
         for note in &audit.notes {
@@ -175,7 +176,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         }
         audit.add_to_reports(&mut reports);
     }
-    let deny_warnings = args.fail_on == FailOn::Warning;
+    let deny_warnings = args.fail_on == FailOn::Warning || args.deny_warnings;
     cx.finish_report(
         "check",
         args.format,
@@ -183,5 +184,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         deny_warnings,
         unreadable,
         &ws.root,
+        session.today,
     )
 }

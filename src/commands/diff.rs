@@ -113,8 +113,10 @@ struct VersionNote {
 /// The whole report: the JSON document, and what the other formats show.
 #[derive(Debug, Serialize)]
 struct Report {
-    format_version: u32,
-    agreement: String,
+    #[serde(flatten)]
+    envelope: crate::report::Envelope,
+    /// The agreement's id.
+    id: String,
     title: String,
     file: String,
     from: Side,
@@ -221,8 +223,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         })
         .collect();
     let report = Report {
-        format_version: 1,
-        agreement: id.to_string(),
+        envelope: crate::report::Envelope::new("diff", Some(session.today)),
+        id: id.to_string(),
         title: new.title.clone(),
         file: versions.display.clone(),
         identical: from.digest == to.digest,
@@ -282,7 +284,7 @@ fn heading(r: &Report) -> String {
         }
         None => format!(
             "Changes to {} from v{} to v{}",
-            r.agreement, r.from.version, r.to.version
+            r.id, r.from.version, r.to.version
         ),
     }
 }
@@ -363,7 +365,7 @@ fn md(text: &str) -> String {
 }
 
 fn write_markdown(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
-    writeln!(out, "# {}", md(&format!("{} ({})", r.title, r.agreement)))?;
+    writeln!(out, "# {}", md(&format!("{} ({})", r.title, r.id)))?;
     writeln!(out)?;
     writeln!(out, "{}.", md(&heading(r)))?;
     writeln!(out)?;

@@ -70,10 +70,10 @@ pub struct Enrolment {
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
     /// First day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub valid_from: Option<NaiveDate>,
     /// Last day the key may sign (YYYY-MM-DD, a year from 1900 to 9999).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub valid_until: Option<NaiveDate>,
     /// Commit the trust store file (and nothing else) to git.
     #[arg(long)]
@@ -86,7 +86,7 @@ pub struct GenerateArgs {
     pub enrolment: Enrolment,
     /// Where to write the private key (default: your config directory, datapact/keys/). Never
     /// inside the workspace or a git work tree. The public key goes beside it with `.pub` added.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, alias = "output", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Read the new key's passphrase from the first line of FILE instead of asking.
     #[arg(long, value_name = "FILE", conflicts_with = "no_passphrase")]
@@ -128,7 +128,7 @@ pub struct RevokeArgs {
     pub reason: String,
     /// Revocation date (YYYY-MM-DD), today or earlier; default: today. The key stops counting
     /// at once, whatever the date.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     /// Commit the trust store file to git.
     #[arg(long)]
@@ -138,7 +138,7 @@ pub struct RevokeArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// Write to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, alias = "output", value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
@@ -147,7 +147,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     match &args.command {
         KeysCommand::Generate(a) => generate(cx, &ws, a),
         KeysCommand::Add(a) => add(cx, &ws, a),
-        KeysCommand::List(a) => list(&ws, a),
+        KeysCommand::List(a) => list(&ws, a, cx.today_in(&ws)),
         KeysCommand::Revoke(a) => revoke(cx, &ws, a),
         KeysCommand::ExportAllowedSigners(a) => export(cx, &ws, a),
     }
@@ -275,11 +275,12 @@ fn add(cx: &super::Context, ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn list(ws: &Workspace, a: &ListArgs) -> Result<Outcome> {
+fn list(ws: &Workspace, a: &ListArgs, today: NaiveDate) -> Result<Outcome> {
     let store = TrustStore::load(ws)?;
     term::emit(|out| match a.format {
         ListFormat::Json => {
-            let json = serde_json::json!({ "keys": store.keys, "findings": store.findings });
+            let json = crate::report::Envelope::new("keys list", Some(today))
+                .with(serde_json::json!({ "keys": store.keys, "findings": store.findings }));
             writeln!(
                 out,
                 "{}",

@@ -63,8 +63,10 @@ struct Version {
 
 #[derive(Debug, Serialize)]
 struct Report {
-    format_version: u32,
-    agreement: String,
+    #[serde(flatten)]
+    envelope: crate::report::Envelope,
+    /// The agreement's id.
+    id: String,
     file: String,
     /// Whether the workspace is in a git repository.
     in_git: bool,
@@ -135,8 +137,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         ));
     }
     let report = Report {
-        format_version: 1,
-        agreement: id.to_string(),
+        envelope: crate::report::Envelope::new("log", Some(session.today)),
+        id: id.to_string(),
         file: versions.display.clone(),
         in_git: versions.in_git,
         shallow: versions.shallow,
@@ -163,7 +165,7 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         "{}",
         term::paint(
             term::BOLD,
-            &format!("Versions of {} ({})", escape(&r.agreement), escape(&r.file))
+            &format!("Versions of {} ({})", escape(&r.id), escape(&r.file))
         )
     )?;
     for note in &r.notes {

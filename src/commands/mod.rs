@@ -66,6 +66,14 @@ pub struct Cli {
     #[arg(long, value_name = "YYYY-MM-DD", env = "DATAPACT_TODAY", global = true, value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
+    /// Print only findings and errors: no notes, progress or summary lines.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more: the files a check found nothing wrong with, as well as its findings.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -162,6 +170,11 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    term::set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => term::Verbosity::Quiet,
+        (_, true) => term::Verbosity::Verbose,
+        _ => term::Verbosity::Normal,
+    });
     let cx = Context {
         workspace_dir: cli.workspace,
         today: cli.today,
@@ -267,6 +280,7 @@ impl Context {
         deny_warnings: bool,
         unreadable: bool,
         ws_root: &Path,
+        today: NaiveDate,
     ) -> Result<Outcome> {
         let for_github = matches!(format, Format::Github | Format::Sarif);
         let repo_prefix = if for_github {
@@ -280,7 +294,10 @@ impl Context {
             deny_warnings,
             repo_prefix: &repo_prefix,
         };
-        term::emit(|out| report::write_report(out, format, reports, &ctx))?;
+        term::emit(|out| report::write_report_on(out, format, reports, &ctx, today))?;
+        if unreadable {
+            return Ok(Outcome::Unreadable);
+        }
         let mut tally = crate::diagnostics::Tally::default();
         for r in reports {
             tally.add(crate::diagnostics::Tally::of(&r.findings));

@@ -44,7 +44,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TemplateKind::Specific)]
     pub template: TemplateKind,
     /// The agreement's title.
-    #[arg(long)]
+    #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
     /// A party's organisation id (repeat for each party; the first is the lead).
     #[arg(long = "party", value_name = "ORG_ID")]

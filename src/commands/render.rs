@@ -51,7 +51,7 @@ pub struct Args {
     #[arg(long, value_name = "N", conflicts_with = "all")]
     pub version: Option<u32>,
     /// Write to FILE (or, with --all, into directory DIR) instead of standard output.
-    #[arg(long, value_name = "FILE|DIR")]
+    #[arg(short = 'o', long, alias = "output", value_name = "FILE|DIR")]
     pub out: Option<PathBuf>,
 }
 

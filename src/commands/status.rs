@@ -10,6 +10,8 @@ use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatusFormat {
+    /// An aligned table for people (`human`, as the other commands name it, works too).
+    #[value(alias = "human")]
     Table,
     Json,
     Csv,
@@ -45,10 +47,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .filter(|r| args.state.is_empty() || args.state.contains(&r.state))
         .collect();
     match args.format {
-        StatusFormat::Table => term::emit(|out| write_table(out, &rows, today))?,
+        StatusFormat::Table => {
+            term::emit(|out| write_table(out, &rows, today, term::stdout_width()))?
+        }
         StatusFormat::Json => term::emit(|out| {
-            let doc =
-                serde_json::json!({ "format_version": 1, "today": today, "agreements": rows });
+            let doc = crate::report::Envelope::new("status", Some(today))
+                .with(serde_json::json!({ "agreements": rows }));
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         })?,
@@ -132,12 +136,19 @@ fn state_style(state: State) -> term::Style {
     }
 }
 
-/// A plain aligned table; colour only on the state column (stripped when not a terminal).
-fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> std::io::Result<()> {
+/// A plain aligned table; colour only on the state column (stripped when not a terminal). With
+/// a `width` (a terminal's, or `COLUMNS`) the title, lead, other parties and signatures columns
+/// are narrowed until a row fits, their cells cut with an ellipsis; the id, version, dates,
+/// state and next date are always whole. Without one (piped output) every cell is whole.
+fn write_table(
+    out: &mut dyn Write,
+    rows: &[Row],
+    today: chrono::NaiveDate,
+    width: Option<usize>,
+) -> std::io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "No agreements.");
     }
-    const TITLE_MAX: usize = 44;
     let header = [
         "ID",
         "TITLE",
@@ -151,25 +162,21 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
         "STATE",
         "NEXT",
     ];
-    let truncate = |s: &str, max: usize| {
-        if s.chars().count() > max {
-            format!("{}…", s.chars().take(max - 1).collect::<String>())
-        } else {
-            s.to_string()
-        }
-    };
+    // The columns that may be cut to fit: free text of any length.
+    let flexible = [
+        false, true, false, true, true, true, false, false, false, false, false,
+    ];
     // Ids, titles and names come from the agreements: escaped before they are measured and cut,
     // so a control character can neither act on the terminal nor upset the alignment.
-    let shown = |s: &str, max: usize| truncate(&term::escape(s), max);
-    let cells: Vec<[String; 11]> = rows
+    let mut cells: Vec<[String; 11]> = rows
         .iter()
         .map(|r| {
             [
                 term::escape(&r.id).into_owned(),
-                shown(&r.title, TITLE_MAX),
+                term::escape(&r.title).into_owned(),
                 version_cell(r),
-                shown(&r.lead, 32),
-                shown(&r.other_parties.join(", "), 40),
+                term::escape(&r.lead).into_owned(),
+                term::escape(&r.other_parties.join(", ")).into_owned(),
                 term::escape(&signatures_cell(r)).into_owned(),
                 date_cell(r.effective),
                 date_cell(r.review),
@@ -179,10 +186,21 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
+    let mut natural = header.map(|h| h.chars().count());
     for row in &cells {
-        for (w, c) in widths.iter_mut().zip(row) {
+        for (w, c) in natural.iter_mut().zip(row) {
             *w = (*w).max(c.chars().count());
+        }
+    }
+    let widths = match width {
+        Some(width) => term::fit_columns(&natural, &flexible, MIN_COLUMN, width, 2),
+        None => natural.to_vec(),
+    };
+    for row in &mut cells {
+        for (c, &w) in row.iter_mut().zip(&widths) {
+            if let std::borrow::Cow::Owned(cut) = term::truncate(c, w) {
+                *c = cut;
+            }
         }
     }
     // Pad by visible width first, then colour, so escape codes never upset the alignment.
@@ -191,15 +209,19 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
                 paint: &dyn Fn(usize, &str) -> String|
      -> std::io::Result<()> {
         let mut s = String::new();
-        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+        for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
             s.push_str(&paint(i, c));
             if i + 1 < row.len() {
-                s.push_str(&" ".repeat(w - c.chars().count() + 2));
+                s.push_str(&" ".repeat(w.saturating_sub(c.chars().count()) + 2));
             }
         }
         writeln!(out, "{}", s.trim_end())
     };
-    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let header: Vec<String> = header
+        .iter()
+        .zip(&widths)
+        .map(|(h, &w)| term::truncate(h, w).into_owned())
+        .collect();
     line(out, &header, &|_, c| term::paint(term::BOLD, c))?;
     for (row, r) in cells.iter().zip(rows) {
         line(out, row, &|i, c| {
@@ -234,6 +256,9 @@ fn write_table(out: &mut dyn Write, rows: &[Row], today: chrono::NaiveDate) -> s
     )
 }
 
+/// The narrowest a column cut to fit the terminal becomes (its header may be cut too).
+const MIN_COLUMN: usize = 8;
+
 /// What the expiry column shows for an open-ended term (`dates.end_condition`).
 const OPEN_ENDED: &str = "open-ended";
 
@@ -246,56 +271,40 @@ fn expires_cell(r: &Row) -> String {
     }
 }
 
+/// The register as CSV (RFC 4180: a header row, rows ending in CRLF, fields quoted where needed):
+/// every scalar field of the JSON rows (lists joined with `; `, the latest review as three
+/// columns), each value read from an agreement neutralised for spreadsheets ([`cell`]). New
+/// columns are added at the end, so a reader by position keeps working.
 fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "id",
-        "title",
-        "version",
-        "in_force",
-        "pending",
-        "lead",
-        "other_parties",
-        "signed",
-        "parties",
-        "missing",
-        "effective",
-        "review",
-        "expires",
-        "state",
-        "next",
-        "next_date",
-        "days",
-        "last_reviewed_on",
-        "last_review_by",
-        "last_review_outcome",
-        "end_condition",
-        "review_derived",
-        "version_label",
-    ])?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(CSV_COLUMNS)?;
+    let date = |d: Option<chrono::NaiveDate>| d.map_or(String::new(), |d| d.to_string());
+    let number = |n: Option<u32>| n.map_or(String::new(), |v| v.to_string());
     for r in rows {
         let last = r.last_review.as_ref();
-        w.write_record([
+        let record: [String; CSV_COLUMNS.len()] = [
             r.id.clone(),
             r.title.clone(),
-            r.version.map_or(String::new(), |v| v.to_string()),
-            r.in_force.map_or(String::new(), |v| v.to_string()),
-            r.pending.map_or(String::new(), |v| v.to_string()),
+            number(r.version),
+            number(r.in_force),
+            number(r.pending),
             r.lead.clone(),
             r.other_parties.join("; "),
             r.signed.to_string(),
             r.parties.to_string(),
             r.missing.join("; "),
-            r.effective.map_or(String::new(), |d| d.to_string()),
-            r.review.map_or(String::new(), |d| d.to_string()),
+            date(r.effective),
+            date(r.review),
             if r.open_ended {
                 OPEN_ENDED.to_string()
             } else {
-                r.expires.map_or(String::new(), |d| d.to_string())
+                date(r.expires)
             },
             r.state.as_str().to_string(),
             r.next.unwrap_or("").to_string(),
-            r.next_date.map_or(String::new(), |d| d.to_string()),
+            date(r.next_date),
             r.days.map_or(String::new(), |d| d.to_string()),
             last.map_or(String::new(), |l| l.reviewed_on.to_string()),
             last.map_or(String::new(), |l| l.signers.join("; ")),
@@ -303,8 +312,85 @@ fn write_csv(out: &mut Vec<u8>, rows: &[Row]) -> csv::Result<()> {
             r.end_condition.clone().unwrap_or_default(),
             r.review_derived.to_string(),
             r.version_label.clone().unwrap_or_default(),
-        ])?;
+            r.file.clone(),
+            r.reference.clone().unwrap_or_default(),
+            r.summary.clone().unwrap_or_default(),
+            r.purpose.clone(),
+            r.state_label.to_string(),
+            r.versions.clone(),
+            r.accepted.join("; "),
+        ];
+        w.write_record(record.iter().map(|c| cell(c).into_owned()))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// The CSV header, in column order (docs/output.md lists them).
+const CSV_COLUMNS: [&str; 30] = [
+    "id",
+    "title",
+    "version",
+    "in_force",
+    "pending",
+    "lead",
+    "other_parties",
+    "signed",
+    "parties",
+    "missing",
+    "effective",
+    "review",
+    "expires",
+    "state",
+    "next",
+    "next_date",
+    "days",
+    "last_reviewed_on",
+    "last_review_by",
+    "last_review_outcome",
+    "end_condition",
+    "review_derived",
+    "version_label",
+    "file",
+    "reference",
+    "summary",
+    "purpose",
+    "state_label",
+    "versions",
+    "accepted",
+];
+
+/// A CSV value a spreadsheet will not run as a formula (OWASP, CSV injection): a value that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front, unless it is
+/// a whole number (`-3` days), which a spreadsheet reads as the number it is.
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && value.parse::<i64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for risky in [
+            "=1+1",
+            "+SUM(A1)",
+            "-2+3",
+            "@cmd",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(cell(risky), format!("'{risky}"));
+        }
+        for plain in ["-3", "+4", "0", "Adult care", "a=b", "", "'quoted"] {
+            assert_eq!(cell(plain), plain);
+        }
+    }
 }

@@ -8,6 +8,13 @@ use crate::error::{Outcome, Result};
 use crate::report::{FileReport, Format};
 use crate::rules::Family;
 
+/// Which severity makes the run fail (`validate --fail-on`, `check --fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
 /// Check agreements for required clauses, vocabularies and consistency.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -15,7 +22,7 @@ Examples:
   datapact validate                           # every agreement of the workspace
   datapact validate icb-ecc-adult-social-care   # one agreement, by id
   datapact validate agreements/icb-ecc-adult-social-care.toml --format json   # by path, as JSON
-  datapact validate --deny-warnings           # fail on warnings too")]
+  datapact validate --fail-on warning         # fail on warnings too")]
 pub struct Args {
     /// Agreement ids or file paths; default: every agreement in the workspace.
     #[arg(value_name = "ID|PATH")]
@@ -23,8 +30,11 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit 1 when there are warnings too.
-    #[arg(long)]
+    /// Fail (exit 1) on findings of this severity or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// The former name of `--fail-on warning`, kept so existing scripts work.
+    #[arg(long, hide = true)]
     pub deny_warnings: bool,
 }
 
@@ -58,13 +68,47 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         (report, unreadable)
     })?;
     let unreadable = results.iter().any(|(_, u)| *u);
-    let reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
+    let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
+    reports.extend(workspace_reports(&ws, &args.targets, reports.len()));
     cx.finish_report(
         "validate",
         args.format,
         &reports,
-        args.deny_warnings,
+        args.fail_on == FailOn::Warning || args.deny_warnings,
         unreadable,
         &ws.root,
+        cx.today_in(&ws),
     )
+}
+
+/// The reports about the workspace as a whole (DP023 stray entries of agreements/, DP024 no
+/// agreements; `[rules]` applied), one per file they concern, for a whole-workspace run of
+/// `validate` or `check` that found `agreements` agreement files; none for a run on named
+/// agreements, which does not scan the workspace.
+pub fn workspace_reports(
+    ws: &crate::workspace::Workspace,
+    targets: &[String],
+    agreements: usize,
+) -> Vec<FileReport> {
+    if !targets.is_empty() {
+        return Vec::new();
+    }
+    let findings = ws
+        .config
+        .apply(crate::rules::workspace::findings(ws, agreements));
+    let mut by_file: std::collections::BTreeMap<String, Vec<crate::diagnostics::Finding>> =
+        Default::default();
+    for f in findings {
+        by_file.entry(f.file.clone()).or_default().push(f);
+    }
+    by_file
+        .into_iter()
+        .map(|(file, findings)| FileReport {
+            file,
+            agreement: None,
+            findings,
+            families: vec![Family::Structure],
+            skipped: Vec::new(),
+        })
+        .collect()
 }

@@ -1,7 +1,8 @@
-//! `datapact verify [ID]... [--format json] [--require-complete]`: for each agreement and each
+//! `datapact verify [ID]... [--format json] [--require-signed]`: for each agreement and each
 //! party named in it, whether the current version is signed (by whom, with which key, when),
 //! missing, or invalid with the reason. Exit 1 when any signature is invalid, or, with
-//! `--require-complete`, when any agreement is not fully signed.
+//! `--require-signed` (as `check` names it; `--require-complete` is its former name), when any
+//! agreement is not fully signed.
 
 use crate::diagnostics::{Finding, Severity};
 use crate::error::{Error, Outcome, Result};
@@ -18,18 +19,18 @@ use std::io::Write;
 Examples:
   datapact verify                             # who has signed which version of every agreement
   # exit 1 unless every party signed
-  datapact verify icb-ecc-adult-social-care --require-complete
+  datapact verify icb-ecc-adult-social-care --require-signed
   datapact verify --history                   # and the branch's git history")]
 pub struct Args {
     /// Agreement ids or files; default: every agreement in the workspace.
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID|PATH")]
     pub targets: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     pub format: VerifyFormat,
     /// Exit 1 unless every agreement is fully signed.
-    #[arg(long)]
-    pub require_complete: bool,
+    #[arg(long, alias = "require-complete")]
+    pub require_signed: bool,
     /// Also verify the current branch's git history (DP4xx): every version, statement and
     /// trust store change it ever held.
     #[arg(long)]
@@ -48,6 +49,9 @@ pub enum VerifyFormat {
 struct Verified {
     #[serde(flatten)]
     signatures: AgreementSignatures,
+    /// The derived state, as `status` and `check` judge it (the one set of state values).
+    state: crate::lifecycle::State,
+    state_label: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     in_force: Option<EarlierInForce>,
     /// The members of the agreement's class parties (`datapact join`), those that left
@@ -87,6 +91,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .map_assessed(&args.targets, |a| match &a.signatures {
             // The review statements of the version in force are judged with its signatures.
             Some(signatures) => Ok(Verified {
+                state: a.state(),
+                state_label: a.state().label(),
                 in_force: a.earlier_in_force().map(|e| EarlierInForce {
                     version: e.version,
                     accepted_by: e
@@ -143,12 +149,14 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     }
     term::emit(|out| match args.format {
         VerifyFormat::Json => {
-            let mut json = serde_json::json!({
-                "namespace": sshsig::NAMESPACE,
-                "agreements": results,
-                "trust_store_findings": trust.findings,
-                "signatures_findings": orphans,
-            });
+            let mut json = crate::report::Envelope::new("verify", Some(session.today)).with(
+                serde_json::json!({
+                    "namespace": sshsig::NAMESPACE,
+                    "agreements": results,
+                    "trust_store_findings": trust.findings,
+                    "signatures_findings": orphans,
+                }),
+            );
             if let Some(history) = &history {
                 json["history"] = serde_json::json!(history);
             }
@@ -178,7 +186,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .any(|r| r.signatures.state != SignatureState::Full);
     let history_errors = history.as_ref().is_some_and(|h| h.has_errors());
     Ok(Outcome::from_problems(
-        invalid || history_errors || (args.require_complete && incomplete),
+        invalid || history_errors || (args.require_signed && incomplete),
     ))
 }
 

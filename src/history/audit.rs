@@ -69,7 +69,8 @@ pub struct Audit {
 pub struct HistoryFile {
     /// Workspace-relative path (the file, or version directory, may no longer exist).
     pub file: String,
-    /// The agreement the file belongs to; `None` for trust store files.
+    /// The agreement the file belongs to (`id` in JSON); `None` for trust store files.
+    #[serde(rename = "id")]
     pub agreement: Option<String>,
     pub findings: Vec<Finding>,
 }

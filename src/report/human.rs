@@ -1,4 +1,6 @@
-//! The human format: one block per finding, grouped by file, then a summary line.
+//! The human format: one block per finding, grouped by file, then a summary line (none under
+//! `-q`; under `-v` a line for each file without findings too: the run's
+//! [`term::verbosity`]).
 //!
 //! ```text
 //! error[DP011]: agreements/x.toml:12:5: missing required key purpose.description
@@ -15,11 +17,38 @@ use crate::term;
 use std::io::{self, Write};
 
 pub(super) fn write(out: &mut dyn Write, files: &[OrderedFile<'_>]) -> io::Result<()> {
-    for file in files.iter().filter(|f| !f.findings.is_empty()) {
+    write_at(out, files, term::verbosity())
+}
+
+/// The report at a verbosity: `Quiet` leaves out the blank lines and the summary (only the
+/// findings), `Verbose` adds a line for each file without findings.
+fn write_at(
+    out: &mut dyn Write,
+    files: &[OrderedFile<'_>],
+    verbosity: term::Verbosity,
+) -> io::Result<()> {
+    let quiet = verbosity == term::Verbosity::Quiet;
+    for file in files {
+        if file.findings.is_empty() {
+            if verbosity == term::Verbosity::Verbose {
+                writeln!(
+                    out,
+                    "{}: {}",
+                    term::paint(term::GOOD, "ok"),
+                    term::escape(&file.report.file)
+                )?;
+            }
+            continue;
+        }
         for finding in &file.findings {
             write_finding(out, finding)?;
         }
-        writeln!(out)?;
+        if !quiet {
+            writeln!(out)?;
+        }
+    }
+    if quiet {
+        return Ok(());
     }
     writeln!(out, "{}", summary_line(files))
 }

@@ -1,7 +1,9 @@
-//! The JSON format: the stable shape documented in docs/output.md.
+//! The JSON format: the stable shape documented in docs/output.md, and [`Envelope`], the fields
+//! every JSON output of datapact begins with (`validate`, `check`, `status`, `verify`,
+//! `keys list`, `log`, `diff`), each described by a JSON Schema in docs/schemas/.
 //!
 //! `format_version` changes only when a field is removed or changes meaning; new fields may be
-//! added without changing it.
+//! added without changing it. It is one number for every JSON output.
 
 use super::{OrderedFile, ReportContext, TOOL_NAME, total_tally};
 use crate::diagnostics::Family;
@@ -9,15 +11,48 @@ use crate::diagnostics::{Finding, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// Version of the JSON shape.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the JSON shapes: 2 since every output has the [`Envelope`] and calls an
+/// agreement's id `id` (1 before).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// What every JSON document of datapact begins with: the shape's version, the tool, the command
+/// that wrote it, and the day it judged dates against (`--today`, or today in the workspace's
+/// time zone; null only where no workspace was opened).
+#[derive(Debug, Clone, Serialize)]
+pub struct Envelope {
+    pub format_version: u32,
+    pub tool: &'static str,
+    pub tool_version: &'static str,
+    pub command: &'static str,
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl Envelope {
+    /// The envelope of `command`'s output (`"keys list"` for a subcommand), judged on `today`.
+    pub fn new(command: &'static str, today: Option<chrono::NaiveDate>) -> Envelope {
+        Envelope {
+            format_version: FORMAT_VERSION,
+            tool: TOOL_NAME,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            command,
+            today,
+        }
+    }
+
+    /// The document of a command: the envelope's fields, then `body`'s (an object).
+    pub fn with(self, body: serde_json::Value) -> serde_json::Value {
+        let mut doc = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(doc), serde_json::Value::Object(body)) = (doc.as_object_mut(), body) {
+            doc.extend(body);
+        }
+        doc
+    }
+}
 
 #[derive(Serialize)]
 struct Document<'a> {
-    format_version: u32,
-    tool: &'static str,
-    tool_version: &'static str,
-    command: &'static str,
+    #[serde(flatten)]
+    envelope: Envelope,
     files: Vec<FileEntry<'a>>,
     summary: Summary,
 }
@@ -25,7 +60,7 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct FileEntry<'a> {
     file: &'a str,
-    agreement: Option<&'a str>,
+    id: Option<&'a str>,
     findings: Vec<FindingEntry<'a>>,
 }
 
@@ -69,18 +104,19 @@ pub(super) fn write(
     out: &mut dyn Write,
     files: &[OrderedFile<'_>],
     ctx: &ReportContext,
+    today: Option<chrono::NaiveDate>,
 ) -> io::Result<()> {
     let tally = total_tally(files);
     let document = Document {
-        format_version: FORMAT_VERSION,
-        tool: TOOL_NAME,
-        tool_version: ctx.tool_version,
-        command: ctx.command,
+        envelope: Envelope {
+            tool_version: ctx.tool_version,
+            ..Envelope::new(ctx.command, today)
+        },
         files: files
             .iter()
             .map(|f| FileEntry {
                 file: &f.report.file,
-                agreement: f.report.agreement.as_deref(),
+                id: f.report.agreement.as_deref(),
                 findings: f
                     .findings
                     .iter()
@@ -108,7 +144,7 @@ mod tests {
     fn documented_shape() {
         let text = render(Format::Json, &sample(), &context());
         let doc: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(doc["format_version"], 1);
+        assert_eq!(doc["format_version"], 2);
         assert_eq!(doc["tool"], "datapact");
         assert_eq!(doc["command"], "check");
         assert_eq!(
@@ -117,7 +153,7 @@ mod tests {
         );
         assert_eq!(
             doc["files"][1],
-            json!({"file": "agreements/zeta.toml", "agreement": "zeta", "findings": []})
+            json!({"file": "agreements/zeta.toml", "id": "zeta", "findings": []})
         );
         assert_eq!(
             doc["files"][0]["findings"][0],

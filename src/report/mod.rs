@@ -11,6 +11,7 @@ pub mod calendar;
 mod github;
 mod human;
 mod json;
+pub use json::{Envelope, FORMAT_VERSION};
 mod junit;
 mod sarif;
 pub mod summary;
@@ -84,10 +85,25 @@ pub fn write_report(
     let files = files_in_order(reports);
     match format {
         Format::Human => human::write(out, &files),
-        Format::Json => json::write(out, &files, ctx),
+        Format::Json => json::write(out, &files, ctx, None),
         Format::Github => github::write(out, &files, ctx),
         Format::Sarif => sarif::write(out, &files, ctx),
         Format::Junit => junit::write(out, &files, ctx),
+    }
+}
+
+/// [`write_report`] for a run that judged dates on `today`, which the JSON format records
+/// (the others have no place for it).
+pub fn write_report_on(
+    out: &mut dyn Write,
+    format: Format,
+    reports: &[FileReport],
+    ctx: &ReportContext<'_>,
+    today: chrono::NaiveDate,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(out, &files_in_order(reports), ctx, Some(today)),
+        _ => write_report(out, format, reports, ctx),
     }
 }
 

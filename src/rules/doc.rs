@@ -51,7 +51,7 @@ add.
 ## Severity and configuration
 
 A finding is an **error** or a **warning**. Errors make the command fail; warnings make it fail only
-with `--deny-warnings`.
+with `--fail-on warning`.
 
 Rules marked *configurable* below may be given another severity, or turned off, in the
 `[rules]` table of the workspace's `datapact.toml` (see [format.md, \"Workspace settings\"](format.md#workspace-settings)),
@@ -152,8 +152,8 @@ pub fn markdown() -> String {
 
 | exit | meaning |
 |---|---|
-| 0 | no error findings (and no warnings, with `--deny-warnings`) |
-| 1 | at least one error finding, or a warning with `--deny-warnings` |
+| 0 | no error findings (and no warnings, with `--fail-on warning`) |
+| 1 | at least one error finding, or a warning with `--fail-on warning` |
 | 2 | usage error (unknown option, invalid id, a path outside the workspace), an I/O error, or a file that cannot be read or parsed at all: {}, and a directory where an agreement file is expected |
 
 ## Index
@@ -278,7 +278,11 @@ pub fn anchor(rule: &Rule) -> String {
 /// SARIF and the job summary point here (through [`super::doc_url`]), since a user's workspace
 /// has no docs/ of its own.
 pub fn rule_url(rule: &Rule) -> String {
-    format!("{}/blob/main/docs/rules.md#{}", super::REPOSITORY, anchor(rule))
+    format!(
+        "{}/blob/main/docs/rules.md#{}",
+        super::REPOSITORY,
+        anchor(rule)
+    )
 }
 
 /// One rule explained in plain text, for `datapact explain CODE` (and `datapact rules CODE`):

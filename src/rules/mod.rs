@@ -2,7 +2,8 @@
 //! name, family, default severity, whether it may be configured and why, when it applies, what it checks,
 //! what to do, and the source that requires it) lives beside the code that reports it: content
 //! rules in `content/`, one function each; the others in `file.rs`, `structure.rs`,
-//! `signatures.rs`, `expiry.rs` and `history.rs`, reported by the stages named there. `docs/rules.md` is
+//! `signatures.rs`, `expiry.rs` and `history.rs`, reported by the stages named there, and
+//! `workspace.rs`, whose entries have their scans beside them. `docs/rules.md` is
 //! generated from the registry (`datapact rules --markdown`); a test fails when it is stale.
 
 pub mod content;
@@ -12,6 +13,7 @@ pub mod file;
 pub mod history;
 pub mod signatures;
 pub mod structure;
+pub mod workspace;
 
 pub use crate::diagnostics::{Family, Rule};
 
@@ -29,6 +31,7 @@ pub fn all() -> &'static [&'static Rule] {
             .chain(signatures::RULES.iter().copied())
             .chain(expiry::RULES.iter().copied())
             .chain(history::RULES.iter().copied())
+            .chain(workspace::RULES.iter().copied())
             .collect();
         all.sort_by_key(|r| r.code);
         all

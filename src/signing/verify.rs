@@ -63,7 +63,7 @@ pub struct PartySignature {
 
 /// Derived signature state of an agreement; never stored by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
+#[serde(tag = "signature_state", rename_all = "lowercase")]
 pub enum SignatureState {
     /// No party holds a valid signature on the current version.
     Unsigned,
@@ -86,6 +86,8 @@ impl SignatureState {
 /// The signatures on one agreement.
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementSignatures {
+    /// The agreement's id (`id` in JSON, as in every output).
+    #[serde(rename = "id")]
     pub agreement: String,
     pub file: String,
     pub version: u32,

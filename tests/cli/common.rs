@@ -50,6 +50,9 @@ pub fn example(id: &str) -> String {
 
 /// A temporary workspace with its own private configuration directory (`XDG_CONFIG_HOME`), where
 /// private keys live outside the workspace, as they must.
+/// Settings that let a workspace have no agreements (DP024 off).
+pub const NO_AGREEMENTS_OFF: &str = "[rules]\nDP024 = \"off\"\n";
+
 pub struct TempWorkspace {
     pub dir: tempfile::TempDir,
     /// The private configuration directory: the default key directory and `key_path` files.
@@ -78,6 +81,14 @@ impl TempWorkspace {
         let ws = TempWorkspace::bare();
         std::fs::write(ws.root().join("datapact.toml"), "").unwrap();
         std::fs::create_dir(ws.root().join("agreements")).unwrap();
+        ws
+    }
+
+    /// [`TempWorkspace::new`] whose datapact.toml turns DP024 (no agreements) off: for tests of
+    /// what a workspace holds besides agreements (keys/, settings), empty on purpose.
+    pub fn without_agreements() -> Self {
+        let ws = TempWorkspace::new();
+        ws.write("datapact.toml", NO_AGREEMENTS_OFF);
         ws
     }
 
@@ -123,7 +134,8 @@ impl TempWorkspace {
         let mut cmd = datapact();
         cmd.current_dir(self.root())
             .env("XDG_CONFIG_HOME", self.config_home.path())
-            .env_remove("DATAPACT_TODAY");
+            .env_remove("DATAPACT_TODAY")
+            .env_remove("COLUMNS");
         cmd
     }
 

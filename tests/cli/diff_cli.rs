@@ -626,8 +626,8 @@ fn markdown_lists_the_versions_notes_then_the_clause_changes() {
 fn json_is_the_documented_structure() {
     let (s, v1, _, _) = amended();
     let report = s.json(&["diff", ID]);
-    assert_eq!(report["format_version"], 1);
-    assert_eq!(report["agreement"], ID);
+    assert_eq!(report["format_version"], 2);
+    assert_eq!(report["id"], ID);
     assert_eq!(report["file"], format!("agreements/{ID}.toml"));
     assert_eq!(report["identical"], false);
     assert_eq!(report["since_signed_by"], Value::Null);

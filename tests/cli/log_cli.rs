@@ -24,8 +24,8 @@ fn a_full_life_lists_each_version_with_its_verified_signers() {
     s.commit("v2 signed by the ICB", "2026-06-02T12:00:00Z");
 
     let report = s.json(&["log", ID]);
-    assert_eq!(report["format_version"], 1);
-    assert_eq!(report["agreement"], ID);
+    assert_eq!(report["format_version"], 2);
+    assert_eq!(report["id"], ID);
     assert_eq!(
         (report["in_git"].as_bool(), report["shallow"].as_bool()),
         (Some(true), Some(false))

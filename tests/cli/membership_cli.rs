@@ -121,7 +121,7 @@ fn members_join_and_leave_without_changing_the_agreement() {
     let (code, report) = f.verify();
     assert_eq!(code, 0, "{report}");
     let a = &report["agreements"][0];
-    assert_eq!(a["state"], "full", "{report}");
+    assert_eq!(a["signature_state"], "full", "{report}");
     assert_eq!(a["parties"][0]["status"], "signed", "{report}");
 
     let status = f.status();

@@ -635,7 +635,7 @@ fn threat_review_with_a_revoked_or_unknown_key_does_not_count() {
     f.assert_review_invalid(&f.review_statement(1, ICB), "was revoked on");
     // The agreement's signatures, by the other key, still count.
     let (_, json) = f.json(DAY, &["verify"]);
-    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    assert_eq!(json["agreements"][0]["signature_state"], "full", "{json}");
 
     // A key taken out of the trust store.
     let f = Fixture::new();
@@ -765,7 +765,7 @@ fn an_agreement_statement_never_passes_for_a_review_nor_a_review_for_an_agreemen
         icb["reason"].as_str().unwrap().contains("unknown field"),
         "{json}"
     );
-    assert_eq!(json["agreements"][0]["state"], "partial");
+    assert_eq!(json["agreements"][0]["signature_state"], "partial");
     // Not fully signed, so no review counts either.
     let row = f.status(DAY);
     assert_eq!(row["state"], "signatures-invalid", "{row}");

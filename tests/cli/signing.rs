@@ -6,7 +6,7 @@
 //! `DATAPACT_SKIP_OPENSSH_TESTS=1` skips them knowingly).
 
 use crate::common;
-use crate::common::{ECC, ICB, ID, T0};
+use crate::common::{ECC, ICB, ID, NO_AGREEMENTS_OFF, T0};
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 use common::{TempWorkspace, example, finding_codes, set_version, text};
@@ -236,7 +236,7 @@ fn three_parties_all_sign_and_verify_says_fully_signed() {
     .collect();
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("unsigned"))
     );
     for (i, (party, key)) in keys.iter().enumerate() {
@@ -244,7 +244,7 @@ fn three_parties_all_sign_and_verify_says_fully_signed() {
         let (code, json) = f.verify_json();
         assert_eq!(code, 0);
         let expect = if i == 2 { "full" } else { "partial" };
-        assert_eq!(json["agreements"][0]["state"], expect, "{json}");
+        assert_eq!(json["agreements"][0]["signature_state"], expect, "{json}");
     }
     let (_, json) = f.verify_json();
     assert!(statuses(&json).iter().all(|(_, s, _)| s == "signed"));
@@ -340,7 +340,7 @@ fn threat_duplicate_signature_files_count_once() {
     let s = statuses(&json);
     assert_eq!(s[0].1, "signed");
     assert_eq!((s[1].1.as_str(), s[1].2.as_str()), ("invalid", "DP205"));
-    assert_eq!(json["agreements"][0]["state"], "partial");
+    assert_eq!(json["agreements"][0]["signature_state"], "partial");
     let codes = finding_codes(&json["agreements"][0]["findings"]);
     assert!(codes.contains(&"DP214"), "{codes:?}");
 }
@@ -761,7 +761,7 @@ fn interoperates_with_stock_openssh() {
     f.sign(ECC, &b);
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("full"))
     );
 
@@ -931,7 +931,7 @@ fn threat_broken_hash_chain_is_rejected() {
     f.sign(ECC, &b);
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("full")),
         "{json}"
     );
@@ -952,7 +952,7 @@ fn threat_broken_hash_chain_is_rejected() {
             statuses(&json)[1],
             (ECC.into(), "invalid".into(), "DP217".into())
         );
-        assert_eq!(json["agreements"][0]["state"], "partial");
+        assert_eq!(json["agreements"][0]["signature_state"], "partial");
     }
     // The earlier version's signatures removed: the chain names history that is gone.
     resign(&f, &b, 2, ECC, |_| original.clone());
@@ -1023,7 +1023,10 @@ fn threat_copied_agreement_file_is_never_fully_signed() {
     let out = f.ws.output(&["verify", "zz-copy", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["agreements"][0]["state"], "unsigned", "{json}");
+    assert_eq!(
+        json["agreements"][0]["signature_state"], "unsigned",
+        "{json}"
+    );
     assert!(
         statuses(&json)
             .iter()
@@ -1138,7 +1141,7 @@ fn unexpected_entries_in_signatures_are_reported_not_misread() {
     f.ws.write("signatures/stray.txt", "x");
     let (code, json) = f.verify_json();
     assert_eq!(code, 0, "warnings only: {json}");
-    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    assert_eq!(json["agreements"][0]["signature_state"], "full", "{json}");
     let files: Vec<&str> = json["agreements"][0]["findings"]
         .as_array()
         .unwrap()
@@ -1440,7 +1443,7 @@ fn private_keys_anywhere_under_keys_fail_the_gate() {
             vec![0x30, 0x82, 0x01, 0x22, 0xff, 0x00, 0x9c],
         ),
     ] {
-        let ws = TempWorkspace::new();
+        let ws = TempWorkspace::without_agreements();
         ws.write(path, &bytes);
         let (code, out, _) = ws.run(&["check"]);
         assert_eq!(code, 1, "{path}: {out}");
@@ -1455,15 +1458,18 @@ fn private_keys_anywhere_under_keys_fail_the_gate() {
     }
 
     // An ordinary stray file: a warning that datapact.toml can raise or silence.
-    for (settings, want) in [("", 0), ("[rules]\nDP218 = \"error\"\n", 1)] {
+    for (settings, want) in [("", 0), ("DP218 = \"error\"\n", 1)] {
         let ws = TempWorkspace::new();
-        ws.write("datapact.toml", settings);
+        ws.write("datapact.toml", format!("{NO_AGREEMENTS_OFF}{settings}"));
         ws.write("keys/README.txt", "notes");
         let (code, out, _) = ws.run(&["check"]);
         assert_eq!(code, want, "{settings}: {out}");
     }
     let ws = TempWorkspace::new();
-    ws.write("datapact.toml", "[rules]\nDP218 = \"off\"\n");
+    ws.write(
+        "datapact.toml",
+        format!("{NO_AGREEMENTS_OFF}DP218 = \"off\"\n"),
+    );
     ws.write("keys/README.txt", "notes");
     let (_, out, _) = ws.run(&["check"]);
     assert!(!out.contains("DP218"), "{out}");
@@ -1621,7 +1627,7 @@ fn statements_of_non_parties_do_not_count_in_the_hash_chain() {
     );
     let (code, json) = f.verify_json();
     assert_eq!(
-        (code, json["agreements"][0]["state"].as_str()),
+        (code, json["agreements"][0]["signature_state"].as_str()),
         (0, Some("full")),
         "{json}"
     );
@@ -1687,7 +1693,7 @@ fn verify_require_complete_fails_until_every_party_has_signed() {
         f.ws.output(&["verify", "--require-complete", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["agreements"][0]["state"], "partial");
+    assert_eq!(json["agreements"][0]["signature_state"], "partial");
     assert_eq!(json["agreements"][0]["missing"], serde_json::json!([ECC]));
     f.sign(ECC, &b);
     f.run(&["verify", "--require-complete"]).success();
@@ -1729,7 +1735,7 @@ fn roles_outside_the_vocabulary_are_refused_everywhere() {
 #[cfg(unix)]
 #[test]
 fn folders_under_keys_are_searched_without_opening_links_or_fifos() {
-    let ws = TempWorkspace::new();
+    let ws = TempWorkspace::without_agreements();
     ws.write("keys/old/README.txt", "notes");
     let fifo = ws.root().join("keys/old/pipe");
     let made = std::process::Command::new("mkfifo")
@@ -1797,7 +1803,7 @@ fn private_keys_are_searched_eight_levels_deep_under_keys() {
     let key_pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     // keys/d1/.../d8/id_ed25519 is found; keys/d1/.../d9/id_ed25519 is not searched.
     for (levels, found) in [(8, true), (9, false)] {
-        let ws = TempWorkspace::new();
+        let ws = TempWorkspace::without_agreements();
         let dirs: Vec<String> = (1..=levels).map(|i| format!("d{i}")).collect();
         ws.write(&format!("keys/{}/id_ed25519", dirs.join("/")), key_pem);
         let (code, out, _) = ws.run(&["check"]);

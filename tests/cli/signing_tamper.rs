@@ -59,7 +59,7 @@ fn assert_fully_signed(ws: &TempWorkspace) {
     assert_eq!(code, 0, "{out}{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
     let agreement = &report["agreements"][0];
-    assert_eq!(agreement["state"], "full", "{report}");
+    assert_eq!(agreement["signature_state"], "full", "{report}");
     let parties = agreement["parties"].as_array().unwrap();
     assert_eq!(parties.len(), PARTIES.len(), "{report}");
     for p in parties {
@@ -117,7 +117,7 @@ fn judge(ws: &TempWorkspace, signed: &[u8], bytes: &[u8]) -> Verdict {
         let agreements = report["agreements"].as_array().unwrap();
         assert_eq!(agreements.len(), 1, "{report}");
         let agreement = &agreements[0];
-        assert_eq!(agreement["state"], "unsigned", "{report}");
+        assert_eq!(agreement["signature_state"], "unsigned", "{report}");
         let other_version = agreement["version"].as_u64() != Some(VERSION);
         let parties = agreement["parties"].as_array().unwrap();
         assert!(!parties.is_empty(), "{report}");

@@ -789,7 +789,7 @@ fn one_private_key_cannot_sign_for_two_parties_through_a_key_with_a_small_order_
         parties[1].3.contains("small-order (torsion) component"),
         "{parties:?}"
     );
-    assert_ne!(json["agreements"][0]["state"], "full");
+    assert_ne!(json["agreements"][0]["signature_state"], "full");
 }
 
 /// Item 9 of step 6: `--valid-until +65537-01-01` was stored as 0001-01-01, and

@@ -57,9 +57,13 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         assert!(root.join(path).exists(), "{path} missing");
     }
     assert!(root.join("agreements").is_dir() && root.join("keys").is_dir());
-    // The default settings are valid: validating the empty workspace succeeds.
+    // The default settings are valid: validating the empty workspace finds nothing wrong but
+    // that it has no agreement yet (DP024, an error: a gate that checked nothing must not pass).
     let out = run_in(&root, &["validate"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("error[DP024]"), "{report}");
+    assert!(report.contains("1 error, 0 warnings"), "{report}");
 
     // A second run changes nothing and says what it kept.
     std::fs::write(
@@ -563,7 +567,7 @@ fn a_linked_signature_directory_is_never_read_and_its_signatures_never_count() {
     };
     let (code, json) = verified(&ws);
     assert_eq!(code, 0, "{json}");
-    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    assert_eq!(json["agreements"][0]["signature_state"], "full", "{json}");
 
     let outside = tempfile::tempdir().unwrap();
     for (linked, name) in [
@@ -581,7 +585,7 @@ fn a_linked_signature_directory_is_never_read_and_its_signatures_never_count() {
         assert_eq!(code, 1, "{linked}: {json}");
         let agreement = &json["agreements"][0];
         assert_eq!(
-            agreement["state"], "unsigned",
+            agreement["signature_state"], "unsigned",
             "{linked}: nothing counted: {json}"
         );
         let refusal = agreement["findings"]
