@@ -64,8 +64,8 @@ pub fn run(args: &Args) -> Result<Outcome> {
                 })
                 .collect();
             match args.format {
-                VocabFormat::Json => emit_json(&serde_json::json!({
-                    "version": version, "date": date, "vocabularies": all,
+                VocabFormat::Json => emit_json(serde_json::json!({
+                    "vocabulary_version": version, "vocabulary_date": date, "vocabularies": all,
                 })),
                 VocabFormat::Human => term::emit(|out| {
                     writeln!(out, "Vocabularies {version} of {date}:")?;
@@ -98,9 +98,9 @@ pub fn run(args: &Args) -> Result<Outcome> {
                             uk_only: entry.uk_only || vocab::UK_ONLY_LISTS.contains(&list.name),
                         })
                         .collect();
-                    emit_json(&serde_json::json!({
-                        "name": list.name, "used_by": field, "version": version, "date": date,
-                        "values": values,
+                    emit_json(serde_json::json!({
+                        "name": list.name, "used_by": field, "vocabulary_version": version,
+                        "vocabulary_date": date, "values": values,
                     }))
                 }
                 VocabFormat::Human => term::emit(|out| human(out, list, field, version, &date)),
@@ -190,9 +190,12 @@ fn human(
     Ok(())
 }
 
-fn emit_json(value: &serde_json::Value) -> Result<()> {
+/// Writes `body` after the envelope every JSON output begins with (no date is judged: `today`
+/// is null).
+fn emit_json(body: serde_json::Value) -> Result<()> {
+    let doc = crate::report::Envelope::new("vocab", None).with(body);
     term::emit(|out| {
-        serde_json::to_writer_pretty(&mut *out, value)?;
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
     })
 }
