@@ -284,7 +284,7 @@ fn signing_with_openssh_only_runs_as_written() {
     let verified = ws.output(&["verify", gp, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
     assert_eq!(verified.status.code(), Some(0), "{json}");
-    assert_eq!(json["agreements"][0]["state"], "full", "{json}");
+    assert_eq!(json["agreements"][0]["signature_state"], "full", "{json}");
     let checked = ws.output(&["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
     let bad: Vec<_> = common::findings(&report)
