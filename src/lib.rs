@@ -3,6 +3,14 @@
 //! The binary is a thin wrapper around [`commands::run`]; `commands` is the only module that
 //! knows the command line. See ARCHITECTURE.md for the code map.
 
+/// The published page `docs/PAGE` of the project's repository (Cargo.toml `repository`), for
+/// messages and files a user reads in a workspace, which has no docs/ of its own.
+macro_rules! docs_url {
+    ($page:literal) => {
+        concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/", $page)
+    };
+}
+
 pub mod agreement;
 pub mod commands;
 pub mod config;

@@ -201,7 +201,10 @@ impl<'a> Cx<'a> {
         self.missing_with(
             path,
             what,
-            format!("add `{path}`; docs/format.md describes it and shows an example"),
+            format!(
+                "add `{path}`; {} describes it and shows an example",
+                docs_url!("format.md")
+            ),
         );
     }
 
@@ -316,7 +319,10 @@ impl<'a> Cx<'a> {
             &structure::WRONG_TYPE,
             path,
             format!("`{path}` must be {expected}, found {}", type_name(found)),
-            format!("write `{path}` as {expected} (see docs/format.md)"),
+            format!(
+                "write `{path}` as {expected} (see {})",
+                docs_url!("format.md")
+            ),
         );
     }
 
@@ -1398,7 +1404,10 @@ impl Cx<'_> {
                 &structure::MISSING_REQUIRED,
                 path,
                 format!("`{path}` needs at least one of {keys}"),
-                format!("add one of {keys} to `{path}`, or remove it; docs/format.md describes it"),
+                format!(
+                    "add one of {keys} to `{path}`, or remove it; {} describes it",
+                    docs_url!("format.md")
+                ),
             );
         }
     }

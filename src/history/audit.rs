@@ -166,10 +166,12 @@ pub fn audit(ws: &Workspace, trust: &TrustStore) -> Result<Audit> {
              so rollbacks, removed signatures and trust store changes before that point cannot be checked",
             ws.root.display()
         ))
-        .with_hint(
+        .with_hint(concat!(
             "fetch the full history with `git fetch --unshallow`; in GitHub Actions, check out with \
-             `actions/checkout` and `fetch-depth: 0` (see docs/ci.md, \"History verification\")",
-        ));
+             `actions/checkout` and `fetch-depth: 0` (see ",
+            docs_url!("ci.md#history-verification"),
+            ")",
+        )));
     }
     let mut walker = Walker::new(&history, &ws.config, trust);
     let commits = history.walk(

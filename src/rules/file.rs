@@ -76,7 +76,11 @@ pub static TOML_SYNTAX: Rule = Rule {
     acknowledgeable: false,
     standing: "It guards parsing: a file that is not TOML cannot be read at all.",
     summary: "The file is not valid TOML 1.0: a syntax error, a duplicate key, an invalid value, or arrays and inline tables nested more than 32 levels deep.",
-    hint: "fix the syntax at this line (see docs/format.md for a complete example)",
+    hint: concat!(
+        "fix the syntax at this line (",
+        docs_url!("format.md"),
+        " has complete examples)"
+    ),
     source: "TOML 1.0 specification; robustness.",
 };
 
@@ -91,7 +95,10 @@ pub static SCHEMA_SHAPE: Rule = Rule {
     acknowledgeable: false,
     standing: "It guards parsing: a part whose shape the format cannot read leaves nothing to check.",
     summary: "A part of the file has a shape the format cannot read at all, for example a text where a table (`[section]`) or a list of tables (`[[section]]`) is expected.",
-    hint: "this part must be a table ([section]) or a list of tables ([[section]]) as in docs/format.md",
+    hint: concat!(
+        "this part must be a table ([section]) or a list of tables ([[section]]) as in ",
+        docs_url!("format.md")
+    ),
     source: "docs/format.md.",
 };
 

@@ -239,7 +239,11 @@ pub static TRUST_STORE_ENTRY: Rule = Rule {
     standing: "It guards trust: an unusable trust store entry, or a private key in `keys/`, undermines every signature.",
     applies: "always",
     summary: "A trust store entry cannot be used (weak, mixed-order or malformed key, key id not matching the key, key enrolled twice, bad role, a date that is not a plain date of a year from 1900 to 9999, a control or formatting character such as a newline in any value), or `keys/` holds private key material (a PEM private key block or a binary file, also inside folders), which must never be in the workspace, or an entry that cannot be read as a file (a FIFO, a device, a symbolic link leading outside the workspace).",
-    hint: "fix or remove the entry with `datapact keys` (see docs/signing.md, \"Trust store files\"); move any private key out of the workspace at once and replace it",
+    hint: concat!(
+        "fix or remove the entry with `datapact keys` (see ",
+        docs_url!("signing.md#file-formats"),
+        "); move any private key out of the workspace at once and replace it"
+    ),
     source: "Signing design: weak keys refused at enrolment and rejected at verification.",
 };
 
@@ -254,7 +258,10 @@ pub static SIGNATURE_CHAIN: Rule = Rule {
     standing: "It guards signing: the hash chain binds each version to the one before, so earlier signed history cannot be replaced unseen.",
     applies: "always",
     summary: "A statement's `previous_sha256` does not name the content that the latest earlier signed version's signatures cover: absent, different, naming an earlier version whose signatures are gone, or that version's signatures cover different contents. See docs/signing.md, \"The hash chain\".",
-    hint: "check signatures/ in git history: restore the earlier version's signatures if they were removed, or remove this statement and its .sig and have the party sign again (`datapact sign` chains to the latest earlier signed version); see docs/signing.md, \"The hash chain\"",
+    hint: concat!(
+        "check signatures/ in git history: restore the earlier version's signatures if they were removed, or remove this statement and its .sig and have the party sign again (`datapact sign` chains to the latest earlier signed version); see ",
+        docs_url!("signing.md#the-hash-chain")
+    ),
     source: "Signing design: the statement binds the digest of the previous version, a hash chain across versions.",
 };
 

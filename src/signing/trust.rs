@@ -454,7 +454,11 @@ impl TrustStore {
                 pos.column,
                 e.message().trim()
             ))
-            .with_hint("see docs/signing.md, section \"Trust store files\", for the fields of a [[keys]] entry")
+            .with_hint(concat!(
+                "see ",
+                docs_url!("signing.md#file-formats"),
+                " for the fields of a [[keys]] entry"
+            ))
         })?;
         for spanned in raw.keys {
             let pos = lines.position(&text, spanned.span().start);
@@ -810,8 +814,12 @@ pub fn prepare_add(ws: &Workspace, store: &TrustStore, key: &NewKey) -> Result<(
     let mut doc = read_document(&ws.root, &path, &display)?.unwrap_or_else(|| {
         let mut d = toml_edit::DocumentMut::new();
         d.decor_mut().set_prefix(format!(
-            "# Trust store: public keys of party {}. Reviewed in git like every other file.\n\
-             # Managed with `datapact keys add|generate|revoke`; see docs/signing.md.\n",
+            concat!(
+                "# Trust store: public keys of party {}. Reviewed in git like every other file.\n\
+                 # Managed with `datapact keys add|generate|revoke`; see ",
+                docs_url!("signing.md"),
+                ".\n"
+            ),
             key.party
         ));
         d
