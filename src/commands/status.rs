@@ -168,7 +168,7 @@ fn write_table(
     ];
     // Ids, titles and names come from the agreements: escaped before they are measured and cut,
     // so a control character can neither act on the terminal nor upset the alignment.
-    let mut cells: Vec<[String; 11]> = rows
+    let cells: Vec<[String; 11]> = rows
         .iter()
         .map(|r| {
             [
@@ -192,17 +192,20 @@ fn write_table(
             *w = (*w).max(c.chars().count());
         }
     }
-    let widths = match width {
-        Some(width) => term::fit_columns(&natural, &flexible, MIN_COLUMN, width, 2),
-        None => natural.to_vec(),
+    let (shown, widths) = match width {
+        Some(width) => fit_table(&natural, &flexible, width),
+        None => ((0..header.len()).collect(), natural.to_vec()),
     };
-    for row in &mut cells {
-        for (c, &w) in row.iter_mut().zip(&widths) {
-            if let std::borrow::Cow::Owned(cut) = term::truncate(c, w) {
-                *c = cut;
-            }
-        }
-    }
+    let cells: Vec<Vec<String>> = cells
+        .into_iter()
+        .map(|row| {
+            shown
+                .iter()
+                .zip(&widths)
+                .map(|(&i, &w)| term::truncate(&row[i], w).into_owned())
+                .collect()
+        })
+        .collect();
     // Pad by visible width first, then colour, so escape codes never upset the alignment.
     let line = |out: &mut dyn Write,
                 row: &[String],
@@ -210,22 +213,22 @@ fn write_table(
      -> std::io::Result<()> {
         let mut s = String::new();
         for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
-            s.push_str(&paint(i, c));
+            s.push_str(&paint(shown[i], c));
             if i + 1 < row.len() {
                 s.push_str(&" ".repeat(w.saturating_sub(c.chars().count()) + 2));
             }
         }
         writeln!(out, "{}", s.trim_end())
     };
-    let header: Vec<String> = header
+    let header: Vec<String> = shown
         .iter()
         .zip(&widths)
-        .map(|(h, &w)| term::truncate(h, w).into_owned())
+        .map(|(&i, &w)| term::truncate(header[i], w).into_owned())
         .collect();
     line(out, &header, &|_, c| term::paint(term::BOLD, c))?;
     for (row, r) in cells.iter().zip(rows) {
         line(out, row, &|i, c| {
-            if i == 9 {
+            if i == STATE_COLUMN {
                 term::paint(state_style(r.state), c)
             } else {
                 c.to_string()
@@ -258,6 +261,43 @@ fn write_table(
 
 /// The narrowest a column cut to fit the terminal becomes (its header may be cut too).
 const MIN_COLUMN: usize = 8;
+/// The title is not cut below this many characters while a column can still be left out.
+const MIN_TITLE: usize = 24;
+const TITLE_COLUMN: usize = 1;
+const STATE_COLUMN: usize = 9;
+/// The columns left out, in this order, when the table does not fit the terminal even with its
+/// free-text columns cut: other parties, lead, effective, expires, version (`status <ID>`, the
+/// wider terminal or a pipe shows them).
+const DROPPED_FIRST: [usize; 5] = [4, 3, 6, 8, 2];
+
+/// The columns shown (indexes into the full row) and their widths, fitted to `width`: free-text
+/// columns cut first (the title last); while that still leaves the row too wide or the title shorter than
+/// [`MIN_TITLE`], columns are left out in [`DROPPED_FIRST`] order.
+fn fit_table(natural: &[usize], flexible: &[bool], width: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut shown: Vec<usize> = (0..natural.len()).collect();
+    let mut dropping = DROPPED_FIRST.iter();
+    loop {
+        let n: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
+        let f: Vec<bool> = shown.iter().map(|&i| flexible[i]).collect();
+        // The other free-text columns are cut before the title is.
+        let others: Vec<bool> = shown
+            .iter()
+            .map(|&i| flexible[i] && i != TITLE_COLUMN)
+            .collect();
+        let first = term::fit_columns(&n, &others, MIN_COLUMN, width, 2);
+        let widths = term::fit_columns(&first, &f, MIN_COLUMN, width, 2);
+        let total = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        let title = shown
+            .iter()
+            .position(|&i| i == TITLE_COLUMN)
+            .map_or(usize::MAX, |p| widths[p]);
+        let fits = total <= width && title >= MIN_TITLE.min(natural[TITLE_COLUMN]);
+        match dropping.next() {
+            Some(drop) if !fits => shown.retain(|i| i != drop),
+            _ => return (shown, widths),
+        }
+    }
+}
 
 /// What the expiry column shows for an open-ended term (`dates.end_condition`).
 const OPEN_ENDED: &str = "open-ended";

@@ -1,6 +1,6 @@
 //! `status` as people and spreadsheets read it: the table fits the width it is given (`COLUMNS`;
-//! a test has no terminal) by cutting the free-text columns with an ellipsis, ids, states and
-//! dates whole, and is whole when piped; the CSV is RFC 4180 (CRLF rows), has every field
+//! a test has no terminal) by cutting the free-text columns with an ellipsis and then leaving
+//! out the less needed columns, ids, states and dates whole, and is whole when piped; the CSV is RFC 4180 (CRLF rows), has every field
 //! docs/output.md promises, and cannot reach a spreadsheet as a formula.
 
 use crate::common::*;
@@ -68,6 +68,17 @@ fn the_table_fits_the_width_it_is_given_and_is_whole_when_piped() {
             .count();
         assert!(dates >= 2, "{row}");
     }
+    // At 120 columns the title keeps a readable length: columns are left out first (other
+    // parties, lead, effective, expires, version), never the id, state, review date or next.
+    let medium = status(&ws, Some("120"), &[]);
+    let header = medium.lines().next().unwrap();
+    for kept in ["ID", "TITLE", "SIGNED", "REVIEW", "STATE", "NEXT"] {
+        assert!(header.split_whitespace().any(|h| h == kept), "{header}");
+    }
+    assert!(!header.contains("OTHER"), "{header}");
+    let row = medium.lines().find(|l| l.starts_with(ID)).unwrap();
+    assert!(row.chars().count() <= 120, "{row}");
+    assert!(row.contains("Sharing health information for"), "{row}");
     // A width the whole columns alone exceed: those stay whole, the row is wider.
     let narrow = status(&ws, Some("40"), &[]);
     assert!(
