@@ -157,8 +157,12 @@ fn message_with_hint(finding: &Finding) -> String {
     }
 }
 
-/// `file:line:column` of a finding.
+/// `file:line:column` of a finding; a folder (its path ends in `/`, as `agreements/` in a
+/// stray-entry finding) has no lines, so it is named alone.
 fn location(finding: &Finding) -> String {
+    if finding.file.ends_with('/') {
+        return finding.file.clone();
+    }
     format!("{}:{}:{}", finding.file, finding.line, finding.column)
 }
 

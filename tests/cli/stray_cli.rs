@@ -92,6 +92,13 @@ fn no_agreements_fails_validate_and_check() {
         assert!(message.contains("nothing was checked"), "{message}");
         assert!(hint.contains("-C DIR"), "{hint}");
     }
+    // A folder has no lines: the human report names it alone (not `agreements/:1:1`).
+    let human = ws.output(&["check"]);
+    assert!(
+        text(&human.stdout).contains("error[DP024]: agreements/: agreements/ holds no agreement"),
+        "{}",
+        text(&human.stdout)
+    );
     // A stray file is no agreement: still none.
     ws.write("agreements/README.md", "notes");
     let (code, found) = workspace_findings(&ws, "check", &[]);
