@@ -62,8 +62,9 @@ pub struct Cli {
     #[arg(short = 'C', long = "workspace", value_name = "DIR", global = true)]
     pub workspace: Option<PathBuf>,
 
-    /// Take this date as today (for review and expiry dates); default: today in the workspace's time zone.
-    #[arg(long, value_name = "YYYY-MM-DD", env = "DATAPACT_TODAY", global = true, value_parser = parse_date)]
+    /// Take this date as today (for review and expiry dates); default: the environment variable
+    /// DATAPACT_TODAY when it is set and not empty, else today in the workspace's time zone.
+    #[arg(long, value_name = "YYYY-MM-DD", global = true, value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
     /// Print only findings and errors: no notes, progress or summary lines.
@@ -168,6 +169,28 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::dates::parse(s)
 }
 
+/// The environment variable that sets today when `--today` is not given.
+pub const TODAY_VARIABLE: &str = "DATAPACT_TODAY";
+
+/// Today from the value of [`TODAY_VARIABLE`]: unset or empty (as CI systems pass an input
+/// nobody filled in) is no date; anything else must be a date, and an error names the variable,
+/// not `--today`.
+fn today_from_env(value: Option<std::ffi::OsString>) -> Result<Option<NaiveDate>> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    parse_date(text.trim()).map(Some).map_err(|why| {
+        crate::error::Error::usage(format!(
+            "the environment variable {TODAY_VARIABLE} is {}: {why}",
+            term::escape(&format!("{text:?}"))
+        ))
+        .with_hint(format!(
+            "set {TODAY_VARIABLE} to a date written YYYY-MM-DD, or unset it (an empty value counts as unset); --today overrides it"
+        ))
+    })
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     term::set_verbosity(match (cli.quiet, cli.verbose) {
@@ -175,11 +198,18 @@ pub fn run(cli: Cli) -> ExitCode {
         (_, true) => term::Verbosity::Verbose,
         _ => term::Verbosity::Normal,
     });
-    let cx = Context {
-        workspace_dir: cli.workspace,
-        today: cli.today,
+    let today = match cli.today {
+        Some(today) => Ok(Some(today)),
+        None => today_from_env(std::env::var_os(TODAY_VARIABLE)),
     };
-    match dispatch(&cx, &cli.command) {
+    let result = today.and_then(|today| {
+        let cx = Context {
+            workspace_dir: cli.workspace,
+            today,
+        };
+        dispatch(&cx, &cli.command)
+    });
+    match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
             term::print_error(&err);

@@ -132,3 +132,34 @@ fn quiet_prints_findings_only_and_verbose_what_passed_too() {
     // Both at once is a usage error.
     assert_eq!(ws.run(&["-q", "-v", "check"]).0, 2);
 }
+
+/// DATAPACT_TODAY: an empty value (a CI input nobody filled in) counts as unset, `--today`
+/// overrides it, and a value that is not a date is blamed on the variable, not on `--today`.
+#[test]
+fn an_empty_datapact_today_is_unset_and_a_bad_one_is_named() {
+    let ws = TempWorkspace::new();
+    ws.write_examples();
+    let run = |value: &str, args: &[&str]| {
+        let mut cmd = ws.cmd();
+        cmd.env("DATAPACT_TODAY", value).args(args);
+        let out = cmd.output().unwrap();
+        assert_no_panic(&out);
+        out
+    };
+    let out = run("", &["--today", TODAY, "status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("as of {TODAY}")));
+    let out = run("", &["status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run("2026-13-01", &["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("environment variable DATAPACT_TODAY"), "{err}");
+    assert!(err.contains("there is no such day"), "{err}");
+    assert!(!err.contains("for '--today"), "{err}");
+    assert!(out.stdout.is_empty());
+    let out = run("2026-13-01", &["--today", TODAY, "status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run("2026-11-01", &["status"]);
+    assert!(text(&out.stdout).contains("as of 2026-11-01"));
+}
