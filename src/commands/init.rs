@@ -10,7 +10,7 @@ use crate::{git, term};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Create a workspace: datapact.toml, agreements/, keys/ and .gitattributes, in a git repository.
+/// Create a workspace: datapact.toml, agreements/, keys/, .gitattributes and .gitignore, in a git repository.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
@@ -30,6 +30,21 @@ pub const GITATTRIBUTES: &str = "\
 agreements/** -text
 signatures/** -text
 keys/** -text
+";
+
+/// Keeps what datapact writes for people to read (rendered pages, calendars, reports) and the
+/// public key files partners send out of `git add -A`: none of it belongs in the repository.
+pub const GITIGNORE: &str = "\
+# datapact: files its commands write for you to read or send, not to commit.
+# The published site (`datapact render --all`) and single rendered documents.
+/site/
+/*.html
+# Review and expiry reminders (`datapact calendar`) and CI reports written to files.
+/*.ics
+/*.sarif
+/*.xml
+# A partner's public key as received: `datapact keys add` enrols it into keys/, which is committed.
+/*.pub
 ";
 
 /// The lines of [`GITATTRIBUTES`] that an existing `.gitattributes` lacks.
@@ -70,6 +85,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     for (name, content) in [
         (CONFIG_FILE, DEFAULT_CONFIG_TOML),
         (".gitattributes", GITATTRIBUTES),
+        (".gitignore", GITIGNORE),
     ] {
         let path = dir.join(name);
         if gate::kind_of(&dir, &path)? != Kind::Missing {

@@ -44,6 +44,7 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         "git repository",
         "datapact.toml",
         ".gitattributes",
+        ".gitignore",
         "agreements/",
         "keys/",
     ] {
@@ -79,6 +80,7 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         "kept     git repository",
         "kept     datapact.toml (already there, not changed)",
         "kept     .gitattributes (already there, not changed)",
+        "kept     .gitignore (already there, not changed)",
         "kept     agreements/",
         "kept     keys/",
     ] {
@@ -93,6 +95,45 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
         "# mine\n"
     );
+}
+
+/// What the README tour leaves in the workspace root (a rendered page, the reminders, the site,
+/// a CI report, a partner's public key) is ignored by git; what is signed or enrolled is not.
+#[test]
+fn init_gitignore_keeps_outputs_out_of_git_add() {
+    let dir = initialised();
+    let repo = git2::Repository::open(dir.path()).unwrap();
+    for ignored in [
+        "agreement.html",
+        "reminders.ics",
+        "site/index.html",
+        "results.sarif",
+        "junit.xml",
+        "partner.pub",
+    ] {
+        assert!(
+            repo.status_should_ignore(std::path::Path::new(ignored))
+                .unwrap(),
+            "{ignored} is not ignored"
+        );
+    }
+    for kept in [
+        "agreements/a.toml",
+        "signatures/a/v1/org.toml",
+        "signatures/a/v1/org.toml.sig",
+        "keys/org.toml",
+        "datapact.toml",
+        "README.md",
+        ".datapact/agreement.schema.json",
+        "docs/page.html",
+    ] {
+        assert!(
+            !repo
+                .status_should_ignore(std::path::Path::new(kept))
+                .unwrap(),
+            "{kept} is ignored"
+        );
+    }
 }
 
 #[test]
