@@ -57,11 +57,13 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             }
         }
     }
-    // DTSTAMP is when the calendar was made: midnight UTC of the injected day keeps output
-    // repeatable when --today is given.
-    let dtstamp = match cx.today {
-        Some(day) => Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()),
-        None => Utc::now(),
+    // DTSTAMP is when the calendar was made: SOURCE_DATE_EPOCH (the reproducible-builds
+    // convention) or midnight UTC of the injected day keeps the output repeatable, so the file
+    // can be committed and diffed.
+    let dtstamp = match (source_date_epoch()?, cx.today) {
+        (Some(stamp), _) => stamp,
+        (None, Some(day)) => Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()),
+        (None, None) => Utc::now(),
     };
     // UIDs name the register: its repository's first commit, the workspace's folder in it
     // (the same in every clone) and the workspace's name (registers started from one template
@@ -88,4 +90,26 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         )
     })?;
     Ok(Outcome::from_problems(skipped > 0))
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, <https://reproducible-builds.org/specs/source-date-epoch/>)
+/// when set and not empty; a value that is not such a number is a usage error naming it.
+fn source_date_epoch() -> Result<Option<chrono::DateTime<Utc>>> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH").filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|secs| chrono::DateTime::<Utc>::from_timestamp(secs, 0))
+        .filter(|t| t.timestamp() >= 0)
+        .map(Some)
+        .ok_or_else(|| {
+            crate::error::Error::usage(format!(
+                "the environment variable SOURCE_DATE_EPOCH is {}: not a number of seconds since 1970-01-01",
+                term::escape(&format!("{text:?}"))
+            ))
+            .with_hint("set SOURCE_DATE_EPOCH to whole seconds (such as `git log -1 --format=%ct`), or unset it")
+        })
 }

@@ -721,6 +721,41 @@ fn calendar_parses_and_round_trips() {
     assert!(unfolded.contains("TRIGGER:-P90D\r\n") && unfolded.contains("TRIGGER:-P60D\r\n"));
 }
 
+/// The binary's calendar can be committed and diffed: with SOURCE_DATE_EPOCH (or --today) two
+/// runs write the same bytes, stamped with that instant; a bad SOURCE_DATE_EPOCH is named.
+#[test]
+fn calendar_stamp_is_fixed_by_source_date_epoch_or_today() {
+    let ws = crate::common::TempWorkspace::new();
+    ws.write_examples();
+    let run = |epoch: Option<&str>, args: &[&str]| {
+        let mut cmd = ws.cmd();
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        let out = cmd.args(args).arg("calendar").output().unwrap();
+        crate::common::assert_no_panic(&out);
+        out
+    };
+    let first = run(Some("1764547200"), &[]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        crate::common::text(&first.stderr)
+    );
+    let body = crate::common::text(&first.stdout);
+    assert!(body.contains("DTSTAMP:20251201T000000Z"), "{body}");
+    assert_eq!(run(Some("1764547200"), &[]).stdout, first.stdout);
+    let today = run(None, &["--today", "2026-11-25"]);
+    assert!(crate::common::text(&today.stdout).contains("DTSTAMP:20261125T000000Z"));
+    assert_eq!(run(None, &["--today", "2026-11-25"]).stdout, today.stdout);
+    let bad = run(Some("yesterday"), &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(crate::common::text(&bad.stderr).contains("SOURCE_DATE_EPOCH"));
+    assert!(bad.stdout.is_empty());
+}
+
 #[test]
 fn calendar_is_stable_between_runs() {
     assert_eq!(calendar(), calendar());
