@@ -120,7 +120,8 @@ pub enum ListFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct RevokeArgs {
-    /// The key id (`SHA256:...`, as `datapact keys list` shows it).
+    /// The key id (`SHA256:...`, as `datapact keys list` shows it), or a unique prefix of it
+    /// (at least 4 characters of the digest, `SHA256:` optional).
     #[arg(value_name = "KEY_ID")]
     pub key_id: String,
     /// Why the key is revoked (lost, holder left, compromised...).

@@ -142,15 +142,14 @@ impl TrustedKey {
             && self.valid_until.is_none_or(|until| date <= until)
     }
 
-    /// The validity window in words, for messages.
+    /// The validity window in words, for messages ("valid ..."): both ends, one, or none.
     pub fn window(&self) -> String {
-        let from = self
-            .valid_from
-            .map_or("(no start)".to_string(), |d| d.to_string());
-        let until = self
-            .valid_until
-            .map_or("(no end)".to_string(), |d| d.to_string());
-        format!("{from} to {until}")
+        match (self.valid_from, self.valid_until) {
+            (Some(from), Some(until)) => format!("{from} to {until}"),
+            (Some(from), None) => format!("from {from}, with no end date"),
+            (None, Some(until)) => format!("until {until}"),
+            (None, None) => "on any date".to_string(),
+        }
     }
 }
 
@@ -874,6 +873,8 @@ pub fn revoke(
         ))
         .with_hint("give the reason as one line of plain text"));
     }
+    let resolved = resolve_key_id(store, key_id)?;
+    let key_id = resolved.as_str();
     let entries: Vec<&TrustedKey> = store.find_all(key_id).collect();
     let entry = match entries.as_slice() {
         [one] => *one,
@@ -940,6 +941,40 @@ pub fn revoke(
 
 /// The error for revoking a key no entry holds; names an entry whose `key_id` field claims the
 /// id without holding the key (a decoy, or an entry edited by mistake).
+/// The key id `given` names: itself when a key has it, else the one enrolled key id it begins
+/// (with or without `SHA256:`, at least 4 characters of the digest), as `git` takes a commit
+/// prefix; a prefix of several keys is a usage error naming them.
+fn resolve_key_id(store: &TrustStore, given: &str) -> Result<String> {
+    const MIN_PREFIX: usize = 4;
+    if store.find_all(given).next().is_some() {
+        return Ok(given.to_string());
+    }
+    let digest = given.strip_prefix("SHA256:").unwrap_or(given);
+    if digest.chars().count() < MIN_PREFIX {
+        return Ok(given.to_string());
+    }
+    let wanted = format!("SHA256:{digest}");
+    // Only keys whose entry was judged to hold them (never an id an entry merely claims).
+    let mut matches: Vec<&str> = store
+        .keys
+        .iter()
+        .filter_map(|k| k.identity.as_deref())
+        .filter(|id| id.starts_with(&wanted))
+        .collect();
+    matches.sort_unstable();
+    matches.dedup();
+    match matches.as_slice() {
+        [one] => Ok(one.to_string()),
+        [] => Ok(given.to_string()),
+        many => Err(Error::usage(format!(
+            "{given:?} begins {} key ids: {}",
+            many.len(),
+            many.join(", ")
+        ))
+        .with_hint("give more of the key id (`datapact keys list` shows them whole)")),
+    }
+}
+
 fn not_enrolled(store: &TrustStore, key_id: &str) -> Error {
     let claimant = store
         .keys
@@ -990,6 +1025,35 @@ mod tests {
     }
 
     #[test]
+    fn a_key_id_prefix_names_the_one_key_it_begins() {
+        let held = |id: &str| TrustedKey {
+            identity: Some(id.to_string()),
+            key_id: id.to_string(),
+            ..key_valid(None, None)
+        };
+        let claimed = TrustedKey {
+            identity: None,
+            key_id: "SHA256:qqqq9".into(),
+            ..key_valid(None, None)
+        };
+        let store = TrustStore {
+            keys: vec![held("SHA256:abcdef1"), held("SHA256:abcdzz2"), claimed],
+            ..TrustStore::default()
+        };
+        let ok = |given: &str| resolve_key_id(&store, given).unwrap();
+        assert_eq!(ok("SHA256:abcdef1"), "SHA256:abcdef1");
+        assert_eq!(ok("abcde"), "SHA256:abcdef1");
+        assert_eq!(ok("SHA256:abcdz"), "SHA256:abcdzz2");
+        // Too short to be taken as a prefix, or no key: left as given (not enrolled, later).
+        assert_eq!(ok("abc"), "abc");
+        assert_eq!(ok("SHA256:zzzz"), "SHA256:zzzz");
+        // An id an entry only claims is never completed.
+        assert_eq!(ok("qqqq"), "qqqq");
+        let err = resolve_key_id(&store, "abcd").unwrap_err().to_string();
+        assert!(err.contains("begins 2 key ids"), "{err}");
+    }
+
+    #[test]
     fn the_validity_window_in_words_names_both_ends_or_says_there_is_none() {
         for (from, until, words) in [
             (
@@ -997,9 +1061,13 @@ mod tests {
                 Some("2026-12-31"),
                 "2026-01-01 to 2026-12-31",
             ),
-            (None, Some("2026-12-31"), "(no start) to 2026-12-31"),
-            (Some("2026-01-01"), None, "2026-01-01 to (no end)"),
-            (None, None, "(no start) to (no end)"),
+            (None, Some("2026-12-31"), "until 2026-12-31"),
+            (
+                Some("2026-01-01"),
+                None,
+                "from 2026-01-01, with no end date",
+            ),
+            (None, None, "on any date"),
         ] {
             assert_eq!(key_valid(from, until).window(), words);
         }

@@ -365,8 +365,8 @@ fn validity_windows_are_named_in_list_sign_and_verify_messages() {
     assert_eq!(code, 0, "{err}");
     for window in [
         "p@nhs.net (dpo), valid 2026-01-01 to 2026-12-31",
-        "m@essex.gov.uk (dpo), valid (no start) to 2026-12-31",
-        "gp@nhs.net (dpo), valid 2026-01-01 to (no end)",
+        "m@essex.gov.uk (dpo), valid until 2026-12-31",
+        "gp@nhs.net (dpo), valid from 2026-01-01, with no end date",
     ] {
         assert!(list.contains(window), "{window}: {list}");
     }
@@ -620,4 +620,27 @@ fn keys_add_refuses_a_trust_store_file_it_cannot_read() {
         "{err}"
     );
     assert!(ws.root().join("keys/nhs-essex-icb.toml").is_dir());
+}
+
+/// `keys revoke` takes a unique prefix of a key id, with or without `SHA256:`, as git takes a
+/// commit's; what it revoked is named whole.
+#[test]
+fn keys_revoke_takes_a_unique_prefix_of_the_key_id() {
+    let ws = TempWorkspace::init();
+    let out = ws.keys_generate(ICB, "p@nhs.net", &["--no-passphrase"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (code, list, err) = ws.run(&["keys", "list", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let key_id = list["keys"][0]["key_id"].as_str().unwrap().to_string();
+    let prefix = &key_id["SHA256:".len().."SHA256:".len() + 8];
+    let (code, _, err) = ws.run(&["keys", "revoke", prefix, "--reason", "left"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, list, _) = ws.run(&["keys", "list", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert!(!list["keys"][0]["revoked"].is_null(), "{list}");
+    // Too short to be a prefix: not found, nothing changed.
+    let (code, _, err) = ws.run(&["keys", "revoke", "SHA256:ab", "--reason", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no key SHA256:ab"), "{err}");
 }
