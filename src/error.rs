@@ -49,9 +49,16 @@ impl Error {
     }
     /// An I/O failure while doing `action` ("read", "write", "create directory") on `path`.
     pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
+        let permissions;
         let hint = match err.kind() {
             std::io::ErrorKind::NotFound => "check that the path exists and is spelt correctly",
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+            std::io::ErrorKind::PermissionDenied => {
+                permissions = format!(
+                    "check the permissions of {} and of the folder it is in",
+                    path.display()
+                );
+                permissions.as_str()
+            }
             std::io::ErrorKind::AlreadyExists => "choose another name or remove the existing file",
             _ => "check the path and try again",
         };

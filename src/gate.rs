@@ -943,19 +943,36 @@ fn still_at(path: &Path, file: &std::fs::File) -> bool {
 /// A new temporary file in `dir`, locked (an exclusive `flock`) for as long as it is open, so
 /// [`remove_stale_temporaries`] in another run can tell it is in use. A temporary file that such
 /// a run removed in the moment between its creation and its locking is given up for a new one.
-fn locked_temporary(dir: &Path) -> Result<tempfile::NamedTempFile> {
+fn locked_temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut attempts = 0;
     loop {
         let tmp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempfile_in(dir)
-            .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-        lock(tmp.as_file()).map_err(|e| Error::io("lock the temporary file", tmp.path(), e))?;
+            .map_err(without_path)?;
+        lock(tmp.as_file())?;
         attempts += 1;
         if still_at(tmp.path(), tmp.as_file()) || attempts == 3 {
             return Ok(tmp);
         }
+    }
+}
+
+/// An error of the temporary file's, without the temporary file's name that `tempfile` adds
+/// ("... at path .datapact-4wpbhX.tmp"): messages name the file being written, which is what the
+/// user asked for and can act on.
+fn without_path(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .and_then(std::io::Error::raw_os_error)
+            .map_or_else(
+                || std::io::Error::from(e.kind()),
+                std::io::Error::from_raw_os_error,
+            ),
     }
 }
 
@@ -1020,7 +1037,7 @@ fn write_file(
             "removed {shown}, a temporary file left by an interrupted datapact run"
         ));
     }
-    let mut tmp = locked_temporary(dir)?;
+    let mut tmp = locked_temporary(dir).map_err(|e| Error::io("write", path, e))?;
     // The temporary file is created readable only by its owner. Give the result the mode
     // asked for; else keep a replaced file's mode (a regular file's, not a link's target's);
     // else the usual 0644 for a new file, so a workspace or a published site stays readable by
@@ -1033,7 +1050,7 @@ fn write_file(
             _ => 0o644,
         });
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io("set permissions on", tmp.path(), e))?;
+            .map_err(|e| Error::io("write", path, e))?;
     }
     #[cfg(not(unix))]
     let _ = mode;
@@ -1057,6 +1074,20 @@ fn write_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed write names the file being written, never datapact's temporary file.
+    #[test]
+    fn a_failed_write_names_the_target_not_the_temporary_file() {
+        let (_dir, root) = root();
+        let missing = root.join("no-such-folder");
+        let e = locked_temporary(&missing).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+        assert!(!e.to_string().contains(TEMP_PREFIX), "{e}");
+        let target = root.join("agreements/x.toml");
+        let message = Error::io("write", &target, e).to_string();
+        assert!(message.contains("agreements/x.toml"), "{message}");
+        assert!(!message.contains(TEMP_PREFIX), "{message}");
+    }
 
     /// A canonical temporary folder to be a workspace root.
     fn root() -> (tempfile::TempDir, PathBuf) {
