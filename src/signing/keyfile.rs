@@ -221,8 +221,19 @@ pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningK
     open_private_key(path)?.unlock(passphrase)
 }
 
-/// The default directory for private keys: `<config dir>/datapact/keys`.
+/// The default directory for private keys: `<config dir>/datapact/keys`. A home directory
+/// (`HOME`) that does not exist is refused, as `ssh-keygen` refuses it: creating it to hold a
+/// private key would put the key somewhere nobody looks after.
 pub fn default_key_dir() -> Result<PathBuf> {
+    if let Some(home) = dirs::home_dir().filter(|h| outside::canonicalize(h).is_err()) {
+        return Err(Error::usage(format!(
+            "your home directory {} (HOME) does not exist, so there is no place for private keys",
+            home.display()
+        ))
+        .with_hint(
+            "set HOME to your existing home directory, or name the key file with --out FILE (outside any git repository)",
+        ));
+    }
     dirs::config_dir()
         .map(|d| d.join("datapact").join("keys"))
         .ok_or_else(|| {

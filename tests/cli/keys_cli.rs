@@ -644,3 +644,36 @@ fn keys_revoke_takes_a_unique_prefix_of_the_key_id() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no key SHA256:ab"), "{err}");
 }
+
+/// A HOME that does not exist is refused (as ssh-keygen refuses it): `keys generate` does not
+/// create it to put a private key there, and enrols nothing.
+#[test]
+fn keys_generate_refuses_a_home_that_does_not_exist() {
+    let ws = TempWorkspace::init();
+    let home = ws.root().join("no-such-home");
+    let out = ws
+        .cmd()
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", &home)
+        .args([
+            "keys",
+            "generate",
+            "--party",
+            ICB,
+            "--principal",
+            "p@nhs.net",
+            "--no-passphrase",
+        ])
+        .output()
+        .unwrap();
+    common::assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("(HOME) does not exist"), "{err}");
+    assert!(!home.exists(), "the missing home was created");
+    assert!(
+        files_under(&ws.root().join("keys"))
+            .iter()
+            .all(|f| f.ends_with(".gitkeep"))
+    );
+}
