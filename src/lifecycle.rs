@@ -7,6 +7,7 @@
 use crate::agreement::locate::Places;
 use crate::agreement::model::Dates;
 use crate::config::Windows;
+use crate::text::{plural, relative_days};
 use chrono::{Days, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -258,21 +259,15 @@ pub fn findings(
 ) -> Vec<crate::diagnostics::Finding> {
     use crate::diagnostics::Finding;
     use crate::rules;
-    let n = standing.days.unsigned_abs();
-    let day_s = |n: u64| {
-        if n == 1 {
-            "1 day".to_string()
-        } else {
-            format!("{n} days")
-        }
-    };
+    // Days from today to the standing's next date: "today", "tomorrow", "in 3 days", "3 days ago".
+    let when = relative_days(standing.days);
     let mut out = Vec::new();
     match standing.state {
         State::ReviewDue => out.push(Finding::new(
             &rules::expiry::REVIEW_DUE,
             file,
             places.review,
-            format!("review due on {} (in {}){}", standing.next_date, day_s(n), set_by(standing)),
+            format!("review due on {} ({when}){}", standing.next_date, set_by(standing)),
             rules::expiry::REVIEW_DUE.hint,
         )),
         State::ReviewOverdue => {
@@ -286,7 +281,7 @@ pub fn findings(
                 rule,
                 file,
                 places.review,
-                format!("review overdue since {} ({} ago{grace}){}", standing.next_date, day_s(n), set_by(standing)),
+                format!("review overdue since {} ({when}{grace}){}", standing.next_date, set_by(standing)),
                 rule.hint,
             ));
         }
@@ -294,7 +289,7 @@ pub fn findings(
             &rules::expiry::EXPIRED,
             file,
             places.expires,
-            format!("expired on {} ({} ago); sharing under it must stop", standing.next_date, day_s(n)),
+            format!("expired on {} ({when}); sharing under it must stop", standing.next_date),
             "renew it as a new version signed by every party, or move it out of agreements/ to an archive",
         )),
         State::Draft if require_signed => out.push(Finding::new(
@@ -332,25 +327,16 @@ pub fn findings(
     if matches!(standing.state, State::Expiring | State::ReviewOverdue)
         && expiry_window.contains(&today)
     {
-        let left = (expires - today).num_days().unsigned_abs();
+        let left = relative_days((expires - today).num_days());
         out.push(Finding::new(
             &rules::expiry::EXPIRING,
             file,
             places.expires,
-            format!("expires on {expires} (in {})", day_s(left)),
+            format!("expires on {expires} ({left})"),
             "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
         ));
     }
     out
-}
-
-/// "1 day", "12 days".
-fn days_in_words(n: u64) -> String {
-    if n == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{n} days")
-    }
 }
 
 /// The version in force and when the last of its parties agreed to it, for DP308.
@@ -432,7 +418,7 @@ pub fn signing_findings(
                     a.completed,
                     a.last_party,
                     if a.accepted { "accepted it" } else { "signed" },
-                    days_in_words(late.unsigned_abs())
+                    plural(late.unsigned_abs(), "day", "days")
                 ),
                 RETROSPECTIVE_APPROVAL.hint,
             ));
@@ -451,7 +437,7 @@ pub fn signing_findings(
         .in_force
         .filter(|_| today >= u.dates.effective && !expired)
     {
-        let since = (today - u.dates.effective).num_days().unsigned_abs();
+        let since = (today - u.dates.effective).num_days();
         out.push(Finding::new(
             &PENDING_PAST_EFFECTIVE,
             file,
@@ -460,7 +446,7 @@ pub fn signing_findings(
                 "v{} is effective since {} ({}) but not fully signed (missing {missing}): v{f} is still in force, and nothing may be shared under v{}'s new terms until every party has signed",
                 u.version,
                 u.dates.effective,
-                if since == 0 { "today".to_string() } else { format!("{} ago", days_in_words(since)) },
+                relative_days(-since),
                 u.version
             ),
             sign_hint(file, u.missing),
@@ -479,7 +465,7 @@ pub fn signing_findings(
                 "v{} is still awaiting signatures (missing {missing}) but its review date, {}, passed {} ago",
                 u.version,
                 u.dates.review,
-                days_in_words(ago)
+                plural(ago, "day", "days")
             ),
             DRAFT_PAST_REVIEW.hint,
         ));
@@ -727,7 +713,11 @@ mod tests {
     fn finding_messages_count_days_in_words() {
         assert_eq!(
             findings_on("2028-03-31", true),
-            ["DP301 review due on 2028-04-01 (in 1 day)"]
+            ["DP301 review due on 2028-04-01 (tomorrow)"]
+        );
+        assert_eq!(
+            findings_on("2028-04-01", true),
+            ["DP301 review due on 2028-04-01 (today)"]
         );
         assert_eq!(
             findings_on("2028-03-30", true),
@@ -741,7 +731,7 @@ mod tests {
             findings_on("2029-03-30", true),
             [
                 "DP303 review overdue since 2028-04-01 (363 days ago, more than the 90-day grace period)",
-                "DP304 expires on 2029-03-31 (in 1 day)"
+                "DP304 expires on 2029-03-31 (tomorrow)"
             ]
         );
         assert_eq!(

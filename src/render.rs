@@ -702,23 +702,17 @@ fn signing_time(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
-/// "review in 12 days", "review today", "review 3 days overdue", "expired 3 days ago".
+/// "review in 12 days", "review tomorrow", "review today", "review 3 days overdue",
+/// "expired 3 days ago".
 fn next_date_text(next: &str, days: i64) -> String {
-    let n = |d: i64| {
-        if d.abs() == 1 {
-            "1 day".to_string()
-        } else {
-            format!("{} days", d.abs())
-        }
-    };
+    use crate::text::{plural, relative_days};
     match (next, days) {
-        ("expires", 0) => "expires today".into(),
-        ("expires", d) if d < 0 => format!("expired {} ago", n(d)),
+        ("expires", d) if d < 0 => format!("expired {}", relative_days(d)),
         ("effective", 0) => "in force from today".into(),
-        ("effective", d) => format!("in force in {}", n(d)),
-        (what, 0) => format!("{what} today"),
-        (what, d) if d < 0 => format!("{what} {} overdue", n(d)),
-        (what, d) => format!("{what} in {}", n(d)),
+        ("effective", d) if d < 0 => format!("effective {}", relative_days(d)),
+        ("effective", d) => format!("in force {}", relative_days(d)),
+        (what, d) if d < 0 => format!("{what} {} overdue", plural(d.unsigned_abs(), "day", "days")),
+        (what, d) => format!("{what} {}", relative_days(d)),
     }
 }
 
@@ -748,8 +742,12 @@ impl VersionsView {
             format!("this version {this} awaits signatures")
         } else {
             format!(
-                "this version {this} awaits the signature{} of {}",
-                if awaiting.len() == 1 { "" } else { "s" },
+                "this version {this} awaits the {} of {}",
+                if awaiting.len() == 1 {
+                    "signature"
+                } else {
+                    "signatures"
+                },
                 awaiting.join(", ")
             )
         };

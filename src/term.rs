@@ -113,13 +113,25 @@ pub fn verbosity() -> Verbosity {
     }
 }
 
-/// Prints a one-line note to standard error (progress and "kept existing file" messages),
-/// escaped ([`escape`]): a note may name files found on disk. Nothing under `-q`.
+/// Prints a one-line note to standard error, escaped ([`escape`]): a note may name files found
+/// on disk. Nothing under `-q`. Every status message goes here or to [`status`], never to
+/// standard output, which carries only a command's data (docs/output.md): what a command did
+/// ("Created", "Wrote", "Enrolled", "Signed"), progress, and "kept existing file" messages.
 pub fn note(message: &str) {
     if verbosity() == Verbosity::Quiet {
         return;
     }
     let _ = writeln!(stderr(), "{}", escape(message));
+}
+
+/// Writes a status message of several lines (what a command did, as [`note`] says one line)
+/// to standard error; nothing under `-q`. The writer escapes the values it shows from files.
+pub fn status(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    if verbosity() == Verbosity::Quiet {
+        return;
+    }
+    let mut err = stderr();
+    let _ = write(&mut err).and_then(|()| err.flush());
 }
 
 /// The width a table on standard output must fit: `COLUMNS` when it is set to a number (so a

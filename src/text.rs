@@ -1,5 +1,7 @@
-//! Text helpers for rendered documents: Markdown escaping of agreement text (so it renders as
-//! written) and dates in plain English. Used by the renderer and as template filters.
+//! Text helpers: Markdown escaping of agreement text (so it renders as written) and dates in
+//! plain English, used by the renderer and as template filters; and the English every message
+//! shares: counts with their noun ([`plural`]), days from today ([`relative_days`]) and the
+//! article before a word ([`a_or_an`]).
 
 use chrono::NaiveDate;
 
@@ -68,6 +70,59 @@ pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// A count with its noun, singular for one: `plural(1, "file", "files")` is "1 file",
+/// `plural(3, "file", "files")` "3 files", `plural(0, "file", "files")` "0 files".
+pub fn plural<N>(n: N, one: &str, many: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
+/// A number of days from today in words: "today", "tomorrow", "in 12 days"; a past day is
+/// "1 day ago", "12 days ago".
+pub fn relative_days(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        d if d > 1 => format!("in {}", plural(d, "day", "days")),
+        d => format!("{} ago", plural(d.unsigned_abs(), "day", "days")),
+    }
+}
+
+/// The indefinite article for `word` as it is read aloud: "an" before a vowel ("an amendment",
+/// "an Ed25519 key") and before an initialism whose first letter is said with a vowel sound
+/// ("an ssh-rsa key", "an RSA key", "an sk-ssh-ed25519 key"), else "a" ("a renewal",
+/// "a dsa key"). An initialism is a word whose leading letters (up to a `-`, digit or `@`) are
+/// all consonants, or all capitals.
+pub fn a_or_an(word: &str) -> &'static str {
+    let lead: String = word.chars().take_while(|c| c.is_alphabetic()).collect();
+    let Some(first) = lead.chars().next() else {
+        // A number: "an 8-bit", "a 5-year"; digits other than 8 (and 11, 18) start with a consonant.
+        return if word.starts_with('8') || word.starts_with("11") || word.starts_with("18") {
+            "an"
+        } else {
+            "a"
+        };
+    };
+    let first = first.to_ascii_lowercase();
+    let is_vowel = |c: char| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u');
+    let initialism = lead.chars().all(|c| !is_vowel(c) && c != 'y' && c != 'Y')
+        || (lead.chars().count() > 1 && lead.chars().all(|c| c.is_uppercase()));
+    let vowel_sound = if initialism {
+        // Letters whose names begin with a vowel sound: "ef", "aitch", "el", "em", "en", "ar",
+        // "ess", "ex", and the vowels themselves.
+        matches!(
+            first,
+            'a' | 'e' | 'f' | 'h' | 'i' | 'l' | 'm' | 'n' | 'o' | 'r' | 's' | 'x'
+        )
+    } else {
+        is_vowel(first)
+    };
+    if vowel_sound { "an" } else { "a" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +155,33 @@ mod tests {
             "Essex \\&amp; County \\&#124; Council \\&#x3C;"
         );
         assert_eq!(markdown_text("Health & Care &"), "Health & Care &");
+    }
+
+    #[test]
+    fn counts_days_and_articles_read_as_english() {
+        assert_eq!(plural(1usize, "file", "files"), "1 file");
+        assert_eq!(plural(0usize, "file", "files"), "0 files");
+        assert_eq!(plural(2u64, "day", "days"), "2 days");
+        assert_eq!(relative_days(0), "today");
+        assert_eq!(relative_days(1), "tomorrow");
+        assert_eq!(relative_days(12), "in 12 days");
+        assert_eq!(relative_days(-1), "1 day ago");
+        assert_eq!(relative_days(-3), "3 days ago");
+        for (word, article) in [
+            ("ssh-rsa", "an"),
+            ("ssh-dss", "an"),
+            ("sk-ssh-ed25519@openssh.com", "an"),
+            ("RSA", "an"),
+            ("ecdsa-sha2-nistp256", "an"),
+            ("Ed25519", "an"),
+            ("amendment", "an"),
+            ("renewal", "a"),
+            ("dsa", "a"),
+            ("key", "a"),
+            ("8-bit", "an"),
+            ("5-year", "a"),
+        ] {
+            assert_eq!(a_or_an(word), article, "{word}");
+        }
     }
 }

@@ -548,7 +548,7 @@ impl Versions {
     pub fn last_signed_by<'v>(&'v self, judge: &Judge<'_>, party: &str) -> Result<SignedBy<'v>> {
         let parties = self.parties();
         if !parties.iter().any(|p| p == party) {
-            return Err(Error::usage(format!(
+            return Err(Error::refused(format!(
                 "{party} is not a party to {} (its parties: {})",
                 self.id,
                 parties.join(", ")

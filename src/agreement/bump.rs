@@ -102,7 +102,7 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
                 ),
             ),
         };
-        return Err(Error::usage(format!(
+        return Err(Error::refused(format!(
             "{what} ({approved}) is before dates.approved ({}), when version {from} was approved",
             current.dates.approved
         ))
@@ -199,7 +199,7 @@ pub fn bump(text: &str, current: &Agreement, request: &Request) -> Result<Bumped
 fn expires_of(dates: &Dates) -> Result<NaiveDate> {
     dates
         .expires
-        .ok_or_else(|| Error::usage("an open-ended term has no expiry date to renew"))
+        .ok_or_else(|| Error::refused("an open-ended term has no expiry date to renew"))
 }
 
 /// The renewed term's effective, review and expiry dates. Defaults: effective the day after
@@ -211,7 +211,7 @@ pub fn renewed_term(
     request: &Request,
 ) -> Result<(NaiveDate, NaiveDate, NaiveDate)> {
     let Some(current_expires) = current.expires else {
-        return Err(Error::usage(
+        return Err(Error::refused(
             "an open-ended agreement (dates.end_condition, no dates.expires) cannot be renewed: it continues until its end condition is met",
         )
         .with_hint(

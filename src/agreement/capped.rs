@@ -7,6 +7,7 @@
 use crate::config::Config;
 use crate::diagnostics::{Finding, Position, Rule, Severity, Tally};
 use crate::rules::structure::FINDINGS_TRUNCATED;
+use crate::text::plural;
 
 /// Findings of one file as they are reported, with the workspace's severities applied.
 pub struct Capped<'c> {
@@ -96,22 +97,16 @@ impl<'c> Capped<'c> {
                 display,
                 Position::START,
                 format!(
-                    "{more} more finding{} in this file {} not shown ({} error{}, {} warning{}): only the first {shown} are, errors before warnings",
-                    plural(more),
+                    "{} in this file {} not shown ({}, {}): only the first {shown} are, errors before warnings",
+                    plural(more, "more finding", "more findings"),
                     if more == 1 { "is" } else { "are" },
-                    hidden.errors,
-                    plural(hidden.errors),
-                    hidden.warnings,
-                    plural(hidden.warnings),
+                    plural(hidden.errors, "error", "errors"),
+                    plural(hidden.warnings, "warning", "warnings"),
                 ),
             ));
         }
         kept
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

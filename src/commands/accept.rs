@@ -9,7 +9,6 @@ use crate::signing::facts;
 use crate::signing::verify::PartyStatus;
 use crate::term;
 use chrono::NaiveDate;
-use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -130,13 +129,10 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         recorded_by: &args.recorded_by,
     };
     let written = acceptance::record(ws, &facts, &new, today)?;
-    let e = term::escape;
-    let mut out = term::stdout();
-    let _ = writeln!(
-        out,
-        "Recorded that {} accepted {} v{} {} on {} ({})\n  {}\nThis is a record of evidence held elsewhere, not a signature.",
-        e(&args.party),
-        e(facts.id.as_str()),
+    term::note(&format!(
+        "Recorded that {} accepted {} v{} {} on {} ({})",
+        args.party,
+        facts.id.as_str(),
         facts.version,
         args.method.words(),
         args.accepted_on,
@@ -145,8 +141,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         } else {
             "it does not count towards the version in force: [signing] acceptances_count = false"
         },
-        ws.display(&written)
-    );
+    ));
+    term::note(&format!("  {}", ws.display(&written)));
+    term::note("This is a record of evidence held elsewhere, not a signature.");
     cx.commit_if_asked(
         ws,
         args.commit,

@@ -217,7 +217,7 @@ fn say(display: &str, current: &Agreement, bumped: &bump::Bumped, request: &Requ
     let e = |s: &str| term::escape(s).into_owned();
     let id = current.id.as_str();
     let (old, new) = (&current.dates, &bumped.dates);
-    term::emit(|out| {
+    term::status(|out| {
         writeln!(
             out,
             "Bumped {} to version {} ({}) in {}",
@@ -286,5 +286,6 @@ fn say(display: &str, current: &Agreement, bumped: &bump::Bumped, request: &Requ
             )?;
         }
         Ok(())
-    })
+    });
+    Ok(())
 }

@@ -83,9 +83,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let n = entries.len();
     cx.write_output(Some(&ws.root), args.out.as_deref(), &bytes, |path| {
         format!(
-            "Wrote {} events for {n} agreement{} to {}",
-            n * 2,
-            if n == 1 { "" } else { "s" },
+            "Wrote {} for {} to {}",
+            crate::text::plural(n * 2, "event", "events"),
+            crate::text::plural(n, "agreement", "agreements"),
             path.display()
         )
     })?;

@@ -313,7 +313,7 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         write_change(out, c)?;
     }
     let n = r.changes.len();
-    writeln!(out, "\n{n} change{}.", if n == 1 { "" } else { "s" })
+    writeln!(out, "\n{}.", crate::text::plural(n, "change", "changes"))
 }
 
 /// Whether a change is shown on one line, `old → new`: anything but a text, and dates.

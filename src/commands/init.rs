@@ -7,7 +7,6 @@ use crate::gate::{self, FileKind, Kind, Overwrite, outside};
 use crate::schema::{self, Written};
 use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
 use crate::{git, term};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Create a workspace: datapact.toml, agreements/, keys/, .gitattributes and .gitignore, in a git repository.
@@ -71,16 +70,14 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // goes through the gate with `dir` as the root.
     outside::create_dir_all(&dir)?;
     let dir = outside::canonicalize(&dir).map_err(|e| Error::io("open", &dir, e))?;
-    let mut out = term::stdout();
-    let say = |out: &mut dyn Write, what: &str, path: &str| {
-        let _ = writeln!(out, "  {what:<8} {path}");
-    };
-    let _ = writeln!(out, "Workspace {}", dir.display());
+    // What init did is status, not data: it goes to standard error (docs/output.md).
+    let say = |what: &str, path: &str| term::note(&format!("  {what:<8} {path}"));
+    term::note(&format!("Workspace {}", dir.display()));
 
     if git::ensure_repository(&dir)? {
-        say(&mut out, "created", "git repository");
+        say("created", "git repository");
     } else {
-        say(&mut out, "kept", "git repository (already there)");
+        say("kept", "git repository (already there)");
     }
     for (name, content) in [
         (CONFIG_FILE, DEFAULT_CONFIG_TOML),
@@ -89,11 +86,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     ] {
         let path = dir.join(name);
         if gate::kind_of(&dir, &path)? != Kind::Missing {
-            say(
-                &mut out,
-                "kept",
-                &format!("{name} (already there, not changed)"),
-            );
+            say("kept", &format!("{name} (already there, not changed)"));
             if name == ".gitattributes" {
                 let existing = gate::read(&dir, &path, FileKind::GitAttributes)?;
                 let missing = missing_attributes(&String::from_utf8_lossy(&existing));
@@ -108,18 +101,18 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             }
         } else {
             gate::write_atomic(&dir, &path, content.as_bytes(), Overwrite::Refuse)?;
-            say(&mut out, "created", name);
+            say("created", name);
         }
     }
     for sub in [AGREEMENTS_DIR, KEYS_DIR] {
         let path = dir.join(sub);
         if gate::kind_of(&dir, &path)? == Kind::Dir {
-            say(&mut out, "kept", &format!("{sub}/"));
+            say("kept", &format!("{sub}/"));
         } else {
             gate::create_dir_all(&dir, &path)?;
             // An empty directory is invisible to git; a .gitkeep makes it part of the first commit.
             gate::write_atomic(&dir, &path.join(".gitkeep"), b"", Overwrite::Refuse)?;
-            say(&mut out, "created", &format!("{sub}/"));
+            say("created", &format!("{sub}/"));
         }
     }
     // The schemas editors check with, and a Taplo configuration that never reformats signed files.
@@ -135,22 +128,21 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             .display()
             .to_string();
         match what {
-            Written::Kept => say(
-                &mut out,
-                "kept",
-                &format!("{name} (already there, not changed)"),
-            ),
-            Written::Unchanged => say(&mut out, "kept", &format!("{name} (up to date)")),
-            Written::Updated => say(&mut out, "updated", &name),
-            Written::Created => say(&mut out, "created", &name),
+            Written::Kept => say("kept", &format!("{name} (already there, not changed)")),
+            Written::Unchanged => say("kept", &format!("{name} (up to date)")),
+            Written::Updated => say("updated", &name),
+            Written::Created => say("created", &name),
         }
     }
-    let _ = writeln!(
-        out,
-        "\nNext steps:\n  datapact new my-first-agreement --title \"...\" --party org-a --party org-b\n  \
-         (edit agreements/my-first-agreement.toml; every TODO is a clause still to fill in)\n  \
-         datapact validate"
-    );
+    for line in [
+        "",
+        "Next steps:",
+        "  datapact new my-first-agreement --title \"...\" --party org-a --party org-b",
+        "  (edit agreements/my-first-agreement.toml; every TODO is a clause still to fill in)",
+        "  datapact validate",
+    ] {
+        term::note(line);
+    }
     Ok(Outcome::Clean)
 }
 

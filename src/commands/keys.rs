@@ -11,7 +11,6 @@ use crate::term;
 use crate::workspace::{ID_RULE, Workspace, check_id};
 use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Manage signing keys and the workspace trust store (keys/).
@@ -216,19 +215,17 @@ fn generate(cx: &super::Context, ws: &Workspace, a: &GenerateArgs) -> Result<Out
         keyfile::remove_key_files(&out);
         return Err(e);
     }
-    let mut o = term::stdout();
-    let _ = writeln!(
-        o,
+    term::note(&format!(
         "Private key: {} (keep it secret; mode 0600)",
         out.display()
-    );
-    let _ = writeln!(o, "Public key:  {}", keyfile::public_path(&out).display());
-    let _ = writeln!(o, "Enrolled in: {}", ws.display(&file));
-    let _ = writeln!(o, "Key id:      {key_id}");
-    let _ = writeln!(
-        o,
-        "Confirm this key id with your partners by another channel (phone, in person)."
-    );
+    ));
+    term::note(&format!(
+        "Public key:  {}",
+        keyfile::public_path(&out).display()
+    ));
+    term::note(&format!("Enrolled in: {}", ws.display(&file)));
+    term::note(&format!("Key id:      {key_id}"));
+    term::note("Confirm this key id with your partners by another channel (phone, in person).");
     cx.commit_if_asked(
         ws,
         a.enrolment.commit,
@@ -251,19 +248,14 @@ fn add(cx: &super::Context, ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
     )?;
     let store = TrustStore::load(ws)?;
     let file = trust::add_key(ws, &store, &entry)?;
-    let mut o = term::stdout();
-    let _ = writeln!(
-        o,
+    term::note(&format!(
         "Enrolled key {} for {} ({}) in {}",
         parsed.key_id,
         entry.party,
         entry.principal,
         ws.display(&file)
-    );
-    let _ = writeln!(
-        o,
-        "Check this key id with its holder by another channel before relying on it."
-    );
+    ));
+    term::note("Check this key id with its holder by another channel before relying on it.");
     cx.commit_if_asked(
         ws,
         a.enrolment.commit,
@@ -344,12 +336,11 @@ fn revoke(cx: &super::Context, ws: &Workspace, a: &RevokeArgs) -> Result<Outcome
     }
     let store = TrustStore::load(ws)?;
     let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
-    let _ = writeln!(
-        term::stdout(),
+    term::note(&format!(
         "Revoked key {} on {date} in {}",
         a.key_id,
         ws.display(&file)
-    );
+    ));
     cx.commit_if_asked(
         ws,
         a.commit,

@@ -8,6 +8,7 @@ use crate::error::{Outcome, Result};
 use crate::git::CommitInfo;
 use crate::signing::verify::{PartySignature, PartyStatus};
 use crate::term::{self, escape};
+use crate::text::plural;
 use crate::versions::{Choice, Entry, Judge, Versions};
 use serde::Serialize;
 use std::io::Write;
@@ -153,10 +154,6 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         LogFormat::Human => write_human(out, &report),
     })?;
     Ok(Outcome::Clean)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {

@@ -235,25 +235,21 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
         &sig_path,
         left,
     )?;
-    let e = term::escape;
-    let mut out = term::stdout();
-    let _ = writeln!(
-        out,
-        "{} joined {} of {} v{} on {}; the agreement's bytes are unchanged (sha256 {})\n  {}\n  {}",
-        e(&args.member),
-        e(&args.class),
-        e(id),
+    term::note(&format!(
+        "{} joined {} of {} v{} on {}; the agreement's bytes are unchanged (sha256 {})",
+        args.member,
+        args.class,
+        id,
         version,
         statement.joined_on,
         facts.digest(),
-        ws.display(&stmt_path),
-        ws.display(&sig_path)
-    );
+    ));
+    term::note(&format!("  {}", ws.display(&stmt_path)));
+    term::note(&format!("  {}", ws.display(&sig_path)));
     if let Some(v) = joined {
-        let _ = writeln!(
-            out,
+        term::note(&format!(
             "This accession to v{version} replaces the one to v{v} (git keeps the earlier one)."
-        );
+        ));
     }
     cx.commit_if_asked(
         ws,
@@ -302,7 +298,7 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
     let signed_at = args.signing.signing_time();
     let left_on = signed_at.with_timezone(&ws.config.timezone()).date_naive();
     if left_on < member.joined_on {
-        return Err(Error::usage(format!(
+        return Err(Error::refused(format!(
             "{} would leave on {left_on}, before it joined {} of {id} ({}): such a withdrawal does not count",
             args.member, args.class, member.joined_on
         ))
@@ -342,17 +338,12 @@ pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
         &sig_path,
         left,
     )?;
-    let e = term::escape;
-    let _ = writeln!(
-        term::stdout(),
-        "{} left {} of {} on {}; the agreement's bytes are unchanged\n  {}\n  {}",
-        e(&args.member),
-        e(&args.class),
-        e(id),
-        statement.left_on,
-        ws.display(&stmt_path),
-        ws.display(&sig_path)
-    );
+    term::note(&format!(
+        "{} left {} of {} on {}; the agreement's bytes are unchanged",
+        args.member, args.class, id, statement.left_on,
+    ));
+    term::note(&format!("  {}", ws.display(&stmt_path)));
+    term::note(&format!("  {}", ws.display(&sig_path)));
     cx.commit_if_asked(
         ws,
         args.signing.commit,

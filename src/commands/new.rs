@@ -87,7 +87,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // Never written through a linked agreements/ directory to a place outside the workspace.
     ws.check_inside(&path)?;
     if gate::kind_of(&ws.root, &path)? != Kind::Missing {
-        return Err(Error::usage(format!(
+        return Err(Error::refused(format!(
             "agreement {id} already exists: {}",
             ws.display(&path)
         ))
@@ -153,13 +153,10 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         .with_hint(hint));
     }
     gate::write_atomic(&ws.root, &path, text.as_bytes(), Overwrite::Refuse)?;
-    term::emit(|out| {
-        writeln!(out, "Created {}", ws.display(&path))?;
-        writeln!(
-            out,
-            "Fill in every TODO, then run `datapact validate {id}` to see what is left."
-        )
-    })?;
+    term::note(&format!("Created {}", ws.display(&path)));
+    term::note(&format!(
+        "Fill in every TODO, then run `datapact validate {id}` to see what is left."
+    ));
     cx.commit_if_asked(
         &ws,
         args.commit,

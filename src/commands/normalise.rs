@@ -10,6 +10,7 @@ use crate::gate::{self, FileKind, Overwrite};
 use crate::source::{self, Normalised};
 use crate::term;
 use crate::workspace::Workspace;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Remove byte order marks and convert CRLF line endings to LF, in place.
@@ -46,19 +47,18 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         if p.result.changed() {
             gate::write_atomic(&ws.root, &p.path, &p.result.bytes, Overwrite::Allow)?;
         }
-        term::emit(|out| {
-            writeln!(out, "{}", term::escape(&say(p)))?;
-            match p.result.lone_cr {
-                Some(at) => writeln!(
-                    out,
-                    "  {}:{}:{}: a carriage return not followed by a line feed is left as it is; remove it by hand",
-                    term::escape(&p.display),
-                    at.line,
-                    at.column
-                ),
-                None => Ok(()),
-            }
-        })?;
+        // What was done is status (standard error, nothing under -q); a carriage return left
+        // as it is is a problem, said under -q too.
+        term::note(&say(p));
+        if let Some(at) = p.result.lone_cr {
+            let _ = writeln!(
+                term::stderr(),
+                "  {}:{}:{}: a carriage return not followed by a line feed is left as it is; remove it by hand",
+                term::escape(&p.display),
+                at.line,
+                at.column
+            );
+        }
         lone_cr |= p.result.lone_cr.is_some();
     }
     Ok(Outcome::from_problems(lone_cr))
@@ -124,9 +124,8 @@ fn say(p: &Plan) -> String {
     }
     if r.crlf_converted > 0 {
         done.push(format!(
-            "converted {} CRLF line ending{} to LF",
-            r.crlf_converted,
-            if r.crlf_converted == 1 { "" } else { "s" }
+            "converted {} to LF",
+            crate::text::plural(r.crlf_converted, "CRLF line ending", "CRLF line endings"),
         ));
     }
     if done.is_empty() {

@@ -17,6 +17,7 @@ use crate::render::{
 };
 use crate::templates::Templates;
 use crate::term;
+use crate::text::plural;
 use crate::versions::{Judge, Versions};
 use crate::workspace::AgreementId;
 use std::collections::HashSet;
@@ -290,9 +291,9 @@ impl Run<'_> {
             .collect();
         let n_pages = agreements.len() - refused.len();
         term::note(&format!(
-            "Wrote {} files for {n_pages} agreement{} to {} (open {})",
-            current.len(),
-            if n_pages == 1 { "" } else { "s" },
+            "Wrote {} for {} to {} (open {})",
+            plural(current.len(), "file", "files"),
+            plural(n_pages, "agreement", "agreements"),
             dir.display(),
             dir.join(SITE_INDEX).display()
         ));
@@ -308,9 +309,8 @@ impl Run<'_> {
         }
         if !stale.is_empty() {
             term::note(&format!(
-                "Removed {} file{} the previous render wrote and this one does not: {}",
-                stale.len(),
-                if stale.len() == 1 { "" } else { "s" },
+                "Removed {} the previous render wrote and this one does not: {}",
+                plural(stale.len(), "file", "files"),
                 stale.join(", ")
             ));
         }

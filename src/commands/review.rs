@@ -5,7 +5,7 @@
 //! `signatures/<id>/v<N>/reviews/<reviewed_on>/`, with the key checks and the crash safety of
 //! `sign` (the library's `signing::signer`); what counts is decided by `signing::review`.
 
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Error, ErrorKind, Outcome, Result};
 use crate::signing::facts;
 use crate::signing::keyfile::Passphrase;
 use crate::signing::review::{self, REVIEW_TYPE, ReviewStatement, Reviews, Subject};
@@ -85,7 +85,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         )));
     }
     review::check_outcome(&args.outcome).map_err(|why| {
-        Error::refused(format!("invalid --outcome: {why}"))
+        Error::usage(format!("invalid --outcome: {why}"))
             .with_hint("pass --outcome with one line saying what the review found")
     })?;
     let reviewed_on = args.reviewed_on.unwrap_or(today);
@@ -102,7 +102,13 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                     "pass --next-review after {reviewed_on} and no later than {interval} months after it (the agreement's review_interval_months)"
                 ),
             };
-            Error::refused(format!("refusing to record the review: {}", p.why)).with_hint(hint)
+            let message = format!("refusing to record the review: {}", p.why);
+            let kind = if p.by_agreement {
+                ErrorKind::Refused
+            } else {
+                ErrorKind::Usage
+            };
+            Error::new(kind, message).with_hint(hint)
         },
     )?;
     let subject = Subject {
@@ -195,39 +201,35 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         &sig_path,
         || leftover(ws, &stmt_path, &sig_path, &already),
     )?;
-    let mut out = term::stdout();
-    let _ = writeln!(
-        out,
-        "Recorded {}'s review of {} v{} on {reviewed_on}: {}; next review {}\n  {}\n  {}",
-        e(&args.party),
-        e(id.as_str()),
+    term::note(&format!(
+        "Recorded {}'s review of {} v{} on {reviewed_on}: {}; next review {}",
+        args.party,
+        id.as_str(),
         facts.version,
-        e(&args.outcome),
+        args.outcome,
         args.next_review,
-        ws.display(&stmt_path),
-        ws.display(&sig_path)
-    );
+    ));
+    term::note(&format!("  {}", ws.display(&stmt_path)));
+    term::note(&format!("  {}", ws.display(&sig_path)));
     let after = review::reviews(ws, &subject, trust, today, policy);
     if let Some(latest) = after
         .latest
         .as_ref()
         .filter(|r| r.reviewed_on == reviewed_on)
     {
-        let _ = writeln!(
-            out,
+        term::note(&format!(
             "The review is complete: the next review of {} is due on {}.",
-            e(id.as_str()),
+            id.as_str(),
             latest.next_review
-        );
+        ));
     } else if let Some(p) = after.pending.iter().find(|p| p.reviewed_on == reviewed_on) {
-        let _ = writeln!(
-            out,
+        term::note(&format!(
             "Still to sign this review ([reviews] signers = \"{}\"): {}; each runs `datapact review {} --party PARTY --key KEYFILE --reviewed-on {reviewed_on} --outcome TEXT --next-review {}`",
             policy.as_str(),
-            e(&p.missing.join(", ")),
-            e(id.as_str()),
+            p.missing.join(", "),
+            id.as_str(),
             p.next_review
-        );
+        ));
     }
     cx.commit_if_asked(
         ws,

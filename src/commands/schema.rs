@@ -28,7 +28,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     if args.write {
         let ws = cx.workspace()?;
         let done = schema::write(&ws.root, ws.config.policy())?;
-        return term::emit(|out| {
+        term::status(|out| {
             for (path, what) in &done {
                 let what = match what {
                     Written::Created => "created",
@@ -36,11 +36,11 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                     Written::Unchanged => "up to date",
                     Written::Kept => "kept (already there, not changed)",
                 };
-                writeln!(out, "  {:<10} {}", what, ws.display(path))?;
+                writeln!(out, "  {:<10} {}", what, term::escape(&ws.display(path)))?;
             }
             Ok(())
-        })
-        .map(|()| Outcome::Clean);
+        });
+        return Ok(Outcome::Clean);
     }
     let which = args.which.ok_or_else(|| {
         Error::usage("name the schema to print")

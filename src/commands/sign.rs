@@ -147,12 +147,8 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         &sig_path,
         || mine.leftover(),
     )?;
-    let _ = writeln!(
-        term::stdout(),
-        "Signed: {}\n        {}",
-        ws.display(&stmt_path),
-        ws.display(&sig_path)
-    );
+    term::note(&format!("Signed: {}", ws.display(&stmt_path)));
+    term::note(&format!("        {}", ws.display(&sig_path)));
     cx.commit_if_asked(
         &ws,
         args.commit,

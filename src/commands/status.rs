@@ -253,9 +253,8 @@ fn write_table(
     }
     writeln!(
         out,
-        "\n{} agreement{} as of {today}",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" }
+        "\n{} as of {today}",
+        crate::text::plural(rows.len(), "agreement", "agreements"),
     )
 }
 

@@ -106,17 +106,13 @@ fn export(cx: &super::Context, dir: &std::path::Path) -> Result<Outcome> {
             Overwrite::Refuse,
         )?;
     }
-    term::emit(|out| {
-        writeln!(
-            out,
-            "Wrote {} templates to {}",
-            BUILTIN.len(),
-            dir.display()
-        )?;
-        writeln!(
-            out,
-            "Copy the ones you change into the workspace's templates/ directory to override the built-ins."
-        )
-    })?;
+    term::note(&format!(
+        "Wrote {} to {}",
+        crate::text::plural(BUILTIN.len(), "template", "templates"),
+        dir.display()
+    ));
+    term::note(
+        "Copy the ones you change into the workspace's templates/ directory to override the built-ins.",
+    );
     Ok(Outcome::Clean)
 }

@@ -202,10 +202,9 @@ fn write_history(
     );
     writeln!(
         out,
-        "{} ({} commit{} of the current branch, {head})",
+        "{} ({} of the current branch, {head})",
         term::paint(term::BOLD, "History"),
-        history.commits,
-        if history.commits == 1 { "" } else { "s" }
+        crate::text::plural(history.commits, "commit", "commits"),
     )?;
     let problems: Vec<&Finding> = history
         .findings()
@@ -257,9 +256,9 @@ fn write_human(
             SignatureState::Full if errors > 0 => term::paint(
                 term::ERROR,
                 &format!(
-                    "{}, but with {errors} signature error{} (below)",
+                    "{}, but with {} (below)",
                     r.state.label(),
-                    if errors == 1 { "" } else { "s" }
+                    crate::text::plural(errors, "signature error", "signature errors"),
                 ),
             ),
             SignatureState::Full => term::paint(term::GOOD, r.state.label()),

@@ -423,7 +423,7 @@ pub fn record(
         )));
     }
     if !facts.party_ids.iter().any(|p| p == new.party) {
-        return Err(Error::usage(format!(
+        return Err(Error::refused(format!(
             "{} is not a party to {}",
             new.party,
             facts.id.as_str()

@@ -81,7 +81,7 @@ fn too_open(path: &Path) -> Result<Option<u32>> {
 
 /// The refusal of a secret file (`what`: "private key", "passphrase file") others can read.
 fn permissions_error(path: &Path, mode: u32, what: &str) -> Error {
-    Error::refused(format!(
+    Error::input(format!(
         "permissions {mode:04o} for {what} {} are too open: other users could read it",
         path.display()
     ))
@@ -121,7 +121,7 @@ fn public_key_given(path: &Path) -> Error {
         Some(p) => format!("pass the private key file, probably {}", p.display()),
         None => "pass the private key file (such as ~/.ssh/id_ed25519, without .pub)".to_string(),
     };
-    Error::usage(format!(
+    Error::input(format!(
         "{} is a public key; signing needs the private key file",
         path.display()
     ))
@@ -151,8 +151,9 @@ pub fn open_private_key(path: &Path) -> Result<LockedKey> {
     let key = PrivateKey::from_openssh(&*bytes).map_err(|_| not_a_key(path))?;
     if key.algorithm() != ssh_key::Algorithm::Ed25519 {
         return Err(Error::input(format!(
-            "{} is a {} key; datapact signs with Ed25519 keys only",
+            "{} is {} {} key; datapact signs with Ed25519 keys only",
             path.display(),
+            crate::text::a_or_an(key.algorithm().as_str()),
             key.algorithm()
         ))
         .with_hint(
@@ -306,7 +307,7 @@ fn refuse_exposed(path: &Path, workspace: &Path, action: &str, hint: &str) -> Re
     let workspace = outside::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
     let existing = dest.ancestors().skip(1).find(|a| outside::is_dir(a));
     if let Some(root) = existing.and_then(git::work_tree_root) {
-        return Err(Error::refused(format!(
+        return Err(Error::input(format!(
             "refusing to {action} {}: it is inside the git work tree {}, where it could be committed and shared",
             path.display(),
             root.display()
@@ -314,7 +315,7 @@ fn refuse_exposed(path: &Path, workspace: &Path, action: &str, hint: &str) -> Re
         .with_hint(hint));
     }
     if dest.starts_with(&workspace) {
-        return Err(Error::refused(format!(
+        return Err(Error::input(format!(
             "refusing to {action} {}: it is inside the workspace {}, where it could be committed and shared",
             path.display(),
             workspace.display()
@@ -483,7 +484,10 @@ pub fn decode_public_key_line(line: &str) -> Result<DecodedKey, String> {
                 || key_type.starts_with("ecdsa-")
                 || key_type.starts_with("sk-")
             {
-                format!("it is a {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)")
+                format!(
+                    "it is {} {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)",
+                    crate::text::a_or_an(key_type)
+                )
             } else {
                 "it is not an OpenSSH public key line (`ssh-ed25519 AAAA... comment`)".to_string()
             },
@@ -532,7 +536,7 @@ pub fn read_public_key_file(path: &Path) -> Result<PublicKeyLine> {
     };
     let text = std::str::from_utf8(&bytes).map_err(|_| refuse("the file is not text".into()))?;
     if text.contains("PRIVATE KEY") {
-        return Err(Error::refused(format!(
+        return Err(Error::input(format!(
             "{} is a private key; enrol the public key only",
             path.display()
         ))
@@ -726,16 +730,18 @@ mod tests {
 
     #[test]
     fn other_openssh_key_types_are_named_and_anything_else_is_not_a_key_line() {
-        for key_type in [
-            "ssh-rsa",
-            "ssh-dss",
-            "ecdsa-sha2-nistp256",
-            "sk-ssh-ed25519@openssh.com",
-            "sk-ecdsa-sha2-nistp256@openssh.com",
+        for (key_type, article) in [
+            ("ssh-rsa", "an"),
+            ("ssh-dss", "an"),
+            ("ecdsa-sha2-nistp256", "an"),
+            ("sk-ssh-ed25519@openssh.com", "an"),
+            ("sk-ecdsa-sha2-nistp256@openssh.com", "an"),
         ] {
             assert_eq!(
                 parse_public_key_line(&format!("{key_type} AAAAB3NzaC1yc2E alice")).unwrap_err(),
-                format!("it is a {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)"),
+                format!(
+                    "it is {article} {key_type} key; datapact accepts Ed25519 keys only (ssh-ed25519)"
+                ),
                 "{key_type}"
             );
         }

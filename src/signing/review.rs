@@ -131,6 +131,9 @@ pub fn check_outcome(outcome: &str) -> Result<(), String> {
 pub struct DateProblem {
     pub field: &'static str,
     pub why: String,
+    /// The dates break the agreement's own rule (its review interval), not only each other or
+    /// today: the agreement refuses them rather than the command line being wrong.
+    pub by_agreement: bool,
 }
 
 /// The date rules of a review, one decision for `datapact review` before it signs and for
@@ -145,7 +148,13 @@ pub fn check_dates(
     today: NaiveDate,
     signed_on: NaiveDate,
 ) -> Result<(), DateProblem> {
-    let problem = |field, why| Err(DateProblem { field, why });
+    let problem = |field, why| {
+        Err(DateProblem {
+            field,
+            why,
+            by_agreement: false,
+        })
+    };
     if reviewed_on > today {
         return problem(
             "reviewed_on",
@@ -172,13 +181,14 @@ pub fn check_dates(
         .checked_add_months(Months::new(interval_months))
         .unwrap_or(NaiveDate::MAX);
     if next_review > limit {
-        return problem(
-            "next_review",
-            format!(
+        return Err(DateProblem {
+            field: "next_review",
+            why: format!(
                 "the next review ({next_review}) is more than {interval_months} months after the review ({reviewed_on}); \
                  the agreement's review_interval_months allows {limit} at the latest"
             ),
-        );
+            by_agreement: true,
+        });
     }
     Ok(())
 }

@@ -182,7 +182,8 @@ pub fn verify(sig: &SshSig, message: &[u8]) -> Result<VerifyingKey, SigProblem> 
     }
     let public = sig.public_key().ed25519().ok_or_else(|| {
         SigProblem::BadKey(format!(
-            "it is a {} key; datapact uses Ed25519 only",
+            "it is {} {} key; datapact uses Ed25519 only",
+            crate::text::a_or_an(sig.public_key().algorithm().as_str()),
             sig.public_key().algorithm()
         ))
     })?;

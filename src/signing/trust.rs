@@ -988,7 +988,7 @@ fn not_enrolled(store: &TrustStore, key_id: &str) -> Error {
         .with_hint(
             "nothing was revoked; fix or remove that entry (`datapact check` reports it), and check who edited it",
         ),
-        None => Error::usage(format!("no key {key_id} in the trust store"))
+        None => Error::refused(format!("no key {key_id} in the trust store"))
             .with_hint("run `datapact keys list` to see the key ids (they start with SHA256:)"),
     }
 }
