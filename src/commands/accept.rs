@@ -41,6 +41,8 @@ pub struct Args {
     /// Commit the acceptance file.
     #[arg(long)]
     pub commit: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 fn parse_method(s: &str) -> std::result::Result<Method, String> {

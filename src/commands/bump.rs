@@ -51,6 +51,8 @@ pub struct Args {
     /// Commit the agreement file (and nothing else) to git.
     #[arg(long)]
     pub commit: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {

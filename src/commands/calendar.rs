@@ -22,6 +22,8 @@ pub struct Args {
     /// Write to FILE instead of standard output.
     #[arg(short = 'o', long, alias = "output", value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {

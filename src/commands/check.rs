@@ -39,6 +39,8 @@ pub struct Args {
     /// signing, removed signatures, broken chains, bad signatures, trust store changes.
     #[arg(long)]
     pub history: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 /// Every family of checks `check` runs.

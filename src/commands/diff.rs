@@ -37,6 +37,8 @@ pub struct Args {
     /// Output format: human, json, or md (change notes for a published agreement).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -7,7 +7,7 @@ use crate::gate::{self, FileKind, Kind, Overwrite, outside};
 use crate::schema::{self, Written};
 use crate::workspace::{AGREEMENTS_DIR, CONFIG_FILE, KEYS_DIR};
 use crate::{git, term};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Create a workspace: datapact.toml, agreements/, keys/, .gitattributes and .gitignore, in a git repository.
 #[derive(Debug, clap::Args)]
@@ -15,9 +15,12 @@ use std::path::PathBuf;
 Examples:
   # a new workspace (and git repository) in my-agreements/
   datapact init my-agreements
-  datapact init                               # make the current directory a workspace")]
+  datapact init                               # make the current directory a workspace
+  datapact -C my-agreements init              # the same as `datapact init my-agreements`")]
 pub struct Args {
-    /// Directory to create the workspace in (created if needed); default: the current directory.
+    /// Directory to create the workspace in (created if needed); default: the -C DIR when given,
+    /// else the current directory. Unlike other commands, init does not search upward: the
+    /// workspace is made at DIR itself. Given both DIR and -C, they must name the same directory.
     pub dir: Option<PathBuf>,
 }
 
@@ -46,6 +49,19 @@ pub const GITIGNORE: &str = "\
 /*.pub
 ";
 
+/// Whether `a` and `b` name the same directory: the same absolute path, or (when both exist)
+/// the same directory through links.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    let absolute = |p: &Path| std::path::absolute(p).ok();
+    if absolute(a).is_some() && absolute(a) == absolute(b) {
+        return true;
+    }
+    match (outside::canonicalize(a), outside::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The lines of [`GITATTRIBUTES`] that an existing `.gitattributes` lacks.
 fn missing_attributes(existing: &str) -> Vec<&'static str> {
     let has = |line: &str| {
@@ -62,6 +78,14 @@ fn missing_attributes(existing: &str) -> Vec<&'static str> {
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let dir = match (&args.dir, &cx.workspace_dir) {
+        (Some(d), Some(w)) if !same_dir(d, w) => {
+            return Err(Error::usage(format!(
+                "init is given two directories: {} and -C {}",
+                d.display(),
+                w.display()
+            ))
+            .with_hint("name the directory once: `datapact init DIR`"));
+        }
         (Some(d), _) => d.clone(),
         (None, Some(w)) => w.clone(),
         (None, None) => PathBuf::from("."),

@@ -109,6 +109,8 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -133,6 +135,8 @@ pub struct RevokeArgs {
     /// Commit the trust store file to git.
     #[arg(long)]
     pub commit: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 #[derive(Debug, clap::Args)]

@@ -26,6 +26,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LogFormat::Human)]
     pub format: LogFormat,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -48,6 +48,8 @@ pub struct JoinArgs {
     pub ico: Option<String>,
     #[command(flatten)]
     pub signing: super::SigningArgs,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 /// Leave a class party: the member signs a withdrawal (the agreement's bytes do not change).
@@ -68,6 +70,8 @@ pub struct WithdrawArgs {
     pub member: String,
     #[command(flatten)]
     pub signing: super::SigningArgs,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 /// The agreement, validated without errors, its facts, and the class party checked.

@@ -51,20 +51,24 @@ Examples:
 
 Exit codes:
   0  clean: nothing at failing severity was found
-  1  the check found problems (or an action was refused because of them)
-  2  usage error, I/O error, or input that cannot be read or parsed at all";
+  1  the check found problems, or the workspace's content or state refused the action
+  2  usage, environment or I/O error, or input that cannot be read or used
+     (docs/exit-codes.md lists every refusal and its code)";
 
 /// Manage data-sharing agreements as validated, signed TOML files in a git repository.
 #[derive(Debug, Parser)]
 #[command(name = "datapact", version, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
-    /// Use the workspace at DIR instead of searching upward from the current directory.
+    /// Use the workspace containing DIR instead of the one containing the current directory:
+    /// DIR itself or the nearest folder above it with a datapact.toml, found as git -C finds a
+    /// repository (`init` creates the workspace at DIR). File arguments stay relative to the
+    /// current directory.
     #[arg(short = 'C', long = "workspace", value_name = "DIR", global = true)]
     pub workspace: Option<PathBuf>,
 
-    /// Take this date as today (for review and expiry dates); default: the environment variable
-    /// DATAPACT_TODAY when it is set and not empty, else today in the workspace's time zone.
-    #[arg(long, value_name = "YYYY-MM-DD", global = true, value_parser = parse_date)]
+    /// Take this date as today, for the commands that judge dates (each also takes --today after
+    /// its name); a command that judges none refuses it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
     /// Print only findings and errors: no notes, progress or summary lines.
@@ -110,6 +114,82 @@ pub enum Command {
     Schema(schema::Args),
     #[command(hide = true)]
     Docs(docs::Args),
+}
+
+/// `--today`, offered by the commands that judge dates (review and expiry dates, key validity,
+/// the date a record is made) and by no other: a command judging no date has no use for it.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct TodayArg {
+    /// Take this date as today; default: the environment variable DATAPACT_TODAY when it is set
+    /// and not empty, else today in the workspace's time zone.
+    #[arg(long = "today", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+impl Command {
+    /// The `--today` given after the command's name, when the command judges dates; when it
+    /// judges none, `Err` with its name for the refusal of a `--today` before it.
+    fn today(&self) -> Result<Option<NaiveDate>, &'static str> {
+        use keys::KeysCommand;
+        let own = match self {
+            Command::Bump(a) => a.today,
+            Command::Validate(a) => a.today,
+            Command::Render(a) => a.today,
+            Command::Sign(a) => a.today,
+            Command::Statement(a) => a.today,
+            Command::Review(a) => a.today,
+            Command::Accept(a) => a.today,
+            Command::Join(a) => a.today,
+            Command::Withdraw(a) => a.today,
+            Command::Verify(a) => a.today,
+            Command::Status(a) => a.today,
+            Command::Diff(a) => a.today,
+            Command::Log(a) => a.today,
+            Command::Check(a) => a.today,
+            Command::Calendar(a) => a.today,
+            Command::Keys(k) => match &k.command {
+                KeysCommand::List(a) => a.today,
+                KeysCommand::Revoke(a) => a.today,
+                KeysCommand::Generate(_) => return Err("keys generate"),
+                KeysCommand::Add(_) => return Err("keys add"),
+                KeysCommand::ExportAllowedSigners(_) => return Err("keys export-allowed-signers"),
+            },
+            Command::Init(_) => return Err("init"),
+            Command::New(_) => return Err("new"),
+            Command::Templates(_) => return Err("templates"),
+            Command::Normalise(_) => return Err("normalise"),
+            Command::Rules(_) => return Err("rules"),
+            Command::Completions(_) => return Err("completions"),
+            Command::Explain(_) => return Err("explain"),
+            Command::Vocab(_) => return Err("vocab"),
+            Command::Schema(_) => return Err("schema"),
+            Command::Docs(_) => return Err("docs"),
+        };
+        Ok(own.today)
+    }
+}
+
+/// Today for a run: the `--today` given after the command's name or before it (the same date
+/// if both), else DATAPACT_TODAY. A command that judges no date refuses `--today` and never
+/// reads DATAPACT_TODAY: CI may set it for every step.
+fn today_for(command: &Command, before: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+    match (command.today(), before) {
+        (Err(name), Some(day)) => Err(crate::error::Error::usage(format!(
+            "--today {day} has no effect on `datapact {name}`: it judges no dates"
+        ))
+        .with_hint(
+            "leave out --today; the commands that judge dates (check, validate, status, verify, render, ...) list it in their help",
+        )),
+        (Err(_), None) => Ok(None),
+        (Ok(Some(after)), Some(before)) if after != before => {
+            Err(crate::error::Error::usage(format!(
+                "--today is given twice, as {before} and as {after}"
+            ))
+            .with_hint("give --today once"))
+        }
+        (Ok(Some(day)), _) | (Ok(None), Some(day)) => Ok(Some(day)),
+        (Ok(None), None) => today_from_env(std::env::var_os(TODAY_VARIABLE)),
+    }
 }
 
 /// What the commands that sign a statement with a party's key share (`review`, `join`,
@@ -198,11 +278,7 @@ pub fn run(cli: Cli) -> ExitCode {
         (_, true) => term::Verbosity::Verbose,
         _ => term::Verbosity::Normal,
     });
-    let today = match cli.today {
-        Some(today) => Ok(Some(today)),
-        None => today_from_env(std::env::var_os(TODAY_VARIABLE)),
-    };
-    let result = today.and_then(|today| {
+    let result = today_for(&cli.command, cli.today).and_then(|today| {
         let cx = Context {
             workspace_dir: cli.workspace,
             today,
@@ -271,6 +347,20 @@ impl Context {
         let ws = self.workspace()?;
         let today = self.today_in(&ws);
         Session::new(ws, today)
+    }
+
+    /// Says, when `--today` / DATAPACT_TODAY names a day other than the day of `signed_at`,
+    /// that a statement records the time of signing, not that day: there `--today` only judges
+    /// the signatures already made, and a signing time after it is refused.
+    pub fn note_signing_time(&self, ws: &Workspace, signed_at: DateTime<Utc>) {
+        let signed_on = signed_at.with_timezone(&ws.config.timezone()).date_naive();
+        if let Some(today) = self.today.filter(|&t| t != signed_on) {
+            term::note(&format!(
+                "note: the statement records the time of signing ({}), not --today ({today}); \
+                 --today judges the signatures already made, and a signing time after it is refused",
+                signed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ));
+        }
     }
 
     /// Today: `--today`, or today in the workspace's time zone.

@@ -54,6 +54,8 @@ pub struct Args {
     /// Write to FILE (or, with --all, into directory DIR) instead of standard output.
     #[arg(short = 'o', long, alias = "output", value_name = "FILE|DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 /// What every rendering in one command run shares.

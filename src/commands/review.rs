@@ -43,6 +43,8 @@ pub struct Args {
     pub reviewed_on: Option<NaiveDate>,
     #[command(flatten)]
     pub signing: super::SigningArgs,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {

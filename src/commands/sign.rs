@@ -63,6 +63,8 @@ pub struct Args {
     pub commit: bool,
     #[command(flatten)]
     pub time: super::SigningTime,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
@@ -84,6 +86,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
     // The key checks verification makes for each statement, made before signing.
     let signed_at = args.time.get();
+    cx.note_signing_time(&ws, signed_at);
     let Signer {
         entry,
         key_id,

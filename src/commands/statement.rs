@@ -47,6 +47,8 @@ pub struct Args {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub time: super::SigningTime,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {

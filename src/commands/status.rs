@@ -34,6 +34,8 @@ pub struct Args {
     /// Show only agreements in this state (repeat for several).
     #[arg(long, value_enum)]
     pub state: Vec<State>,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {

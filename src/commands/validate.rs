@@ -36,6 +36,8 @@ pub struct Args {
     /// The former name of `--fail-on warning`, kept so existing scripts work.
     #[arg(long, hide = true)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 /// The families of checks that `validate` runs.

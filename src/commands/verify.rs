@@ -35,6 +35,8 @@ pub struct Args {
     /// trust store change it ever held.
     #[arg(long)]
     pub history: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
