@@ -1,8 +1,10 @@
 //! The error type shared by every command, and how it maps to exit codes.
 //!
-//! Exit codes: 0 clean, 1 the check found problems (or an action was refused because of them),
-//! 2 usage, I/O or unreadable input. Every error carries what went wrong, where, and a hint
-//! saying what to do next.
+//! Exit codes: 0 clean; 1 the check found problems, or the workspace's content or state refused
+//! the action; 2 usage, environment or I/O error, or input that cannot be read or used. The code
+//! comes from the error's [`ErrorKind`] alone ([`Error::exit_code`]): code that refuses picks the
+//! kind by the rule in docs/exit-codes.md, never a number. Every error carries what went wrong,
+//! where, and a hint saying what to do next.
 
 use std::fmt;
 use std::path::Path;
@@ -10,13 +12,20 @@ use std::path::Path;
 /// What kind of failure this is; decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The command line or its arguments are wrong (exit 2).
+    /// The command line is wrong by itself (a malformed or missing argument, options that
+    /// contradict each other, a date after today where one up to today is needed), or the
+    /// environment cannot serve it (no workspace, no git repository, no HOME, an invalid
+    /// DATAPACT_TODAY); a named agreement or version that does not exist (exit 2).
     Usage,
     /// A file or directory could not be read or written (exit 2).
     Io,
-    /// An input file exists but cannot be understood at all (exit 2).
+    /// An input cannot be read or used: a file that does not parse, a key file of the wrong
+    /// type, a key or passphrase file other users can read, a private key kept where it could
+    /// be committed (exit 2).
     Input,
-    /// The action was refused because of problems in the content (exit 1).
+    /// The workspace's content or state refuses the action: the agreement has errors or does
+    /// not name the party, the id, signature, enrolment or revocation is already there, a date
+    /// contradicts one the workspace records (exit 1).
     Refused,
 }
 

@@ -18,6 +18,7 @@ mod consistency_cli;
 mod diff_cli;
 mod ed25519_vectors;
 mod editors_cli;
+mod exit_codes_cli;
 mod flags_cli;
 mod gate_cli;
 mod help_cli;

@@ -181,7 +181,7 @@ fn statement_refusals_say_what_where_and_what_next() {
             2,
             "/nonexistent/id.pub",
         ),
-        (ID, ICB, private, &[], 1, "is a private key"),
+        (ID, ICB, private, &[], 2, "is a private key"),
         (
             ID,
             ICB,
