@@ -242,7 +242,8 @@ fn an_acceptance_is_shown_as_accepted_not_signed_and_does_not_count_by_default()
     let ws = icb_signed(false);
     let out = accept(&ws, ECC, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("not a signature"));
+    assert!(text(&out.stderr).contains("not a signature"));
+    assert_eq!(text(&out.stdout), "", "status goes to stderr");
     let file = std::fs::read_to_string(
         ws.root()
             .join(format!("signatures/{ID}/v1/acceptances/{ECC}.toml")),
@@ -342,16 +343,17 @@ fn an_acceptance_of_other_bytes_is_a_finding_and_does_not_count() {
 fn every_refusal_of_accept_writes_nothing() {
     let ws = icb_signed(false);
     let dir = ws.root().join(format!("signatures/{ID}/v1/acceptances"));
-    for (party, extra, says) in [
-        ("nobody-here", vec![], "not a party"),
-        (ECC, vec!["--on", "2026-06-01"], "after today"),
-        (ECC, vec!["--by", "Mark\u{1b}[2J"], "control"),
-        (ECC, vec!["--method", "carrier-pigeon"], "unknown method"),
+    // Not a party: the agreement's content refuses (1); the rest are usage (2).
+    for (party, extra, says, code) in [
+        ("nobody-here", vec![], "not a party", 1),
+        (ECC, vec!["--on", "2026-06-01"], "after today", 2),
+        (ECC, vec!["--by", "Mark\u{1b}[2J"], "control", 2),
+        (ECC, vec!["--method", "carrier-pigeon"], "unknown method", 2),
     ] {
         let out = accept(&ws, party, &extra);
         assert_eq!(
             out.status.code(),
-            Some(2),
+            Some(code),
             "{extra:?}: {}",
             text(&out.stderr)
         );

@@ -686,9 +686,9 @@ fn errors_say_what_where_and_what_next() {
     let (code, _, err) = s.run(&["diff", ID, "--to", "1"]);
     assert_eq!(code, 2);
     assert!(err.contains("v1 is the first version"), "{err}");
-    // Not a party.
+    // Not a party: the agreement's content refuses (exit 1).
     let (code, _, err) = s.run(&["diff", ID, "--since-signed-by", "essex-police"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(
         err.contains("error: essex-police is not a party to icb-ecc-adult-social-care (its parties: nhs-essex-icb, essex-county-council)"),
         "{err}"

@@ -475,8 +475,9 @@ fn following_dp003s_hint_keeps_an_uncommitted_edit() {
         "{out}"
     );
 
-    let (code, out, err) = ws.run(&["normalise", &rel]);
-    assert_eq!(code, 0, "{err}");
+    // What normalise did is status: on stderr, stdout empty.
+    let (code, stdout, out) = ws.run(&["normalise", &rel]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{out}");
     assert_eq!(
         out,
         format!(
@@ -492,7 +493,7 @@ fn following_dp003s_hint_keeps_an_uncommitted_edit() {
     let (code, _, _) = ws.run(&["validate"]);
     assert_eq!(code, 0);
     // Again: nothing to do, and the file is not rewritten.
-    let (code, out, _) = ws.run(&["normalise", &rel]);
+    let (code, _, out) = ws.run(&["normalise", &rel]);
     assert_eq!(code, 0);
     assert!(out.contains("unchanged"), "{out}");
 }
@@ -549,11 +550,14 @@ fn normalise_changes_only_what_it_says_and_only_inside_the_workspace() {
     let ws = TempWorkspace::new();
     let rel = format!("agreements/{ID}.toml");
     ws.write(&rel, format!("\u{feff}{}", example(ID)));
-    let (code, out, err) = ws.run(&["normalise", &rel]);
+    let (code, stdout, out) = ws.run(&["normalise", &rel]);
     assert_eq!(
-        (code, out.as_str()),
-        (0, format!("{rel}: removed the byte order mark\n").as_str()),
-        "{err}"
+        (code, stdout.as_str(), out.as_str()),
+        (
+            0,
+            "",
+            format!("{rel}: removed the byte order mark\n").as_str()
+        ),
     );
     assert_eq!(
         std::fs::read_to_string(ws.root().join(&rel)).unwrap(),
@@ -561,7 +565,8 @@ fn normalise_changes_only_what_it_says_and_only_inside_the_workspace() {
     );
 
     ws.write("agreements/cr.toml", "a = 1\r\nb = 2\rc = 3\n");
-    let (code, out, _) = ws.run(&["normalize", "agreements/cr.toml"]);
+    // The carriage return left in place is said on stderr, under -q too.
+    let (code, _, out) = ws.run(&["-q", "normalize", "agreements/cr.toml"]);
     assert_eq!(code, 1);
     assert!(
         out.contains("agreements/cr.toml:2:6: a carriage return not followed by a line feed"),
@@ -576,8 +581,8 @@ fn normalise_changes_only_what_it_says_and_only_inside_the_workspace() {
     {
         ws.write("agreements/target.toml", "a = 1\r\n");
         std::os::unix::fs::symlink("target.toml", ws.root().join("agreements/link.toml")).unwrap();
-        let (code, out, err) = ws.run(&["normalise", "agreements/link.toml"]);
-        assert_eq!(code, 0, "{err}");
+        let (code, _, out) = ws.run(&["normalise", "agreements/link.toml"]);
+        assert_eq!(code, 0, "{out}");
         assert!(
             out.starts_with("agreements/target.toml: converted 1 CRLF"),
             "{out}"

@@ -58,7 +58,7 @@ fn keys_generate_refuses_a_workspace_destination_reached_through_a_new_directory
         .join("leak.key");
     let out = generate_to(&ws, &sneaky);
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     let workspace = std::fs::canonicalize(ws.root()).unwrap();
     assert!(
         stderr.contains(&format!(
@@ -93,7 +93,7 @@ fn keys_generate_refuses_a_workspace_destination_reached_through_a_new_directory
         .join(ws_name)
         .join("keys/leak.key");
     let out = generate_to(&ws, &sneaky);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("refusing to write a private key to"),
         "{}",
@@ -639,9 +639,9 @@ fn keys_revoke_takes_a_unique_prefix_of_the_key_id() {
     let (_, list, _) = ws.run(&["keys", "list", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert!(!list["keys"][0]["revoked"].is_null(), "{list}");
-    // Too short to be a prefix: not found, nothing changed.
+    // Too short to be a prefix: not found in the trust store (exit 1), nothing changed.
     let (code, _, err) = ws.run(&["keys", "revoke", "SHA256:ab", "--reason", "x"]);
-    assert_eq!(code, 2, "{err}");
+    assert_eq!(code, 1, "{err}");
     assert!(err.contains("no key SHA256:ab"), "{err}");
 }
 

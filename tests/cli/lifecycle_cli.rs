@@ -426,11 +426,16 @@ fn render_version_shows_an_earlier_text_from_history_with_its_place_among_the_ve
 
 /// `datapact --today TODAY ARGS...`; it must succeed. Returns stdout.
 fn ok(life: &Life, today: &str, args: &[&str]) -> String {
+    ok_with_status(life, today, args).0
+}
+
+/// [`ok`], returning stdout and stderr (where a command says what it did).
+fn ok_with_status(life: &Life, today: &str, args: &[&str]) -> (String, String) {
     let mut all = vec!["--today", today];
     all.extend_from_slice(args);
     let (code, out, err) = life.ws.run(&all);
     assert_eq!(code, 0, "{all:?}:\n{out}{err}");
-    out
+    (out, err)
 }
 
 #[test]
@@ -476,7 +481,7 @@ fn a_full_life_draft_signed_reviewed_amended_renewed() {
     );
 
     // An amendment: v1 stays in force, with its review, while v2 collects signatures.
-    let out = ok(
+    let (_, out) = ok_with_status(
         &life,
         "2026-06-01",
         &[

@@ -114,7 +114,8 @@ fn members_join_and_leave_without_changing_the_agreement() {
     ] {
         let out = f.join(m, name, key);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).contains("bytes are unchanged"));
+        assert!(text(&out.stderr).contains("bytes are unchanged"));
+        assert_eq!(text(&out.stdout), "", "status goes to stderr");
     }
     assert_eq!(f.agreement(), before, "joining changed the agreement");
     assert!(f.members_dir().join("hsg-one/accession.toml.sig").is_file());
@@ -437,7 +438,7 @@ fn a_member_of_v1_stays_bound_by_v1_until_it_joins_v2() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // The class party is not asked to sign; its members are told how to join the new version.
-    let said = text(&out.stdout);
+    let said = text(&out.stderr);
     assert!(!said.contains(&format!("--party {CLASS}")), "{said}");
     assert!(
         said.contains(&format!("Members of {CLASS} "))
@@ -498,9 +499,9 @@ fn a_member_of_v1_stays_bound_by_v1_until_it_joins_v2() {
     let out = rejoin("2026-05-10T11:00:00Z");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("replaces the one to v1 (git keeps the earlier one)"),
+        text(&out.stderr).contains("replaces the one to v1 (git keeps the earlier one)"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
     );
     f.ws.commit_all("hsg-one joins v2", "2026-05-10T11:00:00Z");
     let m = member();
@@ -591,8 +592,9 @@ fn class_party_rough_edges_are_refused_with_what_to_do() {
             at,
         ])
     };
+    // The membership the workspace records refuses it (exit 1).
     let (code, err) = withdraw("2026-04-19T10:00:00Z");
-    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("hsg-one would leave on 2026-04-19, before it joined")
             && err.contains("check --signed-at"),

@@ -667,7 +667,7 @@ fn sign_refuses_wrong_party_unenrolled_key_and_open_permissions() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o644)).unwrap();
         f.sign_at(ICB, &a, T0)
-            .code(1)
+            .code(2)
             .stderr(predicates::str::contains("too open"));
     }
     // An agreement with errors is not signed.
@@ -696,7 +696,7 @@ fn private_keys_are_refused_inside_a_work_tree_and_never_leak() {
         "--out",
         inside.to_str().unwrap(),
     ])
-    .code(1)
+    .code(2)
     .stderr(predicates::str::contains("inside the git work tree"));
     assert!(!inside.exists());
 
@@ -1070,13 +1070,13 @@ fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
             &["--no-passphrase", "--out", path.to_str().unwrap()],
         );
         res.assert()
-            .code(1)
+            .code(2)
             .stderr(predicates::str::contains("inside the workspace"));
     }
     // A relative --out from inside the workspace, too.
     ws.keys_generate(ICB, "p@nhs.net", &["--no-passphrase", "--out", "mykey"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains(
             "refusing to write a private key to mykey: it is inside the workspace",
         ));
@@ -1335,7 +1335,7 @@ fn passphrase_file_readable_by_others_is_refused() {
     let key = f.ws.key_path("k");
     let p = pass.to_str().unwrap();
     f.generate_icb_key(&key, &["--passphrase-file", p])
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("passphrase file"))
         .stderr(predicates::str::contains("too open"))
         .stderr(predicates::str::contains("chmod 600"));
@@ -1346,7 +1346,7 @@ fn passphrase_file_readable_by_others_is_refused() {
     set_mode(&pass, 0o640);
     f.ws.sign_output(ID, ICB, &key, &["--passphrase-file", p, "--signed-at", T0])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("too open"));
     assert!(!f.statement(1, ICB).exists());
 }

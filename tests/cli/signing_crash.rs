@@ -858,7 +858,7 @@ fn sign_refuses_a_private_key_kept_inside_the_workspace_or_a_work_tree() {
     let relative = PathBuf::from("id_ed25519");
     for named in [&inside, &via_dots, &link_out, &relative] {
         let (code, _, err) = sign(&ws, ICB, named, &["--signed-at", T0]);
-        assert_eq!(code, 1, "{}: {err}", named.display());
+        assert_eq!(code, 2, "{}: {err}", named.display());
         assert!(
             err.contains(&format!(
                 "refusing to use the private key {}: it is inside the git work tree",
@@ -882,7 +882,7 @@ fn sign_refuses_a_private_key_kept_inside_the_workspace_or_a_work_tree() {
     let in_repo = other.path().join("keys/id_ed25519");
     copy_to(&in_repo);
     let (code, _, err) = sign(&ws, ICB, &in_repo, &["--signed-at", T0]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("inside the git work tree"), "{err}");
     // A workspace that is not a git repository yet.
     let plain = TempWorkspace::new();
@@ -893,7 +893,7 @@ fn sign_refuses_a_private_key_kept_inside_the_workspace_or_a_work_tree() {
     std::fs::copy(&plain_key, &kept).unwrap();
     std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600)).unwrap();
     let (code, _, err) = sign(&plain, ICB, &kept, &["--signed-at", T0]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("it is inside the workspace"), "{err}");
     // A link in the workspace to the key kept outside: only the link is in the workspace.
     let link_in = ws.root().join("my-key");

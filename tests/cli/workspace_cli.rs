@@ -39,7 +39,8 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
     let root = parent.path().join("new-workspace");
     let out = run_in(parent.path(), &["init", "new-workspace"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let said = text(&out.stderr);
+    assert_eq!(text(&out.stdout), "", "init says what it did on stderr");
     for made in [
         "git repository",
         "datapact.toml",
@@ -48,12 +49,9 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         "agreements/",
         "keys/",
     ] {
-        assert!(
-            stdout.contains(&format!("created  {made}")),
-            "{made}: {stdout}"
-        );
+        assert!(said.contains(&format!("created  {made}")), "{made}: {said}");
     }
-    assert!(stdout.contains("Next steps"), "{stdout}");
+    assert!(said.contains("Next steps"), "{said}");
     for path in ["datapact.toml", ".gitattributes", ".git"] {
         assert!(root.join(path).exists(), "{path} missing");
     }
@@ -75,7 +73,8 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
     std::fs::write(root.join(".gitattributes"), "# mine\n").unwrap();
     let out = run_in(parent.path(), &["init", "new-workspace"]);
     assert_eq!(out.status.code(), Some(0));
-    let stdout = text(&out.stdout);
+    let said = text(&out.stderr);
+    assert_eq!(text(&out.stdout), "", "init says what it did on stderr");
     for kept in [
         "kept     git repository",
         "kept     datapact.toml (already there, not changed)",
@@ -84,9 +83,9 @@ fn init_creates_a_workspace_and_a_second_run_keeps_everything() {
         "kept     agreements/",
         "kept     keys/",
     ] {
-        assert!(stdout.contains(kept), "{kept}: {stdout}");
+        assert!(said.contains(kept), "{kept}: {said}");
     }
-    assert!(!stdout.contains("created"), "{stdout}");
+    assert!(!said.contains("created"), "{said}");
     assert_eq!(
         std::fs::read_to_string(root.join("datapact.toml")).unwrap(),
         "[limits]\nmax_term_months = 12\n"
@@ -193,7 +192,7 @@ fn every_placeholder_is_a_finding(template: &str) {
     ];
     let out = run_in(dir.path(), &args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Created agreements/essex-pilot.toml"));
+    assert!(text(&out.stderr).contains("Created agreements/essex-pilot.toml"));
     let written = std::fs::read_to_string(dir.path().join("agreements/essex-pilot.toml")).unwrap();
     let decided: &[&str] = match template {
         "nhs-direct-care" => &[
@@ -323,8 +322,9 @@ fn new_refuses_an_existing_id_and_writes_nothing() {
     );
     let path = dir.path().join("agreements/abc-def.toml");
     std::fs::write(&path, "# edited by hand\n").unwrap();
+    // The workspace's state refuses it (exit 1).
     let out = run_in(dir.path(), &["new", "abc-def", "--title", "Other"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("agreement abc-def already exists"),
         "{}",
@@ -791,9 +791,19 @@ fn output_into_a_workspace_folder_that_links_out_is_refused() {
         ),
         (vec!["templates", "export", "site"], "site is a link to"),
     ] {
-        let mut all = vec!["--today", EXAMPLES_DAY];
-        all.extend_from_slice(&args);
-        let (code, out, err) = ws.run(&all);
+        // DATAPACT_TODAY, not --today: keys and templates judge no dates, and refuse --today.
+        let done = ws
+            .cmd()
+            .env("DATAPACT_TODAY", EXAMPLES_DAY)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_no_panic(&done);
+        let (code, out, err) = (
+            done.status.code().unwrap(),
+            text(&done.stdout),
+            text(&done.stderr),
+        );
         assert_eq!(code, 2, "{args:?}: {out}{err}");
         assert!(
             err.contains(says) && err.contains("outside the workspace"),
