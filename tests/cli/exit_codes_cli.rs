@@ -32,22 +32,19 @@ fn key_id_of(out: &Output) -> String {
 impl Fixture {
     fn new() -> Self {
         let ws = TempWorkspace::with_agreement(ID, &example(ID));
-        let icb = ws.key_path("icb");
-        let out = ws.keys_generate(
-            ICB,
-            "priya@nhs.net",
-            &["--no-passphrase", "--out", icb.to_str().unwrap()],
-        );
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let icb_id = key_id_of(&out);
-        let ecc = ws.key_path("ecc");
-        let out = ws.keys_generate(
-            ECC,
-            "mark@essex.gov.uk",
-            &["--no-passphrase", "--out", ecc.to_str().unwrap()],
-        );
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let ecc_id = key_id_of(&out);
+        // A key for `party` at `name` in the configuration directory: its path and id.
+        let enrol = |party: &str, principal: &str, name: &str| {
+            let path = ws.key_path(name);
+            let out = ws.keys_generate(
+                party,
+                principal,
+                &["--no-passphrase", "--out", path.to_str().unwrap()],
+            );
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            (path, key_id_of(&out))
+        };
+        let (icb, icb_id) = enrol(ICB, "priya@nhs.net", "icb");
+        let (ecc, ecc_id) = enrol(ECC, "mark@essex.gov.uk", "ecc");
         Fixture {
             ws,
             icb,
@@ -59,6 +56,24 @@ impl Fixture {
 
     fn run(&self, args: &[&str]) -> Output {
         self.ws.output(args)
+    }
+
+    /// `datapact ARGS` with `DATAPACT_TODAY` set to `today`.
+    fn run_on(&self, today: &str, args: &[&str]) -> Output {
+        with_today(&self.ws, today, args)
+    }
+
+    /// `keys add --party ICB --principal PRINCIPAL FILE`.
+    fn keys_add(&self, principal: &str, file: &Path) -> Output {
+        self.run(&[
+            "keys",
+            "add",
+            "--party",
+            ICB,
+            "--principal",
+            principal,
+            file.to_str().unwrap(),
+        ])
     }
 
     fn sign(&self, party: &str, key: &Path) -> Output {
@@ -73,6 +88,18 @@ impl Fixture {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
         path.to_path_buf()
     }
+}
+
+/// `datapact ARGS` in `ws` with `DATAPACT_TODAY` set to `today`, checked for panics.
+fn with_today(ws: &TempWorkspace, today: &str, args: &[&str]) -> Output {
+    output_of(ws.cmd().env("DATAPACT_TODAY", today).args(args))
+}
+
+/// Runs `cmd`, checking it did not panic.
+fn output_of(cmd: &mut assert_cmd::Command) -> Output {
+    let out = cmd.output().unwrap();
+    assert_no_panic(&out);
+    out
 }
 
 /// A workspace holding one agreement with a validation error (an unknown frequency).
@@ -152,16 +179,10 @@ fn rows() -> Vec<Row> {
             code: 1,
             says: "is already enrolled",
             run: |f| {
-                let public = format!("{}.pub", f.ecc.display());
-                f.run(&[
-                    "keys",
-                    "add",
-                    "--party",
-                    ICB,
-                    "--principal",
+                f.keys_add(
                     "x@nhs.net",
-                    &public,
-                ])
+                    &PathBuf::from(format!("{}.pub", f.ecc.display())),
+                )
             },
         },
         Row {
@@ -233,14 +254,7 @@ fn rows() -> Vec<Row> {
             says: "no datapact workspace found",
             run: |f| {
                 let empty = tempfile::tempdir().unwrap();
-                let out =
-                    f.ws.cmd()
-                        .current_dir(empty.path())
-                        .arg("status")
-                        .output()
-                        .unwrap();
-                assert_no_panic(&out);
-                out
+                output_of(f.ws.cmd().current_dir(empty.path()).arg("status"))
             },
         },
         Row {
@@ -265,16 +279,7 @@ fn rows() -> Vec<Row> {
             what: "DATAPACT_TODAY that is not a date, on a command that judges dates",
             code: 2,
             says: "DATAPACT_TODAY",
-            run: |f| {
-                let out =
-                    f.ws.cmd()
-                        .env("DATAPACT_TODAY", "soon")
-                        .arg("status")
-                        .output()
-                        .unwrap();
-                assert_no_panic(&out);
-                out
-            },
+            run: |f| f.run_on("soon", &["status"]),
         },
         Row {
             what: "keys revoke --date in the future",
@@ -382,32 +387,14 @@ fn rows() -> Vec<Row> {
             run: |f| {
                 let rsa = f.ws.key_path("rsa.pub");
                 std::fs::write(&rsa, "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 alice\n").unwrap();
-                f.run(&[
-                    "keys",
-                    "add",
-                    "--party",
-                    ICB,
-                    "--principal",
-                    "alice@nhs.net",
-                    rsa.to_str().unwrap(),
-                ])
+                f.keys_add("alice@nhs.net", &rsa)
             },
         },
         Row {
             what: "keys add a private key",
             code: 2,
             says: "is a private key",
-            run: |f| {
-                f.run(&[
-                    "keys",
-                    "add",
-                    "--party",
-                    ICB,
-                    "--principal",
-                    "alice@nhs.net",
-                    f.icb.to_str().unwrap(),
-                ])
-            },
+            run: |f| f.keys_add("alice@nhs.net", &f.icb),
         },
     ]
 }
@@ -463,13 +450,12 @@ fn docs_exit_codes_lists_every_row_of_the_test() {
 fn status_messages_go_to_stderr_and_stdout_carries_only_data() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let out = datapact()
-            .current_dir(dir.path())
-            .env_remove("DATAPACT_TODAY")
-            .args(args)
-            .output()
-            .unwrap();
-        assert_no_panic(&out);
+        let out = output_of(
+            datapact()
+                .current_dir(dir.path())
+                .env_remove("DATAPACT_TODAY")
+                .args(args),
+        );
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -602,13 +588,9 @@ fn today_before_or_after_the_command_name_and_datapact_today_where_no_date_is_ju
         &["templates", "list"][..],
         &["rules"],
         &["keys", "export-allowed-signers"],
+        &["new", "other", "--title", "T"],
     ] {
-        let out = ws
-            .cmd()
-            .env("DATAPACT_TODAY", "not-a-date")
-            .args(args)
-            .output()
-            .unwrap();
+        let out = with_today(&ws, "not-a-date", args);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -616,27 +598,12 @@ fn today_before_or_after_the_command_name_and_datapact_today_where_no_date_is_ju
             text(&out.stderr)
         );
     }
-    let out = ws
-        .cmd()
-        .env("DATAPACT_TODAY", "2026-06-01")
-        .args(["new", "other", "--title", "T"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 #[test]
 fn init_takes_its_directory_as_dir_or_c_but_not_two_different_ones() {
     let parent = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = datapact()
-            .current_dir(parent.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert_no_panic(&out);
-        out
-    };
+    let run = |args: &[&str]| output_of(datapact().current_dir(parent.path()).args(args));
     let out = run(&["-C", "by-c", "init"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(parent.path().join("by-c/datapact.toml").is_file());
