@@ -648,3 +648,34 @@ fn c_names_a_folder_the_workspace_is_searched_upward_from() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no datapact workspace found"));
 }
+
+/// `sign` judges the signatures already made against `--today`, but records the time of
+/// signing: a `--today` on another day is said, not silently ignored.
+#[test]
+fn sign_says_that_today_does_not_set_the_signing_time() {
+    let f = Fixture::new();
+    let out = f.ws.sign_output(
+        ID,
+        ICB,
+        &f.icb,
+        &["--signed-at", T0, "--today", "2026-05-01"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "the statement records the time of signing (2026-04-01T10:00:00Z), not --today (2026-05-01)"
+        ),
+        "{err}"
+    );
+    // On the day of signing, nothing to say.
+    let f = Fixture::new();
+    let out = f.ws.sign_output(
+        ID,
+        ICB,
+        &f.icb,
+        &["--signed-at", T0, "--today", "2026-04-01"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("records the time of signing"));
+}
