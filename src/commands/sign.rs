@@ -23,10 +23,10 @@
 use crate::error::{Error, Outcome, Result};
 use crate::rules;
 use crate::signing::AgreementFacts;
-use crate::signing::keyfile::Passphrase;
-use crate::signing::signer::{self, Leftover, Signer};
+use crate::signing::keyfile::{LockedKey, Passphrase};
+use crate::signing::signer::{self, Leftover};
 use crate::signing::statement::{Statement, signature_path, statement_path};
-use crate::signing::trust::TrustStore;
+use crate::signing::trust::{TrustStore, TrustedKey};
 use crate::signing::verify::PartyStatus;
 use crate::signing::{facts, verify};
 use crate::workspace::Workspace;
@@ -116,32 +116,7 @@ fn sign_one(cx: &super::Context, ws: &Workspace, args: &Args, target: &str) -> R
         },
     );
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
-    // The key checks verification makes for each statement, made before signing.
-    let signed_at = args.time.get();
-    let Signer {
-        entry,
-        key_id,
-        role,
-        locked,
-    } = signer::check_key(
-        ws,
-        &trust,
-        &args.key,
-        &args.party,
-        args.role.as_deref(),
-        signed_at,
-        today,
-    )?;
-    let signing = Signing {
-        ws,
-        trust: &trust,
-        today,
-        party: &args.party,
-        key_id: &key_id,
-        role: &role,
-        signed_at,
-        replace: args.replace,
-    };
+    let (signing, locked) = Signing::check(ws, &trust, today, args)?;
     let planned = signing.plan(&facts, true)?;
     // What the signer confirms: every value escaped (`term::escape`), so that text in the
     // agreement or the trust store cannot fake a line of this screen.
@@ -160,7 +135,7 @@ fn sign_one(cx: &super::Context, ws: &Workspace, args: &Args, target: &str) -> R
         let _ = writeln!(err, "  previous: v{v} sha256 {}", e(d));
     }
     let _ = writeln!(err, "  parties:  {}", e(&facts.party_ids.join(", ")));
-    let _ = writeln!(err, "  as:       {}", signing.signer_line(&entry.principal));
+    let _ = writeln!(err, "  as:       {}", signing.signer_line());
     let mine = signing.mine(&planned, false);
     signer::sign_and_publish(
         ws,
@@ -182,8 +157,8 @@ fn sign_one(cx: &super::Context, ws: &Workspace, args: &Args, target: &str) -> R
         args.commit,
         &planned.files(),
         &format!(
-            "Sign {} v{} for {} ({role}, key {key_id})",
-            facts.id, facts.version, args.party
+            "Sign {} v{} for {} ({}, key {})",
+            facts.id, facts.version, args.party, signing.role, signing.key_id
         ),
     )?;
     Ok(Outcome::Clean)
@@ -223,31 +198,7 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
     let trust = TrustStore::load(ws)?;
     // The key checks, made once: the key, its enrolment for the party, the role and the time
     // are the same for every agreement.
-    let signed_at = args.time.get();
-    let Signer {
-        entry,
-        key_id,
-        role,
-        locked,
-    } = signer::check_key(
-        ws,
-        &trust,
-        &args.key,
-        party,
-        args.role.as_deref(),
-        signed_at,
-        today,
-    )?;
-    let signing = Signing {
-        ws,
-        trust: &trust,
-        today,
-        party,
-        key_id: &key_id,
-        role: &role,
-        signed_at,
-        replace: args.replace,
-    };
+    let (signing, locked) = Signing::check(ws, &trust, today, args)?;
     let judged: Vec<Result<Planned, Skipped>> = loaded
         .into_par_iter()
         .map(|(path, facts)| signing.judge(&path, facts))
@@ -273,7 +224,7 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
             err,
             "Signing {} as {}:",
             count(planned.len(), "agreement"),
-            signing.signer_line(&entry.principal)
+            signing.signer_line()
         );
         for p in &planned {
             let state = uncommitted_state(history.as_ref(), &p.facts);
@@ -401,8 +352,8 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
         "Signed {} for {} ({}, key {}){}",
         count(done.len(), "agreement"),
         e(party),
-        e(&role),
-        key_id,
+        e(&signing.role),
+        signing.key_id,
         if listed.is_empty() {
             String::new()
         } else {
@@ -452,8 +403,10 @@ struct Signing<'a> {
     trust: &'a TrustStore,
     today: chrono::NaiveDate,
     party: &'a str,
-    key_id: &'a str,
-    role: &'a str,
+    /// The trust store entry of the key.
+    entry: &'a TrustedKey,
+    key_id: String,
+    role: String,
     signed_at: chrono::DateTime<chrono::Utc>,
     replace: bool,
 }
@@ -496,15 +449,48 @@ enum SkipKind {
 }
 
 impl<'a> Signing<'a> {
+    /// The key checks verification makes for each statement, made before signing
+    /// ([`signer::check_key`]) for `args`' key, party and role at the signing time: what every
+    /// signing of the run shares, and the key, still locked.
+    fn check(
+        ws: &'a Workspace,
+        trust: &'a TrustStore,
+        today: chrono::NaiveDate,
+        args: &'a Args,
+    ) -> Result<(Signing<'a>, LockedKey)> {
+        let signed_at = args.time.get();
+        let checked = signer::check_key(
+            ws,
+            trust,
+            &args.key,
+            &args.party,
+            args.role.as_deref(),
+            signed_at,
+            today,
+        )?;
+        let signing = Signing {
+            ws,
+            trust,
+            today,
+            party: &args.party,
+            entry: checked.entry,
+            key_id: checked.key_id,
+            role: checked.role,
+            signed_at,
+            replace: args.replace,
+        };
+        Ok((signing, checked.locked))
+    }
+
     /// Who signs, in the summary's words: principal, role, party and key, escaped.
-    fn signer_line(&self, principal: &str) -> String {
+    fn signer_line(&self) -> String {
         let e = |s: &str| term::escape(s).into_owned();
         format!(
             "{} ({}) for {} with key {}",
-            e(principal),
-            e(self.role),
+            e(&self.entry.principal),
+            e(&self.role),
             e(self.party),
-            e(self.key_id)
+            e(&self.key_id)
         )
     }
 
@@ -518,8 +504,8 @@ impl<'a> Signing<'a> {
             facts,
             self.trust,
             self.party,
-            self.key_id,
-            self.role,
+            &self.key_id,
+            &self.role,
             self.signed_at,
         )?;
         let stmt = statement_path(self.ws, facts.id.as_str(), facts.version, self.party);

@@ -185,18 +185,7 @@ impl TempWorkspace {
 
     /// `datapact keys generate --party PARTY --principal PRINCIPAL --role dpo EXTRA...`, unchecked.
     pub fn keys_generate(&self, party: &str, principal: &str, extra: &[&str]) -> Output {
-        let mut args = vec![
-            "keys",
-            "generate",
-            "--party",
-            party,
-            "--principal",
-            principal,
-            "--role",
-            "dpo",
-        ];
-        args.extend_from_slice(extra);
-        self.output(&args)
+        self.output(&keys_generate_args(party, principal, extra))
     }
 
     /// Generates and enrols an unencrypted dpo key for `party` in the default key directory;
@@ -283,6 +272,26 @@ impl TempWorkspace {
         let out = self.sign_output(id, party, key, extra);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
+}
+
+/// The arguments `keys generate --party PARTY --principal PRINCIPAL --role dpo EXTRA...`.
+pub fn keys_generate_args<'a>(
+    party: &'a str,
+    principal: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "keys",
+        "generate",
+        "--party",
+        party,
+        "--principal",
+        principal,
+        "--role",
+        "dpo",
+    ];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// The binary under test, with colour off.

@@ -411,18 +411,7 @@ fn generate_on_a_terminal(
 ) -> (i32, String) {
     common::on_a_terminal(
         ws,
-        &[
-            "keys",
-            "generate",
-            "--party",
-            ICB,
-            "--principal",
-            "p@nhs.net",
-            "--role",
-            "dpo",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &common::keys_generate_args(ICB, "p@nhs.net", &["--out", out.to_str().unwrap()]),
         &[
             ("Passphrase for the new key (empty is not allowed): ", first),
             ("Same passphrase again: ", second),
@@ -612,20 +601,16 @@ fn commit_without_a_git_identity_is_refused_before_anything_is_written() {
         out
     };
     let key = ws.key_path("k");
-    let generate = [
-        "keys",
-        "generate",
-        "--party",
+    let generate = common::keys_generate_args(
         ICB,
-        "--principal",
         "p@nhs.net",
-        "--role",
-        "dpo",
-        "--no-passphrase",
-        "--out",
-        key.to_str().unwrap(),
-        "--commit",
-    ];
+        &[
+            "--no-passphrase",
+            "--out",
+            key.to_str().unwrap(),
+            "--commit",
+        ],
+    );
     let out = run(&generate);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
