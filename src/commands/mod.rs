@@ -350,7 +350,6 @@ impl Context {
         Ok(outcome)
     }
 
-    /// Commits `paths` with `message` when `--commit` was given, and says so.
     /// With `--commit` (`commit`), checks before anything is written that the commit can be
     /// made ([`git::check_can_commit`]: a git work tree, the user's git identity), so that a
     /// command never writes its files and then fails to commit them. Every command with
@@ -362,6 +361,7 @@ impl Context {
         Ok(())
     }
 
+    /// Commits `paths` with `message` when `--commit` was given, and says so.
     pub fn commit_if_asked(
         &self,
         ws: &Workspace,
