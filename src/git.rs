@@ -140,6 +140,40 @@ pub fn ensure_repository(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// The user's git identity (`user.name` and `user.email`) that commits are made with.
+fn identity(repo: &git2::Repository) -> Result<git2::Signature<'static>> {
+    repo.signature().map_err(|e| {
+        git_error("find your git identity", e).with_hint(
+            "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.org` (or without --global, for this repository only)",
+        )
+    })
+}
+
+/// Checks, before a command writes anything, that [`commit_paths`] could commit in the workspace
+/// at `workspace_root`: it is in a git work tree, and git has the user's identity to commit
+/// with. What `--commit` checks first, so that a command never writes its files and then fails
+/// to commit them.
+pub fn check_can_commit(workspace_root: &Path) -> Result<()> {
+    let nothing_written = |e: Error| {
+        let hint = e.hint.clone().unwrap_or_default();
+        e.with_hint(format!(
+            "{hint}; then run the command again (nothing was written)"
+        ))
+    };
+    let not_a_repository = || {
+        Error::usage(format!(
+            "--commit needs the workspace {} to be in a git repository",
+            workspace_root.display()
+        ))
+        .with_hint("run `git init` there, or leave out --commit; nothing was written")
+    };
+    let repo = git2::Repository::discover(workspace_root).map_err(|_| not_a_repository())?;
+    if repo.workdir().is_none() {
+        return Err(not_a_repository());
+    }
+    identity(&repo).map(drop).map_err(nothing_written)
+}
+
 /// Commits exactly `paths` (relative to the work tree root or absolute) with `message`, using
 /// the user's configured git identity. Other staged changes are left out of the commit.
 pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> Result<String> {
@@ -152,10 +186,7 @@ pub fn commit_paths(workspace_root: &Path, paths: &[PathBuf], message: &str) -> 
         .ok_or_else(|| Error::usage("the repository has no work tree"))?
         .to_path_buf();
     let workdir = gate::outside::canonicalize(&workdir).unwrap_or(workdir);
-    let sig = repo.signature().map_err(|e| {
-        git_error("find your git identity", e)
-            .with_hint("set it with `git config user.name` and `git config user.email`")
-    })?;
+    let sig = identity(&repo)?;
     // Build the tree from HEAD's tree plus exactly the given files, so unrelated staged
     // changes do not sneak into the commit.
     let head_commit = repo.head().ok().and_then(|h| h.peel_to_commit().ok());

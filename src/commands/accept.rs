@@ -49,24 +49,10 @@ fn parse_method(s: &str) -> std::result::Result<Method, String> {
     Method::parse(s)
 }
 
-/// Refuses `--commit` outside a git repository before anything is written (for `accept`,
-/// `join` and `withdraw`), as `bump` does: a command that wrote its file and then failed to
-/// commit it would leave the file behind, and exit 2.
-pub(super) fn check_commit(ws: &crate::workspace::Workspace, commit: bool) -> Result<()> {
-    if commit && !crate::git::is_in_work_tree(&ws.root) {
-        return Err(Error::usage(format!(
-            "--commit needs the workspace {} to be in a git repository",
-            ws.root.display()
-        ))
-        .with_hint("run `git init` there, or leave out --commit; nothing was written"));
-    }
-    Ok(())
-}
-
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, today) = (&session.ws, session.today);
-    check_commit(ws, args.commit)?;
+    cx.check_commit(ws, args.commit)?;
     let path = ws.resolve_target(&args.target)?;
     let assessment = session.assess_file(&path)?;
     let checked = &assessment.checked;

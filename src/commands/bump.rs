@@ -11,7 +11,7 @@ use crate::error::{Error, Outcome, Result};
 use crate::gate::{self, Overwrite};
 use crate::report::{self, FileReport, Format, ReportContext};
 use crate::source::SourceFile;
-use crate::{git, term};
+use crate::term;
 use chrono::NaiveDate;
 
 /// Raise an agreement to its next version, recording the change; every party signs it again.
@@ -85,13 +85,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let ws = cx.workspace()?;
     let today = cx.today_in(&ws);
     let path = ws.resolve_target(&args.target)?;
-    if args.commit && !git::is_in_work_tree(&ws.root) {
-        return Err(Error::usage(format!(
-            "--commit needs the workspace {} to be in a git repository",
-            ws.root.display()
-        ))
-        .with_hint("run `git init` there, or leave out --commit; nothing was written"));
-    }
+    cx.check_commit(&ws, args.commit)?;
     // One run at a time reads, edits and writes: two bumps never both raise the same version.
     let lock = gate::lock_workspace(&ws.root)?;
     let checked = agreement::check_file(&ws, &path)?;

@@ -192,6 +192,7 @@ fn new_key(ws: &Workspace, e: &Enrolment, key_id: String, public_key: String) ->
 }
 
 fn generate(cx: &super::Context, ws: &Workspace, a: &GenerateArgs) -> Result<Outcome> {
+    cx.check_commit(ws, a.enrolment.commit)?;
     let signing_key = SigningKey::generate(&mut rand_core::OsRng);
     let verifying = signing_key.verifying_key();
     let key_id = sshsig::key_id(&verifying);
@@ -243,6 +244,7 @@ fn generate(cx: &super::Context, ws: &Workspace, a: &GenerateArgs) -> Result<Out
 }
 
 fn add(cx: &super::Context, ws: &Workspace, a: &AddArgs) -> Result<Outcome> {
+    cx.check_commit(ws, a.enrolment.commit)?;
     let parsed = keyfile::read_public_key_file(&a.pubkey_file)?;
     let entry = new_key(
         ws,
@@ -338,6 +340,7 @@ fn revoke(cx: &super::Context, ws: &Workspace, a: &RevokeArgs) -> Result<Outcome
              sign only until a date, enrol it with --valid-until",
         ));
     }
+    cx.check_commit(ws, a.commit)?;
     let store = TrustStore::load(ws)?;
     let file = trust::revoke(ws, &store, &a.key_id, date, a.reason.trim())?;
     term::note(&format!(

@@ -126,7 +126,7 @@ fn open(
 pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, trust, today) = (&session.ws, &session.trust, session.today);
-    super::accept::check_commit(ws, args.signing.commit)?;
+    cx.check_commit(ws, args.signing.commit)?;
     let (assessment, facts) = open(&session, &args.target, &args.class, &args.member)?;
     let id = facts.id.as_str();
     for (flag, value) in [("--name", Some(&args.name)), ("--ico", args.ico.as_ref())] {
@@ -270,7 +270,7 @@ pub fn join(cx: &super::Context, args: &JoinArgs) -> Result<Outcome> {
 pub fn withdraw(cx: &super::Context, args: &WithdrawArgs) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, trust, today) = (&session.ws, &session.trust, session.today);
-    super::accept::check_commit(ws, args.signing.commit)?;
+    cx.check_commit(ws, args.signing.commit)?;
     let (assessment, facts) = open(&session, &args.target, &args.class, &args.member)?;
     let id = facts.id.as_str();
     let Some(member) = assessment

@@ -440,6 +440,17 @@ impl Context {
         Ok(outcome)
     }
 
+    /// With `--commit` (`commit`), checks before anything is written that the commit can be
+    /// made ([`git::check_can_commit`]: a git work tree, the user's git identity), so that a
+    /// command never writes its files and then fails to commit them. Every command with
+    /// `--commit` calls it first.
+    pub fn check_commit(&self, ws: &Workspace, commit: bool) -> Result<()> {
+        if commit {
+            git::check_can_commit(&ws.root)?;
+        }
+        Ok(())
+    }
+
     /// Commits `paths` with `message` when `--commit` was given, and says so.
     pub fn commit_if_asked(
         &self,
@@ -450,10 +461,11 @@ impl Context {
     ) -> Result<()> {
         if commit {
             let id = git::commit_paths(&ws.root, paths, message)?;
+            // The first line: a message may go on to list what it commits.
             term::note(&format!(
                 "Committed {} ({})",
                 id.get(..12).unwrap_or(&id),
-                message
+                message.lines().next().unwrap_or_default()
             ));
         }
         Ok(())

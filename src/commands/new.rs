@@ -83,6 +83,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             .with_hint("name each party once"));
     }
     let ws = cx.workspace()?;
+    cx.check_commit(&ws, args.commit)?;
     let path = ws.agreement_path(&id);
     // Never written through a linked agreements/ directory to a place outside the workspace.
     ws.check_inside(&path)?;

@@ -50,6 +50,7 @@ pub struct Args {
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let session = cx.session()?;
     let (ws, trust, today) = (&session.ws, &session.trust, session.today);
+    cx.check_commit(ws, args.signing.commit)?;
     let path = ws.resolve_target(&args.target)?;
     let assessment = session.assess_file(&path)?;
     let checked = &assessment.checked;

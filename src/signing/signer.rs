@@ -13,6 +13,7 @@ use crate::gate::{self, Kind, Overwrite};
 use crate::term;
 use crate::workspace::Workspace;
 use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
 use std::path::Path;
 
 /// A private key checked against the trust store for one party, role and signing time; still
@@ -338,10 +339,22 @@ pub fn sign_and_publish(
     left: impl FnOnce() -> Result<Leftover>,
 ) -> Result<()> {
     let signing_key = locked.unlock(passphrase)?;
-    let armour = sshsig::sign(&signing_key, text.as_bytes()).map_err(|why| {
+    sign_and_publish_unlocked(ws, &signing_key, text, stmt, sig, left)
+}
+
+/// [`sign_and_publish`] with a key already unlocked: what `sign` uses for several agreements,
+/// so the key is decrypted (and its passphrase asked for) once for all of them.
+pub fn sign_and_publish_unlocked(
+    ws: &Workspace,
+    signing_key: &SigningKey,
+    text: &str,
+    stmt: &Path,
+    sig: &Path,
+    left: impl FnOnce() -> Result<Leftover>,
+) -> Result<()> {
+    let armour = sshsig::sign(signing_key, text.as_bytes()).map_err(|why| {
         Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
     })?;
-    drop(signing_key);
     // One run at a time decides what is there and writes: two runs for the same party never
     // interleave their files.
     let _lock = gate::lock_workspace(&ws.root)?;

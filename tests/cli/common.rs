@@ -185,18 +185,7 @@ impl TempWorkspace {
 
     /// `datapact keys generate --party PARTY --principal PRINCIPAL --role dpo EXTRA...`, unchecked.
     pub fn keys_generate(&self, party: &str, principal: &str, extra: &[&str]) -> Output {
-        let mut args = vec![
-            "keys",
-            "generate",
-            "--party",
-            party,
-            "--principal",
-            principal,
-            "--role",
-            "dpo",
-        ];
-        args.extend_from_slice(extra);
-        self.output(&args)
+        self.output(&keys_generate_args(party, principal, extra))
     }
 
     /// Generates and enrols an unencrypted dpo key for `party` in the default key directory;
@@ -283,6 +272,26 @@ impl TempWorkspace {
         let out = self.sign_output(id, party, key, extra);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
+}
+
+/// The arguments `keys generate --party PARTY --principal PRINCIPAL --role dpo EXTRA...`.
+pub fn keys_generate_args<'a>(
+    party: &'a str,
+    principal: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "keys",
+        "generate",
+        "--party",
+        party,
+        "--principal",
+        principal,
+        "--role",
+        "dpo",
+    ];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// The binary under test, with colour off.
@@ -509,4 +518,106 @@ pub fn ssh_keygen_key(path: &Path, comment: &str) {
         .status()
         .unwrap();
     assert!(made.success());
+}
+
+/// Single-quotes `arg` for `sh -c`.
+#[cfg(target_os = "linux")]
+fn shell_quote(arg: &str) -> String {
+    format!("'{}'", arg.replace('\'', r"'\''"))
+}
+
+/// Runs `datapact ARGS...` from the workspace root under a pseudo-terminal made by util-linux
+/// `script`, answering each prompt of `answers` in turn (waiting until the terminal shows it,
+/// then typing the answer and Enter). Returns the exit code and what the terminal showed, with
+/// standard error after it.
+#[cfg(target_os = "linux")]
+pub fn on_a_terminal(ws: &TempWorkspace, args: &[&str], answers: &[(&str, &str)]) -> (i32, String) {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let bin = assert_cmd::cargo::cargo_bin("datapact");
+    let command = std::iter::once(bin.to_str().unwrap())
+        .chain(args.iter().copied())
+        .map(shell_quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = std::process::Command::new("script")
+        .args([
+            "--quiet",
+            "--flush",
+            "--return",
+            "--command",
+            &command,
+            "/dev/null",
+        ])
+        .current_dir(ws.root())
+        .env("XDG_CONFIG_HOME", ws.config_home.path())
+        .env("NO_COLOR", "1")
+        .env_remove("DATAPACT_TODAY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect(
+            "util-linux `script` (Debian: bsdutils) runs the binary under a pseudo-terminal; \
+             it must be on PATH",
+        );
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seen = String::new();
+    let mut stdin = child.stdin.take().unwrap();
+    // Waits until the terminal has shown `prompt` (after what was already matched); false at
+    // the end of the output.
+    let mut from = 0;
+    let mut wait_for = |seen: &mut String, prompt: Option<&str>| -> bool {
+        loop {
+            if let Some(p) = prompt {
+                if let Some(at) = seen[from..].find(p) {
+                    from += at + p.len();
+                    return true;
+                }
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(bytes) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return false,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let _ = child.kill();
+                    panic!("{args:?} on a terminal did not finish in time; it showed:\n{seen}");
+                }
+            }
+        }
+    };
+    for &(prompt, typed) in answers {
+        assert!(
+            wait_for(&mut seen, Some(prompt)),
+            "no prompt {prompt:?}; the terminal showed:\n{seen}"
+        );
+        stdin.write_all(format!("{typed}\r").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    wait_for(&mut seen, None);
+    drop(stdin);
+    reader.join().unwrap();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!seen.contains("panicked"), "{seen}");
+    let code = status
+        .code()
+        .unwrap_or_else(|| panic!("killed: {status:?}\n{seen}{stderr}"));
+    (code, seen + &stderr)
 }

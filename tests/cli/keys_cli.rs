@@ -399,14 +399,8 @@ fn validity_windows_are_named_in_list_sign_and_verify_messages() {
     );
 }
 
-/// Single-quotes `arg` for `sh -c`.
-#[cfg(target_os = "linux")]
-fn shell_quote(arg: &str) -> String {
-    format!("'{}'", arg.replace('\'', r"'\''"))
-}
-
-/// Runs `keys generate --out OUT` (no passphrase option, so it asks on the terminal) under a
-/// pseudo-terminal made by util-linux `script`, typing `first` at the first passphrase prompt
+/// Runs `keys generate --out OUT` (no passphrase option, so it asks on the terminal) on a
+/// pseudo-terminal ([`common::on_a_terminal`]), typing `first` at the first passphrase prompt
 /// and `second` at the confirmation prompt. Returns the exit code and what the terminal showed.
 #[cfg(target_os = "linux")]
 fn generate_on_a_terminal(
@@ -415,109 +409,14 @@ fn generate_on_a_terminal(
     first: &str,
     second: &str,
 ) -> (i32, String) {
-    use std::io::{Read, Write};
-    use std::time::{Duration, Instant};
-    let bin = assert_cmd::cargo::cargo_bin("datapact");
-    let command = [
-        bin.to_str().unwrap(),
-        "keys",
-        "generate",
-        "--party",
-        ICB,
-        "--principal",
-        "p@nhs.net",
-        "--role",
-        "dpo",
-        "--out",
-        out.to_str().unwrap(),
-    ]
-    .map(shell_quote)
-    .join(" ");
-    let mut child = std::process::Command::new("script")
-        .args([
-            "--quiet",
-            "--flush",
-            "--return",
-            "--command",
-            &command,
-            "/dev/null",
-        ])
-        .current_dir(ws.root())
-        .env("XDG_CONFIG_HOME", ws.config_home.path())
-        .env("NO_COLOR", "1")
-        .env_remove("DATAPACT_TODAY")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect(
-            "util-linux `script` (Debian: bsdutils) runs the binary under a pseudo-terminal; \
-             it must be on PATH",
-        );
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut seen = String::new();
-    let mut stdin = child.stdin.take().unwrap();
-    // Waits until the terminal has shown `prompt` (after what was already matched); false at
-    // the end of the output.
-    let mut from = 0;
-    let mut wait_for = |seen: &mut String, prompt: Option<&str>| -> bool {
-        loop {
-            if let Some(p) = prompt {
-                if let Some(at) = seen[from..].find(p) {
-                    from += at + p.len();
-                    return true;
-                }
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(bytes) => seen.push_str(&String::from_utf8_lossy(&bytes)),
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return false,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    let _ = child.kill();
-                    panic!(
-                        "keys generate on a terminal did not finish in time; it showed:\n{seen}"
-                    );
-                }
-            }
-        }
-    };
-    for (prompt, typed) in [
-        ("Passphrase for the new key (empty is not allowed): ", first),
-        ("Same passphrase again: ", second),
-    ] {
-        assert!(
-            wait_for(&mut seen, Some(prompt)),
-            "no prompt {prompt:?}; the terminal showed:\n{seen}"
-        );
-        stdin.write_all(format!("{typed}\r").as_bytes()).unwrap();
-        stdin.flush().unwrap();
-    }
-    wait_for(&mut seen, None);
-    drop(stdin);
-    reader.join().unwrap();
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert!(!seen.contains("panicked"), "{seen}");
-    let code = status
-        .code()
-        .unwrap_or_else(|| panic!("killed: {status:?}\n{seen}{stderr}"));
-    (code, seen + &stderr)
+    common::on_a_terminal(
+        ws,
+        &common::keys_generate_args(ICB, "p@nhs.net", &["--out", out.to_str().unwrap()]),
+        &[
+            ("Passphrase for the new key (empty is not allowed): ", first),
+            ("Same passphrase again: ", second),
+        ],
+    )
 }
 
 /// The cipher an OpenSSH private key file is encrypted with (`none` when it is not).
@@ -676,4 +575,83 @@ fn keys_generate_refuses_a_home_that_does_not_exist() {
             .iter()
             .all(|f| f.ends_with(".gitkeep"))
     );
+}
+
+/// `--commit` without a git identity (no user.name or user.email anywhere) is refused before
+/// anything is written, saying how to set it: `keys generate` writes no key and enrols nothing
+/// (so the same command works once the identity is set), and `new` and `sign` write nothing.
+#[test]
+fn commit_without_a_git_identity_is_refused_before_anything_is_written() {
+    let ws = TempWorkspace::init();
+    ws.write(&format!("agreements/{ID}.toml"), example(ID));
+    // No global or system git configuration: an empty home, an empty global file.
+    let home = tempfile::tempdir().unwrap();
+    let global = home.path().join("gitconfig");
+    std::fs::write(&global, "").unwrap();
+    let run = |args: &[&str]| {
+        let out = ws
+            .cmd()
+            .env("HOME", home.path())
+            .env("GIT_CONFIG_GLOBAL", &global)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        common::assert_no_panic(&out);
+        out
+    };
+    let key = ws.key_path("k");
+    let generate = common::keys_generate_args(
+        ICB,
+        "p@nhs.net",
+        &[
+            "--no-passphrase",
+            "--out",
+            key.to_str().unwrap(),
+            "--commit",
+        ],
+    );
+    let out = run(&generate);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("git identity"), "{err}");
+    assert!(err.contains("git config --global user.name"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!key.exists() && !ws.key_path("k.pub").exists(), "{err}");
+    assert!(!ws.root().join("keys/nhs-essex-icb.toml").exists(), "{err}");
+
+    let out = run(&["new", "another-agreement", "--commit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(!ws.root().join("agreements/another-agreement.toml").exists());
+
+    ws.set_committer();
+    let out = run(&generate);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(key.exists() && ws.root().join("keys/nhs-essex-icb.toml").exists());
+
+    // sign --commit, an identity missing again (the repository's own removed): nothing signed.
+    for k in ["user.name", "user.email"] {
+        let status = std::process::Command::new("git")
+            .args(["config", "--unset", k])
+            .current_dir(ws.root())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let out = run(&[
+        "sign",
+        ID,
+        "--party",
+        ICB,
+        "--key",
+        key.to_str().unwrap(),
+        "--commit",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("git identity"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!ws.root().join("signatures").exists());
 }

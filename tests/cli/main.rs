@@ -46,6 +46,7 @@ mod sections2_cli;
 mod sections3_cli;
 mod sections_cli;
 mod security_doc;
+mod sign_many_cli;
 mod signing;
 mod signing_crash;
 mod signing_tamper;
