@@ -129,12 +129,13 @@ impl TempWorkspace {
     }
 
     /// The binary, run from the root with a fixed environment: colour off, `XDG_CONFIG_HOME` the
-    /// private configuration directory, no `DATAPACT_TODAY`.
+    /// private configuration directory, no `DATAPACT_TODAY`, no ssh-agent (`SSH_AUTH_SOCK`).
     pub fn cmd(&self) -> Command {
         let mut cmd = datapact();
         cmd.current_dir(self.root())
             .env("XDG_CONFIG_HOME", self.config_home.path())
             .env_remove("DATAPACT_TODAY")
+            .env_remove("SSH_AUTH_SOCK")
             .env_remove("COLUMNS");
         cmd
     }
