@@ -33,7 +33,9 @@ Examples:
         --role dpo
   # sign again after a key was revoked
   datapact sign icb-ecc-adult-social-care --party nhs-essex-icb --key ~/.ssh/datapact_dpo \\
-        --replace --commit")]
+        --replace --commit
+  # sign with a key an ssh-agent holds (or a hardware token behind it): name its public key
+  datapact sign icb-ecc-adult-social-care --party nhs-essex-icb --key ~/.ssh/datapact_dpo.pub")]
 pub struct Args {
     /// The agreement id (or its file).
     #[arg(value_name = "ID")]
@@ -41,7 +43,9 @@ pub struct Args {
     /// The party you sign for (its id in the agreement).
     #[arg(long, value_name = "ORG_ID")]
     pub party: String,
-    /// Your OpenSSH Ed25519 private key file (such as ~/.ssh/id_ed25519); it must be enrolled
+    /// Your OpenSSH Ed25519 private key file (such as ~/.ssh/id_ed25519); or, for a key an
+    /// ssh-agent holds (SSH_AUTH_SOCK; a hardware token through it too), its public key file
+    /// (~/.ssh/id_ed25519.pub) or key id (SHA256:...), and the agent signs. It must be enrolled
     /// for the party.
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
