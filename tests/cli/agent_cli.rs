@@ -208,14 +208,7 @@ fn sign_through_an_agent_with_a_public_key_file_or_a_key_id() {
         assert_eq!(status["status"], "signed", "{party}: {json}");
     }
 
-    let allowed = ws.key_path("allowed_signers");
-    let (code, _, err) = ws.run(&[
-        "keys",
-        "export-allowed-signers",
-        "--out",
-        allowed.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let allowed = ws.export_allowed_signers();
     for (party, principal) in [(ICB, "priya@nhs.net"), (ECC, "mark@essex.gov.uk")] {
         let (stmt, sig) = files(&ws, party);
         let verified = Command::new("ssh-keygen")

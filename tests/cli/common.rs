@@ -200,6 +200,20 @@ impl TempWorkspace {
         self.output(&args)
     }
 
+    /// `keys export-allowed-signers --out` a file `allowed_signers` beside the keys, which must
+    /// succeed; returns the file.
+    pub fn export_allowed_signers(&self) -> PathBuf {
+        let allowed = self.key_path("allowed_signers");
+        let (code, _, err) = self.run(&[
+            "keys",
+            "export-allowed-signers",
+            "--out",
+            allowed.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        allowed
+    }
+
     /// Generates and enrols an unencrypted dpo key for `party` in the default key directory;
     /// returns the private key's path.
     pub fn generate_key(&self, party: &str, principal: &str) -> PathBuf {
