@@ -196,8 +196,9 @@ fn today_for(command: &Command, before: Option<NaiveDate>) -> Result<Option<Naiv
 /// `withdraw`): the key, role, passphrase, commit and, in debug builds, the claimed signing time.
 #[derive(Debug, clap::Args)]
 pub struct SigningArgs {
-    /// Your OpenSSH Ed25519 private key file; it must be enrolled for the party (or member) you
-    /// sign for.
+    /// Your OpenSSH Ed25519 private key file; or, for a key an ssh-agent holds (SSH_AUTH_SOCK),
+    /// its public key file or key id (SHA256:...), and the agent signs. It must be enrolled for
+    /// the party (or member) you sign for.
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
     /// The role you sign in: a built-in role (dpo, siro, authorised-signatory, ...) or one of

@@ -23,7 +23,8 @@
 use crate::error::{Error, Outcome, Result};
 use crate::rules;
 use crate::signing::AgreementFacts;
-use crate::signing::keyfile::{LockedKey, Passphrase};
+use crate::signing::key_source::KeySource;
+use crate::signing::keyfile::Passphrase;
 use crate::signing::signer::{self, Leftover};
 use crate::signing::statement::{Statement, signature_path, statement_path};
 use crate::signing::trust::{TrustStore, TrustedKey};
@@ -48,7 +49,10 @@ Examples:
   datapact sign --all-awaiting --party nhs-essex-icb --key ~/.ssh/datapact_dpo --commit
   # several named agreements, without the question (in a script, after reading the summary)
   datapact sign icb-ecc-adult-social-care mse-hospital-police-safeguarding \\
-        --party nhs-essex-icb --key ~/.ssh/datapact_dpo --yes")]
+        --party nhs-essex-icb --key ~/.ssh/datapact_dpo --yes
+
+  # sign with a key an ssh-agent holds (or a hardware token behind it): name its public key
+  datapact sign icb-ecc-adult-social-care --party nhs-essex-icb --key ~/.ssh/datapact_dpo.pub")]
 pub struct Args {
     /// The agreement ids (or their files). Several are signed in one run, with one summary, one
     /// confirmation and one passphrase.
@@ -65,7 +69,9 @@ pub struct Args {
     /// The party you sign for (its id in the agreement).
     #[arg(long, value_name = "ORG_ID")]
     pub party: String,
-    /// Your OpenSSH Ed25519 private key file (such as ~/.ssh/id_ed25519); it must be enrolled
+    /// Your OpenSSH Ed25519 private key file (such as ~/.ssh/id_ed25519); or, for a key an
+    /// ssh-agent holds (SSH_AUTH_SOCK; a hardware token through it too), its public key file
+    /// (~/.ssh/id_ed25519.pub) or key id (SHA256:...), and the agent signs. It must be enrolled
     /// for the party.
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
@@ -312,13 +318,13 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
     }
     // One passphrase, one decryption, for every agreement.
     let passphrase = Passphrase::from_options(args.passphrase_file.as_deref(), false);
-    let key = locked.unlock(&passphrase)?;
+    let mut key = locked.unlock(&passphrase)?;
     let mut done: Vec<&Planned> = Vec::with_capacity(planned.len());
     for p in &planned {
         let mine = signing.mine(p, false);
         let text = p.statement.to_text();
         if let Err(error) =
-            signer::sign_and_publish_unlocked(ws, &key, &text, &p.stmt, &p.sig, || mine.leftover())
+            signer::sign_and_publish_unlocked(ws, &mut key, &text, &p.stmt, &p.sig, || mine.leftover())
         {
             // What was signed stays signed (each pair is whole); it is committed when asked,
             // and signing again with --all-awaiting takes up the rest.
@@ -448,7 +454,7 @@ impl<'a> Signing<'a> {
         trust: &'a TrustStore,
         today: chrono::NaiveDate,
         args: &'a Args,
-    ) -> Result<(Signing<'a>, LockedKey)> {
+    ) -> Result<(Signing<'a>, KeySource)> {
         let signed_at = args.time.get();
         let checked = signer::check_key(
             ws,

@@ -110,22 +110,13 @@ fn is_public_key(bytes: &[u8]) -> bool {
         && !text.contains("PRIVATE KEY")
 }
 
-/// The error for a public key passed where the private key is needed.
-fn public_key_given(path: &Path) -> Error {
-    let private = path
+/// The private key file beside the public key file `public` (`k` for `k.pub`), if there is one.
+pub fn private_beside(public: &Path) -> Option<PathBuf> {
+    public
         .to_str()
         .and_then(|p| p.strip_suffix(".pub"))
         .map(PathBuf::from)
-        .filter(|p| outside::is_file(p));
-    let hint = match private {
-        Some(p) => format!("pass the private key file, probably {}", p.display()),
-        None => "pass the private key file (such as ~/.ssh/id_ed25519, without .pub)".to_string(),
-    };
-    Error::input(format!(
-        "{} is a public key; signing needs the private key file",
-        path.display()
-    ))
-    .with_hint(hint)
+        .filter(|p| outside::is_file(p))
 }
 
 /// An OpenSSH Ed25519 private key file that has been read and checked but not yet decrypted.
@@ -136,15 +127,32 @@ pub struct LockedKey {
     key: PrivateKey,
 }
 
-/// Reads the private key at `path`: refuses a public key (saying so), a file readable by group or
-/// others (as ssh does), a file that is not an OpenSSH private key, and keys other than Ed25519.
-pub fn open_private_key(path: &Path) -> Result<LockedKey> {
+/// What the key file a signer names holds: a private key (still locked), or the public key of
+/// one kept elsewhere (in an ssh-agent, or on a hardware token the agent reaches).
+pub enum KeyFile {
+    Private(LockedKey),
+    Public(PublicKeyLine),
+}
+
+/// Reads the key file `path` a signer names. A public key line (`ssh-ed25519 AAAA...`) is
+/// [`KeyFile::Public`]: an Ed25519 key, refused otherwise. Anything else must be an Ed25519
+/// OpenSSH private key kept outside `workspace` and any git work tree
+/// ([`refuse_private_key_source`]) and readable only by its owner (as ssh insists).
+pub fn open_key(path: &Path, workspace: &Path) -> Result<KeyFile> {
     let open = too_open(path)?;
     let bytes = Zeroizing::new(outside::read(path, FileKind::PrivateKey)?);
-    // A public key is named as such, rather than refused for the permissions public keys have.
+    // A public key is taken as such, rather than refused for the permissions public keys have.
     if is_public_key(&bytes) {
-        return Err(public_key_given(path));
+        return public_key_from(
+            path,
+            &bytes,
+            "sign with an Ed25519 key: make one with `ssh-keygen -t ed25519` (or on a hardware token that has Ed25519) and have it enrolled",
+        )
+        .map(KeyFile::Public);
     }
+    // A key kept where git could commit it is refused before it is parsed, as `keys generate`
+    // refuses to write one there.
+    refuse_private_key_source(path, workspace)?;
     if let Some(mode) = open {
         return Err(permissions_error(path, mode, "private key"));
     }
@@ -160,15 +168,15 @@ pub fn open_private_key(path: &Path) -> Result<LockedKey> {
             "create an Ed25519 key with `datapact keys generate` or `ssh-keygen -t ed25519`",
         ));
     }
-    Ok(LockedKey {
+    Ok(KeyFile::Private(LockedKey {
         path: path.to_path_buf(),
         key,
-    })
+    }))
 }
 
 fn not_a_key(path: &Path) -> Error {
     Error::input(format!("{} is not an OpenSSH private key", path.display())).with_hint(
-        "name the private key file (such as ~/.ssh/id_ed25519, not the .pub file); \
+        "name the private key file (such as ~/.ssh/id_ed25519), or the public key file of a key an ssh-agent holds; \
          create one with `datapact keys generate` or `ssh-keygen -t ed25519`",
     )
 }
@@ -215,11 +223,6 @@ impl LockedKey {
         }
         Ok(signing)
     }
-}
-
-/// Reads and unlocks the private key at `path` in one step.
-pub fn read_private_key(path: &Path, passphrase: &Passphrase) -> Result<SigningKey> {
-    open_private_key(path)?.unlock(passphrase)
 }
 
 /// The default directory for private keys: `<config dir>/datapact/keys`. A home directory
@@ -529,12 +532,24 @@ pub fn parse_public_key_line(line: &str) -> Result<PublicKeyLine, String> {
 /// Reads a public key file that holds exactly one key line (blank and `#` lines ignored).
 pub fn read_public_key_file(path: &Path) -> Result<PublicKeyLine> {
     let bytes = outside::read(path, FileKind::PublicKey)?;
+    public_key_from(
+        path,
+        &bytes,
+        "ask the partner for their Ed25519 public key file (`ssh-keygen -t ed25519` makes one ending in .pub)",
+    )
+}
+
+/// The one key line of the public key file `path` whose contents are `bytes` (blank and `#`
+/// lines ignored); `hint` says what to do when it is unusable.
+fn public_key_from(path: &Path, bytes: &[u8], hint: &str) -> Result<PublicKeyLine> {
     let refuse = |why: String| {
-        Error::input(format!("{}: cannot use this public key: {why}", path.display())).with_hint(
-            "ask the partner for their Ed25519 public key file (`ssh-keygen -t ed25519` makes one ending in .pub)",
-        )
+        Error::input(format!(
+            "{}: cannot use this public key: {why}",
+            path.display()
+        ))
+        .with_hint(hint)
     };
-    let text = std::str::from_utf8(&bytes).map_err(|_| refuse("the file is not text".into()))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| refuse("the file is not text".into()))?;
     if text.contains("PRIVATE KEY") {
         return Err(Error::input(format!(
             "{} is a private key; enrol the public key only",
@@ -691,14 +706,20 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn private_keys_round_trip_encrypted_and_permissions_are_enforced() {
+        let workspace = Path::new("/nonexistent-datapact-workspace");
         use std::os::unix::fs::PermissionsExt;
+        let open_private_key = |path: &Path| match open_key(path, workspace)? {
+            KeyFile::Private(locked) => Ok(locked),
+            KeyFile::Public(_) => panic!("a private key read as a public key"),
+        };
+        let read_private_key =
+            |path: &Path, pass: &Passphrase| open_private_key(path).and_then(|k| k.unlock(pass));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k");
         let pass_file = dir.path().join("pass");
         std::fs::write(&pass_file, "correct horse\n").unwrap();
         std::fs::set_permissions(&pass_file, std::fs::Permissions::from_mode(0o600)).unwrap();
         let key = SigningKey::from_bytes(&[8; 32]);
-        let workspace = Path::new("/nonexistent-datapact-workspace");
         write_private_key(
             &path,
             &key,

@@ -1,5 +1,6 @@
 //! Signing agreement versions: OpenSSH SSHSIG signatures over small statement files, the
-//! workspace trust store of partners' public keys, private key files, and verification.
+//! workspace trust store of partners' public keys, private key files and keys in an ssh-agent,
+//! and verification.
 //!
 //! Layout in a workspace:
 //! - `keys/<party-id>.toml`: the trust store, one file per party ([`trust`]).
@@ -17,8 +18,10 @@
 //! needs about an agreement, so this module does not depend on the full agreement model.
 
 pub mod acceptance;
+pub mod agent;
 pub mod facts;
 pub mod in_force;
+pub mod key_source;
 pub mod keyfile;
 pub mod leaks;
 pub mod limits;

@@ -4,7 +4,8 @@
 //! with its signature so that the pair appears whole or not at all.
 
 use super::AgreementFacts;
-use super::keyfile::{self, LockedKey, Passphrase};
+use super::key_source::{KeySource, UnlockedKey};
+use super::keyfile::Passphrase;
 use super::statement::{STATEMENT_TYPE, Statement, latest_signing_time};
 use super::trust::{Refusal, TrustStore, TrustedKey};
 use super::{sshsig, verify};
@@ -13,23 +14,25 @@ use crate::gate::{self, Kind, Overwrite};
 use crate::term;
 use crate::workspace::Workspace;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::path::Path;
 
 /// A private key checked against the trust store for one party, role and signing time; still
-/// locked (its passphrase is asked for only once the signer has seen what they sign).
+/// locked (a key file's passphrase is asked for, or the ssh-agent asked to sign, only once the
+/// signer has seen what they sign).
 pub struct Signer<'t> {
     /// The trust store entry holding the key.
     pub entry: &'t TrustedKey,
     pub key_id: String,
     /// The role the statement names.
     pub role: String,
-    pub locked: LockedKey,
+    /// The key: a key file, or a key an ssh-agent holds ([`KeySource`]).
+    pub locked: KeySource,
 }
 
-/// Opens the private key `key` and checks, before anything is signed, what verification checks
-/// for each statement: the key file is not kept where git could commit it, and the key passes
-/// [`check_enrolled`]. Only the public half is read.
+/// Opens the key `key` names (a private key file, or a key an ssh-agent holds: [`KeySource`])
+/// and checks, before anything is signed, what verification checks for each statement: a key
+/// file is not kept where git could commit it, and the key passes [`check_enrolled`]. Only the
+/// public half is read.
 pub fn check_key<'t>(
     ws: &Workspace,
     trust: &'t TrustStore,
@@ -39,14 +42,12 @@ pub fn check_key<'t>(
     signed_at: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<Signer<'t>> {
-    // A key kept where git could commit it is refused before it is read, as `keys generate`
-    // refuses to write one there.
-    keyfile::refuse_private_key_source(key, &ws.root)?;
     // Only the public half is needed to check the key and show what will be signed; the
-    // passphrase is asked for after that, so the signer can still stop.
-    let locked = keyfile::open_private_key(key)?;
+    // passphrase is asked for (or the agent asked to sign) after that, so the signer can still
+    // stop.
+    let locked = KeySource::open(key, &ws.root)?;
     let key_id = sshsig::key_id(&locked.verifying_key()?);
-    let public = keyfile::public_path(key);
+    let public = locked.public_file(key);
     let (entry, role) = check_enrolled(
         ws,
         trust,
@@ -326,35 +327,34 @@ pub fn publish(
 }
 
 /// Signs a statement's `text` and publishes it: unlocks the key (asking for its passphrase only
-/// now, once the signer has seen what they sign), signs in the datapact namespace, then, holding
-/// the workspace lock so that two runs never interleave their files, checks again what an
-/// earlier run `left` at the statement's and signature's paths and [`publish`]es the pair.
+/// now, once the signer has seen what they sign) or asks the ssh-agent holding it, signs in the
+/// datapact namespace, then, holding the workspace lock so that two runs never interleave their
+/// files, checks again what an earlier run `left` at the statement's and signature's paths and
+/// [`publish`]es the pair.
 pub fn sign_and_publish(
     ws: &Workspace,
-    locked: LockedKey,
+    locked: KeySource,
     passphrase: &Passphrase,
     text: &str,
     stmt: &Path,
     sig: &Path,
     left: impl FnOnce() -> Result<Leftover>,
 ) -> Result<()> {
-    let signing_key = locked.unlock(passphrase)?;
-    sign_and_publish_unlocked(ws, &signing_key, text, stmt, sig, left)
+    let mut key = locked.unlock(passphrase)?;
+    sign_and_publish_unlocked(ws, &mut key, text, stmt, sig, left)
 }
 
 /// [`sign_and_publish`] with a key already unlocked: what `sign` uses for several agreements,
 /// so the key is decrypted (and its passphrase asked for) once for all of them.
 pub fn sign_and_publish_unlocked(
     ws: &Workspace,
-    signing_key: &SigningKey,
+    key: &mut UnlockedKey,
     text: &str,
     stmt: &Path,
     sig: &Path,
     left: impl FnOnce() -> Result<Leftover>,
 ) -> Result<()> {
-    let armour = sshsig::sign(signing_key, text.as_bytes()).map_err(|why| {
-        Error::input(format!("cannot make the signature: {why}")).with_hint("report a bug")
-    })?;
+    let armour = key.sign(text.as_bytes())?;
     // One run at a time decides what is there and writes: two runs for the same party never
     // interleave their files.
     let _lock = gate::lock_workspace(&ws.root)?;

@@ -70,18 +70,26 @@ pub fn public_key_line(key: &VerifyingKey) -> String {
 /// Signs `message` in the datapact namespace (hash sha512, ssh-keygen's default) and returns
 /// the armoured signature, LF line endings, ending in a newline.
 pub fn sign(key: &SigningKey, message: &[u8]) -> Result<String, SigProblem> {
-    let to_sign = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
-        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
-    let signature = key.sign(&to_sign);
+    armour(&key.verifying_key(), &key.sign(&signed_data(message)?))
+}
+
+/// What an SSHSIG signature of `message` in the datapact namespace (hash sha512) signs: the
+/// bytes an Ed25519 key signs, here or in an ssh-agent, before [`armour`] wraps the signature.
+pub fn signed_data(message: &[u8]) -> Result<Vec<u8>, SigProblem> {
+    SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))
+}
+
+/// The armoured SSHSIG signature (LF line endings, ending in a newline) of `signature`, made by
+/// `key` over [`signed_data`] of a message.
+pub fn armour(
+    key: &VerifyingKey,
+    signature: &ed25519_dalek::Signature,
+) -> Result<String, SigProblem> {
     let ssh_signature = ssh_key::Signature::new(Algorithm::Ed25519, signature.to_bytes().to_vec())
         .map_err(|e| SigProblem::Malformed(e.to_string()))?;
-    let sig = SshSig::new(
-        key_data(&key.verifying_key()),
-        NAMESPACE,
-        HashAlg::Sha512,
-        ssh_signature,
-    )
-    .map_err(|e| SigProblem::Malformed(e.to_string()))?;
+    let sig = SshSig::new(key_data(key), NAMESPACE, HashAlg::Sha512, ssh_signature)
+        .map_err(|e| SigProblem::Malformed(e.to_string()))?;
     let mut pem = sig
         .to_pem(LineEnding::LF)
         .map_err(|e| SigProblem::Malformed(e.to_string()))?;

@@ -129,12 +129,13 @@ impl TempWorkspace {
     }
 
     /// The binary, run from the root with a fixed environment: colour off, `XDG_CONFIG_HOME` the
-    /// private configuration directory, no `DATAPACT_TODAY`.
+    /// private configuration directory, no `DATAPACT_TODAY`, no ssh-agent (`SSH_AUTH_SOCK`).
     pub fn cmd(&self) -> Command {
         let mut cmd = datapact();
         cmd.current_dir(self.root())
             .env("XDG_CONFIG_HOME", self.config_home.path())
             .env_remove("DATAPACT_TODAY")
+            .env_remove("SSH_AUTH_SOCK")
             .env_remove("COLUMNS");
         cmd
     }
@@ -186,6 +187,20 @@ impl TempWorkspace {
     /// `datapact keys generate --party PARTY --principal PRINCIPAL --role dpo EXTRA...`, unchecked.
     pub fn keys_generate(&self, party: &str, principal: &str, extra: &[&str]) -> Output {
         self.output(&keys_generate_args(party, principal, extra))
+    }
+
+    /// `keys export-allowed-signers --out` a file `allowed_signers` beside the keys, which must
+    /// succeed; returns the file.
+    pub fn export_allowed_signers(&self) -> PathBuf {
+        let allowed = self.key_path("allowed_signers");
+        let (code, _, err) = self.run(&[
+            "keys",
+            "export-allowed-signers",
+            "--out",
+            allowed.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        allowed
     }
 
     /// Generates and enrols an unencrypted dpo key for `party` in the default key directory;

@@ -12,6 +12,7 @@ mod fixture_patch;
 
 mod acceptance_cli;
 mod acknowledgements_cli;
+mod agent_cli;
 mod browser_cli;
 mod bump_cli;
 mod consistency_cli;

@@ -306,14 +306,7 @@ fn exported_windows_have_no_z_and_verify_in_every_time_zone() {
     }
     let (ws, key) =
         with_openssh_key(&["--valid-from", "2026-01-01", "--valid-until", "2026-12-31"]);
-    let allowed = ws.key_path("allowed_signers");
-    let (code, _, err) = ws.run(&[
-        "keys",
-        "export-allowed-signers",
-        "--out",
-        allowed.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let allowed = ws.export_allowed_signers();
     let exported = std::fs::read_to_string(&allowed).unwrap();
     let line = exported
         .lines()

@@ -190,18 +190,32 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 /// test fails (it must not pass silently), unless `DATAPACT_SKIP_OPENSSH_TESTS=1` says to skip
 /// it, which prints a note.
 pub(crate) fn ssh_keygen_available() -> bool {
-    let found = std::process::Command::new("ssh-keygen")
-        .arg("-?")
-        .output()
-        .is_ok();
-    if found {
+    openssh_available(&["ssh-keygen"])
+}
+
+/// Whether to run an OpenSSH interoperability test that needs each of `tools` (ssh-keygen,
+/// ssh-agent, ssh-add: OpenSSH's client has them all), as [`ssh_keygen_available`] decides.
+pub(crate) fn openssh_available(tools: &[&str]) -> bool {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|tool| {
+            std::process::Command::new(tool)
+                .arg("-?")
+                .stdin(std::process::Stdio::null())
+                .output()
+                .is_err()
+        })
+        .collect();
+    if missing.is_empty() {
         return true;
     }
     assert!(
         std::env::var("DATAPACT_SKIP_OPENSSH_TESTS").is_ok_and(|v| v == "1"),
-        "ssh-keygen is not on PATH, so the OpenSSH interoperability tests cannot run: install \
+        "{} not on PATH, so the OpenSSH interoperability tests cannot run: install \
          OpenSSH's client (Debian: apt-get install openssh-client), or set \
-         DATAPACT_SKIP_OPENSSH_TESTS=1 to skip them knowingly"
+         DATAPACT_SKIP_OPENSSH_TESTS=1 to skip them knowingly",
+        missing.join(", ")
     );
     eprintln!("note: DATAPACT_SKIP_OPENSSH_TESTS=1: skipping this OpenSSH interoperability test");
     false
@@ -1290,6 +1304,8 @@ fn set_mode(path: &Path, mode: u32) {
 }
 
 /// Regression: `sign --key x.pub` said "permissions too open" rather than that it is a public key.
+/// A public key now names a key in an ssh-agent (tests/cli/agent_cli.rs): without an agent,
+/// the refusal says so and names the private key file beside it.
 #[test]
 fn sign_with_the_public_key_file_says_it_is_a_public_key() {
     let f = Fixture::new();
@@ -1297,9 +1313,11 @@ fn sign_with_the_public_key_file_says_it_is_a_public_key() {
     let public = PathBuf::from(format!("{}.pub", a.display()));
     f.sign_at(ICB, &public, T0)
         .code(2)
-        .stderr(predicates::str::contains("is a public key"))
+        .stderr(predicates::str::contains(
+            "through an ssh-agent, but no agent is running",
+        ))
         .stderr(predicates::str::contains(format!(
-            "probably {}",
+            "`ssh-add {}`; or pass the private key file itself",
             a.display()
         )))
         .stderr(predicates::str::contains("too open").not());
@@ -1313,7 +1331,7 @@ fn sign_with_the_public_key_file_says_it_is_a_public_key() {
     f.sign_at(ICB, &garbage, T0)
         .code(2)
         .stderr(predicates::str::contains("is not an OpenSSH private key"))
-        .stderr(predicates::str::contains("is a public key").not());
+        .stderr(predicates::str::contains("no agent is running").not());
     let private = std::fs::read_to_string(&a).unwrap();
     std::fs::write(
         &garbage,

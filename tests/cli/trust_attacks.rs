@@ -123,14 +123,7 @@ fn trust_findings(ws: &TempWorkspace) -> Vec<(String, String, String)> {
 
 /// `keys export-allowed-signers` to a file outside the workspace; returns the file and its text.
 fn export(ws: &TempWorkspace) -> (PathBuf, String) {
-    let path = ws.key_path("allowed_signers");
-    let (code, _, err) = ws.run(&[
-        "keys",
-        "export-allowed-signers",
-        "--out",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let path = ws.export_allowed_signers();
     let text = read(&path);
     (path, text)
 }

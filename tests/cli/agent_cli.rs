@@ -1,0 +1,326 @@
+//! Keys in an ssh-agent: `sign --key KEY.pub` (or `--key SHA256:...`) signs through a real
+//! `ssh-agent` holding a key made by ssh-keygen whose private key file is gone; the signature is
+//! byte for byte the one the key file makes, `verify` counts it and `ssh-keygen -Y verify`
+//! accepts it. Without an agent, or with one that does not hold the key, nothing is written.
+
+use crate::common::{self, ECC, ICB, ID, T0, TempWorkspace, text};
+use crate::signing::openssh_available;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const NAMESPACE: &str = "datapact-agreement@datapact.dev";
+
+/// A real `ssh-agent -D -a SOCKET` on a socket in its own temporary folder, killed when dropped,
+/// so a failing test never leaves it running.
+struct Agent {
+    child: Child,
+    socket: PathBuf,
+    // Removed after the agent is killed (fields drop after `drop`).
+    _dir: tempfile::TempDir,
+}
+
+impl Agent {
+    fn start() -> Agent {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("agent.sock");
+        let child = Command::new("ssh-agent")
+            .arg("-D")
+            .arg("-a")
+            .arg(&socket)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The guard exists before anything can fail, so the agent is killed whatever happens.
+        let agent = Agent {
+            child,
+            socket,
+            _dir: dir,
+        };
+        for _ in 0..1000 {
+            if agent.socket.exists() {
+                return agent;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("ssh-agent made no socket at {}", agent.socket.display());
+    }
+
+    /// `ssh-add KEY` into this agent.
+    fn add(&self, key: &Path) {
+        let out = Command::new("ssh-add")
+            .arg(key)
+            .env("SSH_AUTH_SOCK", &self.socket)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "ssh-add: {}", text(&out.stderr));
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A workspace in git with the example agreement and, for each party, an Ed25519 key made by
+/// ssh-keygen (`key_path("icb")`, `key_path("ecc")`) and enrolled (dpo) from its `.pub`.
+fn workspace() -> (TempWorkspace, PathBuf, PathBuf) {
+    let ws = TempWorkspace::init();
+    ws.write(&format!("agreements/{ID}.toml"), common::example(ID));
+    ws.set_committer();
+    let mut keys = Vec::new();
+    for (party, principal, name) in [
+        (ICB, "priya@nhs.net", "icb"),
+        (ECC, "mark@essex.gov.uk", "ecc"),
+    ] {
+        let key = ws.key_path(name);
+        common::ssh_keygen_key(&key, principal);
+        let public = format!("{}.pub", key.display());
+        let (code, _, err) = ws.run(&[
+            "keys",
+            "add",
+            "--party",
+            party,
+            "--principal",
+            principal,
+            "--role",
+            "dpo",
+            &public,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        keys.push(key);
+    }
+    ws.commit_all("agreement and keys", "2026-03-01T10:00:00Z");
+    let ecc = keys.pop().unwrap();
+    (ws, keys.pop().unwrap(), ecc)
+}
+
+/// `datapact sign ID --party PARTY --key KEY --signed-at T0` with `SSH_AUTH_SOCK` set to
+/// `socket` (or unset), and nothing on standard input (no passphrase can be typed).
+fn sign(ws: &TempWorkspace, party: &str, key: &str, socket: Option<&Path>) -> Output {
+    let mut cmd = ws.cmd();
+    cmd.args([
+        "sign",
+        ID,
+        "--party",
+        party,
+        "--key",
+        key,
+        "--signed-at",
+        T0,
+    ])
+    .write_stdin("");
+    if let Some(socket) = socket {
+        cmd.env("SSH_AUTH_SOCK", socket);
+    }
+    let out = cmd.output().unwrap();
+    common::assert_no_panic(&out);
+    out
+}
+
+/// A party's statement and signature paths for version 1.
+fn files(ws: &TempWorkspace, party: &str) -> (PathBuf, PathBuf) {
+    let dir = ws.root().join(format!("signatures/{ID}/v1"));
+    (
+        dir.join(format!("{party}.toml")),
+        dir.join(format!("{party}.toml.sig")),
+    )
+}
+
+/// The key id (`SHA256:...`) of a public key file, as `ssh-keygen -l` prints it.
+fn fingerprint(public: &str) -> String {
+    let out = Command::new("ssh-keygen")
+        .args(["-l", "-E", "sha256", "-f", public])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string()
+}
+
+/// Signing through the agent: with the public key file for the ICB, with the key id for the
+/// council, each private key file removed first. The ICB's signature is the very bytes its
+/// key file made for the same statement (Ed25519 signatures are deterministic), both count,
+/// and ssh-keygen accepts them; no passphrase is asked for.
+#[test]
+fn sign_through_an_agent_with_a_public_key_file_or_a_key_id() {
+    if !openssh_available(&["ssh-keygen", "ssh-agent", "ssh-add"]) {
+        return;
+    }
+    let (ws, icb, ecc) = workspace();
+    let icb_pub = format!("{}.pub", icb.display());
+    let ecc_pub = format!("{}.pub", ecc.display());
+    let (icb_stmt, icb_sig) = files(&ws, ICB);
+
+    // What the key file makes, kept to compare with what the agent makes.
+    let out = sign(&ws, ICB, icb.to_str().unwrap(), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let by_file = (
+        std::fs::read(&icb_stmt).unwrap(),
+        std::fs::read(&icb_sig).unwrap(),
+    );
+    std::fs::remove_dir_all(ws.root().join("signatures")).unwrap();
+
+    let agent = Agent::start();
+    agent.add(&icb);
+    agent.add(&ecc);
+    std::fs::remove_file(&icb).unwrap();
+    std::fs::remove_file(&ecc).unwrap();
+
+    let out = sign(&ws, ICB, &icb_pub, Some(&agent.socket));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let icb_id = fingerprint(&icb_pub);
+    assert!(
+        text(&out.stderr).contains(&format!("asking the ssh-agent to sign with key {icb_id}")),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stderr).to_lowercase().contains("passphrase"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&icb_stmt).unwrap(), by_file.0);
+    assert_eq!(
+        std::fs::read(&icb_sig).unwrap(),
+        by_file.1,
+        "the agent's signature differs from the key file's"
+    );
+
+    let ecc_id = fingerprint(&ecc_pub);
+    let out = sign(&ws, ECC, &ecc_id, Some(&agent.socket));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    drop(agent);
+
+    let out = ws.output(&["--today", "2026-04-02", "verify", ID, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parties = json["agreements"][0]["parties"].as_array().unwrap();
+    for party in [ICB, ECC] {
+        let status = parties.iter().find(|p| p["party"] == party).unwrap();
+        assert_eq!(status["status"], "signed", "{party}: {json}");
+    }
+
+    let allowed = ws.export_allowed_signers();
+    for (party, principal) in [(ICB, "priya@nhs.net"), (ECC, "mark@essex.gov.uk")] {
+        let (stmt, sig) = files(&ws, party);
+        let verified = Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-f"])
+            .arg(&allowed)
+            .args(["-I", principal, "-n", NAMESPACE])
+            .arg("-Overify-time=20260401100000Z")
+            .arg("-s")
+            .arg(&sig)
+            .stdin(std::fs::File::open(&stmt).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            verified.status.success(),
+            "ssh-keygen -Y verify of {party}'s signature: {}",
+            text(&verified.stderr)
+        );
+    }
+}
+
+/// Without a running agent (`SSH_AUTH_SOCK` unset, or naming a socket nobody listens on), a
+/// public key file or key id is refused, saying how to start one and add the key; exit 2 (this
+/// computer's set-up is missing, not something wrong in the workspace), nothing written.
+#[test]
+fn without_an_agent_signing_through_one_is_refused_and_nothing_is_written() {
+    if !openssh_available(&["ssh-keygen"]) {
+        return;
+    }
+    let (ws, icb, _) = workspace();
+    let icb_pub = format!("{}.pub", icb.display());
+    let id = fingerprint(&icb_pub);
+    let gone = ws.key_path("no-agent.sock");
+    for (key, socket) in [
+        (icb_pub.as_str(), None),
+        (id.as_str(), None),
+        (icb_pub.as_str(), Some(gone.as_path())),
+    ] {
+        let out = sign(&ws, ICB, key, socket);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{key}: {err}");
+        match socket {
+            None => assert!(
+                err.contains(&format!(
+                    "--key {key} names a key to sign with through an ssh-agent, but no agent is running here (SSH_AUTH_SOCK is not set)"
+                )),
+                "{err}"
+            ),
+            Some(socket) => assert!(
+                err.contains(&format!(
+                    "cannot reach the ssh-agent at {} (SSH_AUTH_SOCK)",
+                    socket.display()
+                )),
+                "{err}"
+            ),
+        }
+        assert!(err.contains("`eval $(ssh-agent)`"), "{err}");
+        // The private key file is beside the public one: the hint names it.
+        let add = if key == id {
+            "`ssh-add PRIVATE_KEY_FILE`".to_string()
+        } else {
+            format!("`ssh-add {}`", icb.display())
+        };
+        assert!(err.contains(&add), "{err}");
+        assert!(!ws.root().join("signatures").exists(), "{key}: written");
+    }
+}
+
+/// An agent that does not hold the key is refused, naming the key id that is missing and
+/// `ssh-add`; exit 2, nothing written. A key id of a key the agent holds that is not Ed25519 is
+/// refused as such.
+#[test]
+fn an_agent_without_the_key_is_refused_naming_it_and_nothing_is_written() {
+    if !openssh_available(&["ssh-keygen", "ssh-agent", "ssh-add"]) {
+        return;
+    }
+    let (ws, icb, ecc) = workspace();
+    let icb_pub = format!("{}.pub", icb.display());
+    let id = fingerprint(&icb_pub);
+    let agent = Agent::start();
+    agent.add(&ecc);
+    for key in [icb_pub.as_str(), id.as_str()] {
+        let out = sign(&ws, ICB, key, Some(&agent.socket));
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{key}: {err}");
+        assert!(
+            err.contains(&format!(
+                "the ssh-agent at {} (SSH_AUTH_SOCK) does not hold key {id}, which --key {key} names (it holds 1 other key)",
+                agent.socket.display()
+            )),
+            "{err}"
+        );
+        assert!(err.contains("ssh-add"), "{err}");
+        assert!(!ws.root().join("signatures").exists(), "{key}: written");
+    }
+
+    let ecdsa = ws.key_path("ecdsa");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ecdsa", "-N", "", "-f"])
+        .arg(&ecdsa)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    agent.add(&ecdsa);
+    let ecdsa_id = fingerprint(&format!("{}.pub", ecdsa.display()));
+    let out = sign(&ws, ICB, &ecdsa_id, Some(&agent.socket));
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "key {ecdsa_id} in the ssh-agent cannot sign for datapact: it is a ecdsa-sha2-nistp256 key; datapact signs with Ed25519 keys only"
+        )),
+        "{err}"
+    );
+    assert!(!ws.root().join("signatures").exists(), "written");
+}
