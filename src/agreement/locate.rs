@@ -56,6 +56,16 @@ impl Path {
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
+    /// Whether one of the two paths contains the other (or they are the same): a finding about
+    /// `parties[0]` concerns `parties[0].name`, and one about `parties[0].name` concerns
+    /// `parties[0]`; `parties[0].name` and `parties[1]` are unrelated.
+    pub fn overlaps(&self, other: &Path) -> bool {
+        self.0.iter().zip(&other.0).all(|pair| match pair {
+            (Seg::Key(a), Seg::Key(b)) => a == b,
+            (Seg::Index(a), Seg::Index(b)) => a == b,
+            _ => false,
+        })
+    }
     /// The last key of the path (`public_authority` of `parties[0].public_authority`), as the
     /// file writes it on the key's line.
     pub fn key(&self) -> String {

@@ -77,6 +77,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         policy: config.policy().clone(),
         workspace_policy: config.policy(),
         jurisdiction: crate::vocab::Jurisdiction::Uk,
+        undecided: Vec::new(),
     };
     cx.scan_values(root.get_ref(), &Path::root());
 
@@ -106,9 +107,17 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     let agreement = cx.build(&raw, expected_id);
     let policy = cx.policy;
     let mut findings = cx.findings;
-    // Content rules need every part in place; with structural errors they would only add noise.
+    // Content rules need every part in place; with structural errors they would only add noise,
+    // except the conditional requirements, reported where what they read could be read.
     if cx.broken {
         out.agreement = None;
+        if let Some(a) = agreement {
+            let conditional =
+                content::run_conditional(&a, &config.limits, &policy, at, &source.display, &cx.undecided);
+            for f in conditional {
+                findings.push(f);
+            }
+        }
     } else if let Some(a) = agreement {
         for f in content::run(&a, &config.limits, &policy, at, &source.display) {
             findings.push(f);
