@@ -22,7 +22,9 @@ Examples:
   datapact validate                           # every agreement of the workspace
   datapact validate icb-ecc-adult-social-care   # one agreement, by id
   datapact validate agreements/icb-ecc-adult-social-care.toml --format json   # by path, as JSON
-  datapact validate --fail-on warning         # fail on warnings too")]
+  datapact validate --fail-on warning         # fail on warnings too
+  datapact validate --summary                 # one line per file: errors, warnings, top codes
+  datapact validate ~/Downloads/received.toml   # a file received by e-mail, outside any workspace")]
 pub struct Args {
     /// Agreement ids or file paths; default: every agreement in the workspace.
     #[arg(value_name = "ID|PATH")]
@@ -30,6 +32,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// One line per file (its errors, warnings and most frequent codes) instead of every finding:
+    /// the same as `--format summary`.
+    #[arg(long, conflicts_with = "format")]
+    pub summary: bool,
     /// Fail (exit 1) on findings of this severity or worse.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -72,7 +78,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     reports.extend(workspace_reports(&ws, &args.targets, reports.len()));
     cx.finish_report(
         "validate",
-        args.format,
+        super::report_format(args.format, args.summary),
         &reports,
         args.fail_on == FailOn::Warning || args.deny_warnings,
         unreadable,
