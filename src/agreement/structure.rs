@@ -522,7 +522,11 @@ impl<'a> Cx<'a> {
         }
         self.report_at(&structure::UNKNOWN_VALUE, path, |cx| {
             let hint = match list.suggest(id) {
-                Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
+                Some(s) => format!(
+                    "did you mean {}? Known values: {}",
+                    list.describe(s),
+                    list.ids()
+                ),
                 None => format!("use one of: {}", list.ids()),
             };
             (
