@@ -613,6 +613,17 @@ pub mod output {
     /// Whether `path`, as named (made absolute against the current folder, `.` and `..`
     /// resolved by name, not through links), lies under the workspace root `root`.
     pub fn named_inside(root: &Path, path: &Path) -> Result<bool> {
+        Ok(as_named(path)?.starts_with(root))
+    }
+
+    /// Whether `path`, as named (compared as [`named_inside`] does: no link followed), is the
+    /// folder `folder` of the workspace root `root` (`templates` for `templates/`).
+    pub fn names_folder(root: &Path, path: &Path, folder: &str) -> Result<bool> {
+        Ok(as_named(path)? == root.join(folder))
+    }
+
+    /// `path` made absolute against the current folder, `.` and `..` resolved by name.
+    fn as_named(path: &Path) -> Result<PathBuf> {
         let abs = super::absolute(path)?;
         let mut normal = PathBuf::new();
         for part in abs.components() {
@@ -624,7 +635,7 @@ pub mod output {
                 other => normal.push(other),
             }
         }
-        Ok(normal.starts_with(root))
+        Ok(normal)
     }
 
     /// Judges `path` as a workspace file when it is named inside the workspace `root`; any
