@@ -257,6 +257,64 @@ warning[DP117]: agreements/alpha.toml:30:1: party essex-cc has no retention rule
         assert!(plain.contains("  hint: h\\nerror: fake\n"));
     }
 
+    /// `sample()` with three more findings in alpha.toml: two sharing the hint of the first one
+    /// (one before it, one after a finding with another hint) and one without a hint.
+    fn with_repeated_hints() -> Vec<super::super::FileReport> {
+        let mut reports = sample();
+        let file = "agreements/alpha.toml";
+        let rule = &crate::rules::structure::PLACEHOLDER;
+        let todo = "replace the TODO text";
+        reports[1].findings.extend([
+            finding(rule, file, 3, 1, "`a` is still to fill in", todo),
+            finding(rule, file, 40, 1, "`b` is still to fill in", todo),
+            finding(rule, file, 20, 1, "`c` has no hint", ""),
+        ]);
+        reports[1].findings[1].hint = todo.into();
+        reports
+    }
+
+    #[test]
+    fn findings_sharing_a_hint_are_listed_together_and_the_hint_printed_once() {
+        let text = plain(&render(Format::Human, &with_repeated_hints(), &context()));
+        let expected = "\
+error[DP013]: agreements/alpha.toml:3:1: `a` is still to fill in
+error[DP011]: agreements/alpha.toml:12:5: missing required key purpose.description
+error[DP013]: agreements/alpha.toml:40:1: `b` is still to fill in
+  hint (the 3 findings above): replace the TODO text
+error[DP013]: agreements/alpha.toml:20:1: `c` has no hint
+warning[DP117]: agreements/alpha.toml:30:1: party essex-cc has no retention rule
+  hint: add [[retention]] for essex-cc
+
+2 files checked: 4 errors, 1 warning
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn the_summary_is_one_line_per_file_with_its_most_frequent_codes() {
+        let text = plain(&render(Format::Summary, &with_repeated_hints(), &context()));
+        let expected = "\
+agreements/alpha.toml: 4 errors, 1 warning; most: DP013 (3), DP011 (1), DP117 (1)
+agreements/zeta.toml: no problems
+2 files checked: 4 errors, 1 warning
+";
+        assert_eq!(text, expected);
+        let mut reports = with_repeated_hints();
+        reports[1].findings.push(finding(
+            &crate::rules::content::CALDICOTT_GUARDIAN,
+            "agreements/alpha.toml",
+            50,
+            1,
+            "m",
+            "h",
+        ));
+        let text = plain(&render(Format::Summary, &reports, &context()));
+        assert!(
+            text.contains("most: DP013 (3), DP011 (1), DP104 (1), 1 other code\n"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn clean_run_prints_only_the_summary() {
         let mut reports = sample();

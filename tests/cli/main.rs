@@ -30,6 +30,7 @@ mod keys_cli;
 mod lifecycle_cli;
 mod lifecycle_warnings_cli;
 mod log_cli;
+mod messages_cli;
 mod membership_cli;
 mod non_nhs_cli;
 mod openssh_only_cli;
