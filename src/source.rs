@@ -85,10 +85,8 @@ impl SourceFile {
     /// symbolic link followed: [`crate::gate::outside::read_file_no_follow`]); as [`Self::read`]
     /// otherwise.
     pub fn read_outside(path: &Path, display: String) -> Result<Self> {
-        let bytes = crate::gate::outside::read_file_no_follow(
-            path,
-            crate::gate::FileKind::Agreement,
-        )?;
+        let bytes =
+            crate::gate::outside::read_file_no_follow(path, crate::gate::FileKind::Agreement)?;
         Ok(Self::from_bytes(path.to_path_buf(), display, bytes))
     }
 

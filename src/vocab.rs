@@ -443,9 +443,15 @@ pub fn markdown() -> String {
         } else {
             ""
         };
+        let by_paragraph = if list.entries.iter().any(|e| e.paragraph.is_some()) {
+            "Write the id: a condition written as a reference (`\"Schedule 1 para 2\"`, \
+             `\"Sch.1 para.2\"`) is DP015, whose hint names the condition of that paragraph.\n\n"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            "\n### `{}` (used by `{field}`)\n\n{uk_only}| id | label | wording in rendered documents |",
+            "\n### `{}` (used by `{field}`)\n\n{uk_only}{by_paragraph}| id | label | wording in rendered documents |",
             list.name
         );
         let extra = match list.name {

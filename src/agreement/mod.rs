@@ -92,7 +92,11 @@ pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
 /// Reads and validates an agreement file named outside any workspace (`validate FILE` with no
 /// workspace found), under `config` (datapact's defaults): by its own name, no link followed;
 /// its name is not compared with its id (DP008), a rule of a workspace's `agreements/`.
-pub fn check_outside(path: &Path, display: String, config: &crate::config::Config) -> Result<Checked> {
+pub fn check_outside(
+    path: &Path,
+    display: String,
+    config: &crate::config::Config,
+) -> Result<Checked> {
     let source = SourceFile::read_outside(path, display)?;
     Ok(checked(source, None, config))
 }

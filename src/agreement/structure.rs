@@ -87,9 +87,7 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.report_at(rule, path, |cx| {
-            (cx.pos(path), message.into(), hint.into())
-        });
+        self.report_at(rule, path, |cx| (cx.pos(path), message.into(), hint.into()));
     }
 
     /// [`Cx::report`] of a finding about the value at `path`, which is undecided when the

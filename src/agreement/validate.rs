@@ -112,8 +112,14 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     if cx.broken {
         out.agreement = None;
         if let Some(a) = agreement {
-            let conditional =
-                content::run_conditional(&a, &config.limits, &policy, at, &source.display, &cx.undecided);
+            let conditional = content::run_conditional(
+                &a,
+                &config.limits,
+                &policy,
+                at,
+                &source.display,
+                &cx.undecided,
+            );
             for f in conditional {
                 findings.push(f);
             }

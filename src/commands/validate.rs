@@ -65,8 +65,8 @@ pub fn validation_ran(checked: &Checked, family: Family) -> bool {
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // Files named by path may be checked where no workspace is found; `-C DIR` names one.
-    let only_files = !args.targets.is_empty()
-        && args.targets.iter().all(|t| workspace::looks_like_path(t));
+    let only_files =
+        !args.targets.is_empty() && args.targets.iter().all(|t| workspace::looks_like_path(t));
     let ws = if only_files && cx.workspace_dir.is_none() {
         match Workspace::find_from_current_dir()? {
             Some(ws) => ws,

@@ -157,7 +157,12 @@ fn write_summary_at(
         if codes.len() > TOP_CODES {
             top.push(count(codes.len() - TOP_CODES, "other code", "other codes"));
         }
-        writeln!(out, "{name}: {}; most: {}", tally_text(tally), top.join(", "))?;
+        writeln!(
+            out,
+            "{name}: {}; most: {}",
+            tally_text(tally),
+            top.join(", ")
+        )?;
     }
     if quiet {
         return Ok(());

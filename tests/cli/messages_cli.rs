@@ -21,8 +21,18 @@ fn new_agreements() -> TempWorkspace {
     for template in TEMPLATES {
         let id = format!("t-{template}");
         let args = [
-            "new", &id, "--template", template, "--title", "T", "--party", "org-a", "--party",
-            "org-b", "--today", "2026-01-01",
+            "new",
+            &id,
+            "--template",
+            template,
+            "--title",
+            "T",
+            "--party",
+            "org-a",
+            "--party",
+            "org-b",
+            "--today",
+            "2026-01-01",
         ];
         let (code, _, err) = ws.run(&args);
         assert_eq!(code, 0, "{template}: {err}");
@@ -93,7 +103,9 @@ fn a_conditional_requirement_whose_values_are_not_read_yet_is_not_reported() {
     let (_, report, _) = ws.validate_json(&[file]);
     let found = findings(&report);
     assert!(
-        found.iter().any(|(code, _, m)| code == "DP104" && m.contains("\"org-a\"")),
+        found
+            .iter()
+            .any(|(code, _, m)| code == "DP104" && m.contains("\"org-a\"")),
         "{found:?}"
     );
     assert!(found.iter().any(|(code, _, _)| code == "DP013"));
@@ -119,7 +131,10 @@ fn a_new_agreement_prints_each_shared_hint_once() {
     let findings = stdout.lines().filter(|l| l.starts_with("error[")).count();
     let hints = stdout.lines().filter(|l| l.starts_with("  hint")).count();
     assert!(findings > 50, "{stdout}");
-    assert!(hints < 12, "{hints} hints for {findings} findings:\n{stdout}");
+    assert!(
+        hints < 12,
+        "{hints} hints for {findings} findings:\n{stdout}"
+    );
     // The shared hint follows the findings it answers and says how many they are.
     let todo = stdout
         .lines()
@@ -129,7 +144,11 @@ fn a_new_agreement_prints_each_shared_hint_once() {
     assert!(stdout.contains(&shared), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     let at = lines.iter().position(|l| *l == shared).unwrap();
-    assert!(lines[at - todo..at].iter().all(|l| l.contains("is still to fill in")));
+    assert!(
+        lines[at - todo..at]
+            .iter()
+            .all(|l| l.contains("is still to fill in"))
+    );
 }
 
 #[test]
@@ -237,8 +256,7 @@ fn no_workspace() -> (tempfile::TempDir, impl Fn(&[&str]) -> std::process::Outpu
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     assert!(
-        root.ancestors()
-            .all(|a| !a.join("datapact.toml").exists()),
+        root.ancestors().all(|a| !a.join("datapact.toml").exists()),
         "the temporary folder is inside a workspace"
     );
     let run = move |args: &[&str]| {

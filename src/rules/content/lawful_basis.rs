@@ -29,8 +29,7 @@ fn special_category_needs_art9(cx: &mut Cx<'_>) {
         .map(|i| at(&["data", "items"]).i(i).k("special_category"))
         .chain([at(&["lawful_basis", "article9"])])
         .collect();
-    if !cx.facts.special.is_empty() && cx.a.lawful_basis.article9.is_empty() && cx.decided(&read)
-    {
+    if !cx.facts.special.is_empty() && cx.a.lawful_basis.article9.is_empty() && cx.decided(&read) {
         let cats: Vec<&str> = cx.facts.special.iter().map(|c| c.label.as_str()).collect();
         cx.report(
             &SPECIAL_CATEGORY_NEEDS_ART9,

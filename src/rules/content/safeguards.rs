@@ -136,10 +136,13 @@ pub static ONWARD_SHARING_CONDITIONS: ContentRule = ContentRule {
 
 fn onward_sharing_conditions(cx: &mut Cx<'_>) {
     let onward = &cx.a.onward_sharing;
-    if onward.permitted && onward.conditions.is_none() && cx.decided(&[
+    if onward.permitted
+        && onward.conditions.is_none()
+        && cx.decided(&[
             at(&["onward_sharing", "permitted"]),
             at(&["onward_sharing", "conditions"]),
-        ]) {
+        ])
+    {
         cx.report(
             &ONWARD_SHARING_CONDITIONS,
             &at(&["onward_sharing", "permitted"]),
@@ -177,9 +180,7 @@ fn international_transfer(cx: &mut Cx<'_>) {
         "an adequacy decision, the European Commission's standard contractual clauses, or another Art 46 safeguard"
     };
     let read = |p: Path| [p.k("outside_uk"), p.k("outside_eea"), p.k("safeguards")];
-    if transfer.outside_uk
-        && transfer.safeguards.is_none()
-        && cx.decided(&read(at(&["transfer"])))
+    if transfer.outside_uk && transfer.safeguards.is_none() && cx.decided(&read(at(&["transfer"])))
     {
         cx.report_with_hint(
             &INTERNATIONAL_TRANSFER,
@@ -189,10 +190,7 @@ fn international_transfer(cx: &mut Cx<'_>) {
         );
     }
     for (i, p) in cx.a.processors.iter().enumerate() {
-        if p.outside_uk
-            && p.safeguards.is_none()
-            && cx.decided(&read(at(&["processors"]).i(i)))
-        {
+        if p.outside_uk && p.safeguards.is_none() && cx.decided(&read(at(&["processors"]).i(i))) {
             cx.report_with_hint(
                 &INTERNATIONAL_TRANSFER,
                 &at(&["processors"]).i(i).k(key),
