@@ -109,26 +109,12 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     let mut findings = cx.findings;
     // Content rules need every part in place; with structural errors they would only add noise,
     // except the conditional requirements, reported where what they read could be read.
-    if cx.broken {
-        out.agreement = None;
-        if let Some(a) = agreement {
-            let conditional = content::run_conditional(
-                &a,
-                &config.limits,
-                &policy,
-                at,
-                &source.display,
-                &cx.undecided,
-            );
-            for f in conditional {
-                findings.push(f);
-            }
-        }
-    } else if let Some(a) = agreement {
-        for f in content::run(&a, &config.limits, &policy, at, &source.display) {
+    if let Some(a) = agreement {
+        let undecided = cx.broken.then_some(&cx.undecided[..]);
+        for f in content::run(&a, &config.limits, &policy, at, &source.display, undecided) {
             findings.push(f);
         }
-        out.agreement = Some(a);
+        out.agreement = (!cx.broken).then_some(a);
     }
     out.findings = findings.finish(&source.display);
     out

@@ -80,14 +80,26 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let unreadable = results.iter().any(|(_, u)| *u);
     let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
     reports.extend(workspace_reports(&ws, &args.targets, reports.len()));
+    finish(cx, args, &reports, unreadable, &ws.root, cx.today_in(&ws))
+}
+
+/// Prints the reports in the chosen format and decides the exit code ([`super::Context::finish_report`]).
+fn finish(
+    cx: &super::Context,
+    args: &Args,
+    reports: &[FileReport],
+    unreadable: bool,
+    root: &Path,
+    today: chrono::NaiveDate,
+) -> Result<Outcome> {
     cx.finish_report(
         "validate",
         super::report_format(args.format, args.summary),
-        &reports,
+        reports,
         args.fail_on == FailOn::Warning || args.deny_warnings,
         unreadable,
-        &ws.root,
-        cx.today_in(&ws),
+        root,
+        today,
     )
 }
 
@@ -130,15 +142,8 @@ fn outside_any_workspace(cx: &super::Context, args: &Args) -> Result<Outcome> {
         config.policy().name
     ));
     let here = std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?;
-    cx.finish_report(
-        "validate",
-        super::report_format(args.format, args.summary),
-        &reports,
-        args.fail_on == FailOn::Warning || args.deny_warnings,
-        unreadable,
-        &here,
-        crate::lifecycle::today(cx.today, config.timezone()),
-    )
+    let today = crate::lifecycle::today(cx.today, config.timezone());
+    finish(cx, args, &reports, unreadable, &here, today)
 }
 
 /// The reports about the workspace as a whole (DP023 stray entries of agreements/, DP024 no

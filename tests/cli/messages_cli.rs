@@ -5,16 +5,6 @@
 
 use crate::common::*;
 
-/// The built-in templates `datapact new --template` offers.
-const TEMPLATES: &[&str] = &[
-    "specific",
-    "overarching",
-    "nhs-direct-care",
-    "nhs-research",
-    "public-task",
-    "standard-terms",
-];
-
 /// A workspace with a new agreement `t-<template>` made from each built-in template.
 fn new_agreements() -> TempWorkspace {
     let ws = TempWorkspace::init();

@@ -198,40 +198,22 @@ impl Cx<'_> {
     }
 }
 
-/// Runs every content rule on a structurally complete agreement; `at` locates values in the
-/// file `file` it was read from.
+/// Runs the content rules; `at` locates values in the file `file` the agreement was read from.
+/// `undecided` is `None` for a structurally complete agreement (every rule runs), else the
+/// values structure could not read, and only the [`CONDITIONAL`] rules run, on the agreement
+/// built from what could be.
 pub fn run(
     a: &Agreement,
     limits: &Limits,
     policy: &Policy,
     at: Locator<'_>,
     file: &str,
+    undecided: Option<&[Path]>,
 ) -> Vec<Finding> {
-    run_rules(CONTENT, a, limits, policy, at, file, &[])
-}
-
-/// Runs the [`CONDITIONAL`] rules on an agreement with structural errors, built from what could
-/// be read; `undecided` are the values that could not be.
-pub fn run_conditional(
-    a: &Agreement,
-    limits: &Limits,
-    policy: &Policy,
-    at: Locator<'_>,
-    file: &str,
-    undecided: &[Path],
-) -> Vec<Finding> {
-    run_rules(CONDITIONAL, a, limits, policy, at, file, undecided)
-}
-
-fn run_rules(
-    rules: &[&ContentRule],
-    a: &Agreement,
-    limits: &Limits,
-    policy: &Policy,
-    at: Locator<'_>,
-    file: &str,
-    undecided: &[Path],
-) -> Vec<Finding> {
+    let (rules, undecided) = match undecided {
+        None => (CONTENT, &[][..]),
+        Some(undecided) => (CONDITIONAL, undecided),
+    };
     let facts = a.facts();
     let mut cx = Cx {
         a,
