@@ -37,7 +37,7 @@ pub(super) struct Cx<'a> {
     /// The values a blocking finding was about (missing, still to fill in, of the wrong type,
     /// outside their vocabulary; the table of an unknown key): what the agreement says there is
     /// not known, so a conditional requirement that reads them cannot be decided.
-    pub(super) undecided: Vec<Path>,
+    pub(super) undecided: super::locate::Undecided,
 }
 
 /// `text` without its quotes when it is what `expected` asks for written as a text (`"true"`,
@@ -99,7 +99,7 @@ impl<'a> Cx<'a> {
         make: impl FnOnce(&Self) -> (Position, String, String),
     ) {
         if rule.blocks_domain_model() {
-            self.undecided.push(path.clone());
+            self.undecided.insert(path);
         }
         self.report(rule, make);
     }
@@ -323,7 +323,7 @@ impl<'a> Cx<'a> {
         if found.is_float() {
             // Already reported as DP007 by the float scan.
             self.broken = true;
-            self.undecided.push(path.clone());
+            self.undecided.insert(path);
             return;
         }
         if let Some(bare) = found.as_str().and_then(|s| unquoted(s, expected)) {

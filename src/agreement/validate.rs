@@ -77,7 +77,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         policy: config.policy().clone(),
         workspace_policy: config.policy(),
         jurisdiction: crate::vocab::Jurisdiction::Uk,
-        undecided: Vec::new(),
+        undecided: Default::default(),
     };
     cx.scan_values(root.get_ref(), &Path::root());
 
@@ -110,7 +110,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     // Content rules need every part in place; with structural errors they would only add noise,
     // except the conditional requirements, reported where what they read could be read.
     if let Some(a) = agreement {
-        let undecided = cx.broken.then_some(&cx.undecided[..]);
+        let undecided = cx.broken.then_some(&cx.undecided);
         for f in content::run(&a, &config.limits, &policy, at, &source.display, undecided) {
             findings.push(f);
         }

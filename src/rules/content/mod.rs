@@ -26,7 +26,7 @@ pub use research::*;
 pub use safeguards::*;
 pub use substance::*;
 
-use crate::agreement::locate::{Locator, Path};
+use crate::agreement::locate::{Locator, Path, Undecided};
 use crate::agreement::model::{Acknowledgement, Agreement, Facts};
 use crate::config::Limits;
 use crate::diagnostics::{Finding, Position, Rule};
@@ -134,8 +134,8 @@ pub struct Cx<'a> {
     /// The first entry with each key ([`Acknowledgement::key`]), so each finding is matched in
     /// constant time however many entries there are.
     answers: std::collections::HashMap<(&'static str, Option<String>), usize>,
-    /// The values the structural stage could not read (empty for a complete agreement).
-    undecided: &'a [Path],
+    /// The values the structural stage could not read (`None` for a complete agreement).
+    undecided: Option<&'a Undecided>,
 }
 
 impl Cx<'_> {
@@ -145,7 +145,7 @@ impl Cx<'_> {
     pub fn decided(&self, paths: &[Path]) -> bool {
         !paths
             .iter()
-            .any(|p| self.undecided.iter().any(|u| u.overlaps(p)))
+            .any(|p| self.undecided.is_some_and(|u| u.concerns(p)))
     }
 
     /// Where the value at `path` is (or the nearest enclosing part, when it is absent).
@@ -208,11 +208,11 @@ pub fn run(
     policy: &Policy,
     at: Locator<'_>,
     file: &str,
-    undecided: Option<&[Path]>,
+    undecided: Option<&Undecided>,
 ) -> Vec<Finding> {
-    let (rules, undecided) = match undecided {
-        None => (CONTENT, &[][..]),
-        Some(undecided) => (CONDITIONAL, undecided),
+    let rules = match undecided {
+        None => CONTENT,
+        Some(_) => CONDITIONAL,
     };
     let facts = a.facts();
     let mut cx = Cx {
