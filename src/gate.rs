@@ -613,6 +613,17 @@ pub mod output {
     /// Whether `path`, as named (made absolute against the current folder, `.` and `..`
     /// resolved by name, not through links), lies under the workspace root `root`.
     pub fn named_inside(root: &Path, path: &Path) -> Result<bool> {
+        Ok(as_named(path)?.starts_with(root))
+    }
+
+    /// Whether `path`, as named (compared as [`named_inside`] does: no link followed), is the
+    /// folder `folder` of the workspace root `root` (`templates` for `templates/`).
+    pub fn names_folder(root: &Path, path: &Path, folder: &str) -> Result<bool> {
+        Ok(as_named(path)? == root.join(folder))
+    }
+
+    /// `path` made absolute against the current folder, `.` and `..` resolved by name.
+    fn as_named(path: &Path) -> Result<PathBuf> {
         let abs = super::absolute(path)?;
         let mut normal = PathBuf::new();
         for part in abs.components() {
@@ -624,7 +635,7 @@ pub mod output {
                 other => normal.push(other),
             }
         }
-        Ok(normal.starts_with(root))
+        Ok(normal)
     }
 
     /// Judges `path` as a workspace file when it is named inside the workspace `root`; any
@@ -735,6 +746,30 @@ pub mod outside {
     /// to enrol. A regular file only, at most the kind's cap.
     pub fn read(path: &Path, kind: FileKind) -> Result<Vec<u8>> {
         super::read_capped(path, kind).map_err(|e| e.into_error(path, kind))
+    }
+
+    /// Reads an agreement file the user named outside any workspace (`validate FILE` where no
+    /// workspace is found): the name must be the file itself, never a symbolic link (there is
+    /// no workspace to judge where a link leads, so none is followed), a regular file, read up
+    /// to one byte over the kind's cap (a file over it becomes a finding, as in a workspace).
+    pub fn read_file_no_follow(path: &Path, kind: FileKind) -> Result<Vec<u8>> {
+        let refuse = || {
+            Error::input(format!(
+                "{} is a symbolic link; outside a workspace datapact reads a file only by its own name, never through a link",
+                path.display()
+            ))
+            .with_hint("name the file the link points to, or copy the file here")
+        };
+        let named = std::fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
+        if named.file_type().is_symlink() {
+            return Err(refuse());
+        }
+        let (file, len) = super::open_regular(path).map_err(|e| e.into_error(path, kind))?;
+        // Swapped for a link (or another file) between the look and the opening.
+        if !super::still_at(path, &file) {
+            return Err(refuse());
+        }
+        super::read_open(file, len, kind.cap()).map_err(|e| e.into_error(path, kind))
     }
 
     /// Creates a folder and its parents where `init` makes a workspace.
@@ -869,6 +904,13 @@ fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
 /// checking that it is a regular file: a FIFO is never opened, and a file swapped for something
 /// else between the check and the opening is refused on the opened handle.
 fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, len) = open_regular(path)?;
+    read_open(file, len, cap)
+}
+
+/// Opens `path` after checking that it is a regular file (following links), and checks the
+/// opened handle again: the file and its length.
+fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular { dir: meta.is_dir() });
@@ -880,9 +922,14 @@ fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
             dir: opened.is_dir(),
         });
     }
+    Ok((file, opened.len()))
+}
+
+/// Reads at most `cap` + 1 bytes of an opened file of length `len`.
+fn read_open(file: std::fs::File, len: u64, cap: u64) -> Result<Vec<u8>, ReadError> {
     // Sized from the file's length, so a file is read in one call (and one more that finds its
     // end), not in a dozen growing ones.
-    let mut bytes = Vec::with_capacity(opened.len().min(cap) as usize + 1);
+    let mut bytes = Vec::with_capacity(len.min(cap) as usize + 1);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;

@@ -81,6 +81,15 @@ impl SourceFile {
         Ok(Self::from_bytes(path.to_path_buf(), display, bytes))
     }
 
+    /// Reads an agreement file the user named outside any workspace, by its own name (no
+    /// symbolic link followed: [`crate::gate::outside::read_file_no_follow`]); as [`Self::read`]
+    /// otherwise.
+    pub fn read_outside(path: &Path, display: String) -> Result<Self> {
+        let bytes =
+            crate::gate::outside::read_file_no_follow(path, crate::gate::FileKind::Agreement)?;
+        Ok(Self::from_bytes(path.to_path_buf(), display, bytes))
+    }
+
     /// Builds a source from bytes already in memory (a git blob, a test input).
     pub fn from_bytes(path: PathBuf, display: String, bytes: Vec<u8>) -> Self {
         let mut findings = Vec::new();

@@ -275,19 +275,83 @@ impl List {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    /// The closest known id to a misspelt one, if it is close enough to be a likely typo.
+    /// The closest known id to a misspelt one, if it is close enough to be a likely typo; in a
+    /// list of Schedule 1 conditions, also the condition a reference in prose names ("Schedule 1
+    /// para 2", "Sch 1 paragraph 2", "Sch.1 para.2": see [`schedule1_paragraph`]).
     pub fn suggest(&self, id: &str) -> Option<&'static str> {
-        suggest(id, self.entries.iter().map(|e| e.id.as_str()))
+        let by_paragraph = schedule1_paragraph(id)
+            .and_then(|n| self.entries.iter().find(|e| e.paragraph == Some(n)));
+        match by_paragraph {
+            Some(e) => Some(e.id.as_str()),
+            None => suggest(id, self.entries.iter().map(|e| e.id.as_str())),
+        }
     }
 
-    /// The ids, for "expected one of" messages.
+    /// The ids, for "expected one of" messages; a Schedule 1 condition with its paragraph
+    /// (`"health-or-social-care" (para 2)`).
     pub fn ids(&self) -> String {
         self.entries
             .iter()
-            .map(|e| format!("\"{}\"", e.id))
+            .map(|e| match e.paragraph {
+                Some(n) => format!("\"{}\" (para {n})", e.id),
+                None => format!("\"{}\"", e.id),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
+
+    /// An id of this list as a suggestion names it: `"health-or-social-care" (Schedule 1,
+    /// paragraph 2)` for a Schedule 1 condition, else the quoted id.
+    pub fn describe(&self, id: &str) -> String {
+        match self.find(id).and_then(|e| e.paragraph) {
+            Some(n) => format!("\"{id}\" (Schedule 1, paragraph {n})"),
+            None => format!("\"{id}\""),
+        }
+    }
+}
+
+/// The paragraph a reference to DPA 2018 Schedule 1 written in prose names: "Schedule 1 para
+/// 2", "Sch 1 paragraph 2", "Sch.1 para.2", "DPA 2018 Sch 1 Part 1 para 2(1)", "para 2".
+/// `None` when the text names another schedule or no paragraph.
+pub fn schedule1_paragraph(text: &str) -> Option<u8> {
+    // Words and numbers, whatever separates them ("Sch.1" is "sch", "1").
+    let lower = text.to_ascii_lowercase();
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut start = None;
+    for (i, c) in lower.char_indices() {
+        let kind = |c: char| {
+            if c.is_ascii_digit() {
+                1
+            } else if c.is_ascii_alphabetic() {
+                2
+            } else {
+                0
+            }
+        };
+        match start {
+            Some(s) if kind(c) == kind(lower[s..].chars().next()?) => {}
+            Some(s) => {
+                tokens.push(&lower[s..i]);
+                start = (kind(c) != 0).then_some(i);
+            }
+            None => start = (kind(c) != 0).then_some(i),
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(&lower[s..]);
+    }
+    let number = |i: usize| tokens.get(i).and_then(|t| t.parse::<u8>().ok());
+    let mut paragraph = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match *t {
+            "schedule" | "sch" | "sched" if number(i + 1) != Some(1) => return None,
+            "para" | "paragraph" | "paras" | "paragraphs" | "p" if paragraph.is_none() => {
+                paragraph = number(i + 1);
+            }
+            _ => {}
+        }
+    }
+    paragraph
 }
 
 /// The candidate closest to `input` when it is likely a typo of it.
@@ -379,9 +443,15 @@ pub fn markdown() -> String {
         } else {
             ""
         };
+        let by_paragraph = if list.entries.iter().any(|e| e.paragraph.is_some()) {
+            "Write the id: a condition written as a reference (`\"Schedule 1 para 2\"`, \
+             `\"Sch.1 para.2\"`) is DP015, whose hint names the condition of that paragraph.\n\n"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            "\n### `{}` (used by `{field}`)\n\n{uk_only}| id | label | wording in rendered documents |",
+            "\n### `{}` (used by `{field}`)\n\n{uk_only}{by_paragraph}| id | label | wording in rendered documents |",
             list.name
         );
         let extra = match list.name {
@@ -617,5 +687,42 @@ mod tests {
             Some("implied-consent")
         );
         assert_eq!(confidentiality().suggest("zzzzzz"), None);
+    }
+
+    #[test]
+    fn schedule1_conditions_are_recognised_in_prose() {
+        for text in [
+            "Schedule 1 para 2",
+            "Sch 1 paragraph 2",
+            "Sch.1 para.2",
+            "DPA 2018 Sch 1 Part 1 para 2: health or social care purposes",
+            "schedule 1, paragraph 2(2)(a)",
+            "para 2",
+        ] {
+            assert_eq!(schedule1_paragraph(text), Some(2), "{text}");
+            assert_eq!(
+                dpa_schedule1().suggest(text),
+                Some("health-or-social-care"),
+                "{text}"
+            );
+        }
+        assert_eq!(schedule1_paragraph("Sch 1 para 18"), Some(18));
+        assert_eq!(dpa_schedule1().suggest("Sch 1 para 4"), Some("research"));
+        // Another schedule, no paragraph, or a paragraph Schedule 1 has no condition for.
+        assert_eq!(schedule1_paragraph("Schedule 2 para 2"), None);
+        assert_eq!(schedule1_paragraph("Schedule 1"), None);
+        assert_eq!(dpa_schedule1().suggest("Sch 1 para 5"), None);
+        // Other lists are not read as paragraphs.
+        assert_eq!(article9().suggest("para 2"), None);
+        assert_eq!(
+            dpa_schedule1().describe("health-or-social-care"),
+            "\"health-or-social-care\" (Schedule 1, paragraph 2)"
+        );
+        assert!(
+            dpa_schedule1()
+                .ids()
+                .contains("\"health-or-social-care\" (para 2)")
+        );
+        assert_eq!(article9().describe("h"), "\"h\"");
     }
 }

@@ -42,21 +42,34 @@ impl Workspace {
 
     /// Finds the workspace containing `start` (searching upward) and reads its settings.
     pub fn discover(start: &Path) -> Result<Workspace> {
+        Self::find(start)?.ok_or_else(|| {
+            Error::usage(format!(
+                "no datapact workspace found in {} or any parent directory",
+                start.display()
+            ))
+            .with_hint("run `datapact init` to create one, or pass `-C DIR` to name one")
+        })
+    }
+
+    /// The workspace containing the current directory (searching upward), or `None` when there
+    /// is none: for `validate FILE`, which then checks the file with the default settings.
+    pub fn find_from_current_dir() -> Result<Option<Workspace>> {
+        let cwd = std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?;
+        Self::find(&cwd)
+    }
+
+    /// [`Workspace::discover`], `None` when no folder from `start` upward has `datapact.toml`.
+    fn find(start: &Path) -> Result<Option<Workspace>> {
         let start = gate::outside::canonicalize(start).map_err(|e| Error::io("open", start, e))?;
         let root = start
             .ancestors()
             // Anything named datapact.toml marks the workspace: one that is not a readable
             // file (a FIFO, a link out) is then refused by name rather than passed over.
-            .find(|dir| gate::outside::exists_no_follow(&dir.join(CONFIG_FILE)))
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "no datapact workspace found in {} or any parent directory",
-                    start.display()
-                ))
-                .with_hint("run `datapact init` to create one, or pass `-C DIR` to name one")
-            })?
-            .to_path_buf();
-        Self::open(root)
+            .find(|dir| gate::outside::exists_no_follow(&dir.join(CONFIG_FILE)));
+        match root {
+            Some(root) => Self::open(root.to_path_buf()).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Opens the workspace rooted exactly at `root`.
@@ -107,9 +120,7 @@ impl Workspace {
     /// to a file path. Paths outside the workspace are refused.
     pub fn resolve_target(&self, target: &str) -> Result<PathBuf> {
         let as_path = Path::new(target);
-        let looks_like_path =
-            target.ends_with(".toml") || target.contains('/') || target.contains('\\');
-        if looks_like_path {
+        if looks_like_path(target) {
             let abs = if as_path.is_absolute() {
                 as_path.to_path_buf()
             } else {
@@ -180,6 +191,11 @@ impl Workspace {
 }
 
 pub use crate::gate::display_in;
+
+/// Whether a command-line target names a file (`x.toml`, `dir/x`) rather than an agreement id.
+pub fn looks_like_path(target: &str) -> bool {
+    target.ends_with(".toml") || target.contains('/') || target.contains('\\')
+}
 
 /// The ids named by the `.toml` files of the workspace folder `dir` (`agreements`, `keys`),
 /// sorted; files whose names are not ids are passed over.

@@ -84,6 +84,51 @@ impl std::fmt::Display for Path {
     }
 }
 
+/// The values of a file that could not be read as written (a blocking structural finding was
+/// about them: missing, still to fill in, of the wrong type, outside their vocabulary; the table
+/// of an unknown key). A value is undecided when it, a part of it, or a value holding it is one
+/// of them: `parties[0]` makes `parties[0].name` undecided, and `parties[0].name` makes
+/// `parties[0]`; `parties[1]` is not concerned. Each question costs a few set lookups (one per
+/// level of the path), however many values are undecided.
+#[derive(Debug, Default)]
+pub struct Undecided {
+    /// The undecided paths (their `Display` form).
+    at: std::collections::HashSet<String>,
+    /// Every path above an undecided one.
+    above: std::collections::HashSet<String>,
+}
+
+impl Undecided {
+    pub fn insert(&mut self, path: &Path) {
+        self.at.insert(path.to_string());
+        let mut p = path.clone();
+        while !p.is_root() {
+            p = p.parent();
+            // Its own ancestors were added with it.
+            if !self.above.insert(p.to_string()) {
+                break;
+            }
+        }
+    }
+
+    /// Whether the value at `path` is undecided (see [`Undecided`]).
+    pub fn concerns(&self, path: &Path) -> bool {
+        if self.above.contains(&path.to_string()) {
+            return true;
+        }
+        let mut p = path.clone();
+        loop {
+            if self.at.contains(&p.to_string()) {
+                return true;
+            }
+            if p.is_root() {
+                return false;
+            }
+            p = p.parent();
+        }
+    }
+}
+
 /// The span of a key (absent for list elements) and the value at a path.
 pub type Node<'a> = (Option<std::ops::Range<usize>>, &'a Spanned<DeValue<'a>>);
 
@@ -191,5 +236,28 @@ impl Default for Places {
             review: Position::START,
             expires: Position::START,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_undecided_with_its_parts_and_the_values_holding_it() {
+        let mut u = Undecided::default();
+        u.insert(&Path::keys(&["parties"]).i(0).k("name"));
+        u.insert(&Path::keys(&["consent"]));
+        let party = Path::keys(&["parties"]).i(0);
+        assert!(u.concerns(&party.k("name")));
+        assert!(u.concerns(&party), "a part of it is undecided");
+        assert!(u.concerns(&Path::keys(&["parties"])));
+        assert!(
+            u.concerns(&Path::keys(&["consent", "sought"])),
+            "its table is"
+        );
+        assert!(!u.concerns(&party.k("health_or_care")));
+        assert!(!u.concerns(&Path::keys(&["parties"]).i(1)));
+        assert!(!u.concerns(&Path::keys(&["transfer", "outside_uk"])));
     }
 }

@@ -86,7 +86,23 @@ pub fn check_each<T: Send>(
 /// Validates an already-read source.
 pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
     let expected = expected_id(&source.path).map(str::to_string);
-    let v = validate::validate(&source, expected.as_deref(), &ws.config);
+    checked(source, expected.as_deref(), &ws.config)
+}
+
+/// Reads and validates an agreement file named outside any workspace (`validate FILE` with no
+/// workspace found), under `config` (datapact's defaults): by its own name, no link followed;
+/// its name is not compared with its id (DP008), a rule of a workspace's `agreements/`.
+pub fn check_outside(
+    path: &Path,
+    display: String,
+    config: &crate::config::Config,
+) -> Result<Checked> {
+    let source = SourceFile::read_outside(path, display)?;
+    Ok(checked(source, None, config))
+}
+
+fn checked(source: SourceFile, expected: Option<&str>, config: &crate::config::Config) -> Checked {
+    let v = validate::validate(&source, expected, config);
     Checked {
         source,
         agreement: v.agreement,

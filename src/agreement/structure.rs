@@ -34,6 +34,10 @@ pub(super) struct Cx<'a> {
     /// The law the agreement is made under (`agreement.jurisdiction`): vocabulary values are
     /// resolved in its wording, and UK-only values and keys refused under Ireland.
     pub(super) jurisdiction: vocab::Jurisdiction,
+    /// The values a blocking finding was about (missing, still to fill in, of the wrong type,
+    /// outside their vocabulary; the table of an unknown key): what the agreement says there is
+    /// not known, so a conditional requirement that reads them cannot be decided.
+    pub(super) undecided: super::locate::Undecided,
 }
 
 /// `text` without its quotes when it is what `expected` asks for written as a text (`"true"`,
@@ -83,7 +87,21 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.report(rule, |cx| (cx.pos(path), message.into(), hint.into()));
+        self.report_at(rule, path, |cx| (cx.pos(path), message.into(), hint.into()));
+    }
+
+    /// [`Cx::report`] of a finding about the value at `path`, which is undecided when the
+    /// finding blocks the domain model.
+    fn report_at(
+        &mut self,
+        rule: &'static Rule,
+        path: &Path,
+        make: impl FnOnce(&Self) -> (Position, String, String),
+    ) {
+        if rule.blocks_domain_model() {
+            self.undecided.insert(path);
+        }
+        self.report(rule, make);
     }
 
     /// Reports a finding of `rule` made by `make` (its position, message and hint), which is
@@ -171,8 +189,15 @@ impl<'a> Cx<'a> {
             return;
         };
         // Made only when shown: finding the key is a search through its table, and a file
-        // can hold a hundred thousand unknown keys in one table.
-        self.report(&structure::UNKNOWN_KEY, |cx| {
+        // can hold a hundred thousand unknown keys in one table. A misspelt key may be the one
+        // its table lacks, so the table's absences are not known (a misspelt section is a
+        // missing one, which leaves no agreement to judge).
+        let table = if path.depth() > 1 {
+            path.parent()
+        } else {
+            path.clone()
+        };
+        self.report_at(&structure::UNKNOWN_KEY, &table, |cx| {
             let known = raw::known_keys(parent_keys);
             let parent = path.parent();
             let place = if parent.is_root() {
@@ -298,6 +323,7 @@ impl<'a> Cx<'a> {
         if found.is_float() {
             // Already reported as DP007 by the float scan.
             self.broken = true;
+            self.undecided.insert(path);
             return;
         }
         if let Some(bare) = found.as_str().and_then(|s| unquoted(s, expected)) {
@@ -472,7 +498,7 @@ impl<'a> Cx<'a> {
             .filter(|_| self.jurisdiction != vocab::Jurisdiction::Uk)
         {
             let law = self.jurisdiction.law();
-            self.report(&structure::UNKNOWN_VALUE, |cx| {
+            self.report_at(&structure::UNKNOWN_VALUE, path, |cx| {
                 (
                     cx.pos(path),
                     format!(
@@ -492,9 +518,13 @@ impl<'a> Cx<'a> {
             });
             return None;
         }
-        self.report(&structure::UNKNOWN_VALUE, |cx| {
+        self.report_at(&structure::UNKNOWN_VALUE, path, |cx| {
             let hint = match list.suggest(id) {
-                Some(s) => format!("did you mean \"{s}\"? Known values: {}", list.ids()),
+                Some(s) => format!(
+                    "did you mean {}? Known values: {}",
+                    list.describe(s),
+                    list.ids()
+                ),
                 None => format!("use one of: {}", list.ids()),
             };
             (
@@ -517,7 +547,7 @@ impl<'a> Cx<'a> {
             // agreement under another law names its own, as a workspace exception.
             if e.uk_only && !self.jurisdiction.is_uk() {
                 let law = self.jurisdiction.law();
-                self.report(&structure::UNKNOWN_VALUE, |cx| {
+                self.report_at(&structure::UNKNOWN_VALUE, path, |cx| {
                     (
                         cx.pos(path),
                         format!(
@@ -533,7 +563,7 @@ impl<'a> Cx<'a> {
             }
             return Some(e);
         }
-        self.report(&structure::UNKNOWN_VALUE, |cx| {
+        self.report_at(&structure::UNKNOWN_VALUE, path, |cx| {
             let elsewhere = match policy.elsewhere(&id) {
                 Some(p) => format!(
                     "; \"{id}\" is an exception of {} (`[policy] profile = \"{}\"` in datapact.toml)",
@@ -1656,7 +1686,7 @@ impl Cx<'_> {
         if let Some(level) = CYBER_ESSENTIALS.iter().find(|l| l.id == id) {
             return Some(level);
         }
-        self.report(&structure::UNKNOWN_VALUE, |cx| {
+        self.report_at(&structure::UNKNOWN_VALUE, path, |cx| {
             let ids = CYBER_ESSENTIALS
                 .iter()
                 .map(|l| format!("\"{}\" ({})", l.id, l.label))

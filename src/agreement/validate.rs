@@ -77,6 +77,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
         policy: config.policy().clone(),
         workspace_policy: config.policy(),
         jurisdiction: crate::vocab::Jurisdiction::Uk,
+        undecided: Default::default(),
     };
     cx.scan_values(root.get_ref(), &Path::root());
 
@@ -106,14 +107,14 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     let agreement = cx.build(&raw, expected_id);
     let policy = cx.policy;
     let mut findings = cx.findings;
-    // Content rules need every part in place; with structural errors they would only add noise.
-    if cx.broken {
-        out.agreement = None;
-    } else if let Some(a) = agreement {
-        for f in content::run(&a, &config.limits, &policy, at, &source.display) {
+    // Content rules need every part in place; with structural errors they would only add noise,
+    // except the conditional requirements, reported where what they read could be read.
+    if let Some(a) = agreement {
+        let undecided = cx.broken.then_some(&cx.undecided);
+        for f in content::run(&a, &config.limits, &policy, at, &source.display, undecided) {
             findings.push(f);
         }
-        out.agreement = Some(a);
+        out.agreement = (!cx.broken).then_some(a);
     }
     out.findings = findings.finish(&source.display);
     out

@@ -18,7 +18,8 @@ pub use super::validate::FailOn;
 Examples:
   datapact check                              # the CI gate: validation, signatures, dates
   datapact check --format github --fail-on warning   # in GitHub Actions, failing on warnings
-  datapact check --require-signed --history   # every agreement signed; the history too")]
+  datapact check --require-signed --history   # every agreement signed; the history too
+  datapact check --summary                    # one line per file: errors, warnings, top codes")]
 pub struct Args {
     /// Agreement ids or files; default: every agreement.
     #[arg(value_name = "ID|PATH")]
@@ -26,6 +27,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// One line per file (its errors, warnings and most frequent codes) instead of every finding:
+    /// the same as `--format summary`.
+    #[arg(long, conflicts_with = "format")]
+    pub summary: bool,
     /// Fail (exit 1) on findings of this severity or worse.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -181,7 +186,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let deny_warnings = args.fail_on == FailOn::Warning || args.deny_warnings;
     cx.finish_report(
         "check",
-        args.format,
+        super::report_format(args.format, args.summary),
         &reports,
         deny_warnings,
         unreadable,

@@ -250,6 +250,16 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::dates::parse(s)
 }
 
+/// The report format of `validate` and `check`: `--summary` is `--format summary` (clap
+/// refuses the two together).
+pub fn report_format(format: crate::report::Format, summary: bool) -> crate::report::Format {
+    if summary {
+        crate::report::Format::Summary
+    } else {
+        format
+    }
+}
+
 /// The environment variable that sets today when `--today` is not given.
 pub const TODAY_VARIABLE: &str = "DATAPACT_TODAY";
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[command(after_help = "\
 Examples:
   datapact templates list                     # the templates and which the workspace overrides
-  datapact templates export templates")]
+  datapact templates export /tmp/datapact-templates   # then copy the ones you change into templates/")]
 pub struct Args {
     #[command(subcommand)]
     pub action: Action,
@@ -29,10 +29,12 @@ Examples:
     /// Write the built-in templates into DIR (existing files are kept, never overwritten).
     #[command(after_help = "\
 Examples:
-  # copies to edit; the workspace's own override the built-ins
-  datapact templates export templates")]
+  # copies to edit; copy the ones you change into templates/, where they override the built-ins
+  datapact templates export /tmp/datapact-templates")]
     Export {
-        /// The directory to write to; the workspace's `templates/` makes them overrides.
+        /// The directory to write to. Exported into the workspace's `templates/`, every
+        /// built-in is overridden and no longer receives fixes from datapact upgrades: export
+        /// elsewhere and copy only the ones you change.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
@@ -106,13 +108,30 @@ fn export(cx: &super::Context, dir: &std::path::Path) -> Result<Outcome> {
             Overwrite::Refuse,
         )?;
     }
+    // The workspace's own templates/, named as such (no link followed: a link there was judged
+    // above): every built-in is now overridden.
+    let overrides = match root {
+        Some(root) => output::names_folder(root, dir, crate::workspace::TEMPLATES_DIR)?,
+        None => false,
+    };
     term::note(&format!(
         "Wrote {} to {}",
         crate::text::plural(BUILTIN.len(), "template", "templates"),
         dir.display()
     ));
-    term::note(
-        "Copy the ones you change into the workspace's templates/ directory to override the built-ins.",
-    );
+    if overrides {
+        term::note(&format!(
+            "warning: {} is the workspace's templates folder, so all {} built-in templates are now overridden and will no longer receive fixes from datapact upgrades",
+            dir.display(),
+            BUILTIN.len()
+        ));
+        term::note(
+            "  hint: to change a few, delete these copies, export elsewhere (`datapact templates export /tmp/datapact-templates`) and copy only the ones you change into templates/",
+        );
+    } else {
+        term::note(
+            "Copy the ones you change into the workspace's templates/ directory to override the built-ins.",
+        );
+    }
     Ok(Outcome::Clean)
 }

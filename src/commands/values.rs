@@ -27,6 +27,7 @@ value_enum!(report::Format {
     report::Format::Github => "github": "GitHub Actions workflow annotations (`::error file=...::message`)",
     report::Format::Sarif => "sarif": "SARIF 2.1.0 for GitHub code scanning and other static-analysis viewers",
     report::Format::Junit => "junit": "JUnit XML: one test suite per check family, one test case per file per family",
+    report::Format::Summary => "summary": "One line per file: its errors, warnings and most frequent codes (as --summary)",
 });
 
 value_enum!(render::Format {

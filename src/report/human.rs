@@ -1,10 +1,14 @@
-//! The human format: one block per finding, grouped by file, then a summary line (none under
-//! `-q`; under `-v` a line for each file without findings too: the run's
-//! [`term::verbosity`]).
+//! The human format: the findings grouped by file, then a summary line (none under `-q`; under
+//! `-v` a line for each file without findings too: the run's [`term::verbosity`]). Within a
+//! file, findings that share a hint are listed together and the hint is printed once after them
+//! (a new agreement's fifty "still to fill in" findings end in one hint, not fifty):
 //!
 //! ```text
 //! error[DP011]: agreements/x.toml:12:5: missing required key purpose.description
 //!   hint: describe why the data is shared
+//! error[DP013]: agreements/x.toml:14:9: `purpose.benefits` is still to fill in: TODO: ...
+//! error[DP013]: agreements/x.toml:20:9: `data.subjects[0]` is still to fill in: TODO: ...
+//!   hint (the 2 findings above): replace the TODO text with the agreement's own wording
 //! ```
 //!
 //! Severity and code are coloured with [`term::paint`]; the caller's stream strips the codes
@@ -12,7 +16,7 @@
 //! what files contain, and a control character there must not act on the terminal.
 
 use super::{OrderedFile, location, total_tally};
-use crate::diagnostics::{Finding, Severity};
+use crate::diagnostics::{Finding, Severity, Tally};
 use crate::term;
 use std::io::{self, Write};
 
@@ -40,8 +44,8 @@ fn write_at(
             }
             continue;
         }
-        for finding in &file.findings {
-            write_finding(out, finding)?;
+        for group in by_hint(&file.findings) {
+            write_group(out, &group)?;
         }
         if !quiet {
             writeln!(out)?;
@@ -51,6 +55,49 @@ fn write_at(
         return Ok(());
     }
     writeln!(out, "{}", summary_line(files))
+}
+
+/// A file's findings grouped by hint: each group holds the findings that share one hint, in
+/// position order, and the groups come in the order of their first finding. A finding without a
+/// hint is a group of its own.
+fn by_hint<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut groups: Vec<Vec<&'a Finding>> = Vec::new();
+    let mut index: std::collections::HashMap<&'a str, usize> = Default::default();
+    for &f in findings {
+        if f.hint.is_empty() {
+            groups.push(vec![f]);
+            continue;
+        }
+        match index.get(f.hint.as_str()) {
+            Some(&i) => groups[i].push(f),
+            None => {
+                index.insert(&f.hint, groups.len());
+                groups.push(vec![f]);
+            }
+        }
+    }
+    groups
+}
+
+/// The findings of a group, each on its line, then their shared hint once: plain `hint:` for one
+/// finding, `hint (the N findings above):` for several.
+fn write_group(out: &mut dyn Write, group: &[&Finding]) -> io::Result<()> {
+    for finding in group {
+        write_finding(out, finding)?;
+    }
+    let Some(first) = group.first().filter(|f| !f.hint.is_empty()) else {
+        return Ok(());
+    };
+    let label = match group.len() {
+        1 => "hint:".to_string(),
+        n => format!("hint (the {n} findings above):"),
+    };
+    writeln!(
+        out,
+        "  {} {}",
+        term::paint(term::DIM, &label),
+        term::escape(&first.hint)
+    )
 }
 
 fn write_finding(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
@@ -65,16 +112,62 @@ fn write_finding(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
         term::paint(term::BOLD, finding.code()),
         term::escape(&location(finding)),
         term::escape(&finding.message)
-    )?;
-    if !finding.hint.is_empty() {
+    )
+}
+
+/// The summary format: one line per file (`agreements/x.toml: 3 errors, 1 warning; most:
+/// DP013 (2), DP011 (1), DP144 (1)`, or `...: no problems`), then the summary line. Under `-q`
+/// only the files with findings, and no summary line.
+pub(super) fn write_summary(out: &mut dyn Write, files: &[OrderedFile<'_>]) -> io::Result<()> {
+    write_summary_at(out, files, term::verbosity())
+}
+
+/// How many of a file's most frequent codes its summary line names.
+const TOP_CODES: usize = 3;
+
+fn write_summary_at(
+    out: &mut dyn Write,
+    files: &[OrderedFile<'_>],
+    verbosity: term::Verbosity,
+) -> io::Result<()> {
+    let quiet = verbosity == term::Verbosity::Quiet;
+    for file in files {
+        let name = term::escape(&file.report.file);
+        if file.findings.is_empty() {
+            if !quiet {
+                writeln!(out, "{name}: {}", term::paint(term::GOOD, "no problems"))?;
+            }
+            continue;
+        }
+        let tally = Tally::of(file.findings.iter().copied());
+        let mut codes: Vec<(&str, usize)> = Vec::new();
+        for f in &file.findings {
+            match codes.iter_mut().find(|(c, _)| *c == f.code()) {
+                Some((_, n)) => *n += 1,
+                None => codes.push((f.code(), 1)),
+            }
+        }
+        // Most frequent first; a tie in code order, so the line is stable.
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut top: Vec<String> = codes
+            .iter()
+            .take(TOP_CODES)
+            .map(|(c, n)| format!("{c} ({n})"))
+            .collect();
+        if codes.len() > TOP_CODES {
+            top.push(count(codes.len() - TOP_CODES, "other code", "other codes"));
+        }
         writeln!(
             out,
-            "  {} {}",
-            term::paint(term::DIM, "hint:"),
-            term::escape(&finding.hint)
+            "{name}: {}; most: {}",
+            tally_text(tally),
+            top.join(", ")
         )?;
     }
-    Ok(())
+    if quiet {
+        return Ok(());
+    }
+    writeln!(out, "{}", summary_line(files))
 }
 
 /// `2 files checked: 1 error, 1 warning` or `2 files checked: no problems`.
@@ -84,6 +177,11 @@ fn summary_line(files: &[OrderedFile<'_>]) -> String {
     if tally.errors == 0 && tally.warnings == 0 {
         return format!("{checked}: {}", term::paint(term::GOOD, "no problems"));
     }
+    format!("{checked}: {}", tally_text(tally))
+}
+
+/// `1 error, 2 warnings`, each coloured when not zero.
+fn tally_text(tally: Tally) -> String {
     let errors = count(tally.errors, "error", "errors");
     let warnings = count(tally.warnings, "warning", "warnings");
     let errors = if tally.errors > 0 {
@@ -96,7 +194,7 @@ fn summary_line(files: &[OrderedFile<'_>]) -> String {
     } else {
         warnings
     };
-    format!("{checked}: {errors}, {warnings}")
+    format!("{errors}, {warnings}")
 }
 
 fn count(n: usize, singular: &str, plural: &str) -> String {
@@ -162,6 +260,64 @@ warning[DP117]: agreements/alpha.toml:30:1: party essex-cc has no retention rule
             "agreements/\\u{1b}[2Kx.toml:30:1: `agreement.title` is \"a\\r\\u{1b}[32mok\\u{202e}\""
         ));
         assert!(plain.contains("  hint: h\\nerror: fake\n"));
+    }
+
+    /// `sample()` with three more findings in alpha.toml: two sharing the hint of the first one
+    /// (one before it, one after a finding with another hint) and one without a hint.
+    fn with_repeated_hints() -> Vec<super::super::FileReport> {
+        let mut reports = sample();
+        let file = "agreements/alpha.toml";
+        let rule = &crate::rules::structure::PLACEHOLDER;
+        let todo = "replace the TODO text";
+        reports[1].findings.extend([
+            finding(rule, file, 3, 1, "`a` is still to fill in", todo),
+            finding(rule, file, 40, 1, "`b` is still to fill in", todo),
+            finding(rule, file, 20, 1, "`c` has no hint", ""),
+        ]);
+        reports[1].findings[1].hint = todo.into();
+        reports
+    }
+
+    #[test]
+    fn findings_sharing_a_hint_are_listed_together_and_the_hint_printed_once() {
+        let text = plain(&render(Format::Human, &with_repeated_hints(), &context()));
+        let expected = "\
+error[DP013]: agreements/alpha.toml:3:1: `a` is still to fill in
+error[DP011]: agreements/alpha.toml:12:5: missing required key purpose.description
+error[DP013]: agreements/alpha.toml:40:1: `b` is still to fill in
+  hint (the 3 findings above): replace the TODO text
+error[DP013]: agreements/alpha.toml:20:1: `c` has no hint
+warning[DP117]: agreements/alpha.toml:30:1: party essex-cc has no retention rule
+  hint: add [[retention]] for essex-cc
+
+2 files checked: 4 errors, 1 warning
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn the_summary_is_one_line_per_file_with_its_most_frequent_codes() {
+        let text = plain(&render(Format::Summary, &with_repeated_hints(), &context()));
+        let expected = "\
+agreements/alpha.toml: 4 errors, 1 warning; most: DP013 (3), DP011 (1), DP117 (1)
+agreements/zeta.toml: no problems
+2 files checked: 4 errors, 1 warning
+";
+        assert_eq!(text, expected);
+        let mut reports = with_repeated_hints();
+        reports[1].findings.push(finding(
+            &crate::rules::content::CALDICOTT_GUARDIAN,
+            "agreements/alpha.toml",
+            50,
+            1,
+            "m",
+            "h",
+        ));
+        let text = plain(&render(Format::Summary, &reports, &context()));
+        assert!(
+            text.contains("most: DP013 (3), DP011 (1), DP104 (1), 1 other code\n"),
+            "{text}"
+        );
     }
 
     #[test]

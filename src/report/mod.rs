@@ -33,6 +33,9 @@ pub enum Format {
     Sarif,
     /// JUnit XML: one test suite per check family, one test case per file per family.
     Junit,
+    /// Text for people, one line per file: its errors, warnings and most frequent codes
+    /// (`--summary`).
+    Summary,
 }
 
 /// The findings about one file.
@@ -89,6 +92,7 @@ pub fn write_report(
         Format::Github => github::write(out, &files, ctx),
         Format::Sarif => sarif::write(out, &files, ctx),
         Format::Junit => junit::write(out, &files, ctx),
+        Format::Summary => human::write_summary(out, &files),
     }
 }
 

@@ -105,7 +105,11 @@ fn intro(family: Family) -> &'static str {
         Family::Content => {
             "Consistency between clauses, and the requirements of the policy and the law that span \
              more than one field. Content rules run only when the structure is complete: while a \
-             required part is missing, of the wrong type or a placeholder, they would only add noise."
+             required part is missing, of the wrong type or a placeholder, they would only add noise. \
+             The exceptions are the conditional requirements (a key required only under a \
+             condition, such as `consent.sought = false` needing the exception: CONDITIONAL_CODES): \
+             they are reported with the structural errors whenever every value they read could be \
+             read, so a new agreement's missing keys all show in its first run."
         }
         Family::Signatures => {
             "Reported by `datapact verify` and `datapact check` (`check` leaves out DP213: a draft \
@@ -175,7 +179,9 @@ pub fn markdown() -> String {
         );
     }
     for family in FAMILIES {
-        let _ = write!(out, "\n## {}\n\n{}\n", title(family), intro(family));
+        let codes: Vec<&str> = super::content::CONDITIONAL.iter().map(|r| r.code).collect();
+        let intro = intro(family).replace("CONDITIONAL_CODES", &codes.join(", "));
+        let _ = write!(out, "\n## {}\n\n{intro}\n", title(family));
         for r in all().iter().filter(|r| r.family == family) {
             let _ = write!(
                 out,

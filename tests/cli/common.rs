@@ -10,6 +10,15 @@ use std::process::Output;
 pub const ID: &str = "icb-ecc-adult-social-care";
 pub const ICB: &str = "nhs-essex-icb";
 pub const ECC: &str = "essex-county-council";
+/// The built-in templates `datapact new --template` offers.
+pub const TEMPLATES: &[&str] = &[
+    "specific",
+    "overarching",
+    "nhs-direct-care",
+    "nhs-research",
+    "public-task",
+    "standard-terms",
+];
 /// The signing time tests claim with `sign --signed-at`.
 pub const T0: &str = "2026-04-01T10:00:00Z";
 

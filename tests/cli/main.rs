@@ -33,6 +33,7 @@ mod lifecycle_cli;
 mod lifecycle_warnings_cli;
 mod log_cli;
 mod membership_cli;
+mod messages_cli;
 mod non_nhs_cli;
 mod openssh_only_cli;
 mod page_cli;

@@ -162,14 +162,7 @@ fn init_gitattributes_stop_line_ending_conversion() {
 
 #[test]
 fn new_writes_a_template_whose_every_placeholder_is_a_finding_at_its_line() {
-    for template in [
-        "specific",
-        "overarching",
-        "nhs-direct-care",
-        "nhs-research",
-        "public-task",
-        "standard-terms",
-    ] {
+    for template in TEMPLATES {
         every_placeholder_is_a_finding(template);
     }
 }

@@ -35,7 +35,14 @@ pub static CONSENT_EXCEPTION: ContentRule = ContentRule {
 
 fn consent_exception(cx: &mut Cx<'_>) {
     let c = &cx.a.consent;
-    if !c.sought && (c.exception.is_none() || c.justification.is_none()) {
+    if !c.sought
+        && (c.exception.is_none() || c.justification.is_none())
+        && cx.decided(&[
+            at(&["consent", "sought"]),
+            at(&["consent", "exception"]),
+            at(&["consent", "justification"]),
+        ])
+    {
         cx.report_with_hint(
             &CONSENT_EXCEPTION,
             &at(&["consent", "sought"]),

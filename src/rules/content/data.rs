@@ -24,7 +24,13 @@ pub static WHY_NOT_ANONYMISED: ContentRule = ContentRule {
 
 fn why_not_anonymised(cx: &mut Cx<'_>) {
     let data = &cx.a.data;
-    if cx.facts.identifiable && data.why_not_anonymised.is_none() {
+    if cx.facts.identifiable
+        && data.why_not_anonymised.is_none()
+        && cx.decided(&[
+            at(&["data", "identifiability"]),
+            at(&["data", "why_not_anonymised"]),
+        ])
+    {
         cx.report(
             &WHY_NOT_ANONYMISED,
             &at(&["data", "identifiability"]),

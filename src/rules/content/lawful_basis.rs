@@ -2,6 +2,7 @@
 //! data, the recognised legitimate interests, and s251 support for the duty of confidentiality.
 
 use super::{ContentRule, Cx, at};
+use crate::agreement::locate::Path;
 use crate::diagnostics::{Family, Rule, Severity};
 use crate::vocab::{self, terms};
 
@@ -24,7 +25,11 @@ pub static SPECIAL_CATEGORY_NEEDS_ART9: ContentRule = ContentRule {
 };
 
 fn special_category_needs_art9(cx: &mut Cx<'_>) {
-    if !cx.facts.special.is_empty() && cx.a.lawful_basis.article9.is_empty() {
+    let read: Vec<Path> = (0..cx.a.data.items.len())
+        .map(|i| at(&["data", "items"]).i(i).k("special_category"))
+        .chain([at(&["lawful_basis", "article9"])])
+        .collect();
+    if !cx.facts.special.is_empty() && cx.a.lawful_basis.article9.is_empty() && cx.decided(&read) {
         let cats: Vec<&str> = cx.facts.special.iter().map(|c| c.label.as_str()).collect();
         cx.report(
             &SPECIAL_CATEGORY_NEEDS_ART9,
@@ -308,7 +313,10 @@ pub static RECOGNISED_INTEREST_CONDITION: ContentRule = ContentRule {
 fn recognised_interest_condition(cx: &mut Cx<'_>) {
     let lb = &cx.a.lawful_basis;
     for (i, basis) in lb.article6.iter().enumerate() {
-        if basis.is(terms::ART6_RECOGNISED_INTEREST) && lb.recognised_interest.is_none() {
+        if basis.is(terms::ART6_RECOGNISED_INTEREST)
+            && lb.recognised_interest.is_none()
+            && cx.decided(&[at(&["lawful_basis", "recognised_interest"])])
+        {
             cx.report_with_hint(
                 &RECOGNISED_INTEREST_CONDITION,
                 &at(&["lawful_basis", "article6"]).i(i),
@@ -346,6 +354,7 @@ fn s251_reference(cx: &mut Cx<'_>) {
         .confidentiality
         .is_some_and(|c| c.is(terms::CONFIDENTIALITY_S251))
         && lb.s251_reference.is_none()
+        && cx.decided(&[at(&["lawful_basis", "s251_reference"])])
     {
         cx.report(
             &S251_REFERENCE,

@@ -26,7 +26,7 @@ pub use research::*;
 pub use safeguards::*;
 pub use substance::*;
 
-use crate::agreement::locate::{Locator, Path};
+use crate::agreement::locate::{Locator, Path, Undecided};
 use crate::agreement::model::{Acknowledgement, Agreement, Facts};
 use crate::config::Limits;
 use crate::diagnostics::{Finding, Position, Rule};
@@ -100,6 +100,24 @@ pub static CONTENT: &[&ContentRule] = &[
     &ACKNOWLEDGEMENT_UNUSED,
 ];
 
+/// The conditional requirements: content rules that ask for a key only under a condition
+/// (`consent.sought = false` needs the exception, `health_or_care = true` a Caldicott
+/// Guardian...). They also run when the structure has errors, on what could be read, so a new
+/// agreement's missing keys are all reported in its first run; each reports only when every
+/// value it reads was decided ([`Cx::decided`]).
+pub static CONDITIONAL: &[&ContentRule] = &[
+    &CALDICOTT_GUARDIAN,
+    &SPECIAL_CATEGORY_NEEDS_ART9,
+    &RECOGNISED_INTEREST_CONDITION,
+    &S251_REFERENCE,
+    &CONSENT_EXCEPTION,
+    &WHY_NOT_ANONYMISED,
+    &DPIA_DETAILS,
+    &ONWARD_SHARING_CONDITIONS,
+    &INTERNATIONAL_TRANSFER,
+    &NOT_ANONYMISED_REASON,
+];
+
 /// What a content rule sees: the agreement, its derived facts, the workspace limits and policy, and where
 /// each value is in the file. It collects the findings.
 pub struct Cx<'a> {
@@ -116,9 +134,20 @@ pub struct Cx<'a> {
     /// The first entry with each key ([`Acknowledgement::key`]), so each finding is matched in
     /// constant time however many entries there are.
     answers: std::collections::HashMap<(&'static str, Option<String>), usize>,
+    /// The values the structural stage could not read (`None` for a complete agreement).
+    undecided: Option<&'a Undecided>,
 }
 
 impl Cx<'_> {
+    /// Whether every value at `paths` was read as written: none of them (nor a part of one, nor
+    /// the table holding one) had a blocking structural finding. Always true for a structurally
+    /// complete agreement; the rules of [`CONDITIONAL`] ask it before reporting on a partial one.
+    pub fn decided(&self, paths: &[Path]) -> bool {
+        !paths
+            .iter()
+            .any(|p| self.undecided.is_some_and(|u| u.concerns(p)))
+    }
+
     /// Where the value at `path` is (or the nearest enclosing part, when it is absent).
     pub fn pos(&self, path: &Path) -> Position {
         self.at.pos(path)
@@ -169,15 +198,22 @@ impl Cx<'_> {
     }
 }
 
-/// Runs every content rule on a structurally complete agreement; `at` locates values in the
-/// file `file` it was read from.
+/// Runs the content rules; `at` locates values in the file `file` the agreement was read from.
+/// `undecided` is `None` for a structurally complete agreement (every rule runs), else the
+/// values structure could not read, and only the [`CONDITIONAL`] rules run, on the agreement
+/// built from what could be.
 pub fn run(
     a: &Agreement,
     limits: &Limits,
     policy: &Policy,
     at: Locator<'_>,
     file: &str,
+    undecided: Option<&Undecided>,
 ) -> Vec<Finding> {
+    let rules = match undecided {
+        None => CONTENT,
+        Some(_) => CONDITIONAL,
+    };
     let facts = a.facts();
     let mut cx = Cx {
         a,
@@ -189,11 +225,12 @@ pub fn run(
         findings: Vec::new(),
         used: vec![false; a.acknowledgements.len()],
         answers: std::collections::HashMap::new(),
+        undecided,
     };
     for (i, ack) in a.acknowledgements.iter().enumerate() {
         cx.answers.entry(ack.key()).or_insert(i);
     }
-    for rule in CONTENT {
+    for rule in rules {
         (rule.check)(&mut cx);
     }
     cx.findings

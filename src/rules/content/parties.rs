@@ -155,10 +155,19 @@ fn caldicott_guardian(cx: &mut Cx<'_>) {
     let a = cx.a;
     for (i, party) in a.parties.iter().enumerate() {
         // A class of organisations names no Caldicott Guardian: each member has its own.
-        if party.health_or_care && !party.class && party.caldicott_guardian.is_none() {
+        let p = at(&["parties"]).i(i);
+        if party.health_or_care
+            && !party.class
+            && party.caldicott_guardian.is_none()
+            && cx.decided(&[
+                p.k("health_or_care"),
+                p.k("class"),
+                p.k("caldicott_guardian"),
+            ])
+        {
             cx.report(
                 &CALDICOTT_GUARDIAN,
-                &at(&["parties"]).i(i),
+                &p,
                 format!(
                     "party \"{}\" is a health or care body but names no Caldicott Guardian",
                     party.id

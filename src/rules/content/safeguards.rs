@@ -2,6 +2,7 @@
 //! transfers outside the UK.
 
 use super::{ContentRule, Cx, at};
+use crate::agreement::locate::Path;
 use crate::diagnostics::{Family, Rule, Severity};
 use crate::vocab::terms;
 
@@ -26,6 +27,10 @@ pub static DPIA_DETAILS: ContentRule = ContentRule {
 fn dpia_details(cx: &mut Cx<'_>) {
     let risk = &cx.a.risk;
     let path = at(&["risk", "dpia"]);
+    let read = ["dpia", "dpia_reference", "dpia_outcome", "no_dpia_reason"];
+    if !cx.decided(&read.map(|k| at(&["risk", k]))) {
+        return;
+    }
     if risk.dpia.is(terms::DPIA_COMPLETED)
         && (risk.dpia_reference.is_none() || risk.dpia_outcome.is_none())
     {
@@ -131,7 +136,13 @@ pub static ONWARD_SHARING_CONDITIONS: ContentRule = ContentRule {
 
 fn onward_sharing_conditions(cx: &mut Cx<'_>) {
     let onward = &cx.a.onward_sharing;
-    if onward.permitted && onward.conditions.is_none() {
+    if onward.permitted
+        && onward.conditions.is_none()
+        && cx.decided(&[
+            at(&["onward_sharing", "permitted"]),
+            at(&["onward_sharing", "conditions"]),
+        ])
+    {
         cx.report(
             &ONWARD_SHARING_CONDITIONS,
             &at(&["onward_sharing", "permitted"]),
@@ -168,7 +179,9 @@ fn international_transfer(cx: &mut Cx<'_>) {
     } else {
         "an adequacy decision, the European Commission's standard contractual clauses, or another Art 46 safeguard"
     };
-    if transfer.outside_uk && transfer.safeguards.is_none() {
+    let read = |p: Path| [p.k("outside_uk"), p.k("outside_eea"), p.k("safeguards")];
+    if transfer.outside_uk && transfer.safeguards.is_none() && cx.decided(&read(at(&["transfer"])))
+    {
         cx.report_with_hint(
             &INTERNATIONAL_TRANSFER,
             &at(&["transfer", key]),
@@ -177,7 +190,7 @@ fn international_transfer(cx: &mut Cx<'_>) {
         );
     }
     for (i, p) in cx.a.processors.iter().enumerate() {
-        if p.outside_uk && p.safeguards.is_none() {
+        if p.outside_uk && p.safeguards.is_none() && cx.decided(&read(at(&["processors"]).i(i))) {
             cx.report_with_hint(
                 &INTERNATIONAL_TRANSFER,
                 &at(&["processors"]).i(i).k(key),

@@ -375,7 +375,13 @@ fn not_anonymised_reason(cx: &mut Cx<'_>) {
     let Some(research) = &cx.a.research else {
         return;
     };
-    if !research.anonymised_where_possible && research.not_anonymised_reason.is_none() {
+    if !research.anonymised_where_possible
+        && research.not_anonymised_reason.is_none()
+        && cx.decided(&[
+            at(&["research", "anonymised_where_possible"]),
+            at(&["research", "not_anonymised_reason"]),
+        ])
+    {
         cx.report(
             &NOT_ANONYMISED_REASON,
             &at(&["research", "anonymised_where_possible"]),
