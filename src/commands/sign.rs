@@ -324,7 +324,9 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
         let mine = signing.mine(p, false);
         let text = p.statement.to_text();
         if let Err(error) =
-            signer::sign_and_publish_unlocked(ws, &mut key, &text, &p.stmt, &p.sig, || mine.leftover())
+            signer::sign_and_publish_unlocked(ws, &mut key, &text, &p.stmt, &p.sig, || {
+                mine.leftover()
+            })
         {
             // What was signed stays signed (each pair is whole); it is committed when asked,
             // and signing again with --all-awaiting takes up the rest.

@@ -319,9 +319,9 @@ fn rows() -> Vec<Row> {
             },
         },
         Row {
-            what: "sign --key naming a public key",
+            what: "sign --key naming a public key, no ssh-agent running",
             code: 2,
-            says: "is a public key",
+            says: "through an ssh-agent, but no agent is running here",
             run: |f| f.sign(ICB, &PathBuf::from(format!("{}.pub", f.icb.display()))),
         },
         #[cfg(unix)]

@@ -118,17 +118,19 @@ fn a_partner_signs_fifty_agreements_in_one_run() {
     let before = commits(&ws);
     let (code, out, err) = sign(&ws, &key, &pass, &["--all-awaiting", "--yes", "--commit"]);
     assert_eq!(code, 0, "{err}");
+    // What was signed is status, on stderr; stdout carries no data for `sign`.
+    assert!(out.is_empty(), "{out}");
     assert!(
         err.contains("Signing 50 agreements as p@nhs.net (dpo) for nhs-essex-icb with key SHA256:"),
         "{err}"
     );
     assert!(
-        out.contains("Signed 50 agreements for nhs-essex-icb (dpo, key SHA256:"),
-        "{out}"
+        err.contains("Signed 50 agreements for nhs-essex-icb (dpo, key SHA256:"),
+        "{err}"
     );
     for id in &ids {
         assert!(err.contains(&format!("  {id} v1  sha256 ")), "{id}: {err}");
-        assert!(out.contains(&format!("Signed {id} v1: ")), "{id}: {out}");
+        assert!(err.contains(&format!("Signed {id} v1: ")), "{id}: {err}");
     }
     let statuses = icb_statuses(&ws);
     assert_eq!(statuses.len(), 50);
@@ -156,7 +158,7 @@ fn a_partner_signs_fifty_agreements_in_one_run() {
     let (code, out, err) = sign(&ws, &key, &pass, &["--all-awaiting", "--yes"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("Nothing to sign: no agreement awaits nhs-essex-icb's signature."),
+        err.contains("Nothing to sign: no agreement awaits nhs-essex-icb's signature."),
         "{out}"
     );
     assert!(
@@ -250,10 +252,10 @@ fn agreements_that_cannot_be_signed_are_skipped_with_the_reason() {
             .unwrap_or_else(|| panic!("no skipped line for {what}: {err}"));
         assert!(line.contains(&why), "{line}");
     }
-    assert!(out.contains(&format!("Signed {} v1: ", ids[2])), "{out}");
+    assert!(err.contains(&format!("Signed {} v1: ", ids[2])), "{err}");
     assert!(
-        out.contains("Signed 1 agreement for nhs-essex-icb (dpo, key SHA256:")
-            && out.contains("; skipped 3 (listed above)"),
+        err.contains("Signed 1 agreement for nhs-essex-icb (dpo, key SHA256:")
+            && err.contains("; skipped 3 (listed above)"),
         "{out}"
     );
     assert!(statement(&ws, &ids[2]).exists());
@@ -310,10 +312,11 @@ fn a_wrong_passphrase_stops_the_run_before_anything_is_written() {
     std::fs::write(&wrong, "correct horse battery staple\n").unwrap();
     set_private(&wrong);
     let (code, out, err) = sign(&ws, &key, &wrong, &["--all-awaiting", "--yes"]);
+    assert!(out.is_empty(), "{out}");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("wrong passphrase"), "{err}");
     assert!(err.contains("Signing 3 agreements"), "{err}");
-    assert!(!out.contains("Signed"), "{out}");
+    assert!(!err.contains("Signed"), "{err}");
     assert!(!ws.root().join("signatures").exists(), "{err}");
 }
 
