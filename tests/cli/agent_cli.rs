@@ -12,15 +12,15 @@ const NAMESPACE: &str = "datapact-agreement@datapact.dev";
 
 /// A real `ssh-agent -D -a SOCKET` on a socket in its own temporary folder, killed when dropped,
 /// so a failing test never leaves it running.
-struct Agent {
+pub(crate) struct Agent {
     child: Child,
-    socket: PathBuf,
+    pub(crate) socket: PathBuf,
     // Removed after the agent is killed (fields drop after `drop`).
     _dir: tempfile::TempDir,
 }
 
 impl Agent {
-    fn start() -> Agent {
+    pub(crate) fn start() -> Agent {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("agent.sock");
         let child = Command::new("ssh-agent")
@@ -48,7 +48,7 @@ impl Agent {
     }
 
     /// `ssh-add KEY` into this agent.
-    fn add(&self, key: &Path) {
+    pub(crate) fn add(&self, key: &Path) {
         let out = Command::new("ssh-add")
             .arg(key)
             .env("SSH_AUTH_SOCK", &self.socket)

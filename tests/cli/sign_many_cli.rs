@@ -364,3 +364,68 @@ fn on_a_terminal_it_asks_once_to_confirm_and_once_for_the_passphrase() {
         assert!(statement(&ws, id).exists(), "{id}: {shown}");
     }
 }
+
+/// The acceptance test with a key held only in an ssh-agent: 50 agreements signed in one run
+/// through a real `ssh-agent` (one connection, no passphrase), the private key file removed
+/// first; `verify` then shows every one signed by the party.
+#[test]
+fn a_partner_signs_fifty_agreements_with_a_key_held_only_in_an_ssh_agent() {
+    if !crate::signing::openssh_available(&["ssh-keygen", "ssh-agent", "ssh-add"]) {
+        return;
+    }
+    let (ws, ids, _, _) = workspace_with(50);
+    let key = ws.key_path("agent_dpo");
+    common::ssh_keygen_key(&key, "agent@nhs.net");
+    let public = format!("{}.pub", key.display());
+    let (code, _, err) = ws.run(&[
+        "keys",
+        "add",
+        "--party",
+        ICB,
+        "--principal",
+        "agent@nhs.net",
+        "--role",
+        "dpo",
+        &public,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    ws.commit_all("the agent's key", T0);
+    let agent = crate::agent_cli::Agent::start();
+    agent.add(&key);
+    std::fs::remove_file(&key).unwrap();
+
+    let out = ws
+        .cmd()
+        .args([
+            "sign",
+            "--all-awaiting",
+            "--yes",
+            "--party",
+            ICB,
+            "--key",
+            &public,
+        ])
+        .args(["--signed-at", T0])
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    common::assert_no_panic(&out);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("asking the ssh-agent to sign with key SHA256:"),
+        "{err}"
+    );
+    assert!(!err.to_lowercase().contains("passphrase"), "{err}");
+    assert!(
+        err.contains("Signed 50 agreements for nhs-essex-icb (dpo, key SHA256:"),
+        "{err}"
+    );
+    drop(agent);
+    let statuses = icb_statuses(&ws);
+    assert_eq!(statuses.len(), ids.len());
+    for (id, status) in statuses {
+        assert_eq!(status, "signed", "{id}");
+    }
+}
