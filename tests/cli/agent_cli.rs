@@ -80,18 +80,7 @@ fn workspace() -> (TempWorkspace, PathBuf, PathBuf) {
         let key = ws.key_path(name);
         common::ssh_keygen_key(&key, principal);
         let public = format!("{}.pub", key.display());
-        let (code, _, err) = ws.run(&[
-            "keys",
-            "add",
-            "--party",
-            party,
-            "--principal",
-            principal,
-            "--role",
-            "dpo",
-            &public,
-        ]);
-        assert_eq!(code, 0, "{err}");
+        ws.keys_add_dpo(party, principal, &public);
         keys.push(key);
     }
     ws.commit_all("agreement and keys", "2026-03-01T10:00:00Z");

@@ -198,6 +198,22 @@ impl TempWorkspace {
         self.output(&keys_generate_args(party, principal, extra))
     }
 
+    /// `keys add --party PARTY --principal PRINCIPAL --role dpo PUBLIC`, which must succeed.
+    pub fn keys_add_dpo(&self, party: &str, principal: &str, public: &str) {
+        let (code, _, err) = self.run(&[
+            "keys",
+            "add",
+            "--party",
+            party,
+            "--principal",
+            principal,
+            "--role",
+            "dpo",
+            public,
+        ]);
+        assert_eq!(code, 0, "keys add: {err}");
+    }
+
     /// `keys export-allowed-signers --out` a file `allowed_signers` beside the keys, which must
     /// succeed; returns the file.
     pub fn export_allowed_signers(&self) -> PathBuf {

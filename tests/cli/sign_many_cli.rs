@@ -377,18 +377,7 @@ fn a_partner_signs_fifty_agreements_with_a_key_held_only_in_an_ssh_agent() {
     let key = ws.key_path("agent_dpo");
     common::ssh_keygen_key(&key, "agent@nhs.net");
     let public = format!("{}.pub", key.display());
-    let (code, _, err) = ws.run(&[
-        "keys",
-        "add",
-        "--party",
-        ICB,
-        "--principal",
-        "agent@nhs.net",
-        "--role",
-        "dpo",
-        &public,
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ws.keys_add_dpo(ICB, "agent@nhs.net", &public);
     ws.commit_all("the agent's key", T0);
     let agent = crate::agent_cli::Agent::start();
     agent.add(&key);
