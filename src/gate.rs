@@ -331,6 +331,12 @@ fn walk(root: &Path, path: &Path) -> Walk {
                     continue;
                 }
                 let next = real.join(name);
+                // A folder this run has already found to be a folder, not a link: judged once
+                // (every agreement's files sit under the same few folders).
+                if plain_folders::seen(&next) {
+                    real = next;
+                    continue;
+                }
                 match std::fs::symlink_metadata(&next) {
                     Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&next) {
                         Ok(target) if target.starts_with(root) => real = target,
@@ -344,7 +350,12 @@ fn walk(root: &Path, path: &Path) -> Walk {
                         // replaces the link itself, and a folder is never made through it.
                         Err(_) => missing = true,
                     },
-                    Ok(_) => real = next,
+                    Ok(m) => {
+                        if m.is_dir() {
+                            plain_folders::remember(&next);
+                        }
+                        real = next;
+                    }
                     // Not there (yet), or not reachable: judged by what exists above it.
                     Err(_) => missing = true,
                 }
@@ -362,6 +373,32 @@ fn walk(root: &Path, path: &Path) -> Walk {
         }
     }
     Walk::Inside
+}
+
+/// The folders [`walk`] has found to be folders and not symbolic links, by canonical path, for
+/// the rest of the process: a whole-workspace command reads tens of thousands of files under
+/// the same folders, and judging each folder once instead of once per file saves most of its
+/// system calls. A folder swapped for a link while the command runs is not seen; nor is it when
+/// the swap falls between a judgement and the open that follows, which no path walk can close.
+mod plain_folders {
+    use std::collections::HashSet;
+    use std::path::{Path, PathBuf};
+    use std::sync::{OnceLock, RwLock};
+
+    fn set() -> &'static RwLock<HashSet<PathBuf>> {
+        static SET: OnceLock<RwLock<HashSet<PathBuf>>> = OnceLock::new();
+        SET.get_or_init(Default::default)
+    }
+
+    pub(super) fn seen(path: &Path) -> bool {
+        set().read().is_ok_and(|s| s.contains(path))
+    }
+
+    pub(super) fn remember(path: &Path) {
+        if let Ok(mut s) = set().write() {
+            s.insert(path.to_path_buf());
+        }
+    }
 }
 
 /// The canonical path of an existing workspace path (judged first).
