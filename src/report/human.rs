@@ -173,7 +173,10 @@ fn write_summary_at(
 /// `2 files checked: 1 error, 1 warning` or `2 files checked: no problems`.
 fn summary_line(files: &[OrderedFile<'_>]) -> String {
     let tally = total_tally(files);
-    let checked = format!("{} checked", count(files.len(), "file", "files"));
+    let checked = format!(
+        "{} checked",
+        count(super::files_checked(files), "file", "files")
+    );
     if tally.errors == 0 && tally.warnings == 0 {
         return format!("{checked}: {}", term::paint(term::GOOD, "no problems"));
     }
@@ -197,9 +200,7 @@ fn tally_text(tally: Tally) -> String {
     format!("{errors}, {warnings}")
 }
 
-fn count(n: usize, singular: &str, plural: &str) -> String {
-    format!("{n} {}", if n == 1 { singular } else { plural })
-}
+use crate::text::plural as count;
 
 #[cfg(test)]
 mod tests {

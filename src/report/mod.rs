@@ -161,6 +161,15 @@ fn message_with_hint(finding: &Finding) -> String {
     }
 }
 
+/// The files a run checked: its reports less those of folders (`agreements/` when it holds no
+/// agreement or a stray entry), which are findings about the workspace, not files checked.
+fn files_checked(files: &[OrderedFile<'_>]) -> usize {
+    files
+        .iter()
+        .filter(|f| !f.report.file.ends_with('/'))
+        .count()
+}
+
 /// `file:line:column` of a finding; a folder (its path ends in `/`, as `agreements/` in a
 /// stray-entry finding) has no lines, so it is named alone.
 fn location(finding: &Finding) -> String {

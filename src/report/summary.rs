@@ -35,7 +35,7 @@ pub fn write_step_summary(
     writeln!(
         out,
         "{} checked: {}, {}{}.\n",
-        plural(files.len(), "file"),
+        plural(super::files_checked(&files), "file"),
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning"),
         if ctx.deny_warnings {
@@ -89,7 +89,7 @@ pub fn write_step_summary(
 
 /// `1 error`, `2 errors`.
 fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+    crate::text::plural(n, noun, &format!("{noun}s"))
 }
 
 /// Text from a file as one table cell: Markdown escaped, `~` too, control characters (line

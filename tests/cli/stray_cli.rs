@@ -99,6 +99,12 @@ fn no_agreements_fails_validate_and_check() {
         "{}",
         text(&human.stdout)
     );
+    // The folder is no file checked.
+    assert!(
+        text(&human.stdout).ends_with("\n0 files checked: 1 error, 0 warnings\n"),
+        "{}",
+        text(&human.stdout)
+    );
     // A stray file is no agreement: still none.
     ws.write("agreements/README.md", "notes");
     let (code, found) = workspace_findings(&ws, "check", &[]);
