@@ -97,21 +97,16 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, <https://reproducible-builds.org/specs/source-date-epoch/>)
 /// when set and not empty; a value that is not such a number is a usage error naming it.
 fn source_date_epoch() -> Result<Option<chrono::DateTime<Utc>>> {
-    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH").filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    let text = value.to_string_lossy();
-    text.trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|secs| chrono::DateTime::<Utc>::from_timestamp(secs, 0))
-        .filter(|t| t.timestamp() >= 0)
-        .map(Some)
-        .ok_or_else(|| {
-            crate::error::Error::usage(format!(
-                "the environment variable SOURCE_DATE_EPOCH is {}: not a number of seconds since 1970-01-01",
-                term::escape(&format!("{text:?}"))
-            ))
-            .with_hint("set SOURCE_DATE_EPOCH to whole seconds (such as `git log -1 --format=%ct`), or unset it")
-        })
+    super::env_value(
+        "SOURCE_DATE_EPOCH",
+        std::env::var_os("SOURCE_DATE_EPOCH"),
+        |text| {
+            text.parse::<i64>()
+                .ok()
+                .and_then(|secs| chrono::DateTime::<Utc>::from_timestamp(secs, 0))
+                .filter(|t| t.timestamp() >= 0)
+                .ok_or_else(|| "not a number of seconds since 1970-01-01".to_string())
+        },
+        "set SOURCE_DATE_EPOCH to whole seconds (such as `git log -1 --format=%ct`), or unset it",
+    )
 }

@@ -267,18 +267,36 @@ pub const TODAY_VARIABLE: &str = "DATAPACT_TODAY";
 /// nobody filled in) is no date; anything else must be a date, and an error names the variable,
 /// not `--today`.
 fn today_from_env(value: Option<std::ffi::OsString>) -> Result<Option<NaiveDate>> {
+    env_value(
+        TODAY_VARIABLE,
+        value,
+        parse_date,
+        &format!(
+            "set {TODAY_VARIABLE} to a date written YYYY-MM-DD, or unset it (an empty value counts as unset); --today overrides it"
+        ),
+    )
+}
+
+/// The environment variable `name`'s `value` read by `parse`: `None` when it is unset or
+/// empty (an empty value counts as unset, as CI systems pass unset inputs), else what `parse`
+/// makes of it, trimmed; a value it refuses is a usage error that names the variable, the value
+/// and why, with `hint`.
+pub fn env_value<T>(
+    name: &str,
+    value: Option<std::ffi::OsString>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+    hint: &str,
+) -> Result<Option<T>> {
     let Some(value) = value.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     let text = value.to_string_lossy();
-    parse_date(text.trim()).map(Some).map_err(|why| {
+    parse(text.trim()).map(Some).map_err(|why| {
         crate::error::Error::usage(format!(
-            "the environment variable {TODAY_VARIABLE} is {}: {why}",
+            "the environment variable {name} is {}: {why}",
             term::escape(&format!("{text:?}"))
         ))
-        .with_hint(format!(
-            "set {TODAY_VARIABLE} to a date written YYYY-MM-DD, or unset it (an empty value counts as unset); --today overrides it"
-        ))
+        .with_hint(hint)
     })
 }
 
