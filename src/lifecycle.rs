@@ -226,13 +226,17 @@ pub fn standing(
 }
 
 /// What the parties still to sign run: `datapact sign FILE --party P --key KEYFILE`.
-fn sign_hint(file: &str, missing: &[String]) -> String {
+fn sign_hint(id: &str, missing: &[String]) -> String {
+    let command = |party: &str| format!("`datapact sign {id} --party {party} --key KEYFILE`");
     match missing {
-        [one] => format!("{one} signs with `datapact sign {file} --party {one} --key KEYFILE`"),
-        [] => format!("each party signs with `datapact sign {file} --party PARTY --key KEYFILE`"),
+        [one] => format!("{one} signs with {}", command(one)),
+        [] => format!("each party signs with {}", command("PARTY")),
         more => format!(
-            "each of {} signs with `datapact sign {file} --party PARTY --key KEYFILE`",
-            more.join(", ")
+            "each missing party signs: {}",
+            more.iter()
+                .map(|party| command(party))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -250,6 +254,7 @@ fn set_by(standing: &Standing) -> String {
 /// `require_signed` reports a draft as DP306.
 pub fn findings(
     file: &str,
+    id: &str,
     places: &Places,
     dates: &Dates,
     standing: &Standing,
@@ -297,7 +302,7 @@ pub fn findings(
             file,
             places.version,
             format!("not fully signed: missing {}", if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }),
-            sign_hint(file, missing_parties),
+            sign_hint(id, missing_parties),
         )),
         State::Draft if standing.days <= 0 || standing.next != DateKind::Effective => {
             out.push(Finding::new(
@@ -309,7 +314,7 @@ pub fn findings(
                     dates.effective,
                     if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }
                 ),
-                sign_hint(file, missing_parties),
+                sign_hint(id, missing_parties),
             ))
         }
         // Expiring: the notice below. Active, signed but not yet effective, drafts before
@@ -363,6 +368,8 @@ pub struct Approval {
 /// version pending while an earlier one (`in_force`) is in force.
 #[derive(Debug, Clone, Copy)]
 pub struct Unsigned<'a> {
+    /// The agreement's id, for the hint's `datapact sign` command.
+    pub id: &'a str,
     pub version: u32,
     pub dates: &'a Dates,
     pub missing: &'a [String],
@@ -449,7 +456,7 @@ pub fn signing_findings(
                 relative_days(-since),
                 u.version
             ),
-            sign_hint(file, u.missing),
+            sign_hint(u.id, u.missing),
         ));
     }
     // Nothing in force: only while the draft is the agreement's state (an expired draft has
@@ -578,7 +585,7 @@ mod tests {
         ds.expires = Some(d("2031-03-31"));
         let s = standing(&ds, review, Signed::Fully, &w, d("2030-03-02"));
         assert_eq!(s.state, State::ReviewOverdue);
-        let f = findings("a.toml", &Places::default(), &ds, &s, &w, false, &[]);
+        let f = findings("a.toml", "a", &Places::default(), &ds, &s, &w, false, &[]);
         assert_eq!(
             f[0].message,
             "review overdue since 2030-03-01 (1 day ago), the next review named by the signed review of 2028-05-01"
@@ -606,7 +613,7 @@ mod tests {
         let s = standing(&ds, own(), Signed::Fully, &w, d("2046-12-01"));
         assert_eq!((s.state, s.next), (State::ReviewOverdue, DateKind::Review));
         assert!(s.past_grace);
-        let f = findings("a.toml", &Places::default(), &ds, &s, &w, false, &[]);
+        let f = findings("a.toml", "a", &Places::default(), &ds, &s, &w, false, &[]);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].rule.code, "DP303");
         let s = standing(&ds, own(), Signed::Fully, &w, d("2027-01-01"));
@@ -676,6 +683,7 @@ mod tests {
                 &v1,
                 None,
                 Some(Unsigned {
+                    id: "a",
                     version: 2,
                     dates: &v2,
                     missing: &["b".to_string()],
@@ -692,11 +700,26 @@ mod tests {
         assert_eq!(pending("2028-07-01"), Vec::<&str>::new());
     }
 
+    #[test]
+    fn the_sign_hint_names_the_agreement_and_each_missing_party() {
+        let parties = |ids: &[&str]| ids.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            sign_hint("icb-x", &parties(&["nhs-essex-icb"])),
+            "nhs-essex-icb signs with `datapact sign icb-x --party nhs-essex-icb --key KEYFILE`"
+        );
+        assert_eq!(
+            sign_hint("icb-x", &parties(&["a-org", "b-org"])),
+            "each missing party signs: `datapact sign icb-x --party a-org --key KEYFILE`, \
+             `datapact sign icb-x --party b-org --key KEYFILE`"
+        );
+    }
+
     fn findings_on(day: &str, signed: bool) -> Vec<String> {
         let standing = state_on(day, signed);
         let places = Places::default();
         findings(
             "a.toml",
+            "a",
             &places,
             &dates(),
             &standing,

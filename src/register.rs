@@ -334,6 +334,7 @@ impl Session {
         let missing = a.missing_parties();
         let unsigned =
             (!a.agreed_by_all() && standing.state != State::SignaturesInvalid).then(|| Unsigned {
+                id: current.id.as_str(),
                 version: current.version,
                 dates: &current.dates,
                 missing: &missing,

@@ -80,6 +80,7 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
     if let (Some(standing), Some(agreement)) = (&a.standing, a.governing()) {
         let mut expiry = lifecycle::findings(
             &a.checked.source.display,
+            agreement.id.as_str(),
             &a.checked.places,
             &agreement.dates,
             standing,

@@ -273,6 +273,7 @@ fn write_human(
                 ),
             ),
             SignatureState::Unsigned => term::paint(term::WARNING, r.state.label()),
+            SignatureState::Invalid => term::paint(term::ERROR, r.state.label()),
         };
         // Every value below comes from a file (the agreement, a statement, the trust store):
         // escaped, so a control character in one cannot rewrite the lines around it.

@@ -65,8 +65,14 @@ pub struct PartySignature {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "signature_state", rename_all = "lowercase")]
 pub enum SignatureState {
-    /// No party holds a valid signature on the current version.
+    /// No party holds a valid signature on the current version, and none has tried: no
+    /// statement at all.
     Unsigned,
+    /// No party holds a valid signature on the current version, but at least one statement
+    /// exists and does not count (made on other content, a revoked key, a damaged file): not
+    /// "unsigned", which would hide that the text changed after signing. `status` calls the
+    /// same agreement `signatures-invalid`.
+    Invalid,
     /// Some parties do; `missing` lists those that do not (missing or invalid).
     Partial { missing: Vec<String> },
     /// Every party named in the agreement holds a valid signature on the current version.
@@ -77,6 +83,7 @@ impl SignatureState {
     pub fn label(&self) -> &'static str {
         match self {
             SignatureState::Unsigned => "unsigned",
+            SignatureState::Invalid => "signatures not valid",
             SignatureState::Partial { .. } => "partially signed",
             SignatureState::Full => "fully signed",
         }
@@ -967,7 +974,14 @@ fn verify_dir(
         .filter(|p| matches!(p.status, PartyStatus::Signed { .. }))
         .count();
     let state = if signed == 0 {
-        SignatureState::Unsigned
+        if parties
+            .iter()
+            .any(|p| matches!(p.status, PartyStatus::Invalid { .. }))
+        {
+            SignatureState::Invalid
+        } else {
+            SignatureState::Unsigned
+        }
     } else if signed == parties.len() {
         SignatureState::Full
     } else {
@@ -1057,7 +1071,8 @@ fn misfiled(facts: &AgreementFacts) -> AgreementSignatures {
         version: facts.version,
         sha256: facts.digest().to_string(),
         parties,
-        state: SignatureState::Unsigned,
+        // Every party's statement is there but counts for nothing here: as for changed text.
+        state: SignatureState::Invalid,
         findings: vec![finding],
     }
 }

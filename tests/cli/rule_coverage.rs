@@ -1121,6 +1121,14 @@ fn not_fully_signed_only_with_require_signed() {
             .contains("missing essex-county-council"),
         "{out}"
     );
+    // The hint is the command to run, with the agreement's id and the missing party (only the
+    // key file is left for the signer to name).
+    assert!(
+        out.json.to_string().contains(
+            "essex-county-council signs with `datapact sign draft-sharing --party essex-county-council --key KEYFILE`"
+        ),
+        "{out}"
+    );
     // Without it, a draft past its effective date is a warning (DP307).
     assert_check(&ws, DRAFT, TODAY, &[("DP307", W)], 0);
     // A fully signed agreement passes --require-signed.

@@ -275,6 +275,50 @@ fn threat_one_byte_changed_makes_every_signature_stale() {
     assert!(text.contains("changed after signing"), "{text}");
 }
 
+/// Issue 16 item 16: an agreement signed by all whose text then changed was "unsigned" to
+/// `verify` and `signatures-invalid` to `status`. Both now say its signatures are not valid, in
+/// human output and in JSON.
+#[test]
+fn stale_signatures_are_not_valid_to_verify_and_status_alike() {
+    let (f, _, _) = Fixture::both_signed();
+    // A change that keeps the agreement valid: only the signatures are wrong.
+    replace_in(
+        &f.agreement(),
+        "integrated adult social care",
+        "joined-up adult social care",
+    );
+
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 1);
+    let verified = &json["agreements"][0];
+    assert_eq!(verified["signature_state"], "invalid", "{json}");
+    assert_eq!(verified["state"], "signatures-invalid", "{json}");
+    let (_, text) = f.verify_text();
+    assert!(
+        text.contains(&format!("{ID} v1: signatures not valid")),
+        "{text}"
+    );
+    assert!(!text.contains("unsigned"), "{text}");
+
+    let out = f.ws.output(&["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &status["agreements"][0];
+    assert_eq!(row["state"], "signatures-invalid", "{status}");
+    assert_eq!(row["state_label"], "Signatures not valid", "{status}");
+    let out = f.ws.output(&["status"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("signatures-invalid"), "{table}");
+
+    // Without any statement the agreement is still plainly unsigned.
+    let fresh = Fixture::new();
+    fresh.generate(ICB, "priya@nhs.net");
+    let (_, json) = fresh.verify_json();
+    assert_eq!(
+        json["agreements"][0]["signature_state"], "unsigned",
+        "{json}"
+    );
+}
+
 #[test]
 fn threat_signature_copied_from_another_agreement_is_rejected() {
     let (f, a, _) = Fixture::both_signed();
@@ -1038,7 +1082,7 @@ fn threat_copied_agreement_file_is_never_fully_signed() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        json["agreements"][0]["signature_state"], "unsigned",
+        json["agreements"][0]["signature_state"], "invalid",
         "{json}"
     );
     assert!(
@@ -1049,7 +1093,10 @@ fn threat_copied_agreement_file_is_never_fully_signed() {
     let (code, text) = f.verify_text();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains(&format!("{ID} v1: fully signed")), "{text}");
-    assert!(text.contains(&format!("{ID} v1: unsigned")), "{text}");
+    assert!(
+        text.contains(&format!("{ID} v1: signatures not valid")),
+        "{text}"
+    );
     assert!(text.contains("not counted for any other file"), "{text}");
     // check reports the copy's DP008 once (validation's), and fails.
     let out = f.ws.output(&["check", "--format", "json"]);
