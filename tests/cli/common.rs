@@ -523,8 +523,14 @@ pub fn tamper_safeguarding(ws: &TempWorkspace) {
 
 /// The first ```sh block of docs/signing.md after the heading `heading`.
 pub fn signing_md_block(heading: &str) -> String {
-    let doc = std::fs::read_to_string(repo().join("docs/signing.md")).unwrap();
-    let section = &doc[doc.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
+    doc_sh_block("docs/signing.md", heading)
+}
+
+/// The first ```sh block of the document `doc` (relative to the repository) after the text
+/// `after`.
+pub fn doc_sh_block(doc: &str, after: &str) -> String {
+    let doc = std::fs::read_to_string(repo().join(doc)).unwrap();
+    let section = &doc[doc.find(after).unwrap_or_else(|| panic!("{after}"))..];
     let start = section.find("```sh\n").unwrap() + "```sh\n".len();
     section[start..start + section[start..].find("```\n").unwrap()].to_string()
 }

@@ -17,6 +17,7 @@ mod browser_cli;
 mod bump_cli;
 mod consistency_cli;
 mod diff_cli;
+mod docs_examples;
 mod ed25519_vectors;
 mod editors_cli;
 mod exit_codes_cli;

@@ -1464,10 +1464,24 @@ fn copy_dir(from: &Path, to: &Path) {
 /// repository's workspace, with `datapact` on PATH.
 #[test]
 fn openssh_example_in_signing_md_runs_as_written() {
+    openssh_example_runs_as_written(&common::signing_md_block("## Verifying with OpenSSH only"));
+}
+
+/// The README's shorter form of the same example (issue 16: every example runs as written).
+#[test]
+fn openssh_example_in_readme_runs_as_written() {
+    openssh_example_runs_as_written(&common::doc_sh_block(
+        "README.md",
+        "A partner who has only OpenSSH can check any signature",
+    ));
+}
+
+/// Runs `block` in a copy of the repository's workspace and checks OpenSSH's verdict and the
+/// digest it prints.
+fn openssh_example_runs_as_written(block: &str) {
     if !ssh_keygen_available() {
         return;
     }
-    let block = common::signing_md_block("## Verifying with OpenSSH only");
     let ws = TempWorkspace::new();
     std::fs::copy(
         common::repo().join("datapact.toml"),
@@ -1477,7 +1491,7 @@ fn openssh_example_in_signing_md_runs_as_written() {
     for dir in ["agreements", "keys", "signatures"] {
         copy_dir(&common::repo().join(dir), &ws.root().join(dir));
     }
-    let out = common::run_sh_block(ws.root(), &block, &[]);
+    let out = common::run_sh_block(ws.root(), block, &[]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let all = format!("{stdout}{stderr}");
@@ -1488,9 +1502,15 @@ fn openssh_example_in_signing_md_runs_as_written() {
         .find(|l| l.ends_with("agreements/icb-ecc-adult-social-care.toml"))
         .and_then(|l| l.split_whitespace().next())
         .unwrap();
+    // The digest it printed is the one the statement names.
+    let statement = std::fs::read_to_string(
+        ws.root()
+            .join("signatures/icb-ecc-adult-social-care/v1/nhs-essex-icb.toml"),
+    )
+    .unwrap();
     assert!(
-        stdout.contains(&format!("agreement_sha256 = \"{sum}\"")),
-        "{stdout}"
+        statement.contains(&format!("agreement_sha256 = \"{sum}\"")),
+        "{statement}"
     );
 }
 
