@@ -65,6 +65,14 @@ impl KeySource {
         match self {
             KeySource::File(locked) => locked.unlock(passphrase).map(UnlockedKey::File),
             KeySource::Agent(held) => {
+                if let Passphrase::File(file) = passphrase {
+                    // Said, not refused: a script may pass it for key files and agents alike.
+                    term::note(&format!(
+                        "--passphrase-file {} is not read: the ssh-agent holds the key and \
+                         signs (it asked for any passphrase when the key was added with ssh-add)",
+                        term::escape(&file.display().to_string())
+                    ));
+                }
                 term::note(&format!(
                     "asking the ssh-agent to sign with key {}",
                     sshsig::key_id(&held.verifying_key())

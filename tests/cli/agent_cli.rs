@@ -183,9 +183,37 @@ fn sign_through_an_agent_with_a_public_key_file_or_a_key_id() {
         "the agent's signature differs from the key file's"
     );
 
+    // A passphrase file given as well (a script's usual options) is not read, and the note
+    // says so rather than leaving the user to wonder which secret was used.
     let ecc_id = fingerprint(&ecc_pub);
-    let out = sign(&ws, ECC, &ecc_id, Some(&agent.socket));
+    let unused = ws.key_path("passphrase.txt");
+    let out = ws
+        .cmd()
+        .args([
+            "sign",
+            ID,
+            "--party",
+            ECC,
+            "--key",
+            &ecc_id,
+            "--signed-at",
+            T0,
+        ])
+        .arg("--passphrase-file")
+        .arg(&unused)
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .write_stdin("")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "--passphrase-file {} is not read: the ssh-agent holds the key and signs",
+            unused.display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
     drop(agent);
 
     let out = ws.output(&["--today", "2026-04-02", "verify", ID, "--format", "json"]);
