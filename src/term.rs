@@ -113,6 +113,16 @@ pub fn verbosity() -> Verbosity {
     }
 }
 
+/// Standard error for a summary of several lines (what `sign` is about to sign), or a sink that
+/// drops it under `-q` unless `shown_anyway` (a question about it follows, so it must be seen).
+pub fn summary_stderr(shown_anyway: bool) -> Box<dyn Write> {
+    if verbosity() == Verbosity::Quiet && !shown_anyway {
+        Box::new(std::io::sink())
+    } else {
+        Box::new(stderr())
+    }
+}
+
 /// Prints a one-line note to standard error, escaped ([`escape`]): a note may name files found
 /// on disk. Nothing under `-q`. Every status message goes here or to [`status`], never to
 /// standard output, which carries only a command's data (docs/output.md): what a command did

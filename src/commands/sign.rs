@@ -130,7 +130,9 @@ fn sign_one(cx: &super::Context, ws: &Workspace, args: &Args, target: &str) -> R
     // What the signer confirms: every value escaped (`term::escape`), so that text in the
     // agreement or the trust store cannot fake a line of this screen.
     let e = |s: &str| term::escape(s).into_owned();
-    let mut err = term::stderr();
+    // Under -q not shown: nothing is asked about it (a passphrase prompt is not a question
+    // about what is signed, and -q was the signer's choice).
+    let mut err = term::summary_stderr(false);
     let _ = writeln!(err, "Signing {}", e(&facts.display_path));
     let _ = writeln!(err, "  id:       {}", e(facts.id.as_str()));
     let _ = writeln!(err, "  title:    {}", e(&facts.title));
@@ -221,8 +223,9 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
     }
     let e = |s: &str| term::escape(s).into_owned();
     // The summary, before anything is signed: every value escaped, so that no text in an
-    // agreement or the trust store can fake a line of it.
-    let mut err = term::stderr();
+    // agreement or the trust store can fake a line of it. Under -q only when it is asked about
+    // (without --yes); the reasons agreements are skipped are always shown.
+    let mut err = term::summary_stderr(!args.yes);
     let history = git::History::open(&ws.root).ok().flatten();
     let mut uncommitted = 0;
     if !planned.is_empty() {
@@ -256,6 +259,7 @@ fn sign_many(cx: &super::Context, ws: &Workspace, args: &Args) -> Result<Outcome
         }
     }
     if !listed.is_empty() {
+        let mut err = term::stderr();
         let _ = writeln!(err, "Skipping {}:", count(listed.len(), "agreement"));
         for s in &listed {
             let _ = writeln!(err, "  {}: {}", e(&s.what), e(&s.why));

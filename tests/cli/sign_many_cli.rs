@@ -418,3 +418,37 @@ fn a_partner_signs_fifty_agreements_with_a_key_held_only_in_an_ssh_agent() {
         assert_eq!(status, "signed", "{id}");
     }
 }
+
+/// `-q` means findings and errors only: with `--yes` (nothing is asked) the summary of what is
+/// signed and the "Signed" lines are not printed, for one agreement or several; the reason an
+/// agreement is skipped still is. Without `--yes` the summary stays, since the question is
+/// about it (no terminal here, so the run refuses after showing it).
+#[test]
+fn quiet_signing_prints_only_what_went_wrong() {
+    let (ws, ids, key, pass) = workspace_with(3);
+    let (code, _, err) = sign(&ws, &key, &pass, &["-q", &ids[0]]);
+    assert_eq!((code, err.as_str()), (0, ""), "{err}");
+    assert!(statement(&ws, &ids[0]).is_file());
+
+    let (code, _, err) = sign(
+        &ws,
+        &key,
+        &pass,
+        &["-q", &ids[1], &ids[2], &ids[0], "--yes"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("Skipping 1 agreement:") && err.contains(&ids[0]),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Signing ") && !err.contains("Signed "),
+        "{err}"
+    );
+    assert!(statement(&ws, &ids[2]).is_file());
+
+    let (ws, ids, key, pass) = workspace_with(2);
+    let (code, _, err) = sign(&ws, &key, &pass, &["-q", &ids[0], &ids[1]]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("Signing 2 agreements as"), "{err}");
+}
