@@ -129,22 +129,32 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         // The search for private keys below uses what the pass finds in the files it reads.
         crate::gate::note_private_keys();
     }
-    let results = session.map_assessed(&args.targets, |a| {
-        // A family that could not run (an earlier stage failed) is reported skipped.
-        let (families, skipped) = FAMILIES.iter().partition(|&&family| match family {
-            Family::Signatures => a.signatures.is_some(),
-            Family::Expiry => a.standing.is_some() && a.governing().is_some(),
-            _ => super::validate::validation_ran(&a.checked, family),
-        });
-        let report = FileReport {
-            file: a.checked.source.display.clone(),
-            agreement: a.checked.id(),
-            findings: findings_of(ws, &a, args.require_signed),
-            families,
-            skipped,
-        };
-        (report, a.checked.is_unreadable())
-    })?;
+    // A whole-workspace run also looks for private keys wherever git would share them (DP220).
+    // Listing those files is a walk of the work tree on one thread: it runs beside the
+    // agreements' checks, and the files are searched once the checks have read theirs.
+    let whole = args.targets.is_empty();
+    let (results, leak_candidates) = rayon::join(
+        || {
+            session.map_assessed(&args.targets, |a| {
+                // A family that could not run (an earlier stage failed) is reported skipped.
+                let (families, skipped) = FAMILIES.iter().partition(|&&family| match family {
+                    Family::Signatures => a.signatures.is_some(),
+                    Family::Expiry => a.standing.is_some() && a.governing().is_some(),
+                    _ => super::validate::validation_ran(&a.checked, family),
+                });
+                let report = FileReport {
+                    file: a.checked.source.display.clone(),
+                    agreement: a.checked.id(),
+                    findings: findings_of(ws, &a, args.require_signed),
+                    families,
+                    skipped,
+                };
+                (report, a.checked.is_unreadable())
+            })
+        },
+        || whole.then(|| crate::signing::leaks::candidates(ws)),
+    );
+    let results = results?;
     let unreadable = results.iter().any(|(_, u)| *u);
     let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
     // Problems in the trust store itself, one report per key file, entries of signatures/
@@ -152,13 +162,12 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // share them (DP220), one report per file.
     // Signature entries of no agreement and private keys are looked for in whole-workspace
     // runs; a run on named agreements does not scan the workspace for them.
-    let (orphans, leaks) = if args.targets.is_empty() {
-        (
+    let (orphans, leaks) = match leak_candidates {
+        Some(candidates) => (
             crate::signing::verify::orphan_signature_entries(ws),
-            crate::signing::leaks::private_keys_in_workspace(ws),
-        )
-    } else {
-        (Vec::new(), Vec::new())
+            crate::signing::leaks::scan(ws, candidates),
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     // Stray entries of agreements/ and an empty workspace (DP023, DP024), whole runs only.
     let layout = super::validate::workspace_reports(ws, &args.targets, reports.len());

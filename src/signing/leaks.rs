@@ -14,13 +14,22 @@ use rayon::prelude::*;
 
 pub use crate::gate::private_key_line;
 
-/// DP220 errors for the files of the workspace that hold a private key and that git has or
-/// would commit (see the module comment). Empty when the workspace is not in a git work tree.
-pub fn private_keys_in_workspace(ws: &Workspace) -> Vec<Finding> {
+/// The files [`scan`] searches: those git has or would commit, outside `keys/` (none when the
+/// workspace is not in a git work tree). Listing them
+/// asks git for the work tree's status (a walk of the whole workspace, on one thread), so
+/// `check` lists them while the agreements are being checked, and scans them after.
+pub fn candidates(ws: &Workspace) -> Vec<(std::path::PathBuf, Tracking)> {
     let keys = ws.root.join(KEYS_DIR);
-    git::workspace_files(&ws.root)
+    let mut files = git::workspace_files(&ws.root);
+    files.retain(|(path, _)| !path.starts_with(&keys));
+    files
+}
+
+/// DP220 errors for the `candidates` that hold a private key (see the module comment). A file
+/// this run has read whole already is not read again: call it after the run's reading is done.
+pub fn scan(ws: &Workspace, candidates: Vec<(std::path::PathBuf, Tracking)>) -> Vec<Finding> {
+    candidates
         .into_par_iter()
-        .filter(|(path, _)| !path.starts_with(&keys))
         .filter_map(|(path, tracking)| {
             // A file this run has read whole already (an agreement, a statement, a signature:
             // see gate::note_private_keys) is not read again.
