@@ -6,6 +6,16 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::gate::{self, FileKind};
 use std::path::{Path, PathBuf};
 
+/// Sets libgit2 up for this process; called once, first, before any thread uses git. Its
+/// object cache (256 MiB by default) is turned off: datapact reads each commit's trees once as
+/// it walks history and keeps what it needs itself, so the cache only added to the peak
+/// memory of `--history` (about 20 MB at 10,000 agreements) and saved no measurable time.
+pub fn configure() {
+    // SAFETY: a process-wide libgit2 setting, changed before any other libgit2 call of the
+    // process (commands::run calls this first), so no thread reads it while it changes.
+    let _ = unsafe { git2::opts::set_cache_max_size(0) };
+}
+
 fn git_error(action: &str, err: git2::Error) -> Error {
     Error::new(
         ErrorKind::Io,

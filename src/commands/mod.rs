@@ -302,6 +302,7 @@ pub fn env_value<T>(
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    crate::git::configure();
     term::set_verbosity(match (cli.quiet, cli.verbose) {
         (true, _) => term::Verbosity::Quiet,
         (_, true) => term::Verbosity::Verbose,

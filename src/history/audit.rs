@@ -173,6 +173,7 @@ pub fn audit(ws: &Workspace, trust: &TrustStore) -> Result<Audit> {
             ")",
         )));
     }
+    release_freed_memory();
     let mut walker = Walker::new(&history, &ws.config, trust);
     let commits = history.walk(
         &[KEYS_DIR, AGREEMENTS_DIR, SIGNATURES_DIR],
@@ -185,6 +186,20 @@ pub fn audit(ws: &Workspace, trust: &TrustStore) -> Result<Audit> {
     audit.commits = commits;
     audit.head = history.head();
     Ok(audit)
+}
+
+/// Gives back to the system the memory the run has freed so far. `check --history` and `verify
+/// --history` check the workspace first, on every core, then walk the history on one thread;
+/// glibc keeps what each core's thread freed in that thread's own pool, where the walk (on
+/// another thread) cannot reuse it, so without this the two passes' peaks add up (at 10,000
+/// agreements 195 MB instead of about 140). Elsewhere the allocator returns memory itself.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own pools; it takes no
+    // pointer and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
