@@ -73,6 +73,15 @@ fn console_blocks(doc: &str, text: &str) -> Vec<Block> {
                     i + 1
                 )
             });
+        // One command, one line: a `> ` continuation pasted into a shell would redirect
+        // output to a file named after the next option.
+        let body = lines[i + 1..].iter().take_while(|l| !l.starts_with("```"));
+        if let Some(n) = body.clone().position(|l| l.starts_with("> ")) {
+            panic!(
+                "{doc}:{}: a command continued on a `> ` line; write it on one line",
+                i + 2 + n
+            );
+        }
         blocks.push(Block {
             fence: i,
             fixture: fixture.to_string(),
@@ -173,4 +182,6 @@ fn console_blocks_are_found_and_must_name_their_workspace() {
     assert_eq!((blocks[0].fence, blocks[0].fixture.as_str()), (2, "empty"));
     let unmarked = std::panic::catch_unwind(|| console_blocks("t.md", "```console\n$ x\n```\n"));
     assert!(unmarked.is_err());
+    let continued = "<!-- docs-test: empty -->\n```console\n$ datapact new x\n> --title y\n```\n";
+    assert!(std::panic::catch_unwind(|| console_blocks("t.md", continued)).is_err());
 }
