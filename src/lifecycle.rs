@@ -225,7 +225,8 @@ pub fn standing(
     at(State::Active, next, next_date)
 }
 
-/// What the parties still to sign run: `datapact sign FILE --party P --key KEYFILE`.
+/// What the parties still to sign run: `datapact sign ID --party P --key KEYFILE`, one command per
+/// missing party.
 fn sign_hint(id: &str, missing: &[String]) -> String {
     let command = |party: &str| format!("`datapact sign {id} --party {party} --key KEYFILE`");
     match missing {
