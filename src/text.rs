@@ -94,8 +94,9 @@ pub fn relative_days(days: i64) -> String {
 /// The indefinite article for `word` as it is read aloud: "an" before a vowel ("an amendment",
 /// "an Ed25519 key") and before an initialism whose first letter is said with a vowel sound
 /// ("an ssh-rsa key", "an RSA key", "an sk-ssh-ed25519 key"), else "a" ("a renewal",
-/// "a dsa key"). An initialism is a word whose leading letters (up to a `-`, digit or `@`) are
-/// all consonants, or all capitals.
+/// "a dsa key", "an rsa-sha2-512 signature"). An initialism is a word whose leading letters (up
+/// to a `-`, digit or `@`) are all consonants, or all capitals, or at most three letters of a
+/// name with digits in it (an algorithm's: "rsa-sha2-512", "dsa-sha1").
 pub fn a_or_an(word: &str) -> &'static str {
     let lead: String = word.chars().take_while(|c| c.is_alphabetic()).collect();
     let Some(first) = lead.chars().next() else {
@@ -108,8 +109,10 @@ pub fn a_or_an(word: &str) -> &'static str {
     };
     let first = first.to_ascii_lowercase();
     let is_vowel = |c: char| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u');
+    let letters = lead.chars().count();
     let initialism = lead.chars().all(|c| !is_vowel(c) && c != 'y' && c != 'Y')
-        || (lead.chars().count() > 1 && lead.chars().all(|c| c.is_uppercase()));
+        || (letters > 1 && lead.chars().all(|c| c.is_uppercase()))
+        || (letters <= 3 && word.chars().any(|c| c.is_ascii_digit()));
     let vowel_sound = if initialism {
         // Letters whose names begin with a vowel sound: "ef", "aitch", "el", "em", "en", "ar",
         // "ess", "ex", and the vowels themselves.
@@ -177,6 +180,9 @@ mod tests {
             ("amendment", "an"),
             ("renewal", "a"),
             ("dsa", "a"),
+            ("rsa-sha2-512", "an"),
+            ("dsa-sha1", "a"),
+            ("new", "a"),
             ("key", "a"),
             ("8-bit", "an"),
             ("5-year", "a"),

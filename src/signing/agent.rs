@@ -131,9 +131,10 @@ pub fn find(named: Named<'_>) -> Result<AgentKey> {
         )
     };
     let public = held.ed25519().ok_or_else(|| {
+        let algorithm = held.algorithm().to_string();
         not_usable(format!(
-            "it is a {} key; datapact signs with Ed25519 keys only",
-            held.algorithm()
+            "it is {} {algorithm} key; datapact signs with Ed25519 keys only",
+            crate::text::a_or_an(&algorithm)
         ))
     })?;
     let key = sshsig::usable_key(&public.0).map_err(not_usable)?;
@@ -240,7 +241,9 @@ impl AgentKey {
             .with_hint("sign with the private key file instead, and report this to the agent's makers")
         };
         if answer.algorithm() != ssh_key::Algorithm::Ed25519 {
-            return Err(bad(&format!("a {} signature", answer.algorithm())));
+            let algorithm = answer.algorithm().to_string();
+            let article = crate::text::a_or_an(&algorithm);
+            return Err(bad(&format!("{article} {algorithm} signature")));
         }
         let signature = Signature::from_slice(answer.as_bytes())
             .map_err(|_| bad("a malformed Ed25519 signature"))?;

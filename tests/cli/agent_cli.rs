@@ -1,7 +1,8 @@
 //! Keys in an ssh-agent: `sign --key KEY.pub` (or `--key SHA256:...`) signs through a real
 //! `ssh-agent` holding a key made by ssh-keygen whose private key file is gone; the signature is
 //! byte for byte the one the key file makes, `verify` counts it and `ssh-keygen -Y verify`
-//! accepts it. Without an agent, or with one that does not hold the key, nothing is written.
+//! accepts it. Without an agent, with one that does not hold the key, or with one that answers
+//! with anything but that key's signature over the statement, nothing is written.
 
 use crate::common::{self, ECC, ICB, ID, T0, TempWorkspace, text};
 use crate::signing::openssh_available;
@@ -335,9 +336,166 @@ fn an_agent_without_the_key_is_refused_naming_it_and_nothing_is_written() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains(&format!(
-            "key {ecdsa_id} in the ssh-agent cannot sign for datapact: it is a ecdsa-sha2-nistp256 key; datapact signs with Ed25519 keys only"
+            "key {ecdsa_id} in the ssh-agent cannot sign for datapact: it is an ecdsa-sha2-nistp256 key; datapact signs with Ed25519 keys only"
         )),
         "{err}"
     );
     assert!(!ws.root().join("signatures").exists(), "written");
+}
+
+/// An agent that lies: it lists the enrolled key, then answers a sign request with something
+/// other than that key's signature over the statement. Each lie is refused with exit 2 before
+/// anything is written, naming what the agent answered: a signature by another key, a signature
+/// over other data, another algorithm's signature, a malformed Ed25519 signature.
+#[test]
+fn an_agent_that_answers_with_a_wrong_signature_is_refused_and_nothing_is_written() {
+    use ed25519_dalek::{Signer, SigningKey};
+    let enrolled = SigningKey::from_bytes(&[7; 32]);
+    let ws = TempWorkspace::init();
+    ws.write(&format!("agreements/{ID}.toml"), common::example(ID));
+    let public = ws.key_path("enrolled.pub");
+    let openssh = ssh_key::PublicKey::from(ssh_key::public::Ed25519PublicKey(
+        enrolled.verifying_key().to_bytes(),
+    ))
+    .to_openssh()
+    .unwrap();
+    std::fs::write(&public, format!("{openssh} priya@nhs.net\n")).unwrap();
+    ws.keys_add_dpo(ICB, "priya@nhs.net", public.to_str().unwrap());
+
+    type Lie = fn(&SigningKey, &[u8]) -> (String, Vec<u8>);
+    let lies: [(&str, Lie, &str); 4] = [
+        (
+            "another key",
+            |_, data| {
+                let other = SigningKey::from_bytes(&[9; 32]);
+                ("ssh-ed25519".into(), other.sign(data).to_bytes().to_vec())
+            },
+            "a signature that does not verify",
+        ),
+        (
+            "other data",
+            |key, _| {
+                let sig = key.sign(b"something else");
+                ("ssh-ed25519".into(), sig.to_bytes().to_vec())
+            },
+            "a signature that does not verify",
+        ),
+        (
+            "another algorithm",
+            |_, _| ("rsa-sha2-512".into(), vec![1; 256]),
+            "an rsa-sha2-512 signature",
+        ),
+        // Refused by the agent protocol's decoding already, before datapact's own checks.
+        (
+            "a malformed signature",
+            |_, _| ("ssh-ed25519".into(), vec![1; 10]),
+            "did not sign with key",
+        ),
+    ];
+    for (what, lie, says) in lies {
+        let agent = FakeAgent::start(enrolled.clone(), lie);
+        let out = sign(&ws, ICB, public.to_str().unwrap(), Some(&agent.socket));
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        let said = if says.starts_with("did not") {
+            err.contains(says)
+        } else {
+            err.contains(&format!("answered with {says} for key"))
+                && err.contains("nothing was written")
+        };
+        assert!(said, "{what}: {err}");
+        assert!(!ws.root().join("signatures").exists(), "{what}: written");
+    }
+}
+
+/// A minimal ssh-agent on a Unix socket, speaking the agent protocol (draft-miller-ssh-agent)
+/// by hand: it lists one Ed25519 key and answers every sign request with what `answer` makes
+/// of the data (algorithm name, signature bytes).
+struct FakeAgent {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl FakeAgent {
+    fn start(
+        key: ed25519_dalek::SigningKey,
+        answer: fn(&ed25519_dalek::SigningKey, &[u8]) -> (String, Vec<u8>),
+    ) -> FakeAgent {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("agent.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let key = key.clone();
+                std::thread::spawn(move || {
+                    while let Some(request) = read_message(&mut stream) {
+                        let reply = fake_reply(&key, answer, &request);
+                        if write_message(&mut stream, &reply).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        FakeAgent { socket, _dir: dir }
+    }
+}
+
+/// The agent protocol's string: a big-endian u32 length, then the bytes.
+fn put_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// The reply to one request: the identities (11 -> 12), a signature (13 -> 14), or failure (5).
+fn fake_reply(
+    key: &ed25519_dalek::SigningKey,
+    answer: fn(&ed25519_dalek::SigningKey, &[u8]) -> (String, Vec<u8>),
+    request: &[u8],
+) -> Vec<u8> {
+    let mut blob = Vec::new();
+    put_string(&mut blob, b"ssh-ed25519");
+    put_string(&mut blob, &key.verifying_key().to_bytes());
+    let mut reply = Vec::new();
+    match request.first() {
+        Some(11) => {
+            reply.push(12);
+            reply.extend_from_slice(&1u32.to_be_bytes());
+            put_string(&mut reply, &blob);
+            put_string(&mut reply, b"enrolled");
+        }
+        Some(13) => {
+            // key blob, then the data to sign, then flags.
+            let field = |at: usize| {
+                let len = u32::from_be_bytes(request[at..at + 4].try_into().unwrap()) as usize;
+                (&request[at + 4..at + 4 + len], at + 4 + len)
+            };
+            let (_, next) = field(1);
+            let (data, _) = field(next);
+            let (algorithm, bytes) = answer(key, data);
+            let mut signature = Vec::new();
+            put_string(&mut signature, algorithm.as_bytes());
+            put_string(&mut signature, &bytes);
+            reply.push(14);
+            put_string(&mut reply, &signature);
+        }
+        _ => reply.push(5),
+    }
+    reply
+}
+
+fn read_message(stream: &mut std::os::unix::net::UnixStream) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut len = [0u8; 4];
+    stream.read_exact(&mut len).ok()?;
+    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+    stream.read_exact(&mut body).ok()?;
+    Some(body)
+}
+
+fn write_message(stream: &mut std::os::unix::net::UnixStream, body: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    stream.write_all(&(body.len() as u32).to_be_bytes())?;
+    stream.write_all(body)
 }
