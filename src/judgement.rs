@@ -61,12 +61,16 @@ impl Dictionary {
     }
 
     /// The words of `text` (as [`words`] makes them) as numbers.
+    #[cfg(test)]
     fn encode(&self, text: &str) -> Vec<Word> {
         let mut out = Vec::with_capacity(text.len() / 6 + 1);
-        each_word(text, |w| {
-            out.push(self.0.get(w).copied().unwrap_or(UNKNOWN))
-        });
+        each_word(text, |w| out.push(self.number(w)));
         out
+    }
+
+    /// The number of `word`, [`UNKNOWN`] for a word no list has.
+    fn number(&self, word: &str) -> Word {
+        self.0.get(word).copied().unwrap_or(UNKNOWN)
     }
 
     fn len(&self) -> usize {
@@ -290,6 +294,12 @@ fn words(text: &str) -> String {
 /// Calls `emit` with each word of `text` in turn, as [`words`] writes them, without making the
 /// whole string: one buffer, reused.
 fn each_word(text: &str, mut emit: impl FnMut(&str)) {
+    each_word_ending(text, |word, _| emit(word));
+}
+
+/// [`each_word`], with where each word ends: the byte offset of the character after it (the
+/// text's length for the last).
+fn each_word_ending(text: &str, mut emit: impl FnMut(&str, usize)) {
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut word = String::new();
     // The length of the run of letters and digits just read, since the last joining full stop.
@@ -310,25 +320,28 @@ fn each_word(text: &str, mut emit: impl FnMut(&str)) {
                 continue;
             }
             if !word.is_empty() {
-                emit(&word);
+                emit(&word, text.len() - chars.as_str().len() - c.len_utf8());
                 word.clear();
             }
             run = 0;
         }
     }
     if !word.is_empty() {
-        emit(&word);
+        emit(&word, text.len());
     }
 }
 
 /// The words of `text` as numbers of the lists' [`Dictionary`].
+#[cfg(test)]
 fn encode(text: &str) -> Vec<Word> {
     lists().dictionary.encode(text)
 }
 
 /// Whether `phrase` occurs in `toks` starting at `i`.
 fn at(toks: &[Word], i: usize, phrase: &[Word]) -> bool {
-    !phrase.is_empty() && toks.get(i..i + phrase.len()) == Some(phrase)
+    // The first word first: most places differ there, without comparing the whole slices.
+    phrase.first().is_some_and(|w| toks.get(i) == Some(w))
+        && toks.get(i..i + phrase.len()) == Some(phrase)
 }
 
 /// `toks` with every occurrence of each phrase of `phrases` (as tokens) taken out, one
@@ -369,17 +382,16 @@ fn sentences(text: &str) -> Vec<&str> {
 }
 
 impl Negation {
-    /// The parts of `text` negation works within: its sentences, cut again at the breaks, each
+    /// The parts of a text negation works within: its sentences, cut again at the breaks, each
     /// as numbered words.
-    fn parts(&self, text: &str) -> Vec<Vec<Word>> {
+    fn parts(&self, encoded: &Encoded) -> Vec<Vec<Word>> {
         let breaks = &self.tokens[2];
         let mut out = Vec::new();
-        for sentence in sentences(text) {
-            let toks = encode(sentence);
+        for toks in encoded.sentences() {
             let mut part = Vec::new();
             let mut i = 0;
             while i < toks.len() {
-                if let Some(b) = breaks.iter().find(|b| at(&toks, i, b)) {
+                if let Some(b) = breaks.iter().find(|b| at(toks, i, b)) {
                     out.push(std::mem::take(&mut part));
                     i += b.len();
                 } else {
@@ -419,26 +431,76 @@ pub struct Thin<'l> {
     pub phrase: Option<&'l str>,
 }
 
+/// A text made ready for the lists once, for a rule that asks several lists about the same text
+/// ([`List::find_in`], [`List::thin_in`]): its words as numbers, and where each of its sentences
+/// ends among them (negation works within sentences). The words of the sentences one after the
+/// other are the words of the whole text: a sentence ends at a character no word holds.
+pub struct Encoded {
+    toks: Vec<Word>,
+    /// The end (exclusive) of each sentence in `toks`, in order.
+    sentence_ends: Vec<usize>,
+}
+
+impl Encoded {
+    pub fn new(text: &str) -> Encoded {
+        let dictionary = &lists().dictionary;
+        // Where each sentence but the last is cut: the offset of the character that ends it.
+        let sentences = sentences(text);
+        let mut cuts = sentences[..sentences.len() - 1]
+            .iter()
+            .map(|s| s.as_ptr() as usize - text.as_ptr() as usize + s.len())
+            .peekable();
+        let mut toks = Vec::with_capacity(text.len() / 6 + 1);
+        let mut sentence_ends = Vec::with_capacity(sentences.len());
+        // One pass over the text: a word ending after a cut starts a later sentence.
+        each_word_ending(text, |word, end| {
+            while cuts.next_if(|&cut| end > cut).is_some() {
+                sentence_ends.push(toks.len());
+            }
+            toks.push(dictionary.number(word));
+        });
+        sentence_ends.extend(cuts.map(|_| toks.len()));
+        sentence_ends.push(toks.len());
+        Encoded {
+            toks,
+            sentence_ends,
+        }
+    }
+
+    /// The sentences' words, each a slice of the text's.
+    fn sentences(&self) -> impl Iterator<Item = &[Word]> {
+        let starts = std::iter::once(0).chain(self.sentence_ends.iter().copied());
+        starts
+            .zip(self.sentence_ends.iter().copied())
+            .map(|(start, end)| &self.toks[start..end])
+    }
+}
+
 impl List {
     /// The first of the list's terms found in `text`, as the list writes it; `None` when none is,
     /// or when the text holds one of the list's `unless` phrases. In a `negatable` list a term
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
+        self.find_in(&Encoded::new(text))
+    }
+
+    /// [`List::find`] of a text already encoded.
+    pub fn find_in(&self, encoded: &Encoded) -> Option<&str> {
         let c = &self.compiled;
-        let toks = encode(text);
-        if (0..toks.len()).any(|i| c.unless.iter().any(|p| at(&toks, i, p))) {
+        let toks = &encoded.toks;
+        if (0..toks.len()).any(|i| c.unless.iter().any(|p| at(toks, i, p))) {
             return None;
         }
         // Most texts hold none of the words the terms start with: they are done with here,
         // before the work of cutting sentences for negation.
-        if !c.terms.possible(&toks).contains(&true) {
+        if !c.terms.possible(toks).contains(&true) {
             return None;
         }
         let negation = &lists().negation;
         let parts: Vec<Vec<Word>> = if self.negatable {
-            negation.parts(text)
+            negation.parts(encoded)
         } else {
-            vec![toks]
+            vec![toks.clone()]
         };
         // The first term in the list's order that occurs (and, in a negatable list, is not
         // negated where it stands); only the terms starting with a word are tried there.
@@ -480,8 +542,13 @@ impl List {
     /// Whether `text` says nothing: fewer than `min_words` words are left once the list's terms
     /// are taken out (longest first). `None` when enough are left.
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
+        self.thin_in(&Encoded::new(text), min_words)
+    }
+
+    /// [`List::thin`] of a text already encoded.
+    pub fn thin_in(&self, encoded: &Encoded, min_words: usize) -> Option<Thin<'_>> {
         let c = &self.compiled;
-        let toks = encode(text);
+        let toks = &encoded.toks;
         // Words that are in no term stay whatever is taken out: enough of them and the text
         // is not thin, whatever else it says.
         let kept = toks
@@ -491,7 +558,7 @@ impl List {
         if kept >= min_words {
             return None;
         }
-        let possible = c.terms.possible(&toks);
+        let possible = c.terms.possible(toks);
         let candidates: Vec<&Vec<Word>> = c
             .terms
             .chosen(c.longest_first.iter().copied(), &possible)
@@ -499,10 +566,10 @@ impl List {
         let phrase = c
             .longest_first
             .iter()
-            .find(|&&t| possible[t] && (0..toks.len()).any(|i| at(&toks, i, &c.terms.list[t])))
+            .find(|&&t| possible[t] && (0..toks.len()).any(|i| at(toks, i, &c.terms.list[t])))
             .map(|&t| self.terms[t].as_str());
         let words = toks.len();
-        let left = without(toks, candidates).len();
+        let left = without(toks.clone(), candidates).len();
         (left < min_words).then_some(Thin {
             words,
             left,
@@ -620,6 +687,20 @@ mod tests {
                 .map(|r| d.0.get(r.as_str()).copied().unwrap_or(UNKNOWN))
                 .collect();
             proptest::prop_assert_eq!(d.encode(&text), expected);
+        }
+
+        /// A text encoded sentence by sentence ([`Encoded`]) has the words of the whole text,
+        /// full stops, abbreviations and sentence ends included, and its sentences are those
+        /// [`sentences`] cuts, each encoded alone.
+        #[test]
+        fn a_text_encoded_by_sentences_has_the_words_of_the_whole(
+            text in "([a-zA-Z0-9]{1,3}|[ .;!?,]|\\. |e\\.g\\.){0,40}"
+        ) {
+            let encoded = Encoded::new(&text);
+            proptest::prop_assert_eq!(&encoded.toks, &encode(&text));
+            let each: Vec<Vec<Word>> = sentences(&text).into_iter().map(encode).collect();
+            let cut: Vec<Vec<Word>> = encoded.sentences().map(<[Word]>::to_vec).collect();
+            proptest::prop_assert_eq!(cut, each);
         }
     }
 
