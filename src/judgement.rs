@@ -360,25 +360,24 @@ fn without<'p>(mut toks: Vec<Word>, phrases: impl IntoIterator<Item = &'p Vec<Wo
     toks
 }
 
-/// The sentences of `text`: cut at a full stop followed by white space or the end, and at `;`,
-/// `!` and `?`.
-fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
+/// Where the sentences of `text` are cut: the byte offset of each character that ends one (a
+/// full stop followed by white space or the end, `;`, `!` and `?`), in order. The text after the
+/// last cut is a sentence too.
+fn sentence_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let ends = match c {
-            ';' | '!' | '?' => true,
-            '.' => it.peek().is_none_or(|(_, n)| n.is_whitespace()),
-            _ => false,
-        };
-        if ends {
-            out.push(&text[start..i]);
-            start = i + c.len_utf8();
+    std::iter::from_fn(move || {
+        while let Some((i, c)) = it.next() {
+            let ends = match c {
+                ';' | '!' | '?' => true,
+                '.' => it.peek().is_none_or(|(_, n)| n.is_whitespace()),
+                _ => false,
+            };
+            if ends {
+                return Some(i);
+            }
         }
-    }
-    out.push(&text[start..]);
-    out
+        None
+    })
 }
 
 impl Negation {
@@ -444,14 +443,9 @@ pub struct Encoded {
 impl Encoded {
     pub fn new(text: &str) -> Encoded {
         let dictionary = &lists().dictionary;
-        // Where each sentence but the last is cut: the offset of the character that ends it.
-        let sentences = sentences(text);
-        let mut cuts = sentences[..sentences.len() - 1]
-            .iter()
-            .map(|s| s.as_ptr() as usize - text.as_ptr() as usize + s.len())
-            .peekable();
+        let mut cuts = sentence_cuts(text).peekable();
         let mut toks = Vec::with_capacity(text.len() / 6 + 1);
-        let mut sentence_ends = Vec::with_capacity(sentences.len());
+        let mut sentence_ends = Vec::new();
         // One pass over the text: a word ending after a cut starts a later sentence.
         each_word_ending(text, |word, end| {
             while cuts.next_if(|&cut| end > cut).is_some() {
@@ -691,14 +685,21 @@ mod tests {
 
         /// A text encoded sentence by sentence ([`Encoded`]) has the words of the whole text,
         /// full stops, abbreviations and sentence ends included, and its sentences are those
-        /// [`sentences`] cuts, each encoded alone.
+        /// [`sentence_cuts`] cuts, each encoded alone.
         #[test]
         fn a_text_encoded_by_sentences_has_the_words_of_the_whole(
             text in "([a-zA-Z0-9]{1,3}|[ .;!?,]|\\. |e\\.g\\.){0,40}"
         ) {
             let encoded = Encoded::new(&text);
             proptest::prop_assert_eq!(&encoded.toks, &encode(&text));
-            let each: Vec<Vec<Word>> = sentences(&text).into_iter().map(encode).collect();
+            // The sentences as slices of the text, between the cuts.
+            let mut each = Vec::new();
+            let mut start = 0;
+            for cut in sentence_cuts(&text) {
+                each.push(encode(&text[start..cut]));
+                start = cut + 1;
+            }
+            each.push(encode(&text[start..]));
             let cut: Vec<Vec<Word>> = encoded.sentences().map(<[Word]>::to_vec).collect();
             proptest::prop_assert_eq!(cut, each);
         }
