@@ -18,6 +18,7 @@
 use super::{OrderedFile, location, total_tally};
 use crate::diagnostics::{Finding, Severity, Tally};
 use crate::term;
+use crate::text::plural as count;
 use std::io::{self, Write};
 
 pub(super) fn write(out: &mut dyn Write, files: &[OrderedFile<'_>]) -> io::Result<()> {
@@ -199,8 +200,6 @@ fn tally_text(tally: Tally) -> String {
     };
     format!("{errors}, {warnings}")
 }
-
-use crate::text::plural as count;
 
 #[cfg(test)]
 mod tests {

@@ -490,6 +490,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Copies this repository's own workspace into `to`: its settings, example agreements, trust
+/// store and signatures, byte for byte.
+pub fn copy_repo_workspace(to: &Path) {
+    let repo = repo();
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(repo.join("datapact.toml"), to.join("datapact.toml")).unwrap();
+    for dir in ["agreements", "keys", "signatures"] {
+        copy_tree(&repo.join(dir), &to.join(dir));
+    }
+}
+
 /// A copy of this repository's own workspace in a new git work tree: its settings, example
 /// agreements, trust store (`keys/`) and signatures (`signatures/`), so every example is signed
 /// as it is in git.

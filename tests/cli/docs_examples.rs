@@ -102,11 +102,7 @@ fn make_fixture(fixture: &str, dir: &Path) {
     match fixture {
         "empty" => {}
         "examples" | "signing" => {
-            let repo = common::repo();
-            std::fs::copy(repo.join("datapact.toml"), dir.join("datapact.toml")).unwrap();
-            for sub in ["agreements", "keys", "signatures"] {
-                common::copy_tree(&repo.join(sub), &dir.join(sub));
-            }
+            common::copy_repo_workspace(dir);
             common::commit_all(dir, "The example agreements", "2026-11-30T09:00:00Z");
             let repo = git2::Repository::open(dir).unwrap();
             let mut config = repo.config().unwrap();

@@ -1445,20 +1445,6 @@ fn revoking_with_a_future_date_is_refused() {
     revoke("2026-06-01").success();
 }
 
-/// Copies directory `from` into `to`, recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
-
 /// Regression: docs/signing.md's OpenSSH example named a principal that is not in this
 /// repository's trust store, so it failed as written. The block runs from a copy of the
 /// repository's workspace, with `datapact` on PATH.
@@ -1483,14 +1469,7 @@ fn openssh_example_runs_as_written(block: &str) {
         return;
     }
     let ws = TempWorkspace::new();
-    std::fs::copy(
-        common::repo().join("datapact.toml"),
-        ws.root().join("datapact.toml"),
-    )
-    .unwrap();
-    for dir in ["agreements", "keys", "signatures"] {
-        copy_dir(&common::repo().join(dir), &ws.root().join(dir));
-    }
+    common::copy_repo_workspace(ws.root());
     let out = common::run_sh_block(ws.root(), block, &[]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
