@@ -346,7 +346,8 @@ fn an_agent_without_the_key_is_refused_naming_it_and_nothing_is_written() {
 /// An agent that lies: it lists the enrolled key, then answers a sign request with something
 /// other than that key's signature over the statement. Each lie is refused with exit 2 before
 /// anything is written, naming what the agent answered: a signature by another key, a signature
-/// over other data, another algorithm's signature, a malformed Ed25519 signature.
+/// over other data, another algorithm's signature (its name shown escaped, so a line break in it
+/// cannot forge a line), a malformed Ed25519 signature.
 #[test]
 fn an_agent_that_answers_with_a_wrong_signature_is_refused_and_nothing_is_written() {
     use ed25519_dalek::{Signer, SigningKey};
@@ -363,7 +364,7 @@ fn an_agent_that_answers_with_a_wrong_signature_is_refused_and_nothing_is_writte
     ws.keys_add_dpo(ICB, "priya@nhs.net", public.to_str().unwrap());
 
     type Lie = fn(&SigningKey, &[u8]) -> (String, Vec<u8>);
-    let lies: [(&str, Lie, &str); 4] = [
+    let lies: [(&str, Lie, &str); 5] = [
         (
             "another key",
             |_, data| {
@@ -385,6 +386,12 @@ fn an_agent_that_answers_with_a_wrong_signature_is_refused_and_nothing_is_writte
             |_, _| ("rsa-sha2-512".into(), vec![1; 256]),
             "an rsa-sha2-512 signature",
         ),
+        // An algorithm name that tries to forge a line of the terminal: shown escaped.
+        (
+            "a forged line",
+            |_, _| ("x@a\nerror: forged".into(), vec![1; 64]),
+            "an x@a\\nerror: forged signature",
+        ),
         // Refused by the agent protocol's decoding already, before datapact's own checks.
         (
             "a malformed signature",
@@ -404,6 +411,10 @@ fn an_agent_that_answers_with_a_wrong_signature_is_refused_and_nothing_is_writte
                 && err.contains("nothing was written")
         };
         assert!(said, "{what}: {err}");
+        assert!(
+            !err.lines().any(|l| l.starts_with("error: forged")),
+            "{what}: {err}"
+        );
         assert!(!ws.root().join("signatures").exists(), "{what}: written");
     }
 }
