@@ -257,6 +257,18 @@ impl Tally {
     }
 }
 
+/// Which findings a validation must give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every finding: for the commands that show them (`validate`, `check`, `bump`...).
+    All,
+    /// Every error, so the agreement's state is right, and maybe not its warnings: for the
+    /// commands that show a state (`status`, `verify`, `calendar`, `render`). The content rules
+    /// that cannot give an error in this workspace (a judgement whose severity is a warning, say)
+    /// are not run; `rules::content::run` says which are.
+    Errors,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

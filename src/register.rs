@@ -5,7 +5,7 @@
 //! not fully signed while an earlier version has signatures (see [`crate::signing::in_force`]).
 
 use crate::agreement::Agreement;
-use crate::agreement::{self, Checked};
+use crate::agreement::{self, Checked, Scope};
 use crate::diagnostics::{Finding, Severity};
 use crate::error::Result;
 use crate::history::LazyArchive;
@@ -169,6 +169,9 @@ pub struct Session {
     pub trust: TrustStore,
     /// The history of the current branch, walked when first needed.
     pub archive: LazyArchive,
+    /// The validation findings the command shows: [`Scope::All`] unless it shows only states
+    /// ([`Session::states_only`]).
+    pub scope: Scope,
 }
 
 impl Session {
@@ -180,7 +183,18 @@ impl Session {
             today,
             trust,
             archive: LazyArchive::default(),
+            scope: Scope::All,
         })
+    }
+
+    /// This session for a command that shows states, not validation findings (`status`,
+    /// `verify`, `calendar`, `render`): agreements are validated for their errors only
+    /// ([`Scope::Errors`]), which decide the state.
+    pub fn states_only(self) -> Session {
+        Session {
+            scope: Scope::Errors,
+            ..self
+        }
     }
 
     /// Assesses the agreements named by `targets` (every agreement when empty), most urgent first.
@@ -199,12 +213,12 @@ impl Session {
         keep: impl Fn(Assessment) -> T + Sync + Send,
     ) -> Result<Vec<T>> {
         let files = self.ws.target_files(targets)?;
-        agreement::check_each(&self.ws, &files, |c| keep(self.assess(c)))
+        agreement::check_each(&self.ws, &files, self.scope, |c| keep(self.assess(c)))
     }
 
     /// Reads, validates and assesses one file.
     pub fn assess_file(&self, path: &std::path::Path) -> Result<Assessment> {
-        let checked = agreement::check_file(&self.ws, path)?;
+        let checked = agreement::check_file(&self.ws, path, self.scope)?;
         Ok(self.assess(checked))
     }
 

@@ -106,7 +106,7 @@ impl Text {
     ) -> Text {
         let path = ws.agreement_path(id);
         let source = SourceFile::from_bytes(path.clone(), ws.display(&path), bytes);
-        let checked = agreement::check_source(ws, source);
+        let checked = agreement::check_source(ws, source, agreement::Scope::All);
         Text::of_checked(origin, commits, checked)
     }
 
@@ -273,7 +273,7 @@ impl Versions {
             _ => Some(Text::of_checked(
                 Origin::WorkingTree,
                 0,
-                agreement::check_file(ws, &path)?,
+                agreement::check_file(ws, &path, agreement::Scope::All)?,
             )),
         };
         let archive = Archive::load(ws)?;

@@ -483,6 +483,7 @@ mod tests {
             &source,
             Some("icb-ecc-adult-social-care"),
             &config,
+            crate::agreement::Scope::All,
         );
         assert!(v.findings.is_empty(), "{:?}", v.findings);
         v.agreement.unwrap()

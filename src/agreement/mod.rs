@@ -10,6 +10,7 @@ pub mod raw;
 mod structure;
 pub mod validate;
 
+pub use crate::diagnostics::Scope;
 pub use model::Agreement;
 
 use crate::diagnostics::{Finding, Severity};
@@ -56,10 +57,10 @@ pub fn expected_id(path: &Path) -> Option<&str> {
     path.file_stem()?.to_str()
 }
 
-/// Reads and validates one agreement file of the workspace.
-pub fn check_file(ws: &Workspace, path: &Path) -> Result<Checked> {
+/// Reads and validates one agreement file of the workspace, giving the findings of `scope`.
+pub fn check_file(ws: &Workspace, path: &Path, scope: Scope) -> Result<Checked> {
     let source = ws.read_source(path)?;
-    Ok(check_source(ws, source))
+    Ok(check_source(ws, source, scope))
 }
 
 /// Validates `files` in parallel and turns each result into what the caller keeps (a report,
@@ -69,6 +70,7 @@ pub fn check_file(ws: &Workspace, path: &Path) -> Result<Checked> {
 pub fn check_each<T: Send>(
     ws: &Workspace,
     files: &[std::path::PathBuf],
+    scope: Scope,
     keep: impl Fn(Checked) -> T + Sync + Send,
 ) -> Result<Vec<T>> {
     use rayon::prelude::*;
@@ -76,17 +78,17 @@ pub fn check_each<T: Send>(
     files
         .par_iter()
         .map(|f| {
-            let kept = check_file(ws, f).map(&keep);
+            let kept = check_file(ws, f, scope).map(&keep);
             progress.inc();
             kept
         })
         .collect()
 }
 
-/// Validates an already-read source.
-pub fn check_source(ws: &Workspace, source: SourceFile) -> Checked {
+/// Validates an already-read source, giving the findings of `scope`.
+pub fn check_source(ws: &Workspace, source: SourceFile, scope: Scope) -> Checked {
     let expected = expected_id(&source.path).map(str::to_string);
-    checked(source, expected.as_deref(), &ws.config)
+    checked(source, expected.as_deref(), &ws.config, scope)
 }
 
 /// Reads and validates an agreement file named outside any workspace (`validate FILE` with no
@@ -98,11 +100,16 @@ pub fn check_outside(
     config: &crate::config::Config,
 ) -> Result<Checked> {
     let source = SourceFile::read_outside(path, display)?;
-    Ok(checked(source, None, config))
+    Ok(checked(source, None, config, Scope::All))
 }
 
-fn checked(source: SourceFile, expected: Option<&str>, config: &crate::config::Config) -> Checked {
-    let v = validate::validate(&source, expected, config);
+fn checked(
+    source: SourceFile,
+    expected: Option<&str>,
+    config: &crate::config::Config,
+    scope: Scope,
+) -> Checked {
+    let v = validate::validate(&source, expected, config, scope);
     Checked {
         source,
         agreement: v.agreement,

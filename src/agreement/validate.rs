@@ -11,7 +11,7 @@ use super::model::Agreement;
 use super::raw;
 use super::structure::Cx;
 use crate::config::Config;
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Scope};
 use crate::rules::{content, file};
 use crate::source::SourceFile;
 use toml::de::DeTable;
@@ -31,7 +31,12 @@ pub struct Validated {
 }
 
 /// Validates one agreement's source. `expected_id` is the id implied by the file name.
-pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config) -> Validated {
+pub fn validate(
+    source: &SourceFile,
+    expected_id: Option<&str>,
+    config: &Config,
+    scope: Scope,
+) -> Validated {
     let mut out = Validated::default();
     let mut found = Capped::new(config);
     for f in &source.findings {
@@ -111,7 +116,7 @@ pub fn validate(source: &SourceFile, expected_id: Option<&str>, config: &Config)
     // except the conditional requirements, reported where what they read could be read.
     if let Some(a) = agreement {
         let undecided = cx.broken.then_some(&cx.undecided);
-        for f in content::run(&a, &config.limits, &policy, at, &source.display, undecided) {
+        for f in content::run(&a, config, &policy, scope, at, &source.display, undecided) {
             findings.push(f);
         }
         out.agreement = (!cx.broken).then_some(a);

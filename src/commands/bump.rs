@@ -88,7 +88,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     cx.check_commit(&ws, args.commit)?;
     // One run at a time reads, edits and writes: two bumps never both raise the same version.
     let lock = gate::lock_workspace(&ws.root)?;
-    let checked = agreement::check_file(&ws, &path)?;
+    let checked = agreement::check_file(&ws, &path, agreement::Scope::All)?;
     let display = checked.source.display.clone();
     let id_hint = checked.id().unwrap_or_else(|| args.target.clone());
     let (Some(current), Some(text), false) = (
@@ -129,6 +129,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
             display.clone(),
             bumped.text.clone().into_bytes(),
         ),
+        agreement::Scope::All,
     );
     if after.has_errors() {
         show_errors(&after)?;

@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
-    let session = cx.session()?;
+    let session = cx.session()?.states_only();
     let ws = &session.ws;
     let windows = &ws.config.windows;
     // Each file becomes its two dates, or the name of a file that does not validate.

@@ -67,7 +67,7 @@ struct Run<'a> {
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
-    let session = cx.session()?;
+    let session = cx.session()?.states_only();
     let run = Run {
         cx,
         templates: Templates::new(Some(&session.ws.root)),

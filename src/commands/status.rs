@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
-    let session = cx.session()?;
+    let session = cx.session()?.states_only();
     let mut ranked = session.map_assessed(&args.targets, |a| (a.urgency(), Row::of(&a)))?;
     ranked.sort_by(|a, b| a.0.cmp(&b.0));
     let today = session.today;

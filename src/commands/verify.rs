@@ -78,7 +78,7 @@ struct EarlierInForce {
 }
 
 pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
-    let session = cx.session()?;
+    let session = cx.session()?.states_only();
     let trust = &session.trust;
     // Entries of signatures/ that belong to no agreement are a whole-workspace finding: a run
     // on named agreements does not scan for them (it must not cost a scan of the workspace).

@@ -93,7 +93,7 @@ impl AgreementFacts {
 /// whose line endings were converted to CRLF is read in its LF form for the same reason. Such
 /// facts keep the bytes on disk and count as having errors.
 pub fn load(ws: &Workspace, path: &Path) -> Result<AgreementFacts> {
-    let checked = agreement::check_file(ws, path)?;
+    let checked = agreement::check_file(ws, path, agreement::Scope::All)?;
     of_checked(&checked)
 }
 

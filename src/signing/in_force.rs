@@ -133,7 +133,12 @@ pub fn earlier(
                 facts.display_path,
                 text.commit.short()
             );
-            let checked = agreement::check_source(ws, SourceFile::from_bytes(path, display, bytes));
+            // Only whether it has errors is asked.
+            let checked = agreement::check_source(
+                ws,
+                SourceFile::from_bytes(path, display, bytes),
+                agreement::Scope::Errors,
+            );
             // `sign` never signs a text with errors: one that has them was not signed through
             // datapact (a party planting a text of its own, with fewer parties, say), so it is
             // never in force.

@@ -13,6 +13,12 @@ const TODAY: &str = "2026-05-01";
 /// The ECC example with its medication item unmarked (DP144) and `extra` appended.
 fn workspace(extra: &str) -> TempWorkspace {
     let ws = TempWorkspace::new();
+    ws.write(&format!("agreements/{ID}.toml"), unmarked_medication(extra));
+    ws
+}
+
+/// The ECC example's text with its medication item unmarked (DP144) and `extra` appended.
+pub fn unmarked_medication(extra: &str) -> String {
     let text = example(ID).replacen(
         "name = \"Current medication\"\njustification = \"Needed to plan support with taking medicines safely.\"\nspecial_category = \"health\"\n",
         "name = \"Current medication\"\njustification = \"Needed to plan support with taking medicines safely.\"\n",
@@ -22,8 +28,7 @@ fn workspace(extra: &str) -> TempWorkspace {
         !text.contains("medicines safely.\"\nspecial_category"),
         "the example changed"
     );
-    ws.write(&format!("agreements/{ID}.toml"), format!("{text}{extra}"));
-    ws
+    format!("{text}{extra}")
 }
 
 fn codes_of(ws: &TempWorkspace) -> (i32, Vec<String>) {
@@ -125,4 +130,42 @@ fn an_entry_needs_a_reason_and_a_judgement_rule() {
         assert_eq!(exit, 1, "{rule}");
         assert!(codes.contains(&"DP022".to_string()), "{rule}: {codes:?}");
     }
+}
+
+/// The state `status` and `verify` show, which validate each agreement for its errors only
+/// (judgements whose findings are warnings are not run unless something makes them count).
+fn states_of(ws: &TempWorkspace) -> (String, String) {
+    let state = |cmd: &str, list: &str| {
+        let (_, out, err) = ws.run(&["--today", TODAY, cmd, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| {
+            panic!("{cmd}: {e}: {out}{err}");
+        });
+        json[list][0]["state"].as_str().unwrap().to_string()
+    };
+    (state("status", "agreements"), state("verify", "agreements"))
+}
+
+#[test]
+fn the_state_counts_a_judgement_the_workspace_makes_an_error_and_an_answer_it_needs() {
+    let draft = || ("draft".to_string(), "draft".to_string());
+    let invalid = || ("invalid".to_string(), "invalid".to_string());
+    // A judgement's warning leaves the agreement a draft (it is not signed).
+    let ws = workspace("");
+    assert_eq!(states_of(&ws), draft());
+    // Made an error by the workspace, the same finding makes it invalid.
+    ws.write("datapact.toml", "[rules]\nDP144 = \"error\"\n");
+    assert_eq!(states_of(&ws), invalid());
+    // With DP151 (an entry that answers nothing) an error, an entry answering the judgement
+    // keeps the agreement a draft, and one answering nothing makes it invalid: the judgement
+    // is run to know, though its own findings are warnings.
+    let answered = workspace(&acknowledgement(
+        "DP144",
+        Some("Current medication"),
+        Some(ANSWER),
+    ));
+    answered.write("datapact.toml", "[rules]\nDP151 = \"error\"\n");
+    assert_eq!(states_of(&answered), draft());
+    let stale = workspace(&acknowledgement("DP144", Some("Bus pass"), Some(ANSWER)));
+    stale.write("datapact.toml", "[rules]\nDP151 = \"error\"\n");
+    assert_eq!(states_of(&stale), invalid());
 }

@@ -4,6 +4,7 @@
 
 use crate::common;
 
+use crate::fixture_patch;
 use common::*;
 use datapact::rules::{self, Family};
 use proptest::prelude::*;
@@ -384,15 +385,86 @@ fn a_directory_named_like_an_agreement_is_refused_clearly() {
     }
 }
 
-/// Validates bytes through the library, as `validate` does for a file; must never panic.
+/// Validates bytes through the library, as `validate` does for a file; must never panic. Also
+/// checks that validating for errors only finds the same errors as a full validation.
 fn validate_bytes(bytes: Vec<u8>, id: &str) {
+    for config in &scope_configs()[..2] {
+        assert_scopes_agree(&bytes, id, config, "generated input");
+    }
+}
+
+/// The configurations validation's two scopes are compared under: datapact's defaults, every
+/// configurable rule an error, and only DP151 (an acknowledgement that answers nothing) an
+/// error, so a judgement whose finding an acknowledgement answers must still run.
+fn scope_configs() -> Vec<datapact::config::Config> {
+    use datapact::config::{Config, RuleLevel};
+    let mut every = Config::default();
+    every.rules = rules::all()
+        .iter()
+        .filter(|r| r.configurable)
+        .map(|r| (r.code.to_string(), RuleLevel::Error))
+        .collect();
+    let mut unused = Config::default();
+    unused.rules = [("DP151".to_string(), RuleLevel::Error)].into();
+    vec![Config::default(), every, unused]
+}
+
+/// Validates `bytes` as `agreements/<id>.toml` for every finding (`Scope::All`, as `validate`
+/// and `check` do) and for its errors only (`Scope::Errors`, as `status` and `verify` do), and
+/// asserts that both give the same errors, in the same places, so both give the same state.
+fn assert_scopes_agree(bytes: &[u8], id: &str, config: &datapact::config::Config, what: &str) {
+    use datapact::agreement::{Scope, validate::validate};
+    use datapact::diagnostics::Severity;
     let path = format!("agreements/{id}.toml");
-    let source = datapact::source::SourceFile::from_bytes(path.clone().into(), path, bytes);
-    let _ = datapact::agreement::validate::validate(
-        &source,
-        Some(id),
-        &datapact::config::Config::default(),
+    let source =
+        datapact::source::SourceFile::from_bytes(path.clone().into(), path, bytes.to_vec());
+    let errors = |scope| {
+        let v = validate(&source, Some(id), config, scope);
+        let errors: Vec<String> = v
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{}:{}:{} {}", f.rule.code, f.line, f.column, f.message))
+            .collect();
+        (errors, v.agreement.is_some())
+    };
+    assert_eq!(
+        errors(Scope::All),
+        errors(Scope::Errors),
+        "{what}: validating for errors only found other errors than a full validation"
     );
+}
+
+#[test]
+fn validating_for_errors_only_finds_every_error_of_every_fixture_and_example() {
+    let mut texts: Vec<(String, String, String)> = fixture_patch::fixtures()
+        .into_iter()
+        .map(|f| {
+            let id = f
+                .file
+                .trim_start_matches("agreements/")
+                .trim_end_matches(".toml");
+            (f.name.clone(), id.to_string(), f.text)
+        })
+        .collect();
+    texts.extend(examples().into_iter().map(|(name, text)| {
+        let id = name.trim_end_matches(".toml").to_string();
+        (name, id, text)
+    }));
+    // A judgement's finding (DP144, an unmarked health item) answered by an acknowledgement:
+    // with DP151 an error, the judgement must run even where its own findings are warnings, or
+    // the entry would seem to answer nothing.
+    texts.push((
+        "an answered judgement".into(),
+        ECC.into(),
+        crate::acknowledgements_cli::unmarked_medication("\n[[acknowledgements]]\nrule = \"DP144\"\nitem = \"Current medication\"\nreason = \"Recorded as a support need for the care plan.\"\n"),
+    ));
+    let configs = scope_configs();
+    for (name, id, text) in &texts {
+        for (i, config) in configs.iter().enumerate() {
+            assert_scopes_agree(text.as_bytes(), id, config, &format!("{name}, config {i}"));
+        }
+    }
 }
 
 proptest! {
@@ -1261,7 +1333,12 @@ fn checked_validation(text: &str, id: &str) -> (Vec<datapact::diagnostics::Findi
     let path = format!("agreements/{id}.toml");
     let source = datapact::source::SourceFile::from_bytes(path.clone().into(), path, text.into());
     let config = datapact::config::Config::default();
-    let validated = datapact::agreement::validate::validate(&source, Some(id), &config);
+    let validated = datapact::agreement::validate::validate(
+        &source,
+        Some(id),
+        &config,
+        datapact::agreement::Scope::All,
+    );
     let (agreement, mut found) = (validated.agreement, validated.findings);
     let lines = text.lines().count().max(1);
     let mut blocking = false;

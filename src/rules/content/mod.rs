@@ -28,8 +28,8 @@ pub use substance::*;
 
 use crate::agreement::locate::{Locator, Path, Undecided};
 use crate::agreement::model::{Acknowledgement, Agreement, Facts};
-use crate::config::Limits;
-use crate::diagnostics::{Finding, Position, Rule};
+use crate::config::{Config, Limits};
+use crate::diagnostics::{Finding, Position, Rule, Scope, Severity};
 use crate::policy::Policy;
 
 /// A content rule: its catalogue entry and the function that checks it.
@@ -136,6 +136,8 @@ pub struct Cx<'a> {
     answers: std::collections::HashMap<(&'static str, Option<String>), usize>,
     /// The values the structural stage could not read (`None` for a complete agreement).
     undecided: Option<&'a Undecided>,
+    /// The rule whose function runs: a function reports only its own rule's findings.
+    running: Option<&'static ContentRule>,
 }
 
 impl Cx<'_> {
@@ -192,6 +194,12 @@ impl Cx<'_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
+        debug_assert!(
+            self.running.is_none_or(|r| std::ptr::eq(r, rule)),
+            "{} reported a finding of {}",
+            self.running.map_or("", |r| r.code),
+            rule.code
+        );
         let pos = self.pos(path);
         self.findings
             .push(Finding::new(&rule.rule, self.file, pos, message, hint));
@@ -201,11 +209,13 @@ impl Cx<'_> {
 /// Runs the content rules; `at` locates values in the file `file` the agreement was read from.
 /// `undecided` is `None` for a structurally complete agreement (every rule runs), else the
 /// values structure could not read, and only the [`CONDITIONAL`] rules run, on the agreement
-/// built from what could be.
+/// built from what could be. With [`Scope::Errors`] only the rules that can give an error in
+/// this workspace ([`can_give_error`]) run.
 pub fn run(
     a: &Agreement,
-    limits: &Limits,
+    config: &Config,
     policy: &Policy,
+    scope: Scope,
     at: Locator<'_>,
     file: &str,
     undecided: Option<&Undecided>,
@@ -218,7 +228,7 @@ pub fn run(
     let mut cx = Cx {
         a,
         facts: &facts,
-        limits,
+        limits: &config.limits,
         policy,
         at,
         file,
@@ -226,14 +236,28 @@ pub fn run(
         used: vec![false; a.acknowledgements.len()],
         answers: std::collections::HashMap::new(),
         undecided,
+        running: None,
     };
     for (i, ack) in a.acknowledgements.iter().enumerate() {
         cx.answers.entry(ack.key()).or_insert(i);
     }
     for rule in rules {
+        if scope == Scope::Errors && !can_give_error(rule, config) {
+            continue;
+        }
+        cx.running = Some(rule);
         (rule.check)(&mut cx);
     }
     cx.findings
+}
+
+/// Whether running `rule` can give an error in a workspace of `config`: its own findings are
+/// errors there, or it is a judgement whose use of an acknowledgement decides an error of
+/// [`ACKNOWLEDGEMENT_UNUSED`] (an entry answering nothing). A rule's function reports only its
+/// own findings (asserted in [`Cx::report_with_hint`]), so a rule not run hides no error.
+pub fn can_give_error(rule: &ContentRule, config: &Config) -> bool {
+    let error = |r: &Rule| config.severity(r) == Some(Severity::Error);
+    error(&rule.rule) || (rule.acknowledgeable && error(&ACKNOWLEDGEMENT_UNUSED.rule))
 }
 
 pub static ACKNOWLEDGEMENT_UNUSED: ContentRule = ContentRule {
