@@ -236,16 +236,18 @@ impl ReadError {
 /// directory on the way out of the workspace is refused too. The message names the link: the
 /// first folder (from the root down) that leads out, or the file itself.
 pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
-    judge(root, path, false)
+    judge(root, path, false).map(|_| ())
 }
 
 /// [`check_inside`] for a folder about to be listed: when the folder itself is the link, the
 /// message says its entries lead through it ("keys/ leads through keys, a link to ...").
 fn check_listing(root: &Path, dir: &Path) -> Result<()> {
-    judge(root, dir, true)
+    judge(root, dir, true).map(|_| ())
 }
 
-fn judge(root: &Path, path: &Path, listing: bool) -> Result<()> {
+/// [`check_inside`], saying whether the judgement found `path` itself a regular file and not
+/// a link (its `lstat`), so a reader need not ask again before opening it.
+fn judge(root: &Path, path: &Path, listing: bool) -> Result<PlainFile> {
     let absolute;
     let path = if path.is_relative() {
         absolute = std::env::current_dir()
@@ -255,23 +257,28 @@ fn judge(root: &Path, path: &Path, listing: bool) -> Result<()> {
     } else {
         path
     };
-    let shown = display_in(root, path);
+    // Named only for a refusal: a whole-workspace run judges tens of thousands of paths.
+    let shown = || display_in(root, path);
     let refuse = |what: String| {
         Err(Error::input(format!("{what}, outside the workspace")).with_hint(
             "replace the link with the file or directory itself; datapact reads and writes only files inside the workspace",
         ))
     };
     match walk(root, path) {
-        Walk::Inside => Ok(()),
-        Walk::Out { link, target } if link == path && listing => refuse(format!(
-            "{shown}/ leads through {shown}, a link to {}",
-            target.display()
-        )),
+        Walk::Inside(plain) => Ok(plain),
+        Walk::Out { link, target } if link == path && listing => {
+            let shown = shown();
+            refuse(format!(
+                "{shown}/ leads through {shown}, a link to {}",
+                target.display()
+            ))
+        }
         Walk::Out { link, target } if link == path => {
-            refuse(format!("{shown} is a link to {}", target.display()))
+            refuse(format!("{} is a link to {}", shown(), target.display()))
         }
         Walk::Out { link, target } => refuse(format!(
-            "{shown} leads through {}, a link to {}",
+            "{} leads through {}, a link to {}",
+            shown(),
             display_in(root, &link),
             target.display()
         )),
@@ -284,10 +291,14 @@ fn judge(root: &Path, path: &Path, listing: bool) -> Result<()> {
     }
 }
 
+/// Whether a judged path was found, when judged, to be a regular file and not a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlainFile(bool);
+
 /// Where a path leads, judged from the workspace root.
 enum Walk {
     /// Inside the workspace (or not there yet, below a folder that is).
-    Inside,
+    Inside(PlainFile),
     /// `link` (the path as named up to the first link that leads out) resolves to `target`,
     /// outside the workspace.
     Out { link: PathBuf, target: PathBuf },
@@ -308,7 +319,7 @@ fn walk(root: &Path, path: &Path) -> Walk {
             .ancestors()
             .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
         {
-            Some((_, real)) if real.starts_with(root) => Walk::Inside,
+            Some((_, real)) if real.starts_with(root) => Walk::Inside(PlainFile(false)),
             Some((existing, real)) => Walk::Out {
                 link: existing.to_path_buf(),
                 target: real,
@@ -323,7 +334,10 @@ fn walk(root: &Path, path: &Path) -> Walk {
     let mut real = root.to_path_buf();
     let mut named = root.to_path_buf();
     let mut missing = false;
+    // Whether the last component was found a regular file, not a link.
+    let mut plain_file = false;
     for part in rel.components() {
+        plain_file = false;
         match part {
             Component::Normal(name) => {
                 named.push(name);
@@ -354,6 +368,7 @@ fn walk(root: &Path, path: &Path) -> Walk {
                         if m.is_dir() {
                             plain_folders::remember(&next);
                         }
+                        plain_file = m.is_file();
                         real = next;
                     }
                     // Not there (yet), or not reachable: judged by what exists above it.
@@ -372,7 +387,7 @@ fn walk(root: &Path, path: &Path) -> Walk {
             Component::RootDir | Component::Prefix(_) => return Walk::Above,
         }
     }
-    Walk::Inside
+    Walk::Inside(PlainFile(plain_file))
 }
 
 /// The folders [`walk`] has found to be folders and not symbolic links, by canonical path, for
@@ -481,8 +496,8 @@ fn note(path: &Path, bytes: &[u8]) {
 /// Reads the workspace file `path`, a file of `kind`: judged, a regular file, at most the
 /// kind's cap. Failures come back as a [`ReadError`], for callers that word each reason.
 pub fn try_read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
-    check_inside(root, path).map_err(ReadError::Refused)?;
-    let bytes = read_regular(path, kind.cap())?;
+    let plain = judge(root, path, false).map_err(ReadError::Refused)?;
+    let bytes = read_regular(path, kind.cap(), plain)?;
     if bytes.len() as u64 > kind.cap() {
         return Err(ReadError::TooLarge { max: kind.cap() });
     }
@@ -500,8 +515,8 @@ pub fn read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
 /// read, so the caller sees that the file is too large and reports it as a finding (an
 /// agreement larger than 1 MiB is finding DP001-style `FILE_TOO_LARGE`, not an error).
 pub fn read_bounded(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
-    check_inside(root, path)?;
-    let bytes = read_regular(path, kind.cap()).map_err(|e| e.into_error(path, kind))?;
+    let plain = judge(root, path, false)?;
+    let bytes = read_regular(path, kind.cap(), plain).map_err(|e| e.into_error(path, kind))?;
     // Only a file read whole is noted: a key past the cap must still be found.
     if bytes.len() as u64 <= kind.cap() {
         note(path, &bytes);
@@ -801,7 +816,8 @@ pub mod outside {
         if named.file_type().is_symlink() {
             return Err(refuse());
         }
-        let (file, len) = super::open_regular(path).map_err(|e| e.into_error(path, kind))?;
+        let (file, len) = super::open_regular(path, super::PlainFile(named.is_file()))
+            .map_err(|e| e.into_error(path, kind))?;
         // Swapped for a link (or another file) between the look and the opening.
         if !super::still_at(path, &file) {
             return Err(refuse());
@@ -930,7 +946,7 @@ fn listing(dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
 
 /// Reads the regular file `path`, at most `cap` bytes; longer is [`ReadError::TooLarge`].
 fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
-    let bytes = read_regular(path, kind.cap())?;
+    let bytes = read_regular(path, kind.cap(), PlainFile(false))?;
     if bytes.len() as u64 > kind.cap() {
         return Err(ReadError::TooLarge { max: kind.cap() });
     }
@@ -939,18 +955,21 @@ fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
 
 /// Reads at most `cap` + 1 bytes of `path` (so a caller can tell a file over the cap), after
 /// checking that it is a regular file: a FIFO is never opened, and a file swapped for something
-/// else between the check and the opening is refused on the opened handle.
-fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let (file, len) = open_regular(path)?;
+/// else between the check and the opening is refused on the opened handle. `plain`: the
+/// gate's judgement has just found `path` a regular file, so it is not asked again.
+fn read_regular(path: &Path, cap: u64, plain: PlainFile) -> Result<Vec<u8>, ReadError> {
+    let (file, len) = open_regular(path, plain)?;
     read_open(file, len, cap)
 }
 
-/// Opens `path` after checking that it is a regular file (following links), and checks the
-/// opened handle again: the file and its length.
-fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular { dir: meta.is_dir() });
+/// Opens `path` after checking that it is a regular file (following links; unless `plain`
+/// says it was just found one), and checks the opened handle again: the file and its length.
+fn open_regular(path: &Path, plain: PlainFile) -> Result<(std::fs::File, u64), ReadError> {
+    if plain == PlainFile(false) {
+        let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+        if !meta.is_file() {
+            return Err(ReadError::NotRegular { dir: meta.is_dir() });
+        }
     }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let opened = file.metadata().map_err(ReadError::Io)?;

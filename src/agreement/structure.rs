@@ -272,7 +272,7 @@ impl<'a> Cx<'a> {
         span: std::ops::Range<usize>,
         key: bool,
     ) {
-        let Some((_, c)) = first_control(decoded.char_indices()) else {
+        let Some((_, c)) = first_control_in(decoded) else {
             return;
         };
         self.report(&structure::CONTROL_CHARACTER, |cx| {
@@ -1726,6 +1726,17 @@ impl Cx<'_> {
     }
 }
 
+/// [`first_control`] of a text, found from its bytes: every character before the first byte
+/// that is a control character other than a line break or a tab, DEL, or 0xC2 (the first byte
+/// of U+0080 to U+00BF, the C1 controls among them) is allowed, so only the rest is decoded.
+/// Every value of every agreement passes here.
+fn first_control_in(text: &str) -> Option<(usize, char)> {
+    let start = text
+        .bytes()
+        .position(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2)?;
+    first_control(text[start..].char_indices()).map(|(i, c)| (start + i, c))
+}
+
 /// The first character of `chars` (with its offset) that a text may not hold (DP019): a
 /// control character other than a line break or a tab. A carriage return just before a line
 /// feed is a line ending, reported (when written as such) as DP003 rather than here.
@@ -1864,8 +1875,14 @@ mod tests {
 
     #[test]
     fn control_characters_but_line_breaks_and_tabs_are_found() {
-        let first = |t: &str| first_control(t.char_indices());
+        let first = |t: &str| {
+            let found = first_control(t.char_indices());
+            assert_eq!(first_control_in(t), found, "{t:?}");
+            found
+        };
         assert_eq!(first("a\tb\nc\r\nd é"), None);
+        assert_eq!(first("£5 a\r\nb\u{85}"), Some((8, '\u{85}')));
+        assert_eq!(first("£5\u{a0}\u{bf}\n\u{7}"), Some((8, '\u{7}')));
         assert_eq!(first("ab\u{1b}[2K"), Some((2, '\u{1b}')));
         assert_eq!(first("a\rb"), Some((1, '\r')));
         assert_eq!(first("a\r"), Some((1, '\r')));
@@ -1877,6 +1894,15 @@ mod tests {
             None,
             "not control characters (term escapes them)"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn control_characters_found_from_bytes_are_those_found_from_characters(
+            text in "[a\t\n\r\u{0}-\u{1f}\u{7f}-\u{a3}é€]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(first_control_in(&text), first_control(text.char_indices()));
+        }
     }
 
     #[test]

@@ -560,6 +560,15 @@ fn kind(ws: &Workspace, path: &Path) -> Option<Kind> {
     gate::kind_of(&ws.root, path).ok()
 }
 
+/// What is at `path`, an entry of a folder listed by [`gate::list_dir_kinds`] as `listed`: as
+/// listed, or for a link, judged and followed ([`kind`]). It spares a query per entry.
+fn followed(ws: &Workspace, path: &Path, listed: Kind) -> Option<Kind> {
+    match listed {
+        Kind::Link => kind(ws, path),
+        listed => Some(listed),
+    }
+}
+
 /// The DP210 error for a signature directory (or a file in `signatures/`) that leads outside
 /// the workspace: nothing there is read, so nothing there counts.
 fn refused_entry(ws: &Workspace, path: &Path, refusal: crate::error::Error) -> Finding {
@@ -574,10 +583,11 @@ fn refused_entry(ws: &Workspace, path: &Path, refusal: crate::error::Error) -> F
 
 /// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
 pub fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
-    let mut versions: Vec<u32> = list_dir(ws, &agreement_dir(ws, agreement))
+    let listed = gate::list_dir_kinds(&ws.root, &agreement_dir(ws, agreement)).unwrap_or_default();
+    let mut versions: Vec<u32> = listed
         .iter()
-        .filter(|p| kind(ws, p) == Some(Kind::Dir))
-        .filter_map(|p| version_of_dir_name(p.file_name()?.to_str()?))
+        .filter(|(p, listed)| followed(ws, p, *listed) == Some(Kind::Dir))
+        .filter_map(|(p, _)| version_of_dir_name(p.file_name()?.to_str()?))
         .collect();
     versions.sort_unstable();
     versions
@@ -659,22 +669,32 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
         findings.push(refused_entry(ws, &signatures, refusal));
         return findings;
     }
-    for path in list_dir(ws, &signatures) {
+    // One listing of each folder, rather than two queries per agreement.
+    let agreements_dir = ws.agreements_dir();
+    let agreements = gate::list_dir_kinds(&ws.root, &agreements_dir).unwrap_or_default();
+    for (path, listed) in gate::list_dir_kinds(&ws.root, &signatures).unwrap_or_default() {
         let display = ws.display(&path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let has_agreement = check_id(&name).is_ok()
-            && kind(ws, &ws.agreements_dir().join(format!("{name}.toml"))) == Some(Kind::File);
-        if let Err(refusal) = gate::check_inside(&ws.root, &path) {
-            // An agreement's own verification reports its linked directory.
-            if !has_agreement {
-                findings.push(refused_entry(ws, &path, refusal));
+        let has_agreement = check_id(&name).is_ok() && {
+            let file = agreements_dir.join(format!("{name}.toml"));
+            agreements
+                .binary_search_by(|(q, _)| q.cmp(&file))
+                .is_ok_and(|i| followed(ws, &file, agreements[i].1) == Some(Kind::File))
+        };
+        // Only a link can lead outside: the folder listed was judged.
+        if listed == Kind::Link {
+            if let Err(refusal) = gate::check_inside(&ws.root, &path) {
+                // An agreement's own verification reports its linked directory.
+                if !has_agreement {
+                    findings.push(refused_entry(ws, &path, refusal));
+                }
+                continue;
             }
-            continue;
         }
-        let is_dir = kind(ws, &path) == Some(Kind::Dir);
+        let is_dir = followed(ws, &path, listed) == Some(Kind::Dir);
         let message = if !is_dir {
             format!(
                 "{display} is not a directory; signatures/ holds only one directory per agreement, signatures/<agreement-id>/"
@@ -757,8 +777,7 @@ fn verify_dir(
     // listing lacks missing (one query per link rather than one per file).
     let here = |p: &Path| -> Option<Kind> {
         match listed.binary_search_by(|(q, _)| q.as_path().cmp(p)) {
-            Ok(i) if listed[i].1 == Kind::Link => kind(ws, p),
-            Ok(i) => Some(listed[i].1),
+            Ok(i) => followed(ws, p, listed[i].1),
             Err(_) if p.parent() == Some(dir.as_path()) => Some(Kind::Missing),
             Err(_) => kind(ws, p),
         }
