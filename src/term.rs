@@ -30,7 +30,11 @@ pub fn stderr() -> anstream::AutoStream<std::io::Stderr> {
 /// line: a register of 10,000 agreements is 10,000 lines). A closed pipe (`datapact status |
 /// head`) is not an error: the reader has what it wanted.
 pub fn emit(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let mut out = std::io::BufWriter::new(stdout());
+    // Colour is judged on standard output itself; the buffer sits below the stripping of colour
+    // codes, which writes each run of text between two codes on its own.
+    let choice = anstream::AutoStream::choice(&std::io::stdout());
+    let buffered: Box<dyn Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    let mut out = anstream::AutoStream::new(buffered, choice);
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
