@@ -130,48 +130,70 @@ pub fn validate(
 pub const MAX_NESTING: usize = 32;
 
 /// The byte offset of the first `[` or `{` that opens a level deeper than [`MAX_NESTING`],
-/// skipping strings and comments. A cheap scan, run before parsing.
+/// skipping strings and comments. A cheap scan, run before parsing: outside strings and
+/// comments byte by byte, inside them (most of an agreement's text) from one stop to the next
+/// with `memchr`.
 fn nesting_too_deep(text: &str) -> Option<usize> {
-    enum S {
-        Normal,
-        Comment,
-        Basic,
-        Literal,
-        MlBasic,
-        MlLiteral,
-    }
     let b = text.as_bytes();
-    let (mut state, mut depth, mut i) = (S::Normal, 0usize, 0usize);
+    let triple = |i: usize, q: u8| b.get(i..i + 3) == Some(&[q, q, q][..]);
+    // The offset of the first of `stops` at or after `from` that no backslash escapes (a
+    // backslash skips the byte after it when `escapes`), or the end of the text.
+    let stop = |from: usize, escapes: bool, find: &dyn Fn(&[u8]) -> Option<usize>| {
+        let mut j = from;
+        loop {
+            match b.get(j..).and_then(find).map(|k| j + k) {
+                Some(k) if escapes && b[k] == b'\\' => j = k + 2,
+                Some(k) => return k,
+                None => return b.len(),
+            }
+        }
+    };
+    // The offset of the last quote of the first `q q q` at or after `from` (backslashes
+    // skipping a byte when `escapes`), or the end of the text.
+    let close = |from: usize, q: u8, escapes: bool| {
+        let mut j = from;
+        loop {
+            let k = if escapes {
+                stop(j, true, &|s| memchr::memchr2(q, b'\\', s))
+            } else {
+                stop(j, false, &|s| memchr::memchr(q, s))
+            };
+            if k >= b.len() || triple(k, q) {
+                return k + 2;
+            }
+            j = k + 1;
+        }
+    };
+    let (mut depth, mut i) = (0usize, 0usize);
     while i < b.len() {
-        let c = b[i];
-        let triple = |q: u8| b.get(i..i + 3) == Some(&[q, q, q][..]);
-        match state {
-            S::Normal => match c {
-                b'#' => state = S::Comment,
-                b'"' if triple(b'"') => (state, i) = (S::MlBasic, i + 2),
-                b'"' => state = S::Basic,
-                b'\'' if triple(b'\'') => (state, i) = (S::MlLiteral, i + 2),
-                b'\'' => state = S::Literal,
-                b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(i);
-                    }
-                }
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
-            S::Comment if c == b'\n' => state = S::Normal,
-            S::Basic | S::MlBasic if c == b'\\' => i += 1,
-            S::Basic if c == b'"' || c == b'\n' => state = S::Normal,
-            S::Literal if c == b'\'' || c == b'\n' => state = S::Normal,
-            S::MlBasic if triple(b'"') => (state, i) = (S::Normal, i + 2),
-            S::MlLiteral if triple(b'\'') => (state, i) = (S::Normal, i + 2),
+        match b[i] {
+            b'#' => i = stop(i + 1, false, &|s| memchr::memchr(b'\n', s)),
+            b'"' if triple(i, b'"') => i = close(i + 3, b'"', true),
+            b'"' => i = stop(i + 1, true, &|s| memchr::memchr3(b'"', b'\\', b'\n', s)),
+            b'\'' if triple(i, b'\'') => i = close(i + 3, b'\'', false),
+            b'\'' => i = stop(i + 1, false, &|s| memchr::memchr2(b'\'', b'\n', s)),
+            c if too_deep_after(&mut depth, c) => return Some(i),
             _ => {}
         }
         i += 1;
     }
     None
+}
+
+/// Counts the byte `c` (outside strings and comments) into `depth`: `[` or `{` opens a level,
+/// `]` or `}` closes one. Whether it opened a level deeper than [`MAX_NESTING`].
+fn too_deep_after(depth: &mut usize, c: u8) -> bool {
+    match c {
+        b'[' | b'{' => {
+            *depth += 1;
+            *depth > MAX_NESTING
+        }
+        b']' | b'}' => {
+            *depth = depth.saturating_sub(1);
+            false
+        }
+        _ => false,
+    }
 }
 
 /// serde's words for a shape mismatch, in the format's terms: "expected struct RawContact"
@@ -236,6 +258,57 @@ mod tests {
         assert_eq!(nesting_too_deep("s = \"a\\\"[[[\"\nt = [1]\n"), None);
         let inline = format!("x = {}1{}", "{a=".repeat(60), "}".repeat(60));
         assert_eq!(nesting_too_deep(&inline), Some(4 + 3 * MAX_NESTING));
+    }
+
+    /// The scan as first written, one byte at a time with a state for each kind of string: the
+    /// oracle [`nesting_too_deep`] (which jumps through strings and comments) must agree with.
+    fn nesting_one_byte_at_a_time(text: &str) -> Option<usize> {
+        enum S {
+            Normal,
+            Comment,
+            Basic,
+            Literal,
+            MlBasic,
+            MlLiteral,
+        }
+        let b = text.as_bytes();
+        let (mut state, mut depth, mut i) = (S::Normal, 0usize, 0usize);
+        while i < b.len() {
+            let c = b[i];
+            let triple = |q: u8| b.get(i..i + 3) == Some(&[q, q, q][..]);
+            match state {
+                S::Normal => match c {
+                    b'#' => state = S::Comment,
+                    b'"' if triple(b'"') => (state, i) = (S::MlBasic, i + 2),
+                    b'"' => state = S::Basic,
+                    b'\'' if triple(b'\'') => (state, i) = (S::MlLiteral, i + 2),
+                    b'\'' => state = S::Literal,
+                    _ if too_deep_after(&mut depth, c) => return Some(i),
+                    _ => {}
+                },
+                S::Comment if c == b'\n' => state = S::Normal,
+                S::Basic | S::MlBasic if c == b'\\' => i += 1,
+                S::Basic if c == b'"' || c == b'\n' => state = S::Normal,
+                S::Literal if c == b'\'' || c == b'\n' => state = S::Normal,
+                S::MlBasic if triple(b'"') => (state, i) = (S::Normal, i + 2),
+                S::MlLiteral if triple(b'\'') => (state, i) = (S::Normal, i + 2),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_nesting_scan_jumping_through_strings_agrees_with_one_byte_at_a_time(
+            open in 0usize..40,
+            text in "[\\[\\]{}\"'#\\\\\na= ]{0,200}"
+        ) {
+            // Opened brackets first, so the texts come near the limit.
+            let text = format!("x = {}{text}", "[".repeat(open));
+            proptest::prop_assert_eq!(nesting_too_deep(&text), nesting_one_byte_at_a_time(&text));
+        }
     }
 
     #[test]
