@@ -436,8 +436,14 @@ fn opens_a_private_key(line: &[u8]) -> bool {
         || line.starts_with(b"PuTTY-User-Key-File-")
 }
 
-/// The 1-based line of the first private key block in `bytes`, if any.
+/// The 1-based line of the first private key block in `bytes`, if any. A text holding none of
+/// the words every such first line holds (almost every file) is not split into lines.
 pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
+    if memchr::memmem::find(bytes, b"BEGIN ").is_none()
+        && memchr::memmem::find(bytes, b"PuTTY-User-Key-File-").is_none()
+    {
+        return None;
+    }
     bytes
         .split(|&b| b == b'\n')
         .position(opens_a_private_key)
