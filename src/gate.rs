@@ -960,9 +960,10 @@ fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Reads at most `cap` + 1 bytes of `path` (so a caller can tell a file over the cap), after
-/// checking that it is a regular file: a FIFO is never opened, and a file swapped for something
-/// else between the check and the opening is refused on the opened handle. `plain`: the
-/// gate's judgement has just found `path` a regular file, so it is not asked again.
+/// checking that it is a regular file: a FIFO found as one is never opened (nor waited on when
+/// swapped in after the check), and a file swapped for something else between the check and the
+/// opening is refused on the opened handle. `plain`: the gate's judgement has just found `path`
+/// a regular file, so it is not asked again ([`open_regular`]).
 fn read_regular(path: &Path, cap: u64, plain: PlainFile) -> Result<Vec<u8>, ReadError> {
     let (file, len) = open_regular(path, plain)?;
     read_open(file, len, cap)
@@ -970,14 +971,26 @@ fn read_regular(path: &Path, cap: u64, plain: PlainFile) -> Result<Vec<u8>, Read
 
 /// Opens `path` after checking that it is a regular file (following links; unless `plain`
 /// says it was just found one), and checks the opened handle again: the file and its length.
+/// A file just found regular is opened without following a link and without waiting: swapped
+/// since for a link, it is not opened (ELOOP); for a FIFO, the open does not block and the
+/// handle's check refuses it.
 fn open_regular(path: &Path, plain: PlainFile) -> Result<(std::fs::File, u64), ReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
     if plain == PlainFile(false) {
         let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
         if !meta.is_file() {
             return Err(ReadError::NotRegular { dir: meta.is_dir() });
         }
+    } else {
+        #[cfg(unix)]
+        {
+            use rustix::fs::OFlags;
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+        }
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let file = options.open(path).map_err(ReadError::Io)?;
     let opened = file.metadata().map_err(ReadError::Io)?;
     if !opened.is_file() {
         return Err(ReadError::NotRegular {
@@ -1359,6 +1372,46 @@ mod tests {
     /// A second canonical temporary folder, outside the workspace.
     fn root_outside() -> (tempfile::TempDir, PathBuf) {
         root()
+    }
+
+    /// A file the judgement found regular is opened without asking again; swapped since for a
+    /// link it is not opened, and for a FIFO the open does not wait and the handle refuses it.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_after_its_judgement_is_refused_on_opening() {
+        let (_dir, root) = root();
+        let file = root.join("agreements/a.toml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "id = 1\n").unwrap();
+        assert_eq!(judge(&root, &file, false).unwrap(), PlainFile(true));
+        let (_, len) = open_regular(&file, PlainFile(true)).unwrap();
+        assert_eq!(len, 7);
+        // Swapped for a link (to a file inside, even): not followed.
+        let other = root.join("agreements/b.toml");
+        std::fs::write(&other, "id = 2\n").unwrap();
+        std::fs::remove_file(&file).unwrap();
+        std::os::unix::fs::symlink(&other, &file).unwrap();
+        assert_eq!(judge(&root, &file, false).unwrap(), PlainFile(false));
+        assert!(matches!(
+            open_regular(&file, PlainFile(true)),
+            Err(ReadError::Io(_))
+        ));
+        // Judged again, the link inside is followed.
+        assert_eq!(
+            read(&root, &file, FileKind::Agreement).unwrap(),
+            b"id = 2\n"
+        );
+        // Swapped for a FIFO: refused at once, not waited on.
+        std::fs::remove_file(&file).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(matches!(
+            open_regular(&file, PlainFile(true)),
+            Err(ReadError::NotRegular { dir: false })
+        ));
     }
 
     #[cfg(unix)]
