@@ -364,12 +364,17 @@ fn without<'p>(mut toks: Vec<Word>, phrases: impl IntoIterator<Item = &'p Vec<Wo
 /// full stop followed by white space or the end, `;`, `!` and `?`), in order. The text after the
 /// last cut is a sentence too.
 fn sentence_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut it = text.char_indices().peekable();
+    // By bytes: in UTF-8 these four characters are single bytes no other character contains,
+    // so only the character after a full stop is decoded.
+    let bytes = text.as_bytes();
+    let mut next = 0;
     std::iter::from_fn(move || {
-        while let Some((i, c)) = it.next() {
-            let ends = match c {
-                ';' | '!' | '?' => true,
-                '.' => it.peek().is_none_or(|(_, n)| n.is_whitespace()),
+        while let Some(&b) = bytes.get(next) {
+            let i = next;
+            next += 1;
+            let ends = match b {
+                b';' | b'!' | b'?' => true,
+                b'.' => text[next..].chars().next().is_none_or(char::is_whitespace),
                 _ => false,
             };
             if ends {
@@ -681,6 +686,25 @@ mod tests {
                 .map(|r| d.0.get(r.as_str()).copied().unwrap_or(UNKNOWN))
                 .collect();
             proptest::prop_assert_eq!(d.encode(&text), expected);
+        }
+
+        /// A sentence ends at `;`, `!`, `?`, and at a full stop followed by white space or the
+        /// end of the text, whatever characters surround them.
+        #[test]
+        fn sentences_are_cut_at_their_ends_in_any_text(
+            text in "([a-zé€ ;!?.]|\\. |\\.\u{a0}|\\.\u{2003}){0,40}"
+        ) {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            let expected: Vec<usize> = chars
+                .iter()
+                .enumerate()
+                .filter(|&(k, &(_, c))| {
+                    matches!(c, ';' | '!' | '?')
+                        || (c == '.' && chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace()))
+                })
+                .map(|(_, &(i, _))| i)
+                .collect();
+            proptest::prop_assert_eq!(sentence_cuts(&text).collect::<Vec<_>>(), expected);
         }
 
         /// A text encoded sentence by sentence ([`Encoded`]) has the words of the whole text,
