@@ -116,7 +116,10 @@ pub fn workspace_files(root: &Path) -> Vec<(PathBuf, Tracking)> {
         }
     }
     let mut options = git2::StatusOptions::new();
+    // Only the work tree against the index: untracked files are all that is asked, so HEAD's
+    // tree (tens of thousands of entries) is not compared with the index.
     options
+        .show(git2::StatusShow::Workdir)
         .include_untracked(true)
         .recurse_untracked_dirs(true)
         .include_ignored(false)
