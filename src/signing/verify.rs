@@ -583,8 +583,20 @@ fn refused_entry(ws: &Workspace, path: &Path, refusal: crate::error::Error) -> F
 
 /// Version numbers that have a signature directory (`v<N>`, canonical), sorted.
 pub fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
-    let listed = gate::list_dir_kinds(&ws.root, &agreement_dir(ws, agreement)).unwrap_or_default();
-    let mut versions: Vec<u32> = listed
+    versions_in(ws, &agreement_entries(ws, agreement))
+}
+
+/// The entries of `signatures/<agreement>/`, each with what it is as listed (a link not
+/// followed), listed once for all of [`verify_dir`]'s questions; none when the folder is absent
+/// or leads outside the workspace ([`stray_version_entries`] reports that).
+fn agreement_entries(ws: &Workspace, agreement: &str) -> Vec<(PathBuf, Kind)> {
+    gate::list_dir_kinds(&ws.root, &agreement_dir(ws, agreement)).unwrap_or_default()
+}
+
+/// The version numbers of the version directories among `entries` ([`agreement_entries`]),
+/// sorted.
+fn versions_in(ws: &Workspace, entries: &[(PathBuf, Kind)]) -> Vec<u32> {
+    let mut versions: Vec<u32> = entries
         .iter()
         .filter(|(p, listed)| followed(ws, p, *listed) == Some(Kind::Dir))
         .filter_map(|(p, _)| version_of_dir_name(p.file_name()?.to_str()?))
@@ -593,24 +605,39 @@ pub fn signed_versions(ws: &Workspace, agreement: &str) -> Vec<u32> {
     versions
 }
 
-/// DP214 warnings for the entries of `signatures/<id>/` that are not version directories
-/// `v<N>` (loose files, `vx`, `V9`, `v03`, a number too large), and for empty version
-/// directories; none of them is read.
-fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
+/// DP214 warnings for the entries of `signatures/<id>/` (`entries`, [`agreement_entries`]) that
+/// are not version directories `v<N>` (loose files, `vx`, `V9`, `v03`, a number too large), and
+/// for empty version directories; none of them is read. `current` is the directory of the
+/// version verified, with whether it was found empty (it was listed already).
+fn stray_version_entries(
+    ws: &Workspace,
+    agreement: &str,
+    entries: &[(PathBuf, Kind)],
+    current: (&Path, bool),
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let dir = agreement_dir(ws, agreement);
     if let Err(refusal) = gate::check_inside(&ws.root, &dir) {
         findings.push(refused_entry(ws, &dir, refusal));
         return findings;
     }
-    for path in list_dir(ws, &dir) {
+    for (path, listed) in entries {
+        let path = path.clone();
         let display = ws.display(&path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let inside = gate::check_inside(&ws.root, &path);
-        let is_dir = inside.is_ok() && kind(ws, &path) == Some(Kind::Dir);
+        // Only a link can lead outside: the folder listed was judged.
+        let inside = match listed {
+            Kind::Link => gate::check_inside(&ws.root, &path),
+            _ => Ok(()),
+        };
+        let is_dir = inside.is_ok() && followed(ws, &path, *listed) == Some(Kind::Dir);
+        let empty = || match current {
+            (dir, empty) if dir == path => empty,
+            _ => list_dir(ws, &path).is_empty(),
+        };
         // Memberships of class parties have a folder of their own, judged (a link out of the
         // workspace included) by `membership::members`: reported there, once.
         if name == super::statement::MEMBERS_DIR && (is_dir || inside.is_err()) {
@@ -621,7 +648,7 @@ fn stray_version_entries(ws: &Workspace, agreement: &str) -> Vec<Finding> {
             continue;
         }
         let (message, hint) = match version_of_dir_name(&name) {
-            Some(_) if is_dir && list_dir(ws, &path).is_empty() => (
+            Some(_) if is_dir && empty() => (
                 format!("{display} is an empty version directory"),
                 "remove it; a version directory holds the statements and signatures of that version".to_string(),
             ),
@@ -870,18 +897,25 @@ fn verify_dir(
             evaluate(ws, facts, trust, latest, stem, &path),
         );
     }
+    // `signatures/<id>/`, listed once for the chain, later versions and stray entries.
+    let entries = agreement_entries(ws, facts.id.as_str());
+    let versions = versions_in(ws, &entries);
     // The hash chain, worked out only when some statement is otherwise valid.
     if by_stem.values().any(Result::is_ok) {
-        let chain = chain(ws, facts, trust);
+        let chain = chain(ws, facts, trust, &versions);
         by_stem = by_stem
             .into_iter()
             .map(|(stem, r)| (stem, r.and_then(|v| check_chain(facts, &chain, v))))
             .collect();
     }
 
-    let versions = signed_versions(ws, facts.id.as_str());
     let later = if current {
-        findings.extend(stray_version_entries(ws, facts.id.as_str()));
+        findings.extend(stray_version_entries(
+            ws,
+            facts.id.as_str(),
+            &entries,
+            (&dir, listed.is_empty()),
+        ));
         versions.iter().find(|&&v| {
             v > facts.version && !list_dir(ws, &version_dir(ws, facts.id.as_str(), v)).is_empty()
         })
@@ -1158,14 +1192,15 @@ pub enum Chain {
     Conflict { version: u32, contents: usize },
 }
 
-/// The chain link the current version of an agreement must name; see [`Chain`].
-pub fn chain(ws: &Workspace, facts: &AgreementFacts, trust: &TrustStore) -> Chain {
-    let id = facts.id.as_str();
-    for version in signed_versions(ws, id)
-        .into_iter()
-        .rev()
-        .filter(|&v| v < facts.version)
-    {
+/// The chain link the current version of an agreement must name; see [`Chain`]. `versions`:
+/// the agreement's signed versions ([`signed_versions`]).
+pub fn chain(
+    ws: &Workspace,
+    facts: &AgreementFacts,
+    trust: &TrustStore,
+    versions: &[u32],
+) -> Chain {
+    for &version in versions.iter().rev().filter(|&&v| v < facts.version) {
         let mut digests = signed_digests(ws, facts, trust, version).into_iter();
         match (digests.next(), digests.len()) {
             (None, _) => continue,
@@ -1219,7 +1254,8 @@ pub fn previous_signed_digest(
     facts: &AgreementFacts,
     trust: &TrustStore,
 ) -> Result<Option<(u32, String)>, String> {
-    match chain(ws, facts, trust) {
+    let versions = signed_versions(ws, facts.id.as_str());
+    match chain(ws, facts, trust, &versions) {
         Chain::Start => Ok(None),
         Chain::Link { version, digest } => Ok(Some((version, digest))),
         Chain::Conflict { version, contents } => Err(format!(

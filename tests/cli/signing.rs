@@ -1183,6 +1183,26 @@ fn threat_private_key_inside_the_workspace_is_refused_and_reported() {
 /// Regression: entries of `signatures/<id>/` other than canonical `v<N>` directories were
 /// ignored or misread (`v03` as v3, so "the version number went backwards"), and directories of
 /// signatures for no agreement were not reported.
+/// The directory of the version verified, present but empty, is reported like any other empty
+/// version directory (verify lists it once for its statements and for this question).
+#[test]
+fn an_empty_directory_of_the_current_version_is_reported() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.ws.root().join(format!("signatures/{ID}/v1"))).unwrap();
+    let (code, json) = f.verify_json();
+    assert_eq!(code, 0, "{json}");
+    let findings = json["agreements"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"] == "DP214"
+            && f["file"] == format!("signatures/{ID}/v1").as_str()
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("v1 is an empty version directory")),
+        "{json}"
+    );
+}
+
 #[test]
 fn unexpected_entries_in_signatures_are_reported_not_misread() {
     let (f, _, _) = Fixture::both_signed();
