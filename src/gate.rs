@@ -245,9 +245,9 @@ fn check_listing(root: &Path, dir: &Path) -> Result<()> {
     judge(root, dir, true).map(|_| ())
 }
 
-/// [`check_inside`], saying whether the judgement found `path` itself a regular file and not
-/// a link (its `lstat`), so a reader need not ask again before opening it.
-fn judge(root: &Path, path: &Path, listing: bool) -> Result<PlainFile> {
+/// [`check_inside`], saying what the judgement found at `path` itself ([`Seen`]), so a reader
+/// or a query need not ask again.
+fn judge(root: &Path, path: &Path, listing: bool) -> Result<Seen> {
     let absolute;
     let path = if path.is_relative() {
         absolute = std::env::current_dir()
@@ -265,7 +265,7 @@ fn judge(root: &Path, path: &Path, listing: bool) -> Result<PlainFile> {
         ))
     };
     match walk(root, path) {
-        Walk::Inside(plain) => Ok(plain),
+        Walk::Inside(seen) => Ok(seen),
         Walk::Out { link, target } if link == path && listing => {
             let shown = shown();
             refuse(format!(
@@ -291,14 +291,17 @@ fn judge(root: &Path, path: &Path, listing: bool) -> Result<PlainFile> {
     }
 }
 
-/// Whether a judged path was found, when judged, to be a regular file and not a link.
+/// What the judgement of a path found at the path itself, when that is what following links
+/// would find too: a file, folder or other thing that is not a link (its `lstat`, or a folder
+/// already judged), or nothing there ([`Kind::Missing`]). `None` for a link, or when the
+/// judgement did not look (a path below a missing folder, `..`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PlainFile(bool);
+struct Seen(Option<Kind>);
 
 /// Where a path leads, judged from the workspace root.
 enum Walk {
     /// Inside the workspace (or not there yet, below a folder that is).
-    Inside(PlainFile),
+    Inside(Seen),
     /// `link` (the path as named up to the first link that leads out) resolves to `target`,
     /// outside the workspace.
     Out { link: PathBuf, target: PathBuf },
@@ -319,7 +322,7 @@ fn walk(root: &Path, path: &Path) -> Walk {
             .ancestors()
             .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
         {
-            Some((_, real)) if real.starts_with(root) => Walk::Inside(PlainFile(false)),
+            Some((_, real)) if real.starts_with(root) => Walk::Inside(Seen(None)),
             Some((existing, real)) => Walk::Out {
                 link: existing.to_path_buf(),
                 target: real,
@@ -334,10 +337,10 @@ fn walk(root: &Path, path: &Path) -> Walk {
     let mut real = root.to_path_buf();
     let mut named = root.to_path_buf();
     let mut missing = false;
-    // Whether the last component was found a regular file, not a link.
-    let mut plain_file = false;
+    // What the last component was found to be ([`Seen`]).
+    let mut seen = None;
     for part in rel.components() {
-        plain_file = false;
+        seen = None;
         match part {
             Component::Normal(name) => {
                 named.push(name);
@@ -349,6 +352,7 @@ fn walk(root: &Path, path: &Path) -> Walk {
                 // (every agreement's files sit under the same few folders).
                 if plain_folders::seen(&next) {
                     real = next;
+                    seen = Some(Kind::Dir);
                     continue;
                 }
                 match std::fs::symlink_metadata(&next) {
@@ -368,11 +372,14 @@ fn walk(root: &Path, path: &Path) -> Walk {
                         if m.is_dir() {
                             plain_folders::remember(&next);
                         }
-                        plain_file = m.is_file();
+                        seen = Some(Kind::of(&m));
                         real = next;
                     }
                     // Not there (yet), or not reachable: judged by what exists above it.
-                    Err(_) => missing = true,
+                    Err(e) => {
+                        missing = true;
+                        seen = is_absent(&e).then_some(Kind::Missing);
+                    }
                 }
             }
             Component::ParentDir if missing => return Walk::Climbs,
@@ -387,7 +394,7 @@ fn walk(root: &Path, path: &Path) -> Walk {
             Component::RootDir | Component::Prefix(_) => return Walk::Above,
         }
     }
-    Walk::Inside(PlainFile(plain_file))
+    Walk::Inside(Seen(seen))
 }
 
 /// The folders [`walk`] has found to be folders and not symbolic links, by canonical path, for
@@ -502,8 +509,8 @@ fn note(path: &Path, bytes: &[u8]) {
 /// Reads the workspace file `path`, a file of `kind`: judged, a regular file, at most the
 /// kind's cap. Failures come back as a [`ReadError`], for callers that word each reason.
 pub fn try_read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
-    let plain = judge(root, path, false).map_err(ReadError::Refused)?;
-    let bytes = read_regular(path, kind.cap(), plain)?;
+    let seen = judge(root, path, false).map_err(ReadError::Refused)?;
+    let bytes = read_regular(path, kind.cap(), seen)?;
     if bytes.len() as u64 > kind.cap() {
         return Err(ReadError::TooLarge { max: kind.cap() });
     }
@@ -521,8 +528,8 @@ pub fn read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
 /// read, so the caller sees that the file is too large and reports it as a finding (an
 /// agreement larger than 1 MiB is finding DP001-style `FILE_TOO_LARGE`, not an error).
 pub fn read_bounded(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
-    let plain = judge(root, path, false)?;
-    let bytes = read_regular(path, kind.cap(), plain).map_err(|e| e.into_error(path, kind))?;
+    let seen = judge(root, path, false)?;
+    let bytes = read_regular(path, kind.cap(), seen).map_err(|e| e.into_error(path, kind))?;
     // Only a file read whole is noted: a key past the cap must still be found.
     if bytes.len() as u64 <= kind.cap() {
         note(path, &bytes);
@@ -533,8 +540,10 @@ pub fn read_bounded(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>>
 /// What is at the workspace path `path`, following links that stay inside; a path that leads
 /// outside the workspace is refused.
 pub fn kind_of(root: &Path, path: &Path) -> Result<Kind> {
-    check_inside(root, path)?;
-    kind_following(path)
+    match judge(root, path, false)? {
+        Seen(Some(kind)) => Ok(kind),
+        Seen(None) => kind_following(path),
+    }
 }
 
 /// The entries of the workspace folder `dir`, sorted; none when it does not exist. A folder
@@ -822,7 +831,7 @@ pub mod outside {
         if named.file_type().is_symlink() {
             return Err(refuse());
         }
-        let (file, len) = super::open_regular(path, super::PlainFile(named.is_file()))
+        let (file, len) = super::open_regular(path, super::Seen(Some(super::Kind::of(&named))))
             .map_err(|e| e.into_error(path, kind))?;
         // Swapped for a link (or another file) between the look and the opening.
         if !super::still_at(path, &file) {
@@ -952,7 +961,7 @@ fn listing(dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
 
 /// Reads the regular file `path`, at most `cap` bytes; longer is [`ReadError::TooLarge`].
 fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
-    let bytes = read_regular(path, kind.cap(), PlainFile(false))?;
+    let bytes = read_regular(path, kind.cap(), Seen(None))?;
     if bytes.len() as u64 > kind.cap() {
         return Err(ReadError::TooLarge { max: kind.cap() });
     }
@@ -962,22 +971,22 @@ fn read_capped(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
 /// Reads at most `cap` + 1 bytes of `path` (so a caller can tell a file over the cap), after
 /// checking that it is a regular file: a FIFO found as one is never opened (nor waited on when
 /// swapped in after the check), and a file swapped for something else between the check and the
-/// opening is refused on the opened handle. `plain`: the gate's judgement has just found `path`
-/// a regular file, so it is not asked again ([`open_regular`]).
-fn read_regular(path: &Path, cap: u64, plain: PlainFile) -> Result<Vec<u8>, ReadError> {
-    let (file, len) = open_regular(path, plain)?;
+/// opening is refused on the opened handle. `seen`: what the gate's judgement has just found
+/// there, not asked again ([`open_regular`]).
+fn read_regular(path: &Path, cap: u64, seen: Seen) -> Result<Vec<u8>, ReadError> {
+    let (file, len) = open_regular(path, seen)?;
     read_open(file, len, cap)
 }
 
-/// Opens `path` after checking that it is a regular file (following links; unless `plain`
-/// says it was just found one), and checks the opened handle again: the file and its length.
+/// Opens `path` after checking that it is a regular file (following links; unless `seen` says
+/// it was just found one), and checks the opened handle again: the file and its length.
 /// A file just found regular is opened without following a link and without waiting: swapped
 /// since for a link, it is not opened (ELOOP); for a FIFO, the open does not block and the
 /// handle's check refuses it.
-fn open_regular(path: &Path, plain: PlainFile) -> Result<(std::fs::File, u64), ReadError> {
+fn open_regular(path: &Path, seen: Seen) -> Result<(std::fs::File, u64), ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
-    if plain == PlainFile(false) {
+    if seen != Seen(Some(Kind::File)) {
         let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
         if !meta.is_file() {
             return Err(ReadError::NotRegular { dir: meta.is_dir() });
@@ -1374,6 +1383,49 @@ mod tests {
         root()
     }
 
+    /// What a query says is at a path, answered from the judgement's own look where it can, is
+    /// what following links says: for files, folders, links inside (to a file, to a folder, to
+    /// nothing), FIFOs, absent paths and paths below absent folders or below a file; asked twice,
+    /// so the second answer comes through the folders already judged.
+    #[cfg(unix)]
+    #[test]
+    fn what_a_query_finds_is_what_following_links_finds() {
+        let (_dir, root) = root();
+        let at = |p: &str| root.join(p);
+        std::fs::create_dir_all(at("d/e")).unwrap();
+        std::fs::write(at("d/f.toml"), "x").unwrap();
+        std::os::unix::fs::symlink(at("d/f.toml"), at("d/to-file")).unwrap();
+        std::os::unix::fs::symlink(at("d/e"), at("d/to-dir")).unwrap();
+        std::os::unix::fs::symlink(at("d/none"), at("d/dangling")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(at("d/pipe"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for _ in 0..2 {
+            for p in [
+                "d",
+                "d/e",
+                "d/f.toml",
+                "d/to-file",
+                "d/to-dir",
+                "d/to-dir/x",
+                "d/dangling",
+                "d/pipe",
+                "d/none",
+                "d/none/x",
+                "d/f.toml/x",
+                "d/e/../f.toml",
+            ] {
+                assert_eq!(
+                    kind_of(&root, &at(p)).unwrap(),
+                    kind_following(&at(p)).unwrap(),
+                    "{p}"
+                );
+            }
+        }
+    }
+
     /// A file the judgement found regular is opened without asking again; swapped since for a
     /// link it is not opened, and for a FIFO the open does not wait and the handle refuses it.
     #[cfg(unix)]
@@ -1383,17 +1435,17 @@ mod tests {
         let file = root.join("agreements/a.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, "id = 1\n").unwrap();
-        assert_eq!(judge(&root, &file, false).unwrap(), PlainFile(true));
-        let (_, len) = open_regular(&file, PlainFile(true)).unwrap();
+        assert_eq!(judge(&root, &file, false).unwrap(), Seen(Some(Kind::File)));
+        let (_, len) = open_regular(&file, Seen(Some(Kind::File))).unwrap();
         assert_eq!(len, 7);
         // Swapped for a link (to a file inside, even): not followed.
         let other = root.join("agreements/b.toml");
         std::fs::write(&other, "id = 2\n").unwrap();
         std::fs::remove_file(&file).unwrap();
         std::os::unix::fs::symlink(&other, &file).unwrap();
-        assert_eq!(judge(&root, &file, false).unwrap(), PlainFile(false));
+        assert_eq!(judge(&root, &file, false).unwrap(), Seen(None));
         assert!(matches!(
-            open_regular(&file, PlainFile(true)),
+            open_regular(&file, Seen(Some(Kind::File))),
             Err(ReadError::Io(_))
         ));
         // Judged again, the link inside is followed.
@@ -1409,7 +1461,7 @@ mod tests {
             .unwrap();
         assert!(made.success());
         assert!(matches!(
-            open_regular(&file, PlainFile(true)),
+            open_regular(&file, Seen(Some(Kind::File))),
             Err(ReadError::NotRegular { dir: false })
         ));
     }
