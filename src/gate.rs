@@ -561,6 +561,24 @@ pub fn list_dir_kinds(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
     listing(dir)
 }
 
+/// [`check_inside`] for `path`, an entry of a folder listed by [`list_dir_kinds`] as `listed`:
+/// the folder was judged before it was listed, so only a link can lead outside.
+pub fn check_entry(root: &Path, path: &Path, listed: Kind) -> Result<()> {
+    match listed {
+        Kind::Link => check_inside(root, path),
+        _ => Ok(()),
+    }
+}
+
+/// What is at `path`, an entry of a folder listed by [`list_dir_kinds`] as `listed`: as listed,
+/// or for a link, judged and followed ([`kind_of`]). It spares a query per entry.
+pub fn kind_of_entry(root: &Path, path: &Path, listed: Kind) -> Result<Kind> {
+    match listed {
+        Kind::Link => kind_of(root, path),
+        listed => Ok(listed),
+    }
+}
+
 /// The regular files under the workspace folder `dir`, at most `max_depth` folders deep and
 /// `max_entries` in all, sorted. Links are never followed (neither to files nor to folders),
 /// and special files are left out, so nothing is opened outside or blocks. Unreadable folders

@@ -560,13 +560,10 @@ fn kind(ws: &Workspace, path: &Path) -> Option<Kind> {
     gate::kind_of(&ws.root, path).ok()
 }
 
-/// What is at `path`, an entry of a folder listed by [`gate::list_dir_kinds`] as `listed`: as
-/// listed, or for a link, judged and followed ([`kind`]). It spares a query per entry.
+/// What is at `path`, an entry listed as `listed` ([`gate::kind_of_entry`]); `None` when it
+/// leads outside the workspace or cannot be examined.
 fn followed(ws: &Workspace, path: &Path, listed: Kind) -> Option<Kind> {
-    match listed {
-        Kind::Link => kind(ws, path),
-        listed => Some(listed),
-    }
+    gate::kind_of_entry(&ws.root, path, listed).ok()
 }
 
 /// The DP210 error for a signature directory (or a file in `signatures/`) that leads outside
@@ -622,21 +619,16 @@ fn stray_version_entries(
         return findings;
     }
     for (path, listed) in entries {
-        let path = path.clone();
-        let display = ws.display(&path);
+        let display = ws.display(path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // Only a link can lead outside: the folder listed was judged.
-        let inside = match listed {
-            Kind::Link => gate::check_inside(&ws.root, &path),
-            _ => Ok(()),
-        };
-        let is_dir = inside.is_ok() && followed(ws, &path, *listed) == Some(Kind::Dir);
+        let inside = gate::check_entry(&ws.root, path, *listed);
+        let is_dir = inside.is_ok() && followed(ws, path, *listed) == Some(Kind::Dir);
         let empty = || match current {
             (dir, empty) if dir == path => empty,
-            _ => list_dir(ws, &path).is_empty(),
+            _ => list_dir(ws, path).is_empty(),
         };
         // Memberships of class parties have a folder of their own, judged (a link out of the
         // workspace included) by `membership::members`: reported there, once.
@@ -644,7 +636,7 @@ fn stray_version_entries(
             continue;
         }
         if let Err(refusal) = inside {
-            findings.push(refused_entry(ws, &path, refusal));
+            findings.push(refused_entry(ws, path, refusal));
             continue;
         }
         let (message, hint) = match version_of_dir_name(&name) {
@@ -711,15 +703,12 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
                 .binary_search_by(|(q, _)| q.cmp(&file))
                 .is_ok_and(|i| followed(ws, &file, agreements[i].1) == Some(Kind::File))
         };
-        // Only a link can lead outside: the folder listed was judged.
-        if listed == Kind::Link {
-            if let Err(refusal) = gate::check_inside(&ws.root, &path) {
-                // An agreement's own verification reports its linked directory.
-                if !has_agreement {
-                    findings.push(refused_entry(ws, &path, refusal));
-                }
-                continue;
+        if let Err(refusal) = gate::check_entry(&ws.root, &path, listed) {
+            // An agreement's own verification reports its linked directory.
+            if !has_agreement {
+                findings.push(refused_entry(ws, &path, refusal));
             }
+            continue;
         }
         let is_dir = followed(ws, &path, listed) == Some(Kind::Dir);
         let message = if !is_dir {
