@@ -46,7 +46,12 @@ const UNKNOWN: Word = Word::MAX;
 /// Every word of every phrase of the lists and of the negation, numbered: a text is turned into
 /// numbers once (one lookup a word), and phrases are then matched by comparing numbers.
 #[derive(Debug, Default)]
-struct Dictionary(rustc_hash::FxHashMap<String, Word>);
+struct Dictionary {
+    numbers: rustc_hash::FxHashMap<String, Word>,
+    /// The length in bytes of the longest word: a longer word of a text is no list's, and is
+    /// not looked up.
+    longest: usize,
+}
 
 impl Dictionary {
     /// `phrase` as numbered words, numbering the words not seen yet.
@@ -54,8 +59,9 @@ impl Dictionary {
         words(phrase)
             .split_whitespace()
             .map(|w| {
-                let next = self.0.len() as Word;
-                *self.0.entry(w.to_string()).or_insert(next)
+                let next = self.numbers.len() as Word;
+                self.longest = self.longest.max(w.len());
+                *self.numbers.entry(w.to_string()).or_insert(next)
             })
             .collect()
     }
@@ -70,11 +76,14 @@ impl Dictionary {
 
     /// The number of `word`, [`UNKNOWN`] for a word no list has.
     fn number(&self, word: &str) -> Word {
-        self.0.get(word).copied().unwrap_or(UNKNOWN)
+        if word.len() > self.longest {
+            return UNKNOWN;
+        }
+        self.numbers.get(word).copied().unwrap_or(UNKNOWN)
     }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.numbers.len()
     }
 }
 
@@ -298,33 +307,51 @@ fn each_word(text: &str, mut emit: impl FnMut(&str)) {
 }
 
 /// [`each_word`], with where each word ends: the byte offset of the character after it (the
-/// text's length for the last).
+/// text's length for the last). Runs of ASCII letters and digits (most of any text) are copied
+/// and lower-cased a run at a time; other characters are decoded one by one.
 fn each_word_ending(text: &str, mut emit: impl FnMut(&str, usize)) {
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let bytes = text.as_bytes();
     let mut word = String::new();
     // The length of the run of letters and digits just read, since the last joining full stop.
     let mut run = 0usize;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-            run += 1;
-        } else if c.is_alphanumeric() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() {
+            let start = i;
+            while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+            let from = word.len();
+            word.push_str(&text[start..i]);
+            word[from..].make_ascii_lowercase();
+            run += i - start;
+            continue;
+        }
+        // `i` is at a character boundary: every byte before it was a whole character's.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let next = i + c.len_utf8();
+        if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
             run += 1;
-        } else {
-            // A full stop between single characters (an abbreviation) joins them.
-            let mut ahead = chars.clone();
-            if c == '.' && run == 1 && alnum(ahead.next()) && !alnum(ahead.next()) {
-                run = 0;
-                continue;
-            }
-            if !word.is_empty() {
-                emit(&word, text.len() - chars.as_str().len() - c.len_utf8());
-                word.clear();
-            }
-            run = 0;
+            i = next;
+            continue;
         }
+        // A full stop between single characters (an abbreviation) joins them.
+        let mut ahead = text[next..].chars();
+        if c == '.' && run == 1 && alnum(ahead.next()) && !alnum(ahead.next()) {
+            run = 0;
+            i = next;
+            continue;
+        }
+        if !word.is_empty() {
+            emit(&word, i);
+            word.clear();
+        }
+        run = 0;
+        i = next;
     }
     if !word.is_empty() {
         emit(&word, text.len());
@@ -665,6 +692,35 @@ mod tests {
         );
     }
 
+    /// [`each_word_ending`] written plainly, a character at a time: the oracle of the faster
+    /// one, which copies runs of ASCII letters and digits whole.
+    fn each_word_ending_by_chars(text: &str) -> Vec<(String, usize)> {
+        let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let (mut out, mut word, mut run) = (Vec::new(), String::new(), 0usize);
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c.is_alphanumeric() {
+                word.extend(c.to_lowercase());
+                run += 1;
+                continue;
+            }
+            let mut ahead = chars.clone();
+            if c == '.' && run == 1 && alnum(ahead.next()) && !alnum(ahead.next()) {
+                run = 0;
+                continue;
+            }
+            if !word.is_empty() {
+                let end = text.len() - chars.as_str().len() - c.len_utf8();
+                out.push((std::mem::take(&mut word), end));
+            }
+            run = 0;
+        }
+        if !word.is_empty() {
+            out.push((word, text.len()));
+        }
+        out
+    }
+
     proptest::proptest! {
         /// Without full stops, the words of a text are its runs of letters and digits, in lower
         /// case; `words` and the numbers `encode` makes agree with them.
@@ -683,9 +739,21 @@ mod tests {
             let d = &lists().dictionary;
             let expected: Vec<Word> = runs
                 .iter()
-                .map(|r| d.0.get(r.as_str()).copied().unwrap_or(UNKNOWN))
+                .map(|r| d.number(r))
                 .collect();
             proptest::prop_assert_eq!(d.encode(&text), expected);
+        }
+
+        /// Words and where they end, in any text (abbreviations, capitals that lower-case to
+        /// two characters, letters of other scripts, digits, punctuation): what the character
+        /// at a time reading finds.
+        #[test]
+        fn words_are_read_as_a_character_at_a_time_reading_reads_them(
+            text in "([a-zA-Z0-9 .,;'-]|É|é|İ|ß|Σ|٣|\u{2003}|€|\\.[a-z]\\.|[A-Z]\\.[A-Z]){0,50}"
+        ) {
+            let mut seen = Vec::new();
+            each_word_ending(&text, |w, end| seen.push((w.to_string(), end)));
+            proptest::prop_assert_eq!(seen, each_word_ending_by_chars(&text));
         }
 
         /// A sentence ends at `;`, `!`, `?`, and at a full stop followed by white space or the

@@ -7,7 +7,7 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::Deserializer;
 use std::borrow::Cow;
 
 /// A leaf value: the expected type, a placeholder still to fill in, or a value of another type.
@@ -25,17 +25,19 @@ pub fn is_placeholder(s: &str) -> bool {
     s.trim_start().starts_with("TODO")
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Slot<T> {
+impl<'de, T: SlotShape> Deserialize<'de> for Slot<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = toml::Value::deserialize(d)?;
-        if let toml::Value::String(s) = &value {
-            if is_placeholder(s) {
-                return Ok(Slot::Placeholder(s.clone()));
-            }
-        }
-        match T::deserialize(value.clone()) {
-            Ok(v) => Ok(Slot::Value(v)),
-            Err(_) => Ok(Slot::WrongType(value)),
+        toml::Value::deserialize(d).map(Slot::of)
+    }
+}
+
+impl<T: SlotShape> Slot<T> {
+    /// What `value` is as a slot of `T`: taken apart without copying (a leaf of every
+    /// agreement goes through here).
+    fn of(value: toml::Value) -> Slot<T> {
+        match value {
+            toml::Value::String(s) if is_placeholder(&s) => Slot::Placeholder(s),
+            value => T::from_value(value).map_or_else(Slot::WrongType, Slot::Value),
         }
     }
 }
@@ -55,14 +57,23 @@ impl<T: SlotShape> JsonSchema for Slot<T> {
 }
 
 /// The types a [`Slot`] holds, with the JSON Schema of what a user writes for each.
-pub trait SlotShape {
+pub trait SlotShape: Sized {
     fn name() -> &'static str;
     fn shape(g: &mut SchemaGenerator) -> Schema;
+    /// The value as this type, or back unchanged when it is of another type: what
+    /// `T::deserialize(value)` gives, without copying the value first to keep it for the error.
+    fn from_value(value: toml::Value) -> Result<Self, toml::Value>;
 }
 
 impl SlotShape for String {
     fn name() -> &'static str {
         "Text"
+    }
+    fn from_value(value: toml::Value) -> Result<Self, toml::Value> {
+        match value {
+            toml::Value::String(s) => Ok(s),
+            other => Err(other),
+        }
     }
     fn shape(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "string" })
@@ -73,6 +84,12 @@ impl SlotShape for bool {
     fn name() -> &'static str {
         "Flag"
     }
+    fn from_value(value: toml::Value) -> Result<Self, toml::Value> {
+        match value {
+            toml::Value::Boolean(b) => Ok(b),
+            other => Err(other),
+        }
+    }
     fn shape(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "boolean" })
     }
@@ -81,6 +98,12 @@ impl SlotShape for bool {
 impl SlotShape for i64 {
     fn name() -> &'static str {
         "Int"
+    }
+    fn from_value(value: toml::Value) -> Result<Self, toml::Value> {
+        match value {
+            toml::Value::Integer(i) => Ok(i),
+            other => Err(other),
+        }
     }
     fn shape(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "integer" })
@@ -92,6 +115,12 @@ impl SlotShape for toml::value::Datetime {
     fn name() -> &'static str {
         "Date"
     }
+    fn from_value(value: toml::Value) -> Result<Self, toml::Value> {
+        match value {
+            toml::Value::Datetime(d) => Ok(d),
+            other => Err(other),
+        }
+    }
     fn shape(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "string", "format": "date" })
     }
@@ -100,6 +129,12 @@ impl SlotShape for toml::value::Datetime {
 impl SlotShape for Vec<Slot<String>> {
     fn name() -> &'static str {
         "TextList"
+    }
+    fn from_value(value: toml::Value) -> Result<Self, toml::Value> {
+        match value {
+            toml::Value::Array(items) => Ok(items.into_iter().map(Slot::of).collect()),
+            other => Err(other),
+        }
     }
     fn shape(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "array", "items": { "type": "string" } })
