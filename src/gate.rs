@@ -480,9 +480,10 @@ fn path_key(path: &Path) -> [u8; 16] {
 }
 
 /// From now on, every workspace file read whole through the gate is searched for a private key
-/// block as it is read, and the answer kept: `check` turns this on before its pass over the
-/// agreements and their signatures, so its search of the whole workspace for private keys
-/// (DP220) does not read those tens of thousands of files a second time.
+/// block as it is read, and the answer kept, and every folder listed is kept with its entries:
+/// `check` turns this on before its pass over the agreements and their signatures, so its
+/// search of the whole workspace for private keys (DP220) does not list those tens of thousands
+/// of folders, nor read their files, a second time.
 pub fn note_private_keys() {
     KEYS_NOTED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
@@ -491,6 +492,23 @@ pub fn note_private_keys() {
 /// `Some(None)` for none, `None` when it was not read whole since noting began.
 pub fn noted_private_key(path: &Path) -> Option<Option<usize>> {
     noted().lock().ok()?.get(&path_key(path)).copied()
+}
+
+/// The folders listed through the gate since noting began, with their entries.
+type Listings = std::collections::HashMap<PathBuf, Vec<(PathBuf, Kind)>>;
+
+fn noted_listings() -> &'static std::sync::Mutex<Listings> {
+    static LISTINGS: std::sync::OnceLock<std::sync::Mutex<Listings>> = std::sync::OnceLock::new();
+    LISTINGS.get_or_init(Default::default)
+}
+
+/// Keeps the listing of `dir` (judged, then listed) when noting is on.
+fn note_listing(dir: &Path, entries: &[(PathBuf, Kind)]) {
+    if KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
+        && let Ok(mut listings) = noted_listings().lock()
+    {
+        listings.insert(dir.to_path_buf(), entries.to_vec());
+    }
 }
 
 /// Notes what `bytes`, the whole of the file `path`, hold, when noting is on.
@@ -549,8 +567,10 @@ pub fn kind_of(root: &Path, path: &Path) -> Result<Kind> {
 /// The entries of the workspace folder `dir`, sorted; none when it does not exist. A folder
 /// that leads outside the workspace is refused before it is listed.
 pub fn list_dir(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
-    check_listing(root, dir)?;
-    list(dir)
+    Ok(list_dir_kinds(root, dir)?
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect())
 }
 
 /// The entries of the workspace folder `dir`, sorted, each with what it is as the listing says
@@ -558,7 +578,24 @@ pub fn list_dir(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
 /// not exist. The folder is judged first, as for [`list_dir`]. It spares a query per entry.
 pub fn list_dir_kinds(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
     check_listing(root, dir)?;
-    listing(dir)
+    let entries = listing(dir)?;
+    note_listing(dir, &entries);
+    Ok(entries)
+}
+
+/// [`list_dir_kinds`], answered from the listing of `dir` this run made already, when it was
+/// noting ([`note_private_keys`]): `check`'s walk of the whole workspace for files git would
+/// commit (DP220), after its pass, lists again only the folders the pass did not list. A noted
+/// listing is given once, then forgotten.
+pub fn list_dir_kinds_noted(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
+    let noted = noted_listings()
+        .lock()
+        .ok()
+        .and_then(|mut listings| listings.remove(dir));
+    match noted {
+        Some(entries) => Ok(entries),
+        None => list_dir_kinds(root, dir),
+    }
 }
 
 /// [`check_inside`] for `path`, an entry of a folder listed by [`list_dir_kinds`] as `listed`:

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::gate::{self, FileKind};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// Sets libgit2 up for this process; called once, first, before any thread uses git. Its
@@ -87,59 +88,205 @@ pub enum Tracking {
 }
 
 /// The regular files under the workspace folder `root` that git has or would commit: those in
-/// the index (links and submodules left out) and the untracked ones no `.gitignore` rule
-/// ignores, as absolute paths, sorted. None when `root` is not in a git work tree (or the
-/// repository cannot be read). Files in the index but deleted from the work tree are listed
-/// too; reading them fails, and the caller skips them.
+/// the index (links and submodules left out) and the untracked ones no ignore rule ignores, as
+/// absolute paths, sorted. None when `root` is not in a git work tree (or the repository cannot
+/// be read). Files in the index but deleted from the work tree are listed too; reading them
+/// fails, and the caller skips them. In two halves, [`tracked_files`] and [`untracked_files`],
+/// for a caller that runs the first beside other work.
+#[cfg(test)]
 pub fn workspace_files(root: &Path) -> Vec<(PathBuf, Tracking)> {
+    let Some(tracked) = tracked_files(root) else {
+        return Vec::new();
+    };
+    let untracked = untracked_files(root, &tracked);
+    let mut files: Vec<(PathBuf, Tracking)> = (tracked.files.iter().cloned())
+        .map(|path| (path, Tracking::Tracked))
+        .chain(
+            untracked
+                .into_iter()
+                .map(|path| (path, Tracking::Untracked)),
+        )
+        .collect();
+    files.sort_by(|a, b| {
+        (a.0.as_os_str().as_encoded_bytes()).cmp(b.0.as_os_str().as_encoded_bytes())
+    });
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// What the index of the work tree holding a workspace says: the first half of
+/// [`workspace_files`].
+pub struct Tracked {
+    workdir: PathBuf,
+    /// Every path the index holds (of any mode), `/`-separated from the work tree's root, sorted.
+    indexed: Vec<Vec<u8>>,
+    /// The regular files the index holds under the workspace (links and submodules left out),
+    /// as absolute paths, in the index's order (each once).
+    pub files: Vec<PathBuf>,
+}
+
+/// The files the index holds under the workspace folder `root` ([`Tracked`]); `None` when
+/// `root` is not in a git work tree (or the repository cannot be read).
+pub fn tracked_files(root: &Path) -> Option<Tracked> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?;
+    let workdir = gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
+    let under = root.strip_prefix(&workdir).ok()?;
+    let mut files = Vec::new();
+    let mut indexed: Vec<Vec<u8>> = Vec::new();
+    if let Ok(index) = repo.index() {
+        for entry in index.iter() {
+            let rel = Path::new(std::ffi::OsStr::from_bytes(&entry.path));
+            // Regular files only: 0o100644 and 0o100755, not links (0o120000) or submodules.
+            if entry.mode & 0o170000 == 0o100000 && rel.starts_with(under) {
+                files.push(workdir.join(rel));
+            }
+            indexed.push(entry.path);
+        }
+    }
+    indexed.sort();
+    indexed.dedup();
+    // A path in conflict is in the index once per stage.
+    files.dedup();
+    Some(Tracked {
+        workdir,
+        indexed,
+        files,
+    })
+}
+
+/// The untracked files under the workspace folder `root` that git would commit: the second half
+/// of [`workspace_files`], after [`tracked_files`]. The walk ([`Untracked`]) asks git's ignore
+/// rules only about entries the index does not hold: git's own status would also compare every
+/// tracked file with the index (a metadata query each), which is not needed here. Folders are
+/// listed through the gate, which answers from the listings this run made already when it
+/// notes them (`gate::note_private_keys`).
+pub fn untracked_files(root: &Path, tracked: &Tracked) -> Vec<PathBuf> {
     let Ok(repo) = git2::Repository::discover(root) else {
         return Vec::new();
     };
-    let Some(workdir) = repo.workdir() else {
-        return Vec::new();
+    let walk = Untracked {
+        repo: &repo,
+        workdir: &tracked.workdir,
+        indexed: &tracked.indexed,
+        ignored_dirs: Default::default(),
     };
-    let workdir = gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
-    let Ok(under) = root.strip_prefix(&workdir) else {
-        return Vec::new();
-    };
-    let mut files = Vec::new();
-    if let Ok(index) = repo.index() {
-        for entry in index.iter() {
-            // Regular files only: 0o100644 and 0o100755, not links (0o120000) or submodules.
-            if entry.mode & 0o170000 != 0o100000 {
+    walk.files(root)
+}
+
+/// The walk behind [`workspace_files`]'s untracked files, as `git status` finds them: entries
+/// named `.git` are skipped, and so are folders holding one (other repositories) and ignored
+/// folders that hold nothing tracked; a file or link is untracked when the index does not hold
+/// it and neither it nor a folder above it is ignored. Folders are listed through the gate.
+struct Untracked<'r> {
+    repo: &'r git2::Repository,
+    workdir: &'r Path,
+    /// [`workspace_files`]'s `indexed`, sorted.
+    indexed: &'r [Vec<u8>],
+    /// Whether each folder asked about (relative to the work tree, ending in `/`) is ignored,
+    /// itself or through a folder above it.
+    ignored_dirs: std::cell::RefCell<std::collections::HashMap<Vec<u8>, bool>>,
+}
+
+impl Untracked<'_> {
+    /// The untracked files under `root`, a folder of the work tree.
+    fn files(&self, root: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut folders = vec![root.to_path_buf()];
+        while let Some(dir) = folders.pop() {
+            let Ok(entries) = gate::list_dir_kinds_noted(root, &dir) else {
+                continue;
+            };
+            let is_root = dir.as_path() == self.workdir;
+            let mut found = Vec::new();
+            let mut nested = false;
+            for (path, kind) in entries {
+                if path.file_name().is_some_and(|n| n == ".git") {
+                    nested = !is_root;
+                    continue;
+                }
+                let Some(rel) = self.relative(&path) else {
+                    continue;
+                };
+                // A folder holding tracked files is walked without asking git about it: an
+                // untracked file in it is asked about with the folders above it.
+                let walked = match kind {
+                    gate::Kind::Dir => {
+                        let mut prefix = rel;
+                        prefix.push(b'/');
+                        (self.holds_tracked(&prefix) || !self.ignored_dir(&prefix)).then_some(true)
+                    }
+                    gate::Kind::File | gate::Kind::Link => {
+                        (self.indexed.binary_search(&rel).is_err() && !self.ignored(&rel))
+                            .then_some(false)
+                    }
+                    _ => None,
+                };
+                if let Some(is_dir) = walked {
+                    found.push((path, is_dir));
+                }
+            }
+            // Another repository (a folder holding `.git`) is not this one's to list, unless
+            // this one tracks files in it.
+            let mut prefix = self.relative(&dir).unwrap_or_default();
+            prefix.push(b'/');
+            if nested && !self.holds_tracked(&prefix) {
                 continue;
             }
-            let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
-            if rel.starts_with(under) {
-                files.push((workdir.join(rel), Tracking::Tracked));
-            }
-        }
-    }
-    let mut options = git2::StatusOptions::new();
-    // Only the work tree against the index: untracked files are all that is asked, so HEAD's
-    // tree (tens of thousands of entries) is not compared with the index.
-    options
-        .show(git2::StatusShow::Workdir)
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(false)
-        .exclude_submodules(true);
-    if let Ok(statuses) = repo.statuses(Some(&mut options)) {
-        for status in statuses.iter() {
-            if !status.status().contains(git2::Status::WT_NEW) {
-                continue;
-            }
-            if let Ok(rel) = status.path() {
-                let rel = Path::new(rel);
-                if rel.starts_with(under) {
-                    files.push((workdir.join(rel), Tracking::Untracked));
+            for (path, is_dir) in found {
+                if is_dir {
+                    folders.push(path);
+                } else {
+                    out.push(path);
                 }
             }
         }
+        out
     }
-    files.sort();
-    files.dedup_by(|a, b| a.0 == b.0);
-    files
+
+    /// `path` relative to the work tree, `/`-separated, as the index writes paths.
+    fn relative(&self, path: &Path) -> Option<Vec<u8>> {
+        let rel = path.strip_prefix(self.workdir).ok()?;
+        Some(rel.as_os_str().as_encoded_bytes().to_vec())
+    }
+
+    /// Whether the index holds a path starting with `prefix` (a folder, ending in `/`).
+    fn holds_tracked(&self, prefix: &[u8]) -> bool {
+        let at = self.indexed.partition_point(|p| p.as_slice() < prefix);
+        self.indexed.get(at).is_some_and(|p| p.starts_with(prefix))
+    }
+
+    /// Whether git ignores the path `rel` (of a file, or of a folder ending in `/`): a rule
+    /// ignores it, or a folder above it.
+    fn ignored(&self, rel: &[u8]) -> bool {
+        let parent = rel
+            .strip_suffix(b"/")
+            .unwrap_or(rel)
+            .iter()
+            .rposition(|&b| b == b'/');
+        if let Some(end) = parent
+            && self.ignored_dir(&rel[..=end])
+        {
+            return true;
+        }
+        let Ok(text) = std::str::from_utf8(rel) else {
+            // A name git cannot be asked about is listed: the search errs towards reading.
+            return false;
+        };
+        self.repo.is_path_ignored(text).unwrap_or(false)
+    }
+
+    /// [`Untracked::ignored`] for the folder `prefix` (ending in `/`), remembered.
+    fn ignored_dir(&self, prefix: &[u8]) -> bool {
+        if let Some(&known) = self.ignored_dirs.borrow().get(prefix) {
+            return known;
+        }
+        let answer = self.ignored(prefix);
+        self.ignored_dirs
+            .borrow_mut()
+            .insert(prefix.to_vec(), answer);
+        answer
+    }
 }
 
 /// Creates a git repository at `dir` unless one already contains it. Returns true if created.
@@ -596,6 +743,142 @@ pub(crate) mod tests {
         repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
             .unwrap();
         let _ = root;
+    }
+
+    /// What `git status` lists as untracked (libgit2's status, as `workspace_files` asked it
+    /// before its own walk), with the tracked files: the oracle of [`workspace_files`].
+    fn workspace_files_by_status(root: &Path) -> Vec<(PathBuf, Tracking)> {
+        let repo = git2::Repository::discover(root).unwrap();
+        let workdir = gate::outside::canonicalize(repo.workdir().unwrap()).unwrap();
+        let under = root.strip_prefix(&workdir).unwrap();
+        let mut files = Vec::new();
+        for entry in repo.index().unwrap().iter() {
+            let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+            if entry.mode & 0o170000 == 0o100000 && rel.starts_with(under) {
+                files.push((workdir.join(rel), Tracking::Tracked));
+            }
+        }
+        let mut options = git2::StatusOptions::new();
+        options
+            .show(git2::StatusShow::Workdir)
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        for status in repo.statuses(Some(&mut options)).unwrap().iter() {
+            let rel = Path::new(status.path().unwrap());
+            if status.status().contains(git2::Status::WT_NEW) && rel.starts_with(under) {
+                files.push((workdir.join(rel), Tracking::Untracked));
+            }
+        }
+        // A folder git lists whole (another repository) is no file to read.
+        files.retain(|(p, _)| !p.is_dir());
+        files.sort();
+        files.dedup_by(|a, b| a.0 == b.0);
+        files
+    }
+
+    /// The files git has or would commit, from the walk, are those `git status` gives, in a
+    /// work tree with every kind of entry and ignore rule: tracked files in an ignored folder,
+    /// a negated rule under an ignored folder, rules in a subfolder's `.gitignore` and in
+    /// `info/exclude`, another repository inside, links (tracked, untracked, dangling), a FIFO,
+    /// an empty folder, a tracked file deleted, names outside ASCII; for a workspace at the root
+    /// of the work tree and in a folder of it.
+    #[test]
+    fn the_files_git_would_commit_are_those_git_status_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = gate::outside::canonicalize(dir.path())
+            .unwrap()
+            .join("repo");
+        let repo = git2::Repository::init(&top).unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = top.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let tracked = [
+            "a.txt",
+            "ws/dir/b.txt",
+            "ws/ign/tracked.txt",
+            "ws/gone.txt",
+            "ws/sub/tracked.txt",
+        ];
+        for f in tracked {
+            write(f, "tracked");
+        }
+        std::os::unix::fs::symlink("a.txt", top.join("ws/link_tracked")).unwrap();
+        let mut index = repo.index().unwrap();
+        for f in tracked.iter().chain(&["ws/link_tracked"]) {
+            index.add_path(Path::new(f)).unwrap();
+        }
+        index.write().unwrap();
+        std::fs::remove_file(top.join("ws/gone.txt")).unwrap();
+        write(".gitignore", "*.log\n/ws/ign/\nbuild/\n");
+        write("ws/ign/.gitignore", "!keep.txt\n");
+        write("ws/ign/keep.txt", "x");
+        write("ws/ign/untracked.txt", "x");
+        write("ws/build/out.txt", "x");
+        write("ws/dir/debug.log", "x");
+        write("ws/sub/.gitignore", "secret.txt\n");
+        write("ws/sub/secret.txt", "x");
+        write("ws/sub/other.txt", "x");
+        write(".git/info/exclude", "excluded.txt\n");
+        write("ws/excluded.txt", "x");
+        write("ws/c.txt", "x");
+        write("ws/dir/new.txt", "x");
+        write("ws/newdir/x/y.txt", "x");
+        write("ws/ünï cødé.txt", "x");
+        std::os::unix::fs::symlink("c.txt", top.join("ws/link_untracked")).unwrap();
+        std::os::unix::fs::symlink("nowhere", top.join("ws/dangling")).unwrap();
+        std::fs::create_dir_all(top.join("ws/empty")).unwrap();
+        git2::Repository::init(top.join("ws/nested")).unwrap();
+        write("ws/nested/file.txt", "x");
+        let made = std::process::Command::new("mkfifo")
+            .arg(top.join("ws/fifo"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for root in [top.clone(), top.join("ws")] {
+            let mut walked = workspace_files(&root);
+            walked.sort();
+            assert_eq!(
+                walked,
+                workspace_files_by_status(&root),
+                "{}",
+                root.display()
+            );
+        }
+        let names: Vec<String> = workspace_files(&top.join("ws"))
+            .into_iter()
+            .map(|(p, t)| format!("{}:{t:?}", p.strip_prefix(&top).unwrap().display()))
+            .collect();
+        for expected in [
+            "ws/c.txt:Untracked",
+            "ws/gone.txt:Tracked",
+            "ws/ign/tracked.txt:Tracked",
+            "ws/sub/other.txt:Untracked",
+            "ws/ünï cødé.txt:Untracked",
+            "ws/link_untracked:Untracked",
+            "ws/newdir/x/y.txt:Untracked",
+        ] {
+            assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+        }
+        for absent in [
+            "keep.txt",
+            "ign/untracked",
+            "build/",
+            "debug.log",
+            "secret",
+            "excluded",
+            "nested/",
+            "link_tracked",
+            "fifo",
+        ] {
+            assert!(
+                names.iter().all(|n| !n.contains(absent)),
+                "{absent}: {names:?}"
+            );
+        }
     }
 
     #[test]

@@ -165,7 +165,9 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     let (orphans, leaks) = match leak_candidates {
         Some(candidates) => (
             crate::signing::verify::orphan_signature_entries(ws),
-            crate::signing::leaks::scan(ws, candidates),
+            candidates
+                .map(|tracked| crate::signing::leaks::scan(ws, tracked))
+                .unwrap_or_default(),
         ),
         None => (Vec::new(), Vec::new()),
     };

@@ -14,21 +14,32 @@ use rayon::prelude::*;
 
 pub use crate::gate::private_key_line;
 
-/// The files [`scan`] searches: those git has or would commit, outside `keys/` (none when the
-/// workspace is not in a git work tree). Listing them
-/// asks git for the work tree's status (a walk of the whole workspace, on one thread), so
-/// `check` lists them while the agreements are being checked, and scans them after.
-pub fn candidates(ws: &Workspace) -> Vec<(std::path::PathBuf, Tracking)> {
-    let keys = ws.root.join(KEYS_DIR);
-    let mut files = git::workspace_files(&ws.root);
-    files.retain(|(path, _)| !path.starts_with(&keys));
-    files
+/// The first half of the files [`scan`] searches: those git has committed or staged, outside
+/// `keys/` (none when the workspace is not in a git work tree). Reading git's index is done
+/// while the agreements are being checked; [`scan`] adds the untracked files after the pass,
+/// when the folders it listed can be walked again without listing them.
+pub fn candidates(ws: &Workspace) -> Option<git::Tracked> {
+    git::tracked_files(&ws.root)
 }
 
-/// DP220 errors for the `candidates` that hold a private key (see the module comment). A file
-/// this run has read whole already is not read again: call it after the run's reading is done.
-pub fn scan(ws: &Workspace, candidates: Vec<(std::path::PathBuf, Tracking)>) -> Vec<Finding> {
-    candidates
+/// DP220 errors for the files git has or would commit that hold a private key (see the module
+/// comment): the tracked `candidates`, and the untracked files found now. A file this run has
+/// read whole already is not read again: call it after the run's reading is done.
+pub fn scan(ws: &Workspace, candidates: git::Tracked) -> Vec<Finding> {
+    let keys = ws.root.join(KEYS_DIR);
+    let untracked = git::untracked_files(&ws.root, &candidates);
+    let files = (candidates
+        .files
+        .into_iter()
+        .map(|path| (path, Tracking::Tracked)))
+    .chain(
+        untracked
+            .into_iter()
+            .map(|path| (path, Tracking::Untracked)),
+    );
+    files
+        .filter(|(path, _)| !path.starts_with(&keys))
+        .collect::<Vec<_>>()
         .into_par_iter()
         .filter_map(|(path, tracking)| {
             // A file this run has read whole already (an agreement, a statement, a signature:

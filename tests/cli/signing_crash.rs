@@ -1108,3 +1108,43 @@ fn check_finds_a_private_key_in_the_files_its_pass_reads() {
         "{dp220:?}"
     );
 }
+
+/// The folders `check`'s pass lists (an agreement's signature folders) are not listed again
+/// by its search for files git would commit, which takes the pass's listings: a private key
+/// dropped, untracked, into those folders is still DP220, and one in a folder the pass does
+/// not list too.
+#[test]
+fn check_finds_an_untracked_private_key_in_the_folders_its_pass_lists() {
+    let ws = workspace();
+    let key = ws.generate_key(ICB, "priya@nhs.net");
+    let (code, _, err) = sign(&ws, ICB, &key, &["--signed-at", T0]);
+    assert_eq!(code, 0, "{err}");
+    let pem = std::fs::read_to_string(&key).unwrap();
+    for file in [
+        format!("signatures/{ID}/v1/backup.txt"),
+        format!("signatures/{ID}/id_ed25519"),
+        "signatures/stray/id_ed25519".to_string(),
+        "notes/deep/down/id_ed25519".to_string(),
+    ] {
+        ws.write(&file, &pem);
+    }
+    let out = ws.output(&["--today", TODAY, "check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let all = common::findings(&serde_json::from_slice(&out.stdout).unwrap());
+    let mut dp220: Vec<String> = all
+        .iter()
+        .filter(|f| f.0 == "DP220")
+        .map(|f| f.2.split(' ').next().unwrap().to_string())
+        .collect();
+    dp220.sort();
+    assert_eq!(
+        dp220,
+        [
+            "notes/deep/down/id_ed25519".to_string(),
+            format!("signatures/{ID}/id_ed25519"),
+            format!("signatures/{ID}/v1/backup.txt"),
+            "signatures/stray/id_ed25519".to_string(),
+        ],
+        "{all:?}"
+    );
+}
