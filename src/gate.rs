@@ -333,34 +333,38 @@ fn walk(root: &Path, path: &Path) -> Walk {
             },
         };
     };
-    // Where the components so far lead (canonical), and the path as named so far.
-    let mut real = root.to_path_buf();
-    let mut named = root.to_path_buf();
+    // Where the components so far lead (canonical), grown in place: one allocation a walk.
+    let mut real = PathBuf::with_capacity(path.as_os_str().len() + 16);
+    real.push(root);
+    // The path as named up to the component at `upto`: only a refusal names it.
+    let named = |upto: usize| -> PathBuf {
+        let mut named = root.to_path_buf();
+        named.extend(rel.components().take(upto + 1));
+        named
+    };
     let mut missing = false;
     // What the last component was found to be ([`Seen`]).
     let mut seen = None;
-    for part in rel.components() {
+    for (at, part) in rel.components().enumerate() {
         seen = None;
         match part {
             Component::Normal(name) => {
-                named.push(name);
                 if missing {
                     continue;
                 }
-                let next = real.join(name);
+                real.push(name);
                 // A folder this run has already found to be a folder, not a link: judged once
                 // (every agreement's files sit under the same few folders).
-                if plain_folders::seen(&next) {
-                    real = next;
+                if plain_folders::seen(&real) {
                     seen = Some(Kind::Dir);
                     continue;
                 }
-                match std::fs::symlink_metadata(&next) {
-                    Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&next) {
+                match std::fs::symlink_metadata(&real) {
+                    Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&real) {
                         Ok(target) if target.starts_with(root) => real = target,
                         Ok(target) => {
                             return Walk::Out {
-                                link: named,
+                                link: named(at),
                                 target,
                             };
                         }
@@ -370,12 +374,12 @@ fn walk(root: &Path, path: &Path) -> Walk {
                     },
                     Ok(m) => {
                         if m.is_dir() {
-                            plain_folders::remember(&next);
+                            plain_folders::remember(&real);
                         }
                         seen = Some(Kind::of(&m));
-                        real = next;
                     }
-                    // Not there (yet), or not reachable: judged by what exists above it.
+                    // Not there (yet), or not reachable: judged by what exists above it (what
+                    // `real` holds from now on is not read again).
                     Err(e) => {
                         missing = true;
                         seen = is_absent(&e).then_some(Kind::Missing);
@@ -384,7 +388,6 @@ fn walk(root: &Path, path: &Path) -> Walk {
             }
             Component::ParentDir if missing => return Walk::Climbs,
             Component::ParentDir => {
-                named.push("..");
                 real.pop();
                 if !real.starts_with(root) {
                     return Walk::Above;

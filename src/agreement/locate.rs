@@ -7,9 +7,15 @@ use crate::source::SourceFile;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// A path to a value in the document: keys and array indices.
+/// A path to a value in the document: keys and array indices. Validation makes a path for every
+/// value it reads (hundreds an agreement), so a path of up to [`INLINE`] parts lives inline,
+/// without an allocation.
 #[derive(Debug, Clone, Default)]
-pub struct Path(Vec<Seg>);
+pub struct Path(smallvec::SmallVec<[Seg; INLINE]>);
+
+/// The depth a [`Path`] holds without allocating: every value the format defines is at most
+/// this deep (`parties[0].contacts[1].email`); only unknown keys nested deeper spill.
+const INLINE: usize = 6;
 
 #[derive(Debug, Clone)]
 enum Seg {
@@ -21,7 +27,7 @@ enum Seg {
 impl Path {
     /// The whole document.
     pub fn root() -> Path {
-        Path(Vec::new())
+        Path(smallvec::SmallVec::new())
     }
     /// A path of table keys, such as `["dates", "review"]`.
     pub fn keys(keys: &[&'static str]) -> Path {
@@ -34,8 +40,7 @@ impl Path {
     /// The value under `key`: a key the code names (`"dates"`), or one from the file
     /// (`name.to_string()`), kept without copying in the first case.
     pub fn k(&self, key: impl Into<std::borrow::Cow<'static, str>>) -> Path {
-        let mut p = Path(Vec::with_capacity(self.0.len() + 1));
-        p.0.extend(self.0.iter().cloned());
+        let mut p = self.clone();
         p.0.push(Seg::Key(key.into()));
         p
     }
