@@ -415,7 +415,7 @@ fn sentence_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
 impl Negation {
     /// The parts of a text negation works within: its sentences, cut again at the breaks, each
     /// as numbered words.
-    fn parts(&self, encoded: &Encoded) -> Vec<Vec<Word>> {
+    fn parts(&self, encoded: &Encoded<'_>) -> Vec<Vec<Word>> {
         let breaks = &self.tokens[2];
         let mut out = Vec::new();
         for toks in encoded.sentences() {
@@ -465,39 +465,52 @@ pub struct Thin<'l> {
 /// A text made ready for the lists once, for a rule that asks several lists about the same text
 /// ([`List::find_in`], [`List::thin_in`]): its words as numbers, and where each of its sentences
 /// ends among them (negation works within sentences). The words of the sentences one after the
-/// other are the words of the whole text: a sentence ends at a character no word holds.
-pub struct Encoded {
+/// other are the words of the whole text: a sentence ends at a character no word holds. The
+/// sentences are found the first time they are asked for: most texts hold no term a negation
+/// could concern, and are never cut.
+pub struct Encoded<'t> {
+    text: &'t str,
     toks: Vec<Word>,
     /// The end (exclusive) of each sentence in `toks`, in order.
-    sentence_ends: Vec<usize>,
+    sentence_ends: std::cell::OnceCell<Vec<usize>>,
 }
 
-impl Encoded {
-    pub fn new(text: &str) -> Encoded {
+impl<'t> Encoded<'t> {
+    pub fn new(text: &'t str) -> Encoded<'t> {
         let dictionary = &lists().dictionary;
-        let mut cuts = sentence_cuts(text).peekable();
         let mut toks = Vec::with_capacity(text.len() / 6 + 1);
-        let mut sentence_ends = Vec::new();
-        // One pass over the text: a word ending after a cut starts a later sentence.
-        each_word_ending(text, |word, end| {
-            while cuts.next_if(|&cut| end > cut).is_some() {
-                sentence_ends.push(toks.len());
-            }
-            toks.push(dictionary.number(word));
-        });
-        sentence_ends.extend(cuts.map(|_| toks.len()));
-        sentence_ends.push(toks.len());
+        each_word_ending(text, |word, _| toks.push(dictionary.number(word)));
         Encoded {
+            text,
             toks,
-            sentence_ends,
+            sentence_ends: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The end (exclusive) of each sentence among the words, in order: the text read again
+    /// for where its words end, a word ending after a cut starting a later sentence.
+    fn sentence_ends(&self) -> &[usize] {
+        self.sentence_ends.get_or_init(|| {
+            let mut cuts = sentence_cuts(self.text).peekable();
+            let (mut ends, mut words) = (Vec::new(), 0usize);
+            each_word_ending(self.text, |_, end| {
+                while cuts.next_if(|&cut| end > cut).is_some() {
+                    ends.push(words);
+                }
+                words += 1;
+            });
+            ends.extend(cuts.map(|_| words));
+            ends.push(words);
+            ends
+        })
     }
 
     /// The sentences' words, each a slice of the text's.
     fn sentences(&self) -> impl Iterator<Item = &[Word]> {
-        let starts = std::iter::once(0).chain(self.sentence_ends.iter().copied());
+        let ends = self.sentence_ends();
+        let starts = std::iter::once(0).chain(ends.iter().copied());
         starts
-            .zip(self.sentence_ends.iter().copied())
+            .zip(ends.iter().copied())
             .map(|(start, end)| &self.toks[start..end])
     }
 }
@@ -511,7 +524,7 @@ impl List {
     }
 
     /// [`List::find`] of a text already encoded.
-    pub fn find_in(&self, encoded: &Encoded) -> Option<&str> {
+    pub fn find_in(&self, encoded: &Encoded<'_>) -> Option<&str> {
         let c = &self.compiled;
         let toks = &encoded.toks;
         if (0..toks.len()).any(|i| c.unless.iter().any(|p| at(toks, i, p))) {
@@ -572,7 +585,7 @@ impl List {
     }
 
     /// [`List::thin`] of a text already encoded.
-    pub fn thin_in(&self, encoded: &Encoded, min_words: usize) -> Option<Thin<'_>> {
+    pub fn thin_in(&self, encoded: &Encoded<'_>, min_words: usize) -> Option<Thin<'_>> {
         let c = &self.compiled;
         let toks = &encoded.toks;
         // Words that are in no term stay whatever is taken out: enough of them and the text
