@@ -491,6 +491,19 @@ pub fn note_private_keys() {
     KEYS_NOTED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Ends what [`note_private_keys`] began and forgets what was noted: `check` calls it once its
+/// search for private keys is done, before the rest of its work (a walk of history) needs the
+/// memory.
+pub fn stop_noting() {
+    KEYS_NOTED.store(false, std::sync::atomic::Ordering::Relaxed);
+    if let Ok(mut noted) = noted().lock() {
+        *noted = Default::default();
+    }
+    if let Ok(mut listings) = noted_listings().lock() {
+        *listings = Default::default();
+    }
+}
+
 /// What a read noted about `path` ([`note_private_keys`]): `Some(line)` of a private key block,
 /// `Some(None)` for none, `None` when it was not read whole since noting began.
 pub fn noted_private_key(path: &Path) -> Option<Option<usize>> {

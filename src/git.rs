@@ -99,7 +99,7 @@ pub fn workspace_files(root: &Path) -> Vec<(PathBuf, Tracking)> {
         return Vec::new();
     };
     let untracked = untracked_files(root, &tracked);
-    let mut files: Vec<(PathBuf, Tracking)> = (tracked.files.iter().cloned())
+    let mut files: Vec<(PathBuf, Tracking)> = (tracked.files())
         .map(|path| (path, Tracking::Tracked))
         .chain(
             untracked
@@ -115,14 +115,45 @@ pub fn workspace_files(root: &Path) -> Vec<(PathBuf, Tracking)> {
 }
 
 /// What the index of the work tree holding a workspace says: the first half of
-/// [`workspace_files`].
+/// [`workspace_files`]. Its paths are kept one after another in one buffer (an index holds tens
+/// of thousands), not one allocation each.
 pub struct Tracked {
     workdir: PathBuf,
-    /// Every path the index holds (of any mode), `/`-separated from the work tree's root, sorted.
-    indexed: Vec<Vec<u8>>,
-    /// The regular files the index holds under the workspace (links and submodules left out),
-    /// as absolute paths, in the index's order (each once).
-    pub files: Vec<PathBuf>,
+    /// Every path the index holds (of any mode), `/`-separated from the work tree's root.
+    names: Vec<u8>,
+    /// Where each path is in `names`, sorted by path, each path once; and whether it is a
+    /// regular file under the workspace (not a link or a submodule).
+    spans: Vec<(std::ops::Range<usize>, bool)>,
+}
+
+impl Tracked {
+    fn name(&self, i: usize) -> &[u8] {
+        &self.names[self.spans[i].0.clone()]
+    }
+
+    /// Whether the index holds the path `rel`.
+    fn holds(&self, rel: &[u8]) -> bool {
+        let at = self
+            .spans
+            .partition_point(|(span, _)| &self.names[span.clone()] < rel);
+        at < self.spans.len() && self.name(at) == rel
+    }
+
+    /// Whether the index holds a path starting with `prefix` (a folder, ending in `/`).
+    fn holds_under(&self, prefix: &[u8]) -> bool {
+        let at = self
+            .spans
+            .partition_point(|(span, _)| &self.names[span.clone()] < prefix);
+        at < self.spans.len() && self.name(at).starts_with(prefix)
+    }
+
+    /// The regular files the index holds under the workspace, as absolute paths, sorted, each
+    /// once.
+    pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        (0..self.spans.len())
+            .filter(|&i| self.spans[i].1)
+            .map(|i| self.workdir.join(std::ffi::OsStr::from_bytes(self.name(i))))
+    }
 }
 
 /// The files the index holds under the workspace folder `root` ([`Tracked`]); `None` when
@@ -132,26 +163,25 @@ pub fn tracked_files(root: &Path) -> Option<Tracked> {
     let workdir = repo.workdir()?;
     let workdir = gate::outside::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
     let under = root.strip_prefix(&workdir).ok()?;
-    let mut files = Vec::new();
-    let mut indexed: Vec<Vec<u8>> = Vec::new();
+    let mut names = Vec::new();
+    let mut spans = Vec::new();
     if let Ok(index) = repo.index() {
         for entry in index.iter() {
-            let rel = Path::new(std::ffi::OsStr::from_bytes(&entry.path));
             // Regular files only: 0o100644 and 0o100755, not links (0o120000) or submodules.
-            if entry.mode & 0o170000 == 0o100000 && rel.starts_with(under) {
-                files.push(workdir.join(rel));
-            }
-            indexed.push(entry.path);
+            let regular = entry.mode & 0o170000 == 0o100000
+                && Path::new(std::ffi::OsStr::from_bytes(&entry.path)).starts_with(under);
+            let start = names.len();
+            names.extend_from_slice(&entry.path);
+            spans.push((start..names.len(), regular));
         }
     }
-    indexed.sort();
-    indexed.dedup();
-    // A path in conflict is in the index once per stage.
-    files.dedup();
+    // The index keeps its paths sorted already, and a path in conflict once per stage.
+    spans.sort_by(|a, b| names[a.0.clone()].cmp(&names[b.0.clone()]));
+    spans.dedup_by(|a, b| names[a.0.clone()] == names[b.0.clone()]);
     Some(Tracked {
         workdir,
-        indexed,
-        files,
+        names,
+        spans,
     })
 }
 
@@ -168,7 +198,7 @@ pub fn untracked_files(root: &Path, tracked: &Tracked) -> Vec<PathBuf> {
     let walk = Untracked {
         repo: &repo,
         workdir: &tracked.workdir,
-        indexed: &tracked.indexed,
+        tracked,
         ignored_dirs: Default::default(),
     };
     walk.files(root)
@@ -181,8 +211,8 @@ pub fn untracked_files(root: &Path, tracked: &Tracked) -> Vec<PathBuf> {
 struct Untracked<'r> {
     repo: &'r git2::Repository,
     workdir: &'r Path,
-    /// [`workspace_files`]'s `indexed`, sorted.
-    indexed: &'r [Vec<u8>],
+    /// What the index holds.
+    tracked: &'r Tracked,
     /// Whether each folder asked about (relative to the work tree, ending in `/`) is ignored,
     /// itself or through a folder above it.
     ignored_dirs: std::cell::RefCell<std::collections::HashMap<Vec<u8>, bool>>,
@@ -214,11 +244,11 @@ impl Untracked<'_> {
                     gate::Kind::Dir => {
                         let mut prefix = rel;
                         prefix.push(b'/');
-                        (self.holds_tracked(&prefix) || !self.ignored_dir(&prefix)).then_some(true)
+                        (self.tracked.holds_under(&prefix) || !self.ignored_dir(&prefix))
+                            .then_some(true)
                     }
                     gate::Kind::File | gate::Kind::Link => {
-                        (self.indexed.binary_search(&rel).is_err() && !self.ignored(&rel))
-                            .then_some(false)
+                        (!self.tracked.holds(&rel) && !self.ignored(&rel)).then_some(false)
                     }
                     _ => None,
                 };
@@ -230,7 +260,7 @@ impl Untracked<'_> {
             // this one tracks files in it.
             let mut prefix = self.relative(&dir).unwrap_or_default();
             prefix.push(b'/');
-            if nested && !self.holds_tracked(&prefix) {
+            if nested && !self.tracked.holds_under(&prefix) {
                 continue;
             }
             for (path, is_dir) in found {
@@ -248,12 +278,6 @@ impl Untracked<'_> {
     fn relative(&self, path: &Path) -> Option<Vec<u8>> {
         let rel = path.strip_prefix(self.workdir).ok()?;
         Some(rel.as_os_str().as_encoded_bytes().to_vec())
-    }
-
-    /// Whether the index holds a path starting with `prefix` (a folder, ending in `/`).
-    fn holds_tracked(&self, prefix: &[u8]) -> bool {
-        let at = self.indexed.partition_point(|p| p.as_slice() < prefix);
-        self.indexed.get(at).is_some_and(|p| p.starts_with(prefix))
     }
 
     /// Whether git ignores the path `rel` (of a file, or of a folder ending in `/`): a rule

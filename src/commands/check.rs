@@ -171,6 +171,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         ),
         None => (Vec::new(), Vec::new()),
     };
+    crate::gate::stop_noting();
     // Stray entries of agreements/ and an empty workspace (DP023, DP024), whole runs only.
     let layout = super::validate::workspace_reports(ws, &args.targets, reports.len());
     let mut by_file: std::collections::BTreeMap<&str, Vec<Finding>> = Default::default();

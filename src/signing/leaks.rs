@@ -28,11 +28,7 @@ pub fn candidates(ws: &Workspace) -> Option<git::Tracked> {
 pub fn scan(ws: &Workspace, candidates: git::Tracked) -> Vec<Finding> {
     let keys = ws.root.join(KEYS_DIR);
     let untracked = git::untracked_files(&ws.root, &candidates);
-    let files = (candidates
-        .files
-        .into_iter()
-        .map(|path| (path, Tracking::Tracked)))
-    .chain(
+    let files = (candidates.files().map(|path| (path, Tracking::Tracked))).chain(
         untracked
             .into_iter()
             .map(|path| (path, Tracking::Untracked)),
