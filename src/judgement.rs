@@ -160,6 +160,11 @@ impl Phrases {
         possible
     }
 
+    /// Whether a text of `toks` may hold any of the phrases: it has the first word of one.
+    fn any_possible(&self, toks: &[Word]) -> bool {
+        toks.iter().any(|&t| !self.starting_with(t).is_empty())
+    }
+
     /// The phrases of `possible`, in the order of `order`.
     fn chosen<'p>(
         &'p self,
@@ -532,7 +537,7 @@ impl List {
         }
         // Most texts hold none of the words the terms start with: they are done with here,
         // before the work of cutting sentences for negation.
-        if !c.terms.possible(toks).contains(&true) {
+        if !c.terms.any_possible(toks) {
             return None;
         }
         let negation = &lists().negation;
@@ -642,6 +647,7 @@ mod tests {
             for (i, t) in terms.iter().enumerate() {
                 assert_eq!(possible[i], toks.contains(&t[0]), "{t:?}");
             }
+            assert_eq!(c.terms.any_possible(&toks), possible.contains(&true));
             assert_eq!(c.longest_first.len(), terms.len());
             assert!(
                 c.longest_first
