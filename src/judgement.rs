@@ -45,12 +45,39 @@ const UNKNOWN: Word = Word::MAX;
 
 /// Every word of every phrase of the lists and of the negation, numbered: a text is turned into
 /// numbers once (one lookup a word), and phrases are then matched by comparing numbers.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Dictionary {
     numbers: rustc_hash::FxHashMap<String, Word>,
     /// The length in bytes of the longest word: a longer word of a text is no list's, and is
     /// not looked up.
     longest: usize,
+    /// The [`shape`]s of the words, as a set of bits: a word of a text whose shape no word of
+    /// the lists has (most of them) is no list's, found without hashing it.
+    shapes: Box<[u64; SHAPES / 64]>,
+}
+
+impl Default for Dictionary {
+    fn default() -> Self {
+        Dictionary {
+            numbers: Default::default(),
+            longest: 0,
+            shapes: Box::new([0; SHAPES / 64]),
+        }
+    }
+}
+
+/// How many [`shape`]s there are.
+const SHAPES: usize = 8192;
+
+/// A word's shape: its length (up to 31) with its first and last bytes mixed, a number below
+/// [`SHAPES`]. Two words of one shape may differ; two equal words have one shape.
+fn shape(word: &[u8]) -> usize {
+    let (first, last) = match word {
+        [] => (0, 0),
+        [first, .., last] => (*first, *last),
+        [only] => (*only, *only),
+    };
+    ((word.len() & 31) << 8) | usize::from(first ^ last.rotate_left(4))
 }
 
 impl Dictionary {
@@ -61,6 +88,8 @@ impl Dictionary {
             .map(|w| {
                 let next = self.numbers.len() as Word;
                 self.longest = self.longest.max(w.len());
+                let shape = shape(w.as_bytes());
+                self.shapes[shape / 64] |= 1 << (shape % 64);
                 *self.numbers.entry(w.to_string()).or_insert(next)
             })
             .collect()
@@ -76,7 +105,8 @@ impl Dictionary {
 
     /// The number of `word`, [`UNKNOWN`] for a word no list has.
     fn number(&self, word: &str) -> Word {
-        if word.len() > self.longest {
+        let shape = shape(word.as_bytes());
+        if word.len() > self.longest || self.shapes[shape / 64] & (1 << (shape % 64)) == 0 {
             return UNKNOWN;
         }
         self.numbers.get(word).copied().unwrap_or(UNKNOWN)
@@ -711,6 +741,24 @@ mod tests {
         );
     }
 
+    /// Every word of the lists is numbered through the filters that spare most words of a
+    /// text a lookup (its length, its shape), and a word that is no list's is UNKNOWN.
+    #[test]
+    fn the_filters_before_a_lookup_pass_every_word_of_the_lists() {
+        let d = &lists().dictionary;
+        assert!(!d.numbers.is_empty());
+        for (word, &n) in &d.numbers {
+            assert_eq!(d.number(word), n, "{word}");
+        }
+        for word in ["the", "of", "patient", "zzzz", "a", "x1"] {
+            assert_eq!(
+                d.number(word),
+                d.numbers.get(word).copied().unwrap_or(UNKNOWN),
+                "{word}"
+            );
+        }
+    }
+
     /// [`each_word_ending`] written plainly, a character at a time: the oracle of the faster
     /// one, which copies runs of ASCII letters and digits whole.
     fn each_word_ending_by_chars(text: &str) -> Vec<(String, usize)> {
@@ -761,6 +809,9 @@ mod tests {
                 .map(|r| d.number(r))
                 .collect();
             proptest::prop_assert_eq!(d.encode(&text), expected);
+            for r in &runs {
+                proptest::prop_assert_eq!(d.number(r), d.numbers.get(r.as_str()).copied().unwrap_or(UNKNOWN));
+            }
         }
 
         /// Words and where they end, in any text (abbreviations, capitals that lower-case to
