@@ -131,20 +131,23 @@ impl Tracked {
         &self.names[self.spans[i].0.clone()]
     }
 
-    /// Whether the index holds the path `rel`.
-    fn holds(&self, rel: &[u8]) -> bool {
+    /// The first path the index holds that sorts at or after `key`.
+    fn first_from(&self, key: &[u8]) -> Option<&[u8]> {
         let at = self
             .spans
-            .partition_point(|(span, _)| &self.names[span.clone()] < rel);
-        at < self.spans.len() && self.name(at) == rel
+            .partition_point(|(span, _)| &self.names[span.clone()] < key);
+        (at < self.spans.len()).then(|| self.name(at))
+    }
+
+    /// Whether the index holds the path `rel`.
+    fn holds(&self, rel: &[u8]) -> bool {
+        self.first_from(rel) == Some(rel)
     }
 
     /// Whether the index holds a path starting with `prefix` (a folder, ending in `/`).
     fn holds_under(&self, prefix: &[u8]) -> bool {
-        let at = self
-            .spans
-            .partition_point(|(span, _)| &self.names[span.clone()] < prefix);
-        at < self.spans.len() && self.name(at).starts_with(prefix)
+        self.first_from(prefix)
+            .is_some_and(|p| p.starts_with(prefix))
     }
 
     /// The regular files the index holds under the workspace, as absolute paths, sorted, each
@@ -228,24 +231,33 @@ impl Untracked<'_> {
                 continue;
             };
             let is_root = dir.as_path() == self.workdir;
+            // `dir` relative to the work tree, with a `/` after it (nothing at the work tree's
+            // root); each entry's path is that and its name, in one buffer reused.
+            let Some(mut base) = self.relative(&dir) else {
+                continue;
+            };
+            if !base.is_empty() {
+                base.push(b'/');
+            }
+            let mut rel = base.clone();
             let mut found = Vec::new();
             let mut nested = false;
             for (path, kind) in entries {
-                if path.file_name().is_some_and(|n| n == ".git") {
+                let Some(name) = path.file_name() else {
+                    continue;
+                };
+                if name == ".git" {
                     nested = !is_root;
                     continue;
                 }
-                let Some(rel) = self.relative(&path) else {
-                    continue;
-                };
+                rel.truncate(base.len());
+                rel.extend_from_slice(name.as_encoded_bytes());
                 // A folder holding tracked files is walked without asking git about it: an
                 // untracked file in it is asked about with the folders above it.
                 let walked = match kind {
                     gate::Kind::Dir => {
-                        let mut prefix = rel;
-                        prefix.push(b'/');
-                        (self.tracked.holds_under(&prefix) || !self.ignored_dir(&prefix))
-                            .then_some(true)
+                        rel.push(b'/');
+                        (self.tracked.holds_under(&rel) || !self.ignored_dir(&rel)).then_some(true)
                     }
                     gate::Kind::File | gate::Kind::Link => {
                         (!self.tracked.holds(&rel) && !self.ignored(&rel)).then_some(false)
@@ -258,9 +270,7 @@ impl Untracked<'_> {
             }
             // Another repository (a folder holding `.git`) is not this one's to list, unless
             // this one tracks files in it.
-            let mut prefix = self.relative(&dir).unwrap_or_default();
-            prefix.push(b'/');
-            if nested && !self.tracked.holds_under(&prefix) {
+            if nested && !self.tracked.holds_under(&base) {
                 continue;
             }
             for (path, is_dir) in found {
