@@ -943,10 +943,23 @@ impl Document {
 
     /// Renders the document with the agreement template for `format`.
     pub fn render(&self, templates: &Templates, format: Format) -> Result<String> {
-        templates.render(
-            format.template(),
-            minijinja::Value::from(minijinja::value::Serde(self)),
-        )
+        Document::render_context(templates, format, self.context())
+    }
+
+    /// The document as the templates see it, made once for the several formats a site
+    /// renders it in ([`Document::render_context`]): building it (and dropping it) is a good
+    /// part of a rendering's work.
+    pub fn context(&self) -> minijinja::Value {
+        minijinja::Value::from(minijinja::value::Serde(self))
+    }
+
+    /// Renders a document's [`Document::context`] with the agreement template for `format`.
+    pub fn render_context(
+        templates: &Templates,
+        format: Format,
+        context: minijinja::Value,
+    ) -> Result<String> {
+        templates.render(format.template(), context)
     }
 }
 

@@ -13,56 +13,67 @@ use chrono::NaiveDate;
 /// Hard-wrapped lines are joined (as Markdown would show them); blank lines still separate
 /// paragraphs.
 pub fn markdown_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, paragraph) in paragraphs(text).iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n\n");
-        }
-        if paragraph.starts_with(['#', '-', '+', '=']) {
-            out.push('\\');
-        }
-        let mut chars = paragraph.chars().peekable();
-        while let Some(c) = chars.next() {
-            let escape = match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => true,
-                '&' => chars
-                    .peek()
-                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#'),
-                _ => false,
-            };
-            if escape {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The paragraphs of a text (separated by blank lines), each with its lines joined by spaces.
-fn paragraphs(text: &str) -> Vec<String> {
-    let mut result = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
-            if !current.is_empty() {
-                result.push(current.join(" "));
-                current.clear();
-            }
-        } else {
-            current.push(line);
-        }
-    }
-    if !current.is_empty() {
-        result.push(current.join(" "));
-    }
-    result
+    escape_markdown(text, false)
 }
 
 /// Escapes text for one cell of a Markdown table: as [`markdown_text`], with paragraphs joined
 /// by spaces too, so the cell stays on its row.
 pub fn markdown_cell(text: &str) -> String {
-    markdown_text(&paragraphs(text).join(" "))
+    escape_markdown(text, true)
+}
+
+/// [`markdown_text`], or [`markdown_cell`] when `cell`: the text's lines trimmed, blank ones
+/// dropped; the lines of a paragraph joined by a space, and paragraphs by a blank line (by a
+/// space in a cell, where only the start of the first could be read as a marker).
+fn escape_markdown(text: &str, cell: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    // Whether a blank line came since the last line written.
+    let mut blank = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        let starts_paragraph = if out.is_empty() {
+            true
+        } else if blank && !cell {
+            out.push_str("\n\n");
+            true
+        } else {
+            out.push(' ');
+            false
+        };
+        if starts_paragraph && line.starts_with(['#', '-', '+', '=']) {
+            out.push('\\');
+        }
+        blank = false;
+        escape_line(&mut out, line);
+    }
+    out
+}
+
+/// Appends `line` to `out` with Markdown's special characters escaped. By bytes: every
+/// character escaped is ASCII, and the text between two of them is copied whole.
+fn escape_line(out: &mut String, line: &str) {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' => true,
+            // A character reference starts with a letter, a digit or `#` after the `&`; the
+            // character after a line's last is the space (or nothing) that joins it.
+            b'&' => bytes
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'#'),
+            _ => false,
+        };
+        if escape {
+            out.push_str(&line[from..i]);
+            out.push('\\');
+            from = i;
+        }
+    }
+    out.push_str(&line[from..]);
 }
 
 /// A date in plain English: "1 April 2026".
@@ -141,6 +152,66 @@ mod tests {
             markdown_text("# not a\nheading\n\n- nor a list"),
             "\\# not a heading\n\n\\- nor a list"
         );
+    }
+
+    /// The escaping as it was first written, a character at a time over paragraphs joined
+    /// whole: the oracle [`escape_markdown`] must agree with.
+    fn markdown_by_chars(text: &str, cell: bool) -> String {
+        fn paragraphs(text: &str) -> Vec<String> {
+            let mut result = Vec::new();
+            let mut current: Vec<&str> = Vec::new();
+            for line in text.lines().map(str::trim) {
+                if line.is_empty() {
+                    if !current.is_empty() {
+                        result.push(current.join(" "));
+                        current.clear();
+                    }
+                } else {
+                    current.push(line);
+                }
+            }
+            if !current.is_empty() {
+                result.push(current.join(" "));
+            }
+            result
+        }
+        if cell {
+            return markdown_by_chars(&paragraphs(text).join(" "), false);
+        }
+        let mut out = String::new();
+        for (i, paragraph) in paragraphs(text).iter().enumerate() {
+            if i > 0 {
+                out.push_str("\n\n");
+            }
+            if paragraph.starts_with(['#', '-', '+', '=']) {
+                out.push('\\');
+            }
+            let mut chars = paragraph.chars().peekable();
+            while let Some(c) = chars.next() {
+                let escape = match c {
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => true,
+                    '&' => chars
+                        .peek()
+                        .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#'),
+                    _ => false,
+                };
+                if escape {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn markdown_escaping_is_the_character_at_a_time_escaping(
+            text in "([a-z0-9#=+&|*_<>\\\\`\\[\\]é -]{0,6}[\n\r\t \u{2003}]{0,3}){0,8}"
+        ) {
+            proptest::prop_assert_eq!(markdown_text(&text), markdown_by_chars(&text, false));
+            proptest::prop_assert_eq!(markdown_cell(&text), markdown_by_chars(&text, true));
+        }
     }
 
     #[test]

@@ -180,8 +180,10 @@ impl Run<'_> {
                 if let Some(doc) = agreement.document.as_ref()
                     && !failed.load(Ordering::Relaxed)
                 {
+                    let context = doc.context();
                     for (name, format) in &files {
-                        stage.write(name, doc.render(templates, *format)?.as_bytes())?;
+                        let text = Document::render_context(templates, *format, context.clone())?;
+                        stage.write(name, text.as_bytes())?;
                     }
                 }
                 Ok(None)
