@@ -195,6 +195,15 @@ impl Phrases {
         toks.iter().any(|&t| !self.starting_with(t).is_empty())
     }
 
+    /// Whether one of the phrases occurs in `toks`.
+    fn any_in(&self, toks: &[Word]) -> bool {
+        (0..toks.len()).any(|i| {
+            self.starting_with(toks[i])
+                .iter()
+                .any(|&p| at(toks, i, &self.list[p]))
+        })
+    }
+
     /// The phrases of `possible`, in the order of `order`.
     fn chosen<'p>(
         &'p self,
@@ -565,11 +574,25 @@ impl List {
         if (0..toks.len()).any(|i| c.unless.iter().any(|p| at(toks, i, p))) {
             return None;
         }
-        // Most texts hold none of the words the terms start with: they are done with here,
-        // before the work of cutting sentences for negation.
-        if !c.terms.any_possible(toks) {
+        // Most texts hold no term: they are done with here, before the work of cutting
+        // sentences for negation. Taking out excepted phrases can bring a term's words
+        // together, so a list with exceptions asks only whether a term's first word is there.
+        let may_hold = if c.except.list.is_empty() {
+            c.terms.any_in(toks)
+        } else {
+            c.terms.any_possible(toks)
+        };
+        if !may_hold {
             return None;
         }
+        self.first_term(encoded).map(|t| self.terms[t].as_str())
+    }
+
+    /// The index of the first term in the list's order that `encoded` holds outside its
+    /// excepted phrases (and, in a negatable list, does not negate where it stands).
+    fn first_term(&self, encoded: &Encoded<'_>) -> Option<usize> {
+        let c = &self.compiled;
+        let toks = &encoded.toks;
         let negation = &lists().negation;
         let parts: Vec<Vec<Word>> = if self.negatable {
             negation.parts(encoded)
@@ -604,7 +627,7 @@ impl List {
                 }
             }
         }
-        first.map(|t| self.terms[t].as_str())
+        first
     }
 
     /// The list's own threshold (`min_words`); 1 for a list without one, so that only a text
@@ -864,6 +887,62 @@ mod tests {
             each.push(encode(&text[start..]));
             let cut: Vec<Vec<Word>> = encoded.sentences().map(<[Word]>::to_vec).collect();
             proptest::prop_assert_eq!(cut, each);
+        }
+    }
+
+    /// Texts made of the lists' own words (terms, exceptions, negations, breaks) and a few
+    /// others, with the punctuation that cuts sentences.
+    fn texts_of_list_words() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let mut pool: Vec<String> = lists().dictionary.numbers.keys().cloned().collect();
+        pool.sort();
+        pool.extend(["data", "the", "records"].map(String::from));
+        let word = proptest::sample::select(pool);
+        let sep = proptest::sample::select(vec![" ", " ", " ", ", ", ". ", "; "]);
+        proptest::collection::vec((word, sep), 0..24)
+            .prop_map(|parts| parts.into_iter().map(|(w, s)| w + s).collect::<String>())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+
+        /// The checks that end a search early (an `unless` phrase, no term anywhere) never
+        /// change what it finds: every list finds what the search without them finds.
+        #[test]
+        fn a_search_ended_early_finds_what_the_whole_search_finds(text in texts_of_list_words()) {
+            let encoded = Encoded::new(&text);
+            for list in lists().lists.values() {
+                let c = &list.compiled;
+                let toks = &encoded.toks;
+                let unless = (0..toks.len()).any(|i| c.unless.iter().any(|p| at(toks, i, p)));
+                let whole = if unless { None } else { list.first_term(&encoded) };
+                proptest::prop_assert_eq!(
+                    list.find_in(&encoded),
+                    whole.map(|t| list.terms[t].as_str()),
+                    "list {}", list.rule
+                );
+            }
+        }
+    }
+
+    /// Exceptions are taken out before terms are looked for, so taking one out can bring a
+    /// term's words together: the search must not end early on a list with exceptions just
+    /// because no term occurs in the text as written.
+    #[test]
+    fn a_term_brought_together_by_taking_out_an_exception_is_found() {
+        for (list, text, term) in [
+            (
+                direct_identifiers(),
+                "NHS postcode district number",
+                "nhs number",
+            ),
+            (
+                places_outside_uk(),
+                "united UK South states",
+                "united states",
+            ),
+        ] {
+            assert_eq!(list.find(text), Some(term), "{text}");
         }
     }
 
