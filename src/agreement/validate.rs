@@ -6,7 +6,7 @@
 //! about, found through the spanned document parsed once here.
 
 use super::capped::Capped;
-use super::locate::{Locator, Path, Places};
+use super::locate::{Locator, Path, Places, Skeleton};
 use super::model::Agreement;
 use super::raw;
 use super::structure::Cx;
@@ -72,7 +72,10 @@ pub fn validate(
             return out;
         }
     };
-    let at = Locator::new(source, &root);
+    // Findings point at values long after the document has gone to the typed reader: its
+    // shape and spans are kept, rather than a copy of it.
+    let skeleton = Skeleton::of(&root);
+    let at = Locator::new(source, &skeleton);
     out.places = at.places();
     let mut cx = Cx {
         src: source,
@@ -87,7 +90,7 @@ pub fn validate(
     cx.scan_values(root.get_ref(), &Path::root());
 
     let mut unknown: Vec<Vec<String>> = Vec::new();
-    let de = toml::de::Deserializer::from(root.clone());
+    let de = toml::de::Deserializer::from(root);
     let raw: raw::RawFile = match serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p)))
     {
         Ok(raw) => raw,
