@@ -114,10 +114,10 @@ bench_one() {
       measure "$name" check "$BIN" -C "$dir" check
       measure "$name" status "$BIN" -C "$dir" status
       measure "$name" verify "$BIN" -C "$dir" verify
-      # Each round renders into a folder of its own, all removed after the last round: removing
-      # the previous site just before would time the file system, not the command (ext4
-      # without a journal, as on the machine in docs/performance.md, passes over each inode
-      # freed in the last minutes when it creates a file: +1 to 2 s of system time at 10,000).
+      # Each round renders into a folder of its own, all removed once everything is timed:
+      # removing sites between runs would time the file system, not the command (ext4 without
+      # a journal, as on the machine in docs/performance.md, passes over each inode freed in
+      # the last minutes when it creates a file: +1 to 2 s of system time at 10,000).
       measure "$name" "render --all" "$BIN" -C "$dir" render --all --out "$WORK/site-$name-$round"
       # Written back now, not during the next round's commands.
       sync
@@ -128,7 +128,6 @@ bench_one() {
       measure "$name" "check --history" "$BIN" -C "$dir" check --history
     fi
   done
-  rm -rf "$WORK/site-$name"-*
 }
 
 for n in $SIZES; do
@@ -145,6 +144,8 @@ done
 if [[ -n $HISTORY ]]; then
   bench_one "history${HISTORY}" history
 fi
+
+rm -rf "$WORK"/site-*
 
 echo
 echo "| workspace | command | wall (s) | peak RSS (MB) | vs floor | exit |"
