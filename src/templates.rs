@@ -9,6 +9,7 @@
 use crate::error::{Error, Result};
 use crate::gate::{self, FileKind, Kind};
 use minijinja::{Environment, UndefinedBehavior};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Every built-in template: (file name, contents, what it is for).
@@ -205,13 +206,17 @@ impl Templates {
             env.set_syntax(syntax);
         }
         env.add_filter("toml", toml_string);
-        env.add_filter("md", |text: String| crate::text::markdown_text(&text));
-        env.add_filter("md_cell", |text: String| crate::text::markdown_cell(&text));
+        // Texts are borrowed from the value (a `String` argument would copy each, and these run
+        // a few hundred times a page); anything else is written as a string, as before.
+        env.add_filter("md", |text: Cow<'_, str>| crate::text::markdown_text(&text));
+        env.add_filter("md_cell", |text: Cow<'_, str>| {
+            crate::text::markdown_cell(&text)
+        });
         env.add_filter("long_date", long_date);
         env.add_filter("short_date", short_date);
         env.add_filter("count", |n: u64| thousands(n));
-        env.add_filter("mailto", |address: String| mailto(&address));
-        env.add_filter("css_string", |text: String| {
+        env.add_filter("mailto", |address: Cow<'_, str>| mailto(&address));
+        env.add_filter("css_string", |text: Cow<'_, str>| {
             minijinja::Value::from_safe_string(css_string(&text))
         });
         let found = overrides.clone();
@@ -428,6 +433,27 @@ mod tests {
                 .unwrap_or_default()
                 .contains(&format!("fix {}", file.display())),
         );
+    }
+
+    /// The text filters take any value as its string, as templates have always been able to
+    /// (a number, a flag, none), and a text as written.
+    #[test]
+    fn text_filters_take_any_value_as_a_string() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/new-specific.toml.j2"),
+            "{{ n|md }} {{ flag|md_cell }} {{ nothing|md }} {{ text|md }} {{ n|mailto }} {{ n|css_string }}",
+        )
+        .unwrap();
+        let t = Templates::new(Some(dir.path()));
+        let out = t
+            .render(
+                "new-specific.toml.j2",
+                minijinja::context! { n => 12, flag => true, nothing => (), text => "a*b" },
+            )
+            .unwrap();
+        assert_eq!(out, "12 True None a\\*b mailto:12 \"12\"");
     }
 
     #[test]
