@@ -387,16 +387,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn strict_mode_names_template_and_line() {
+    /// A workspace in a temporary folder whose `templates/NAME` holds `text`, and its templates.
+    fn overriding(name: &str, text: &str) -> (tempfile::TempDir, Templates) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/new-specific.toml.j2"),
-            "ok\n{{ nope }}\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("templates").join(name), text).unwrap();
         let t = Templates::new(Some(dir.path()));
+        (dir, t)
+    }
+
+    #[test]
+    fn strict_mode_names_template_and_line() {
+        let (_dir, t) = overriding("new-specific.toml.j2", "ok\n{{ nope }}\n");
         let err = t
             .render("new-specific.toml.j2", minijinja::context! {})
             .unwrap_err();
@@ -410,14 +412,7 @@ mod tests {
 
     #[test]
     fn an_error_in_an_included_override_names_that_file_and_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/new-agreement.toml.j2"),
-            "x = 1\n{{ nothere }}\n",
-        )
-        .unwrap();
-        let t = Templates::new(Some(dir.path()));
+        let (dir, t) = overriding("new-agreement.toml.j2", "x = 1\n{{ nothere }}\n");
         let err = t
             .render("new-specific.toml.j2", minijinja::context! {})
             .unwrap_err();
@@ -439,14 +434,10 @@ mod tests {
     /// (a number, a flag, none), and a text as written.
     #[test]
     fn text_filters_take_any_value_as_a_string() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/new-specific.toml.j2"),
+        let (_dir, t) = overriding(
+            "new-specific.toml.j2",
             "{{ n|md }} {{ flag|md_cell }} {{ nothing|md }} {{ text|md }} {{ n|mailto }} {{ n|css_string }}",
-        )
-        .unwrap();
-        let t = Templates::new(Some(dir.path()));
+        );
         let out = t
             .render(
                 "new-specific.toml.j2",
