@@ -55,9 +55,23 @@ fn escape_markdown(text: &str, cell: bool) -> String {
 /// Appends `line` to `out` with Markdown's special characters escaped. By bytes: every
 /// character escaped is ASCII, and the text between two of them is copied whole.
 fn escape_line(out: &mut String, line: &str) {
+    // The bytes that may need a backslash, looked up rather than compared one by one.
+    static SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        let special = b"\\`*_[]<>|&";
+        while i < special.len() {
+            table[special[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
     let bytes = line.as_bytes();
     let mut from = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[usize::from(b)] {
+            continue;
+        }
         let escape = match b {
             b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' => true,
             // A character reference starts with a letter, a digit or `#` after the `&`; the
