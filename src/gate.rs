@@ -1026,7 +1026,9 @@ fn listing(dir: &Path) -> Result<Vec<(PathBuf, Kind)>> {
         };
         out.push((entry.path(), kind));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    // Entries of one folder differ only in their names, so their bytes sort them as their
+    // components do (`Path`'s order), without taking each apart into components.
+    out.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     Ok(out)
 }
 
@@ -1591,15 +1593,26 @@ mod tests {
                 .is_empty()
         );
         std::fs::create_dir(root.join("agreements")).unwrap();
-        for name in ["b.toml", "a.toml", "c.md"] {
+        for name in [
+            "b.toml", "a.toml", "c.md", "a", "a-b", "a.b", "B", "é", "a b",
+        ] {
             std::fs::write(root.join("agreements").join(name), "").unwrap();
         }
-        let names: Vec<_> = list_dir(&root, &root.join("agreements"))
-            .unwrap()
-            .into_iter()
+        let listed = list_dir(&root, &root.join("agreements")).unwrap();
+        let names: Vec<_> = listed
+            .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["a.toml", "b.toml", "c.md"]);
+        assert_eq!(
+            names,
+            [
+                "B", "a", "a b", "a-b", "a.b", "a.toml", "b.toml", "c.md", "é"
+            ]
+        );
+        // In the order of `Path` too, which callers search the listing by.
+        let mut by_path = listed.clone();
+        by_path.sort();
+        assert_eq!(listed, by_path);
         // A file where a folder should be is an error, not an empty folder.
         std::fs::write(root.join("keys"), "not a folder").unwrap();
         let err = list_dir(&root, &root.join("keys")).unwrap_err();

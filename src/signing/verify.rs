@@ -700,7 +700,7 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
         let has_agreement = check_id(&name).is_ok() && {
             let file = agreements_dir.join(format!("{name}.toml"));
             agreements
-                .binary_search_by(|(q, _)| q.cmp(&file))
+                .binary_search_by(|(q, _)| q.as_os_str().cmp(file.as_os_str()))
                 .is_ok_and(|i| followed(ws, &file, agreements[i].1) == Some(Kind::File))
         };
         if let Err(refusal) = gate::check_entry(&ws.root, &path, listed) {
@@ -792,7 +792,8 @@ fn verify_dir(
     // What is at a path of this folder: as listed, a link judged and followed, and a name the
     // listing lacks missing (one query per link rather than one per file).
     let here = |p: &Path| -> Option<Kind> {
-        match listed.binary_search_by(|(q, _)| q.as_path().cmp(p)) {
+        // The listing is sorted by bytes (`gate::list_dir_kinds`).
+        match listed.binary_search_by(|(q, _)| q.as_os_str().cmp(p.as_os_str())) {
             Ok(i) => followed(ws, p, listed[i].1),
             Err(_) if p.parent() == Some(dir.as_path()) => Some(Kind::Missing),
             Err(_) => kind(ws, p),
