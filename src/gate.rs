@@ -406,22 +406,29 @@ fn walk(root: &Path, path: &Path) -> Walk {
 /// system calls. A folder swapped for a link while the command runs is not seen; nor is it when
 /// the swap falls between a judgement and the open that follows, which no path walk can close.
 mod plain_folders {
-    use std::collections::HashSet;
-    use std::path::{Path, PathBuf};
+    use std::ffi::OsString;
+    use std::path::Path;
     use std::sync::{OnceLock, RwLock};
 
-    fn set() -> &'static RwLock<HashSet<PathBuf>> {
-        static SET: OnceLock<RwLock<HashSet<PathBuf>>> = OnceLock::new();
+    /// Kept, and looked up, by the bytes of the path: `Path`'s own hash takes it apart into
+    /// components, and the walk asks once per component of every path it judges. The walk
+    /// builds each path the same way from the same root, so the same folder has the same
+    /// bytes (a path written another way is only judged again). Hashed with the standard
+    /// keyed hash: folder names come from the repository, and must not be able to collide.
+    type Set = std::collections::HashSet<OsString>;
+
+    fn set() -> &'static RwLock<Set> {
+        static SET: OnceLock<RwLock<Set>> = OnceLock::new();
         SET.get_or_init(Default::default)
     }
 
     pub(super) fn seen(path: &Path) -> bool {
-        set().read().is_ok_and(|s| s.contains(path))
+        set().read().is_ok_and(|s| s.contains(path.as_os_str()))
     }
 
     pub(super) fn remember(path: &Path) {
         if let Ok(mut s) = set().write() {
-            s.insert(path.to_path_buf());
+            s.insert(path.as_os_str().to_os_string());
         }
     }
 }
