@@ -552,6 +552,32 @@ fn note(path: &Path, bytes: &[u8]) {
 pub fn try_read(root: &Path, path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
     let seen = judge(root, path, false).map_err(ReadError::Refused)?;
     let bytes = read_regular(path, kind.cap(), seen)?;
+    whole(path, bytes, kind)
+}
+
+/// [`try_read`] of `path`, an entry of a folder listed by [`list_dir_kinds`] as `listed`: the
+/// folder was judged before it was listed, so an entry listed as a regular file is opened
+/// without judging its path again (an `lstat` saved a file), as [`try_read`] opens a file
+/// its judgement found regular: without following a link or waiting, its handle checked. Any
+/// other entry, or one that cannot be read so (swapped since for a link or a FIFO, or gone), is
+/// read as [`try_read`] reads it, which judges it and says what is wrong.
+pub fn try_read_entry(
+    root: &Path,
+    path: &Path,
+    listed: Kind,
+    kind: FileKind,
+) -> Result<Vec<u8>, ReadError> {
+    if listed == Kind::File
+        && let Ok(bytes) = read_regular(path, kind.cap(), Seen(Some(Kind::File)))
+    {
+        return whole(path, bytes, kind);
+    }
+    try_read(root, path, kind)
+}
+
+/// `bytes`, read from `path` (at most the cap of `kind` plus one byte), if they are the whole
+/// file: noted ([`note`]) and given back; more than the cap is [`ReadError::TooLarge`].
+fn whole(path: &Path, bytes: Vec<u8>, kind: FileKind) -> Result<Vec<u8>, ReadError> {
     if bytes.len() as u64 > kind.cap() {
         return Err(ReadError::TooLarge { max: kind.cap() });
     }
@@ -587,6 +613,16 @@ pub fn kind_of(root: &Path, path: &Path) -> Result<Kind> {
     }
 }
 
+/// [`check_inside`] and [`kind_of`] with one judgement, for a caller that words a refusal its
+/// own way and takes what cannot be examined for nothing there: `Err` is the refusal of a path
+/// that leads outside the workspace, `Ok(None)` a path whose kind cannot be examined.
+pub fn kind_inside(root: &Path, path: &Path) -> Result<Option<Kind>> {
+    Ok(match judge(root, path, false)? {
+        Seen(Some(kind)) => Some(kind),
+        Seen(None) => kind_following(path).ok(),
+    })
+}
+
 /// The entries of the workspace folder `dir`, sorted; none when it does not exist. A folder
 /// that leads outside the workspace is refused before it is listed.
 pub fn list_dir(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
@@ -619,6 +655,15 @@ pub fn list_dir_kinds_noted(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, Kin
         Some(entries) => Ok(entries),
         None => list_dir_kinds(root, dir),
     }
+}
+
+/// What `listing` (of [`list_dir_kinds`], sorted by the bytes of its paths) lists at `path`;
+/// `None` when it lists nothing there.
+pub fn listed(listing: &[(PathBuf, Kind)], path: &Path) -> Option<Kind> {
+    listing
+        .binary_search_by(|(q, _)| q.as_os_str().cmp(path.as_os_str()))
+        .ok()
+        .map(|i| listing[i].1)
 }
 
 /// [`check_inside`] for `path`, an entry of a folder listed by [`list_dir_kinds`] as `listed`:
@@ -1544,6 +1589,116 @@ mod tests {
             open_regular(&file, Seen(Some(Kind::File))),
             Err(ReadError::NotRegular { dir: false })
         ));
+    }
+
+    /// An entry read as its folder's listing found it gives what reading it after judging its
+    /// path gives: the file; a link out of the workspace refused, naming it, whether it was
+    /// listed as a link or was swapped in after the listing; a FIFO or folder refused without
+    /// waiting; a file gone since missing; a file over the cap too large.
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_read_as_listed_is_what_a_judged_read_gives() {
+        use std::os::unix::fs::symlink;
+        let (_dir, root) = root();
+        let (_away, away) = root_outside();
+        std::fs::write(away.join("secret"), "secret\n").unwrap();
+        let dir = root.join("signatures/a/v1");
+        std::fs::create_dir_all(&dir).unwrap();
+        let at = |name: &str| dir.join(name);
+        std::fs::write(at("p.toml"), "x = 1\n").unwrap();
+        std::fs::write(at("swapped.toml"), "x = 2\n").unwrap();
+        std::fs::write(at("fifo.toml"), "x = 3\n").unwrap();
+        std::fs::write(at("gone.toml"), "x = 4\n").unwrap();
+        std::fs::create_dir(at("folder.toml")).unwrap();
+        file_of(&dir, "big.toml", MAX_SIGNATURE_FILE_BYTES + 1);
+        symlink(away.join("secret"), at("out.toml")).unwrap();
+        symlink(at("p.toml"), at("in.toml")).unwrap();
+        let listing = list_dir_kinds(&root, &dir).unwrap();
+        assert_eq!(listed(&listing, &at("p.toml")), Some(Kind::File));
+        assert_eq!(listed(&listing, &at("out.toml")), Some(Kind::Link));
+        assert_eq!(listed(&listing, &at("folder.toml")), Some(Kind::Dir));
+        assert_eq!(listed(&listing, &at("none.toml")), None);
+        assert_eq!(listed(&listing, &root.join("signatures/a")), None);
+        // Changed since the listing.
+        std::fs::remove_file(at("swapped.toml")).unwrap();
+        symlink(away.join("secret"), at("swapped.toml")).unwrap();
+        std::fs::remove_file(at("fifo.toml")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(at("fifo.toml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::fs::remove_file(at("gone.toml")).unwrap();
+        let read = |name: &str| {
+            let path = at(name);
+            let kind = listed(&listing, &path).unwrap_or(Kind::Missing);
+            try_read_entry(&root, &path, kind, FileKind::Statement)
+        };
+        assert_eq!(read("p.toml").unwrap(), b"x = 1\n");
+        assert_eq!(read("in.toml").unwrap(), b"x = 1\n");
+        for name in ["out.toml", "swapped.toml"] {
+            match read(name) {
+                Err(ReadError::Refused(e)) => assert_eq!(
+                    e.message,
+                    format!(
+                        "signatures/a/v1/{name} is a link to {}, outside the workspace",
+                        away.join("secret").display()
+                    )
+                ),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            read("fifo.toml"),
+            Err(ReadError::NotRegular { dir: false })
+        ));
+        assert!(matches!(
+            read("folder.toml"),
+            Err(ReadError::NotRegular { dir: true })
+        ));
+        assert!(read("gone.toml").unwrap_err().is_missing());
+        assert!(read("none.toml").unwrap_err().is_missing());
+        assert!(matches!(
+            read("big.toml"),
+            Err(ReadError::TooLarge {
+                max: MAX_SIGNATURE_FILE_BYTES
+            })
+        ));
+    }
+
+    /// One judgement answers both questions: a path that leads out is refused as
+    /// [`check_inside`] refuses it; any other is what [`kind_of`] finds.
+    #[cfg(unix)]
+    #[test]
+    fn a_kind_inside_is_the_refusal_of_check_inside_or_the_kind_of_kind_of() {
+        use std::os::unix::fs::symlink;
+        let (_dir, root) = root();
+        let (_away, away) = root_outside();
+        std::fs::create_dir_all(root.join("d/e")).unwrap();
+        std::fs::write(root.join("d/f"), "x").unwrap();
+        symlink(&away, root.join("d/out")).unwrap();
+        symlink(root.join("d/e"), root.join("d/in")).unwrap();
+        for p in [
+            "d", "d/e", "d/f", "d/in", "d/none", "d/none/x", "d/out", "d/out/x",
+        ] {
+            let path = root.join(p);
+            match kind_inside(&root, &path) {
+                Err(e) => assert_eq!(e.message, check_inside(&root, &path).unwrap_err().message),
+                Ok(kind) => {
+                    assert!(check_inside(&root, &path).is_ok(), "{p}");
+                    assert_eq!(kind, kind_of(&root, &path).ok(), "{p}");
+                }
+            }
+        }
+        assert!(kind_inside(&root, &root.join("d/out")).is_err());
+        assert_eq!(
+            kind_inside(&root, &root.join("d/in")).unwrap(),
+            Some(Kind::Dir)
+        );
+        assert_eq!(
+            kind_inside(&root, &root.join("d/none")).unwrap(),
+            Some(Kind::Missing)
+        );
     }
 
     #[cfg(unix)]

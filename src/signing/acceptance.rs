@@ -238,13 +238,14 @@ pub fn acceptances(ws: &Workspace, facts: &AgreementFacts, today: NaiveDate) -> 
             refusal.hint.unwrap_or_default(),
         )
     };
-    if let Err(refusal) = gate::check_inside(&ws.root, &dir) {
-        out.findings.push(outside(&dir, refusal));
-        return out;
-    }
-    if gate::kind_of(&ws.root, &dir).ok() != Some(Kind::Dir) {
+    match gate::kind_inside(&ws.root, &dir) {
+        Err(refusal) => {
+            out.findings.push(outside(&dir, refusal));
+            return out;
+        }
+        Ok(Some(Kind::Dir)) => {}
         // Nothing there; a file in its place is reported by verification.
-        return out;
+        Ok(_) => return out,
     }
     for path in gate::list_dir(&ws.root, &dir).unwrap_or_default() {
         let display = ws.display(&path);

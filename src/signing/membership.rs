@@ -301,7 +301,7 @@ impl Judge<'_> {
         // Members join the version they sign: the statement names it, and it is judged as a
         // statement of that version.
         let version = claimed_version(self.ws, path).unwrap_or(facts.version);
-        let a = verify::authenticate::<S>(self.ws, id, version, self.trust, member, path)?;
+        let a = verify::authenticate::<S>(self.ws, id, version, self.trust, member, path, &[])?;
         let s = &a.statement;
         let at = |field: &str, why: String| {
             verify::reject(
@@ -400,12 +400,13 @@ pub fn members(
 ) -> Members {
     let mut out = Members::default();
     let dir = agreement_dir(ws, facts.id.as_str()).join(MEMBERS_DIR);
-    if let Err(refusal) = gate::check_inside(&ws.root, &dir) {
-        out.findings.push(outside(ws, &dir, refusal));
-        return out;
-    }
-    if kind(ws, &dir) != Some(Kind::Dir) {
-        return out;
+    match gate::kind_inside(&ws.root, &dir) {
+        Err(refusal) => {
+            out.findings.push(outside(ws, &dir, refusal));
+            return out;
+        }
+        Ok(Some(Kind::Dir)) => {}
+        Ok(_) => return out,
     }
     let judge = Judge {
         ws,

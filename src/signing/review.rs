@@ -284,6 +284,7 @@ impl Judge<'_> {
             self.trust,
             stem,
             path,
+            &[],
         )?;
         let signed_at = verify::authorise_fields(facts, &a, self.latest)?;
         let s = &a.statement;
@@ -349,13 +350,14 @@ pub fn reviews(
     let facts = subject.facts;
     let mut out = Reviews::default();
     let dir = reviews_dir(ws, facts.id.as_str(), facts.version);
-    if let Err(refusal) = gate::check_inside(&ws.root, &dir) {
-        out.findings.push(outside(ws, &dir, refusal));
-        return out;
-    }
-    // Nothing, or something that is not a folder, which verification reports (DP214).
-    if kind(ws, &dir) != Some(Kind::Dir) {
-        return out;
+    match gate::kind_inside(&ws.root, &dir) {
+        Err(refusal) => {
+            out.findings.push(outside(ws, &dir, refusal));
+            return out;
+        }
+        Ok(Some(Kind::Dir)) => {}
+        // Nothing, or something that is not a folder, which verification reports (DP214).
+        Ok(_) => return out,
     }
     let judge = Judge {
         ws,

@@ -138,13 +138,21 @@ pub(crate) fn reject(
     }
 }
 
-fn read_signature_file(ws: &Workspace, path: &Path, kind: FileKind) -> Result<Vec<u8>, Rejection> {
+/// Reads the statement or signature file `path`, listed in its folder's `listing` (see
+/// [`authenticate`]).
+fn read_signature_file(
+    ws: &Workspace,
+    path: &Path,
+    listing: &[(PathBuf, Kind)],
+    kind: FileKind,
+) -> Result<Vec<u8>, Rejection> {
     let what = match kind {
         FileKind::Statement => "statement",
         _ => "signature",
     };
+    let listed = gate::listed(listing, path).unwrap_or(Kind::Missing);
     // The gate never opens what is not a regular file: opening a FIFO waits for a writer forever.
-    gate::try_read(&ws.root, path, kind).map_err(|e| {
+    gate::try_read_entry(&ws.root, path, listed, kind).map_err(|e| {
         let display = ws.display(path);
         let reason = match e {
             ReadError::Refused(e) => e.message,
@@ -193,8 +201,17 @@ fn evaluate(
     latest: DateTime<Utc>,
     stem: &str,
     path: &Path,
+    listing: &[(PathBuf, Kind)],
 ) -> Result<Valid, Rejection> {
-    let authentic = authenticate(ws, facts.id.as_str(), facts.version, trust, stem, path)?;
+    let authentic = authenticate(
+        ws,
+        facts.id.as_str(),
+        facts.version,
+        trust,
+        stem,
+        path,
+        listing,
+    )?;
     authorise(facts, authentic, latest)
 }
 
@@ -202,6 +219,8 @@ fn evaluate(
 /// agreement `agreement`, read and parsed as a statement of kind `S` (of its type, strictly),
 /// its signature verified, its agreement, version and party matching where it is filed, and its
 /// key enrolled (usable) for that party. Shared by agreement and review statements.
+/// `listing`: the folder's entries as the caller listed them ([`gate::list_dir_kinds`]), so the
+/// two files are read without judging their paths again; empty when the caller has none.
 pub(crate) fn authenticate<'t, S: Signed>(
     ws: &Workspace,
     agreement: &str,
@@ -209,12 +228,13 @@ pub(crate) fn authenticate<'t, S: Signed>(
     trust: &'t TrustStore,
     stem: &str,
     path: &Path,
+    listing: &[(PathBuf, Kind)],
 ) -> Result<Authentic<'t, S>, Rejection> {
     let display = ws.display(path);
     let sig_path = signature_path(path);
     let sig_display = ws.display(&sig_path);
-    let stmt_bytes = read_signature_file(ws, path, FileKind::Statement)?;
-    let sig_bytes = read_signature_file(ws, &sig_path, FileKind::Signature)?;
+    let stmt_bytes = read_signature_file(ws, path, listing, FileKind::Statement)?;
+    let sig_bytes = read_signature_file(ws, &sig_path, listing, FileKind::Signature)?;
     if converted_line_endings(&stmt_bytes) {
         return Err(crlf(&display, "statement"));
     }
@@ -792,11 +812,10 @@ fn verify_dir(
     // What is at a path of this folder: as listed, a link judged and followed, and a name the
     // listing lacks missing (one query per link rather than one per file).
     let here = |p: &Path| -> Option<Kind> {
-        // The listing is sorted by bytes (`gate::list_dir_kinds`).
-        match listed.binary_search_by(|(q, _)| q.as_os_str().cmp(p.as_os_str())) {
-            Ok(i) => followed(ws, p, listed[i].1),
-            Err(_) if p.parent() == Some(dir.as_path()) => Some(Kind::Missing),
-            Err(_) => kind(ws, p),
+        match gate::listed(&listed, p) {
+            Some(kind) => followed(ws, p, kind),
+            None if p.parent() == Some(dir.as_path()) => Some(Kind::Missing),
+            None => kind(ws, p),
         }
     };
     for (path, _) in &listed {
@@ -884,7 +903,7 @@ fn verify_dir(
         };
         by_stem.insert(
             stem.to_string(),
-            evaluate(ws, facts, trust, latest, stem, &path),
+            evaluate(ws, facts, trust, latest, stem, &path, &listed),
         );
     }
     // `signatures/<id>/`, listed once for the chain, later versions and stray entries.
@@ -1216,14 +1235,15 @@ pub fn signed_digests(
 ) -> std::collections::BTreeSet<String> {
     let id = facts.id.as_str();
     let mut digests = std::collections::BTreeSet::new();
-    for path in list_dir(ws, &version_dir(ws, id, version)) {
+    let listing = gate::list_dir_kinds(&ws.root, &version_dir(ws, id, version)).unwrap_or_default();
+    for (path, _) in &listing {
         // Only the agreement's own parties make its history: a key enrolled for some other
         // organisation must not be able to plant a statement that breaks the chain.
-        let Some(stem) = statement_stem(&path).filter(|s| facts.party_ids.iter().any(|p| p == s))
+        let Some(stem) = statement_stem(path).filter(|s| facts.party_ids.iter().any(|p| p == s))
         else {
             continue;
         };
-        if let Ok(a) = authenticate::<Statement>(ws, id, version, trust, stem, &path) {
+        if let Ok(a) = authenticate::<Statement>(ws, id, version, trust, stem, path, &listing) {
             digests.insert(a.statement.agreement_sha256);
         }
     }
