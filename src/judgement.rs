@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 /// One word list: the rule it serves, what it is for, its sources and its phrases.
@@ -129,6 +130,9 @@ struct Compiled {
     /// Whether a word is in one of the terms (by number): a word of a text that is not is
     /// never taken out by [`List::thin`].
     in_terms: Vec<bool>,
+    /// One word of each term (its longest), found in a text ignoring ASCII case: a plain text
+    /// ([`plain`]) in which none is a word holds no term ([`Compiled::may_hold`]).
+    anchors: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Compiled {
@@ -142,13 +146,48 @@ impl Compiled {
         for &w in terms.list.iter().flatten() {
             in_terms[w as usize] = true;
         }
+        // A term is found only where each of its words is a word of the text, so one word of
+        // each, the longest (the least common, as a rule), stands for it.
+        let anchors = list.terms.iter().filter_map(|term| {
+            let words = words(term);
+            let longest = words.split_whitespace().rev().max_by_key(|w| w.len())?;
+            Some(longest.to_string())
+        });
+        // A set that cannot be built is only no shortcut: every text is then searched. Built
+        // once and asked of tens of thousands of texts: a DFA, the fastest to search.
+        let anchors = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(anchors.collect::<Vec<_>>())
+            .ok();
         Compiled {
             in_terms,
+            anchors,
             longest_first,
             except: Phrases::of(&list.except, dictionary, size),
             unless: list.unless.iter().map(|p| dictionary.add(p)).collect(),
             terms,
         }
+    }
+}
+
+impl Compiled {
+    /// Whether `text` may hold one of the terms: `false` only when it cannot, seen without
+    /// reading its words one by one. The words of a plain text are its runs of letters and
+    /// digits, so a word of it is an anchor where one occurs with neither before nor after it.
+    fn may_hold(&self, text: &str) -> bool {
+        let Some(anchors) = self.anchors.as_ref().filter(|_| plain(text)) else {
+            return true;
+        };
+        let bytes = text.as_bytes();
+        let apart = |i: Option<usize>| {
+            i.and_then(|i| bytes.get(i))
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+        };
+        // Overlapping, so a whole word is not hidden by a match inside a longer one.
+        anchors
+            .find_overlapping_iter(text)
+            .any(|m| apart(m.start().checked_sub(1)) && apart(Some(m.end())))
     }
 }
 
@@ -351,9 +390,22 @@ fn each_word(text: &str, mut emit: impl FnMut(&str)) {
 }
 
 /// [`each_word`], with where each word ends: the byte offset of the character after it (the
-/// text's length for the last). Runs of ASCII letters and digits (most of any text) are copied
-/// and lower-cased a run at a time; other characters are decoded one by one.
+/// text's length for the last).
 fn each_word_ending(text: &str, mut emit: impl FnMut(&str, usize)) {
+    let read = each_word_until(text, |word, end| {
+        emit(word, end);
+        ControlFlow::Continue(())
+    });
+    debug_assert!(read.is_continue());
+}
+
+/// [`each_word_ending`] until `emit` breaks: the rest of the text is then not read, and the
+/// break is returned. Runs of ASCII letters and digits (most of any text) are copied and
+/// lower-cased a run at a time; other characters are decoded one by one.
+fn each_word_until(
+    text: &str,
+    mut emit: impl FnMut(&str, usize) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let bytes = text.as_bytes();
     let mut word = String::new();
@@ -391,15 +443,26 @@ fn each_word_ending(text: &str, mut emit: impl FnMut(&str, usize)) {
             continue;
         }
         if !word.is_empty() {
-            emit(&word, i);
+            emit(&word, i)?;
             word.clear();
         }
         run = 0;
         i = next;
     }
     if !word.is_empty() {
-        emit(&word, text.len());
+        emit(&word, text.len())?;
     }
+    ControlFlow::Continue(())
+}
+
+/// Whether the words of `text` are its runs of ASCII letters and digits, lower-cased, so that
+/// a word of it is in it as written but for case: an ASCII text in which no full stop is
+/// followed by a letter or digit (one that joins an abbreviation, "e.g.", is).
+fn plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.is_ascii()
+        && !memchr::memchr_iter(b'.', bytes)
+            .any(|i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric))
 }
 
 /// The words of `text` as numbers of the lists' [`Dictionary`].
@@ -512,7 +575,7 @@ pub struct Thin<'l> {
 /// other are the words of the whole text: a sentence ends at a character no word holds. The
 /// sentences are found the first time they are asked for: most texts hold no term a negation
 /// could concern, and are never cut.
-pub struct Encoded<'t> {
+struct Encoded<'t> {
     text: &'t str,
     toks: Vec<Word>,
     /// The end (exclusive) of each sentence in `toks`, in order.
@@ -520,7 +583,7 @@ pub struct Encoded<'t> {
 }
 
 impl<'t> Encoded<'t> {
-    pub fn new(text: &'t str) -> Encoded<'t> {
+    fn new(text: &'t str) -> Encoded<'t> {
         let dictionary = &lists().dictionary;
         let mut toks = Vec::with_capacity(text.len() / 6 + 1);
         each_word_ending(text, |word, _| toks.push(dictionary.number(word)));
@@ -564,11 +627,15 @@ impl List {
     /// or when the text holds one of the list's `unless` phrases. In a `negatable` list a term
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
+        // Most texts hold no word of any term: that is seen without reading their words.
+        if !self.compiled.may_hold(text) {
+            return None;
+        }
         self.find_in(&Encoded::new(text))
     }
 
     /// [`List::find`] of a text already encoded.
-    pub fn find_in(&self, encoded: &Encoded<'_>) -> Option<&str> {
+    fn find_in(&self, encoded: &Encoded<'_>) -> Option<&str> {
         let c = &self.compiled;
         let toks = &encoded.toks;
         if (0..toks.len()).any(|i| c.unless.iter().any(|p| at(toks, i, p))) {
@@ -639,11 +706,29 @@ impl List {
     /// Whether `text` says nothing: fewer than `min_words` words are left once the list's terms
     /// are taken out (longest first). `None` when enough are left.
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
+        // Words that are in no term stay whatever is taken out: once `min_words` of them are
+        // read, the text is not thin, and the rest of it is not read.
+        let (dictionary, in_terms) = (&lists().dictionary, &self.compiled.in_terms);
+        let mut kept = 0;
+        let enough = each_word_until(text, |word, _| {
+            let number = dictionary.number(word);
+            if !in_terms.get(number as usize).copied().unwrap_or(false) {
+                kept += 1;
+            }
+            if kept >= min_words {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        if enough.is_break() {
+            return None;
+        }
         self.thin_in(&Encoded::new(text), min_words)
     }
 
     /// [`List::thin`] of a text already encoded.
-    pub fn thin_in(&self, encoded: &Encoded<'_>, min_words: usize) -> Option<Thin<'_>> {
+    fn thin_in(&self, encoded: &Encoded<'_>, min_words: usize) -> Option<Thin<'_>> {
         let c = &self.compiled;
         let toks = &encoded.toks;
         // Words that are in no term stay whatever is taken out: enough of them and the text
@@ -903,8 +988,60 @@ mod tests {
             .prop_map(|parts| parts.into_iter().map(|(w, s)| w + s).collect::<String>())
     }
 
+    /// [`texts_of_list_words`] in any case, with what makes a text not [`plain`] (a full stop
+    /// joining an abbreviation, a letter outside ASCII that lower-cases to one inside, the
+    /// Kelvin sign) and what does not (a curly apostrophe, a dash), between words and inside
+    /// them.
+    fn texts_of_list_words_written_any_way() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let mut pool: Vec<String> = lists().dictionary.numbers.keys().cloned().collect();
+        pool.sort();
+        pool.extend(["data", "the", "records", "e.g", "u.s.a", "e.u", "e.e.a"].map(String::from));
+        let word = (proptest::sample::select(pool), 0..3u8).prop_map(|(w, case)| match case {
+            0 => w,
+            1 => w.to_uppercase(),
+            _ => w.replacen('k', "\u{212a}", 1),
+        });
+        let sep = proptest::sample::select(vec![
+            " ",
+            " ",
+            ", ",
+            ". ",
+            "; ",
+            ".",
+            "\u{2019}",
+            " \u{2013} ",
+            "\u{e9}",
+            "-",
+        ]);
+        proptest::collection::vec((word, sep), 0..6)
+            .prop_map(|parts| parts.into_iter().map(|(w, s)| w + s).collect::<String>())
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+
+        /// What ends a search or a count before every word is read (no word of any term in a
+        /// plain text; enough words in no term) never changes what is found: a list finds in a
+        /// text what it finds in the text's words, and a text is thin as its words are.
+        #[test]
+        fn a_search_that_does_not_read_every_word_finds_what_reading_them_finds(
+            text in texts_of_list_words_written_any_way()
+        ) {
+            let encoded = Encoded::new(&text);
+            for list in lists().lists.values() {
+                proptest::prop_assert_eq!(
+                    list.find(&text), list.find_in(&encoded), "list {}", list.rule
+                );
+                for min_words in 0..6 {
+                    proptest::prop_assert_eq!(
+                        list.thin(&text, min_words),
+                        list.thin_in(&encoded, min_words),
+                        "list {} min {}", list.rule, min_words
+                    );
+                }
+            }
+        }
 
         /// The checks that end a search early (an `unless` phrase, no term anywhere) never
         /// change what it finds: every list finds what the search without them finds.
@@ -923,6 +1060,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A term written so that its words are not in the text as written, but for case (each word
+    /// an abbreviation, "d.o.b"; a Kelvin sign for a k, which lower-cases to one), is found as
+    /// its words are: a text that is not plain is read word by word.
+    #[test]
+    fn a_term_written_as_an_abbreviation_or_with_a_kelvin_sign_is_found_as_its_words_are() {
+        let abbreviated = |term: &str| {
+            let words: Vec<String> = words(term)
+                .split_whitespace()
+                .map(|w| w.chars().map(String::from).collect::<Vec<_>>().join("."))
+                .collect();
+            words.join(" ")
+        };
+        let mut tried = 0;
+        for list in lists().lists.values() {
+            for term in &list.terms {
+                for text in [abbreviated(term), term.replace('k', "\u{212a}")] {
+                    if text == *term {
+                        continue;
+                    }
+                    tried += 1;
+                    assert_eq!(
+                        list.find(&text),
+                        list.find_in(&Encoded::new(&text)),
+                        "{}: {text}",
+                        list.rule
+                    );
+                }
+            }
+        }
+        assert!(tried > 100, "{tried}");
     }
 
     /// Exceptions are taken out before terms are looked for, so taking one out can bring a

@@ -219,15 +219,13 @@ fn empty_justification(cx: &mut Cx<'_>) {
         });
     }
     for s in said {
-        // Both lists judge the same words: the text is encoded once.
-        let encoded = crate::judgement::Encoded::new(s.text);
-        let message = match speculative.find_in(&encoded) {
+        let message = match speculative.find(s.text) {
             Some(phrase) => format!(
                 "{} (\"{}\") justifies by what might prove useful (\"{phrase}\"): data is shared because a purpose needs it, not in case",
                 s.place.what(),
                 quoted(s.text)
             ),
-            None => match empty.thin_in(&encoded, s.min_words) {
+            None => match empty.thin(s.text, s.min_words) {
                 None => continue,
                 Some(thin) => match thin.phrase {
                     Some(phrase) if thin.left < thin.words => format!(
