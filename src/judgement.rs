@@ -130,9 +130,9 @@ struct Compiled {
     /// Whether a word is in one of the terms (by number): a word of a text that is not is
     /// never taken out by [`List::thin`].
     in_terms: Vec<bool>,
-    /// One word of each term (its longest), found in a text ignoring ASCII case: a plain text
-    /// ([`plain`]) in which none is a word holds no term ([`Compiled::may_hold`]).
-    anchors: Option<aho_corasick::AhoCorasick>,
+    /// The words of the terms, to look for in a text before reading it word by word; `None`
+    /// when they cannot be made ready, and every text is read.
+    anchors: Option<Anchors>,
 }
 
 impl Compiled {
@@ -146,20 +146,7 @@ impl Compiled {
         for &w in terms.list.iter().flatten() {
             in_terms[w as usize] = true;
         }
-        // A term is found only where each of its words is a word of the text, so one word of
-        // each, the longest (the least common, as a rule), stands for it.
-        let anchors = list.terms.iter().filter_map(|term| {
-            let words = words(term);
-            let longest = words.split_whitespace().rev().max_by_key(|w| w.len())?;
-            Some(longest.to_string())
-        });
-        // A set that cannot be built is only no shortcut: every text is then searched. Built
-        // once and asked of tens of thousands of texts: a DFA, the fastest to search.
-        let anchors = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(anchors.collect::<Vec<_>>())
-            .ok();
+        let anchors = Anchors::of(&list.terms);
         Compiled {
             in_terms,
             anchors,
@@ -171,23 +158,78 @@ impl Compiled {
     }
 }
 
-impl Compiled {
+/// The words of a list's terms, to see whether a text may hold a term without reading it word
+/// by word: a term is found only where each of its words is a word of the text (taking out an
+/// excepted phrase takes words out, never puts one in), so a text lacking a word of every term
+/// holds none ([`Anchors::may_hold`]).
+#[derive(Debug)]
+struct Anchors {
+    /// Every word of the terms, once, found ignoring ASCII case: pattern `i` is word `i`. Made
+    /// once and asked of tens of thousands of texts: a DFA, the fastest to search.
+    words: aho_corasick::AhoCorasick,
+    /// Each term's words, as a set of bits by pattern.
+    terms: Vec<WordSet>,
+}
+
+/// A set of [`Anchors`] words, by pattern: a list with more words than it holds (256) has no
+/// anchors.
+type WordSet = [u64; 4];
+
+impl Anchors {
+    /// The anchors of `terms`; `None` when they cannot be made (more words than a [`WordSet`]
+    /// holds, an automaton that cannot be built), which is only no shortcut.
+    fn of(terms: &[String]) -> Option<Anchors> {
+        let mut distinct: Vec<String> = Vec::new();
+        let mut sets = Vec::with_capacity(terms.len());
+        for term in terms {
+            let mut set = WordSet::default();
+            for word in words(term).split_whitespace() {
+                let i = match distinct.iter().position(|w| w == word) {
+                    Some(i) => i,
+                    None => {
+                        distinct.push(word.to_string());
+                        distinct.len() - 1
+                    }
+                };
+                *set.get_mut(i / 64)? |= 1 << (i % 64);
+            }
+            sets.push(set);
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&distinct)
+            .ok()?;
+        Some(Anchors {
+            words: automaton,
+            terms: sets,
+        })
+    }
+
     /// Whether `text` may hold one of the terms: `false` only when it cannot, seen without
-    /// reading its words one by one. The words of a plain text are its runs of letters and
-    /// digits, so a word of it is an anchor where one occurs with neither before nor after it.
+    /// reading its words one by one. The words of a plain text ([`plain`]) are its runs of
+    /// letters and digits, so a word of the terms is a word of it where it occurs with neither
+    /// letter nor digit before or after it; a text that is not plain may hold anything.
     fn may_hold(&self, text: &str) -> bool {
-        let Some(anchors) = self.anchors.as_ref().filter(|_| plain(text)) else {
+        if !plain(text) {
             return true;
-        };
+        }
         let bytes = text.as_bytes();
         let apart = |i: Option<usize>| {
             i.and_then(|i| bytes.get(i))
                 .is_none_or(|b| !b.is_ascii_alphanumeric())
         };
+        let mut present = WordSet::default();
         // Overlapping, so a whole word is not hidden by a match inside a longer one.
-        anchors
-            .find_overlapping_iter(text)
-            .any(|m| apart(m.start().checked_sub(1)) && apart(Some(m.end())))
+        for m in self.words.find_overlapping_iter(text) {
+            if apart(m.start().checked_sub(1)) && apart(Some(m.end())) {
+                let i = m.pattern().as_usize();
+                present[i / 64] |= 1 << (i % 64);
+            }
+        }
+        self.terms
+            .iter()
+            .any(|term| term.iter().zip(&present).all(|(t, p)| t & !p == 0))
     }
 }
 
@@ -404,11 +446,29 @@ fn each_word_ending(text: &str, mut emit: impl FnMut(&str, usize)) {
 /// lower-cased a run at a time; other characters are decoded one by one.
 fn each_word_until(
     text: &str,
+    emit: impl FnMut(&str, usize) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    thread_local! {
+        /// The buffer a word is lower-cased into, kept from one text to the next: judging an
+        /// agreement reads dozens of texts, each of which would allocate its own. A reading
+        /// inside another's `emit` finds it taken, and starts an empty one.
+        static WORD: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+    }
+    let mut word = WORD.take();
+    word.clear();
+    let read = read_words(text, &mut word, emit);
+    WORD.set(word);
+    read
+}
+
+/// [`each_word_until`], lower-casing each word into `word`.
+fn read_words(
+    text: &str,
+    word: &mut String,
     mut emit: impl FnMut(&str, usize) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let bytes = text.as_bytes();
-    let mut word = String::new();
     // The length of the run of letters and digits just read, since the last joining full stop.
     let mut run = 0usize;
     let mut i = 0;
@@ -443,14 +503,14 @@ fn each_word_until(
             continue;
         }
         if !word.is_empty() {
-            emit(&word, i)?;
+            emit(word, i)?;
             word.clear();
         }
         run = 0;
         i = next;
     }
     if !word.is_empty() {
-        emit(&word, text.len())?;
+        emit(word, text.len())?;
     }
     ControlFlow::Continue(())
 }
@@ -628,7 +688,7 @@ impl List {
     /// the text negates where it stands ("no fax", "fax is not used") is not found.
     pub fn find(&self, text: &str) -> Option<&str> {
         // Most texts hold no word of any term: that is seen without reading their words.
-        if !self.compiled.may_hold(text) {
+        if (self.compiled.anchors.as_ref()).is_some_and(|a| !a.may_hold(text)) {
             return None;
         }
         self.find_in(&Encoded::new(text))

@@ -72,10 +72,7 @@ pub fn register_identity(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hasher.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    base16ct::lower::encode_string(&hasher.finalize()[..8])
 }
 
 /// Writes a calendar with the review and expiry events of `entries` (sorted by agreement id),

@@ -164,7 +164,7 @@ fn fingerprint(finding: &Finding, path: &str, seen: &mut HashMap<String, usize>)
         hasher.update([0]);
     }
     let digest = hasher.finalize();
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = base16ct::lower::encode_string(&digest[..16]);
     let count = seen.entry(hex.clone()).or_insert(0);
     *count += 1;
     format!("{hex}:{count}")

@@ -39,12 +39,7 @@ use sha2::{Digest, Sha256};
 
 /// Lower-case hex SHA-256 of `bytes`: the content digest of an agreement file.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    base16ct::lower::encode_string(&Sha256::digest(bytes))
 }
 
 /// Whether `c` must never appear in a trust store value or a public key line: a control
@@ -66,4 +61,20 @@ pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::Pa
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
     std::path::PathBuf::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The digest is SHA-256's, in lower-case hex (FIPS 180-2's test vectors).
+    #[test]
+    fn the_content_digest_is_lower_case_hex_sha256() {
+        assert_eq!(
+            super::sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }
