@@ -511,10 +511,26 @@ pub fn stop_noting() {
     }
 }
 
-/// What a read noted about `path` ([`note_private_keys`]): `Some(line)` of a private key block,
-/// `Some(None)` for none, `None` when it was not read whole since noting began.
-pub fn noted_private_key(path: &Path) -> Option<Option<usize>> {
-    noted().lock().ok()?.get(&path_key(path)).copied()
+/// What the reads since noting began found ([`note_private_keys`]), taken out at once by the
+/// search that uses it, which then asks about tens of thousands of files without a lock.
+pub struct NotedKeys(Noted);
+
+impl NotedKeys {
+    /// What a read noted about `path`: `Some(line)` of a private key block, `Some(None)` for
+    /// none, `None` when it was not read whole since noting began.
+    pub fn get(&self, path: &Path) -> Option<Option<usize>> {
+        self.0.get(&path_key(path)).copied()
+    }
+}
+
+/// Takes what the reads have noted so far ([`NotedKeys`]); a read after it is noted afresh.
+pub fn take_noted_keys() -> NotedKeys {
+    NotedKeys(
+        noted()
+            .lock()
+            .map(|mut noted| std::mem::take(&mut *noted))
+            .unwrap_or_default(),
+    )
 }
 
 /// The folders listed through the gate since noting began, with their entries.

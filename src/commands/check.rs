@@ -162,12 +162,15 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // share them (DP220), one report per file.
     // Signature entries of no agreement and private keys are looked for in whole-workspace
     // runs; a run on named agreements does not scan the workspace for them.
+    // Both after the pass, when its listings and reads are there to use; side by side.
     let (orphans, leaks) = match leak_candidates {
-        Some(candidates) => (
-            crate::signing::verify::orphan_signature_entries(ws),
-            candidates
-                .map(|tracked| crate::signing::leaks::scan(ws, tracked))
-                .unwrap_or_default(),
+        Some(candidates) => rayon::join(
+            || crate::signing::verify::orphan_signature_entries(ws),
+            || {
+                candidates
+                    .map(|tracked| crate::signing::leaks::scan(ws, tracked))
+                    .unwrap_or_default()
+            },
         ),
         None => (Vec::new(), Vec::new()),
     };

@@ -27,6 +27,7 @@ pub fn candidates(ws: &Workspace) -> Option<git::Tracked> {
 /// read whole already is not read again: call it after the run's reading is done.
 pub fn scan(ws: &Workspace, candidates: git::Tracked) -> Vec<Finding> {
     let keys = ws.root.join(KEYS_DIR);
+    let noted = gate::take_noted_keys();
     let untracked = git::untracked_files(&ws.root, &candidates);
     let files = (candidates.files().map(|path| (path, Tracking::Tracked))).chain(
         untracked
@@ -40,7 +41,7 @@ pub fn scan(ws: &Workspace, candidates: git::Tracked) -> Vec<Finding> {
         .filter_map(|(path, tracking)| {
             // A file this run has read whole already (an agreement, a statement, a signature:
             // see gate::note_private_keys) is not read again.
-            let line = match gate::noted_private_key(&path) {
+            let line = match noted.get(&path) {
                 Some(noted) => noted?,
                 None => {
                     let bytes = zeroize::Zeroizing::new(

@@ -712,16 +712,16 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
     let agreements_dir = ws.agreements_dir();
     let agreements = gate::list_dir_kinds(&ws.root, &agreements_dir).unwrap_or_default();
     for (path, listed) in gate::list_dir_kinds(&ws.root, &signatures).unwrap_or_default() {
-        let display = ws.display(&path);
+        // Named only in a finding: almost every entry is an agreement's folder.
+        let display = || ws.display(&path);
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         let has_agreement = check_id(&name).is_ok() && {
             let file = agreements_dir.join(format!("{name}.toml"));
-            agreements
-                .binary_search_by(|(q, _)| q.as_os_str().cmp(file.as_os_str()))
-                .is_ok_and(|i| followed(ws, &file, agreements[i].1) == Some(Kind::File))
+            gate::listed(&agreements, &file)
+                .is_some_and(|listed| followed(ws, &file, listed) == Some(Kind::File))
         };
         if let Err(refusal) = gate::check_entry(&ws.root, &path, listed) {
             // An agreement's own verification reports its linked directory.
@@ -731,16 +731,18 @@ pub fn orphan_signature_entries(ws: &Workspace) -> Vec<Finding> {
             continue;
         }
         let is_dir = followed(ws, &path, listed) == Some(Kind::Dir);
+        if is_dir && has_agreement {
+            continue;
+        }
+        let display = display();
         let message = if !is_dir {
             format!(
                 "{display} is not a directory; signatures/ holds only one directory per agreement, signatures/<agreement-id>/"
             )
-        } else if !has_agreement {
+        } else {
             format!(
                 "{display} holds signatures for no agreement: there is no agreements/{name}.toml"
             )
-        } else {
-            continue;
         };
         findings.push(Finding::new(
             &rules::signatures::SIGNATURE_UNEXPECTED_FILE,
