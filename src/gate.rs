@@ -54,13 +54,17 @@ pub const MAX_TRUST_FILE_BYTES: u64 = 256 * 1024;
 /// `path` relative to `root`, with `/` separators, for messages and reports.
 pub fn display_in(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    // Written into one string: a whole-workspace run names every statement it reads.
+    let mut out = String::with_capacity(rel.as_os_str().len());
+    for c in rel.components() {
+        if let Component::Normal(s) = c {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(&s.to_string_lossy());
+        }
+    }
+    out
 }
 
 /// What a file is for: decides the cap on its size and how messages name it.
@@ -1359,6 +1363,29 @@ mod tests {
         let message = Error::io("write", &target, e).to_string();
         assert!(message.contains("agreements/x.toml"), "{message}");
         assert!(!message.contains(TEMP_PREFIX), "{message}");
+    }
+
+    /// A path is shown relative to the root, its named components joined by `/`, whatever
+    /// else is in it (`.`, `..`, a name that is not UTF-8, a path outside the root).
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_shown_relative_to_the_root_with_slashes() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/ws");
+        let shown = |p: &Path| display_in(root, p);
+        assert_eq!(
+            shown(Path::new("/ws/signatures/a/v1/p.toml")),
+            "signatures/a/v1/p.toml"
+        );
+        assert_eq!(
+            shown(Path::new("/ws/./agreements/../x.toml")),
+            "agreements/x.toml"
+        );
+        assert_eq!(shown(Path::new("/ws")), "");
+        assert_eq!(shown(Path::new("/elsewhere/b.toml")), "elsewhere/b.toml");
+        assert_eq!(shown(Path::new("relative/c.toml")), "relative/c.toml");
+        let odd = Path::new("/ws/keys").join(std::ffi::OsStr::from_bytes(b"k\xffy.toml"));
+        assert_eq!(shown(&odd), "keys/k\u{fffd}y.toml");
     }
 
     /// A canonical temporary folder to be a workspace root.
