@@ -1071,16 +1071,23 @@ fn datapact_writes_sha512_and_accepts_a_sha256_signature_made_by_ssh_keygen() {
     assert_eq!(code, 0);
 }
 
-/// The files `check`'s own pass reads (the agreement, statements and signatures) are searched
-/// for private keys as they are read, not read again: a key pasted into the agreement or
-/// appended to a statement is still DP220, at its line.
-#[test]
-fn check_finds_a_private_key_in_the_files_its_pass_reads() {
+/// The example signed by the ICB, and the text of the ICB's private key file (to plant in the
+/// workspace).
+fn signed_by_icb_with_its_key_text() -> (TempWorkspace, String) {
     let ws = workspace();
     let key = ws.generate_key(ICB, "priya@nhs.net");
     let (code, _, err) = sign(&ws, ICB, &key, &["--signed-at", T0]);
     assert_eq!(code, 0, "{err}");
     let pem = std::fs::read_to_string(&key).unwrap();
+    (ws, pem)
+}
+
+/// The files `check`'s own pass reads (the agreement, statements and signatures) are searched
+/// for private keys as they are read, not read again: a key pasted into the agreement or
+/// appended to a statement is still DP220, at its line.
+#[test]
+fn check_finds_a_private_key_in_the_files_its_pass_reads() {
+    let (ws, pem) = signed_by_icb_with_its_key_text();
     let agreement = format!("agreements/{ID}.toml");
     let text = std::fs::read_to_string(ws.root().join(&agreement)).unwrap();
     let lines = text.lines().count();
@@ -1115,11 +1122,7 @@ fn check_finds_a_private_key_in_the_files_its_pass_reads() {
 /// not list too.
 #[test]
 fn check_finds_an_untracked_private_key_in_the_folders_its_pass_lists() {
-    let ws = workspace();
-    let key = ws.generate_key(ICB, "priya@nhs.net");
-    let (code, _, err) = sign(&ws, ICB, &key, &["--signed-at", T0]);
-    assert_eq!(code, 0, "{err}");
-    let pem = std::fs::read_to_string(&key).unwrap();
+    let (ws, pem) = signed_by_icb_with_its_key_text();
     for file in [
         format!("signatures/{ID}/v1/backup.txt"),
         format!("signatures/{ID}/id_ed25519"),
