@@ -537,8 +537,10 @@ pub fn take_noted_keys() -> NotedKeys {
     )
 }
 
-/// The folders listed through the gate since noting began, with their entries.
-type Listings = std::collections::HashMap<PathBuf, Vec<(PathBuf, Kind)>>;
+/// The folders listed through the gate since noting began, with their entries, by the bytes
+/// of their paths (as [`plain_folders`] keeps them: `Path`'s hash takes a path apart into
+/// components; a folder named with other bytes is only listed again).
+type Listings = std::collections::HashMap<std::ffi::OsString, Vec<(PathBuf, Kind)>>;
 
 fn noted_listings() -> &'static std::sync::Mutex<Listings> {
     static LISTINGS: std::sync::OnceLock<std::sync::Mutex<Listings>> = std::sync::OnceLock::new();
@@ -550,7 +552,7 @@ fn note_listing(dir: &Path, entries: &[(PathBuf, Kind)]) {
     if KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
         && let Ok(mut listings) = noted_listings().lock()
     {
-        listings.insert(dir.to_path_buf(), entries.to_vec());
+        listings.insert(dir.as_os_str().to_os_string(), entries.to_vec());
     }
 }
 
@@ -670,7 +672,7 @@ pub fn list_dir_kinds_noted(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, Kin
     let noted = noted_listings()
         .lock()
         .ok()
-        .and_then(|mut listings| listings.remove(dir));
+        .and_then(|mut listings| listings.remove(dir.as_os_str()));
     match noted {
         Some(entries) => Ok(entries),
         None => list_dir_kinds(root, dir),

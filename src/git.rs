@@ -131,22 +131,32 @@ impl Tracked {
         &self.names[self.spans[i].0.clone()]
     }
 
-    /// The first path the index holds that sorts at or after `key`.
-    fn first_from(&self, key: &[u8]) -> Option<&[u8]> {
-        let at = self
-            .spans
-            .partition_point(|(span, _)| &self.names[span.clone()] < key);
-        (at < self.spans.len()).then(|| self.name(at))
+    /// Where the paths starting with `prefix` are among the sorted paths (together, as they
+    /// sort): a folder's, searched once for all of its entries.
+    fn under(&self, prefix: &[u8]) -> std::ops::Range<usize> {
+        let name = |span: &(std::ops::Range<usize>, bool)| &self.names[span.0.clone()];
+        let start = self.spans.partition_point(|s| name(s) < prefix);
+        let len = self.spans[start..].partition_point(|s| name(s).starts_with(prefix));
+        start..start + len
     }
 
-    /// Whether the index holds the path `rel`.
-    fn holds(&self, rel: &[u8]) -> bool {
-        self.first_from(rel) == Some(rel)
+    /// The first path of `within` (a range of [`Tracked::under`]) that sorts at or after `key`.
+    fn first_from(&self, within: &std::ops::Range<usize>, key: &[u8]) -> Option<&[u8]> {
+        let at = within.start
+            + self.spans[within.clone()]
+                .partition_point(|(span, _)| &self.names[span.clone()] < key);
+        (at < within.end).then(|| self.name(at))
     }
 
-    /// Whether the index holds a path starting with `prefix` (a folder, ending in `/`).
-    fn holds_under(&self, prefix: &[u8]) -> bool {
-        self.first_from(prefix)
+    /// Whether the index holds the path `rel`, which starts with the prefix of `within`.
+    fn holds(&self, within: &std::ops::Range<usize>, rel: &[u8]) -> bool {
+        self.first_from(within, rel) == Some(rel)
+    }
+
+    /// Whether the index holds a path starting with `prefix` (a folder, ending in `/`), which
+    /// starts with the prefix of `within`.
+    fn holds_under(&self, within: &std::ops::Range<usize>, prefix: &[u8]) -> bool {
+        self.first_from(within, prefix)
             .is_some_and(|p| p.starts_with(prefix))
     }
 
@@ -239,6 +249,8 @@ impl Untracked<'_> {
             if !base.is_empty() {
                 base.push(b'/');
             }
+            // The index's paths in this folder, searched for each entry.
+            let within = self.tracked.under(&base);
             let mut rel = base.clone();
             let mut found = Vec::new();
             let mut nested = false;
@@ -257,10 +269,11 @@ impl Untracked<'_> {
                 let walked = match kind {
                     gate::Kind::Dir => {
                         rel.push(b'/');
-                        (self.tracked.holds_under(&rel) || !self.ignored_dir(&rel)).then_some(true)
+                        (self.tracked.holds_under(&within, &rel) || !self.ignored_dir(&rel))
+                            .then_some(true)
                     }
                     gate::Kind::File | gate::Kind::Link => {
-                        (!self.tracked.holds(&rel) && !self.ignored(&rel)).then_some(false)
+                        (!self.tracked.holds(&within, &rel) && !self.ignored(&rel)).then_some(false)
                     }
                     _ => None,
                 };
@@ -270,7 +283,7 @@ impl Untracked<'_> {
             }
             // Another repository (a folder holding `.git`) is not this one's to list, unless
             // this one tracks files in it.
-            if nested && !self.tracked.holds_under(&base) {
+            if nested && within.is_empty() {
                 continue;
             }
             for (path, is_dir) in found {
@@ -875,12 +888,17 @@ pub(crate) mod tests {
         for root in [top.clone(), top.join("ws")] {
             let mut walked = workspace_files(&root);
             walked.sort();
-            assert_eq!(
-                walked,
-                workspace_files_by_status(&root),
-                "{}",
-                root.display()
-            );
+            let by_status = workspace_files_by_status(&root);
+            assert_eq!(walked, by_status, "{}", root.display());
+            // The walk's own answer, before it joins the index's files: no file of the index
+            // is among the untracked.
+            let mut untracked = untracked_files(&root, &tracked_files(&root).unwrap());
+            untracked.sort();
+            let untracked_by_status: Vec<PathBuf> = (by_status.into_iter())
+                .filter(|(_, t)| matches!(t, Tracking::Untracked))
+                .map(|(p, _)| p)
+                .collect();
+            assert_eq!(untracked, untracked_by_status, "{}", root.display());
         }
         let names: Vec<String> = workspace_files(&top.join("ws"))
             .into_iter()
