@@ -11,6 +11,7 @@ use crate::git::{self, Tracking};
 use crate::rules;
 use crate::workspace::{KEYS_DIR, Workspace};
 use rayon::prelude::*;
+use std::path::PathBuf;
 
 pub use crate::gate::private_key_line;
 
@@ -28,31 +29,38 @@ pub fn candidates(ws: &Workspace) -> Option<git::Tracked> {
 pub fn scan(ws: &Workspace, candidates: git::Tracked) -> Vec<Finding> {
     let keys = ws.root.join(KEYS_DIR);
     let noted = gate::take_noted_keys();
-    let untracked = git::untracked_files(&ws.root, &candidates);
-    let files = (candidates.files().map(|path| (path, Tracking::Tracked))).chain(
-        untracked
-            .into_iter()
-            .map(|path| (path, Tracking::Untracked)),
+    let search = |files: Vec<(PathBuf, Tracking)>| -> Vec<Finding> {
+        files
+            .into_par_iter()
+            .filter(|(path, _)| !path.starts_with(&keys))
+            .filter_map(|(path, tracking)| {
+                // A file this run has read whole already (an agreement, a statement, a
+                // signature: see gate::note_private_keys) is not read again.
+                let line = match noted.get(&path) {
+                    Some(noted) => noted?,
+                    None => {
+                        let bytes = zeroize::Zeroizing::new(
+                            gate::read_bounded(&ws.root, &path, FileKind::Scanned).ok()?,
+                        );
+                        private_key_line(&bytes)?
+                    }
+                };
+                Some(finding(&ws.display(&path), line, tracking))
+            })
+            .collect()
+    };
+    // The walk for untracked files lists folders on one thread; the tracked files are searched
+    // meanwhile.
+    let (untracked, mut found) = rayon::join(
+        || git::untracked_files(&ws.root, &candidates),
+        || search(candidates.files().map(|p| (p, Tracking::Tracked)).collect()),
     );
-    files
-        .filter(|(path, _)| !path.starts_with(&keys))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .filter_map(|(path, tracking)| {
-            // A file this run has read whole already (an agreement, a statement, a signature:
-            // see gate::note_private_keys) is not read again.
-            let line = match noted.get(&path) {
-                Some(noted) => noted?,
-                None => {
-                    let bytes = zeroize::Zeroizing::new(
-                        gate::read_bounded(&ws.root, &path, FileKind::Scanned).ok()?,
-                    );
-                    private_key_line(&bytes)?
-                }
-            };
-            Some(finding(&ws.display(&path), line, tracking))
-        })
-        .collect()
+    found.extend(search(
+        (untracked.into_iter())
+            .map(|p| (p, Tracking::Untracked))
+            .collect(),
+    ));
+    found
 }
 
 fn finding(display: &str, line: usize, tracking: Tracking) -> Finding {
