@@ -156,6 +156,12 @@ impl Compiled {
             terms,
         }
     }
+
+    /// Whether the word numbered `word` (or [`UNKNOWN`]) is in none of the terms: it stays in a
+    /// text whatever [`List::thin`] takes out.
+    fn in_no_term(&self, word: Word) -> bool {
+        !self.in_terms.get(word as usize).copied().unwrap_or(false)
+    }
 }
 
 /// The words of a list's terms, to see whether a text may hold a term without reading it word
@@ -768,11 +774,10 @@ impl List {
     pub fn thin(&self, text: &str, min_words: usize) -> Option<Thin<'_>> {
         // Words that are in no term stay whatever is taken out: once `min_words` of them are
         // read, the text is not thin, and the rest of it is not read.
-        let (dictionary, in_terms) = (&lists().dictionary, &self.compiled.in_terms);
+        let dictionary = &lists().dictionary;
         let mut kept = 0;
         let enough = each_word_until(text, |word, _| {
-            let number = dictionary.number(word);
-            if !in_terms.get(number as usize).copied().unwrap_or(false) {
+            if self.compiled.in_no_term(dictionary.number(word)) {
                 kept += 1;
             }
             if kept >= min_words {
@@ -793,10 +798,7 @@ impl List {
         let toks = &encoded.toks;
         // Words that are in no term stay whatever is taken out: enough of them and the text
         // is not thin, whatever else it says.
-        let kept = toks
-            .iter()
-            .filter(|&&t| !c.in_terms.get(t as usize).copied().unwrap_or(false))
-            .count();
+        let kept = toks.iter().filter(|&&t| c.in_no_term(t)).count();
         if kept >= min_words {
             return None;
         }
