@@ -460,9 +460,12 @@ fn opens_a_private_key(line: &[u8]) -> bool {
 /// The 1-based line of the first private key block in `bytes`, if any. A text holding none of
 /// the words every such first line holds (almost every file) is not split into lines.
 pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
-    if memchr::memmem::find(bytes, b"BEGIN ").is_none()
-        && memchr::memmem::find(bytes, b"PuTTY-User-Key-File-").is_none()
-    {
+    // Made once: a search made per call costs more than searching most files.
+    static WORDS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| {
+            [b"BEGIN ".as_slice(), b"PuTTY-User-Key-File-"].map(memchr::memmem::Finder::new)
+        });
+    if WORDS.iter().all(|word| word.find(bytes).is_none()) {
         return None;
     }
     bytes
