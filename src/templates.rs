@@ -179,7 +179,9 @@ fn short_date(iso: String) -> std::result::Result<String, minijinja::Error> {
         })
 }
 
-/// The most work (minijinja's instructions) one rendering may do. The largest example
+/// The most work (minijinja's instructions) one rendering may do in a workspace that overrides
+/// templates (built-in templates alone are not bounded: their work follows the agreement's
+/// size). The largest example
 /// agreement's HTML document takes under a hundredth of it (tested); a nested loop over large
 /// ranges runs out within a second.
 pub const FUEL: u64 = 1_000_000;
@@ -196,7 +198,11 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // A template override is workspace input: bound the work one rendering may do, so a
         // runaway loop stops with an error naming the template instead of running for ever.
-        env.set_fuel(Some(FUEL));
+        // The built-in templates only loop over what an agreement holds (a file of at most
+        // 1 MiB): without overrides nothing is counted, which is 7% of a page's work.
+        if overrides.is_some() {
+            env.set_fuel(Some(FUEL));
+        }
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -279,7 +285,8 @@ impl Templates {
         context: impl Into<minijinja::Value>,
         fuel: u64,
     ) -> Result<String> {
-        if fuel <= self.env.fuel().unwrap_or(FUEL) {
+        // Unbounded (no overrides), or bounded enough already.
+        if self.env.fuel().is_none_or(|bound| fuel <= bound) {
             return self.render(name, context);
         }
         let mut env = self.env.clone();
@@ -372,6 +379,38 @@ fn innermost(err: &minijinja::Error) -> &minijinja::Error {
 #[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
+
+    /// Template work is bounded where the workspace overrides templates (a `templates/` folder,
+    /// even one that only overrides what another template includes), and not counted for the
+    /// built-ins alone; the register's larger allowance never adds a bound that was not there.
+    #[test]
+    fn work_is_bounded_only_where_templates_are_overridden() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(Templates::new(None).env.fuel(), None);
+        assert_eq!(Templates::new(Some(tmp.path())).env.fuel(), None);
+        std::fs::create_dir(tmp.path().join(crate::workspace::TEMPLATES_DIR)).unwrap();
+        let bounded = Templates::new(Some(tmp.path()));
+        assert_eq!(bounded.env.fuel(), Some(FUEL));
+        std::fs::write(
+            tmp.path().join("templates/style.css.j2"),
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let runaway = Templates::new(Some(tmp.path()))
+            .render_with_fuel("style.css.j2", minijinja::context! {}, FUEL + 1)
+            .unwrap_err();
+        assert!(
+            runaway.message.contains("too much work"),
+            "{}",
+            runaway.message
+        );
+        let unbounded = Templates::new(None);
+        let text = unbounded
+            .render_with_fuel("style.css.j2", minijinja::context! {}, FUEL * 2)
+            .unwrap();
+        assert!(text.contains("font-family"), "{text}");
+        assert_eq!(unbounded.env.fuel(), None);
+    }
 
     #[test]
     fn counts_have_thousands_separators() {
