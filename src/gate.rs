@@ -479,7 +479,27 @@ pub fn private_key_line(bytes: &[u8]) -> Option<usize> {
 static KEYS_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// What was noted, by [`path_key`].
-type Noted = std::collections::HashMap<[u8; 16], Option<usize>>;
+type Noted =
+    std::collections::HashMap<[u8; 16], Option<usize>, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Hashes a [`path_key`] by folding its bytes: they are a cryptographic digest's already, and
+/// nobody can choose paths whose keys collide, so nothing is gained by hashing them again.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(29) ^ u64::from_le_bytes(word);
+        }
+    }
+}
 
 fn noted() -> &'static std::sync::Mutex<Noted> {
     static NOTED: std::sync::OnceLock<std::sync::Mutex<Noted>> = std::sync::OnceLock::new();
