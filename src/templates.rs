@@ -181,9 +181,8 @@ fn short_date(iso: String) -> std::result::Result<String, minijinja::Error> {
 
 /// The most work (minijinja's instructions) one rendering may do in a workspace that overrides
 /// templates (built-in templates alone are not bounded: their work follows the agreement's
-/// size). The largest example
-/// agreement's HTML document takes under a hundredth of it (tested); a nested loop over large
-/// ranges runs out within a second.
+/// size). The largest example agreement's HTML document takes under a hundredth of it
+/// (tested); a nested loop over large ranges runs out within a second.
 pub const FUEL: u64 = 1_000_000;
 
 impl Templates {
