@@ -198,12 +198,9 @@ impl Anchors {
         let mut sets = Vec::with_capacity(terms.len());
         for term in terms {
             let all = words(term);
-            let long = all.split_whitespace().filter(|w| w.len() > 3);
-            let anchors: Vec<&str> = if long.clone().next().is_some() {
-                long.collect()
-            } else {
-                all.split_whitespace().collect()
-            };
+            let all: Vec<&str> = all.split_whitespace().collect();
+            let long: Vec<&str> = all.iter().copied().filter(|w| w.len() > 3).collect();
+            let anchors = if long.is_empty() { all } else { long };
             let mut set = WordSet::default();
             for word in anchors {
                 let i = match distinct.iter().position(|w| w == word) {
@@ -257,9 +254,12 @@ impl Anchors {
         let mut present = WordSet::default();
         let mut held = false;
         for m in self.words.find_iter(lower.as_str()) {
-            if apart(m.start().checked_sub(1)) && apart(Some(m.end())) {
-                let i = m.pattern().as_usize();
-                present[i / 64] |= 1 << (i % 64);
+            let i = m.pattern().as_usize();
+            let bit = 1 << (i % 64);
+            // A word already seen completes no term it did not complete then.
+            if present[i / 64] & bit == 0 && apart(m.start().checked_sub(1)) && apart(Some(m.end()))
+            {
+                present[i / 64] |= bit;
                 if self
                     .terms
                     .iter()
@@ -1088,8 +1088,8 @@ mod tests {
 
     /// [`texts_of_list_words`] in any case, with what makes a text not [`plain`] (a full stop
     /// joining an abbreviation, a letter outside ASCII that lower-cases to one inside, the
-    /// Kelvin sign) and what does not (a curly apostrophe, a dash), between words and inside
-    /// them.
+    /// Kelvin sign) and what does not (a curly apostrophe, a dash, line breaks, a tab, a control
+    /// character, nothing at all: words run together), between words and inside them.
     fn texts_of_list_words_written_any_way() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
         let mut pool: Vec<String> = lists().dictionary.numbers.keys().cloned().collect();
@@ -1111,6 +1111,11 @@ mod tests {
             " \u{2013} ",
             "\u{e9}",
             "-",
+            "",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u{7}",
         ]);
         proptest::collection::vec((word, sep), 0..6)
             .prop_map(|parts| parts.into_iter().map(|(w, s)| w + s).collect::<String>())

@@ -1205,8 +1205,10 @@ impl Register {
         )];
         // Rows are ordered by urgency, whose first key is the state: each state's rows are
         // one run.
+        // A register on one page has `index.html` alone.
+        let states = if paged { self.counts.as_slice() } else { &[] };
         let mut start = 0;
-        for count in self.counts.iter().filter(|_| paged) {
+        for count in states {
             let rows = &self.rows[start..start + count.count];
             start += count.count;
             let parts = rows.len().div_ceil(size);
