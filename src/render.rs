@@ -950,7 +950,7 @@ impl Document {
     /// renders it in ([`Document::render_context`]): building it (and dropping it) is a good
     /// part of a rendering's work.
     pub fn context(&self) -> minijinja::Value {
-        minijinja::Value::from(minijinja::value::Serde(self))
+        crate::templates::context::to_value(self)
     }
 
     /// Renders a document's [`Document::context`] with the agreement template for `format`.
@@ -1270,7 +1270,7 @@ impl Register {
         };
         templates.render_with_fuel(
             REGISTER_HTML,
-            minijinja::Value::from(minijinja::value::Serde(&view)),
+            crate::templates::context::to_value(&view),
             crate::templates::FUEL + FUEL_PER_ROW * rows.len() as u64,
         )
     }

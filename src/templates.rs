@@ -6,9 +6,12 @@
 //! (Markdown running text and table cells), `long_date` ("1 April 2026"), `short_date` ("1 Apr 2026"), `mailto` (a
 //! `mailto:` link to an address and nothing more).
 
+pub mod context;
+
 use crate::error::{Error, Result};
 use crate::gate::{self, FileKind, Kind};
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::value::{ArgType, Value};
+use minijinja::{Environment, State, UndefinedBehavior};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -95,6 +98,28 @@ fn builtin(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _, _)| *n == name)
         .map(|(_, src, _)| *src)
+}
+
+/// The `md` filter (`md_cell` when `cell`). These run a few hundred times a page: a text with
+/// nothing to escape is the value it was given (no copy), any other text is borrowed from it to
+/// escape, and anything else is first written as a string, as a `Cow<str>` argument would be.
+fn markdown(
+    state: &State,
+    value: &Value,
+    cell: bool,
+) -> std::result::Result<Value, minijinja::Error> {
+    if let Some(text) = value.as_str()
+        && !value.is_safe()
+        && crate::text::markdown_unchanged(text)
+    {
+        return Ok(value.clone());
+    }
+    let (text, _) = <Cow<'_, str> as ArgType>::from_state_and_value(Some(state), Some(value))?;
+    Ok(Value::from(if cell {
+        crate::text::markdown_cell(&text)
+    } else {
+        crate::text::markdown_text(&text)
+    }))
 }
 
 /// Quotes a text as a TOML basic string (for templates that write TOML).
@@ -211,11 +236,11 @@ impl Templates {
             env.set_syntax(syntax);
         }
         env.add_filter("toml", toml_string);
-        // Texts are borrowed from the value (a `String` argument would copy each, and these run
-        // a few hundred times a page); anything else is written as a string, as before.
-        env.add_filter("md", |text: Cow<'_, str>| crate::text::markdown_text(&text));
-        env.add_filter("md_cell", |text: Cow<'_, str>| {
-            crate::text::markdown_cell(&text)
+        env.add_filter("md", |state: &State, value: &Value| {
+            markdown(state, value, false)
+        });
+        env.add_filter("md_cell", |state: &State, value: &Value| {
+            markdown(state, value, true)
         });
         env.add_filter("long_date", long_date);
         env.add_filter("short_date", short_date);
@@ -269,7 +294,7 @@ impl Templates {
     }
 
     /// Renders template `name` with `context`. Errors name the template, its origin and line.
-    /// Pass `minijinja::context!{..}`, or `minijinja::Value::from(Serde(&x))` for a serde type.
+    /// Pass `minijinja::context!{..}`, or [`context::to_value`] of a serde type.
     pub fn render(&self, name: &str, context: impl Into<minijinja::Value>) -> Result<String> {
         let context = context.into();
         let result = self.env.get_template(name).and_then(|t| t.render(context));

@@ -22,6 +22,30 @@ pub fn markdown_cell(text: &str) -> String {
     escape_markdown(text, true)
 }
 
+/// A table of the bytes `bytes`, to look a byte up rather than compare it with each.
+const fn byte_table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Whether [`markdown_text`] and [`markdown_cell`] return `text` as it is: one line, nothing to
+/// trim at either end, no marker at its start and no character they could escape (an `&` of
+/// any kind counts as one). Lets a caller keep the text it has instead of a copy.
+pub fn markdown_unchanged(text: &str) -> bool {
+    // Every byte that may be escaped or that starts another line.
+    static CHANGES: [bool; 256] = byte_table(b"\\`*_[]<>|&\n\r");
+    let ends_clean = |c: Option<char>| c.is_none_or(|c| !c.is_whitespace());
+    ends_clean(text.chars().next())
+        && ends_clean(text.chars().next_back())
+        && !text.starts_with(['#', '-', '+', '='])
+        && !text.bytes().any(|b| CHANGES[usize::from(b)])
+}
+
 /// [`markdown_text`], or [`markdown_cell`] when `cell`: the text's lines trimmed, blank ones
 /// dropped; the lines of a paragraph joined by a space, and paragraphs by a blank line (by a
 /// space in a cell, where only the start of the first could be read as a marker).
@@ -56,16 +80,7 @@ fn escape_markdown(text: &str, cell: bool) -> String {
 /// character escaped is ASCII, and the text between two of them is copied whole.
 fn escape_line(out: &mut String, line: &str) {
     // The bytes that may need a backslash, looked up rather than compared one by one.
-    static SPECIAL: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut i = 0;
-        let special = b"\\`*_[]<>|&";
-        while i < special.len() {
-            table[special[i] as usize] = true;
-            i += 1;
-        }
-        table
-    };
+    static SPECIAL: [bool; 256] = byte_table(b"\\`*_[]<>|&");
     let bytes = line.as_bytes();
     let mut from = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -225,6 +240,49 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(markdown_text(&text), markdown_by_chars(&text, false));
             proptest::prop_assert_eq!(markdown_cell(&text), markdown_by_chars(&text, true));
+        }
+
+        #[test]
+        fn text_said_to_be_unchanged_is_unchanged(
+            text in "([a-z0-9#=+&|*_<>\\\\`\\[\\]é -]{0,6}[\n\r\t \u{2003}\u{85}]{0,2}){0,4}"
+        ) {
+            if markdown_unchanged(&text) {
+                proptest::prop_assert_eq!(&markdown_text(&text), &text);
+                proptest::prop_assert_eq!(&markdown_cell(&text), &text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_unchanged_and_others_are_not() {
+        for text in [
+            "",
+            "Health and care records",
+            "NHS Trust (2026), 3.1 v2 ; é",
+        ] {
+            assert!(markdown_unchanged(text), "{text:?}");
+        }
+        for text in [
+            " lead",
+            "trail ",
+            "two\nlines",
+            "cr\rhere",
+            "# head",
+            "- item",
+            "+1",
+            "=x",
+            "a_b",
+            "a*b",
+            "a|b",
+            "a<b",
+            "a&b",
+            "a\\b",
+            "a`b",
+            "[x]",
+            "tab\t",
+            "\u{2003}em",
+        ] {
+            assert!(!markdown_unchanged(text), "{text:?}");
         }
     }
 
