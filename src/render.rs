@@ -1182,8 +1182,9 @@ impl Register {
     }
 
     /// Renders the register's pages: `index.html` first, then, when it holds more than
-    /// `page_size` agreements, each state's pages, most urgent state first. The pages are
-    /// rendered side by side (at 10,000 agreements a dozen pages of up to 1,000 rows each).
+    /// `page_size` agreements, each state's pages, most urgent state first; and last the
+    /// site's stylesheet ([`SITE_STYLESHEET`]), which every page of the site links to. The pages
+    /// are rendered side by side (at 10,000 agreements a dozen pages of up to 1,000 rows each).
     pub fn render(&self, templates: &Templates) -> Result<Vec<SiteFile>> {
         use rayon::prelude::*;
         let size = self.page_size;
@@ -1242,7 +1243,7 @@ impl Register {
                 ));
             }
         }
-        pages
+        let mut files = pages
             .into_par_iter()
             .map(|(name, rows, page)| {
                 Ok(SiteFile {
@@ -1250,7 +1251,12 @@ impl Register {
                     contents: self.render_page(templates, rows, page)?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        files.push(SiteFile {
+            name: SITE_STYLESHEET.to_string(),
+            contents: templates.render(STYLESHEET, minijinja::context! {})?,
+        });
+        Ok(files)
     }
 
     fn render_page(
@@ -1279,6 +1285,13 @@ impl Register {
 /// The file name of the register page in a site.
 pub const SITE_INDEX: &str = "index.html";
 
+/// The site's stylesheet, rendered once from [`STYLESHEET`] and linked from every page of the
+/// site (a rendition of one agreement carries it inline instead, so that it stands alone).
+pub const SITE_STYLESHEET: &str = "style.css";
+
+/// The stylesheet's template.
+const STYLESHEET: &str = "style.css.j2";
+
 /// The site manifest: a file in the site directory listing the files the last
 /// `render --all` wrote there, one name a line. A re-render removes the files it lists that the
 /// new run does not write (an agreement deleted, or now invalid), and only a directory with a
@@ -1288,10 +1301,11 @@ pub const SITE_MANIFEST: &str = ".datapact-site";
 /// The first line of every site manifest.
 const MANIFEST_HEADER: &str = "# Written by `datapact render --all`: the files of this site. The next render removes those it no longer writes.";
 
-/// Whether `name` is a file name a site can hold: `index.html`, `<id>.html` or `<id>.md`,
-/// never a path, a hidden file or anything else (so a manifest cannot name a file elsewhere).
+/// Whether `name` is a file name a site can hold: `index.html`, `style.css`, a state's register
+/// page, `<id>.html` or `<id>.md`, never a path, a hidden file or anything else (so a manifest
+/// cannot name a file elsewhere).
 pub fn is_site_file_name(name: &str) -> bool {
-    if name == SITE_INDEX {
+    if name == SITE_INDEX || name == SITE_STYLESHEET {
         return true;
     }
     // A state's register page: register.STATE.html or register.STATE.N.html.
@@ -1409,6 +1423,7 @@ mod tests {
     fn site_manifests_name_only_site_files() {
         let names = [
             "index.html",
+            "style.css",
             "register.review-overdue.html",
             "register.active.2.html",
             "register.active.12.html",
@@ -1439,6 +1454,9 @@ mod tests {
             "register.../x.html",
             "register.Active.html",
             "register.html.html",
+            "style.css.j2",
+            "Style.css",
+            "register.css",
         ] {
             assert_eq!(
                 parse_site_manifest(&format!("index.html\n{bad}\n")),

@@ -70,12 +70,12 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "style.css.j2",
         include_str!("../templates/style.css.j2"),
-        "the stylesheet (screen, phone and A4 print) included inline in every HTML page",
+        "the stylesheet (screen, phone and A4 print): a site's `style.css`, which its pages link to, and inline in `datapact render ID --format html`",
     ),
     (
         "register.css.j2",
         include_str!("../templates/register.css.j2"),
-        "the register's own styles, included inline after style.css.j2 in its pages",
+        "the register's own styles, included inline in its pages (after the link to the site's `style.css`)",
     ),
 ];
 

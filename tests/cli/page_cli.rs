@@ -105,12 +105,30 @@ fn styles(page: &str) -> String {
         .join("\n")
 }
 
+/// The styles page `id` of the site in `dir` is shown with: the site's stylesheet, which every
+/// page of a site links to (and only that one: a page's own `<style>` holds what is its own),
+/// then its own.
+fn page_styles(ws: &TempWorkspace, dir: &str, id: &str) -> String {
+    let page = read(ws, &format!("{dir}/{id}.html"));
+    let links = page.matches("<link rel=\"stylesheet\"").count();
+    assert_eq!(links, 1, "{dir}/{id}.html links one stylesheet");
+    assert!(
+        page.contains(r#"<link rel="stylesheet" href="style.css" />"#),
+        "{id}"
+    );
+    format!(
+        "{}\n{}",
+        read(ws, &format!("{dir}/style.css")),
+        styles(&page)
+    )
+}
+
 #[test]
 fn the_signature_table_has_no_percentage_column_widths_and_the_tags_are_tinted() {
     let ws = signed_examples();
     let (code, err) = site(&ws, "site", false);
     assert_eq!(code, 0, "{err}");
-    let css = styles(&read(&ws, "site/icb-ecc-adult-social-care.html"));
+    let css = page_styles(&ws, "site", "icb-ecc-adult-social-care");
     for rule in css.split('}') {
         let Some((selector, body)) = rule.split_once('{') else {
             continue;
@@ -173,7 +191,7 @@ fn the_full_rendition_is_marked_not_for_publication_and_the_public_one_public() 
         assert!(!public.contains("not for publication"), "{id}");
         // On every printed page: @page margin boxes (the text escaped as CSS: the dash is
         // \2014), with the page number and the reference and version.
-        let css = styles(&full);
+        let css = page_styles(&ws, "full", &id);
         for box_name in ["@top-right", "@bottom-left"] {
             let at = css
                 .find(box_name)
@@ -184,13 +202,16 @@ fn the_full_rendition_is_marked_not_for_publication_and_the_public_one_public() 
                 "{id}: {rule}"
             );
         }
-        let css = styles(&public);
+        let css = page_styles(&ws, "public", &id);
         assert!(
             css.contains(r#"@top-right { content: "Public version""#),
             "{id}"
         );
         assert!(!css.contains("not for publication"), "{id}");
-        for css in [styles(&full), styles(&public)] {
+        for css in [
+            page_styles(&ws, "full", &id),
+            page_styles(&ws, "public", &id),
+        ] {
             assert!(
                 css.contains(r#"content: "Page " counter(page) " of " counter(pages)"#),
                 "{id}: page numbers"

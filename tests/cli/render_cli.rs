@@ -720,6 +720,57 @@ fn render_site(ws: &TempWorkspace, dir: &str, extra: &[&str]) -> (i32, String) {
     (code, err)
 }
 
+/// A site's pages share one stylesheet, written once as `style.css` (a workspace's override of
+/// `style.css.j2` included) and listed in the manifest; a rendition of one agreement carries
+/// the same stylesheet inline, so that it stands alone.
+#[test]
+fn a_site_links_one_stylesheet_and_a_single_page_carries_it_inline() {
+    let ws = signed_examples();
+    let link = r#"<link rel="stylesheet" href="style.css" />"#;
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 0, "{err}");
+    let site = ws.root().join("site");
+    let css = std::fs::read_to_string(site.join("style.css")).unwrap();
+    assert!(
+        css.contains(":root {") && css.contains("@media print"),
+        "{css}"
+    );
+    let manifest = std::fs::read_to_string(site.join(".datapact-site")).unwrap();
+    assert!(manifest.contains("\nstyle.css\n"), "{manifest}");
+    let pages: Vec<String> = dir_names(&site)
+        .into_iter()
+        .filter(|n| n.ends_with(".html"))
+        .collect();
+    assert_eq!(pages.len(), example_ids().len() + 1, "{pages:?}");
+    for name in &pages {
+        let page = std::fs::read_to_string(site.join(name)).unwrap();
+        assert_eq!(
+            page.matches(link).count(),
+            1,
+            "{name} links the stylesheet once"
+        );
+        assert!(
+            !page.contains(":root {"),
+            "{name} carries the stylesheet inline too"
+        );
+    }
+    let id = &example_ids()[0];
+    let single = render_on(&ws, SIGNED_TODAY, id, &["--format", "html"]);
+    assert!(!single.contains("<link rel=\"stylesheet\""), "{single}");
+    assert!(
+        single.contains(css.trim_end()),
+        "the page carries the site's stylesheet inline"
+    );
+    // An override of the stylesheet is what the site links to.
+    ws.write("templates/style.css.j2", "body { color: teal; }\n");
+    let (code, err) = render_site(&ws, "site", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(site.join("style.css")).unwrap(),
+        "body { color: teal; }\n"
+    );
+}
+
 #[test]
 fn a_public_rerender_leaves_no_stale_full_page_behind() {
     let ws = with_examples();
@@ -771,7 +822,8 @@ fn a_public_rerender_leaves_no_stale_full_page_behind() {
             &format!("{central}.html"),
             &format!("{central}.md"),
             &format!("{kept}.html"),
-            &format!("{kept}.md")
+            &format!("{kept}.md"),
+            "style.css"
         ]
     );
     let manifest = std::fs::read_to_string(site.join(".datapact-site")).unwrap();
