@@ -21,7 +21,9 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
     /// The text, when the bytes are UTF-8 (a leading BOM removed). `None` when not UTF-8 or too large.
     pub text: Option<String>,
-    lines: LineIndex,
+    /// Where the text's lines start: made when a position is first asked for (most files
+    /// have no finding to place).
+    lines: std::sync::OnceLock<LineIndex>,
     /// Byte-level findings (DP001-DP004).
     pub findings: Vec<Finding>,
 }
@@ -147,13 +149,12 @@ impl SourceFile {
                 }
             }
         }
-        let lines = LineIndex::new(text.as_deref().unwrap_or(""));
         SourceFile {
             path,
             display,
             bytes,
             text,
-            lines,
+            lines: std::sync::OnceLock::new(),
             findings,
         }
     }
@@ -166,7 +167,10 @@ impl SourceFile {
     /// Line and column of a byte offset into [`SourceFile::text`].
     pub fn position(&self, offset: usize) -> Position {
         match &self.text {
-            Some(t) => self.lines.position(t, offset),
+            Some(t) => self
+                .lines
+                .get_or_init(|| LineIndex::new(t))
+                .position(t, offset),
             None => Position::START,
         }
     }

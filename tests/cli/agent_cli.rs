@@ -39,13 +39,18 @@ impl Agent {
             socket,
             _dir: dir,
         };
+        // Ready when it accepts a connection: the socket's file exists from its `bind`, a
+        // moment before its `listen`, and a client in that moment is refused (seen under load).
         for _ in 0..1000 {
-            if agent.socket.exists() {
+            if std::os::unix::net::UnixStream::connect(&agent.socket).is_ok() {
                 return agent;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        panic!("ssh-agent made no socket at {}", agent.socket.display());
+        panic!(
+            "ssh-agent accepts no connection at {}",
+            agent.socket.display()
+        );
     }
 
     /// `ssh-add KEY` into this agent.
