@@ -1182,9 +1182,8 @@ impl Register {
     }
 
     /// Renders the register's pages: `index.html` first, then, when it holds more than
-    /// `page_size` agreements, each state's pages, most urgent state first; and last the
-    /// site's stylesheet ([`SITE_STYLESHEET`]), which every page of the site links to. The pages
-    /// are rendered side by side (at 10,000 agreements a dozen pages of up to 1,000 rows each).
+    /// `page_size` agreements, each state's pages, most urgent state first. The pages are
+    /// rendered side by side (at 10,000 agreements a dozen pages of up to 1,000 rows each).
     pub fn render(&self, templates: &Templates) -> Result<Vec<SiteFile>> {
         use rayon::prelude::*;
         let size = self.page_size;
@@ -1243,7 +1242,7 @@ impl Register {
                 ));
             }
         }
-        let mut files = pages
+        pages
             .into_par_iter()
             .map(|(name, rows, page)| {
                 Ok(SiteFile {
@@ -1251,12 +1250,7 @@ impl Register {
                     contents: self.render_page(templates, rows, page)?,
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-        files.push(SiteFile {
-            name: SITE_STYLESHEET.to_string(),
-            contents: templates.render(STYLESHEET, minijinja::context! {})?,
-        });
-        Ok(files)
+            .collect()
     }
 
     fn render_page(
@@ -1291,6 +1285,14 @@ pub const SITE_STYLESHEET: &str = "style.css";
 
 /// The stylesheet's template.
 const STYLESHEET: &str = "style.css.j2";
+
+/// The site's stylesheet ([`SITE_STYLESHEET`]), which every page of the site links to.
+pub fn site_stylesheet(templates: &Templates) -> Result<SiteFile> {
+    Ok(SiteFile {
+        name: SITE_STYLESHEET.to_string(),
+        contents: templates.render(STYLESHEET, minijinja::context! {})?,
+    })
+}
 
 /// The site manifest: a file in the site directory listing the files the last
 /// `render --all` wrote there, one name a line. A re-render removes the files it lists that the
@@ -1368,8 +1370,9 @@ pub struct SiteFile {
 
 /// One agreement of a site, as `render --all` streams it: its register row, and its document
 /// when it validates. A site is the register's pages ([`Register::render`] of every entry, most
-/// urgent first) plus `<id>.html` and `<id>.md` per agreement with a document; each agreement's
-/// files are rendered and written as it is assessed, so only the entries are kept.
+/// urgent first) and its stylesheet ([`site_stylesheet`]) plus `<id>.html` and `<id>.md` per
+/// agreement with a document; each agreement's files are rendered and written as it is
+/// assessed, so only the entries are kept.
 pub struct SiteAgreement {
     pub entry: RegisterEntry,
     /// Its place in the register ([`Assessment::urgency`]).

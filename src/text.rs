@@ -33,17 +33,21 @@ const fn byte_table(bytes: &[u8]) -> [bool; 256] {
     table
 }
 
+/// The bytes that may need a backslash in Markdown, looked up rather than compared one by one
+/// (an `&` only before a character reference: [`escape_line`]).
+static SPECIAL: [bool; 256] = byte_table(b"\\`*_[]<>|&");
+
 /// Whether [`markdown_text`] and [`markdown_cell`] return `text` as it is: one line, nothing to
 /// trim at either end, no marker at its start and no character they could escape (an `&` of
 /// any kind counts as one). Lets a caller keep the text it has instead of a copy.
 pub fn markdown_unchanged(text: &str) -> bool {
-    // Every byte that may be escaped or that starts another line.
-    static CHANGES: [bool; 256] = byte_table(b"\\`*_[]<>|&\n\r");
     let ends_clean = |c: Option<char>| c.is_none_or(|c| !c.is_whitespace());
     ends_clean(text.chars().next())
         && ends_clean(text.chars().next_back())
         && !text.starts_with(['#', '-', '+', '='])
-        && !text.bytes().any(|b| CHANGES[usize::from(b)])
+        && !text
+            .bytes()
+            .any(|b| SPECIAL[usize::from(b)] || b == b'\n' || b == b'\r')
 }
 
 /// [`markdown_text`], or [`markdown_cell`] when `cell`: the text's lines trimmed, blank ones
@@ -79,8 +83,6 @@ fn escape_markdown(text: &str, cell: bool) -> String {
 /// Appends `line` to `out` with Markdown's special characters escaped. By bytes: every
 /// character escaped is ASCII, and the text between two of them is copied whole.
 fn escape_line(out: &mut String, line: &str) {
-    // The bytes that may need a backslash, looked up rather than compared one by one.
-    static SPECIAL: [bool; 256] = byte_table(b"\\`*_[]<>|&");
     let bytes = line.as_bytes();
     let mut from = 0;
     for (i, &b) in bytes.iter().enumerate() {

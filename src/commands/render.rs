@@ -13,7 +13,7 @@ use crate::gate::{FileKind, Kind, output, publish};
 use crate::register::Session;
 use crate::render::{
     Audience, Document, Format, Register, SITE_INDEX, SITE_MANIFEST, SiteAgreement,
-    parse_site_manifest, site_manifest,
+    parse_site_manifest, site_manifest, site_stylesheet,
 };
 use crate::templates::Templates;
 use crate::term;
@@ -217,7 +217,9 @@ impl Run<'_> {
             today,
             settings.register_page_size,
         );
-        let pages = register.render(templates)?;
+        // The register's pages, then the stylesheet they and the agreements' pages link to.
+        let mut pages = register.render(templates)?;
+        pages.push(site_stylesheet(templates)?);
         drop(register);
         let mut taken_name = None;
         for done in &mut agreements {

@@ -164,6 +164,16 @@ fn variant(name: &'static str, contents: Value) -> Value {
     Value::from_object(fields)
 }
 
+/// A `bool`, number or `char` as minijinja's own `From` makes it (integers as 64 bits or
+/// wider, `f32` as `f64`), one method each.
+macro_rules! plain {
+    ($($method:ident: $type:ty),*) => {$(
+        fn $method(self, v: $type) -> Result<Value> {
+            Ok(Value::from(v))
+        }
+    )*};
+}
+
 impl ser::Serializer for ValueSerializer {
     type Ok = Value;
     type Error = Invalid;
@@ -175,48 +185,22 @@ impl ser::Serializer for ValueSerializer {
     type SerializeStruct = Struct;
     type SerializeStructVariant = Struct;
 
-    fn serialize_bool(self, v: bool) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Value> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Value> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Value> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_i128(self, v: i128) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Value> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Value> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Value> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u128(self, v: u128) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_f32(self, v: f32) -> Result<Value> {
-        Ok(Value::from(f64::from(v)))
-    }
-    fn serialize_f64(self, v: f64) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_char(self, v: char) -> Result<Value> {
-        Ok(Value::from(v))
-    }
+    plain!(
+        serialize_bool: bool,
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128,
+        serialize_f32: f32,
+        serialize_f64: f64,
+        serialize_char: char
+    );
     fn serialize_str(self, v: &str) -> Result<Value> {
         Ok(Value::from(v))
     }
