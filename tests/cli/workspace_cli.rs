@@ -811,8 +811,8 @@ fn output_into_a_workspace_folder_that_links_out_is_refused() {
 }
 
 /// A site rendered outside the workspace is the user's choice, but a link planted at a page's
-/// name there is replaced by the page, never written through: the file it pointed at is left
-/// as it was.
+/// name there (or the stylesheet's) is replaced by the page, never written through: the file
+/// it pointed at is left as it was.
 #[cfg(unix)]
 #[test]
 fn a_link_planted_in_a_site_outside_the_workspace_is_replaced_not_written_through() {
@@ -835,7 +835,11 @@ fn a_link_planted_in_a_site_outside_the_workspace_is_replaced_not_written_throug
     assert_eq!(code, 0, "{err}");
     let victim = outside.path().join("victim.txt");
     std::fs::write(&victim, "not a page\n").unwrap();
-    for page in ["index.html".to_string(), format!("{ID}.html")] {
+    for (page, marker) in [
+        ("index.html".to_string(), "<html"),
+        (format!("{ID}.html"), "<html"),
+        ("style.css".to_string(), ":root {"),
+    ] {
         std::fs::remove_file(site.join(&page)).unwrap();
         std::os::unix::fs::symlink(&victim, site.join(&page)).unwrap();
         let (code, _, err) = render();
@@ -846,7 +850,8 @@ fn a_link_planted_in_a_site_outside_the_workspace_is_replaced_not_written_throug
         assert!(
             std::fs::read_to_string(site.join(&page))
                 .unwrap()
-                .contains("<html")
+                .contains(marker),
+            "{page}"
         );
     }
 }
