@@ -363,6 +363,23 @@ fn walk(root: &Path, path: &Path) -> Walk {
                     seen = Some(Kind::Dir);
                     continue;
                 }
+                // What a listing of its folder this run noted says is there, when it says it is
+                // no link: what an `lstat` would say, without one (see [`noted_entry`]).
+                match noted_entry(&real) {
+                    Some(Kind::Link) | None => {}
+                    Some(Kind::Missing) => {
+                        missing = true;
+                        seen = Some(Kind::Missing);
+                        continue;
+                    }
+                    Some(kind) => {
+                        if kind == Kind::Dir {
+                            plain_folders::remember(&real);
+                        }
+                        seen = Some(kind);
+                        continue;
+                    }
+                }
                 match std::fs::symlink_metadata(&real) {
                     Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&real) {
                         Ok(target) if target.starts_with(root) => real = target,
@@ -568,6 +585,22 @@ type Listings = std::collections::HashMap<std::ffi::OsString, Vec<(PathBuf, Kind
 fn noted_listings() -> &'static std::sync::Mutex<Listings> {
     static LISTINGS: std::sync::OnceLock<std::sync::Mutex<Listings>> = std::sync::OnceLock::new();
     LISTINGS.get_or_init(Default::default)
+}
+
+/// What the listing of the folder holding `path` that this run noted (when noting is on, see
+/// [`note_private_keys`]) says is at `path`: its [`Kind`] as listed, or [`Kind::Missing`] when
+/// the listing has no such entry; `None` when no listing of that folder was noted. `check`
+/// judges each agreement's files, and asks whether its `members/`, `acceptances/` and `reviews/`
+/// exist, in folders it has just listed: the listing answers what an `lstat` of each would,
+/// as the folders judged once answer for the rest of the run ([`plain_folders`]).
+fn noted_entry(path: &Path) -> Option<Kind> {
+    if !KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    let dir = path.parent()?;
+    let listings = noted_listings().lock().ok()?;
+    let entries = listings.get(dir.as_os_str())?;
+    Some(listed(entries, path).unwrap_or(Kind::Missing))
 }
 
 /// Keeps the listing of `dir` (judged, then listed) when noting is on.

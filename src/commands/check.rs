@@ -133,7 +133,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // Listing those files is a walk of the work tree on one thread: it runs beside the
     // agreements' checks, and the files are searched once the checks have read theirs.
     let whole = args.targets.is_empty();
-    let (results, leak_candidates) = rayon::join(
+    let (results, workspace_wide) = rayon::join(
         || {
             session.map_assessed(&args.targets, |a| {
                 // A family that could not run (an earlier stage failed) is reported skipped.
@@ -152,7 +152,16 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
                 (report, a.checked.is_unreadable())
             })
         },
-        || whole.then(|| crate::signing::leaks::candidates(ws)),
+        // Entries of signatures/ that belong to no agreement, looked for first: the listing
+        // of signatures/ it makes answers the pass's judgement of each agreement's folder there.
+        || {
+            whole.then(|| {
+                (
+                    crate::signing::verify::orphan_signature_entries(ws),
+                    crate::signing::leaks::candidates(ws),
+                )
+            })
+        },
     );
     let results = results?;
     let unreadable = results.iter().any(|(_, u)| *u);
@@ -161,16 +170,14 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
     // that belong to no agreement, one report per entry, and private keys anywhere git would
     // share them (DP220), one report per file.
     // Signature entries of no agreement and private keys are looked for in whole-workspace
-    // runs; a run on named agreements does not scan the workspace for them.
-    // Both after the pass, when its listings and reads are there to use; side by side.
-    let (orphans, leaks) = match leak_candidates {
-        Some(candidates) => rayon::join(
-            || crate::signing::verify::orphan_signature_entries(ws),
-            || {
-                candidates
-                    .map(|tracked| crate::signing::leaks::scan(ws, tracked))
-                    .unwrap_or_default()
-            },
+    // runs; a run on named agreements does not scan the workspace for them. Private keys
+    // after the pass, when its listings and reads are there to use.
+    let (orphans, leaks) = match workspace_wide {
+        Some((orphans, candidates)) => (
+            orphans,
+            candidates
+                .map(|tracked| crate::signing::leaks::scan(ws, tracked))
+                .unwrap_or_default(),
         ),
         None => (Vec::new(), Vec::new()),
     };

@@ -809,6 +809,9 @@ fn verify_dir(
     let latest = super::statement::latest_signing_time(today, ws.config.timezone());
     let mut findings = Vec::new();
     let mut by_stem: BTreeMap<String, Result<Valid, Rejection>> = BTreeMap::new();
+    // `signatures/<id>/`, listed once for the chain, later versions and stray entries; listed
+    // first, so a run that keeps its listings judges the version's folder by it.
+    let entries = agreement_entries(ws, facts.id.as_str());
     let dir = version_dir(ws, facts.id.as_str(), facts.version);
     let listed = gate::list_dir_kinds(&ws.root, &dir).unwrap_or_default();
     // What is at a path of this folder: as listed, a link judged and followed, and a name the
@@ -908,8 +911,6 @@ fn verify_dir(
             evaluate(ws, facts, trust, latest, stem, &path, &listed),
         );
     }
-    // `signatures/<id>/`, listed once for the chain, later versions and stray entries.
-    let entries = agreement_entries(ws, facts.id.as_str());
     let versions = versions_in(ws, &entries);
     // The hash chain, worked out only when some statement is otherwise valid.
     if by_stem.values().any(Result::is_ok) {
