@@ -876,84 +876,261 @@ pub struct RawApproval {
     pub minute_reference: Text,
 }
 
-/// The field names serde knows for a struct type, read from its `Deserialize` impl, so the
-/// "did you mean" list for unknown keys never drifts from the model.
-pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
-    struct Capture(Option<&'static [&'static str]>);
-    impl<'de> Deserializer<'de> for &mut Capture {
-        type Error = serde::de::value::Error;
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Self::Error> {
-            self.0 = Some(fields);
-            Err(serde::de::Error::custom("captured"))
-        }
-        fn deserialize_any<V: serde::de::Visitor<'de>>(
-            self,
-            _visitor: V,
-        ) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("not a struct"))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-        }
-    }
-    let mut capture = Capture(None);
-    let _ = T::deserialize(&mut capture);
-    capture.0.unwrap_or(&[])
+/// What serde's derived `Deserialize` of a type asks the file for: a table of known keys (each
+/// with the shape of its value), a list of values of one shape, or a leaf (a [`Slot`], which
+/// takes any value whole, so nothing below it is a key of the format). Read from the types'
+/// own `Deserialize` impls ([`Shape::of`]), so it cannot drift from them.
+#[derive(Debug)]
+pub enum Shape {
+    Leaf,
+    List(Box<Shape>),
+    Table(Vec<(&'static str, Shape)>),
 }
 
-/// Known keys of the table at `path` (keys only, array indices removed), for suggestions.
-pub fn known_keys(path: &[&str]) -> &'static [&'static str] {
-    match path {
-        [] => field_names::<RawFile>(),
-        ["agreement"] => field_names::<RawIdentity>(),
-        ["parties"] => field_names::<RawParty>(),
-        ["parties", "dpo" | "caldicott_guardian" | "senior_officer"] => field_names::<RawContact>(),
-        ["processors"] => field_names::<RawProcessor>(),
-        ["parties", "signatory"] => field_names::<RawSignatory>(),
-        ["purpose"] => field_names::<RawPurpose>(),
-        ["necessity"] => field_names::<RawNecessity>(),
-        ["data"] => field_names::<RawData>(),
-        ["data", "items"] => field_names::<RawDataItem>(),
-        ["lawful_basis"] => field_names::<RawLawfulBasis>(),
-        ["consent"] => field_names::<RawConsent>(),
-        ["risk"] => field_names::<RawRisk>(),
-        ["risk", "risks"] => field_names::<RawRiskItem>(),
-        ["security"] => field_names::<RawSecurity>(),
-        ["transfer"] => field_names::<RawTransfer>(),
-        ["retention"] => field_names::<RawRetention>(),
-        ["retention", "rules"] => field_names::<RawRetentionRule>(),
-        ["onward_sharing"] => field_names::<RawOnwardSharing>(),
-        ["rights"] => field_names::<RawRights>(),
-        ["research"] => field_names::<RawResearch>(),
-        ["responsibilities"] => field_names::<RawResponsibilities>(),
-        ["incidents"] => field_names::<RawIncidents>(),
-        ["dates"] => field_names::<RawDates>(),
-        ["changes"] => field_names::<RawChange>(),
-        // Optional sections of published agreements.
-        ["termination"] => field_names::<RawTermination>(),
-        ["disputes"] => field_names::<RawDisputes>(),
-        ["requests"] => field_names::<RawRequests>(),
-        ["definitions"] => field_names::<RawDefinition>(),
-        ["parties", "contacts"] => field_names::<RawPartyContact>(),
-        ["query_contact"] => field_names::<RawContact>(),
-        ["uses"] => field_names::<RawUses>(),
-        ["data_quality"] => field_names::<RawDataQuality>(),
-        ["annexes"] => field_names::<RawAnnex>(),
-        ["acknowledgements"] => field_names::<RawAcknowledgement>(),
-        // Optional sections, third set.
-        ["assurance"] => field_names::<RawAssurance>(),
-        ["data", "flows"] => field_names::<RawDataFlow>(),
-        ["human_rights"] => field_names::<RawHumanRights>(),
-        ["outputs"] => field_names::<RawOutputs>(),
-        ["approval"] => field_names::<RawApproval>(),
-        _ => &[],
+/// The shape of an agreement file ([`RawFile`]), worked out once.
+pub fn file_shape() -> &'static Shape {
+    static SHAPE: std::sync::OnceLock<Shape> = std::sync::OnceLock::new();
+    SHAPE.get_or_init(Shape::of::<RawFile>)
+}
+
+impl Shape {
+    /// The shape `T`'s `Deserialize` asks for: it is given a probe that answers each request
+    /// with what the request says (every field of a struct, one element of a list, an
+    /// option present) and notes it. A type that asks for anything else is a leaf.
+    pub fn of<T: for<'de> Deserialize<'de>>() -> Shape {
+        let mut shape = Shape::Leaf;
+        let _ = T::deserialize(Probe {
+            shape: &mut shape,
+            depth: 0,
+        });
+        shape
     }
+
+    /// The known keys of a table shape (none for a list or a leaf).
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let fields = match self {
+            Shape::Table(fields) => fields.as_slice(),
+            _ => &[],
+        };
+        fields.iter().map(|(k, _)| *k)
+    }
+
+    /// The shape of the value at `key` of a table shape.
+    fn field(&self, key: &str) -> Option<&Shape> {
+        match self {
+            Shape::Table(fields) => fields.iter().find(|(k, _)| *k == key).map(|(_, s)| s),
+            _ => None,
+        }
+    }
+
+    /// The table shape a value of this shape holds tables of: itself, or a list's elements.
+    fn tables(&self) -> &Shape {
+        match self {
+            Shape::List(item) => item,
+            other => other,
+        }
+    }
+}
+
+/// The deserializer [`Shape::of`] hands a type: it notes what the type asks for and answers
+/// with the least that lets the type go on (a leaf gets `false`, which a [`Slot`] keeps as a
+/// value of another type). Types nest a few levels; deeper than [`Probe::MAX_DEPTH`] is a leaf.
+struct Probe<'s> {
+    shape: &'s mut Shape,
+    depth: usize,
+}
+
+impl Probe<'_> {
+    const MAX_DEPTH: usize = 8;
+}
+
+type ProbeError = serde::de::value::Error;
+
+impl<'de> Deserializer<'de> for Probe<'_> {
+    type Error = ProbeError;
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
+        if self.depth >= Probe::MAX_DEPTH {
+            return Err(serde::de::Error::custom("nested too deeply"));
+        }
+        let mut shapes: Vec<(&'static str, Shape)> =
+            fields.iter().map(|&f| (f, Shape::Leaf)).collect();
+        let result = visitor.visit_map(ProbeFields {
+            fields: &mut shapes,
+            next: 0,
+            depth: self.depth + 1,
+        });
+        *self.shape = Shape::Table(shapes);
+        result
+    }
+
+    fn deserialize_seq<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
+        let mut item = Shape::Leaf;
+        let result = visitor.visit_seq(ProbeItem {
+            item: Some(&mut item),
+            depth: self.depth + 1,
+        });
+        *self.shape = Shape::List(Box::new(item));
+        result
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
+        *self.shape = Shape::Leaf;
+        visitor.visit_bool(false)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct newtype_struct tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// A struct's fields, each given once as a key, its value probed.
+struct ProbeFields<'f> {
+    fields: &'f mut [(&'static str, Shape)],
+    next: usize,
+    depth: usize,
+}
+
+impl<'de> serde::de::MapAccess<'de> for ProbeFields<'_> {
+    type Error = ProbeError;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ProbeError> {
+        let Some((name, _)) = self.fields.get(self.next) else {
+            return Ok(None);
+        };
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, ProbeError> {
+        let (_, shape) = &mut self.fields[self.next];
+        self.next += 1;
+        seed.deserialize(Probe {
+            shape,
+            depth: self.depth,
+        })
+    }
+}
+
+/// A list of one element, probed.
+struct ProbeItem<'s> {
+    item: Option<&'s mut Shape>,
+    depth: usize,
+}
+
+impl<'de> serde::de::SeqAccess<'de> for ProbeItem<'_> {
+    type Error = ProbeError;
+
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, ProbeError> {
+        match self.item.take() {
+            Some(shape) => seed
+                .deserialize(Probe {
+                    shape,
+                    depth: self.depth,
+                })
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The keys of a parsed agreement file that its typed reading ignores, in the order of the
+/// file's tables: each as its path of keys, a list element as `#<index>`. A key below an
+/// unknown key is not one of them (the whole value is ignored), nor is anything below a leaf.
+/// Walks `root` against [`file_shape`]; a value of another shape than the one expected (which
+/// the typed reading refuses) is not looked into.
+pub fn unknown_keys(root: &toml::de::DeTable<'_>) -> Vec<Vec<String>> {
+    use toml::de::{DeTable, DeValue};
+    /// A step of the path walked: a key (borrowed from the document) or a list index. Made
+    /// into text only for an unknown key: the walk passes hundreds of known ones a file.
+    enum Step<'t> {
+        Key(&'t str),
+        Index(usize),
+    }
+    fn table<'t>(
+        t: &'t DeTable<'_>,
+        shape: &Shape,
+        path: &mut Vec<Step<'t>>,
+        out: &mut Vec<Vec<String>>,
+    ) {
+        for (key, v) in t.iter() {
+            path.push(Step::Key(key.get_ref()));
+            match shape.field(key.get_ref()) {
+                None => out.push(
+                    path.iter()
+                        .map(|step| match step {
+                            Step::Key(k) => k.to_string(),
+                            Step::Index(i) => format!("#{i}"),
+                        })
+                        .collect(),
+                ),
+                Some(field) => value(v.get_ref(), field, path, out),
+            }
+            path.pop();
+        }
+    }
+    fn value<'t>(
+        v: &'t DeValue<'_>,
+        shape: &Shape,
+        path: &mut Vec<Step<'t>>,
+        out: &mut Vec<Vec<String>>,
+    ) {
+        match (v, shape) {
+            (DeValue::Table(t), Shape::Table(_)) => table(t, shape, path, out),
+            (DeValue::Array(items), Shape::List(item)) => {
+                for (i, v) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    value(v.get_ref(), item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    table(root, file_shape(), &mut Vec::new(), &mut out);
+    out
+}
+
+/// Known keys of the table at `path` (keys only, array indices removed), for suggestions:
+/// none for a path that is not a table of the format.
+pub fn known_keys(path: &[&str]) -> Vec<&'static str> {
+    let mut shape = file_shape();
+    for key in path {
+        match shape.tables().field(key) {
+            Some(s) => shape = s,
+            None => return Vec::new(),
+        }
+    }
+    shape.tables().keys().collect()
 }
 
 #[cfg(test)]
@@ -961,10 +1138,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_names_come_from_serde() {
-        assert!(field_names::<RawDates>().contains(&"review_interval_months"));
+    fn known_keys_come_from_serde() {
+        assert!(known_keys(&["dates"]).contains(&"review_interval_months"));
         assert!(known_keys(&["changes"]).contains(&"type"));
         assert!(known_keys(&["parties", "dpo"]).contains(&"mailbox"));
+        assert!(known_keys(&[]).contains(&"lawful_basis"));
+        assert!(known_keys(&["dates", "review"]).is_empty(), "a leaf");
+        assert!(known_keys(&["nowhere"]).is_empty());
     }
 
     #[test]

@@ -89,10 +89,11 @@ pub fn validate(
     };
     cx.scan_values(root.get_ref(), &Path::root());
 
-    let mut unknown: Vec<Vec<String>> = Vec::new();
+    // The keys the typed reading will pass over, found by walking the document against the
+    // shape the types ask for (cheaper than watching the reading do it).
+    let unknown = raw::unknown_keys(root.get_ref());
     let de = toml::de::Deserializer::from(root);
-    let raw: raw::RawFile = match serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p)))
-    {
+    let raw: raw::RawFile = match serde::Deserialize::deserialize(de) {
         Ok(raw) => raw,
         Err(e) => {
             let pos = source.position(e.span().map_or(0, |s| s.start));
@@ -219,31 +220,127 @@ fn plain_shape_message(message: &str) -> String {
         .replace("type: map", "type: table")
 }
 
-fn ignored_path(p: &serde_ignored::Path<'_>) -> Vec<String> {
-    use serde_ignored::Path as P;
-    let mut out = Vec::new();
-    fn walk(p: &P<'_>, out: &mut Vec<String>) {
-        match p {
-            P::Root => {}
-            P::Seq { parent, index } => {
-                walk(parent, out);
-                out.push(format!("#{index}"));
-            }
-            P::Map { parent, key } => {
-                walk(parent, out);
-                out.push(key.clone());
-            }
-            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-                walk(parent, out)
-            }
-        }
-    }
-    walk(p, &mut out);
-    out
-}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The keys serde itself passes over when it reads `text` as an agreement (serde_ignored
+    /// watching it), as [`raw::unknown_keys`] names them; `None` when the text is not an
+    /// agreement serde can read.
+    fn ignored_by_serde(text: &str) -> Option<Vec<Vec<String>>> {
+        fn walk(p: &serde_ignored::Path<'_>, out: &mut Vec<String>) {
+            use serde_ignored::Path as P;
+            match p {
+                P::Root => {}
+                P::Seq { parent, index } => {
+                    walk(parent, out);
+                    out.push(format!("#{index}"));
+                }
+                P::Map { parent, key } => {
+                    walk(parent, out);
+                    out.push(key.clone());
+                }
+                P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+                    walk(parent, out)
+                }
+            }
+        }
+        let root = DeTable::parse(text).ok()?;
+        let mut ignored = Vec::new();
+        let de = toml::de::Deserializer::from(root);
+        serde_ignored::deserialize::<_, _, raw::RawFile>(de, |p| {
+            let mut path = Vec::new();
+            walk(&p, &mut path);
+            ignored.push(path);
+        })
+        .ok()?;
+        Some(ignored)
+    }
+
+    fn unknown_by_walk(text: &str) -> Vec<Vec<String>> {
+        raw::unknown_keys(DeTable::parse(text).unwrap().get_ref())
+    }
+
+    const EXAMPLE: &str = include_str!("../../agreements/icb-ecc-adult-social-care.toml");
+
+    /// Each example agreement has no unknown key, by the walk or by serde.
+    #[test]
+    fn the_examples_have_no_unknown_keys() {
+        for text in [
+            EXAMPLE,
+            include_str!("../../agreements/essex-homelessness-statistics.toml"),
+            include_str!("../../agreements/essex-social-housing-evictions.toml"),
+            include_str!("../../agreements/gp-icb-population-health-research.toml"),
+            include_str!("../../agreements/mhclg-homelessness-case-level-collection.toml"),
+            include_str!("../../agreements/mse-hospital-police-safeguarding.toml"),
+        ] {
+            assert_eq!(ignored_by_serde(text), Some(Vec::new()));
+            assert!(unknown_by_walk(text).is_empty());
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_named_by_their_paths() {
+        let text = format!(
+            "{EXAMPLE}\n[purpose.extra]\nx = 1\n[[parties]]\nbogus = 1\n[parties.dpo]\nwho = 2\n[zzz]\na = {{ b = 1 }}\n"
+        );
+        let parties = DeTable::parse(EXAMPLE).unwrap().get_ref()["parties"]
+            .get_ref()
+            .as_array()
+            .unwrap()
+            .len();
+        let party = format!("#{parties}");
+        let expected: Vec<Vec<String>> = vec![
+            vec!["parties".into(), party.clone(), "bogus".into()],
+            vec!["parties".into(), party, "dpo".into(), "who".into()],
+            vec!["purpose".into(), "extra".into()],
+            vec!["zzz".into()],
+        ];
+        let mut walked = unknown_by_walk(&text);
+        walked.sort();
+        assert_eq!(walked, expected);
+    }
+
+    /// Keys known somewhere and unknown, placed at random in tables and lists of tables.
+    fn additions() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            "type", "id", "name", "dpo", "review", "items", "rules", "bogus", "x", "mailbox",
+        ]);
+        let table = prop::sample::select(vec![
+            "[purpose.{k}]",
+            "[zzz]",
+            "[dates.{k}]",
+            "[[parties]]",
+            "[parties.{k}]",
+            "[[changes]]",
+            "[[data.items]]",
+            "[data.{k}]",
+            "[[risk.risks]]",
+            "[retention.{k}]",
+            "[[retention.rules]]",
+        ]);
+        let lines = (
+            key.clone(),
+            prop::sample::select(vec!["1", "\"t\"", "{ a = 1 }", "[{ b = 2 }]"]),
+        )
+            .prop_map(|(k, v)| format!("{k} = {v}"));
+        let block = (table, key, prop::collection::vec(lines, 0..4))
+            .prop_map(|(t, k, ls)| format!("{}\n{}\n", t.replace("{k}", k), ls.join("\n")));
+        prop::collection::vec(block, 0..6).prop_map(|bs| bs.concat())
+    }
+
+    proptest! {
+        /// The walk for unknown keys finds exactly the keys serde passes over, in its order,
+        /// whatever is added to an agreement (texts serde cannot read aside).
+        #[test]
+        fn the_walk_finds_the_keys_serde_passes_over(added in additions()) {
+            let text = format!("{EXAMPLE}\n{added}");
+            let ignored = ignored_by_serde(&text);
+            prop_assume!(ignored.is_some(), "not an agreement serde reads");
+            prop_assert_eq!(unknown_by_walk(&text), ignored.unwrap());
+        }
+    }
 
     #[test]
     fn nesting_guard_counts_brackets_outside_strings_and_comments() {
