@@ -259,7 +259,7 @@ fn set_by(standing: &Standing) -> String {
 pub fn findings(
     file: &str,
     id: &str,
-    places: &Places,
+    places: &Places<'_>,
     dates: &Dates,
     standing: &Standing,
     windows: &Windows,
@@ -275,7 +275,7 @@ pub fn findings(
         State::ReviewDue => out.push(Finding::new(
             &rules::expiry::REVIEW_DUE,
             file,
-            places.review,
+            places.review(),
             format!("review due on {} ({when}){}", standing.next_date, set_by(standing)),
             rules::expiry::REVIEW_DUE.hint,
         )),
@@ -289,7 +289,7 @@ pub fn findings(
             out.push(Finding::new(
                 rule,
                 file,
-                places.review,
+                places.review(),
                 format!("review overdue since {} ({when}{grace}){}", standing.next_date, set_by(standing)),
                 rule.hint,
             ));
@@ -297,14 +297,14 @@ pub fn findings(
         State::Expired => out.push(Finding::new(
             &rules::expiry::EXPIRED,
             file,
-            places.expires,
+            places.expires(),
             format!("expired on {} ({when}); sharing under it must stop", standing.next_date),
             "renew it as a new version signed by every party, or move it out of agreements/ to an archive",
         )),
         State::Draft if require_signed => out.push(Finding::new(
             &rules::expiry::NOT_FULLY_SIGNED,
             file,
-            places.version,
+            places.version(),
             format!("not fully signed: missing {}", if missing_parties.is_empty() { "signatures".to_string() } else { missing_parties.join(", ") }),
             sign_hint(id, missing_parties),
         )),
@@ -312,7 +312,7 @@ pub fn findings(
             out.push(Finding::new(
                 &rules::expiry::NOT_IN_FORCE,
                 file,
-                places.effective,
+                places.effective(),
                 format!(
                     "effective since {} but no version is fully signed (missing {}): nothing is in force",
                     dates.effective,
@@ -340,7 +340,7 @@ pub fn findings(
         out.push(Finding::new(
             &rules::expiry::EXPIRING,
             file,
-            places.expires,
+            places.expires(),
             format!("expires on {expires} ({left})"),
             "renew the agreement (new version with new dates, signed by every party) or plan for the sharing to stop",
         ));
@@ -386,7 +386,7 @@ pub struct Unsigned<'a> {
 /// force, past its own effective date (DP310). `standing` is the governing version's.
 pub fn signing_findings(
     file: &str,
-    places: &Places,
+    places: &Places<'_>,
     standing: &Standing,
     approval: Option<&Approval>,
     unsigned: Option<Unsigned<'_>>,
@@ -422,7 +422,7 @@ pub fn signing_findings(
             out.push(Finding::new(
                 &RETROSPECTIVE_APPROVAL,
                 file,
-                places.effective,
+                places.effective(),
                 format!(
                     "{which} was approved retrospectively: effective on {}, agreed by every party only on {} when {} {}, {} later{threshold}; any sharing before then had no agreement behind it",
                     a.effective,
@@ -452,7 +452,7 @@ pub fn signing_findings(
         out.push(Finding::new(
             &PENDING_PAST_EFFECTIVE,
             file,
-            places.effective,
+            places.effective(),
             format!(
                 "v{} is effective since {} ({}) but not fully signed (missing {missing}): v{f} is still in force, and nothing may be shared under v{}'s new terms until every party has signed",
                 u.version,
@@ -471,7 +471,7 @@ pub fn signing_findings(
         out.push(Finding::new(
             &DRAFT_PAST_REVIEW,
             file,
-            places.review,
+            places.review(),
             format!(
                 "v{} is still awaiting signatures (missing {missing}) but its review date, {}, passed {} ago",
                 u.version,

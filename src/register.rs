@@ -356,7 +356,7 @@ impl Session {
             });
         let found = lifecycle::signing_findings(
             &a.checked.source.display,
-            &a.checked.places,
+            &a.checked.places(),
             standing,
             self.approval(a).as_ref(),
             unsigned,

@@ -284,45 +284,76 @@ impl<'a> Locator<'a> {
 
     /// Where the value at `path` starts, or the start of the file when it is absent.
     pub fn value_pos(&self, path: &Path) -> Position {
-        match self.skeleton.find(path) {
-            Some(b) => self.src.position(b.span.start),
-            None => Position::START,
-        }
+        self.src.position(self.value_offset(path))
+    }
+
+    /// The byte offset where the value at `path` starts; 0 (the start of the file) when it is
+    /// absent.
+    fn value_offset(&self, path: &Path) -> usize {
+        self.skeleton.find(path).map_or(0, |b| b.span.start)
     }
 
     /// The places later stages report on, recorded now so that nobody parses the file again.
-    pub fn places(&self) -> Places {
+    pub fn places(&self) -> PlaceOffsets {
+        PlaceOffsets([
+            self.value_offset(&Path::keys(&["agreement", "version"])),
+            self.value_offset(&Path::keys(&["dates", "effective"])),
+            self.value_offset(&Path::keys(&["dates", "review"])),
+            self.value_offset(&Path::keys(&["dates", "expires"])),
+        ])
+    }
+}
+
+/// Where `agreement.version`, `dates.effective`, `dates.review` and `dates.expires` start in a
+/// file, as byte offsets (0 for one that is absent): taken from the spanned document while
+/// validating, turned into lines and columns ([`Places`]) only for a finding that points at
+/// one, so a file with none needs no line index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlaceOffsets([usize; 4]);
+
+impl PlaceOffsets {
+    /// The places in `src`, the file the offsets were taken from.
+    pub fn in_file(self, src: &SourceFile) -> Places<'_> {
         Places {
-            version: self.value_pos(&Path::keys(&["agreement", "version"])),
-            effective: self.value_pos(&Path::keys(&["dates", "effective"])),
-            review: self.value_pos(&Path::keys(&["dates", "review"])),
-            expires: self.value_pos(&Path::keys(&["dates", "expires"])),
+            src: Some(src),
+            offsets: self,
         }
     }
 }
 
-/// Where the values that signing and expiry findings point at are in the file: taken from the
-/// spanned document while validating. The start of the file for a value that is absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Places {
-    /// `agreement.version`.
-    pub version: Position,
-    /// `dates.effective`.
-    pub effective: Position,
-    /// `dates.review`.
-    pub review: Position,
-    /// `dates.expires`.
-    pub expires: Position,
+/// Where the values that signing and expiry findings point at are in the file: the start of
+/// the file for a value that is absent, and for every value when no file is given
+/// ([`Places::default`], for tests of the findings themselves).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Places<'s> {
+    src: Option<&'s SourceFile>,
+    offsets: PlaceOffsets,
 }
 
-impl Default for Places {
-    fn default() -> Self {
-        Places {
-            version: Position::START,
-            effective: Position::START,
-            review: Position::START,
-            expires: Position::START,
-        }
+impl Places<'_> {
+    fn at(&self, i: usize) -> Position {
+        self.src
+            .map_or(Position::START, |src| src.position(self.offsets.0[i]))
+    }
+
+    /// `agreement.version`.
+    pub fn version(&self) -> Position {
+        self.at(0)
+    }
+
+    /// `dates.effective`.
+    pub fn effective(&self) -> Position {
+        self.at(1)
+    }
+
+    /// `dates.review`.
+    pub fn review(&self) -> Position {
+        self.at(2)
+    }
+
+    /// `dates.expires`.
+    pub fn expires(&self) -> Position {
+        self.at(3)
     }
 }
 

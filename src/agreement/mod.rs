@@ -17,7 +17,7 @@ use crate::diagnostics::{Finding, Severity};
 use crate::error::Result;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
-use locate::Places;
+use locate::{PlaceOffsets, Places};
 use std::path::Path;
 
 /// An agreement file after validation.
@@ -28,10 +28,15 @@ pub struct Checked {
     pub agreement: Option<Agreement>,
     pub findings: Vec<Finding>,
     /// Where the version and dates are in the file, for findings of later stages.
-    pub places: Places,
+    pub place_offsets: PlaceOffsets,
 }
 
 impl Checked {
+    /// Where the version and dates are in the file, for findings of later stages.
+    pub fn places(&self) -> Places<'_> {
+        self.place_offsets.in_file(&self.source)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
@@ -114,6 +119,6 @@ fn checked(
         source,
         agreement: v.agreement,
         findings: v.findings,
-        places: v.places,
+        place_offsets: v.places,
     }
 }

@@ -6,7 +6,7 @@
 //! about, found through the spanned document parsed once here.
 
 use super::capped::Capped;
-use super::locate::{Locator, Path, Places, Skeleton};
+use super::locate::{Locator, Path, PlaceOffsets, Skeleton};
 use super::model::Agreement;
 use super::raw;
 use super::structure::Cx;
@@ -27,7 +27,7 @@ pub struct Validated {
     /// `[limits] max_findings_per_file` of them, then one DP021 saying how many more there were.
     pub findings: Vec<Finding>,
     /// Where the values later stages report on are.
-    pub places: Places,
+    pub places: PlaceOffsets,
 }
 
 /// Validates one agreement's source. `expected_id` is the id implied by the file name.

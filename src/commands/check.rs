@@ -81,7 +81,7 @@ pub fn findings_of(ws: &Workspace, a: &Assessment, require_signed: bool) -> Vec<
         let mut expiry = lifecycle::findings(
             &a.checked.source.display,
             agreement.id.as_str(),
-            &a.checked.places,
+            &a.checked.places(),
             &agreement.dates,
             standing,
             &ws.config.windows,
