@@ -261,14 +261,15 @@ impl Templates {
                 // /etc/passwd) is never read into a rendition, nor a FIFO opened, nor a huge
                 // file read whole.
                 if !matches!(gate::kind_of(root, &path), Ok(Kind::Missing)) {
+                    // The reason travels as the error's source: [`Templates::describe`] reports
+                    // it as it is (a link out of the workspace, not UTF-8...), not as a
+                    // failure of whichever template included this one.
                     return read_override(root, &path).map(Some).map_err(|e| {
                         minijinja::Error::new(
                             minijinja::ErrorKind::InvalidOperation,
-                            match e.hint {
-                                Some(hint) => format!("{} ({hint})", e.message),
-                                None => e.message,
-                            },
+                            e.message.clone(),
                         )
+                        .with_source(e)
                     });
                 }
             }
@@ -333,6 +334,14 @@ impl Templates {
     /// us wrapped ("could not render include"); the innermost error in the `source()` chain that
     /// knows its template and line is the one to report, with the include named after it.
     fn describe(&self, name: &str, err: &minijinja::Error) -> Error {
+        // An override that could not be read: the reason itself, with its own hint.
+        if let Some(unread) = unreadable_override(err) {
+            return Error {
+                kind: unread.kind,
+                message: unread.message.clone(),
+                hint: unread.hint.clone(),
+            };
+        }
         let cause = innermost(err);
         let file = cause.name().unwrap_or(name);
         let line = cause.line().map(|l| format!(":{l}")).unwrap_or_default();
@@ -385,6 +394,19 @@ fn read_override(root: &Path, path: &Path) -> Result<String> {
 
 /// The innermost error in `err`'s `source()` chain that names its template and line (`err`
 /// itself when none does).
+/// The error of a template override the loader could not read (refused by the gate, not
+/// UTF-8...), if that is what `err` comes from.
+fn unreadable_override(err: &minijinja::Error) -> Option<&Error> {
+    let mut next = std::error::Error::source(err);
+    while let Some(e) = next {
+        if let Some(ours) = e.downcast_ref::<Error>() {
+            return Some(ours);
+        }
+        next = e.source();
+    }
+    None
+}
+
 fn innermost(err: &minijinja::Error) -> &minijinja::Error {
     let mut best = err;
     let mut next = std::error::Error::source(err);

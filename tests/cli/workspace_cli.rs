@@ -418,6 +418,24 @@ fn links_out_of_the_workspace_are_refused_for_reading_and_writing() {
             "the key is never shown"
         );
     }
+    // Linked as a template another includes (the stylesheet): the refusal itself is the error,
+    // with its hint, not a failure of the built-in template that includes it. Regression test.
+    std::fs::remove_file(ws.root().join("templates/agreement.md.j2")).unwrap();
+    symlink(&secret, ws.root().join("templates/style.css.j2")).unwrap();
+    for args in [
+        vec!["render", ID, "--format", "html"],
+        vec!["render", "--all", "--out", "site"],
+    ] {
+        let (code, out, err) = ws.run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.starts_with("error: templates/style.css.j2 is a link to")
+                && err.contains("outside the workspace\n  hint: replace the link")
+                && !err.contains("built-in template")
+                && !err.contains("c2VjcmV0"),
+            "{args:?}: {err}"
+        );
+    }
 
     // datapact.toml as a link to a file elsewhere: not followed, and nothing of it is echoed.
     let ws = TempWorkspace::new();
