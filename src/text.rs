@@ -22,20 +22,30 @@ pub fn markdown_cell(text: &str) -> String {
     escape_markdown(text, true)
 }
 
-/// A table of the bytes `bytes`, to look a byte up rather than compare it with each.
-const fn byte_table(bytes: &[u8]) -> [bool; 256] {
+/// A table of the bytes of `groups`, to look a byte up rather than compare it with each.
+const fn byte_table(groups: &[&[u8]]) -> [bool; 256] {
     let mut table = [false; 256];
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
+    let mut g = 0;
+    while g < groups.len() {
+        let mut i = 0;
+        while i < groups[g].len() {
+            table[groups[g][i] as usize] = true;
+            i += 1;
+        }
+        g += 1;
     }
     table
 }
 
-/// The bytes that may need a backslash in Markdown, looked up rather than compared one by one
-/// (an `&` only before a character reference: [`escape_line`]).
-static SPECIAL: [bool; 256] = byte_table(b"\\`*_[]<>|&");
+/// The bytes that may need a backslash in Markdown (an `&` only before a character reference:
+/// [`escape_line`]).
+const SPECIAL_BYTES: &[u8] = b"\\`*_[]<>|&";
+
+/// [`SPECIAL_BYTES`], looked up rather than compared one by one.
+static SPECIAL: [bool; 256] = byte_table(&[SPECIAL_BYTES]);
+
+/// [`SPECIAL_BYTES`] and the line breaks: the bytes a text [`markdown_unchanged`] holds none of.
+static ESCAPED_OR_BREAK: [bool; 256] = byte_table(&[SPECIAL_BYTES, b"\n\r"]);
 
 /// Whether [`markdown_text`] and [`markdown_cell`] return `text` as it is: one line, nothing to
 /// trim at either end, no marker at its start and no character they could escape (an `&` of
@@ -45,9 +55,22 @@ pub fn markdown_unchanged(text: &str) -> bool {
     ends_clean(text.chars().next())
         && ends_clean(text.chars().next_back())
         && !text.starts_with(['#', '-', '+', '='])
-        && !text
-            .bytes()
-            .any(|b| SPECIAL[usize::from(b)] || b == b'\n' || b == b'\r')
+        && !has_byte_of(text.as_bytes(), &ESCAPED_OR_BREAK)
+}
+
+/// Whether `bytes` holds a byte of `table`. Read 32 bytes at a time without a branch per byte
+/// (long texts, the vocabularies' wordings among them, hold none: the whole text is read).
+fn has_byte_of(bytes: &[u8], table: &[bool; 256]) -> bool {
+    let mut chunks = bytes.chunks_exact(32);
+    for chunk in &mut chunks {
+        if chunk
+            .iter()
+            .fold(false, |hit, &b| hit | table[usize::from(b)])
+        {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| table[usize::from(b)])
 }
 
 /// [`markdown_text`], or [`markdown_cell`] when `cell`: the text's lines trimmed, blank ones
@@ -242,6 +265,17 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(markdown_text(&text), markdown_by_chars(&text, false));
             proptest::prop_assert_eq!(markdown_cell(&text), markdown_by_chars(&text, true));
+        }
+
+        /// The chunked search finds a byte wherever it is: in a chunk of 32, or in the rest.
+        #[test]
+        fn a_byte_of_the_table_is_found_wherever_it_is(
+            text in "[a-z é]{0,80}[&\n|`\r]?[a-z é]{0,80}"
+        ) {
+            proptest::prop_assert_eq!(
+                has_byte_of(text.as_bytes(), &ESCAPED_OR_BREAK),
+                text.bytes().any(|b| ESCAPED_OR_BREAK[usize::from(b)])
+            );
         }
 
         #[test]
