@@ -594,7 +594,7 @@ fn noted_listings() -> &'static std::sync::Mutex<Listings> {
 /// exist, in folders it has just listed: the listing answers what an `lstat` of each would,
 /// as the folders judged once answer for the rest of the run ([`plain_folders`]).
 fn noted_entry(path: &Path) -> Option<Kind> {
-    if !KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed) {
+    if !keeping_listings() {
         return None;
     }
     let dir = path.parent()?;
@@ -603,9 +603,45 @@ fn noted_entry(path: &Path) -> Option<Kind> {
     Some(listed(entries, path).unwrap_or(Kind::Missing))
 }
 
-/// Keeps the listing of `dir` (judged, then listed) when noting is on.
+/// Whether folders listed are kept with their entries: while `check` notes
+/// ([`note_private_keys`]), or while a pass over the agreements holds a [`KeptListings`].
+fn keeping_listings() -> bool {
+    KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
+        || LISTINGS_KEPT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a [`KeptListings`] is held.
+static LISTINGS_KEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// While held, every folder listed through the gate is kept with its entries, and a kept
+/// listing answers the judgement of a path in its folder ([`noted_entry`]): a pass over the
+/// agreements (`register::Session::map_assessed`) lists each agreement's folders and then asks
+/// about paths in them. Only for work that writes nothing in the workspace while it is held:
+/// a listing kept is not told of a file created or removed since. Dropped, it forgets the
+/// listings (unless `check` is noting, whose search for private keys uses them after).
+#[must_use = "listings are kept only while this is held"]
+pub struct KeptListings(());
+
+/// Keeps listings until the [`KeptListings`] returned is dropped.
+pub fn keep_listings() -> KeptListings {
+    LISTINGS_KEPT.store(true, std::sync::atomic::Ordering::Relaxed);
+    KeptListings(())
+}
+
+impl Drop for KeptListings {
+    fn drop(&mut self) {
+        LISTINGS_KEPT.store(false, std::sync::atomic::Ordering::Relaxed);
+        if !KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
+            && let Ok(mut listings) = noted_listings().lock()
+        {
+            *listings = Default::default();
+        }
+    }
+}
+
+/// Keeps the listing of `dir` (judged, then listed) while listings are kept.
 fn note_listing(dir: &Path, entries: &[(PathBuf, Kind)]) {
-    if KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
+    if keeping_listings()
         && let Ok(mut listings) = noted_listings().lock()
     {
         listings.insert(dir.as_os_str().to_os_string(), entries.to_vec());

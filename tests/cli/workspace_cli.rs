@@ -874,17 +874,19 @@ fn a_link_planted_in_a_site_outside_the_workspace_is_replaced_not_written_throug
     }
 }
 
-/// A whole-workspace `check` keeps the listings of the folders it reads and answers from them
-/// what is in each (no `lstat` an entry): a link planted where it looks for a folder (a
-/// class's `members/`, a version folder, `acceptances/`, `reviews/`) is still judged as a
-/// link, reported once as one out of the workspace, and nothing behind it is read. Regression
-/// test for the listing-answered judgement.
+/// A whole-workspace `check` (or `verify`) keeps the listings of the folders it reads and
+/// answers from them what is in each (no `lstat` an entry): a link planted where it looks for a
+/// folder (a class's `members/`, a version folder, `acceptances/`, `reviews/`) is still judged
+/// as a link, reported once as one out of the workspace, and nothing behind it is read.
+/// Regression test for the listing-answered judgement.
 #[test]
 fn a_whole_workspace_check_judges_the_links_in_the_folders_it_listed() {
     let ws = signed_examples();
     let check = |ws: &TempWorkspace| ws.run(&["--today", EXAMPLES_DAY, "check"]);
     let (clean, out, err) = check(&ws);
     assert_eq!(clean, 0, "{out}{err}");
+    let verify = |ws: &TempWorkspace| ws.run(&["--today", EXAMPLES_DAY, "verify"]);
+    assert_eq!(verify(&ws).0, 0);
     let outside = tempfile::tempdir().unwrap();
     let evictions = "signatures/essex-social-housing-evictions";
     for linked in [
@@ -909,6 +911,13 @@ fn a_whole_workspace_check_judges_the_links_in_the_folders_it_listed() {
             "{linked}: {out}"
         );
         assert!(out.contains("outside the workspace"), "{linked}: {out}");
+        let (code, out, err) = verify(&ws);
+        assert_eq!(code, 1, "{linked}: {out}{err}");
+        assert_eq!(
+            out.matches(&format!("{linked} is a link to")).count(),
+            1,
+            "{linked}: {out}"
+        );
         std::fs::remove_file(&inside).unwrap();
         if linked.ends_with("/members") || linked.ends_with("/v1") {
             std::fs::rename(&away, &inside).unwrap();
