@@ -616,8 +616,9 @@ static LISTINGS_KEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicB
 /// While held, every folder listed through the gate is kept with its entries, and a kept
 /// listing answers the judgement of a path in its folder ([`noted_entry`]): a pass over the
 /// agreements (`register::Session::map_assessed`) lists each agreement's folders and then asks
-/// about paths in them. Only for work that writes nothing in the workspace while it is held:
-/// a listing kept is not told of a file created or removed since. Dropped, it forgets the
+/// about paths in them. Only for work that creates and removes nothing in the folders it lists
+/// while it is held (`render --all` writes its pages into a staging folder it does not list): a
+/// listing kept is not told of a file created or removed since. Dropped, it forgets the
 /// listings (unless `check` is noting, whose search for private keys uses them after).
 #[must_use = "listings are kept only while this is held"]
 pub struct KeptListings(());

@@ -212,8 +212,9 @@ impl Session {
         targets: &[String],
         keep: impl Fn(Assessment) -> T + Sync + Send,
     ) -> Result<Vec<T>> {
-        // The pass writes nothing in the workspace: the folders it lists answer what is in
-        // them for the rest of it (an `lstat` saved for each agreement's folders).
+        // The pass creates and removes nothing in the folders it lists (a site's pages go to a
+        // staging folder it does not list): those folders answer what is in them for the rest
+        // of it (an `lstat` saved for each agreement's folders).
         let _kept = crate::gate::keep_listings();
         let files = self.ws.target_files(targets)?;
         agreement::check_each(&self.ws, &files, self.scope, |c| keep(self.assess(c)))
