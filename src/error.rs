@@ -30,7 +30,7 @@ pub enum ErrorKind {
 }
 
 /// An error with a message and, where there is one, a hint about what to do next.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,

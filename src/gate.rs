@@ -587,12 +587,13 @@ fn noted_listings() -> &'static std::sync::Mutex<Listings> {
     LISTINGS.get_or_init(Default::default)
 }
 
-/// What the listing of the folder holding `path` that this run noted (when noting is on, see
-/// [`note_private_keys`]) says is at `path`: its [`Kind`] as listed, or [`Kind::Missing`] when
-/// the listing has no such entry; `None` when no listing of that folder was noted. `check`
-/// judges each agreement's files, and asks whether its `members/`, `acceptances/` and `reviews/`
-/// exist, in folders it has just listed: the listing answers what an `lstat` of each would,
-/// as the folders judged once answer for the rest of the run ([`plain_folders`]).
+/// What the kept listing of the folder holding `path` (while listings are kept, see
+/// [`keeping_listings`]) says is at `path`: its [`Kind`] as listed, or [`Kind::Missing`] when
+/// the listing has no such entry; `None` when no listing of that folder is kept. A pass over
+/// the agreements judges each agreement's files, and asks whether its `members/`,
+/// `acceptances/` and `reviews/` exist, in folders it has just listed: the listing answers what
+/// an `lstat` of each would, as the folders judged once answer for the rest of the run
+/// ([`plain_folders`]).
 fn noted_entry(path: &Path) -> Option<Kind> {
     if !keeping_listings() {
         return None;
@@ -607,11 +608,12 @@ fn noted_entry(path: &Path) -> Option<Kind> {
 /// ([`note_private_keys`]), or while a pass over the agreements holds a [`KeptListings`].
 fn keeping_listings() -> bool {
     KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
-        || LISTINGS_KEPT.load(std::sync::atomic::Ordering::Relaxed)
+        || LISTINGS_KEPT.load(std::sync::atomic::Ordering::Relaxed) > 0
 }
 
-/// Whether a [`KeptListings`] is held.
-static LISTINGS_KEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// How many [`KeptListings`] are held (passes may overlap: the listings are kept until the
+/// last one ends).
+static LISTINGS_KEPT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// While held, every folder listed through the gate is kept with its entries, and a kept
 /// listing answers the judgement of a path in its folder ([`noted_entry`]): a pass over the
@@ -625,14 +627,15 @@ pub struct KeptListings(());
 
 /// Keeps listings until the [`KeptListings`] returned is dropped.
 pub fn keep_listings() -> KeptListings {
-    LISTINGS_KEPT.store(true, std::sync::atomic::Ordering::Relaxed);
+    LISTINGS_KEPT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     KeptListings(())
 }
 
 impl Drop for KeptListings {
     fn drop(&mut self) {
-        LISTINGS_KEPT.store(false, std::sync::atomic::Ordering::Relaxed);
-        if !KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
+        let others = LISTINGS_KEPT.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) - 1;
+        if others == 0
+            && !KEYS_NOTED.load(std::sync::atomic::Ordering::Relaxed)
             && let Ok(mut listings) = noted_listings().lock()
         {
             *listings = Default::default();

@@ -336,11 +336,7 @@ impl Templates {
     fn describe(&self, name: &str, err: &minijinja::Error) -> Error {
         // An override that could not be read: the reason itself, with its own hint.
         if let Some(unread) = unreadable_override(err) {
-            return Error {
-                kind: unread.kind,
-                message: unread.message.clone(),
-                hint: unread.hint.clone(),
-            };
+            return unread.clone();
         }
         let cause = innermost(err);
         let file = cause.name().unwrap_or(name);

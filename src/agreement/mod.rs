@@ -119,6 +119,6 @@ fn checked(
         source,
         agreement: v.agreement,
         findings: v.findings,
-        place_offsets: v.places,
+        place_offsets: v.place_offsets,
     }
 }

@@ -27,7 +27,7 @@ pub struct Validated {
     /// `[limits] max_findings_per_file` of them, then one DP021 saying how many more there were.
     pub findings: Vec<Finding>,
     /// Where the values later stages report on are.
-    pub places: PlaceOffsets,
+    pub place_offsets: PlaceOffsets,
 }
 
 /// Validates one agreement's source. `expected_id` is the id implied by the file name.
@@ -76,7 +76,7 @@ pub fn validate(
     // shape and spans are kept, rather than a copy of it.
     let skeleton = Skeleton::of(&root);
     let at = Locator::new(source, &skeleton);
-    out.places = at.places();
+    out.place_offsets = at.places();
     let mut cx = Cx {
         src: source,
         at,
