@@ -15,7 +15,11 @@
 //!   which the next run removes, and `DIR` is then simply rendered anew.
 //! - Files are written into the staging folder without flushing each to disk; the folder is
 //!   flushed once before it is published (Linux `syncfs`, else each file in turn), then its
-//!   entries, so what is swapped in is on disk.
+//!   entries, so what is swapped in is on disk. On Linux a thread of the folder's own has the
+//!   file system write out what was staged so far each time another [`FLUSH_EVERY`] bytes are
+//!   staged, so the disk works while pages are still being rendered and the flush before
+//!   publishing waits only for the last of them (`syncfs`, which writes whole runs of files
+//!   at a time, not one `fsync` a file).
 //! - Files in `DIR` that the tool did not write (the caller names them) are carried into the
 //!   staging folder as hard links before the swap, so they stay in place; a folder among them
 //!   is recreated with its files linked, and a symbolic link is recreated as a link.
@@ -24,6 +28,7 @@ use super::Kind;
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const STAGE: &str = ".datapact-stage-";
 const LOCK: &str = ".lock";
@@ -40,6 +45,79 @@ pub struct Staged {
     lock_path: PathBuf,
     _lock: File,
     published: bool,
+    /// The thread that flushes what was staged so far, where there is one.
+    flusher: Option<Flusher>,
+}
+
+/// How many bytes are staged between two flushes in the background: a few megabytes, so the
+/// disk is kept busy while a large site is rendered, yet a small one is flushed once.
+pub const FLUSH_EVERY: u64 = 8 << 20;
+
+/// A thread that flushes the staging folder's file system whenever it is asked to, so that
+/// what is written reaches the disk while the rest is rendered. It only starts writes that
+/// the flush before publishing would make (and waits on them itself): dropped, or stopped, it
+/// ends after the flush it is making.
+#[derive(Debug)]
+struct Flusher {
+    /// Bytes staged since the last request.
+    unflushed: AtomicU64,
+    /// Asks the thread for a flush; full when one is already asked for (the flush it asks for
+    /// covers the bytes staged since). Closing it stops the thread.
+    ask: Option<std::sync::mpsc::SyncSender<()>>,
+    /// Flushes made so far (read by the tests, which check a large site is flushed early).
+    #[cfg_attr(not(test), allow(dead_code))]
+    made: std::sync::Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Flusher {
+    /// A flusher for the file system holding `dir` (none where it cannot be opened, or off
+    /// Linux, where the flush before publishing is each file in turn).
+    fn start(dir: &Path) -> Option<Flusher> {
+        if !cfg!(target_os = "linux") {
+            return None;
+        }
+        let folder = File::open(dir).ok()?;
+        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+        let made = std::sync::Arc::new(AtomicU64::new(0));
+        let counted = made.clone();
+        let thread = std::thread::Builder::new()
+            .name("datapact-flush".into())
+            .spawn(move || {
+                for () in asked {
+                    // Best effort: the flush before publishing reports any failure.
+                    let _ = flush_file_system(&folder);
+                    counted.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+            .ok()?;
+        Some(Flusher {
+            unflushed: AtomicU64::new(0),
+            ask: Some(ask),
+            made,
+            thread: Some(thread),
+        })
+    }
+
+    /// Counts `n` bytes staged, asking for a flush when another [`FLUSH_EVERY`] have been.
+    fn staged(&self, n: u64) {
+        let before = self.unflushed.fetch_add(n, Ordering::Relaxed);
+        if before + n >= FLUSH_EVERY {
+            self.unflushed.store(0, Ordering::Relaxed);
+            if let Some(ask) = &self.ask {
+                let _ = ask.try_send(());
+            }
+        }
+    }
+}
+
+impl Drop for Flusher {
+    fn drop(&mut self) {
+        drop(self.ask.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// `dest` made absolute, with a link to a folder resolved to that folder, so the staging
@@ -145,12 +223,14 @@ impl Staged {
             .to_string();
         let path = parent.join(stem);
         std::fs::create_dir(&path).map_err(|e| Error::io("create the staging folder", &path, e))?;
+        let flusher = Flusher::start(&path);
         Ok(Staged {
             dest,
             path,
             lock_path,
             _lock: file,
             published: false,
+            flusher,
         })
     }
 
@@ -173,7 +253,11 @@ impl Staged {
             file.set_permissions(std::fs::Permissions::from_mode(0o644))
                 .map_err(|e| Error::io("set permissions on", &path, e))?;
         }
-        // Not flushed to disk one by one: [`Staged::publish`] flushes the folder once.
+        // Not flushed to disk one by one: the flusher starts the disk on runs of files, and
+        // [`Staged::publish`] flushes the folder once.
+        if let Some(flusher) = &self.flusher {
+            flusher.staged(bytes.len() as u64);
+        }
         Ok(())
     }
 
@@ -200,6 +284,8 @@ impl Staged {
             std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
                 .map_err(|e| Error::io("set permissions on", &self.path, e))?;
         }
+        // The background flushes end first: the one below covers all that was staged.
+        drop(self.flusher.take());
         sync_files(&self.path)?;
         sync_dir(&self.path);
         match super::kind_following(&self.dest)? {
@@ -301,7 +387,19 @@ fn carry(from: &Path, to: &Path) -> Result<()> {
 #[cfg(target_os = "linux")]
 fn sync_files(dir: &Path) -> Result<()> {
     let d = File::open(dir).map_err(|e| Error::io("open", dir, e))?;
-    rustix::fs::syncfs(&d).map_err(|e| Error::io("flush to disk", dir, e.into()))
+    flush_file_system(&d).map_err(|e| Error::io("flush to disk", dir, e))
+}
+
+/// Writes out everything written to the file system that holds `folder` (`syncfs`).
+#[cfg(target_os = "linux")]
+fn flush_file_system(folder: &File) -> std::io::Result<()> {
+    rustix::fs::syncfs(folder).map_err(std::io::Error::from)
+}
+
+/// Elsewhere there is no flush of a whole file system: each file is flushed before publishing.
+#[cfg(not(target_os = "linux"))]
+fn flush_file_system(_folder: &File) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Flushes the files written into the staging folder `dir` to disk before it is published:
@@ -375,6 +473,40 @@ mod tests {
             "svg"
         );
         assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_large_site_is_flushed_while_it_is_written_and_published_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        let stage = Staged::beside(None, &dest).unwrap();
+        let page = vec![b'x'; 1 << 20];
+        let pages = 2 * FLUSH_EVERY / (1 << 20) + 1;
+        for i in 0..pages {
+            stage.write(&format!("{i}.html"), &page).unwrap();
+        }
+        let flusher = stage.flusher.as_ref().unwrap();
+        // Two flushes were asked for; the first may still be running (the channel holds one).
+        let made = flusher.made.clone();
+        stage.publish().unwrap();
+        assert!(
+            made.load(Ordering::Relaxed) >= 1,
+            "the file system was flushed before the end"
+        );
+        assert_eq!(names(&dest).len(), pages as usize);
+        assert_eq!(std::fs::read(dest.join("0.html")).unwrap(), page);
+    }
+
+    #[test]
+    fn a_small_site_is_flushed_once_before_it_is_published() {
+        let tmp = tempfile::tempdir().unwrap();
+        let stage = Staged::beside(None, &tmp.path().join("site")).unwrap();
+        stage.write("index.html", b"small").unwrap();
+        if let Some(flusher) = &stage.flusher {
+            assert_eq!(flusher.made.load(Ordering::Relaxed), 0);
+        }
+        stage.publish().unwrap();
     }
 
     #[test]
