@@ -104,6 +104,31 @@ pub struct ContactView {
     pub mailbox: Option<String>,
     /// `none` in a public rendition.
     pub phone: Option<String>,
+    /// What a one-line rendition shows of it: [`contact_details`].
+    pub details: Vec<String>,
+}
+
+/// A contact's details as one line shows them, in this order and each only when the rendition
+/// has it: the name, the title, `mailbox <address>`, `e-mail <address>` and `phone <number>`.
+/// (The Markdown rendition joins them with commas; a page lays them out itself.)
+fn contact_details(
+    name: Option<&str>,
+    title: Option<&str>,
+    mailbox: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Vec<String> {
+    let labelled = |label: &str, v: Option<&str>| v.map(|v| format!("{label} {v}"));
+    [
+        name.map(str::to_string),
+        title.map(str::to_string),
+        labelled("mailbox", mailbox),
+        labelled("e-mail", email),
+        labelled("phone", phone),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 impl ContactView {
@@ -115,13 +140,40 @@ impl ContactView {
                 v.cloned()
             }
         };
+        ContactView::with_details(
+            role.to_string(),
+            personal(Some(&contact.name)),
+            contact.title.clone(),
+            personal(contact.email.as_ref()),
+            contact.mailbox.clone(),
+            personal(contact.phone.as_ref()),
+        )
+    }
+
+    /// A contact with what it shows: its [`contact_details`] made from its fields.
+    fn with_details(
+        role: String,
+        name: Option<String>,
+        title: Option<String>,
+        email: Option<String>,
+        mailbox: Option<String>,
+        phone: Option<String>,
+    ) -> ContactView {
+        let details = contact_details(
+            name.as_deref(),
+            title.as_deref(),
+            mailbox.as_deref(),
+            email.as_deref(),
+            phone.as_deref(),
+        );
         ContactView {
-            role: role.to_string(),
-            name: personal(Some(&contact.name)),
-            title: contact.title.clone(),
-            email: personal(contact.email.as_ref()),
-            mailbox: contact.mailbox.clone(),
-            phone: personal(contact.phone.as_ref()),
+            role,
+            name,
+            title,
+            email,
+            mailbox,
+            phone,
+            details,
         }
     }
 }
@@ -132,28 +184,52 @@ impl ContactView {
     fn further(contact: &PartyContact, audience: Audience) -> ContactView {
         let public = audience == Audience::Public;
         let personal = |v: &Option<String>| if public { None } else { v.clone() };
-        ContactView {
-            role: contact.purpose.clone(),
-            name: personal(&Some(contact.name.clone())),
-            title: contact.title.clone(),
-            email: personal(&contact.email),
-            mailbox: contact.mailbox.clone(),
-            phone: personal(&contact.phone),
-        }
+        ContactView::with_details(
+            contact.purpose.clone(),
+            personal(&Some(contact.name.clone())),
+            contact.title.clone(),
+            personal(&contact.email),
+            contact.mailbox.clone(),
+            personal(&contact.phone),
+        )
     }
 }
 
 /// `query_contact` as a rendition shows it: name, personal e-mail and phone are `none` in a
 /// public rendition; title and mailbox stay.
-fn query_contact_view(contact: &QueryContact, audience: Audience) -> QueryContact {
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryContactView {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub mailbox: Option<String>,
+    pub phone: Option<String>,
+    /// What a one-line rendition shows of it: [`contact_details`].
+    pub details: Vec<String>,
+}
+
+fn query_contact_view(contact: &QueryContact, audience: Audience) -> QueryContactView {
     let public = audience == Audience::Public;
     let personal = |v: &Option<String>| if public { None } else { v.clone() };
-    QueryContact {
-        name: personal(&contact.name),
+    let (name, email, phone) = (
+        personal(&contact.name),
+        personal(&contact.email),
+        personal(&contact.phone),
+    );
+    let details = contact_details(
+        name.as_deref(),
+        contact.title.as_deref(),
+        contact.mailbox.as_deref(),
+        email.as_deref(),
+        phone.as_deref(),
+    );
+    QueryContactView {
+        name,
         title: contact.title.clone(),
-        email: personal(&contact.email),
+        email,
         mailbox: contact.mailbox.clone(),
-        phone: personal(&contact.phone),
+        phone,
+        details,
     }
 }
 
@@ -321,7 +397,7 @@ pub struct AgreementView {
     pub disputes: Option<Disputes>,
     pub requests: Option<Requests>,
     pub definitions: Vec<Definition>,
-    pub query_contact: Option<QueryContact>,
+    pub query_contact: Option<QueryContactView>,
     pub uses: Option<Uses>,
     pub data_quality: Option<DataQuality>,
     pub audit: Option<String>,
@@ -1421,6 +1497,49 @@ impl SiteAgreement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contacts_details_are_what_the_rendition_has_in_order() {
+        let contact = Contact {
+            name: "Priya Shah".into(),
+            title: Some("Data Protection Officer".into()),
+            email: Some("priya.shah@example.nhs.uk".into()),
+            mailbox: Some("dpo@example.nhs.uk".into()),
+            phone: Some("01234 567890".into()),
+        };
+        let full = ContactView::new("Data Protection Officer", &contact, Audience::Full);
+        assert_eq!(
+            full.details,
+            [
+                "Priya Shah",
+                "Data Protection Officer",
+                "mailbox dpo@example.nhs.uk",
+                "e-mail priya.shah@example.nhs.uk",
+                "phone 01234 567890"
+            ]
+        );
+        let public = ContactView::new("Data Protection Officer", &contact, Audience::Public);
+        assert_eq!(
+            public.details,
+            ["Data Protection Officer", "mailbox dpo@example.nhs.uk"]
+        );
+        let query = QueryContact {
+            name: None,
+            title: None,
+            email: Some("team@example.org".into()),
+            mailbox: None,
+            phone: Some("0300 000 0000".into()),
+        };
+        assert_eq!(
+            query_contact_view(&query, Audience::Full).details,
+            ["e-mail team@example.org", "phone 0300 000 0000"]
+        );
+        assert!(
+            query_contact_view(&query, Audience::Public)
+                .details
+                .is_empty()
+        );
+    }
 
     #[test]
     fn site_manifests_name_only_site_files() {

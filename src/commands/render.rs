@@ -151,14 +151,11 @@ impl Run<'_> {
         // A site directory inside the workspace that leads out of it is refused before anything
         // is rendered, read or written.
         output::check(root, dir)?;
-        let previous = previous_site_files(root, dir)?;
+        let SiteDir { previous, present } = site_dir(root, dir)?;
         let previous_set: HashSet<&str> = previous.iter().map(String::as_str).collect();
         // A file this run would write that the previous run did not is someone else's: never
         // replace it (and so never list it for a later run to delete).
-        let taken = |name: &str| -> Result<bool> {
-            Ok(!previous_set.contains(name)
-                && output::kind_no_follow(root, &dir.join(name))? != Kind::Missing)
-        };
+        let taken = |name: &str| !previous_set.contains(name) && present.contains(name);
         // Leftovers of a killed render beside the folder (a staging folder can hold a full
         // rendition) go first; then the whole new site is built beside it and swapped in. A
         // refusal found on the way (a taken name) drops the staging folder unpublished.
@@ -172,10 +169,8 @@ impl Run<'_> {
             drop(a);
             let files = agreement.files();
             let outcome = (|| {
-                for (name, _) in &files {
-                    if taken(name)? {
-                        return Ok(Some(name.clone()));
-                    }
+                if let Some((name, _)) = files.iter().find(|(name, _)| taken(name)) {
+                    return Ok(Some(name.clone()));
                 }
                 if let Some(doc) = agreement.document.as_ref()
                     && !failed.load(Ordering::Relaxed)
@@ -231,11 +226,8 @@ impl Run<'_> {
                 Ok(None) => {}
             }
         }
-        for page in &pages {
-            if taken(&page.name)? {
-                taken_name = Some(page.name.clone());
-                break;
-            }
+        if let Some(page) = pages.iter().find(|page| taken(&page.name)) {
+            taken_name = Some(page.name.clone());
         }
         if let Some(name) = taken_name {
             return Err(Error::usage(format!(
@@ -350,27 +342,40 @@ struct Done {
     outcome: Result<Option<String>>,
 }
 
-/// The files the previous `render --all` wrote into `dir`, from its manifest; none for a
-/// directory that does not exist yet or is empty. Refuses (exit 2, before anything is written)
+/// What is in a site directory before a render.
+#[derive(Default)]
+struct SiteDir {
+    /// The files the previous `render --all` wrote there, from its manifest.
+    previous: Vec<String>,
+    /// The names of everything there (listed once: a file this run would write is judged
+    /// taken by this list, not by a query per file).
+    present: HashSet<String>,
+}
+
+/// What is in `dir`: the files the previous `render --all` wrote there, from its manifest, and
+/// every name there; none for a directory that does not exist yet or is empty. Refuses (exit 2, before anything is written)
 /// a path that is not a directory, a non-empty directory without a manifest (the site would mix
 /// with files this tool did not write, and could not tell which pages are stale), and a
 /// manifest that names anything but site files.
-fn previous_site_files(root: Option<&Path>, dir: &Path) -> Result<Vec<String>> {
+fn site_dir(root: Option<&Path>, dir: &Path) -> Result<SiteDir> {
     let not_ours = |why: String| {
         Error::usage(format!("not rendering the site into {}: {why}", dir.display())).with_hint(
             "choose a new or empty directory for the site (a re-render then updates it and removes pages it no longer writes); nothing was written",
         )
     };
     match output::kind_of(root, dir)? {
-        Kind::Missing => return Ok(Vec::new()),
+        Kind::Missing => return Ok(SiteDir::default()),
         Kind::Dir => {}
         _ => return Err(not_ours("it is not a directory".into())),
     }
-    let empty = output::list_dir(root, dir)?.is_empty();
+    let present: HashSet<String> = output::list_dir(root, dir)?
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
     let manifest = dir.join(SITE_MANIFEST);
     match output::kind_no_follow(root, &manifest)? {
         Kind::File => {}
-        Kind::Missing if empty => return Ok(Vec::new()),
+        Kind::Missing if present.is_empty() => return Ok(SiteDir::default()),
         Kind::Missing => {
             return Err(not_ours(format!(
                 "it is not empty and has no {SITE_MANIFEST}, so it is not a site `datapact render --all` wrote"
@@ -384,9 +389,10 @@ fn previous_site_files(root: Option<&Path>, dir: &Path) -> Result<Vec<String>> {
     }
     let bytes = output::read(root, &manifest, FileKind::SiteManifest)?;
     let text = String::from_utf8_lossy(&bytes);
-    parse_site_manifest(&text).map_err(|(line, name)| {
+    let previous = parse_site_manifest(&text).map_err(|(line, name)| {
         not_ours(format!(
             "its {SITE_MANIFEST} names {name:?} at line {line}, which is not a file a site holds (index.html, <id>.html, <id>.md)"
         ))
-    })
+    })?;
+    Ok(SiteDir { previous, present })
 }
