@@ -100,6 +100,29 @@ fn builtin(name: &str) -> Option<&'static str> {
         .map(|(_, src, _)| *src)
 }
 
+/// How a printed value (`{{ x }}`) is written into a page: as minijinja's own formatter
+/// (`escape_formatter`) writes it, except that a string, nearly every value a page prints, is
+/// written directly, HTML-escaped in an HTML template ([`crate::text::write_html_escaped`]),
+/// rather than through `fmt`'s formatting machinery. A test holds the two to the same output.
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
+    if let Some(text) = value.as_str() {
+        let written = match state.auto_escape() {
+            _ if value.is_safe() => Some(out.write_str(text)),
+            minijinja::AutoEscape::None => Some(out.write_str(text)),
+            minijinja::AutoEscape::Html => Some(crate::text::write_html_escaped(out, text)),
+            _ => None,
+        };
+        if let Some(written) = written {
+            return written.map_err(minijinja::Error::from);
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
 /// The `md` filter (`md_cell` when `cell`). These run a few hundred times a page: a text with
 /// nothing to escape is the value it was given (no copy), any other text is borrowed from it to
 /// escape, and anything else is first written as a string, as a `Cow<str>` argument would be.
@@ -235,6 +258,7 @@ impl Templates {
         {
             env.set_syntax(syntax);
         }
+        env.set_formatter(format_value);
         env.add_filter("toml", toml_string);
         env.add_filter("md", |state: &State, value: &Value| {
             markdown(state, value, false)
@@ -421,6 +445,50 @@ fn innermost(err: &minijinja::Error) -> &minijinja::Error {
 #[allow(clippy::disallowed_methods)] // tests build their files directly
 mod tests {
     use super::*;
+
+    /// Every kind of value a template prints, each printed alone, in an HTML template and in
+    /// one without escaping: written as minijinja's own formatter writes it.
+    fn printed(ours: bool, name: &str, text: &str) -> String {
+        let mut env = Environment::new();
+        if ours {
+            env.set_formatter(format_value);
+        }
+        let values = minijinja::context! {
+            plain => "Health and care",
+            special => "a < b & c > d \"quoted\" 'single' a/b &amp; — é 🙂",
+            only => "<>&\"'/",
+            empty => "",
+            safe => Value::from_safe_string("<b>bold</b> & /".to_string()),
+            number => 42,
+            negative => -7,
+            big => 123_456_789_012_u64,
+            float => 2.5,
+            yes => true,
+            nothing => (),
+            list => vec!["a/b", "<c>"],
+            map => minijinja::context! { k => "v&" },
+            bytes => Value::from_bytes(b"by/tes".to_vec()),
+            small => Value::from("12"),
+        };
+        env.add_template_owned(name.to_string(), text.to_string())
+            .unwrap();
+        env.get_template(name).unwrap().render(values).unwrap()
+    }
+
+    #[test]
+    fn printed_values_are_written_as_minijinjas_own_formatter_writes_them() {
+        let text = "{{ plain }}|{{ special }}|{{ only }}|{{ empty }}|{{ safe }}|{{ number }}|\
+            {{ negative }}|{{ big }}|{{ float }}|{{ yes }}|{{ nothing }}|{{ list }}|{{ map }}|\
+            {{ bytes }}|{{ small }}|{{ special|safe }}|{{ special|e }}|{{ plain ~ special }}|\
+            {% set captured %}{{ special }}{% endset %}{{ captured }}";
+        for name in ["page.html", "page.md"] {
+            let ours = printed(true, name, text);
+            assert_eq!(ours, printed(false, name, text), "{name}");
+            if name == "page.html" {
+                assert!(ours.contains("a &lt; b &amp; c &gt; d &quot;quoted&quot; &#x27;single&#x27; a&#x2f;b &amp;amp;"), "{ours}");
+            }
+        }
+    }
 
     /// Template work is bounded where the workspace overrides templates (a `templates/` folder,
     /// even one that only overrides what another template includes), and not counted for the

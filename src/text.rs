@@ -1,4 +1,4 @@
-//! Text helpers: Markdown escaping of agreement text (so it renders as written) and dates in
+//! Text helpers: Markdown and HTML escaping of agreement text (so it renders as written) and dates in
 //! plain English, used by the renderer and as template filters; and the English every message
 //! shares: counts with their noun ([`plural`]), days from today ([`relative_days`]) and the
 //! article before a word ([`a_or_an`]).
@@ -56,6 +56,47 @@ pub fn markdown_unchanged(text: &str) -> bool {
         && ends_clean(text.chars().next_back())
         && !text.starts_with(['#', '-', '+', '='])
         && !has_byte_of(text.as_bytes(), &ESCAPED_OR_BREAK)
+}
+
+/// The bytes HTML escaping replaces (minijinja's auto-escaping: these six, see
+/// [`write_html_escaped`]).
+static HTML_SPECIAL: [bool; 256] = byte_table(&[b"<>&\"'/"]);
+
+/// What HTML escaping writes for byte `b`, when it replaces it: the entities of minijinja's own
+/// auto-escaping (`minijinja::HtmlEscape`), so a page is the same whichever writes it.
+fn html_entity(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'&' => "&amp;",
+        b'"' => "&quot;",
+        b'\'' => "&#x27;",
+        b'/' => "&#x2f;",
+        _ => return None,
+    })
+}
+
+/// Writes `text` HTML-escaped into `out`: as minijinja's auto-escaping does, but a text with
+/// nothing to escape (most of a page's) is found so 32 bytes at a time and written whole, and
+/// the rest in runs between the escaped bytes, without `fmt`'s formatting machinery.
+pub fn write_html_escaped<W: std::fmt::Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+) -> std::fmt::Result {
+    let bytes = text.as_bytes();
+    if !has_byte_of(bytes, &HTML_SPECIAL) {
+        return out.write_str(text);
+    }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(entity) = html_entity(b) {
+            // The escaped bytes are ASCII, so every run ends on a character boundary.
+            out.write_str(&text[start..i])?;
+            out.write_str(entity)?;
+            start = i + 1;
+        }
+    }
+    out.write_str(&text[start..])
 }
 
 /// Whether `bytes` holds a byte of `table`. Read 32 bytes at a time without a branch per byte
@@ -276,6 +317,16 @@ mod tests {
                 has_byte_of(text.as_bytes(), &ESCAPED_OR_BREAK),
                 text.bytes().any(|b| ESCAPED_OR_BREAK[usize::from(b)])
             );
+        }
+
+        /// HTML escaping writes what minijinja's own auto-escaping writes, for any text.
+        #[test]
+        fn html_is_escaped_as_minijinja_escapes_it(
+            text in "([a-z é🙂]{0,40}[<>&\"'/=;#]{0,3}){0,5}"
+        ) {
+            let mut ours = String::new();
+            write_html_escaped(&mut ours, &text).unwrap();
+            proptest::prop_assert_eq!(ours, minijinja::HtmlEscape(&text).to_string());
         }
 
         #[test]
