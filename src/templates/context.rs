@@ -72,18 +72,20 @@ fn tag_is_whole(name: &str) -> bool {
 /// and such a name is still compared whole).
 const NOT_A_STRING: u64 = 0xff << 56;
 
-/// A struct's fields (or a map's entries) in order, found by tag.
+/// A struct's fields (or a map's entries) in order, found by tag. Most structs of a page are
+/// small (a vocabulary entry has four fields): up to eight tags and four entries are held in the
+/// object itself, with no allocation of their own to make and free.
 #[derive(Debug, Default)]
 pub struct Fields {
-    tags: Vec<u64>,
-    entries: Vec<(Key, Value)>,
+    tags: smallvec::SmallVec<[u64; 8]>,
+    entries: smallvec::SmallVec<[(Key, Value); 4]>,
 }
 
 impl Fields {
     fn with_capacity(n: usize) -> Fields {
         Fields {
-            tags: Vec::with_capacity(n),
-            entries: Vec::with_capacity(n),
+            tags: smallvec::SmallVec::with_capacity(n),
+            entries: smallvec::SmallVec::with_capacity(n),
         }
     }
 
