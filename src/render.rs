@@ -89,12 +89,12 @@ impl Audience {
 
 type V = &'static Entry;
 
-/// One named contact of a party, as a rendition may show it.
+/// One named contact of a party, or the agreement's `query_contact`, as a rendition may show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactView {
     /// What the contact is for this party ("Data Protection Officer", or a further contact's
-    /// `purpose`).
-    pub role: String,
+    /// `purpose`); `none` for the query contact.
+    pub role: Option<String>,
     /// The person's name; `none` in a public rendition.
     pub name: Option<String>,
     pub title: Option<String>,
@@ -141,7 +141,7 @@ impl ContactView {
             }
         };
         ContactView::with_details(
-            role.to_string(),
+            Some(role.to_string()),
             personal(Some(&contact.name)),
             contact.title.clone(),
             personal(contact.email.as_ref()),
@@ -152,7 +152,7 @@ impl ContactView {
 
     /// A contact with what it shows: its [`contact_details`] made from its fields.
     fn with_details(
-        role: String,
+        role: Option<String>,
         name: Option<String>,
         title: Option<String>,
         email: Option<String>,
@@ -185,7 +185,7 @@ impl ContactView {
         let public = audience == Audience::Public;
         let personal = |v: &Option<String>| if public { None } else { v.clone() };
         ContactView::with_details(
-            contact.purpose.clone(),
+            Some(contact.purpose.clone()),
             personal(&Some(contact.name.clone())),
             contact.title.clone(),
             personal(&contact.email),
@@ -197,40 +197,17 @@ impl ContactView {
 
 /// `query_contact` as a rendition shows it: name, personal e-mail and phone are `none` in a
 /// public rendition; title and mailbox stay.
-#[derive(Debug, Clone, Serialize)]
-pub struct QueryContactView {
-    pub name: Option<String>,
-    pub title: Option<String>,
-    pub email: Option<String>,
-    pub mailbox: Option<String>,
-    pub phone: Option<String>,
-    /// What a one-line rendition shows of it: [`contact_details`].
-    pub details: Vec<String>,
-}
-
-fn query_contact_view(contact: &QueryContact, audience: Audience) -> QueryContactView {
+fn query_contact_view(contact: &QueryContact, audience: Audience) -> ContactView {
     let public = audience == Audience::Public;
     let personal = |v: &Option<String>| if public { None } else { v.clone() };
-    let (name, email, phone) = (
+    ContactView::with_details(
+        None,
         personal(&contact.name),
+        contact.title.clone(),
         personal(&contact.email),
+        contact.mailbox.clone(),
         personal(&contact.phone),
-    );
-    let details = contact_details(
-        name.as_deref(),
-        contact.title.as_deref(),
-        contact.mailbox.as_deref(),
-        email.as_deref(),
-        phone.as_deref(),
-    );
-    QueryContactView {
-        name,
-        title: contact.title.clone(),
-        email,
-        mailbox: contact.mailbox.clone(),
-        phone,
-        details,
-    }
+    )
 }
 
 /// One party to the agreement.
@@ -397,7 +374,7 @@ pub struct AgreementView {
     pub disputes: Option<Disputes>,
     pub requests: Option<Requests>,
     pub definitions: Vec<Definition>,
-    pub query_contact: Option<QueryContactView>,
+    pub query_contact: Option<ContactView>,
     pub uses: Option<Uses>,
     pub data_quality: Option<DataQuality>,
     pub audit: Option<String>,
