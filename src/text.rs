@@ -1,6 +1,6 @@
-//! Text helpers: Markdown and HTML escaping of agreement text (so it renders as written) and dates in
-//! plain English, used by the renderer and as template filters; and the English every message
-//! shares: counts with their noun ([`plural`]), days from today ([`relative_days`]) and the
+//! Text helpers: Markdown and HTML escaping of agreement text (so it renders as written) and
+//! dates in plain English, used by the renderer and as template filters; and the English every
+//! message shares: counts with their noun ([`plural`]), days from today ([`relative_days`]) and the
 //! article before a word ([`a_or_an`]).
 
 use chrono::NaiveDate;
@@ -58,13 +58,20 @@ pub fn markdown_unchanged(text: &str) -> bool {
         && !has_byte_of(text.as_bytes(), &ESCAPED_OR_BREAK)
 }
 
-/// The bytes HTML escaping replaces (minijinja's auto-escaping: these six, see
-/// [`write_html_escaped`]).
-static HTML_SPECIAL: [bool; 256] = byte_table(&[b"<>&\"'/"]);
+/// The bytes HTML escaping replaces: those [`html_entity`] has an entity for.
+static HTML_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = html_entity(b as u8).is_some();
+        b += 1;
+    }
+    table
+};
 
 /// What HTML escaping writes for byte `b`, when it replaces it: the entities of minijinja's own
 /// auto-escaping (`minijinja::HtmlEscape`), so a page is the same whichever writes it.
-fn html_entity(b: u8) -> Option<&'static str> {
+const fn html_entity(b: u8) -> Option<&'static str> {
     Some(match b {
         b'<' => "&lt;",
         b'>' => "&gt;",

@@ -353,10 +353,10 @@ struct SiteDir {
 }
 
 /// What is in `dir`: the files the previous `render --all` wrote there, from its manifest, and
-/// every name there; none for a directory that does not exist yet or is empty. Refuses (exit 2, before anything is written)
-/// a path that is not a directory, a non-empty directory without a manifest (the site would mix
-/// with files this tool did not write, and could not tell which pages are stale), and a
-/// manifest that names anything but site files.
+/// every name there; none for a directory that does not exist yet or is empty. Refuses (exit 2,
+/// before anything is written) a path that is not a directory, a non-empty directory without a
+/// manifest (the site would mix with files this tool did not write, and could not tell which
+/// pages are stale), and a manifest that names anything but site files.
 fn site_dir(root: Option<&Path>, dir: &Path) -> Result<SiteDir> {
     let not_ours = |why: String| {
         Error::usage(format!("not rendering the site into {}: {why}", dir.display())).with_hint(

@@ -61,8 +61,8 @@ fn tag(name: &str) -> u64 {
     head | (bytes.len().min(255) as u64) << 56
 }
 
-/// Whether a name of tag `tag` is the whole of it (seven bytes or fewer): then names with the
-/// same tag are the same name.
+/// Whether `name`'s tag holds all of it (seven bytes or fewer): names with the same tag are
+/// then the same name.
 fn tag_is_whole(name: &str) -> bool {
     name.len() <= 7
 }
