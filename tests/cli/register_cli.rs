@@ -355,3 +355,39 @@ fn a_taken_name_found_mid_stream_publishes_nothing() {
     assert!(site.join("late-copy.md").is_file());
     assert!(site.join("register.active.2.html").is_file());
 }
+
+/// Step 10: whole-workspace passes validate files in batches (`agreement::BATCH`), each thread
+/// a batch in a row before mapping them: every file of every batch still gets one result, and
+/// every agreement its pages, with more files than fit in two batches.
+#[test]
+fn every_file_of_every_batch_is_checked_and_rendered() {
+    let ws = TempWorkspace::new();
+    let ids: Vec<String> = (0..75).map(|i| format!("batch-{i:03}")).collect();
+    for id in &ids {
+        ws.write(
+            &format!("agreements/{id}.toml"),
+            EXAMPLE.replace(
+                "id = \"icb-ecc-adult-social-care\"",
+                &format!("id = \"{id}\""),
+            ),
+        );
+    }
+    let (_, report, _) = ws.validate_json(&["--today", TODAY]);
+    let listed: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ids, "one result a file");
+    let index = register(&ws, &[]);
+    for id in &ids {
+        assert_eq!(
+            index.matches(&format!("href=\"{id}.html\"")).count(),
+            1,
+            "{id}"
+        );
+        assert!(ws.root().join(format!("site/{id}.html")).is_file(), "{id}");
+        assert!(ws.root().join(format!("site/{id}.md")).is_file(), "{id}");
+    }
+}
