@@ -143,7 +143,7 @@ fn bench(benchmarking: bool) {
 
     let (t_floor, _) = support::time(runs, || floor(&ws, &files));
     let (t_validate, _) = support::time(runs, || {
-        agreement::check_each(&ws, &files, agreement::Scope::All, |c| c.findings.len()).unwrap()
+        agreement::check_each(&ws, &files, agreement::Scope::All, 1, |c| c.findings.len()).unwrap()
     });
     let (t_check, _) = support::time(runs, || {
         session.map_assessed(&[], |a| a.fully_signed()).unwrap()

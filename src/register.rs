@@ -217,7 +217,9 @@ impl Session {
         // of it (an `lstat` saved for each agreement's folders).
         let _kept = crate::gate::keep_listings();
         let files = self.ws.target_files(targets)?;
-        agreement::check_each(&self.ws, &files, self.scope, |c| keep(self.assess(c)))
+        agreement::check_each(&self.ws, &files, self.scope, agreement::BATCH, |c| {
+            keep(self.assess(c))
+        })
     }
 
     /// Reads, validates and assesses one file.

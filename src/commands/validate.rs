@@ -78,7 +78,7 @@ pub fn run(cx: &super::Context, args: &Args) -> Result<Outcome> {
         cx.workspace()?
     };
     let files = ws.target_files(&args.targets)?;
-    let results = agreement::check_each(&ws, &files, agreement::Scope::All, file_report)?;
+    let results = agreement::check_each(&ws, &files, agreement::Scope::All, 1, file_report)?;
     let unreadable = results.iter().any(|(_, u)| *u);
     let mut reports: Vec<FileReport> = results.into_iter().map(|(r, _)| r).collect();
     reports.extend(workspace_reports(&ws, &args.targets, reports.len()));
