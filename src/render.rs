@@ -133,32 +133,45 @@ fn contact_details(
 
 impl ContactView {
     fn new(role: &str, contact: &Contact, audience: Audience) -> ContactView {
-        let personal = |v: Option<&String>| {
-            if audience == Audience::Public {
-                None
-            } else {
-                v.cloned()
-            }
-        };
-        ContactView::with_details(
+        ContactView::shown(
             Some(role.to_string()),
-            personal(Some(&contact.name)),
-            contact.title.clone(),
-            personal(contact.email.as_ref()),
-            contact.mailbox.clone(),
-            personal(contact.phone.as_ref()),
+            audience,
+            Some(&contact.name),
+            contact.title.as_ref(),
+            contact.email.as_ref(),
+            contact.mailbox.as_ref(),
+            contact.phone.as_ref(),
         )
     }
 
-    /// A contact with what it shows: its [`contact_details`] made from its fields.
-    fn with_details(
+    /// A further named contact (`[[parties.contacts]]`), its `purpose` as its role.
+    fn further(contact: &PartyContact, audience: Audience) -> ContactView {
+        ContactView::shown(
+            Some(contact.purpose.clone()),
+            audience,
+            Some(&contact.name),
+            contact.title.as_ref(),
+            contact.email.as_ref(),
+            contact.mailbox.as_ref(),
+            contact.phone.as_ref(),
+        )
+    }
+
+    /// A contact as `audience`'s rendition shows it: the name, personal e-mail and phone are
+    /// `none` in a public rendition, title and mailbox stay; with the [`contact_details`] of
+    /// what is shown.
+    fn shown(
         role: Option<String>,
-        name: Option<String>,
-        title: Option<String>,
-        email: Option<String>,
-        mailbox: Option<String>,
-        phone: Option<String>,
+        audience: Audience,
+        name: Option<&String>,
+        title: Option<&String>,
+        email: Option<&String>,
+        mailbox: Option<&String>,
+        phone: Option<&String>,
     ) -> ContactView {
+        let personal = |v: Option<&String>| v.filter(|_| audience != Audience::Public).cloned();
+        let (name, email, phone) = (personal(name), personal(email), personal(phone));
+        let (title, mailbox) = (title.cloned(), mailbox.cloned());
         let details = contact_details(
             name.as_deref(),
             title.as_deref(),
@@ -178,35 +191,16 @@ impl ContactView {
     }
 }
 
-impl ContactView {
-    /// A further named contact (`[[parties.contacts]]`), its `purpose` as its role; name,
-    /// personal e-mail and phone left out of a public rendition, as for every contact.
-    fn further(contact: &PartyContact, audience: Audience) -> ContactView {
-        let public = audience == Audience::Public;
-        let personal = |v: &Option<String>| if public { None } else { v.clone() };
-        ContactView::with_details(
-            Some(contact.purpose.clone()),
-            personal(&Some(contact.name.clone())),
-            contact.title.clone(),
-            personal(&contact.email),
-            contact.mailbox.clone(),
-            personal(&contact.phone),
-        )
-    }
-}
-
-/// `query_contact` as a rendition shows it: name, personal e-mail and phone are `none` in a
-/// public rendition; title and mailbox stay.
+/// `query_contact` as a rendition shows it (no role: it is the agreement's, not a party's).
 fn query_contact_view(contact: &QueryContact, audience: Audience) -> ContactView {
-    let public = audience == Audience::Public;
-    let personal = |v: &Option<String>| if public { None } else { v.clone() };
-    ContactView::with_details(
+    ContactView::shown(
         None,
-        personal(&contact.name),
-        contact.title.clone(),
-        personal(&contact.email),
-        contact.mailbox.clone(),
-        personal(&contact.phone),
+        audience,
+        contact.name.as_ref(),
+        contact.title.as_ref(),
+        contact.email.as_ref(),
+        contact.mailbox.as_ref(),
+        contact.phone.as_ref(),
     )
 }
 

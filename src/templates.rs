@@ -109,15 +109,14 @@ fn format_value(
     state: &mut State,
     value: &Value,
 ) -> std::result::Result<(), minijinja::Error> {
+    use minijinja::AutoEscape;
     if let Some(text) = value.as_str() {
-        let written = match state.auto_escape() {
-            _ if value.is_safe() => Some(out.write_str(text)),
-            minijinja::AutoEscape::None => Some(out.write_str(text)),
-            minijinja::AutoEscape::Html => Some(crate::text::write_html_escaped(out, text)),
-            _ => None,
-        };
-        if let Some(written) = written {
-            return written.map_err(minijinja::Error::from);
+        let escape = state.auto_escape();
+        if value.is_safe() || *escape == AutoEscape::None {
+            return out.write_str(text).map_err(minijinja::Error::from);
+        }
+        if *escape == AutoEscape::Html {
+            return crate::text::write_html_escaped(out, text).map_err(minijinja::Error::from);
         }
     }
     minijinja::escape_formatter(out, state, value)

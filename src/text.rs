@@ -1,7 +1,7 @@
 //! Text helpers: Markdown and HTML escaping of agreement text (so it renders as written) and
 //! dates in plain English, used by the renderer and as template filters; and the English every
-//! message shares: counts with their noun ([`plural`]), days from today ([`relative_days`]) and the
-//! article before a word ([`a_or_an`]).
+//! message shares: counts with their noun ([`plural`]), days from today ([`relative_days`]) and
+//! the article before a word ([`a_or_an`]).
 
 use chrono::NaiveDate;
 
