@@ -69,6 +69,9 @@ impl Error {
                 permissions.as_str()
             }
             std::io::ErrorKind::AlreadyExists => "choose another name or remove the existing file",
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                "free some space on the disk that holds it (or choose another place), then try again"
+            }
             _ => "check the path and try again",
         };
         Error::new(
@@ -122,6 +125,33 @@ impl Outcome {
             Outcome::Clean => 0,
             Outcome::Problems => 1,
             Outcome::Unreadable => 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full disk says so and what to do, not "check the path" (found writing a site onto a
+    /// full file system).
+    #[test]
+    fn a_full_disk_is_named_with_what_to_do() {
+        for kind in [
+            std::io::ErrorKind::StorageFull,
+            std::io::ErrorKind::QuotaExceeded,
+        ] {
+            let e = Error::io(
+                "write",
+                Path::new("site/a.html"),
+                std::io::Error::from(kind),
+            );
+            assert_eq!(e.exit_code(), 2);
+            assert!(
+                e.hint.as_deref().unwrap().starts_with("free some space"),
+                "{:?}",
+                e.hint
+            );
         }
     }
 }
